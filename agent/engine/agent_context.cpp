@@ -1,0 +1,52 @@
+#include "engine/agent_context.hpp"
+
+namespace mpa {
+
+std::string_view toString(PlatformProfile profile) {
+    switch (profile) {
+        case PlatformProfile::Linux:
+            return "linux";
+        case PlatformProfile::MacOS:
+            return "macos";
+        case PlatformProfile::Windows:
+            return "windows";
+    }
+    return "?";
+}
+
+PlatformProfile hostPlatformProfile() {
+#if defined(_WIN32)
+    return PlatformProfile::Windows;
+#elif defined(__APPLE__)
+    return PlatformProfile::MacOS;
+#else
+    return PlatformProfile::Linux;
+#endif
+}
+
+std::string AgentContext::resolve(std::string_view absolutePath) const {
+    const auto& root = settings.root;
+    if (root.empty() || root == "/") return std::string(absolutePath);
+    std::string out = root;
+    if (out.back() == '/') out.pop_back();
+    if (absolutePath.empty() || absolutePath.front() != '/') out += '/';
+    out += absolutePath;
+    return out;
+}
+
+void applyDefaultSettings(AgentSettings& settings, PlatformProfile platform) {
+    if (settings.root.empty()) settings.root = "/";
+    if (platform == PlatformProfile::Windows) {
+        if (settings.database.empty())
+            settings.database = "C:/ProgramData/Metalama/PolicyAgent/compliance.db";
+        return;
+    }
+    if (settings.database.empty())
+        settings.database = platform == PlatformProfile::MacOS
+                                ? "/Library/Application Support/Metalama/PolicyAgent/compliance.db"
+                                : "/var/lib/metalama-policy-agent/compliance.db";
+    if (settings.policyDirectory.empty()) settings.policyDirectory = "/etc/metalama/policies";
+    if (settings.sambaGpoCache.empty()) settings.sambaGpoCache = "/var/cache/samba/gpo_cache";
+}
+
+}  // namespace mpa

@@ -1,0 +1,42 @@
+#pragma once
+// Everything a pass needs to know about where it runs. Every path the agent touches is resolved
+// through one root (--root), so tests and the demo run the real code against a scratch tree.
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "policy/definitions.hpp"
+
+namespace mpa {
+
+// Which operating system's layout the pass uses. Normally the host's; tests choose one
+// explicitly to exercise another OS's layout knowledge over a scratch root.
+enum class PlatformProfile { Linux, MacOS, Windows };
+std::string_view toString(PlatformProfile profile);
+PlatformProfile hostPlatformProfile();
+
+// Local settings that are not policy (from /etc/metalama/agent.yaml and the command line).
+struct AgentSettings {
+    std::string root = "/";
+    std::string database;         // default depends on the platform
+    std::string policyDirectory;  // holds managed/ and recommended/
+    std::string sambaGpoCache;    // Samba's GPO cache (Linux machines joined to AD)
+    std::string logLevel = "information";
+    std::string logDestination = "console";  // console | syslog | file:<path>
+};
+
+struct AgentContext {
+    AgentSettings settings;
+    PlatformProfile platform = hostPlatformProfile();
+    const PolicyCatalog* catalog = &builtinCatalog();
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+
+    // "/etc/environment" -> "<root>/etc/environment". Absolute paths only.
+    std::string resolve(std::string_view absolutePath) const;
+    bool isLiveSystem() const { return settings.root == "/"; }
+};
+
+// Fills in the platform defaults for every setting left empty.
+void applyDefaultSettings(AgentSettings& settings, PlatformProfile platform);
+
+}  // namespace mpa

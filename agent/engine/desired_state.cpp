@@ -1,0 +1,65 @@
+#include "engine/desired_state.hpp"
+
+namespace mpa {
+
+std::string_view toString(ActionRequirement requirement) {
+    switch (requirement) {
+        case ActionRequirement::None:
+            return "not managed";
+        case ActionRequirement::NoUnlessUserChose:
+            return "No unless the user chose";
+        case ActionRequirement::ForceNo:
+            return "No";
+    }
+    return "?";
+}
+
+namespace {
+
+template <typename T>
+T valueOr(const PolicySet& policy, const PolicyCatalog& catalog, const char* name) {
+    if (const auto* effective = policy.find(name))
+        if (const auto* v = std::get_if<T>(&effective->value)) return *v;
+    const auto* def = catalog.find(name);
+    return def ? std::get<T>(def->defaultValue) : T{};
+}
+
+// A boolean policy that is enabled, at which level; nullopt when not enabled.
+std::optional<PolicyLevel> enabledAt(const PolicySet& policy, const char* name) {
+    const auto* effective = policy.find(name);
+    if (!effective) return std::nullopt;
+    const auto* on = std::get_if<bool>(&effective->value);
+    if (!on || !*on) return std::nullopt;
+    return effective->from.level;
+}
+
+void require(ActionRequirement& action, std::optional<PolicyLevel> level) {
+    if (!level) return;
+    const auto wanted = *level == PolicyLevel::Mandatory ? ActionRequirement::ForceNo
+                                                         : ActionRequirement::NoUnlessUserChose;
+    if (static_cast<int>(wanted) > static_cast<int>(action)) action = wanted;
+}
+
+}  // namespace
+
+DesiredState decideDesiredState(const PolicySet& policy, const PolicyCatalog& catalog) {
+    DesiredState d;
+    d.managed = !policy.empty();
+    const auto optOut = enabledAt(policy, "TelemetryOptOut");
+    // The variable is machine-wide and cannot be overridden per user, so only a mandatory
+    // opt-out sets it; a recommended one becomes a default in each profile.
+    d.environmentOptOut = optOut == PolicyLevel::Mandatory;
+    for (auto* action : {&d.usage, &d.exception, &d.performance}) require(*action, optOut);
+    require(d.usage, enabledAt(policy, "DisableUsageReporting"));
+    require(d.exception, enabledAt(policy, "DisableExceptionReporting"));
+    require(d.performance, enabledAt(policy, "DisablePerformanceProblemReporting"));
+    d.manageProfiles = valueOr<bool>(policy, catalog, "ManageUserProfiles");
+    d.deviceIdRotationDays = valueOr<std::int64_t>(policy, catalog, "DeviceIdRotationDays");
+    d.deviceIdResetToken = valueOr<std::string>(policy, catalog, "DeviceIdResetToken");
+    d.auditOnly = valueOr<std::string>(policy, catalog, "EnforcementMode") == "AuditOnly";
+    d.reconcileIntervalMinutes = valueOr<std::int64_t>(policy, catalog, "ReconcileIntervalMinutes");
+    d.complianceRetentionDays = valueOr<std::int64_t>(policy, catalog, "ComplianceRetentionDays");
+    return d;
+}
+
+}  // namespace mpa

@@ -1,0 +1,55 @@
+#include "engine/finding.hpp"
+
+#include <array>
+#include <utility>
+
+namespace mpa {
+namespace {
+constexpr std::array<std::pair<Outcome, std::string_view>, 9> kNames{{
+    {Outcome::Compliant, "compliant"},
+    {Outcome::Remediated, "remediated"},
+    {Outcome::DriftRepaired, "drift repaired"},
+    {Outcome::Repaired, "repaired"},
+    {Outcome::Restored, "restored"},
+    {Outcome::Pending, "pending"},
+    {Outcome::NonCompliant, "non-compliant"},
+    {Outcome::NotApplicable, "not applicable"},
+    {Outcome::Failed, "failed"},
+}};
+}  // namespace
+
+std::string_view toString(Outcome outcome) {
+    for (const auto& [o, name] : kNames)
+        if (o == outcome) return name;
+    return "?";
+}
+
+bool outcomeFromString(std::string_view text, Outcome* out) {
+    for (const auto& [o, name] : kNames)
+        if (name == text) {
+            *out = o;
+            return true;
+        }
+    return false;
+}
+
+bool isCompliantOutcome(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::Compliant:
+        case Outcome::Remediated:
+        case Outcome::DriftRepaired:
+        case Outcome::Repaired:
+        case Outcome::Restored:
+        case Outcome::NotApplicable:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool isChange(Outcome outcome) {
+    return outcome == Outcome::Remediated || outcome == Outcome::DriftRepaired ||
+           outcome == Outcome::Repaired || outcome == Outcome::Restored;
+}
+
+}  // namespace mpa

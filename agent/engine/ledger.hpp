@@ -1,0 +1,54 @@
+#pragma once
+// The prior-state ledger: before the agent first changes something it records how it was, so
+// removing the policy (or uninstalling) restores the machine instead of tattooing it.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mpa {
+
+struct PriorState {
+    std::string target;      // target name
+    std::string subject;     // path or user+path, as the target names it
+    bool existed = false;    // whether the thing existed before the agent touched it
+    std::string value;       // the target's own serialisation of what was there (line, JSON, ...)
+    std::string recordedAt;  // ISO-8601 UTC, filled by the ledger
+};
+
+class Ledger {
+  public:
+    virtual ~Ledger() = default;
+    virtual std::optional<PriorState> find(const std::string& target,
+                                           const std::string& subject) const = 0;
+    virtual std::vector<PriorState> list(const std::string& target) const = 0;
+    // Durable before it returns; a target must not change anything when this fails.
+    virtual bool record(const PriorState& prior, std::string* error) = 0;
+    virtual bool forget(const std::string& target, const std::string& subject,
+                        std::string* error) = 0;
+
+    // Small per-subject bookkeeping that is not prior state and is never restored
+    // (e.g. when the agent last set a profile's DeviceId).
+    virtual std::optional<std::string> state(const std::string& key) const = 0;
+    virtual bool setState(const std::string& key, const std::string& value, std::string* error) = 0;
+};
+
+// An in-memory ledger: the dry run works on a copy so it changes nothing, tests use it directly.
+class MemoryLedger : public Ledger {
+  public:
+    MemoryLedger() = default;
+    explicit MemoryLedger(const Ledger& copyFrom, const std::vector<std::string>& targets);
+    std::optional<PriorState> find(const std::string& target,
+                                   const std::string& subject) const override;
+    std::vector<PriorState> list(const std::string& target) const override;
+    bool record(const PriorState& prior, std::string* error) override;
+    bool forget(const std::string& target, const std::string& subject, std::string* error) override;
+    std::optional<std::string> state(const std::string& key) const override;
+    bool setState(const std::string& key, const std::string& value, std::string* error) override;
+
+  private:
+    std::vector<PriorState> entries_;
+    std::vector<std::pair<std::string, std::string>> state_;
+    const Ledger* fallbackState_ = nullptr;
+};
+
+}  // namespace mpa

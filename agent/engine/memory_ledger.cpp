@@ -1,0 +1,57 @@
+#include <algorithm>
+
+#include "engine/ledger.hpp"
+
+namespace mpa {
+
+MemoryLedger::MemoryLedger(const Ledger& copyFrom, const std::vector<std::string>& targets)
+    : fallbackState_(&copyFrom) {
+    for (const auto& target : targets)
+        for (auto& prior : copyFrom.list(target)) entries_.push_back(std::move(prior));
+}
+
+std::optional<PriorState> MemoryLedger::find(const std::string& target,
+                                             const std::string& subject) const {
+    for (const auto& e : entries_)
+        if (e.target == target && e.subject == subject) return e;
+    return std::nullopt;
+}
+
+std::vector<PriorState> MemoryLedger::list(const std::string& target) const {
+    std::vector<PriorState> out;
+    for (const auto& e : entries_)
+        if (e.target == target) out.push_back(e);
+    return out;
+}
+
+bool MemoryLedger::record(const PriorState& prior, std::string*) {
+    if (!find(prior.target, prior.subject)) entries_.push_back(prior);
+    return true;
+}
+
+bool MemoryLedger::forget(const std::string& target, const std::string& subject, std::string*) {
+    entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                  [&](const PriorState& e) {
+                                      return e.target == target && e.subject == subject;
+                                  }),
+                   entries_.end());
+    return true;
+}
+
+std::optional<std::string> MemoryLedger::state(const std::string& key) const {
+    for (const auto& [k, v] : state_)
+        if (k == key) return v;
+    return fallbackState_ ? fallbackState_->state(key) : std::nullopt;
+}
+
+bool MemoryLedger::setState(const std::string& key, const std::string& value, std::string*) {
+    for (auto& [k, v] : state_)
+        if (k == key) {
+            v = value;
+            return true;
+        }
+    state_.emplace_back(key, value);
+    return true;
+}
+
+}  // namespace mpa

@@ -1,0 +1,33 @@
+#pragma once
+// The result of one pass: what policy was in effect, what was desired, what every target found.
+#include <string>
+#include <vector>
+
+#include "engine/desired_state.hpp"
+#include "engine/finding.hpp"
+#include "policy/policy_set.hpp"
+#include "targets/target.hpp"
+
+namespace mpa {
+
+enum class Verdict { Compliant, NonCompliant, NotManaged };
+std::string_view toString(Verdict verdict);
+bool verdictFromString(std::string_view text, Verdict* out);
+
+struct PassReport {
+    std::string startedAt;  // ISO-8601 UTC
+    std::string finishedAt;
+    std::string trigger;  // apply, revert, start, policy change, drift, timer, signal
+    RunMode mode = RunMode::Enforce;
+    PolicySet policy;
+    DesiredState desired;
+    std::vector<Finding> findings;
+    Verdict verdict = Verdict::NotManaged;
+    std::vector<std::string> notes;  // problems outside the targets (e.g. the store)
+};
+
+// not managed: no policy in effect and nothing left to restore; compliant: every finding is a
+// compliant outcome; otherwise non-compliant.
+Verdict computeVerdict(const PolicySet& policy, const std::vector<Finding>& findings);
+
+}  // namespace mpa

@@ -1,0 +1,27 @@
+#pragma once
+// A policy source reads one place where IT sets policy and reports what it found. Sources never
+// throw on bad input: every problem becomes a PolicyIssue (file, line or key, reason).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/agent_context.hpp"
+#include "policy/policy_set.hpp"
+
+namespace mpa {
+
+class PolicySource {
+  public:
+    virtual ~PolicySource() = default;
+    virtual std::string name() const = 0;
+    virtual SourceResult read(const AgentContext& context) const = 0;
+    // Paths (already resolved under the root) whose changes mean the policy may have changed;
+    // the service watches them. Directories may not exist yet.
+    virtual std::vector<std::string> watchPaths(const AgentContext& context) const = 0;
+};
+
+// The registry of sources for the platform in use: adding a source is one file and one line in
+// sources/source_registry.cpp.
+std::vector<std::unique_ptr<PolicySource>> makePolicySources(const AgentContext& context);
+
+}  // namespace mpa

@@ -1,0 +1,47 @@
+#pragma once
+// An enforcement target: an idempotent resource. For each of its subjects it observes the
+// current state, plans a change (or none), applies it (unless auditing or dry-running), and can
+// revert what the agent itself changed, using the prior state recorded in the ledger.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/agent_context.hpp"
+#include "engine/desired_state.hpp"
+#include "engine/finding.hpp"
+#include "engine/ledger.hpp"
+
+namespace mpa {
+
+enum class RunMode {
+    Enforce,    // change the machine
+    AuditOnly,  // observe and record, change nothing (policy EnforcementMode=AuditOnly)
+    DryRun,     // observe and print the plan, change nothing, record nothing
+};
+std::string_view toString(RunMode mode);
+
+struct TargetRun {
+    const AgentContext& context;
+    Ledger& ledger;
+    RunMode mode;
+    bool changesAllowed() const { return mode == RunMode::Enforce; }
+};
+
+class Target {
+  public:
+    virtual ~Target() = default;
+    virtual std::string name() const = 0;
+    // Bring every subject to the desired state; when the desired state no longer asks for what
+    // the ledger says the agent changed, restore the prior state (Outcome::Restored).
+    virtual std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) = 0;
+    // Restore everything the ledger holds for this target (the `revert` command, uninstall).
+    virtual std::vector<Finding> revert(TargetRun& run) = 0;
+    // Files whose change means drift; the service watches them (paths resolved under the root).
+    virtual std::vector<std::string> watchPaths(const AgentContext&) const { return {}; }
+};
+
+// The registry of targets for the platform in use: adding a target is one file and one line in
+// targets/target_registry.cpp.
+std::vector<std::unique_ptr<Target>> makeTargets(const AgentContext& context);
+
+}  // namespace mpa
