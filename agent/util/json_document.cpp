@@ -1,0 +1,181 @@
+#include "util/json_document.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <stdexcept>
+
+#include "util/json_strict_parser.hpp"
+
+namespace mpa::json {
+
+namespace {
+
+char asciiLower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool equalsIgnoreAsciiCase(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (asciiLower(a[i]) != asciiLower(b[i])) return false;
+    }
+    return true;
+}
+
+bool isIntegerLiteral(std::string_view raw) {
+    std::size_t i = raw.empty() || raw[0] != '-' ? 0 : 1;
+    if (i == raw.size()) return false;
+    return std::all_of(raw.begin() + static_cast<std::ptrdiff_t>(i), raw.end(),
+                       [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::string ParseError::describe() const {
+    return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + message;
+}
+
+std::optional<ObjectDocument> ObjectDocument::parse(std::string_view text, ParseError* error) {
+    std::vector<detail::MemberSpan> spans;
+    if (!detail::parseStrict(text, &spans, error)) return std::nullopt;
+    ObjectDocument document;
+    document.members_.reserve(spans.size());
+    for (detail::MemberSpan& span : spans) {
+        document.members_.push_back(
+            Member{std::move(span.key),
+                   std::string(text.substr(span.valueBegin, span.valueEnd - span.valueBegin))});
+    }
+    return document;
+}
+
+const ObjectDocument::Member* ObjectDocument::find(std::string_view key) const {
+    for (auto it = members_.rbegin(); it != members_.rend(); ++it) {
+        if (equalsIgnoreAsciiCase(it->key, key)) return &*it;
+    }
+    return nullptr;
+}
+
+std::optional<std::int64_t> ObjectDocument::getInteger(std::string_view key) const {
+    const Member* member = find(key);
+    if (!member || !isIntegerLiteral(member->rawValue)) return std::nullopt;
+    std::int64_t value = 0;
+    const char* first = member->rawValue.data();
+    const char* last = first + member->rawValue.size();
+    const auto [end, ec] = std::from_chars(first, last, value);
+    if (ec != std::errc() || end != last) return std::nullopt;  // out of range
+    return value;
+}
+
+std::optional<std::string> ObjectDocument::getString(std::string_view key) const {
+    const Member* member = find(key);
+    if (!member || member->rawValue.empty() || member->rawValue[0] != '"') return std::nullopt;
+    return detail::decodeStringLiteral(member->rawValue);
+}
+
+void ObjectDocument::setRaw(std::string_view key, std::string rawJsonValue) {
+    ParseError error;
+    if (!validate(rawJsonValue, &error))
+        throw std::invalid_argument("ObjectDocument::setRaw: invalid JSON value for \"" +
+                                    std::string(key) + "\": " + error.describe());
+    bool found = false;
+    for (Member& member : members_) {
+        if (equalsIgnoreAsciiCase(member.key, key)) {
+            member.rawValue = rawJsonValue;
+            found = true;
+        }
+    }
+    if (!found) members_.push_back(Member{std::string(key), std::move(rawJsonValue)});
+}
+
+void ObjectDocument::setInteger(std::string_view key, std::int64_t value) {
+    setRaw(key, std::to_string(value));
+}
+
+void ObjectDocument::setString(std::string_view key, std::string_view value) {
+    setRaw(key, quote(value));
+}
+
+bool ObjectDocument::remove(std::string_view key) {
+    const auto end = std::remove_if(members_.begin(), members_.end(), [&](const Member& member) {
+        return equalsIgnoreAsciiCase(member.key, key);
+    });
+    const bool removed = end != members_.end();
+    members_.erase(end, members_.end());
+    return removed;
+}
+
+std::string ObjectDocument::serialize() const {
+    if (members_.empty()) return "{}\n";
+    std::string out = "{\n";
+    for (std::size_t i = 0; i < members_.size(); ++i) {
+        out += "  ";
+        out += quote(members_[i].key);
+        out += ": ";
+        out += members_[i].rawValue;
+        out += i + 1 < members_.size() ? ",\n" : "\n";
+    }
+    out += "}\n";
+    return out;
+}
+
+std::string quote(std::string_view utf8) {
+    std::string out;
+    out.reserve(utf8.size() + 2);
+    out += '"';
+    std::size_t i = 0;
+    while (i < utf8.size()) {
+        const unsigned char c = static_cast<unsigned char>(utf8[i]);
+        if (c >= 0x80) {
+            const std::size_t length = detail::utf8SequenceLength(utf8, i);
+            if (length == 0) {
+                out += "\xEF\xBF\xBD";  // U+FFFD: keep the output valid JSON
+                ++i;
+            } else {
+                out.append(utf8.substr(i, length));
+                i += length;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (c < 0x20) {
+                    char escaped[8];
+                    std::snprintf(escaped, sizeof escaped, "\\u%04X", c);
+                    out += escaped;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+        ++i;
+    }
+    out += '"';
+    return out;
+}
+
+bool validate(std::string_view text, ParseError* error) {
+    return detail::parseStrict(text, nullptr, error);
+}
+
+}  // namespace mpa::json

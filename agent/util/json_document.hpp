@@ -1,0 +1,73 @@
+// Strict JSON for Metalama's telemetry.json.
+//
+// From 2026.1 Metalama reads the file with System.Text.Json: a comment, a trailing comma or any
+// other deviation makes it discard the WHOLE file (and with it the user's opt-out). So the
+// validator accepts exactly RFC 8259 (plus a leading UTF-8 BOM, which File.ReadAllText drops), and
+// ObjectDocument rewrites the top-level object while keeping every value it does not touch
+// byte-for-byte. Poco::JSON is lenient (comments) and does not keep source text, hence this file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mpa::json {
+
+// Where and why a document was rejected. Line and column are 1-based; the column counts bytes
+// from the start of the line (the BOM excluded); offset is the byte offset in the input.
+struct ParseError {
+    std::size_t line = 0, column = 0, offset = 0;
+    std::string message;
+    std::string describe() const;  // "line 3, column 5: trailing comma"
+};
+
+class ObjectDocument {
+  public:
+    struct Member {
+        std::string key;       // decoded
+        std::string rawValue;  // exact source text of the value
+    };
+
+    // Strict RFC 8259: the top level must be an object; no comments, trailing commas, single
+    // quotes, NaN/Infinity or leading zeros; valid escapes including surrogate pairs; valid
+    // UTF-8; nesting depth at most 64 (System.Text.Json's default). Nested values are validated.
+    static std::optional<ObjectDocument> parse(std::string_view text, ParseError* error);
+
+    const std::vector<Member>& members() const { return members_; }
+
+    // Key look-ups ignore ASCII case, as Metalama's deserializer matches property names. With
+    // duplicate keys, find() and the getters see the LAST match, which is the one the
+    // deserializer keeps; set* and remove() act on every match.
+    const Member* find(std::string_view key) const;
+    // Only when the raw value is an integer literal (no fraction, no exponent) in range.
+    std::optional<std::int64_t> getInteger(std::string_view key) const;
+    // Decoded, only for string values.
+    std::optional<std::string> getString(std::string_view key) const;
+    bool has(std::string_view key) const { return find(key) != nullptr; }
+
+    // Replaces the value in place (keeping its position and the key's spelling) or appends.
+    // Throws std::invalid_argument when rawJsonValue is not a valid JSON value: writing it would
+    // make Metalama discard the file.
+    void setRaw(std::string_view key, std::string rawJsonValue);
+    void setInteger(std::string_view key, std::int64_t value);
+    void setString(std::string_view key, std::string_view value);
+    bool remove(std::string_view key);
+
+    // {"Key": <raw>, ...} with two-space indentation, one member per line, keys re-escaped, raw
+    // values verbatim, trailing newline. No BOM.
+    std::string serialize() const;
+
+  private:
+    std::vector<Member> members_;
+};
+
+// JSON string literal for UTF-8 text, quotes included. Invalid UTF-8 becomes U+FFFD so the
+// output is always valid JSON.
+std::string quote(std::string_view utf8);
+// Any JSON value at the top level, same strictness as ObjectDocument::parse.
+bool validate(std::string_view text, ParseError* error);
+
+}  // namespace mpa::json

@@ -1,0 +1,32 @@
+// Internal to json_document: the strict RFC 8259 scanner shared by validate() and ObjectDocument.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/json_document.hpp"
+
+namespace mpa::json::detail {
+
+inline constexpr int kMaxDepth = 64;  // System.Text.Json's default JsonReaderOptions.MaxDepth
+
+// A top-level member: decoded key and the byte range of its value in the input.
+struct MemberSpan {
+    std::string key;
+    std::size_t valueBegin = 0, valueEnd = 0;
+};
+
+// Validates `text` as one JSON value. With `members`, the value must be an object and its members
+// are recorded in source order.
+bool parseStrict(std::string_view text, std::vector<MemberSpan>* members, ParseError* error);
+
+// Decodes a string literal (quotes included) that parseStrict already accepted.
+std::string decodeStringLiteral(std::string_view literal);
+
+// Length of the well-formed UTF-8 sequence starting at s[pos], or 0 when it is not one
+// (truncated, overlong, a surrogate, or above U+10FFFF).
+std::size_t utf8SequenceLength(std::string_view s, std::size_t pos);
+
+}  // namespace mpa::json::detail
