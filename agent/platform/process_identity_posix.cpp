@@ -1,0 +1,11 @@
+#include <unistd.h>
+
+#include "platform/process_identity.hpp"
+
+namespace mpa::platform {
+
+bool isPrivileged() {
+    return ::geteuid() == 0;
+}
+
+}  // namespace mpa::platform

@@ -1,0 +1,125 @@
+// File access for a root process working inside trees that users control (home directories).
+//
+// A user can plant symlinks, hard links, FIFOs or swap directories under us at any time. So every
+// operation is relative to an open directory descriptor, never follows a symlink, checks what it
+// actually opened, and replaces files atomically (temp file + rename) instead of writing through
+// whatever the name points to. This header stays free of OS types; the POSIX implementation is
+// in safe_fs_posix.cpp, Windows comes later.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mpa::platform {
+
+// Result of an operation that produces no value. `error` says what and where, e.g.
+// "/home/bob/.local/share/Metalama/telemetry.json: is a symbolic link; refusing to follow it".
+struct Status {
+    bool ok = true;
+    std::string error;
+
+    static Status success() { return Status{}; }
+    static Status failure(std::string message) { return Status{false, std::move(message)}; }
+    explicit operator bool() const { return ok; }
+};
+
+enum class FileKind { Missing, Regular, Directory, Symlink, Other };
+
+// What lstat says about an entry. `mode` holds the permission bits only (07777).
+struct FileInfo {
+    FileKind kind = FileKind::Missing;
+    uint32_t mode = 0;
+    uint32_t uid = 0, gid = 0;
+    uint64_t size = 0;
+    uint64_t nlink = 0;
+    int64_t mtimeNs = 0;
+};
+
+// `missing` with an ok status: the file (or its directory) does not exist, which callers usually
+// treat as a state rather than an error.
+struct ReadResult {
+    Status status;
+    bool missing = false;
+    std::string data;
+    FileInfo info;
+};
+
+struct Ownership {
+    uint32_t uid;
+    uint32_t gid;
+    uint32_t mode;  // permission bits
+};
+
+// Ownership to use when replacing a file: that of the existing regular file if there is one, else
+// `fallback`. Keeps an admin's chmod/chown of a user's file across our rewrites.
+Ownership replacementOwnership(const FileInfo& existing, const Ownership& fallback);
+
+// An open directory. Movable, not copyable; closes its descriptor on destruction.
+class SafeDir {
+  public:
+    // Opens an absolute directory path walking every component from "/" with
+    // O_NOFOLLOW|O_DIRECTORY: no symlink anywhere in the path. ".." components are refused.
+    static std::optional<SafeDir> open(const std::string& absolutePath, std::string* error);
+    // Same, and sets *missing when the failure is only that a component does not exist.
+    static std::optional<SafeDir> open(const std::string& absolutePath, std::string* error,
+                                       bool* missing);
+
+    SafeDir(SafeDir&& other) noexcept;
+    SafeDir& operator=(SafeDir&& other) noexcept;
+    SafeDir(const SafeDir&) = delete;
+    SafeDir& operator=(const SafeDir&) = delete;
+    ~SafeDir();
+
+    // Opens (optionally creates, with `created` mode/owner) the single-component child directory.
+    // Refuses symlinks; when ownerUid is set, refuses a directory owned by anyone but that uid or
+    // root. *wasCreated (optional) tells whether this call created it.
+    std::optional<SafeDir> openChild(const std::string& name, bool create, const Ownership& created,
+                                     std::optional<uint32_t> ownerUid, bool* wasCreated,
+                                     std::string* error) const;
+
+    FileInfo stat(const std::string& name) const;  // lstat semantics, relative to this dir
+    FileInfo self() const;
+
+    // Regular files only: refuses a symlink, a non-regular file, a file with more than one link
+    // (a planted hard link), a file larger than maxBytes. Never blocks on a FIFO.
+    ReadResult readFile(const std::string& name, uint64_t maxBytes) const;
+
+    // Atomic replace: a new temp file with an unpredictable name in this dir, written in full,
+    // given to `owner`, fsynced, renamed over `name`, then the dir fsynced. The temp file is
+    // removed on any failure. Refuses when `name` is a symlink, a directory, another non-regular
+    // file or a regular file with more than one link.
+    Status writeFileAtomic(const std::string& name, std::string_view data,
+                           const Ownership& owner) const;
+    // Ownership of the existing regular file `name`, else `fallback` (see replacementOwnership).
+    Ownership ownershipFor(const std::string& name, const Ownership& fallback) const;
+
+    // Within this dir; refuses if `from` is not a regular file.
+    Status renameEntry(const std::string& from, const std::string& to) const;
+    // unlinkat, never follows; a missing entry counts as removed (removal is idempotent).
+    Status removeFile(const std::string& name) const;
+    // A missing directory counts as removed; a non-empty one is an error.
+    Status removeEmptyDir(const std::string& name) const;
+    // Entry names, sorted, without "." and "..".
+    std::vector<std::string> list(std::string* error) const;
+
+    const std::string& path() const { return path_; }
+
+  private:
+    SafeDir(std::intptr_t handle, std::string path);
+    std::string describe(const std::string& name) const;
+
+    std::intptr_t handle_ = -1;  // a file descriptor on POSIX (a HANDLE fits too)
+    std::string path_;
+};
+
+// Convenience for single files given by absolute path (parent opened with SafeDir::open). A
+// missing parent directory reads as a missing file.
+ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes);
+Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
+                       const Ownership& owner);
+
+}  // namespace mpa::platform

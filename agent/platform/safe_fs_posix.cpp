@@ -1,0 +1,497 @@
+// POSIX implementation of safe_fs: everything goes through *at() calls on directory descriptors
+// with O_NOFOLLOW, so a name is resolved exactly once, in the directory we checked.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+#include "platform/safe_fs.hpp"
+
+namespace mpa::platform {
+
+namespace {
+
+std::string errnoText(int err) {
+    return std::strerror(err);
+}
+
+int toFd(std::intptr_t handle) {
+    return static_cast<int>(handle);
+}
+
+// Closes a descriptor on scope exit unless released.
+class FdGuard {
+  public:
+    explicit FdGuard(int fd) : fd_(fd) {}
+    ~FdGuard() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    FdGuard(const FdGuard&) = delete;
+    FdGuard& operator=(const FdGuard&) = delete;
+    int get() const { return fd_; }
+    void reset(int fd) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = fd;
+    }
+    int release() {
+        const int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
+
+  private:
+    int fd_;
+};
+
+FileKind kindOf(mode_t mode) {
+    if (S_ISREG(mode)) return FileKind::Regular;
+    if (S_ISDIR(mode)) return FileKind::Directory;
+    if (S_ISLNK(mode)) return FileKind::Symlink;
+    return FileKind::Other;
+}
+
+FileInfo infoFrom(const struct stat& st) {
+    FileInfo info;
+    info.kind = kindOf(st.st_mode);
+    info.mode = static_cast<uint32_t>(st.st_mode & 07777);
+    info.uid = static_cast<uint32_t>(st.st_uid);
+    info.gid = static_cast<uint32_t>(st.st_gid);
+    info.size = static_cast<uint64_t>(st.st_size);
+    info.nlink = static_cast<uint64_t>(st.st_nlink);
+#ifdef __APPLE__
+    info.mtimeNs = static_cast<int64_t>(st.st_mtimespec.tv_sec) * 1000000000 +
+                   static_cast<int64_t>(st.st_mtimespec.tv_nsec);
+#else
+    info.mtimeNs = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                   static_cast<int64_t>(st.st_mtim.tv_nsec);
+#endif
+    return info;
+}
+
+FileInfo lstatAt(int dirFd, const std::string& name) {
+    struct stat st {};
+    if (::fstatat(dirFd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return FileInfo{};
+    return infoFrom(st);
+}
+
+// A name that resolves inside this directory and nowhere else.
+bool isSingleComponent(const std::string& name) {
+    return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
+           name.find('\0') == std::string::npos;
+}
+
+std::string joinPath(const std::string& dir, const std::string& name) {
+    if (dir.empty() || dir.back() == '/') return dir + name;
+    return dir + "/" + name;
+}
+
+// Explains why an O_NOFOLLOW open failed: with O_NOFOLLOW a symlink shows up as ELOOP (or
+// ENOTDIR with O_DIRECTORY, EMLINK on FreeBSD), which on its own reads like something else.
+std::string openFailure(int dirFd, const std::string& name, const std::string& where, int err) {
+    if (err == ELOOP || err == ENOTDIR || err == EMLINK) {
+        if (lstatAt(dirFd, name).kind == FileKind::Symlink)
+            return where + ": is a symbolic link; refusing to follow it";
+        if (err == ENOTDIR) return where + ": is not a directory";
+    }
+    return where + ": " + errnoText(err);
+}
+
+int openDirAt(int dirFd, const std::string& name) {
+    int fd;
+    do {
+        fd = ::openat(dirFd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    return fd;
+}
+
+Status writeAll(int fd, std::string_view data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return Status::failure(errnoText(errno));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return Status::success();
+}
+
+// chown() reads (uid_t)-1 as "leave unchanged": an Ownership carrying it is a bug upstream, and
+// silently keeping root as the owner of a user's file is not what the caller asked for.
+bool isValidOwner(const Ownership& owner) {
+    return owner.uid != 0xFFFFFFFFu && owner.gid != 0xFFFFFFFFu;
+}
+
+std::string randomHex(std::size_t length) {
+    static const char kHex[] = "0123456789abcdef";
+    std::random_device device;  // getrandom()/rdrand: the name must not be guessable
+    std::string out;
+    while (out.size() < length) {
+        unsigned value = device();
+        for (int i = 0; i < 8 && out.size() < length; ++i, value >>= 4) out += kHex[value & 0xF];
+    }
+    return out;
+}
+
+// Splits "/a/b/c" into "/a/b" and "c"; false when there is no usable last component.
+bool splitParent(const std::string& absolutePath, std::string* parent, std::string* name) {
+    if (absolutePath.empty() || absolutePath.front() != '/') return false;
+    std::string trimmed = absolutePath;
+    while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+    const std::size_t slash = trimmed.rfind('/');
+    *name = trimmed.substr(slash + 1);
+    *parent = slash == 0 ? "/" : trimmed.substr(0, slash);
+    return isSingleComponent(*name);
+}
+
+}  // namespace
+
+SafeDir::SafeDir(std::intptr_t handle, std::string path)
+    : handle_(handle), path_(std::move(path)) {}
+
+SafeDir::SafeDir(SafeDir&& other) noexcept : handle_(other.handle_), path_(std::move(other.path_)) {
+    other.handle_ = -1;
+}
+
+SafeDir& SafeDir::operator=(SafeDir&& other) noexcept {
+    if (this != &other) {
+        if (handle_ >= 0) ::close(toFd(handle_));
+        handle_ = other.handle_;
+        path_ = std::move(other.path_);
+        other.handle_ = -1;
+    }
+    return *this;
+}
+
+SafeDir::~SafeDir() {
+    if (handle_ >= 0) ::close(toFd(handle_));
+}
+
+std::string SafeDir::describe(const std::string& name) const {
+    return joinPath(path_, name);
+}
+
+std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error) {
+    return open(absolutePath, error, nullptr);
+}
+
+std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error,
+                                     bool* missing) {
+    auto fail = [&](std::string message, bool isMissing) -> std::optional<SafeDir> {
+        if (error) *error = std::move(message);
+        if (missing) *missing = isMissing;
+        return std::nullopt;
+    };
+    if (missing) *missing = false;
+    if (absolutePath.empty() || absolutePath.front() != '/')
+        return fail(absolutePath + ": not an absolute path", false);
+
+    FdGuard current(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (current.get() < 0) return fail("/: " + errnoText(errno), false);
+    std::string walked;  // the canonical spelling of what we opened so far
+    std::size_t pos = 0;
+    while (pos < absolutePath.size()) {
+        const std::size_t next = std::min(absolutePath.find('/', pos), absolutePath.size());
+        const std::string component = absolutePath.substr(pos, next - pos);
+        pos = next + 1;
+        if (component.empty() || component == ".") continue;
+        // ".." would let a path climb out of the tree it names; nothing legitimate needs it.
+        if (component == "..")
+            return fail(absolutePath + ": contains '..'; refusing to resolve it", false);
+        const std::string where = walked + "/" + component;
+        const int fd = openDirAt(current.get(), component);
+        if (fd < 0) {
+            const int err = errno;
+            return fail(openFailure(current.get(), component, where, err), err == ENOENT);
+        }
+        current.reset(fd);  // the parent is no longer needed: the child fd pins the path
+        walked = where;
+    }
+    return SafeDir(current.release(), walked.empty() ? "/" : walked);
+}
+
+std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create,
+                                          const Ownership& created,
+                                          std::optional<uint32_t> ownerUid, bool* wasCreated,
+                                          std::string* error) const {
+    auto fail = [&](std::string message) -> std::optional<SafeDir> {
+        if (error) *error = std::move(message);
+        return std::nullopt;
+    };
+    if (wasCreated) *wasCreated = false;
+    const std::string where = describe(name);
+    if (!isSingleComponent(name)) return fail(where + ": not a single path component");
+    const int dirFd = toFd(handle_);
+    if (create && !isValidOwner(created)) return fail(where + ": invalid owner uid/gid -1");
+
+    bool madeIt = false;
+    if (create) {
+        if (::mkdirat(dirFd, name.c_str(), static_cast<mode_t>(created.mode & 07777)) == 0) {
+            madeIt = true;
+        } else if (errno != EEXIST) {
+            return fail(where + ": cannot create directory: " + errnoText(errno));
+        }
+    }
+    const int fd = openDirAt(dirFd, name);
+    if (fd < 0) return fail(openFailure(dirFd, name, where, errno));
+    FdGuard guard(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return fail(where + ": " + errnoText(errno));
+
+    if (madeIt) {
+        // Between mkdirat and openat the owner of the parent could have swapped in a directory of
+        // their own; only chown what is still ours (a fresh dir is owned by our euid).
+        if (st.st_uid != ::geteuid()) {
+            madeIt = false;
+        } else {
+            // mkdirat's mode was filtered by the umask; set the exact bits, after the chown
+            // because chown may clear set-id bits.
+            if ((st.st_uid != created.uid || st.st_gid != created.gid) &&
+                ::fchown(fd, static_cast<uid_t>(created.uid), static_cast<gid_t>(created.gid)) != 0)
+                return fail(where + ": cannot change owner: " + errnoText(errno));
+            if (::fchmod(fd, static_cast<mode_t>(created.mode & 07777)) != 0)
+                return fail(where + ": cannot change mode: " + errnoText(errno));
+            if (::fstat(fd, &st) != 0) return fail(where + ": " + errnoText(errno));
+        }
+    }
+    if (ownerUid && st.st_uid != *ownerUid && st.st_uid != 0) {
+        return fail(where + ": is owned by uid " + std::to_string(st.st_uid) + ", not by uid " +
+                    std::to_string(*ownerUid) + " or root; refusing to use it");
+    }
+    if (wasCreated) *wasCreated = madeIt;
+    return SafeDir(guard.release(), where);
+}
+
+FileInfo SafeDir::stat(const std::string& name) const {
+    if (!isSingleComponent(name)) return FileInfo{};
+    return lstatAt(toFd(handle_), name);
+}
+
+FileInfo SafeDir::self() const {
+    struct stat st {};
+    if (::fstat(toFd(handle_), &st) != 0) return FileInfo{};
+    return infoFrom(st);
+}
+
+ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
+    ReadResult result;
+    const std::string where = describe(name);
+    auto fail = [&](std::string message) {
+        result.status = Status::failure(std::move(message));
+        return result;
+    };
+    if (!isSingleComponent(name)) return fail(where + ": not a single path component");
+    const int dirFd = toFd(handle_);
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    // O_NOCTTY: a planted terminal device must not become our controlling terminal.
+    int fd;
+    do {
+        fd = ::openat(dirFd, name.c_str(),
+                      O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == ENOENT) {
+            result.missing = true;
+            return result;
+        }
+        return fail(openFailure(dirFd, name, where, err));
+    }
+    FdGuard guard(fd);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return fail(where + ": " + errnoText(errno));
+    result.info = infoFrom(st);
+    if (!S_ISREG(st.st_mode)) return fail(where + ": is not a regular file; refusing to read it");
+    if (st.st_nlink > 1) {
+        return fail(where + ": has " + std::to_string(st.st_nlink) +
+                    " hard links; refusing to read it (possibly planted)");
+    }
+    if (static_cast<uint64_t>(st.st_size) > maxBytes) {
+        return fail(where + ": is " + std::to_string(st.st_size) + " bytes, more than the " +
+                    std::to_string(maxBytes) + " allowed");
+    }
+    // Read at most maxBytes + 1 so a file that grows while we read is still caught.
+    char buffer[16384];
+    while (true) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail(where + ": " + errnoText(errno));
+        }
+        if (n == 0) break;
+        result.data.append(buffer, static_cast<std::size_t>(n));
+        if (result.data.size() > maxBytes) {
+            result.data.clear();
+            return fail(where + ": grew beyond the " + std::to_string(maxBytes) +
+                        " bytes allowed while being read");
+        }
+    }
+    return result;
+}
+
+Ownership SafeDir::ownershipFor(const std::string& name, const Ownership& fallback) const {
+    return replacementOwnership(stat(name), fallback);
+}
+
+Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
+                                const Ownership& owner) const {
+    const std::string where = describe(name);
+    if (!isSingleComponent(name)) return Status::failure(where + ": not a single path component");
+    const int dirFd = toFd(handle_);
+    if (!isValidOwner(owner)) return Status::failure(where + ": invalid owner uid/gid -1");
+
+    // rename() would replace a symlink or a hard link rather than write through it, but either
+    // one in a user's data directory is a sign of tampering: report it instead of papering over.
+    const FileInfo existing = lstatAt(dirFd, name);
+    switch (existing.kind) {
+        case FileKind::Missing:
+            break;
+        case FileKind::Regular:
+            if (existing.nlink > 1) {
+                return Status::failure(where + ": has " + std::to_string(existing.nlink) +
+                                       " hard links; refusing to replace it (possibly planted)");
+            }
+            break;
+        case FileKind::Symlink:
+            return Status::failure(where + ": is a symbolic link; refusing to follow it");
+        case FileKind::Directory:
+            return Status::failure(where + ": is a directory; refusing to replace it");
+        case FileKind::Other:
+            return Status::failure(where + ": is not a regular file; refusing to replace it");
+    }
+
+    // A dot name so directory watchers and listings skip it; random so nobody can pre-create it.
+    std::string tempName;
+    int fd = -1;
+    for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
+        tempName = "." + name.substr(0, 100) + ".mpa-" + randomHex(16) + ".tmp";
+        fd = ::openat(dirFd, tempName.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      0600);
+        if (fd < 0 && errno != EEXIST && errno != EINTR)
+            return Status::failure(where + ": cannot create a temporary file: " + errnoText(errno));
+    }
+    if (fd < 0) return Status::failure(where + ": cannot create a temporary file: name collisions");
+    FdGuard guard(fd);
+
+    auto abandon = [&](const std::string& what, int err) {
+        ::unlinkat(dirFd, tempName.c_str(), 0);
+        return Status::failure(where + ": " + what + ": " + errnoText(err));
+    };
+    if (Status written = writeAll(fd, data); !written) {
+        ::unlinkat(dirFd, tempName.c_str(), 0);
+        return Status::failure(where + ": cannot write: " + written.error);
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return abandon("cannot stat the temporary file", errno);
+    // Skipping a no-op chown lets an unprivileged process write files it already owns.
+    if ((st.st_uid != owner.uid || st.st_gid != owner.gid) &&
+        ::fchown(fd, static_cast<uid_t>(owner.uid), static_cast<gid_t>(owner.gid)) != 0)
+        return abandon("cannot change owner", errno);
+    // After the chown, which may clear set-id bits.
+    if (::fchmod(fd, static_cast<mode_t>(owner.mode & 07777)) != 0)
+        return abandon("cannot change mode", errno);
+    if (::fsync(fd) != 0) return abandon("cannot flush", errno);
+    if (::close(guard.release()) != 0) return abandon("cannot close", errno);
+    if (::renameat(dirFd, tempName.c_str(), dirFd, name.c_str()) != 0)
+        return abandon("cannot rename the temporary file over it", errno);
+    // The rename is durable only once the directory itself is flushed.
+    if (::fsync(dirFd) != 0)
+        return Status::failure(
+            where + ": replaced, but flushing the directory failed: " + errnoText(errno));
+    return Status::success();
+}
+
+Status SafeDir::renameEntry(const std::string& from, const std::string& to) const {
+    if (!isSingleComponent(from))
+        return Status::failure(describe(from) + ": not a single path component");
+    if (!isSingleComponent(to))
+        return Status::failure(describe(to) + ": not a single path component");
+    const int dirFd = toFd(handle_);
+    const FileInfo info = lstatAt(dirFd, from);
+    if (info.kind == FileKind::Missing)
+        return Status::failure(describe(from) + ": " + errnoText(ENOENT));
+    if (info.kind != FileKind::Regular)
+        return Status::failure(describe(from) + ": is not a regular file; refusing to rename it");
+    if (::renameat(dirFd, from.c_str(), dirFd, to.c_str()) != 0)
+        return Status::failure(describe(from) + ": cannot rename to " + to + ": " +
+                               errnoText(errno));
+    return Status::success();
+}
+
+Status SafeDir::removeFile(const std::string& name) const {
+    if (!isSingleComponent(name))
+        return Status::failure(describe(name) + ": not a single path component");
+    if (::unlinkat(toFd(handle_), name.c_str(), 0) != 0 && errno != ENOENT)
+        return Status::failure(describe(name) + ": cannot remove: " + errnoText(errno));
+    return Status::success();
+}
+
+Status SafeDir::removeEmptyDir(const std::string& name) const {
+    if (!isSingleComponent(name))
+        return Status::failure(describe(name) + ": not a single path component");
+    if (::unlinkat(toFd(handle_), name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
+        return Status::failure(describe(name) + ": cannot remove directory: " + errnoText(errno));
+    return Status::success();
+}
+
+std::vector<std::string> SafeDir::list(std::string* error) const {
+    std::vector<std::string> names;
+    // fdopendir takes ownership of the descriptor it gets, so give it a duplicate.
+    const int fd = ::fcntl(toFd(handle_), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        if (error) *error = path_ + ": " + errnoText(errno);
+        return names;
+    }
+    DIR* dir = ::fdopendir(fd);
+    if (dir == nullptr) {
+        if (error) *error = path_ + ": " + errnoText(errno);
+        ::close(fd);
+        return names;
+    }
+    ::rewinddir(dir);  // the duplicate shares the offset of any earlier listing
+    errno = 0;
+    while (const dirent* entry = ::readdir(dir)) {
+        const std::string name = entry->d_name;
+        if (name != "." && name != "..") names.push_back(name);
+        errno = 0;
+    }
+    if (errno != 0 && error) *error = path_ + ": " + errnoText(errno);
+    ::closedir(dir);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes) {
+    ReadResult result;
+    std::string parent, name, error;
+    if (!splitParent(absolutePath, &parent, &name)) {
+        result.status = Status::failure(absolutePath + ": not an absolute path to a file");
+        return result;
+    }
+    bool missing = false;
+    const std::optional<SafeDir> dir = SafeDir::open(parent, &error, &missing);
+    if (!dir) {
+        result.missing = missing;
+        if (!missing) result.status = Status::failure(error);
+        return result;
+    }
+    return dir->readFile(name, maxBytes);
+}
+
+Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
+                       const Ownership& owner) {
+    std::string parent, name, error;
+    if (!splitParent(absolutePath, &parent, &name))
+        return Status::failure(absolutePath + ": not an absolute path to a file");
+    const std::optional<SafeDir> dir = SafeDir::open(parent, &error);
+    if (!dir) return Status::failure(error);
+    return dir->writeFileAtomic(name, data, owner);
+}
+
+}  // namespace mpa::platform
