@@ -1,0 +1,154 @@
+// Pure parsers for login.defs and passwd, so account selection is testable without a machine.
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "platform/users.hpp"
+
+namespace mpa::platform {
+
+namespace {
+
+// Splits into lines, dropping a trailing '\r' so files edited on Windows still parse.
+std::vector<std::string_view> splitLines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        lines.push_back(line);
+        start = end + 1;
+    }
+    return lines;
+}
+
+bool isSpace(char c) {
+    return c == ' ' || c == '\t';
+}
+
+// A decimal id that fits in 32 bits; (uint32_t)-1 is "no id" for chown and never valid.
+bool parseId(std::string_view text, uint32_t* value) {
+    if (text.empty()) return false;
+    uint64_t parsed = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    if (ec != std::errc() || end != text.data() + text.size() || parsed >= 0xFFFFFFFFull)
+        return false;
+    *value = static_cast<uint32_t>(parsed);
+    return true;
+}
+
+// login.defs numbers may be written in hex or octal too (shadow-utils reads them with base 0).
+bool parseLoginDefsNumber(std::string_view text, uint32_t* value) {
+    int base = 10;
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        base = 16;
+        text.remove_prefix(2);
+    } else if (text.size() > 1 && text[0] == '0') {
+        base = 8;
+        text.remove_prefix(1);
+    }
+    if (text.empty()) return false;
+    uint64_t parsed = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed, base);
+    if (ec != std::errc() || end != text.data() + text.size() || parsed >= 0xFFFFFFFFull)
+        return false;
+    *value = static_cast<uint32_t>(parsed);
+    return true;
+}
+
+std::vector<std::string_view> splitFields(std::string_view line) {
+    std::vector<std::string_view> fields;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t colon = line.find(':', start);
+        if (colon == std::string_view::npos) {
+            fields.push_back(line.substr(start));
+            return fields;
+        }
+        fields.push_back(line.substr(start, colon - start));
+        start = colon + 1;
+    }
+}
+
+}  // namespace
+
+LoginRange parseLoginDefs(std::string_view text) {
+    LoginRange range;
+    for (std::string_view line : splitLines(text)) {
+        std::size_t i = 0;
+        while (i < line.size() && isSpace(line[i])) ++i;
+        if (i == line.size() || line[i] == '#') continue;
+        std::size_t keyEnd = i;
+        while (keyEnd < line.size() && !isSpace(line[keyEnd])) ++keyEnd;
+        const std::string_view key = line.substr(i, keyEnd - i);
+        std::size_t valueStart = keyEnd;
+        while (valueStart < line.size() && isSpace(line[valueStart])) ++valueStart;
+        std::size_t valueEnd = valueStart;
+        while (valueEnd < line.size() && !isSpace(line[valueEnd]) && line[valueEnd] != '#')
+            ++valueEnd;
+        const std::string_view value = line.substr(valueStart, valueEnd - valueStart);
+        uint32_t number = 0;
+        if (key == "UID_MIN" && parseLoginDefsNumber(value, &number)) range.uidMin = number;
+        if (key == "UID_MAX" && parseLoginDefsNumber(value, &number)) range.uidMax = number;
+    }
+    return range;
+}
+
+std::vector<UserAccount> parsePasswd(std::string_view text, std::vector<std::string>* errors) {
+    std::vector<UserAccount> accounts;
+    const std::vector<std::string_view> lines = splitLines(text);
+    for (std::size_t index = 0; index < lines.size(); ++index) {
+        const std::string_view line = lines[index];
+        auto report = [&](const std::string& reason) {
+            if (errors) errors->push_back("line " + std::to_string(index + 1) + ": " + reason);
+        };
+        if (line.empty() || line[0] == '#' || line[0] == '+' || line[0] == '-') continue;
+        const std::vector<std::string_view> fields = splitFields(line);
+        if (fields.size() != 7) {
+            report("expected 7 colon-separated fields, found " + std::to_string(fields.size()));
+            continue;
+        }
+        UserAccount account;
+        account.name = std::string(fields[0]);
+        if (account.name.empty()) {
+            report("empty user name");
+            continue;
+        }
+        if (!parseId(fields[2], &account.uid)) {
+            report("invalid uid '" + std::string(fields[2]) + "'");
+            continue;
+        }
+        if (!parseId(fields[3], &account.gid)) {
+            report("invalid gid '" + std::string(fields[3]) + "'");
+            continue;
+        }
+        account.home = std::string(fields[5]);
+        if (account.home.empty() || account.home[0] != '/') {
+            report("home directory '" + account.home + "' is not an absolute path");
+            continue;
+        }
+        account.shell = std::string(fields[6]);
+        accounts.push_back(std::move(account));
+    }
+    return accounts;
+}
+
+std::vector<UserAccount> selectLoginUsers(std::vector<UserAccount> accounts,
+                                          const LoginRange& range) {
+    std::vector<UserAccount> selected;
+    std::set<std::string> seen;
+    for (UserAccount& account : accounts) {
+        if (account.uid < range.uidMin || account.uid > range.uidMax) continue;
+        if (!seen.insert(account.name).second) continue;
+        selected.push_back(std::move(account));
+    }
+    std::stable_sort(selected.begin(), selected.end(),
+                     [](const UserAccount& a, const UserAccount& b) {
+                         return a.uid != b.uid ? a.uid < b.uid : a.name < b.name;
+                     });
+    return selected;
+}
+
+}  // namespace mpa::platform

@@ -1,0 +1,148 @@
+// Account selection: the parsers on text, listLoginUsers on a scratch root.
+#include "platform/users.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/scratch_dir.hpp"
+
+namespace mpa::platform {
+namespace {
+
+std::vector<std::string> names(const std::vector<UserAccount>& users) {
+    std::vector<std::string> result;
+    for (const UserAccount& user : users) result.push_back(user.name);
+    return result;
+}
+
+TEST(LoginDefs, DefaultsWhenEmptyOrKeysMissing) {
+    const LoginRange empty = parseLoginDefs("");
+    EXPECT_EQ(empty.uidMin, 1000u);
+    EXPECT_EQ(empty.uidMax, 60000u);
+    const LoginRange other = parseLoginDefs("MAIL_DIR /var/mail\nGID_MIN 500\n");
+    EXPECT_EQ(other.uidMin, 1000u);
+    EXPECT_EQ(other.uidMax, 60000u);
+}
+
+TEST(LoginDefs, ReadsValuesWithCommentsTabsAndSpaces) {
+    const LoginRange range = parseLoginDefs(
+        "# UID_MIN 1\n"
+        "  #UID_MAX 2\n"
+        "UID_MIN\t\t500   # local policy\r\n"
+        "\tUID_MAX   \t 0x7530\n"
+        "SYS_UID_MIN 100\n");
+    EXPECT_EQ(range.uidMin, 500u);
+    EXPECT_EQ(range.uidMax, 30000u);
+}
+
+TEST(LoginDefs, IgnoresUnparsableValuesAndTakesTheLastValidOne) {
+    const LoginRange range = parseLoginDefs(
+        "UID_MIN 2000\nUID_MIN abc\nUID_MAX\nUID_MAX -5\nUID_MAX 99999999999\nUID_MIN_X 7\n");
+    EXPECT_EQ(range.uidMin, 2000u);
+    EXPECT_EQ(range.uidMax, 60000u);
+}
+
+TEST(Passwd, ParsesFieldsAndReportsMalformedLinesWithNumbers) {
+    std::vector<std::string> errors;
+    const std::vector<UserAccount> accounts = parsePasswd(
+        "root:x:0:0:root:/root:/bin/bash\n"
+        "alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n"
+        "broken line without colons\n"
+        "bob:x:notanumber:1000::/home/bob:/bin/sh\n"
+        "\n"
+        "# a comment\n"
+        "carol:x:1001:1001::/home/carol:\n"
+        "dave:x:1002:1002::relative/home:/bin/sh\n"
+        "+@nisgroup::::::\n"
+        ":x:1003:1003::/home/empty:/bin/sh\n"
+        "erin:x:1004:4294967295::/home/erin:/bin/sh\n"
+        "frank:x:1005:1005::/home/frank:/bin/sh:extra\n"
+        "gina:x:1006:1006::/home/gina:/bin/zsh\r\n"
+        "hank:x:1007:1007::/home/hank:/bin/sh",
+        &errors);
+    ASSERT_EQ(names(accounts),
+              (std::vector<std::string>{"root", "alice", "carol", "gina", "hank"}));
+    EXPECT_EQ(accounts[1].uid, 1000u);
+    EXPECT_EQ(accounts[1].gid, 1000u);
+    EXPECT_EQ(accounts[1].home, "/home/alice");
+    EXPECT_EQ(accounts[1].shell, "/bin/bash");
+    EXPECT_EQ(accounts[2].shell, "");
+    EXPECT_EQ(accounts[3].shell, "/bin/zsh");  // no stray '\r'
+    EXPECT_EQ(errors, (std::vector<std::string>{
+                          "line 3: expected 7 colon-separated fields, found 1",
+                          "line 4: invalid uid 'notanumber'",
+                          "line 8: home directory 'relative/home' is not an absolute path",
+                          "line 10: empty user name",
+                          "line 11: invalid gid '4294967295'",
+                          "line 12: expected 7 colon-separated fields, found 8",
+                      }));
+}
+
+TEST(Passwd, SelectionFiltersDeduplicatesAndSorts) {
+    std::vector<UserAccount> accounts = {
+        {"zed", 1500, 1500, "/home/zed", ""},     {"root", 0, 0, "/root", ""},
+        {"amy", 1500, 1500, "/home/amy", ""},     {"nobody", 65534, 65534, "/nonexistent", ""},
+        {"bob", 1000, 1000, "/home/bob", ""},     {"bob", 1001, 1001, "/home/bob2", ""},
+        {"edge", 60000, 60000, "/home/edge", ""}, {"sys", 999, 999, "/var/sys", ""},
+    };
+    const std::vector<UserAccount> selected = selectLoginUsers(accounts, LoginRange{});
+    EXPECT_EQ(names(selected), (std::vector<std::string>{"bob", "amy", "zed", "edge"}));
+    EXPECT_EQ(selected[0].home, "/home/bob");  // the first "bob" wins, as in NSS
+    EXPECT_EQ(names(selectLoginUsers(accounts, LoginRange{1500, 1500})),
+              (std::vector<std::string>{"amy", "zed"}));
+}
+
+TEST(ListLoginUsers, ReadsAScratchRoot) {
+    test::ScratchDir root;
+    root.write("etc/login.defs", "UID_MIN 2000\nUID_MAX 3000\n");
+    root.write("etc/passwd",
+               "root:x:0:0:root:/root:/bin/bash\n"
+               "old:x:1000:1000::/home/old:/bin/sh\n"
+               "carol:x:2500:2500::/home/carol:/bin/bash\n"
+               "bad:x:2600\n"
+               "alice:x:2001:2001::/home/alice:/bin/bash\n"
+               "alice:x:2002:2002::/home/alice2:/bin/bash\n"
+               "huge:x:3001:3001::/home/huge:/bin/sh\n");
+    const UserList list = listLoginUsers(root.path() + "/");
+    EXPECT_EQ(list.range.uidMin, 2000u);
+    EXPECT_EQ(list.range.uidMax, 3000u);
+    EXPECT_EQ(names(list.users), (std::vector<std::string>{"alice", "carol"}));
+    EXPECT_EQ(list.users[0].home, "/home/alice");  // as in passwd, not prefixed with the root
+    EXPECT_EQ(list.errors,
+              std::vector<std::string>{root.abs("etc/passwd") +
+                                       ": line 4: expected 7 colon-separated fields, found 3"});
+}
+
+TEST(ListLoginUsers, MissingFilesAreDefaultsAndAnError) {
+    test::ScratchDir root;
+    const UserList list = listLoginUsers(root.path());
+    EXPECT_EQ(list.range.uidMin, 1000u);
+    EXPECT_TRUE(list.users.empty());
+    EXPECT_EQ(list.errors, std::vector<std::string>{root.abs("etc/passwd") + ": does not exist"});
+}
+
+TEST(ListLoginUsers, RefusesASymlinkedPasswd) {
+    test::ScratchDir root;
+    root.write("elsewhere/passwd", "alice:x:1000:1000::/home/alice:/bin/bash\n");
+    root.symlink(root.abs("elsewhere/passwd"), "etc/passwd");
+    const UserList list = listLoginUsers(root.path());
+    EXPECT_TRUE(list.users.empty());
+    ASSERT_EQ(list.errors.size(), 1u);
+    EXPECT_NE(list.errors[0].find("symbolic link"), std::string::npos) << list.errors[0];
+}
+
+TEST(ListLoginUsers, LiveSystemUsesTheNssDatabase) {
+    // Only the shape can be checked on an unknown machine: sorted, in range, no duplicates.
+    const UserList list = listLoginUsers("/");
+    for (const UserAccount& user : list.users) {
+        EXPECT_GE(user.uid, list.range.uidMin);
+        EXPECT_LE(user.uid, list.range.uidMax);
+        EXPECT_EQ(user.home.front(), '/');
+    }
+    for (std::size_t i = 1; i < list.users.size(); ++i) {
+        EXPECT_LE(list.users[i - 1].uid, list.users[i].uid);
+        EXPECT_NE(list.users[i - 1].name, list.users[i].name);
+    }
+}
+
+}  // namespace
+}  // namespace mpa::platform
