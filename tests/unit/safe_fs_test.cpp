@@ -304,6 +304,25 @@ TEST_F(SafeFsTest, RefusesPathsThatLeaveTheTree) {
     expectSecretUntouched();
 }
 
+TEST_F(SafeFsTest, OpenReportsMissingSeparatelyAndHandlesTheRoot) {
+    std::string error;
+    bool missing = false;
+    EXPECT_FALSE(SafeDir::open(scratch.abs("home/none/deeper"), &error, &missing));
+    EXPECT_TRUE(missing);
+    EXPECT_EQ(error, scratch.abs("home/none") + ": No such file or directory");
+    scratch.write("home/file", "x");
+    EXPECT_FALSE(SafeDir::open(scratch.abs("home/file"), &error, &missing));
+    EXPECT_FALSE(missing);
+    EXPECT_EQ(error, scratch.abs("home/file") + ": is not a directory");
+
+    std::optional<SafeDir> root = SafeDir::open("/", &error);
+    ASSERT_TRUE(root) << error;
+    EXPECT_EQ(root->path(), "/");
+    std::optional<SafeDir> normalised = SafeDir::open(scratch.abs("home//./data/"), &error);
+    ASSERT_TRUE(normalised) << error;
+    EXPECT_EQ(normalised->path(), scratch.abs("home/data"));
+}
+
 TEST_F(SafeFsTest, ListRenameAndRemove) {
     scratch.write("home/data/b.json", "b");
     scratch.write("home/data/a.json", "a");
