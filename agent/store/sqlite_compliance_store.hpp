@@ -1,0 +1,63 @@
+#pragma once
+// The SQLite implementation of ComplianceStore (see compliance_store.hpp for the contract and
+// docs/compliance-database.md for the schema).
+#include <memory>
+#include <string>
+
+#include "store/compliance_store.hpp"
+#include "store/sqlite_connection.hpp"
+
+namespace mpa {
+
+class SqliteComplianceStore : public ComplianceStore {
+  public:
+    static std::unique_ptr<SqliteComplianceStore> open(const std::string& path, StoreMode mode,
+                                                       const PolicyCatalog& catalog,
+                                                       std::string* error);
+
+    bool recordPass(const PassReport& report, std::string* error) override;
+    std::optional<PolicySet> lastKnownGoodPolicy() const override;
+    std::optional<StoredPass> lastPass() const override;
+
+    std::optional<PriorState> find(const std::string& target,
+                                   const std::string& subject) const override;
+    std::vector<PriorState> list(const std::string& target) const override;
+    bool record(const PriorState& prior, std::string* error) override;
+    bool forget(const std::string& target, const std::string& subject, std::string* error) override;
+    std::optional<std::string> state(const std::string& key) const override;
+    bool setState(const std::string& key, const std::string& value, std::string* error) override;
+
+    const std::string& path() const { return path_; }
+    StoreMode mode() const { return mode_; }
+    SqliteConnection& connection() { return db_; }
+    // The last error a const read met (reads return "nothing" on error; this says why).
+    const std::string& lastReadError() const { return lastReadError_; }
+
+  private:
+    SqliteComplianceStore(std::string path, StoreMode mode, const PolicyCatalog& catalog)
+        : path_(std::move(path)), mode_(mode), catalog_(catalog) {}
+    bool requireWritable(std::string* error) const;
+    bool insertPassContent(std::int64_t runId, const PassReport& report, std::string* error);
+    bool readPolicy(std::int64_t contentRunId, PolicySet* out) const;
+    bool readFindings(std::int64_t contentRunId, std::vector<Finding>* out) const;
+    void readFailed(const std::string& what) const;
+    bool prepareForRead(std::string_view sql, SqliteStatement* s) const;
+    bool prepareForWrite(std::string_view sql, SqliteStatement* s, std::string* error) const;
+    bool firstRow(SqliteStatement& s) const;  // steps once; a failure is kept as lastReadError
+
+    SqliteConnection db_;
+    std::string path_;
+    StoreMode mode_;
+    const PolicyCatalog& catalog_;
+    mutable std::string lastReadError_;
+};
+
+// The bounded time a writer waits for a lock held by another connection (a long reader in
+// rollback mode, another agent process) before the write fails and is reported.
+inline constexpr int kStoreBusyTimeoutMs = 2000;
+
+// A fingerprint of everything a pass recorded except its times and trigger: two passes with the
+// same fingerprint observed nothing new, and the second is stored as a reference to the first.
+std::string passFingerprint(const PassReport& report);
+
+}  // namespace mpa

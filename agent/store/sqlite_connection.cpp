@@ -1,0 +1,230 @@
+#include "store/sqlite_connection.hpp"
+
+#include <cstdio>
+#include <utility>
+
+namespace mpa {
+
+SqliteConnection::~SqliteConnection() {
+    close();
+}
+
+SqliteConnection::SqliteConnection(SqliteConnection&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)) {}
+
+SqliteConnection& SqliteConnection::operator=(SqliteConnection&& other) noexcept {
+    if (this != &other) {
+        close();
+        db_ = std::exchange(other.db_, nullptr);
+    }
+    return *this;
+}
+
+bool SqliteConnection::open(const std::string& target, int flags, std::string* error) {
+    close();
+    sqlite3* db = nullptr;
+    const int rc = sqlite3_open_v2(target.c_str(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        if (error)
+            *error = std::string("cannot open ") + target + ": " +
+                     (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close_v2(db);
+        return false;
+    }
+    // Extended codes tell SQLITE_BUSY_SNAPSHOT, SQLITE_IOERR_* apart in messages.
+    sqlite3_extended_result_codes(db, 1);
+    db_ = db;
+    return true;
+}
+
+void SqliteConnection::close() {
+    if (db_) sqlite3_close_v2(db_);
+    db_ = nullptr;
+}
+
+bool SqliteConnection::exec(std::string_view sql, std::string* error) {
+    char* message = nullptr;
+    const std::string text(sql);
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    if (rc == SQLITE_OK) return true;
+    if (error) *error = std::string(message ? message : sqlite3_errstr(rc));
+    sqlite3_free(message);
+    return false;
+}
+
+bool SqliteConnection::prepare(std::string_view sql, SqliteStatement* statement,
+                               std::string* error) const {
+    *statement = SqliteStatement();
+    sqlite3_stmt* stmt = nullptr;
+    const int rc =
+        sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+        if (error) *error = std::string(sqlite3_errmsg(db_)) + " in: " + std::string(sql);
+        sqlite3_finalize(stmt);
+        return false;
+    }
+    statement->stmt_ = stmt;
+    statement->db_ = db_;
+    return true;
+}
+
+bool SqliteConnection::prepareFirstRow(std::string_view sql, SqliteStatement* statement,
+                                       std::string* error) const {
+    if (!prepare(sql, statement, error)) return false;
+    if (statement->step()) return true;
+    if (error)
+        *error =
+            statement->failed() ? statement->errorMessage() : "no row from: " + std::string(sql);
+    return false;
+}
+
+std::optional<std::int64_t> SqliteConnection::queryInt(std::string_view sql,
+                                                       std::string* error) const {
+    SqliteStatement s;
+    if (!prepareFirstRow(sql, &s, error)) return std::nullopt;
+    return s.integer(0);
+}
+
+std::optional<std::string> SqliteConnection::queryText(std::string_view sql,
+                                                       std::string* error) const {
+    SqliteStatement s;
+    if (!prepareFirstRow(sql, &s, error)) return std::nullopt;
+    return s.text(0);
+}
+
+std::int64_t SqliteConnection::lastInsertRowId() const {
+    return sqlite3_last_insert_rowid(db_);
+}
+
+int SqliteConnection::changes() const {
+    return sqlite3_changes(db_);
+}
+
+std::string SqliteConnection::lastErrorMessage() const {
+    return db_ ? sqlite3_errmsg(db_) : "database not open";
+}
+
+void SqliteConnection::setBusyTimeout(int milliseconds) {
+    sqlite3_busy_timeout(db_, milliseconds);
+}
+
+SqliteStatement::~SqliteStatement() {
+    sqlite3_finalize(stmt_);
+}
+
+SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)),
+      db_(std::exchange(other.db_, nullptr)),
+      failed_(other.failed_),
+      lastCode_(other.lastCode_) {}
+
+SqliteStatement& SqliteStatement::operator=(SqliteStatement&& other) noexcept {
+    if (this != &other) {
+        sqlite3_finalize(stmt_);
+        stmt_ = std::exchange(other.stmt_, nullptr);
+        db_ = std::exchange(other.db_, nullptr);
+        failed_ = other.failed_;
+        lastCode_ = other.lastCode_;
+    }
+    return *this;
+}
+
+SqliteStatement& SqliteStatement::bind(int index, std::string_view text) {
+    sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+    return *this;
+}
+
+SqliteStatement& SqliteStatement::bind(int index, std::int64_t value) {
+    sqlite3_bind_int64(stmt_, index, value);
+    return *this;
+}
+
+SqliteStatement& SqliteStatement::bindNull(int index) {
+    sqlite3_bind_null(stmt_, index);
+    return *this;
+}
+
+SqliteStatement& SqliteStatement::bindOptional(int index,
+                                               const std::optional<std::int64_t>& value) {
+    return value ? bind(index, *value) : bindNull(index);
+}
+
+bool SqliteStatement::step() {
+    lastCode_ = sqlite3_step(stmt_);
+    if (lastCode_ == SQLITE_ROW) return true;
+    failed_ = lastCode_ != SQLITE_DONE;
+    return false;
+}
+
+bool SqliteStatement::run(std::string* error) {
+    const bool row = step();
+    if (failed_ || row) {
+        if (error) *error = row ? "statement returned a row unexpectedly" : errorMessage();
+        return false;
+    }
+    return true;
+}
+
+std::string SqliteStatement::errorMessage() const {
+    std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(lastCode_);
+    if (stmt_) {
+        const char* sql = sqlite3_sql(stmt_);
+        if (sql) message += std::string(" (in: ") + sql + ")";
+    }
+    return message;
+}
+
+void SqliteStatement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    failed_ = false;
+}
+
+std::string SqliteStatement::text(int column) const {
+    const auto* p = sqlite3_column_text(stmt_, column);
+    const int n = sqlite3_column_bytes(stmt_, column);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n))
+             : std::string();
+}
+
+std::int64_t SqliteStatement::integer(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
+
+bool SqliteStatement::isNull(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+SqliteTransaction::~SqliteTransaction() {
+    if (active_) connection_.exec("ROLLBACK", nullptr);
+}
+
+bool SqliteTransaction::begin(std::string* error) {
+    if (!connection_.exec("BEGIN IMMEDIATE", error)) return false;
+    active_ = true;
+    return true;
+}
+
+bool SqliteTransaction::commit(std::string* error) {
+    if (!connection_.exec("COMMIT", error)) return false;  // still active: the dtor rolls back
+    active_ = false;
+    return true;
+}
+
+std::string sqliteFileUri(const std::string& path, std::string_view query) {
+    // RFC 3986 as SQLite reads it: only '%', '?' and '#' must be escaped in the path part.
+    std::string uri = "file:";
+    for (const char c : path) {
+        if (c == '%' || c == '?' || c == '#') {
+            char buffer[4];
+            std::snprintf(buffer, sizeof buffer, "%%%02X", static_cast<unsigned char>(c));
+            uri += buffer;
+        } else {
+            uri += c;
+        }
+    }
+    if (!query.empty()) uri += "?" + std::string(query);
+    return uri;
+}
+
+}  // namespace mpa

@@ -1,0 +1,103 @@
+#pragma once
+// A thin RAII layer over the SQLite C API: one connection, prepared statements with typed binds
+// and reads, and transactions that roll back unless committed. Errors are values (message text
+// naming the database and the SQL that failed), never exceptions.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mpa {
+
+class SqliteStatement;
+
+class SqliteConnection {
+  public:
+    SqliteConnection() = default;
+    ~SqliteConnection();
+    SqliteConnection(const SqliteConnection&) = delete;
+    SqliteConnection& operator=(const SqliteConnection&) = delete;
+    SqliteConnection(SqliteConnection&& other) noexcept;
+    SqliteConnection& operator=(SqliteConnection&& other) noexcept;
+
+    // `target` is a file path, or a "file:" URI when `flags` holds SQLITE_OPEN_URI.
+    bool open(const std::string& target, int flags, std::string* error);
+    void close();
+    bool isOpen() const { return db_ != nullptr; }
+    sqlite3* handle() const { return db_; }
+
+    // Runs one or more statements that return no rows we need.
+    bool exec(std::string_view sql, std::string* error);
+    bool prepare(std::string_view sql, SqliteStatement* statement, std::string* error) const;
+    // Prepares and steps once: true when the statement produced a row (read it from statement).
+    bool prepareFirstRow(std::string_view sql, SqliteStatement* statement,
+                         std::string* error) const;
+    // The single integer a statement like "PRAGMA user_version" returns.
+    std::optional<std::int64_t> queryInt(std::string_view sql, std::string* error) const;
+    std::optional<std::string> queryText(std::string_view sql, std::string* error) const;
+    std::int64_t lastInsertRowId() const;
+    int changes() const;
+    std::string lastErrorMessage() const;
+    void setBusyTimeout(int milliseconds);
+
+  private:
+    sqlite3* db_ = nullptr;
+};
+
+class SqliteStatement {
+  public:
+    SqliteStatement() = default;
+    ~SqliteStatement();
+    SqliteStatement(const SqliteStatement&) = delete;
+    SqliteStatement& operator=(const SqliteStatement&) = delete;
+    SqliteStatement(SqliteStatement&& other) noexcept;
+    SqliteStatement& operator=(SqliteStatement&& other) noexcept;
+
+    // Binds are 1-based, as in SQLite. Text is copied (SQLITE_TRANSIENT).
+    SqliteStatement& bind(int index, std::string_view text);
+    SqliteStatement& bind(int index, std::int64_t value);
+    SqliteStatement& bindNull(int index);
+    SqliteStatement& bindOptional(int index, const std::optional<std::int64_t>& value);
+
+    // One step: true when a row is available; false when done or on error (see failed()).
+    bool step();
+    // Runs a statement that returns no row; false on error (message in *error).
+    bool run(std::string* error);
+    bool failed() const { return failed_; }
+    std::string errorMessage() const;
+    void reset();
+
+    std::string text(int column) const;
+    std::int64_t integer(int column) const;
+    bool isNull(int column) const;
+
+  private:
+    friend class SqliteConnection;
+    sqlite3_stmt* stmt_ = nullptr;
+    sqlite3* db_ = nullptr;
+    bool failed_ = false;
+    int lastCode_ = SQLITE_OK;
+};
+
+// BEGIN IMMEDIATE on construction (takes the write lock now, within the busy timeout, so the
+// transaction never fails half-way on a lock); rolls back in the destructor unless committed.
+class SqliteTransaction {
+  public:
+    explicit SqliteTransaction(SqliteConnection& connection) : connection_(connection) {}
+    ~SqliteTransaction();
+    SqliteTransaction(const SqliteTransaction&) = delete;
+    SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+    bool begin(std::string* error);
+    bool commit(std::string* error);
+
+  private:
+    SqliteConnection& connection_;
+    bool active_ = false;
+};
+
+// "file:/path%3Fwith%23odd%25chars?mode=ro": a URI for sqlite3_open_v2 with SQLITE_OPEN_URI.
+std::string sqliteFileUri(const std::string& path, std::string_view query);
+
+}  // namespace mpa

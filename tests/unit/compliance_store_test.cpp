@@ -1,0 +1,375 @@
+#include "store/compliance_store.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "store/sqlite_compliance_store.hpp"
+#include "store/store_schema.hpp"
+
+namespace mpa {
+namespace {
+
+// TODO(store): switch to mpa::test::ScratchDir once tests/support/scratch_dir.hpp lands.
+class StoreScratch {
+  public:
+    StoreScratch() {
+        char pattern[] = "/tmp/mpa-store-test-XXXXXX";
+        const char* made = ::mkdtemp(pattern);
+        if (made) dir_ = made;
+    }
+    ~StoreScratch() {
+        std::error_code ignored;
+        if (!dir_.empty() && !getenv("MPA_KEEP_SCRATCH"))
+            std::filesystem::remove_all(dir_, ignored);
+    }
+    std::string path(const std::string& relative) const { return dir_ + "/" + relative; }
+
+  private:
+    std::string dir_;
+};
+
+const PolicyCatalog& catalog() {
+    return builtinCatalog();
+}
+
+PassReport samplePass(const std::string& startedAt, bool withPolicy = true) {
+    PassReport r;
+    r.startedAt = startedAt;
+    r.finishedAt = startedAt;
+    r.trigger = "timer";
+    r.mode = RunMode::Enforce;
+    if (withPolicy) {
+        EffectivePolicy optOut;
+        optOut.value = true;
+        optOut.from = {"Linux policy file", "/etc/metalama/policies/managed/10-it.json",
+                       PolicyLevel::Mandatory, SourcePrecedence::EtcFile, 1};
+        optOut.overridden.push_back(
+            {false,
+             {"Linux policy file", "/etc/metalama/policies/recommended/a.yaml",
+              PolicyLevel::Recommended, SourcePrecedence::EtcFile, 0},
+             false});
+        r.policy.values.emplace("TelemetryOptOut", optOut);
+        EffectivePolicy mode;
+        mode.value = std::string("AuditOnly");
+        mode.from = {"Registry", "HKLM\\SOFTWARE\\Policies\\PostSharp\\Metalama",
+                     PolicyLevel::Mandatory, SourcePrecedence::PlatformChannel, 0};
+        mode.keptFromLastKnownGood = true;
+        mode.keptBecause = "the registry key could not be read";
+        r.policy.values.emplace("EnforcementMode", mode);
+        EffectivePolicy days;
+        days.value = std::int64_t{30};
+        days.from = {"Group Policy file", "Registry.pol", PolicyLevel::Mandatory,
+                     SourcePrecedence::GroupPolicyFile, 2};
+        r.policy.values.emplace("DeviceIdRotationDays", days);
+        r.policy.issues.push_back(
+            {"/etc/metalama/policies/managed/20-bad.json", "", "not a map", true});
+        r.policy.informational.push_back("user plist ignored");
+    }
+    r.findings.push_back({"etc-environment", "/etc/environment", "", "METALAMA_TELEMETRY_OPT_OUT=1",
+                          "absent", Outcome::Remediated, "", "+METALAMA_TELEMETRY_OPT_OUT=1"});
+    r.findings.push_back({"telemetry-json", "/home/ann/.local/share/Metalama/telemetry.json", "ann",
+                          "actions 2", "unreadable", Outcome::Failed, "permission denied", ""});
+    r.verdict = computeVerdict(r.policy, r.findings);
+    r.notes.push_back("a note");
+    return r;
+}
+
+std::unique_ptr<ComplianceStore> openStore(const std::string& path,
+                                           StoreMode mode = StoreMode::ReadWrite) {
+    std::string error;
+    auto store = ComplianceStore::open(path, mode, catalog(), &error);
+    EXPECT_TRUE(store) << error;
+    return store;
+}
+
+std::int64_t countRows(const std::string& path, const std::string& table) {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &stmt, nullptr);
+    std::int64_t n = -1;
+    if (sqlite3_step(stmt) == SQLITE_ROW) n = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return n;
+}
+
+std::string readError(const ComplianceStore& store) {
+    const auto* sqlite = dynamic_cast<const SqliteComplianceStore*>(&store);
+    return sqlite ? sqlite->lastReadError() : std::string();
+}
+
+void execSql(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+    EXPECT_EQ(rc, SQLITE_OK) << (message ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(db);
+}
+
+TEST(ComplianceStore, CreatesAPrivateWalDatabaseAndItsDirectory) {
+    StoreScratch scratch;
+    const auto path = scratch.path("var/lib/mpa/compliance.db");
+    auto store = openStore(path);
+    ASSERT_TRUE(store);
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0600u);
+    ASSERT_EQ(::stat(scratch.path("var/lib/mpa").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0700u);
+    auto* sqlite = dynamic_cast<SqliteComplianceStore*>(store.get());
+    ASSERT_NE(sqlite, nullptr);
+    std::string error;
+    EXPECT_EQ(sqlite->connection().queryText("PRAGMA journal_mode", &error).value_or(error), "wal");
+    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &error), storeSchemaVersion());
+}
+
+TEST(ComplianceStore, RoundTripsAPassReport) {
+    StoreScratch scratch;
+    const auto path = scratch.path("compliance.db");
+    const auto pass = samplePass("2026-01-01T10:00:00Z");
+    {
+        auto store = openStore(path);
+        std::string error;
+        ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    }
+    auto store = openStore(path, StoreMode::ReadOnly);
+    ASSERT_TRUE(store);
+    const auto stored = store->lastPass();
+    ASSERT_TRUE(stored) << readError(*store);
+    const auto& r = stored->report;
+    EXPECT_EQ(r.startedAt, pass.startedAt);
+    EXPECT_EQ(r.trigger, "timer");
+    EXPECT_EQ(r.mode, RunMode::Enforce);
+    EXPECT_EQ(r.verdict, Verdict::NonCompliant);
+    EXPECT_EQ(r.notes, pass.notes);
+    EXPECT_EQ(r.policy.informational, pass.policy.informational);
+    ASSERT_EQ(r.findings.size(), 2u);
+    EXPECT_EQ(r.findings[1].user, "ann");
+    EXPECT_EQ(r.findings[1].outcome, Outcome::Failed);
+    EXPECT_EQ(r.findings[1].reason, "permission denied");
+    EXPECT_EQ(r.findings[0].outcome, Outcome::Remediated);
+    ASSERT_EQ(r.policy.values.size(), 3u);
+    const auto* optOut = r.policy.find("TelemetryOptOut");
+    ASSERT_NE(optOut, nullptr);
+    EXPECT_EQ(optOut->value, PolicyValue(true));
+    EXPECT_EQ(optOut->from.origin, "/etc/metalama/policies/managed/10-it.json");
+    EXPECT_EQ(optOut->from.order, 1);
+    ASSERT_EQ(optOut->overridden.size(), 1u);
+    EXPECT_EQ(optOut->overridden[0].value, PolicyValue(false));
+    EXPECT_EQ(optOut->overridden[0].from.level, PolicyLevel::Recommended);
+    const auto* mode = r.policy.find("EnforcementMode");
+    ASSERT_NE(mode, nullptr);
+    EXPECT_EQ(mode->value, PolicyValue(std::string("AuditOnly")));
+    EXPECT_EQ(mode->from.precedence, SourcePrecedence::PlatformChannel);
+    EXPECT_TRUE(mode->keptFromLastKnownGood);
+    EXPECT_EQ(mode->keptBecause, "the registry key could not be read");
+    EXPECT_EQ(r.policy.find("DeviceIdRotationDays")->value, PolicyValue(std::int64_t{30}));
+    ASSERT_EQ(r.policy.issues.size(), 1u);
+    EXPECT_TRUE(r.policy.issues[0].blocksSource);
+    EXPECT_EQ(r.policy.issues[0].message, "not a map");
+    // Values are JSON typed by the catalog, readable without the agent.
+    EXPECT_EQ(countRows(path, "effective_policy WHERE name = 'TelemetryOptOut' AND value = 'true'"),
+              1);
+    EXPECT_EQ(countRows(path, "effective_policy WHERE value = '\"AuditOnly\"'"), 1);
+    EXPECT_EQ(countRows(path, "effective_policy WHERE value = '30'"), 1);
+}
+
+TEST(ComplianceStore, LedgerKeepsTheFirstPriorStateDurably) {
+    StoreScratch scratch;
+    const auto path = scratch.path("compliance.db");
+    {
+        auto store = openStore(path);
+        std::string error;
+        ASSERT_TRUE(
+            store->record({"etc-environment", "/etc/environment", true, "LANG=C\n", ""}, &error))
+            << error;
+        // The second record describes the agent's own change: it must not replace the first.
+        ASSERT_TRUE(store->record({"etc-environment", "/etc/environment", true,
+                                   "LANG=C\nMETALAMA_TELEMETRY_OPT_OUT=1\n", ""},
+                                  &error))
+            << error;
+        ASSERT_TRUE(store->record(
+            {"profile-d", "/etc/profile.d/metalama-telemetry.sh", false, "", ""}, &error));
+        ASSERT_TRUE(store->setState("device-id-set:ann", "2026-01-01T00:00:00Z", &error));
+        ASSERT_TRUE(store->setState("device-id-set:ann", "2026-02-01T00:00:00Z", &error));
+        // No close: another connection must already see the committed rows.
+        EXPECT_EQ(countRows(path, "ledger"), 2);
+    }
+    auto store = openStore(path);
+    const auto prior = store->find("etc-environment", "/etc/environment");
+    ASSERT_TRUE(prior);
+    EXPECT_TRUE(prior->existed);
+    EXPECT_EQ(prior->value, "LANG=C\n");
+    EXPECT_EQ(prior->recordedAt.size(), 20u) << prior->recordedAt;
+    EXPECT_EQ(store->list("profile-d").size(), 1u);
+    EXPECT_FALSE(store->list("profile-d")[0].existed);
+    EXPECT_EQ(store->state("device-id-set:ann"), "2026-02-01T00:00:00Z");
+    EXPECT_FALSE(store->state("nothing"));
+    std::string error;
+    ASSERT_TRUE(store->forget("etc-environment", "/etc/environment", &error)) << error;
+    EXPECT_FALSE(store->find("etc-environment", "/etc/environment"));
+}
+
+TEST(ComplianceStore, LastKnownGoodIsTheLatestEnforcedPassWithAPolicy) {
+    StoreScratch scratch;
+    auto store = openStore(scratch.path("compliance.db"));
+    EXPECT_FALSE(store->lastKnownGoodPolicy());
+    std::string error;
+    auto first = samplePass("2026-01-01T10:00:00Z");
+    ASSERT_TRUE(store->recordPass(first, &error)) << error;
+    auto second = samplePass("2026-01-01T11:00:00Z");
+    second.policy.values.at("DeviceIdRotationDays").value = std::int64_t{90};
+    ASSERT_TRUE(store->recordPass(second, &error)) << error;
+    auto dryRun = samplePass("2026-01-01T12:00:00Z");
+    dryRun.mode = RunMode::DryRun;
+    dryRun.policy.values.at("DeviceIdRotationDays").value = std::int64_t{7};
+    ASSERT_TRUE(store->recordPass(dryRun, &error)) << error;
+    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T13:00:00Z", false), &error)) << error;
+
+    const auto lkg = store->lastKnownGoodPolicy();
+    ASSERT_TRUE(lkg) << readError(*store);
+    EXPECT_EQ(lkg->find("DeviceIdRotationDays")->value, PolicyValue(std::int64_t{90}));
+    EXPECT_EQ(lkg->find("TelemetryOptOut")->from.source, "Linux policy file");
+    // The latest pass itself had no policy.
+    EXPECT_TRUE(store->lastPass()->report.policy.empty());
+}
+
+TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
+    StoreScratch scratch;
+    const auto path = scratch.path("compliance.db");
+    auto store = openStore(path);
+    std::string error;
+    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    for (int hour = 11; hour < 15; ++hour) {
+        auto again = samplePass("2026-01-01T" + std::to_string(hour) + ":00:00Z");
+        again.trigger = "drift";
+        ASSERT_TRUE(store->recordPass(again, &error)) << error;
+    }
+    EXPECT_EQ(countRows(path, "runs"), 5);
+    EXPECT_EQ(countRows(path, "findings"), 2);
+    EXPECT_EQ(countRows(path, "effective_policy"), 3);
+    EXPECT_EQ(countRows(path, "runs WHERE same_as = 1"), 4);
+    auto last = store->lastPass();
+    ASSERT_TRUE(last) << readError(*store);
+    EXPECT_EQ(last->runId, 5);
+    EXPECT_EQ(last->report.startedAt, "2026-01-01T14:00:00Z");
+    EXPECT_EQ(last->report.trigger, "drift");
+    EXPECT_EQ(last->report.findings.size(), 2u);
+    EXPECT_EQ(last->report.policy.values.size(), 3u);
+    EXPECT_EQ(last->report.notes, std::vector<std::string>{"a note"});
+    EXPECT_TRUE(store->lastKnownGoodPolicy());
+
+    // A change is recorded in full again.
+    auto changed = samplePass("2026-01-01T15:00:00Z");
+    changed.findings[1].outcome = Outcome::Remediated;
+    changed.verdict = computeVerdict(changed.policy, changed.findings);
+    ASSERT_TRUE(store->recordPass(changed, &error)) << error;
+    EXPECT_EQ(countRows(path, "findings"), 4);
+    EXPECT_EQ(store->lastPass()->report.verdict, Verdict::Compliant);
+}
+
+TEST(ComplianceStore, RefusesADatabaseOthersCanWrite) {
+    StoreScratch scratch;
+    const auto path = scratch.path("db/compliance.db");
+    openStore(path).reset();
+    ASSERT_EQ(::chmod(path.c_str(), 0666), 0);
+    std::string error;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
+    EXPECT_NE(error.find(path), std::string::npos) << error;
+    EXPECT_NE(error.find("0666"), std::string::npos) << error;
+
+    ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+    ASSERT_EQ(::chmod(scratch.path("db").c_str(), 0777), 0);
+    error.clear();
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
+    EXPECT_NE(error.find(scratch.path("db") + ":"), std::string::npos) << error;
+}
+
+TEST(ComplianceStore, RefusesADatabaseAnotherAccountOwns) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the file away";
+    StoreScratch scratch;
+    const auto path = scratch.path("compliance.db");
+    openStore(path).reset();
+    ASSERT_EQ(::chown(path.c_str(), 12345, 12345), 0);
+    std::string error;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
+    EXPECT_NE(error.find("owned by uid 12345"), std::string::npos) << error;
+}
+
+TEST(ComplianceStore, RefusesASymbolicLinkInPlaceOfTheDatabase) {
+    StoreScratch scratch;
+    const auto real = scratch.path("real.db");
+    openStore(real).reset();
+    const auto link = scratch.path("compliance.db");
+    ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
+    std::string error;
+    EXPECT_FALSE(ComplianceStore::open(link, StoreMode::ReadWrite, catalog(), &error));
+    EXPECT_NE(error.find("symbolic link"), std::string::npos) << error;
+}
+
+TEST(ComplianceStore, ReadOnlyOpenOfAMissingFileFailsAndCreatesNothing) {
+    StoreScratch scratch;
+    const auto path = scratch.path("missing/compliance.db");
+    std::string error;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadOnly, catalog(), &error));
+    EXPECT_NE(error.find(path), std::string::npos) << error;
+    EXPECT_FALSE(std::filesystem::exists(scratch.path("missing")));
+}
+
+TEST(ComplianceStore, ReadOnlyStoreRefusesWrites) {
+    StoreScratch scratch;
+    const auto path = scratch.path("compliance.db");
+    openStore(path).reset();
+    auto store = openStore(path, StoreMode::ReadOnly);
+    std::string error;
+    EXPECT_FALSE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error));
+    EXPECT_NE(error.find("read-only"), std::string::npos) << error;
+    EXPECT_FALSE(store->record({"t", "s", false, "", ""}, &error));
+}
+
+TEST(ComplianceStore, ANewerSchemaIsRefusedForWritingButStillReadable) {
+    StoreScratch scratch;
+    const auto path = scratch.path("compliance.db");
+    {
+        auto store = openStore(path);
+        std::string error;
+        ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    }
+    execSql(path, "PRAGMA user_version = " + std::to_string(storeSchemaVersion() + 1));
+    std::string error;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
+    EXPECT_NE(error.find("newer agent"), std::string::npos) << error;
+    EXPECT_NE(error.find(path), std::string::npos) << error;
+    auto reader = openStore(path, StoreMode::ReadOnly);
+    ASSERT_TRUE(reader);
+    EXPECT_TRUE(reader->lastPass()) << readError(*reader);
+}
+
+TEST(ComplianceStore, AFailedWriteSaysWhyAndLosesNothingAlreadyStored) {
+    StoreScratch scratch;
+    const auto path = scratch.path("compliance.db");
+    auto store = openStore(path);
+    std::string error;
+    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    // Another writer holds the write lock longer than the bounded busy timeout.
+    sqlite3* other = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+    auto changed = samplePass("2026-01-01T11:00:00Z", false);
+    EXPECT_FALSE(store->recordPass(changed, &error));
+    EXPECT_NE(error.find("not recorded"), std::string::npos) << error;
+    sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(other);
+    ASSERT_TRUE(store->recordPass(changed, &error)) << error;
+    EXPECT_EQ(countRows(path, "runs"), 2);
+}
+
+}  // namespace
+}  // namespace mpa
