@@ -2,35 +2,18 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 
 #include "store/sqlite_compliance_store.hpp"
 #include "store/store_schema.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace mpa {
 namespace {
 
-// TODO(store): switch to mpa::test::ScratchDir once tests/support/scratch_dir.hpp lands.
-class StoreScratch {
-  public:
-    StoreScratch() {
-        char pattern[] = "/tmp/mpa-store-test-XXXXXX";
-        const char* made = ::mkdtemp(pattern);
-        if (made) dir_ = made;
-    }
-    ~StoreScratch() {
-        std::error_code ignored;
-        if (!dir_.empty() && !getenv("MPA_KEEP_SCRATCH"))
-            std::filesystem::remove_all(dir_, ignored);
-    }
-    std::string path(const std::string& relative) const { return dir_ + "/" + relative; }
-
-  private:
-    std::string dir_;
-};
+using StoreScratch = test::ScratchDir;
 
 const PolicyCatalog& catalog() {
     return builtinCatalog();
@@ -115,13 +98,13 @@ void execSql(const std::string& path, const std::string& sql) {
 
 TEST(ComplianceStore, CreatesAPrivateWalDatabaseAndItsDirectory) {
     StoreScratch scratch;
-    const auto path = scratch.path("var/lib/mpa/compliance.db");
+    const auto path = scratch.abs("var/lib/mpa/compliance.db");
     auto store = openStore(path);
     ASSERT_TRUE(store);
     struct stat st {};
     ASSERT_EQ(::stat(path.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 07777, 0600u);
-    ASSERT_EQ(::stat(scratch.path("var/lib/mpa").c_str(), &st), 0);
+    ASSERT_EQ(::stat(scratch.abs("var/lib/mpa").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 07777, 0700u);
     auto* sqlite = dynamic_cast<SqliteComplianceStore*>(store.get());
     ASSERT_NE(sqlite, nullptr);
@@ -132,7 +115,7 @@ TEST(ComplianceStore, CreatesAPrivateWalDatabaseAndItsDirectory) {
 
 TEST(ComplianceStore, RoundTripsAPassReport) {
     StoreScratch scratch;
-    const auto path = scratch.path("compliance.db");
+    const auto path = scratch.abs("compliance.db");
     const auto pass = samplePass("2026-01-01T10:00:00Z");
     {
         auto store = openStore(path);
@@ -183,7 +166,7 @@ TEST(ComplianceStore, RoundTripsAPassReport) {
 
 TEST(ComplianceStore, LedgerKeepsTheFirstPriorStateDurably) {
     StoreScratch scratch;
-    const auto path = scratch.path("compliance.db");
+    const auto path = scratch.abs("compliance.db");
     {
         auto store = openStore(path);
         std::string error;
@@ -219,7 +202,7 @@ TEST(ComplianceStore, LedgerKeepsTheFirstPriorStateDurably) {
 
 TEST(ComplianceStore, LastKnownGoodIsTheLatestEnforcedPassWithAPolicy) {
     StoreScratch scratch;
-    auto store = openStore(scratch.path("compliance.db"));
+    auto store = openStore(scratch.abs("compliance.db"));
     EXPECT_FALSE(store->lastKnownGoodPolicy());
     std::string error;
     auto first = samplePass("2026-01-01T10:00:00Z");
@@ -243,7 +226,7 @@ TEST(ComplianceStore, LastKnownGoodIsTheLatestEnforcedPassWithAPolicy) {
 
 TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
     StoreScratch scratch;
-    const auto path = scratch.path("compliance.db");
+    const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
     std::string error;
     ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
@@ -277,7 +260,7 @@ TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
 
 TEST(ComplianceStore, RefusesADatabaseOthersCanWrite) {
     StoreScratch scratch;
-    const auto path = scratch.path("db/compliance.db");
+    const auto path = scratch.abs("db/compliance.db");
     openStore(path).reset();
     ASSERT_EQ(::chmod(path.c_str(), 0666), 0);
     std::string error;
@@ -286,16 +269,16 @@ TEST(ComplianceStore, RefusesADatabaseOthersCanWrite) {
     EXPECT_NE(error.find("0666"), std::string::npos) << error;
 
     ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
-    ASSERT_EQ(::chmod(scratch.path("db").c_str(), 0777), 0);
+    ASSERT_EQ(::chmod(scratch.abs("db").c_str(), 0777), 0);
     error.clear();
     EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
-    EXPECT_NE(error.find(scratch.path("db") + ":"), std::string::npos) << error;
+    EXPECT_NE(error.find(scratch.abs("db") + ":"), std::string::npos) << error;
 }
 
 TEST(ComplianceStore, RefusesADatabaseAnotherAccountOwns) {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the file away";
     StoreScratch scratch;
-    const auto path = scratch.path("compliance.db");
+    const auto path = scratch.abs("compliance.db");
     openStore(path).reset();
     ASSERT_EQ(::chown(path.c_str(), 12345, 12345), 0);
     std::string error;
@@ -305,9 +288,9 @@ TEST(ComplianceStore, RefusesADatabaseAnotherAccountOwns) {
 
 TEST(ComplianceStore, RefusesASymbolicLinkInPlaceOfTheDatabase) {
     StoreScratch scratch;
-    const auto real = scratch.path("real.db");
+    const auto real = scratch.abs("real.db");
     openStore(real).reset();
-    const auto link = scratch.path("compliance.db");
+    const auto link = scratch.abs("compliance.db");
     ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
     std::string error;
     EXPECT_FALSE(ComplianceStore::open(link, StoreMode::ReadWrite, catalog(), &error));
@@ -316,16 +299,16 @@ TEST(ComplianceStore, RefusesASymbolicLinkInPlaceOfTheDatabase) {
 
 TEST(ComplianceStore, ReadOnlyOpenOfAMissingFileFailsAndCreatesNothing) {
     StoreScratch scratch;
-    const auto path = scratch.path("missing/compliance.db");
+    const auto path = scratch.abs("missing/compliance.db");
     std::string error;
     EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadOnly, catalog(), &error));
     EXPECT_NE(error.find(path), std::string::npos) << error;
-    EXPECT_FALSE(std::filesystem::exists(scratch.path("missing")));
+    EXPECT_FALSE(std::filesystem::exists(scratch.abs("missing")));
 }
 
 TEST(ComplianceStore, ReadOnlyStoreRefusesWrites) {
     StoreScratch scratch;
-    const auto path = scratch.path("compliance.db");
+    const auto path = scratch.abs("compliance.db");
     openStore(path).reset();
     auto store = openStore(path, StoreMode::ReadOnly);
     std::string error;
@@ -336,7 +319,7 @@ TEST(ComplianceStore, ReadOnlyStoreRefusesWrites) {
 
 TEST(ComplianceStore, ANewerSchemaIsRefusedForWritingButStillReadable) {
     StoreScratch scratch;
-    const auto path = scratch.path("compliance.db");
+    const auto path = scratch.abs("compliance.db");
     {
         auto store = openStore(path);
         std::string error;
@@ -354,7 +337,7 @@ TEST(ComplianceStore, ANewerSchemaIsRefusedForWritingButStillReadable) {
 
 TEST(ComplianceStore, AFailedWriteSaysWhyAndLosesNothingAlreadyStored) {
     StoreScratch scratch;
-    const auto path = scratch.path("compliance.db");
+    const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
     std::string error;
     ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
