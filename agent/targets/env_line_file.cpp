@@ -1,0 +1,284 @@
+#include "targets/env_line_file.hpp"
+
+#include <optional>
+#include <vector>
+
+#include "platform/safe_fs.hpp"
+#include "targets/owned_directories.hpp"
+#include "targets/prior_record.hpp"
+#include "targets/target_common.hpp"
+#include "util/text.hpp"
+#include "util/unified_diff.hpp"
+
+namespace mpa {
+namespace {
+
+// A line and its own terminator, so a file can be taken apart and put back byte for byte.
+struct RawLine {
+    std::string text;  // without the terminator
+    std::string eol;   // "\n", "\r\n", or "" (last line without a final newline)
+};
+
+std::vector<RawLine> splitRaw(std::string_view data) {
+    std::vector<RawLine> lines;
+    std::size_t start = 0;
+    while (start < data.size()) {
+        const auto nl = data.find('\n', start);
+        if (nl == std::string_view::npos) {
+            lines.push_back({std::string(data.substr(start)), ""});
+            break;
+        }
+        const bool crlf = nl > start && data[nl - 1] == '\r';
+        const std::size_t end = crlf ? nl - 1 : nl;
+        lines.push_back({std::string(data.substr(start, end - start)), crlf ? "\r\n" : "\n"});
+        start = nl + 1;
+    }
+    return lines;
+}
+
+std::string joinRaw(const std::vector<RawLine>& lines) {
+    std::string out;
+    for (const auto& line : lines) out += line.text + line.eol;
+    return out;
+}
+
+// The file's own line ending (of its first terminated line), for lines the agent adds.
+std::string lineEnding(const std::vector<RawLine>& lines) {
+    for (const auto& line : lines)
+        if (!line.eol.empty()) return line.eol;
+    return "\n";
+}
+
+bool isBlank(char c) {
+    return c == ' ' || c == '\t';
+}
+
+// Whether `text` assigns `key` the way a reader might take it: leading blanks, an optional
+// `export ` (a shell habit; the agent never writes it), the key, blanks, '='. Comments are not.
+bool assignsKey(std::string_view text, std::string_view key, bool* exported,
+                std::string_view* value) {
+    std::size_t i = 0;
+    while (i < text.size() && isBlank(text[i])) ++i;
+    *exported = false;
+    if (text.substr(i, 6) == "export" && i + 6 < text.size() && isBlank(text[i + 6])) {
+        *exported = true;
+        i += 6;
+        while (i < text.size() && isBlank(text[i])) ++i;
+    }
+    if (text.substr(i, key.size()) != key) return false;
+    i += key.size();
+    while (i < text.size() && isBlank(text[i])) ++i;
+    if (i >= text.size() || text[i] != '=') return false;
+    *value = text.substr(i + 1);
+    return true;
+}
+
+bool hasDesiredValue(std::string_view text, const EnvLineSpec& spec) {
+    bool exported = false;
+    std::string_view value;
+    if (!assignsKey(text, spec.key, &exported, &value) || exported) return false;
+    value = trim(value);
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front())
+        value = value.substr(1, value.size() - 2);
+    return value == spec.value;
+}
+
+std::vector<std::size_t> keyLines(const std::vector<RawLine>& lines, const EnvLineSpec& spec) {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        bool exported = false;
+        std::string_view value;
+        if (assignsKey(lines[i].text, spec.key, &exported, &value)) out.push_back(i);
+    }
+    return out;
+}
+
+std::string describe(bool missing, const std::vector<RawLine>& lines,
+                     const std::vector<std::size_t>& keys) {
+    if (missing) return "file absent";
+    if (keys.empty()) return "line absent";
+    std::string out;
+    for (auto i : keys) {
+        if (!out.empty()) out += " | ";
+        out += lines[i].text;
+    }
+    return out;
+}
+
+Finding findingFor(const EnvLineSpec& spec) {
+    Finding f;
+    f.target = spec.target;
+    f.subject = spec.path;
+    f.desired = spec.key + "=" + spec.value;
+    return f;
+}
+
+// The recorded positions of the prior lines, when they still fit: the file has the same number
+// of other lines as before the agent (nobody added or removed any), so each goes back exactly.
+std::optional<std::vector<std::size_t>> priorPositions(const PriorRecord& record,
+                                                       std::size_t priorCount,
+                                                       std::size_t otherLines) {
+    long long count = 0;
+    if (!parseDecimal(record.field("prior-line-count"), &count) || count < 0 ||
+        static_cast<std::size_t>(count) != otherLines + priorCount)
+        return std::nullopt;
+    std::vector<std::size_t> positions;
+    const std::string text = record.field("prior-line-positions");
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        long long value = 0;
+        if (!parseDecimal(std::string_view(text).substr(start, comma - start), &value) ||
+            value < 0 || static_cast<std::size_t>(value) >= static_cast<std::size_t>(count) ||
+            (!positions.empty() && static_cast<std::size_t>(value) <= positions.back()))
+            return std::nullopt;
+        positions.push_back(static_cast<std::size_t>(value));
+        start = comma + 1;
+    }
+    if (positions.size() != priorCount) return std::nullopt;
+    return positions;
+}
+
+// The file as it is: its lines, which of them assign the key, and what that looks like.
+struct Observed {
+    platform::ReadResult file;
+    std::vector<RawLine> lines;
+    std::vector<std::size_t> keys;
+};
+
+Observed observe(platform::ReadResult file, const EnvLineSpec& spec, Finding* f) {
+    Observed o{std::move(file), {}, {}};
+    o.lines = splitRaw(o.file.data);
+    o.keys = keyLines(o.lines, spec);
+    f->observed = describe(o.file.missing, o.lines, o.keys);
+    return o;
+}
+
+}  // namespace
+
+Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
+    if (!wanted) return restoreEnvLine(run, spec);
+    Finding f = findingFor(spec);
+    auto file = platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
+    if (!file.status) return failed(std::move(f), file.status.error);
+    auto observed = observe(std::move(file), spec, &f);
+    const auto& current = observed.file;
+    auto& lines = observed.lines;
+    const auto& keys = observed.keys;
+    if (keys.size() == 1 && hasDesiredValue(lines[keys[0]].text, spec)) {
+        f.outcome = Outcome::Compliant;
+        return f;
+    }
+    if (keys.size() > 1)
+        f.reason =
+            std::to_string(keys.size()) + " lines assign " + spec.key + "; collapsed into one";
+
+    PriorRecord record;  // the prior lines, byte for byte, and what else the agent changes
+    for (auto i : keys) record.body += lines[i].text + lines[i].eol;
+    const std::string desiredLine = spec.key + "=" + spec.value;
+    const std::string eol = lineEnding(lines);
+    bool addedFinalNewline = false;
+    if (!keys.empty()) {
+        lines[keys[0]].text = desiredLine;  // in place, with that line's own ending
+        for (auto it = keys.rbegin(); it + 1 != keys.rend(); ++it)
+            lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(*it));
+    } else {
+        if (!lines.empty() && lines.back().eol.empty()) {
+            lines.back().eol = eol;
+            addedFinalNewline = true;
+        }
+        lines.push_back({desiredLine, eol});
+    }
+    const std::string after = joinRaw(lines);
+    f.diff = unifiedDiff(current.missing ? std::string_view() : current.data, after,
+                         current.missing ? "/dev/null" : spec.path, spec.path);
+    if (!run.changesAllowed()) {
+        auto reason = std::move(f.reason);
+        f = notChanged(std::move(f), run.mode);
+        if (!reason.empty()) f.reason = reason + "; " + f.reason;
+        return f;
+    }
+
+    record.setField("added-final-newline", addedFinalNewline ? "yes" : "no");
+    // Where the prior lines were, so restoring puts each back in its place when nobody has added
+    // or removed lines since.
+    std::string positions;
+    for (auto i : keys) positions += (positions.empty() ? "" : ",") + std::to_string(i);
+    record.setField("prior-line-positions", positions);
+    record.setField("prior-line-count", std::to_string(splitRaw(current.data).size()));
+    return writeWithPriorState(run, std::move(f), spec.path, current, after, std::move(record));
+}
+
+Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
+    Finding f = findingFor(spec);
+    RestoreInput input;
+    if (auto done = startRestore(run, f, spec.target, spec.path,
+                                 "the agent has not set " + spec.key, &input))
+        return *done;
+    const auto& prior = input.prior;
+    const auto& record = input.record;
+    auto observed = observe(std::move(input.current), spec, &f);
+    const auto& current = observed.file;
+    auto& lines = observed.lines;
+    const auto& keys = observed.keys;
+    const auto priorLines = splitRaw(record.body);
+    const std::string desiredLine = spec.key + "=" + spec.value;
+
+    bool allOurs = !keys.empty();
+    for (auto i : keys) allOurs = allOurs && lines[i].text == desiredLine;
+    const bool nothingToUndo = keys.empty() && priorLines.empty();
+    if (current.missing || (!keys.empty() && !allOurs) || nothingToUndo) {
+        // The agent's line is gone or changed: whoever did that owns the variable now.
+        f = notApplicable(std::move(f), nothingToUndo || (current.missing && !prior.existed)
+                                            ? "already as before the agent"
+                                            : "changed by someone else since the agent set it; "
+                                              "left as found");
+        if (run.changesAllowed()) forgetPrior(run, spec.target, spec.path, &f);
+        return f;
+    }
+
+    const std::string eol = lineEnding(lines);
+    bool agentLineWasLast = false;
+    std::size_t at = lines.size();
+    if (!keys.empty()) {
+        at = keys[0];
+        agentLineWasLast = keys.back() + 1 == lines.size();
+        for (auto it = keys.rbegin(); it != keys.rend(); ++it)
+            lines.erase(lines.begin() + static_cast<std::ptrdiff_t>(*it));
+    } else if (!lines.empty() && lines.back().eol.empty()) {
+        lines.back().eol = eol;  // the prior lines come back after it
+    }
+    const auto positions = priorPositions(record, priorLines.size(), lines.size());
+    if (positions) {
+        for (std::size_t k = 0; k < priorLines.size(); ++k)
+            lines.insert(lines.begin() + static_cast<std::ptrdiff_t>((*positions)[k]),
+                         priorLines[k]);
+    } else {
+        lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at), priorLines.begin(),
+                     priorLines.end());
+    }
+    // A prior line that had no final newline may no longer be last.
+    for (std::size_t i = 0; i + 1 < lines.size(); ++i)
+        if (lines[i].eol.empty()) lines[i].eol = eol;
+    if (priorLines.empty() && agentLineWasLast && record.field("added-final-newline") == "yes" &&
+        !lines.empty())
+        lines.back().eol.clear();
+    const std::string after = joinRaw(lines);
+
+    f.diff = unifiedDiff(current.data, after, spec.path,
+                         prior.existed || !after.empty() ? spec.path : "/dev/null");
+    if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
+    const bool removeFile = !prior.existed && after.empty();
+    if (auto put = putBackFile(run.context, spec.path, current,
+                               removeFile ? std::nullopt : std::optional<std::string>(after),
+                               splitPaths(record.field("created-dirs")));
+        !put)
+        return failed(std::move(f), put.error);
+    forgetPrior(run, spec.target, spec.path, &f);
+    f.outcome = Outcome::Restored;
+    return f;
+}
+
+}  // namespace mpa

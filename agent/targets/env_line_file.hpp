@@ -1,0 +1,30 @@
+#pragma once
+// One KEY=VALUE line in a file shared with other packages (/etc/environment, read by pam_env):
+// the agent owns that line only. Every other line, comment, blank line, line ending (LF or CRLF)
+// and a missing final newline stay byte for byte.
+//
+// Compliant: exactly one line assigns the key, without `export`, with the value (quotes around it
+// allowed, as pam_env strips them). Otherwise the first line assigning the key is replaced in
+// place (keeping its line ending), further ones are removed (duplicates are reported), or the
+// line is appended. The ledger keeps the prior lines, so restoring puts them back where the
+// agent's line is, or removes the line the agent added (and the newline it had to add to the last
+// line before it). A line someone changed since is theirs and left as found.
+#include <string>
+
+#include "targets/target.hpp"
+
+namespace mpa {
+
+struct EnvLineSpec {
+    std::string target;  // target name, and the ledger's target key
+    std::string path;    // logical absolute path ("/etc/environment"), the finding's subject
+    std::string key;
+    std::string value;
+};
+
+// wanted=false restores (see restoreEnvLine).
+Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted);
+// NotApplicable when the ledger holds nothing: never touch a variable the agent did not set.
+Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec);
+
+}  // namespace mpa

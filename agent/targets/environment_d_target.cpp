@@ -1,0 +1,20 @@
+// /etc/environment.d/*.conf: read by systemd's user manager (30-systemd-environment-d-generator),
+// so it reaches user services and graphical sessions started by `systemd --user`.
+#include "targets/machine_environment_targets.hpp"
+#include "targets/managed_file.hpp"
+#include "targets/target_common.hpp"
+
+namespace mpa {
+
+std::unique_ptr<Target> makeEnvironmentDTarget() {
+    return std::make_unique<OptOutFileTarget>(ManagedFileSpec{
+        "environment-d",
+        "/etc/environment.d/90-metalama-telemetry.conf",
+        std::string("# Managed by metalama-policy-agent (policy TelemetryOptOut): systemd user\n"
+                    "# sessions opt out of Metalama telemetry. Removed when the policy is.\n") +
+            kOptOutVariable + "=" + kOptOutValue + "\n",
+        std::string(kOptOutVariable) + "=" + kOptOutValue + " for systemd user sessions",
+    });
+}
+
+}  // namespace mpa

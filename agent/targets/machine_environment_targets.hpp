@@ -1,0 +1,23 @@
+#pragma once
+// The Linux targets that make METALAMA_TELEMETRY_OPT_OUT=1 machine-wide. Each mechanism reaches a
+// different set of processes (pam_env logins, systemd user sessions, system services, login
+// shells), so all four are enforced; one file of code each.
+#include <memory>
+
+#include "platform/service_manager.hpp"
+#include "targets/target.hpp"
+
+namespace mpa {
+
+std::unique_ptr<Target> makeEtcEnvironmentTarget();  // /etc/environment, one line
+std::unique_ptr<Target> makeEnvironmentDTarget();  // /etc/environment.d/90-metalama-telemetry.conf
+std::unique_ptr<Target> makeProfileDTarget();      // /etc/profile.d/metalama-telemetry.sh
+// /etc/systemd/system.conf.d/90-metalama-telemetry.conf and the running manager's environment.
+std::unique_ptr<Target> makeSystemdManagerTarget(std::shared_ptr<platform::ServiceManager> manager);
+
+// The "running systemd manager" subject of the systemd-manager target, on its own so it can be
+// exercised against a stand-in manager. NotApplicable unless the pass runs on the live system
+// (root "/") and systemd is running.
+Finding reconcileRunningManager(TargetRun& run, platform::ServiceManager& manager, bool wanted);
+
+}  // namespace mpa

@@ -1,0 +1,105 @@
+#include "targets/managed_file.hpp"
+
+#include "platform/safe_fs.hpp"
+#include "targets/owned_directories.hpp"
+#include "targets/prior_record.hpp"
+#include "targets/target_common.hpp"
+#include "util/unified_diff.hpp"
+
+namespace mpa {
+namespace {
+
+Finding findingFor(const ManagedFileSpec& spec) {
+    Finding f;
+    f.target = spec.target;
+    f.subject = spec.path;
+    f.desired = spec.desired;
+    return f;
+}
+
+std::string describe(const platform::ReadResult& current, const std::string& content) {
+    if (current.missing) return "absent";
+    if (current.data == content) return "as desired";
+    return "different content (" + std::to_string(current.data.size()) + " bytes)";
+}
+
+}  // namespace
+
+Finding reconcileManagedFile(TargetRun& run, const ManagedFileSpec& spec, bool wanted) {
+    if (!wanted) return restoreManagedFile(run, spec);
+    Finding f = findingFor(spec);
+    const auto current =
+        platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
+    if (!current.status) return failed(std::move(f), current.status.error);
+    f.observed = describe(current, spec.content);
+    if (!current.missing && current.data == spec.content) {
+        f.outcome = Outcome::Compliant;
+        return f;
+    }
+    f.diff = unifiedDiff(current.missing ? std::string_view() : current.data, spec.content,
+                         current.missing ? "/dev/null" : spec.path, spec.path);
+    if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
+
+    PriorRecord prior;
+    if (!current.missing) prior.body = current.data;
+    return writeWithPriorState(run, std::move(f), spec.path, current, spec.content,
+                               std::move(prior));
+}
+
+Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec) {
+    Finding f = findingFor(spec);
+    RestoreInput input;
+    if (auto done =
+            startRestore(run, f, spec.target, spec.path, "the agent has not changed it", &input))
+        return *done;
+    const auto& prior = input.prior;
+    const auto& record = input.record;
+    const auto& current = input.current;
+    f.observed = describe(current, spec.content);
+    const auto createdDirectories = splitPaths(record.field("created-dirs"));
+
+    if (current.missing || current.data != spec.content) {
+        // Not what the agent wrote any more: whoever changed it owns it now.
+        const bool alreadyBefore = current.missing && !prior.existed;
+        f = notApplicable(std::move(f), alreadyBefore ? "already as before the agent"
+                                                      : "changed by someone else since the agent "
+                                                        "wrote it; left as found");
+        if (run.changesAllowed()) {
+            if (alreadyBefore) removeEmptyDirectories(run.context, createdDirectories);
+            forgetPrior(run, spec.target, spec.path, &f);
+        }
+        return f;
+    }
+
+    f.diff = unifiedDiff(current.data, prior.existed ? record.body : std::string(), spec.path,
+                         prior.existed ? spec.path : "/dev/null");
+    if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
+    if (auto put =
+            putBackFile(run.context, spec.path, current,
+                        prior.existed ? std::optional<std::string>(record.body) : std::nullopt,
+                        createdDirectories);
+        !put)
+        return failed(std::move(f), put.error);
+    forgetPrior(run, spec.target, spec.path, &f);
+    f.outcome = Outcome::Restored;
+    return f;
+}
+
+std::vector<std::string> watchPathsFor(const AgentContext& context,
+                                       const std::string& logicalPath) {
+    return {context.resolve(logicalPath), context.resolve(parentOf(logicalPath))};
+}
+
+std::vector<Finding> OptOutFileTarget::reconcile(TargetRun& run, const DesiredState& desired) {
+    return {reconcileManagedFile(run, spec_, desired.environmentOptOut)};
+}
+
+std::vector<Finding> OptOutFileTarget::revert(TargetRun& run) {
+    return {restoreManagedFile(run, spec_)};
+}
+
+std::vector<std::string> OptOutFileTarget::watchPaths(const AgentContext& context) const {
+    return watchPathsFor(context, spec_.path);
+}
+
+}  // namespace mpa

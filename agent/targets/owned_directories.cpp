@@ -1,0 +1,67 @@
+#include "targets/owned_directories.hpp"
+
+#include <algorithm>
+#include <optional>
+
+namespace mpa {
+namespace {
+const platform::Ownership kRootDirectory{0, 0, 0755};
+}  // namespace
+
+std::string parentOf(const std::string& logicalPath) {
+    const auto slash = logicalPath.find_last_of('/');
+    if (slash == std::string::npos || slash == 0) return "/";
+    return logicalPath.substr(0, slash);
+}
+
+std::string baseNameOf(const std::string& logicalPath) {
+    const auto slash = logicalPath.find_last_of('/');
+    return slash == std::string::npos ? logicalPath : logicalPath.substr(slash + 1);
+}
+
+bool missingDirectories(const AgentContext& context, const std::string& logicalDir,
+                        std::vector<std::string>* missing, std::string* error) {
+    missing->clear();
+    std::string dir = logicalDir;
+    for (;;) {
+        std::string openError;
+        bool isMissing = false;
+        if (platform::SafeDir::open(context.resolve(dir), &openError, &isMissing)) break;
+        if (!isMissing) {
+            *error = openError;
+            return false;
+        }
+        missing->push_back(dir);
+        if (dir == "/") break;  // the root itself is missing: createDirectories will say so
+        dir = parentOf(dir);
+    }
+    std::reverse(missing->begin(), missing->end());
+    return true;
+}
+
+platform::Status createDirectories(const AgentContext& context,
+                                   const std::vector<std::string>& logicalDirs) {
+    for (const auto& dir : logicalDirs) {
+        std::string error;
+        auto parent = platform::SafeDir::open(context.resolve(parentOf(dir)), &error);
+        if (!parent) return platform::Status::failure(error);
+        if (!parent->openChild(baseNameOf(dir), true, kRootDirectory, std::nullopt, nullptr,
+                               &error))
+            return platform::Status::failure(error);
+    }
+    return platform::Status::success();
+}
+
+std::vector<std::string> removeEmptyDirectories(const AgentContext& context,
+                                                const std::vector<std::string>& logicalDirs) {
+    std::vector<std::string> removed;
+    for (auto it = logicalDirs.rbegin(); it != logicalDirs.rend(); ++it) {
+        std::string error;
+        auto parent = platform::SafeDir::open(context.resolve(parentOf(*it)), &error);
+        if (!parent || !parent->removeEmptyDir(baseNameOf(*it))) break;
+        removed.push_back(*it);
+    }
+    return removed;
+}
+
+}  // namespace mpa

@@ -1,0 +1,107 @@
+#include "targets/target_common.hpp"
+
+#include "targets/owned_directories.hpp"
+
+namespace mpa {
+
+Finding failed(Finding finding, std::string reason) {
+    finding.outcome = Outcome::Failed;
+    finding.reason = std::move(reason);
+    return finding;
+}
+
+Finding notApplicable(Finding finding, std::string reason) {
+    finding.outcome = Outcome::NotApplicable;
+    finding.reason = std::move(reason);
+    return finding;
+}
+
+Finding notChanged(Finding finding, RunMode mode) {
+    finding.outcome = Outcome::NonCompliant;
+    finding.reason = mode == RunMode::DryRun ? "dry run: would change (see diff)"
+                                             : "audit only: not changed (see diff)";
+    return finding;
+}
+
+bool recordPrior(TargetRun& run, const std::string& target, const std::string& subject,
+                 bool existed, std::string value, std::string* error) {
+    PriorState prior;
+    prior.target = target;
+    prior.subject = subject;
+    prior.existed = existed;
+    prior.value = std::move(value);
+    std::string why;
+    if (run.ledger.record(prior, &why)) return true;
+    *error = subject + ": could not record the prior state, so nothing was changed: " + why;
+    return false;
+}
+
+void forgetPrior(TargetRun& run, const std::string& target, const std::string& subject,
+                 Finding* finding) {
+    std::string why;
+    if (run.ledger.forget(target, subject, &why) || !finding) return;
+    if (!finding->reason.empty()) finding->reason += "; ";
+    finding->reason += "could not forget the prior state (retried next pass): " + why;
+}
+
+Finding writeWithPriorState(TargetRun& run, Finding finding, const std::string& logicalPath,
+                            const platform::ReadResult& current, std::string_view content,
+                            PriorRecord prior) {
+    std::vector<std::string> newDirectories;
+    std::string error;
+    if (!missingDirectories(run.context, parentOf(logicalPath), &newDirectories, &error))
+        return failed(std::move(finding), error);
+    const bool setBefore = run.ledger.find(finding.target, logicalPath).has_value();
+    if (!setBefore) {
+        prior.setField("created-dirs", joinPaths(newDirectories));
+        if (!recordPrior(run, finding.target, logicalPath, !current.missing,
+                         encodePriorRecord(prior), &error))
+            return failed(std::move(finding), error);
+    }
+    if (auto created = createDirectories(run.context, newDirectories); !created)
+        return failed(std::move(finding), created.error);
+    const auto owner = platform::replacementOwnership(current.info, kRootFileOwnership);
+    if (auto written = platform::writeFileAtomic(run.context.resolve(logicalPath), content, owner);
+        !written)
+        return failed(std::move(finding), written.error);
+    finding.outcome = setBefore ? Outcome::DriftRepaired : Outcome::Remediated;
+    return finding;
+}
+
+std::optional<Finding> startRestore(TargetRun& run, Finding& finding, const std::string& target,
+                                    const std::string& logicalPath, const std::string& notSetReason,
+                                    RestoreInput* input) {
+    finding.desired = "as before the agent";
+    auto prior = run.ledger.find(target, logicalPath);
+    if (!prior) return notApplicable(std::move(finding), notSetReason);
+    input->prior = std::move(*prior);
+    std::string error;
+    if (!decodePriorRecord(input->prior.value, &input->record, &error))
+        return failed(std::move(finding), logicalPath + ": " + error);
+    input->current = platform::readFileNoFollow(run.context.resolve(logicalPath), kMaxEtcFileBytes);
+    if (!input->current.status) return failed(std::move(finding), input->current.status.error);
+    return std::nullopt;
+}
+
+platform::Status putBackFile(const AgentContext& context, const std::string& logicalPath,
+                             const platform::ReadResult& current,
+                             const std::optional<std::string>& content,
+                             const std::vector<std::string>& createdDirectories) {
+    if (content) {
+        const auto owner = platform::replacementOwnership(current.info, kRootFileOwnership);
+        return platform::writeFileAtomic(context.resolve(logicalPath), *content, owner);
+    }
+    auto removed = removeFileNoFollow(context, logicalPath);
+    if (removed) removeEmptyDirectories(context, createdDirectories);
+    return removed;
+}
+
+platform::Status removeFileNoFollow(const AgentContext& context, const std::string& logicalPath) {
+    std::string error;
+    bool missing = false;
+    auto dir = platform::SafeDir::open(context.resolve(parentOf(logicalPath)), &error, &missing);
+    if (!dir) return missing ? platform::Status::success() : platform::Status::failure(error);
+    return dir->removeFile(baseNameOf(logicalPath));
+}
+
+}  // namespace mpa

@@ -1,0 +1,20 @@
+// The one table of enforcement targets: adding a target is one file and one line here.
+#include "platform/service_manager.hpp"
+#include "targets/machine_environment_targets.hpp"
+#include "targets/target.hpp"
+
+namespace mpa {
+
+std::vector<std::unique_ptr<Target>> makeTargets(const AgentContext& context) {
+    std::vector<std::unique_ptr<Target>> targets;
+    if (context.platform == PlatformProfile::Linux) {
+        // Machine environment: each mechanism reaches a different set of processes.
+        targets.push_back(makeEtcEnvironmentTarget());
+        targets.push_back(makeEnvironmentDTarget());
+        targets.push_back(makeSystemdManagerTarget(platform::hostServiceManager()));
+        targets.push_back(makeProfileDTarget());
+    }
+    return targets;
+}
+
+}  // namespace mpa
