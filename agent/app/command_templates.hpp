@@ -1,0 +1,10 @@
+#pragma once
+// `templates --out DIR [--definitions FILE]`: writes every generated artefact (ADMX/ADML, macOS
+// profile and manifest, Linux and .reg examples, docs/policies.md) from the policy definitions.
+#include "app/command.hpp"
+
+namespace mpa {
+
+const CommandSpec& templatesCommand();
+
+}  // namespace mpa
