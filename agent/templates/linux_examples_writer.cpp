@@ -1,10 +1,10 @@
 #include "templates/linux_examples_writer.hpp"
 
-#include <Poco/UTF8String.h>
-
 #include <sstream>
 #include <variant>
 #include <vector>
+
+#include "util/json_document.hpp"
 
 namespace mpa {
 namespace {
@@ -20,7 +20,7 @@ std::vector<const PolicyDefinition*> policiesFor(const PolicyCatalog& catalog, P
 std::string scalar(const PolicyValue& value) {
     if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
     if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
-    return "\"" + Poco::UTF8::escape(std::get<std::string>(value), true) + "\"";
+    return json::quote(std::get<std::string>(value));
 }
 
 std::string directoryOf(PolicyLevel level) {

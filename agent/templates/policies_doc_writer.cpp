@@ -148,12 +148,12 @@ void writeIntune(std::ostream& out, const PolicyCatalog& catalog) {
         << code(intuneAppName(catalog))
         << " in the install URI; if you choose another, use it in every policy URI too. "
            "See [deploy-intune.md](deploy-intune.md) for the steps.\n\n"
-        << "#### Install the ADMX\n\n"
+        << "### Install the ADMX\n\n"
         << "- OMA-URI:\n\n```text\n"
         << intuneAdmxInstallUri(catalog) << "\n```\n\n"
         << "- Data type: String\n"
         << "- Value: the whole content of " << code("admx/Metalama.admx") << "\n\n"
-        << "#### Set a policy\n\n"
+        << "### Set a policy\n\n"
         << "Data type: String. " << code("<enabled/>")
         << " with one `<data id=\"...\" value=\"...\"/>` per value element sets the policy; "
         << code("<disabled/>")
@@ -166,7 +166,7 @@ void writeIntune(std::ostream& out, const PolicyCatalog& catalog) {
         if (!def) continue;  // cannot happen for a generated ADMX: the round-trip test checks it
         std::string path;
         for (const auto& category : admx.categoryPath(policy)) path += "~" + category;
-        out << "\n##### " << policy.name << "\n\n```text\n"
+        out << "\n#### " << policy.name << "\n\n```text\n"
             << "./Device/Vendor/MSFT/Policy/Config/" << intuneAppName(catalog) << "~Policy" << path
             << "/" << policy.name << "\n```\n\n```xml\n"
             << intunePayload(*def, policy) << "\n```\n";
