@@ -319,8 +319,10 @@ TEST(MacosProfile, IsTheSameBytesOnEveryRun) {
     // The UUIDs depend on the identifiers only, not on anything else in the catalog.
     auto other = catalog();
     other.policies.pop_back();
-    const auto a = plistDict(parsePlist(writeMobileconfig(catalog())).get());
-    const auto b = plistDict(parsePlist(writeMobileconfig(other)).get());
+    const auto rootA = parsePlist(writeMobileconfig(catalog()));
+    const auto rootB = parsePlist(writeMobileconfig(other));
+    const auto a = plistDict(rootA.get());  // points into rootA: keep it alive
+    const auto b = plistDict(rootB.get());
     EXPECT_EQ(plistString(a.at("PayloadUUID")), plistString(b.at("PayloadUUID")));
 }
 
