@@ -8,4 +8,8 @@ bool isPrivileged() {
     return ::geteuid() == 0;
 }
 
+unsigned effectiveUserId() {
+    return static_cast<unsigned>(::geteuid());
+}
+
 }  // namespace mpa::platform
