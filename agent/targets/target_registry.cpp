@@ -2,6 +2,7 @@
 #include "platform/service_manager.hpp"
 #include "targets/machine_environment_targets.hpp"
 #include "targets/target.hpp"
+#include "targets/telemetry_json_target.hpp"
 
 namespace mpa {
 
@@ -14,6 +15,8 @@ std::vector<std::unique_ptr<Target>> makeTargets(const AgentContext& context) {
         targets.push_back(makeSystemdManagerTarget(platform::hostServiceManager()));
         targets.push_back(makeProfileDTarget());
     }
+    // Per user: every profile's telemetry.json (the layout depends on the platform profile).
+    targets.push_back(std::make_unique<TelemetryJsonTarget>());
     return targets;
 }
 

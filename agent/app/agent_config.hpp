@@ -1,0 +1,18 @@
+#pragma once
+// /etc/metalama/agent.yaml: local settings that are not policy (database path, other policy
+// locations, logging). Policy never comes from here. Like a policy file it must be owned by
+// root and not writable by others, or a user could steer a root service through it.
+#include <string>
+
+#include "engine/agent_context.hpp"
+
+namespace mpa {
+
+inline constexpr const char* kDefaultConfigFile = "/etc/metalama/agent.yaml";
+
+// Applies the file's settings to `settings`; the command line is applied after it and wins.
+// A missing file is fine; a bad one is an error naming the file, key and reason.
+bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath,
+                     AgentSettings& settings, std::string* error);
+
+}  // namespace mpa

@@ -1,0 +1,48 @@
+// apply: one pass. --dry-run prints the plan and changes nothing, the database included.
+#include <Poco/JSON/Object.h>
+#include <Poco/Logger.h>
+
+#include <ostream>
+
+#include "app/command.hpp"
+#include "app/exit_codes.hpp"
+#include "app/report_printer.hpp"
+#include "engine/reconcile.hpp"
+
+namespace mpa {
+
+int runApply(CommandEnv& env) {
+    CommandArgs args(env.args, {"dry-run", "json"}, {});
+    if (!args.ok() || !args.positional().empty()) {
+        env.err << "apply: "
+                << (args.ok() ? "unexpected argument " + args.positional().front() : args.error())
+                << "\n";
+        return exit_code::kUsage;
+    }
+    const bool dryRun = args.flag("dry-run");
+    std::string error;
+    // A dry run reads the existing store (for the ledger and last known good) but never creates
+    // or writes it.
+    auto store = ComplianceStore::open(env.context.settings.database,
+                                       dryRun ? StoreMode::ReadOnly : StoreMode::ReadWrite,
+                                       *env.context.catalog, &error);
+    if (!store && !dryRun) {
+        env.err << "apply: cannot use the compliance database: " << error << "\n";
+        return exit_code::kError;
+    }
+    const auto report = runPass(env.context, store.get(), {"apply", dryRun});
+    auto& log = Poco::Logger::get("apply");
+    log.information("pass finished: verdict %s, %z findings", std::string(toString(report.verdict)),
+                    report.findings.size());
+    for (const auto& note : report.notes) log.error(note);
+    if (args.flag("json")) {
+        passToJson(report)->stringify(env.out, 2);
+        env.out << "\n";
+    } else {
+        printPass(env.out, report, {false, dryRun});
+    }
+    if (!report.notes.empty() && !dryRun) return exit_code::kError;
+    return exitCodeFor(report.verdict);
+}
+
+}  // namespace mpa

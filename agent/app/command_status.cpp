@@ -1,0 +1,70 @@
+// status: the effective policy as the sources say now (with provenance and errors), the last
+// pass's findings and one verdict. Reads only: never creates or changes the database.
+#include <Poco/JSON/Object.h>
+
+#include <ostream>
+
+#include "app/command.hpp"
+#include "app/exit_codes.hpp"
+#include "app/report_printer.hpp"
+#include "engine/reconcile.hpp"
+
+namespace mpa {
+namespace {
+
+bool samePolicyValues(const PolicySet& a, const PolicySet& b) {
+    if (a.values.size() != b.values.size()) return false;
+    for (const auto& [name, effective] : a.values) {
+        const auto* other = b.find(name);
+        if (!other || !(other->value == effective.value)) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int runStatus(CommandEnv& env) {
+    CommandArgs args(env.args, {"json", "all"}, {});
+    if (!args.ok() || !args.positional().empty()) {
+        env.err << "status: " << (args.ok() ? "unexpected argument" : args.error()) << "\n";
+        return exit_code::kUsage;
+    }
+    std::string error;
+    auto store = ComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
+                                       *env.context.catalog, &error);
+    const auto policy = readPolicy(env.context, store.get());
+    const auto last = store ? store->lastPass() : std::nullopt;
+
+    PassReport shown;
+    shown.policy = policy;
+    std::vector<std::string> notes;
+    if (!store) notes.push_back("no compliance database yet (" + error + ")");
+    if (last) {
+        shown = last->report;
+        shown.policy = policy;
+        if (!samePolicyValues(policy, last->report.policy)) {
+            notes.push_back("the policy changed since the last pass (" + last->report.startedAt +
+                            "); the next pass will enforce it");
+            if (shown.verdict == Verdict::Compliant || shown.verdict == Verdict::NotManaged)
+                shown.verdict = policy.empty() ? Verdict::NotManaged : Verdict::NonCompliant;
+        }
+    } else {
+        notes.push_back("no pass has been recorded yet");
+        shown.verdict = policy.empty() ? Verdict::NotManaged : Verdict::NonCompliant;
+    }
+    shown.notes.insert(shown.notes.end(), notes.begin(), notes.end());
+
+    if (args.flag("json")) {
+        auto json = passToJson(shown);
+        json->set("database", env.context.settings.database);
+        json->stringify(env.out, 2);
+        env.out << "\n";
+    } else {
+        env.out << "Compliance database: " << env.context.settings.database << "\n";
+        if (last) env.out << "Last pass: ";
+        printPass(env.out, shown, {args.flag("all"), false});
+    }
+    return exitCodeFor(shown.verdict);
+}
+
+}  // namespace mpa

@@ -1,0 +1,190 @@
+#include "app/report_printer.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <map>
+
+#include "app/exit_codes.hpp"
+
+namespace mpa {
+
+namespace {
+
+std::string describeProvenance(const Provenance& from) {
+    return std::string(toString(from.level)) + ", " + from.source + " " + from.origin;
+}
+
+Poco::Dynamic::Var valueToJson(const PolicyValue& value) {
+    if (auto b = std::get_if<bool>(&value)) return *b;
+    if (auto i = std::get_if<std::int64_t>(&value)) return static_cast<Poco::Int64>(*i);
+    return std::get<std::string>(value);
+}
+
+Poco::SharedPtr<Poco::JSON::Object> provenanceToJson(const Provenance& from) {
+    Poco::SharedPtr<Poco::JSON::Object> o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("source", from.source);
+    o->set("origin", from.origin);
+    o->set("level", std::string(toString(from.level)));
+    return o;
+}
+
+bool needsAttention(Outcome outcome) {
+    return outcome != Outcome::Compliant && outcome != Outcome::NotApplicable;
+}
+
+}  // namespace
+
+void printPolicy(std::ostream& out, const PolicySet& policy) {
+    out << "Effective policy\n";
+    if (policy.empty()) out << "  (none: no policy is configured)\n";
+    for (const auto& [name, effective] : policy.values) {
+        out << "  " << name << " = " << describeValue(effective.value) << "  ("
+            << describeProvenance(effective.from) << ")\n";
+        if (effective.keptFromLastKnownGood)
+            out << "      kept from the last known good policy because: " << effective.keptBecause
+                << "\n";
+        for (const auto& o : effective.overridden)
+            out << "      " << (o.superseded ? "supersedes " : "overrides ")
+                << describeValue(o.value) << "  (" << describeProvenance(o.from) << ")\n";
+    }
+    if (!policy.issues.empty()) {
+        out << "Policy errors\n";
+        for (const auto& issue : policy.issues) out << "  " << issue.describe() << "\n";
+    }
+    for (const auto& info : policy.informational) out << "  note: " << info << "\n";
+}
+
+void printFindings(std::ostream& out, const std::vector<Finding>& findings,
+                   const PrintOptions& options) {
+    std::map<std::string, std::map<std::string, int>> counts;
+    for (const auto& f : findings) counts[f.target][std::string(toString(f.outcome))]++;
+    out << "Targets\n";
+    for (const auto& [target, byOutcome] : counts) {
+        out << "  " << target << ":";
+        for (const auto& [outcome, n] : byOutcome) out << " " << n << " " << outcome << ";";
+        out << "\n";
+    }
+    for (const auto& f : findings) {
+        if (!options.listCompliant && !needsAttention(f.outcome)) continue;
+        out << "  [" << toString(f.outcome) << "] " << f.target << " " << f.subject;
+        if (!f.user.empty() && f.subject.find(f.user) == std::string::npos)
+            out << " (" << f.user << ")";
+        out << "\n";
+        if (!f.observed.empty()) out << "      observed: " << f.observed << "\n";
+        if (!f.desired.empty()) out << "      desired:  " << f.desired << "\n";
+        if (!f.reason.empty()) out << "      " << f.reason << "\n";
+        if (options.showDiffs && !f.diff.empty()) {
+            std::size_t start = 0;
+            while (start < f.diff.size()) {
+                const auto end = f.diff.find('\n', start);
+                out << "        " << f.diff.substr(start, end - start) << "\n";
+                if (end == std::string::npos) break;
+                start = end + 1;
+            }
+        }
+    }
+}
+
+void printVerdict(std::ostream& out, Verdict verdict, const std::vector<Finding>& findings) {
+    int attention = 0;
+    for (const auto& f : findings)
+        if (!isCompliantOutcome(f.outcome)) ++attention;
+    out << "Verdict: " << toString(verdict);
+    if (verdict == Verdict::NonCompliant) out << " (" << attention << " finding(s) need attention)";
+    out << "\n";
+}
+
+Poco::SharedPtr<Poco::JSON::Object> policyToJson(const PolicySet& policy) {
+    Poco::SharedPtr<Poco::JSON::Object> o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::SharedPtr<Poco::JSON::Object> values =
+        new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& [name, effective] : policy.values) {
+        Poco::SharedPtr<Poco::JSON::Object> v =
+            new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        v->set("value", valueToJson(effective.value));
+        v->set("from", provenanceToJson(effective.from));
+        v->set("keptFromLastKnownGood", effective.keptFromLastKnownGood);
+        if (effective.keptFromLastKnownGood) v->set("keptBecause", effective.keptBecause);
+        Poco::JSON::Array::Ptr overridden = new Poco::JSON::Array;
+        for (const auto& loser : effective.overridden) {
+            Poco::SharedPtr<Poco::JSON::Object> l =
+                new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            l->set("value", valueToJson(loser.value));
+            l->set("from", provenanceToJson(loser.from));
+            l->set("relation", loser.superseded ? "superseded" : "overridden");
+            overridden->add(l);
+        }
+        v->set("overridden", overridden);
+        values->set(name, v);
+    }
+    o->set("values", values);
+    Poco::JSON::Array::Ptr issues = new Poco::JSON::Array;
+    for (const auto& issue : policy.issues) {
+        Poco::SharedPtr<Poco::JSON::Object> i =
+            new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        i->set("origin", issue.origin);
+        i->set("policy", issue.policy);
+        i->set("message", issue.message);
+        i->set("blocksSource", issue.blocksSource);
+        issues->add(i);
+    }
+    o->set("errors", issues);
+    Poco::JSON::Array::Ptr info = new Poco::JSON::Array;
+    for (const auto& note : policy.informational) info->add(note);
+    o->set("informational", info);
+    return o;
+}
+
+Poco::SharedPtr<Poco::JSON::Object> findingToJson(const Finding& f) {
+    Poco::SharedPtr<Poco::JSON::Object> o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("target", f.target);
+    o->set("subject", f.subject);
+    o->set("user", f.user);
+    o->set("desired", f.desired);
+    o->set("observed", f.observed);
+    o->set("outcome", std::string(toString(f.outcome)));
+    o->set("reason", f.reason);
+    if (!f.diff.empty()) o->set("diff", f.diff);
+    return o;
+}
+
+Poco::SharedPtr<Poco::JSON::Object> passToJson(const PassReport& report) {
+    Poco::SharedPtr<Poco::JSON::Object> o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("verdict", std::string(toString(report.verdict)));
+    o->set("trigger", report.trigger);
+    o->set("mode", std::string(toString(report.mode)));
+    o->set("startedAt", report.startedAt);
+    o->set("finishedAt", report.finishedAt);
+    o->set("policy", policyToJson(report.policy));
+    Poco::JSON::Array::Ptr findings = new Poco::JSON::Array;
+    for (const auto& f : report.findings) findings->add(findingToJson(f));
+    o->set("findings", findings);
+    Poco::JSON::Array::Ptr notes = new Poco::JSON::Array;
+    for (const auto& n : report.notes) notes->add(n);
+    o->set("notes", notes);
+    return o;
+}
+
+void printPass(std::ostream& out, const PassReport& report, const PrintOptions& options) {
+    out << "Pass " << report.startedAt << " (" << report.trigger << ", " << toString(report.mode)
+        << ")\n";
+    printPolicy(out, report.policy);
+    printFindings(out, report.findings, options);
+    for (const auto& note : report.notes) out << "Note: " << note << "\n";
+    printVerdict(out, report.verdict, report.findings);
+}
+
+int exitCodeFor(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::Compliant:
+            return exit_code::kCompliant;
+        case Verdict::NonCompliant:
+            return exit_code::kNonCompliant;
+        case Verdict::NotManaged:
+            return exit_code::kNotManaged;
+    }
+    return exit_code::kError;
+}
+
+}  // namespace mpa

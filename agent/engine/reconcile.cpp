@@ -1,0 +1,76 @@
+#include "engine/reconcile.hpp"
+
+#include "sources/policy_source.hpp"
+#include "util/time_text.hpp"
+
+namespace mpa {
+
+PolicySet readPolicy(const AgentContext& context, const ComplianceStore* store) {
+    std::vector<SourceResult> results;
+    for (const auto& source : makePolicySources(context)) results.push_back(source->read(context));
+    auto policy = mergePolicy(*context.catalog, results);
+    if (store)
+        if (auto lastKnownGood = store->lastKnownGoodPolicy())
+            keepLastKnownGood(policy, *lastKnownGood);
+    return policy;
+}
+
+namespace {
+
+std::vector<std::string> targetNames(const AgentContext& context) {
+    std::vector<std::string> names;
+    for (const auto& target : makeTargets(context)) names.push_back(target->name());
+    return names;
+}
+
+void finish(PassReport& report, ComplianceStore* store) {
+    report.finishedAt = isoUtc(std::chrono::system_clock::now());
+    report.verdict = computeVerdict(report.policy, report.findings);
+    if (report.mode == RunMode::DryRun || !store) return;
+    std::string error;
+    if (!store->recordPass(report, &error))
+        report.notes.push_back("the compliance store could not record this pass: " + error);
+}
+
+}  // namespace
+
+PassReport runPass(const AgentContext& context, ComplianceStore* store,
+                   const PassRequest& request) {
+    PassReport report;
+    report.startedAt = isoUtc(context.now);
+    report.trigger = request.trigger;
+    report.policy = readPolicy(context, store);
+    report.desired = decideDesiredState(report.policy, *context.catalog);
+    report.mode = request.dryRun             ? RunMode::DryRun
+                  : report.desired.auditOnly ? RunMode::AuditOnly
+                                             : RunMode::Enforce;
+    // A dry run works on a copy of the ledger so that it records nothing.
+    MemoryLedger scratch;
+    if (request.dryRun && store) scratch = MemoryLedger(*store, targetNames(context));
+    Ledger& ledger = request.dryRun || !store ? static_cast<Ledger&>(scratch) : *store;
+    TargetRun run{context, ledger, report.mode};
+    for (const auto& target : makeTargets(context)) {
+        auto findings = target->reconcile(run, report.desired);
+        report.findings.insert(report.findings.end(), std::make_move_iterator(findings.begin()),
+                               std::make_move_iterator(findings.end()));
+    }
+    finish(report, store);
+    return report;
+}
+
+PassReport runRevert(const AgentContext& context, ComplianceStore& store) {
+    PassReport report;
+    report.startedAt = isoUtc(context.now);
+    report.trigger = "revert";
+    report.mode = RunMode::Enforce;
+    TargetRun run{context, store, RunMode::Enforce};
+    for (const auto& target : makeTargets(context)) {
+        auto findings = target->revert(run);
+        report.findings.insert(report.findings.end(), std::make_move_iterator(findings.begin()),
+                               std::make_move_iterator(findings.end()));
+    }
+    finish(report, &store);
+    return report;
+}
+
+}  // namespace mpa

@@ -1,0 +1,26 @@
+#pragma once
+// One pass through the agent: sources -> policy set -> desired state -> targets -> findings ->
+// compliance store. `apply` runs it once; the service runs it on every trigger.
+#include <string>
+
+#include "engine/pass_report.hpp"
+#include "store/compliance_store.hpp"
+
+namespace mpa {
+
+struct PassRequest {
+    std::string trigger = "apply";
+    bool dryRun = false;
+};
+
+// Reads policy and reconciles every target. `store` may be null only for a dry run without a
+// database; a dry run never writes anything, the store included.
+PassReport runPass(const AgentContext& context, ComplianceStore* store, const PassRequest& request);
+
+// Restores everything the ledger says the agent changed (the `revert` command and uninstall).
+PassReport runRevert(const AgentContext& context, ComplianceStore& store);
+
+// Reads every source and merges (with last-known-good protection when a store is given).
+PolicySet readPolicy(const AgentContext& context, const ComplianceStore* store);
+
+}  // namespace mpa

@@ -1,0 +1,21 @@
+#include "sources/dropin_directory_source.hpp"
+#include "sources/policy_source.hpp"
+
+namespace mpa {
+
+// Sources by platform, one line each. The merge orders them by level and precedence, so the
+// order here only decides the order of issues in reports.
+std::vector<std::unique_ptr<PolicySource>> makePolicySources(const AgentContext& context) {
+    std::vector<std::unique_ptr<PolicySource>> sources;
+    switch (context.platform) {
+        case PlatformProfile::Linux:
+            sources.push_back(std::make_unique<DropinDirectorySource>());
+            break;
+        case PlatformProfile::MacOS:
+        case PlatformProfile::Windows:
+            break;
+    }
+    return sources;
+}
+
+}  // namespace mpa

@@ -1,0 +1,64 @@
+#include "targets/metalama_profiles.hpp"
+
+#include "platform/users.hpp"
+
+namespace mpa {
+
+std::vector<std::vector<std::string>> metalamaDataDirectories(PlatformProfile platform) {
+    switch (platform) {
+        case PlatformProfile::Linux:
+            // 2024.1.9+: $XDG_DATA_HOME/Metalama; up to 2024.1.8: $XDG_CONFIG_HOME/.metalama.
+            // A service cannot see a user's XDG variables, so the defaults are used (documented).
+            return {{".local", "share", "Metalama"}, {".config", ".metalama"}};
+        case PlatformProfile::MacOS:
+            // 2025.1+ uses Application Support; older builds on .NET 6/7 used the Linux paths.
+            return {{"Library", "Application Support", "Metalama"},
+                    {".local", "share", "Metalama"},
+                    {".config", ".metalama"}};
+        case PlatformProfile::Windows:
+            return {{"AppData", "Local", "Metalama"}, {"AppData", "Roaming", ".metalama"}};
+    }
+    return {};
+}
+
+std::string newProfileTemplate(PlatformProfile platform) {
+    switch (platform) {
+        case PlatformProfile::Linux:
+            return "/etc/skel";
+        case PlatformProfile::Windows:
+            return "C:/Users/Default";
+        case PlatformProfile::MacOS:
+            return {};
+    }
+    return {};
+}
+
+std::string joinPath(const std::string& base, const std::vector<std::string>& components) {
+    std::string out = base;
+    for (const auto& c : components) {
+        if (out.empty() || out.back() != '/') out += '/';
+        out += c;
+    }
+    return out;
+}
+
+std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
+                                                  std::vector<std::string>& errors) {
+    std::vector<MetalamaProfile> profiles;
+    const auto dirs = metalamaDataDirectories(context.platform);
+    auto users = platform::listLoginUsers(context.settings.root);
+    errors.insert(errors.end(), users.errors.begin(), users.errors.end());
+    for (const auto& user : users.users) {
+        if (user.home.empty() || user.home.front() != '/') {
+            errors.push_back("account " + user.name + ": home directory '" + user.home +
+                             "' is not an absolute path; skipped");
+            continue;
+        }
+        profiles.push_back({user.name, user.uid, user.gid, user.home, false, dirs});
+    }
+    if (const auto skel = newProfileTemplate(context.platform); !skel.empty())
+        profiles.push_back({"(new profiles)", 0, 0, skel, true, dirs});
+    return profiles;
+}
+
+}  // namespace mpa

@@ -1,0 +1,36 @@
+#pragma once
+// Where Metalama keeps per-user settings, by platform (shared/reference/metalama.md), and which
+// profiles the agent manages. Layout knowledge only: plain data over logical paths, so every
+// platform's layout is tested on Linux against a scratch root.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/agent_context.hpp"
+
+namespace mpa {
+
+struct MetalamaProfile {
+    std::string account;  // user name, or "(new profiles)" for the template
+    std::uint32_t uid = 0, gid = 0;
+    std::string home;  // logical path (under the root)
+    bool isTemplate = false;
+    // Data directories relative to home, as path components. The first is the one Metalama
+    // creates today; the others are older generations, used when they exist.
+    std::vector<std::vector<std::string>> dataDirectories;
+};
+
+// The data directory generations of a platform, newest first.
+std::vector<std::vector<std::string>> metalamaDataDirectories(PlatformProfile platform);
+
+// The template for new profiles (/etc/skel on Linux), or empty when the platform has none here.
+std::string newProfileTemplate(PlatformProfile platform);
+
+// Every login account with a home, plus the template. Problems enumerating accounts are
+// returned in `errors` (e.g. "/etc/passwd line 7: ...").
+std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
+                                                  std::vector<std::string>& errors);
+
+std::string joinPath(const std::string& base, const std::vector<std::string>& components);
+
+}  // namespace mpa

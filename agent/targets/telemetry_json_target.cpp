@@ -1,0 +1,480 @@
+#include "targets/telemetry_json_target.hpp"
+
+#include <map>
+#include <set>
+
+#include "platform/safe_fs.hpp"
+#include "targets/metalama_profiles.hpp"
+#include "targets/telemetry_settings.hpp"
+#include "util/guid.hpp"
+#include "util/time_text.hpp"
+
+namespace mpa {
+namespace {
+
+constexpr const char* kTargetName = "telemetry-json";
+constexpr const char* kLicenseTarget = "license-audit";
+constexpr const char* kFileName = "telemetry.json";
+// Metalama's Issues and Sessions bookkeeping grows the file; far beyond this it is not a
+// settings file any more.
+constexpr std::uint64_t kMaxSettingsBytes = 4 * 1024 * 1024;
+constexpr std::uint32_t kCreatedFileMode = 0644;       // what Metalama itself creates
+constexpr std::uint32_t kCreatedDirectoryMode = 0700;  // XDG: create data dirs 0700
+
+std::string fileEntry(const std::string& subject) {
+    return subject + "#file";
+}
+std::string keyEntry(const std::string& subject, const std::string& key) {
+    return subject + "#" + key;
+}
+
+// This target's ledger entries grouped by telemetry.json path.
+std::map<std::string, std::vector<PriorState>> indexLedger(const Ledger& ledger) {
+    std::map<std::string, std::vector<PriorState>> byFile;
+    for (auto& entry : ledger.list(kTargetName)) {
+        const auto hash = entry.subject.rfind('#');
+        if (hash == std::string::npos) continue;
+        byFile[entry.subject.substr(0, hash)].push_back(std::move(entry));
+    }
+    return byFile;
+}
+
+TelemetryPrior priorFrom(const std::vector<PriorState>& entries) {
+    TelemetryPrior prior;
+    for (const auto& e : entries) {
+        const auto key = e.subject.substr(e.subject.rfind('#') + 1);
+        if (key == "file")
+            prior.parseFileEntry(e.value);
+        else
+            prior.keys.emplace_back(key,
+                                    e.existed ? std::optional<std::string>(e.value) : std::nullopt);
+    }
+    return prior;
+}
+
+std::string joinLines(const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+}
+
+std::string parentOf(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+}
+
+std::string baseName(const std::string& path) {
+    return path.substr(path.find_last_of('/') + 1);
+}
+
+class ProfilePass {
+  public:
+    ProfilePass(TargetRun& run, const DesiredState& desired, std::vector<Finding>& out)
+        : run_(run), desired_(desired), out_(out), ledger_(indexLedger(run.ledger)) {}
+
+    void profile(const MetalamaProfile& p);
+    void leftovers();
+
+  private:
+    struct DataDirectory {
+        platform::SafeDir dir;
+        std::string logical;
+        std::vector<std::string> created;
+    };
+
+    bool needsProfiles() const { return desired_.manageProfiles && desired_.anyActionManaged(); }
+    Finding finding(const MetalamaProfile& p, const std::string& subject) const {
+        return {kTargetName,        subject, p.account, describeDesired(desired_), "",
+                Outcome::Compliant, "",      ""};
+    }
+    void fail(const MetalamaProfile& p, const std::string& subject, const std::string& reason) {
+        auto f = finding(p, subject);
+        f.outcome = Outcome::Failed;
+        f.reason = reason;
+        out_.push_back(std::move(f));
+    }
+    std::vector<DataDirectory> existingDirectories(const MetalamaProfile& p,
+                                                   const platform::SafeDir& home);
+    std::optional<DataDirectory> createDirectory(const MetalamaProfile& p,
+                                                 const platform::SafeDir& home);
+    void settingsFile(const MetalamaProfile& p, DataDirectory& d);
+    void licenseAudit(const MetalamaProfile& p, const DataDirectory& d);
+    DeviceIdDecision deviceIdDecision(const std::string& subject) const;
+    bool recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
+                     bool fileExisted, std::string* error);
+    void forgetAll(const std::string& subject);
+    void cleanUpCreated(const std::string& subject, const TelemetryPrior& prior,
+                        const json::ObjectDocument& doc, DataDirectory& d, Finding& f);
+
+    TargetRun& run_;
+    const DesiredState& desired_;
+    std::vector<Finding>& out_;
+    std::map<std::string, std::vector<PriorState>> ledger_;
+    std::set<std::string> visited_;
+};
+
+void ProfilePass::profile(const MetalamaProfile& p) {
+    std::string error;
+    bool missing = false;
+    auto home = platform::SafeDir::open(run_.context.resolve(p.home), &error, &missing);
+    if (!home) {
+        if (!missing) fail(p, p.home, "home directory cannot be used: " + error);
+        return;  // an account without a home has no profile to manage
+    }
+    const auto owner = home->self().uid;
+    if (owner != p.uid) {
+        fail(p, p.home,
+             "home directory is owned by uid " + std::to_string(owner) + ", not by " +
+                 (p.isTemplate ? std::string("root")
+                               : p.account + " (uid " + std::to_string(p.uid) + ")") +
+                 "; refused");
+        return;
+    }
+    auto dirs = existingDirectories(p, *home);
+    if (dirs.empty() && needsProfiles()) {
+        const auto newest = joinPath(p.home, p.dataDirectories.front());
+        if (!run_.changesAllowed()) {
+            auto f = finding(p, newest + "/" + kFileName);
+            f.observed = "no Metalama data directory";
+            f.outcome = Outcome::NonCompliant;
+            f.reason = "would create " + newest + " and its telemetry.json";
+            out_.push_back(std::move(f));
+        } else if (auto created = createDirectory(p, *home)) {
+            dirs.push_back(std::move(*created));
+        }
+    }
+    for (auto& d : dirs) {
+        settingsFile(p, d);
+        if (!p.isTemplate) licenseAudit(p, d);
+    }
+}
+
+std::vector<ProfilePass::DataDirectory> ProfilePass::existingDirectories(
+    const MetalamaProfile& p, const platform::SafeDir& home) {
+    std::vector<DataDirectory> found;
+    for (const auto& components : p.dataDirectories) {
+        std::optional<platform::SafeDir> current;
+        std::string logical = p.home;
+        bool exists = true;
+        for (const auto& component : components) {
+            const auto& parent = current ? *current : home;
+            logical = joinPath(logical, {component});
+            const auto kind = parent.stat(component).kind;
+            if (kind == platform::FileKind::Missing) {
+                exists = false;
+                break;
+            }
+            if (kind != platform::FileKind::Directory) {
+                fail(p, logical,
+                     kind == platform::FileKind::Symlink
+                         ? "is a symbolic link; the agent never follows links in a profile"
+                         : "is not a directory");
+                exists = false;
+                break;
+            }
+            std::string error;
+            auto next = parent.openChild(component, false, {}, p.uid, nullptr, &error);
+            if (!next) {
+                fail(p, logical, error);
+                exists = false;
+                break;
+            }
+            current = std::move(next);
+        }
+        if (exists && current) found.push_back({std::move(*current), logical, {}});
+    }
+    return found;
+}
+
+std::optional<ProfilePass::DataDirectory> ProfilePass::createDirectory(
+    const MetalamaProfile& p, const platform::SafeDir& home) {
+    std::optional<platform::SafeDir> current;
+    std::string logical = p.home;
+    std::vector<std::string> created;
+    for (const auto& component : p.dataDirectories.front()) {
+        const auto& parent = current ? *current : home;
+        logical = joinPath(logical, {component});
+        bool wasCreated = false;
+        std::string error;
+        auto next = parent.openChild(component, true, {p.uid, p.gid, kCreatedDirectoryMode}, p.uid,
+                                     &wasCreated, &error);
+        if (!next) {
+            fail(p, logical, "cannot create the Metalama data directory: " + error);
+            return std::nullopt;
+        }
+        if (wasCreated) created.push_back(logical);
+        current = std::move(next);
+    }
+    return DataDirectory{std::move(*current), logical, std::move(created)};
+}
+
+DeviceIdDecision ProfilePass::deviceIdDecision(const std::string& subject) const {
+    if (!desired_.manageProfiles) return {};
+    const auto& token = desired_.deviceIdResetToken;
+    if (!token.empty()) {
+        const auto seen = run_.ledger.state("deviceid-token:" + subject);
+        if (!seen || *seen != token)
+            return {true, "DeviceIdResetToken changed to \"" + token + "\""};
+    }
+    if (desired_.deviceIdRotationDays > 0) {
+        const auto last = run_.ledger.state("deviceid-set:" + subject);
+        const auto when = last ? parseIsoUtc(*last) : std::nullopt;
+        const auto maxAge = std::chrono::hours(24 * desired_.deviceIdRotationDays);
+        if (!when) return {true, "DeviceIdRotationDays: the agent has not set this DeviceId yet"};
+        if (run_.context.now - *when >= maxAge)
+            return {true, "DeviceIdRotationDays: last set " + *last};
+    }
+    return {};
+}
+
+bool ProfilePass::recordPrior(const std::string& subject, const TelemetryPrior& prior,
+                              bool hadFileEntry, bool fileExisted, std::string* error) {
+    // First write wins in the ledger, so recording every key again is harmless and keeps the
+    // value from before the agent's first change.
+    for (const auto& [key, raw] : prior.keys)
+        if (!run_.ledger.record(
+                {kTargetName, keyEntry(subject, key), raw.has_value(), raw.value_or(""), ""},
+                error))
+            return false;
+    if (!hadFileEntry &&
+        !run_.ledger.record(
+            {kTargetName, fileEntry(subject), fileExisted, prior.serializeFileEntry(), ""}, error))
+        return false;
+    return true;
+}
+
+void ProfilePass::forgetAll(const std::string& subject) {
+    std::string error;
+    for (const auto& e : ledger_[subject]) run_.ledger.forget(kTargetName, e.subject, &error);
+}
+
+void ProfilePass::cleanUpCreated(const std::string& subject, const TelemetryPrior& prior,
+                                 const json::ObjectDocument& doc, DataDirectory& d, Finding& f) {
+    // Everything the agent set is back; a file (and directories) that only the agent created
+    // and that holds nothing but what the agent put there goes too: no tattooing.
+    bool onlyOurs = true;
+    for (const auto& m : doc.members())
+        if (m.key != "DeviceId" && m.key != "version") onlyOurs = false;
+    if (prior.fileCreated && onlyOurs) {
+        if (auto status = d.dir.removeFile(kFileName); !status) {
+            f.outcome = Outcome::Failed;
+            f.reason = status.error;
+            return;
+        }
+        for (auto it = prior.createdDirectories.rbegin(); it != prior.createdDirectories.rend();
+             ++it) {
+            std::string error;
+            auto parent = platform::SafeDir::open(run_.context.resolve(parentOf(*it)), &error);
+            if (!parent || !parent->removeEmptyDir(baseName(*it))) break;  // user added files
+        }
+    }
+    forgetAll(subject);
+}
+
+void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory& d) {
+    const auto subject = d.logical + "/" + kFileName;
+    visited_.insert(subject);
+    auto f = finding(p, subject);
+    const auto& entries = ledger_[subject];
+    const bool hadLedger = !entries.empty();
+    bool hadFileEntry = false;
+    for (const auto& e : entries)
+        if (e.subject == fileEntry(subject)) hadFileEntry = true;
+    auto prior = priorFrom(entries);
+    const auto keysBefore = prior.keys;
+    const bool needs = needsProfiles();
+
+    auto read = d.dir.readFile(kFileName, kMaxSettingsBytes);
+    if (!read.status && !read.missing) {
+        f.outcome = Outcome::Failed;
+        f.reason = read.status.error;
+        out_.push_back(std::move(f));
+        return;
+    }
+    std::optional<json::ObjectDocument> doc;
+    bool malformed = false;
+    std::string invalidName;
+    if (read.missing) {
+        if (!needs && !hadLedger) return;  // nothing managed here, nothing to undo
+        f.observed = "absent";
+        if (!needs) {
+            forgetAll(subject);
+            f.outcome = Outcome::NotApplicable;
+            f.reason = "the file the agent managed no longer exists; nothing to restore";
+            out_.push_back(std::move(f));
+            return;
+        }
+        doc = json::ObjectDocument::parse("{}", nullptr);
+        if (!hadFileEntry) {
+            prior.fileCreated = true;
+            prior.createdDirectories = d.created;
+        }
+    } else {
+        json::ParseError error;
+        doc = json::ObjectDocument::parse(read.data, &error);
+        if (!doc) {
+            f.observed = "malformed (" + error.describe() + ")";
+            if (!needs) {
+                f.outcome = Outcome::NotApplicable;
+                f.reason = "not managed by policy; left as it is";
+                out_.push_back(std::move(f));
+                return;
+            }
+            invalidName = std::string(kFileName) + ".invalid-" + compactUtc(run_.context.now);
+            if (!run_.changesAllowed()) {
+                f.outcome = Outcome::NonCompliant;
+                f.reason = "Metalama ignores the whole file; would keep it as " + invalidName +
+                           " and write a valid one";
+                out_.push_back(std::move(f));
+                return;
+            }
+            malformed = true;
+            prior.replacedMalformed = true;
+            doc = json::ObjectDocument::parse("{}", nullptr);
+        } else {
+            f.observed = describeTelemetry(*doc);
+        }
+    }
+
+    const auto decision = deviceIdDecision(subject);
+    const auto plan = planTelemetry(*doc, desired_, prior, decision, newRandomGuid());
+    f.diff = joinLines(plan.diff);
+    if (!plan.changed() && !malformed) {
+        if (hadLedger && prior.keys.empty() && !needs) {
+            cleanUpCreated(subject, prior, *doc, d, f);
+            f.outcome = f.outcome == Outcome::Failed ? f.outcome : Outcome::Restored;
+            if (f.reason.empty()) f.reason = "the user's own values were already in place";
+        } else {
+            f.outcome = needs ? Outcome::Compliant : Outcome::NotApplicable;
+        }
+        out_.push_back(std::move(f));
+        return;
+    }
+    if (!run_.changesAllowed()) {
+        f.outcome = Outcome::NonCompliant;
+        f.reason =
+            run_.mode == RunMode::DryRun ? "would change (dry run)" : "not changed (audit only)";
+        out_.push_back(std::move(f));
+        return;
+    }
+    std::string error;
+    if (!recordPrior(subject, prior, hadFileEntry, !read.missing, &error)) {
+        f.outcome = Outcome::Failed;
+        f.reason = "could not record the prior state, so nothing was changed: " + error;
+        out_.push_back(std::move(f));
+        return;
+    }
+    if (malformed) {
+        if (auto status = d.dir.renameEntry(kFileName, invalidName); !status) {
+            f.outcome = Outcome::Failed;
+            f.reason = "could not set the malformed file aside: " + status.error;
+            out_.push_back(std::move(f));
+            return;
+        }
+    }
+    const auto owner =
+        read.missing ? platform::Ownership{p.uid, p.gid, kCreatedFileMode}
+                     : platform::Ownership{read.info.uid, read.info.gid, read.info.mode & 07777};
+    if (auto status = d.dir.writeFileAtomic(kFileName, doc->serialize(), owner); !status) {
+        f.outcome = Outcome::Failed;
+        f.reason = status.error;
+        out_.push_back(std::move(f));
+        return;
+    }
+    if (plan.deviceIdWritten) {
+        run_.ledger.setState("deviceid-set:" + subject, isoUtc(run_.context.now), &error);
+        if (!desired_.deviceIdResetToken.empty())
+            run_.ledger.setState("deviceid-token:" + subject, desired_.deviceIdResetToken, &error);
+    }
+    for (const auto& key : plan.restoredKeys)
+        run_.ledger.forget(kTargetName, keyEntry(subject, key), &error);
+
+    bool allSetBefore = !plan.changedKeys.empty();
+    for (const auto& key : plan.changedKeys) {
+        bool found = false;
+        for (const auto& e : keysBefore) found = found || e.first == key;
+        allSetBefore = allSetBefore && found;
+    }
+    if (malformed) {
+        f.outcome = Outcome::Repaired;
+        f.reason = "malformed file kept as " + invalidName + " and replaced by a valid one";
+    } else if (plan.changedKeys.empty() && !plan.restoredKeys.empty()) {
+        f.outcome = Outcome::Restored;
+        if (prior.keys.empty() && !needs) cleanUpCreated(subject, prior, *doc, d, f);
+    } else if (allSetBefore) {
+        f.outcome = Outcome::DriftRepaired;
+    } else {
+        f.outcome = Outcome::Remediated;
+    }
+    if (plan.deviceIdWritten && decision.reset)
+        f.reason +=
+            (f.reason.empty() ? "" : "; ") + std::string("new DeviceId: ") + decision.reason;
+    out_.push_back(std::move(f));
+}
+
+void ProfilePass::licenseAudit(const MetalamaProfile& p, const DataDirectory& d) {
+    Finding f{kLicenseTarget,
+              d.logical,
+              p.account,
+              "informational",
+              "",
+              Outcome::NotApplicable,
+              "the telemetry opt-out does not stop Metalama's license audit; no policy can",
+              ""};
+    auto read = d.dir.readFile("licensing.json", kMaxSettingsBytes);
+    if (read.missing) {
+        f.observed = "no license key";
+    } else if (!read.status) {
+        f.observed = "unknown: " + read.status.error;
+    } else if (auto doc = json::ObjectDocument::parse(read.data, nullptr)) {
+        const auto license = doc->getString("license");
+        const auto* licenses = doc->find("licenses");
+        const bool registered =
+            (license && !license->empty()) ||
+            (licenses && licenses->rawValue.size() > 2 && licenses->rawValue.front() == '[' &&
+             licenses->rawValue.find_first_not_of(" \t\r\n", 1) != licenses->rawValue.find(']'));
+        f.observed = registered ? "license key registered" : "no license key";
+    } else {
+        f.observed = "unknown: licensing.json is not valid JSON";
+    }
+    out_.push_back(std::move(f));
+}
+
+void ProfilePass::leftovers() {
+    for (const auto& [subject, entries] : ledger_) {
+        if (visited_.count(subject) || entries.empty()) continue;
+        // Forget only what is provably gone: an unreadable home must keep its restore data.
+        std::string error;
+        bool missing = false;
+        if (platform::SafeDir::open(run_.context.resolve(parentOf(subject)), &error, &missing) ||
+            !missing)
+            continue;
+        forgetAll(subject);
+        out_.push_back({kTargetName, subject, "", describeDesired(desired_), "absent",
+                        Outcome::NotApplicable,
+                        "the profile or data directory no longer exists; nothing to restore", ""});
+    }
+}
+
+}  // namespace
+
+std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const DesiredState& desired) {
+    std::vector<Finding> findings;
+    std::vector<std::string> errors;
+    const auto profiles = listMetalamaProfiles(run.context, errors);
+    for (const auto& e : errors)
+        findings.push_back({kTargetName, "user accounts", "", "every login account managed", e,
+                            Outcome::Failed, e, ""});
+    ProfilePass pass(run, desired, findings);
+    for (const auto& p : profiles) pass.profile(p);
+    pass.leftovers();
+    return findings;
+}
+
+std::vector<Finding> TelemetryJsonTarget::revert(TargetRun& run) {
+    DesiredState nothing;
+    nothing.manageProfiles = false;
+    return reconcile(run, nothing);
+}
+
+}  // namespace mpa

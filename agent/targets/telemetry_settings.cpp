@@ -1,0 +1,147 @@
+#include "targets/telemetry_settings.hpp"
+
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace mpa {
+
+std::string TelemetryPrior::serializeFileEntry() const {
+    // JSON, so an auditor reading the ledger table sees what will be undone.
+    std::ostringstream out;
+    out << "{\"fileCreated\":" << (fileCreated ? "true" : "false")
+        << ",\"replacedMalformed\":" << (replacedMalformed ? "true" : "false")
+        << ",\"createdDirectories\":[";
+    for (std::size_t i = 0; i < createdDirectories.size(); ++i)
+        out << (i ? "," : "") << json::quote(createdDirectories[i]);
+    out << "]}";
+    return out.str();
+}
+
+void TelemetryPrior::parseFileEntry(const std::string& text) {
+    try {
+        Poco::JSON::Parser parser;
+        const auto root = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+        fileCreated = root->optValue("fileCreated", false);
+        replacedMalformed = root->optValue("replacedMalformed", false);
+        if (const auto dirs = root->getArray("createdDirectories"))
+            for (unsigned int i = 0; i < dirs->size(); ++i)
+                createdDirectories.push_back(dirs->getElement<std::string>(i));
+    } catch (const Poco::Exception&) {
+        // A damaged entry means less to undo, never a crash.
+    }
+}
+
+const std::optional<std::string>* TelemetryPrior::find(const std::string& key) const {
+    for (const auto& entry : keys)
+        if (entry.first == key) return &entry.second;
+    return nullptr;
+}
+
+std::vector<std::pair<std::string, ActionRequirement>> actionRequirements(const DesiredState& d) {
+    return {{kReportingActionKeys[0], d.exception},
+            {kReportingActionKeys[1], d.performance},
+            {kReportingActionKeys[2], d.usage}};
+}
+
+namespace {
+
+std::string rawOrAbsent(const json::ObjectDocument& doc, const std::string& key) {
+    const auto* member = doc.find(key);
+    return member ? member->rawValue : "(absent)";
+}
+
+void noteChange(TelemetryPlan& plan, const json::ObjectDocument& before, const std::string& key,
+                const std::string& newRaw) {
+    plan.diff.push_back("- " + json::quote(key) + ": " + rawOrAbsent(before, key));
+    plan.diff.push_back("+ " + json::quote(key) + ": " + newRaw);
+}
+
+}  // namespace
+
+TelemetryPlan planTelemetry(json::ObjectDocument& doc, const DesiredState& desired,
+                            TelemetryPrior& prior, const DeviceIdDecision& deviceId,
+                            const std::string& newDeviceId) {
+    TelemetryPlan plan;
+    const auto before = doc;
+    const bool enforcing = desired.manageProfiles;
+    for (const auto& [key, requirement] : actionRequirements(desired)) {
+        const auto current = doc.getInteger(key);
+        const bool wanted = enforcing && (requirement == ActionRequirement::ForceNo ||
+                                          (requirement == ActionRequirement::NoUnlessUserChose &&
+                                           (!current || *current == kActionAsk)));
+        const auto* priorRaw = prior.find(key);
+        if (wanted) {
+            if (current == kActionNo) continue;
+            if (!priorRaw) {
+                const auto* member = doc.find(key);
+                prior.keys.emplace_back(
+                    key, member ? std::optional<std::string>(member->rawValue) : std::nullopt);
+            }
+            noteChange(plan, before, key, std::to_string(kActionNo));
+            doc.setInteger(key, kActionNo);
+            plan.changedKeys.push_back(key);
+        } else if (priorRaw) {
+            // The policy no longer asks for this key: the user's own choice comes back, unless
+            // the user changed it themselves since (then it is theirs already).
+            const bool stillOurs = current == kActionNo;
+            if (stillOurs) {
+                if (*priorRaw) {
+                    noteChange(plan, before, key, **priorRaw);
+                    doc.setRaw(key, **priorRaw);
+                } else {
+                    plan.diff.push_back("- " + json::quote(key) + ": " + rawOrAbsent(before, key));
+                    doc.remove(key);
+                }
+            }
+            plan.restoredKeys.push_back(key);
+        }
+    }
+    for (const auto& key : plan.restoredKeys)
+        prior.keys.erase(std::remove_if(prior.keys.begin(), prior.keys.end(),
+                                        [&](const auto& e) { return e.first == key; }),
+                         prior.keys.end());
+
+    // A managed file must carry a DeviceId even when the actions are already right: Metalama
+    // 2025.1.4-2026.1.18 resets every action to Yes in a file without one.
+    const auto* id = doc.find("DeviceId");
+    const bool missingId = !id || id->rawValue == "null";
+    const bool managed = enforcing && desired.anyActionManaged();
+    if (deviceId.reset || (missingId && (managed || plan.changed()))) {
+        noteChange(plan, before, "DeviceId", json::quote(newDeviceId));
+        doc.setString("DeviceId", newDeviceId);
+        plan.deviceIdWritten = true;
+    }
+    if (plan.changed()) {
+        if (const auto version = doc.getInteger("version")) {
+            noteChange(plan, before, "version", std::to_string(*version + 1));
+            doc.setInteger("version", *version + 1);
+        }
+    }
+    return plan;
+}
+
+std::string describeTelemetry(const json::ObjectDocument& doc) {
+    std::string out;
+    for (const char* key : kReportingActionKeys) {
+        const auto* member = doc.find(key);
+        out += std::string(out.empty() ? "" : ", ") + key + "=" +
+               (member ? member->rawValue : "absent");
+    }
+    const auto* id = doc.find("DeviceId");
+    out += (id && id->rawValue != "null") ? ", DeviceId set" : ", DeviceId missing";
+    return out;
+}
+
+std::string describeDesired(const DesiredState& desired) {
+    std::string out;
+    for (const auto& [key, requirement] : actionRequirements(desired)) {
+        if (requirement == ActionRequirement::None || !desired.manageProfiles) continue;
+        out += std::string(out.empty() ? "" : ", ") + key +
+               (requirement == ActionRequirement::ForceNo ? "=2" : "=2 unless the user chose");
+    }
+    return out.empty() ? "not managed" : out + ", DeviceId set";
+}
+
+}  // namespace mpa

@@ -1,0 +1,65 @@
+#pragma once
+// Pure planning for one Metalama telemetry.json: given the file's members, what the policy
+// requires and what the agent changed before (ledger), decide the new members. No I/O here.
+//
+// Metalama's rules a writer must follow (shared/reference/metalama.md): actions are numbers
+// (0 Ask, 1 Yes, 2 No), a DeviceId GUID must stay present (2025.1.4-2026.1.18 rewrite a file
+// without one with every action set to Yes), `version` is incremented on every write, and every
+// key the agent does not manage keeps its exact value.
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/desired_state.hpp"
+#include "util/json_document.hpp"
+
+namespace mpa {
+
+inline constexpr std::array<const char*, 3> kReportingActionKeys{
+    "ExceptionReportingAction", "PerformanceProblemReportingAction", "UsageReportingAction"};
+inline constexpr std::int64_t kActionAsk = 0;
+inline constexpr std::int64_t kActionNo = 2;
+
+// What the ledger keeps for one telemetry.json: the raw JSON each managed key had before the
+// agent first changed it (nullopt = the key did not exist), and what the agent created. Each key
+// is its own ledger entry ("<path>#<key>"), so the first prior value of every key is kept even
+// when policies are added one by one; the file itself is "<path>#file".
+struct TelemetryPrior {
+    std::vector<std::pair<std::string, std::optional<std::string>>> keys;  // key -> prior raw
+    bool fileCreated = false;
+    bool replacedMalformed = false;
+    std::vector<std::string> createdDirectories;  // outermost first, logical paths
+
+    // The "#file" entry's value: JSON with fileCreated, replacedMalformed, createdDirectories.
+    std::string serializeFileEntry() const;
+    void parseFileEntry(const std::string& text);  // tolerant: bad text leaves defaults
+    const std::optional<std::string>* find(const std::string& key) const;
+};
+
+struct DeviceIdDecision {
+    bool reset = false;
+    std::string reason;  // "rotation after 30 days", "reset token changed", "missing"
+};
+
+struct TelemetryPlan {
+    std::vector<std::string> diff;         // "- \"UsageReportingAction\": 0", "+ ..."
+    std::vector<std::string> changedKeys;  // managed keys set by this plan
+    std::vector<std::string> restoredKeys;
+    bool deviceIdWritten = false;
+    bool changed() const { return !diff.empty(); }
+};
+
+std::vector<std::pair<std::string, ActionRequirement>> actionRequirements(const DesiredState& d);
+
+// Applies the policy to `doc` in place and returns what changed. `prior` is updated with the
+// prior raw value of every key the agent changes for the first time.
+TelemetryPlan planTelemetry(json::ObjectDocument& doc, const DesiredState& desired,
+                            TelemetryPrior& prior, const DeviceIdDecision& deviceId,
+                            const std::string& newDeviceId);
+
+// Human text of the managed keys, for findings: "ExceptionReportingAction=2, ..., DeviceId set".
+std::string describeTelemetry(const json::ObjectDocument& doc);
+std::string describeDesired(const DesiredState& desired);
+
+}  // namespace mpa

@@ -1,0 +1,306 @@
+// The per-user telemetry.json target against real files in a scratch root: every profile
+// generation, repair, restore, audit-only, link attacks and unreadable homes.
+#include "targets/telemetry_json_target.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine/ledger.hpp"
+#include "platform/process_identity.hpp"
+#include "support/scratch_dir.hpp"
+#include "util/json_document.hpp"
+
+namespace mpa {
+namespace {
+
+using test::ScratchDir;
+
+constexpr const char* kNew = "/.local/share/Metalama/telemetry.json";
+constexpr const char* kOld = "/.config/.metalama/telemetry.json";
+
+class TelemetryTarget : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        if (!platform::isPrivileged()) GTEST_SKIP() << "needs root to give files to users";
+        root.write("etc/passwd",
+                   "root:x:0:0:root:/root:/bin/bash\n"
+                   "alice:x:1001:1001::/home/alice:/bin/bash\n"
+                   "bob:x:1002:1002::/home/bob:/bin/bash\n"
+                   "svc:x:999:999::/var/lib/svc:/usr/sbin/nologin\n");
+        root.write("etc/login.defs", "UID_MIN 1000\nUID_MAX 60000\n");
+        root.mkdirs("etc/skel");
+        makeHome("alice", 1001);
+        makeHome("bob", 1002);
+        context.settings.root = root.path();
+        context.platform = PlatformProfile::Linux;
+        desired.managed = true;
+        desired.environmentOptOut = true;
+        desired.usage = desired.exception = desired.performance = ActionRequirement::ForceNo;
+    }
+
+    void makeHome(const std::string& user, unsigned uid) {
+        root.mkdirs("home/" + user, 0750);
+        ASSERT_EQ(::chown(root.abs("home/" + user).c_str(), uid, uid), 0);
+    }
+    // Writes a file inside a home as its user would have (dirs and file owned by the user).
+    void userFile(const std::string& user, unsigned uid, const std::string& rel,
+                  const std::string& content) {
+        const auto path = "home/" + user + rel;
+        root.write(path, content);
+        std::string dir = root.abs("home/" + user);
+        std::string rest = rel.substr(1);
+        for (std::size_t pos = 0; (pos = rest.find('/', pos)) != std::string::npos; ++pos)
+            ASSERT_EQ(::chown((dir + "/" + rest.substr(0, pos)).c_str(), uid, uid), 0);
+        ASSERT_EQ(::chown(root.abs(path).c_str(), uid, uid), 0);
+    }
+
+    std::vector<Finding> pass(RunMode mode = RunMode::Enforce) {
+        TargetRun run{context, ledger, mode};
+        return TelemetryJsonTarget().reconcile(run, desired);
+    }
+    static const Finding* find(const std::vector<Finding>& findings, const std::string& suffix,
+                               const std::string& target = "telemetry-json") {
+        for (const auto& f : findings)
+            if (f.target == target && f.subject.size() >= suffix.size() &&
+                f.subject.compare(f.subject.size() - suffix.size(), suffix.size(), suffix) == 0)
+                return &f;
+        return nullptr;
+    }
+    json::ObjectDocument doc(const std::string& rel) {
+        auto d = json::ObjectDocument::parse(root.read(rel), nullptr);
+        EXPECT_TRUE(d) << rel;
+        return d ? *d : *json::ObjectDocument::parse("{}", nullptr);
+    }
+    struct stat statOf(const std::string& rel) {
+        struct stat st {};
+        EXPECT_EQ(::lstat(root.abs(rel).c_str(), &st), 0) << rel;
+        return st;
+    }
+
+    ScratchDir root;
+    AgentContext context;
+    MemoryLedger ledger;
+    DesiredState desired;
+};
+
+TEST_F(TelemetryTarget, CreatesTheDataDirectoryForAUserWithoneOwnedByTheUser) {
+    const auto findings = pass();
+    const auto* f = find(findings, "/home/alice" + std::string(kNew));
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->outcome, Outcome::Remediated) << f->reason;
+    const auto d = doc("home/alice" + std::string(kNew));
+    EXPECT_EQ(d.getInteger("UsageReportingAction"), 2);
+    EXPECT_EQ(d.getInteger("ExceptionReportingAction"), 2);
+    EXPECT_EQ(d.getInteger("PerformanceProblemReportingAction"), 2);
+    EXPECT_EQ(d.getString("DeviceId").value_or("").size(), 36u);
+    const auto file = statOf("home/alice" + std::string(kNew));
+    EXPECT_EQ(file.st_uid, 1001u);
+    EXPECT_EQ(file.st_mode & 07777, 0644u);
+    for (const char* dir :
+         {"home/alice/.local", "home/alice/.local/share", "home/alice/.local/share/Metalama"}) {
+        EXPECT_EQ(statOf(dir).st_uid, 1001u) << dir;
+        EXPECT_EQ(statOf(dir).st_mode & 07777, 0700u) << dir;
+    }
+    // The template for new profiles is root's and gets the same settings.
+    EXPECT_EQ(doc("etc/skel" + std::string(kNew)).getInteger("UsageReportingAction"), 2);
+    EXPECT_EQ(statOf("etc/skel" + std::string(kNew)).st_uid, 0u);
+    // Accounts outside the login range are not profiles.
+    EXPECT_FALSE(root.exists("var/lib/svc"));
+}
+
+TEST_F(TelemetryTarget, ManagesBothGenerationsAndKeepsEveryOtherKeyByteForByte) {
+    const std::string old =
+        "{\n  \"UsageReportingAction\": 1,\n  \"DeviceId\": "
+        "\"0f8fad5b-d9cb-469f-a165-70867728950e\","
+        "\n  \"LastUploadTime\": \"2024-03-01T10:00:00.1234567+01:00\",\n  \"Issues\": {\"a\": "
+        "[1.50, "
+        "1e3, \"\\u00e9\"]},\n  \"Sessions\": {},\n  \"version\": 41,\n  \"Salt\": "
+        "12345678901234\n}";
+    userFile("bob", 1002, kOld, old);
+    userFile("bob", 1002, kNew, "{\"ExceptionReportingAction\": 0}");
+    const auto findings = pass();
+    EXPECT_EQ(find(findings, "/home/bob" + std::string(kOld))->outcome, Outcome::Remediated);
+    EXPECT_EQ(find(findings, "/home/bob" + std::string(kNew))->outcome, Outcome::Remediated);
+    const auto before = *json::ObjectDocument::parse(old, nullptr);
+    const auto after = doc("home/bob" + std::string(kOld));
+    for (const char* key : {"DeviceId", "LastUploadTime", "Issues", "Sessions", "Salt"})
+        EXPECT_EQ(after.find(key)->rawValue, before.find(key)->rawValue) << key;
+    EXPECT_EQ(after.getInteger("version"), 42);
+    EXPECT_EQ(after.getInteger("UsageReportingAction"), 2);
+    // The new generation had no DeviceId: the agent adds one (Metalama 2025.1.4+ would reset
+    // the actions to Yes in a file without it).
+    EXPECT_TRUE(doc("home/bob" + std::string(kNew)).getString("DeviceId"));
+}
+
+TEST_F(TelemetryTarget, SecondPassChangesNothingAndSaysCompliant) {
+    pass();
+    const auto mtime = statOf("home/alice" + std::string(kNew)).st_mtim;
+    const auto content = root.read("home/alice" + std::string(kNew));
+    const auto findings = pass();
+    for (const auto& f : findings) {
+        if (f.target == "telemetry-json") {
+            EXPECT_EQ(f.outcome, Outcome::Compliant) << f.subject;
+        }
+    }
+    EXPECT_EQ(root.read("home/alice" + std::string(kNew)), content);
+    EXPECT_EQ(statOf("home/alice" + std::string(kNew)).st_mtim.tv_nsec, mtime.tv_nsec);
+}
+
+TEST_F(TelemetryTarget, MalformedFileIsKeptAsideAndReplaced) {
+    userFile("alice", 1001, kNew, "{\"UsageReportingAction\": 1, // comment\n}");
+    const auto findings = pass();
+    const auto* f = find(findings, "/home/alice" + std::string(kNew));
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->outcome, Outcome::Repaired);
+    EXPECT_NE(f->observed.find("line 1"), std::string::npos) << f->observed;
+    EXPECT_EQ(doc("home/alice" + std::string(kNew)).getInteger("UsageReportingAction"), 2);
+    const auto invalid = "home/alice/.local/share/Metalama/telemetry.json.invalid-" +
+                         f->reason.substr(f->reason.find("invalid-") + 8, 16);
+    EXPECT_EQ(root.read(invalid), "{\"UsageReportingAction\": 1, // comment\n}");
+}
+
+TEST_F(TelemetryTarget, RemovingThePolicyRestoresWhatTheUserHad) {
+    userFile("bob", 1002, kNew,
+             "{\"UsageReportingAction\": 1, \"ExceptionReportingAction\": 0, "
+             "\"DeviceId\": \"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
+    pass();
+    desired = DesiredState{};
+    const auto findings = pass();
+    EXPECT_EQ(find(findings, "/home/bob" + std::string(kNew))->outcome, Outcome::Restored);
+    const auto d = doc("home/bob" + std::string(kNew));
+    EXPECT_EQ(d.getInteger("UsageReportingAction"), 1);
+    EXPECT_EQ(d.getInteger("ExceptionReportingAction"), 0);
+    EXPECT_FALSE(d.has("PerformanceProblemReportingAction"));
+    // Alice had nothing: the file and the directories the agent created are gone again.
+    EXPECT_FALSE(root.exists("home/alice/.local"));
+    EXPECT_FALSE(root.exists("etc/skel/.local"));
+    EXPECT_TRUE(ledger.list("telemetry-json").empty());
+}
+
+TEST_F(TelemetryTarget, RecommendedKeepsAChoiceTheUserMade) {
+    desired = DesiredState{};
+    desired.managed = true;
+    desired.usage = desired.exception = ActionRequirement::NoUnlessUserChose;
+    userFile("bob", 1002, kNew,
+             "{\"UsageReportingAction\": 1, \"ExceptionReportingAction\": 0, "
+             "\"DeviceId\": \"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
+    pass();
+    const auto d = doc("home/bob" + std::string(kNew));
+    EXPECT_EQ(d.getInteger("UsageReportingAction"), 1);
+    EXPECT_EQ(d.getInteger("ExceptionReportingAction"), 2);
+}
+
+TEST_F(TelemetryTarget, AuditOnlyChangesNothing) {
+    userFile("bob", 1002, kNew, "{\"UsageReportingAction\": 1}");
+    const auto findings = pass(RunMode::AuditOnly);
+    EXPECT_EQ(find(findings, "/home/bob" + std::string(kNew))->outcome, Outcome::NonCompliant);
+    EXPECT_EQ(find(findings, "/home/alice" + std::string(kNew))->outcome, Outcome::NonCompliant);
+    EXPECT_EQ(root.read("home/bob" + std::string(kNew)), "{\"UsageReportingAction\": 1}");
+    EXPECT_FALSE(root.exists("home/alice/.local"));
+    EXPECT_TRUE(ledger.list("telemetry-json").empty());
+}
+
+TEST_F(TelemetryTarget, SymlinkedFileAndDirectoryToRootFilesAreRefused) {
+    root.write("etc/shadow", "root:secret\n", 0600);
+    root.mkdirs("root/secrets", 0700);
+    root.write("root/secrets/telemetry.json", "{\"keep\": true}", 0600);
+    userFile("alice", 1001, "/.local/share/placeholder", "");
+    root.symlink(root.abs("etc/shadow"), "home/alice/.local/share/Metalama");
+    (void)::lchown(root.abs("home/alice/.local/share/Metalama").c_str(), 1001, 1001);
+    userFile("bob", 1002, "/.local/share/Metalama/other", "");
+    root.symlink(root.abs("root/secrets/telemetry.json"),
+                 "home/bob/.local/share/Metalama/telemetry.json");
+    const auto findings = pass();
+    EXPECT_EQ(find(findings, "/home/alice/.local/share/Metalama")->outcome, Outcome::Failed);
+    EXPECT_EQ(find(findings, "/home/bob" + std::string(kNew))->outcome, Outcome::Failed);
+    EXPECT_EQ(root.read("etc/shadow"), "root:secret\n");
+    EXPECT_EQ(root.read("root/secrets/telemetry.json"), "{\"keep\": true}");
+    EXPECT_EQ(statOf("root/secrets/telemetry.json").st_uid, 0u);
+}
+
+TEST_F(TelemetryTarget, HardLinkToARootFileIsRefused) {
+    root.write("etc/important.json", "{\"root\": 1}", 0644);
+    userFile("bob", 1002, "/.local/share/Metalama/x", "");
+    ASSERT_EQ(::link(root.abs("etc/important.json").c_str(),
+                     root.abs("home/bob" + std::string(kNew)).c_str()),
+              0);
+    const auto findings = pass();
+    EXPECT_EQ(find(findings, "/home/bob" + std::string(kNew))->outcome, Outcome::Failed);
+    EXPECT_EQ(root.read("etc/important.json"), "{\"root\": 1}");
+}
+
+TEST_F(TelemetryTarget, AHomeTheAgentMustNotUseFailsAndTheOthersAreStillDone) {
+    ASSERT_EQ(::chown(root.abs("home/bob").c_str(), 1001, 1001), 0);  // owned by someone else
+    const auto findings = pass();
+    const auto* bob = find(findings, "/home/bob");
+    ASSERT_NE(bob, nullptr);
+    EXPECT_EQ(bob->outcome, Outcome::Failed);
+    EXPECT_NE(bob->reason.find("owned by uid 1001"), std::string::npos) << bob->reason;
+    EXPECT_EQ(find(findings, "/home/alice" + std::string(kNew))->outcome, Outcome::Remediated);
+}
+
+TEST_F(TelemetryTarget, DriftIsRepairedAndReportedAsSuch) {
+    pass();
+    userFile("alice", 1001, kNew,
+             "{\"UsageReportingAction\": 1, \"ExceptionReportingAction\": 2, "
+             "\"PerformanceProblemReportingAction\": 2, \"DeviceId\": "
+             "\"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
+    const auto findings = pass();
+    EXPECT_EQ(find(findings, "/home/alice" + std::string(kNew))->outcome, Outcome::DriftRepaired);
+}
+
+TEST_F(TelemetryTarget, DeviceIdResetTokenResetsOncePerValue) {
+    userFile("bob", 1002, kNew, "{\"DeviceId\": \"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
+    desired.deviceIdResetToken = "2026-11";
+    pass();
+    const auto first = *doc("home/bob" + std::string(kNew)).getString("DeviceId");
+    EXPECT_NE(first, "0f8fad5b-d9cb-469f-a165-70867728950e");
+    pass();
+    EXPECT_EQ(*doc("home/bob" + std::string(kNew)).getString("DeviceId"), first);
+    desired.deviceIdResetToken = "2026-12";
+    pass();
+    EXPECT_NE(*doc("home/bob" + std::string(kNew)).getString("DeviceId"), first);
+}
+
+TEST_F(TelemetryTarget, DeviceIdRotatesAfterTheConfiguredDays) {
+    desired.deviceIdRotationDays = 30;
+    pass();
+    const auto first = *doc("home/alice" + std::string(kNew)).getString("DeviceId");
+    context.now += std::chrono::hours(24 * 29);
+    pass();
+    EXPECT_EQ(*doc("home/alice" + std::string(kNew)).getString("DeviceId"), first);
+    context.now += std::chrono::hours(24 * 2);
+    pass();
+    EXPECT_NE(*doc("home/alice" + std::string(kNew)).getString("DeviceId"), first);
+}
+
+TEST_F(TelemetryTarget, LicenseAuditIsReportedPerProfile) {
+    userFile("bob", 1002, "/.local/share/Metalama/licensing.json", "{\"licenses\": [\"ABC-123\"]}");
+    userFile("alice", 1001, "/.local/share/Metalama/licensing.json", "{\"licenses\": []}");
+    const auto findings = pass();
+    EXPECT_EQ(find(findings, "/home/bob/.local/share/Metalama", "license-audit")->observed,
+              "license key registered");
+    EXPECT_EQ(find(findings, "/home/alice/.local/share/Metalama", "license-audit")->observed,
+              "no license key");
+}
+
+TEST_F(TelemetryTarget, ManageUserProfilesOffTouchesNoProfile) {
+    desired.manageProfiles = false;
+    const auto findings = pass();
+    EXPECT_FALSE(root.exists("home/alice/.local"));
+    for (const auto& f : findings) EXPECT_NE(f.outcome, Outcome::Remediated);
+}
+
+TEST_F(TelemetryTarget, RevertRestoresEverything) {
+    userFile("bob", 1002, kNew, "{\"UsageReportingAction\": 1}");
+    pass();
+    TargetRun run{context, ledger, RunMode::Enforce};
+    TelemetryJsonTarget().revert(run);
+    EXPECT_EQ(doc("home/bob" + std::string(kNew)).getInteger("UsageReportingAction"), 1);
+    EXPECT_FALSE(root.exists("home/alice/.local"));
+    EXPECT_TRUE(ledger.list("telemetry-json").empty());
+}
+
+}  // namespace
+}  // namespace mpa
