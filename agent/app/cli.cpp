@@ -27,7 +27,7 @@ void printUsage(std::ostream& out) {
            "compliance.db under the root)\n"
            "  --config FILE     agent configuration (default /etc/metalama/agent.yaml under the "
            "root)\n"
-           "  --log-level L     trace, debug, information, notice, warning, error, none\n"
+           "  --log-level L     trace, debug, information, notice, warning (default), error, none\n"
            "  --log-destination D  console, syslog or file:PATH\n"
            "  --platform P      linux, macos or windows: the layout to use (default: this "
            "machine's; for testing)\n"

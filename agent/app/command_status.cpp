@@ -61,7 +61,6 @@ int runStatus(CommandEnv& env) {
         env.out << "\n";
     } else {
         env.out << "Compliance database: " << env.context.settings.database << "\n";
-        if (last) env.out << "Last pass: ";
         printPass(env.out, shown, {args.flag("all"), false});
     }
     return exitCodeFor(shown.verdict);

@@ -69,7 +69,7 @@ void printFindings(std::ostream& out, const std::vector<Finding>& findings,
         if (!options.listCompliant && !needsAttention(f.outcome)) continue;
         out << "  [" << toString(f.outcome) << "] " << f.target << " " << f.subject;
         if (!f.user.empty() && f.subject.find(f.user) == std::string::npos)
-            out << " (" << f.user << ")";
+            out << (f.user.front() == '(' ? " " + f.user : " (" + f.user + ")");
         out << "\n";
         if (!f.observed.empty()) out << "      observed: " << f.observed << "\n";
         if (!f.desired.empty()) out << "      desired:  " << f.desired << "\n";
@@ -84,6 +84,20 @@ void printFindings(std::ostream& out, const std::vector<Finding>& findings,
             }
         }
     }
+}
+
+// Administrators ask about the license audit first: say plainly how many profiles it applies to.
+void printLicenseAudit(std::ostream& out, const std::vector<Finding>& findings) {
+    int profiles = 0, registered = 0;
+    for (const auto& f : findings) {
+        if (f.target != "license-audit") continue;
+        ++profiles;
+        if (f.observed == "license key registered") ++registered;
+    }
+    if (profiles == 0) return;
+    out << "License audit: applies to " << registered << " of " << profiles
+        << " Metalama profile(s) (a registered license key). The telemetry opt-out does not stop "
+           "it and no policy can; only a license key issued with an audit waiver does.\n";
 }
 
 void printVerdict(std::ostream& out, Verdict verdict, const std::vector<Finding>& findings) {
@@ -171,6 +185,7 @@ void printPass(std::ostream& out, const PassReport& report, const PrintOptions& 
         << ")\n";
     printPolicy(out, report.policy);
     printFindings(out, report.findings, options);
+    printLicenseAudit(out, report.findings);
     for (const auto& note : report.notes) out << "Note: " << note << "\n";
     printVerdict(out, report.verdict, report.findings);
 }

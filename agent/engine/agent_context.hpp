@@ -18,10 +18,10 @@ PlatformProfile hostPlatformProfile();
 // Local settings that are not policy (from /etc/metalama/agent.yaml and the command line).
 struct AgentSettings {
     std::string root = "/";
-    std::string database;         // default depends on the platform
-    std::string policyDirectory;  // holds managed/ and recommended/
-    std::string sambaGpoCache;    // Samba's GPO cache (Linux machines joined to AD)
-    std::string logLevel = "information";
+    std::string database;                    // default depends on the platform
+    std::string policyDirectory;             // holds managed/ and recommended/
+    std::string sambaGpoCache;               // Samba's GPO cache (Linux machines joined to AD)
+    std::string logLevel = "warning";        // the service raises it to information
     std::string logDestination = "console";  // console | syslog | file:<path>
 };
 
