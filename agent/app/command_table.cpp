@@ -1,4 +1,5 @@
 #include "app/command.hpp"
+#include "app/command_templates.hpp"
 
 namespace mpa {
 
@@ -18,6 +19,7 @@ const std::vector<CommandSpec>& commandTable() {
          runStatus},
         {"revert", "revert [--json]",
          "restore everything the agent ever changed (what an uninstall runs)", runRevert},
+        templatesCommand(),
     };
     return table;
 }
