@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs to build, test, package and demo the agent,
+# and nothing when they are all there. Runs as root on a fresh Debian 12 (bookworm).
+set -euo pipefail
+
+PACKAGES=(
+    # build
+    build-essential cmake ninja-build ccache pkg-config git
+    libpoco-dev libyaml-cpp-dev libsqlite3-dev libssl-dev libplist-dev
+    # tests: GoogleTest, and the real tools the tests check output with
+    libgtest-dev libgmock-dev googletest
+    libxml2-utils libplist-utils sqlite3 python3 python3-samba
+    # fuzzing (clang + libFuzzer runtime)
+    clang libclang-rt-14-dev
+    # packaging and its checks
+    dpkg-dev fakeroot rpm lintian debootstrap systemd file wixl msitools
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "setup: all ${#PACKAGES[@]} packages are installed"
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing packages: ${missing[*]}; run this script as root to install them" >&2
+    exit 1
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"
