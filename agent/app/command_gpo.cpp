@@ -14,6 +14,7 @@
 #include "platform/safe_fs.hpp"
 #include "policy/coercion.hpp"
 #include "sources/gpo_file_source.hpp"
+#include "templates/registry_names.hpp"
 
 namespace mpa {
 namespace {
@@ -33,7 +34,8 @@ std::vector<Judged> judge(const PolicyCatalog& catalog, const SourceResult& resu
         if (!def) {
             j.error = "unknown policy name";
         } else if (raw.from.level == PolicyLevel::Recommended && !def->recommendable) {
-            j.error = "this policy has no recommended form; set it under " + catalog.registryKey;
+            j.error = "this policy has no recommended form; set it under " +
+                      registryKeyFor(catalog, PolicyLevel::Mandatory);
         } else {
             auto coerced = coercePolicyValue(*def, raw.value);
             j.value = std::move(coerced.value);

@@ -6,6 +6,7 @@
 
 #include "platform/process_identity.hpp"
 #include "platform/safe_fs.hpp"
+#include "templates/registry_names.hpp"
 #include "util/text.hpp"
 
 namespace mpa {
@@ -14,8 +15,11 @@ namespace {
 
 constexpr const char* kDefaultCache = "/var/cache/samba/gpo_cache";
 
-std::string recommendedKey(const PolicyCatalog& catalog) {
-    return catalog.registryKey + "\\Recommended";
+// The definition whose registry value name is `name`, ignoring case as the registry does.
+const PolicyDefinition* findByValueName(const PolicyCatalog& catalog, std::string_view name) {
+    for (const auto& def : catalog.policies)
+        if (equalsIgnoringCase(registryValueName(def), name)) return &def;
+    return nullptr;
 }
 
 // Root-owned (or owned by the account the agent runs as, for scratch roots) and not writable by
@@ -180,8 +184,8 @@ RawValue rawValueFromRegistry(const RegistryData& data) {
 
 void collectMetalamaValues(const PolicyCatalog& catalog, const PregFile& file,
                            const std::string& origin, int order, SourceResult& out) {
-    const auto mandatoryKey = lowerAscii(catalog.registryKey);
-    const auto recommendedKeyLower = lowerAscii(recommendedKey(catalog));
+    const auto mandatoryKey = lowerAscii(registryKeyFor(catalog, PolicyLevel::Mandatory));
+    const auto recommendedKeyLower = lowerAscii(registryKeyFor(catalog, PolicyLevel::Recommended));
     const auto isOurs = [&](const std::string& key) {
         const auto lower = lowerAscii(key);
         return lower == mandatoryKey || lower == recommendedKeyLower;
@@ -207,11 +211,10 @@ void collectMetalamaValues(const PolicyCatalog& catalog, const PregFile& file,
     }
     const auto state = applyRegistryPol(file);
     for (const auto level : {PolicyLevel::Mandatory, PolicyLevel::Recommended}) {
-        const auto* key = state.findKey(level == PolicyLevel::Mandatory ? catalog.registryKey
-                                                                        : recommendedKey(catalog));
+        const auto* key = state.findKey(registryKeyFor(catalog, level));
         if (!key) continue;
         for (const auto& [lower, value] : key->values) {
-            const auto* def = catalog.findIgnoringCase(value.name);
+            const auto* def = findByValueName(catalog, value.name);
             // An unknown name goes through as written: the merge reports it as unknown.
             RawPolicyValue raw{def ? def->name : value.name, rawValueFromRegistry(value.data),
                                Provenance{"Group Policy file", origin, level,
