@@ -6,6 +6,7 @@ namespace mpa {
 int runApply(CommandEnv& env);
 int runStatus(CommandEnv& env);
 int runRevert(CommandEnv& env);
+int runGpo(CommandEnv& env);
 
 // Every subcommand, one line each.
 const std::vector<CommandSpec>& commandTable() {
@@ -20,6 +21,10 @@ const std::vector<CommandSpec>& commandTable() {
         {"revert", "revert [--json]",
          "restore everything the agent ever changed (what an uninstall runs)", runRevert},
         templatesCommand(),
+        {"gpo", "gpo inspect FILE [--json]",
+         "print every record of a Registry.pol file and the Metalama policies it sets (or sets "
+         "wrongly): debug a GPO without Windows",
+         runGpo},
     };
     return table;
 }

@@ -1,4 +1,5 @@
 #include "sources/dropin_directory_source.hpp"
+#include "sources/gpo_file_source.hpp"
 #include "sources/policy_source.hpp"
 
 namespace mpa {
@@ -10,6 +11,7 @@ std::vector<std::unique_ptr<PolicySource>> makePolicySources(const AgentContext&
     switch (context.platform) {
         case PlatformProfile::Linux:
             sources.push_back(std::make_unique<DropinDirectorySource>());
+            sources.push_back(std::make_unique<GpoFileSource>());  // Samba's GPO cache
             break;
         case PlatformProfile::MacOS:
         case PlatformProfile::Windows:
