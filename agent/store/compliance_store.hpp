@@ -1,10 +1,14 @@
 #pragma once
 // The compliance store: a SQLite database (WAL) holding every pass, its findings, the effective
 // policy with provenance, and the prior-state ledger used for restoring. It is the evidence IT
-// audits, so it is owned by root, mode 0600, and refused when others can write it.
+// audits, so it is owned by root, mode 0600, and refused when others can write it. Every pass also
+// appends to a hash-chained event history (docs/compliance-database.md) that `verify` checks.
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/ledger.hpp"
 #include "engine/pass_report.hpp"
@@ -25,7 +29,29 @@ class ComplianceStore : public Ledger {
     static std::unique_ptr<ComplianceStore> open(const std::string& path, StoreMode mode,
                                                  const PolicyCatalog& catalog, std::string* error);
 
+    // Records the pass, the events it produced (policy changes, remediations, failures...) and,
+    // at most once a day, prunes runs and events older than report.desired's
+    // complianceRetentionDays. When the write fails (lock held past the bounded wait, disk full)
+    // it returns false with the reason and keeps the pass in memory: the next recordPass on this
+    // store writes it first, so a long-running service loses nothing.
     virtual bool recordPass(const PassReport& report, std::string* error) = 0;
+    // Passes kept in memory after a failed write, waiting for the next recordPass.
+    virtual std::size_t pendingPasses() const = 0;
+
+    // Life-cycle events (event_kind::kAgentStarted, kAgentStopped; see store/event_kinds.hpp).
+    virtual bool recordEvent(const std::string& kind, const std::string& subject,
+                             const std::string& details, std::string* error) = 0;
+    // Records the running agent's version; appends "agent upgraded" when it differs from the
+    // version recorded before.
+    virtual bool noteAgentVersion(const std::string& version, std::string* error) = 0;
+    // "event 42 <sha-256 hex>": the head of the event chain, for the system log at every run
+    // (logChainHeadToSystemLog in store/chain_head_log.hpp), so a rewritten history can be
+    // detected against logs collected elsewhere.
+    virtual std::string chainHead() const = 0;
+    // What the store found and handled while opening (a corrupt database moved aside and a new
+    // one started), for the pass's notes.
+    virtual std::vector<std::string> openNotes() const = 0;
+
     // The effective policy of the latest pass that had one (values with provenance).
     virtual std::optional<PolicySet> lastKnownGoodPolicy() const = 0;
     virtual std::optional<StoredPass> lastPass() const = 0;

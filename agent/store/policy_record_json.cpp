@@ -11,12 +11,6 @@
 namespace mpa {
 namespace {
 
-Poco::Dynamic::Var toVar(const PolicyValue& value) {
-    if (const auto* b = std::get_if<bool>(&value)) return *b;
-    if (const auto* i = std::get_if<std::int64_t>(&value)) return static_cast<Poco::Int64>(*i);
-    return std::get<std::string>(value);
-}
-
 bool fromVar(const Poco::Dynamic::Var& var, const PolicyDefinition* definition, PolicyValue* out,
              std::string* error) {
     const auto want = definition ? definition->type
@@ -65,6 +59,12 @@ std::string stringify(const Poco::Dynamic::Var& var) {
 }
 
 }  // namespace
+
+Poco::Dynamic::Var policyValueToVar(const PolicyValue& value) {
+    if (const auto* b = std::get_if<bool>(&value)) return *b;
+    if (const auto* i = std::get_if<std::int64_t>(&value)) return static_cast<Poco::Int64>(*i);
+    return std::get<std::string>(value);
+}
 
 std::string policyValueToJson(const PolicyValue& value) {
     if (const auto* b = std::get_if<bool>(&value)) return *b ? "true" : "false";
@@ -121,7 +121,7 @@ std::string overriddenValuesToJson(const std::vector<OverriddenValue>& values) {
     Poco::JSON::Array array;
     for (const auto& v : values) {
         Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
-        object.set("value", toVar(v.value));
+        object.set("value", policyValueToVar(v.value));
         object.set("source", v.from.source);
         object.set("origin", v.from.origin);
         object.set("level", std::string(toString(v.from.level)));

@@ -2,6 +2,8 @@
 // How policy values and their small companions are written into the compliance database: JSON
 // text typed by the policy catalog (true, 30, "AuditOnly"), so a fleet tool or sqlite3 reads
 // them without knowing the agent, and the agent reads them back exactly.
+#include <Poco/Dynamic/Var.h>
+
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 namespace mpa {
 
 std::string policyValueToJson(const PolicyValue& value);
+Poco::Dynamic::Var policyValueToVar(const PolicyValue& value);  // for building JSON documents
 // `definition` may be null (a policy this agent no longer knows): the JSON type decides then.
 bool policyValueFromJson(const std::string& json, const PolicyDefinition* definition,
                          PolicyValue* out, std::string* error);

@@ -1,10 +1,17 @@
 #include "store/sqlite_compliance_store.hpp"
 
+#include <Poco/JSON/Object.h>
+
 #include <chrono>
+#include <sstream>
 
 #include "platform/private_file.hpp"
+#include "store/event_kinds.hpp"
+#include "store/pass_events.hpp"
 #include "store/policy_record_json.hpp"
 #include "store/sha256.hpp"
+#include "store/store_recovery.hpp"
+#include "store/store_retention.hpp"
 #include "store/store_schema.hpp"
 #include "util/utc_time.hpp"
 
@@ -21,41 +28,101 @@ std::unique_ptr<SqliteComplianceStore> SqliteComplianceStore::open(const std::st
                                                                    const PolicyCatalog& catalog,
                                                                    std::string* error) {
     std::unique_ptr<SqliteComplianceStore> store(new SqliteComplianceStore(path, mode, catalog));
-    auto& db = store->db_;
-    if (mode == StoreMode::ReadWrite) {
-        if (!preparePrivateFile(path, error)) return nullptr;
-        if (!db.open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return nullptr;
-        db.setBusyTimeout(kStoreBusyTimeoutMs);
-        // WAL: readers (status, osquery) never block the writer. synchronous=FULL: a commit is
-        // on disk before it returns, which is what Ledger::record promises.
-        const auto journal = db.queryText("PRAGMA journal_mode=WAL", error);
-        if (!journal) {
-            *error = path + ": " + *error;
-            return nullptr;
-        }
-        if (*journal != "wal") {
-            *error = path + ": cannot switch to WAL mode (journal mode is " + *journal + ")";
-            return nullptr;
-        }
-        if (!db.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", error)) return nullptr;
-        if (!migrateStoreSchema(db, path, error)) return nullptr;
-    } else {
-        if (!pathExists(path)) {
-            *error = path +
-                     ": no compliance database here (the agent has not recorded a pass "
-                     "yet, or --db names another file)";
-            return nullptr;
-        }
-        if (!db.open(sqliteFileUri(path, "mode=ro"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error))
-            return nullptr;
-        db.setBusyTimeout(kStoreBusyTimeoutMs);
-        std::string versionError;
-        if (!readStoreSchemaVersion(db, &versionError)) {
-            *error = path + ": not a readable compliance database: " + versionError;
-            return nullptr;
-        }
-    }
+    if (mode == StoreMode::ReadWrite ? !store->openReadWrite(error) : !store->openReadOnly(error))
+        return nullptr;
     return store;
+}
+
+bool SqliteComplianceStore::openReadOnly(std::string* error) {
+    if (!pathExists(path_)) {
+        *error = path_ +
+                 ": no compliance database here (the agent has not recorded a pass yet, or "
+                 "--db names another file)";
+        return false;
+    }
+    if (!db_.open(sqliteFileUri(path_, "mode=ro"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error))
+        return false;
+    db_.setBusyTimeout(kStoreBusyTimeoutMs);
+    std::string versionError;
+    if (!readStoreSchemaVersion(db_, &versionError)) {
+        *error = path_ + ": not a readable compliance database: " + versionError;
+        return false;
+    }
+    return true;
+}
+
+bool SqliteComplianceStore::openReadWrite(std::string* error) {
+    if (!preparePrivateFile(path_, error)) return false;
+    if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
+    db_.setBusyTimeout(kStoreBusyTimeoutMs);
+    std::string detail;
+    switch (checkStoreIntegrity(db_, &detail)) {
+        case IntegrityResult::Ok:
+            break;
+        case IntegrityResult::Unavailable:
+            *error = path_ + ": cannot check the database's integrity: " + detail;
+            return false;
+        case IntegrityResult::Corrupt:
+            return recoverFromCorruption(detail, error);
+    }
+    return configureAndMigrate(error);
+}
+
+bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
+    // WAL: readers (status, osquery) never block the writer. synchronous=FULL: a commit is on
+    // disk before it returns, which is what Ledger::record promises.
+    const auto journal = db_.queryText("PRAGMA journal_mode=WAL", error);
+    if (!journal) {
+        *error = path_ + ": " + *error;
+        return false;
+    }
+    if (*journal != "wal") {
+        *error = path_ + ": cannot switch to WAL mode (journal mode is " + *journal + ")";
+        return false;
+    }
+    if (!db_.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", error)) return false;
+    return migrateStoreSchema(db_, path_, error);
+}
+
+bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std::string* error) {
+    const auto salvaged = salvageLedger(db_);
+    db_.close();
+    const auto now = std::chrono::system_clock::now();
+    std::string movedTo;
+    if (!moveCorruptStoreAside(path_, formatUtcCompact(now), &movedTo, error)) return false;
+    if (!preparePrivateFile(path_, error)) return false;
+    if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
+    db_.setBusyTimeout(kStoreBusyTimeoutMs);
+    if (!configureAndMigrate(error)) return false;
+
+    SqliteTransaction transaction(db_);
+    if (!transaction.begin(error)) return false;
+    for (const auto& prior : salvaged.ledger)
+        if (!record(prior, error)) return false;
+    for (const auto& [key, value] : salvaged.agentState)
+        if (!setState(key, value, error)) return false;
+    EventDraft event;
+    event.at = formatUtcIso8601(now);
+    event.kind = event_kind::kStoreRecovered;
+    event.subject = path_;
+    event.details = "the database was corrupt (" + detail + "); moved aside as " + movedTo +
+                    " and a new one started; salvaged " + std::to_string(salvaged.ledger.size()) +
+                    " prior-state entries" +
+                    (salvaged.problem.empty() ? "" : " (not all: " + salvaged.problem + ")");
+    Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
+    data.set("moved_to", movedTo);
+    data.set("problem", detail);
+    data.set("ledger_entries_salvaged", static_cast<Poco::Int64>(salvaged.ledger.size()));
+    data.set("salvage_problem", salvaged.problem);
+    std::ostringstream text;
+    data.stringify(text);
+    event.data = text.str();
+    if (!appendEvent(db_, event, error) || !transaction.commit(error)) {
+        *error = path_ + ": recording the recovery failed: " + *error;
+        return false;
+    }
+    openNotes_.push_back("compliance store: " + event.details);
+    return true;
 }
 
 bool SqliteComplianceStore::requireWritable(std::string* error) const {
@@ -122,24 +189,61 @@ std::string passFingerprint(const PassReport& report) {
 
 bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* error) {
     if (!requireWritable(error)) return false;
-    const std::string fingerprint = passFingerprint(report);
+    if (pending_.size() >= kMaxPendingPasses) {
+        pending_.erase(pending_.begin());
+        ++droppedPasses_;
+    }
+    pending_.push_back(report);
+    if (droppedPasses_ > 0)
+        pending_.front().notes.push_back(
+            std::to_string(droppedPasses_) +
+            " earlier passes could not be recorded (the store was unavailable) and were dropped");
     std::string e;
-    SqliteTransaction transaction(db_);
-    if (!transaction.begin(&e)) {
-        *error = path_ + ": cannot start writing the pass (" + e + "); the pass is not recorded";
+    if (!writePending(&e)) {
+        if (droppedPasses_ > 0) pending_.front().notes.pop_back();
+        *error = path_ + ": " + e + "; the pass is kept in memory for the next attempt (" +
+                 std::to_string(pending_.size()) + " waiting)";
         return false;
     }
+    pending_.clear();
+    droppedPasses_ = 0;
+    return true;
+}
+
+bool SqliteComplianceStore::writePending(std::string* error) {
+    SqliteTransaction transaction(db_);
+    if (!transaction.begin(error)) {
+        *error = "cannot start writing (" + *error + ")";
+        return false;
+    }
+    for (const auto& report : pending_)
+        if (!writePass(report, error)) return false;
+    if (!retainIfDue(pending_.back(), error)) return false;
+    if (!transaction.commit(error)) {
+        *error = "committing the pass failed (" + *error + ")";
+        return false;
+    }
+    return true;
+}
+
+bool SqliteComplianceStore::writePass(const PassReport& report, std::string* error) {
+    const std::string fingerprint = passFingerprint(report);
     // The previous run, and the run that holds its rows (itself, or the one it repeats).
-    std::optional<std::int64_t> sameAs;
+    std::optional<std::int64_t> sameAs, previousContent;
+    Verdict previousVerdict = Verdict::NotManaged;
     {
         SqliteStatement previous;
-        if (!prepareForWrite("SELECT id, content_hash, COALESCE(same_as, id) FROM runs "
+        if (!prepareForWrite("SELECT id, content_hash, COALESCE(same_as, id), verdict FROM runs "
                              "ORDER BY id DESC LIMIT 1",
                              &previous, error))
             return false;
-        if (previous.step() && previous.text(1) == fingerprint) sameAs = previous.integer(2);
+        if (previous.step()) {
+            previousContent = previous.integer(2);
+            verdictFromString(previous.text(3), &previousVerdict);
+            if (previous.text(1) == fingerprint) sameAs = previousContent;
+        }
         if (previous.failed()) {
-            *error = path_ + ": " + previous.errorMessage();
+            *error = previous.errorMessage();
             return false;
         }
     }
@@ -159,20 +263,85 @@ bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* er
         .bind(8, std::int64_t{report.policy.empty() ? 0 : 1})
         .bind(9, fingerprint)
         .bindOptional(10, sameAs);
-    if (!insert.run(&e)) {
-        *error = path_ + ": recording the run failed: " + e;
+    if (!insert.run(error)) {
+        *error = "recording the run failed: " + *error;
         return false;
     }
     const auto runId = db_.lastInsertRowId();
-    if (!sameAs && !insertPassContent(runId, report, &e)) {
-        *error = path_ + ": recording the pass's findings and policy failed: " + e;
+    if (sameAs) return true;  // nothing new observed: no rows, no events
+    if (!insertPassContent(runId, report, error)) {
+        *error = "recording the pass's findings and policy failed: " + *error;
         return false;
     }
-    if (!transaction.commit(&e)) {
-        *error = path_ + ": committing the pass failed (" + e + "); the pass is not recorded";
+    // Events compare with the previous pass's content, read back only when something changed.
+    std::optional<PassReport> previous;
+    if (previousContent) {
+        previous.emplace();
+        previous->verdict = previousVerdict;
+        if (!readPolicy(*previousContent, &previous->policy) ||
+            !readFindings(*previousContent, &previous->findings)) {
+            *error = "reading the previous pass to compare failed: " + lastReadError_;
+            return false;
+        }
+    }
+    for (const auto& event : eventsForPass(report, previous ? &*previous : nullptr, runId))
+        if (!appendEvent(db_, event, error)) return false;
+    return true;
+}
+
+bool SqliteComplianceStore::retainIfDue(const PassReport& latest, std::string* error) {
+    const auto now = parseUtcIso8601(latest.startedAt);
+    if (!now) return true;  // a pass without a usable time: retention waits for the next one
+    const auto last = state("retention_checked_at");
+    const auto lastTime = last ? parseUtcIso8601(*last) : std::nullopt;
+    if (lastTime && *now - *lastTime < std::chrono::hours(24) && *now >= *lastTime) return true;
+    RetentionResult result;
+    if (!applyRetention(db_, latest.startedAt, latest.desired.complianceRetentionDays, &result,
+                        error)) {
+        *error = "retention failed: " + *error;
+        return false;
+    }
+    return setState("retention_checked_at", latest.startedAt, error);
+}
+
+std::size_t SqliteComplianceStore::pendingPasses() const {
+    return pending_.size();
+}
+
+bool SqliteComplianceStore::recordEvent(const std::string& kind, const std::string& subject,
+                                        const std::string& details, std::string* error) {
+    if (!requireWritable(error)) return false;
+    EventDraft event;
+    event.at = formatUtcIso8601(std::chrono::system_clock::now());
+    event.kind = kind;
+    event.subject = subject;
+    event.details = details;
+    SqliteTransaction transaction(db_);
+    std::string e;
+    if (!transaction.begin(&e) || !appendEvent(db_, event, &e) || !transaction.commit(&e)) {
+        *error = path_ + ": recording the event \"" + kind + "\" failed: " + e;
         return false;
     }
     return true;
+}
+
+bool SqliteComplianceStore::noteAgentVersion(const std::string& version, std::string* error) {
+    const auto known = state("agent_version");
+    if (known && *known == version) return true;
+    if (known && !recordEvent(event_kind::kAgentUpgraded, "", *known + " -> " + version, error))
+        return false;
+    return setState("agent_version", version, error);
+}
+
+std::string SqliteComplianceStore::chainHead() const {
+    std::string e;
+    const auto head = readChainHead(db_, &e);
+    if (!head) return "unavailable (" + e + ")";
+    return "event " + std::to_string(head->eventId) + " " + head->hash;
+}
+
+std::vector<std::string> SqliteComplianceStore::openNotes() const {
+    return openNotes_;
 }
 
 bool SqliteComplianceStore::insertPassContent(std::int64_t runId, const PassReport& report,

@@ -18,6 +18,12 @@ class SqliteComplianceStore : public ComplianceStore {
     bool recordPass(const PassReport& report, std::string* error) override;
     std::optional<PolicySet> lastKnownGoodPolicy() const override;
     std::optional<StoredPass> lastPass() const override;
+    std::size_t pendingPasses() const override;
+    bool recordEvent(const std::string& kind, const std::string& subject,
+                     const std::string& details, std::string* error) override;
+    bool noteAgentVersion(const std::string& version, std::string* error) override;
+    std::string chainHead() const override;
+    std::vector<std::string> openNotes() const override;
 
     std::optional<PriorState> find(const std::string& target,
                                    const std::string& subject) const override;
@@ -30,13 +36,21 @@ class SqliteComplianceStore : public ComplianceStore {
     const std::string& path() const { return path_; }
     StoreMode mode() const { return mode_; }
     SqliteConnection& connection() { return db_; }
+    const SqliteConnection& connection() const { return db_; }
     // The last error a const read met (reads return "nothing" on error; this says why).
     const std::string& lastReadError() const { return lastReadError_; }
 
   private:
     SqliteComplianceStore(std::string path, StoreMode mode, const PolicyCatalog& catalog)
         : path_(std::move(path)), mode_(mode), catalog_(catalog) {}
+    bool openReadOnly(std::string* error);
+    bool openReadWrite(std::string* error);
+    bool configureAndMigrate(std::string* error);
+    bool recoverFromCorruption(const std::string& detail, std::string* error);
     bool requireWritable(std::string* error) const;
+    bool writePending(std::string* error);  // one transaction for every waiting pass
+    bool writePass(const PassReport& report, std::string* error);
+    bool retainIfDue(const PassReport& latest, std::string* error);
     bool insertPassContent(std::int64_t runId, const PassReport& report, std::string* error);
     bool readPolicy(std::int64_t contentRunId, PolicySet* out) const;
     bool readFindings(std::int64_t contentRunId, std::vector<Finding>* out) const;
@@ -50,7 +64,14 @@ class SqliteComplianceStore : public ComplianceStore {
     StoreMode mode_;
     const PolicyCatalog& catalog_;
     mutable std::string lastReadError_;
+    std::vector<PassReport> pending_;  // passes not yet written (see recordPass)
+    std::size_t droppedPasses_ = 0;
+    std::vector<std::string> openNotes_;
 };
+
+// How many unwritten passes a store keeps in memory; beyond that the oldest are dropped (and the
+// next recorded pass says how many).
+inline constexpr std::size_t kMaxPendingPasses = 64;
 
 // The bounded time a writer waits for a lock held by another connection (a long reader in
 // rollback mode, another agent process) before the write fails and is reported.

@@ -104,6 +104,10 @@ std::string SqliteConnection::lastErrorMessage() const {
     return db_ ? sqlite3_errmsg(db_) : "database not open";
 }
 
+int SqliteConnection::lastErrorCode() const {
+    return db_ ? (sqlite3_extended_errcode(db_) & 0xff) : SQLITE_MISUSE;
+}
+
 void SqliteConnection::setBusyTimeout(int milliseconds) {
     sqlite3_busy_timeout(db_, milliseconds);
 }

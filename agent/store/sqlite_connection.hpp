@@ -40,6 +40,7 @@ class SqliteConnection {
     std::int64_t lastInsertRowId() const;
     int changes() const;
     std::string lastErrorMessage() const;
+    int lastErrorCode() const;  // primary result code (SQLITE_CORRUPT, SQLITE_NOTADB, ...)
     void setBusyTimeout(int milliseconds);
 
   private:

@@ -7,7 +7,7 @@ namespace {
 
 // kMigrations[i] takes a database from version i to version i + 1. Never edit a step that has
 // shipped: add a new one (and describe it in docs/compliance-database.md).
-constexpr std::array<const char*, 1> kMigrations{{
+constexpr std::array<const char*, 2> kMigrations{{
     // 0 -> 1: runs, findings, effective policy, policy issues, prior-state ledger, agent state.
     R"sql(
 CREATE TABLE runs (
@@ -71,6 +71,46 @@ CREATE TABLE agent_state (
     key    TEXT PRIMARY KEY,
     value  TEXT NOT NULL
 );
+)sql",
+    // 1 -> 2: the hash-chained event history, its retention checkpoint, and the read-only view
+    // for fleet tools (osquery). See docs/compliance-database.md for the hash's canonical form.
+    R"sql(
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    subject    TEXT NOT NULL DEFAULT '',
+    details    TEXT NOT NULL DEFAULT '',
+    data       TEXT NOT NULL DEFAULT '{}',
+    run_id     INTEGER,
+    body       TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL
+);
+CREATE INDEX events_at ON events(at);
+CREATE TABLE chain_checkpoint (
+    id               INTEGER PRIMARY KEY CHECK (id = 1),
+    last_pruned_id   INTEGER NOT NULL,
+    last_pruned_hash TEXT NOT NULL,
+    pruned_at        TEXT NOT NULL
+);
+CREATE INDEX runs_started_at ON runs(started_at);
+CREATE VIEW compliance_current AS
+SELECT f.target AS target,
+       f.subject AS subject,
+       f.user AS user,
+       (SELECT group_concat(p.name || '=' || p.value, ', ')
+          FROM (SELECT name, value FROM effective_policy
+                 WHERE run_id = COALESCE(r.same_as, r.id) ORDER BY name) AS p) AS policy,
+       f.desired AS desired,
+       f.observed AS observed,
+       f.outcome AS state,
+       f.reason AS reason,
+       r.finished_at AS checked_at
+  FROM runs AS r
+  JOIN findings AS f ON f.run_id = COALESCE(r.same_as, r.id)
+ WHERE r.id = (SELECT max(id) FROM runs)
+ ORDER BY f.seq;
 )sql",
 }};
 

@@ -4,96 +4,27 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 
 #include "store/sqlite_compliance_store.hpp"
 #include "store/store_schema.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/store_samples.hpp"
 
 namespace mpa {
 namespace {
 
 using StoreScratch = test::ScratchDir;
 
+using test::countRows;
+using test::execSql;
+using test::openStore;
+using test::readError;
+using test::samplePass;
+
 const PolicyCatalog& catalog() {
     return builtinCatalog();
-}
-
-PassReport samplePass(const std::string& startedAt, bool withPolicy = true) {
-    PassReport r;
-    r.startedAt = startedAt;
-    r.finishedAt = startedAt;
-    r.trigger = "timer";
-    r.mode = RunMode::Enforce;
-    if (withPolicy) {
-        EffectivePolicy optOut;
-        optOut.value = true;
-        optOut.from = {"Linux policy file", "/etc/metalama/policies/managed/10-it.json",
-                       PolicyLevel::Mandatory, SourcePrecedence::EtcFile, 1};
-        optOut.overridden.push_back(
-            {false,
-             {"Linux policy file", "/etc/metalama/policies/recommended/a.yaml",
-              PolicyLevel::Recommended, SourcePrecedence::EtcFile, 0},
-             false});
-        r.policy.values.emplace("TelemetryOptOut", optOut);
-        EffectivePolicy mode;
-        mode.value = std::string("AuditOnly");
-        mode.from = {"Registry", "HKLM\\SOFTWARE\\Policies\\PostSharp\\Metalama",
-                     PolicyLevel::Mandatory, SourcePrecedence::PlatformChannel, 0};
-        mode.keptFromLastKnownGood = true;
-        mode.keptBecause = "the registry key could not be read";
-        r.policy.values.emplace("EnforcementMode", mode);
-        EffectivePolicy days;
-        days.value = std::int64_t{30};
-        days.from = {"Group Policy file", "Registry.pol", PolicyLevel::Mandatory,
-                     SourcePrecedence::GroupPolicyFile, 2};
-        r.policy.values.emplace("DeviceIdRotationDays", days);
-        r.policy.issues.push_back(
-            {"/etc/metalama/policies/managed/20-bad.json", "", "not a map", true});
-        r.policy.informational.push_back("user plist ignored");
-    }
-    r.findings.push_back({"etc-environment", "/etc/environment", "", "METALAMA_TELEMETRY_OPT_OUT=1",
-                          "absent", Outcome::Remediated, "", "+METALAMA_TELEMETRY_OPT_OUT=1"});
-    r.findings.push_back({"telemetry-json", "/home/ann/.local/share/Metalama/telemetry.json", "ann",
-                          "actions 2", "unreadable", Outcome::Failed, "permission denied", ""});
-    r.verdict = computeVerdict(r.policy, r.findings);
-    r.notes.push_back("a note");
-    return r;
-}
-
-std::unique_ptr<ComplianceStore> openStore(const std::string& path,
-                                           StoreMode mode = StoreMode::ReadWrite) {
-    std::string error;
-    auto store = ComplianceStore::open(path, mode, catalog(), &error);
-    EXPECT_TRUE(store) << error;
-    return store;
-}
-
-std::int64_t countRows(const std::string& path, const std::string& table) {
-    sqlite3* db = nullptr;
-    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &stmt, nullptr);
-    std::int64_t n = -1;
-    if (sqlite3_step(stmt) == SQLITE_ROW) n = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return n;
-}
-
-std::string readError(const ComplianceStore& store) {
-    const auto* sqlite = dynamic_cast<const SqliteComplianceStore*>(&store);
-    return sqlite ? sqlite->lastReadError() : std::string();
-}
-
-void execSql(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    char* message = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
-    EXPECT_EQ(rc, SQLITE_OK) << (message ? message : "");
-    sqlite3_free(message);
-    sqlite3_close(db);
 }
 
 TEST(ComplianceStore, CreatesAPrivateWalDatabaseAndItsDirectory) {
@@ -335,7 +266,7 @@ TEST(ComplianceStore, ANewerSchemaIsRefusedForWritingButStillReadable) {
     EXPECT_TRUE(reader->lastPass()) << readError(*reader);
 }
 
-TEST(ComplianceStore, AFailedWriteSaysWhyAndLosesNothingAlreadyStored) {
+TEST(ComplianceStore, AWriteBlockedPastTheBoundedWaitKeepsThePassForTheNextOne) {
     StoreScratch scratch;
     const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
@@ -345,13 +276,21 @@ TEST(ComplianceStore, AFailedWriteSaysWhyAndLosesNothingAlreadyStored) {
     sqlite3* other = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-    auto changed = samplePass("2026-01-01T11:00:00Z", false);
-    EXPECT_FALSE(store->recordPass(changed, &error));
-    EXPECT_NE(error.find("not recorded"), std::string::npos) << error;
+    const auto started = std::chrono::steady_clock::now();
+    auto blocked = samplePass("2026-01-01T11:00:00Z", false);
+    EXPECT_FALSE(store->recordPass(blocked, &error));
+    const auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_LT(waited, std::chrono::seconds(5));
+    EXPECT_NE(error.find("locked"), std::string::npos) << error;
+    EXPECT_NE(error.find("kept in memory"), std::string::npos) << error;
+    EXPECT_EQ(store->pendingPasses(), 1u);
     sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(other);
-    ASSERT_TRUE(store->recordPass(changed, &error)) << error;
-    EXPECT_EQ(countRows(path, "runs"), 2);
+    // The next pass writes the kept one first: nothing is lost.
+    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T12:00:00Z"), &error)) << error;
+    EXPECT_EQ(store->pendingPasses(), 0u);
+    EXPECT_EQ(countRows(path, "runs"), 3);
+    EXPECT_EQ(countRows(path, "runs WHERE started_at = '2026-01-01T11:00:00Z'"), 1);
 }
 
 }  // namespace

@@ -1,0 +1,15 @@
+#include "store/chain_head_log.hpp"
+
+#include "platform/system_log.hpp"
+
+namespace mpa {
+
+std::string chainHeadLogLine(const ComplianceStore& store) {
+    return "compliance chain head: " + store.chainHead();
+}
+
+void logChainHeadToSystemLog(const ComplianceStore& store) {
+    writeSystemLog(SystemLogLevel::Info, chainHeadLogLine(store));
+}
+
+}  // namespace mpa

@@ -1,0 +1,61 @@
+#pragma once
+// The append-only, hash-chained event history. Each event's hash is SHA-256 over the previous
+// event's hash, a newline, and the event's canonical body (compact JSON with a fixed member
+// order, stored verbatim in events.body so anyone can recompute it with sqlite3 and sha256sum).
+// The first event chains to 64 zeros, or, after retention pruned the start of the history, to
+// the hash of the last pruned event kept in chain_checkpoint.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/sqlite_connection.hpp"
+
+namespace mpa {
+
+inline constexpr const char* kGenesisHash =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+struct EventDraft {
+    std::string at;           // ISO-8601 UTC
+    std::string kind;         // event_kind::*
+    std::string subject;      // policy name, path, user and path; empty for agent events
+    std::string details;      // one human line
+    std::string data = "{}";  // JSON object with the machine-readable details
+    std::optional<std::int64_t> runId;
+};
+
+struct ChainEvent {
+    std::int64_t id = 0;
+    EventDraft event;
+    std::string body;
+    std::string prevHash;
+    std::string hash;
+};
+
+struct ChainHead {
+    std::int64_t eventId = 0;  // 0 when there is no event yet
+    std::string hash;          // kGenesisHash (or the checkpoint's) when there is no event
+};
+
+struct ChainCheckpoint {
+    std::int64_t lastPrunedId = 0;
+    std::string lastPrunedHash;
+    std::string prunedAt;
+};
+
+// {"seq":N,"at":"...","kind":"...","subject":"...","details":"...","run":N|null,"data":{...}}
+std::string canonicalEventBody(std::int64_t id, const EventDraft& event);
+std::string chainHash(const std::string& prevHash, const std::string& body);
+
+// Appends within the caller's transaction (so a pass and its events commit together).
+bool appendEvent(SqliteConnection& db, const EventDraft& event, std::string* error);
+std::optional<ChainHead> readChainHead(const SqliteConnection& db, std::string* error);
+// nullopt with an empty *error: no checkpoint (nothing was ever pruned).
+std::optional<ChainCheckpoint> readChainCheckpoint(const SqliteConnection& db, std::string* error);
+
+// Events with since <= at < until (either bound empty = open), in chain order.
+bool readEvents(const SqliteConnection& db, const std::string& since, const std::string& until,
+                std::vector<ChainEvent>* out, std::string* error);
+
+}  // namespace mpa

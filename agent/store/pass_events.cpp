@@ -1,0 +1,165 @@
+#include "store/pass_events.hpp"
+
+#include <Poco/JSON/Object.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include "store/event_kinds.hpp"
+#include "store/policy_record_json.hpp"
+#include "util/text.hpp"
+
+namespace mpa {
+namespace {
+
+std::string condensed(const Poco::JSON::Object& object) {
+    std::ostringstream out;
+    object.stringify(out);
+    return out.str();
+}
+
+Poco::Dynamic::Var policySide(const EffectivePolicy* p) {
+    if (!p) return Poco::Dynamic::Var();  // null: not set
+    Poco::JSON::Object side(Poco::JSON_PRESERVE_KEY_ORDER);
+    side.set("value", policyValueToVar(p->value));
+    side.set("source", p->from.source);
+    side.set("origin", p->from.origin);
+    side.set("level", std::string(toString(p->from.level)));
+    if (p->keptFromLastKnownGood) side.set("kept_because", p->keptBecause);
+    return side;
+}
+
+std::string describeSide(const EffectivePolicy* p) {
+    if (!p) return "not set";
+    std::string text = describeValue(p->value) + " (" + std::string(toString(p->from.level)) +
+                       ", " + p->from.source + " " + p->from.origin;
+    if (p->keptFromLastKnownGood) text += "; kept from the last known good policy";
+    return text + ")";
+}
+
+bool samePolicy(const EffectivePolicy* a, const EffectivePolicy* b) {
+    if (!a || !b) return a == b;
+    return a->value == b->value && a->from.source == b->from.source &&
+           a->from.origin == b->from.origin && a->from.level == b->from.level &&
+           a->keptFromLastKnownGood == b->keptFromLastKnownGood;
+}
+
+void addPolicyChanges(const PassReport& current, const PassReport* previous, EventDraft base,
+                      std::vector<EventDraft>* out) {
+    std::set<std::string> names;
+    for (const auto& [name, _] : current.policy.values) names.insert(name);
+    if (previous)
+        for (const auto& [name, _] : previous->policy.values) names.insert(name);
+    for (const auto& name : names) {
+        const auto* now = current.policy.find(name);
+        const auto* before = previous ? previous->policy.find(name) : nullptr;
+        if (samePolicy(now, before)) continue;
+        EventDraft e = base;
+        e.kind = event_kind::kPolicyChanged;
+        e.subject = name;
+        e.details = name + ": " + describeSide(before) + " -> " + describeSide(now);
+        Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
+        data.set("policy", name);
+        data.set("old", policySide(before));
+        data.set("new", policySide(now));
+        e.data = condensed(data);
+        out->push_back(std::move(e));
+    }
+}
+
+const char* kindForChange(const Finding& f) {
+    if (isDeviceIdReset(f)) return event_kind::kDeviceIdReset;
+    switch (f.outcome) {
+        case Outcome::Remediated:
+            return event_kind::kRemediated;
+        case Outcome::DriftRepaired:
+            return event_kind::kDriftRepaired;
+        case Outcome::Repaired:
+            return event_kind::kRepairedMalformedFile;
+        case Outcome::Restored:
+            return event_kind::kRestored;
+        default:
+            return nullptr;
+    }
+}
+
+// A lasting state is reported when it begins (or its reason changes), not at every pass.
+const char* kindForState(const Finding& f, const Finding* before) {
+    const bool same = before && before->outcome == f.outcome && before->reason == f.reason;
+    if (same) return nullptr;
+    switch (f.outcome) {
+        case Outcome::Failed:
+            return event_kind::kFailed;
+        case Outcome::Pending:
+            return event_kind::kPending;
+        case Outcome::NonCompliant:
+            return before && isCompliantOutcome(before->outcome) ? event_kind::kDriftDetected
+                                                                 : event_kind::kNonCompliant;
+        default:
+            return nullptr;
+    }
+}
+
+EventDraft findingEvent(const EventDraft& base, const char* kind, const Finding& f) {
+    EventDraft e = base;
+    e.kind = kind;
+    e.subject = f.user.empty() ? f.subject : f.user + " " + f.subject;
+    e.details = f.target + ": " + (f.observed.empty() ? "" : f.observed + " -> ") + f.desired;
+    if (!f.reason.empty()) e.details += " (" + f.reason + ")";
+    Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
+    data.set("target", f.target);
+    data.set("subject", f.subject);
+    data.set("user", f.user);
+    data.set("desired", f.desired);
+    data.set("observed", f.observed);
+    data.set("outcome", std::string(toString(f.outcome)));
+    data.set("reason", f.reason);
+    e.data = condensed(data);
+    return e;
+}
+
+}  // namespace
+
+bool isDeviceIdReset(const Finding& finding) {
+    if (finding.target == "device-id") return isChange(finding.outcome);
+    const auto text = lowerAscii(finding.reason + " " + finding.desired);
+    return isChange(finding.outcome) && (text.find("device id reset") != std::string::npos ||
+                                         text.find("deviceid reset") != std::string::npos);
+}
+
+std::vector<EventDraft> eventsForPass(const PassReport& current, const PassReport* previous,
+                                      std::int64_t runId) {
+    EventDraft base;
+    base.at = current.finishedAt.empty() ? current.startedAt : current.finishedAt;
+    base.runId = runId;
+    std::vector<EventDraft> out;
+    addPolicyChanges(current, previous, base, &out);
+
+    std::map<std::pair<std::string, std::string>, const Finding*> before;
+    if (previous)
+        for (const auto& f : previous->findings) before[{f.target, f.subject}] = &f;
+    for (const auto& f : current.findings) {
+        const auto it = before.find({f.target, f.subject});
+        const char* kind = kindForChange(f);
+        if (!kind) kind = kindForState(f, it == before.end() ? nullptr : it->second);
+        if (kind) out.push_back(findingEvent(base, kind, f));
+    }
+    if (!previous || previous->verdict != current.verdict) {
+        EventDraft e = base;
+        e.kind = event_kind::kVerdictChanged;
+        e.details = std::string(previous ? toString(previous->verdict) : "no record") + " -> " +
+                    std::string(toString(current.verdict));
+        Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
+        data.set("old", previous ? Poco::Dynamic::Var(std::string(toString(previous->verdict)))
+                                 : Poco::Dynamic::Var());
+        data.set("new", std::string(toString(current.verdict)));
+        data.set("mode", std::string(toString(current.mode)));
+        e.data = condensed(data);
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+}  // namespace mpa

@@ -1,0 +1,32 @@
+#pragma once
+// Resilience at open: PRAGMA quick_check, and when the database is corrupt (garbage header,
+// truncated file, damaged pages) it is moved aside as <db>.corrupt-<UTC timestamp> (with its -wal
+// and -shm files) so the agent can start a new one, after salvaging what it can of the
+// prior-state ledger and agent state (without them, a later policy removal could not restore).
+#include <string>
+#include <vector>
+
+#include "engine/ledger.hpp"
+#include "store/sqlite_connection.hpp"
+
+namespace mpa {
+
+enum class IntegrityResult { Ok, Corrupt, Unavailable };
+
+// Unavailable: the check could not run for a reason that is not corruption (locked, I/O error);
+// the database must then be left alone. *detail says what quick_check or SQLite reported.
+IntegrityResult checkStoreIntegrity(const SqliteConnection& db, std::string* detail);
+
+struct SalvagedState {
+    std::vector<PriorState> ledger;
+    std::vector<std::pair<std::string, std::string>> agentState;
+    std::string problem;  // why some or all could not be read (empty when all was read)
+};
+SalvagedState salvageLedger(SqliteConnection& corrupt);
+
+// Renames path (and path-wal, path-shm when present) to path.corrupt-<stamp>[-wal|-shm].
+// Returns the new name of the database file.
+bool moveCorruptStoreAside(const std::string& path, const std::string& stamp, std::string* movedTo,
+                           std::string* error);
+
+}  // namespace mpa

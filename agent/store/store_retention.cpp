@@ -1,0 +1,86 @@
+#include "store/store_retention.hpp"
+
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+#include <sstream>
+
+#include "store/event_chain.hpp"
+#include "store/event_kinds.hpp"
+#include "util/utc_time.hpp"
+
+namespace mpa {
+
+bool applyRetention(SqliteConnection& db, const std::string& now, std::int64_t retentionDays,
+                    RetentionResult* result, std::string* error) {
+    const auto nowTime = parseUtcIso8601(now);
+    if (!nowTime) {
+        *error = "retention: the pass time \"" + now + "\" is not ISO-8601 UTC";
+        return false;
+    }
+    const std::string cutoff = formatUtcIso8601(*nowTime - std::chrono::hours(24 * retentionDays));
+
+    SqliteStatement runs;
+    if (!db.prepare(
+            "DELETE FROM runs WHERE started_at < ?1 "
+            "AND id <> (SELECT max(id) FROM runs) "
+            "AND id NOT IN (SELECT same_as FROM runs WHERE same_as IS NOT NULL AND "
+            "started_at >= ?1) "
+            "AND id NOT IN (SELECT COALESCE(same_as, id) FROM (SELECT same_as, id FROM runs "
+            "WHERE has_policy = 1 AND mode <> 'dry-run' ORDER BY id DESC LIMIT 1))",
+            &runs, error))
+        return false;
+    runs.bind(1, cutoff);
+    if (!runs.run(error)) return false;
+    result->runsPruned = db.changes();
+
+    // The newest event older than the cutoff, never the chain's head.
+    SqliteStatement last;
+    if (!db.prepare("SELECT id, hash FROM events WHERE at < ?1 AND "
+                    "id < (SELECT max(id) FROM events) ORDER BY id DESC LIMIT 1",
+                    &last, error))
+        return false;
+    last.bind(1, cutoff);
+    if (!last.step()) {
+        if (!last.failed()) return true;  // no event old enough
+        *error = last.errorMessage();
+        return false;
+    }
+    const auto lastId = last.integer(0);
+    const auto lastHash = last.text(1);
+
+    SqliteStatement prune;
+    if (!db.prepare("DELETE FROM events WHERE id <= ?", &prune, error)) return false;
+    prune.bind(1, lastId);
+    if (!prune.run(error)) return false;
+    result->eventsPruned = db.changes();
+
+    SqliteStatement checkpoint;
+    if (!db.prepare("INSERT INTO chain_checkpoint (id, last_pruned_id, last_pruned_hash, "
+                    "pruned_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                    "last_pruned_id = excluded.last_pruned_id, "
+                    "last_pruned_hash = excluded.last_pruned_hash, pruned_at = excluded.pruned_at",
+                    &checkpoint, error))
+        return false;
+    checkpoint.bind(1, lastId).bind(2, lastHash).bind(3, now);
+    if (!checkpoint.run(error)) return false;
+
+    EventDraft event;
+    event.at = now;
+    event.kind = event_kind::kHistoryPruned;
+    event.details = std::to_string(result->eventsPruned) + " events and " +
+                    std::to_string(result->runsPruned) + " runs older than " + cutoff +
+                    " pruned (ComplianceRetentionDays " + std::to_string(retentionDays) +
+                    "); the chain continues from event " + std::to_string(lastId);
+    Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
+    data.set("last_pruned_id", static_cast<Poco::Int64>(lastId));
+    data.set("last_pruned_hash", lastHash);
+    data.set("cutoff", cutoff);
+    data.set("retention_days", static_cast<Poco::Int64>(retentionDays));
+    std::ostringstream text;
+    data.stringify(text);
+    event.data = text.str();
+    return appendEvent(db, event, error);
+}
+
+}  // namespace mpa

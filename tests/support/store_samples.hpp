@@ -1,0 +1,28 @@
+// Sample passes and small SQLite helpers for the compliance store's tests: real databases in
+// scratch directories, inspected with plain SQL the way an auditor would.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "store/compliance_store.hpp"
+
+namespace mpa::test {
+
+// A pass with three policies (one overriding another, one kept from the last known good), one
+// blocked policy file, and two findings (etc-environment remediated, ann's telemetry.json failed).
+PassReport samplePass(const std::string& startedAt, bool withPolicy = true);
+
+// Opens a store and reports a failure as a test failure (returns null then).
+std::unique_ptr<ComplianceStore> openStore(const std::string& path,
+                                           StoreMode mode = StoreMode::ReadWrite);
+// Why the store's last read returned nothing (empty when it did not fail).
+std::string readError(const ComplianceStore& store);
+
+// SELECT count(*) FROM <tableAndWhere> on a separate read-only connection (-1 on error).
+std::int64_t countRows(const std::string& path, const std::string& tableAndWhere);
+// Runs SQL on a separate connection, as a tamperer or another tool would; fails the test on error.
+void execSql(const std::string& path, const std::string& sql);
+
+}  // namespace mpa::test

@@ -1,0 +1,439 @@
+// The hash-chained event history: events from passes, verification and every kind of tampering,
+// retention with its checkpoint, migration from the previous schema, corruption recovery, a
+// reader holding a snapshot during a write, and a full disk.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include "store/chain_verify.hpp"
+#include "store/event_chain.hpp"
+#include "store/event_kinds.hpp"
+#include "store/sqlite_compliance_store.hpp"
+#include "store/store_schema.hpp"
+#include "support/scratch_dir.hpp"
+#include "support/store_samples.hpp"
+#include "util/utc_time.hpp"
+
+namespace mpa {
+namespace {
+
+using test::countRows;
+using test::execSql;
+using test::openStore;
+using test::samplePass;
+
+ChainVerification verifyFile(const std::string& path) {
+    std::string error;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
+    if (!store) {
+        ChainVerification v;
+        v.message = error;
+        return v;
+    }
+    return verifyEventChain(store->connection());
+}
+
+std::vector<ChainEvent> allEvents(const std::string& path) {
+    std::string error;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
+    std::vector<ChainEvent> events;
+    EXPECT_TRUE(store) << error;
+    if (store) {
+        EXPECT_TRUE(readEvents(store->connection(), "", "", &events, &error)) << error;
+    }
+    return events;
+}
+
+std::vector<std::string> kinds(const std::vector<ChainEvent>& events) {
+    std::vector<std::string> out;
+    for (const auto& e : events) out.push_back(e.event.kind);
+    return out;
+}
+
+// A store with a few passes: first pass, a repeat, a change (ann's file fixed, a policy changed).
+std::string storeWithHistory(const test::ScratchDir& scratch) {
+    const auto path = scratch.abs("compliance.db");
+    auto store = openStore(path);
+    std::string error;
+    EXPECT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    EXPECT_TRUE(store->recordPass(samplePass("2026-01-01T11:00:00Z"), &error)) << error;
+    auto fixed = samplePass("2026-01-01T12:00:00Z");
+    fixed.findings[1].outcome = Outcome::Remediated;
+    fixed.findings[1].reason.clear();
+    fixed.findings[0].outcome = Outcome::Compliant;
+    fixed.policy.values.at("DeviceIdRotationDays").value = std::int64_t{90};
+    fixed.verdict = computeVerdict(fixed.policy, fixed.findings);
+    EXPECT_TRUE(store->recordPass(fixed, &error)) << error;
+    EXPECT_TRUE(store->recordEvent(event_kind::kAgentStopped, "", "SIGTERM", &error)) << error;
+    return path;
+}
+
+TEST(EventHistory, PassesProduceEventsOnlyWhenSomethingChanged) {
+    test::ScratchDir scratch;
+    const auto path = storeWithHistory(scratch);
+    const auto events = allEvents(path);
+    const std::vector<std::string> expected{
+        // first pass: three policies appear, env remediated, ann failed, verdict set
+        event_kind::kPolicyChanged, event_kind::kPolicyChanged, event_kind::kPolicyChanged,
+        event_kind::kRemediated, event_kind::kFailed, event_kind::kVerdictChanged,
+        // the repeat adds nothing; the change: one policy, ann remediated, verdict
+        event_kind::kPolicyChanged, event_kind::kRemediated, event_kind::kVerdictChanged,
+        event_kind::kAgentStopped};
+    EXPECT_EQ(kinds(events), expected);
+    const auto& policy = events[6].event;
+    EXPECT_EQ(policy.subject, "DeviceIdRotationDays");
+    EXPECT_NE(policy.details.find("30 (mandatory, Group Policy file Registry.pol) -> 90"),
+              std::string::npos)
+        << policy.details;
+    EXPECT_NE(policy.data.find("\"old\":{\"value\":30"), std::string::npos) << policy.data;
+    EXPECT_EQ(events[7].event.subject, "ann /home/ann/.local/share/Metalama/telemetry.json");
+    EXPECT_EQ(events[8].event.details, "non-compliant -> compliant");
+    EXPECT_EQ(countRows(path, "runs"), 3);
+}
+
+TEST(EventHistory, AFailureThatPersistsIsRecordedOnce) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = openStore(path);
+    std::string error;
+    for (int hour = 10; hour < 14; ++hour) {
+        auto pass = samplePass("2026-01-01T" + std::to_string(hour) + ":00:00Z");
+        pass.findings[0].outcome = hour % 2 ? Outcome::Compliant : Outcome::DriftRepaired;
+        ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    }
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'failed'"), 1);
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'drift repaired'"), 2);
+}
+
+TEST(EventHistory, DeviceIdResetsAndRepairsHaveTheirOwnKinds) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = openStore(path);
+    auto pass = samplePass("2026-01-01T10:00:00Z");
+    pass.findings = {
+        {"telemetry-json", "/home/bob/.config/.metalama/telemetry.json", "bob", "valid JSON",
+         "malformed", Outcome::Repaired, "kept as telemetry.json.invalid-20260101T100000Z", ""},
+        {"device-id", "/home/bob/.config/.metalama/telemetry.json", "bob", "new DeviceId",
+         "DeviceId set 400 days ago", Outcome::Remediated, "", ""},
+        {"etc-environment", "/etc/environment", "", "no agent line", "agent line",
+         Outcome::Restored, "", ""}};
+    std::string error;
+    ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'repaired malformed file'"), 1);
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'device id reset'"), 1);
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'restored'"), 1);
+}
+
+TEST(EventHistory, VerifiesAnIntactChainAndMatchesTheHead) {
+    test::ScratchDir scratch;
+    const auto path = storeWithHistory(scratch);
+    const auto v = verifyFile(path);
+    EXPECT_TRUE(v.intact) << v.message;
+    EXPECT_EQ(v.eventsChecked, 10);
+    auto store = openStore(path, StoreMode::ReadOnly);
+    EXPECT_EQ(store->chainHead(), "event 10 " + v.headHash);
+    // The documented independent check: sha256(prev_hash + "\n" + body) == hash.
+    for (const auto& e : allEvents(path)) EXPECT_EQ(chainHash(e.prevHash, e.body), e.hash);
+}
+
+TEST(EventHistory, ALoggedHeadDetectsACutHistory) {
+    test::ScratchDir scratch;
+    const auto path = storeWithHistory(scratch);
+    const auto head = verifyFile(path).headHash;
+    execSql(path, "DELETE FROM events WHERE id >= 9");  // the last events, cleanly cut
+    EXPECT_TRUE(verifyFile(path).intact) << "a clean cut at the end is invisible without the log";
+    std::string error;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
+    ASSERT_TRUE(store) << error;
+    const auto v = verifyEventChain(store->connection(), head);
+    EXPECT_FALSE(v.intact);
+    EXPECT_NE(v.message.find(head), std::string::npos) << v.message;
+    EXPECT_TRUE(verifyEventChain(store->connection(), allEvents(path).back().hash).intact);
+}
+
+struct Tamper {
+    const char* name;
+    const char* sql;
+    std::int64_t firstBad;
+};
+
+class EventTampering : public testing::TestWithParam<Tamper> {};
+
+TEST_P(EventTampering, VerifyNamesTheFirstBadEvent) {
+    test::ScratchDir scratch;
+    const auto path = storeWithHistory(scratch);
+    execSql(path, GetParam().sql);
+    const auto v = verifyFile(path);
+    EXPECT_FALSE(v.intact) << v.message;
+    EXPECT_EQ(v.firstBadEventId, GetParam().firstBad) << v.message;
+    EXPECT_NE(v.message.find("event " + std::to_string(GetParam().firstBad)), std::string::npos)
+        << v.message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryKind, EventTampering,
+    testing::Values(
+        Tamper{"EditColumn", "UPDATE events SET details = 'nothing happened' WHERE id = 5", 5},
+        Tamper{"EditBodyAndColumn",
+               "UPDATE events SET kind = 'compliant', body = replace(body, '\"kind\":\"failed\"', "
+               "'\"kind\":\"compliant\"') WHERE id = 5",
+               5},
+        Tamper{"Delete", "DELETE FROM events WHERE id = 4", 5},
+        Tamper{"DeleteFirst", "DELETE FROM events WHERE id = 1", 2},
+        Tamper{"InsertForged",
+               "UPDATE events SET id = id + 100 WHERE id >= 7; "
+               "UPDATE events SET id = id - 99 WHERE id >= 107; "
+               "INSERT INTO events (id, at, kind, subject, details, data, body, prev_hash, hash) "
+               "SELECT 7, at, 'remediated', 'x', 'x', '{}', body, hash, hash FROM events "
+               "WHERE id = 6",
+               7},
+        Tamper{"Reorder",
+               "UPDATE events SET id = -2 WHERE id = 2; UPDATE events SET id = 2 WHERE id = 3; "
+               "UPDATE events SET id = 3 WHERE id = -2",
+               2}),
+    [](const testing::TestParamInfo<Tamper>& param) { return param.param.name; });
+
+PassReport passAt(std::chrono::system_clock::time_point when, int changeNumber,
+                  std::int64_t retentionDays) {
+    auto pass = samplePass(formatUtcIso8601(when));
+    pass.desired.complianceRetentionDays = retentionDays;
+    pass.policy.values.at("DeviceIdRotationDays").value = std::int64_t{changeNumber % 7 + 1};
+    return pass;
+}
+
+TEST(EventHistory, RetentionPrunesOldRecordsAndTheChainStillVerifies) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = openStore(path);
+    std::string error;
+    auto when = *parseUtcIso8601("2026-01-01T00:00:00Z");
+    // 60 days, a policy change every day (4 passes a day), 10-day retention.
+    for (int i = 0; i < 240; ++i) {
+        ASSERT_TRUE(store->recordPass(passAt(when, i / 4, 10), &error)) << error;
+        when += std::chrono::hours(6);
+    }
+    EXPECT_GT(countRows(path, "chain_checkpoint"), 0);
+    EXPECT_LE(countRows(path, "runs WHERE started_at < '2026-02-18T00:00:00Z'"), 2);
+    EXPECT_LT(countRows(path, "events"), 60);
+    // One pruning a day at most, and those older than the retention are pruned in turn.
+    EXPECT_GE(countRows(path, "events WHERE kind = 'history pruned'"), 1);
+    EXPECT_LE(countRows(path, "events WHERE kind = 'history pruned'"), 12);
+    const auto v = verifyFile(path);
+    EXPECT_TRUE(v.intact) << v.message;
+    EXPECT_TRUE(store->lastKnownGoodPolicy());
+    EXPECT_TRUE(store->lastPass());
+
+    // A checkpoint rewritten to hide more pruning is caught by the signed-off pruning event.
+    execSql(path,
+            "UPDATE chain_checkpoint SET last_pruned_hash = '" + std::string(kGenesisHash) + "'");
+    EXPECT_FALSE(verifyFile(path).intact);
+}
+
+std::string copyFixture(const test::ScratchDir& scratch) {
+    const auto path = scratch.abs("compliance.db");
+    std::filesystem::copy_file(std::string(MPA_FIXTURES_DIR) + "/store/compliance-v1.db", path);
+    ::chmod(path.c_str(), 0600);
+    return path;
+}
+
+TEST(StoreMigration, AStoreWrittenBySchemaOneUpgradesWithoutLosingRows) {
+    test::ScratchDir scratch;
+    const auto path = copyFixture(scratch);
+    EXPECT_EQ(countRows(path, "runs"), 3);
+    {
+        auto reader = openStore(path, StoreMode::ReadOnly);  // an older file reads as it is
+        ASSERT_TRUE(reader);
+        EXPECT_TRUE(reader->lastPass());
+    }
+    auto store = openStore(path);
+    ASSERT_TRUE(store);
+    auto* sqlite = dynamic_cast<SqliteComplianceStore*>(store.get());
+    std::string error;
+    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &error), storeSchemaVersion());
+    EXPECT_EQ(countRows(path, "runs"), 3);
+    EXPECT_EQ(countRows(path, "findings"), 4);
+    const auto prior = store->find("etc-environment", "/etc/environment");
+    ASSERT_TRUE(prior);
+    EXPECT_EQ(prior->value, "LANG=C.UTF-8\n");
+    const auto last = store->lastPass();
+    ASSERT_TRUE(last) << test::readError(*store);
+    EXPECT_EQ(last->report.verdict, Verdict::Compliant);
+    EXPECT_EQ(countRows(path, "compliance_current"), 2);
+    auto pass = samplePass("2026-01-06T08:00:00Z");
+    ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    EXPECT_TRUE(verifyFile(path).intact);
+    EXPECT_GT(countRows(path, "events"), 0);
+}
+
+bool anyCorruptSibling(const test::ScratchDir& scratch) {
+    for (const auto& entry : std::filesystem::directory_iterator(scratch.path()))
+        if (entry.path().filename().string().rfind("compliance.db.corrupt-", 0) == 0) return true;
+    return false;
+}
+
+TEST(StoreRecovery, AGarbageHeaderIsMovedAsideAndANewStoreStarted) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    scratch.write("compliance.db", std::string(8192, 'x'), 0600);
+    auto store = openStore(path);
+    ASSERT_TRUE(store);
+    EXPECT_TRUE(anyCorruptSibling(scratch));
+    ASSERT_EQ(store->openNotes().size(), 1u);
+    EXPECT_NE(store->openNotes()[0].find("moved aside"), std::string::npos);
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'store recovered'"), 1);
+    std::string error;
+    EXPECT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    EXPECT_TRUE(verifyFile(path).intact);
+}
+
+TEST(StoreRecovery, ATruncatedFileIsMovedAsideAndThePriorStatesSalvagedWhenReadable) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    {
+        auto store = openStore(path);
+        std::string error;
+        ASSERT_TRUE(
+            store->record({"etc-environment", "/etc/environment", true, "A=1\n", ""}, &error));
+        for (int i = 0; i < 40; ++i) {
+            auto pass = samplePass("2026-01-01T10:00:00Z");
+            pass.notes.push_back(std::string(2000, 'n') + std::to_string(i));
+            ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+        }
+    }
+    const auto size = std::filesystem::file_size(path);
+    std::filesystem::resize_file(path, size / 2);
+    auto store = openStore(path);
+    ASSERT_TRUE(store);
+    EXPECT_TRUE(anyCorruptSibling(scratch));
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'store recovered'"), 1);
+    // The ledger's pages sit early in the file, so this truncation leaves them readable.
+    const auto prior = store->find("etc-environment", "/etc/environment");
+    ASSERT_TRUE(prior) << allEvents(path).at(0).event.details;
+    EXPECT_EQ(prior->value, "A=1\n");
+}
+
+TEST(StoreConcurrency, AReaderHoldingASnapshotNeverBlocksAPass) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = openStore(path);
+    std::string error;
+    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    // osquery-style reader: read-only URI, a transaction left open across the pass.
+    sqlite3* reader = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(("file:" + path + "?mode=ro").c_str(), &reader,
+                              SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM compliance_current;", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    const auto started = std::chrono::steady_clock::now();
+    auto changed = samplePass("2026-01-01T11:00:00Z", false);
+    EXPECT_TRUE(store->recordPass(changed, &error)) << error;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(500));
+    // The reader still sees its snapshot; after it ends, the new pass.
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(reader, "SELECT count(*) FROM runs", -1, &stmt, nullptr);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(stmt, 0), 1);
+    sqlite3_finalize(stmt);
+    sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(reader);
+    EXPECT_EQ(countRows(path, "runs"), 2);
+}
+
+// A full disk: a 512 KiB tmpfs when this process may mount one (root), else the file-size
+// limit (ulimit -f) in a child process. Either way the write fails with a clear reason, the pass
+// is kept, and it is written once space returns.
+class SmallFileSystem {
+  public:
+    explicit SmallFileSystem(const test::ScratchDir& scratch) : dir_(scratch.abs("small")) {
+        std::filesystem::create_directory(dir_);
+        mounted_ = ::mount("tmpfs", dir_.c_str(), "tmpfs", 0, "size=512k,mode=0700") == 0;
+    }
+    ~SmallFileSystem() {
+        if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+    }
+    bool mounted() const { return mounted_; }
+    const std::string& dir() const { return dir_; }
+
+  private:
+    std::string dir_;
+    bool mounted_ = false;
+};
+
+TEST(StoreResilience, AFullDiskFailsThePassClearlyAndWritesItWhenSpaceReturns) {
+    test::ScratchDir scratch;
+    SmallFileSystem small(scratch);
+    if (!small.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here; see the ulimit -f test";
+    const auto path = small.dir() + "/compliance.db";
+    auto store = openStore(path);
+    ASSERT_TRUE(store);
+    const auto filler = small.dir() + "/filler";
+    {
+        std::ofstream out(filler, std::ios::binary);
+        const std::string block(4096, 'f');
+        while (out.write(block.data(), static_cast<std::streamsize>(block.size())) && out.flush()) {
+        }
+    }
+    std::string error;
+    bool failed = false;
+    for (int i = 0; i < 50 && !failed; ++i) {
+        auto pass = samplePass("2026-01-01T10:00:00Z");
+        pass.notes.push_back(std::string(20000, 'n') + std::to_string(i));
+        failed = !store->recordPass(pass, &error);
+    }
+    ASSERT_TRUE(failed) << "the small file system never filled up";
+    EXPECT_NE(error.find("full"), std::string::npos) << error;
+    EXPECT_NE(error.find("kept in memory"), std::string::npos) << error;
+    const auto waiting = store->pendingPasses();
+    EXPECT_GE(waiting, 1u);
+    const auto runsBefore = countRows(path, "runs");
+    std::filesystem::remove(filler);
+    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T11:00:00Z"), &error)) << error;
+    EXPECT_EQ(countRows(path, "runs"), runsBefore + static_cast<std::int64_t>(waiting) + 1);
+    EXPECT_TRUE(verifyFile(path).intact);
+}
+
+TEST(StoreResilience, AFileSizeLimitFailsThePassClearly) {
+    // The stand-in where no tmpfs can be mounted: RLIMIT_FSIZE (ulimit -f) in a child process.
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    openStore(path).reset();
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        std::signal(SIGXFSZ, SIG_IGN);  // write() then fails with EFBIG instead of a signal
+        const auto current = std::filesystem::file_size(path);
+        rlimit limit{current + 16384, current + 16384};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+        std::string error;
+        auto store = ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error);
+        if (!store) ::_exit(2);
+        for (int i = 0; i < 50; ++i) {
+            auto pass = samplePass("2026-01-01T10:00:00Z");
+            pass.notes.push_back(std::string(20000, 'n') + std::to_string(i));
+            if (!store->recordPass(pass, &error))
+                ::_exit(error.find("kept in memory") != std::string::npos &&
+                                store->pendingPasses() == 1
+                            ? 0
+                            : 3);
+        }
+        ::_exit(4);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    EXPECT_TRUE(verifyFile(path).intact);
+}
+
+}  // namespace
+}  // namespace mpa
