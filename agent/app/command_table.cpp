@@ -7,6 +7,9 @@ int runApply(CommandEnv& env);
 int runStatus(CommandEnv& env);
 int runRevert(CommandEnv& env);
 int runGpo(CommandEnv& env);
+int runReport(CommandEnv& env);
+int runVerify(CommandEnv& env);
+int runCompliance(CommandEnv& env);
 
 // Every subcommand, one line each.
 const std::vector<CommandSpec>& commandTable() {
@@ -25,6 +28,18 @@ const std::vector<CommandSpec>& commandTable() {
          "print every record of a Registry.pol file and the Metalama policies it sets (or sets "
          "wrongly): debug a GPO without Windows",
          runGpo},
+        {"report", "report [--since T] [--until T] [--format text|json|csv]",
+         "the event history for auditors: one line per event (T: YYYY-MM-DD or "
+         "YYYY-MM-DDTHH:MM:SSZ, UTC)",
+         runReport},
+        {"verify", "verify [--head HASH] [--json]",
+         "recompute the event history's hash chain; exit 3 naming the first event that does not "
+         "match (--head: a chain head from the system log must still be in it)",
+         runVerify},
+        {"compliance", "compliance [--format intune|text]",
+         "the machine's compliance as flat values (intune: one line of JSON for a custom "
+         "compliance discovery script)",
+         runCompliance},
     };
     return table;
 }

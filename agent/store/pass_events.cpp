@@ -70,7 +70,7 @@ void addPolicyChanges(const PassReport& current, const PassReport* previous, Eve
 }
 
 const char* kindForChange(const Finding& f) {
-    if (isDeviceIdReset(f)) return event_kind::kDeviceIdReset;
+    if (f.target == "device-id" && isChange(f.outcome)) return event_kind::kDeviceIdReset;
     switch (f.outcome) {
         case Outcome::Remediated:
             return event_kind::kRemediated;
@@ -123,10 +123,11 @@ EventDraft findingEvent(const EventDraft& base, const char* kind, const Finding&
 }  // namespace
 
 bool isDeviceIdReset(const Finding& finding) {
-    if (finding.target == "device-id") return isChange(finding.outcome);
-    const auto text = lowerAscii(finding.reason + " " + finding.desired);
-    return isChange(finding.outcome) && (text.find("device id reset") != std::string::npos ||
-                                         text.find("deviceid reset") != std::string::npos);
+    if (!isChange(finding.outcome)) return false;
+    if (finding.target == "device-id") return true;
+    const auto reason = lowerAscii(finding.reason);
+    return reason.find("new deviceid") != std::string::npos ||
+           reason.find("device id reset") != std::string::npos;
 }
 
 std::vector<EventDraft> eventsForPass(const PassReport& current, const PassReport* previous,
@@ -145,6 +146,9 @@ std::vector<EventDraft> eventsForPass(const PassReport& current, const PassRepor
         const char* kind = kindForChange(f);
         if (!kind) kind = kindForState(f, it == before.end() ? nullptr : it->second);
         if (kind) out.push_back(findingEvent(base, kind, f));
+        // The per-user target resets DeviceIds as part of its write and says so in the reason.
+        if (isDeviceIdReset(f) && f.target != "device-id")
+            out.push_back(findingEvent(base, event_kind::kDeviceIdReset, f));
     }
     if (!previous || previous->verdict != current.verdict) {
         EventDraft e = base;

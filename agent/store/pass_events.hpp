@@ -15,8 +15,9 @@ namespace mpa {
 std::vector<EventDraft> eventsForPass(const PassReport& current, const PassReport* previous,
                                       std::int64_t runId);
 
-// True for a finding that reports a DeviceId reset: the per-user target names it with target
-// "device-id", or says "device id reset" / "DeviceId reset" in its reason or desired text.
+// True for a change that reset a DeviceId: a finding of target "device-id", or one whose reason
+// says "new DeviceId: <why>" (what the telemetry-json target writes) or "device id reset". Such
+// a finding gives a "device id reset" event besides its own (e.g. "remediated").
 bool isDeviceIdReset(const Finding& finding);
 
 }  // namespace mpa

@@ -13,7 +13,7 @@
 #include "store/store_recovery.hpp"
 #include "store/store_retention.hpp"
 #include "store/store_schema.hpp"
-#include "util/utc_time.hpp"
+#include "util/time_text.hpp"
 
 namespace mpa {
 
@@ -89,7 +89,7 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
     db_.close();
     const auto now = std::chrono::system_clock::now();
     std::string movedTo;
-    if (!moveCorruptStoreAside(path_, formatUtcCompact(now), &movedTo, error)) return false;
+    if (!moveCorruptStoreAside(path_, compactUtc(now), &movedTo, error)) return false;
     if (!preparePrivateFile(path_, error)) return false;
     if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
@@ -102,7 +102,7 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
     for (const auto& [key, value] : salvaged.agentState)
         if (!setState(key, value, error)) return false;
     EventDraft event;
-    event.at = formatUtcIso8601(now);
+    event.at = isoUtc(now);
     event.kind = event_kind::kStoreRecovered;
     event.subject = path_;
     event.details = "the database was corrupt (" + detail + "); moved aside as " + movedTo +
@@ -290,10 +290,10 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
 }
 
 bool SqliteComplianceStore::retainIfDue(const PassReport& latest, std::string* error) {
-    const auto now = parseUtcIso8601(latest.startedAt);
+    const auto now = parseIsoUtc(latest.startedAt);
     if (!now) return true;  // a pass without a usable time: retention waits for the next one
     const auto last = state("retention_checked_at");
-    const auto lastTime = last ? parseUtcIso8601(*last) : std::nullopt;
+    const auto lastTime = last ? parseIsoUtc(*last) : std::nullopt;
     if (lastTime && *now - *lastTime < std::chrono::hours(24) && *now >= *lastTime) return true;
     RetentionResult result;
     if (!applyRetention(db_, latest.startedAt, latest.desired.complianceRetentionDays, &result,
@@ -312,7 +312,7 @@ bool SqliteComplianceStore::recordEvent(const std::string& kind, const std::stri
                                         const std::string& details, std::string* error) {
     if (!requireWritable(error)) return false;
     EventDraft event;
-    event.at = formatUtcIso8601(std::chrono::system_clock::now());
+    event.at = isoUtc(std::chrono::system_clock::now());
     event.kind = kind;
     event.subject = subject;
     event.details = details;
@@ -564,9 +564,8 @@ bool SqliteComplianceStore::record(const PriorState& prior, std::string* error) 
                          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (target, subject) DO NOTHING",
                          &s, error))
         return false;
-    const std::string at = prior.recordedAt.empty()
-                               ? formatUtcIso8601(std::chrono::system_clock::now())
-                               : prior.recordedAt;
+    const std::string at =
+        prior.recordedAt.empty() ? isoUtc(std::chrono::system_clock::now()) : prior.recordedAt;
     s.bind(1, prior.target)
         .bind(2, prior.subject)
         .bind(3, std::int64_t{prior.existed ? 1 : 0})

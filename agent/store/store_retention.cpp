@@ -7,18 +7,18 @@
 
 #include "store/event_chain.hpp"
 #include "store/event_kinds.hpp"
-#include "util/utc_time.hpp"
+#include "util/time_text.hpp"
 
 namespace mpa {
 
 bool applyRetention(SqliteConnection& db, const std::string& now, std::int64_t retentionDays,
                     RetentionResult* result, std::string* error) {
-    const auto nowTime = parseUtcIso8601(now);
+    const auto nowTime = parseIsoUtc(now);
     if (!nowTime) {
         *error = "retention: the pass time \"" + now + "\" is not ISO-8601 UTC";
         return false;
     }
-    const std::string cutoff = formatUtcIso8601(*nowTime - std::chrono::hours(24 * retentionDays));
+    const std::string cutoff = isoUtc(*nowTime - std::chrono::hours(24 * retentionDays));
 
     SqliteStatement runs;
     if (!db.prepare(

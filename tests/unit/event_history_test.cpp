@@ -20,7 +20,7 @@
 #include "store/store_schema.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/store_samples.hpp"
-#include "util/utc_time.hpp"
+#include "util/time_text.hpp"
 
 namespace mpa {
 namespace {
@@ -124,11 +124,15 @@ TEST(EventHistory, DeviceIdResetsAndRepairsHaveTheirOwnKinds) {
         {"device-id", "/home/bob/.config/.metalama/telemetry.json", "bob", "new DeviceId",
          "DeviceId set 400 days ago", Outcome::Remediated, "", ""},
         {"etc-environment", "/etc/environment", "", "no agent line", "agent line",
-         Outcome::Restored, "", ""}};
+         Outcome::Restored, "", ""},
+        {"telemetry-json", "/home/ann/.local/share/Metalama/telemetry.json", "ann", "actions 2",
+         "actions 2", Outcome::Remediated, "new DeviceId: DeviceIdResetToken changed to \"7\"",
+         ""}};
     std::string error;
     ASSERT_TRUE(store->recordPass(pass, &error)) << error;
     EXPECT_EQ(countRows(path, "events WHERE kind = 'repaired malformed file'"), 1);
-    EXPECT_EQ(countRows(path, "events WHERE kind = 'device id reset'"), 1);
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'device id reset'"), 2);
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'remediated'"), 1);
     EXPECT_EQ(countRows(path, "events WHERE kind = 'restored'"), 1);
 }
 
@@ -203,7 +207,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 PassReport passAt(std::chrono::system_clock::time_point when, int changeNumber,
                   std::int64_t retentionDays) {
-    auto pass = samplePass(formatUtcIso8601(when));
+    auto pass = samplePass(isoUtc(when));
     pass.desired.complianceRetentionDays = retentionDays;
     pass.policy.values.at("DeviceIdRotationDays").value = std::int64_t{changeNumber % 7 + 1};
     return pass;
@@ -214,7 +218,7 @@ TEST(EventHistory, RetentionPrunesOldRecordsAndTheChainStillVerifies) {
     const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
     std::string error;
-    auto when = *parseUtcIso8601("2026-01-01T00:00:00Z");
+    auto when = *parseIsoUtc("2026-01-01T00:00:00Z");
     // 60 days, a policy change every day (4 passes a day), 10-day retention.
     for (int i = 0; i < 240; ++i) {
         ASSERT_TRUE(store->recordPass(passAt(when, i / 4, 10), &error)) << error;

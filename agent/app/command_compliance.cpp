@@ -1,0 +1,39 @@
+// compliance: the machine's compliance in flat values. --format intune prints the one line of
+// compressed JSON an Intune custom-compliance discovery script must output
+// (installer/intune/). Reads only; prints a summary (AgentHealthy false) even when the database
+// is missing, so the compliance rule fails rather than the script.
+#include <chrono>
+#include <ostream>
+
+#include "app/command.hpp"
+#include "app/exit_codes.hpp"
+#include "store/compliance_summary.hpp"
+#include "version.hpp"
+
+namespace mpa {
+
+int runCompliance(CommandEnv& env) {
+    CommandArgs args(env.args, {}, {"format"});
+    const auto format = args.option("format", "intune");
+    if (!args.ok() || !args.positional().empty() || (format != "intune" && format != "text")) {
+        env.err << "compliance: "
+                << (!args.ok() ? args.error()
+                    : !args.positional().empty()
+                        ? "unexpected argument " + args.positional().front()
+                        : "--format must be intune or text")
+                << "\n";
+        return exit_code::kUsage;
+    }
+    std::string error;
+    auto store = SqliteComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
+                                             *env.context.catalog, &error);
+    const auto summary =
+        summarizeCompliance(store.get(), std::chrono::system_clock::now(), kVersion, error);
+    if (format == "intune")
+        env.out << complianceToIntuneJson(summary) << "\n";
+    else
+        env.out << complianceToText(summary);
+    return exit_code::kCompliant;
+}
+
+}  // namespace mpa

@@ -1,0 +1,134 @@
+#include "store/compliance_summary.hpp"
+
+#include <Poco/JSON/Object.h>
+
+#include <sstream>
+
+#include "store/chain_verify.hpp"
+#include "store/event_report.hpp"
+#include "util/time_text.hpp"
+
+namespace mpa {
+namespace {
+
+// Target names the per-user target uses (targets/telemetry_json_target.cpp).
+constexpr const char* kProfileTarget = "telemetry-json";
+constexpr const char* kLicenseAuditTarget = "license-audit";
+constexpr const char* kLicenseRegistered = "license key registered";
+
+bool environmentInPlace(Outcome outcome) {
+    // Pending: the variable is written and takes effect at the next restart; it is in place.
+    return outcome == Outcome::Pending ||
+           (isCompliantOutcome(outcome) && outcome != Outcome::Restored);
+}
+
+std::int64_t intervalMinutes(const PolicySet& policy) {
+    const auto* p = policy.find("ReconcileIntervalMinutes");
+    if (p)
+        if (const auto* v = std::get_if<std::int64_t>(&p->value)) return *v;
+    return 60;
+}
+
+}  // namespace
+
+ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
+                                      std::chrono::system_clock::time_point now,
+                                      const std::string& agentVersion,
+                                      const std::string& storeProblem) {
+    ComplianceSummary s;
+    s.agentVersion = agentVersion;
+    if (!store) {
+        s.problem = storeProblem.empty() ? "no compliance database" : storeProblem;
+        return s;
+    }
+    const auto verification = verifyEventChain(store->connection());
+    s.chainIntact = verification.intact;
+    const auto last = store->lastPass();
+    if (!last) {
+        s.problem =
+            store->lastReadError().empty() ? "no pass recorded yet" : store->lastReadError();
+        return s;
+    }
+    const auto& r = last->report;
+    s.verdict = std::string(toString(r.verdict));
+    s.lastPassAt = r.finishedAt.empty() ? r.startedAt : r.finishedAt;
+    if (const auto when = parseIsoUtc(s.lastPassAt))
+        s.lastPassAgeMinutes =
+            std::chrono::duration_cast<std::chrono::minutes>(now - *when).count();
+    if (const auto* mode = r.policy.find("EnforcementMode"))
+        if (const auto* text = std::get_if<std::string>(&mode->value)) s.enforcementMode = *text;
+    if (const auto* optOut = r.policy.find("TelemetryOptOut"))
+        s.telemetryOptOutEnforced = optOut->value == PolicyValue(true) &&
+                                    optOut->from.level == PolicyLevel::Mandatory &&
+                                    s.enforcementMode != "AuditOnly";
+
+    std::int64_t environmentTargets = 0, environmentSet = 0;
+    for (const auto& f : r.findings) {
+        if (f.outcome == Outcome::Failed) ++s.failedFindings;
+        if (f.target == kLicenseAuditTarget) {
+            if (f.observed == kLicenseRegistered) ++s.licenseAuditProfiles;
+        } else if (f.target == kProfileTarget) {
+            if (f.outcome == Outcome::NotApplicable) continue;
+            ++s.profilesTotal;
+            if (isCompliantOutcome(f.outcome)) ++s.profilesCompliant;
+        } else if (f.outcome != Outcome::NotApplicable) {  // e.g. the running manager off-line
+            ++environmentTargets;
+            if (environmentInPlace(f.outcome)) ++environmentSet;
+        }
+    }
+    s.environmentVariableSet = environmentTargets > 0 && environmentSet == environmentTargets;
+    s.profilesCompliantPercent =
+        s.profilesTotal == 0 ? 100 : s.profilesCompliant * 100 / s.profilesTotal;
+
+    const auto limit = 2 * intervalMinutes(r.policy) + 15;
+    if (!s.chainIntact)
+        s.problem = "event history does not verify: " + verification.message;
+    else if (s.lastPassAgeMinutes < 0 || s.lastPassAgeMinutes > limit)
+        s.problem = "the last pass (" + s.lastPassAt + ") is older than " + std::to_string(limit) +
+                    " minutes";
+    else if (!r.notes.empty())
+        s.problem = "the last pass reported: " + r.notes.front();
+    s.agentHealthy = s.problem.empty();
+    return s;
+}
+
+std::string complianceToIntuneJson(const ComplianceSummary& s) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("AgentHealthy", s.agentHealthy);
+    o.set("Verdict", s.verdict);
+    o.set("EnforcementMode", s.enforcementMode);
+    o.set("TelemetryOptOutEnforced", s.telemetryOptOutEnforced);
+    o.set("EnvironmentVariableSet", s.environmentVariableSet);
+    o.set("ProfilesTotal", static_cast<Poco::Int64>(s.profilesTotal));
+    o.set("ProfilesCompliant", static_cast<Poco::Int64>(s.profilesCompliant));
+    o.set("ProfilesCompliantPercent", static_cast<Poco::Int64>(s.profilesCompliantPercent));
+    o.set("LicenseAuditProfiles", static_cast<Poco::Int64>(s.licenseAuditProfiles));
+    o.set("FailedFindings", static_cast<Poco::Int64>(s.failedFindings));
+    o.set("LastPassAgeMinutes", static_cast<Poco::Int64>(s.lastPassAgeMinutes));
+    o.set("ChainIntact", s.chainIntact);
+    o.set("AgentVersion", s.agentVersion);
+    std::ostringstream out;
+    o.stringify(out);  // compact: no spaces or line breaks
+    return out.str();
+}
+
+std::string complianceToText(const ComplianceSummary& s) {
+    std::ostringstream out;
+    out << "Agent healthy:              " << (s.agentHealthy ? "yes" : "no")
+        << (s.problem.empty() ? "" : " (" + s.problem + ")") << "\n"
+        << "Verdict:                    " << s.verdict << "\n"
+        << "Enforcement mode:           " << s.enforcementMode << "\n"
+        << "Telemetry opt-out enforced: " << (s.telemetryOptOutEnforced ? "yes" : "no") << "\n"
+        << "Environment variable set:   " << (s.environmentVariableSet ? "yes" : "no") << "\n"
+        << "Profiles compliant:         " << s.profilesCompliant << " of " << s.profilesTotal
+        << " (" << s.profilesCompliantPercent << "%)\n"
+        << "Failed findings:            " << s.failedFindings << "\n"
+        << "Last pass:                  " << (s.lastPassAt.empty() ? "none" : s.lastPassAt) << "\n"
+        << "Event history:              " << (s.chainIntact ? "intact" : "DOES NOT VERIFY") << "\n"
+        << "License audit applies to:   " << s.licenseAuditProfiles
+        << " profiles (a license key is registered)\n\n"
+        << kLicenseAuditStatement << "\n";
+    return out.str();
+}
+
+}  // namespace mpa

@@ -1,0 +1,42 @@
+#pragma once
+// The machine's compliance in a few flat values, for Intune custom compliance (one line of
+// compressed JSON from the discovery script) and other fleet tools. The setting names are an
+// interface: installer/intune/compliance-rules.json refers to them, and a test checks that every
+// rule's SettingName is in this output.
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "store/sqlite_compliance_store.hpp"
+
+namespace mpa {
+
+struct ComplianceSummary {
+    bool agentHealthy = false;  // a recent pass, recorded without store problems, chain intact
+    std::string verdict = "no record";
+    std::string enforcementMode = "Enforce";
+    bool telemetryOptOutEnforced = false;  // TelemetryOptOut=true (mandatory), enforced
+    bool environmentVariableSet = false;   // every machine-environment target has the variable
+    std::int64_t profilesTotal = 0;
+    std::int64_t profilesCompliant = 0;
+    std::int64_t profilesCompliantPercent = 100;
+    std::int64_t licenseAuditProfiles = 0;  // profiles with a registered license key
+    std::int64_t failedFindings = 0;
+    std::int64_t lastPassAgeMinutes = -1;  // -1: no pass recorded
+    std::string lastPassAt;
+    bool chainIntact = false;
+    std::string agentVersion;
+    std::string problem;  // why the agent is not healthy (for text output and logs)
+};
+
+// `store` may be null (no database, or unreadable): the summary then says so.
+ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
+                                      std::chrono::system_clock::time_point now,
+                                      const std::string& agentVersion,
+                                      const std::string& storeProblem);
+
+// {"AgentHealthy":true,"Verdict":"compliant",...}: one line, no spaces, flat.
+std::string complianceToIntuneJson(const ComplianceSummary& summary);
+std::string complianceToText(const ComplianceSummary& summary);
+
+}  // namespace mpa

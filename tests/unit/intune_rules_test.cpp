@@ -1,0 +1,105 @@
+// installer/intune/: the rules JSON uses only what Intune documents (fields, operators, data
+// types, limits), every SettingName is in `compliance --format intune`'s output with the type
+// the rule declares, and the discovery scripts call that command.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "store/compliance_summary.hpp"
+
+namespace mpa {
+namespace {
+
+std::string readSource(const std::string& relative) {
+    std::ifstream in(std::string(MPA_SOURCE_DIR) + "/" + relative, std::ios::binary);
+    EXPECT_TRUE(in) << relative;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Whether a JSON value has the type an Intune DataType names (Double, DateTime: not used here).
+bool hasDataType(const Poco::Dynamic::Var& value, const std::string& type) {
+    if (type == "Boolean") return value.isBoolean();
+    if (type == "Int64") return value.isInteger() && !value.isBoolean();
+    if (type == "String" || type == "Version") return value.isString();
+    return false;
+}
+
+Poco::JSON::Object::Ptr parseObject(const std::string& text) {
+    Poco::JSON::Parser parser;
+    return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+TEST(IntuneRules, UseOnlyDocumentedFieldsOperatorsAndDataTypes) {
+    const auto text = readSource("installer/intune/compliance-rules.json");
+    EXPECT_LE(text.size(), 100u * 1024u);
+    const auto root = parseObject(text);
+    EXPECT_EQ(root->getNames(), std::vector<std::string>{"Rules"});
+    const auto rules = root->getArray("Rules");
+    ASSERT_GT(rules->size(), 0u);
+    EXPECT_LE(rules->size(), 100u);
+    const std::set<std::string> fields{"SettingName", "Operator",    "DataType",
+                                       "Operand",     "MoreInfoUrl", "RemediationStrings"};
+    const std::set<std::string> operators{"IsEquals",      "NotEquals", "GreaterThan",
+                                          "GreaterEquals", "LessThan",  "LessEquals"};
+    const std::set<std::string> types{"Boolean", "Int64",    "Double",
+                                      "String",  "DateTime", "Version"};
+    for (unsigned i = 0; i < rules->size(); ++i) {
+        const auto rule = rules->getObject(i);
+        ASSERT_TRUE(rule) << "rule " << i << " is not an object";
+        for (const auto& name : rule->getNames())
+            EXPECT_TRUE(fields.count(name)) << "rule " << i << ": undocumented field " << name;
+        for (const auto& name : fields)
+            EXPECT_TRUE(rule->has(name)) << "rule " << i << ": missing " << name;
+        EXPECT_TRUE(operators.count(rule->getValue<std::string>("Operator"))) << i;
+        const auto type = rule->getValue<std::string>("DataType");
+        EXPECT_TRUE(types.count(type)) << i;
+        EXPECT_TRUE(hasDataType(rule->get("Operand"), type)) << "rule " << i << ": operand";
+        const auto op = rule->getValue<std::string>("Operator");
+        EXPECT_TRUE(type != "Boolean" || op == "IsEquals" || op == "NotEquals") << i;
+        const auto strings = rule->getArray("RemediationStrings");
+        ASSERT_TRUE(strings) << i;
+        bool english = false;
+        for (unsigned j = 0; j < strings->size(); ++j) {
+            const auto s = strings->getObject(j);
+            EXPECT_EQ(s->size(), 3u) << i;
+            english = english || s->getValue<std::string>("Language") == "en_US";
+            EXPECT_FALSE(s->getValue<std::string>("Title").empty());
+            EXPECT_FALSE(s->getValue<std::string>("Description").empty());
+        }
+        EXPECT_TRUE(english) << "rule " << i << " has no en_US remediation string";
+    }
+}
+
+TEST(IntuneRules, EverySettingNameIsInTheCommandOutputWithItsType) {
+    ComplianceSummary summary;
+    summary.agentVersion = "0.1.0";
+    const auto output = parseObject(complianceToIntuneJson(summary));
+    const auto rules =
+        parseObject(readSource("installer/intune/compliance-rules.json"))->getArray("Rules");
+    for (unsigned i = 0; i < rules->size(); ++i) {
+        const auto rule = rules->getObject(i);
+        const auto name = rule->getValue<std::string>("SettingName");
+        ASSERT_TRUE(output->has(name)) << name << " is not in compliance --format intune";
+        EXPECT_TRUE(hasDataType(output->get(name), rule->getValue<std::string>("DataType")))
+            << name;
+    }
+}
+
+TEST(IntuneRules, DiscoveryScriptsCallTheComplianceCommand) {
+    for (const char* script :
+         {"installer/intune/discovery-linux.sh", "installer/intune/discovery-windows.ps1"}) {
+        const auto text = readSource(script);
+        EXPECT_NE(text.find("compliance --format intune"), std::string::npos) << script;
+        EXPECT_LE(text.size(), 1024u * 1024u) << script;
+    }
+}
+
+}  // namespace
+}  // namespace mpa
