@@ -1,5 +1,5 @@
 // Checks on ADMX/ADML files that the Group Policy editor and Intune's ADMX import enforce beyond
-// the XML schema (../shared/reference/windows.md), plus access to the schema and to xmllint.
+// the XML schema (../shared/reference/windows.md), and where the schema is.
 #pragma once
 
 #include <string>
@@ -11,14 +11,6 @@ namespace mpa::test {
 // set, else the nearest "shared/schemas/admx" found walking up from MPA_SOURCE_DIR (a worktree
 // or a clone in CI sits one or two levels below it). Empty when there is none.
 std::string findAdmxSchema();
-
-struct ToolResult {
-    int exitCode = -1;
-    std::string output;  // stdout and stderr together
-};
-// Runs a shell command line and captures its output; arguments must be quoted by the caller.
-ToolResult runTool(const std::string& commandLine);
-std::string shellQuote(const std::string& text);
 
 // Every broken rule, as a readable message: ids outside [A-Za-z0-9_], $(string.X) and
 // $(presentation.X) references not defined exactly once or definitions never referenced, '<' or

@@ -15,7 +15,9 @@
 
 #include "policy/coercion.hpp"
 #include "policy/coercion_rules.hpp"
+#include "sources/dropin_directory_source.hpp"
 #include "support/admx_checks.hpp"
+#include "support/agent_process.hpp"
 #include "support/scratch_dir.hpp"
 #include "templates/adml_writer.hpp"
 #include "templates/admx_reader.hpp"
@@ -73,10 +75,10 @@ void expectValidAgainstSchema(const std::string& admx, const std::string& adml) 
     dir.write("Metalama.admx", admx);
     dir.write("en-US/Metalama.adml", adml);
     for (const auto* file : {"Metalama.admx", "en-US/Metalama.adml"}) {
-        const auto result = test::runTool("xmllint --noout --schema " + test::shellQuote(schema) +
-                                          " " + test::shellQuote(dir.abs(file)));
-        EXPECT_EQ(result.exitCode, 0) << file << ":\n" << result.output;
-        EXPECT_NE(result.output.find("validates"), std::string::npos) << result.output;
+        const auto result =
+            test::runProcess({"/usr/bin/xmllint", "--noout", "--schema", schema, dir.abs(file)});
+        EXPECT_EQ(result.exitCode, 0) << file << ":\n" << result.err;
+        EXPECT_NE(result.err.find("validates"), std::string::npos) << result.err;
     }
 }
 
@@ -335,15 +337,14 @@ TEST(MacosProfile, PlistutilReadsTheProfileAndTheManifest) {
                                                                     {"manifest.plist", "string"}};
     for (const auto& [file, element] : files) {
         const auto binary = dir.abs(file + ".bin");
-        auto result = test::runTool("plistutil -i " + test::shellQuote(dir.abs(file)) + " -o " +
-                                    test::shellQuote(binary));
-        ASSERT_EQ(result.exitCode, 0) << file << ": " << result.output;
+        auto result = test::runProcess({"/usr/bin/plistutil", "-i", dir.abs(file), "-o", binary});
+        ASSERT_EQ(result.exitCode, 0) << file << ": " << result.err;
         // Back to XML from the binary form (what an MDM installs on the Mac).
-        result = test::runTool("plistutil -i " + test::shellQuote(binary) + " -o -");
-        ASSERT_EQ(result.exitCode, 0) << result.output;
+        result = test::runProcess({"/usr/bin/plistutil", "-i", binary, "-o", "-"});
+        ASSERT_EQ(result.exitCode, 0) << result.err;
         for (const auto& def : catalog().policies) {
             const auto wanted = "<" + element + ">" + def.name + "</" + element + ">";
-            EXPECT_NE(result.output.find(wanted), std::string::npos) << file << ": " << wanted;
+            EXPECT_NE(result.out.find(wanted), std::string::npos) << file << ": " << wanted;
         }
     }
 }
@@ -403,6 +404,31 @@ TEST(LinuxExamples, AreFlatMapsOfCatalogNamesWhoseValuesCoerce) {
         EXPECT_TRUE(json::validate(json, &error)) << json;
         expectFlatMapOfExamples(json, level);
         expectFlatMapOfExamples(writeLinuxExampleYaml(catalog(), level), level);
+    }
+}
+
+// The agent's own Linux source parses the examples with no issue and merges them to the examples.
+TEST(LinuxExamples, AreAcceptedByTheAgentsDropinSource) {
+    for (const auto level : {PolicyLevel::Mandatory, PolicyLevel::Recommended}) {
+        for (const auto& text :
+             {writeLinuxExampleJson(catalog(), level), writeLinuxExampleYaml(catalog(), level)}) {
+            SourceResult read;
+            int order = 0;
+            parsePolicyDocument(text, "example", level, order, read);
+            EXPECT_TRUE(read.issues.empty()) << read.issues.front().describe();
+            const auto merged = mergePolicy(catalog(), {read});
+            EXPECT_TRUE(merged.issues.empty()) << merged.issues.front().describe();
+            for (const auto& def : catalog().policies) {
+                const auto* effective = merged.find(def.name);
+                if (level == PolicyLevel::Recommended && !def.recommendable) {
+                    EXPECT_EQ(effective, nullptr) << def.name;
+                    continue;
+                }
+                ASSERT_NE(effective, nullptr) << def.name;
+                EXPECT_EQ(effective->value, def.example) << def.name;
+                EXPECT_EQ(effective->from.level, level) << def.name;
+            }
+        }
     }
 }
 
