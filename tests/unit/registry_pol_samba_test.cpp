@@ -7,6 +7,7 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -79,6 +80,27 @@ TEST_P(SambaFixture, ParsesAsSambaDoes) {
             default:
                 EXPECT_EQ(hex(ours.data.bytes), expected->getValue<std::string>("data"));
         }
+    }
+}
+
+TEST_P(SambaFixture, EveryTruncationKeepsAPrefixOfTheRecords) {
+    const auto whole = readAll(kFixtures + std::string(GetParam()) + ".pol");
+    const auto full = parseRegistryPol(whole);
+    for (std::size_t cut = 0; cut < whole.size(); ++cut) {
+        const std::string prefix = whole.substr(0, cut);  // exact-size heap copy for ASan
+        const auto file = parseRegistryPol(prefix);
+        ASSERT_LE(file.records.size(), full.records.size()) << cut;
+        for (std::size_t i = 0; i < file.records.size(); ++i) {
+            EXPECT_EQ(file.records[i].key, full.records[i].key) << cut;
+            EXPECT_EQ(file.records[i].data.bytes, full.records[i].data.bytes) << cut;
+        }
+        const bool boundary =
+            cut == 8 || std::any_of(full.records.begin(), full.records.end(),
+                                    [&](const PregRecord& r) { return r.offset == cut; });
+        if (cut < 8)
+            EXPECT_FALSE(file.headerValid) << cut;
+        else
+            EXPECT_EQ(file.complete(), boundary) << cut;
     }
 }
 
