@@ -66,10 +66,10 @@ ChainVerification verifyEventChain(const SqliteConnection& db, const std::string
                                    ? std::string("the start of the chain")
                                    : "event " + std::to_string(e.id - 1)) +
                               "; an event before it was deleted, inserted or edited");
-        if (canonicalEventBody(e.id, e.event) != e.body)
+        if (!e.columnsMatchBody || canonicalEventBody(e.id, e.event) != e.body)
             return broken(e.id, checked,
-                          id + ": its columns (at, kind, subject, details, data, run) no longer "
-                               "match its hashed body; the row was edited");
+                          id + ": its columns (id, at, kind, run_id) no longer match its hashed "
+                               "body, or the body is not canonical; the row was edited");
         if (chainHash(e.prevHash, e.body) != e.hash)
             return broken(e.id, checked, id + ": its hash does not match its content; edited");
         if (e.event.kind == event_kind::kHistoryPruned) lastPruneEvent = &e;

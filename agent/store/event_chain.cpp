@@ -1,19 +1,54 @@
 #include "store/event_chain.hpp"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
 #include "store/sha256.hpp"
 #include "util/json_document.hpp"
 
 namespace mpa {
 
-std::string canonicalEventBody(std::int64_t id, const EventDraft& event) {
+namespace {
+
+// Everything of the body before the data member's value.
+std::string bodyPrefix(std::int64_t id, const EventDraft& event) {
     std::string body = "{\"seq\":" + std::to_string(id);
     body += ",\"at\":" + json::quote(event.at);
     body += ",\"kind\":" + json::quote(event.kind);
     body += ",\"subject\":" + json::quote(event.subject);
     body += ",\"details\":" + json::quote(event.details);
     body += ",\"run\":" + (event.runId ? std::to_string(*event.runId) : std::string("null"));
-    body += ",\"data\":" + event.data + "}";
-    return body;
+    return body + ",\"data\":";
+}
+
+}  // namespace
+
+std::string canonicalEventBody(std::int64_t id, const EventDraft& event) {
+    return bodyPrefix(id, event) + event.data + "}";
+}
+
+bool parseEventBody(const std::string& body, std::int64_t* seq, EventDraft* out) {
+    try {
+        Poco::JSON::Parser parser;
+        const auto object = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+        EventDraft e;
+        *seq = object->getValue<Poco::Int64>("seq");
+        e.at = object->getValue<std::string>("at");
+        e.kind = object->getValue<std::string>("kind");
+        e.subject = object->getValue<std::string>("subject");
+        e.details = object->getValue<std::string>("details");
+        if (!object->isNull("run")) e.runId = object->getValue<Poco::Int64>("run");
+        // The data member is kept byte for byte: it is what follows the canonical prefix.
+        const auto prefix = bodyPrefix(*seq, e);
+        if (body.size() < prefix.size() + 1 || body.compare(0, prefix.size(), prefix) != 0 ||
+            body.back() != '}')
+            return false;
+        e.data = body.substr(prefix.size(), body.size() - prefix.size() - 1);
+        *out = std::move(e);
+        return true;
+    } catch (const Poco::Exception&) {
+        return false;
+    }
 }
 
 std::string chainHash(const std::string& prevHash, const std::string& body) {
@@ -55,20 +90,17 @@ bool appendEvent(SqliteConnection& db, const EventDraft& event, std::string* err
     const std::int64_t id = head->eventId + 1;
     const std::string body = canonicalEventBody(id, event);
     SqliteStatement s;
-    if (!db.prepare("INSERT INTO events (id, at, kind, subject, details, data, run_id, body, "
-                    "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    if (!db.prepare("INSERT INTO events (id, at, kind, run_id, body, prev_hash, hash) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     &s, error))
         return false;
     s.bind(1, id)
         .bind(2, event.at)
         .bind(3, event.kind)
-        .bind(4, event.subject)
-        .bind(5, event.details)
-        .bind(6, event.data)
-        .bindOptional(7, event.runId)
-        .bind(8, body)
-        .bind(9, head->hash)
-        .bind(10, chainHash(head->hash, body));
+        .bindOptional(4, event.runId)
+        .bind(5, body)
+        .bind(6, head->hash)
+        .bind(7, chainHash(head->hash, body));
     if (!s.run(error)) {
         *error = "appending event \"" + event.kind + "\" failed: " + *error;
         return false;
@@ -79,7 +111,7 @@ bool appendEvent(SqliteConnection& db, const EventDraft& event, std::string* err
 bool readEvents(const SqliteConnection& db, const std::string& since, const std::string& until,
                 std::vector<ChainEvent>* out, std::string* error) {
     SqliteStatement s;
-    if (!db.prepare("SELECT id, at, kind, subject, details, data, run_id, body, prev_hash, hash "
+    if (!db.prepare("SELECT id, at, kind, run_id, body, prev_hash, hash "
                     "FROM events WHERE (?1 = '' OR at >= ?1) AND (?2 = '' OR at < ?2) "
                     "ORDER BY id",
                     &s, error))
@@ -88,15 +120,22 @@ bool readEvents(const SqliteConnection& db, const std::string& since, const std:
     while (s.step()) {
         ChainEvent e;
         e.id = s.integer(0);
-        e.event.at = s.text(1);
-        e.event.kind = s.text(2);
-        e.event.subject = s.text(3);
-        e.event.details = s.text(4);
-        e.event.data = s.text(5);
-        if (!s.isNull(6)) e.event.runId = s.integer(6);
-        e.body = s.text(7);
-        e.prevHash = s.text(8);
-        e.hash = s.text(9);
+        e.body = s.text(4);
+        e.prevHash = s.text(5);
+        e.hash = s.text(6);
+        // Subject, details and data live only in the hashed body; the id, time, kind and run
+        // columns (for queries) must agree with it, which verify checks.
+        std::int64_t seq = 0;
+        e.columnsMatchBody = parseEventBody(e.body, &seq, &e.event);
+        const std::optional<std::int64_t> run =
+            s.isNull(3) ? std::nullopt : std::optional<std::int64_t>(s.integer(3));
+        if (!e.columnsMatchBody || seq != e.id || e.event.at != s.text(1) ||
+            e.event.kind != s.text(2) || e.event.runId != run) {
+            e.columnsMatchBody = false;
+            e.event.at = s.text(1);
+            e.event.kind = s.text(2);
+            e.event.runId = run;
+        }
         out->push_back(std::move(e));
     }
     if (s.failed()) {

@@ -2,6 +2,8 @@
 // The append-only, hash-chained event history. Each event's hash is SHA-256 over the previous
 // event's hash, a newline, and the event's canonical body (compact JSON with a fixed member
 // order, stored verbatim in events.body so anyone can recompute it with sqlite3 and sha256sum).
+// Subject, details and data are stored only in the body (the view event_history extracts them);
+// the id, at, kind and run_id columns repeat what queries filter on and must agree with it.
 // The first event chains to 64 zeros, or, after retention pruned the start of the history, to
 // the hash of the last pruned event kept in chain_checkpoint.
 #include <cstdint>
@@ -31,6 +33,7 @@ struct ChainEvent {
     std::string body;
     std::string prevHash;
     std::string hash;
+    bool columnsMatchBody = true;  // the id, at, kind, run_id columns agree with the body
 };
 
 struct ChainHead {
@@ -47,6 +50,8 @@ struct ChainCheckpoint {
 // {"seq":N,"at":"...","kind":"...","subject":"...","details":"...","run":N|null,"data":{...}}
 std::string canonicalEventBody(std::int64_t id, const EventDraft& event);
 std::string chainHash(const std::string& prevHash, const std::string& body);
+// Reads a canonical body back (false when it is not one).
+bool parseEventBody(const std::string& body, std::int64_t* seq, EventDraft* out);
 
 // Appends within the caller's transaction (so a pass and its events commit together).
 bool appendEvent(SqliteConnection& db, const EventDraft& event, std::string* error);

@@ -102,6 +102,8 @@ const char* kindForState(const Finding& f, const Finding* before) {
     }
 }
 
+// The details line is for people (it names what was observed and desired); the data holds only
+// what tools filter on, so the hashed body stays small.
 EventDraft findingEvent(const EventDraft& base, const char* kind, const Finding& f) {
     EventDraft e = base;
     e.kind = kind;
@@ -110,12 +112,7 @@ EventDraft findingEvent(const EventDraft& base, const char* kind, const Finding&
     if (!f.reason.empty()) e.details += " (" + f.reason + ")";
     Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
     data.set("target", f.target);
-    data.set("subject", f.subject);
-    data.set("user", f.user);
-    data.set("desired", f.desired);
-    data.set("observed", f.observed);
     data.set("outcome", std::string(toString(f.outcome)));
-    data.set("reason", f.reason);
     e.data = condensed(data);
     return e;
 }
@@ -143,11 +140,13 @@ std::vector<EventDraft> eventsForPass(const PassReport& current, const PassRepor
         for (const auto& f : previous->findings) before[{f.target, f.subject}] = &f;
     for (const auto& f : current.findings) {
         const auto it = before.find({f.target, f.subject});
-        const char* kind = kindForChange(f);
-        if (!kind) kind = kindForState(f, it == before.end() ? nullptr : it->second);
+        // The per-user target resets DeviceIds as part of its write and says so in the reason;
+        // when the DeviceId was all that changed, that is the one event.
+        const bool reset = isDeviceIdReset(f);
+        const char* kind = reset && f.observed == f.desired ? nullptr : kindForChange(f);
+        if (!kind && !reset) kind = kindForState(f, it == before.end() ? nullptr : it->second);
         if (kind) out.push_back(findingEvent(base, kind, f));
-        // The per-user target resets DeviceIds as part of its write and says so in the reason.
-        if (isDeviceIdReset(f) && f.target != "device-id")
+        if (reset && f.target != "device-id")
             out.push_back(findingEvent(base, event_kind::kDeviceIdReset, f));
     }
     if (!previous || previous->verdict != current.verdict) {

@@ -48,12 +48,20 @@ class SqliteComplianceStore : public ComplianceStore {
     bool configureAndMigrate(std::string* error);
     bool recoverFromCorruption(const std::string& detail, std::string* error);
     bool requireWritable(std::string* error) const;
-    bool writePending(std::string* error);  // one transaction for every waiting pass
+    bool writePending(std::string* error);
+    bool writePendingTransaction(std::string* error);  // one transaction for every waiting pass
+    bool onlyRepeatsPending() const;  // every waiting pass repeats the last recorded one
     bool writePass(const PassReport& report, std::string* error);
     bool retainIfDue(const PassReport& latest, std::string* error);
-    bool insertPassContent(std::int64_t runId, const PassReport& report, std::string* error);
-    bool readPolicy(std::int64_t contentRunId, PolicySet* out) const;
-    bool readFindings(std::int64_t contentRunId, std::vector<Finding>* out) const;
+    bool writeFindings(std::int64_t runId, const PassReport& report,
+                       const std::vector<Finding>& before, const std::vector<std::string>& since,
+                       std::string* error);
+    bool insertPolicy(std::int64_t runId, const PolicySet& policy, std::string* error);
+    bool readPolicy(std::int64_t policyRunId, PolicySet* out, bool withIssues) const;
+    bool readCurrentFindings(std::vector<Finding>* out, std::vector<std::string>* since) const;
+    // Rows of (target, subject, user, desired, observed, outcome, reason, state_since).
+    bool readFindingRows(SqliteStatement& s, std::vector<Finding>* out,
+                         std::vector<std::string>* since) const;
     void readFailed(const std::string& what) const;
     bool prepareForRead(std::string_view sql, SqliteStatement* s) const;
     bool prepareForWrite(std::string_view sql, SqliteStatement* s, std::string* error) const;
@@ -67,6 +75,7 @@ class SqliteComplianceStore : public ComplianceStore {
     std::vector<PassReport> pending_;  // passes not yet written (see recordPass)
     std::size_t droppedPasses_ = 0;
     std::vector<std::string> openNotes_;
+    std::int64_t schemaVersion_ = 0;  // of the file (older than ours only when read-only)
 };
 
 // How many unwritten passes a store keeps in memory; beyond that the oldest are dropped (and the
@@ -80,5 +89,7 @@ inline constexpr int kStoreBusyTimeoutMs = 2000;
 // A fingerprint of everything a pass recorded except its times and trigger: two passes with the
 // same fingerprint observed nothing new, and the second is stored as a reference to the first.
 std::string passFingerprint(const PassReport& report);
+// The same for the policy set alone (values with provenance, issues, informational notes).
+std::string policyFingerprint(const PolicySet& policy);
 
 }  // namespace mpa

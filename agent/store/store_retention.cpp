@@ -22,11 +22,15 @@ bool applyRetention(SqliteConnection& db, const std::string& now, std::int64_t r
 
     SqliteStatement runs;
     if (!db.prepare(
+            // Kept: the latest run and what it refers to, what newer runs refer to (their
+            // repeated content, their policy rows), and the last known good policy.
             "DELETE FROM runs WHERE started_at < ?1 "
             "AND id <> (SELECT max(id) FROM runs) "
             "AND id NOT IN (SELECT same_as FROM runs WHERE same_as IS NOT NULL AND "
-            "started_at >= ?1) "
-            "AND id NOT IN (SELECT COALESCE(same_as, id) FROM (SELECT same_as, id FROM runs "
+            "(started_at >= ?1 OR id = (SELECT max(id) FROM runs))) "
+            "AND id NOT IN (SELECT policy_run FROM runs WHERE policy_run IS NOT NULL AND "
+            "(started_at >= ?1 OR id = (SELECT max(id) FROM runs))) "
+            "AND id NOT IN (SELECT policy_run FROM (SELECT policy_run FROM runs "
             "WHERE has_policy = 1 AND mode <> 'dry-run' ORDER BY id DESC LIMIT 1))",
             &runs, error))
         return false;

@@ -72,45 +72,74 @@ CREATE TABLE agent_state (
     value  TEXT NOT NULL
 );
 )sql",
-    // 1 -> 2: the hash-chained event history, its retention checkpoint, and the read-only view
-    // for fleet tools (osquery). See docs/compliance-database.md for the hash's canonical form.
+    // 1 -> 2: bounded growth and the auditor's history. A run stores only what changed: its
+    // findings rows are the findings that differ from the previous run (removed = 1 for a
+    // subject that disappeared), the whole latest set lives in current_findings, and the policy
+    // rows are shared through runs.policy_run. Plus the hash-chained event history, its
+    // retention checkpoint, and the read-only view for fleet tools (osquery). Rows written by
+    // schema 1 (full finding sets per run) stay as they are.
     R"sql(
+ALTER TABLE runs ADD COLUMN policy_run INTEGER REFERENCES runs(id);
+ALTER TABLE runs ADD COLUMN policy_hash TEXT NOT NULL DEFAULT '';
+UPDATE runs SET policy_run = COALESCE(same_as, id);
+ALTER TABLE findings ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE current_findings (
+    seq          INTEGER PRIMARY KEY,
+    target       TEXT NOT NULL,
+    subject      TEXT NOT NULL,
+    user         TEXT NOT NULL DEFAULT '',
+    desired      TEXT NOT NULL DEFAULT '',
+    observed     TEXT NOT NULL DEFAULT '',
+    outcome      TEXT NOT NULL,
+    reason       TEXT NOT NULL DEFAULT '',
+    state_since  TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO current_findings (seq, target, subject, user, desired, observed, outcome, reason,
+                              state_since)
+SELECT f.seq, f.target, f.subject, f.user, f.desired, f.observed, f.outcome, f.reason,
+       r.started_at
+  FROM findings AS f JOIN runs AS r ON r.id = f.run_id
+ WHERE f.run_id = (SELECT COALESCE(same_as, id) FROM runs ORDER BY id DESC LIMIT 1);
 CREATE TABLE events (
     id         INTEGER PRIMARY KEY,
     at         TEXT NOT NULL,
     kind       TEXT NOT NULL,
-    subject    TEXT NOT NULL DEFAULT '',
-    details    TEXT NOT NULL DEFAULT '',
-    data       TEXT NOT NULL DEFAULT '{}',
     run_id     INTEGER,
     body       TEXT NOT NULL,
     prev_hash  TEXT NOT NULL,
     hash       TEXT NOT NULL
 );
 CREATE INDEX events_at ON events(at);
+CREATE VIEW event_history AS
+SELECT id, at, kind,
+       json_extract(body, '$.subject') AS subject,
+       json_extract(body, '$.details') AS details,
+       json_extract(body, '$.data') AS data,
+       run_id, hash
+  FROM events;
 CREATE TABLE chain_checkpoint (
     id               INTEGER PRIMARY KEY CHECK (id = 1),
     last_pruned_id   INTEGER NOT NULL,
     last_pruned_hash TEXT NOT NULL,
     pruned_at        TEXT NOT NULL
 );
-CREATE INDEX runs_started_at ON runs(started_at);
+DROP INDEX runs_lkg;
 CREATE VIEW compliance_current AS
-SELECT f.target AS target,
-       f.subject AS subject,
-       f.user AS user,
+SELECT c.target AS target,
+       c.subject AS subject,
+       c.user AS user,
        (SELECT group_concat(p.name || '=' || p.value, ', ')
           FROM (SELECT name, value FROM effective_policy
-                 WHERE run_id = COALESCE(r.same_as, r.id) ORDER BY name) AS p) AS policy,
-       f.desired AS desired,
-       f.observed AS observed,
-       f.outcome AS state,
-       f.reason AS reason,
+                 WHERE run_id = r.policy_run ORDER BY name) AS p) AS policy,
+       c.desired AS desired,
+       c.observed AS observed,
+       c.outcome AS state,
+       c.reason AS reason,
+       c.state_since AS state_since,
        r.finished_at AS checked_at
-  FROM runs AS r
-  JOIN findings AS f ON f.run_id = COALESCE(r.same_as, r.id)
- WHERE r.id = (SELECT max(id) FROM runs)
- ORDER BY f.seq;
+  FROM current_findings AS c
+  JOIN runs AS r ON r.id = (SELECT max(id) FROM runs)
+ ORDER BY c.seq;
 )sql",
 }};
 

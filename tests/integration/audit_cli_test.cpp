@@ -67,7 +67,8 @@ TEST_F(AuditCli, VerifyPassesThenNamesTheEditedEvent) {
     const auto ok = agent({"verify"});
     EXPECT_EQ(ok.exitCode, 0) << ok.out << ok.err;
     EXPECT_NE(ok.out.find("intact"), std::string::npos);
-    execSql(database(), "UPDATE events SET details = 'nothing happened' WHERE id = 4");
+    execSql(database(),
+            "UPDATE events SET body = replace(body, 'remediated', 'compliant') WHERE id = 4");
     const auto bad = agent({"verify", "--json"});
     EXPECT_EQ(bad.exitCode, 3) << bad.out;
     const auto result = json(bad.out);

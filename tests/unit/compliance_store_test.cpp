@@ -180,13 +180,27 @@ TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
     EXPECT_EQ(last->report.notes, std::vector<std::string>{"a note"});
     EXPECT_TRUE(store->lastKnownGoodPolicy());
 
-    // A change is recorded in full again.
+    // A change records the finding that changed, not the whole set; the policy rows are shared.
     auto changed = samplePass("2026-01-01T15:00:00Z");
     changed.findings[1].outcome = Outcome::Remediated;
     changed.verdict = computeVerdict(changed.policy, changed.findings);
     ASSERT_TRUE(store->recordPass(changed, &error)) << error;
-    EXPECT_EQ(countRows(path, "findings"), 4);
-    EXPECT_EQ(store->lastPass()->report.verdict, Verdict::Compliant);
+    EXPECT_EQ(countRows(path, "findings"), 3);
+    EXPECT_EQ(countRows(path, "effective_policy"), 3);
+    EXPECT_EQ(countRows(path, "runs WHERE id = 6 AND policy_run = 1"), 1);
+    const auto now = store->lastPass();
+    ASSERT_TRUE(now) << readError(*store);
+    EXPECT_EQ(now->report.verdict, Verdict::Compliant);
+    ASSERT_EQ(now->report.findings.size(), 2u);
+    EXPECT_EQ(now->report.findings[1].outcome, Outcome::Remediated);
+    EXPECT_EQ(now->report.findings[0].outcome, Outcome::Remediated);
+
+    // A subject that disappears is recorded as removed.
+    changed.findings.pop_back();
+    changed.startedAt = "2026-01-01T16:00:00Z";
+    ASSERT_TRUE(store->recordPass(changed, &error)) << error;
+    EXPECT_EQ(countRows(path, "findings WHERE run_id = 7 AND removed = 1"), 1);
+    EXPECT_EQ(store->lastPass()->report.findings.size(), 1u);
 }
 
 TEST(ComplianceStore, RefusesADatabaseOthersCanWrite) {

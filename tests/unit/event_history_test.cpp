@@ -125,13 +125,17 @@ TEST(EventHistory, DeviceIdResetsAndRepairsHaveTheirOwnKinds) {
          "DeviceId set 400 days ago", Outcome::Remediated, "", ""},
         {"etc-environment", "/etc/environment", "", "no agent line", "agent line",
          Outcome::Restored, "", ""},
+        // Settings changed and a new DeviceId: both events.
         {"telemetry-json", "/home/ann/.local/share/Metalama/telemetry.json", "ann", "actions 2",
+         "actions 1", Outcome::Remediated, "new DeviceId: DeviceIdResetToken changed to \"7\"", ""},
+        // Only the DeviceId changed: only the reset.
+        {"telemetry-json", "/home/zoe/.local/share/Metalama/telemetry.json", "zoe", "actions 2",
          "actions 2", Outcome::Remediated, "new DeviceId: DeviceIdResetToken changed to \"7\"",
          ""}};
     std::string error;
     ASSERT_TRUE(store->recordPass(pass, &error)) << error;
     EXPECT_EQ(countRows(path, "events WHERE kind = 'repaired malformed file'"), 1);
-    EXPECT_EQ(countRows(path, "events WHERE kind = 'device id reset'"), 2);
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'device id reset'"), 3);
     EXPECT_EQ(countRows(path, "events WHERE kind = 'remediated'"), 1);
     EXPECT_EQ(countRows(path, "events WHERE kind = 'restored'"), 1);
 }
@@ -185,7 +189,11 @@ TEST_P(EventTampering, VerifyNamesTheFirstBadEvent) {
 INSTANTIATE_TEST_SUITE_P(
     EveryKind, EventTampering,
     testing::Values(
-        Tamper{"EditColumn", "UPDATE events SET details = 'nothing happened' WHERE id = 5", 5},
+        Tamper{"EditColumn", "UPDATE events SET kind = 'compliant' WHERE id = 5", 5},
+        Tamper{"EditBody",
+               "UPDATE events SET body = replace(body, 'permission denied', 'all fine') "
+               "WHERE id = 5",
+               5},
         Tamper{"EditBodyAndColumn",
                "UPDATE events SET kind = 'compliant', body = replace(body, '\"kind\":\"failed\"', "
                "'\"kind\":\"compliant\"') WHERE id = 5",
@@ -195,8 +203,8 @@ INSTANTIATE_TEST_SUITE_P(
         Tamper{"InsertForged",
                "UPDATE events SET id = id + 100 WHERE id >= 7; "
                "UPDATE events SET id = id - 99 WHERE id >= 107; "
-               "INSERT INTO events (id, at, kind, subject, details, data, body, prev_hash, hash) "
-               "SELECT 7, at, 'remediated', 'x', 'x', '{}', body, hash, hash FROM events "
+               "INSERT INTO events (id, at, kind, body, prev_hash, hash) "
+               "SELECT 7, at, 'remediated', body, hash, hash FROM events "
                "WHERE id = 6",
                7},
         Tamper{"Reorder",

@@ -1,0 +1,496 @@
+// SqliteComplianceStore, part two: recording passes and reading them back. A pass stores only
+// what changed (schema 2): a run row always; the policy rows when the policy differs from the
+// previous run's (else runs.policy_run points at the run that holds them); finding rows only for
+// the findings that differ from the previous run, while current_findings holds the whole latest
+// set. A pass identical to the previous one is a small run row with same_as set. This keeps a
+// year of hourly passes over 100 profiles within a few megabytes (docs/performance.md).
+#include <map>
+
+#include "store/pass_events.hpp"
+#include "store/policy_record_json.hpp"
+#include "store/sha256.hpp"
+#include "store/sqlite_compliance_store.hpp"
+#include "store/store_retention.hpp"
+#include "util/time_text.hpp"
+
+namespace mpa {
+namespace {
+
+void addPolicy(CanonicalFields& fields, const PolicySet& policy) {
+    fields.add(static_cast<std::int64_t>(policy.values.size()));
+    for (const auto& [name, p] : policy.values)
+        fields.add(name)
+            .add(policyValueToJson(p.value))
+            .add(p.from.source)
+            .add(p.from.origin)
+            .add(toString(p.from.level))
+            .add(static_cast<std::int64_t>(p.from.precedence))
+            .add(p.from.order)
+            .add(p.keptFromLastKnownGood ? 1 : 0)
+            .add(p.keptBecause)
+            .add(overriddenValuesToJson(p.overridden));
+    fields.add(static_cast<std::int64_t>(policy.issues.size()));
+    for (const auto& i : policy.issues)
+        fields.add(i.origin).add(i.policy).add(i.message).add(i.blocksSource ? 1 : 0);
+    fields.add(stringListToJson(policy.informational));
+}
+
+bool sameFinding(const Finding& a, const Finding& b) {
+    return a.target == b.target && a.subject == b.subject && a.user == b.user &&
+           a.desired == b.desired && a.observed == b.observed && a.outcome == b.outcome &&
+           a.reason == b.reason;
+}
+
+using FindingKey = std::pair<std::string, std::string>;  // target, subject
+
+}  // namespace
+
+std::string policyFingerprint(const PolicySet& policy) {
+    CanonicalFields fields;
+    addPolicy(fields, policy);
+    return fields.sha256();
+}
+
+std::string passFingerprint(const PassReport& report) {
+    CanonicalFields fields;
+    fields.add(toString(report.mode)).add(toString(report.verdict));
+    addPolicy(fields, report.policy);
+    fields.add(stringListToJson(report.notes));
+    fields.add(static_cast<std::int64_t>(report.findings.size()));
+    for (const auto& f : report.findings)
+        fields.add(f.target)
+            .add(f.subject)
+            .add(f.user)
+            .add(f.desired)
+            .add(f.observed)
+            .add(toString(f.outcome))
+            .add(f.reason);
+    return fields.sha256();
+}
+
+bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* error) {
+    if (!requireWritable(error)) return false;
+    if (pending_.size() >= kMaxPendingPasses) {
+        pending_.erase(pending_.begin());
+        ++droppedPasses_;
+    }
+    pending_.push_back(report);
+    if (droppedPasses_ > 0)
+        pending_.front().notes.push_back(
+            std::to_string(droppedPasses_) +
+            " earlier passes could not be recorded (the store was unavailable) and were dropped");
+    std::string e;
+    if (!writePending(&e)) {
+        if (droppedPasses_ > 0) pending_.front().notes.pop_back();
+        *error = path_ + ": " + e + "; the pass is kept in memory for the next attempt (" +
+                 std::to_string(pending_.size()) + " waiting)";
+        return false;
+    }
+    pending_.clear();
+    droppedPasses_ = 0;
+    return true;
+}
+
+bool SqliteComplianceStore::onlyRepeatsPending() const {
+    std::string ignored;
+    const auto last = db_.queryText(
+        "SELECT c.content_hash FROM runs AS r JOIN runs AS c ON c.id = COALESCE(r.same_as, r.id) "
+        "ORDER BY r.id DESC LIMIT 1",
+        &ignored);
+    if (!last) return false;
+    for (const auto& report : pending_)
+        if (passFingerprint(report) != *last) return false;
+    return true;
+}
+
+bool SqliteComplianceStore::writePending(std::string* error) {
+    // A pass that observed nothing new commits without waiting for the disk (synchronous=NORMAL:
+    // atomic, and durable at the next checkpoint); losing it to a power cut loses no evidence of
+    // a change. Everything else, the ledger included, commits with synchronous=FULL.
+    const bool relaxed = onlyRepeatsPending();
+    if (relaxed) db_.exec("PRAGMA synchronous=NORMAL", nullptr);
+    const bool written = writePendingTransaction(error);
+    if (relaxed) db_.exec("PRAGMA synchronous=FULL", nullptr);
+    return written;
+}
+
+bool SqliteComplianceStore::writePendingTransaction(std::string* error) {
+    SqliteTransaction transaction(db_);
+    if (!transaction.begin(error)) {
+        *error = "cannot start writing (" + *error + ")";
+        return false;
+    }
+    for (const auto& report : pending_)
+        if (!writePass(report, error)) return false;
+    if (!retainIfDue(pending_.back(), error)) return false;
+    if (!transaction.commit(error)) {
+        *error = "committing the pass failed (" + *error + ")";
+        return false;
+    }
+    return true;
+}
+
+bool SqliteComplianceStore::writePass(const PassReport& report, std::string* error) {
+    const std::string fingerprint = passFingerprint(report);
+    const std::string policyHash = policyFingerprint(report.policy);
+    // The previous run and the run that holds its content (itself, or the one it repeats).
+    struct Previous {
+        std::int64_t contentRun = 0, policyRun = 0;
+        std::string contentHash, policyHash;
+        Verdict verdict = Verdict::NotManaged;
+    };
+    std::optional<Previous> previous;
+    {
+        SqliteStatement s;
+        if (!prepareForWrite("SELECT c.id, c.content_hash, c.policy_hash, r.policy_run, r.verdict "
+                             "FROM runs AS r JOIN runs AS c ON c.id = COALESCE(r.same_as, r.id) "
+                             "ORDER BY r.id DESC LIMIT 1",
+                             &s, error))
+            return false;
+        if (s.step()) {
+            previous.emplace();
+            previous->contentRun = s.integer(0);
+            previous->contentHash = s.text(1);
+            previous->policyHash = s.text(2);
+            previous->policyRun = s.integer(3);
+            verdictFromString(s.text(4), &previous->verdict);
+        }
+        if (s.failed()) {
+            *error = s.errorMessage();
+            return false;
+        }
+    }
+    const bool repeat = previous && previous->contentHash == fingerprint;
+    const bool samePolicy = previous && previous->policyHash == policyHash;
+    SqliteStatement insert;
+    if (!prepareForWrite("INSERT INTO runs (started_at, finished_at, trigger, mode, verdict, "
+                         "notes, informational, has_policy, content_hash, policy_hash, same_as, "
+                         "policy_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         &insert, error))
+        return false;
+    insert.bind(1, report.startedAt)
+        .bind(2, report.finishedAt)
+        .bind(3, report.trigger)
+        .bind(4, toString(report.mode))
+        .bind(5, toString(report.verdict))
+        .bind(6, repeat ? "[]" : stringListToJson(report.notes))
+        .bind(7, repeat ? "[]" : stringListToJson(report.policy.informational))
+        .bind(8, std::int64_t{report.policy.empty() ? 0 : 1})
+        .bind(9, repeat ? "" : fingerprint)
+        .bind(10, repeat ? "" : policyHash)
+        .bindOptional(11, repeat ? std::optional<std::int64_t>(previous->contentRun) : std::nullopt)
+        .bindOptional(12,
+                      samePolicy ? std::optional<std::int64_t>(previous->policyRun) : std::nullopt);
+    if (!insert.run(error)) {
+        *error = "recording the run failed: " + *error;
+        return false;
+    }
+    const auto runId = db_.lastInsertRowId();
+    if (repeat) return true;  // nothing new observed: no rows, no events
+    if (!samePolicy) {
+        SqliteStatement own;
+        if (!prepareForWrite("UPDATE runs SET policy_run = id WHERE id = ?", &own, error))
+            return false;
+        own.bind(1, runId);
+        if (!own.run(error) || !insertPolicy(runId, report.policy, error)) {
+            *error = "recording the effective policy failed: " + *error;
+            return false;
+        }
+    }
+    // Events compare with the previous pass: its findings are current_findings until replaced.
+    PassReport before;
+    std::vector<std::string> since;
+    if (!readCurrentFindings(&before.findings, &since)) {
+        *error = "reading the previous findings failed: " + lastReadError_;
+        return false;
+    }
+    if (!writeFindings(runId, report, before.findings, since, error)) {
+        *error = "recording the findings failed: " + *error;
+        return false;
+    }
+    if (previous) {
+        before.verdict = previous->verdict;
+        if (samePolicy) {
+            before.policy = report.policy;
+        } else if (!readPolicy(previous->policyRun, &before.policy, false)) {
+            *error = "reading the previous policy failed: " + lastReadError_;
+            return false;
+        }
+    }
+    for (const auto& event : eventsForPass(report, previous ? &before : nullptr, runId))
+        if (!appendEvent(db_, event, error)) return false;
+    return true;
+}
+
+bool SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& report,
+                                          const std::vector<Finding>& before,
+                                          const std::vector<std::string>& beforeSince,
+                                          std::string* error) {
+    std::map<FindingKey, std::size_t> previous;
+    for (std::size_t i = 0; i < before.size(); ++i)
+        previous.emplace(FindingKey{before[i].target, before[i].subject}, i);
+    SqliteStatement delta;
+    if (!prepareForWrite(
+            "INSERT INTO findings (run_id, seq, target, subject, user, desired, "
+            "observed, outcome, reason, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &delta, error))
+        return false;
+    auto addDelta = [&](std::int64_t seq, const Finding& f, bool removed) {
+        delta.reset();
+        delta.bind(1, runId)
+            .bind(2, seq)
+            .bind(3, f.target)
+            .bind(4, f.subject)
+            .bind(5, f.user)
+            .bind(6, f.desired)
+            .bind(7, f.observed)
+            .bind(8, toString(f.outcome))
+            .bind(9, f.reason)
+            .bind(10, std::int64_t{removed ? 1 : 0});
+        return delta.run(error);
+    };
+    if (!db_.exec("DELETE FROM current_findings", error)) return false;
+    SqliteStatement current;
+    if (!prepareForWrite("INSERT INTO current_findings (seq, target, subject, user, desired, "
+                         "observed, outcome, reason, state_since) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         &current, error))
+        return false;
+    std::int64_t seq = 0;
+    for (const auto& f : report.findings) {
+        const auto it = previous.find({f.target, f.subject});
+        std::string stateSince = report.startedAt;
+        if (it != previous.end()) {
+            const auto& old = before[it->second];
+            if (old.outcome == f.outcome) stateSince = beforeSince[it->second];
+            if (!sameFinding(old, f) && !addDelta(seq, f, false)) return false;
+            previous.erase(it);
+        } else if (!addDelta(seq, f, false)) {
+            return false;
+        }
+        current.reset();
+        current.bind(1, seq)
+            .bind(2, f.target)
+            .bind(3, f.subject)
+            .bind(4, f.user)
+            .bind(5, f.desired)
+            .bind(6, f.observed)
+            .bind(7, toString(f.outcome))
+            .bind(8, f.reason)
+            .bind(9, stateSince);
+        if (!current.run(error)) return false;
+        ++seq;
+    }
+    for (const auto& [key, index] : previous)  // subjects that are gone
+        if (!addDelta(seq++, before[index], true)) return false;
+    return true;
+}
+
+bool SqliteComplianceStore::retainIfDue(const PassReport& latest, std::string* error) {
+    const auto now = parseIsoUtc(latest.startedAt);
+    if (!now) return true;  // a pass without a usable time: retention waits for the next one
+    const auto last = state("retention_checked_at");
+    const auto lastTime = last ? parseIsoUtc(*last) : std::nullopt;
+    if (lastTime && *now - *lastTime < std::chrono::hours(24) && *now >= *lastTime) return true;
+    RetentionResult result;
+    if (!applyRetention(db_, latest.startedAt, latest.desired.complianceRetentionDays, &result,
+                        error)) {
+        *error = "retention failed: " + *error;
+        return false;
+    }
+    return setState("retention_checked_at", latest.startedAt, error);
+}
+
+bool SqliteComplianceStore::insertPolicy(std::int64_t runId, const PolicySet& set,
+                                         std::string* error) {
+    SqliteStatement policy;
+    if (!prepareForWrite("INSERT INTO effective_policy (run_id, name, value, source, origin, "
+                         "level, precedence, source_order, kept_from_lkg, kept_because, "
+                         "overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         &policy, error))
+        return false;
+    for (const auto& [name, p] : set.values) {
+        policy.reset();
+        policy.bind(1, runId)
+            .bind(2, name)
+            .bind(3, policyValueToJson(p.value))
+            .bind(4, p.from.source)
+            .bind(5, p.from.origin)
+            .bind(6, toString(p.from.level))
+            .bind(7, static_cast<std::int64_t>(p.from.precedence))
+            .bind(8, std::int64_t{p.from.order})
+            .bind(9, std::int64_t{p.keptFromLastKnownGood ? 1 : 0})
+            .bind(10, p.keptBecause)
+            .bind(11, overriddenValuesToJson(p.overridden));
+        if (!policy.run(error)) return false;
+    }
+    SqliteStatement issue;
+    if (!prepareForWrite("INSERT INTO policy_issues (run_id, seq, origin, policy, message, "
+                         "blocks_source) VALUES (?, ?, ?, ?, ?, ?)",
+                         &issue, error))
+        return false;
+    std::int64_t seq = 0;
+    for (const auto& i : set.issues) {
+        issue.reset();
+        issue.bind(1, runId)
+            .bind(2, seq++)
+            .bind(3, i.origin)
+            .bind(4, i.policy)
+            .bind(5, i.message)
+            .bind(6, std::int64_t{i.blocksSource ? 1 : 0});
+        if (!issue.run(error)) return false;
+    }
+    return true;
+}
+
+bool SqliteComplianceStore::readPolicy(std::int64_t policyRunId, PolicySet* out,
+                                       bool withIssues) const {
+    std::string e;
+    SqliteStatement s;
+    if (!prepareForRead("SELECT name, value, source, origin, level, precedence, source_order, "
+                        "kept_from_lkg, kept_because, overridden FROM effective_policy "
+                        "WHERE run_id = ? ORDER BY name",
+                        &s))
+        return false;
+    s.bind(1, policyRunId);
+    while (s.step()) {
+        const std::string name = s.text(0);
+        const auto* definition = catalog_.find(name);
+        EffectivePolicy p;
+        if (!policyValueFromJson(s.text(1), definition, &p.value, &e) ||
+            !policyLevelFromString(s.text(4), &p.from.level) ||
+            !overriddenValuesFromJson(s.text(9), definition, &p.overridden, &e)) {
+            readFailed("run " + std::to_string(policyRunId) + ", policy " + name + ": " +
+                       (e.empty() ? "unknown level " + s.text(4) : e));
+            return false;
+        }
+        p.from.source = s.text(2);
+        p.from.origin = s.text(3);
+        p.from.precedence = sourcePrecedenceFromInt(s.integer(5));
+        p.from.order = static_cast<int>(s.integer(6));
+        p.keptFromLastKnownGood = s.integer(7) != 0;
+        p.keptBecause = s.text(8);
+        out->values.emplace(name, std::move(p));
+    }
+    if (s.failed()) {
+        readFailed(s.errorMessage());
+        return false;
+    }
+    if (!withIssues) return true;
+    SqliteStatement issues;
+    if (!prepareForRead("SELECT origin, policy, message, blocks_source FROM policy_issues "
+                        "WHERE run_id = ? ORDER BY seq",
+                        &issues))
+        return false;
+    issues.bind(1, policyRunId);
+    while (issues.step())
+        out->issues.push_back(
+            {issues.text(0), issues.text(1), issues.text(2), issues.integer(3) != 0});
+    if (issues.failed()) {
+        readFailed(issues.errorMessage());
+        return false;
+    }
+    return true;
+}
+
+bool SqliteComplianceStore::readCurrentFindings(std::vector<Finding>* out,
+                                                std::vector<std::string>* since) const {
+    SqliteStatement s;
+    if (!prepareForRead("SELECT target, subject, user, desired, observed, outcome, reason, "
+                        "state_since FROM current_findings ORDER BY seq",
+                        &s))
+        return false;
+    return readFindingRows(s, out, since);
+}
+
+bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, std::vector<Finding>* out,
+                                            std::vector<std::string>* since) const {
+    while (s.step()) {
+        Finding f;
+        f.target = s.text(0);
+        f.subject = s.text(1);
+        f.user = s.text(2);
+        f.desired = s.text(3);
+        f.observed = s.text(4);
+        if (!outcomeFromString(s.text(5), &f.outcome)) {
+            readFailed("unknown outcome \"" + s.text(5) + "\" for " + f.target + " " + f.subject);
+            return false;
+        }
+        f.reason = s.text(6);
+        if (since) since->push_back(s.text(7));
+        out->push_back(std::move(f));
+    }
+    if (s.failed()) {
+        readFailed(s.errorMessage());
+        return false;
+    }
+    return true;
+}
+
+std::optional<PolicySet> SqliteComplianceStore::lastKnownGoodPolicy() const {
+    SqliteStatement s;
+    if (!prepareForRead(schemaVersion_ >= 2
+                            ? "SELECT policy_run FROM runs WHERE has_policy = 1 "
+                              "AND mode <> 'dry-run' ORDER BY id DESC LIMIT 1"
+                            : "SELECT COALESCE(same_as, id) FROM runs WHERE has_policy = 1 "
+                              "AND mode <> 'dry-run' ORDER BY id DESC LIMIT 1",
+                        &s))
+        return std::nullopt;
+    if (!firstRow(s)) return std::nullopt;
+    PolicySet policy;
+    if (!readPolicy(s.integer(0), &policy, false)) return std::nullopt;
+    return policy;
+}
+
+std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
+    SqliteStatement s;
+    // Schema 1 (a read-only open of an old file): policy and findings sit with the content run.
+    if (!prepareForRead(schemaVersion_ >= 2
+                            ? "SELECT r.id, r.started_at, r.finished_at, r.trigger, r.mode, "
+                              "r.verdict, c.notes, c.informational, r.policy_run FROM runs r "
+                              "JOIN runs c ON c.id = COALESCE(r.same_as, r.id) "
+                              "ORDER BY r.id DESC LIMIT 1"
+                            : "SELECT r.id, r.started_at, r.finished_at, r.trigger, r.mode, "
+                              "r.verdict, c.notes, c.informational, c.id FROM runs r "
+                              "JOIN runs c ON c.id = COALESCE(r.same_as, r.id) "
+                              "ORDER BY r.id DESC LIMIT 1",
+                        &s))
+        return std::nullopt;
+    if (!firstRow(s)) return std::nullopt;
+    StoredPass pass;
+    pass.runId = s.integer(0);
+    auto& r = pass.report;
+    r.startedAt = s.text(1);
+    r.finishedAt = s.text(2);
+    r.trigger = s.text(3);
+    const std::string mode = s.text(4);
+    r.mode = mode == toString(RunMode::AuditOnly) ? RunMode::AuditOnly
+             : mode == toString(RunMode::DryRun)  ? RunMode::DryRun
+                                                  : RunMode::Enforce;
+    if (!verdictFromString(s.text(5), &r.verdict)) {
+        readFailed("run " + std::to_string(pass.runId) + ": unknown verdict " + s.text(5));
+        return std::nullopt;
+    }
+    std::string e;
+    if (!stringListFromJson(s.text(6), &r.notes, &e) ||
+        !stringListFromJson(s.text(7), &r.policy.informational, &e)) {
+        readFailed("run " + std::to_string(pass.runId) + ": " + e);
+        return std::nullopt;
+    }
+    const auto policyRun = s.integer(8);
+    if (!readPolicy(policyRun, &r.policy, true)) return std::nullopt;
+    if (schemaVersion_ >= 2) {
+        if (!readCurrentFindings(&r.findings, nullptr)) return std::nullopt;
+    } else {
+        SqliteStatement f;
+        if (!prepareForRead("SELECT target, subject, user, desired, observed, outcome, reason, '' "
+                            "FROM findings WHERE run_id = ? ORDER BY seq",
+                            &f))
+            return std::nullopt;
+        f.bind(1, policyRun);
+        if (!readFindingRows(f, &r.findings, nullptr)) return std::nullopt;
+    }
+    return pass;
+}
+
+}  // namespace mpa
