@@ -4,6 +4,7 @@
 
 #include "platform/process_identity.hpp"
 #include "platform/safe_fs.hpp"
+#include "util/text.hpp"
 
 namespace mpa {
 
@@ -44,6 +45,17 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
     };
     for (const auto& entry : root) {
         const auto key = entry.first.as<std::string>("");
+        if (key == "settle_milliseconds") {
+            long long value = 0;
+            if (!entry.second.IsScalar() || !parseDecimal(entry.second.Scalar(), &value) ||
+                value < 0 || value > kMaxSettleMilliseconds) {
+                *error = displayPath + ": settle_milliseconds: expected a whole number from 0 to " +
+                         std::to_string(kMaxSettleMilliseconds);
+                return false;
+            }
+            settings.settleMilliseconds = value;
+            continue;
+        }
         bool known = false;
         for (const auto& [name, member] : keys) {
             if (key != name) continue;
@@ -53,11 +65,12 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
                 return false;
             }
             settings.*member = entry.second.Scalar();
+            if (member == &AgentSettings::logLevel) settings.logLevelChosen = true;
         }
         if (!known) {
             *error = displayPath + ": unknown setting '" + key +
                      "' (known: database, policy_directory, samba_gpo_cache, log_level, "
-                     "log_destination)";
+                     "log_destination, settle_milliseconds)";
             return false;
         }
     }

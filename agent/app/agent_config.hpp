@@ -9,6 +9,8 @@
 namespace mpa {
 
 inline constexpr const char* kDefaultConfigFile = "/etc/metalama/agent.yaml";
+// settle_milliseconds above a minute would make the service look dead to an administrator.
+inline constexpr long long kMaxSettleMilliseconds = 60000;
 
 // Applies the file's settings to `settings`; the command line is applied after it and wins.
 // A missing file is fine; a bad one is an error naming the file, key and reason.

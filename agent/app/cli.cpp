@@ -42,7 +42,8 @@ void printUsage(std::ostream& out) {
 }
 
 struct GlobalOptions {
-    AgentSettings explicitSettings;  // only what the command line set
+    GlobalOptions() { explicitSettings.logLevel.clear(); }
+    AgentSettings explicitSettings;  // only what the command line set (empty: not set)
     std::string config;
     std::string platform;
     bool help = false, version = false;
@@ -61,6 +62,28 @@ bool takeValue(const std::vector<std::string>& args, std::size_t& i, const std::
         return true;
     }
     *value = args[++i];
+    return true;
+}
+
+// The settings for `context`: defaults, then the configuration file, then the command line.
+bool buildSettings(const GlobalOptions& global, AgentContext& context, std::string* error) {
+    auto& settings = context.settings;
+    settings.root = global.explicitSettings.root.empty() ? "/" : global.explicitSettings.root;
+    const auto configLogical = global.config.empty() ? kDefaultConfigFile : global.config;
+    const auto configHost = global.config.empty() ? context.resolve(configLogical) : global.config;
+    if (!loadAgentConfig(configHost, configLogical, settings, error)) return false;
+    const bool explicitDatabase = !global.explicitSettings.database.empty();
+    for (auto member : {&AgentSettings::database, &AgentSettings::logDestination})
+        if (!(global.explicitSettings.*member).empty())
+            settings.*member = global.explicitSettings.*member;
+    if (!global.explicitSettings.logLevel.empty()) {
+        settings.logLevel = global.explicitSettings.logLevel;
+        settings.logLevelChosen = true;
+    }
+    applyDefaultSettings(settings, context.platform);
+    // The database path from the configuration or the default is a path on the machine, so it
+    // lives under the root; an explicit --db is taken as given.
+    if (!explicitDatabase) settings.database = context.resolve(settings.database);
     return true;
 }
 
@@ -127,29 +150,25 @@ int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
             return exit_code::kUsage;
         }
     }
-    auto& settings = context.settings;
-    settings.root = global.explicitSettings.root.empty() ? "/" : global.explicitSettings.root;
-    const auto configLogical = global.config.empty() ? kDefaultConfigFile : global.config;
-    const auto configHost = global.config.empty() ? context.resolve(configLogical) : global.config;
-    if (!loadAgentConfig(configHost, configLogical, settings, &error)) {
+    if (!buildSettings(global, context, &error)) {
         err << "metalama-policy-agent: " << error << "\n";
         return exit_code::kError;
     }
-    const bool explicitDatabase = !global.explicitSettings.database.empty();
-    for (auto member : {&AgentSettings::database, &AgentSettings::logDestination})
-        if (!(global.explicitSettings.*member).empty())
-            settings.*member = global.explicitSettings.*member;
-    if (global.explicitSettings.logLevel != AgentSettings{}.logLevel)
-        settings.logLevel = global.explicitSettings.logLevel;
-    applyDefaultSettings(settings, context.platform);
-    // The database path from the configuration or the default is a path on the machine, so it
-    // lives under the root; an explicit --db is taken as given.
-    if (!explicitDatabase) settings.database = context.resolve(settings.database);
+    const auto& settings = context.settings;
     if (!configureLogging(settings.logLevel, settings.logDestination, &error)) {
         err << "metalama-policy-agent: " << error << "\n";
         return exit_code::kUsage;
     }
     CommandEnv env{context, commandArgs, out, err};
+    // The service re-reads its configuration on SIGHUP, with the same command line on top.
+    env.reloadSettings = [global, platform = context.platform](AgentSettings* reloaded,
+                                                               std::string* reloadError) {
+        AgentContext fresh;
+        fresh.platform = platform;
+        if (!buildSettings(global, fresh, reloadError)) return false;
+        *reloaded = fresh.settings;
+        return true;
+    };
     return command->run(env);
 }
 

@@ -2,6 +2,7 @@
 // One subcommand of metalama-policy-agent. Each lives in its own command_<name>.cpp and is listed
 // once in command_table.cpp; global options (--root, --db, --config, --log-level, --platform)
 // are parsed before the command runs and arrive in the context.
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -15,6 +16,9 @@ struct CommandEnv {
     std::vector<std::string> args;  // the command's own arguments, after the command name
     std::ostream& out;
     std::ostream& err;
+    // Builds the settings again from the configuration file and the same global options (the
+    // service's reload on SIGHUP). Empty when the caller cannot (tests constructing an env).
+    std::function<bool(AgentSettings* settings, std::string* error)> reloadSettings = nullptr;
 };
 
 struct CommandSpec {

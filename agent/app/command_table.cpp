@@ -10,6 +10,7 @@ int runGpo(CommandEnv& env);
 int runReport(CommandEnv& env);
 int runVerify(CommandEnv& env);
 int runCompliance(CommandEnv& env);
+int runService(CommandEnv& env);
 
 // Every subcommand, one line each.
 const std::vector<CommandSpec>& commandTable() {
@@ -40,6 +41,11 @@ const std::vector<CommandSpec>& commandTable() {
          "the machine's compliance as flat values (intune: one line of JSON for a custom "
          "compliance discovery script)",
          runCompliance},
+        {"run", "run [--settle-ms N]",
+         "the service: a pass at start, then whenever policy or a managed file changes, on the "
+         "policy's timer and on SIGHUP; SIGTERM stops it (--settle-ms: quiet time before reading "
+         "a change, default 300)",
+         runService},
     };
     return table;
 }

@@ -2,6 +2,7 @@
 // Everything a pass needs to know about where it runs. Every path the agent touches is resolved
 // through one root (--root), so tests and the demo run the real code against a scratch tree.
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -22,7 +23,10 @@ struct AgentSettings {
     std::string policyDirectory;             // holds managed/ and recommended/
     std::string sambaGpoCache;               // Samba's GPO cache (Linux machines joined to AD)
     std::string logLevel = "warning";        // the service raises it to information
+    bool logLevelChosen = false;             // set in agent.yaml or on the command line
     std::string logDestination = "console";  // console | syslog | file:<path>
+    // The service waits until watched paths have been quiet this long before reading them.
+    std::int64_t settleMilliseconds = 300;
 };
 
 struct AgentContext {

@@ -1,0 +1,103 @@
+// run: the long-running service. A thin shell: take the one-instance lock, hand the process to
+// Poco's ServerApplication (which on Windows connects to the service control manager; on Linux
+// systemd runs it in the foreground, so there is no daemonizing), and run the service loop
+// (engine/service_loop.hpp) as its main.
+#include <Poco/Logger.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <ostream>
+
+#include "app/command.hpp"
+#include "app/exit_codes.hpp"
+#include "app/logging.hpp"
+#include "engine/service_loop.hpp"
+#include "platform/change_watcher.hpp"
+#include "platform/instance_lock.hpp"
+#include "util/text.hpp"
+
+namespace mpa {
+namespace {
+
+constexpr const char* kLockFile = "/run/metalama-policy-agent.lock";
+
+// A service reports what it does: information unless the administrator chose a level.
+bool configureServiceLogging(const AgentSettings& settings, std::string* error) {
+    return configureLogging(settings.logLevelChosen ? settings.logLevel : "information",
+                            settings.logDestination, error);
+}
+
+class AgentService final : public Poco::Util::ServerApplication {
+  public:
+    AgentService(CommandEnv& env, ServiceOptions options)
+        : env_(env), options_(std::move(options)) {}
+
+  protected:
+    int main(const std::vector<std::string>&) override {
+        std::string error;
+        auto watcher = platform::ChangeWatcher::create(&error);
+        if (!watcher) {
+            env_.err << "run: " << error << "\n";
+            return exit_code::kError;
+        }
+        return runServiceLoop(env_.context, *watcher, options_);
+    }
+
+  private:
+    CommandEnv& env_;
+    ServiceOptions options_;
+};
+
+}  // namespace
+
+int runService(CommandEnv& env) {
+    CommandArgs args(env.args, {}, {"settle-ms"});
+    if (!args.ok() || !args.positional().empty()) {
+        env.err << "run: "
+                << (args.ok() ? "unexpected argument " + args.positional().front() : args.error())
+                << "\n";
+        return exit_code::kUsage;
+    }
+    long long settle = env.context.settings.settleMilliseconds;
+    const auto settleText = args.option("settle-ms");
+    if (!settleText.empty() &&
+        (!parseDecimal(settleText, &settle) || settle < 0 || settle > 60000)) {
+        env.err << "run: --settle-ms: expected a whole number of milliseconds from 0 to 60000\n";
+        return exit_code::kUsage;
+    }
+    env.context.settings.settleMilliseconds = settle;
+    std::string error;
+    if (!configureServiceLogging(env.context.settings, &error)) {
+        env.err << "run: " << error << "\n";
+        return exit_code::kUsage;
+    }
+
+    const auto lockPath = env.context.resolve(kLockFile);
+    auto lock = platform::InstanceLock::acquire(lockPath);
+    if (lock.heldByOther) {
+        env.err << "run: another instance is already running: "
+                << (lock.holderPid > 0 ? "process " + std::to_string(lock.holderPid) : "a process")
+                << " holds the lock " << lockPath << "\n";
+        return exit_code::kAlreadyRunning;
+    }
+    if (!lock.lock) {
+        env.err << "run: cannot take the instance lock: " << lock.error << "\n";
+        return exit_code::kError;
+    }
+
+    ServiceOptions options;
+    options.timing.settle = std::chrono::milliseconds(settle);
+    options.reloadSettings = [&env, settle, settleSet = !settleText.empty()](
+                                 AgentSettings* settings, std::string* reloadError) {
+        if (!env.reloadSettings || !env.reloadSettings(settings, reloadError)) return false;
+        if (settleSet) settings->settleMilliseconds = settle;  // the command line still wins
+        return configureServiceLogging(*settings, reloadError);
+    };
+    AgentService service(env, std::move(options));
+    // Only the program name: the command line was parsed already, and ServerApplication's own
+    // options (--daemon, --pidfile) are not offered.
+    std::string program = "metalama-policy-agent";
+    char* argv[] = {program.data(), nullptr};
+    return service.run(1, argv);
+}
+
+}  // namespace mpa

@@ -1,0 +1,263 @@
+#include "engine/service_loop.hpp"
+
+#include <Poco/Logger.h>
+#include <Poco/Process.h>
+
+#include <algorithm>
+#include <exception>
+#include <map>
+#include <random>
+#include <set>
+
+#include "engine/reconcile.hpp"
+#include "platform/safe_fs.hpp"
+#include "sources/policy_source.hpp"
+#include "store/compliance_store.hpp"
+#include "targets/target.hpp"
+
+namespace mpa {
+namespace {
+
+using Clock = ServiceSchedule::Clock;
+
+bool isParentOfAnother(const std::string& path, const std::vector<std::string>& all) {
+    const auto prefix = path == "/" ? path : path + "/";
+    return std::any_of(all.begin(), all.end(), [&](const std::string& other) {
+        return other.size() > prefix.size() && other.compare(0, prefix.size(), prefix) == 0 &&
+               other.find('/', prefix.size()) == std::string::npos;
+    });
+}
+
+std::vector<std::string> withoutMereParents(std::vector<std::string> paths) {
+    std::sort(paths.begin(), paths.end());
+    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+    std::vector<std::string> kept;
+    for (const auto& path : paths)
+        if (!isParentOfAnother(path, paths)) kept.push_back(path);
+    return kept;
+}
+
+// A managed file's content and ownership, to tell whether it changed since the last pass left
+// it: a drift trigger whose files all still match was the agent's own write (or a change undone
+// before it settled), and needs no pass. nullopt when the file cannot be compared.
+std::optional<std::string> fingerprint(const std::string& path) {
+    const auto read = platform::readFileNoFollow(path, 1 << 20);
+    if (read.missing) return std::string("-");
+    if (!read.status || read.info.kind != platform::FileKind::Regular) return std::nullopt;
+    return std::to_string(read.info.mode) + " " + std::to_string(read.info.uid) + " " +
+           std::to_string(read.info.gid) + "\n" + read.data;
+}
+
+class ServiceLoop {
+  public:
+    ServiceLoop(AgentContext context, platform::ChangeWatcher& watcher, ServiceOptions options)
+        : context_(std::move(context)),
+          watcher_(watcher),
+          options_(std::move(options)),
+          schedule_(options_.timing),
+          random_(std::random_device{}()) {}
+
+    int run() {
+        log_.information("service started: pid %d, root %s, database %s, settle %d ms",
+                         static_cast<int>(Poco::Process::id()), context_.settings.root,
+                         context_.settings.database, static_cast<int>(schedule_.settle().count()));
+        // TODO(store): record event_kind::kAgentStarted / kAgentStopped here once
+        // ComplianceStore::recordEvent(kind, subject, details, error) lands on main.
+        armWatches();
+        schedule_.passNow(ServiceSchedule::kStart);
+        while (!watcher_.stopRequested()) {
+            const auto now = Clock::now();
+            if (const auto due = schedule_.due(now)) {
+                handleDue(*due);
+                continue;
+            }
+            std::optional<std::chrono::milliseconds> timeout;
+            if (const auto deadline = schedule_.nextDeadline())
+                timeout = std::chrono::ceil<std::chrono::milliseconds>(*deadline - now);
+            const auto events = watcher_.wait(timeout);
+            if (events.stop) break;
+            if (events.reload) reload();
+            noteChanges(events);
+        }
+        log_.information("service stopping: %d pass(es) run", passes_);
+        return 0;
+    }
+
+  private:
+    void armWatches() {
+        const auto paths = watchedPaths(context_);
+        sourcePaths_ = {paths.sources.begin(), paths.sources.end()};
+        targetFiles_ = paths.targets;
+        auto all = paths.sources;
+        all.insert(all.end(), paths.targets.begin(), paths.targets.end());
+        if (const auto status = watcher_.watch(all); !status)
+            log_.error("watching for changes: %s (the timer still runs passes)", status.error);
+        log_.debug("watching %z path(s) with %z watch(es)", all.size(), watcher_.watchCount());
+    }
+
+    void reload() {
+        log_.information("reload requested");
+        if (options_.reloadSettings) {
+            AgentSettings settings = context_.settings;
+            std::string error;
+            if (!options_.reloadSettings(&settings, &error)) {
+                log_.error("reload: %s; keeping the configuration in force", error);
+            } else {
+                if (settings.database != context_.settings.database)
+                    log_.warning("reload: the database moves to %s only after a restart",
+                                 settings.database);
+                settings.database = context_.settings.database;
+                settings.root = context_.settings.root;
+                context_.settings = settings;
+                schedule_.setSettle(std::chrono::milliseconds(settings.settleMilliseconds));
+            }
+        }
+        armWatches();
+        schedule_.passNow(ServiceSchedule::kSignal);
+    }
+
+    void noteChanges(const platform::WatchEvents& events) {
+        if (events.overflow) log_.warning("the change notification queue overflowed; passing");
+        const auto now = Clock::now();
+        for (const auto& path : events.changed) {
+            const bool source = sourcePaths_.count(path) > 0;
+            schedule_.changed(source ? ServiceSchedule::kPolicyChange : ServiceSchedule::kDrift,
+                              now);
+            if (source) changedSources_.insert(path);
+            log_.debug("changed: %s", path);
+        }
+    }
+
+    void handleDue(const ServiceSchedule::Due& due) {
+        const auto drifted = driftedFiles();
+        if (due.onlyDrift && drifted.empty()) {
+            log_.debug("managed files are as the last pass left them; no pass");
+            schedule_.dismissed();
+            changedSources_.clear();
+            return;
+        }
+        std::string described = due.trigger;
+        const auto& paths = due.trigger == ServiceSchedule::kPolicyChange ? changedSources_
+                            : due.trigger == ServiceSchedule::kDrift      ? drifted
+                                                                          : std::set<std::string>{};
+        std::string list;
+        for (const auto& path : paths) list += (list.empty() ? "" : ", ") + logical(path);
+        if (!list.empty()) described += " (" + list + ")";
+        changedSources_.clear();
+        pass(due.trigger, described);
+    }
+
+    // The managed files that differ from what the last pass left (all of them before one).
+    std::set<std::string> driftedFiles() const {
+        std::set<std::string> drifted;
+        for (const auto& path : targetFiles_) {
+            const auto found = lastFingerprints_.find(path);
+            const auto now = fingerprint(path);
+            if (found == lastFingerprints_.end() || !found->second || !now ||
+                *now != *found->second)
+                drifted.insert(path);
+        }
+        return drifted;
+    }
+
+    void pass(const std::string& trigger, const std::string& described) {
+        const auto started = Clock::now();
+        if (!store_) {
+            std::string error;
+            store_ = ComplianceStore::open(context_.settings.database, StoreMode::ReadWrite,
+                                           *context_.catalog, &error);
+            if (!store_) {
+                failed("cannot use the compliance database: " + error);
+                return;
+            }
+        }
+        context_.now = std::chrono::system_clock::now();
+        PassReport report;
+        try {
+            report = runPass(context_, store_.get(), {trigger, false});
+        } catch (const std::exception& e) {
+            failed(std::string("the pass stopped: ") + e.what());
+            return;
+        }
+        ++passes_;
+        lastFingerprints_.clear();
+        for (const auto& path : targetFiles_) lastFingerprints_[path] = fingerprint(path);
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+        std::size_t changes = 0, failures = 0;
+        for (const auto& f : report.findings) {
+            changes += isChange(f.outcome) ? 1 : 0;
+            failures += f.outcome == Outcome::Failed ? 1 : 0;
+            if (isChange(f.outcome))
+                log_.information("%s %s: %s", f.target, f.subject,
+                                 std::string(toString(f.outcome)));
+            else if (f.outcome == Outcome::Failed)
+                log_.error("%s %s: failed: %s", f.target, f.subject, f.reason);
+        }
+        for (const auto& issue : report.policy.issues) log_.warning("policy: %s", issue.describe());
+        for (const auto& note : report.notes) log_.error(note);
+        // TODO(store): append the chain head (ComplianceStore::chainHead()) once it lands.
+        log_.information(
+            "pass %d: trigger %s, verdict %s, %z finding(s), %z changed, %z failed, %d ms", passes_,
+            described, std::string(toString(report.verdict)), report.findings.size(), changes,
+            failures, static_cast<int>(ms.count()));
+        if (!report.notes.empty() || failures > 0) {
+            failed("the pass did not complete cleanly");
+            return;
+        }
+        std::uniform_real_distribution<double> spread(0.0, 1.0);
+        schedule_.passSucceeded(Clock::now(),
+                                std::chrono::minutes(report.desired.reconcileIntervalMinutes),
+                                spread(random_));
+    }
+
+    void failed(const std::string& why) {
+        schedule_.passFailed(Clock::now());
+        const auto delay = schedule_.currentRetryDelay();
+        log_.error("%s; retrying in %s", why, describeDelay(delay));
+    }
+
+    static std::string describeDelay(std::chrono::milliseconds delay) {
+        if (delay.count() % 1000 == 0) return std::to_string(delay.count() / 1000) + " s";
+        return std::to_string(delay.count()) + " ms";
+    }
+
+    std::string logical(const std::string& path) const {
+        const auto& root = context_.settings.root;
+        if (root.empty() || root == "/" || path.compare(0, root.size(), root) != 0) return path;
+        const auto rest = path.substr(root.size());
+        return rest.empty() || rest.front() != '/' ? "/" + rest : rest;
+    }
+
+    AgentContext context_;
+    platform::ChangeWatcher& watcher_;
+    ServiceOptions options_;
+    ServiceSchedule schedule_;
+    std::mt19937 random_;
+    std::unique_ptr<ComplianceStore> store_;
+    std::set<std::string> sourcePaths_;
+    std::vector<std::string> targetFiles_;
+    std::set<std::string> changedSources_;  // source paths changed since the last pass
+    std::map<std::string, std::optional<std::string>> lastFingerprints_;
+    int passes_ = 0;
+    Poco::Logger& log_ = Poco::Logger::get("service");
+};
+
+}  // namespace
+
+WatchedPaths watchedPaths(const AgentContext& context) {
+    WatchedPaths out;
+    for (const auto& source : makePolicySources(context))
+        for (auto& path : source->watchPaths(context)) out.sources.push_back(std::move(path));
+    for (const auto& target : makeTargets(context))
+        for (auto& path : target->watchPaths(context)) out.targets.push_back(std::move(path));
+    out.sources = withoutMereParents(std::move(out.sources));
+    out.targets = withoutMereParents(std::move(out.targets));
+    return out;
+}
+
+int runServiceLoop(AgentContext context, platform::ChangeWatcher& watcher, ServiceOptions options) {
+    return ServiceLoop(std::move(context), watcher, std::move(options)).run();
+}
+
+}  // namespace mpa

@@ -1,0 +1,50 @@
+#pragma once
+// What wakes the service: a watched path changing, or a stop or reload request from the system
+// (SIGTERM/SIGINT and SIGHUP on Linux). Both arrive through one wait() so the service sleeps in
+// exactly one place, with a timeout that is the time to its next deadline and no periodic
+// wake-ups in between.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/safe_fs.hpp"
+
+namespace mpa::platform {
+
+struct WatchEvents {
+    // The watched paths (as given to watch()) that may have changed: the path itself was
+    // created, written, replaced, moved or removed, something inside it changed (directories,
+    // recursively), or one of its missing ancestors appeared or went away.
+    std::vector<std::string> changed;
+    bool overflow = false;  // the OS dropped events: any watched path may have changed
+    bool reload = false;    // the administrator asked for a reload (SIGHUP)
+    bool stop = false;      // the system asked the service to stop (SIGTERM, SIGINT)
+};
+
+class ChangeWatcher {
+  public:
+    virtual ~ChangeWatcher() = default;
+
+    // Installs the stop/reload signal handling for this process; at most one watcher at a time.
+    static std::unique_ptr<ChangeWatcher> create(std::string* error);
+
+    // Replaces the watched set. A path may be a file or a directory and need not exist yet:
+    // the nearest existing ancestor is watched until it appears. Directories are watched with
+    // everything below them.
+    virtual Status watch(const std::vector<std::string>& paths) = 0;
+
+    // Waits until something happens or `timeout` passes (nullopt: no timeout). Returns at once
+    // when a stop was requested earlier and not yet reported.
+    virtual WatchEvents wait(std::optional<std::chrono::milliseconds> timeout) = 0;
+
+    // True once a stop was requested, even while the caller is busy outside wait(): long work
+    // checks it between steps. Safe to call from anywhere in the process.
+    virtual bool stopRequested() const = 0;
+
+    // Number of OS watches in use (for the log and tests).
+    virtual std::size_t watchCount() const = 0;
+};
+
+}  // namespace mpa::platform

@@ -1,0 +1,241 @@
+// The real service (`run`) against scratch demo roots: it passes at start, reacts to policy
+// files renamed into place and to drift, never reads a half-written file, keeps the last good
+// policy while a file is broken, passes on SIGHUP, stops on SIGTERM, refuses a second instance,
+// backs off while the database is unusable, and stays idle when nothing changes. Every wait is
+// for an observable result (a log line, a file) with a timeout; the only fixed waits are the
+// short ones that show nothing happens.
+#include <dirent.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "policy/definitions.hpp"
+#include "store/compliance_store.hpp"
+#include "support/agent_process.hpp"
+#include "support/scratch_dir.hpp"
+
+namespace mpa::test {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kPolicy = "etc/metalama/policies/managed/10-telemetry.json";
+constexpr const char* kOptOutLine = "\nMETALAMA_TELEMETRY_OPT_OUT=1\n";
+constexpr auto npos = std::string::npos;
+
+class Service : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        if (::geteuid() != 0) GTEST_SKIP() << "the demo root gives files to users: needs root";
+        const auto made = runProcess({sourceDir() + "/scripts/make-demo-root.sh", dir()});
+        ASSERT_EQ(made.exitCode, 0) << made.err;
+    }
+    void TearDown() override {
+        if (service && service->running()) {
+            service->signal(SIGTERM);
+            service->waitForExit(5);
+        }
+    }
+
+    std::string dir() const { return scratch.abs("r"); }
+    std::string path(const std::string& rel) const { return dir() + "/" + rel; }
+    std::string read(const std::string& rel) const { return scratch.read("r/" + rel); }
+    bool optedOut() const { return read("etc/environment").find(kOptOutLine) != npos; }
+
+    // Starts the service and waits for its first pass.
+    void start(std::vector<std::string> extra = {}) {
+        std::vector<std::string> args{"run", "--settle-ms", "100"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        service = startAgent(dir(), args);
+        mark = service->waitForOutput("pass 1: trigger start", 10);
+        ASSERT_NE(mark, npos) << service->output();
+        mark = service->waitForOutput("\n", 1, mark);
+    }
+    // Waits for pass `n` and returns its log line.
+    std::string waitPass(int n, double timeout = 3) {
+        const auto at = service->waitForOutput("pass " + std::to_string(n) + ": ", timeout, mark);
+        EXPECT_NE(at, npos) << "no pass " << n << " in:\n" << service->output();
+        if (at == npos) return {};
+        const auto end = service->waitForOutput("\n", 1, at);
+        mark = end;
+        const auto all = service->output();
+        return all.substr(at, end - at);
+    }
+    // Asserts that no further pass happens for `quiet` (the only fixed waits in this file).
+    void expectIdle(std::chrono::milliseconds quiet) {
+        std::this_thread::sleep_for(quiet);
+        EXPECT_EQ(service->countOutput("pass ", mark), 0u) << service->output().substr(mark);
+    }
+    // Writes a file beside `rel` and renames it into place, as editors and config tools do.
+    void replace(const std::string& rel, const std::string& content) {
+        const auto slash = rel.find_last_of('/');
+        const auto temp = rel.substr(0, slash + 1) + "." + rel.substr(slash + 1) + ".new";
+        scratch.write("r/" + temp, content, 0644);
+        ASSERT_EQ(std::rename(path(temp).c_str(), path(rel).c_str()), 0);
+    }
+    std::optional<StoredPass> lastStoredPass() const {
+        std::string error;
+        auto store = ComplianceStore::open(path("var/lib/metalama-policy-agent/compliance.db"),
+                                           StoreMode::ReadOnly, builtinCatalog(), &error);
+        EXPECT_TRUE(store) << error;
+        return store ? store->lastPass() : std::nullopt;
+    }
+    std::vector<std::string> leftoverTemporaryFiles(const std::string& rel) const {
+        std::vector<std::string> found;
+        if (DIR* d = ::opendir(path(rel).c_str())) {
+            while (const dirent* e = ::readdir(d))
+                if (std::string(e->d_name).find(".mpa-") != npos) found.push_back(e->d_name);
+            ::closedir(d);
+        }
+        return found;
+    }
+
+    ScratchDir scratch;
+    std::unique_ptr<BackgroundProcess> service;
+    std::size_t mark = 0;  // output before this position has been looked at
+};
+
+TEST_F(Service, EnforcesAtStartThenGoesIdleDespiteItsOwnWrites) {
+    start();
+    const auto first = service->output();
+    // The start pass rewrote /etc/environment (and more): inotify saw those writes.
+    EXPECT_NE(first.find("etc-environment /etc/environment: remediated"), npos) << first;
+    EXPECT_NE(first.find("verdict compliant"), npos) << first;
+    EXPECT_TRUE(optedOut());
+    expectIdle(600ms);  // six settle times
+}
+
+TEST_F(Service, PolicyRenamedIntoPlaceIsEnforcedWithinASecondThenIdle) {
+    start();
+    const auto before = Clock::now();
+    replace(kPolicy, R"({"TelemetryOptOut": false})");
+    const auto line = waitPass(2, 1.0);
+    EXPECT_LT(Clock::now() - before, 1s);
+    EXPECT_NE(line.find("trigger policy change (/etc/metalama/policies/managed)"), npos) << line;
+    EXPECT_FALSE(optedOut()) << read("etc/environment");
+    // One change, one pass: the service's own rewrite of /etc/environment is not a trigger.
+    expectIdle(500ms);
+}
+
+TEST_F(Service, DriftInEtcEnvironmentIsRepairedWithinASecondAndRecorded) {
+    start();
+    ASSERT_TRUE(optedOut());
+    const auto before = Clock::now();
+    replace("etc/environment", "PATH=\"/usr/bin:/bin\"\nLANG=en_US.UTF-8\n");
+    const auto line = waitPass(2, 1.0);
+    EXPECT_LT(Clock::now() - before, 1s);
+    EXPECT_NE(line.find("trigger drift (/etc/environment)"), npos) << line;
+    EXPECT_TRUE(optedOut()) << read("etc/environment");
+    EXPECT_NE(service->output().find("etc-environment /etc/environment: drift repaired"), npos);
+    const auto stored = lastStoredPass();
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->report.trigger, "drift");
+    bool repaired = false;
+    for (const auto& f : stored->report.findings)
+        repaired |= f.target == "etc-environment" && f.outcome == Outcome::DriftRepaired;
+    EXPECT_TRUE(repaired);
+    expectIdle(400ms);
+}
+
+TEST_F(Service, HalfWrittenPolicyIsNeverReadAsPolicy) {
+    start({"--settle-ms", "300"});
+    // Written in place, in two parts, the first of which alone is not valid.
+    const int fd = ::open(path(kPolicy).c_str(), O_WRONLY | O_TRUNC);
+    ASSERT_GE(fd, 0);
+    const std::string part1 = "{\"TelemetryOptOut\": fal", part2 = "se}\n";
+    ASSERT_EQ(::write(fd, part1.data(), part1.size()), static_cast<ssize_t>(part1.size()));
+    std::this_thread::sleep_for(150ms);  // half the settle time: the writer is "slow"
+    ASSERT_EQ(::write(fd, part2.data(), part2.size()), static_cast<ssize_t>(part2.size()));
+    ::close(fd);
+    const auto line = waitPass(2);
+    EXPECT_NE(line.find("trigger policy change"), npos) << line;
+    EXPECT_FALSE(optedOut());
+    EXPECT_EQ(service->output().find("not parseable"), npos) << service->output();
+    expectIdle(400ms);
+}
+
+TEST_F(Service, BrokenPolicyKeepsTheLastGoodOneAndIsRetriedAfterTheNextChange) {
+    start();
+    replace(kPolicy, "{\"TelemetryOptOut\": \n");
+    const auto broken = waitPass(2);
+    EXPECT_NE(service->output().find("not parseable"), npos) << service->output();
+    EXPECT_TRUE(optedOut()) << "the last known good policy must stay in force";
+    EXPECT_NE(broken.find("verdict compliant"), npos) << broken;
+    replace(kPolicy, "{\"TelemetryOptOut\": false}\n");
+    waitPass(3);
+    EXPECT_FALSE(optedOut());
+}
+
+TEST_F(Service, ReplacedPolicyDirectoryIsWatchedAgain) {
+    start();
+    // A configuration tool swaps the whole directory.
+    scratch.write("r/etc/metalama/policies/managed.new/10-telemetry.json",
+                  "{\"TelemetryOptOut\": false}\n", 0644);
+    ASSERT_EQ(std::rename(path("etc/metalama/policies/managed").c_str(),
+                          path("etc/metalama/policies/managed.old").c_str()),
+              0);
+    ASSERT_EQ(std::rename(path("etc/metalama/policies/managed.new").c_str(),
+                          path("etc/metalama/policies/managed").c_str()),
+              0);
+    waitPass(2);
+    EXPECT_FALSE(optedOut());
+    // The new directory is watched: a change inside it is seen.
+    replace(kPolicy, "{\"TelemetryOptOut\": true}\n");
+    waitPass(3);
+    EXPECT_TRUE(optedOut());
+}
+
+TEST_F(Service, SighupPassesAtOnce) {
+    start();
+    service->signal(SIGHUP);
+    const auto line = waitPass(2, 1.0);
+    EXPECT_NE(line.find("trigger signal"), npos) << line;
+}
+
+TEST_F(Service, SigtermStopsWithinTwoSecondsCleanlyAndReleasesTheLock) {
+    start();
+    const auto before = Clock::now();
+    service->signal(SIGTERM);
+    EXPECT_EQ(service->waitForExit(2), 0) << service->output();
+    EXPECT_LT(Clock::now() - before, 2s);
+    EXPECT_NE(service->output().find("service stopping"), npos);
+    EXPECT_EQ(leftoverTemporaryFiles("etc"), std::vector<std::string>{});
+    const int fd = ::open(path("run/metalama-policy-agent.lock").c_str(), O_RDWR);
+    ASSERT_GE(fd, 0);
+    EXPECT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0) << "the lock is still held";
+    ::close(fd);
+}
+
+TEST_F(Service, SecondInstanceExitsWithFiveNamingTheLockAndTheHolder) {
+    start();
+    const auto second = runAgent(dir(), {"run"});
+    EXPECT_EQ(second.exitCode, 5) << second.err;
+    EXPECT_NE(second.err.find("already running"), npos) << second.err;
+    EXPECT_NE(second.err.find("process " + std::to_string(service->pid())), npos) << second.err;
+    EXPECT_NE(second.err.find("/run/metalama-policy-agent.lock"), npos) << second.err;
+    EXPECT_TRUE(service->running());
+}
+
+TEST_F(Service, UnusableDatabaseBacksOffAndTheServiceRecoversOnItsOwn) {
+    scratch.write("r/blocked", "a file where the database directory should be\n");
+    service = startAgent(dir(), {"--db", path("blocked/compliance.db"), "run"});
+    ASSERT_NE(service->waitForOutput("retrying in 1 s", 5), npos) << service->output();
+    const auto second = service->waitForOutput("retrying in 2 s", 3);
+    ASSERT_NE(second, npos) << service->output();
+    EXPECT_TRUE(service->running());
+    EXPECT_FALSE(optedOut()) << "nothing is enforced without the store (no prior values kept)";
+    ASSERT_EQ(::unlink(path("blocked").c_str()), 0);
+    ASSERT_NE(service->waitForOutput("pass 1: trigger retry", 4, second), npos)
+        << service->output();
+    EXPECT_TRUE(optedOut());
+}
+
+}  // namespace
+}  // namespace mpa::test

@@ -1,0 +1,156 @@
+// The Linux change watcher on real directories: what is reported (and what is not), paths that
+// appear later, directories replaced under it, queue overflow, signals, and the timeout.
+#include "platform/change_watcher.hpp"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include "support/scratch_dir.hpp"
+
+namespace mpa::platform {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Watcher : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::string error;
+        watcher = ChangeWatcher::create(&error);
+        ASSERT_TRUE(watcher) << error;
+    }
+    // Every path reported until nothing more arrives for 50 ms (or 2 s in all).
+    std::set<std::string> collect() {
+        std::set<std::string> changed;
+        const auto deadline = std::chrono::steady_clock::now() + 2s;
+        while (std::chrono::steady_clock::now() < deadline) {
+            const auto events = watcher->wait(changed.empty() ? 200ms : 50ms);
+            overflow |= events.overflow;
+            if (events.changed.empty()) break;
+            changed.insert(events.changed.begin(), events.changed.end());
+        }
+        return changed;
+    }
+    void rename(const std::string& from, const std::string& to) {
+        ASSERT_EQ(std::rename(dir.abs(from).c_str(), dir.abs(to).c_str()), 0);
+    }
+
+    test::ScratchDir dir;
+    std::unique_ptr<ChangeWatcher> watcher;
+    bool overflow = false;
+};
+
+TEST_F(Watcher, FileRenamedIntoPlaceIsReportedAndItsSiblingsAreNot) {
+    dir.write("etc/environment", "A=1\n");
+    ASSERT_TRUE(watcher->watch({dir.abs("etc/environment")}));
+    dir.write("etc/hostname", "box\n");  // same directory, not watched
+    EXPECT_EQ(collect(), std::set<std::string>{});
+    dir.write("etc/.environment.new", "A=2\n");
+    rename("etc/.environment.new", "etc/environment");
+    EXPECT_EQ(collect(), std::set<std::string>{dir.abs("etc/environment")});
+    ASSERT_EQ(::unlink(dir.abs("etc/environment").c_str()), 0);
+    EXPECT_EQ(collect(), std::set<std::string>{dir.abs("etc/environment")});
+}
+
+TEST_F(Watcher, FileWrittenInPlaceIsReported) {
+    dir.write("policies/managed/a.json", "{}");
+    ASSERT_TRUE(watcher->watch({dir.abs("policies/managed")}));
+    const int fd = ::open(dir.abs("policies/managed/a.json").c_str(), O_WRONLY | O_APPEND);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, " ", 1), 1);
+    ::close(fd);
+    EXPECT_EQ(collect(), std::set<std::string>{dir.abs("policies/managed")});
+}
+
+TEST_F(Watcher, MissingDirectoriesAreWatchedFromTheNearestAncestorUntilTheyAppear) {
+    const auto managed = dir.abs("etc/metalama/policies/managed");
+    ASSERT_TRUE(watcher->watch({managed}));
+    const auto watchesBefore = watcher->watchCount();
+    dir.mkdirs("etc/metalama/policies/managed");
+    EXPECT_EQ(collect(), std::set<std::string>{managed});
+    EXPECT_GT(watcher->watchCount(), watchesBefore);
+    dir.write("etc/metalama/policies/managed/10.json", "{}");
+    EXPECT_EQ(collect(), std::set<std::string>{managed});
+    dir.write("etc/metalama/unrelated.txt", "x");
+    EXPECT_EQ(collect(), std::set<std::string>{});
+}
+
+TEST_F(Watcher, ReplacedDirectoryIsWatchedAgainAndTheOldOneIsNot) {
+    const auto managed = dir.abs("policies/managed");
+    dir.write("policies/managed/a.json", "{}");
+    dir.write("policies/managed.new/a.json", "{\"x\": 1}");
+    ASSERT_TRUE(watcher->watch({managed}));
+    rename("policies/managed", "policies/managed.old");
+    rename("policies/managed.new", "policies/managed");
+    EXPECT_EQ(collect(), std::set<std::string>{managed});
+    dir.write("policies/managed.old/b.json", "{}");
+    EXPECT_EQ(collect(), std::set<std::string>{});
+    dir.write("policies/managed/b.json", "{}");
+    EXPECT_EQ(collect(), std::set<std::string>{managed});
+}
+
+TEST_F(Watcher, SubdirectoriesOfAWatchedDirectoryAreWatchedToo) {
+    const auto cache = dir.abs("gpo_cache");
+    dir.mkdirs("gpo_cache");
+    ASSERT_TRUE(watcher->watch({cache}));
+    dir.mkdirs("gpo_cache/example.com/Policies/{GUID}/Machine");
+    collect();
+    dir.write("gpo_cache/example.com/Policies/{GUID}/Machine/Registry.pol", "PReg");
+    EXPECT_EQ(collect(), std::set<std::string>{cache});
+}
+
+TEST_F(Watcher, QueueOverflowReportsEveryPath) {
+    const auto busy = dir.abs("busy");
+    dir.mkdirs("busy");
+    ASSERT_TRUE(watcher->watch({busy, dir.abs("etc/environment")}));
+    // Two events per file, more than the kernel queues (16384 by default).
+    for (int i = 0; i < 9000; ++i) {
+        const int fd = ::open((busy + "/" + std::to_string(i)).c_str(), O_CREAT | O_WRONLY, 0644);
+        ASSERT_GE(fd, 0);
+        ::close(fd);
+    }
+    const auto changed = collect();
+    EXPECT_TRUE(overflow);
+    EXPECT_EQ(changed, (std::set<std::string>{busy, dir.abs("etc/environment")}));
+}
+
+TEST_F(Watcher, TimeoutReturnsNothingOnTime) {
+    ASSERT_TRUE(watcher->watch({dir.abs("quiet")}));
+    const auto before = std::chrono::steady_clock::now();
+    const auto events = watcher->wait(100ms);
+    const auto took = std::chrono::steady_clock::now() - before;
+    EXPECT_TRUE(events.changed.empty());
+    EXPECT_FALSE(events.stop);
+    EXPECT_GE(took, 100ms);
+    EXPECT_LT(took, 600ms);
+}
+
+TEST_F(Watcher, SighupAsksForAReloadAndSigtermForAStop) {
+    ASSERT_TRUE(watcher->watch({}));
+    ASSERT_EQ(::raise(SIGHUP), 0);
+    auto events = watcher->wait(2000ms);
+    EXPECT_TRUE(events.reload);
+    EXPECT_FALSE(events.stop);
+    EXPECT_FALSE(watcher->wait(0ms).reload) << "a reload is reported once";
+    ASSERT_EQ(::raise(SIGTERM), 0);
+    EXPECT_TRUE(watcher->stopRequested());
+    const auto before = std::chrono::steady_clock::now();
+    events = watcher->wait(std::nullopt);
+    EXPECT_TRUE(events.stop);
+    EXPECT_LT(std::chrono::steady_clock::now() - before, 100ms);
+}
+
+TEST_F(Watcher, OnlyOneWatcherAtATime) {
+    std::string error;
+    EXPECT_FALSE(ChangeWatcher::create(&error));
+    EXPECT_NE(error.find("already"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mpa::platform

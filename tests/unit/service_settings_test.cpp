@@ -1,0 +1,61 @@
+// The service's settings and what it watches: settle_milliseconds in agent.yaml, and the watch
+// list that leaves out directories listed only as the parent of a managed file (all of /etc).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "app/agent_config.hpp"
+#include "engine/service_loop.hpp"
+#include "support/scratch_dir.hpp"
+
+namespace mpa {
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+    return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+TEST(ServiceSettings, SettleMillisecondsIsReadAndCheckedFromAgentYaml) {
+    test::ScratchDir dir;
+    AgentSettings settings;
+    std::string error;
+    dir.write("agent.yaml", "settle_milliseconds: 750\n", 0644);
+    ASSERT_TRUE(
+        loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings, &error))
+        << error;
+    EXPECT_EQ(settings.settleMilliseconds, 750);
+    EXPECT_FALSE(settings.logLevelChosen);
+    for (const char* bad : {"settle_milliseconds: -1\n", "settle_milliseconds: 60001\n",
+                            "settle_milliseconds: soon\n", "settle_milliseconds: [1]\n"}) {
+        dir.write("agent.yaml", bad, 0644);
+        EXPECT_FALSE(
+            loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings, &error))
+            << bad;
+        EXPECT_NE(error.find("/etc/metalama/agent.yaml: settle_milliseconds: expected a whole "
+                             "number from 0 to 60000"),
+                  std::string::npos)
+            << error;
+    }
+    dir.write("agent.yaml", "log_level: debug\n", 0644);
+    ASSERT_TRUE(
+        loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings, &error));
+    EXPECT_TRUE(settings.logLevelChosen);
+}
+
+TEST(ServiceSettings, WatchesPolicyDirectoriesAndManagedFilesButNotAllOfEtc) {
+    AgentContext context;
+    context.platform = PlatformProfile::Linux;
+    context.settings.root = "/scratch";
+    applyDefaultSettings(context.settings, context.platform);
+    const auto paths = watchedPaths(context);
+    EXPECT_TRUE(contains(paths.sources, "/scratch/etc/metalama/policies/managed"));
+    EXPECT_TRUE(contains(paths.sources, "/scratch/etc/metalama/policies/recommended"));
+    EXPECT_FALSE(contains(paths.sources, "/scratch/etc/metalama/policies"));
+    EXPECT_TRUE(contains(paths.targets, "/scratch/etc/environment"));
+    EXPECT_FALSE(contains(paths.targets, "/scratch/etc"));
+    for (const auto& path : paths.targets)
+        EXPECT_EQ(path.find("/home"), std::string::npos) << "users' files are left to the timer";
+}
+
+}  // namespace
+}  // namespace mpa
