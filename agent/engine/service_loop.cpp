@@ -12,8 +12,11 @@
 #include "engine/reconcile.hpp"
 #include "platform/safe_fs.hpp"
 #include "sources/policy_source.hpp"
+#include "store/chain_head_log.hpp"
 #include "store/compliance_store.hpp"
+#include "store/event_kinds.hpp"
 #include "targets/target.hpp"
+#include "version.hpp"
 
 namespace mpa {
 namespace {
@@ -61,8 +64,6 @@ class ServiceLoop {
         log_.information("service started: pid %d, root %s, database %s, settle %d ms",
                          static_cast<int>(Poco::Process::id()), context_.settings.root,
                          context_.settings.database, static_cast<int>(schedule_.settle().count()));
-        // TODO(store): record event_kind::kAgentStarted / kAgentStopped here once
-        // ComplianceStore::recordEvent(kind, subject, details, error) lands on main.
         armWatches();
         schedule_.passNow(ServiceSchedule::kStart);
         while (!watcher_.stopRequested()) {
@@ -80,6 +81,11 @@ class ServiceLoop {
             noteChanges(events);
         }
         log_.information("service stopping: %d pass(es) run", passes_);
+        if (store_) {
+            std::string error;
+            if (!store_->recordEvent(event_kind::kAgentStopped, "", "stop requested", &error))
+                log_.error("the compliance store could not record the stop: %s", error);
+        }
         return 0;
     }
 
@@ -170,6 +176,12 @@ class ServiceLoop {
                 failed("cannot use the compliance database: " + error);
                 return;
             }
+            for (const auto& note : store_->openNotes()) log_.warning(note);
+            // The history shows when the service ran (and gaps when it did not).
+            if (!store_->noteAgentVersion(kVersion, &error) ||
+                !store_->recordEvent(event_kind::kAgentStarted, "",
+                                     "pid " + std::to_string(Poco::Process::id()), &error))
+                log_.error("the compliance store could not record the start: %s", error);
         }
         context_.now = std::chrono::system_clock::now();
         PassReport report;
@@ -196,11 +208,14 @@ class ServiceLoop {
         }
         for (const auto& issue : report.policy.issues) log_.warning("policy: %s", issue.describe());
         for (const auto& note : report.notes) log_.error(note);
-        // TODO(store): append the chain head (ComplianceStore::chainHead()) once it lands.
+        // The chain head goes with every pass line so that the journal holds it; a log file of
+        // our own is not enough (it sits beside the database), so then it goes to syslog too.
         log_.information(
-            "pass %d: trigger %s, verdict %s, %z finding(s), %z changed, %z failed, %d ms", passes_,
-            described, std::string(toString(report.verdict)), report.findings.size(), changes,
-            failures, static_cast<int>(ms.count()));
+            "pass %d: trigger %s, verdict %s, %z finding(s), %z changed, %z failed, %d ms; %s",
+            passes_, described, std::string(toString(report.verdict)), report.findings.size(),
+            changes, failures, static_cast<int>(ms.count()), chainHeadLogLine(*store_));
+        if (context_.settings.logDestination.rfind("file:", 0) == 0)
+            logChainHeadToSystemLog(*store_);
         if (!report.notes.empty() || failures > 0) {
             failed("the pass did not complete cleanly");
             return;

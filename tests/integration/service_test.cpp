@@ -108,6 +108,7 @@ TEST_F(Service, EnforcesAtStartThenGoesIdleDespiteItsOwnWrites) {
     // The start pass rewrote /etc/environment (and more): inotify saw those writes.
     EXPECT_NE(first.find("etc-environment /etc/environment: remediated"), npos) << first;
     EXPECT_NE(first.find("verdict compliant"), npos) << first;
+    EXPECT_NE(first.find("; compliance chain head: event "), npos) << first;
     EXPECT_TRUE(optedOut());
     expectIdle(600ms);  // six settle times
 }
@@ -141,6 +142,9 @@ TEST_F(Service, DriftInEtcEnvironmentIsRepairedWithinASecondAndRecorded) {
     for (const auto& f : stored->report.findings)
         repaired |= f.target == "etc-environment" && f.outcome == Outcome::DriftRepaired;
     EXPECT_TRUE(repaired);
+    const auto history = runAgent(dir(), {"report"});
+    EXPECT_NE(history.out.find("drift repaired  /etc/environment"), npos) << history.out;
+    EXPECT_NE(history.out.find("agent started"), npos) << history.out;
     expectIdle(400ms);
 }
 
@@ -206,6 +210,8 @@ TEST_F(Service, SigtermStopsWithinTwoSecondsCleanlyAndReleasesTheLock) {
     EXPECT_EQ(service->waitForExit(2), 0) << service->output();
     EXPECT_LT(Clock::now() - before, 2s);
     EXPECT_NE(service->output().find("service stopping"), npos);
+    const auto history = runAgent(dir(), {"report"});
+    EXPECT_NE(history.out.find("agent stopped  stop requested"), npos) << history.out;
     EXPECT_EQ(leftoverTemporaryFiles("etc"), std::vector<std::string>{});
     const int fd = ::open(path("run/metalama-policy-agent.lock").c_str(), O_RDWR);
     ASSERT_GE(fd, 0);
