@@ -2,8 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "platform/process_identity.hpp"
 #include "platform/safe_fs.hpp"
+#include "sources/policy_file_trust.hpp"
 #include "util/text.hpp"
 
 namespace mpa {
@@ -43,18 +43,10 @@ RawValue rawFromNode(const YAML::Node& node) {
     return RawValue::ofString(node.Scalar());
 }
 
-// Root-owned and not writable by group or others, like sudoers: anything else would let an
-// unprivileged user steer a root service.
+// The shared trust rule (sources/policy_file_trust.hpp), worded for the entry it is about.
 std::string ownershipProblem(const platform::FileInfo& info, const char* what) {
-    if (info.uid != 0 && info.uid != platform::effectiveUserId())
-        return std::string(what) + " is owned by uid " + std::to_string(info.uid) +
-               ", not by root; refused";
-    if (info.mode & 022) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", info.mode & 07777);
-        return std::string(what) + " is writable by group or others (mode " + mode + "); refused";
-    }
-    return {};
+    const auto problem = policyFileTrustProblem(info);
+    return problem.empty() ? problem : std::string(what) + " " + problem;
 }
 
 }  // namespace

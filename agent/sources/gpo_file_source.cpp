@@ -6,6 +6,7 @@
 
 #include "platform/process_identity.hpp"
 #include "platform/safe_fs.hpp"
+#include "sources/policy_file_trust.hpp"
 #include "templates/registry_names.hpp"
 #include "util/text.hpp"
 
@@ -20,19 +21,6 @@ const PolicyDefinition* findByValueName(const PolicyCatalog& catalog, std::strin
     for (const auto& def : catalog.policies)
         if (equalsIgnoringCase(registryValueName(def), name)) return &def;
     return nullptr;
-}
-
-// Root-owned (or owned by the account the agent runs as, for scratch roots) and not writable by
-// group or others: anything else would let an unprivileged user steer a root service.
-std::string trustProblem(const platform::FileInfo& info) {
-    if (info.uid != 0 && info.uid != platform::effectiveUserId())
-        return "is owned by uid " + std::to_string(info.uid) + ", not by root; refused";
-    if (info.mode & 022) {
-        char mode[8];
-        std::snprintf(mode, sizeof mode, "%04o", info.mode & 07777);
-        return std::string("is writable by group or others (mode ") + mode + "); refused";
-    }
-    return {};
 }
 
 // The entry of `dir` whose name equals `wanted` ignoring case (Samba upper-cases, Windows tools
@@ -94,7 +82,7 @@ class CacheWalker {
     }
 
     bool trusted(const platform::SafeDir& dir, const std::string& path) {
-        const auto problem = trustProblem(dir.self());
+        const auto problem = policyFileTrustProblem(dir.self());
         if (problem.empty()) return true;
         block(path, "directory " + problem);
         return false;
@@ -138,7 +126,7 @@ class CacheWalker {
             return;
         }
         if (read.missing) return;  // removed while we looked: Samba refreshing the cache
-        if (const auto problem = trustProblem(read.info); !problem.empty()) {
+        if (const auto problem = policyFileTrustProblem(read.info); !problem.empty()) {
             block(file.path, "file " + problem);
             return;
         }
@@ -152,7 +140,7 @@ class CacheWalker {
         const auto name = findEntry(gpoDir, "GPT.INI");
         if (!name) return 0;
         const auto read = gpoDir.readFile(*name, 64 * 1024);
-        if (!read.status || read.missing || !trustProblem(read.info).empty()) return 0;
+        if (!read.status || read.missing || !policyFileTrustProblem(read.info).empty()) return 0;
         const auto version = parseGptIniVersion(read.data);
         return version ? (*version & 0xFFFFu) : 0;
     }

@@ -1,5 +1,6 @@
 #include "sources/dropin_directory_source.hpp"
 #include "sources/gpo_file_source.hpp"
+#include "sources/managed_preferences_source.hpp"
 #include "sources/policy_source.hpp"
 
 namespace mpa {
@@ -14,6 +15,10 @@ std::vector<std::unique_ptr<PolicySource>> makePolicySources(const AgentContext&
             sources.push_back(std::make_unique<GpoFileSource>());  // Samba's GPO cache
             break;
         case PlatformProfile::MacOS:
+#ifdef MPA_HAVE_PLIST
+            sources.push_back(std::make_unique<ManagedPreferencesSource>());  // MDM profiles
+#endif
+            break;
         case PlatformProfile::Windows:
             break;
     }

@@ -1,0 +1,152 @@
+#include "util/plist_tree.hpp"
+
+#ifdef MPA_HAVE_PLIST
+#include <plist/plist.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+
+namespace mpa::plist {
+namespace {
+
+constexpr char kBinaryMagic[] = "bplist00";
+
+std::string takeString(char* text) {
+    std::string out = text ? text : "";
+    std::free(text);
+    return out;
+}
+
+}  // namespace
+
+void TreeDeleter::operator()(void* root) const {
+    plist_free(static_cast<plist_t>(root));
+}
+
+Tree parse(std::string_view data, std::string* error) {
+    if (data.size() > std::numeric_limits<uint32_t>::max()) {
+        *error = "too large for a property list";
+        return nullptr;
+    }
+    plist_t root = nullptr;
+    const auto size = static_cast<uint32_t>(data.size());
+    const bool binary = data.substr(0, 8) == std::string_view(kBinaryMagic, 8);
+    // plist_from_memory guesses by the same magic; choosing here gives a precise message.
+    if (binary)
+        plist_from_bin(data.data(), size, &root);
+    else
+        plist_from_xml(data.data(), size, &root);
+    if (!root)
+        *error = binary ? "not a readable binary property list (truncated or corrupt)"
+                        : "not a readable XML property list";
+    return Tree(root);
+}
+
+bool isDict(Node node) {
+    return node && plist_get_node_type(static_cast<plist_t>(node)) == PLIST_DICT;
+}
+
+std::vector<std::pair<std::string, Node>> dictEntries(Node dict) {
+    std::vector<std::pair<std::string, Node>> out;
+    if (!isDict(dict)) return out;
+    auto* d = static_cast<plist_t>(dict);
+    plist_dict_iter it = nullptr;
+    plist_dict_new_iter(d, &it);
+    for (;;) {
+        char* key = nullptr;
+        plist_t value = nullptr;
+        plist_dict_next_item(d, it, &key, &value);
+        if (!key) break;
+        out.emplace_back(takeString(key), value);
+    }
+    std::free(it);
+    return out;
+}
+
+Node dictItem(Node dict, const std::string& key) {
+    if (!isDict(dict)) return nullptr;
+    return plist_dict_get_item(static_cast<plist_t>(dict), key.c_str());
+}
+
+std::vector<Node> arrayItems(Node array) {
+    std::vector<Node> out;
+    auto* a = static_cast<plist_t>(array);
+    if (!a || plist_get_node_type(a) != PLIST_ARRAY) return out;
+    const auto size = plist_array_get_size(a);
+    for (uint32_t i = 0; i < size; ++i) out.push_back(plist_array_get_item(a, i));
+    return out;
+}
+
+std::optional<std::string> stringValue(Node node) {
+    auto* n = static_cast<plist_t>(node);
+    if (!n || plist_get_node_type(n) != PLIST_STRING) return std::nullopt;
+    char* text = nullptr;
+    plist_get_string_val(n, &text);
+    return takeString(text);
+}
+
+std::string typeName(Node node) {
+    switch (plist_get_node_type(static_cast<plist_t>(node))) {
+        case PLIST_BOOLEAN:
+            return "boolean";
+        case PLIST_UINT:
+            return "integer";
+        case PLIST_REAL:
+            return "real";
+        case PLIST_STRING:
+            return "string";
+        case PLIST_ARRAY:
+            return "array";
+        case PLIST_DICT:
+            return "dictionary";
+        case PLIST_DATE:
+            return "date";
+        case PLIST_DATA:
+            return "data";
+        case PLIST_KEY:
+            return "key";
+        case PLIST_UID:
+            return "UID";
+        default:
+            return "unknown plist type";
+    }
+}
+
+RawValue toRawValue(Node node) {
+    auto* n = static_cast<plist_t>(node);
+    switch (plist_get_node_type(n)) {
+        case PLIST_BOOLEAN: {
+            uint8_t value = 0;
+            plist_get_bool_val(n, &value);
+            return RawValue::ofBool(value != 0);
+        }
+        case PLIST_UINT: {
+            // libplist 2.2 keeps <integer> as 64 bits; a negative one comes back as its two's
+            // complement, which this cast turns back into the negative number.
+            uint64_t value = 0;
+            plist_get_uint_val(n, &value);
+            return RawValue::ofInt(static_cast<std::int64_t>(value));
+        }
+        case PLIST_REAL: {
+            double value = 0;
+            plist_get_real_val(n, &value);
+            return RawValue::ofReal(value);
+        }
+        case PLIST_STRING:
+            return RawValue::ofString(stringValue(node).value_or(""));
+        case PLIST_ARRAY:
+            return RawValue::other("an array");
+        case PLIST_DICT:
+            return RawValue::other("a dictionary");
+        case PLIST_DATA:
+            return RawValue::other("data");
+        case PLIST_DATE:
+            return RawValue::other("a date");
+        default:
+            return RawValue::other("a plist " + typeName(node));
+    }
+}
+
+}  // namespace mpa::plist
+#endif  // MPA_HAVE_PLIST
