@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,5 +45,29 @@ std::vector<UserAccount> selectLoginUsers(std::vector<UserAccount> accounts,
 // otherwise <root>/etc/passwd and <root>/etc/login.defs are parsed. Whether a home directory
 // exists is left to the caller, which must open it safely anyway. Not thread-safe (getpwent).
 UserList listLoginUsers(const std::string& root);
+
+// Every account of the live user database (getpwent: NSS on Linux, Open Directory on macOS),
+// unfiltered. POSIX only. Not thread-safe.
+std::vector<UserAccount> enumerateUserDatabase(std::vector<std::string>* errors);
+
+// --- macOS ------------------------------------------------------------------------------------
+// Local accounts with a home under /Users: uid 501 and up (macOS gives the first user 501;
+// system accounts, named _www and so on, sit below), except nobody (-2) and -1, and a home
+// "/Users/<name>" (accounts homed elsewhere are service accounts). Sorted by uid then name.
+inline constexpr uint32_t kMacFirstUserUid = 501;
+std::vector<UserAccount> selectMacUsers(std::vector<UserAccount> accounts);
+
+// The directory under a scratch root that holds macOS's local user records: one plist per
+// account, as opendirectoryd keeps them on a Mac (/private/var/db/dslocal/nodes/Default/users).
+inline constexpr const char* kMacLocalUserRecords = "/private/var/db/dslocal/nodes/Default/users";
+
+// One local user record (a dictionary whose values are arrays of strings: name, uid, gid, home,
+// shell). nullopt with *error ("no uid", "not a property list") when it is not a usable account.
+std::optional<UserAccount> parseMacUserRecord(std::string_view data, std::string* error);
+
+// macOS accounts for the agent's root: when it is "/", the user database through getpwent
+// (Open Directory answers it on a Mac); otherwise every <name>.plist in <root> +
+// kMacLocalUserRecords. Then selectMacUsers. Problems per record go to `errors`.
+UserList listMacLoginUsers(const std::string& root);
 
 }  // namespace mpa::platform

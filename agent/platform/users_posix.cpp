@@ -33,7 +33,9 @@ std::string underRoot(const std::string& root, const std::string& path) {
     return trimmed + path;
 }
 
-std::vector<UserAccount> enumerateNss(std::vector<std::string>* errors) {
+}  // namespace
+
+std::vector<UserAccount> enumerateUserDatabase(std::vector<std::string>* errors) {
     std::vector<UserAccount> accounts;
     ::setpwent();
     while (true) {
@@ -63,8 +65,6 @@ std::vector<UserAccount> enumerateNss(std::vector<std::string>* errors) {
     return accounts;
 }
 
-}  // namespace
-
 UserList listLoginUsers(const std::string& root) {
     UserList list;
     bool missing = false;
@@ -74,7 +74,7 @@ UserList listLoginUsers(const std::string& root) {
 
     std::vector<UserAccount> accounts;
     if (isFileSystemRoot(root)) {
-        accounts = enumerateNss(&list.errors);
+        accounts = enumerateUserDatabase(&list.errors);
     } else {
         const std::string passwdPath = underRoot(root, "/etc/passwd");
         const std::string passwd = readSystemFile(passwdPath, &missing, &list.errors);

@@ -46,7 +46,10 @@ std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
                                                   std::vector<std::string>& errors) {
     std::vector<MetalamaProfile> profiles;
     const auto dirs = metalamaDataDirectories(context.platform);
-    auto users = platform::listLoginUsers(context.settings.root);
+    // macOS: local accounts homed under /Users (uid 501 and up); elsewhere the login range.
+    auto users = context.platform == PlatformProfile::MacOS
+                     ? platform::listMacLoginUsers(context.settings.root)
+                     : platform::listLoginUsers(context.settings.root);
     errors.insert(errors.end(), users.errors.begin(), users.errors.end());
     for (const auto& user : users.users) {
         if (user.home.empty() || user.home.front() != '/') {

@@ -15,6 +15,7 @@
 #include "policy/policy_set.hpp"
 #include "sources/managed_preferences_source.hpp"
 #include "support/agent_process.hpp"
+#include "support/macos_tree.hpp"
 #include "support/scratch_dir.hpp"
 #include "util/plist_tree.hpp"
 #include "util/text.hpp"
@@ -30,14 +31,6 @@ constexpr const char* kLocal = "Library/Preferences/com.postsharp.metalama.plist
 constexpr const char* kAliceScope =
     "Library/Managed Preferences/alice/com.postsharp.metalama.plist";
 
-std::string xmlPlist(const std::string& body) {
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-           "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
-           "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
-           "<plist version=\"1.0\">\n" +
-           body + "</plist>\n";
-}
-
 class ManagedPreferences : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -50,11 +43,7 @@ class ManagedPreferences : public ::testing::Test {
 
     // Converts `rel` in place to the binary format with plistutil.
     void toBinary(const std::string& rel) const {
-        const auto out = scratch.abs(rel + ".bin");
-        const auto r =
-            runProcess({"/usr/bin/plistutil", "-i", scratch.abs(rel), "-o", out, "-f", "bin"});
-        ASSERT_EQ(r.exitCode, 0) << r.err;
-        ASSERT_EQ(std::rename(out.c_str(), scratch.abs(rel).c_str()), 0);
+        ASSERT_EQ(convertToBinaryPlist(scratch, rel), "");
     }
 
     static std::string issues(const std::vector<PolicyIssue>& list) {

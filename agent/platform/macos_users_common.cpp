@@ -1,0 +1,137 @@
+// macOS account selection, compiled everywhere so it is tested on Linux. On a live Mac the
+// accounts come from getpwent (Open Directory); under a scratch root from the local node's user
+// records, the plists opendirectoryd keeps in /private/var/db/dslocal/nodes/Default/users: the
+// same data a Mac holds on disk, so a scratch tree can be copied from a real machine.
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "platform/safe_fs.hpp"
+#include "platform/users.hpp"
+#include "util/plist_tree.hpp"
+
+namespace mpa::platform {
+namespace {
+
+constexpr uint64_t kMaxRecordBytes = 1024 * 1024;  // records hold a password hash and a picture
+constexpr const char* kUsersPrefix = "/Users/";
+
+bool isUnderUsers(const std::string& home) {
+    if (home.compare(0, 7, kUsersPrefix) != 0 || home.size() == 7) return false;
+    const auto rest = home.substr(7);
+    return rest.find('/') == std::string::npos && rest != "." && rest != "..";
+}
+
+bool parseUid(const std::string& text, uint32_t* value) {
+    // Open Directory keeps ids as decimal strings; nobody is -2 on macOS.
+    int64_t parsed = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    if (ec != std::errc() || end != text.data() + text.size() || parsed < 0 ||
+        parsed >= 0xFFFFFFFFll)
+        return false;
+    *value = static_cast<uint32_t>(parsed);
+    return true;
+}
+
+}  // namespace
+
+std::vector<UserAccount> selectMacUsers(std::vector<UserAccount> accounts) {
+    std::vector<UserAccount> selected;
+    std::set<std::string> seen;
+    for (auto& account : accounts) {
+        if (account.uid < kMacFirstUserUid || account.uid >= 0xFFFFFFFEu) continue;
+        if (account.name.empty() || account.name.front() == '_') continue;
+        if (!isUnderUsers(account.home)) continue;
+        if (!seen.insert(account.name).second) continue;
+        selected.push_back(std::move(account));
+    }
+    std::stable_sort(selected.begin(), selected.end(), [](const auto& a, const auto& b) {
+        return a.uid != b.uid ? a.uid < b.uid : a.name < b.name;
+    });
+    return selected;
+}
+
+#ifdef MPA_HAVE_PLIST
+std::optional<UserAccount> parseMacUserRecord(std::string_view data, std::string* error) {
+    const auto tree = plist::parse(data, error);
+    if (!tree) return std::nullopt;
+    if (!plist::isDict(tree.get())) {
+        *error = "the root is " + plist::typeName(tree.get()) + ", not a user record";
+        return std::nullopt;
+    }
+    // Every attribute is an array of strings; the first value is the one that counts.
+    auto first = [&](const char* key) -> std::optional<std::string> {
+        const auto items = plist::arrayItems(plist::dictItem(tree.get(), key));
+        if (items.empty()) return std::nullopt;
+        return plist::stringValue(items.front());
+    };
+    UserAccount account;
+    account.name = first("name").value_or("");
+    if (account.name.empty()) {
+        *error = "no name";
+        return std::nullopt;
+    }
+    const auto uid = first("uid");
+    if (!uid || !parseUid(*uid, &account.uid)) {
+        *error = "no valid uid" + (uid ? " ('" + *uid + "')" : std::string());
+        return std::nullopt;
+    }
+    const auto gid = first("gid");
+    if (!gid || !parseUid(*gid, &account.gid)) {
+        *error = "no valid gid" + (gid ? " ('" + *gid + "')" : std::string());
+        return std::nullopt;
+    }
+    account.home = first("home").value_or("");
+    account.shell = first("shell").value_or("");
+    return account;
+}
+#else
+std::optional<UserAccount> parseMacUserRecord(std::string_view, std::string* error) {
+    *error = "this build has no property-list support (libplist)";
+    return std::nullopt;
+}
+#endif
+
+UserList listMacLoginUsers(const std::string& root) {
+    UserList list;
+    list.range = {kMacFirstUserUid, 0xFFFFFFFDu};
+    std::vector<UserAccount> accounts;
+    if (!root.empty() && root.find_first_not_of('/') == std::string::npos) {
+#ifndef _WIN32
+        accounts = enumerateUserDatabase(&list.errors);
+#else
+        list.errors.push_back("the macOS user database is not available on Windows");
+#endif
+    } else {
+        std::string trimmed = root;
+        while (!trimmed.empty() && trimmed.back() == '/') trimmed.pop_back();
+        const std::string directory = trimmed + kMacLocalUserRecords;
+        std::string error;
+        bool missing = false;
+        auto dir = SafeDir::open(directory, &error, &missing);
+        if (!dir) {
+            list.errors.push_back(missing ? std::string(kMacLocalUserRecords) + ": does not exist"
+                                          : error);
+            return list;
+        }
+        for (const auto& name : dir->list(&error)) {
+            if (name.size() <= 6 || name.compare(name.size() - 6, 6, ".plist") != 0) continue;
+            const auto logical = std::string(kMacLocalUserRecords) + "/" + name;
+            auto read = dir->readFile(name, kMaxRecordBytes);
+            if (!read.status || read.missing) {
+                if (!read.status) list.errors.push_back(read.status.error);
+                continue;
+            }
+            std::string why;
+            if (auto account = parseMacUserRecord(read.data, &why))
+                accounts.push_back(std::move(*account));
+            else
+                list.errors.push_back(logical + ": " + why + "; skipped");
+        }
+        if (!error.empty()) list.errors.push_back(error);
+    }
+    list.users = selectMacUsers(std::move(accounts));
+    return list;
+}
+
+}  // namespace mpa::platform
