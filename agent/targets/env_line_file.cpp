@@ -73,10 +73,15 @@ bool assignsKey(std::string_view text, std::string_view key, bool* exported,
     return true;
 }
 
+// The line the agent writes.
+std::string lineFor(const EnvLineSpec& spec) {
+    return (spec.exported ? "export " : "") + spec.key + "=" + spec.value;
+}
+
 bool hasDesiredValue(std::string_view text, const EnvLineSpec& spec) {
     bool exported = false;
     std::string_view value;
-    if (!assignsKey(text, spec.key, &exported, &value) || exported) return false;
+    if (!assignsKey(text, spec.key, &exported, &value) || exported != spec.exported) return false;
     value = trim(value);
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
         value.back() == value.front())
@@ -110,7 +115,7 @@ Finding findingFor(const EnvLineSpec& spec) {
     Finding f;
     f.target = spec.target;
     f.subject = spec.path;
-    f.desired = spec.key + "=" + spec.value;
+    f.desired = lineFor(spec);
     return f;
 }
 
@@ -177,7 +182,7 @@ Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
 
     PriorRecord record;  // the prior lines, byte for byte, and what else the agent changes
     for (auto i : keys) record.body += lines[i].text + lines[i].eol;
-    const std::string desiredLine = spec.key + "=" + spec.value;
+    const std::string desiredLine = lineFor(spec);
     const std::string eol = lineEnding(lines);
     bool addedFinalNewline = false;
     if (!keys.empty()) {
@@ -224,7 +229,7 @@ Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
     auto& lines = observed.lines;
     const auto& keys = observed.keys;
     const auto priorLines = splitRaw(record.body);
-    const std::string desiredLine = spec.key + "=" + spec.value;
+    const std::string desiredLine = lineFor(spec);
 
     bool allOurs = !keys.empty();
     for (auto i : keys) allOurs = allOurs && lines[i].text == desiredLine;

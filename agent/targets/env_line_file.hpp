@@ -3,8 +3,9 @@
 // the agent owns that line only. Every other line, comment, blank line, line ending (LF or CRLF)
 // and a missing final newline stay byte for byte.
 //
-// Compliant: exactly one line assigns the key, without `export`, with the value (quotes around it
-// allowed, as pam_env strips them). Otherwise the first line assigning the key is replaced in
+// Compliant: exactly one line assigns the key, without `export` (or with it, for shell files:
+// EnvLineSpec::exported), with the value (quotes around it allowed, as pam_env and shells strip
+// them). Otherwise the first line assigning the key is replaced in
 // place (keeping its line ending), further ones are removed (duplicates are reported), or the
 // line is appended. The ledger keeps the prior lines, so restoring puts them back where the
 // agent's line is, or removes the line the agent added (and the newline it had to add to the last
@@ -20,6 +21,9 @@ struct EnvLineSpec {
     std::string path;    // logical absolute path ("/etc/environment"), the finding's subject
     std::string key;
     std::string value;
+    // Shell syntax (`export KEY=VALUE`, for a file shells source such as /etc/zshenv) instead
+    // of pam_env's plain KEY=VALUE. Compliance then requires the export too.
+    bool exported = false;
 };
 
 // wanted=false restores (see restoreEnvLine).

@@ -1,6 +1,7 @@
 // The one table of enforcement targets: adding a target is one file and one line here.
 #include "platform/service_manager.hpp"
 #include "targets/machine_environment_targets.hpp"
+#include "targets/macos_environment_targets.hpp"
 #include "targets/target.hpp"
 #include "targets/telemetry_json_target.hpp"
 
@@ -14,6 +15,13 @@ std::vector<std::unique_ptr<Target>> makeTargets(const AgentContext& context) {
         targets.push_back(makeEnvironmentDTarget());
         targets.push_back(makeSystemdManagerTarget(platform::hostServiceManager()));
         targets.push_back(makeProfileDTarget());
+    }
+    if (context.platform == PlatformProfile::MacOS) {
+        // GUI apps get launchd's environment; shells read /etc/zshenv. A pass over a scratch
+        // root never touches the machine's launchd.
+        targets.push_back(makeLaunchdEnvironmentTarget(
+            context.isLiveSystem() ? platform::hostLaunchd() : platform::unavailableLaunchd()));
+        targets.push_back(makeZshenvTarget());
     }
     // Per user: every profile's telemetry.json (the layout depends on the platform profile).
     targets.push_back(std::make_unique<TelemetryJsonTarget>());

@@ -1,0 +1,267 @@
+// The macOS machine-environment targets: launchd (through a recording stand-in for launchctl,
+// which does not exist on this machine; launchd's configuration file itself is real) and
+// /etc/zshenv (real files in a scratch root).
+#include "targets/macos_environment_targets.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <map>
+#include <set>
+
+#include "engine/ledger.hpp"
+#include "platform/safe_fs.hpp"
+#include "support/macos_tree.hpp"
+#include "support/scratch_dir.hpp"
+#include "targets/target.hpp"
+
+namespace mpa::test {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr const char* kConfig = "private/var/db/com.apple.xpc.launchd/config/user.plist";
+constexpr const char* kZshenv = "private/etc/zshenv";
+constexpr const char* kConfigSubject = "/private/var/db/com.apple.xpc.launchd/config/user.plist";
+
+// Records what the agent asks launchctl to do, as the launchctl command line, and keeps session
+// environments in memory. The persistent configuration is NOT simulated: tests write launchd's
+// file themselves when they need launchd to "have stored" something.
+class RecordingLaunchd : public platform::Launchd {
+  public:
+    bool running = true;
+    std::optional<uint32_t> console = 501;
+    std::map<uint32_t, std::map<std::string, std::string>> sessionEnv;
+    std::set<uint32_t> endedSessions;
+    bool failSessionSet = false;
+    std::vector<std::string> commands;
+
+    bool isRunning() const override { return running; }
+    platform::Status setUserConfigEnvironment(const std::string& n, const std::string& v) override {
+        commands.push_back("config user setenv " + n + " " + v);
+        return platform::Status::success();
+    }
+    platform::Status unsetUserConfigEnvironment(const std::string& n) override {
+        commands.push_back("config user unsetenv " + n);
+        return platform::Status::success();
+    }
+    std::optional<uint32_t> consoleUser() const override { return console; }
+    platform::Status getSessionEnvironment(uint32_t uid, const std::string& n,
+                                           std::optional<std::string>* value) override {
+        if (endedSessions.count(uid)) return platform::Status::failure("no such session");
+        const auto& env = sessionEnv[uid];
+        const auto it = env.find(n);
+        *value = it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+        return platform::Status::success();
+    }
+    platform::Status setSessionEnvironment(uint32_t uid, const std::string& n,
+                                           const std::string& v) override {
+        commands.push_back("asuser " + std::to_string(uid) + " setenv " + n + " " + v);
+        if (failSessionSet) return platform::Status::failure("Operation not permitted");
+        sessionEnv[uid][n] = v;
+        return platform::Status::success();
+    }
+    platform::Status unsetSessionEnvironment(uint32_t uid, const std::string& n) override {
+        commands.push_back("asuser " + std::to_string(uid) + " unsetenv " + n);
+        sessionEnv[uid].erase(n);
+        return platform::Status::success();
+    }
+};
+
+DesiredState optOut(bool on = true) {
+    DesiredState desired;
+    desired.managed = on;
+    desired.environmentOptOut = on;
+    return desired;
+}
+
+// launchd's configuration as a Mac might hold it, with the variable under `key` ("" = top level).
+std::string launchdConfig(const std::string& key, const std::string& value) {
+    const std::string var = "<key>METALAMA_TELEMETRY_OPT_OUT</key><string>" + value + "</string>\n";
+    return xmlPlist("<dict>\n<key>PathEnvironmentVariable</key><string>/usr/bin:/bin</string>\n" +
+                    (key.empty() ? var : "<key>" + key + "</key><dict>" + var + "</dict>\n") +
+                    "</dict>\n");
+}
+
+class MacEnvironment : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        context.settings.root = scratch.path();
+        context.platform = PlatformProfile::MacOS;
+        launchd = std::make_shared<RecordingLaunchd>();
+        target = makeLaunchdEnvironmentTarget(launchd);
+    }
+    std::vector<Finding> pass(const DesiredState& desired, RunMode mode = RunMode::Enforce) {
+        TargetRun run{context, ledger, mode};
+        return target->reconcile(run, desired);
+    }
+    static const Finding& subject(const std::vector<Finding>& findings, const std::string& s) {
+        for (const auto& f : findings)
+            if (f.subject == s) return f;
+        throw std::runtime_error("no finding for " + s);
+    }
+
+    ScratchDir scratch;
+    AgentContext context;
+    MemoryLedger ledger;
+    std::shared_ptr<RecordingLaunchd> launchd;
+    std::unique_ptr<Target> target;
+};
+
+TEST_F(MacEnvironment, RegistryHoldsTheMacosTargetsOnlyForMacos) {
+    std::vector<std::string> names;
+    for (const auto& t : makeTargets(context)) names.push_back(t->name());
+    EXPECT_THAT(names, ElementsAre("launchd-environment", "zshenv", "telemetry-json"));
+}
+
+TEST_F(MacEnvironment, SetsThePersistentConfigAndTheConsoleSessionThenIsCompliant) {
+    const auto first = pass(optOut());
+    ASSERT_EQ(first.size(), 2u);
+    const auto& config = subject(first, kConfigSubject);
+    EXPECT_EQ(config.outcome, Outcome::Remediated) << config.reason;
+    EXPECT_EQ(config.observed, "no persistent launchd user configuration");
+    EXPECT_THAT(config.reason, HasSubstr("pending until next login"));
+    const auto& session = subject(first, "launchd session of uid 501");
+    EXPECT_EQ(session.outcome, Outcome::Remediated) << session.reason;
+    EXPECT_THAT(launchd->commands, ElementsAre("config user setenv METALAMA_TELEMETRY_OPT_OUT 1",
+                                               "asuser 501 setenv METALAMA_TELEMETRY_OPT_OUT 1"));
+
+    // launchd has stored it (binary, as launchd writes its files): nothing more to do.
+    scratch.write(kConfig, launchdConfig("EnvironmentVariables", "1"));
+    ASSERT_EQ(convertToBinaryPlist(scratch, kConfig), "");
+    launchd->commands.clear();
+    for (const auto& f : pass(optOut())) EXPECT_EQ(f.outcome, Outcome::Compliant) << f.subject;
+    EXPECT_THAT(launchd->commands, IsEmpty());
+}
+
+TEST_F(MacEnvironment, RemovingThePolicyRestoresThePriorValuesOrUnsets) {
+    // Someone had set 0 (which stopped opting out in Metalama 2025.1) in the console session;
+    // the persistent configuration had nothing.
+    launchd->sessionEnv[501]["METALAMA_TELEMETRY_OPT_OUT"] = "0";
+    pass(optOut());
+    scratch.write(kConfig, launchdConfig("", "1"));
+    launchd->commands.clear();
+
+    const auto restored = pass(optOut(false));
+    for (const auto& f : restored) EXPECT_EQ(f.outcome, Outcome::Restored) << f.subject;
+    EXPECT_THAT(launchd->commands, ElementsAre("config user unsetenv METALAMA_TELEMETRY_OPT_OUT",
+                                               "asuser 501 setenv METALAMA_TELEMETRY_OPT_OUT 0"));
+    EXPECT_THAT(ledger.list("launchd-environment"), IsEmpty());
+
+    // Nothing left to restore: a second removal pass changes nothing.
+    launchd->commands.clear();
+    for (const auto& f : pass(optOut(false)))
+        EXPECT_EQ(f.outcome, Outcome::NotApplicable) << f.subject;
+    EXPECT_THAT(launchd->commands, IsEmpty());
+}
+
+TEST_F(MacEnvironment, AValueSomeoneChangedSinceIsLeftAsFoundAndAnEndedSessionForgotten) {
+    scratch.write(kConfig, launchdConfig("", "0"));
+    pass(optOut());
+    EXPECT_EQ(ledger.find("launchd-environment", kConfigSubject)->value, "0");
+    scratch.write(kConfig, launchdConfig("", "yes-by-admin"));
+    launchd->endedSessions.insert(501);
+    launchd->commands.clear();
+    const auto findings = pass(optOut(false));
+    EXPECT_THAT(subject(findings, kConfigSubject).reason, HasSubstr("left as found"));
+    EXPECT_THAT(subject(findings, "launchd session of uid 501").reason,
+                HasSubstr("a session that ended has nothing to restore"));
+    EXPECT_THAT(launchd->commands, IsEmpty());
+    EXPECT_THAT(ledger.list("launchd-environment"), IsEmpty());
+}
+
+TEST_F(MacEnvironment, ASessionThatCannotBeSetIsPendingUntilNextLogin) {
+    launchd->failSessionSet = true;
+    const auto findings = pass(optOut());
+    const auto& session = subject(findings, "launchd session of uid 501");
+    EXPECT_EQ(session.outcome, Outcome::Pending);
+    EXPECT_THAT(session.reason, HasSubstr("pending until next login"));
+    EXPECT_FALSE(ledger.find("launchd-environment", "launchd session of uid 501"));
+}
+
+TEST_F(MacEnvironment, NoConsoleUserAuditOnlyAndNotALiveMac) {
+    launchd->console.reset();
+    auto findings = pass(optOut());
+    EXPECT_EQ(subject(findings, "launchd session at the console").reason,
+              "no user is logged in at the console");
+
+    launchd->commands.clear();
+    ledger = MemoryLedger();
+    launchd->console = 501;
+    findings = pass(optOut(), RunMode::AuditOnly);
+    for (const auto& f : findings) EXPECT_EQ(f.outcome, Outcome::NonCompliant) << f.subject;
+    EXPECT_THAT(launchd->commands, IsEmpty());
+    EXPECT_THAT(ledger.list("launchd-environment"), IsEmpty());
+
+    launchd->running = false;
+    findings = pass(optOut());
+    for (const auto& f : findings) EXPECT_EQ(f.outcome, Outcome::NotApplicable) << f.subject;
+    EXPECT_THAT(launchd->commands, IsEmpty());
+}
+
+TEST_F(MacEnvironment, AnUnreadableConfigurationFailsNamingTheFile) {
+    scratch.write(kConfig, xmlPlist("<array/>\n"));
+    const auto findings = pass(optOut());
+    const auto& config = subject(findings, kConfigSubject);
+    EXPECT_EQ(config.outcome, Outcome::Failed);
+    EXPECT_THAT(config.reason, HasSubstr("user.plist: the root is array"));
+    EXPECT_THAT(launchd->commands, ::testing::Not(::testing::Contains(HasSubstr("config"))));
+}
+
+// /etc/zshenv ------------------------------------------------------------------------------------
+
+class Zshenv : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        if (::geteuid() != 0) GTEST_SKIP() << "needs root: the agent gives new files to root";
+        context.settings.root = scratch.path();
+        context.platform = PlatformProfile::MacOS;
+        target = makeZshenvTarget();
+    }
+    Finding pass(bool wanted) {
+        TargetRun run{context, ledger, RunMode::Enforce};
+        auto findings = target->reconcile(run, optOut(wanted));
+        EXPECT_EQ(findings.size(), 1u);
+        return findings.at(0);
+    }
+
+    ScratchDir scratch;
+    AgentContext context;
+    MemoryLedger ledger;
+    std::unique_ptr<Target> target;
+};
+
+TEST_F(Zshenv, AddsAnExportedLineAndRemovesItWithTheFileItCreated) {
+    auto f = pass(true);
+    EXPECT_EQ(f.outcome, Outcome::Remediated) << f.reason;
+    EXPECT_EQ(f.subject, "/private/etc/zshenv");
+    EXPECT_EQ(scratch.read(kZshenv), "export METALAMA_TELEMETRY_OPT_OUT=1\n");
+    const auto info = platform::readFileNoFollow(scratch.abs(kZshenv), 4096).info;
+    EXPECT_EQ(info.uid, 0u);
+    EXPECT_EQ(info.mode, 0644u);
+    EXPECT_EQ(pass(true).outcome, Outcome::Compliant);
+    EXPECT_EQ(pass(false).outcome, Outcome::Restored);
+    EXPECT_FALSE(scratch.exists(kZshenv));
+}
+
+TEST_F(Zshenv, EditsOneLineOfAnAdministratorsFileAndPutsItBackByteForByte) {
+    // A plain assignment without export is not enough for zsh's children: it is replaced.
+    const std::string original =
+        "# site shell settings\nexport PATH=\"/opt/tools/bin:$PATH\"\n"
+        "METALAMA_TELEMETRY_OPT_OUT=1\nsetopt no_beep";
+    scratch.write(kZshenv, original, 0644);
+    const auto f = pass(true);
+    EXPECT_EQ(f.outcome, Outcome::Remediated) << f.reason;
+    EXPECT_EQ(f.observed, "METALAMA_TELEMETRY_OPT_OUT=1");
+    EXPECT_EQ(scratch.read(kZshenv),
+              "# site shell settings\nexport PATH=\"/opt/tools/bin:$PATH\"\n"
+              "export METALAMA_TELEMETRY_OPT_OUT=1\nsetopt no_beep");
+    EXPECT_EQ(pass(false).outcome, Outcome::Restored);
+    EXPECT_EQ(scratch.read(kZshenv), original);
+}
+
+}  // namespace
+}  // namespace mpa::test
