@@ -1,0 +1,108 @@
+// installer/macos: the launchd daemon plist and the configuration profile survive plistutil
+// round trips (XML -> binary -> XML, as a Mac converts them), the daemon runs the agent where the
+// package installs it, and the package scripts are valid sh.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <tuple>
+
+#include "support/agent_process.hpp"
+#include "support/scratch_dir.hpp"
+#include "util/plist_tree.hpp"
+
+namespace mpa::test {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr const char* kAgentPath =
+    "/Library/Application Support/Metalama/PolicyAgent/bin/metalama-policy-agent";
+
+std::string repositoryFile(const std::string& rel) {
+    std::ifstream in(sourceDir() + "/" + rel, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+ProcessResult plistutil(const std::string& in, const std::string& out, const char* format) {
+    return runProcess({"/usr/bin/plistutil", "-i", in, "-o", out, "-f", format});
+}
+
+class PlistRoundTrip : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(PlistRoundTrip, XmlToBinaryToXmlIsStable) {
+    ScratchDir dir;
+    const auto original = repositoryFile(std::string("installer/macos/") + GetParam());
+    ASSERT_FALSE(original.empty());
+    dir.write("a.xml", original);
+    for (const auto& [in, out, format] :
+         std::vector<std::tuple<const char*, const char*, const char*>>{
+             {"a.xml", "a.bin", "bin"},
+             {"a.bin", "b.xml", "xml"},
+             {"b.xml", "b.bin", "bin"},
+             {"b.bin", "c.xml", "xml"}}) {
+        const auto r = plistutil(dir.abs(in), dir.abs(out), format);
+        ASSERT_EQ(r.exitCode, 0) << in << ": " << r.err;
+    }
+    EXPECT_EQ(dir.read("a.bin").substr(0, 8), "bplist00");
+    EXPECT_EQ(dir.read("a.bin"), dir.read("b.bin"));
+    EXPECT_EQ(dir.read("b.xml"), dir.read("c.xml"));
+    // plistutil's XML says the same as the committed file.
+    std::string error;
+    const auto before = plist::parse(original, &error);
+    const auto after = plist::parse(dir.read("b.xml"), &error);
+    ASSERT_TRUE(before && after) << error;
+    std::vector<std::string> keysBefore, keysAfter;
+    for (const auto& [key, node] : plist::dictEntries(before.get())) keysBefore.push_back(key);
+    for (const auto& [key, node] : plist::dictEntries(after.get())) keysAfter.push_back(key);
+    EXPECT_EQ(keysBefore, keysAfter);
+}
+
+INSTANTIATE_TEST_SUITE_P(Installer, PlistRoundTrip,
+                         ::testing::Values("com.postsharp.metalama.policy-agent.plist",
+                                           "com.postsharp.metalama.mobileconfig"));
+
+TEST(MacosDaemon, RunsTheInstalledAgentKeptAliveWithALogFile) {
+    std::string error;
+    const auto daemon = plist::parse(
+        repositoryFile("installer/macos/com.postsharp.metalama.policy-agent.plist"), &error);
+    ASSERT_TRUE(daemon) << error;
+    EXPECT_EQ(plist::stringValue(plist::dictItem(daemon.get(), "Label")),
+              "com.postsharp.metalama.policy-agent");
+    std::vector<std::string> argv;
+    for (auto* item : plist::arrayItems(plist::dictItem(daemon.get(), "ProgramArguments")))
+        argv.push_back(plist::stringValue(item).value_or("?"));
+    EXPECT_THAT(argv, ElementsAre(kAgentPath, "run"));
+    for (const char* key : {"RunAtLoad", "KeepAlive"}) {
+        const auto value = plist::toRawValue(plist::dictItem(daemon.get(), key));
+        EXPECT_EQ(value.kind, RawValue::Kind::Boolean) << key;
+        EXPECT_TRUE(value.boolean) << key;
+    }
+    EXPECT_EQ(plist::stringValue(plist::dictItem(daemon.get(), "StandardErrorPath")),
+              "/Library/Logs/Metalama/policy-agent.log");
+    // The package and the uninstaller agree with the daemon on where the agent lives.
+    EXPECT_THAT(
+        repositoryFile("installer/macos/build-pkg.sh"),
+        HasSubstr("Library/Application Support/Metalama/PolicyAgent/bin/metalama-policy-agent"));
+    EXPECT_THAT(repositoryFile("installer/macos/uninstall.sh"),
+                HasSubstr("PREFIX=\"/Library/Application Support/Metalama/PolicyAgent\""));
+}
+
+TEST(MacosDaemon, PackageScriptsAreValidShAndDoWhatTheDocsSay) {
+    for (const char* script : {"scripts/postinstall", "uninstall.sh", "build-pkg.sh"}) {
+        const auto r = runProcess({"/bin/sh", "-n", sourceDir() + "/installer/macos/" + script});
+        EXPECT_EQ(r.exitCode, 0) << script << ": " << r.err;
+    }
+    EXPECT_THAT(repositoryFile("installer/macos/scripts/postinstall"),
+                HasSubstr("/bin/launchctl bootstrap system \"$PLIST\""));
+    const auto uninstall = repositoryFile("installer/macos/uninstall.sh");
+    EXPECT_THAT(uninstall, HasSubstr("/bin/launchctl bootout system/$LABEL"));
+    EXPECT_THAT(uninstall, HasSubstr("metalama-policy-agent\" revert"));
+}
+
+}  // namespace
+}  // namespace mpa::test
