@@ -14,6 +14,8 @@ PACKAGES=(
     clang libclang-rt-14-dev
     # packaging and its checks
     dpkg-dev fakeroot rpm lintian debootstrap systemd file wixl msitools
+    # package tests: timings (bc), the man page check (groff)
+    bc groff-base
 )
 
 missing=()
