@@ -30,6 +30,10 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+# pkg-config knows nothing of CMAKE_FIND_ROOT_PATH: without this it hands the host's Linux
+# libraries (e.g. libplist) to the Windows build.
+set(ENV{PKG_CONFIG_LIBDIR} "${WINCROSS_SYSROOT}/lib/pkgconfig")
+set(ENV{PKG_CONFIG_PATH} "")
 
 # Lets gtest_discover_tests and ctest run the .exe files through Wine.
 set(CMAKE_CROSSCOMPILING_EMULATOR wine)
