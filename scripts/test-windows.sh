@@ -6,13 +6,13 @@
 # Exit code: ctest's (124 if it timed out), or the failing step's.
 #
 # Not executable yet, on purpose: scripts/test.sh (and so CI) runs every executable
-# scripts/test-*.sh, and the agent does not compile for Windows yet (POSIX-only code in
-# agent/util/utc_time.cpp and in five test files). Run it as `bash scripts/test-windows.sh`;
+# scripts/test-*.sh, and the agent does not compile for Windows yet (libplist and POSIX-only
+# code: see docs/building.md). Run it as `bash scripts/test-windows.sh`;
 # the Windows port makes it executable (chmod +x) once the windows-cross preset builds.
 set -euo pipefail
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$REPO"
+source "$(dirname "$0")/common.sh"
+cd "$MPA_ROOT"
 
 say() { echo "[test-windows] $*" >&2; }
 
@@ -26,7 +26,7 @@ nice -n 10 cmake --build --preset windows-cross -j 2
 
 # Same values as the windows-cross test preset; wineserver and wineboot need them too.
 export WINEDEBUG=-all
-export WINEPREFIX="$REPO/build/windows-cross/wineprefix"
+export WINEPREFIX="$MPA_ROOT/build/windows-cross/wineprefix"
 rm -rf "$WINEPREFIX"
 mkdir -p "$WINEPREFIX"
 trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
