@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Prints the path of a tarball holding a minimal Debian 12 (bookworm) root with the agent's runtime
-# libraries preinstalled, so `dpkg -i metalama-policy-agent_*.deb` inside it needs no network.
-# Made once with debootstrap (or mmdebstrap when installed) and cached under $MPA_CACHE_DIR: only
-# the first run pays the download. Progress goes to stderr; the path is the only stdout line.
+# Prints the path of a tarball holding a minimal Debian 12 (bookworm) root with the given packages
+# preinstalled (the agent's runtime libraries: then `dpkg -i metalama-policy-agent_*.deb` inside
+# it needs no network). Made with debootstrap (or mmdebstrap when installed) and cached under
+# $MPA_CACHE_DIR, keyed by the package list: only the first run with a given list pays the
+# download. Progress goes to stderr; the path is the only stdout line.
+#   debian-test-root.sh PACKAGE[,PACKAGE...]
 #   MPA_DEBIAN_MIRROR  mirror to bootstrap from (default http://deb.debian.org/debian)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-# The shared libraries the agent links (what dpkg-shlibdeps puts in Depends; libpocoutil80 for the
-# service's ServerApplication), plus nothing else: minbase already has passwd (useradd) and
-# init-system-helpers (deb-systemd-helper), which the maintainer scripts use.
-INCLUDE=libpocofoundation80,libpocojson80,libpocoxml80,libpocoutil80,libsqlite3-0,libssl3,libyaml-cpp0.7,libstdc++6
+# minbase already has passwd (useradd) and init-system-helpers (deb-systemd-helper), which the
+# test and the maintainer scripts use.
+INCLUDE=$(tr ',' '\n' <<<"${1:?usage: debian-test-root.sh PACKAGE[,PACKAGE...]}" | sort -u |
+    paste -sd, -)
 SUITE=bookworm
 MIRROR=${MPA_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
@@ -45,6 +47,10 @@ else
     tar -C "$work/root" --numeric-owner -cf "$work/root.tar" .
 fi
 mv "$work/root.tar" "$tarball"
+# Roots made for an older package list are not used any more.
+for old in "$MPA_CACHE_DIR"/debian-$SUITE-minbase-*.tar; do
+    [ "$old" = "$tarball" ] || rm -f "$old" "$old.lock"
+done
 echo "debian-test-root: made $tarball in $((SECONDS - start)) s" \
     "($(du -h "$tarball" | cut -f1))" >&2
 echo "$tarball"

@@ -4,7 +4,7 @@
 # `systemd-analyze security`), then installs the .deb into a throwaway Debian 12 root (debootstrap,
 # cached under $MPA_CACHE_DIR: see scripts/debian-test-root.sh), lets the agent enforce a policy
 # there, upgrades, removes and purges the package, and checks that everything the agent wrote is
-# gone. Needs root (chroot, mount). Ends with "N passed, N failed"; exits non-zero on a failure.
+# gone; then the same with the .rpm in the same root. Needs root (chroot, mount). Ends with "N passed, N failed"; exits non-zero on a failure.
 #   MPA_MAX_EXPOSURE  highest acceptable `systemd-analyze security` exposure (default 2.0)
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
@@ -27,7 +27,13 @@ work=$(mktemp -d "${TMPDIR:-/var/tmp}/mpa-packages.XXXXXX")
 chroot_dir=
 proc_mounted=
 
+service_pid=
 cleanup() {
+    # A service left running by a failed check would keep the root busy.
+    if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
+        kill -KILL "$service_pid"
+        wait "$service_pid" 2>/dev/null
+    fi
     if [ -n "$proc_mounted" ]; then umount "$chroot_dir/proc" || umount -l "$chroot_dir/proc"; fi
     # --one-file-system: never descend into a mount that failed to come off.
     rm -rf --one-file-system "$work"
@@ -41,7 +47,10 @@ check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; f
 # logged NAME COMMAND...: like check, with the command's output shown only when it fails.
 logged() {
     local name=$1; shift
-    if "$@" >"$work/step.log" 2>&1; then pass "$name"; else fail "$name"; sed 's/^/    /' "$work/step.log" | tail -40; fi
+    if "$@" >"$work/step.log" 2>&1; then pass "$name"; return 0; fi
+    fail "$name"
+    sed 's/^/    /' "$work/step.log" | tail -40
+    return 1
 }
 
 phase_start=0
@@ -206,7 +215,10 @@ fi
 
 # --- Throwaway Debian 12 root ------------------------------------------------------------------------
 phase "debian root (cache)"
-if ! tarball=$("$MPA_ROOT/scripts/debian-test-root.sh"); then
+# The root gets exactly what the package depends on (dpkg-shlibdeps' list, versions dropped).
+runtime_packages=$(dpkg-deb -f "$deb" Depends | sed -E 's/ *\([^)]*\)//g; s/ *, */,/g')
+echo "  runtime packages: $runtime_packages"
+if ! tarball=$("$MPA_ROOT/scripts/debian-test-root.sh" "$runtime_packages"); then
     fail "a Debian 12 root from debootstrap"
     finish
 fi
@@ -224,13 +236,15 @@ in_root() {
 R=$chroot_dir
 ALICE_SETTINGS=home/alice/.local/share/Metalama/telemetry.json
 # snapshot FILE: every path with type, mode, owner and (files) content hash, except the package
-# manager's own bookkeeping and the kernel's and temporary file systems.
+# managers' own bookkeeping (dpkg's, and rpm's in /root/.rpmdb on Debian) and the kernel's and
+# temporary file systems.
 snapshot() {
     (cd "$R" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./run -o -path ./var/lib/dpkg \
-        -o -path ./var/log -o -path ./var/cache \) -prune -o \
+        -o -path ./var/log -o -path ./var/cache -o -path ./root/.rpmdb \) -prune -o \
         -printf '%p %y %m %u:%g %l\n' | sort) >"$1"
     (cd "$R" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./run -o -path ./var/lib/dpkg \
-        -o -path ./var/log -o -path ./var/cache \) -prune -o -type f -print0 | sort -z |
+        -o -path ./var/log -o -path ./var/cache -o -path ./root/.rpmdb \) -prune -o -type f -print0 |
+        sort -z |
         xargs -0 sha256sum) >>"$1"
 }
 same_tree() {  # same_tree BEFORE AFTER: prints the difference when there is one
@@ -252,13 +266,13 @@ cp "$R/$ALICE_SETTINGS" "$work/alice-before.json"
 in_root stat -c '%U %a' "/$ALICE_SETTINGS" >"$work/alice-before.stat"
 snapshot "$work/before.txt"
 # Installed and purged before any pass: revert has nothing to do and must not fail.
-logged "dpkg -i (no network: the root has the libraries)" in_root dpkg -i /tmp/agent.deb
+logged "dpkg -i (no network: the root has the libraries)" in_root dpkg -i /tmp/agent.deb || finish
 logged "dpkg -P right after install" in_root dpkg -P metalama-policy-agent
 snapshot "$work/after-quick.txt"
 check "install then purge leaves the root as it was" same_tree "$work/before.txt" "$work/after-quick.txt"
 
 phase "install and enforce"
-logged "dpkg -i" in_root dpkg -i /tmp/agent.deb
+logged "dpkg -i" in_root dpkg -i /tmp/agent.deb || finish
 check "postinst enabled the service (multi-user.target.wants)" \
     test -L "$R/etc/systemd/system/multi-user.target.wants/$UNIT"
 check "the state directory is 0700 root" \
@@ -276,9 +290,32 @@ cat >"$R/etc/metalama/policies/managed/50-it.json" <<'JSON'
 }
 JSON
 chmod 0644 "$R/etc/metalama/policies/managed/50-it.json"
+# The unit's ExecStart, as systemd would run it (in the foreground; env and chroot exec, so $! is
+# the agent; not through the in_root function, whose subshell would be $!): it enforces at
+# start, holds the one-instance lock, and stops on SIGTERM.
+env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C chroot "$R" metalama-policy-agent run \
+    >"$work/run.txt" 2>&1 &
+service_pid=$!
+wait_for() {  # wait_for SECONDS COMMAND...: polls every 0.1 s
+    local deadline=$(($(date +%s%N) + $1 * 1000000000)); shift
+    until "$@"; do
+        [ "$(date +%s%N)" -gt "$deadline" ] && return 1
+        sleep 0.1
+    done
+}
+check "run (ExecStart) enforces the policy within 10 s" \
+    wait_for 10 grep -qx 'METALAMA_TELEMETRY_OPT_OUT=1' "$R/etc/environment"
+in_root metalama-policy-agent run >"$work/second-run.txt" 2>&1
+check "a second run exits 5 (already running)" test $? -eq 5
+kill -TERM "$service_pid"
+check "run stops within 2 s of SIGTERM" wait_for 2 bash -c "! kill -0 $service_pid 2>/dev/null"
+wait "$service_pid"
+run_code=$?
+check "run exits 0 after SIGTERM (exit $run_code)" test "$run_code" -eq 0
+[ "$run_code" -eq 0 ] || sed 's/^/    /' "$work/run.txt" | tail -20
 in_root metalama-policy-agent apply >"$work/apply.txt" 2>&1
 apply_code=$?
-check "apply enforces the policy (exit 0: compliant)" test "$apply_code" -eq 0
+check "apply then finds the machine compliant (exit 0)" test "$apply_code" -eq 0
 [ "$apply_code" -eq 0 ] || sed 's/^/    /' "$work/apply.txt" | head -40
 check "/etc/environment has the opt-out" grep -qx 'METALAMA_TELEMETRY_OPT_OUT=1' "$R/etc/environment"
 check "/etc/profile.d/metalama-telemetry.sh exists" test -f "$R/etc/profile.d/metalama-telemetry.sh"
@@ -322,5 +359,46 @@ snapshot "$work/after.txt"
 sed -i "\#  ./$ALICE_SETTINGS\$#d" "$work/before.txt" "$work/after.txt"
 check "after purge the root is as it was before the package (paths, modes, owners, content)" \
     same_tree "$work/before.txt" "$work/after.txt"
+
+# The same life cycle with the .rpm and its scriptlets, in the same (now clean) root. rpm runs the
+# scriptlets chrooted into it. --nodeps: the root's libraries are dpkg's, unknown to rpm.
+phase "rpm: install, enforce, upgrade, erase"
+rpm_in_root() {  # rpm's exit status, without Debian's "use Alien" notice
+    rpm --root "$R" "$@" 2>&1 | { grep -v -e 'use Alien instead' -e 'assuming you know' || true; }
+    return "${PIPESTATUS[0]}"
+}
+rpm --root "$R" --initdb
+cp "$R/$ALICE_SETTINGS" "$work/alice-before.json"
+snapshot "$work/before-rpm.txt"
+cp "$rpm" "$R/tmp/agent.rpm"
+logged "rpm -i" rpm_in_root -i --nodeps "$R/tmp/agent.rpm" || finish
+check "rpm: the unit is in /usr/lib/systemd/system" test -f "$R/usr/lib/systemd/system/$UNIT"
+check "rpm: the state directory is 0700 root" \
+    test "$(stat -c '%a %U' "$R/var/lib/metalama-policy-agent")" = "700 root"
+cat >"$R/etc/metalama/policies/managed/50-it.json" <<'JSON'
+{ "TelemetryOptOut": true, "DisableUsageReporting": true }
+JSON
+chmod 0644 "$R/etc/metalama/policies/managed/50-it.json"
+logged "rpm: apply enforces the policy" in_root metalama-policy-agent apply
+check "rpm: /etc/environment has the opt-out" \
+    grep -qx 'METALAMA_TELEMETRY_OPT_OUT=1' "$R/etc/environment"
+cp "$R/etc/environment" "$work/enforced-environment"
+logged "rpm -U --replacepkgs (the upgrade scriptlets)" rpm_in_root -U --replacepkgs --nodeps "$R/tmp/agent.rpm"
+check "rpm: the upgrade did not revert /etc/environment" \
+    cmp -s "$R/etc/environment" "$work/enforced-environment"
+logged "rpm -e" rpm_in_root -e metalama-policy-agent
+check "rpm: /etc/environment back byte for byte" \
+    bash -c "[ \"\$(cd '$R' && sha256sum ./etc/environment)\" = \"\$(grep -E '  \./etc/environment\$' '$work/before-rpm.txt')\" ]"
+check "rpm: alice's telemetry.json back, but for the write counter" \
+    cmp -s <(without_version "$work/alice-before.json") <(without_version "$R/$ALICE_SETTINGS")
+check "rpm: erase removed the database" test ! -e "$R/var/lib/metalama-policy-agent"
+# The administrator takes the policy away. rpm, which has no purge, left the directories that
+# still held it at erase time: they go with it.
+rm -f "$R/etc/metalama/policies/managed/50-it.json"
+(cd "$R" && rmdir -p --ignore-fail-on-non-empty etc/metalama/policies/managed)
+snapshot "$work/after-rpm.txt"
+sed -i "\\#  ./$ALICE_SETTINGS\$#d" "$work/before-rpm.txt" "$work/after-rpm.txt"
+check "rpm: after erase the root is as it was before the package" \
+    same_tree "$work/before-rpm.txt" "$work/after-rpm.txt"
 
 finish
