@@ -179,8 +179,8 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
         .bind(9, repeat ? "" : fingerprint)
         .bind(10, repeat ? "" : policyHash)
         .bindOptional(11, repeat ? std::optional<std::int64_t>(previous->contentRun) : std::nullopt)
-        .bindOptional(12,
-                      samePolicy ? std::optional<std::int64_t>(previous->policyRun) : std::nullopt);
+        .bindOptional(12, repeat || samePolicy ? std::optional<std::int64_t>(previous->policyRun)
+                                               : std::nullopt);
     if (!insert.run(error)) {
         *error = "recording the run failed: " + *error;
         return false;
@@ -429,7 +429,7 @@ bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, std::vector<Find
 
 std::optional<PolicySet> SqliteComplianceStore::lastKnownGoodPolicy() const {
     SqliteStatement s;
-    if (!prepareForRead(schemaVersion_ >= 2
+    if (!prepareForRead(schemaVersion_ >= 3
                             ? "SELECT policy_run FROM runs WHERE has_policy = 1 "
                               "AND mode <> 'dry-run' ORDER BY id DESC LIMIT 1"
                             : "SELECT COALESCE(same_as, id) FROM runs WHERE has_policy = 1 "
@@ -444,8 +444,9 @@ std::optional<PolicySet> SqliteComplianceStore::lastKnownGoodPolicy() const {
 
 std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
     SqliteStatement s;
-    // Schema 1 (a read-only open of an old file): policy and findings sit with the content run.
-    if (!prepareForRead(schemaVersion_ >= 2
+    // Schemas 1 and 2 (a read-only open of an old file): policy and findings sit with the
+    // content run.
+    if (!prepareForRead(schemaVersion_ >= 3
                             ? "SELECT r.id, r.started_at, r.finished_at, r.trigger, r.mode, "
                               "r.verdict, c.notes, c.informational, r.policy_run FROM runs r "
                               "JOIN runs c ON c.id = COALESCE(r.same_as, r.id) "
@@ -479,7 +480,7 @@ std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
     }
     const auto policyRun = s.integer(8);
     if (!readPolicy(policyRun, &r.policy, true)) return std::nullopt;
-    if (schemaVersion_ >= 2) {
+    if (schemaVersion_ >= 3) {
         if (!readCurrentFindings(&r.findings, nullptr)) return std::nullopt;
     } else {
         SqliteStatement f;

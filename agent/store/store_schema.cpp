@@ -7,7 +7,7 @@ namespace {
 
 // kMigrations[i] takes a database from version i to version i + 1. Never edit a step that has
 // shipped: add a new one (and describe it in docs/compliance-database.md).
-constexpr std::array<const char*, 2> kMigrations{{
+constexpr std::array<const char*, 3> kMigrations{{
     // 0 -> 1: runs, findings, effective policy, policy issues, prior-state ledger, agent state.
     R"sql(
 CREATE TABLE runs (
@@ -72,13 +72,53 @@ CREATE TABLE agent_state (
     value  TEXT NOT NULL
 );
 )sql",
-    // 1 -> 2: bounded growth and the auditor's history. A run stores only what changed: its
-    // findings rows are the findings that differ from the previous run (removed = 1 for a
-    // subject that disappeared), the whole latest set lives in current_findings, and the policy
-    // rows are shared through runs.policy_run. Plus the hash-chained event history, its
-    // retention checkpoint, and the read-only view for fleet tools (osquery). Rows written by
-    // schema 1 (full finding sets per run) stay as they are.
+    // 1 -> 2: the hash-chained event history, its retention checkpoint, and the read-only view
+    // for fleet tools (osquery). See docs/compliance-database.md for the hash's canonical form.
     R"sql(
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    subject    TEXT NOT NULL DEFAULT '',
+    details    TEXT NOT NULL DEFAULT '',
+    data       TEXT NOT NULL DEFAULT '{}',
+    run_id     INTEGER,
+    body       TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL
+);
+CREATE INDEX events_at ON events(at);
+CREATE TABLE chain_checkpoint (
+    id               INTEGER PRIMARY KEY CHECK (id = 1),
+    last_pruned_id   INTEGER NOT NULL,
+    last_pruned_hash TEXT NOT NULL,
+    pruned_at        TEXT NOT NULL
+);
+CREATE INDEX runs_started_at ON runs(started_at);
+CREATE VIEW compliance_current AS
+SELECT f.target AS target,
+       f.subject AS subject,
+       f.user AS user,
+       (SELECT group_concat(p.name || '=' || p.value, ', ')
+          FROM (SELECT name, value FROM effective_policy
+                 WHERE run_id = COALESCE(r.same_as, r.id) ORDER BY name) AS p) AS policy,
+       f.desired AS desired,
+       f.observed AS observed,
+       f.outcome AS state,
+       f.reason AS reason,
+       r.finished_at AS checked_at
+  FROM runs AS r
+  JOIN findings AS f ON f.run_id = COALESCE(r.same_as, r.id)
+ WHERE r.id = (SELECT max(id) FROM runs)
+ ORDER BY f.seq;
+)sql",
+    // 2 -> 3: bounded growth. A run stores only what changed: its findings rows are the
+    // findings that differ from the previous run (removed = 1 for a subject that disappeared),
+    // the whole latest set lives in current_findings, and the policy rows are shared through
+    // runs.policy_run. Events keep subject, details and data only in the hashed body (view
+    // event_history). Rows written by schemas 1 and 2 (full finding sets per run) stay.
+    R"sql(
+DROP VIEW compliance_current;
 ALTER TABLE runs ADD COLUMN policy_run INTEGER REFERENCES runs(id);
 ALTER TABLE runs ADD COLUMN policy_hash TEXT NOT NULL DEFAULT '';
 UPDATE runs SET policy_run = COALESCE(same_as, id);
@@ -100,7 +140,7 @@ SELECT f.seq, f.target, f.subject, f.user, f.desired, f.observed, f.outcome, f.r
        r.started_at
   FROM findings AS f JOIN runs AS r ON r.id = f.run_id
  WHERE f.run_id = (SELECT COALESCE(same_as, id) FROM runs ORDER BY id DESC LIMIT 1);
-CREATE TABLE events (
+CREATE TABLE events_v3 (
     id         INTEGER PRIMARY KEY,
     at         TEXT NOT NULL,
     kind       TEXT NOT NULL,
@@ -109,6 +149,10 @@ CREATE TABLE events (
     prev_hash  TEXT NOT NULL,
     hash       TEXT NOT NULL
 );
+INSERT INTO events_v3 (id, at, kind, run_id, body, prev_hash, hash)
+SELECT id, at, kind, run_id, body, prev_hash, hash FROM events;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
 CREATE INDEX events_at ON events(at);
 CREATE VIEW event_history AS
 SELECT id, at, kind,
@@ -117,13 +161,8 @@ SELECT id, at, kind,
        json_extract(body, '$.data') AS data,
        run_id, hash
   FROM events;
-CREATE TABLE chain_checkpoint (
-    id               INTEGER PRIMARY KEY CHECK (id = 1),
-    last_pruned_id   INTEGER NOT NULL,
-    last_pruned_hash TEXT NOT NULL,
-    pruned_at        TEXT NOT NULL
-);
 DROP INDEX runs_lkg;
+DROP INDEX runs_started_at;
 CREATE VIEW compliance_current AS
 SELECT c.target AS target,
        c.subject AS subject,

@@ -67,6 +67,11 @@ TEST_F(AuditCli, VerifyPassesThenNamesTheEditedEvent) {
     const auto ok = agent({"verify"});
     EXPECT_EQ(ok.exitCode, 0) << ok.out << ok.err;
     EXPECT_NE(ok.out.find("intact"), std::string::npos);
+    // The independent check (sqlite3 and sha256sum only) agrees.
+    const auto script = sourceDir() + "/scripts/verify-compliance-chain.sh";
+    const auto independent = runProcess({script, database()});
+    EXPECT_EQ(independent.exitCode, 0) << independent.out << independent.err;
+    EXPECT_NE(independent.out.find("intact"), std::string::npos);
     execSql(database(),
             "UPDATE events SET body = replace(body, 'remediated', 'compliant') WHERE id = 4");
     const auto bad = agent({"verify", "--json"});
@@ -75,6 +80,9 @@ TEST_F(AuditCli, VerifyPassesThenNamesTheEditedEvent) {
     EXPECT_FALSE(result->getValue<bool>("intact"));
     EXPECT_EQ(result->getValue<Poco::Int64>("first_bad_event"), 4);
     EXPECT_NE(result->getValue<std::string>("message").find("event 4"), std::string::npos);
+    const auto caught = runProcess({script, database()});
+    EXPECT_EQ(caught.exitCode, 1) << caught.out << caught.err;
+    EXPECT_EQ(caught.out.rfind("event 4:", 0), 0u) << caught.out;
 }
 
 TEST_F(AuditCli, ComplianceIsOneLineForIntuneAndTheDiscoveryScriptPassesItOn) {

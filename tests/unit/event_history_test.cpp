@@ -249,16 +249,25 @@ TEST(EventHistory, RetentionPrunesOldRecordsAndTheChainStillVerifies) {
     EXPECT_FALSE(verifyFile(path).intact);
 }
 
-std::string copyFixture(const test::ScratchDir& scratch) {
+std::string copyFixture(const test::ScratchDir& scratch, const std::string& name) {
     const auto path = scratch.abs("compliance.db");
-    std::filesystem::copy_file(std::string(MPA_FIXTURES_DIR) + "/store/compliance-v1.db", path);
+    std::filesystem::copy_file(std::string(MPA_FIXTURES_DIR) + "/store/" + name, path);
     ::chmod(path.c_str(), 0600);
     return path;
 }
 
-TEST(StoreMigration, AStoreWrittenBySchemaOneUpgradesWithoutLosingRows) {
+// Fixtures written by earlier schemas' code (tests/fixtures/store/README.md): the same three
+// passes, ledger and state; schema 2 also has its events.
+class StoreMigration : public testing::TestWithParam<const char*> {};
+
+INSTANTIATE_TEST_SUITE_P(EveryEarlierSchema, StoreMigration,
+                         testing::Values("compliance-v1.db", "compliance-v2.db"));
+
+TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     test::ScratchDir scratch;
-    const auto path = copyFixture(scratch);
+    const auto path = copyFixture(scratch, GetParam());
+    const auto eventsBefore = std::string(GetParam()) == "compliance-v2.db" ? 5 : 0;
+    EXPECT_TRUE(eventsBefore == 0 || verifyFile(path).intact);
     EXPECT_EQ(countRows(path, "runs"), 3);
     {
         auto reader = openStore(path, StoreMode::ReadOnly);  // an older file reads as it is
@@ -279,6 +288,16 @@ TEST(StoreMigration, AStoreWrittenBySchemaOneUpgradesWithoutLosingRows) {
     ASSERT_TRUE(last) << test::readError(*store);
     EXPECT_EQ(last->report.verdict, Verdict::Compliant);
     EXPECT_EQ(countRows(path, "compliance_current"), 2);
+    EXPECT_EQ(countRows(path, "events"), eventsBefore);
+    EXPECT_TRUE(verifyFile(path).intact) << "the events survive the migration intact";
+    // The first pass after the upgrade repeats the last recorded one: a small row that still
+    // knows its policy.
+    auto repeat = last->report;
+    repeat.startedAt = "2026-01-06T07:00:00Z";
+    ASSERT_TRUE(store->recordPass(repeat, &error)) << error;
+    EXPECT_EQ(countRows(path, "runs WHERE id = 4 AND same_as = 2 AND policy_run = 2"), 1);
+    ASSERT_TRUE(store->lastKnownGoodPolicy());
+    EXPECT_TRUE(store->lastKnownGoodPolicy()->find("TelemetryOptOut"));
     auto pass = samplePass("2026-01-06T08:00:00Z");
     ASSERT_TRUE(store->recordPass(pass, &error)) << error;
     EXPECT_TRUE(verifyFile(path).intact);
