@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Cross-builds the agent and its tests for Windows (mingw-w64) and runs the suite under Wine.
-#   scripts/test-windows.sh [extra ctest arguments, e.g. -R Smoke]
+#   bash scripts/test-windows.sh [extra ctest arguments, e.g. -R Smoke]
 # Builds or reuses the cached dependency sysroot (scripts/build-windows-deps.sh), configures and
 # builds the windows-cross preset, then runs ctest in a throwaway Wine prefix under the build dir.
 # Exit code: ctest's (124 if it timed out), or the failing step's.
 #
 # Not executable yet, on purpose: scripts/test.sh (and so CI) runs every executable
-# scripts/test-*.sh, and the agent does not compile for Windows yet (libplist and POSIX-only
+# scripts/test-*.sh, and the agent does not compile for Windows yet (POSIX-only
 # code: see docs/building.md). Run it as `bash scripts/test-windows.sh`;
 # the Windows port makes it executable (chmod +x) once the windows-cross preset builds.
 set -euo pipefail
