@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "store/chain_verify.hpp"
+#include "store/compliance_timeline.hpp"
 #include "store/event_report.hpp"
 #include "util/time_text.hpp"
 
@@ -50,6 +51,14 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
         return s;
     }
     const auto& r = last->report;
+    std::string timelineError;
+    const auto timeline = readComplianceTimeline(store->connection(), &timelineError);
+    s.compliantSince = timeline.compliantSince;
+    if (timeline.lastChange)
+        s.lastChange =
+            timeline.lastChange->event.at + " " + timeline.lastChange->event.kind +
+            (timeline.lastChange->event.subject.empty() ? ""
+                                                        : " " + timeline.lastChange->event.subject);
     s.verdict = std::string(toString(r.verdict));
     s.lastPassAt = r.finishedAt.empty() ? r.startedAt : r.finishedAt;
     if (const auto when = parseIsoUtc(s.lastPassAt))
@@ -116,7 +125,9 @@ std::string complianceToText(const ComplianceSummary& s) {
     std::ostringstream out;
     out << "Agent healthy:              " << (s.agentHealthy ? "yes" : "no")
         << (s.problem.empty() ? "" : " (" + s.problem + ")") << "\n"
-        << "Verdict:                    " << s.verdict << "\n"
+        << "Verdict:                    " << s.verdict
+        << (s.compliantSince.empty() ? "" : " since " + s.compliantSince) << "\n"
+        << "Last change:                " << (s.lastChange.empty() ? "none" : s.lastChange) << "\n"
         << "Enforcement mode:           " << s.enforcementMode << "\n"
         << "Telemetry opt-out enforced: " << (s.telemetryOptOutEnforced ? "yes" : "no") << "\n"
         << "Environment variable set:   " << (s.environmentVariableSet ? "yes" : "no") << "\n"

@@ -24,6 +24,8 @@ struct ComplianceSummary {
     std::int64_t failedFindings = 0;
     std::int64_t lastPassAgeMinutes = -1;  // -1: no pass recorded
     std::string lastPassAt;
+    std::string compliantSince;  // see compliance_timeline.hpp
+    std::string lastChange;      // "2026-01-31T12:00:00Z remediated /etc/environment"
     bool chainIntact = false;
     std::string agentVersion;
     std::string problem;  // why the agent is not healthy (for text output and logs)

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "store/compliance_summary.hpp"
+#include "store/compliance_timeline.hpp"
 #include "store/event_kinds.hpp"
 #include "store/event_report.hpp"
 #include "store/sqlite_compliance_store.hpp"
@@ -182,6 +183,10 @@ TEST(ComplianceSummary, CountsProfilesLicenseAuditsAndTheEnvironment) {
     EXPECT_EQ(s.lastPassAgeMinutes, 30);
     EXPECT_TRUE(s.chainIntact);
     EXPECT_TRUE(s.agentHealthy) << s.problem;
+    EXPECT_TRUE(s.compliantSince.empty()) << "the pass is not compliant";
+    EXPECT_NE(s.lastChange.find("remediated c /home/c/.config/.metalama/telemetry.json"),
+              std::string::npos)
+        << s.lastChange;
     // The sample's TelemetryOptOut is mandatory but EnforcementMode is AuditOnly.
     EXPECT_EQ(s.enforcementMode, "AuditOnly");
     EXPECT_FALSE(s.telemetryOptOutEnforced);
@@ -189,6 +194,30 @@ TEST(ComplianceSummary, CountsProfilesLicenseAuditsAndTheEnvironment) {
     const auto stale = summarizeCompliance(store.get(), now + std::chrono::hours(5), "0.1.0", "");
     EXPECT_FALSE(stale.agentHealthy);
     EXPECT_NE(stale.problem.find("older than 135 minutes"), std::string::npos) << stale.problem;
+}
+
+TEST(ComplianceSummary, CompliantSinceIsTheStartOfTheCompliantStreak) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = test::openStore(path);
+    std::string error;
+    auto pass = passWithProfiles("2026-02-01T10:00:00Z");
+    ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    pass.findings[1].outcome = Outcome::Compliant;   // systemd re-executed
+    pass.findings[4].outcome = Outcome::Remediated;  // b's file fixed
+    pass.findings[4].reason.clear();
+    pass.findings[5].outcome = Outcome::Compliant;  // c stays as fixed
+    pass.verdict = computeVerdict(pass.policy, pass.findings);
+    for (const char* at : {"2026-02-01T11:00:00Z", "2026-02-01T12:00:00Z"}) {
+        pass.startedAt = pass.finishedAt = at;
+        ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    }
+    auto* sqlite = dynamic_cast<SqliteComplianceStore*>(store.get());
+    const auto timeline = readComplianceTimeline(sqlite->connection(), &error);
+    EXPECT_EQ(timeline.compliantSince, "2026-02-01T11:00:00Z") << error;
+    ASSERT_TRUE(timeline.lastChange);
+    EXPECT_EQ(timeline.lastChange->event.kind, "remediated");
+    EXPECT_EQ(timeline.lastChange->event.subject, "b /home/b/.local/share/Metalama/telemetry.json");
 }
 
 TEST(ComplianceSummary, IntuneOutputIsOneFlatLineOfJson) {
