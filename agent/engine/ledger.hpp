@@ -1,6 +1,7 @@
 #pragma once
 // The prior-state ledger: before the agent first changes something it records how it was, so
 // removing the policy (or uninstalling) restores the machine instead of tattooing it.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +22,15 @@ class Ledger {
     virtual std::optional<PriorState> find(const std::string& target,
                                            const std::string& subject) const = 0;
     virtual std::vector<PriorState> list(const std::string& target) const = 0;
-    // Durable before it returns; a target must not change anything when this fails.
+    // The entries of `target` whose subject starts with `prefix` (e.g. one file's keys), so a
+    // target with thousands of subjects never loads the whole ledger.
+    virtual std::vector<PriorState> listPrefix(const std::string& target,
+                                               const std::string& prefix) const;
+    // Visits every entry of `target` without holding them all in memory.
+    virtual void forEach(const std::string& target,
+                         const std::function<void(const PriorState&)>& visit) const;
+    // Durable before it returns (or, inside a batch, when commitBatch returns); a target must
+    // not change anything before its prior state is durable.
     virtual bool record(const PriorState& prior, std::string* error) = 0;
     virtual bool forget(const std::string& target, const std::string& subject,
                         std::string* error) = 0;
@@ -30,6 +39,11 @@ class Ledger {
     // (e.g. when the agent last set a profile's DeviceId).
     virtual std::optional<std::string> state(const std::string& key) const = 0;
     virtual bool setState(const std::string& key, const std::string& value, std::string* error) = 0;
+
+    // Groups record/forget/setState calls into one durable commit, so recording the prior state
+    // of ten thousand profiles costs one sync, not ten thousand. Not nestable.
+    virtual bool beginBatch(std::string* /*error*/) { return true; }
+    virtual bool commitBatch(std::string* /*error*/) { return true; }
 };
 
 // An in-memory ledger: the dry run works on a copy so it changes nothing, tests use it directly.

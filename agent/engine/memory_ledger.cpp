@@ -4,6 +4,19 @@
 
 namespace mpa {
 
+std::vector<PriorState> Ledger::listPrefix(const std::string& target,
+                                           const std::string& prefix) const {
+    std::vector<PriorState> out;
+    for (auto& e : list(target))
+        if (e.subject.compare(0, prefix.size(), prefix) == 0) out.push_back(std::move(e));
+    return out;
+}
+
+void Ledger::forEach(const std::string& target,
+                     const std::function<void(const PriorState&)>& visit) const {
+    for (const auto& e : list(target)) visit(e);
+}
+
 MemoryLedger::MemoryLedger(const Ledger& copyFrom, const std::vector<std::string>& targets)
     : fallbackState_(&copyFrom) {
     for (const auto& target : targets)

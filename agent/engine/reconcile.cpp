@@ -23,6 +23,19 @@ std::vector<std::string> targetNames(const AgentContext& context) {
     return names;
 }
 
+// Appends without copying the larger list: the per-user target returns one finding per profile,
+// and a second copy of ten thousand findings is most of a pass's peak memory.
+void appendFindings(std::vector<Finding>& all, std::vector<Finding> more) {
+    if (more.size() > all.size()) {
+        more.insert(more.begin(), std::make_move_iterator(all.begin()),
+                    std::make_move_iterator(all.end()));
+        all = std::move(more);
+    } else {
+        all.insert(all.end(), std::make_move_iterator(more.begin()),
+                   std::make_move_iterator(more.end()));
+    }
+}
+
 void finish(PassReport& report, ComplianceStore* store) {
     report.finishedAt = isoUtc(std::chrono::system_clock::now());
     report.verdict = computeVerdict(report.policy, report.findings);
@@ -50,9 +63,7 @@ PassReport runPass(const AgentContext& context, ComplianceStore* store,
     Ledger& ledger = request.dryRun || !store ? static_cast<Ledger&>(scratch) : *store;
     TargetRun run{context, ledger, report.mode};
     for (const auto& target : makeTargets(context)) {
-        auto findings = target->reconcile(run, report.desired);
-        report.findings.insert(report.findings.end(), std::make_move_iterator(findings.begin()),
-                               std::make_move_iterator(findings.end()));
+        appendFindings(report.findings, target->reconcile(run, report.desired));
     }
     finish(report, store);
     return report;
@@ -65,9 +76,7 @@ PassReport runRevert(const AgentContext& context, ComplianceStore& store) {
     report.mode = RunMode::Enforce;
     TargetRun run{context, store, RunMode::Enforce};
     for (const auto& target : makeTargets(context)) {
-        auto findings = target->revert(run);
-        report.findings.insert(report.findings.end(), std::make_move_iterator(findings.begin()),
-                               std::make_move_iterator(findings.end()));
+        appendFindings(report.findings, target->revert(run));
     }
     finish(report, &store);
     return report;

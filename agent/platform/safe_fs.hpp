@@ -59,6 +59,12 @@ struct Ownership {
 Ownership replacementOwnership(const FileInfo& existing, const Ownership& fallback);
 
 // An open directory. Movable, not copyable; closes its descriptor on destruction.
+// A replacement written to a temporary file in the same directory, not yet renamed over.
+struct StagedFile {
+    std::string name;
+    std::string tempName;
+};
+
 class SafeDir {
   public:
     // Opens an absolute directory path walking every component from "/" with
@@ -92,6 +98,18 @@ class SafeDir {
     // given to `owner`, fsynced, renamed over `name`, then the dir fsynced. The temp file is
     // removed on any failure. Refuses when `name` is a symlink, a directory, another non-regular
     // file or a regular file with more than one link.
+    // Batched durability for many files: stage each replacement (a temporary file with the
+    // data, owner and mode, not yet flushed), make the batch durable with one syncFileSystem()
+    // per file system, commit each (rename; the target is checked for planted links again),
+    // then syncFileSystem() once more so the renames are durable. Two flushes per batch
+    // instead of two per file; writeFileAtomic is the same steps for a single file.
+    Status stageFile(const std::string& name, std::string_view data, const Ownership& owner,
+                     StagedFile* staged) const;
+    Status commitStaged(const StagedFile& staged) const;
+    void discardStaged(const StagedFile& staged) const;
+    Status syncFileSystem() const;
+    std::uint64_t device() const;  // the file system this directory is on
+
     Status writeFileAtomic(const std::string& name, std::string_view data,
                            const Ownership& owner) const;
     // Ownership of the existing regular file `name`, else `fallback` (see replacementOwnership).
@@ -111,6 +129,8 @@ class SafeDir {
   private:
     SafeDir(std::intptr_t handle, std::string path);
     std::string describe(const std::string& name) const;
+    Status stage(const std::string& name, std::string_view data, const Ownership& owner, bool flush,
+                 StagedFile* staged) const;
 
     std::intptr_t handle_ = -1;  // a file descriptor on POSIX (a HANDLE fits too)
     std::string path_;

@@ -339,15 +339,11 @@ Ownership SafeDir::ownershipFor(const std::string& name, const Ownership& fallba
     return replacementOwnership(stat(name), fallback);
 }
 
-Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
-                                const Ownership& owner) const {
-    const std::string where = describe(name);
-    if (!isSingleComponent(name)) return Status::failure(where + ": not a single path component");
-    const int dirFd = toFd(handle_);
-    if (!isValidOwner(owner)) return Status::failure(where + ": invalid owner uid/gid -1");
+namespace {
 
-    // rename() would replace a symlink or a hard link rather than write through it, but either
-    // one in a user's data directory is a sign of tampering: report it instead of papering over.
+// rename() would replace a symlink or a hard link rather than write through it, but either one
+// in a user's data directory is a sign of tampering: report it instead of papering over.
+Status checkReplaceable(int dirFd, const std::string& name, const std::string& where) {
     const FileInfo existing = lstatAt(dirFd, name);
     switch (existing.kind) {
         case FileKind::Missing:
@@ -365,6 +361,18 @@ Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
         case FileKind::Other:
             return Status::failure(where + ": is not a regular file; refusing to replace it");
     }
+    return Status::success();
+}
+
+}  // namespace
+
+Status SafeDir::stage(const std::string& name, std::string_view data, const Ownership& owner,
+                      bool flush, StagedFile* staged) const {
+    const std::string where = describe(name);
+    if (!isSingleComponent(name)) return Status::failure(where + ": not a single path component");
+    const int dirFd = toFd(handle_);
+    if (!isValidOwner(owner)) return Status::failure(where + ": invalid owner uid/gid -1");
+    if (Status ok = checkReplaceable(dirFd, name, where); !ok) return ok;
 
     // A dot name so directory watchers and listings skip it; random so nobody can pre-create it.
     std::string tempName;
@@ -396,14 +404,58 @@ Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
     // After the chown, which may clear set-id bits.
     if (::fchmod(fd, static_cast<mode_t>(owner.mode & 07777)) != 0)
         return abandon("cannot change mode", errno);
-    if (::fsync(fd) != 0) return abandon("cannot flush", errno);
+    if (flush && ::fsync(fd) != 0) return abandon("cannot flush", errno);
     if (::close(guard.release()) != 0) return abandon("cannot close", errno);
-    if (::renameat(dirFd, tempName.c_str(), dirFd, name.c_str()) != 0)
-        return abandon("cannot rename the temporary file over it", errno);
+    *staged = StagedFile{name, tempName};
+    return Status::success();
+}
+
+Status SafeDir::stageFile(const std::string& name, std::string_view data, const Ownership& owner,
+                          StagedFile* staged) const {
+    return stage(name, data, owner, false, staged);
+}
+
+Status SafeDir::commitStaged(const StagedFile& staged) const {
+    const std::string where = describe(staged.name);
+    const int dirFd = toFd(handle_);
+    // The target may have changed since staging (a user planting a link): check again.
+    if (Status ok = checkReplaceable(dirFd, staged.name, where); !ok) {
+        discardStaged(staged);
+        return ok;
+    }
+    if (::renameat(dirFd, staged.tempName.c_str(), dirFd, staged.name.c_str()) != 0) {
+        const int err = errno;
+        discardStaged(staged);
+        return Status::failure(where +
+                               ": cannot rename the temporary file over it: " + errnoText(err));
+    }
+    return Status::success();
+}
+
+void SafeDir::discardStaged(const StagedFile& staged) const {
+    ::unlinkat(toFd(handle_), staged.tempName.c_str(), 0);
+}
+
+Status SafeDir::syncFileSystem() const {
+    if (::syncfs(toFd(handle_)) != 0)
+        return Status::failure(path_ + ": flushing the file system failed: " + errnoText(errno));
+    return Status::success();
+}
+
+std::uint64_t SafeDir::device() const {
+    struct stat st {};
+    return ::fstat(toFd(handle_), &st) == 0 ? static_cast<std::uint64_t>(st.st_dev) : 0;
+}
+
+Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
+                                const Ownership& owner) const {
+    StagedFile staged;
+    if (Status ok = stage(name, data, owner, true, &staged); !ok) return ok;
+    if (Status ok = commitStaged(staged); !ok) return ok;
     // The rename is durable only once the directory itself is flushed.
-    if (::fsync(dirFd) != 0)
+    if (::fsync(toFd(handle_)) != 0)
         return Status::failure(
-            where + ": replaced, but flushing the directory failed: " + errnoText(errno));
+            describe(name) + ": replaced, but flushing the directory failed: " + errnoText(errno));
     return Status::success();
 }
 

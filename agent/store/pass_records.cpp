@@ -52,7 +52,8 @@ std::string policyFingerprint(const PolicySet& policy) {
 }
 
 std::string passFingerprint(const PassReport& report) {
-    CanonicalFields fields;
+    // Hashed as it goes: over ten thousand profiles the text would be a 15 MB string.
+    CanonicalFields fields(CanonicalFields::Keep::DigestOnly);
     fields.add(toString(report.mode)).add(toString(report.verdict));
     addPolicy(fields, report.policy);
     fields.add(stringListToJson(report.notes));

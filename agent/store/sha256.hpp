@@ -3,6 +3,7 @@
 // its byte length, a colon, and its bytes, so no two different field lists hash alike. Used for
 // the pass fingerprint (deduplication of no-op passes) and the event hash chain.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -12,13 +13,24 @@ std::string sha256Hex(std::string_view data);
 
 class CanonicalFields {
   public:
+    // DigestOnly hashes as it goes and keeps no text: the pass fingerprint covers every finding
+    // of a pass, which over ten thousand profiles would otherwise be a 15 MB string.
+    enum class Keep { Text, DigestOnly };
+    explicit CanonicalFields(Keep keep = Keep::Text);
+    ~CanonicalFields();
+    CanonicalFields(const CanonicalFields&) = delete;
+    CanonicalFields& operator=(const CanonicalFields&) = delete;
+
     CanonicalFields& add(std::string_view field);
     CanonicalFields& add(std::int64_t field);
-    const std::string& text() const { return text_; }
-    std::string sha256() const { return sha256Hex(text_); }
+    const std::string& text() const { return text_; }  // Keep::Text only
+    std::string sha256() const;
 
   private:
+    struct Digest;
+    void spill();
     std::string text_;
+    std::unique_ptr<Digest> digest_;  // DigestOnly
 };
 
 }  // namespace mpa

@@ -225,6 +225,59 @@ std::vector<PriorState> SqliteComplianceStore::list(const std::string& target) c
     return out;
 }
 
+std::vector<PriorState> SqliteComplianceStore::listPrefix(const std::string& target,
+                                                         const std::string& prefix) const {
+    std::vector<PriorState> out;
+    SqliteStatement s;
+    // A range on (target, subject) uses the unique index; LIKE would not (and '%'/'_' in paths).
+    if (!prepareForRead("SELECT subject, existed, value, recorded_at FROM ledger "
+                        "WHERE target = ? AND subject >= ? AND subject < ? ORDER BY rowid",
+                        &s))
+        return out;
+    std::string upper = prefix;
+    if (!upper.empty() && static_cast<unsigned char>(upper.back()) < 0xFF)
+        upper.back() = static_cast<char>(upper.back() + 1);
+    else
+        upper += '\xFF';
+    s.bind(1, target).bind(2, prefix).bind(3, upper);
+    while (s.step()) out.push_back({target, s.text(0), s.integer(1) != 0, s.text(2), s.text(3)});
+    if (s.failed()) readFailed(s.errorMessage());
+    return out;
+}
+
+void SqliteComplianceStore::forEach(const std::string& target,
+                                    const std::function<void(const PriorState&)>& visit) const {
+    SqliteStatement s;
+    // No ORDER BY: a visit needs no order, and sorting ten thousand rows costs a sorter's memory.
+    if (!prepareForRead("SELECT subject, existed, value, recorded_at FROM ledger WHERE target = ?",
+                        &s))
+        return;
+    s.bind(1, target);
+    while (s.step()) visit({target, s.text(0), s.integer(1) != 0, s.text(2), s.text(3)});
+    if (s.failed()) readFailed(s.errorMessage());
+}
+
+bool SqliteComplianceStore::beginBatch(std::string* error) {
+    if (!requireWritable(error)) return false;
+    std::string e;
+    if (!db_.exec("BEGIN IMMEDIATE", &e)) {
+        *error = path_ + ": cannot start a transaction: " + e;
+        return false;
+    }
+    return true;
+}
+
+bool SqliteComplianceStore::commitBatch(std::string* error) {
+    std::string e;
+    if (!db_.exec("COMMIT", &e)) {
+        std::string ignored;
+        db_.exec("ROLLBACK", &ignored);
+        *error = path_ + ": cannot commit: " + e;
+        return false;
+    }
+    return true;
+}
+
 bool SqliteComplianceStore::record(const PriorState& prior, std::string* error) {
     if (!requireWritable(error)) return false;
     // The FIRST prior state is the one to restore: a later record for the same subject would

@@ -28,6 +28,12 @@ class SqliteComplianceStore : public ComplianceStore {
     std::optional<PriorState> find(const std::string& target,
                                    const std::string& subject) const override;
     std::vector<PriorState> list(const std::string& target) const override;
+    std::vector<PriorState> listPrefix(const std::string& target,
+                                       const std::string& prefix) const override;
+    void forEach(const std::string& target,
+                 const std::function<void(const PriorState&)>& visit) const override;
+    bool beginBatch(std::string* error) override;
+    bool commitBatch(std::string* error) override;
     bool record(const PriorState& prior, std::string* error) override;
     bool forget(const std::string& target, const std::string& subject, std::string* error) override;
     std::optional<std::string> state(const std::string& key) const override;

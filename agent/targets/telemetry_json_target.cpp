@@ -1,5 +1,6 @@
 #include "targets/telemetry_json_target.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -20,23 +21,16 @@ constexpr const char* kFileName = "telemetry.json";
 constexpr std::uint64_t kMaxSettingsBytes = 4 * 1024 * 1024;
 constexpr std::uint32_t kCreatedFileMode = 0644;       // what Metalama itself creates
 constexpr std::uint32_t kCreatedDirectoryMode = 0700;  // XDG: create data dirs 0700
+// Profiles planned before their prior states are committed in one transaction and then written:
+// a few syncs per batch instead of two per file, with a bounded number of open directories
+// (256 stays far below the usual 1024 descriptors).
+constexpr std::size_t kWriteBatch = 256;
 
 std::string fileEntry(const std::string& subject) {
     return subject + "#file";
 }
 std::string keyEntry(const std::string& subject, const std::string& key) {
     return subject + "#" + key;
-}
-
-// This target's ledger entries grouped by telemetry.json path.
-std::map<std::string, std::vector<PriorState>> indexLedger(const Ledger& ledger) {
-    std::map<std::string, std::vector<PriorState>> byFile;
-    for (auto& entry : ledger.list(kTargetName)) {
-        const auto hash = entry.subject.rfind('#');
-        if (hash == std::string::npos) continue;
-        byFile[entry.subject.substr(0, hash)].push_back(std::move(entry));
-    }
-    return byFile;
 }
 
 TelemetryPrior priorFrom(const std::vector<PriorState>& entries) {
@@ -70,9 +64,14 @@ std::string baseName(const std::string& path) {
 class ProfilePass {
   public:
     ProfilePass(TargetRun& run, const DesiredState& desired, std::vector<Finding>& out)
-        : run_(run), desired_(desired), out_(out), ledger_(indexLedger(run.ledger)) {}
+        : run_(run), desired_(desired), out_(out) {}
 
     void profile(const MetalamaProfile& p);
+    void flush();
+    // Opens a home through its parent (/home), opened once and kept: walking every home's path
+    // from "/" again cost most of a no-op pass's system calls.
+    std::optional<platform::SafeDir> openHome(const std::string& home, std::string* error,
+                                              bool* missing);
     void leftovers();
 
   private:
@@ -80,6 +79,24 @@ class ProfilePass {
         platform::SafeDir dir;
         std::string logical;
         std::vector<std::string> created;
+    };
+    // A planned change whose prior state still has to be made durable before it is written.
+    struct PendingWrite {
+        DataDirectory d;
+        Finding finding;
+        std::string subject;
+        std::vector<PriorState> entries;  // this file's ledger entries before the pass
+        TelemetryPrior prior;
+        bool hadFileEntry = false;
+        bool fileExisted = false;
+        bool needs = false;
+        std::vector<std::string> keysSetBefore;
+        std::string content;
+        bool onlyAgentKeys = false;
+        platform::Ownership owner{0, 0, 0};
+        std::string invalidName;  // set aside the malformed file first
+        TelemetryPlan plan;
+        DeviceIdDecision decision;
     };
 
     bool needsProfiles() const { return desired_.manageProfiles && desired_.anyActionManaged(); }
@@ -97,26 +114,56 @@ class ProfilePass {
                                                    const platform::SafeDir& home);
     std::optional<DataDirectory> createDirectory(const MetalamaProfile& p,
                                                  const platform::SafeDir& home);
-    void settingsFile(const MetalamaProfile& p, DataDirectory& d);
+    void settingsFile(const MetalamaProfile& p, DataDirectory d);
+    void write(PendingWrite& w, const platform::StagedFile& staged);
+    // One syncfs per file system among the ready writes. Before the renames (staged given) a
+    // failure discards that write; after them it is reported.
+    void syncFileSystems(std::vector<bool>& ready, const std::vector<platform::StagedFile>* staged);
     void licenseAudit(const MetalamaProfile& p, const DataDirectory& d);
     DeviceIdDecision deviceIdDecision(const std::string& subject) const;
     bool recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
                      bool fileExisted, std::string* error);
-    void forgetAll(const std::string& subject);
-    void cleanUpCreated(const std::string& subject, const TelemetryPrior& prior,
-                        const json::ObjectDocument& doc, DataDirectory& d, Finding& f);
+    void forgetAll(const std::vector<PriorState>& entries);
+    void cleanUpCreated(const std::vector<PriorState>& entries, const TelemetryPrior& prior,
+                        bool onlyAgentKeys, DataDirectory& d, Finding& f);
 
     TargetRun& run_;
     const DesiredState& desired_;
     std::vector<Finding>& out_;
-    std::map<std::string, std::vector<PriorState>> ledger_;
+    std::vector<PendingWrite> pending_;
     std::set<std::string> visited_;
+    std::string parentPath_;
+    std::optional<platform::SafeDir> parent_;
 };
+
+std::optional<platform::SafeDir> ProfilePass::openHome(const std::string& home, std::string* error,
+                                                       bool* missing) {
+    const auto parent = parentOf(home);
+    const auto name = baseName(home);
+    if (name.empty() || name == "." || name == "..")
+        return platform::SafeDir::open(run_.context.resolve(home), error, missing);
+    if (parent != parentPath_) {
+        parentPath_ = parent;
+        std::string ignored;
+        parent_ = platform::SafeDir::open(run_.context.resolve(parent), &ignored);
+    }
+    if (!parent_) return platform::SafeDir::open(run_.context.resolve(home), error, missing);
+    const auto kind = parent_->stat(name).kind;
+    *missing = kind == platform::FileKind::Missing;
+    if (*missing) return std::nullopt;
+    if (kind != platform::FileKind::Directory) {
+        *error = run_.context.resolve(home) + (kind == platform::FileKind::Symlink
+                                                   ? ": is a symbolic link; refusing to follow it"
+                                                   : ": is not a directory");
+        return std::nullopt;
+    }
+    return parent_->openChild(name, false, {}, std::nullopt, nullptr, error);
+}
 
 void ProfilePass::profile(const MetalamaProfile& p) {
     std::string error;
     bool missing = false;
-    auto home = platform::SafeDir::open(run_.context.resolve(p.home), &error, &missing);
+    auto home = openHome(p.home, &error, &missing);
     if (!home) {
         if (!missing) fail(p, p.home, "home directory cannot be used: " + error);
         return;  // an account without a home has no profile to manage
@@ -144,8 +191,8 @@ void ProfilePass::profile(const MetalamaProfile& p) {
         }
     }
     for (auto& d : dirs) {
-        settingsFile(p, d);
         if (!p.isTemplate) licenseAudit(p, d);
+        settingsFile(p, std::move(d));
     }
 }
 
@@ -243,19 +290,23 @@ bool ProfilePass::recordPrior(const std::string& subject, const TelemetryPrior& 
     return true;
 }
 
-void ProfilePass::forgetAll(const std::string& subject) {
+void ProfilePass::forgetAll(const std::vector<PriorState>& entries) {
     std::string error;
-    for (const auto& e : ledger_[subject]) run_.ledger.forget(kTargetName, e.subject, &error);
+    for (const auto& e : entries) run_.ledger.forget(kTargetName, e.subject, &error);
 }
 
-void ProfilePass::cleanUpCreated(const std::string& subject, const TelemetryPrior& prior,
-                                 const json::ObjectDocument& doc, DataDirectory& d, Finding& f) {
+bool holdsOnlyAgentKeys(const json::ObjectDocument& doc) {
+    for (const auto& m : doc.members())
+        if (m.key != "DeviceId" && m.key != "version") return false;
+    return true;
+}
+
+void ProfilePass::cleanUpCreated(const std::vector<PriorState>& entries,
+                                 const TelemetryPrior& prior, bool agentKeysOnly, DataDirectory& d,
+                                 Finding& f) {
     // Everything the agent set is back; a file (and directories) that only the agent created
     // and that holds nothing but what the agent put there goes too: no tattooing.
-    bool onlyOurs = true;
-    for (const auto& m : doc.members())
-        if (m.key != "DeviceId" && m.key != "version") onlyOurs = false;
-    if (prior.fileCreated && onlyOurs) {
+    if (prior.fileCreated && agentKeysOnly) {
         if (auto status = d.dir.removeFile(kFileName); !status) {
             f.outcome = Outcome::Failed;
             f.reason = status.error;
@@ -268,20 +319,19 @@ void ProfilePass::cleanUpCreated(const std::string& subject, const TelemetryPrio
             if (!parent || !parent->removeEmptyDir(baseName(*it))) break;  // user added files
         }
     }
-    forgetAll(subject);
+    forgetAll(entries);
 }
 
-void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory& d) {
+void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     const auto subject = d.logical + "/" + kFileName;
     visited_.insert(subject);
     auto f = finding(p, subject);
-    const auto& entries = ledger_[subject];
+    auto entries = run_.ledger.listPrefix(kTargetName, subject + "#");
     const bool hadLedger = !entries.empty();
     bool hadFileEntry = false;
     for (const auto& e : entries)
         if (e.subject == fileEntry(subject)) hadFileEntry = true;
     auto prior = priorFrom(entries);
-    const auto keysBefore = prior.keys;
     const bool needs = needsProfiles();
 
     auto read = d.dir.readFile(kFileName, kMaxSettingsBytes);
@@ -292,13 +342,12 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory& d) {
         return;
     }
     std::optional<json::ObjectDocument> doc;
-    bool malformed = false;
     std::string invalidName;
     if (read.missing) {
         if (!needs && !hadLedger) return;  // nothing managed here, nothing to undo
         f.observed = "absent";
         if (!needs) {
-            forgetAll(subject);
+            forgetAll(entries);
             f.outcome = Outcome::NotApplicable;
             f.reason = "the file the agent managed no longer exists; nothing to restore";
             out_.push_back(std::move(f));
@@ -328,7 +377,6 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory& d) {
                 out_.push_back(std::move(f));
                 return;
             }
-            malformed = true;
             prior.replacedMalformed = true;
             doc = json::ObjectDocument::parse("{}", nullptr);
         } else {
@@ -336,14 +384,18 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory& d) {
         }
     }
 
+    std::vector<std::string> keysSetBefore;
+    for (const auto& e : prior.keys) keysSetBefore.push_back(e.first);
     const auto decision = deviceIdDecision(subject);
-    const auto plan = planTelemetry(*doc, desired_, prior, decision, newRandomGuid());
+    auto plan = planTelemetry(*doc, desired_, prior, decision, newRandomGuid());
     f.diff = joinLines(plan.diff);
-    if (!plan.changed() && !malformed) {
+    if (!plan.changed() && invalidName.empty()) {
         if (hadLedger && prior.keys.empty() && !needs) {
-            cleanUpCreated(subject, prior, *doc, d, f);
-            f.outcome = f.outcome == Outcome::Failed ? f.outcome : Outcome::Restored;
-            if (f.reason.empty()) f.reason = "the user's own values were already in place";
+            cleanUpCreated(entries, prior, holdsOnlyAgentKeys(*doc), d, f);
+            if (f.outcome != Outcome::Failed) {
+                f.outcome = Outcome::Restored;
+                f.reason = "the user's own values were already in place";
+            }
         } else {
             f.outcome = needs ? Outcome::Compliant : Outcome::NotApplicable;
         }
@@ -357,70 +409,151 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory& d) {
         out_.push_back(std::move(f));
         return;
     }
+    PendingWrite w{std::move(d),
+                   std::move(f),
+                   subject,
+                   std::move(entries),
+                   std::move(prior),
+                   hadFileEntry,
+                   !read.missing,
+                   needs,
+                   std::move(keysSetBefore),
+                   doc->serialize(),
+                   holdsOnlyAgentKeys(*doc),
+                   read.missing
+                       ? platform::Ownership{p.uid, p.gid, kCreatedFileMode}
+                       : platform::Ownership{read.info.uid, read.info.gid, read.info.mode & 07777},
+                   std::move(invalidName),
+                   std::move(plan),
+                   decision};
+    pending_.push_back(std::move(w));
+    if (pending_.size() >= kWriteBatch) flush();
+}
+
+void ProfilePass::flush() {
+    if (pending_.empty()) return;
+    // Prior states first, durable in one commit; nothing is written unless that succeeded.
     std::string error;
-    if (!recordPrior(subject, prior, hadFileEntry, !read.missing, &error)) {
-        f.outcome = Outcome::Failed;
-        f.reason = "could not record the prior state, so nothing was changed: " + error;
-        out_.push_back(std::move(f));
+    bool recorded = run_.ledger.beginBatch(&error);
+    for (auto& w : pending_)
+        recorded =
+            recorded && recordPrior(w.subject, w.prior, w.hadFileEntry, w.fileExisted, &error);
+    recorded = recorded && run_.ledger.commitBatch(&error);
+    if (!recorded) {
+        for (auto& w : pending_) {
+            w.finding.outcome = Outcome::Failed;
+            w.finding.reason = "could not record the prior state, so nothing was changed: " + error;
+            out_.push_back(std::move(w.finding));
+        }
+        pending_.clear();
         return;
     }
-    if (malformed) {
-        if (auto status = d.dir.renameEntry(kFileName, invalidName); !status) {
+    // Then the files: staged (written to temporary files), made durable with one flush per
+    // file system, renamed into place, flushed again. Two syncs per batch, not two per file.
+    std::vector<platform::StagedFile> staged(pending_.size());
+    std::vector<bool> ready(pending_.size(), false);
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+        auto& w = pending_[i];
+        if (auto status = w.d.dir.stageFile(kFileName, w.content, w.owner, &staged[i]); !status) {
+            w.finding.outcome = Outcome::Failed;
+            w.finding.reason = status.error;
+            out_.push_back(std::move(w.finding));
+        } else {
+            ready[i] = true;
+        }
+    }
+    syncFileSystems(ready, &staged);
+    const bool batch = run_.ledger.beginBatch(&error);
+    for (std::size_t i = 0; i < pending_.size(); ++i)
+        if (ready[i]) write(pending_[i], staged[i]);
+    syncFileSystems(ready, nullptr);
+    if (batch && !run_.ledger.commitBatch(&error))
+        out_.push_back({kTargetName, "compliance store", "", "", "", Outcome::Failed,
+                        "files were written but the agent's bookkeeping was not saved: " + error,
+                        ""});
+    pending_.clear();
+}
+
+void ProfilePass::syncFileSystems(std::vector<bool>& ready,
+                                  const std::vector<platform::StagedFile>* staged) {
+    std::set<std::uint64_t> synced;
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+        if (!ready[i]) continue;
+        auto& w = pending_[i];
+        const auto device = w.d.dir.device();
+        if (synced.count(device)) continue;
+        synced.insert(device);
+        auto status = w.d.dir.syncFileSystem();
+        if (status) continue;
+        if (staged) {
+            // Not durable: do not rename it into place.
+            w.d.dir.discardStaged((*staged)[i]);
+            w.finding.outcome = Outcome::Failed;
+            w.finding.reason = status.error;
+            out_.push_back(std::move(w.finding));
+            ready[i] = false;
+            synced.erase(device);  // the next write on this file system tries again
+        } else {
+            out_.push_back(
+                {kTargetName, w.d.logical, "", "", "", Outcome::Failed,
+                 "settings were replaced but may not survive a power loss: " + status.error, ""});
+        }
+    }
+}
+
+void ProfilePass::write(PendingWrite& w, const platform::StagedFile& staged) {
+    auto& f = w.finding;
+    if (!w.invalidName.empty()) {
+        if (auto status = w.d.dir.renameEntry(kFileName, w.invalidName); !status) {
+            w.d.dir.discardStaged(staged);
             f.outcome = Outcome::Failed;
             f.reason = "could not set the malformed file aside: " + status.error;
             out_.push_back(std::move(f));
             return;
         }
     }
-    const auto owner =
-        read.missing ? platform::Ownership{p.uid, p.gid, kCreatedFileMode}
-                     : platform::Ownership{read.info.uid, read.info.gid, read.info.mode & 07777};
-    if (auto status = d.dir.writeFileAtomic(kFileName, doc->serialize(), owner); !status) {
+    if (auto status = w.d.dir.commitStaged(staged); !status) {
         f.outcome = Outcome::Failed;
         f.reason = status.error;
         out_.push_back(std::move(f));
         return;
     }
-    if (plan.deviceIdWritten) {
-        run_.ledger.setState("deviceid-set:" + subject, isoUtc(run_.context.now), &error);
+    std::string error;
+    if (w.plan.deviceIdWritten) {
+        run_.ledger.setState("deviceid-set:" + w.subject, isoUtc(run_.context.now), &error);
         if (!desired_.deviceIdResetToken.empty())
-            run_.ledger.setState("deviceid-token:" + subject, desired_.deviceIdResetToken, &error);
+            run_.ledger.setState("deviceid-token:" + w.subject, desired_.deviceIdResetToken,
+                                 &error);
     }
-    for (const auto& key : plan.restoredKeys)
-        run_.ledger.forget(kTargetName, keyEntry(subject, key), &error);
+    for (const auto& key : w.plan.restoredKeys)
+        run_.ledger.forget(kTargetName, keyEntry(w.subject, key), &error);
 
-    bool allSetBefore = !plan.changedKeys.empty();
-    for (const auto& key : plan.changedKeys) {
-        bool found = false;
-        for (const auto& e : keysBefore) found = found || e.first == key;
-        allSetBefore = allSetBefore && found;
-    }
-    if (malformed) {
+    bool allSetBefore = !w.plan.changedKeys.empty();
+    for (const auto& key : w.plan.changedKeys)
+        allSetBefore = allSetBefore && std::find(w.keysSetBefore.begin(), w.keysSetBefore.end(),
+                                                 key) != w.keysSetBefore.end();
+    if (!w.invalidName.empty()) {
         f.outcome = Outcome::Repaired;
-        f.reason = "malformed file kept as " + invalidName + " and replaced by a valid one";
-    } else if (plan.changedKeys.empty() && !plan.restoredKeys.empty()) {
+        f.reason = "malformed file kept as " + w.invalidName + " and replaced by a valid one";
+    } else if (w.plan.changedKeys.empty() && !w.plan.restoredKeys.empty()) {
         f.outcome = Outcome::Restored;
-        if (prior.keys.empty() && !needs) cleanUpCreated(subject, prior, *doc, d, f);
+        if (w.prior.keys.empty() && !w.needs)
+            cleanUpCreated(w.entries, w.prior, w.onlyAgentKeys, w.d, f);
     } else if (allSetBefore) {
         f.outcome = Outcome::DriftRepaired;
     } else {
         f.outcome = Outcome::Remediated;
     }
-    if (plan.deviceIdWritten && decision.reset)
+    if (w.plan.deviceIdWritten && w.decision.reset)
         f.reason +=
-            (f.reason.empty() ? "" : "; ") + std::string("new DeviceId: ") + decision.reason;
+            (f.reason.empty() ? "" : "; ") + std::string("new DeviceId: ") + w.decision.reason;
     out_.push_back(std::move(f));
 }
 
 void ProfilePass::licenseAudit(const MetalamaProfile& p, const DataDirectory& d) {
-    Finding f{kLicenseTarget,
-              d.logical,
-              p.account,
-              "informational",
-              "",
-              Outcome::NotApplicable,
-              "the telemetry opt-out does not stop Metalama's license audit; no policy can",
-              ""};
+    // The explanation (no policy can disable the audit) is said once in the pass summary, not
+    // repeated in every profile's finding.
+    Finding f{kLicenseTarget, d.logical, p.account, "", "", Outcome::NotApplicable, "", ""};
     auto read = d.dir.readFile("licensing.json", kMaxSettingsBytes);
     if (read.missing) {
         f.observed = "no license key";
@@ -441,15 +574,22 @@ void ProfilePass::licenseAudit(const MetalamaProfile& p, const DataDirectory& d)
 }
 
 void ProfilePass::leftovers() {
-    for (const auto& [subject, entries] : ledger_) {
-        if (visited_.count(subject) || entries.empty()) continue;
-        // Forget only what is provably gone: an unreadable home must keep its restore data.
+    // Files the ledger knows that this pass did not visit: forget them only when provably gone
+    // (an unreadable home must keep its restore data).
+    std::map<std::string, std::vector<PriorState>> unvisited;
+    run_.ledger.forEach(kTargetName, [&](const PriorState& e) {
+        const auto hash = e.subject.rfind('#');
+        if (hash == std::string::npos) return;
+        auto file = e.subject.substr(0, hash);
+        if (!visited_.count(file)) unvisited[std::move(file)].push_back(e);
+    });
+    for (const auto& [subject, entries] : unvisited) {
         std::string error;
         bool missing = false;
         if (platform::SafeDir::open(run_.context.resolve(parentOf(subject)), &error, &missing) ||
             !missing)
             continue;
-        forgetAll(subject);
+        forgetAll(entries);
         out_.push_back({kTargetName, subject, "", describeDesired(desired_), "absent",
                         Outcome::NotApplicable,
                         "the profile or data directory no longer exists; nothing to restore", ""});
@@ -465,8 +605,14 @@ std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const Desire
     for (const auto& e : errors)
         findings.push_back({kTargetName, "user accounts", "", "every login account managed", e,
                             Outcome::Failed, e, ""});
+    // At most one finding per data directory plus one license-audit finding per profile:
+    // reserve that once instead of letting ten thousand findings grow by doubling (capacity
+    // that is never written costs address space, not resident memory).
+    const auto generations = metalamaDataDirectories(run.context.platform).size();
+    findings.reserve(errors.size() + profiles.size() * (generations + 2) + 16);
     ProfilePass pass(run, desired, findings);
     for (const auto& p : profiles) pass.profile(p);
+    pass.flush();
     pass.leftovers();
     return findings;
 }
