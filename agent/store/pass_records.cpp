@@ -143,7 +143,8 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
     std::optional<Previous> previous;
     {
         SqliteStatement s;
-        if (!prepareForWrite("SELECT c.id, c.content_hash, c.policy_hash, r.policy_run, r.verdict "
+        if (!prepareForWrite("SELECT c.id, c.content_hash, c.policy_hash, "
+                             "COALESCE(r.policy_run, c.policy_run, c.id), r.verdict "
                              "FROM runs AS r JOIN runs AS c ON c.id = COALESCE(r.same_as, r.id) "
                              "ORDER BY r.id DESC LIMIT 1",
                              &s, error))
@@ -430,12 +431,13 @@ bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, std::vector<Find
 
 std::optional<PolicySet> SqliteComplianceStore::lastKnownGoodPolicy() const {
     SqliteStatement s;
-    if (!prepareForRead(schemaVersion_ >= 3
-                            ? "SELECT policy_run FROM runs WHERE has_policy = 1 "
-                              "AND mode <> 'dry-run' ORDER BY id DESC LIMIT 1"
-                            : "SELECT COALESCE(same_as, id) FROM runs WHERE has_policy = 1 "
-                              "AND mode <> 'dry-run' ORDER BY id DESC LIMIT 1",
-                        &s))
+    if (!prepareForRead(
+            schemaVersion_ >= 3
+                ? "SELECT COALESCE(policy_run, same_as, id) FROM runs WHERE has_policy = 1 "
+                  "AND mode <> 'dry-run' ORDER BY id DESC LIMIT 1"
+                : "SELECT COALESCE(same_as, id) FROM runs WHERE has_policy = 1 "
+                  "AND mode <> 'dry-run' ORDER BY id DESC LIMIT 1",
+            &s))
         return std::nullopt;
     if (!firstRow(s)) return std::nullopt;
     PolicySet policy;
@@ -449,7 +451,8 @@ std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
     // content run.
     if (!prepareForRead(schemaVersion_ >= 3
                             ? "SELECT r.id, r.started_at, r.finished_at, r.trigger, r.mode, "
-                              "r.verdict, c.notes, c.informational, r.policy_run FROM runs r "
+                              "r.verdict, c.notes, c.informational, "
+                              "COALESCE(r.policy_run, c.policy_run, c.id) FROM runs r "
                               "JOIN runs c ON c.id = COALESCE(r.same_as, r.id) "
                               "ORDER BY r.id DESC LIMIT 1"
                             : "SELECT r.id, r.started_at, r.finished_at, r.trigger, r.mode, "

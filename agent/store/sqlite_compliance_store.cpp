@@ -82,7 +82,14 @@ bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
         *error = path_ + ": cannot switch to WAL mode (journal mode is " + *journal + ")";
         return false;
     }
-    if (!db_.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON", error)) return false;
+    if (!db_.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=0",
+                  error))
+        return false;
+    // Keep the -wal and -shm files after the last connection closes (emptied at checkpoints by
+    // journal_size_limit=0): a read-only reader that cannot create them (an audit group with read
+    // access only, osquery) can then still open the database.
+    int persist = 1;
+    sqlite3_file_control(db_.handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     if (!migrateStoreSchema(db_, path_, error)) return false;
     schemaVersion_ = storeSchemaVersion();
     return true;

@@ -42,6 +42,13 @@ TEST(ComplianceStore, CreatesAPrivateWalDatabaseAndItsDirectory) {
     std::string error;
     EXPECT_EQ(sqlite->connection().queryText("PRAGMA journal_mode", &error).value_or(error), "wal");
     EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &error), storeSchemaVersion());
+    store.reset();
+    // The WAL companions stay (empty) so that read-only readers can open the file later.
+    EXPECT_TRUE(std::filesystem::exists(path + "-shm"));
+    ASSERT_TRUE(std::filesystem::exists(path + "-wal"));
+    EXPECT_EQ(std::filesystem::file_size(path + "-wal"), 0u);
+    ASSERT_EQ(::stat((path + "-shm").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0600u);
 }
 
 TEST(ComplianceStore, RoundTripsAPassReport) {
