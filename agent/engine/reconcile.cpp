@@ -61,8 +61,14 @@ PassReport runPass(const AgentContext& context, ComplianceStore* store,
     MemoryLedger scratch;
     if (request.dryRun && store) scratch = MemoryLedger(*store, targetNames(context));
     Ledger& ledger = request.dryRun || !store ? static_cast<Ledger&>(scratch) : *store;
-    TargetRun run{context, ledger, report.mode};
+    TargetRun run{context, ledger, report.mode, request.stopRequested};
     for (const auto& target : makeTargets(context)) {
+        if (run.stopping()) {
+            report.findings.push_back({target->name(), "(every subject)", "", "", "not checked",
+                                       Outcome::Failed,
+                                       "not checked: the service stopped during the pass", ""});
+            continue;
+        }
         appendFindings(report.findings, target->reconcile(run, report.desired));
     }
     finish(report, store);

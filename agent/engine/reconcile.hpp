@@ -1,6 +1,7 @@
 #pragma once
 // One pass through the agent: sources -> policy set -> desired state -> targets -> findings ->
 // compliance store. `apply` runs it once; the service runs it on every trigger.
+#include <functional>
 #include <string>
 
 #include "engine/pass_report.hpp"
@@ -11,6 +12,9 @@ namespace mpa {
 struct PassRequest {
     std::string trigger = "apply";
     bool dryRun = false;
+    // The service's stop request: the pass ends early, between subjects, when it returns true;
+    // what was not checked is reported as failed ("not checked"), never as compliant.
+    std::function<bool()> stopRequested = nullptr;
 };
 
 // Reads policy and reconciles every target. `store` may be null only for a dry run without a

@@ -186,7 +186,8 @@ class ServiceLoop {
         context_.now = std::chrono::system_clock::now();
         PassReport report;
         try {
-            report = runPass(context_, store_.get(), {trigger, false});
+            report = runPass(context_, store_.get(),
+                             {trigger, false, [this] { return watcher_.stopRequested(); }});
         } catch (const std::exception& e) {
             failed(std::string("the pass stopped: ") + e.what());
             return;
@@ -216,6 +217,7 @@ class ServiceLoop {
             changes, failures, static_cast<int>(ms.count()), chainHeadLogLine(*store_));
         if (context_.settings.logDestination.rfind("file:", 0) == 0)
             logChainHeadToSystemLog(*store_);
+        if (watcher_.stopRequested()) return;  // stopped early on purpose: no retry
         if (!report.notes.empty() || failures > 0) {
             failed("the pass did not complete cleanly");
             return;

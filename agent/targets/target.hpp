@@ -2,6 +2,7 @@
 // An enforcement target: an idempotent resource. For each of its subjects it observes the
 // current state, plans a change (or none), applies it (unless auditing or dry-running), and can
 // revert what the agent itself changed, using the prior state recorded in the ledger.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,7 +25,12 @@ struct TargetRun {
     const AgentContext& context;
     Ledger& ledger;
     RunMode mode;
+    // Set by the service while it is asked to stop: targets with many subjects (every profile
+    // on a machine with thousands) check it between subjects, finish the subject in hand (its
+    // write is atomic) and report the rest as not checked.
+    std::function<bool()> stopRequested = nullptr;
     bool changesAllowed() const { return mode == RunMode::Enforce; }
+    bool stopping() const { return stopRequested && stopRequested(); }
 };
 
 class Target {

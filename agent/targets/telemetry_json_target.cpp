@@ -611,7 +611,19 @@ std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const Desire
     const auto generations = metalamaDataDirectories(run.context.platform).size();
     findings.reserve(errors.size() + profiles.size() * (generations + 2) + 16);
     ProfilePass pass(run, desired, findings);
-    for (const auto& p : profiles) pass.profile(p);
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+        if (run.stopping()) {
+            pass.flush();  // what is staged is finished: prior states recorded, files renamed
+            const auto left = std::to_string(profiles.size() - i);
+            findings.push_back({kTargetName, "(" + left + " more profiles)", "",
+                                describeDesired(desired), "not checked", Outcome::Failed,
+                                "not checked: the service stopped during the pass with " + left +
+                                    " of " + std::to_string(profiles.size()) + " profiles left",
+                                ""});
+            return findings;
+        }
+        pass.profile(profiles[i]);
+    }
     pass.flush();
     pass.leftovers();
     return findings;

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include "policy/definitions.hpp"
@@ -217,6 +218,34 @@ TEST_F(Service, SigtermStopsWithinTwoSecondsCleanlyAndReleasesTheLock) {
     ASSERT_GE(fd, 0);
     EXPECT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0) << "the lock is still held";
     ::close(fd);
+}
+
+TEST_F(Service, SigtermDuringALongPassStopsBetweenProfilesWithinTwoSeconds) {
+    // Thousands of accounts without Metalama settings yet: the first pass writes every one.
+    std::string passwd = read("etc/passwd");
+    for (int i = 0; i < 600; ++i) {
+        const auto name = "u" + std::to_string(i);
+        const auto uid = 20000 + i;
+        passwd += name + ":x:" + std::to_string(uid) + ":" + std::to_string(uid) + "::/home/" +
+                  name + ":/bin/bash\n";
+        scratch.mkdirs("r/home/" + name, 0750);
+        ASSERT_EQ(::chown(path("home/" + name).c_str(), uid, uid), 0);
+    }
+    scratch.write("r/etc/passwd", passwd);
+    service = startAgent(dir(), {"run"});
+    ASSERT_NE(service->waitForOutput("service started", 5), npos) << service->output();
+    std::this_thread::sleep_for(200ms);  // well into the pass
+    const auto before = Clock::now();
+    service->signal(SIGTERM);
+    EXPECT_EQ(service->waitForExit(2), 0) << service->output();
+    EXPECT_LT(Clock::now() - before, 2s);
+    const auto output = service->output();
+    EXPECT_NE(output.find("not checked: the service stopped during the pass"), npos) << output;
+    EXPECT_NE(output.find("verdict non-compliant"), npos) << output;
+    std::size_t temporary = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(path("home")))
+        temporary += entry.path().filename().string().find(".mpa-") != npos ? 1 : 0;
+    EXPECT_EQ(temporary, 0u);
 }
 
 TEST_F(Service, SecondInstanceExitsWithFiveNamingTheLockAndTheHolder) {
