@@ -10,6 +10,8 @@
 #include <Poco/SyslogChannel.h>
 #endif
 
+#include "platform/journal_stream.hpp"
+
 namespace mpa {
 
 bool configureLogging(const std::string& level, const std::string& destination,
@@ -18,6 +20,9 @@ bool configureLogging(const std::string& level, const std::string& destination,
     std::string pattern = "%p: %t";
     if (destination == "console") {
         sink = new Poco::ConsoleChannel;
+        // Poco's priority numbers 1-7 are syslog's (3 error, 4 warning, 6 information, 7
+        // debug); journald reads a "<N>" prefix as the line's level (trace, 8, stays text).
+        if (platform::standardErrorIsJournal()) pattern = "<%l>%t";
     } else if (destination == "syslog") {
 #if defined(_WIN32)
         *error = "log destination syslog is not available on Windows (use the Event Log)";

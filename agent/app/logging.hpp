@@ -1,6 +1,7 @@
 #pragma once
 // Logging fit for journald and syslog: one event per line, a level, no colours and no
-// timestamps of our own on a non-terminal (the journal stamps each line).
+// timestamps of our own on a non-terminal (the journal stamps each line). Under systemd each
+// line carries its syslog priority ("<4>...") so that journalctl -p filters by level.
 #include <string>
 
 namespace mpa {

@@ -51,6 +51,13 @@ std::optional<std::string> fingerprint(const std::string& path) {
            std::to_string(read.info.gid) + "\n" + read.data;
 }
 
+// One event per line in the journal, whatever a message carries.
+std::string oneLine(std::string text) {
+    for (auto& c : text)
+        if (c == '\n' || c == '\r') c = ' ';
+    return text;
+}
+
 class ServiceLoop {
   public:
     ServiceLoop(AgentContext context, platform::ChangeWatcher& watcher, ServiceOptions options)
@@ -116,6 +123,9 @@ class ServiceLoop {
                 settings.root = context_.settings.root;
                 context_.settings = settings;
                 schedule_.setSettle(std::chrono::milliseconds(settings.settleMilliseconds));
+                log_.information("configuration reloaded: settle %d ms, policy directory %s",
+                                 static_cast<int>(settings.settleMilliseconds),
+                                 settings.policyDirectory);
             }
         }
         armWatches();
@@ -176,7 +186,7 @@ class ServiceLoop {
                 failed("cannot use the compliance database: " + error);
                 return;
             }
-            for (const auto& note : store_->openNotes()) log_.warning(note);
+            for (const auto& note : store_->openNotes()) log_.warning(oneLine(note));
             // The history shows when the service ran (and gaps when it did not).
             if (!store_->noteAgentVersion(kVersion, &error) ||
                 !store_->recordEvent(event_kind::kAgentStarted, "",
@@ -205,10 +215,11 @@ class ServiceLoop {
                 log_.information("%s %s: %s", f.target, f.subject,
                                  std::string(toString(f.outcome)));
             else if (f.outcome == Outcome::Failed)
-                log_.error("%s %s: failed: %s", f.target, f.subject, f.reason);
+                log_.error("%s %s: failed: %s", f.target, f.subject, oneLine(f.reason));
         }
-        for (const auto& issue : report.policy.issues) log_.warning("policy: %s", issue.describe());
-        for (const auto& note : report.notes) log_.error(note);
+        for (const auto& issue : report.policy.issues)
+            log_.warning("policy: %s", oneLine(issue.describe()));
+        for (const auto& note : report.notes) log_.error(oneLine(note));
         // The chain head goes with every pass line so that the journal holds it; a log file of
         // our own is not enough (it sits beside the database), so then it goes to syslog too.
         log_.information(
@@ -231,7 +242,7 @@ class ServiceLoop {
     void failed(const std::string& why) {
         schedule_.passFailed(Clock::now());
         const auto delay = schedule_.currentRetryDelay();
-        log_.error("%s; retrying in %s", why, describeDelay(delay));
+        log_.error("%s; retrying in %s", oneLine(why), describeDelay(delay));
     }
 
     static std::string describeDelay(std::chrono::milliseconds delay) {

@@ -197,11 +197,21 @@ TEST_F(Service, ReplacedPolicyDirectoryIsWatchedAgain) {
     EXPECT_TRUE(optedOut());
 }
 
-TEST_F(Service, SighupPassesAtOnce) {
+TEST_F(Service, SighupReloadsTheConfigurationAndPassesAtOnce) {
     start();
+    scratch.write("r/etc/metalama/agent.yaml", "settle_milliseconds: 40\n", 0644);
     service->signal(SIGHUP);
     const auto line = waitPass(2, 1.0);
     EXPECT_NE(line.find("trigger signal"), npos) << line;
+    EXPECT_NE(service->output().find("configuration reloaded: settle 100 ms"), npos)
+        << "--settle-ms on the command line still wins:\n"
+        << service->output();
+    scratch.write("r/etc/metalama/agent.yaml", "settle_milliseconds: soon\n", 0644);
+    service->signal(SIGHUP);
+    waitPass(3, 1.0);
+    EXPECT_NE(service->output().find("settle_milliseconds: expected a whole number"), npos)
+        << service->output();
+    EXPECT_NE(service->output().find("keeping the configuration in force"), npos);
 }
 
 TEST_F(Service, SigtermStopsWithinTwoSecondsCleanlyAndReleasesTheLock) {
@@ -270,6 +280,21 @@ TEST_F(Service, UnusableDatabaseBacksOffAndTheServiceRecoversOnItsOwn) {
     ASSERT_NE(service->waitForOutput("pass 1: trigger retry", 4, second), npos)
         << service->output();
     EXPECT_TRUE(optedOut());
+}
+
+TEST_F(Service, UnderSystemdEachLogLineCarriesItsSyslogLevel) {
+    // systemd passes the journal stream's device:inode; the agent checks it is its stderr.
+    const auto result =
+        runProcess({"/bin/sh", "-c",
+                    "JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) exec \"$0\" --root \"$1\" "
+                    "--log-level information apply",
+                    agentBinary(), dir()});
+    EXPECT_EQ(result.exitCode, 0) << result.err;
+    EXPECT_EQ(result.err.rfind("<6>", 0), 0u) << result.err;
+    EXPECT_EQ(result.err.find("Information:"), npos) << result.err;
+    // Anywhere else (a terminal, a file, a pipe) the level is spelled out.
+    const auto plain = runAgent(dir(), {"--log-level", "information", "apply"});
+    EXPECT_EQ(plain.err.rfind("Information: ", 0), 0u) << plain.err;
 }
 
 }  // namespace

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The service's reaction time, drift repair time and idle cost (docs/performance.md, "The
+# service"). Needs root (the demo root gives files to users) and a built tree.
+# Usage: bench/run-service-bench.sh [BUILD_DIR] (default build/ci); CHANGES (100), IDLE_SECONDS
+# (60) and SETTLE_MS (300, the default) may be set in the environment.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build/ci}
+agent=$build/metalama-policy-agent
+bench=$build/bench/service_bench
+changes=${CHANGES:-100}
+idle=${IDLE_SECONDS:-60}
+settle=${SETTLE_MS:-300}
+for f in "$agent" "$bench"; do
+    [[ -x $f ]] || { echo "missing $f: build first (cmake --build --preset ci)" >&2; exit 2; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+run() {  # run MODE COUNT [SETTLE]: a fresh demo root each time
+    "$here/scripts/make-demo-root.sh" "$work/root" >/dev/null
+    "$bench" "$agent" "$work/root" "$@"
+}
+reaction=$(run reaction "$changes" "$settle")
+drift=$(run drift "$changes" "$settle")
+idlecost=$(run idle "$idle")
+
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)," \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"
+echo
+echo "| Measure | Result | Target |"
+echo "|---|---|---|"
+echo "| Reaction, policy file renamed into place -> compliant and committed ($changes changes, settle $settle ms) | p50 $(field "$reaction" p50_ms) ms, p99 $(field "$reaction" p99_ms) ms, max $(field "$reaction" max_ms) ms | p99 < 1000 ms |"
+echo "| Drift repair, opt-out line removed from /etc/environment ($changes changes) | p50 $(field "$drift" p50_ms) ms, p99 $(field "$drift" p99_ms) ms, max $(field "$drift" max_ms) ms | p99 < 1000 ms |"
+echo "| Idle CPU time over $idle s (utime+stime) | $(field "$idlecost" cpu_ms) ms | < 10 ms |"
+echo "| Idle wakeups over $idle s (voluntary context switches) | $(field "$idlecost" voluntary_switches) (involuntary $(field "$idlecost" involuntary_switches)) | |"
+echo "| Resident memory (VmRSS) | $(( $(field "$idlecost" rss_kb) / 1024 )).$(( ($(field "$idlecost" rss_kb) % 1024) * 10 / 1024 )) MB | < 15 MB |"
+echo "| Open file descriptors | $(field "$idlecost" fds) | |"
+echo "| Passes while idle | $(field "$idlecost" passes_while_idle) | 0 |"
