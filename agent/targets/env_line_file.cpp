@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "platform/safe_fs.hpp"
+#include "targets/managed_file.hpp"
 #include "targets/owned_directories.hpp"
 #include "targets/prior_record.hpp"
 #include "targets/target_common.hpp"
@@ -284,6 +285,30 @@ Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
     forgetPrior(run, spec.target, spec.path, &f);
     f.outcome = Outcome::Restored;
     return f;
+}
+
+namespace {
+
+class EnvLineTarget final : public Target {
+  public:
+    explicit EnvLineTarget(EnvLineSpec spec) : spec_(std::move(spec)) {}
+    std::string name() const override { return spec_.target; }
+    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
+        return {reconcileEnvLine(run, spec_, desired.environmentOptOut)};
+    }
+    std::vector<Finding> revert(TargetRun& run) override { return {restoreEnvLine(run, spec_)}; }
+    std::vector<std::string> watchPaths(const AgentContext& context) const override {
+        return watchPathsFor(context, spec_.path);
+    }
+
+  private:
+    EnvLineSpec spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<Target> makeEnvLineTarget(EnvLineSpec spec) {
+    return std::make_unique<EnvLineTarget>(std::move(spec));
 }
 
 }  // namespace mpa

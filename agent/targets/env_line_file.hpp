@@ -10,6 +10,7 @@
 // line is appended. The ledger keeps the prior lines, so restoring puts them back where the
 // agent's line is, or removes the line the agent added (and the newline it had to add to the last
 // line before it). A line someone changed since is theirs and left as found.
+#include <memory>
 #include <string>
 
 #include "targets/target.hpp"
@@ -28,6 +29,9 @@ struct EnvLineSpec {
 
 // wanted=false restores (see restoreEnvLine).
 Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted);
+// The target for one such line: /etc/environment on Linux, /etc/zshenv on macOS.
+std::unique_ptr<Target> makeEnvLineTarget(EnvLineSpec spec);
+
 // NotApplicable when the ledger holds nothing: never touch a variable the agent did not set.
 Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec);
 

@@ -5,31 +5,13 @@
 // it writes, so the file is named by its real path.
 #include "targets/env_line_file.hpp"
 #include "targets/macos_environment_targets.hpp"
-#include "targets/managed_file.hpp"
 #include "targets/target_common.hpp"
 
 namespace mpa {
-namespace {
-
-class ZshenvTarget final : public Target {
-  public:
-    std::string name() const override { return spec_.target; }
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
-        return {reconcileEnvLine(run, spec_, desired.environmentOptOut)};
-    }
-    std::vector<Finding> revert(TargetRun& run) override { return {restoreEnvLine(run, spec_)}; }
-    std::vector<std::string> watchPaths(const AgentContext& context) const override {
-        return watchPathsFor(context, spec_.path);
-    }
-
-  private:
-    EnvLineSpec spec_{"zshenv", "/private/etc/zshenv", kOptOutVariable, kOptOutValue, true};
-};
-
-}  // namespace
 
 std::unique_ptr<Target> makeZshenvTarget() {
-    return std::make_unique<ZshenvTarget>();
+    return makeEnvLineTarget(
+        {"zshenv", "/private/etc/zshenv", kOptOutVariable, kOptOutValue, /*exported=*/true});
 }
 
 }  // namespace mpa
