@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 "$MPA_ROOT/scripts/setup.sh"
-build_preset default
+build_preset default --target metalama-policy-agent
 agent="$MPA_ROOT/build/default/metalama-policy-agent"
 demo=${MPA_DEMO_ROOT:-/tmp/metalama-policy-agent-demo}
 "$MPA_ROOT/scripts/make-demo-root.sh" "$demo" >/dev/null
