@@ -146,7 +146,8 @@ set(CPACK_RPM_PACKAGE_URL "${MPA_PACKAGE_HOMEPAGE}")
 # Library requirements come from rpmbuild's automatic dependency scan (AutoReq); the scriptlets
 # need systemctl.
 set(CPACK_RPM_PACKAGE_AUTOREQ ON)
-set(CPACK_RPM_PACKAGE_RELOCATABLE OFF)  # /etc and /var paths: not relocatable
+set(CPACK_PACKAGE_RELOCATABLE OFF)  # /etc and /var paths: not relocatable
+set(CPACK_RPM_PACKAGE_RELOCATABLE OFF)
 # No /usr/lib/.build-id links: they would clash with other packages built the same way.
 set(CPACK_RPM_SPEC_MORE_DEFINE "%define _build_id_links none")
 set(CPACK_RPM_PACKAGE_REQUIRES_POST "systemd")
