@@ -8,6 +8,7 @@
 #include "app/exit_codes.hpp"
 #include "app/report_printer.hpp"
 #include "engine/reconcile.hpp"
+#include "store/chain_head_log.hpp"
 
 namespace mpa {
 
@@ -30,7 +31,13 @@ int runApply(CommandEnv& env) {
         env.err << "apply: cannot use the compliance database: " << error << "\n";
         return exit_code::kError;
     }
-    const auto report = runPass(env.context, store.get(), {"apply", dryRun});
+    auto report = runPass(env.context, store.get(), {"apply", dryRun});
+    if (store && !dryRun) {
+        // The chain head goes to the system log at every recorded pass, so a rewritten history
+        // can be detected against logs collected elsewhere.
+        logChainHeadToSystemLog(*store);
+        for (auto& note : store->openNotes()) report.notes.push_back(std::move(note));
+    }
     auto& log = Poco::Logger::get("apply");
     log.information("pass finished: verdict %s, %z findings", std::string(toString(report.verdict)),
                     report.findings.size());

@@ -8,6 +8,8 @@
 #include "app/exit_codes.hpp"
 #include "app/report_printer.hpp"
 #include "engine/reconcile.hpp"
+#include "store/compliance_timeline.hpp"
+#include "store/sqlite_compliance_store.hpp"
 
 namespace mpa {
 namespace {
@@ -30,8 +32,8 @@ int runStatus(CommandEnv& env) {
         return exit_code::kUsage;
     }
     std::string error;
-    auto store = ComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
-                                       *env.context.catalog, &error);
+    auto store = SqliteComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
+                                             *env.context.catalog, &error);
     const auto policy = readPolicy(env.context, store.get());
     const auto last = store ? store->lastPass() : std::nullopt;
 
@@ -54,14 +56,34 @@ int runStatus(CommandEnv& env) {
     }
     shown.notes.insert(shown.notes.end(), notes.begin(), notes.end());
 
+    // Auditors ask "since when": the start of the unbroken run of compliant passes, and the
+    // latest change the agent made or saw.
+    ComplianceTimeline timeline;
+    if (store) {
+        std::string timelineError;
+        timeline = readComplianceTimeline(store->connection(), &timelineError);
+        if (!timelineError.empty()) shown.notes.push_back(timelineError);
+    }
+    std::string lastChange;
+    if (timeline.lastChange) {
+        const auto& e = timeline.lastChange->event;
+        lastChange = e.at + " " + e.kind + (e.subject.empty() ? "" : " " + e.subject);
+    }
+    if (shown.verdict != Verdict::Compliant) timeline.compliantSince.clear();
+
     if (args.flag("json")) {
         auto json = passToJson(shown);
         json->set("database", env.context.settings.database);
+        json->set("compliantSince", timeline.compliantSince);
+        json->set("lastChange", lastChange);
         json->stringify(env.out, 2);
         env.out << "\n";
     } else {
         env.out << "Compliance database: " << env.context.settings.database << "\n";
         printPass(env.out, shown, {args.flag("all"), false});
+        if (!timeline.compliantSince.empty())
+            env.out << "Compliant since: " << timeline.compliantSince << "\n";
+        if (!lastChange.empty()) env.out << "Last change: " << lastChange << "\n";
     }
     return exitCodeFor(shown.verdict);
 }
