@@ -71,18 +71,24 @@ std::string passFingerprint(const PassReport& report) {
 
 bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* error) {
     if (!requireWritable(error)) return false;
-    if (pending_.size() >= kMaxPendingPasses) {
-        pending_.erase(pending_.begin());
-        ++droppedPasses_;
-    }
-    pending_.push_back(report);
-    if (droppedPasses_ > 0)
+    // Waiting passes first, then this one, in one transaction. This pass is written from the
+    // caller's report and copied into the queue only if the write fails: over ten thousand
+    // profiles a copy is a second set of every finding.
+    std::vector<const PassReport*> batch;
+    for (const auto& waiting : pending_) batch.push_back(&waiting);
+    batch.push_back(&report);
+    if (droppedPasses_ > 0 && !pending_.empty())
         pending_.front().notes.push_back(
             std::to_string(droppedPasses_) +
             " earlier passes could not be recorded (the store was unavailable) and were dropped");
     std::string e;
-    if (!writePending(&e)) {
-        if (droppedPasses_ > 0) pending_.front().notes.pop_back();
+    if (!writePasses(batch, &e)) {
+        if (droppedPasses_ > 0 && !pending_.empty()) pending_.front().notes.pop_back();
+        if (pending_.size() >= kMaxPendingPasses) {
+            pending_.erase(pending_.begin());
+            ++droppedPasses_;
+        }
+        pending_.push_back(report);
         *error = path_ + ": " + e + "; the pass is kept in memory for the next attempt (" +
                  std::to_string(pending_.size()) + " waiting)";
         return false;
@@ -92,38 +98,40 @@ bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* er
     return true;
 }
 
-bool SqliteComplianceStore::onlyRepeatsPending() const {
+bool SqliteComplianceStore::onlyRepeats(const std::vector<const PassReport*>& reports) const {
     std::string ignored;
     const auto last = db_.queryText(
         "SELECT c.content_hash FROM runs AS r JOIN runs AS c ON c.id = COALESCE(r.same_as, r.id) "
         "ORDER BY r.id DESC LIMIT 1",
         &ignored);
     if (!last) return false;
-    for (const auto& report : pending_)
-        if (passFingerprint(report) != *last) return false;
+    for (const auto* report : reports)
+        if (passFingerprint(*report) != *last) return false;
     return true;
 }
 
-bool SqliteComplianceStore::writePending(std::string* error) {
+bool SqliteComplianceStore::writePasses(const std::vector<const PassReport*>& reports,
+                                        std::string* error) {
     // A pass that observed nothing new commits without waiting for the disk (synchronous=NORMAL:
     // atomic, and durable at the next checkpoint); losing it to a power cut loses no evidence of
     // a change. Everything else, the ledger included, commits with synchronous=FULL.
-    const bool relaxed = onlyRepeatsPending();
+    const bool relaxed = onlyRepeats(reports);
     if (relaxed) db_.exec("PRAGMA synchronous=NORMAL", nullptr);
-    const bool written = writePendingTransaction(error);
+    const bool written = writePassesTransaction(reports, error);
     if (relaxed) db_.exec("PRAGMA synchronous=FULL", nullptr);
     return written;
 }
 
-bool SqliteComplianceStore::writePendingTransaction(std::string* error) {
+bool SqliteComplianceStore::writePassesTransaction(const std::vector<const PassReport*>& reports,
+                                                   std::string* error) {
     SqliteTransaction transaction(db_);
     if (!transaction.begin(error)) {
         *error = "cannot start writing (" + *error + ")";
         return false;
     }
-    for (const auto& report : pending_)
-        if (!writePass(report, error)) return false;
-    if (!retainIfDue(pending_.back(), error)) return false;
+    for (const auto* report : reports)
+        if (!writePass(*report, error)) return false;
+    if (!retainIfDue(*reports.back(), error)) return false;
     if (!transaction.commit(error)) {
         *error = "committing the pass failed (" + *error + ")";
         return false;

@@ -54,9 +54,11 @@ class SqliteComplianceStore : public ComplianceStore {
     bool configureAndMigrate(std::string* error);
     bool recoverFromCorruption(const std::string& detail, std::string* error);
     bool requireWritable(std::string* error) const;
-    bool writePending(std::string* error);
-    bool writePendingTransaction(std::string* error);  // one transaction for every waiting pass
-    bool onlyRepeatsPending() const;  // every waiting pass repeats the last recorded one
+    // One transaction for the waiting passes and the new one.
+    bool writePasses(const std::vector<const PassReport*>& reports, std::string* error);
+    bool writePassesTransaction(const std::vector<const PassReport*>& reports, std::string* error);
+    // Every one of `reports` repeats the last recorded pass.
+    bool onlyRepeats(const std::vector<const PassReport*>& reports) const;
     bool writePass(const PassReport& report, std::string* error);
     bool retainIfDue(const PassReport& latest, std::string* error);
     bool writeFindings(std::int64_t runId, const PassReport& report,

@@ -233,7 +233,7 @@ TEST_F(Service, SigtermStopsWithinTwoSecondsCleanlyAndReleasesTheLock) {
 TEST_F(Service, SigtermDuringALongPassStopsBetweenProfilesWithinTwoSeconds) {
     // Thousands of accounts without Metalama settings yet: the first pass writes every one.
     std::string passwd = read("etc/passwd");
-    for (int i = 0; i < 600; ++i) {
+    for (int i = 0; i < 1000; ++i) {
         const auto name = "u" + std::to_string(i);
         const auto uid = 20000 + i;
         passwd += name + ":x:" + std::to_string(uid) + ":" + std::to_string(uid) + "::/home/" +
@@ -244,7 +244,13 @@ TEST_F(Service, SigtermDuringALongPassStopsBetweenProfilesWithinTwoSeconds) {
     scratch.write("r/etc/passwd", passwd);
     service = startAgent(dir(), {"run"});
     ASSERT_NE(service->waitForOutput("service started", 5), npos) << service->output();
-    std::this_thread::sleep_for(200ms);  // well into the pass
+    // Signal once the pass has visibly written its first batch of profiles (256 at a time): the
+    // other batches are still to come, whatever the speed of the machine.
+    const auto firstWritten = path("home/u0/.local/share/Metalama/telemetry.json");
+    const auto deadline = Clock::now() + 20s;
+    while (!std::filesystem::exists(firstWritten) && Clock::now() < deadline)
+        std::this_thread::sleep_for(5ms);
+    ASSERT_TRUE(std::filesystem::exists(firstWritten)) << service->output();
     const auto before = Clock::now();
     service->signal(SIGTERM);
     EXPECT_EQ(service->waitForExit(2), 0) << service->output();
