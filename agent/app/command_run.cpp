@@ -18,7 +18,7 @@
 namespace mpa {
 namespace {
 
-constexpr const char* kLockFile = "/run/metalama-policy-agent.lock";
+constexpr const char* kLockFile = "/run/metalama-policy-agent/agent.lock";
 
 // A service reports what it does: information unless the administrator chose a level.
 bool configureServiceLogging(const AgentSettings& settings, std::string* error) {

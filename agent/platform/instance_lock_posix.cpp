@@ -49,8 +49,13 @@ InstanceLock::Outcome InstanceLock::acquire(const std::string& path) {
     Outcome out;
     const auto slash = path.find_last_of('/');
     if (slash != std::string::npos && slash > 0) {
+        // The lock lives in the service's runtime directory (/run/metalama-policy-agent, which
+        // systemd creates for the unit); started by hand, or under a scratch root, create it
+        // and, under a scratch root, /run itself.
         const auto dir = path.substr(0, slash);
-        // /run exists on a live system; under a scratch root it may not.
+        const auto parentSlash = dir.find_last_of('/');
+        if (parentSlash != std::string::npos && parentSlash > 0)
+            ::mkdir(dir.substr(0, parentSlash).c_str(), 0755);
         if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
             out.error = errorText("cannot create", dir);
             return out;

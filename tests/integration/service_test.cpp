@@ -224,7 +224,7 @@ TEST_F(Service, SigtermStopsWithinTwoSecondsCleanlyAndReleasesTheLock) {
     const auto history = runAgent(dir(), {"report"});
     EXPECT_NE(history.out.find("agent stopped  stop requested"), npos) << history.out;
     EXPECT_EQ(leftoverTemporaryFiles("etc"), std::vector<std::string>{});
-    const int fd = ::open(path("run/metalama-policy-agent.lock").c_str(), O_RDWR);
+    const int fd = ::open(path("run/metalama-policy-agent/agent.lock").c_str(), O_RDWR);
     ASSERT_GE(fd, 0);
     EXPECT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0) << "the lock is still held";
     ::close(fd);
@@ -270,7 +270,7 @@ TEST_F(Service, SecondInstanceExitsWithFiveNamingTheLockAndTheHolder) {
     EXPECT_EQ(second.exitCode, 5) << second.err;
     EXPECT_NE(second.err.find("already running"), npos) << second.err;
     EXPECT_NE(second.err.find("process " + std::to_string(service->pid())), npos) << second.err;
-    EXPECT_NE(second.err.find("/run/metalama-policy-agent.lock"), npos) << second.err;
+    EXPECT_NE(second.err.find("/run/metalama-policy-agent/agent.lock"), npos) << second.err;
     EXPECT_TRUE(service->running());
 }
 

@@ -8,5 +8,5 @@ if [ "$1" -eq 0 ]; then
     if [ ! -e /var/lib/metalama-policy-agent/.revert-failed ]; then
         rm -rf /var/lib/metalama-policy-agent
     fi
-    rm -f /run/metalama-policy-agent.lock
+    rm -rf /run/metalama-policy-agent
 fi
