@@ -233,7 +233,7 @@ std::vector<PriorState> SqliteComplianceStore::list(const std::string& target) c
 }
 
 std::vector<PriorState> SqliteComplianceStore::listPrefix(const std::string& target,
-                                                         const std::string& prefix) const {
+                                                          const std::string& prefix) const {
     std::vector<PriorState> out;
     SqliteStatement s;
     // A range on (target, subject) uses the unique index; LIKE would not (and '%'/'_' in paths).

@@ -4,22 +4,7 @@
 #include "templates/stable_uuid.hpp"
 
 namespace mpa {
-namespace {
-
-std::string pfmType(const PolicyDefinition& def) {
-    switch (def.type) {
-        case PolicyType::Boolean:
-            return "boolean";
-        case PolicyType::Integer:
-            return "integer";
-        case PolicyType::Enum:
-        case PolicyType::String:
-            return "string";  // enums are stored by item name
-    }
-    return "string";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string profilePayloadIdentifier(const PolicyCatalog& catalog) {
     return catalog.macosDomain + ".profile";
@@ -95,7 +80,7 @@ std::string writeProfileManifest(const PolicyCatalog& catalog) {
             w.endArray();
         }
         w.entry("pfm_title", def.caption);
-        w.entry("pfm_type", pfmType(def));
+        w.entry("pfm_type", plistTypeName(def));
         w.endDict();
     }
     w.endArray();

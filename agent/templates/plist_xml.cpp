@@ -6,6 +6,19 @@
 
 namespace mpa {
 
+std::string plistTypeName(const PolicyDefinition& def) {
+    switch (def.type) {
+        case PolicyType::Boolean:
+            return "boolean";
+        case PolicyType::Integer:
+            return "integer";
+        case PolicyType::Enum:
+        case PolicyType::String:
+            return "string";
+    }
+    return "string";
+}
+
 PlistXmlWriter::PlistXmlWriter() {
     out_ << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          << "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "

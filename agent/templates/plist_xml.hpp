@@ -6,9 +6,14 @@
 #include <string>
 #include <string_view>
 
+#include "policy/definitions.hpp"
 #include "policy/policy_value.hpp"
 
 namespace mpa {
+
+// The plist type a policy's value has in managed preferences: boolean, integer, or string
+// (enums are stored by item name).
+std::string plistTypeName(const PolicyDefinition& def);
 
 class PlistXmlWriter {
   public:

@@ -7,6 +7,7 @@
 #include "policy/policy_set.hpp"
 #include "templates/admx_reader.hpp"
 #include "templates/admx_writer.hpp"
+#include "templates/plist_xml.hpp"
 #include "templates/registry_names.hpp"
 #include "templates/xml_text.hpp"
 #include "util/text.hpp"
@@ -52,19 +53,6 @@ std::string range(const PolicyDefinition& def) {
     return {};
 }
 
-std::string plistType(const PolicyDefinition& def) {
-    switch (def.type) {
-        case PolicyType::Boolean:
-            return "boolean";
-        case PolicyType::Integer:
-            return "integer";
-        case PolicyType::Enum:
-        case PolicyType::String:
-            return "string";
-    }
-    return "string";
-}
-
 const PolicyDefinition* definitionForValueName(const PolicyCatalog& catalog,
                                                const std::string& valueName) {
     for (const auto& def : catalog.policies)
@@ -100,7 +88,7 @@ void writeTable(std::ostream& out, const PolicyCatalog& catalog) {
         out << "| [" << def.name << "](#" << lowerAscii(def.name) << ") | " << toString(def.type)
             << " | " << cell(range(def)) << " | " << code(describeValue(def.defaultValue)) << " | "
             << code(registryValueName(def)) << " (" << registryValueType(def) << ") | "
-            << code(def.name) << " (" << plistType(def) << ") | " << code(def.name) << " | "
+            << code(def.name) << " (" << plistTypeName(def) << ") | " << code(def.name) << " | "
             << cell(def.caption) << " |\n";
     }
 }
@@ -125,7 +113,7 @@ void writeDetails(std::ostream& out, const PolicyCatalog& catalog) {
         } else {
             out << "- No recommended form: set it as a mandatory policy only.\n";
         }
-        out << "- macOS: key " << code(def.name) << " (" << plistType(def) << ") of "
+        out << "- macOS: key " << code(def.name) << " (" << plistTypeName(def) << ") of "
             << code(catalog.macosDomain) << "\n"
             << "- Linux: key " << code(def.name) << " in "
             << code("/etc/metalama/policies/managed/*.json") << " (or " << code(".yaml") << ", "
