@@ -46,6 +46,9 @@ finish() {
 }
 
 WORK=$MPA_ROOT/build/msi-test
+# A wineserver left by an interrupted run would outlive its deleted prefix (and keep the stand-in
+# service running): stop it before the prefix goes.
+[ -d "$WORK/wineprefix" ] && WINEPREFIX=$WORK/wineprefix wineserver -k >/dev/null 2>&1
 rm -rf "$WORK"
 mkdir -p "$WORK"
 SERVICE=MetalamaPolicyAgent
