@@ -4,11 +4,7 @@
 # Builds or reuses the cached dependency sysroot (scripts/build-windows-deps.sh), configures and
 # builds the windows-cross preset, then runs ctest in a throwaway Wine prefix under the build dir.
 # Exit code: ctest's (124 if it timed out), or the failing step's.
-#
-# Not executable yet, on purpose: scripts/test.sh (and so CI) runs every executable
-# scripts/test-*.sh, and the agent does not compile for Windows yet (POSIX-only
-# code: see docs/building.md). Run it as `bash scripts/test-windows.sh`;
-# the Windows port makes it executable (chmod +x) once the windows-cross preset builds.
+# scripts/test.sh (CI) runs it: its output ends with ctest's summary.
 set -euo pipefail
 
 source "$(dirname "$0")/common.sh"

@@ -24,11 +24,28 @@ PlatformProfile hostPlatformProfile() {
 #endif
 }
 
+bool isDrivePath(std::string_view path) {
+    return path.size() >= 2 && path[1] == ':' &&
+           ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z')) &&
+           (path.size() == 2 || path[2] == '/' || path[2] == '\\');
+}
+
+bool isAbsoluteLogicalPath(std::string_view path) {
+    return (!path.empty() && path.front() == '/') || isDrivePath(path);
+}
+
 std::string AgentContext::resolve(std::string_view absolutePath) const {
     const auto& root = settings.root;
     if (root.empty() || root == "/") return std::string(absolutePath);
     std::string out = root;
-    if (out.back() == '/') out.pop_back();
+    if (out.back() == '/' || out.back() == '\\') out.pop_back();
+    if (isDrivePath(absolutePath)) {
+        // A Windows path below a scratch root: "C:\Users\bob" -> "<root>/C/Users/bob".
+        out += '/';
+        out += absolutePath.front();
+        for (const char c : absolutePath.substr(2)) out += c == '\\' ? '/' : c;
+        return out;
+    }
     if (absolutePath.empty() || absolutePath.front() != '/') out += '/';
     out += absolutePath;
     return out;

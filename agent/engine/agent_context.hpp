@@ -35,10 +35,17 @@ struct AgentContext {
     const PolicyCatalog* catalog = &builtinCatalog();
     std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 
-    // "/etc/environment" -> "<root>/etc/environment". Absolute paths only.
+    // "/etc/environment" -> "<root>/etc/environment". Absolute paths only. A Windows path keeps
+    // its drive as a directory: "C:/Users/bob" -> "<root>/C/Users/bob" (the live system, root
+    // "/", uses the path as it is). The registry is not relocated by the root.
     std::string resolve(std::string_view absolutePath) const;
     bool isLiveSystem() const { return settings.root == "/"; }
 };
+
+// "C:/..." or "C:\\..." (a drive letter, then a separator or nothing).
+bool isDrivePath(std::string_view path);
+// A POSIX absolute path or a Windows drive path.
+bool isAbsoluteLogicalPath(std::string_view path);
 
 // Fills in the platform defaults for every setting left empty.
 void applyDefaultSettings(AgentSettings& settings, PlatformProfile platform);

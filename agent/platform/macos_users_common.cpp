@@ -22,6 +22,7 @@ bool isUnderUsers(const std::string& home) {
     return rest.find('/') == std::string::npos && rest != "." && rest != "..";
 }
 
+#ifdef MPA_HAVE_PLIST  // only the plist record reader needs it
 bool parseUid(const std::string& text, uint32_t* value) {
     // Open Directory keeps ids as decimal strings; nobody is -2 on macOS.
     int64_t parsed = 0;
@@ -32,6 +33,7 @@ bool parseUid(const std::string& text, uint32_t* value) {
     *value = static_cast<uint32_t>(parsed);
     return true;
 }
+#endif
 
 }  // namespace
 

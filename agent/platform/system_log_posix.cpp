@@ -4,7 +4,7 @@
 
 namespace mpa {
 
-void writeSystemLog(SystemLogLevel level, const std::string& message) {
+void writeSystemLog(SystemLogLevel level, const std::string& message, unsigned) {
     const int priority = level == SystemLogLevel::Error     ? LOG_ERR
                          : level == SystemLogLevel::Warning ? LOG_WARNING
                                                             : LOG_INFO;

@@ -70,4 +70,17 @@ std::optional<UserAccount> parseMacUserRecord(std::string_view data, std::string
 // kMacLocalUserRecords. Then selectMacUsers. Problems per record go to `errors`.
 UserList listMacLoginUsers(const std::string& root);
 
+// --- Windows ----------------------------------------------------------------------------------
+// The profiles of HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList (the 64-bit
+// view): one account per SID subkey with its ProfileImagePath (environment references expanded,
+// spelled "C:/Users/bob"), except the service accounts S-1-5-18, -19 and -20. `name` is the
+// profile folder's name, `shell` holds the SID. Unsorted entries are sorted by SID. On other
+// systems: an empty list and an error. Whether each directory exists is left to the caller
+// (under --root it is looked up below the root).
+UserList listWindowsProfiles();
+
+// True for the well-known service SIDs whose profiles are not people's (LocalSystem,
+// LocalService, NetworkService).
+bool isServiceProfileSid(std::string_view sid);
+
 }  // namespace mpa::platform

@@ -1,8 +1,10 @@
-// Pure parsers for login.defs and passwd, so account selection is testable without a machine.
+// Parsers for login.defs and passwd, so account selection is testable without a machine, and the
+// scratch-root reading of those files (the live database is enumerateUserDatabase, per OS).
 #include <algorithm>
 #include <charconv>
 #include <set>
 
+#include "platform/safe_fs.hpp"
 #include "platform/users.hpp"
 
 namespace mpa::platform {
@@ -70,6 +72,28 @@ std::vector<std::string_view> splitFields(std::string_view line) {
         fields.push_back(line.substr(start, colon - start));
         start = colon + 1;
     }
+}
+
+constexpr uint64_t kMaxAccountFileBytes = 64ull * 1024 * 1024;
+
+// Reads a root-owned system file; a missing one is reported by *missing, other failures in
+// `errors`.
+std::string readSystemFile(const std::string& path, bool* missing,
+                           std::vector<std::string>* errors) {
+    ReadResult read = readFileNoFollow(path, kMaxAccountFileBytes);
+    *missing = read.missing;
+    if (!read.status) errors->push_back(read.status.error);
+    return std::move(read.data);
+}
+
+bool isFileSystemRoot(const std::string& root) {
+    return !root.empty() && root.find_first_not_of('/') == std::string::npos;
+}
+
+std::string underRoot(const std::string& root, const std::string& path) {
+    std::string trimmed = root;
+    while (!trimmed.empty() && trimmed.back() == '/') trimmed.pop_back();
+    return trimmed + path;
 }
 
 }  // namespace
@@ -149,6 +173,33 @@ std::vector<UserAccount> selectLoginUsers(std::vector<UserAccount> accounts,
                          return a.uid != b.uid ? a.uid < b.uid : a.name < b.name;
                      });
     return selected;
+}
+
+UserList listLoginUsers(const std::string& root) {
+    UserList list;
+    bool missing = false;
+    const std::string loginDefs =
+        readSystemFile(underRoot(root, "/etc/login.defs"), &missing, &list.errors);
+    list.range = parseLoginDefs(loginDefs);
+
+    std::vector<UserAccount> accounts;
+    if (isFileSystemRoot(root)) {
+        accounts = enumerateUserDatabase(&list.errors);
+    } else {
+        const std::string passwdPath = underRoot(root, "/etc/passwd");
+        const std::string passwd = readSystemFile(passwdPath, &missing, &list.errors);
+        if (missing) list.errors.push_back(passwdPath + ": does not exist");
+        std::vector<std::string> lineErrors;
+        accounts = parsePasswd(passwd, &lineErrors);
+        for (const std::string& error : lineErrors)
+            list.errors.push_back(passwdPath + ": " + error);
+    }
+    list.users = selectLoginUsers(std::move(accounts), list.range);
+    return list;
+}
+
+bool isServiceProfileSid(std::string_view sid) {
+    return sid == "S-1-5-18" || sid == "S-1-5-19" || sid == "S-1-5-20";
 }
 
 }  // namespace mpa::platform

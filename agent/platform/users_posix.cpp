@@ -1,39 +1,12 @@
-// Account enumeration on Linux and macOS: NSS for the live system, files for a scratch root.
+// The live user database on Linux and macOS (NSS / Open Directory through getpwent).
 #include <pwd.h>
 
 #include <cerrno>
 #include <cstring>
 
-#include "platform/safe_fs.hpp"
 #include "platform/users.hpp"
 
 namespace mpa::platform {
-
-namespace {
-
-constexpr uint64_t kMaxAccountFileBytes = 64ull * 1024 * 1024;
-
-// Reads a root-owned system file; a missing one is reported by *missing, other failures in
-// `errors`.
-std::string readSystemFile(const std::string& path, bool* missing,
-                           std::vector<std::string>* errors) {
-    ReadResult read = readFileNoFollow(path, kMaxAccountFileBytes);
-    *missing = read.missing;
-    if (!read.status) errors->push_back(read.status.error);
-    return std::move(read.data);
-}
-
-bool isFileSystemRoot(const std::string& root) {
-    return !root.empty() && root.find_first_not_of('/') == std::string::npos;
-}
-
-std::string underRoot(const std::string& root, const std::string& path) {
-    std::string trimmed = root;
-    while (!trimmed.empty() && trimmed.back() == '/') trimmed.pop_back();
-    return trimmed + path;
-}
-
-}  // namespace
 
 std::vector<UserAccount> enumerateUserDatabase(std::vector<std::string>* errors) {
     std::vector<UserAccount> accounts;
@@ -64,27 +37,9 @@ std::vector<UserAccount> enumerateUserDatabase(std::vector<std::string>* errors)
     ::endpwent();
     return accounts;
 }
-
-UserList listLoginUsers(const std::string& root) {
+UserList listWindowsProfiles() {
     UserList list;
-    bool missing = false;
-    const std::string loginDefs =
-        readSystemFile(underRoot(root, "/etc/login.defs"), &missing, &list.errors);
-    list.range = parseLoginDefs(loginDefs);
-
-    std::vector<UserAccount> accounts;
-    if (isFileSystemRoot(root)) {
-        accounts = enumerateUserDatabase(&list.errors);
-    } else {
-        const std::string passwdPath = underRoot(root, "/etc/passwd");
-        const std::string passwd = readSystemFile(passwdPath, &missing, &list.errors);
-        if (missing) list.errors.push_back(passwdPath + ": does not exist");
-        std::vector<std::string> lineErrors;
-        accounts = parsePasswd(passwd, &lineErrors);
-        for (const std::string& error : lineErrors)
-            list.errors.push_back(passwdPath + ": " + error);
-    }
-    list.users = selectLoginUsers(std::move(accounts), list.range);
+    list.errors.push_back("the Windows profile list is read from the registry; not available here");
     return list;
 }
 

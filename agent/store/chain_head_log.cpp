@@ -9,7 +9,7 @@ std::string chainHeadLogLine(const ComplianceStore& store) {
 }
 
 void logChainHeadToSystemLog(const ComplianceStore& store) {
-    writeSystemLog(SystemLogLevel::Info, chainHeadLogLine(store));
+    writeSystemLog(SystemLogLevel::Info, chainHeadLogLine(store), system_log_event::kChainHead);
 }
 
 }  // namespace mpa

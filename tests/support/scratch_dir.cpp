@@ -37,7 +37,7 @@ ScratchDir::ScratchDir() {
         // create_directory() returns false when the name is taken: try another one.
         if (fs::create_directory(candidate)) {
             setMode(candidate, 0755);
-            path_ = candidate.string();
+            path_ = candidate.generic_string();  // forward slashes on Windows too
             return;
         }
     }
@@ -54,7 +54,7 @@ ScratchDir::~ScratchDir() {
 
 std::string ScratchDir::abs(const std::string& rel) const {
     if (rel.empty()) return path_;
-    return (fs::path(path_) / rel).string();
+    return (fs::path(path_) / rel).generic_string();
 }
 
 void ScratchDir::write(const std::string& rel, const std::string& content, unsigned mode) const {

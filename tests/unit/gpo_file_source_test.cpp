@@ -145,6 +145,8 @@ TEST_F(GpoCache, EqualVersionsTheNewerFileWinsThenTheGuid) {
     const auto t = fs::last_write_time(pathA);
     fs::last_write_time(pathB, t - std::chrono::seconds(60));
     EXPECT_EQ(merged().find("TelemetryOptOut")->value, PolicyValue(true));  // A is newer
+    // Both set: a time read back may be coarser than the file's own (mingw reads whole seconds).
+    fs::last_write_time(pathA, t);
     fs::last_write_time(pathB, t);
     EXPECT_EQ(merged().find("TelemetryOptOut")->value, PolicyValue(false));  // B's GUID is greater
 }
@@ -167,6 +169,7 @@ TEST_F(GpoCache, ATruncatedFileKeepsEarlierValuesAndBlocks) {
     EXPECT_TRUE(hasIssue(r, "records after it are not read", true));
 }
 
+#ifndef _WIN32  // Wine 8 cannot create symbolic links; POSIX modes
 TEST_F(GpoCache, ASymlinkedGpoDirectoryIsRefused) {
     test::ScratchDir elsewhere;
     elsewhere.write("MACHINE/REGISTRY.POL",
@@ -177,7 +180,9 @@ TEST_F(GpoCache, ASymlinkedGpoDirectoryIsRefused) {
     EXPECT_TRUE(r.values.empty());
     EXPECT_TRUE(hasIssue(r, "symbolic link", true));
 }
+#endif
 
+#ifndef _WIN32  // Wine 8 cannot create symbolic links; POSIX modes
 TEST_F(GpoCache, ASymlinkedRegistryPolIsRefused) {
     test::ScratchDir elsewhere;
     elsewhere.write("x.pol", pol(pregRecord(kKey, "TelemetryOptOut", kRegDword, dwordBytes(0))));
@@ -188,7 +193,9 @@ TEST_F(GpoCache, ASymlinkedRegistryPolIsRefused) {
     ASSERT_FALSE(r.issues.empty());
     EXPECT_TRUE(r.issues[0].blocksSource);
 }
+#endif
 
+#ifndef _WIN32  // Wine 8 cannot create symbolic links; POSIX modes
 TEST_F(GpoCache, FilesWritableByOthersAreRefused) {
     addGpo(kGpoA, pol(pregRecord(kKey, "TelemetryOptOut", kRegDword, dwordBytes(0))), 1);
     std::filesystem::permissions(scratch.abs(gpoDir(kGpoA) + "/MACHINE/REGISTRY.POL"),
@@ -204,6 +211,7 @@ TEST_F(GpoCache, FilesWritableByOthersAreRefused) {
     EXPECT_TRUE(r.values.empty());
     EXPECT_TRUE(hasIssue(r, "directory is writable by group or others (mode 0777)", true));
 }
+#endif
 
 TEST_F(GpoCache, TheCacheLocationIsConfigurable) {
     auto c = context();

@@ -21,13 +21,15 @@ TEST(ScratchDir, CreatesWritesReadsAndRemovesWithoutFollowingLinks) {
         EXPECT_EQ(fs::path(path), fs::canonical(path));  // no symlink in the path
         scratch.write("a/b/c.txt", "hello", 0600);
         EXPECT_EQ(scratch.read("a/b/c.txt"), "hello");
-        EXPECT_EQ(fs::status(scratch.abs("a/b/c.txt")).permissions() & fs::perms::all,
-                  fs::perms::owner_read | fs::perms::owner_write);
         scratch.mkdirs("d/e", 0700);
         EXPECT_TRUE(scratch.exists("d/e"));
+#ifndef _WIN32  // POSIX modes; Wine 8 cannot create symbolic links
+        EXPECT_EQ(fs::status(scratch.abs("a/b/c.txt")).permissions() & fs::perms::all,
+                  fs::perms::owner_read | fs::perms::owner_write);
         scratch.symlink(outside.abs("keep"), "d/link");
         scratch.symlink("dangling-target", "dangling");
         EXPECT_TRUE(scratch.exists("dangling"));
+#endif
         EXPECT_FALSE(scratch.exists("nothing"));
         EXPECT_EQ(scratch.abs(""), path);
         EXPECT_THROW(scratch.read("nothing"), std::runtime_error);

@@ -120,6 +120,7 @@ TEST(ListLoginUsers, MissingFilesAreDefaultsAndAnError) {
     EXPECT_EQ(list.errors, std::vector<std::string>{root.abs("etc/passwd") + ": does not exist"});
 }
 
+#ifndef _WIN32  // Wine 8 cannot create symbolic links; POSIX modes
 TEST(ListLoginUsers, RefusesASymlinkedPasswd) {
     test::ScratchDir root;
     root.write("elsewhere/passwd", "alice:x:1000:1000::/home/alice:/bin/bash\n");
@@ -129,6 +130,7 @@ TEST(ListLoginUsers, RefusesASymlinkedPasswd) {
     ASSERT_EQ(list.errors.size(), 1u);
     EXPECT_NE(list.errors[0].find("symbolic link"), std::string::npos) << list.errors[0];
 }
+#endif
 
 TEST(ListLoginUsers, LiveSystemUsesTheNssDatabase) {
     // Only the shape can be checked on an unknown machine: sorted, in range, no duplicates.

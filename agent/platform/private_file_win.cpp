@@ -1,0 +1,183 @@
+// The compliance database on Windows: its directory gets a protected ACL that only SYSTEM and
+// Administrators can write (full control, inherited by the files in it); a database or
+// directory whose ACL lets anyone else write, or that is a junction or symbolic link, is
+// refused. Ownership by uid (the POSIX rule) has no equivalent: the ACL is what matters here.
+#include <aclapi.h>
+#include <sddl.h>
+
+#include "platform/private_file.hpp"
+#include "platform/win32_support.hpp"
+
+namespace mpa {
+namespace {
+
+using platform::win32::errorText;
+using platform::win32::nativePath;
+
+// SYSTEM and BUILTIN\Administrators, full control, inherited by files and subdirectories; the
+// P flag blocks inheritance from %ProgramData% (where Users may create folders).
+constexpr const wchar_t* kPrivateDirectorySddl = L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
+
+constexpr ACCESS_MASK kWriteRights = FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA |
+                                     FILE_WRITE_ATTRIBUTES | WRITE_DAC | WRITE_OWNER | DELETE |
+                                     GENERIC_WRITE | GENERIC_ALL;
+
+std::string parentOf(const std::string& path) {
+    const auto slash = path.find_last_of("/\\");
+    if (slash == std::string::npos) return ".";
+    if (slash == 2 && path[1] == ':') return path.substr(0, 3);
+    return path.substr(0, slash);
+}
+
+std::string sidText(PSID sid) {
+    wchar_t* text = nullptr;
+    if (!::ConvertSidToStringSidW(sid, &text)) return "(unknown SID)";
+    std::string out = platform::win32::narrow(text);
+    ::LocalFree(text);
+    return out;
+}
+
+// The SIDs that may write: SYSTEM, Administrators, and the account running the agent.
+bool isTrustedWriter(PSID sid) {
+    const std::string text = sidText(sid);
+    if (text == "S-1-5-18" || text == "S-1-5-32-544") return true;
+    HANDLE token = nullptr;
+    if (!::OpenProcessToken(::GetCurrentProcess(), TOKEN_QUERY, &token)) return false;
+    alignas(TOKEN_USER) unsigned char buffer[256];
+    DWORD size = 0;
+    bool self = false;
+    if (::GetTokenInformation(token, TokenUser, buffer, sizeof buffer, &size))
+        self = ::EqualSid(reinterpret_cast<TOKEN_USER*>(buffer)->User.Sid, sid) != FALSE;
+    ::CloseHandle(token);
+    return self;
+}
+
+bool checkPrivate(const std::string& path, bool directory, std::string* error) {
+    const char* what = directory ? "directory" : "file";
+    const DWORD attributes = ::GetFileAttributesW(nativePath(path).c_str());
+    if (attributes == INVALID_FILE_ATTRIBUTES) {
+        *error = path + ": " + errorText(::GetLastError());
+        return false;
+    }
+    if (attributes & FILE_ATTRIBUTE_REPARSE_POINT) {
+        *error = path + ": is a symbolic link or junction; the compliance " + std::string(what) +
+                 " must be a real " + what + " (refused)";
+        return false;
+    }
+    if (((attributes & FILE_ATTRIBUTE_DIRECTORY) != 0) != directory) {
+        *error = path + ": is not a " + std::string(what) + " (refused)";
+        return false;
+    }
+    PACL dacl = nullptr;
+    PSECURITY_DESCRIPTOR descriptor = nullptr;
+    const DWORD rc =
+        ::GetNamedSecurityInfoW(nativePath(path).c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
+                                nullptr, nullptr, &dacl, nullptr, &descriptor);
+    if (rc != ERROR_SUCCESS) {
+        *error = path + ": cannot read its ACL: " + errorText(rc);
+        return false;
+    }
+    bool ok = true;
+    if (dacl == nullptr) {
+        *error = path + ": has no ACL (everyone may write it); refused";
+        ok = false;
+    }
+    for (DWORD i = 0; ok && i < dacl->AceCount; ++i) {
+        void* ace = nullptr;
+        if (!::GetAce(dacl, i, &ace)) continue;
+        auto* header = static_cast<ACE_HEADER*>(ace);
+        if (header->AceType != ACCESS_ALLOWED_ACE_TYPE || (header->AceFlags & INHERIT_ONLY_ACE))
+            continue;
+        auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
+        PSID sid = &allowed->SidStart;
+        if ((allowed->Mask & kWriteRights) != 0 && !isTrustedWriter(sid)) {
+            *error = path + ": its ACL lets " + sidText(sid) +
+                     " write it; refused: only SYSTEM and Administrators may change the "
+                     "compliance evidence";
+            ok = false;
+        }
+    }
+    ::LocalFree(descriptor);
+    return ok;
+}
+
+// Sets the protected ACL again on the directory just created: CreateDirectoryW's security
+// attributes are not honoured everywhere (Wine keeps its default ACL).
+bool protectDirectory(const std::string& dir, std::string* error) {
+    PSECURITY_DESCRIPTOR descriptor = nullptr;
+    if (!::ConvertStringSecurityDescriptorToSecurityDescriptorW(
+            kPrivateDirectorySddl, SDDL_REVISION_1, &descriptor, nullptr)) {
+        *error = dir + ": cannot build its ACL: " + errorText(::GetLastError());
+        return false;
+    }
+    BOOL present = FALSE, defaulted = FALSE;
+    PACL dacl = nullptr;
+    ::GetSecurityDescriptorDacl(descriptor, &present, &dacl, &defaulted);
+    std::wstring path = nativePath(dir);
+    const DWORD rc =
+        ::SetNamedSecurityInfoW(path.data(), SE_FILE_OBJECT,
+                                DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+                                nullptr, nullptr, dacl, nullptr);
+    ::LocalFree(descriptor);
+    if (rc != ERROR_SUCCESS) {
+        *error = dir + ": cannot set its ACL: " + errorText(rc);
+        return false;
+    }
+    return true;
+}
+
+bool makeDirectories(const std::string& dir, bool isFinal, std::string* error) {
+    if (pathExists(dir)) return true;
+    const std::string parent = parentOf(dir);
+    if (parent != dir && !makeDirectories(parent, false, error)) return false;
+    SECURITY_ATTRIBUTES attributes{sizeof(SECURITY_ATTRIBUTES), nullptr, FALSE};
+    if (isFinal &&
+        !::ConvertStringSecurityDescriptorToSecurityDescriptorW(
+            kPrivateDirectorySddl, SDDL_REVISION_1, &attributes.lpSecurityDescriptor, nullptr)) {
+        *error = dir + ": cannot build its ACL: " + errorText(::GetLastError());
+        return false;
+    }
+    const BOOL made = ::CreateDirectoryW(nativePath(dir).c_str(), isFinal ? &attributes : nullptr);
+    const DWORD err = ::GetLastError();
+    if (attributes.lpSecurityDescriptor) ::LocalFree(attributes.lpSecurityDescriptor);
+    if (!made && err != ERROR_ALREADY_EXISTS) {
+        *error = dir + ": cannot create the directory: " + errorText(err);
+        return false;
+    }
+    return !made || !isFinal || protectDirectory(dir, error);
+}
+
+}  // namespace
+
+bool pathExists(const std::string& path) {
+    return ::GetFileAttributesW(nativePath(path).c_str()) != INVALID_FILE_ATTRIBUTES;
+}
+
+bool preparePrivateFile(const std::string& filePath, std::string* error) {
+    const std::string dir = parentOf(filePath);
+    if (!makeDirectories(dir, true, error)) return false;
+    if (!checkPrivate(dir, true, error)) return false;
+    if (!pathExists(filePath)) {
+        // CREATE_NEW never opens something planted; the file inherits the directory's ACL.
+        HANDLE file = ::CreateFileW(nativePath(filePath).c_str(), GENERIC_WRITE, 0, nullptr,
+                                    CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
+        if (file == INVALID_HANDLE_VALUE && ::GetLastError() != ERROR_FILE_EXISTS) {
+            *error = filePath + ": cannot create the file: " + errorText(::GetLastError());
+            return false;
+        }
+        if (file != INVALID_HANDLE_VALUE) ::CloseHandle(file);
+    }
+    return checkPrivateFile(filePath, error);
+}
+
+bool checkPrivateFile(const std::string& filePath, std::string* error) {
+    if (!checkPrivate(parentOf(filePath), true, error)) return false;
+    if (!checkPrivate(filePath, false, error)) return false;
+    for (const char* suffix : {"-wal", "-shm"}) {
+        const std::string companion = filePath + suffix;
+        if (pathExists(companion) && !checkPrivate(companion, false, error)) return false;
+    }
+    return true;
+}
+
+}  // namespace mpa

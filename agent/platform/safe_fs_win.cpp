@@ -1,0 +1,505 @@
+// Windows implementation of safe_fs. Win32 has no directory-relative open, so the guarantee
+// comes from pinning instead: every directory is opened with FILE_FLAG_OPEN_REPARSE_POINT (a
+// junction or symbolic link is opened as itself, then refused) and without FILE_SHARE_DELETE,
+// so while a SafeDir lives nobody can rename, delete or swap that directory, and NTFS refuses
+// to rename an ancestor of an open handle. A child name is then resolved in exactly the
+// directory we checked. Files are opened the same way and checked on their handle.
+//
+// Ownership (uid/gid/mode) has no meaning here: a replaced file keeps its ACL and owner
+// (ReplaceFileW carries them over), a new file or directory inherits its directory's ACL (in a
+// profile: the user's full control). FileInfo.mode reports 0444/0644/0755 from the read-only
+// attribute. Durability: every staged file is flushed (FlushFileBuffers) and renamed with
+// MOVEFILE_WRITE_THROUGH, so syncFileSystem() has nothing left to do.
+#include <algorithm>
+#include <random>
+
+#include "platform/safe_fs.hpp"
+#include "platform/win32_support.hpp"
+
+namespace mpa::platform {
+
+namespace {
+
+using win32::errorText;
+using win32::HandleGuard;
+using win32::nativePath;
+
+HANDLE toHandle(std::intptr_t handle) {
+    return reinterpret_cast<HANDLE>(handle);
+}
+
+bool isSingleComponent(const std::string& name) {
+    return !name.empty() && name != "." && name != ".." &&
+           name.find_first_of("/\\:") == std::string::npos && name.find('\0') == std::string::npos;
+}
+
+std::string joinPath(const std::string& dir, const std::string& name) {
+    if (dir.empty() || dir.back() == '/') return dir + name;
+    return dir + "/" + name;
+}
+
+bool isMissingError(DWORD err) {
+    return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND;
+}
+
+// Opens a file or directory as itself (a reparse point is not followed).
+HANDLE openNoFollow(const std::string& path, DWORD access, DWORD share) {
+    return ::CreateFileW(nativePath(path).c_str(), access, share, nullptr, OPEN_EXISTING,
+                         FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+}
+
+int64_t unixNanoseconds(const FILETIME& t) {
+    const int64_t ticks =
+        static_cast<int64_t>((static_cast<uint64_t>(t.dwHighDateTime) << 32) | t.dwLowDateTime);
+    constexpr int64_t kUnixEpochTicks = 116444736000000000LL;  // 1601-01-01 to 1970-01-01
+    return (ticks - kUnixEpochTicks) * 100;
+}
+
+struct HandleInfo {
+    FileInfo info;
+    uint32_t volume = 0;
+};
+
+bool describeHandle(HANDLE h, HandleInfo* out) {
+    BY_HANDLE_FILE_INFORMATION data{};
+    if (!::GetFileInformationByHandle(h, &data)) return false;
+    FileInfo& info = out->info;
+    const DWORD attributes = data.dwFileAttributes;
+    if (attributes & FILE_ATTRIBUTE_REPARSE_POINT)
+        info.kind = FileKind::Symlink;  // junction, symbolic link, mount point
+    else if (attributes & FILE_ATTRIBUTE_DIRECTORY)
+        info.kind = FileKind::Directory;
+    else if (attributes & FILE_ATTRIBUTE_DEVICE)
+        info.kind = FileKind::Other;
+    else
+        info.kind = FileKind::Regular;
+    info.mode = info.kind == FileKind::Directory         ? 0755u
+                : (attributes & FILE_ATTRIBUTE_READONLY) ? 0444u
+                                                         : 0644u;
+    info.size = (static_cast<uint64_t>(data.nFileSizeHigh) << 32) | data.nFileSizeLow;
+    info.nlink = data.nNumberOfLinks;
+    info.mtimeNs = unixNanoseconds(data.ftLastWriteTime);
+    out->volume = data.dwVolumeSerialNumber;
+    return true;
+}
+
+FileInfo statPath(const std::string& path) {
+    HandleGuard h(openNoFollow(path, FILE_READ_ATTRIBUTES,
+                               FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE));
+    if (!h.valid()) return FileInfo{};
+    HandleInfo info;
+    if (!describeHandle(h.get(), &info)) return FileInfo{};
+    return info.info;
+}
+
+std::string reparseRefusal(const std::string& where) {
+    return where + ": is a symbolic link or junction; refusing to follow it";
+}
+
+// Opens a directory and pins it (no FILE_SHARE_DELETE); refuses reparse points.
+HANDLE openPinnedDirectory(const std::string& path, const std::string& where, std::string* error,
+                           bool* missing) {
+    HandleGuard h(openNoFollow(path, FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+                               FILE_SHARE_READ | FILE_SHARE_WRITE));
+    if (!h.valid()) {
+        const DWORD err = ::GetLastError();
+        if (missing) *missing = isMissingError(err);
+        *error = where + ": " + errorText(err);
+        return INVALID_HANDLE_VALUE;
+    }
+    HandleInfo info;
+    if (!describeHandle(h.get(), &info)) {
+        *error = where + ": " + errorText(::GetLastError());
+        return INVALID_HANDLE_VALUE;
+    }
+    if (info.info.kind == FileKind::Symlink) {
+        *error = reparseRefusal(where);
+        return INVALID_HANDLE_VALUE;
+    }
+    if (info.info.kind != FileKind::Directory) {
+        *error = where + ": is not a directory";
+        return INVALID_HANDLE_VALUE;
+    }
+    return h.release();
+}
+
+std::string randomHex(std::size_t length) {
+    static const char kHex[] = "0123456789abcdef";
+    std::random_device device;  // RtlGenRandom: the name must not be guessable
+    std::string out;
+    while (out.size() < length) {
+        unsigned value = device();
+        for (int i = 0; i < 8 && out.size() < length; ++i, value >>= 4) out += kHex[value & 0xF];
+    }
+    return out;
+}
+
+bool isDrivePath(const std::string& path) {
+    return path.size() >= 2 && path[1] == ':' &&
+           ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z')) &&
+           (path.size() == 2 || path[2] == '/' || path[2] == '\\');
+}
+
+// Splits "C:/a/b/c" into "C:/a/b" and "c"; false when there is no usable last component.
+bool splitParent(const std::string& absolutePath, std::string* parent, std::string* name) {
+    if (!isDrivePath(absolutePath)) return false;
+    std::string trimmed = absolutePath;
+    std::replace(trimmed.begin(), trimmed.end(), '\\', '/');
+    while (trimmed.size() > 3 && trimmed.back() == '/') trimmed.pop_back();
+    const std::size_t slash = trimmed.rfind('/');
+    if (slash == std::string::npos || slash < 2) return false;
+    *name = trimmed.substr(slash + 1);
+    *parent = slash == 2 ? trimmed.substr(0, 3) : trimmed.substr(0, slash);
+    return isSingleComponent(*name);
+}
+
+Status checkReplaceable(const std::string& path, const std::string& where) {
+    const FileInfo existing = statPath(path);
+    switch (existing.kind) {
+        case FileKind::Missing:
+            break;
+        case FileKind::Regular:
+            if (existing.nlink > 1)
+                return Status::failure(where + ": has " + std::to_string(existing.nlink) +
+                                       " hard links; refusing to replace it (possibly planted)");
+            break;
+        case FileKind::Symlink:
+            return Status::failure(reparseRefusal(where));
+        case FileKind::Directory:
+            return Status::failure(where + ": is a directory; refusing to replace it");
+        case FileKind::Other:
+            return Status::failure(where + ": is not a regular file; refusing to replace it");
+    }
+    return Status::success();
+}
+
+}  // namespace
+
+SafeDir::SafeDir(std::intptr_t handle, std::string path)
+    : handle_(handle), path_(std::move(path)) {}
+
+SafeDir::SafeDir(SafeDir&& other) noexcept : handle_(other.handle_), path_(std::move(other.path_)) {
+    other.handle_ = -1;
+}
+
+SafeDir& SafeDir::operator=(SafeDir&& other) noexcept {
+    if (this != &other) {
+        if (handle_ != -1) ::CloseHandle(toHandle(handle_));
+        handle_ = other.handle_;
+        path_ = std::move(other.path_);
+        other.handle_ = -1;
+    }
+    return *this;
+}
+
+SafeDir::~SafeDir() {
+    if (handle_ != -1) ::CloseHandle(toHandle(handle_));
+}
+
+std::string SafeDir::describe(const std::string& name) const {
+    return joinPath(path_, name);
+}
+
+std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error) {
+    return open(absolutePath, error, nullptr);
+}
+
+std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error,
+                                     bool* missing) {
+    auto fail = [&](std::string message, bool isMissing) -> std::optional<SafeDir> {
+        if (error) *error = std::move(message);
+        if (missing) *missing = isMissing;
+        return std::nullopt;
+    };
+    if (missing) *missing = false;
+    if (!isDrivePath(absolutePath))
+        return fail(absolutePath + ": not an absolute path with a drive letter", false);
+
+    std::string walked = absolutePath.substr(0, 2) + "/";
+    std::string message;
+    bool isMissing = false;
+    HandleGuard current(openPinnedDirectory(walked, walked, &message, &isMissing));
+    if (!current.valid()) return fail(message, isMissing);
+    std::size_t pos = 3;
+    while (pos < absolutePath.size()) {
+        std::size_t next = absolutePath.find_first_of("/\\", pos);
+        if (next == std::string::npos) next = absolutePath.size();
+        const std::string component = absolutePath.substr(pos, next - pos);
+        pos = next + 1;
+        if (component.empty() || component == ".") continue;
+        if (component == "..")
+            return fail(absolutePath + ": contains '..'; refusing to resolve it", false);
+        const std::string where = joinPath(walked, component);
+        // The parent is pinned by `current`, so `where` names a child of what we checked.
+        HANDLE child = openPinnedDirectory(where, where, &message, &isMissing);
+        if (child == INVALID_HANDLE_VALUE) return fail(message, isMissing);
+        current.reset(child);  // the child's open handle keeps its ancestors from moving
+        walked = where;
+    }
+    if (walked.size() > 3 && walked.back() == '/') walked.pop_back();
+    return SafeDir(reinterpret_cast<std::intptr_t>(current.release()), walked);
+}
+
+std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create, const Ownership&,
+                                          std::optional<uint32_t>, bool* wasCreated,
+                                          std::string* error) const {
+    auto fail = [&](std::string message) -> std::optional<SafeDir> {
+        if (error) *error = std::move(message);
+        return std::nullopt;
+    };
+    if (wasCreated) *wasCreated = false;
+    const std::string where = describe(name);
+    if (!isSingleComponent(name)) return fail(where + ": not a single path component");
+    bool madeIt = false;
+    if (create) {
+        // Inherits the directory's ACL: in a profile, the user keeps full control.
+        if (::CreateDirectoryW(nativePath(where).c_str(), nullptr))
+            madeIt = true;
+        else if (::GetLastError() != ERROR_ALREADY_EXISTS)
+            return fail(where + ": cannot create directory: " + errorText(::GetLastError()));
+    }
+    // There is no uid to compare on Windows: the owner check of POSIX is left to the ACL.
+    std::string message;
+    HANDLE child = openPinnedDirectory(where, where, &message, nullptr);
+    if (child == INVALID_HANDLE_VALUE) return fail(message);
+    if (wasCreated) *wasCreated = madeIt;
+    return SafeDir(reinterpret_cast<std::intptr_t>(child), where);
+}
+
+FileInfo SafeDir::stat(const std::string& name) const {
+    if (!isSingleComponent(name)) return FileInfo{};
+    return statPath(describe(name));
+}
+
+FileInfo SafeDir::self() const {
+    HandleInfo info;
+    if (!describeHandle(toHandle(handle_), &info)) return FileInfo{};
+    return info.info;
+}
+
+ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
+    ReadResult result;
+    const std::string where = describe(name);
+    auto fail = [&](std::string message) {
+        result.status = Status::failure(std::move(message));
+        return result;
+    };
+    if (!isSingleComponent(name)) return fail(where + ": not a single path component");
+    HandleGuard h(openNoFollow(where, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE));
+    if (!h.valid()) {
+        const DWORD err = ::GetLastError();
+        if (isMissingError(err)) {
+            result.missing = true;
+            return result;
+        }
+        return fail(where + ": " + errorText(err));
+    }
+    HandleInfo info;
+    if (!describeHandle(h.get(), &info)) return fail(where + ": " + errorText(::GetLastError()));
+    result.info = info.info;
+    if (info.info.kind == FileKind::Symlink) return fail(reparseRefusal(where));
+    if (info.info.kind != FileKind::Regular || ::GetFileType(h.get()) != FILE_TYPE_DISK)
+        return fail(where + ": is not a regular file; refusing to read it");
+    if (info.info.nlink > 1)
+        return fail(where + ": has " + std::to_string(info.info.nlink) +
+                    " hard links; refusing to read it (possibly planted)");
+    if (info.info.size > maxBytes)
+        return fail(where + ": is " + std::to_string(info.info.size) + " bytes, more than the " +
+                    std::to_string(maxBytes) + " allowed");
+    char buffer[16384];
+    while (true) {
+        DWORD n = 0;
+        if (!::ReadFile(h.get(), buffer, sizeof buffer, &n, nullptr))
+            return fail(where + ": " + errorText(::GetLastError()));
+        if (n == 0) break;
+        result.data.append(buffer, n);
+        if (result.data.size() > maxBytes) {
+            result.data.clear();
+            return fail(where + ": grew beyond the " + std::to_string(maxBytes) +
+                        " bytes allowed while being read");
+        }
+    }
+    return result;
+}
+
+Ownership SafeDir::ownershipFor(const std::string& name, const Ownership& fallback) const {
+    return replacementOwnership(stat(name), fallback);
+}
+
+Status SafeDir::stage(const std::string& name, std::string_view data, const Ownership&, bool,
+                      StagedFile* staged) const {
+    const std::string where = describe(name);
+    if (!isSingleComponent(name)) return Status::failure(where + ": not a single path component");
+    if (Status ok = checkReplaceable(where, where); !ok) return ok;
+
+    std::string tempName;
+    HandleGuard h;
+    for (int attempt = 0; attempt < 16 && !h.valid(); ++attempt) {
+        tempName = "." + name.substr(0, 100) + ".mpa-" + randomHex(16) + ".tmp";
+        h.reset(::CreateFileW(nativePath(describe(tempName)).c_str(), GENERIC_WRITE, 0, nullptr,
+                              CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr));
+        if (!h.valid() && ::GetLastError() != ERROR_FILE_EXISTS)
+            return Status::failure(
+                where + ": cannot create a temporary file: " + errorText(::GetLastError()));
+    }
+    if (!h.valid())
+        return Status::failure(where + ": cannot create a temporary file: name collisions");
+    const std::wstring tempPath = nativePath(describe(tempName));
+    auto abandon = [&](const std::string& what) {
+        const std::string text = errorText(::GetLastError());
+        h.reset();
+        ::DeleteFileW(tempPath.c_str());
+        return Status::failure(where + ": " + what + ": " + text);
+    };
+    std::size_t done = 0;
+    while (done < data.size()) {
+        const DWORD chunk = static_cast<DWORD>(std::min<std::size_t>(data.size() - done, 1 << 20));
+        DWORD written = 0;
+        if (!::WriteFile(h.get(), data.data() + done, chunk, &written, nullptr))
+            return abandon("cannot write");
+        done += written;
+    }
+    // Always flushed: syncFileSystem() cannot flush a whole volume without administrator
+    // rights to the volume handle, so durability is per file here.
+    if (!::FlushFileBuffers(h.get())) return abandon("cannot flush");
+    h.reset();
+    *staged = StagedFile{name, tempName};
+    return Status::success();
+}
+
+Status SafeDir::stageFile(const std::string& name, std::string_view data, const Ownership& owner,
+                          StagedFile* staged) const {
+    return stage(name, data, owner, true, staged);
+}
+
+Status SafeDir::commitStaged(const StagedFile& staged) const {
+    const std::string where = describe(staged.name);
+    if (Status ok = checkReplaceable(where, where); !ok) {
+        discardStaged(staged);
+        return ok;
+    }
+    const std::wstring target = nativePath(where);
+    const std::wstring temp = nativePath(describe(staged.tempName));
+    // ReplaceFileW keeps the replaced file's ACL, owner and attributes; a new file is moved in.
+    BOOL done = FALSE;
+    if (statPath(where).kind == FileKind::Regular)
+        done = ::ReplaceFileW(target.c_str(), temp.c_str(), nullptr,
+                              REPLACEFILE_IGNORE_MERGE_ERRORS, nullptr, nullptr);
+    if (!done)
+        done = ::MoveFileExW(temp.c_str(), target.c_str(),
+                             MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH);
+    if (!done) {
+        const DWORD err = ::GetLastError();
+        discardStaged(staged);
+        return Status::failure(where +
+                               ": cannot move the temporary file over it: " + errorText(err));
+    }
+    return Status::success();
+}
+
+void SafeDir::discardStaged(const StagedFile& staged) const {
+    ::DeleteFileW(nativePath(describe(staged.tempName)).c_str());
+}
+
+Status SafeDir::syncFileSystem() const {
+    return Status::success();  // each staged file was flushed and moved with write-through
+}
+
+std::uint64_t SafeDir::device() const {
+    HandleInfo info;
+    return describeHandle(toHandle(handle_), &info) ? info.volume : 0;
+}
+
+Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
+                                const Ownership& owner) const {
+    StagedFile staged;
+    if (Status ok = stage(name, data, owner, true, &staged); !ok) return ok;
+    return commitStaged(staged);
+}
+
+Status SafeDir::renameEntry(const std::string& from, const std::string& to) const {
+    if (!isSingleComponent(from))
+        return Status::failure(describe(from) + ": not a single path component");
+    if (!isSingleComponent(to))
+        return Status::failure(describe(to) + ": not a single path component");
+    const FileInfo info = stat(from);
+    if (info.kind == FileKind::Missing)
+        return Status::failure(describe(from) + ": " + errorText(ERROR_FILE_NOT_FOUND));
+    if (info.kind != FileKind::Regular)
+        return Status::failure(describe(from) + ": is not a regular file; refusing to rename it");
+    if (!::MoveFileExW(nativePath(describe(from)).c_str(), nativePath(describe(to)).c_str(),
+                       MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        return Status::failure(describe(from) + ": cannot rename to " + to + ": " +
+                               errorText(::GetLastError()));
+    return Status::success();
+}
+
+Status SafeDir::removeFile(const std::string& name) const {
+    if (!isSingleComponent(name))
+        return Status::failure(describe(name) + ": not a single path component");
+    // DeleteFileW removes a symbolic link itself, never its target.
+    if (!::DeleteFileW(nativePath(describe(name)).c_str()) && !isMissingError(::GetLastError()))
+        return Status::failure(describe(name) + ": cannot remove: " + errorText(::GetLastError()));
+    return Status::success();
+}
+
+Status SafeDir::removeEmptyDir(const std::string& name) const {
+    if (!isSingleComponent(name))
+        return Status::failure(describe(name) + ": not a single path component");
+    if (!::RemoveDirectoryW(nativePath(describe(name)).c_str()) &&
+        !isMissingError(::GetLastError()))
+        return Status::failure(describe(name) +
+                               ": cannot remove directory: " + errorText(::GetLastError()));
+    return Status::success();
+}
+
+std::vector<std::string> SafeDir::list(std::string* error) const {
+    std::vector<std::string> names;
+    WIN32_FIND_DATAW entry{};
+    const std::wstring pattern = nativePath(joinPath(path_, "*"));
+    HANDLE find = ::FindFirstFileExW(pattern.c_str(), FindExInfoBasic, &entry,
+                                     FindExSearchNameMatch, nullptr, 0);
+    if (find == INVALID_HANDLE_VALUE) {
+        if (::GetLastError() != ERROR_FILE_NOT_FOUND && error)
+            *error = path_ + ": " + errorText(::GetLastError());
+        return names;
+    }
+    do {
+        const std::string name = win32::narrow(entry.cFileName);
+        if (name != "." && name != "..") names.push_back(name);
+    } while (::FindNextFileW(find, &entry));
+    if (::GetLastError() != ERROR_NO_MORE_FILES && error)
+        *error = path_ + ": " + errorText(::GetLastError());
+    ::FindClose(find);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes) {
+    ReadResult result;
+    std::string parent, name, error;
+    if (!splitParent(absolutePath, &parent, &name)) {
+        result.status = Status::failure(absolutePath + ": not an absolute path to a file");
+        return result;
+    }
+    bool missing = false;
+    const std::optional<SafeDir> dir = SafeDir::open(parent, &error, &missing);
+    if (!dir) {
+        result.missing = missing;
+        if (!missing) result.status = Status::failure(error);
+        return result;
+    }
+    return dir->readFile(name, maxBytes);
+}
+
+Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
+                       const Ownership& owner) {
+    std::string parent, name, error;
+    if (!splitParent(absolutePath, &parent, &name))
+        return Status::failure(absolutePath + ": not an absolute path to a file");
+    const std::optional<SafeDir> dir = SafeDir::open(parent, &error);
+    if (!dir) return Status::failure(error);
+    return dir->writeFileAtomic(name, data, owner);
+}
+
+}  // namespace mpa::platform

@@ -1,0 +1,25 @@
+// The Windows Event Log: Application log, source "Metalama Policy Agent". The installer (or
+// /registerService) registers the source; without it Event Viewer still shows the text, with a
+// note that the message file is missing. Event ids: docs/windows-event-log.md.
+#include "platform/system_log.hpp"
+#include "platform/win32_support.hpp"
+
+namespace mpa {
+
+void writeSystemLog(SystemLogLevel level, const std::string& message, unsigned eventId) {
+    const WORD type = level == SystemLogLevel::Error     ? EVENTLOG_ERROR_TYPE
+                      : level == SystemLogLevel::Warning ? EVENTLOG_WARNING_TYPE
+                                                         : EVENTLOG_INFORMATION_TYPE;
+    if (eventId == system_log_event::kByLevel)
+        eventId = level == SystemLogLevel::Error     ? 3000
+                  : level == SystemLogLevel::Warning ? 2000
+                                                     : 1000;
+    HANDLE source = ::RegisterEventSourceW(nullptr, L"Metalama Policy Agent");
+    if (!source) return;
+    const std::wstring text = platform::win32::widen(message);
+    const wchar_t* strings[] = {text.c_str()};
+    ::ReportEventW(source, type, 0, eventId, nullptr, 1, 0, strings, nullptr);
+    ::DeregisterEventSource(source);
+}
+
+}  // namespace mpa
