@@ -2,6 +2,7 @@
 #include "sources/gpo_file_source.hpp"
 #include "sources/managed_preferences_source.hpp"
 #include "sources/policy_source.hpp"
+#include "sources/registry_policy_source.hpp"
 
 namespace mpa {
 
@@ -20,6 +21,8 @@ std::vector<std::unique_ptr<PolicySource>> makePolicySources(const AgentContext&
 #endif
             break;
         case PlatformProfile::Windows:
+            // Group Policy and Intune (ADMX ingestion) both write the policy key.
+            sources.push_back(std::make_unique<RegistryPolicySource>());
             break;
     }
     return sources;

@@ -1,5 +1,6 @@
 #include "targets/metalama_profiles.hpp"
 
+#include "platform/safe_fs.hpp"
 #include "platform/users.hpp"
 
 namespace mpa {
@@ -42,17 +43,41 @@ std::string joinPath(const std::string& base, const std::vector<std::string>& co
     return out;
 }
 
+namespace {
+
+// Windows: the ProfileList of the registry (the registry is not relocated by --root; the
+// directories are). ProfileList keeps entries of deleted profiles: a missing directory is
+// skipped, not an error.
+platform::UserList windowsProfiles(const AgentContext& context) {
+    platform::UserList list = platform::listWindowsProfiles();
+    std::vector<platform::UserAccount> present;
+    for (auto& user : list.users) {
+        bool missing = false;
+        std::string error;
+        if (!platform::SafeDir::open(context.resolve(user.home), &error, &missing) && missing)
+            continue;
+        present.push_back(std::move(user));
+    }
+    list.users = std::move(present);
+    return list;
+}
+
+}  // namespace
+
 std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
                                                   std::vector<std::string>& errors) {
     std::vector<MetalamaProfile> profiles;
     const auto dirs = metalamaDataDirectories(context.platform);
-    // macOS: local accounts homed under /Users (uid 501 and up); elsewhere the login range.
+    // macOS: local accounts homed under /Users (uid 501 and up); Windows: ProfileList;
+    // elsewhere the login range.
     auto users = context.platform == PlatformProfile::MacOS
                      ? platform::listMacLoginUsers(context.settings.root)
+                 : context.platform == PlatformProfile::Windows
+                     ? windowsProfiles(context)
                      : platform::listLoginUsers(context.settings.root);
     errors.insert(errors.end(), users.errors.begin(), users.errors.end());
     for (const auto& user : users.users) {
-        if (user.home.empty() || user.home.front() != '/') {
+        if (!isAbsoluteLogicalPath(user.home)) {
             errors.push_back("account " + user.name + ": home directory '" + user.home +
                              "' is not an absolute path; skipped");
             continue;

@@ -4,6 +4,7 @@
 #include "targets/macos_environment_targets.hpp"
 #include "targets/target.hpp"
 #include "targets/telemetry_json_target.hpp"
+#include "targets/windows_environment_target.hpp"
 
 namespace mpa {
 
@@ -23,6 +24,8 @@ std::vector<std::unique_ptr<Target>> makeTargets(const AgentContext& context) {
             context.isLiveSystem() ? platform::hostLaunchd() : platform::unavailableLaunchd()));
         targets.push_back(makeZshenvTarget());
     }
+    if (context.platform == PlatformProfile::Windows)
+        targets.push_back(makeWindowsEnvironmentTarget());  // registry, then WM_SETTINGCHANGE
     // Per user: every profile's telemetry.json (the layout depends on the platform profile).
     targets.push_back(std::make_unique<TelemetryJsonTarget>());
     return targets;

@@ -145,7 +145,9 @@ TEST_F(EnvTargetsTest, RegistryHoldsTheFourLinuxTargetsOnlyForLinux) {
                                               "profile-d"));
     AgentContext windows = context;
     windows.platform = PlatformProfile::Windows;
-    for (const auto& t : makeTargets(windows)) EXPECT_EQ(t->name(), "telemetry-json");
+    names.clear();
+    for (const auto& t : makeTargets(windows)) names.push_back(t->name());
+    EXPECT_THAT(names, ::testing::ElementsAre("windows-environment", "telemetry-json"));
 }
 
 TEST_F(EnvTargetsTest, FirstPassRemediatesSecondPassIsCompliantAndWritesNothing) {
