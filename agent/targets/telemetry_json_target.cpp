@@ -1,9 +1,11 @@
 #include "targets/telemetry_json_target.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
+#include "platform/metalama_lock.hpp"
 #include "platform/safe_fs.hpp"
 #include "targets/metalama_profiles.hpp"
 #include "targets/telemetry_settings.hpp"
@@ -25,6 +27,8 @@ constexpr std::uint32_t kCreatedDirectoryMode = 0700;  // XDG: create data dirs 
 // a few syncs per batch instead of two per file, with a bounded number of open directories
 // (256 stays far below the usual 1024 descriptors).
 constexpr std::size_t kWriteBatch = 256;
+// How long to wait for a running Metalama to release its lock on a data directory.
+constexpr std::chrono::milliseconds kMetalamaLockWait{2000};
 
 std::string fileEntry(const std::string& subject) {
     return subject + "#file";
@@ -503,6 +507,17 @@ void ProfilePass::syncFileSystems(std::vector<bool>& ready,
 
 void ProfilePass::write(PendingWrite& w, const platform::StagedFile& staged) {
     auto& f = w.finding;
+    // Metalama's own lock on the directory (Windows), held while the file is set aside and
+    // replaced.
+    const auto locked = platform::lockMetalamaDataDirectory(w.d.logical, kMetalamaLockWait);
+    if (!locked.lock) {
+        w.d.dir.discardStaged(staged);
+        f.outcome = Outcome::Failed;
+        f.reason = locked.busy ? "busy, retry next pass: " + locked.error
+                               : "cannot take Metalama's lock: " + locked.error;
+        out_.push_back(std::move(f));
+        return;
+    }
     if (!w.invalidName.empty()) {
         if (auto status = w.d.dir.renameEntry(kFileName, w.invalidName); !status) {
             w.d.dir.discardStaged(staged);

@@ -8,8 +8,10 @@
 #include <sddl.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "engine/ledger.hpp"
+#include "platform/metalama_lock.hpp"
 #include "platform/private_file.hpp"
 #include "platform/registry.hpp"
 #include "platform/safe_fs.hpp"
@@ -332,6 +334,42 @@ TEST_F(ProfilesWin, TheTelemetryTargetWritesTheProfilesGenerationAndTheTemplate)
         EXPECT_TRUE(f.outcome == Outcome::Compliant || f.outcome == Outcome::NotApplicable)
             << f.subject << ": " << f.reason;
     }
+}
+
+TEST_F(ProfilesWin, WhileMetalamaHoldsItsMutexTheFileIsLeftAndRetriedNextPass) {
+    // Another thread plays the running Metalama: it owns the directory's named mutex.
+    const auto name =
+        platform::metalamaDirectoryMutexName("C:/Users/alice/AppData/Roaming/.metalama");
+    HANDLE release = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    HANDLE owned = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    std::thread metalama([&] {
+        HANDLE mutex = ::CreateMutexW(nullptr, TRUE, platform::win32::widen(name).c_str());
+        ::SetEvent(owned);
+        ::WaitForSingleObject(release, INFINITE);
+        ::ReleaseMutex(mutex);
+        ::CloseHandle(mutex);
+    });
+    ::WaitForSingleObject(owned, INFINITE);
+    MemoryLedger ledger;
+    TargetRun run{context, ledger, RunMode::Enforce};
+    DesiredState desired;
+    desired.managed = true;
+    desired.usage = desired.exception = desired.performance = ActionRequirement::ForceNo;
+    auto findings = TelemetryJsonTarget().reconcile(run, desired);
+    const Finding* busy = nullptr;
+    for (const auto& f : findings)
+        if (f.subject == "C:/Users/alice/AppData/Roaming/.metalama/telemetry.json") busy = &f;
+    ASSERT_NE(busy, nullptr);
+    EXPECT_EQ(busy->outcome, Outcome::Failed);
+    EXPECT_NE(busy->reason.find("busy, retry next pass"), std::string::npos) << busy->reason;
+    EXPECT_NE(busy->reason.find(name), std::string::npos) << busy->reason;
+    EXPECT_FALSE(root.exists("C/Users/alice/AppData/Roaming/.metalama/telemetry.json"));
+    ::SetEvent(release);
+    metalama.join();
+    ::CloseHandle(release);
+    ::CloseHandle(owned);
+    findings = TelemetryJsonTarget().reconcile(run, desired);
+    EXPECT_TRUE(root.exists("C/Users/alice/AppData/Roaming/.metalama/telemetry.json"));
 }
 
 TEST(SafeFsWin, ReplacesAtomicallyListsRenamesAndRemoves) {
