@@ -9,6 +9,8 @@
 namespace mpa {
 
 inline constexpr const char* kDefaultConfigFile = "/etc/metalama/agent.yaml";
+// Windows: beside the compliance database, in the directory only SYSTEM and Administrators write.
+inline constexpr const char* kWindowsConfigFile = "C:/ProgramData/Metalama/PolicyAgent/agent.yaml";
 // settle_milliseconds above a minute would make the service look dead to an administrator.
 inline constexpr long long kMaxSettleMilliseconds = 60000;
 

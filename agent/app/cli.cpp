@@ -69,7 +69,9 @@ bool takeValue(const std::vector<std::string>& args, std::size_t& i, const std::
 bool buildSettings(const GlobalOptions& global, AgentContext& context, std::string* error) {
     auto& settings = context.settings;
     settings.root = global.explicitSettings.root.empty() ? "/" : global.explicitSettings.root;
-    const auto configLogical = global.config.empty() ? kDefaultConfigFile : global.config;
+    const std::string defaultConfig =
+        context.platform == PlatformProfile::Windows ? kWindowsConfigFile : kDefaultConfigFile;
+    const auto configLogical = global.config.empty() ? defaultConfig : global.config;
     const auto configHost = global.config.empty() ? context.resolve(configLogical) : global.config;
     if (!loadAgentConfig(configHost, configLogical, settings, error)) return false;
     const bool explicitDatabase = !global.explicitSettings.database.empty();

@@ -1,14 +1,242 @@
-// Not written yet for Windows: the service there needs registry change notifications
-// (RegNotifyChangeKeyValue on the policy key), directory notifications for the managed files,
-// and ServerApplication's stop event in one WaitForMultipleObjects. Until then `run` says so
-// and exits instead of pretending to watch.
+// What wakes the service on Windows, in one WaitForMultipleObjects:
+//   - the stop request: Poco's ServerApplication signals its termination event (named
+//     "POCOTRM<pid>") when the service control manager sends STOP or SHUTDOWN; Ctrl+C and
+//     Ctrl+Break in a console do the same through a console handler;
+//   - "registry:HKLM\<key>" paths: RegNotifyChangeKeyValue on the key (subtree, names and
+//     values), or on its nearest existing ancestor until the key exists; re-armed after each
+//     signal (a notification fires once);
+//   - Group Policy refreshes of machine policy (RegisterGPNotification);
+//   - file and directory paths: FindFirstChangeNotificationW on the path, or the directory of a
+//     file, or the nearest existing ancestor, with the subtree.
+// WaitForMultipleObjects takes at most 64 handles: paths beyond that are not watched (the
+// periodic timer still covers them) and watchCount() says how many are.
+// There is no reload signal on Windows; a change of the settings file is a watched path.
+#include <Poco/Process.h>
+#include <userenv.h>
+
+#include <atomic>
+
 #include "platform/change_watcher.hpp"
+#include "platform/win32_support.hpp"
 
 namespace mpa::platform {
+namespace {
+
+constexpr const char* kRegistryPrefix = "registry:";
+constexpr std::size_t kMaxHandles = MAXIMUM_WAIT_OBJECTS;
+
+std::atomic<HANDLE> gStopEvent{nullptr};
+
+BOOL WINAPI consoleHandler(DWORD type) {
+    if (type == CTRL_C_EVENT || type == CTRL_BREAK_EVENT || type == CTRL_CLOSE_EVENT) {
+        if (HANDLE stop = gStopEvent.load()) ::SetEvent(stop);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+struct Watch {
+    std::string path;  // as given to watch()
+    enum class Kind { Registry, Directory } kind = Kind::Directory;
+    HKEY key = nullptr;       // Registry
+    HANDLE event = nullptr;   // Registry: our event; Directory: the notification
+    std::string registryKey;  // Registry: the key (or ancestor) actually watched
+};
+
+bool arm(Watch& w) {
+    return ::RegNotifyChangeKeyValue(w.key, TRUE,
+                                     REG_NOTIFY_CHANGE_NAME | REG_NOTIFY_CHANGE_LAST_SET, w.event,
+                                     TRUE) == ERROR_SUCCESS;
+}
+
+// Opens "HKLM\SOFTWARE\..." or its nearest existing ancestor for notification.
+HKEY openForNotify(const std::string& spec, std::string* watched) {
+    std::string rest = spec;
+    HKEY hive = HKEY_LOCAL_MACHINE;
+    if (rest.rfind("HKLM\\", 0) == 0)
+        rest = rest.substr(5);
+    else if (rest.rfind("HKU\\", 0) == 0) {
+        hive = HKEY_USERS;
+        rest = rest.substr(4);
+    }
+    while (true) {
+        HKEY key = nullptr;
+        if (::RegOpenKeyExW(hive, win32::widen(rest).c_str(), 0, KEY_NOTIFY | KEY_WOW64_64KEY,
+                            &key) == ERROR_SUCCESS) {
+            *watched = rest;
+            return key;
+        }
+        const auto slash = rest.find_last_of('\\');
+        if (slash == std::string::npos) return nullptr;
+        rest = rest.substr(0, slash);
+    }
+}
+
+// The directory to watch for a path: itself when it is a directory, else the nearest existing
+// ancestor (for a file: its directory).
+std::wstring directoryFor(const std::string& path) {
+    std::wstring native = win32::nativePath(path);
+    while (!native.empty()) {
+        const DWORD attributes = ::GetFileAttributesW(native.c_str());
+        if (attributes != INVALID_FILE_ATTRIBUTES && (attributes & FILE_ATTRIBUTE_DIRECTORY))
+            return native;
+        const auto slash = native.find_last_of(L'\\');
+        if (slash == std::wstring::npos) break;
+        native = native.substr(0, slash == 2 ? 3 : slash);
+        if (native.size() == 3 && native[1] == L':') {
+            return ::GetFileAttributesW(native.c_str()) != INVALID_FILE_ATTRIBUTES ? native : L"";
+        }
+    }
+    return L"";
+}
+
+class WindowsChangeWatcher final : public ChangeWatcher {
+  public:
+    WindowsChangeWatcher(HANDLE stop, HANDLE pocoTerminate, HANDLE groupPolicy)
+        : stop_(stop), pocoTerminate_(pocoTerminate), groupPolicy_(groupPolicy) {
+        gStopEvent.store(stop_);
+        ::SetConsoleCtrlHandler(consoleHandler, TRUE);
+    }
+    ~WindowsChangeWatcher() override {
+        clear();
+        ::SetConsoleCtrlHandler(consoleHandler, FALSE);
+        gStopEvent.store(nullptr);
+        ::UnregisterGPNotification(groupPolicy_);
+        ::CloseHandle(groupPolicy_);
+        if (pocoTerminate_) ::CloseHandle(pocoTerminate_);
+        ::CloseHandle(stop_);
+    }
+
+    Status watch(const std::vector<std::string>& paths) override {
+        clear();
+        std::string problems;
+        for (const auto& path : paths) {
+            if (watches_.size() + 3 >= kMaxHandles) {
+                problems += path + ": not watched (more than " + std::to_string(kMaxHandles) +
+                            " handles); ";
+                continue;
+            }
+            Watch w;
+            w.path = path;
+            if (path.rfind(kRegistryPrefix, 0) == 0) {
+                w.kind = Watch::Kind::Registry;
+                w.key =
+                    openForNotify(path.substr(std::string(kRegistryPrefix).size()), &w.registryKey);
+                w.event = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);
+                if (!w.key || !w.event || !arm(w)) {
+                    problems += path + ": cannot watch the registry key; ";
+                    close(w);
+                    continue;
+                }
+            } else {
+                const std::wstring dir = directoryFor(path);
+                w.event = dir.empty()
+                              ? INVALID_HANDLE_VALUE
+                              : ::FindFirstChangeNotificationW(
+                                    dir.c_str(), TRUE,
+                                    FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_DIR_NAME |
+                                        FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_SIZE);
+                if (w.event == INVALID_HANDLE_VALUE) {
+                    problems += path + ": " + win32::errorText(::GetLastError()) + "; ";
+                    continue;
+                }
+            }
+            watches_.push_back(std::move(w));
+        }
+        if (!problems.empty()) return Status::failure(problems);
+        return Status::success();
+    }
+
+    WatchEvents wait(std::optional<std::chrono::milliseconds> timeout) override {
+        WatchEvents events;
+        if (stopped_) {
+            events.stop = true;
+            return events;
+        }
+        std::vector<HANDLE> handles{stop_, groupPolicy_};
+        if (pocoTerminate_) handles.push_back(pocoTerminate_);
+        const std::size_t first = handles.size();
+        for (const auto& w : watches_) handles.push_back(w.event);
+        const DWORD ms =
+            timeout ? static_cast<DWORD>(std::max<long long>(0, timeout->count())) : INFINITE;
+        const DWORD rc =
+            ::WaitForMultipleObjects(static_cast<DWORD>(handles.size()), handles.data(), FALSE, ms);
+        if (rc < WAIT_OBJECT_0 || rc >= WAIT_OBJECT_0 + handles.size()) return events;
+        // Everything already signalled counts, not only the first handle.
+        for (std::size_t index = rc - WAIT_OBJECT_0; index < handles.size(); ++index) {
+            if (index != rc - WAIT_OBJECT_0 &&
+                ::WaitForSingleObject(handles[index], 0) != WAIT_OBJECT_0)
+                continue;
+            if (index < first) {
+                if (handles[index] == groupPolicy_) {
+                    for (const auto& w : watches_)
+                        if (w.kind == Watch::Kind::Registry) events.changed.push_back(w.path);
+                } else {
+                    stopped_ = true;
+                    events.stop = true;
+                }
+                continue;
+            }
+            Watch& w = watches_[index - first];
+            events.changed.push_back(w.path);
+            if (w.kind == Watch::Kind::Registry)
+                arm(w);  // a notification fires once
+            else
+                ::FindNextChangeNotification(w.event);
+        }
+        return events;
+    }
+
+    bool stopRequested() const override {
+        if (stopped_) return true;
+        if (::WaitForSingleObject(stop_, 0) == WAIT_OBJECT_0 ||
+            (pocoTerminate_ && ::WaitForSingleObject(pocoTerminate_, 0) == WAIT_OBJECT_0))
+            stopped_ = true;
+        return stopped_;
+    }
+
+    std::size_t watchCount() const override { return watches_.size(); }
+
+  private:
+    static void close(Watch& w) {
+        if (w.kind == Watch::Kind::Registry) {
+            if (w.key) ::RegCloseKey(w.key);
+            if (w.event) ::CloseHandle(w.event);
+        } else if (w.event && w.event != INVALID_HANDLE_VALUE) {
+            ::FindCloseChangeNotification(w.event);
+        }
+        w.key = nullptr;
+        w.event = nullptr;
+    }
+    void clear() {
+        for (auto& w : watches_) close(w);
+        watches_.clear();
+    }
+
+    HANDLE stop_;
+    HANDLE pocoTerminate_;
+    HANDLE groupPolicy_;
+    std::vector<Watch> watches_;
+    mutable std::atomic<bool> stopped_{false};
+};
+
+}  // namespace
 
 std::unique_ptr<ChangeWatcher> ChangeWatcher::create(std::string* error) {
-    *error = "the service's change watcher is not implemented on Windows yet";
-    return nullptr;
+    // Manual reset: once asked to stop, every later check sees it.
+    HANDLE stop = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
+    HANDLE groupPolicy = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);
+    if (!stop || !groupPolicy) {
+        *error = "cannot create the service's events: " + win32::errorText(::GetLastError());
+        return nullptr;
+    }
+    // Best effort: without it, Group Policy refreshes are still seen as registry changes.
+    ::RegisterGPNotification(groupPolicy, TRUE);
+    // ServerApplication's termination event (service STOP/SHUTDOWN); opening it by name does
+    // not take the signal from Poco, which does not wait on it in this program.
+    const std::string name = Poco::ProcessImpl::terminationEventName(Poco::Process::id());
+    HANDLE terminate = ::CreateEventW(nullptr, FALSE, FALSE, win32::widen(name).c_str());
+    return std::make_unique<WindowsChangeWatcher>(stop, terminate, groupPolicy);
 }
 
 }  // namespace mpa::platform
