@@ -34,7 +34,16 @@ say "starting wine in $WINEPREFIX"
 wineserver -p </dev/null >/dev/null 2>&1
 timeout 300 wine wineboot </dev/null >/dev/null 2>&1 || { say "wineboot failed or timed out"; exit 1; }
 
+log="$MPA_ROOT/build/windows-cross/ctest-wine.log"
 rc=0
-timeout "${MPA_WINE_TEST_TIMEOUT:-900}" ctest --preset windows-cross "$@" || rc=$?
+timeout "${MPA_WINE_TEST_TIMEOUT:-900}" ctest --preset windows-cross "$@" 2>&1 | tee "$log" ||
+    rc=${PIPESTATUS[0]}
 [ "$rc" -ne 124 ] || say "ctest timed out after ${MPA_WINE_TEST_TIMEOUT:-900} s"
+# The last line is the count scripts/test.sh adds up.
+line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -n 1 || true)
+if [ -n "$line" ]; then
+    total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
+    bad=$(sed -E 's/.*tests passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
+    echo "$((total - bad)) passed, $bad failed"
+fi
 exit "$rc"
