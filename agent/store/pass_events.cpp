@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <utility>
 
 #include "store/event_kinds.hpp"
@@ -135,7 +136,8 @@ std::vector<EventDraft> eventsForPass(const PassReport& current, const PassRepor
     std::vector<EventDraft> out;
     addPolicyChanges(current, previous, base, &out);
 
-    std::map<std::pair<std::string, std::string>, const Finding*> before;
+    // Keys are views into previous->findings, which outlive the map: no copies of every subject.
+    std::map<std::pair<std::string_view, std::string_view>, const Finding*> before;
     if (previous)
         for (const auto& f : previous->findings) before[{f.target, f.subject}] = &f;
     for (const auto& f : current.findings) {
