@@ -8,11 +8,16 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <random>
 
 #include "platform/safe_fs.hpp"
+#include "platform/safe_fs_detail.hpp"
 
 namespace mpa::platform {
+
+using detail::isSingleComponent;
+using detail::joinPath;
+using detail::randomHex;
+using detail::splitParent;
 
 namespace {
 
@@ -80,15 +85,6 @@ FileInfo lstatAt(int dirFd, const std::string& name) {
 }
 
 // A name that resolves inside this directory and nowhere else.
-bool isSingleComponent(const std::string& name) {
-    return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
-           name.find('\0') == std::string::npos;
-}
-
-std::string joinPath(const std::string& dir, const std::string& name) {
-    if (dir.empty() || dir.back() == '/') return dir + name;
-    return dir + "/" + name;
-}
 
 // Explains why an O_NOFOLLOW open failed: with O_NOFOLLOW a symlink shows up as ELOOP (or
 // ENOTDIR with O_DIRECTORY, EMLINK on FreeBSD), which on its own reads like something else.
@@ -128,28 +124,6 @@ bool isValidOwner(const Ownership& owner) {
     return owner.uid != 0xFFFFFFFFu && owner.gid != 0xFFFFFFFFu;
 }
 
-std::string randomHex(std::size_t length) {
-    static const char kHex[] = "0123456789abcdef";
-    std::random_device device;  // getrandom()/rdrand: the name must not be guessable
-    std::string out;
-    while (out.size() < length) {
-        unsigned value = device();
-        for (int i = 0; i < 8 && out.size() < length; ++i, value >>= 4) out += kHex[value & 0xF];
-    }
-    return out;
-}
-
-// Splits "/a/b/c" into "/a/b" and "c"; false when there is no usable last component.
-bool splitParent(const std::string& absolutePath, std::string* parent, std::string* name) {
-    if (absolutePath.empty() || absolutePath.front() != '/') return false;
-    std::string trimmed = absolutePath;
-    while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
-    const std::size_t slash = trimmed.rfind('/');
-    *name = trimmed.substr(slash + 1);
-    *parent = slash == 0 ? "/" : trimmed.substr(0, slash);
-    return isSingleComponent(*name);
-}
-
 }  // namespace
 
 SafeDir::SafeDir(std::intptr_t handle, std::string path)
@@ -171,10 +145,6 @@ SafeDir& SafeDir::operator=(SafeDir&& other) noexcept {
 
 SafeDir::~SafeDir() {
     if (handle_ >= 0) ::close(toFd(handle_));
-}
-
-std::string SafeDir::describe(const std::string& name) const {
-    return joinPath(path_, name);
 }
 
 std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error) {
@@ -333,10 +303,6 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
         }
     }
     return result;
-}
-
-Ownership SafeDir::ownershipFor(const std::string& name, const Ownership& fallback) const {
-    return replacementOwnership(stat(name), fallback);
 }
 
 namespace {
@@ -519,31 +485,24 @@ std::vector<std::string> SafeDir::list(std::string* error) const {
     return names;
 }
 
-ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes) {
-    ReadResult result;
-    std::string parent, name, error;
-    if (!splitParent(absolutePath, &parent, &name)) {
-        result.status = Status::failure(absolutePath + ": not an absolute path to a file");
-        return result;
-    }
-    bool missing = false;
-    const std::optional<SafeDir> dir = SafeDir::open(parent, &error, &missing);
-    if (!dir) {
-        result.missing = missing;
-        if (!missing) result.status = Status::failure(error);
-        return result;
-    }
-    return dir->readFile(name, maxBytes);
+// The path rules of this OS (declared in safe_fs_detail.hpp).
+namespace detail {
+
+bool splitParent(const std::string& absolutePath, std::string* parent, std::string* name) {
+    if (absolutePath.empty() || absolutePath.front() != '/') return false;
+    std::string trimmed = absolutePath;
+    while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+    const std::size_t slash = trimmed.rfind('/');
+    *name = trimmed.substr(slash + 1);
+    *parent = slash == 0 ? "/" : trimmed.substr(0, slash);
+    return isSingleComponent(*name);
 }
 
-Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
-                       const Ownership& owner) {
-    std::string parent, name, error;
-    if (!splitParent(absolutePath, &parent, &name))
-        return Status::failure(absolutePath + ": not an absolute path to a file");
-    const std::optional<SafeDir> dir = SafeDir::open(parent, &error);
-    if (!dir) return Status::failure(error);
-    return dir->writeFileAtomic(name, data, owner);
+bool isSingleComponent(const std::string& name) {
+    return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos &&
+           name.find('\0') == std::string::npos;
 }
+
+}  // namespace detail
 
 }  // namespace mpa::platform

@@ -11,12 +11,17 @@
 // attribute. Durability: every staged file is flushed (FlushFileBuffers) and renamed with
 // MOVEFILE_WRITE_THROUGH, so syncFileSystem() has nothing left to do.
 #include <algorithm>
-#include <random>
 
 #include "platform/safe_fs.hpp"
+#include "platform/safe_fs_detail.hpp"
 #include "platform/win32_support.hpp"
 
 namespace mpa::platform {
+
+using detail::isSingleComponent;
+using detail::joinPath;
+using detail::randomHex;
+using detail::splitParent;
 
 namespace {
 
@@ -26,16 +31,6 @@ using win32::nativePath;
 
 HANDLE toHandle(std::intptr_t handle) {
     return reinterpret_cast<HANDLE>(handle);
-}
-
-bool isSingleComponent(const std::string& name) {
-    return !name.empty() && name != "." && name != ".." &&
-           name.find_first_of("/\\:") == std::string::npos && name.find('\0') == std::string::npos;
-}
-
-std::string joinPath(const std::string& dir, const std::string& name) {
-    if (dir.empty() || dir.back() == '/') return dir + name;
-    return dir + "/" + name;
 }
 
 bool isMissingError(DWORD err) {
@@ -123,34 +118,10 @@ HANDLE openPinnedDirectory(const std::string& path, const std::string& where, st
     return h.release();
 }
 
-std::string randomHex(std::size_t length) {
-    static const char kHex[] = "0123456789abcdef";
-    std::random_device device;  // RtlGenRandom: the name must not be guessable
-    std::string out;
-    while (out.size() < length) {
-        unsigned value = device();
-        for (int i = 0; i < 8 && out.size() < length; ++i, value >>= 4) out += kHex[value & 0xF];
-    }
-    return out;
-}
-
 bool isDrivePath(const std::string& path) {
     return path.size() >= 2 && path[1] == ':' &&
            ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z')) &&
            (path.size() == 2 || path[2] == '/' || path[2] == '\\');
-}
-
-// Splits "C:/a/b/c" into "C:/a/b" and "c"; false when there is no usable last component.
-bool splitParent(const std::string& absolutePath, std::string* parent, std::string* name) {
-    if (!isDrivePath(absolutePath)) return false;
-    std::string trimmed = absolutePath;
-    std::replace(trimmed.begin(), trimmed.end(), '\\', '/');
-    while (trimmed.size() > 3 && trimmed.back() == '/') trimmed.pop_back();
-    const std::size_t slash = trimmed.rfind('/');
-    if (slash == std::string::npos || slash < 2) return false;
-    *name = trimmed.substr(slash + 1);
-    *parent = slash == 2 ? trimmed.substr(0, 3) : trimmed.substr(0, slash);
-    return isSingleComponent(*name);
 }
 
 Status checkReplaceable(const std::string& path, const std::string& where) {
@@ -194,10 +165,6 @@ SafeDir& SafeDir::operator=(SafeDir&& other) noexcept {
 
 SafeDir::~SafeDir() {
     if (handle_ != -1) ::CloseHandle(toHandle(handle_));
-}
-
-std::string SafeDir::describe(const std::string& name) const {
-    return joinPath(path_, name);
 }
 
 std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error) {
@@ -320,10 +287,6 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
         }
     }
     return result;
-}
-
-Ownership SafeDir::ownershipFor(const std::string& name, const Ownership& fallback) const {
-    return replacementOwnership(stat(name), fallback);
 }
 
 Status SafeDir::stage(const std::string& name, std::string_view data, const Ownership&, bool,
@@ -475,31 +438,26 @@ std::vector<std::string> SafeDir::list(std::string* error) const {
     return names;
 }
 
-ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes) {
-    ReadResult result;
-    std::string parent, name, error;
-    if (!splitParent(absolutePath, &parent, &name)) {
-        result.status = Status::failure(absolutePath + ": not an absolute path to a file");
-        return result;
-    }
-    bool missing = false;
-    const std::optional<SafeDir> dir = SafeDir::open(parent, &error, &missing);
-    if (!dir) {
-        result.missing = missing;
-        if (!missing) result.status = Status::failure(error);
-        return result;
-    }
-    return dir->readFile(name, maxBytes);
+// The path rules of this OS (declared in safe_fs_detail.hpp).
+namespace detail {
+
+bool splitParent(const std::string& absolutePath, std::string* parent, std::string* name) {
+    if (!isDrivePath(absolutePath)) return false;
+    std::string trimmed = absolutePath;
+    std::replace(trimmed.begin(), trimmed.end(), '\\', '/');
+    while (trimmed.size() > 3 && trimmed.back() == '/') trimmed.pop_back();
+    const std::size_t slash = trimmed.rfind('/');
+    if (slash == std::string::npos || slash < 2) return false;
+    *name = trimmed.substr(slash + 1);
+    *parent = slash == 2 ? trimmed.substr(0, 3) : trimmed.substr(0, slash);
+    return isSingleComponent(*name);
 }
 
-Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
-                       const Ownership& owner) {
-    std::string parent, name, error;
-    if (!splitParent(absolutePath, &parent, &name))
-        return Status::failure(absolutePath + ": not an absolute path to a file");
-    const std::optional<SafeDir> dir = SafeDir::open(parent, &error);
-    if (!dir) return Status::failure(error);
-    return dir->writeFileAtomic(name, data, owner);
+bool isSingleComponent(const std::string& name) {
+    return !name.empty() && name != "." && name != ".." &&
+           name.find_first_of("/\\:") == std::string::npos && name.find('\0') == std::string::npos;
 }
+
+}  // namespace detail
 
 }  // namespace mpa::platform
