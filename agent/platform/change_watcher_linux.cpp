@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -51,6 +52,9 @@ constexpr std::uint32_t kDirectoryEvents = IN_CREATE | IN_DELETE | IN_MOVED_FROM
 // Bounds for watching directory trees (a Samba GPO cache has a few levels and a few GPOs).
 constexpr std::size_t kMaxWatches = 512;
 constexpr int kMaxDepth = 8;
+// Each round of a re-arm watches what appeared during the previous one; a tree still growing
+// after this many rounds is left to the events of the watches already added.
+constexpr int kMaxRearmRounds = 16;
 
 std::string parentOf(const std::string& path) {
     if (path.empty() || path == "/") return {};
@@ -108,7 +112,8 @@ class InotifyWatcher final : public ChangeWatcher {
 
     Status watch(const std::vector<std::string>& paths) override {
         paths_ = paths;
-        return rearm();
+        pending_.clear();
+        return rearm(false);
     }
 
     WatchEvents wait(std::optional<std::chrono::milliseconds> timeout) override {
@@ -119,10 +124,18 @@ class InotifyWatcher final : public ChangeWatcher {
                 const auto count = timeout->count();
                 ms = count <= 0 ? 0 : count > 86400000 ? 86400000 : static_cast<int>(count);
             }
+            if (!pending_.empty()) ms = 0;  // found while arming: report without waiting
             pollfd fds[2] = {{inotify_, POLLIN, 0}, {pipeRead_, POLLIN, 0}};
             if (::poll(fds, 2, ms) > 0) {
                 if (fds[1].revents & POLLIN) drainPipe();
                 if (fds[0].revents & POLLIN) readEvents(events);
+            }
+            if (!pending_.empty()) {
+                events.changed.insert(events.changed.end(), pending_.begin(), pending_.end());
+                std::sort(events.changed.begin(), events.changed.end());
+                events.changed.erase(std::unique(events.changed.begin(), events.changed.end()),
+                                     events.changed.end());
+                pending_.clear();
             }
         }
         events.reload = gReloadRequested.exchange(false);
@@ -134,36 +147,74 @@ class InotifyWatcher final : public ChangeWatcher {
     std::size_t watchCount() const override { return watches_.size(); }
 
   private:
-    Status rearm() {
-        std::set<std::string> wanted;
-        for (const auto& path : paths_) {
+    // The directories to watch for every path, as they exist now, each with the paths that
+    // need it.
+    std::map<std::string, std::vector<std::size_t>> wantedDirectories() const {
+        std::map<std::string, std::vector<std::size_t>> wanted;
+        for (std::size_t index = 0; index < paths_.size(); ++index) {
+            const auto& path = paths_[index];
+            std::set<std::string> dirs;
             struct stat st {};
             if (::lstat(path.c_str(), &st) == 0) {
                 // Its directory sees it replaced, renamed into place or removed.
-                if (const auto parent = parentOf(path); !parent.empty()) wanted.insert(parent);
-                if (S_ISDIR(st.st_mode)) addTree(path, 0, wanted);
-                continue;
+                if (const auto parent = parentOf(path); !parent.empty()) dirs.insert(parent);
+                if (S_ISDIR(st.st_mode)) addTree(path, 0, dirs);
+            } else {
+                auto ancestor = parentOf(path);
+                while (!ancestor.empty() && !isDirectory(ancestor)) ancestor = parentOf(ancestor);
+                if (!ancestor.empty()) dirs.insert(ancestor);
             }
-            auto ancestor = parentOf(path);
-            while (!ancestor.empty() && !isDirectory(ancestor)) ancestor = parentOf(ancestor);
-            if (!ancestor.empty()) wanted.insert(ancestor);
+            for (const auto& dir : dirs) wanted[dir].push_back(index);
         }
-        std::map<int, std::string> armed;
+        return wanted;
+    }
+
+    // Watches what the paths need now. Looking (lstat, readdir) and watching (add_watch) are
+    // two steps, so a directory can appear between them with no event ever delivered for it:
+    // after adding watches, look again, until a round adds none. Every path that gained a
+    // watch after the first round is reported changed, as is every path whose watch is new
+    // when `reportNew` (a re-arm after an event): what appeared before its watch existed is
+    // then read by the pass that the report causes, and what appears after is an event.
+    Status rearm(bool reportNew) {
         Status status;
-        for (const auto& dir : wanted) {
-            const int wd = ::inotify_add_watch(inotify_, dir.c_str(),
-                                               kDirectoryEvents | IN_ONLYDIR | IN_DONT_FOLLOW);
-            if (wd >= 0) {
-                armed.emplace(wd, dir);
-            } else if (errno != ENOENT && errno != ENOTDIR && status.ok) {
-                // Gone since we looked: its parent's watch reports that. Anything else (the
-                // per-user watch limit) is worth saying.
-                status = Status::failure("cannot watch " + dir + ": " + std::strerror(errno));
+        std::map<std::string, int> armed;  // directory -> watch descriptor, this re-arm
+        std::map<std::string, int> previous;
+        for (const auto& [wd, dir] : watches_) previous.emplace(dir, wd);
+        for (int round = 0; round < kMaxRearmRounds; ++round) {
+            bool added = false;
+            for (const auto& [dir, users] : wantedDirectories()) {
+                if (armed.count(dir)) continue;
+                const int wd = ::inotify_add_watch(inotify_, dir.c_str(),
+                                                   kDirectoryEvents | IN_ONLYDIR | IN_DONT_FOLLOW);
+                if (wd < 0) {
+                    // Gone since we looked (a tree being removed): what we looked at is stale,
+                    // so look again; the next round watches an ancestor that still exists, and
+                    // the paths below are reported. Anything else (the per-user watch limit)
+                    // is worth saying.
+                    if (errno == ENOENT || errno == ENOTDIR) {
+                        added = true;
+                        for (const auto index : users) pending_.insert(paths_[index]);
+                    } else if (status.ok) {
+                        status =
+                            Status::failure("cannot watch " + dir + ": " + std::strerror(errno));
+                    }
+                    continue;
+                }
+                armed.emplace(dir, wd);
+                const auto before = previous.find(dir);
+                const bool isNew = before == previous.end() || before->second != wd;
+                if (!isNew) continue;
+                added = true;
+                if (reportNew || round > 0)
+                    for (const auto index : users) pending_.insert(paths_[index]);
             }
+            if (!added) break;
         }
+        std::map<int, std::string> byDescriptor;
+        for (const auto& [dir, wd] : armed) byDescriptor[wd] = dir;
         for (const auto& [wd, dir] : watches_)
-            if (!armed.count(wd)) ::inotify_rm_watch(inotify_, wd);
-        watches_ = std::move(armed);
+            if (!byDescriptor.count(wd)) ::inotify_rm_watch(inotify_, wd);
+        watches_ = std::move(byDescriptor);
         return status;
     }
 
@@ -210,7 +261,7 @@ class InotifyWatcher final : public ChangeWatcher {
                 }
             }
         }
-        if (rearmNeeded) (void)rearm();  // failures surface on the next watch() call
+        if (rearmNeeded) (void)rearm(true);  // failures surface on the next watch() call
         events.changed.assign(changed.begin(), changed.end());
         if (events.overflow) events.changed = paths_;
     }
@@ -218,6 +269,7 @@ class InotifyWatcher final : public ChangeWatcher {
     int inotify_, pipeRead_, pipeWrite_;
     std::vector<std::string> paths_;
     std::map<int, std::string> watches_;  // watch descriptor -> directory path
+    std::set<std::string> pending_;       // paths found changed while arming, not yet reported
 };
 
 }  // namespace
