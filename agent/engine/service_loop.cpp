@@ -10,11 +10,13 @@
 #include <set>
 
 #include "engine/reconcile.hpp"
+#include "platform/path_stamp.hpp"
 #include "platform/safe_fs.hpp"
 #include "sources/policy_source.hpp"
 #include "store/chain_head_log.hpp"
 #include "store/compliance_store.hpp"
 #include "store/event_kinds.hpp"
+#include "store/sha256.hpp"
 #include "targets/target.hpp"
 #include "version.hpp"
 
@@ -42,13 +44,14 @@ std::vector<std::string> withoutMereParents(std::vector<std::string> paths) {
 
 // A managed file's content and ownership, to tell whether it changed since the last pass left
 // it: a drift trigger whose files all still match was the agent's own write (or a change undone
-// before it settled), and needs no pass. nullopt when the file cannot be compared.
+// before it settled), and needs no pass. nullopt when the file cannot be compared. A digest, not
+// the content: the service keeps one per managed file, and there is one per user profile.
 std::optional<std::string> fingerprint(const std::string& path) {
     const auto read = platform::readFileNoFollow(path, 1 << 20);
     if (read.missing) return std::string("-");
     if (!read.status || read.info.kind != platform::FileKind::Regular) return std::nullopt;
-    return std::to_string(read.info.mode) + " " + std::to_string(read.info.uid) + " " +
-           std::to_string(read.info.gid) + "\n" + read.data;
+    return sha256Hex(std::to_string(read.info.mode) + " " + std::to_string(read.info.uid) + " " +
+                     std::to_string(read.info.gid) + "\n" + read.data);
 }
 
 // One event per line in the journal, whatever a message carries.
@@ -71,7 +74,6 @@ class ServiceLoop {
         log_.information("service started: pid %d, root %s, database %s, settle %d ms",
                          static_cast<int>(Poco::Process::id()), context_.settings.root,
                          context_.settings.database, static_cast<int>(schedule_.settle().count()));
-        armWatches();
         schedule_.passNow(ServiceSchedule::kStart);
         while (!watcher_.stopRequested()) {
             const auto now = Clock::now();
@@ -87,7 +89,10 @@ class ServiceLoop {
             if (events.reload) reload();
             noteChanges(events);
         }
-        log_.information("service stopping: %d pass(es) run", passes_);
+        log_.information(
+            "service stopping: %d pass(es) run, %d change(s) found that no event "
+            "announced",
+            passes_, unannounced_);
         if (store_) {
             std::string error;
             if (!store_->recordEvent(event_kind::kAgentStopped, "", "stop requested", &error))
@@ -97,15 +102,55 @@ class ServiceLoop {
     }
 
   private:
+    // Watch first, then read: every pass arms the watches for what it is about to read (new
+    // accounts bring new paths), so a change after this point is an event and one before it is
+    // read by the pass. Re-arming only when the list changed keeps a no-op pass cheap.
     void armWatches() {
         const auto paths = watchedPaths(context_);
-        sourcePaths_ = {paths.sources.begin(), paths.sources.end()};
-        targetFiles_ = paths.targets;
         auto all = paths.sources;
         all.insert(all.end(), paths.targets.begin(), paths.targets.end());
-        if (const auto status = watcher_.watch(all); !status)
+        if (armed_ && all == watchList_) return;
+        sourcePaths_ = {paths.sources.begin(), paths.sources.end()};
+        targetFiles_ = paths.targets;
+        watchList_ = std::move(all);
+        armed_ = true;
+        if (const auto status = watcher_.watch(watchList_); !status)
             log_.error("watching for changes: %s (the timer still runs passes)", status.error);
-        log_.debug("watching %z path(s) with %z watch(es)", all.size(), watcher_.watchCount());
+        log_.debug("watching %z path(s) with %z watch(es)", watchList_.size(),
+                   watcher_.watchCount());
+        stamps_.clear();
+    }
+
+    // The safety net: what each watched path holds now against what it held when the last pass
+    // read it. A difference that no event announced is a change the watcher missed; it is named
+    // in the log (the pass about to run reads it anyway). Then the stamps for this pass.
+    void checkUnannounced(const std::string& trigger) {
+        if (stamps_.size() == watchList_.size()) {
+            for (std::size_t i = 0; i < watchList_.size(); ++i) {
+                const auto& path = watchList_[i];
+                if (stamps_[i] == platform::kUnknownStamp || announced_.count(path)) continue;
+                const auto now = platform::pathStamp(path);
+                if (now != platform::kUnknownStamp && now != stamps_[i]) {
+                    ++unannounced_;
+                    log_.warning(
+                        "change to %s was not announced by any event; found before "
+                        "the %s pass, which reads it",
+                        logical(path), trigger);
+                }
+            }
+        }
+        stamps_.clear();
+        stamps_.reserve(watchList_.size());
+        for (const auto& path : watchList_) stamps_.push_back(platform::pathStamp(path));
+        announced_.clear();
+    }
+
+    // Events already queued belong to what this pass reads: taken now, so that the comparison
+    // does not name them and the settle period does not run a second pass for them.
+    void drainPendingEvents() {
+        const auto events = watcher_.wait(std::chrono::milliseconds(0));
+        if (events.reload) reloadPending_ = true;
+        noteChanges(events);
     }
 
     void reload() {
@@ -128,15 +173,18 @@ class ServiceLoop {
                                  settings.policyDirectory);
             }
         }
-        armWatches();
+        armed_ = false;  // the pass re-arms: the policy directory may have moved
         schedule_.passNow(ServiceSchedule::kSignal);
     }
 
     void noteChanges(const platform::WatchEvents& events) {
         if (events.overflow) log_.warning("the change notification queue overflowed; passing");
         const auto now = Clock::now();
+        if (events.overflow) announced_.insert(watchList_.begin(), watchList_.end());
         for (const auto& path : events.changed) {
+            announced_.insert(path);
             const bool source = sourcePaths_.count(path) > 0;
+            if (!source) changedTargets_.insert(path);
             schedule_.changed(source ? ServiceSchedule::kPolicyChange : ServiceSchedule::kDrift,
                               now);
             if (source) changedSources_.insert(path);
@@ -150,6 +198,7 @@ class ServiceLoop {
             log_.debug("managed files are as the last pass left them; no pass");
             schedule_.dismissed();
             changedSources_.clear();
+            changedTargets_.clear();
             return;
         }
         std::string described = due.trigger;
@@ -161,23 +210,52 @@ class ServiceLoop {
         if (!list.empty()) described += " (" + list + ")";
         changedSources_.clear();
         pass(due.trigger, described);
+        if (reloadPending_) {
+            reloadPending_ = false;
+            reload();
+        }
     }
 
-    // The managed files that differ from what the last pass left (all of them before one).
+    // The managed files reported changed that differ from what the last pass left (all of them
+    // before one).
     std::set<std::string> driftedFiles() const {
         std::set<std::string> drifted;
-        for (const auto& path : targetFiles_) {
+        for (const auto& path : changedTargets_) {
             const auto found = lastFingerprints_.find(path);
-            const auto now = fingerprint(path);
-            if (found == lastFingerprints_.end() || !found->second || !now ||
-                *now != *found->second)
+            if (found == lastFingerprints_.end() || !found->second.digest) {
                 drifted.insert(path);
+                continue;
+            }
+            if (platform::entryStamp(path) == found->second.stamp) continue;
+            const auto now = fingerprint(path);
+            if (!now || *now != *found->second.digest) drifted.insert(path);
         }
         return drifted;
     }
 
+    // What the pass left in every managed file; a file whose metadata did not change keeps its
+    // digest without being read, so a no-op pass over many profiles reads nothing again.
+    void rememberManagedFiles() {
+        std::map<std::string, ManagedFileState> next;
+        for (const auto& path : targetFiles_) {
+            const auto stamp = platform::entryStamp(path);
+            const auto found = lastFingerprints_.find(path);
+            if (found != lastFingerprints_.end() && found->second.digest &&
+                found->second.stamp == stamp) {
+                next.emplace(path, std::move(found->second));
+                continue;
+            }
+            next.emplace(path, ManagedFileState{stamp, fingerprint(path)});
+        }
+        lastFingerprints_ = std::move(next);
+        changedTargets_.clear();
+    }
+
     void pass(const std::string& trigger, const std::string& described) {
         const auto started = Clock::now();
+        drainPendingEvents();
+        armWatches();
+        checkUnannounced(trigger);
         if (!store_) {
             std::string error;
             store_ = ComplianceStore::open(context_.settings.database, StoreMode::ReadWrite,
@@ -203,8 +281,7 @@ class ServiceLoop {
             return;
         }
         ++passes_;
-        lastFingerprints_.clear();
-        for (const auto& path : targetFiles_) lastFingerprints_[path] = fingerprint(path);
+        rememberManagedFiles();
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
         std::size_t changes = 0, failures = 0;
@@ -266,7 +343,18 @@ class ServiceLoop {
     std::set<std::string> sourcePaths_;
     std::vector<std::string> targetFiles_;
     std::set<std::string> changedSources_;  // source paths changed since the last pass
-    std::map<std::string, std::optional<std::string>> lastFingerprints_;
+    std::set<std::string> changedTargets_;  // managed files reported changed since then
+    struct ManagedFileState {
+        platform::PathStamp stamp = platform::kUnknownStamp;
+        std::optional<std::string> digest;
+    };
+    std::map<std::string, ManagedFileState> lastFingerprints_;
+    std::vector<std::string> watchList_;  // sources then targets, as given to the watcher
+    bool armed_ = false;
+    std::vector<platform::PathStamp> stamps_;  // per watchList_ entry, when the last pass read
+    std::set<std::string> announced_;          // paths some event reported since then
+    bool reloadPending_ = false;               // a reload request seen while draining events
+    int unannounced_ = 0;
     int passes_ = 0;
     Poco::Logger& log_ = Poco::Logger::get("service");
 };

@@ -89,4 +89,26 @@ std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
     return profiles;
 }
 
+std::vector<std::string> profileWatchPaths(const AgentContext& context) {
+    std::vector<std::string> paths;
+    switch (context.platform) {
+        case PlatformProfile::Linux:
+            paths.push_back(context.resolve("/etc/passwd"));
+            break;
+        case PlatformProfile::MacOS:
+            paths.push_back(context.resolve(platform::kMacLocalUserRecords));
+            break;
+        case PlatformProfile::Windows:
+            paths.push_back(
+                "registry:HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList");
+            break;
+    }
+    std::vector<std::string> errors;  // reported by the pass itself
+    for (const auto& profile : listMetalamaProfiles(context, errors))
+        for (const auto& dir : profile.dataDirectories)
+            paths.push_back(
+                context.resolve(joinPath(joinPath(profile.home, dir), {"telemetry.json"})));
+    return paths;
+}
+
 }  // namespace mpa

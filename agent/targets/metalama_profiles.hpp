@@ -31,6 +31,12 @@ std::string newProfileTemplate(PlatformProfile platform);
 std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
                                                   std::vector<std::string>& errors);
 
+// What the service watches for the per-user target (resolved under the root): the account
+// database (a new account is a new profile: /etc/passwd, the macOS local user records, the
+// Windows ProfileList key) and telemetry.json in every data directory of every profile, so that
+// a home or a Metalama directory created while the service runs is enforced at once.
+std::vector<std::string> profileWatchPaths(const AgentContext& context);
+
 std::string joinPath(const std::string& base, const std::vector<std::string>& components);
 
 }  // namespace mpa

@@ -650,4 +650,8 @@ std::vector<Finding> TelemetryJsonTarget::revert(TargetRun& run) {
     return reconcile(run, nothing);
 }
 
+std::vector<std::string> TelemetryJsonTarget::watchPaths(const AgentContext& context) const {
+    return profileWatchPaths(context);
+}
+
 }  // namespace mpa

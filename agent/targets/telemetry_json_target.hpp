@@ -11,6 +11,7 @@ class TelemetryJsonTarget : public Target {
     std::string name() const override { return "telemetry-json"; }
     std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override;
     std::vector<Finding> revert(TargetRun& run) override;
+    std::vector<std::string> watchPaths(const AgentContext& context) const override;
 };
 
 }  // namespace mpa
