@@ -109,7 +109,8 @@ class ServiceLoop {
         const auto paths = watchedPaths(context_);
         auto all = paths.sources;
         all.insert(all.end(), paths.targets.begin(), paths.targets.end());
-        if (armed_ && all == watchList_) return;
+        const bool same = all == watchList_;
+        if (armed_ && same) return;
         sourcePaths_ = {paths.sources.begin(), paths.sources.end()};
         targetFiles_ = paths.targets;
         watchList_ = std::move(all);
@@ -118,7 +119,7 @@ class ServiceLoop {
             log_.error("watching for changes: %s (the timer still runs passes)", status.error);
         log_.debug("watching %z path(s) with %z watch(es)", watchList_.size(),
                    watcher_.watchCount());
-        stamps_.clear();
+        if (!same) stamps_.clear();  // new paths: nothing to compare them with yet
     }
 
     // The safety net: what each watched path holds now against what it held when the last pass

@@ -5,11 +5,15 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <set>
+#include <thread>
 
 #include "support/scratch_dir.hpp"
 
@@ -79,6 +83,34 @@ TEST_F(Watcher, MissingDirectoriesAreWatchedFromTheNearestAncestorUntilTheyAppea
     EXPECT_EQ(collect(), std::set<std::string>{managed});
     dir.write("etc/metalama/unrelated.txt", "x");
     EXPECT_EQ(collect(), std::set<std::string>{});
+}
+
+// The gap between looking and watching: a chain made one level at a time by another thread
+// while this one re-arms as fast as it can, then a file at once. Whatever the interleaving, the
+// file's directory ends up watched, and a whole tree removed under the watches leaves the
+// nearest remaining ancestor watched.
+TEST_F(Watcher, ChainCreatedWhileReArmingIsAlwaysWatchedToTheEnd) {
+    dir.mkdirs("etc");
+    const auto managed = dir.abs("etc/metalama/policies/managed");
+    ASSERT_TRUE(watcher->watch({managed}));
+    for (int i = 0; i < 20; ++i) {
+        std::atomic<bool> done{false};
+        std::thread creator([&] {
+            std::string at = dir.abs("etc");
+            for (const char* part : {"metalama", "policies", "managed"}) {
+                at += std::string("/") + part;
+                (void)::mkdir(at.c_str(), 0755);
+            }
+            done = true;
+        });
+        while (!done) (void)watcher->wait(std::chrono::milliseconds(0));
+        creator.join();
+        collect();
+        dir.write("etc/metalama/policies/managed/10.json", "{}");
+        EXPECT_EQ(collect(), std::set<std::string>{managed}) << "try " << i;
+        ASSERT_EQ(std::system(("rm -rf '" + dir.abs("etc/metalama") + "'").c_str()), 0);
+        EXPECT_EQ(collect(), std::set<std::string>{managed}) << "try " << i;
+    }
 }
 
 TEST_F(Watcher, ReplacedDirectoryIsWatchedAgainAndTheOldOneIsNot) {
