@@ -41,6 +41,7 @@ struct Watch {
     HKEY key = nullptr;       // Registry
     HANDLE event = nullptr;   // Registry: our event; Directory: the notification
     std::string registryKey;  // Registry: the key (or ancestor) actually watched
+    std::wstring directory;   // Directory: the directory (or ancestor) actually watched
 };
 
 bool arm(Watch& w) {
@@ -128,18 +129,9 @@ class WindowsChangeWatcher final : public ChangeWatcher {
                     close(w);
                     continue;
                 }
-            } else {
-                const std::wstring dir = directoryFor(path);
-                w.event = dir.empty()
-                              ? INVALID_HANDLE_VALUE
-                              : ::FindFirstChangeNotificationW(
-                                    dir.c_str(), TRUE,
-                                    FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_DIR_NAME |
-                                        FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_SIZE);
-                if (w.event == INVALID_HANDLE_VALUE) {
-                    problems += path + ": " + win32::errorText(::GetLastError()) + "; ";
-                    continue;
-                }
+            } else if (!openDirectory(w)) {
+                problems += path + ": " + win32::errorText(::GetLastError()) + "; ";
+                continue;
             }
             watches_.push_back(std::move(w));
         }
@@ -179,10 +171,7 @@ class WindowsChangeWatcher final : public ChangeWatcher {
             }
             Watch& w = watches_[index - first];
             events.changed.push_back(w.path);
-            if (w.kind == Watch::Kind::Registry)
-                arm(w);  // a notification fires once
-            else
-                ::FindNextChangeNotification(w.event);
+            rearm(w);
         }
         return events;
     }
@@ -198,6 +187,52 @@ class WindowsChangeWatcher final : public ChangeWatcher {
     std::size_t watchCount() const override { return watches_.size(); }
 
   private:
+    // A notification fires once, and a handle stays on the key or directory it was opened on:
+    // one that was deleted (Group Policy deletes and recreates its keys on refresh) never fires
+    // again, and an ancestor watched until the path existed stays too wide. So every re-arm
+    // opens the path again by name, as it is now. The path was just reported changed, so what
+    // happened between the signal and the new handle is read by the pass that follows.
+    static void rearm(Watch& w) {
+        if (w.kind == Watch::Kind::Registry) {
+            std::string watched;
+            HKEY key = openForNotify(w.path.substr(std::string(kRegistryPrefix).size()), &watched);
+            if (key) {
+                ::RegCloseKey(w.key);
+                w.key = key;
+                w.registryKey = watched;
+            }
+            arm(w);
+            return;
+        }
+        if (directoryFor(w.path) == w.directory &&
+            ::GetFileAttributesW(w.directory.c_str()) != INVALID_FILE_ATTRIBUTES) {
+            ::FindNextChangeNotification(w.event);
+            return;
+        }
+        HANDLE old = w.event;
+        if (openDirectory(w)) {
+            ::FindCloseChangeNotification(old);
+        } else {
+            w.event = old;
+            ::FindNextChangeNotification(w.event);
+        }
+    }
+
+    // The directory to watch for a directory watch, with its subtree.
+    static bool openDirectory(Watch& w) {
+        const std::wstring dir = directoryFor(w.path);
+        const HANDLE handle =
+            dir.empty() ? INVALID_HANDLE_VALUE
+                        : ::FindFirstChangeNotificationW(
+                              dir.c_str(), TRUE,
+                              FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_DIR_NAME |
+                                  FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_SIZE);
+        if (handle == INVALID_HANDLE_VALUE) return false;
+        w.event = handle;
+        w.directory = dir;
+        return true;
+    }
+
     static void close(Watch& w) {
         if (w.kind == Watch::Kind::Registry) {
             if (w.key) ::RegCloseKey(w.key);

@@ -8,9 +8,11 @@
 #include <sddl.h>
 
 #include <algorithm>
+#include <chrono>
 #include <thread>
 
 #include "engine/ledger.hpp"
+#include "platform/change_watcher.hpp"
 #include "platform/metalama_lock.hpp"
 #include "platform/private_file.hpp"
 #include "platform/registry.hpp"
@@ -370,6 +372,37 @@ TEST_F(ProfilesWin, WhileMetalamaHoldsItsMutexTheFileIsLeftAndRetriedNextPass) {
     ::CloseHandle(owned);
     findings = TelemetryJsonTarget().reconcile(run, desired);
     EXPECT_TRUE(root.exists("C/Users/alice/AppData/Roaming/.metalama/telemetry.json"));
+}
+
+// Group Policy deletes and recreates its keys on refresh: a watch kept on the deleted key's
+// handle would never fire again. Each re-arm opens the key again by name.
+bool reportedWithin(platform::ChangeWatcher& watcher, const std::string& path, int seconds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    bool seen = false;
+    while (std::chrono::steady_clock::now() < deadline) {
+        const auto events = watcher.wait(std::chrono::milliseconds(seen ? 200 : 500));
+        if (seen && events.changed.empty()) break;
+        seen |=
+            std::find(events.changed.begin(), events.changed.end(), path) != events.changed.end();
+    }
+    return seen;
+}
+
+TEST(ChangeWatcherWin, ARegistryKeyDeletedAndRecreatedIsStillWatched) {
+    regDeleteKey(kPolicyKey);
+    regAdd(kPolicyKey, "TelemetryOptOut", "REG_DWORD", "1");
+    std::string error;
+    auto watcher = platform::ChangeWatcher::create(&error);
+    ASSERT_TRUE(watcher) << error;
+    const std::string path = std::string("registry:") + kPolicyKey;
+    ASSERT_TRUE(watcher->watch({path}));
+    regDeleteKey(kPolicyKey);
+    EXPECT_TRUE(reportedWithin(*watcher, path, 5)) << "deleting the key";
+    regAdd(kPolicyKey, "TelemetryOptOut", "REG_DWORD", "0");
+    EXPECT_TRUE(reportedWithin(*watcher, path, 5)) << "creating it again";
+    regAdd(kPolicyKey, "TelemetryOptOut", "REG_DWORD", "1");
+    EXPECT_TRUE(reportedWithin(*watcher, path, 5)) << "a value of the recreated key";
+    regDeleteKey(kPolicyKey);
 }
 
 TEST(SafeFsWin, ReplacesAtomicallyListsRenamesAndRemoves) {
