@@ -126,23 +126,22 @@ class ServiceLoop {
     // read it. A difference that no event announced is a change the watcher missed; it is named
     // in the log (the pass about to run reads it anyway). Then the stamps for this pass.
     void checkUnannounced(const std::string& trigger) {
-        if (stamps_.size() == watchList_.size()) {
-            for (std::size_t i = 0; i < watchList_.size(); ++i) {
-                const auto& path = watchList_[i];
-                if (stamps_[i] == platform::kUnknownStamp || announced_.count(path)) continue;
-                const auto now = platform::pathStamp(path);
-                if (now != platform::kUnknownStamp && now != stamps_[i]) {
-                    ++unannounced_;
-                    log_.warning(
-                        "change to %s was not announced by any event; found before "
-                        "the %s pass, which reads it",
-                        logical(path), trigger);
-                }
+        std::vector<platform::PathStamp> now;
+        now.reserve(watchList_.size());
+        for (const auto& path : watchList_) now.push_back(platform::pathStamp(path));
+        if (stamps_.size() == now.size()) {
+            for (std::size_t i = 0; i < now.size(); ++i) {
+                if (stamps_[i] == platform::kUnknownStamp || now[i] == platform::kUnknownStamp ||
+                    now[i] == stamps_[i] || announced_.count(watchList_[i]))
+                    continue;
+                ++unannounced_;
+                log_.warning(
+                    "change to %s was not announced by any event; found before the %s "
+                    "pass, which reads it",
+                    logical(watchList_[i]), trigger);
             }
         }
-        stamps_.clear();
-        stamps_.reserve(watchList_.size());
-        for (const auto& path : watchList_) stamps_.push_back(platform::pathStamp(path));
+        stamps_ = std::move(now);
         announced_.clear();
     }
 
