@@ -92,7 +92,9 @@ bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
     sqlite3_file_control(db_.handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     if (!migrateStoreSchema(db_, path_, error)) return false;
     schemaVersion_ = storeSchemaVersion();
-    return true;
+    // After the migration wrote, so -wal and -shm exist: a new or recovered database gets the
+    // audit group's read access like the one it replaces (private_file.hpp).
+    return shareWithDirectoryGroup(path_, error);
 }
 
 bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std::string* error) {
