@@ -7,6 +7,7 @@
 
 #include "platform/private_file.hpp"
 #include "store/event_kinds.hpp"
+#include "store/event_log.hpp"
 #include "store/pass_events.hpp"
 #include "store/policy_record_json.hpp"
 #include "store/sha256.hpp"
@@ -134,6 +135,7 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
         *error = path_ + ": recording the recovery failed: " + *error;
         return false;
     }
+    logEventsAfter(db_, 0);  // a new database: its events are the recovery's
     openNotes_.push_back("compliance store: " + event.details);
     return true;
 }
@@ -183,10 +185,12 @@ bool SqliteComplianceStore::recordEvent(const std::string& kind, const std::stri
     event.details = details;
     SqliteTransaction transaction(db_);
     std::string e;
+    const auto eventsBefore = newestEventId(db_);
     if (!transaction.begin(&e) || !appendEvent(db_, event, &e) || !transaction.commit(&e)) {
         *error = path_ + ": recording the event \"" + kind + "\" failed: " + e;
         return false;
     }
+    logEventsAfter(db_, eventsBefore);
     return true;
 }
 
