@@ -366,6 +366,9 @@ check "after the upgrade the auditor still reads the database" audit_reads
 
 phase "recovery keeps the audit group"
 # A corrupt database is moved aside and a new one started by the agent: it gets the group too.
+# The real one (it holds the prior values that removal restores) is put back afterwards.
+mkdir -p "$work/state-backup"
+cp -a "$R$STATE/." "$work/state-backup/"
 printf 'this is not a database, it is %0500d\n' 0 >"$R$STATE/compliance.db"
 in_root metalama-policy-agent apply >"$work/recovered.txt" 2>&1
 check "apply recovered the store" grep -q 'corrupt' "$work/recovered.txt"
@@ -373,6 +376,8 @@ check "the new database is 0640 root:metalama-audit" \
     test "$(modes $STATE/compliance.db $STATE/compliance.db-wal)" = \
     "640 root:metalama-audit 640 root:metalama-audit "
 check "after the recovery the auditor reads the database" audit_reads
+rm -rf "${R:?}$STATE"/compliance.db*
+cp -a "$work/state-backup/." "$R$STATE/"
 in_root userdel auditor
 
 phase "remove reverts, purge cleans"
