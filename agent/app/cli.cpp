@@ -44,8 +44,10 @@ void printUsage(std::ostream& out) {
 }
 
 struct GlobalOptions {
+    // Empty: not given on the command line, so agent.yaml's value (or the default) stands.
     GlobalOptions() {
         explicitSettings.logLevel.clear();
+        explicitSettings.logDestination.clear();
         explicitSettings.logFormat.clear();
     }
     AgentSettings explicitSettings;  // only what the command line set (empty: not set)

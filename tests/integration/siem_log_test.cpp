@@ -176,5 +176,19 @@ TEST_F(SiemLog, JsonLinesHaveTheDocumentedFields) {
         << bad.err;
 }
 
+// agent.yaml's log_destination and log_format, without options on the command line.
+TEST_F(SiemLog, TheConfigurationChoosesTheLogFileAndFormat) {
+    scratch.write("r/etc/metalama/agent.yaml",
+                  "log_level: information\nlog_destination: file:" + scratch.abs("agent.log") +
+                      "\nlog_format: json\n",
+                  0644);
+    const auto applied = runAgent(scratch.abs("r"), {"apply"});
+    ASSERT_EQ(applied.exitCode, 0) << applied.err;
+    EXPECT_EQ(applied.err, "");
+    const auto log = scratch.read("agent.log");
+    EXPECT_NE(log.find("{\"time\":"), std::string::npos) << log;
+    EXPECT_NE(log.find("\"event_kind\":\"remediated\""), std::string::npos) << log;
+}
+
 }  // namespace
 }  // namespace mpa::test
