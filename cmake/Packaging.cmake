@@ -79,6 +79,10 @@ foreach(level managed recommended)
     PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 endforeach()
 
+# The audit group's access to the database, run by postinst and %post (one copy for both).
+install(PROGRAMS ${MPA_LINUX_DIR}/audit-access.sh
+  DESTINATION lib/${MPA_PACKAGE_NAME} RENAME audit-access)
+
 # Templates and examples for administrators.
 install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/admx/
   DESTINATION ${CMAKE_INSTALL_DATADIR}/${MPA_PACKAGE_NAME}/admx)

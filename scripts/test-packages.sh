@@ -109,7 +109,7 @@ dpkg-deb -c "$deb" | awk '{print $1, $2, $6}' | sed 's# \./# /#' >"$work/deb.lis
 has_deb() {  # has_deb MODE PATH: the .deb holds PATH with that mode string (ls -l style)
     grep -qxF -- "$1 root/root $2" "$work/deb.list"
 }
-for f in /usr/sbin/metalama-policy-agent; do
+for f in /usr/sbin/metalama-policy-agent /usr/lib/metalama-policy-agent/audit-access; do
     check "deb: $f (0755)" has_deb -rwxr-xr-x "$f"
 done
 for f in /lib/systemd/system/$UNIT /etc/metalama/policies/managed/README \
@@ -142,7 +142,8 @@ changelog_version=$(dpkg-deb --fsys-tarfile "$deb" |
 check "deb: changelog.Debian.gz names the package version" test "$changelog_version" = "$version-1"
 
 rpm -qpl "$rpm" >"$work/rpm.list" 2>/dev/null
-for f in /usr/sbin/metalama-policy-agent /usr/lib/systemd/system/$UNIT \
+for f in /usr/sbin/metalama-policy-agent /usr/lib/metalama-policy-agent/audit-access \
+    /usr/lib/systemd/system/$UNIT \
     /etc/metalama/policies/managed/README /etc/metalama/policies/recommended/README \
     /usr/share/man/man8/metalama-policy-agent.8.gz /usr/share/metalama-policy-agent/admx/Metalama.admx \
     /usr/share/doc/metalama-policy-agent/policies.md /var/lib/metalama-policy-agent; do
@@ -236,14 +237,15 @@ in_root() {
 R=$chroot_dir
 ALICE_SETTINGS=home/alice/.local/share/Metalama/telemetry.json
 # snapshot FILE: every path with type, mode, owner and (files) content hash, except the package
-# managers' own bookkeeping (dpkg's, and rpm's in /root/.rpmdb on Debian) and the kernel's and
-# temporary file systems.
+# managers' own bookkeeping (dpkg's, and rpm's in /root/.rpmdb on Debian), the backups groupadd
+# and groupdel leave of the account files (/etc/group- ...: the audit group comes and goes with
+# the package) and the kernel's and temporary file systems.
 snapshot() {
     (cd "$R" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./run -o -path ./var/lib/dpkg \
-        -o -path ./var/log -o -path ./var/cache -o -path ./root/.rpmdb \) -prune -o \
+        -o -path ./var/log -o -path ./var/cache -o -path ./root/.rpmdb -o -path './etc/*-' \) -prune -o \
         -printf '%p %y %m %u:%g %l\n' | sort) >"$1"
     (cd "$R" && find . -xdev \( -path ./proc -o -path ./tmp -o -path ./run -o -path ./var/lib/dpkg \
-        -o -path ./var/log -o -path ./var/cache -o -path ./root/.rpmdb \) -prune -o -type f -print0 |
+        -o -path ./var/log -o -path ./var/cache -o -path ./root/.rpmdb -o -path './etc/*-' \) -prune -o -type f -print0 |
         sort -z |
         xargs -0 sha256sum) >>"$1"
 }
@@ -275,8 +277,8 @@ phase "install and enforce"
 logged "dpkg -i" in_root dpkg -i /tmp/agent.deb || finish
 check "postinst enabled the service (multi-user.target.wants)" \
     test -L "$R/etc/systemd/system/multi-user.target.wants/$UNIT"
-check "the state directory is 0700 root" \
-    test "$(stat -c '%a %U' "$R/var/lib/metalama-policy-agent")" = "700 root"
+check "the state directory is 0751 root:metalama-audit" \
+    test "$(in_root stat -c '%a %U:%G' /var/lib/metalama-policy-agent)" = "751 root:metalama-audit"
 check "the installed agent runs (--version)" \
     test "$(in_root metalama-policy-agent --version)" = "metalama-policy-agent $version"
 # The plain opt-out, as IT would write it. No DeviceIdResetToken: a device id reset is one-way
@@ -326,11 +328,57 @@ check "carol got a telemetry.json, owned by her" \
 check "the compliance database exists" test -s "$R/var/lib/metalama-policy-agent/compliance.db"
 logged "status says compliant" in_root metalama-policy-agent status
 cp "$R/etc/environment" "$work/enforced-environment"
+STATE=/var/lib/metalama-policy-agent
+modes() {  # modes PATH...: "mode owner:group" of each, one line
+    in_root stat -c '%a %U:%G' "$@" | tr '\n' ' '
+}
+check "the database and its -wal and -shm are 0640 root:metalama-audit" \
+    test "$(modes $STATE/compliance.db $STATE/compliance.db-wal $STATE/compliance.db-shm)" = \
+    "640 root:metalama-audit 640 root:metalama-audit 640 root:metalama-audit "
+check "the published summary is 0644 and has no user name" \
+    bash -c "[ \"\$(stat -c %a '$R$STATE/summary.json')\" = 644 ] && ! grep -qE 'alice|carol|/home' '$R$STATE/summary.json'"
+# An auditor: a system account in the audit group, and nothing else.
+in_root useradd --system -M -N -G metalama-audit -s /bin/sh auditor
+as_user() {  # as_user NAME COMMAND...: in the root, as that account (util-linux's runuser)
+    local name=$1; shift
+    in_root runuser -u "$name" -- "$@"
+}
+audit_reads() {  # the auditor reads the database itself, not just the summary
+    [ "$(as_user auditor head -c 15 $STATE/compliance.db)" = "SQLite format 3" ] &&
+        as_user auditor metalama-policy-agent compliance --format text >"$work/audit.txt" 2>&1 &&
+        grep -q 'Event history: *intact' "$work/audit.txt"
+}
+check "the auditor reads the database (compliance --format text)" audit_reads
+check "an account outside the group cannot read the database" \
+    bash -c "! chroot '$R' runuser -u carol -- head -c 1 $STATE/compliance.db >/dev/null 2>&1"
+cp installer/intune/discovery-linux.sh "$R/tmp/discovery-linux.sh"
+check "the Intune discovery script as carol reports a healthy agent (from summary.json)" \
+    bash -c "chroot '$R' runuser -u carol -- /bin/bash /tmp/discovery-linux.sh | grep -q '\"AgentHealthy\":true'"
 
 phase "upgrade keeps enforcement"
 logged "dpkg -i over the installed version (upgrade path)" in_root dpkg -i /tmp/agent.deb
 check "the upgrade did not revert /etc/environment" cmp -s "$R/etc/environment" "$work/enforced-environment"
 check "the upgrade kept the database" test -s "$R/var/lib/metalama-policy-agent/compliance.db"
+check "the upgrade kept the audit group's access (0751, 0640 root:metalama-audit)" \
+    test "$(modes $STATE $STATE/compliance.db $STATE/compliance.db-wal)" = \
+    "751 root:metalama-audit 640 root:metalama-audit 640 root:metalama-audit "
+check "after the upgrade the auditor still reads the database" audit_reads
+
+phase "recovery keeps the audit group"
+# A corrupt database is moved aside and a new one started by the agent: it gets the group too.
+# The real one (it holds the prior values that removal restores) is put back afterwards.
+mkdir -p "$work/state-backup"
+cp -a "$R$STATE/." "$work/state-backup/"
+printf 'this is not a database, it is %0500d\n' 0 >"$R$STATE/compliance.db"
+in_root metalama-policy-agent apply >"$work/recovered.txt" 2>&1
+check "apply recovered the store" grep -q 'corrupt' "$work/recovered.txt"
+check "the new database is 0640 root:metalama-audit" \
+    test "$(modes $STATE/compliance.db $STATE/compliance.db-wal)" = \
+    "640 root:metalama-audit 640 root:metalama-audit "
+check "after the recovery the auditor reads the database" audit_reads
+rm -rf "${R:?}$STATE"/compliance.db*
+cp -a "$work/state-backup/." "$R$STATE/"
+in_root userdel auditor
 
 phase "remove reverts, purge cleans"
 logged "dpkg -r" in_root dpkg -r metalama-policy-agent
@@ -373,8 +421,8 @@ snapshot "$work/before-rpm.txt"
 cp "$rpm" "$R/tmp/agent.rpm"
 logged "rpm -i" rpm_in_root -i --nodeps "$R/tmp/agent.rpm" || finish
 check "rpm: the unit is in /usr/lib/systemd/system" test -f "$R/usr/lib/systemd/system/$UNIT"
-check "rpm: the state directory is 0700 root" \
-    test "$(stat -c '%a %U' "$R/var/lib/metalama-policy-agent")" = "700 root"
+check "rpm: the state directory is 0751 root:metalama-audit" \
+    test "$(in_root stat -c '%a %U:%G' /var/lib/metalama-policy-agent)" = "751 root:metalama-audit"
 cat >"$R/etc/metalama/policies/managed/50-it.json" <<'JSON'
 { "TelemetryOptOut": true, "DisableUsageReporting": true }
 JSON
@@ -386,6 +434,8 @@ cp "$R/etc/environment" "$work/enforced-environment"
 logged "rpm -U --replacepkgs (the upgrade scriptlets)" rpm_in_root -U --replacepkgs --nodeps "$R/tmp/agent.rpm"
 check "rpm: the upgrade did not revert /etc/environment" \
     cmp -s "$R/etc/environment" "$work/enforced-environment"
+check "rpm: the upgrade kept the audit group's access" \
+    test "$(modes $STATE $STATE/compliance.db)" = "751 root:metalama-audit 640 root:metalama-audit "
 logged "rpm -e" rpm_in_root -e metalama-policy-agent
 check "rpm: /etc/environment back byte for byte" \
     bash -c "[ \"\$(cd '$R' && sha256sum ./etc/environment)\" = \"\$(grep -E '  \./etc/environment\$' '$work/before-rpm.txt')\" ]"

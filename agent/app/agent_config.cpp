@@ -42,6 +42,7 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
         {"samba_gpo_cache", &AgentSettings::sambaGpoCache},
         {"log_level", &AgentSettings::logLevel},
         {"log_destination", &AgentSettings::logDestination},
+        {"log_format", &AgentSettings::logFormat},
     };
     for (const auto& entry : root) {
         const auto key = entry.first.as<std::string>("");
@@ -70,7 +71,7 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
         if (!known) {
             *error = displayPath + ": unknown setting '" + key +
                      "' (known: database, policy_directory, samba_gpo_cache, log_level, "
-                     "log_destination, settle_milliseconds)";
+                     "log_destination, log_format, settle_milliseconds)";
             return false;
         }
     }

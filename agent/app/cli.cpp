@@ -28,7 +28,9 @@ void printUsage(std::ostream& out) {
            "  --config FILE     agent configuration (default /etc/metalama/agent.yaml under the "
            "root)\n"
            "  --log-level L     trace, debug, information, notice, warning (default), error, none\n"
-           "  --log-destination D  console, syslog or file:PATH\n"
+           "  --log-destination D  console, syslog, journal or file:PATH\n"
+           "  --log-format F    text (default) or json: one JSON object per line "
+           "(docs/logging.md)\n"
            "  --platform P      linux, macos or windows: the layout to use (default: this "
            "machine's; for testing)\n"
            "  --help, --version\n\n"
@@ -42,7 +44,12 @@ void printUsage(std::ostream& out) {
 }
 
 struct GlobalOptions {
-    GlobalOptions() { explicitSettings.logLevel.clear(); }
+    // Empty: not given on the command line, so agent.yaml's value (or the default) stands.
+    GlobalOptions() {
+        explicitSettings.logLevel.clear();
+        explicitSettings.logDestination.clear();
+        explicitSettings.logFormat.clear();
+    }
     AgentSettings explicitSettings;  // only what the command line set (empty: not set)
     std::string config;
     std::string platform;
@@ -75,7 +82,8 @@ bool buildSettings(const GlobalOptions& global, AgentContext& context, std::stri
     const auto configHost = global.config.empty() ? context.resolve(configLogical) : global.config;
     if (!loadAgentConfig(configHost, configLogical, settings, error)) return false;
     const bool explicitDatabase = !global.explicitSettings.database.empty();
-    for (auto member : {&AgentSettings::database, &AgentSettings::logDestination})
+    for (auto member :
+         {&AgentSettings::database, &AgentSettings::logDestination, &AgentSettings::logFormat})
         if (!(global.explicitSettings.*member).empty())
             settings.*member = global.explicitSettings.*member;
     if (!global.explicitSettings.logLevel.empty()) {
@@ -104,6 +112,7 @@ int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
             takeValue(args, i, "--config", &global.config, &error) ||
             takeValue(args, i, "--log-level", &s.logLevel, &error) ||
             takeValue(args, i, "--log-destination", &s.logDestination, &error) ||
+            takeValue(args, i, "--log-format", &s.logFormat, &error) ||
             takeValue(args, i, "--platform", &global.platform, &error))
             continue;
         if (arg == "--help" || arg == "-h") {
@@ -157,7 +166,7 @@ int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
         return exit_code::kError;
     }
     const auto& settings = context.settings;
-    if (!configureLogging(settings.logLevel, settings.logDestination, &error)) {
+    if (!configureLogging(settings.logLevel, settings.logDestination, settings.logFormat, &error)) {
         err << "metalama-policy-agent: " << error << "\n";
         return exit_code::kUsage;
     }

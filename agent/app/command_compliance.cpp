@@ -1,13 +1,15 @@
 // compliance: the machine's compliance in flat values. --format intune prints the one line of
 // compressed JSON an Intune custom-compliance discovery script must output
 // (installer/intune/). Reads only; prints a summary (AgentHealthy false) even when the database
-// is missing, so the compliance rule fails rather than the script.
+// is missing, so the compliance rule fails rather than the script. Without read access to the
+// database it prints the published summary (store/summary_file.hpp).
 #include <chrono>
 #include <ostream>
 
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
 #include "store/compliance_summary.hpp"
+#include "store/summary_file.hpp"
 #include "version.hpp"
 
 namespace mpa {
@@ -25,10 +27,16 @@ int runCompliance(CommandEnv& env) {
         return exit_code::kUsage;
     }
     std::string error;
+    const auto now = std::chrono::system_clock::now();
     auto store = SqliteComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
                                              *env.context.catalog, &error);
-    const auto summary =
-        summarizeCompliance(store.get(), std::chrono::system_clock::now(), kVersion, error);
+    auto summary = summarizeCompliance(store.get(), now, kVersion, error);
+    // An account that cannot read the database (Intune's Linux check runs as the signed-in user)
+    // gets the summary the agent published after its last pass, aged to now.
+    std::string published;
+    if (!store && !readPublishedSummary(summaryPathFor(env.context.settings.database), now,
+                                        &summary, &published))
+        summary.problem += "; " + published;
     if (format == "intune")
         env.out << complianceToIntuneJson(summary) << "\n";
     else

@@ -23,7 +23,7 @@ constexpr const char* kLockFile = "/run/metalama-policy-agent/agent.lock";
 // A service reports what it does: information unless the administrator chose a level.
 bool configureServiceLogging(const AgentSettings& settings, std::string* error) {
     return configureLogging(settings.logLevelChosen ? settings.logLevel : "information",
-                            settings.logDestination, error);
+                            settings.logDestination, settings.logFormat, error);
 }
 
 class AgentService final : public Poco::Util::ServerApplication {

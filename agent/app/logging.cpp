@@ -1,8 +1,10 @@
 #include "app/logging.hpp"
 
 #include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FileChannel.h>
+#include <Poco/Formatter.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
@@ -10,19 +12,68 @@
 #include <Poco/SyslogChannel.h>
 #endif
 
+#include <cstdlib>
+#include <iostream>
+
+#include "app/log_fields.hpp"
+#include "platform/journal_socket.hpp"
 #include "platform/journal_stream.hpp"
 
 namespace mpa {
+namespace {
+
+class JsonLineFormatter final : public Poco::Formatter {
+  public:
+    void format(const Poco::Message& message, std::string& text) override {
+        text = logRecordToJson(message);
+    }
+};
+
+// journald's native protocol, so that each entry keeps its fields (MESSAGE_ID, the event's kind,
+// subject, pass and chain head). If journald cannot be reached the line goes to standard error,
+// which under systemd is the journal too, with its level prefix: nothing is lost, only fields.
+class JournalChannel final : public Poco::Channel {
+  public:
+    explicit JournalChannel(std::string socketPath) : socketPath_(std::move(socketPath)) {}
+    void log(const Poco::Message& message) override {
+        std::string error;
+        if (platform::sendJournalDatagram(socketPath_, logRecordToJournalEntry(message), &error))
+            return;
+        std::cerr << "<" << (message.getPriority() > 7 ? 7 : message.getPriority()) << ">"
+                  << message.getText() << "\n";
+    }
+
+  private:
+    std::string socketPath_;
+};
+
+// METALAMA_JOURNAL_SOCKET changes only where the entries are sent (docs/logging.md): the tests
+// bind their own socket there and read what the agent sends.
+std::string journalSocketPath() {
+    const char* path = std::getenv("METALAMA_JOURNAL_SOCKET");
+    return path && *path ? path : platform::kJournalSocket;
+}
+
+}  // namespace
 
 bool configureLogging(const std::string& level, const std::string& destination,
-                      std::string* error) {
+                      const std::string& format, std::string* error) {
+    if (format != "text" && format != "json") {
+        *error = "unknown log format '" + format + "' (text or json)";
+        return false;
+    }
     Poco::AutoPtr<Poco::Channel> sink;
     std::string pattern = "%p: %t";
+    bool journal = destination == "journal";
     if (destination == "console") {
+        // Under systemd (stderr is the journal) the native protocol keeps the fields.
+        journal = platform::standardErrorIsJournal();
         sink = new Poco::ConsoleChannel;
-        // Poco's priority numbers 1-7 are syslog's (3 error, 4 warning, 6 information, 7
-        // debug); journald reads a "<N>" prefix as the line's level (trace, 8, stays text).
-        if (platform::standardErrorIsJournal()) pattern = "<%l>%t";
+    } else if (destination == "journal") {
+#if defined(_WIN32)
+        *error = "log destination journal is not available on Windows (use the Event Log)";
+        return false;
+#endif
     } else if (destination == "syslog") {
 #if defined(_WIN32)
         *error = "log destination syslog is not available on Windows (use the Event Log)";
@@ -42,11 +93,21 @@ bool configureLogging(const std::string& level, const std::string& destination,
         sink = file;
         pattern = "%Y-%m-%dT%H:%M:%SZ %p: %t";
     } else {
-        *error = "unknown log destination '" + destination + "' (console, syslog or file:PATH)";
+        *error =
+            "unknown log destination '" + destination + "' (console, syslog, journal or file:PATH)";
         return false;
     }
-    Poco::AutoPtr<Poco::PatternFormatter> formatter = new Poco::PatternFormatter(pattern);
-    Poco::AutoPtr<Poco::FormattingChannel> channel = new Poco::FormattingChannel(formatter, sink);
+    Poco::AutoPtr<Poco::Channel> channel;
+    if (journal) {
+        channel = new JournalChannel(journalSocketPath());
+    } else {
+        Poco::AutoPtr<Poco::Formatter> formatter;
+        if (format == "json")
+            formatter = new JsonLineFormatter;
+        else
+            formatter = new Poco::PatternFormatter(pattern);
+        channel = new Poco::FormattingChannel(formatter, sink);
+    }
     auto& root = Poco::Logger::root();
     try {
         root.setLevel(level);

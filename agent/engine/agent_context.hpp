@@ -24,7 +24,8 @@ struct AgentSettings {
     std::string sambaGpoCache;               // Samba's GPO cache (Linux machines joined to AD)
     std::string logLevel = "warning";        // the service raises it to information
     bool logLevelChosen = false;             // set in agent.yaml or on the command line
-    std::string logDestination = "console";  // console | syslog | file:<path>
+    std::string logDestination = "console";  // console | syslog | journal | file:<path>
+    std::string logFormat = "text";          // text | json (one object per line)
     // The service waits until watched paths have been quiet this long before reading them.
     std::int64_t settleMilliseconds = 300;
 };

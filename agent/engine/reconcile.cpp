@@ -1,7 +1,11 @@
 #include "engine/reconcile.hpp"
 
+#include <Poco/Logger.h>
+
 #include "sources/policy_source.hpp"
+#include "store/summary_file.hpp"
 #include "util/time_text.hpp"
+#include "version.hpp"
 
 namespace mpa {
 
@@ -41,8 +45,14 @@ void finish(PassReport& report, ComplianceStore* store) {
     report.verdict = computeVerdict(report.policy, report.findings);
     if (report.mode == RunMode::DryRun || !store) return;
     std::string error;
-    if (!store->recordPass(report, &error))
+    if (!store->recordPass(report, &error)) {
         report.notes.push_back("the compliance store could not record this pass: " + error);
+        return;
+    }
+    // For readers without access to the database (store/summary_file.hpp). Not publishing is
+    // logged, not a failure of the pass: the evidence itself is recorded.
+    if (!publishComplianceSummary(*store, std::chrono::system_clock::now(), kVersion, &error))
+        Poco::Logger::get("store").warning("cannot publish the compliance summary: %s", error);
 }
 
 }  // namespace

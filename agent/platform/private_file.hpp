@@ -15,6 +15,14 @@ bool preparePrivateFile(const std::string& filePath, std::string* error);
 // link, and not be writable by group or others.
 bool checkPrivateFile(const std::string& filePath, std::string* error);
 
+// The audit group: when the file's directory belongs to a group other than root's that may read
+// it but not write it (the packages make /var/lib/metalama-policy-agent 0751
+// root:metalama-audit), the file and its -wal and -shm get that group, read-only (0640), so
+// auditors keep read access whatever created the file (a new database, a recovery). A directory
+// of root's group leaves them private (0600). Windows: nothing to do here, the files inherit the
+// directory's ACL (docs/compliance-database.md).
+bool shareWithDirectoryGroup(const std::string& filePath, std::string* error);
+
 // True when something exists at path (not following a final symbolic link).
 bool pathExists(const std::string& path);
 

@@ -97,6 +97,43 @@ bool preparePrivateFile(const std::string& filePath, std::string* error) {
     return checkPrivateFile(filePath, error);
 }
 
+bool shareWithDirectoryGroup(const std::string& filePath, std::string* error) {
+    struct stat dir {};
+    const std::string parent = parentOf(filePath);
+    if (::stat(parent.c_str(), &dir) != 0) {
+        *error = parent + ": " + std::strerror(errno);
+        return false;
+    }
+    const bool shared = dir.st_gid != 0 && (dir.st_mode & S_IRGRP) && (dir.st_mode & S_IXGRP) &&
+                        !(dir.st_mode & S_IWGRP);
+    const gid_t gid = shared ? dir.st_gid : 0;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        const std::string path = filePath + suffix;
+        // O_NOFOLLOW: checkPrivateFile refused links already; this keeps it so if one appears.
+        const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno == ENOENT) continue;
+            *error = path + ": " + std::strerror(errno);
+            return false;
+        }
+        struct stat st {};
+        bool ok = ::fstat(fd, &st) == 0;
+        // Only the group and the group's bits change. Without root the group cannot be changed,
+        // and a file of another group stays private.
+        const bool regroup = ok && st.st_gid != gid && ::geteuid() == 0;
+        const mode_t mode = shared && (regroup || st.st_gid == gid) ? 0640 : 0600;
+        if (regroup) ok = ::fchown(fd, static_cast<uid_t>(-1), gid) == 0;
+        if (ok && (st.st_mode & 07777) != mode) ok = ::fchmod(fd, mode) == 0;
+        const int saved = errno;
+        ::close(fd);
+        if (!ok) {
+            *error = path + ": cannot give it to the directory's group: " + std::strerror(saved);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool checkPrivateFile(const std::string& filePath, std::string* error) {
     if (!checkOwnedAndPrivate(parentOf(filePath), true, error)) return false;
     if (!checkOwnedAndPrivate(filePath, false, error)) return false;

@@ -170,6 +170,11 @@ bool preparePrivateFile(const std::string& filePath, std::string* error) {
     return checkPrivateFile(filePath, error);
 }
 
+// The database's directory ACL is inherited by its files, an audit group's read access included.
+bool shareWithDirectoryGroup(const std::string&, std::string*) {
+    return true;
+}
+
 bool checkPrivateFile(const std::string& filePath, std::string* error) {
     if (!checkPrivate(parentOf(filePath), true, error)) return false;
     if (!checkPrivate(filePath, false, error)) return false;

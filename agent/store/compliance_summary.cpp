@@ -61,9 +61,6 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
                                                         : " " + timeline.lastChange->event.subject);
     s.verdict = std::string(toString(r.verdict));
     s.lastPassAt = r.finishedAt.empty() ? r.startedAt : r.finishedAt;
-    if (const auto when = parseIsoUtc(s.lastPassAt))
-        s.lastPassAgeMinutes =
-            std::chrono::duration_cast<std::chrono::minutes>(now - *when).count();
     if (const auto* mode = r.policy.find("EnforcementMode"))
         if (const auto* text = std::get_if<std::string>(&mode->value)) s.enforcementMode = *text;
     if (const auto* optOut = r.policy.find("TelemetryOptOut"))
@@ -89,16 +86,27 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
     s.profilesCompliantPercent =
         s.profilesTotal == 0 ? 100 : s.profilesCompliant * 100 / s.profilesTotal;
 
-    const auto limit = 2 * intervalMinutes(r.policy) + 15;
+    s.healthLimitMinutes = 2 * intervalMinutes(r.policy) + 15;
     if (!s.chainIntact)
         s.problem = "event history does not verify: " + verification.message;
-    else if (s.lastPassAgeMinutes < 0 || s.lastPassAgeMinutes > limit)
-        s.problem = "the last pass (" + s.lastPassAt + ") is older than " + std::to_string(limit) +
-                    " minutes";
     else if (!r.notes.empty())
         s.problem = "the last pass reported: " + r.notes.front();
     s.agentHealthy = s.problem.empty();
+    ageCompliance(s, now);
     return s;
+}
+
+void ageCompliance(ComplianceSummary& s, std::chrono::system_clock::time_point now) {
+    const auto when = parseIsoUtc(s.lastPassAt);
+    s.lastPassAgeMinutes =
+        when ? std::chrono::duration_cast<std::chrono::minutes>(now - *when).count() : -1;
+    s.lastPassWithinDay = s.lastPassAgeMinutes >= 0 && s.lastPassAgeMinutes <= 24 * 60;
+    if (s.lastPassAgeMinutes < 0 || s.lastPassAgeMinutes > s.healthLimitMinutes) {
+        s.agentHealthy = false;
+        if (s.problem.empty())
+            s.problem = "the last pass (" + (s.lastPassAt.empty() ? "none" : s.lastPassAt) +
+                        ") is older than " + std::to_string(s.healthLimitMinutes) + " minutes";
+    }
 }
 
 std::string complianceToIntuneJson(const ComplianceSummary& s) {
@@ -114,6 +122,7 @@ std::string complianceToIntuneJson(const ComplianceSummary& s) {
     o.set("LicenseAuditProfiles", static_cast<Poco::Int64>(s.licenseAuditProfiles));
     o.set("FailedFindings", static_cast<Poco::Int64>(s.failedFindings));
     o.set("LastPassAgeMinutes", static_cast<Poco::Int64>(s.lastPassAgeMinutes));
+    o.set("LastPassWithinDay", s.lastPassWithinDay);
     o.set("ChainIntact", s.chainIntact);
     o.set("AgentVersion", s.agentVersion);
     std::ostringstream out;

@@ -19,10 +19,15 @@ struct ComplianceSummary {
     bool environmentVariableSet = false;   // every machine-environment target has the variable
     std::int64_t profilesTotal = 0;
     std::int64_t profilesCompliant = 0;
-    std::int64_t profilesCompliantPercent = 100;
+    // -1 until a pass is recorded, so that no rule passes on a machine with no record.
+    std::int64_t profilesCompliantPercent = -1;
     std::int64_t licenseAuditProfiles = 0;  // profiles with a registered license key
     std::int64_t failedFindings = 0;
     std::int64_t lastPassAgeMinutes = -1;  // -1: no pass recorded
+    // A pass recorded in the last 24 hours: what a rule tests, since "LastPassAgeMinutes <= 1440"
+    // would also pass for -1.
+    bool lastPassWithinDay = false;
+    std::int64_t healthLimitMinutes = 0;  // a pass older than this makes the agent unhealthy
     std::string lastPassAt;
     std::string compliantSince;  // see compliance_timeline.hpp
     std::string lastChange;      // "2026-01-31T12:00:00Z remediated /etc/environment"
@@ -32,6 +37,10 @@ struct ComplianceSummary {
 };
 
 // `store` may be null (no database, or unreadable): the summary then says so.
+// Sets lastPassAgeMinutes, lastPassWithinDay and (past healthLimitMinutes) agentHealthy from
+// lastPassAt: used at summary time and again when a published summary is read later.
+void ageCompliance(ComplianceSummary& summary, std::chrono::system_clock::time_point now);
+
 ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
                                       std::chrono::system_clock::time_point now,
                                       const std::string& agentVersion,

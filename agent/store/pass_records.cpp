@@ -7,6 +7,7 @@
 #include <map>
 #include <string_view>
 
+#include "store/event_log.hpp"
 #include "store/pass_events.hpp"
 #include "store/policy_record_json.hpp"
 #include "store/sha256.hpp"
@@ -85,6 +86,7 @@ bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* er
             std::to_string(droppedPasses_) +
             " earlier passes could not be recorded (the store was unavailable) and were dropped");
     std::string e;
+    const auto eventsBefore = newestEventId(db_);
     if (!writePasses(batch, &e)) {
         if (droppedPasses_ > 0 && !pending_.empty()) pending_.front().notes.pop_back();
         if (pending_.size() >= kMaxPendingPasses) {
@@ -98,6 +100,7 @@ bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* er
     }
     pending_.clear();
     droppedPasses_ = 0;
+    logEventsAfter(db_, eventsBefore);  // committed: now the log may say so
     return true;
 }
 

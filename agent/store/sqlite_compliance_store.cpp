@@ -7,6 +7,7 @@
 
 #include "platform/private_file.hpp"
 #include "store/event_kinds.hpp"
+#include "store/event_log.hpp"
 #include "store/pass_events.hpp"
 #include "store/policy_record_json.hpp"
 #include "store/sha256.hpp"
@@ -92,7 +93,9 @@ bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
     sqlite3_file_control(db_.handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     if (!migrateStoreSchema(db_, path_, error)) return false;
     schemaVersion_ = storeSchemaVersion();
-    return true;
+    // After the migration wrote, so -wal and -shm exist: a new or recovered database gets the
+    // audit group's read access like the one it replaces (private_file.hpp).
+    return shareWithDirectoryGroup(path_, error);
 }
 
 bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std::string* error) {
@@ -132,6 +135,7 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
         *error = path_ + ": recording the recovery failed: " + *error;
         return false;
     }
+    logEventsAfter(db_, 0);  // a new database: its events are the recovery's
     openNotes_.push_back("compliance store: " + event.details);
     return true;
 }
@@ -181,10 +185,12 @@ bool SqliteComplianceStore::recordEvent(const std::string& kind, const std::stri
     event.details = details;
     SqliteTransaction transaction(db_);
     std::string e;
+    const auto eventsBefore = newestEventId(db_);
     if (!transaction.begin(&e) || !appendEvent(db_, event, &e) || !transaction.commit(&e)) {
         *error = path_ + ": recording the event \"" + kind + "\" failed: " + e;
         return false;
     }
+    logEventsAfter(db_, eventsBefore);
     return true;
 }
 

@@ -1,6 +1,7 @@
 // installer/intune/: the rules JSON uses only what Intune documents (fields, operators, data
 // types, limits), every SettingName is in `compliance --format intune`'s output with the type
-// the rule declares, and the discovery scripts call that command.
+// the rule declares, no rule passes on a machine with no record, and the discovery scripts call
+// that command.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -92,13 +93,68 @@ TEST(IntuneRules, EverySettingNameIsInTheCommandOutputWithItsType) {
     }
 }
 
+// Intune's evaluation of one rule against the discovery output: a missing setting, or one of
+// another type, is not compliant.
+bool rulePasses(const Poco::JSON::Object::Ptr& rule, const Poco::JSON::Object::Ptr& output) {
+    const auto name = rule->getValue<std::string>("SettingName");
+    const auto type = rule->getValue<std::string>("DataType");
+    if (!output->has(name) || !hasDataType(output->get(name), type)) return false;
+    const auto op = rule->getValue<std::string>("Operator");
+    if (type == "Boolean") {
+        const bool equal = output->getValue<bool>(name) == rule->getValue<bool>("Operand");
+        return op == "IsEquals" ? equal : !equal;
+    }
+    const auto value = output->getValue<Poco::Int64>(name);
+    const auto operand = rule->getValue<Poco::Int64>("Operand");
+    if (op == "IsEquals") return value == operand;
+    if (op == "NotEquals") return value != operand;
+    if (op == "GreaterThan") return value > operand;
+    if (op == "GreaterEquals") return value >= operand;
+    if (op == "LessThan") return value < operand;
+    if (op == "LessEquals") return value <= operand;
+    ADD_FAILURE() << "operator " << op;
+    return false;
+}
+
+TEST(IntuneRules, NoRulePassesOnAMachineWithNoRecord) {
+    const auto rules =
+        parseObject(readSource("installer/intune/compliance-rules.json"))->getArray("Rules");
+    // What the command prints without a database, and what the discovery script prints when
+    // the agent is missing.
+    const auto noRecord =
+        parseObject(complianceToIntuneJson(summarizeCompliance(nullptr, {}, "0.1.0", "")));
+    const auto notInstalled =
+        parseObject(R"({"AgentHealthy":false,"Verdict":"agent not installed"})");
+    // Control: a healthy, compliant machine passes every rule, so the evaluator can pass.
+    ComplianceSummary healthy;
+    healthy.agentHealthy = healthy.telemetryOptOutEnforced = healthy.environmentVariableSet = true;
+    healthy.chainIntact = healthy.lastPassWithinDay = true;
+    healthy.profilesCompliantPercent = 100;
+    healthy.lastPassAgeMinutes = 30;
+    const auto good = parseObject(complianceToIntuneJson(healthy));
+    for (unsigned i = 0; i < rules->size(); ++i) {
+        const auto rule = rules->getObject(i);
+        const auto name = rule->getValue<std::string>("SettingName");
+        EXPECT_FALSE(rulePasses(rule, noRecord)) << name << " passes with no record";
+        EXPECT_FALSE(rulePasses(rule, notInstalled)) << name << " passes without the agent";
+        EXPECT_TRUE(rulePasses(rule, good)) << name << " fails on a healthy machine";
+    }
+}
+
 TEST(IntuneRules, DiscoveryScriptsCallTheComplianceCommand) {
     for (const char* script :
-         {"installer/intune/discovery-linux.sh", "installer/intune/discovery-windows.ps1"}) {
+         {"installer/intune/discovery-linux.sh", "installer/intune/discovery-windows.ps1",
+          "installer/intune/remediation-detect.ps1"}) {
         const auto text = readSource(script);
         EXPECT_NE(text.find("compliance --format intune"), std::string::npos) << script;
         EXPECT_LE(text.size(), 1024u * 1024u) << script;
     }
+    // The detection script tests what the rules test, by the same names.
+    const auto detect = readSource("installer/intune/remediation-detect.ps1");
+    for (const char* name : {"AgentHealthy", "LastPassWithinDay", "TelemetryOptOutEnforced"})
+        EXPECT_NE(detect.find("$s." + std::string(name)), std::string::npos) << name;
+    EXPECT_NE(readSource("installer/intune/remediation-remediate.ps1").find("& $agent apply"),
+              std::string::npos);
 }
 
 }  // namespace

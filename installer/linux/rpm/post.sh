@@ -1,6 +1,7 @@
 # metalama-policy-agent %post ($1: 1 = install, 2 = upgrade): enable the service on install,
 # start it (install) or restart it (upgrade) where systemd is running. An upgrade never reverts.
-chmod 0700 /var/lib/metalama-policy-agent
+# The audit group's read access to the database, set again at every upgrade.
+/usr/lib/metalama-policy-agent/audit-access
 if [ -d /run/systemd/system ]; then
     systemctl --system daemon-reload >/dev/null 2>&1 || :
 fi

@@ -7,6 +7,10 @@ fi
 if [ "$1" -eq 0 ]; then
     if [ ! -e /var/lib/metalama-policy-agent/.revert-failed ]; then
         rm -rf /var/lib/metalama-policy-agent
+        # The audit group was created by %post for the database, which is gone now.
+        if getent group metalama-audit >/dev/null; then
+            groupdel metalama-audit || :
+        fi
     fi
     rm -rf /run/metalama-policy-agent
 fi

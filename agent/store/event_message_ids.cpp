@@ -1,0 +1,35 @@
+#include "store/event_message_ids.hpp"
+
+#include "store/event_kinds.hpp"
+
+namespace mpa {
+
+std::string_view messageIdFor(std::string_view eventKind) {
+    namespace k = event_kind;
+    static constexpr struct {
+        const char* kind;
+        const char* id;
+    } kIds[] = {
+        {k::kPolicyChanged, "956d9aff27184149b2a62a21631afc9c"},
+        {k::kVerdictChanged, "89166c4a87d249f2ba8d64f4a765eea3"},
+        {k::kRemediated, "7e179248a7b24aadb67964ff7074ddce"},
+        {k::kDriftRepaired, "4d99cbac597c4e568ef65427853d33e2"},
+        {k::kDriftDetected, "03aa9f8cd5ae4196af8797f24ab77349"},
+        {k::kNonCompliant, "c64c1e5713b641c2b77d29b3b34a4e0b"},
+        {k::kPending, "c6ccc0cae6bd48c9b543df68515f17e9"},
+        {k::kRestored, "efb91bb43a4848c79947df5890f2a56f"},
+        {k::kFailed, "a2b62cb9968844aab3bd4a212de559f4"},
+        {k::kRepairedMalformedFile, "2e80b6c9e0c343428c87cf368f43b086"},
+        {k::kDeviceIdReset, "a8136db5b2884048b664fc9239026a85"},
+        {k::kAgentStarted, "a656ba1556f544b5bade276a41900246"},
+        {k::kAgentStopped, "4e3d4093b5f74e4393d56f4c63ffca29"},
+        {k::kAgentUpgraded, "575799aed409423098762e490772b648"},
+        {k::kStoreRecovered, "583551890ec242218dd89ced2e21383f"},
+        {k::kHistoryPruned, "bbf14f662dbb4fc5b56a3d1f1d1bed07"},
+    };
+    for (const auto& entry : kIds)
+        if (eventKind == entry.kind) return entry.id;
+    return {};
+}
+
+}  // namespace mpa
