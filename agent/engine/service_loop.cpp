@@ -8,15 +8,17 @@
 #include <map>
 #include <random>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "engine/reconcile.hpp"
+#include "platform/memory.hpp"
 #include "platform/path_stamp.hpp"
 #include "platform/safe_fs.hpp"
 #include "sources/policy_source.hpp"
 #include "store/chain_head_log.hpp"
 #include "store/compliance_store.hpp"
 #include "store/event_kinds.hpp"
-#include "store/sha256.hpp"
 #include "targets/target.hpp"
 #include "version.hpp"
 
@@ -25,20 +27,20 @@ namespace {
 
 using Clock = ServiceSchedule::Clock;
 
-bool isParentOfAnother(const std::string& path, const std::vector<std::string>& all) {
-    const auto prefix = path == "/" ? path : path + "/";
-    return std::any_of(all.begin(), all.end(), [&](const std::string& other) {
-        return other.size() > prefix.size() && other.compare(0, prefix.size(), prefix) == 0 &&
-               other.find('/', prefix.size()) == std::string::npos;
-    });
-}
-
+// Linear in the number of paths (there are two per user profile): a path is a mere parent when
+// it is the directory of another listed path.
 std::vector<std::string> withoutMereParents(std::vector<std::string> paths) {
     std::sort(paths.begin(), paths.end());
     paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+    std::unordered_set<std::string_view> parents;
+    for (const auto& path : paths) {
+        const auto slash = path.find_last_of('/');
+        if (slash != std::string::npos)
+            parents.insert(std::string_view(path).substr(0, slash == 0 ? 1 : slash));
+    }
     std::vector<std::string> kept;
     for (const auto& path : paths)
-        if (!isParentOfAnother(path, paths)) kept.push_back(path);
+        if (!parents.count(path)) kept.push_back(path);
     return kept;
 }
 
@@ -46,12 +48,13 @@ std::vector<std::string> withoutMereParents(std::vector<std::string> paths) {
 // it: a drift trigger whose files all still match was the agent's own write (or a change undone
 // before it settled), and needs no pass. nullopt when the file cannot be compared. A digest, not
 // the content: the service keeps one per managed file, and there is one per user profile.
-std::optional<std::string> fingerprint(const std::string& path) {
+std::optional<std::size_t> fingerprint(const std::string& path) {
     const auto read = platform::readFileNoFollow(path, 1 << 20);
-    if (read.missing) return std::string("-");
+    if (read.missing) return std::hash<std::string>{}("-");
     if (!read.status || read.info.kind != platform::FileKind::Regular) return std::nullopt;
-    return sha256Hex(std::to_string(read.info.mode) + " " + std::to_string(read.info.uid) + " " +
-                     std::to_string(read.info.gid) + "\n" + read.data);
+    return std::hash<std::string>{}(std::to_string(read.info.mode) + " " +
+                                    std::to_string(read.info.uid) + " " +
+                                    std::to_string(read.info.gid) + "\n" + read.data);
 }
 
 // One event per line in the journal, whatever a message carries.
@@ -173,7 +176,6 @@ class ServiceLoop {
                                  settings.policyDirectory);
             }
         }
-        armed_ = false;  // the pass re-arms: the policy directory may have moved
         schedule_.passNow(ServiceSchedule::kSignal);
     }
 
@@ -210,6 +212,9 @@ class ServiceLoop {
         if (!list.empty()) described += " (" + list + ")";
         changedSources_.clear();
         pass(due.trigger, described);
+        // A pass over many profiles holds every finding for a moment; an idle service should not
+        // keep that heap for the hour until the next one.
+        platform::releaseFreedMemory();
         if (reloadPending_) {
             reloadPending_ = false;
             reload();
@@ -255,7 +260,10 @@ class ServiceLoop {
         const auto started = Clock::now();
         drainPendingEvents();
         armWatches();
+        const auto armed = Clock::now();
         checkUnannounced(trigger);
+        log_.debug("before the pass: watches %d ms, stamps %d ms", msSince(started, armed),
+                   msSince(armed, Clock::now()));
         if (!store_) {
             std::string error;
             store_ = ComplianceStore::open(context_.settings.database, StoreMode::ReadWrite,
@@ -281,7 +289,9 @@ class ServiceLoop {
             return;
         }
         ++passes_;
+        const auto ran = Clock::now();
         rememberManagedFiles();
+        log_.debug("after the pass: managed-file digests %d ms", msSince(ran, Clock::now()));
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
         std::size_t changes = 0, failures = 0;
@@ -322,6 +332,11 @@ class ServiceLoop {
         log_.error("%s; retrying in %s", oneLine(why), describeDelay(delay));
     }
 
+    static int msSince(Clock::time_point from, Clock::time_point to) {
+        return static_cast<int>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count());
+    }
+
     static std::string describeDelay(std::chrono::milliseconds delay) {
         if (delay.count() % 1000 == 0) return std::to_string(delay.count() / 1000) + " s";
         return std::to_string(delay.count()) + " ms";
@@ -346,7 +361,7 @@ class ServiceLoop {
     std::set<std::string> changedTargets_;  // managed files reported changed since then
     struct ManagedFileState {
         platform::PathStamp stamp = platform::kUnknownStamp;
-        std::optional<std::string> digest;
+        std::optional<std::size_t> digest;
     };
     std::map<std::string, ManagedFileState> lastFingerprints_;
     std::vector<std::string> watchList_;  // sources then targets, as given to the watcher
