@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <tuple>
+
 #include "platform/process_identity.hpp"
 #include "platform/safe_fs.hpp"
 #include "util/text.hpp"
@@ -43,20 +45,29 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
         {"log_level", &AgentSettings::logLevel},
         {"log_destination", &AgentSettings::logDestination},
         {"log_format", &AgentSettings::logFormat},
+        {"audit_group", &AgentSettings::auditGroup},
     };
     for (const auto& entry : root) {
         const auto key = entry.first.as<std::string>("");
-        if (key == "settle_milliseconds") {
+        const std::tuple<const char*, std::int64_t AgentSettings::*, long long> numbers[] = {
+            {"settle_milliseconds", &AgentSettings::settleMilliseconds, kMaxSettleMilliseconds},
+            {"policy_removal_grace_hours", &AgentSettings::removalGraceHours,
+             kMaxRemovalGraceHours},
+        };
+        bool isNumber = false;
+        for (const auto& [name, member, maximum] : numbers) {
+            if (key != name) continue;
+            isNumber = true;
             long long value = 0;
             if (!entry.second.IsScalar() || !parseDecimal(entry.second.Scalar(), &value) ||
-                value < 0 || value > kMaxSettleMilliseconds) {
-                *error = displayPath + ": settle_milliseconds: expected a whole number from 0 to " +
-                         std::to_string(kMaxSettleMilliseconds);
+                value < 0 || value > maximum) {
+                *error = displayPath + ": " + key + ": expected a whole number from 0 to " +
+                         std::to_string(maximum);
                 return false;
             }
-            settings.settleMilliseconds = value;
-            continue;
+            settings.*member = value;
         }
+        if (isNumber) continue;
         bool known = false;
         for (const auto& [name, member] : keys) {
             if (key != name) continue;
@@ -71,7 +82,8 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
         if (!known) {
             *error = displayPath + ": unknown setting '" + key +
                      "' (known: database, policy_directory, samba_gpo_cache, log_level, "
-                     "log_destination, log_format, settle_milliseconds)";
+                     "log_destination, log_format, audit_group, settle_milliseconds, "
+                     "policy_removal_grace_hours)";
             return false;
         }
     }

@@ -13,6 +13,8 @@ inline constexpr const char* kDefaultConfigFile = "/etc/metalama/agent.yaml";
 inline constexpr const char* kWindowsConfigFile = "C:/ProgramData/Metalama/PolicyAgent/agent.yaml";
 // settle_milliseconds above a minute would make the service look dead to an administrator.
 inline constexpr long long kMaxSettleMilliseconds = 60000;
+// policy_removal_grace_hours up to 30 days: longer would be a policy that never goes away.
+inline constexpr long long kMaxRemovalGraceHours = 720;
 
 // Applies the file's settings to `settings`; the command line is applied after it and wins.
 // A missing file is fine; a bad one is an error naming the file, key and reason.

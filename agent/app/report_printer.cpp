@@ -120,6 +120,7 @@ Poco::SharedPtr<Poco::JSON::Object> policyToJson(const PolicySet& policy) {
         v->set("from", provenanceToJson(effective.from));
         v->set("keptFromLastKnownGood", effective.keptFromLastKnownGood);
         if (effective.keptFromLastKnownGood) v->set("keptBecause", effective.keptBecause);
+        if (!effective.removedAt.empty()) v->set("removedAt", effective.removedAt);
         Poco::JSON::Array::Ptr overridden = new Poco::JSON::Array;
         for (const auto& loser : effective.overridden) {
             Poco::SharedPtr<Poco::JSON::Object> l =

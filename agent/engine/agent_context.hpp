@@ -28,6 +28,13 @@ struct AgentSettings {
     std::string logFormat = "text";          // text | json (one object per line)
     // The service waits until watched paths have been quiet this long before reading them.
     std::int64_t settleMilliseconds = 300;
+    // How long a policy that every source stopped setting is still enforced before the agent
+    // restores what it changed (0: restore at once). Covers the window in which an MDM removes
+    // and re-creates the profiles that carry the policy (docs/deploy-intune.md).
+    std::int64_t removalGraceHours = 0;
+    // A group (Windows: an account or group name) given read access to the compliance
+    // database (store/audit_access.hpp); empty: the directory's group decides.
+    std::string auditGroup;
 };
 
 struct AgentContext {

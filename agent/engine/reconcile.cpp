@@ -2,7 +2,9 @@
 
 #include <Poco/Logger.h>
 
+#include "engine/removal_grace.hpp"
 #include "sources/policy_source.hpp"
+#include "store/audit_access.hpp"
 #include "store/summary_file.hpp"
 #include "util/time_text.hpp"
 #include "version.hpp"
@@ -14,8 +16,11 @@ PolicySet readPolicy(const AgentContext& context, const ComplianceStore* store) 
     for (const auto& source : makePolicySources(context)) results.push_back(source->read(context));
     auto policy = mergePolicy(*context.catalog, results);
     if (store)
-        if (auto lastKnownGood = store->lastKnownGoodPolicy())
+        if (auto lastKnownGood = store->lastKnownGoodPolicy()) {
             keepLastKnownGood(policy, *lastKnownGood);
+            holdRemovedPolicies(policy, *lastKnownGood, *store, context.now,
+                                std::chrono::hours(context.settings.removalGraceHours));
+        }
     return policy;
 }
 
@@ -40,7 +45,7 @@ void appendFindings(std::vector<Finding>& all, std::vector<Finding> more) {
     }
 }
 
-void finish(PassReport& report, ComplianceStore* store) {
+void finish(const AgentContext& context, PassReport& report, ComplianceStore* store) {
     report.finishedAt = isoUtc(std::chrono::system_clock::now());
     report.verdict = computeVerdict(report.policy, report.findings);
     if (report.mode == RunMode::DryRun || !store) return;
@@ -49,6 +54,11 @@ void finish(PassReport& report, ComplianceStore* store) {
         report.notes.push_back("the compliance store could not record this pass: " + error);
         return;
     }
+    if (!rememberRemovals(report.policy, *store, &error))
+        report.notes.push_back("the compliance store could not keep when a policy was removed: " +
+                               error);
+    if (!shareStoreWithAuditGroup(context.settings.database, context.settings.auditGroup, &error))
+        Poco::Logger::get("store").warning("cannot give the audit group read access: %s", error);
     // For readers without access to the database (store/summary_file.hpp). Not publishing is
     // logged, not a failure of the pass: the evidence itself is recorded.
     if (!publishComplianceSummary(*store, std::chrono::system_clock::now(), kVersion, &error))
@@ -81,7 +91,7 @@ PassReport runPass(const AgentContext& context, ComplianceStore* store,
         }
         appendFindings(report.findings, target->reconcile(run, report.desired));
     }
-    finish(report, store);
+    finish(context, report, store);
     return report;
 }
 
@@ -94,7 +104,7 @@ PassReport runRevert(const AgentContext& context, ComplianceStore& store) {
     for (const auto& target : makeTargets(context)) {
         appendFindings(report.findings, target->revert(run));
     }
-    finish(report, &store);
+    finish(context, report, &store);
     return report;
 }
 

@@ -23,6 +23,15 @@ bool checkPrivateFile(const std::string& filePath, std::string* error);
 // directory's ACL (docs/compliance-database.md).
 bool shareWithDirectoryGroup(const std::string& filePath, std::string* error);
 
+// The audit group an administrator names (agent.yaml `audit_group`): the database's directory
+// is given read access for that group, so that shareWithDirectoryGroup then shares the files
+// with it too. POSIX: the directory gets the group and mode 0751 (a group that does not exist is
+// an error naming it). Windows: the directory's protected ACL gains an inherited read-and-execute
+// entry for the account or group, looked up by name ("CONTOSO\\Metalama Auditors"); entries
+// that let others write are still refused by checkPrivateFile.
+bool grantDirectoryToAuditGroup(const std::string& directory, const std::string& group,
+                                std::string* error);
+
 // True when something exists at path (not following a final symbolic link).
 bool pathExists(const std::string& path);
 

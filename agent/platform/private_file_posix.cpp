@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,6 +131,40 @@ bool shareWithDirectoryGroup(const std::string& filePath, std::string* error) {
             *error = path + ": cannot give it to the directory's group: " + std::strerror(saved);
             return false;
         }
+    }
+    return true;
+}
+
+bool grantDirectoryToAuditGroup(const std::string& directory, const std::string& group,
+                                std::string* error) {
+    struct group entry {};
+    struct group* found = nullptr;
+    std::string buffer(16 * 1024, '\0');
+    if (::getgrnam_r(group.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found) {
+        *error = "audit group '" + group + "': no such group on this machine";
+        return false;
+    }
+    const gid_t gid = found->gr_gid;
+    const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        *error = directory + ": " + std::strerror(errno);
+        return false;
+    }
+    struct stat st {};
+    bool ok = ::fstat(fd, &st) == 0;
+    if (ok && st.st_uid != ::geteuid()) {
+        ::close(fd);
+        *error = directory + ": not owned by the agent's account; the audit group is not given it";
+        return false;
+    }
+    if (ok && st.st_gid != gid) ok = ::fchown(fd, static_cast<uid_t>(-1), gid) == 0;
+    if (ok && (st.st_mode & 07777) != 0751) ok = ::fchmod(fd, 0751) == 0;
+    const int saved = errno;
+    ::close(fd);
+    if (!ok) {
+        *error = directory + ": cannot give it to the audit group '" + group +
+                 "': " + std::strerror(saved);
+        return false;
     }
     return true;
 }

@@ -5,6 +5,8 @@
 #include <aclapi.h>
 #include <sddl.h>
 
+#include <vector>
+
 #include "platform/private_file.hpp"
 #include "platform/win32_support.hpp"
 
@@ -172,6 +174,68 @@ bool preparePrivateFile(const std::string& filePath, std::string* error) {
 
 // The database's directory ACL is inherited by its files, an audit group's read access included.
 bool shareWithDirectoryGroup(const std::string&, std::string*) {
+    return true;
+}
+
+bool grantDirectoryToAuditGroup(const std::string& directory, const std::string& group,
+                                std::string* error) {
+    const std::wstring name = platform::win32::widen(group);
+    DWORD sidSize = 0, domainSize = 0;
+    SID_NAME_USE use{};
+    ::LookupAccountNameW(nullptr, name.c_str(), nullptr, &sidSize, nullptr, &domainSize, &use);
+    std::vector<unsigned char> sid(sidSize ? sidSize : 1);
+    std::wstring domain(domainSize ? domainSize : 1, L'\0');
+    if (!sidSize || !::LookupAccountNameW(nullptr, name.c_str(), sid.data(), &sidSize,
+                                          domain.data(), &domainSize, &use)) {
+        *error = "audit group '" + group + "': " + errorText(::GetLastError());
+        return false;
+    }
+    PACL dacl = nullptr;
+    PSECURITY_DESCRIPTOR descriptor = nullptr;
+    DWORD rc = ::GetNamedSecurityInfoW(nativePath(directory).c_str(), SE_FILE_OBJECT,
+                                       DACL_SECURITY_INFORMATION, nullptr, nullptr, &dacl, nullptr,
+                                       &descriptor);
+    if (rc != ERROR_SUCCESS) {
+        *error = directory + ": cannot read its ACL: " + errorText(rc);
+        return false;
+    }
+    // Already there: an allow entry for that SID, inherited by files, with read and execute.
+    constexpr ACCESS_MASK kRead = FILE_GENERIC_READ | FILE_GENERIC_EXECUTE;
+    bool present = false;
+    for (DWORD i = 0; dacl && i < dacl->AceCount && !present; ++i) {
+        void* ace = nullptr;
+        if (!::GetAce(dacl, i, &ace)) continue;
+        const auto* header = static_cast<ACE_HEADER*>(ace);
+        if (header->AceType != ACCESS_ALLOWED_ACE_TYPE) continue;
+        const auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
+        present = ::EqualSid(const_cast<DWORD*>(&allowed->SidStart), sid.data()) &&
+                  (allowed->Mask & kRead) == kRead && (header->AceFlags & OBJECT_INHERIT_ACE);
+    }
+    PACL updated = nullptr;
+    if (!present) {
+        EXPLICIT_ACCESSW grant{};
+        grant.grfAccessPermissions = kRead;
+        grant.grfAccessMode = GRANT_ACCESS;
+        grant.grfInheritance = SUB_CONTAINERS_AND_OBJECTS_INHERIT;
+        grant.Trustee.TrusteeForm = TRUSTEE_IS_SID;
+        grant.Trustee.TrusteeType = TRUSTEE_IS_UNKNOWN;
+        grant.Trustee.ptstrName = reinterpret_cast<LPWSTR>(sid.data());
+        rc = ::SetEntriesInAclW(1, &grant, dacl, &updated);
+        if (rc == ERROR_SUCCESS)
+            // PROTECTED: still nothing inherited from %ProgramData%; the new entry reaches the
+            // files already in the directory by inheritance.
+            rc = ::SetNamedSecurityInfoW(
+                const_cast<wchar_t*>(nativePath(directory).c_str()), SE_FILE_OBJECT,
+                DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, nullptr, nullptr,
+                updated, nullptr);
+    }
+    if (updated) ::LocalFree(updated);
+    ::LocalFree(descriptor);
+    if (rc != ERROR_SUCCESS) {
+        *error = directory + ": cannot give the audit group '" + group +
+                 "' read access: " + errorText(rc);
+        return false;
+    }
     return true;
 }
 

@@ -62,7 +62,9 @@ PolicySet mergePolicy(const PolicyCatalog& catalog, const std::vector<SourceResu
         std::size_t winner = 0;
         for (std::size_t i = 1; i < list.size(); ++i)
             if (beats(list[i].from, list[winner].from)) winner = i;
-        EffectivePolicy effective{list[winner].value, list[winner].from, {}, false, {}};
+        EffectivePolicy effective;
+        effective.value = list[winner].value;
+        effective.from = list[winner].from;
         for (std::size_t i = 0; i < list.size(); ++i) {
             if (i == winner) continue;
             auto loser = list[i];

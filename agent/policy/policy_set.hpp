@@ -66,6 +66,9 @@ struct EffectivePolicy {
     std::vector<OverriddenValue> overridden;
     bool keptFromLastKnownGood = false;
     std::string keptBecause;  // why the stored value was kept
+    // Set when the value is kept only because of the removal grace period
+    // (engine/removal_grace.hpp): when the agent first found every source without it.
+    std::string removedAt;
 };
 
 struct PolicySet {

@@ -9,6 +9,7 @@
 
 #include <fstream>
 
+#include "store/audit_access.hpp"
 #include "store/compliance_store.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/store_samples.hpp"
@@ -105,6 +106,41 @@ TEST_F(AuditGroup, AGroupThatMayWriteIsRefusedNotShared) {
     auto store = ComplianceStore::open(db(), StoreMode::ReadWrite, builtinCatalog(), &error);
     EXPECT_FALSE(store);
     EXPECT_NE(error.find("lets group or others write it"), std::string::npos) << error;
+}
+
+// agent.yaml's audit_group: the group named there gets the directory (0751) and the files at
+// every recorded pass, whatever a package upgrade or a recovery left.
+TEST_F(AuditGroup, TheNamedAuditGroupGetsTheDirectoryAndTheFiles) {
+    recordOnePass();
+    EXPECT_EQ(modes(db()), "0600 0 0600 0 0600 0 ");
+    std::string error;
+    ASSERT_TRUE(shareStoreWithAuditGroup(db(), "nogroup", &error)) << error;
+    struct stat dir {};
+    ASSERT_EQ(::stat(scratch.abs("state").c_str(), &dir), 0);
+    EXPECT_EQ(dir.st_mode & 07777, 0751u);
+    EXPECT_EQ(dir.st_gid, kAuditGid);
+    EXPECT_EQ(modes(db()), "0640 65534 0640 65534 0640 65534 ");
+    // Taken back by hand (what an upgrade's defaults do): given again.
+    ASSERT_EQ(::chown(scratch.abs("state").c_str(), 0, 0), 0);
+    ASSERT_EQ(::chmod(scratch.abs("state").c_str(), 0700), 0);
+    ASSERT_TRUE(shareStoreWithAuditGroup(db(), "nogroup", &error)) << error;
+    EXPECT_EQ(modes(db()), "0640 65534 0640 65534 0640 65534 ");
+}
+
+TEST_F(AuditGroup, AnUnknownAuditGroupIsAnErrorNamingItAndChangesNothing) {
+    recordOnePass();
+    std::string error;
+    EXPECT_FALSE(shareStoreWithAuditGroup(db(), "no-such-group-mpa", &error));
+    EXPECT_NE(error.find("audit group 'no-such-group-mpa': no such group"), std::string::npos)
+        << error;
+    EXPECT_EQ(modes(db()), "0600 0 0600 0 0600 0 ");
+}
+
+TEST_F(AuditGroup, NoAuditGroupNamedChangesNothing) {
+    recordOnePass();
+    std::string error;
+    EXPECT_TRUE(shareStoreWithAuditGroup(db(), "", &error)) << error;
+    EXPECT_EQ(modes(db()), "0600 0 0600 0 0600 0 ");
 }
 
 }  // namespace

@@ -480,5 +480,39 @@ TEST(PrivateFileWin, TheDatabaseDirectoryOnlySystemAndAdministratorsCanWrite) {
     EXPECT_EQ(text.find(";;;BU)"), std::string::npos) << text;  // not Users
 }
 
+// agent.yaml's audit_group on Windows: the named group gets an inherited read entry on the
+// protected directory, and the database is still private (nobody else may write).
+TEST(PrivateFileWin, TheAuditGroupGetsAnInheritedReadEntry) {
+    ScratchDir root;
+    const auto db = root.abs("ProgramData/Metalama/PolicyAgent/compliance.db");
+    const auto dir = root.abs("ProgramData/Metalama/PolicyAgent");
+    std::string error;
+    ASSERT_TRUE(preparePrivateFile(db, &error)) << error;
+    ASSERT_TRUE(grantDirectoryToAuditGroup(dir, "Users", &error)) << error;
+    ASSERT_TRUE(grantDirectoryToAuditGroup(dir, "Users", &error)) << error;  // idempotent
+    PACL dacl = nullptr;
+    PSECURITY_DESCRIPTOR sd = nullptr;
+    ASSERT_EQ(
+        ::GetNamedSecurityInfoW(platform::win32::nativePath(dir).c_str(), SE_FILE_OBJECT,
+                                DACL_SECURITY_INFORMATION, nullptr, nullptr, &dacl, nullptr, &sd),
+        static_cast<DWORD>(ERROR_SUCCESS));
+    wchar_t* sddl = nullptr;
+    ASSERT_TRUE(::ConvertSecurityDescriptorToStringSecurityDescriptorW(
+        sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &sddl, nullptr));
+    const std::string text = platform::win32::narrow(sddl);
+    ::LocalFree(sddl);
+    ::LocalFree(sd);
+    EXPECT_TRUE(checkPrivateFile(db, &error)) << error;
+    if (text.find("D:P") == std::string::npos && text.find(";;;WD)") != std::string::npos)
+        GTEST_SKIP() << "Wine did not keep the ACL set on the directory (no xattr support here); "
+                        "it reports "
+                     << text;
+    EXPECT_NE(text.find(";;;BU)"), std::string::npos) << text;  // Users, once
+    EXPECT_EQ(text.find(";;;BU)"), text.rfind(";;;BU)")) << text;
+    EXPECT_NE(text.find("D:P"), std::string::npos) << text;
+    EXPECT_FALSE(grantDirectoryToAuditGroup(dir, "No Such Group Mpa", &error));
+    EXPECT_NE(error.find("audit group 'No Such Group Mpa'"), std::string::npos) << error;
+}
+
 }  // namespace
 }  // namespace mpa
