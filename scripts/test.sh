@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what is missing, then builds and runs every
 # suite. Ends with one line "N passed, N failed" over all suites.
-#   MPA_TEST_SKIP="asan windows packages fuzz"  skip suites (for quick local runs; CI runs all)
+#   MPA_TEST_SKIP="asan lint windows packages fuzz"  skip suites (for quick local runs; CI runs all)
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$MPA_ROOT"
@@ -60,6 +60,8 @@ run_script() {  # run_script NAME COMMAND...
 }
 
 run_ctest linux ci
+# Layout and clang-tidy (scripts/lint.sh): warm, only what changed since it was last clean.
+skip lint || run_script lint scripts/lint.sh
 skip asan || ASAN_OPTIONS=detect_leaks=1 run_ctest asan asan
 for extra in scripts/test-*.sh; do
     name=$(basename "$extra" .sh); name=${name#test-}

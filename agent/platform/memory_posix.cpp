@@ -1,8 +1,8 @@
 // glibc keeps freed memory in its arenas until asked; other C libraries (macOS's) return it on
 // their own schedule, so there is nothing to do there.
-#include "platform/memory.hpp"
-
 #include <stdlib.h>  // defines __GLIBC__ where it applies
+
+#include "platform/memory.hpp"
 
 #if defined(__GLIBC__)
 #include <malloc.h>
