@@ -120,6 +120,21 @@ std::string licenseKeyState(const json::ObjectDocument& doc) {
     return "no license key";
 }
 
+// An eCryptfs home while its user is logged out: the lower directory, with the links
+// ecryptfs-setup-private leaves there (.Private to the encrypted data), on the file system of
+// the directory holding it. Mounted, the home is a file system of its own.
+bool isLockedEcryptfsHome(const platform::SafeDir& home) {
+    const auto priv = home.stat(".Private").kind;
+    if (priv != platform::FileKind::Symlink && priv != platform::FileKind::Directory) return false;
+    if (home.stat(".ecryptfs").kind == platform::FileKind::Missing) return false;
+    std::string error;
+    const auto slash = home.path().find_last_of('/');
+    if (slash == std::string::npos) return false;
+    const auto above =
+        platform::SafeDir::open(slash == 0 ? "/" : home.path().substr(0, slash), &error);
+    return above && above->device() == home.device();
+}
+
 class ProfilePass {
   public:
     ProfilePass(TargetRun& run, const DesiredState& desired, std::vector<Finding>& out)
@@ -272,6 +287,16 @@ void ProfilePass::profile(const MetalamaProfile& p) {
             f.reason = "not checked: home not mounted (" + p.home + " does not exist)";
             out_.push_back(std::move(f));
         }
+        return;
+    }
+    if (!p.isTemplate && isLockedEcryptfsHome(*home)) {
+        auto f = finding(p, p.home);
+        f.observed = "encrypted, locked";
+        f.outcome = Outcome::Failed;
+        f.reason =
+            "not checked: home not mounted (an eCryptfs home that is locked until its user "
+            "logs in)";
+        out_.push_back(std::move(f));
         return;
     }
     const auto owner = home->self().uid;

@@ -98,6 +98,20 @@ TEST_F(Profiles, AHomeThatIsNotThereIsNotCheckedAndNeverCompliant) {
     EXPECT_LT(summary->getValue<Poco::Int64>("ProfilesCompliantPercent"), 100);
 }
 
+TEST_F(Profiles, ALockedEncryptedHomeIsNotCheckedAndNeverCompliant) {
+    // What ecryptfs-setup-private leaves in the lower directory while carol is logged out.
+    root.mkdirs("r/home/.ecryptfs/carol/.Private");
+    root.mkdirs("r/home/.ecryptfs/carol/.ecryptfs");
+    root.symlink("/home/.ecryptfs/carol/.Private", "r/home/carol/.Private");
+    root.symlink("/home/.ecryptfs/carol/.ecryptfs", "r/home/carol/.ecryptfs");
+    const auto applied = agent({"apply"});
+    EXPECT_EQ(applied.exitCode, 3) << applied.out << applied.err;
+    EXPECT_NE(applied.out.find("not checked: home not mounted (an eCryptfs home"),
+              std::string::npos)
+        << applied.out;
+    EXPECT_FALSE(root.exists("r/home/carol/.local")) << "nothing written into the lower directory";
+}
+
 TEST_F(Profiles, OneUidUnderTwoNamesIsOneProfile) {
     root.write("r/etc/passwd",
                root.read("r/etc/passwd") + "alice2:x:1001:1001::/home/alice:/bin/bash\n");
