@@ -9,6 +9,7 @@
 
 #include "platform/metalama_lock.hpp"
 #include "platform/safe_fs.hpp"
+#include "targets/metalama_license_key.hpp"
 #include "targets/metalama_profiles.hpp"
 #include "targets/telemetry_settings.hpp"
 #include "util/guid.hpp"
@@ -94,30 +95,67 @@ platform::Ownership replacementInHome(const MetalamaProfile& p, const platform::
     return {p.uid, old.uid == p.uid ? old.gid : p.gid, old.mode & 0777};
 }
 
-// What licensing.json says about a registered key: `license` (a key string) and, from 2025.1,
-// `licenses` (an array of key strings). Anything else is "unknown", never "no key".
-std::string licenseKeyState(const json::ObjectDocument& doc) {
-    bool registered = false;
+// The key strings of a JSON array of strings (already validated), or nullopt when an element is
+// not a string.
+std::optional<std::vector<std::string>> stringArray(const std::string& raw) {
+    std::vector<std::string> out;
+    std::size_t i = raw.find_first_not_of(" \t\r\n", 1);
+    while (i != std::string::npos && i < raw.size() && raw[i] != ']') {
+        if (raw[i] != '"') return std::nullopt;
+        std::size_t end = i + 1;
+        while (end < raw.size() && raw[end] != '"') end += raw[end] == '\\' ? 2 : 1;
+        const auto one =
+            json::ObjectDocument::parse("{\"k\": " + raw.substr(i, end - i + 1) + "}", nullptr);
+        if (!one || !one->getString("k")) return std::nullopt;
+        out.push_back(*one->getString("k"));
+        i = raw.find_first_not_of(" \t\r\n,", end + 1);
+    }
+    return out;
+}
+
+// What licensing.json says about the audit: `license` (a key string) and, from 2025.1,
+// `licenses` (an array of key strings). The audit applies while any key does not carry the
+// waiver (metalama_license_key.hpp); anything unreadable is "unknown", never "no key".
+struct LicenseState {
+    std::string observed;
+    std::string reason;
+};
+LicenseState licenseKeyState(const json::ObjectDocument& doc) {
+    std::vector<std::string> keys;
     std::string unknown;
     if (const auto* license = doc.find("license"); license && license->rawValue != "null") {
-        if (const auto text = doc.getString("license"))
-            registered = registered || !text->empty();
-        else
+        if (const auto text = doc.getString("license")) {
+            if (!text->empty()) keys.push_back(*text);
+        } else {
             unknown = "\"license\" is " + license->rawValue.substr(0, 20) + ", not a key string";
+        }
     }
     if (const auto* licenses = doc.find("licenses"); licenses && licenses->rawValue != "null") {
-        const auto& raw = licenses->rawValue;
-        const auto first = raw.find_first_not_of(" \t\r\n", 1);
-        if (raw.front() != '[' || first == std::string::npos)
-            unknown = "\"licenses\" is not an array";
-        else if (raw[first] == '"')
-            registered = true;
-        else if (raw[first] != ']')
-            unknown = "\"licenses\" holds something other than key strings";
+        const auto list =
+            licenses->rawValue.front() == '[' ? stringArray(licenses->rawValue) : std::nullopt;
+        if (!list)
+            unknown = "\"licenses\" is not an array of key strings";
+        else
+            for (const auto& k : *list)
+                if (!k.empty()) keys.push_back(k);
     }
-    if (registered) return "license key registered";
-    if (!unknown.empty()) return "unknown: licensing.json: " + unknown;
-    return "no license key";
+    if (keys.empty())
+        return {unknown.empty() ? "no license key" : "unknown: licensing.json: " + unknown, ""};
+    std::size_t waived = 0;
+    std::string why;
+    for (const auto& k : keys) {
+        const auto audit = readLicenseKeyAudit(k);
+        if (audit.waiver == AuditWaiver::Waived) ++waived;
+        if (audit.waiver == AuditWaiver::Unknown && why.empty()) why = audit.detail;
+    }
+    if (waived == keys.size())
+        return {"license key registered, audit waived",
+                "every registered key carries the audit-waiver flag (read from the key; its "
+                "signature is Metalama's to verify)"};
+    return {"license key registered", why.empty()
+                                          ? std::string()
+                                          : "audit-waiver flag: unknown for a key (" + why +
+                                                "); the audit applies unless the key waives it"};
 }
 
 // An eCryptfs home while its user is logged out: the lower directory, with the links
@@ -747,11 +785,9 @@ void ProfilePass::licenseAudit(const MetalamaProfile& p, const DataDirectory& d)
     } else if (!read.status) {
         f.observed = "unknown: " + read.status.error;
     } else if (auto doc = json::ObjectDocument::parse(read.data, nullptr)) {
-        f.observed = licenseKeyState(*doc);
-        if (f.observed == "license key registered")
-            f.reason =
-                "audit-waiver flag: unknown (the flag is inside the signed key, which the "
-                "agent does not decode); the audit applies unless the key waives it";
+        auto state = licenseKeyState(*doc);
+        f.observed = std::move(state.observed);
+        f.reason = std::move(state.reason);
     } else {
         f.observed = "unknown: licensing.json is not valid JSON";
     }

@@ -11,6 +11,7 @@
 
 #include "support/agent_process.hpp"
 #include "support/scratch_dir.hpp"
+#include "targets/metalama_license_key.hpp"
 #include "util/json_document.hpp"
 
 namespace mpa::test {
@@ -125,6 +126,16 @@ TEST_F(Profiles, TheLicenseAuditIsReadPerProfileFromTheFolderMetalamaUses) {
     // count; erin's key is in the only folder she has; dave's file says something unreadable.
     root.write("r/home/bob/.local/share/Metalama/licensing.json", "{\"licenses\": [\"K-1\"]}\n");
     root.write("r/home/carol/.local/share/Metalama/licensing.json", "{\"license\": 5}\n");
+    // alice's key carries the audit waiver (field 19, Auditable, false), in the key format.
+    std::string body = "\x02";
+    body += std::string("\x39\x30\x00\x00", 4);  // license id 12345, little endian
+    body += std::string("\x03\x0d\x13\x00\xff", 5);
+    root.write("r/home/alice/.local/share/Metalama/licensing.json",
+               "{\"licenses\": [\"12345-" + metalamaBase32Encode(body) + "\"]}\n");
+    ASSERT_EQ(runProcess({"/bin/chown", "1001:1001",
+                          dir() + "/home/alice/.local/share/Metalama/licensing.json"})
+                  .exitCode,
+              0);
     ASSERT_EQ(runProcess({"/bin/chown", "-R", "1003:1003", dir() + "/home/carol"}).exitCode, 0);
     const auto applied = agent({"apply", "--json"});
     EXPECT_EQ(applied.exitCode, 0) << applied.out << applied.err;
@@ -139,6 +150,7 @@ TEST_F(Profiles, TheLicenseAuditIsReadPerProfileFromTheFolderMetalamaUses) {
     }
     EXPECT_EQ(audit["bob"], std::vector<std::string>{"no license key"});
     EXPECT_EQ(audit["erin"], std::vector<std::string>{"license key registered"});
+    EXPECT_EQ(audit["alice"], std::vector<std::string>{"license key registered, audit waived"});
     ASSERT_EQ(audit["carol"].size(), 1u);
     EXPECT_EQ(audit["carol"][0].rfind("unknown: ", 0), 0u) << audit["carol"][0];
 }
