@@ -11,6 +11,7 @@
 #include <iterator>
 
 #include "support/agent_process.hpp"
+#include "support/macos_tree.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa::test {
@@ -70,6 +71,39 @@ TEST_F(RealLayouts, MacShapedRootWithEtcAndVarUnderPrivateIsEnforced) {
     EXPECT_EQ(status.exitCode, 0) << status.out << status.err;
     const auto verify = agent({"verify"});
     EXPECT_EQ(verify.exitCode, 0) << verify.out << verify.err;
+}
+
+// The macOS layout itself with `--platform macos`: the agent's configuration is read through
+// /etc -> private/etc (every command used to fail there, a restart loop under launchd), the
+// local user records through /var -> private/var.
+TEST(RealMacLayout, EveryCommandWorksThroughEtcAndVarLinks) {
+    if (::geteuid() != 0) GTEST_SKIP() << "the macOS tree gives homes to users: needs root";
+    ScratchDir root{kTrustedBase};
+    writeMacUserRecord(root, "", "alice", 501, "/Users/alice");
+    makeMacHome(root, "", "/Users/alice", 501);
+    writeAsUser(root, "", "/Users/alice", 501,
+                "Library/Application Support/Metalama/telemetry.json",
+                "{\"UsageReportingAction\": 1, \"DeviceId\": "
+                "\"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
+    root.write("Library/Managed Preferences/com.postsharp.metalama.plist",
+               xmlPlist("<dict><key>TelemetryOptOut</key><true/><key>DisableUsageReporting</key>"
+                        "<true/></dict>\n"));
+    root.write("private/etc/metalama/agent.yaml", "log_level: information\n");
+    root.symlink("private/etc", "etc");
+    root.symlink("private/var", "var");
+    root.mkdirs("private/tmp");
+    root.symlink("private/tmp", "tmp");
+    const auto applied = runAgent(root.path(), {"--platform", "macos", "apply"});
+    EXPECT_EQ(applied.exitCode, 0) << applied.out << applied.err;
+    EXPECT_EQ(applied.err.find("refusing to follow"), std::string::npos) << applied.err;
+    EXPECT_NE(root.read("Users/alice/Library/Application Support/Metalama/telemetry.json")
+                  .find("\"UsageReportingAction\": 2"),
+              std::string::npos);
+    EXPECT_EQ(root.read("private/etc/zshenv"), "export METALAMA_TELEMETRY_OPT_OUT=1\n");
+    for (const char* command : {"status", "verify"}) {
+        const auto ran = runAgent(root.path(), {"--platform", "macos", command});
+        EXPECT_EQ(ran.exitCode, 0) << command << ": " << ran.out << ran.err;
+    }
 }
 
 TEST_F(RealLayouts, HomeLinkedToVarHomeIsEnforcedAndFilesBelongToTheUsers) {
