@@ -30,6 +30,20 @@ set +e
 code=$?
 set -e
 echo
+echo "== A developer adds a drop-in that sorts after the agent's and sets the variable to 0"
+printf 'METALAMA_TELEMETRY_OPT_OUT=0\n' >"$demo/etc/environment.d/99-dev.conf"
+echo "\$ cat $demo/etc/environment.d/99-dev.conf"
+cat "$demo/etc/environment.d/99-dev.conf"
+echo "== metalama-policy-agent --root $demo apply   (non-compliant: the override is named)"
+"$agent" --root "$demo" apply | grep -A3 '^  \[non-compliant\]' || true
+rm -f "$demo/etc/environment.d/99-dev.conf"
+echo "== the drop-in removed: compliant again"
+set +e
+"$agent" --root "$demo" apply | grep Verdict
+"$agent" --root "$demo" status >/dev/null
+code=$?
+set -e
+echo
 echo "status exit code: $code (0 compliant, 3 non-compliant, 4 not managed)"
 echo "Try: $agent --root $demo apply --dry-run   |   ... revert   |   ... status --json"
 exit "$code"

@@ -18,6 +18,8 @@ PACKAGES=(
     bc groff-base
     # benchmarks: peak RSS and CPU time of a pass (GNU time)
     time
+    # the effective-environment tests: unshare and su (util-linux), pam_env (libpam-modules)
+    util-linux libpam-modules
 )
 
 missing=()

@@ -6,6 +6,7 @@
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
 #include "app/logging.hpp"
+#include "platform/safe_fs.hpp"
 #include "version.hpp"
 
 namespace mpa {
@@ -94,6 +95,10 @@ bool buildSettings(const GlobalOptions& global, AgentContext& context, std::stri
     // The database path from the configuration or the default is a path on the machine, so it
     // lives under the root; an explicit --db is taken as given.
     if (!explicitDatabase) settings.database = context.resolve(settings.database);
+    // SQLite refuses a database path with any link in it: spell the links root made (macOS's
+    // /var -> private/var) physically, by the same rule as every other path (SafeDir).
+    if (!settings.database.empty() && settings.database.front() == '/')
+        settings.database = platform::physicalPath(settings.database);
     return true;
 }
 

@@ -136,6 +136,12 @@ class SafeDir {
     std::string path_;
 };
 
+// The path with the links SafeDir::open would follow resolved: the deepest directory of it that
+// opens under that rule, spelled physically, plus the rest. For APIs that refuse any link in a
+// path (SQLite's SQLITE_OPEN_NOFOLLOW) on a machine whose /var is a link (macOS). The path as
+// given when nothing opens.
+std::string physicalPath(const std::string& absolutePath);
+
 // Convenience for single files given by absolute path (parent opened with SafeDir::open). A
 // missing parent directory reads as a missing file.
 ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes);

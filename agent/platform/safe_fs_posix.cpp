@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <vector>
 
 #include "platform/safe_fs.hpp"
 #include "platform/safe_fs_detail.hpp"
@@ -151,39 +153,201 @@ std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::strin
     return open(absolutePath, error, nullptr);
 }
 
-std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error,
-                                     bool* missing) {
-    auto fail = [&](std::string message, bool isMissing) -> std::optional<SafeDir> {
+namespace {
+
+// A directory nobody but root can change: owned by root, not writable by others, and writable
+// by its group only when that group is root's. A sticky world-writable directory (/tmp) does
+// not qualify: anyone may add entries there, so nothing found in it is root's alone.
+bool isRootsAlone(const struct stat& st) {
+    if (st.st_uid != 0) return false;
+    if ((st.st_mode & S_IWOTH) != 0) return false;
+    return (st.st_mode & S_IWGRP) == 0 || st.st_gid == 0;
+}
+
+// Splits a path into its components (empty ones and "." dropped), appended to `out`.
+void appendComponents(const std::string& path, std::vector<std::string>* out) {
+    std::size_t pos = 0;
+    while (pos <= path.size()) {
+        const std::size_t next = std::min(path.find('/', pos), path.size());
+        std::string component = path.substr(pos, next - pos);
+        if (!component.empty() && component != ".") out->push_back(std::move(component));
+        pos = next + 1;
+    }
+}
+
+std::string joinComponents(const std::vector<std::string>& parts) {
+    std::string joined;
+    for (const auto& part : parts) joined += "/" + part;
+    return joined.empty() ? "/" : joined;
+}
+
+// The directory walk of SafeDir::open: from "/", one component at a time with O_NOFOLLOW. A
+// symbolic link is followed only when the link and every directory above it are root's alone
+// (the rule sudo applies to sudoers, and the kernel's protected_symlinks applies in sticky
+// directories): macOS's /etc -> private/etc, Fedora Atomic's /home -> var/home. A link a user
+// could have made or replaced (in their home, in /tmp, owned by them) is refused as before.
+class PathWalk {
+  public:
+    static constexpr int kMaxLinks = 40;  // the kernel's own limit (ELOOP)
+
+    // Opens "/" followed by `parts` (physical components, no links); false with *error set.
+    bool reopen(const std::vector<std::string>& parts, std::string* error) {
+        current_.reset(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        walked_.clear();
+        if (current_.get() < 0) {
+            *error = "/: " + errnoText(errno);
+            return false;
+        }
+        trusted_ = statTrusted();
+        for (const auto& part : parts) {
+            const int fd = openDirAt(current_.get(), part);
+            if (fd < 0) {
+                *error = openFailure(current_.get(), part, here(part), errno);
+                return false;
+            }
+            enter(fd, part);
+        }
+        return true;
+    }
+
+    // Why the link `name` in the current directory may not be followed ("" when it may). The
+    // message to the caller stays "refusing to follow it"; the rule is in docs/architecture.md.
+    std::string refusal(const std::string& name) const {
+        if (!trusted_)
+            return "a directory above it is not root's alone (owned by another user or writable "
+                   "by others)";
+        const FileInfo link = lstatAt(current_.get(), name);
+        if (link.uid != 0) return "it is owned by uid " + std::to_string(link.uid) + ", not root";
+        return {};
+    }
+
+    bool readLink(const std::string& name, std::string* target) const {
+        char buffer[4096];
+        const ssize_t n = ::readlinkat(current_.get(), name.c_str(), buffer, sizeof buffer);
+        if (n <= 0 || static_cast<std::size_t>(n) >= sizeof buffer) return false;
+        target->assign(buffer, static_cast<std::size_t>(n));
+        return true;
+    }
+
+    void enter(int fd, const std::string& name) {
+        current_.reset(fd);  // the parent is no longer needed: the child fd pins the path
+        walked_.push_back(name);
+        trusted_ = trusted_ && statTrusted();
+    }
+
+    std::string here(const std::string& name) const {
+        return (walked_.empty() ? std::string() : joinComponents(walked_)) + "/" + name;
+    }
+    int fd() const { return current_.get(); }
+    int release() { return current_.release(); }
+    const std::vector<std::string>& walked() const { return walked_; }
+
+  private:
+    bool statTrusted() const {
+        struct stat st {};
+        return ::fstat(current_.get(), &st) == 0 && isRootsAlone(st);
+    }
+
+    FdGuard current_{-1};
+    std::vector<std::string> walked_;  // physical components of what is open now
+    bool trusted_ = false;             // "/" and everything walked so far is root's alone
+};
+
+}  // namespace
+
+namespace {
+
+// SafeDir::open's walk: the open descriptor (or -1 with *error), and the physical path opened.
+int walkPath(const std::string& absolutePath, std::string* error, bool* missing,
+             std::string* physical) {
+    auto fail = [&](std::string message, bool isMissing) {
         if (error) *error = std::move(message);
         if (missing) *missing = isMissing;
-        return std::nullopt;
+        return -1;
     };
     if (missing) *missing = false;
     if (absolutePath.empty() || absolutePath.front() != '/')
         return fail(absolutePath + ": not an absolute path", false);
 
-    FdGuard current(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (current.get() < 0) return fail("/: " + errnoText(errno), false);
-    std::string walked;  // the canonical spelling of what we opened so far
-    std::size_t pos = 0;
-    while (pos < absolutePath.size()) {
-        const std::size_t next = std::min(absolutePath.find('/', pos), absolutePath.size());
-        const std::string component = absolutePath.substr(pos, next - pos);
-        pos = next + 1;
-        if (component.empty() || component == ".") continue;
-        // ".." would let a path climb out of the tree it names; nothing legitimate needs it.
-        if (component == "..")
+    std::vector<std::string> parts;
+    appendComponents(absolutePath, &parts);
+    // ".." would let a path climb out of the tree it names; nothing legitimate needs it. (A
+    // root-owned link's target may use it: that is resolved below, against what was opened.)
+    for (const auto& part : parts)
+        if (part == "..")
             return fail(absolutePath + ": contains '..'; refusing to resolve it", false);
-        const std::string where = walked + "/" + component;
-        const int fd = openDirAt(current.get(), component);
-        if (fd < 0) {
-            const int err = errno;
-            return fail(openFailure(current.get(), component, where, err), err == ENOENT);
+
+    PathWalk walk;
+    std::string message;
+    if (!walk.reopen({}, &message)) return fail(message, false);
+    std::deque<std::string> todo(parts.begin(), parts.end());
+    int linksFollowed = 0;
+    while (!todo.empty()) {
+        const std::string component = todo.front();
+        todo.pop_front();
+        if (component == "..") {  // from a followed link's target: one physical level up
+            auto up = walk.walked();
+            if (!up.empty()) up.pop_back();
+            if (!walk.reopen(up, &message)) return fail(message, false);
+            continue;
         }
-        current.reset(fd);  // the parent is no longer needed: the child fd pins the path
-        walked = where;
+        const std::string where = walk.here(component);
+        const int fd = openDirAt(walk.fd(), component);
+        if (fd >= 0) {
+            walk.enter(fd, component);
+            continue;
+        }
+        const int err = errno;
+        const bool isLink = (err == ELOOP || err == ENOTDIR || err == EMLINK) &&
+                            lstatAt(walk.fd(), component).kind == FileKind::Symlink;
+        if (!isLink) return fail(openFailure(walk.fd(), component, where, err), err == ENOENT);
+        if (const auto why = walk.refusal(component); !why.empty())
+            return fail(where + ": is a symbolic link; refusing to follow it", false);
+        std::string target;
+        if (!walk.readLink(component, &target))
+            return fail(where + ": cannot read the symbolic link", false);
+        if (++linksFollowed > PathWalk::kMaxLinks)
+            return fail(absolutePath + ": too many levels of symbolic links", false);
+        // Kernel semantics: an absolute target starts again at "/", a relative one at the
+        // directory that holds the link; either way the rest of the path follows it.
+        std::vector<std::string> expanded;
+        appendComponents(target, &expanded);
+        todo.insert(todo.begin(), expanded.begin(), expanded.end());
+        if (!target.empty() && target.front() == '/' && !walk.reopen({}, &message))
+            return fail(message, false);
     }
-    return SafeDir(current.release(), walked.empty() ? "/" : walked);
+    *physical = joinComponents(walk.walked());
+    return walk.release();
+}
+
+}  // namespace
+
+std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error,
+                                     bool* missing) {
+    std::string physical;
+    const int fd = walkPath(absolutePath, error, missing, &physical);
+    if (fd < 0) return std::nullopt;
+    // Messages keep naming the path as the caller spelled it, even when a link was followed.
+    std::vector<std::string> parts;
+    appendComponents(absolutePath, &parts);
+    return SafeDir(fd, joinComponents(parts));
+}
+
+std::string physicalPath(const std::string& absolutePath) {
+    std::vector<std::string> parts;
+    appendComponents(absolutePath, &parts);
+    // The deepest directory that opens (the rest may not exist yet), spelled physically.
+    for (std::size_t keep = parts.size() + 1; keep-- > 0;) {
+        const std::vector<std::string> head(parts.begin(), parts.begin() + keep);
+        std::string physical;
+        const int fd = walkPath(joinComponents(head), nullptr, nullptr, &physical);
+        if (fd < 0) continue;
+        ::close(fd);
+        for (std::size_t i = keep; i < parts.size(); ++i)
+            physical += (physical == "/" ? "" : "/") + parts[i];
+        return physical;
+    }
+    return absolutePath;
 }
 
 std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create,

@@ -460,4 +460,9 @@ bool isSingleComponent(const std::string& name) {
 
 }  // namespace detail
 
+// Windows paths reach the agent without reparse points to resolve for SQLite: as given.
+std::string physicalPath(const std::string& absolutePath) {
+    return absolutePath;
+}
+
 }  // namespace mpa::platform

@@ -1,5 +1,6 @@
 // /etc/environment.d/*.conf: read by systemd's user manager (30-systemd-environment-d-generator),
 // so it reaches user services and graphical sessions started by `systemd --user`.
+#include "targets/effective_value_target.hpp"
 #include "targets/machine_environment_targets.hpp"
 #include "targets/managed_file.hpp"
 #include "targets/target_common.hpp"
@@ -7,14 +8,18 @@
 namespace mpa {
 
 std::unique_ptr<Target> makeEnvironmentDTarget() {
-    return std::make_unique<OptOutFileTarget>(ManagedFileSpec{
-        "environment-d",
-        "/etc/environment.d/90-metalama-telemetry.conf",
-        std::string("# Managed by metalama-policy-agent (policy TelemetryOptOut): systemd user\n"
-                    "# sessions opt out of Metalama telemetry. Removed when the policy is.\n") +
-            kOptOutVariable + "=" + kOptOutValue + "\n",
-        std::string(kOptOutVariable) + "=" + kOptOutValue + " for systemd user sessions",
-    });
+    constexpr const char* kPath = "/etc/environment.d/90-metalama-telemetry.conf";
+    return withEffectiveValue(
+        std::make_unique<OptOutFileTarget>(ManagedFileSpec{
+            "environment-d",
+            kPath,
+            std::string(
+                "# Managed by metalama-policy-agent (policy TelemetryOptOut): systemd user\n"
+                "# sessions opt out of Metalama telemetry. Removed when the policy is.\n") +
+                kOptOutVariable + "=" + kOptOutValue + "\n",
+            std::string(kOptOutVariable) + "=" + kOptOutValue + " for systemd user sessions",
+        }),
+        EnvironmentReader::UserManager, kPath);
 }
 
 }  // namespace mpa

@@ -1,5 +1,6 @@
 // /etc/environment, read by pam_env at every PAM login (console, ssh, su -l, display managers).
 // Shared with other packages: the agent owns one line of it.
+#include "targets/effective_value_target.hpp"
 #include "targets/env_line_file.hpp"
 #include "targets/machine_environment_targets.hpp"
 #include "targets/target_common.hpp"
@@ -7,8 +8,9 @@
 namespace mpa {
 
 std::unique_ptr<Target> makeEtcEnvironmentTarget() {
-    return makeEnvLineTarget(
-        {"etc-environment", "/etc/environment", kOptOutVariable, kOptOutValue});
+    return withEffectiveValue(
+        makeEnvLineTarget({"etc-environment", "/etc/environment", kOptOutVariable, kOptOutValue}),
+        EnvironmentReader::PamEnv, "/etc/environment");
 }
 
 }  // namespace mpa

@@ -1,5 +1,7 @@
 #include "targets/metalama_profiles.hpp"
 
+#include <set>
+
 #include "platform/safe_fs.hpp"
 #include "platform/users.hpp"
 
@@ -76,7 +78,13 @@ std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
                      ? windowsProfiles(context)
                      : platform::listLoginUsers(context.settings.root);
     errors.insert(errors.end(), users.errors.begin(), users.errors.end());
+    std::set<std::pair<std::uint32_t, std::string>> seen;
     for (const auto& user : users.users) {
+        // Two names for one uid and home (an alias account) are one person's files: one
+        // profile, under the first name. The same uid with another home is another profile.
+        if (context.platform != PlatformProfile::Windows &&
+            !seen.insert({user.uid, user.home}).second)
+            continue;
         if (!isAbsoluteLogicalPath(user.home)) {
             errors.push_back("account " + user.name + ": home directory '" + user.home +
                              "' is not an absolute path; skipped");
@@ -104,7 +112,10 @@ std::vector<std::string> profileWatchPaths(const AgentContext& context) {
             break;
     }
     std::vector<std::string> errors;  // reported by the pass itself
-    for (const auto& profile : listMetalamaProfiles(context, errors))
+    // Not the directories that hold the homes: the service stamps a watched directory with its
+    // whole tree, so every write in any home would count as a change there.
+    const auto profiles = listMetalamaProfiles(context, errors);
+    for (const auto& profile : profiles)
         for (const auto& dir : profile.dataDirectories)
             paths.push_back(
                 context.resolve(joinPath(joinPath(profile.home, dir), {"telemetry.json"})));

@@ -1,5 +1,6 @@
 // /etc/profile.d/*.sh: sourced by interactive login shells, including in containers that have no
 // PAM (where /etc/environment is never read).
+#include "targets/effective_value_target.hpp"
 #include "targets/machine_environment_targets.hpp"
 #include "targets/managed_file.hpp"
 #include "targets/target_common.hpp"
@@ -7,14 +8,18 @@
 namespace mpa {
 
 std::unique_ptr<Target> makeProfileDTarget() {
-    return std::make_unique<OptOutFileTarget>(ManagedFileSpec{
-        "profile-d",
-        "/etc/profile.d/metalama-telemetry.sh",
-        std::string("# Managed by metalama-policy-agent (policy TelemetryOptOut): login shells\n"
-                    "# opt out of Metalama telemetry. Removed when the policy is.\n") +
-            "export " + kOptOutVariable + "=" + kOptOutValue + "\n",
-        std::string("export ") + kOptOutVariable + "=" + kOptOutValue + " for login shells",
-    });
+    constexpr const char* kPath = "/etc/profile.d/metalama-telemetry.sh";
+    return withEffectiveValue(
+        std::make_unique<OptOutFileTarget>(ManagedFileSpec{
+            "profile-d",
+            kPath,
+            std::string(
+                "# Managed by metalama-policy-agent (policy TelemetryOptOut): login shells\n"
+                "# opt out of Metalama telemetry. Removed when the policy is.\n") +
+                "export " + kOptOutVariable + "=" + kOptOutValue + "\n",
+            std::string("export ") + kOptOutVariable + "=" + kOptOutValue + " for login shells",
+        }),
+        EnvironmentReader::LoginShell, kPath);
 }
 
 }  // namespace mpa

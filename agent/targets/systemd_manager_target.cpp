@@ -2,6 +2,7 @@
 // service (build agents installed as units), but PID 1 reads it only at boot or on
 // `systemctl daemon-reexec`. So on the live system the agent also sets the variable in the
 // running manager (`systemctl set-environment`), which every service started from then on gets.
+#include "targets/effective_value_target.hpp"
 #include "targets/machine_environment_targets.hpp"
 #include "targets/managed_file.hpp"
 #include "targets/target_common.hpp"
@@ -13,6 +14,7 @@ namespace {
 
 constexpr const char* kTargetName = "systemd-manager";
 constexpr const char* kRunningSubject = "running systemd manager";
+constexpr const char* kDropIn = "/etc/systemd/system.conf.d/90-metalama-telemetry.conf";
 
 class SystemdManagerTarget final : public Target {
   public:
@@ -34,7 +36,7 @@ class SystemdManagerTarget final : public Target {
     std::shared_ptr<platform::ServiceManager> manager_;
     ManagedFileSpec file_{
         kTargetName,
-        "/etc/systemd/system.conf.d/90-metalama-telemetry.conf",
+        kDropIn,
         std::string("# Managed by metalama-policy-agent (policy TelemetryOptOut): system services\n"
                     "# opt out of Metalama telemetry. Removed when the policy is.\n"
                     "[Manager]\n"
@@ -120,7 +122,8 @@ Finding reconcileRunningManager(TargetRun& run, platform::ServiceManager& manage
 
 std::unique_ptr<Target> makeSystemdManagerTarget(
     std::shared_ptr<platform::ServiceManager> manager) {
-    return std::make_unique<SystemdManagerTarget>(std::move(manager));
+    return withEffectiveValue(std::make_unique<SystemdManagerTarget>(std::move(manager)),
+                              EnvironmentReader::SystemManager, kDropIn);
 }
 
 }  // namespace mpa

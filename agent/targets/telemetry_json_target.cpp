@@ -1,12 +1,15 @@
 #include "targets/telemetry_json_target.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <set>
 
 #include "platform/metalama_lock.hpp"
 #include "platform/safe_fs.hpp"
+#include "targets/metalama_license_key.hpp"
 #include "targets/metalama_profiles.hpp"
 #include "targets/telemetry_settings.hpp"
 #include "util/guid.hpp"
@@ -63,6 +66,111 @@ std::string parentOf(const std::string& path) {
 
 std::string baseName(const std::string& path) {
     return path.substr(path.find_last_of('/') + 1);
+}
+
+// Whether the profile's user could create a file in a directory, by the kernel's own choice of
+// owner, group or other bits (supplementary groups are not consulted: when only one of them
+// would allow it, the agent refuses, which is the safe side). Inside a home the agent writes only
+// where its user could, so root never creates files in a place the user was kept out of. The
+// template (/etc/skel) is root's, and root may write there.
+std::string userCannotWrite(const MetalamaProfile& p, const platform::FileInfo& dir) {
+    if (p.isTemplate) return {};
+    const std::uint32_t bits = dir.uid == p.uid   ? (dir.mode >> 6) & 7
+                               : dir.gid == p.gid ? (dir.mode >> 3) & 7
+                                                  : dir.mode & 7;
+    if ((bits & 3) == 3) return {};  // write and search
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(dir.mode & 07777));
+    return "its user (uid " + std::to_string(p.uid) +
+           ") cannot write this directory (owned by uid " + std::to_string(dir.uid) + ", gid " +
+           std::to_string(dir.gid) + ", mode " + mode +
+           "); inside a home the agent writes only where the user could";
+}
+
+// Owner and mode of a replacement inside a home: the user's, whatever the old file had. A set-id
+// bit or another owner is something the user's own write could never have produced, so it is
+// not carried over (an admin's root-owned or setuid file in a home is not kept as such).
+platform::Ownership replacementInHome(const MetalamaProfile& p, const platform::FileInfo& old) {
+    if (p.isTemplate) return {old.uid, old.gid, old.mode & 07777};
+    return {p.uid, old.uid == p.uid ? old.gid : p.gid, old.mode & 0777};
+}
+
+// The key strings of a JSON array of strings (already validated), or nullopt when an element is
+// not a string.
+std::optional<std::vector<std::string>> stringArray(const std::string& raw) {
+    std::vector<std::string> out;
+    std::size_t i = raw.find_first_not_of(" \t\r\n", 1);
+    while (i != std::string::npos && i < raw.size() && raw[i] != ']') {
+        if (raw[i] != '"') return std::nullopt;
+        std::size_t end = i + 1;
+        while (end < raw.size() && raw[end] != '"') end += raw[end] == '\\' ? 2 : 1;
+        const auto one =
+            json::ObjectDocument::parse("{\"k\": " + raw.substr(i, end - i + 1) + "}", nullptr);
+        if (!one || !one->getString("k")) return std::nullopt;
+        out.push_back(*one->getString("k"));
+        i = raw.find_first_not_of(" \t\r\n,", end + 1);
+    }
+    return out;
+}
+
+// What licensing.json says about the audit: `license` (a key string) and, from 2025.1,
+// `licenses` (an array of key strings). The audit applies while any key does not carry the
+// waiver (metalama_license_key.hpp); anything unreadable is "unknown", never "no key".
+struct LicenseState {
+    std::string observed;
+    std::string reason;
+};
+LicenseState licenseKeyState(const json::ObjectDocument& doc) {
+    std::vector<std::string> keys;
+    std::string unknown;
+    if (const auto* license = doc.find("license"); license && license->rawValue != "null") {
+        if (const auto text = doc.getString("license")) {
+            if (!text->empty()) keys.push_back(*text);
+        } else {
+            unknown = "\"license\" is " + license->rawValue.substr(0, 20) + ", not a key string";
+        }
+    }
+    if (const auto* licenses = doc.find("licenses"); licenses && licenses->rawValue != "null") {
+        const auto list =
+            licenses->rawValue.front() == '[' ? stringArray(licenses->rawValue) : std::nullopt;
+        if (!list)
+            unknown = "\"licenses\" is not an array of key strings";
+        else
+            for (const auto& k : *list)
+                if (!k.empty()) keys.push_back(k);
+    }
+    if (keys.empty())
+        return {unknown.empty() ? "no license key" : "unknown: licensing.json: " + unknown, ""};
+    std::size_t waived = 0;
+    std::string why;
+    for (const auto& k : keys) {
+        const auto audit = readLicenseKeyAudit(k);
+        if (audit.waiver == AuditWaiver::Waived) ++waived;
+        if (audit.waiver == AuditWaiver::Unknown && why.empty()) why = audit.detail;
+    }
+    if (waived == keys.size())
+        return {"license key registered, audit waived",
+                "every registered key carries the audit-waiver flag (read from the key; its "
+                "signature is Metalama's to verify)"};
+    return {"license key registered", why.empty()
+                                          ? std::string()
+                                          : "audit-waiver flag: unknown for a key (" + why +
+                                                "); the audit applies unless the key waives it"};
+}
+
+// An eCryptfs home while its user is logged out: the lower directory, with the links
+// ecryptfs-setup-private leaves there (.Private to the encrypted data), on the file system of
+// the directory holding it. Mounted, the home is a file system of its own.
+bool isLockedEcryptfsHome(const platform::SafeDir& home) {
+    const auto priv = home.stat(".Private").kind;
+    if (priv != platform::FileKind::Symlink && priv != platform::FileKind::Directory) return false;
+    if (home.stat(".ecryptfs").kind == platform::FileKind::Missing) return false;
+    std::string error;
+    const auto slash = home.path().find_last_of('/');
+    if (slash == std::string::npos) return false;
+    const auto above =
+        platform::SafeDir::open(slash == 0 ? "/" : home.path().substr(0, slash), &error);
+    return above && above->device() == home.device();
 }
 
 class ProfilePass {
@@ -124,7 +232,17 @@ class ProfilePass {
     // failure discards that write; after them it is reported.
     void syncFileSystems(std::vector<bool>& ready, const std::vector<platform::StagedFile>* staged);
     void licenseAudit(const MetalamaProfile& p, const DataDirectory& d);
-    DeviceIdDecision deviceIdDecision(const std::string& subject) const;
+    DeviceIdDecision deviceIdDecision(const MetalamaProfile& p, const std::string& subject,
+                                      const json::ObjectDocument& doc) const;
+    DeviceIdDecision deviceIdReason(const MetalamaProfile& p, const std::string& subject,
+                                    const json::ObjectDocument& doc) const;
+
+  public:
+    // The DeviceIds in the new-profile template (/etc/skel): every account created from it
+    // starts with that id, and so does every machine cloned from the same image.
+    void loadTemplateIds(const std::vector<MetalamaProfile>& profiles);
+
+  private:
     bool recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
                      bool fileExisted, std::string* error);
     void forgetAll(const std::vector<PriorState>& entries);
@@ -138,7 +256,32 @@ class ProfilePass {
     std::set<std::string> visited_;
     std::string parentPath_;
     std::optional<platform::SafeDir> parent_;
+    std::set<std::string> templateIds_;  // lower case
+    std::string templatePath_;
 };
+
+std::string lowerAscii(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+void ProfilePass::loadTemplateIds(const std::vector<MetalamaProfile>& profiles) {
+    for (const auto& p : profiles) {
+        if (!p.isTemplate) continue;
+        templatePath_ = p.home;
+        for (const auto& dir : p.dataDirectories) {
+            const auto path = joinPath(joinPath(p.home, dir), {kFileName});
+            const auto read =
+                platform::readFileNoFollow(run_.context.resolve(path), kMaxSettingsBytes);
+            if (!read.status || read.missing) continue;
+            const auto doc = json::ObjectDocument::parse(read.data, nullptr);
+            if (!doc) continue;
+            if (const auto id = doc->getString("DeviceId"); id && !id->empty())
+                templateIds_.insert(lowerAscii(*id));
+        }
+    }
+}
 
 std::optional<platform::SafeDir> ProfilePass::openHome(const std::string& home, std::string* error,
                                                        bool* missing) {
@@ -155,10 +298,12 @@ std::optional<platform::SafeDir> ProfilePass::openHome(const std::string& home, 
     const auto kind = parent_->stat(name).kind;
     *missing = kind == platform::FileKind::Missing;
     if (*missing) return std::nullopt;
+    // A home that is a link is followed only when root made it where only root can change it
+    // (SafeDir::open's rule); links inside the home never are.
+    if (kind == platform::FileKind::Symlink)
+        return platform::SafeDir::open(run_.context.resolve(home), error, missing);
     if (kind != platform::FileKind::Directory) {
-        *error = run_.context.resolve(home) + (kind == platform::FileKind::Symlink
-                                                   ? ": is a symbolic link; refusing to follow it"
-                                                   : ": is not a directory");
+        *error = run_.context.resolve(home) + ": is not a directory";
         return std::nullopt;
     }
     return parent_->openChild(name, false, {}, std::nullopt, nullptr, error);
@@ -169,8 +314,28 @@ void ProfilePass::profile(const MetalamaProfile& p) {
     bool missing = false;
     auto home = openHome(p.home, &error, &missing);
     if (!home) {
-        if (!missing) fail(p, p.home, "home directory cannot be used: " + error);
-        return;  // an account without a home has no profile to manage
+        if (!missing) {
+            fail(p, p.home, "home directory cannot be used: " + error);
+        } else if (!p.isTemplate) {
+            // An NFS or autofs home that is not mounted, or an account whose home was never
+            // made, looks the same from here: it cannot be checked, which is never compliant.
+            auto f = finding(p, p.home);
+            f.observed = "absent";
+            f.outcome = Outcome::Failed;
+            f.reason = "not checked: home not mounted (" + p.home + " does not exist)";
+            out_.push_back(std::move(f));
+        }
+        return;
+    }
+    if (!p.isTemplate && isLockedEcryptfsHome(*home)) {
+        auto f = finding(p, p.home);
+        f.observed = "encrypted, locked";
+        f.outcome = Outcome::Failed;
+        f.reason =
+            "not checked: home not mounted (an eCryptfs home that is locked until its user "
+            "logs in)";
+        out_.push_back(std::move(f));
+        return;
     }
     const auto owner = home->self().uid;
     if (owner != p.uid) {
@@ -194,10 +359,15 @@ void ProfilePass::profile(const MetalamaProfile& p) {
             dirs.push_back(std::move(*created));
         }
     }
-    for (auto& d : dirs) {
-        if (!p.isTemplate) licenseAudit(p, d);
-        settingsFile(p, std::move(d));
+    // The license audit reads the keys of the one directory Metalama uses: the old .metalama
+    // when it exists (newer versions keep using it), else the newest that exists.
+    if (!p.isTemplate && !dirs.empty()) {
+        const DataDirectory* used = &dirs.front();
+        for (const auto& d : dirs)
+            if (baseName(d.logical) == ".metalama") used = &d;
+        licenseAudit(p, *used);
     }
+    for (auto& d : dirs) settingsFile(p, std::move(d));
 }
 
 std::vector<ProfilePass::DataDirectory> ProfilePass::existingDirectories(
@@ -247,6 +417,14 @@ std::optional<ProfilePass::DataDirectory> ProfilePass::createDirectory(
         logical = joinPath(logical, {component});
         bool wasCreated = false;
         std::string error;
+        if (parent.stat(component).kind == platform::FileKind::Missing) {
+            if (const auto why = userCannotWrite(p, parent.self()); !why.empty()) {
+                fail(
+                    p, logical,
+                    "cannot create the Metalama data directory: " + parentOf(logical) + ": " + why);
+                return std::nullopt;
+            }
+        }
         auto next = parent.openChild(component, true, {p.uid, p.gid, kCreatedDirectoryMode}, p.uid,
                                      &wasCreated, &error);
         if (!next) {
@@ -259,21 +437,48 @@ std::optional<ProfilePass::DataDirectory> ProfilePass::createDirectory(
     return DataDirectory{std::move(*current), logical, std::move(created)};
 }
 
-DeviceIdDecision ProfilePass::deviceIdDecision(const std::string& subject) const {
+DeviceIdDecision ProfilePass::deviceIdDecision(const MetalamaProfile& p, const std::string& subject,
+                                               const json::ObjectDocument& doc) const {
+    auto decision = deviceIdReason(p, subject, doc);
+    if (decision.reset) {
+        // A reset is the vendor's reset: a new Salt too, in the files that have one. 52 random
+        // bits of a fresh GUID keep it a positive integer that every JSON reader holds exactly.
+        const auto guid = newRandomGuid();
+        std::string hex;
+        for (char c : guid)
+            if (c != '-') hex += c;
+        decision.newSalt = static_cast<std::int64_t>(std::stoull(hex.substr(0, 13), nullptr, 16));
+        decision.saltChangeTime = isoUtc(run_.context.now);
+    }
+    return decision;
+}
+
+DeviceIdDecision ProfilePass::deviceIdReason(const MetalamaProfile& p, const std::string& subject,
+                                             const json::ObjectDocument& doc) const {
     if (!desired_.manageProfiles) return {};
+    if (!p.isTemplate && !templateIds_.empty()) {
+        const auto id = doc.getString("DeviceId");
+        if (id && templateIds_.count(lowerAscii(*id)))
+            return {true,
+                    "it was the DeviceId of the new-profile template " + templatePath_ +
+                        ", which every account created from it shares",
+                    std::nullopt, ""};
+    }
     const auto& token = desired_.deviceIdResetToken;
     if (!token.empty()) {
         const auto seen = run_.ledger.state("deviceid-token:" + subject);
         if (!seen || *seen != token)
-            return {true, "DeviceIdResetToken changed to \"" + token + "\""};
+            return {true, "DeviceIdResetToken changed to \"" + token + "\"", std::nullopt, ""};
     }
     if (desired_.deviceIdRotationDays > 0) {
         const auto last = run_.ledger.state("deviceid-set:" + subject);
         const auto when = last ? parseIsoUtc(*last) : std::nullopt;
         const auto maxAge = std::chrono::hours(24 * desired_.deviceIdRotationDays);
-        if (!when) return {true, "DeviceIdRotationDays: the agent has not set this DeviceId yet"};
+        if (!when)
+            return {true, "DeviceIdRotationDays: the agent has not set this DeviceId yet",
+                    std::nullopt, ""};
         if (run_.context.now - *when >= maxAge)
-            return {true, "DeviceIdRotationDays: last set " + *last};
+            return {true, "DeviceIdRotationDays: last set " + *last, std::nullopt, ""};
     }
     return {};
 }
@@ -390,7 +595,7 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
 
     std::vector<std::string> keysSetBefore;
     for (const auto& e : prior.keys) keysSetBefore.push_back(e.first);
-    const auto decision = deviceIdDecision(subject);
+    const auto decision = deviceIdDecision(p, subject, *doc);
     auto plan = planTelemetry(*doc, desired_, prior, decision, newRandomGuid());
     f.diff = joinLines(plan.diff);
     if (!plan.changed() && invalidName.empty()) {
@@ -413,6 +618,12 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
         out_.push_back(std::move(f));
         return;
     }
+    if (const auto why = userCannotWrite(p, d.dir.self()); !why.empty()) {
+        f.outcome = Outcome::Failed;
+        f.reason = d.logical + ": " + why;
+        out_.push_back(std::move(f));
+        return;
+    }
     PendingWrite w{std::move(d),
                    std::move(f),
                    subject,
@@ -424,9 +635,8 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
                    std::move(keysSetBefore),
                    doc->serialize(),
                    holdsOnlyAgentKeys(*doc),
-                   read.missing
-                       ? platform::Ownership{p.uid, p.gid, kCreatedFileMode}
-                       : platform::Ownership{read.info.uid, read.info.gid, read.info.mode & 07777},
+                   read.missing ? platform::Ownership{p.uid, p.gid, kCreatedFileMode}
+                                : replacementInHome(p, read.info),
                    std::move(invalidName),
                    std::move(plan),
                    decision};
@@ -575,13 +785,9 @@ void ProfilePass::licenseAudit(const MetalamaProfile& p, const DataDirectory& d)
     } else if (!read.status) {
         f.observed = "unknown: " + read.status.error;
     } else if (auto doc = json::ObjectDocument::parse(read.data, nullptr)) {
-        const auto license = doc->getString("license");
-        const auto* licenses = doc->find("licenses");
-        const bool registered =
-            (license && !license->empty()) ||
-            (licenses && licenses->rawValue.size() > 2 && licenses->rawValue.front() == '[' &&
-             licenses->rawValue.find_first_not_of(" \t\r\n", 1) != licenses->rawValue.find(']'));
-        f.observed = registered ? "license key registered" : "no license key";
+        auto state = licenseKeyState(*doc);
+        f.observed = std::move(state.observed);
+        f.reason = std::move(state.reason);
     } else {
         f.observed = "unknown: licensing.json is not valid JSON";
     }
@@ -626,6 +832,7 @@ std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const Desire
     const auto generations = metalamaDataDirectories(run.context.platform).size();
     findings.reserve(errors.size() + profiles.size() * (generations + 2) + 16);
     ProfilePass pass(run, desired, findings);
+    pass.loadTemplateIds(profiles);
     for (std::size_t i = 0; i < profiles.size(); ++i) {
         if (run.stopping()) {
             pass.flush();  // what is staged is finished: prior states recorded, files renamed

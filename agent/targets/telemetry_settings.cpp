@@ -112,6 +112,13 @@ TelemetryPlan planTelemetry(json::ObjectDocument& doc, const DesiredState& desir
         noteChange(plan, before, "DeviceId", json::quote(newDeviceId));
         doc.setString("DeviceId", newDeviceId);
         plan.deviceIdWritten = true;
+        const bool saltShape = doc.find("Salt") || doc.find("LastSaltChangeTime");
+        if (deviceId.reset && saltShape && deviceId.newSalt) {
+            noteChange(plan, before, "Salt", std::to_string(*deviceId.newSalt));
+            doc.setInteger("Salt", *deviceId.newSalt);
+            noteChange(plan, before, "LastSaltChangeTime", json::quote(deviceId.saltChangeTime));
+            doc.setString("LastSaltChangeTime", deviceId.saltChangeTime);
+        }
     }
     if (plan.changed()) {
         if (const auto version = doc.getInteger("version")) {

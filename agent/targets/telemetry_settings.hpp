@@ -7,6 +7,7 @@
 // without one with every action set to Yes), `version` is incremented on every write, and every
 // key the agent does not manage keeps its exact value.
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,12 @@ struct TelemetryPrior {
 struct DeviceIdDecision {
     bool reset = false;
     std::string reason;  // "rotation after 30 days", "reset token changed", "missing"
+    // What `metalama telemetry reset-device-id` also writes from 2025.1: a new Salt and its
+    // LastSaltChangeTime. Written on a reset when the file has the 2025.1 shape (either key
+    // present) and newSalt is set; older shapes get only the new DeviceId, as the vendor's
+    // command of that version does.
+    std::optional<std::int64_t> newSalt;
+    std::string saltChangeTime;  // ISO-8601 UTC
 };
 
 struct TelemetryPlan {

@@ -128,6 +128,33 @@ void writeDetails(std::ostream& out, const PolicyCatalog& catalog) {
     }
 }
 
+// What a device id reset writes, whichever rule caused it (DeviceIdResetToken,
+// DeviceIdRotationDays, or a profile created from the template): the vendor's own
+// `reset-device-id` for the file's shape.
+void writeDeviceIdResets(std::ostream& out) {
+    out << "\n## Device id resets\n\n"
+        << "A device id reset is what " << code("metalama telemetry reset-device-id")
+        << " does, for the shape of the file it finds. Every profile gets a new random "
+        << code("DeviceId") << ". A file in the 2025.1 shape (it has " << code("Salt") << " or "
+        << code("LastSaltChangeTime") << ") also gets a new random " << code("Salt")
+        << " (a positive integer) and " << code("LastSaltChangeTime")
+        << " set to the time of the pass, as the vendor's command writes from 2025.1; an older "
+           "file gets only the new id. The salts 2026.1.19 adds ("
+        << code("UsageTrackingSalt") << ", " << code("ExceptionReportingSalt") << ", "
+        << code("LicenseAuditSalt") << ") are kept as they are. Every other key is kept, and "
+        << code("version") << " is incremented.\n\n"
+        << "Three things cause a reset: a new value of " << code("DeviceIdResetToken")
+        << ", a DeviceId older than " << code("DeviceIdRotationDays")
+        << ", and a profile whose DeviceId is the one of the template for new profiles ("
+        << code("/etc/skel")
+        << "): every account created from the template, on every machine "
+           "cloned from the same image, starts with that id, so the agent gives such a profile "
+           "its own at its first pass. The template keeps its DeviceId (Metalama 2025.1.4 to "
+           "2026.1.18 rewrite a file without one with every report turned on). Each reset is "
+           "recorded as a "
+        << code("device id reset") << " event naming its cause.\n";
+}
+
 void writeIntune(std::ostream& out, const PolicyCatalog& catalog) {
     const auto admx = parseAdmx(writeAdmx(catalog));
     out << "Intune sets these policies on Windows through ADMX ingestion (a custom configuration "
@@ -202,6 +229,7 @@ std::string writePoliciesDoc(const PolicyCatalog& catalog) {
     writeTable(out, catalog);
     out << "\n## Policies in detail\n";
     writeDetails(out, catalog);
+    writeDeviceIdResets(out);
     out << "\n## How values are read\n\n" << coercionRulesMarkdown() << "\n## Intune OMA-URIs\n\n";
     writeIntune(out, catalog);
     return out.str();

@@ -28,10 +28,14 @@ void setMode(const fs::path& p, unsigned mode) {
 
 }  // namespace
 
-ScratchDir::ScratchDir() {
+ScratchDir::ScratchDir()
     // temp_directory_path() honours $TMPDIR; canonical() resolves e.g. macOS's /tmp ->
     // /private/tmp.
-    const fs::path base = fs::canonical(fs::temp_directory_path());
+    : ScratchDir(fs::canonical(fs::temp_directory_path()).string()) {}
+
+ScratchDir::ScratchDir(const std::string& baseDirectory) {
+    if (fs::create_directories(baseDirectory)) setMode(baseDirectory, 0755);
+    const fs::path base = fs::canonical(baseDirectory);
     for (int attempt = 0; attempt < 100; ++attempt) {
         const fs::path candidate = base / ("mpa-test-" + randomSuffix());
         // create_directory() returns false when the name is taken: try another one.

@@ -10,6 +10,10 @@ class ScratchDir {
     // Creates a fresh, uniquely named directory under $TMPDIR (or /tmp). The path is canonical
     // (no symlinks), so code that refuses symlinked paths can run inside it.
     ScratchDir();
+    // Same, under `base` (created 0755 when missing). The agent follows a symbolic link only
+    // where nobody but root can change it, which excludes everything under the world-writable
+    // /tmp: a test of a root-made link needs its tree under a directory that is root's alone.
+    explicit ScratchDir(const std::string& base);
     // Removes the tree without following symlinks, so a link planted by a test never lets the
     // clean-up touch anything outside the scratch directory.
     ~ScratchDir();

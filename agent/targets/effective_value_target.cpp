@@ -1,0 +1,183 @@
+#include "targets/effective_value_target.hpp"
+
+#include <filesystem>
+
+#include "platform/safe_fs.hpp"
+#include "targets/target_common.hpp"
+
+namespace mpa {
+namespace {
+
+// Directories in the reader's precedence order: a name in an earlier one hides the same name in
+// a later one.
+const std::vector<std::string> kEnvironmentDDirs = {"/etc/environment.d", "/run/environment.d",
+                                                    "/usr/local/lib/environment.d",
+                                                    "/usr/lib/environment.d"};
+const std::vector<std::string> kSystemConfDirs = {
+    "/etc/systemd/system.conf.d", "/run/systemd/system.conf.d",
+    "/usr/local/lib/systemd/system.conf.d", "/usr/lib/systemd/system.conf.d"};
+constexpr const char* kProfileD = "/etc/profile.d";
+
+std::string baseName(const std::string& path) {
+    return path.substr(path.find_last_of('/') + 1);
+}
+
+// One file the reader reads. Distribution drop-ins are often links (Debian's
+// /usr/lib/environment.d/99-environment.conf -> /etc/environment; a link to /dev/null masks a
+// name): a link is resolved once, under the root, and read, never written.
+std::optional<EnvSourceFile> readSource(const AgentContext& context, const std::string& logical,
+                                        std::string* error) {
+    std::string path = logical;
+    std::error_code ec;
+    const auto target = std::filesystem::read_symlink(context.resolve(logical), ec);
+    if (!ec) {
+        const std::string t = target.generic_string();
+        if (t == "/dev/null") return EnvSourceFile{logical, ""};
+        path = !t.empty() && t.front() == '/' ? t : logical.substr(0, logical.rfind('/') + 1) + t;
+    }
+    const auto read = platform::readFileNoFollow(context.resolve(path), kMaxEtcFileBytes);
+    if (read.missing) return std::nullopt;
+    if (!read.status) {
+        if (error && error->empty()) *error = read.status.error;
+        return std::nullopt;
+    }
+    return EnvSourceFile{logical, read.data};
+}
+
+std::vector<std::string> namesIn(const AgentContext& context, const std::string& dir) {
+    std::string error;
+    bool missing = false;
+    auto opened = platform::SafeDir::open(context.resolve(dir), &error, &missing);
+    if (!opened) return {};
+    return opened->list(&error);
+}
+
+std::vector<EnvSourceFile> dropIns(const AgentContext& context,
+                                   const std::vector<std::string>& dirs, const std::string& suffix,
+                                   std::string* error) {
+    std::vector<std::vector<std::string>> names;
+    for (const auto& dir : dirs) names.push_back(namesIn(context, dir));
+    std::vector<EnvSourceFile> files;
+    for (const auto& entry : systemdDropInOrder(names, suffix))
+        if (auto f = readSource(context, dirs[entry.dir] + "/" + entry.name, error))
+            files.push_back(std::move(*f));
+    return files;
+}
+
+std::string describeValue(const EffectiveValue& v) {
+    if (!v.value) return std::string(kOptOutVariable) + " unset";
+    return std::string(kOptOutVariable) + "=" + *v.value + (v.computed ? " (an expression)" : "");
+}
+
+const char* whoGetsIt(EnvironmentReader reader) {
+    switch (reader) {
+        case EnvironmentReader::PamEnv:
+            return "PAM logins (console, ssh, su -l, display managers)";
+        case EnvironmentReader::UserManager:
+            return "systemd user sessions";
+        case EnvironmentReader::SystemManager:
+            return "system services";
+        case EnvironmentReader::LoginShell:
+            return "login shells";
+    }
+    return "";
+}
+
+class EffectiveValueTarget final : public Target {
+  public:
+    EffectiveValueTarget(std::unique_ptr<Target> inner, EnvironmentReader reader, std::string ours)
+        : inner_(std::move(inner)), reader_(reader), ours_(std::move(ours)) {}
+    std::string name() const override { return inner_->name(); }
+    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
+        auto findings = inner_->reconcile(run, desired);
+        if (!desired.environmentOptOut) return findings;
+        for (auto& f : findings)
+            if (f.subject == ours_) judge(run, f);
+        return findings;
+    }
+    std::vector<Finding> revert(TargetRun& run) override { return inner_->revert(run); }
+    // The inner target watches its file and the directory holding it, which is where other
+    // drop-ins of the same mechanism appear (environment.d, system.conf.d, profile.d); the
+    // reader's other places are read at every pass.
+    std::vector<std::string> watchPaths(const AgentContext& context) const override {
+        return inner_->watchPaths(context);
+    }
+
+  private:
+    // Only a file that is in place can be judged on what its reader makes of it; a dry run or
+    // an audit already reports the file itself as not compliant.
+    void judge(const TargetRun& run, Finding& f) const {
+        if (!isCompliantOutcome(f.outcome) && f.outcome != Outcome::Pending) return;
+        std::string error;
+        const auto v = readEffectiveValue(run.context, reader_, ours_, &error);
+        if (optsOutEverywhere(v)) return;
+        const bool ourLine = v.origin.rfind(ours_ + ":", 0) == 0;
+        f.outcome = Outcome::NonCompliant;
+        f.observed = "effective " + describeValue(v) +
+                     (v.origin.empty() ? std::string() : " from " + v.origin);
+        f.reason =
+            std::string(whoGetsIt(reader_)) + " get " + describeValue(v) +
+            (v.origin.empty() || ourLine
+                 ? std::string()
+                 : ": overridden by " + v.origin + ", which the reader applies after " + ours_) +
+            (v.value && !v.computed ? " (0 and false do not opt out from Metalama 2025.1)" : "") +
+            (error.empty() ? std::string() : "; not read: " + error);
+    }
+
+    std::unique_ptr<Target> inner_;
+    EnvironmentReader reader_;
+    std::string ours_;
+};
+
+}  // namespace
+
+EffectiveValue readEffectiveValue(const AgentContext& context, EnvironmentReader reader,
+                                  const std::string& ours, std::string* error) {
+    switch (reader) {
+        case EnvironmentReader::PamEnv: {
+            PamEnvFiles files;
+            files.environment = readSource(context, "/etc/environment", error);
+            files.conf = readSource(context, "/etc/security/pam_env.conf", error);
+            files.locale = readSource(context, "/etc/default/locale", error);
+            return pamEnvValue(files, kOptOutVariable);
+        }
+        case EnvironmentReader::UserManager:
+            return environmentDValue(dropIns(context, kEnvironmentDDirs, ".conf", error),
+                                     kOptOutVariable);
+        case EnvironmentReader::SystemManager: {
+            std::vector<EnvSourceFile> files;
+            if (auto main = readSource(context, "/etc/systemd/system.conf", error))
+                files.push_back(std::move(*main));
+            for (auto& f : dropIns(context, kSystemConfDirs, ".conf", error))
+                files.push_back(std::move(f));
+            return systemdDefaultEnvironmentValue(files, kOptOutVariable);
+        }
+        case EnvironmentReader::LoginShell: {
+            // Scripts that may run after ours (in any locale's glob order) follow it; the others
+            // ran before and cannot override it.
+            const std::string oursName = baseName(ours);
+            std::vector<EnvSourceFile> before, after;
+            std::optional<EnvSourceFile> mine;
+            for (const auto& name : namesIn(context, kProfileD)) {
+                if (name.size() < 4 || name.compare(name.size() - 3, 3, ".sh") != 0) continue;
+                auto f = readSource(context, std::string(kProfileD) + "/" + name, error);
+                if (!f) continue;
+                if (name == oursName)
+                    mine = std::move(f);
+                else
+                    (mayRunAfter(name, oursName) ? after : before).push_back(std::move(*f));
+            }
+            if (mine) before.push_back(std::move(*mine));
+            for (auto& f : after) before.push_back(std::move(f));
+            return profileDValue(before, kOptOutVariable);
+        }
+    }
+    return {};
+}
+
+std::unique_ptr<Target> withEffectiveValue(std::unique_ptr<Target> inner, EnvironmentReader reader,
+                                           std::string ours) {
+    return std::make_unique<EffectiveValueTarget>(std::move(inner), reader, std::move(ours));
+}
+
+}  // namespace mpa

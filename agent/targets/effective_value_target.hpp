@@ -1,0 +1,31 @@
+#pragma once
+// Compliance is the effective value: wraps a machine-environment target so that its file being
+// in place is not enough. After the inner target's pass, the variable is computed the way the
+// mechanism's reader computes it (targets/effective_environment.hpp) from every file that reader
+// reads; when something still overrides ours (a drop-in that sorts later, a pam_env.conf rule, a
+// later profile.d script), the file's finding becomes NonCompliant naming that file and line.
+#include <memory>
+#include <string>
+
+#include "targets/effective_environment.hpp"
+#include "targets/target.hpp"
+
+namespace mpa {
+
+enum class EnvironmentReader {
+    PamEnv,         // PAM logins
+    UserManager,    // systemd --user (environment.d generator)
+    SystemManager,  // PID 1's DefaultEnvironment
+    LoginShell,     // /etc/profile.d
+};
+
+// The reader's effective value on the machine under context's root; *error names a file that
+// could not be read (the value is then computed without it).
+EffectiveValue readEffectiveValue(const AgentContext& context, EnvironmentReader reader,
+                                  const std::string& ours, std::string* error);
+
+// `ours` is the logical path of the inner target's file (the finding's subject).
+std::unique_ptr<Target> withEffectiveValue(std::unique_ptr<Target> inner, EnvironmentReader reader,
+                                           std::string ours);
+
+}  // namespace mpa
