@@ -15,15 +15,24 @@
 #     METALAMA_TELEMETRY_OPT_OUT in the machine environment, `revert` that removes it), so the
 #     installer's mechanics are verified; what only the real agent can show is listed in
 #     docs/deploy-intune.md ("What was verified").
-# Skips (0 passed, 0 failed) only when wixl, msiinfo, wine or mingw-w64 is missing.
+# A missing tool (scripts/setup.sh installs them all) is a failure under CI=true; outside CI the
+# suite is skipped (0 passed, 0 failed) with the package to install.
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$MPA_ROOT"
 
 say() { echo "[test-msi] $*"; }
-for tool in wixl msiinfo wine wineserver x86_64-w64-mingw32-g++-posix cmp; do
+declare -A PACKAGE_OF=([wixl]=wixl [msiinfo]=msitools [wine]=wine [wineserver]=wine
+    [x86_64-w64-mingw32-g++-posix]=g++-mingw-w64-x86-64 [cmp]=diffutils
+    [osslsigncode]=osslsigncode [openssl]=openssl)
+for tool in wixl msiinfo wine wineserver x86_64-w64-mingw32-g++-posix cmp osslsigncode openssl; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-        say "SKIPPED: $tool is not installed (Debian: wixl msitools wine wine64 g++-mingw-w64-x86-64)"
+        if [ "${CI:-}" = true ]; then
+            say "FAILED: $tool is not installed (Debian package ${PACKAGE_OF[$tool]}; scripts/setup.sh installs it)"
+            echo "0 passed, 1 failed"
+            exit 1
+        fi
+        say "SKIPPED: $tool is not installed (Debian package ${PACKAGE_OF[$tool]}; run scripts/setup.sh as root)"
         echo "0 passed, 0 failed"
         exit 0
     fi
