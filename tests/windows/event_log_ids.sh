@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The agent's events reach the Windows Event Log with their documented ids
+# The agent's events reach the Windows Event Log with their documented ids, and its resources
+# hold the message table and the version
 # (docs/windows-event-log.md). Run by ctest in the windows-cross build, in its Wine prefix:
 #   event_log_ids.sh AGENT_EXE WORK_DIR
 # Wine's event log keeps nothing, so the ReportEventW calls are read from Wine's trace
@@ -13,6 +14,14 @@ work=$2
 key='HKLM\SOFTWARE\Policies\PostSharp\Metalama'
 env_key='HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment'
 rm -rf "$work" && mkdir -p "$work"
+failed=0
+fail() { echo "FAIL: $*"; failed=1; }
+# The resources as a Linux tool sees them in the PE file (icoutils): type 11 is the message
+# table, 16 the version (their contents are read through Win32 by agent_resources_win_test).
+resources=$(wrestool -l "$agent" 2>&1) || fail "wrestool cannot read $agent: $resources"
+grep -q -- '--type=11 .*type=messagelist' <<<"$resources" || fail "no message table resource in $agent"
+grep -q -- '--type=16 .*type=version' <<<"$resources" || fail "no VERSIONINFO resource in $agent"
+
 w() { timeout 120 wine "$@" </dev/null >/dev/null 2>&1; }
 cleanup() { w reg delete "$key" /v EnforcementMode /f; w reg delete "$key" /v TelemetryOptOut /f; }
 trap cleanup EXIT
@@ -38,8 +47,6 @@ awk '
 echo "events written:"
 sed 's/^/  /' "$work/events.txt"
 
-failed=0
-fail() { echo "FAIL: $*"; failed=1; }
 grep -qE '^0x0004 1100 compliance chain head: event [0-9]+ [0-9a-f]{64}$' "$work/events.txt" ||
     fail "no chain head (information, id 1100)"
 declare -A kind_of=([2101]='drift detected' [2102]='non-compliant' [2103]='failed' [2104]='store recovered')
