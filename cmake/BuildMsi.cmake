@@ -50,6 +50,19 @@ if(NOT agent_name STREQUAL "metalama-policy-agent.exe")
 endif()
 file(COPY "${source_dir}/admx/" DESTINATION "${stage}/PolicyDefinitions")
 
+# Authenticode: with a certificate in the environment (scripts/sign-windows.sh says which
+# variables), the packaged executable and then the MSI are signed; without one they are not.
+set(sign_script "${source_dir}/scripts/sign-windows.sh")
+if(DEFINED ENV{MPA_SIGN_PKCS12} OR DEFINED ENV{MPA_SIGN_CERT})
+  set(sign ON)
+  execute_process(COMMAND "${sign_script}" "${stage}/metalama-policy-agent.exe" RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "BuildMsi.cmake: signing the executable failed (${rc})")
+  endif()
+else()
+  set(sign OFF)
+endif()
+
 execute_process(
   COMMAND "${WIXL}" -a x64 -D "Version=${VERSION}" -D "ProductCode={${product_code}}"
           -o "${OUTPUT}.tmp" "${wxs}"
@@ -59,6 +72,13 @@ if(NOT rc EQUAL 0)
   file(REMOVE "${OUTPUT}.tmp")
   message(FATAL_ERROR "BuildMsi.cmake: wixl failed (${rc})")
 endif()
+if(sign)
+  execute_process(COMMAND "${sign_script}" "${OUTPUT}.tmp" RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    file(REMOVE "${OUTPUT}.tmp")
+    message(FATAL_ERROR "BuildMsi.cmake: signing the MSI failed (${rc})")
+  endif()
+endif()
 file(RENAME "${OUTPUT}.tmp" "${OUTPUT}")
 file(REMOVE_RECURSE "${stage}")
-message(STATUS "Built ${OUTPUT} (ProductCode {${product_code}}, version ${VERSION})")
+message(STATUS "Built ${OUTPUT} (ProductCode {${product_code}}, version ${VERSION}, signed: ${sign})")

@@ -14,6 +14,12 @@ PACKAGES=(
     clang libclang-rt-14-dev
     # packaging and its checks
     dpkg-dev fakeroot rpm lintian debootstrap systemd file wixl msitools
+    # Windows: the mingw-w64 cross build (windres and windmc come with binutils-mingw-w64), its
+    # dependency sysroot (tcl: SQLite's amalgamation), the tests and the MSI under Wine,
+    # Authenticode signing (osslsigncode; openssl makes CI's throwaway certificate) and the
+    # check of the executable's resources (icoutils: wrestool)
+    mingw-w64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 tcl
+    osslsigncode openssl icoutils
     # package tests: timings (bc), the man page check (groff)
     bc groff-base
     # benchmarks: peak RSS and CPU time of a pass (GNU time)

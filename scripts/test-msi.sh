@@ -15,15 +15,24 @@
 #     METALAMA_TELEMETRY_OPT_OUT in the machine environment, `revert` that removes it), so the
 #     installer's mechanics are verified; what only the real agent can show is listed in
 #     docs/deploy-intune.md ("What was verified").
-# Skips (0 passed, 0 failed) only when wixl, msiinfo, wine or mingw-w64 is missing.
+# A missing tool (scripts/setup.sh installs them all) is a failure under CI=true; outside CI the
+# suite is skipped (0 passed, 0 failed) with the package to install.
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$MPA_ROOT"
 
 say() { echo "[test-msi] $*"; }
-for tool in wixl msiinfo wine wineserver x86_64-w64-mingw32-g++-posix cmp; do
+declare -A PACKAGE_OF=([wixl]=wixl [msiinfo]=msitools [wine]=wine [wineserver]=wine
+    [x86_64-w64-mingw32-g++-posix]=g++-mingw-w64-x86-64 [cmp]=diffutils
+    [osslsigncode]=osslsigncode [openssl]=openssl)
+for tool in wixl msiinfo wine wineserver x86_64-w64-mingw32-g++-posix cmp osslsigncode openssl; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-        say "SKIPPED: $tool is not installed (Debian: wixl msitools wine wine64 g++-mingw-w64-x86-64)"
+        if [ "${CI:-}" = true ]; then
+            say "FAILED: $tool is not installed (Debian package ${PACKAGE_OF[$tool]}; scripts/setup.sh installs it)"
+            echo "0 passed, 1 failed"
+            exit 1
+        fi
+        say "SKIPPED: $tool is not installed (Debian package ${PACKAGE_OF[$tool]}; run scripts/setup.sh as root)"
         echo "0 passed, 0 failed"
         exit 0
     fi
@@ -91,6 +100,28 @@ else
     say "       landed (scripts/test-windows.sh is not executable); installer mechanics only"
 fi
 
+# --- Signing: a throwaway self-signed code-signing certificate ----------------------------------
+# As a release build would with the real one: BuildMsi.cmake signs the packaged executable and
+# the MSI (scripts/sign-windows.sh) because MPA_SIGN_CERT/MPA_SIGN_KEY are set.
+SIGNING=$WORK/signing
+mkdir -p "$SIGNING"
+throwaway_cert() {  # throwaway_cert NAME: NAME.pem and NAME.key in $SIGNING
+    openssl req -x509 -newkey rsa:3072 -nodes -days 2 -subj "/CN=$1 (throwaway CI certificate)" \
+        -addext "extendedKeyUsage=codeSigning" -keyout "$SIGNING/$1.key" -out "$SIGNING/$1.pem" \
+        >/dev/null 2>&1
+}
+if ! throwaway_cert "Metalama Policy Agent CI" || ! throwaway_cert "Someone Else"; then
+    fail "openssl makes a throwaway code-signing certificate"
+    finish
+fi
+export MPA_SIGN_CERT="$SIGNING/Metalama Policy Agent CI.pem" MPA_SIGN_KEY="$SIGNING/Metalama Policy Agent CI.key"
+signed_by() {  # signed_by FILE CA: osslsigncode verifies FILE's Authenticode signature against CA
+    osslsigncode verify -CAfile "$2" -in "$1" >"$SIGNING/verify.log" 2>&1 &&
+        grep -q "Signature verification: ok" "$SIGNING/verify.log"
+}
+# A signed file's content without its signature, to compare what was installed with the agent.
+unsigned_copy() { osslsigncode remove-signature -in "$1" -out "$2" >/dev/null 2>&1; }
+
 # --- Build through the CMake target --------------------------------------------------------------
 echo "== build"
 MSI=$WORK/cmake/metalama-policy-agent-$VERSION-x64.msi
@@ -143,7 +174,24 @@ check "a newer version refuses the downgrade (LaunchCondition)" eval 'table Laun
 check "install dir ProgramFiles64Folder\\Metalama\\PolicyAgent" \
     eval '[ "$(row Directory INSTALLDIR | cut -f2,3)" = "MetalamaFolder	PolicyAgent" ] &&
           [ "$(row Directory MetalamaFolder | cut -f2,3)" = "ProgramFiles64Folder	Metalama" ]'
-check "components are 64-bit (attribute 256)" eval '[ -z "$(table Component | awk -F"\t" "\$4 != 256")" ]'
+check "components are 64-bit (attribute 256)" eval '[ -z "$(table Component | awk -F"\t" "int(\$4 / 256) % 2 != 1")" ]'
+regvalue() {  # regvalue KEY NAME: the Registry table's value of NAME under HKLM (root 2) KEY
+    table Registry | awk -F'\t' -v k="$1" -v n="$2" '$2 == 2 && ($3 == k || $3 == k "\\") && $4 == n {print $5}'
+}
+check "Registry: HKLM\\SOFTWARE\\Metalama\\PolicyAgent Version = $VERSION" \
+    [ "$(regvalue 'SOFTWARE\Metalama\PolicyAgent' Version)" = "$VERSION" ]
+EVENT_SOURCE_KEY='SYSTEM\CurrentControlSet\Services\EventLog\Application\Metalama Policy Agent'
+check "Registry: Event Log source, EventMessageFile = the installed agent, TypesSupported 7" \
+    eval '[ "$(regvalue "$EVENT_SOURCE_KEY" EventMessageFile)" = "[INSTALLDIR]metalama-policy-agent.exe" ] &&
+          [ "$(regvalue "$EVENT_SOURCE_KEY" TypesSupported)" = "#7" ]'
+check "the MSI is Authenticode-signed with the CI certificate (osslsigncode verify)" \
+    signed_by "$MSI" "$MPA_SIGN_CERT"
+check "the signature does not verify against another certificate" \
+    eval '! signed_by "$MSI" "$SIGNING/Someone Else.pem"'
+check "the next version's MSI is signed too" signed_by "$MSI_NEXT" "$MPA_SIGN_CERT"
+mkdir -p "$WORK/msi-files" && (cd "$WORK/msi-files" && msiextract "$MSI" >/dev/null 2>&1)
+packaged_exe=$(find "$WORK/msi-files" -name metalama-policy-agent.exe | head -n 1)
+check "the executable inside the MSI is signed" signed_by "$packaged_exe" "$MPA_SIGN_CERT"
 check "files: the agent, Metalama.admx, en-US Metalama.adml" \
     eval '[ "$(table File | cut -f3 | sort | tr "\n" " ")" = "Metalama.adml Metalama.admx metalama-policy-agent.exe " ]'
 check "ServiceInstall: $SERVICE, own process (16), automatic (2), LocalSystem, 'run'" \
@@ -198,6 +246,9 @@ wait_for_variable() {  # wait_for_variable VALUE: up to 60 s for the service's f
 service_state() { w sc query "$SERVICE" | awk '$1 == "STATE" {print $4}'; }
 uninstall_key() { echo "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\$1"; }
 registered() { w reg query "$(uninstall_key "$1")" /v DisplayVersion | grep -q "REG_SZ *$2\$"; }
+# The data of a registry value as reg query prints it ("    NAME    REG_SZ    DATA").
+reg_data() { w reg query "$1" /v "$2" | sed -nE "s/^ +$2 +REG_[A-Z_]+ +(.*)\$/\1/p"; }
+VERSION_KEY='HKLM\SOFTWARE\Metalama\PolicyAgent'
 
 # The policy the real agent enforces (the stand-in ignores it); nothing in the environment yet.
 w reg add 'HKLM\SOFTWARE\Policies\PostSharp\Metalama' /v TelemetryOptOut /t REG_DWORD /d 1 /f >/dev/null
@@ -205,10 +256,19 @@ check "before: $VARIABLE not in the machine environment" [ -z "$(variable_value)
 
 rc=0; msiexec /i "$(winpath "$MSI")" /qn /l*v "$(winpath "$WORK/install.log")" || rc=$?
 check "msiexec /i /qn exits 0" [ "$rc" = 0 ]
-check "files installed under C:\\Program Files\\Metalama\\PolicyAgent" \
-    cmp -s "$AGENT_EXE" "$installed_dir/metalama-policy-agent.exe"
+check "files installed under C:\\Program Files\\Metalama\\PolicyAgent: the signed agent" \
+    eval 'signed_by "$installed_dir/metalama-policy-agent.exe" "$MPA_SIGN_CERT" &&
+          cp "$AGENT_EXE" "$WORK/agent-signed.exe" && scripts/sign-windows.sh "$WORK/agent-signed.exe" 2>/dev/null &&
+          unsigned_copy "$WORK/agent-signed.exe" "$WORK/a.exe" &&
+          unsigned_copy "$installed_dir/metalama-policy-agent.exe" "$WORK/b.exe" && cmp -s "$WORK/a.exe" "$WORK/b.exe"'
 check "ADMX copied to PolicyDefinitions\\" cmp -s admx/Metalama.admx "$installed_dir/PolicyDefinitions/Metalama.admx"
 check "ADML copied to PolicyDefinitions\\en-US\\" cmp -s admx/en-US/Metalama.adml "$installed_dir/PolicyDefinitions/en-US/Metalama.adml"
+check "HKLM\\SOFTWARE\\Metalama\\PolicyAgent: Version $VERSION, InstallDir" \
+    eval '[ "$(reg_data "$VERSION_KEY" Version)" = "$VERSION" ] &&
+          [ "$(reg_data "$VERSION_KEY" InstallDir)" = "C:\\Program Files\\Metalama\\PolicyAgent\\" ]'
+check "Event Log source registered: EventMessageFile is the installed agent, TypesSupported 7" \
+    eval '[ "$(reg_data "HKLM\\$EVENT_SOURCE_KEY" EventMessageFile)" = "C:\\Program Files\\Metalama\\PolicyAgent\\metalama-policy-agent.exe" ] &&
+          [ "$(reg_data "HKLM\\$EVENT_SOURCE_KEY" TypesSupported)" = 0x7 ]'
 check "nothing under Program Files (x86)" [ ! -e "$WINEPREFIX/drive_c/Program Files (x86)/Metalama" ]
 check "service registered and RUNNING (sc query)" [ "$(service_state)" = RUNNING ]
 svc=$(w reg query "HKLM\\SYSTEM\\CurrentControlSet\\Services\\$SERVICE")
@@ -242,6 +302,7 @@ check "msiexec /i (next version) exits 0" [ "$rc" = 0 ]
 check "only the new version is registered" \
     eval 'registered "$PRODUCT_CODE_NEXT" "$NEXT_VERSION" && ! registered "$PRODUCT_CODE" "$VERSION"'
 check "service RUNNING after the upgrade" [ "$(service_state)" = RUNNING ]
+check "Version in the registry is $NEXT_VERSION after the upgrade" [ "$(reg_data "$VERSION_KEY" Version)" = "$NEXT_VERSION" ]
 check "$VARIABLE=1 after the upgrade" wait_for_variable 1
 # Exit codes reach Linux modulo 256: 1603 (fatal error: here the launch condition) is 67.
 rc=0; msiexec /i "$(winpath "$MSI")" /qn || rc=$?
@@ -277,6 +338,9 @@ if [ "$real_agent" = 0 ]; then
         eval '[ "$(diff "$WORK/log.before-removal" "$standin_log" | tr -d "\r" | sed -n "s/^> //p" | tr "\n" "|")" = "service: stopped|revert: variable removed|" ]'
 fi
 check "C:\\Program Files\\Metalama removed" [ ! -e "$WINEPREFIX/drive_c/Program Files/Metalama" ]
+check "HKLM\\SOFTWARE\\Metalama\\PolicyAgent and the Event Log source removed" \
+    eval '! timeout 60 wine reg query "$VERSION_KEY" </dev/null >/dev/null 2>&1 &&
+          ! timeout 60 wine reg query "HKLM\\$EVENT_SOURCE_KEY" </dev/null >/dev/null 2>&1'
 check "product no longer registered" bash -c '! timeout 60 wine reg query "$1" </dev/null >/dev/null 2>&1' _ "$(uninstall_key "$PRODUCT_CODE_NEXT")"
 
 [ "$real_agent" = 1 ] || say "NOTE: built around the TEST-ONLY STAND-IN, not the real agent"

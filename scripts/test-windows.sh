@@ -44,6 +44,12 @@ line=$(grep -E 'tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -
 if [ -n "$line" ]; then
     total=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$line")
     bad=$(sed -E 's/.*tests passed, ([0-9]+) tests failed.*/\1/' <<<"$line")
+    report_skips "$log" skipped
+    # Under CI a skipped test (Wine without a feature, a missing tool) is a failure.
+    if [ "${CI:-}" = true ] && [ "$skipped" -gt 0 ]; then
+        bad=$((bad + skipped))
+        [ "$rc" -ne 0 ] || rc=1
+    fi
     echo "$((total - bad)) passed, $bad failed"
 fi
 exit "$rc"

@@ -18,7 +18,12 @@
 namespace mpa {
 namespace {
 
-constexpr const char* kLockFile = "/run/metalama-policy-agent/agent.lock";
+// The one-instance lock, in the platform's volatile run directory: macOS has no /run (its root
+// volume is read-only) and its /var/run is /private/var/run.
+std::string lockFileFor(PlatformProfile platform) {
+    return platform == PlatformProfile::MacOS ? "/private/var/run/metalama-policy-agent/agent.lock"
+                                              : "/run/metalama-policy-agent/agent.lock";
+}
 
 // A service reports what it does: information unless the administrator chose a level.
 bool configureServiceLogging(const AgentSettings& settings, std::string* error) {
@@ -71,7 +76,7 @@ int runService(CommandEnv& env) {
         return exit_code::kUsage;
     }
 
-    const auto lockPath = env.context.resolve(kLockFile);
+    const auto lockPath = env.context.resolve(lockFileFor(env.context.platform));
     auto lock = platform::InstanceLock::acquire(lockPath);
     if (lock.heldByOther) {
         env.err << "run: another instance is already running: "

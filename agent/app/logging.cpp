@@ -8,6 +8,7 @@
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
+#include <Poco/SplitterChannel.h>
 #if !defined(_WIN32)
 #include <Poco/SyslogChannel.h>
 #endif
@@ -18,6 +19,9 @@
 #include "app/log_fields.hpp"
 #include "platform/journal_socket.hpp"
 #include "platform/journal_stream.hpp"
+#include "platform/system_log.hpp"
+#include "store/event_log.hpp"
+#include "store/event_message_ids.hpp"
 
 namespace mpa {
 namespace {
@@ -45,6 +49,24 @@ class JournalChannel final : public Poco::Channel {
 
   private:
     std::string socketPath_;
+};
+
+// Every warning and error also goes to the system log (the Windows Event Log), with the id of
+// its event kind when it is a compliance event, else the id of its level
+// (docs/windows-event-log.md).
+class SystemLogChannel final : public Poco::Channel {
+  public:
+    void log(const Poco::Message& message) override {
+        if (message.getPriority() > Poco::Message::PRIO_WARNING) return;
+        const auto level = message.getPriority() == Poco::Message::PRIO_WARNING
+                               ? SystemLogLevel::Warning
+                               : SystemLogLevel::Error;
+        unsigned id = system_log_event::kByLevel;
+        if (message.has(log_field::kEventKind))
+            if (const auto kindId = eventLogIdFor(message.get(log_field::kEventKind)); kindId != 0)
+                id = kindId;
+        writeSystemLog(level, message.getText(), id);
+    }
 };
 
 // METALAMA_JOURNAL_SOCKET changes only where the entries are sent (docs/logging.md): the tests
@@ -107,6 +129,12 @@ bool configureLogging(const std::string& level, const std::string& destination,
         else
             formatter = new Poco::PatternFormatter(pattern);
         channel = new Poco::FormattingChannel(formatter, sink);
+    }
+    if (systemLogMirrorsWarnings()) {
+        Poco::AutoPtr<Poco::SplitterChannel> both = new Poco::SplitterChannel;
+        both->addChannel(channel);
+        both->addChannel(new SystemLogChannel);
+        channel = both;
     }
     auto& root = Poco::Logger::root();
     try {

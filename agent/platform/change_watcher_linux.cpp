@@ -7,44 +7,28 @@
 // yet is covered by its nearest existing ancestor until it appears. The signal handler only
 // sets a flag and writes a byte to the pipe, so a stop request is also visible to long work in
 // progress (stopRequested()).
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <set>
 
 #include "platform/change_watcher.hpp"
+#include "platform/watch_support.hpp"
 
 namespace mpa::platform {
 namespace {
 
-std::atomic<bool> gStopRequested{false};
-std::atomic<bool> gReloadRequested{false};
-std::atomic<int> gWakeFd{-1};
-std::atomic<bool> gWatcherExists{false};
-
-extern "C" void onServiceSignal(int signal) {
-    const int savedErrno = errno;
-    if (signal == SIGHUP)
-        gReloadRequested.store(true);
-    else
-        gStopRequested.store(true);
-    const char byte = 0;
-    const int fd = gWakeFd.load();
-    if (fd >= 0 && ::write(fd, &byte, 1) < 0) {
-        // A full pipe already holds a wake-up; the flags carry the meaning.
-    }
-    errno = savedErrno;
-}
+using watch::childOf;
+using watch::isDirectory;
+using watch::isWithin;
+using watch::parentOf;
 
 constexpr std::uint32_t kDirectoryEvents = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
                                            IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |
@@ -56,58 +40,17 @@ constexpr int kMaxDepth = 8;
 // after this many rounds is left to the events of the watches already added.
 constexpr int kMaxRearmRounds = 16;
 
-std::string parentOf(const std::string& path) {
-    if (path.empty() || path == "/") return {};
-    const auto slash = path.find_last_of('/');
-    if (slash == std::string::npos) return {};
-    return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-std::string childOf(const std::string& dir, const std::string& name) {
-    return dir == "/" ? "/" + name : dir + "/" + name;
-}
-
-// `path` is `ancestor` or lies below it.
-bool isWithin(const std::string& path, const std::string& ancestor) {
-    if (ancestor == "/") return !path.empty() && path.front() == '/';
-    return path.size() >= ancestor.size() && path.compare(0, ancestor.size(), ancestor) == 0 &&
-           (path.size() == ancestor.size() || path[ancestor.size()] == '/');
-}
-
-bool isDirectory(const std::string& path) {
-    struct stat st {};
-    return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-void addTree(const std::string& dir, int depth, std::set<std::string>& out) {
-    if (out.size() >= kMaxWatches || !out.insert(dir).second || depth >= kMaxDepth) return;
-    DIR* stream = ::opendir(dir.c_str());
-    if (!stream) return;
-    while (const dirent* entry = ::readdir(stream)) {
-        const std::string name = entry->d_name;
-        if (name == "." || name == "..") continue;
-        const auto child = childOf(dir, name);
-        const bool directory =
-            entry->d_type == DT_DIR || (entry->d_type == DT_UNKNOWN && isDirectory(child));
-        if (directory) addTree(child, depth + 1, out);
-    }
-    ::closedir(stream);
-}
-
 class InotifyWatcher final : public ChangeWatcher {
   public:
     InotifyWatcher(int inotifyFd, int pipeRead, int pipeWrite)
         : inotify_(inotifyFd), pipeRead_(pipeRead), pipeWrite_(pipeWrite) {}
 
     ~InotifyWatcher() override {
-        struct sigaction action {};
-        action.sa_handler = SIG_DFL;
-        for (int signal : {SIGTERM, SIGINT, SIGHUP}) ::sigaction(signal, &action, nullptr);
-        gWakeFd.store(-1);
+        watch::restoreSignals();
         ::close(inotify_);
         ::close(pipeRead_);
         ::close(pipeWrite_);
-        gWatcherExists.store(false);
+        watch::releaseWatcher();
     }
 
     Status watch(const std::vector<std::string>& paths) override {
@@ -118,7 +61,7 @@ class InotifyWatcher final : public ChangeWatcher {
 
     WatchEvents wait(std::optional<std::chrono::milliseconds> timeout) override {
         WatchEvents events;
-        if (!gStopRequested.load()) {
+        if (!watch::stopRequested.load()) {
             int ms = -1;
             if (timeout) {
                 const auto count = timeout->count();
@@ -127,7 +70,7 @@ class InotifyWatcher final : public ChangeWatcher {
             if (!pending_.empty()) ms = 0;  // found while arming: report without waiting
             pollfd fds[2] = {{inotify_, POLLIN, 0}, {pipeRead_, POLLIN, 0}};
             if (::poll(fds, 2, ms) > 0) {
-                if (fds[1].revents & POLLIN) drainPipe();
+                if (fds[1].revents & POLLIN) watch::drain(pipeRead_);
                 if (fds[0].revents & POLLIN) readEvents(events);
             }
             if (!pending_.empty()) {
@@ -138,12 +81,12 @@ class InotifyWatcher final : public ChangeWatcher {
                 pending_.clear();
             }
         }
-        events.reload = gReloadRequested.exchange(false);
-        events.stop = gStopRequested.load();
+        events.reload = watch::reloadRequested.exchange(false);
+        events.stop = watch::stopRequested.load();
         return events;
     }
 
-    bool stopRequested() const override { return gStopRequested.load(); }
+    bool stopRequested() const override { return watch::stopRequested.load(); }
     std::size_t watchCount() const override { return watches_.size(); }
 
   private:
@@ -158,7 +101,8 @@ class InotifyWatcher final : public ChangeWatcher {
             if (::lstat(path.c_str(), &st) == 0) {
                 // Its directory sees it replaced, renamed into place or removed.
                 if (const auto parent = parentOf(path); !parent.empty()) dirs.insert(parent);
-                if (S_ISDIR(st.st_mode)) addTree(path, 0, dirs);
+                if (S_ISDIR(st.st_mode))
+                    watch::addTree(path, 0, kMaxDepth, kMaxWatches, false, dirs);
             } else {
                 auto ancestor = parentOf(path);
                 while (!ancestor.empty() && !isDirectory(ancestor)) ancestor = parentOf(ancestor);
@@ -218,12 +162,6 @@ class InotifyWatcher final : public ChangeWatcher {
         return status;
     }
 
-    void drainPipe() {
-        char buffer[64];
-        while (::read(pipeRead_, buffer, sizeof buffer) > 0) {
-        }
-    }
-
     void readEvents(WatchEvents& events) {
         std::set<std::string> changed;
         bool rearmNeeded = false;
@@ -275,7 +213,7 @@ class InotifyWatcher final : public ChangeWatcher {
 }  // namespace
 
 std::unique_ptr<ChangeWatcher> ChangeWatcher::create(std::string* error) {
-    if (gWatcherExists.exchange(true)) {
+    if (!watch::claimWatcher()) {
         *error = "a change watcher already exists in this process";
         return nullptr;
     }
@@ -284,24 +222,10 @@ std::unique_ptr<ChangeWatcher> ChangeWatcher::create(std::string* error) {
     if (inotifyFd < 0 || ::pipe2(pipeFds, O_NONBLOCK | O_CLOEXEC) != 0) {
         *error = std::string("cannot set up file watching: ") + std::strerror(errno);
         if (inotifyFd >= 0) ::close(inotifyFd);
-        gWatcherExists.store(false);
+        watch::releaseWatcher();
         return nullptr;
     }
-    gStopRequested.store(false);
-    gReloadRequested.store(false);
-    gWakeFd.store(pipeFds[1]);
-    struct sigaction action {};
-    action.sa_handler = onServiceSignal;
-    action.sa_flags = SA_RESTART;
-    sigemptyset(&action.sa_mask);
-    sigset_t unblock;
-    sigemptyset(&unblock);
-    for (int signal : {SIGTERM, SIGINT, SIGHUP}) {
-        ::sigaction(signal, &action, nullptr);
-        sigaddset(&unblock, signal);
-    }
-    // A parent may have left them blocked; the service must hear them.
-    ::sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
+    watch::installSignals(pipeFds[1]);
     return std::make_unique<InotifyWatcher>(inotifyFd, pipeFds[0], pipeFds[1]);
 }
 

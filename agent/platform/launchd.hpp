@@ -6,13 +6,15 @@
 //     login;
 //   - a running user session (`launchctl asuser <uid> launchctl setenv KEY VALUE`): processes
 //     that session starts from now on.
-// This interface is the only place that runs launchctl (launchd_mac.cpp, macOS only). Which
+// This interface and the system domain's (service_manager_mac.cpp) are the only places that run
+// launchctl (macOS only). Which
 // file holds the persistent configuration is layout knowledge and lives with the target, so it
 // is tested on Linux; see docs/deploy-macos.md for what was verified on a Mac (nothing).
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "platform/safe_fs.hpp"
 
@@ -42,5 +44,10 @@ class Launchd {
 std::shared_ptr<Launchd> hostLaunchd();
 // Never running: for passes over a scratch root, which must not touch the machine's launchd.
 std::shared_ptr<Launchd> unavailableLaunchd();
+
+// The environment block of `launchctl print <domain>` ("environment = {" then "KEY => VALUE"
+// lines up to "}") as KEY=VALUE entries; the first such block only (services nested in the
+// output have their own).
+std::vector<std::string> parseLaunchctlEnvironment(const std::string& printed);
 
 }  // namespace mpa::platform

@@ -1,6 +1,6 @@
-// launchd through /bin/launchctl (macOS only; NOT compiled or run on the Linux build machine:
-// see docs/deploy-macos.md). Every call is runBoundedCommand: fixed argv, no shell, a fixed
-// environment, 10 s at most.
+// launchd through /bin/launchctl (macOS only; NOT run on the Linux build machine, only compiled
+// there by the macOS link check: see docs/deploy-macos.md). Every call is runBoundedCommand: fixed
+// argv, no shell, a fixed environment, 10 s at most.
 #include <sys/stat.h>
 
 #include <chrono>

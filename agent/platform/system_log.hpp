@@ -12,7 +12,14 @@ enum class SystemLogLevel { Info, Warning, Error };
 namespace system_log_event {
 inline constexpr unsigned kByLevel = 0;  // 1000 information, 2000 warning, 3000 error
 inline constexpr unsigned kChainHead = 1100;
+// 11xx and 21xx: one per compliance event kind (eventLogIdFor in store/event_message_ids.hpp).
 }  // namespace system_log_event
+
+// Whether every warning and error of the agent's log also goes to the system log: on Windows,
+// where administrators read the Event Log and the log destination is a console or a file; not
+// on Linux and macOS, where the log destination already is syslog or the journal under a
+// service manager.
+bool systemLogMirrorsWarnings();
 
 // Best effort: the system log never makes a pass fail.
 void writeSystemLog(SystemLogLevel level, const std::string& message,

@@ -4,6 +4,10 @@
 
 namespace mpa {
 
+bool systemLogMirrorsWarnings() {
+    return false;
+}
+
 void writeSystemLog(SystemLogLevel level, const std::string& message, unsigned) {
     const int priority = level == SystemLogLevel::Error     ? LOG_ERR
                          : level == SystemLogLevel::Warning ? LOG_WARNING

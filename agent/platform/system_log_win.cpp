@@ -1,10 +1,15 @@
-// The Windows Event Log: Application log, source "Metalama Policy Agent". The installer (or
-// /registerService) registers the source; without it Event Viewer still shows the text, with a
-// note that the message file is missing. Event ids: docs/windows-event-log.md.
+// The Windows Event Log: Application log, source "Metalama Policy Agent". The MSI registers the
+// source with the executable as its EventMessageFile (the message table compiled from
+// event_messages_win.mc), so Event Viewer renders each id's text around the message. Event ids:
+// docs/windows-event-log.md.
 #include "platform/system_log.hpp"
 #include "platform/win32_support.hpp"
 
 namespace mpa {
+
+bool systemLogMirrorsWarnings() {
+    return true;
+}
 
 void writeSystemLog(SystemLogLevel level, const std::string& message, unsigned eventId) {
     const WORD type = level == SystemLogLevel::Error     ? EVENTLOG_ERROR_TYPE

@@ -32,4 +32,22 @@ std::string_view messageIdFor(std::string_view eventKind) {
     return {};
 }
 
+unsigned eventLogIdFor(std::string_view eventKind) {
+    namespace k = event_kind;
+    static constexpr struct {
+        const char* kind;
+        unsigned id;
+    } kIds[] = {
+        {k::kPolicyChanged, 1101},  {k::kVerdictChanged, 1102}, {k::kRemediated, 1103},
+        {k::kDriftRepaired, 1104},  {k::kRestored, 1105},       {k::kRepairedMalformedFile, 1106},
+        {k::kDeviceIdReset, 1107},  {k::kAgentStarted, 1108},   {k::kAgentStopped, 1109},
+        {k::kAgentUpgraded, 1110},  {k::kHistoryPruned, 1111},  {k::kPending, 1112},
+        {k::kDriftDetected, 2101},  {k::kNonCompliant, 2102},   {k::kFailed, 2103},
+        {k::kStoreRecovered, 2104},
+    };
+    for (const auto& entry : kIds)
+        if (eventKind == entry.kind) return entry.id;
+    return 0;
+}
+
 }  // namespace mpa

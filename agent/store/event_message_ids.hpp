@@ -10,4 +10,10 @@ namespace mpa {
 // 32 lowercase hex digits, or empty for a kind without one.
 std::string_view messageIdFor(std::string_view eventKind);
 
+// The Windows Event Log id of an event kind (docs/windows-event-log.md; the message table
+// agent/platform/event_messages_win.mc has a text for each), or 0 for a kind without one. The
+// range follows the level the kind is logged at: 11xx information, 21xx warning. Never change
+// one that has shipped: Windows Event Forwarding subscriptions and SIEM rules select on them.
+unsigned eventLogIdFor(std::string_view eventKind);
+
 }  // namespace mpa

@@ -6,6 +6,7 @@
 #include <plist/plist.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -95,6 +96,18 @@ TEST_F(MacosRoot, ApplyEnforcesTheMdmProfileAndRevertRestores) {
     EXPECT_EQ(reverted.exitCode, 0) << reverted.out << reverted.err;
     EXPECT_FALSE(root.exists("private/etc/zshenv"));
     EXPECT_THAT(root.read(kAlice), HasSubstr("\"UsageReportingAction\": 1"));
+}
+
+// The service on a Mac takes its one-instance lock where macOS has a volatile run directory
+// (/private/var/run; there is no /run on a Mac's read-only root volume).
+TEST_F(MacosRoot, TheServiceTakesItsLockInPrivateVarRun) {
+    auto service = startAgent(root.path(), {"--platform", "macos", "run", "--settle-ms", "100"});
+    ASSERT_NE(service->waitForOutput("pass 1: trigger start", 10), std::string::npos)
+        << service->output();
+    EXPECT_TRUE(root.exists("private/var/run/metalama-policy-agent/agent.lock"));
+    EXPECT_FALSE(root.exists("run"));
+    service->signal(SIGTERM);
+    EXPECT_EQ(service->waitForExit(5), 0) << service->output();
 }
 
 }  // namespace

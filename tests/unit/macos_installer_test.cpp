@@ -62,9 +62,36 @@ TEST_P(PlistRoundTrip, XmlToBinaryToXmlIsStable) {
     EXPECT_EQ(keysBefore, keysAfter);
 }
 
-INSTANTIATE_TEST_SUITE_P(Installer, PlistRoundTrip,
-                         ::testing::Values("com.postsharp.metalama.policy-agent.plist",
-                                           "com.postsharp.metalama.mobileconfig"));
+INSTANTIATE_TEST_SUITE_P(
+    Installer, PlistRoundTrip,
+    ::testing::Values("com.postsharp.metalama.policy-agent.plist",
+                      "com.postsharp.metalama.mobileconfig",
+                      "com.postsharp.metalama.policy-agent.loginitems.mobileconfig"));
+
+// Ventura's managed login items: the profile's rule must name the daemon the package installs,
+// or users can still switch the agent off in System Settings.
+TEST(MacosDaemon, TheLoginItemsProfileManagesTheDaemonByItsLabel) {
+    std::string error;
+    const auto daemon = plist::parse(
+        repositoryFile("installer/macos/com.postsharp.metalama.policy-agent.plist"), &error);
+    ASSERT_TRUE(daemon) << error;
+    const auto profile = plist::parse(
+        repositoryFile(
+            "installer/macos/com.postsharp.metalama.policy-agent.loginitems.mobileconfig"),
+        &error);
+    ASSERT_TRUE(profile) << error;
+    EXPECT_EQ(plist::stringValue(plist::dictItem(profile.get(), "PayloadType")), "Configuration");
+    EXPECT_EQ(plist::stringValue(plist::dictItem(profile.get(), "PayloadScope")), "System");
+    const auto payloads = plist::arrayItems(plist::dictItem(profile.get(), "PayloadContent"));
+    ASSERT_EQ(payloads.size(), 1u);
+    EXPECT_EQ(plist::stringValue(plist::dictItem(payloads[0], "PayloadType")),
+              "com.apple.servicemanagement");
+    const auto rules = plist::arrayItems(plist::dictItem(payloads[0], "Rules"));
+    ASSERT_EQ(rules.size(), 1u);
+    EXPECT_EQ(plist::stringValue(plist::dictItem(rules[0], "RuleType")), "Label");
+    EXPECT_EQ(plist::stringValue(plist::dictItem(rules[0], "RuleValue")),
+              plist::stringValue(plist::dictItem(daemon.get(), "Label")));
+}
 
 TEST(MacosDaemon, RunsTheInstalledAgentKeptAliveWithALogFile) {
     std::string error;

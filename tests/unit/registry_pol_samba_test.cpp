@@ -124,13 +124,18 @@ TEST(RegistryPolSamba, CommandFixtureAppliesAsDocumented) {
     EXPECT_EQ(state.findKey("Software\\Test\\Mixed")->values.at("kept").data.text, "yes");
 }
 
+// Samba's Python package regenerates the fixtures: a Linux tool the Windows build (a Windows
+// executable under Wine) cannot run, so this test is only in the Linux suite, where
+// scripts/setup.sh installs python3-samba.
+#ifndef _WIN32
 bool sambaAvailable() {
     return std::system("/usr/bin/python3 -c 'import samba.dcerpc.preg' >/dev/null 2>&1") == 0;
 }
 
 TEST(RegistryPolSamba, CommittedFixturesAreWhatSambaWrites) {
     if (!sambaAvailable())
-        GTEST_SKIP() << "/usr/bin/python3 has no samba package; using the committed fixtures";
+        GTEST_SKIP() << "/usr/bin/python3 has no samba package (Debian: python3-samba); using "
+                        "the committed fixtures";
     test::ScratchDir scratch;
     const std::string command =
         "/usr/bin/python3 '" + kFixtures + "make_fixtures.py' '" + scratch.path() + "'";
@@ -142,6 +147,7 @@ TEST(RegistryPolSamba, CommittedFixturesAreWhatSambaWrites) {
         }
     }
 }
+#endif
 
 }  // namespace
 }  // namespace mpa

@@ -210,6 +210,26 @@ TEST(AdmxTemplates, AdmlExplainsEveryPolicyWithItsDefinitionText) {
     }
 }
 
+// A recommended opt-out does not set the machine-wide variable and leaves a user's Yes alone
+// (DesiredState.RecommendedOptOutIsAPerProfileDefaultWithoutTheVariable): every place an
+// administrator reads about the setting must say so, not promise the machine-wide opt-out.
+TEST(AdmxTemplates, TheRecommendedOptOutSaysItLeavesTheVariableAndAUsersYes) {
+    const std::string notTheVariable = "so the agent does not set it";
+    const std::string usersYes = "A user who chose Yes (1) keeps that choice and keeps sending";
+    const auto adml = readFile(std::string(MPA_SOURCE_DIR) + "/admx/en-US/Metalama.adml");
+    const auto start = adml.find("<string id=\"TelemetryOptOut_Recommended_Explain\">");
+    ASSERT_NE(start, std::string::npos);
+    const auto explain = adml.substr(start, adml.find("</string>", start) - start);
+    EXPECT_NE(explain.find(notTheVariable), std::string::npos) << explain;
+    EXPECT_NE(explain.find(usersYes), std::string::npos) << explain;
+    for (const auto* file :
+         {"/installer/macos/com.postsharp.metalama.manifest.plist", "/docs/policies.md"}) {
+        const auto text = readFile(std::string(MPA_SOURCE_DIR) + file);
+        EXPECT_NE(text.find(notTheVariable), std::string::npos) << file;
+        EXPECT_NE(text.find(usersYes), std::string::npos) << file;
+    }
+}
+
 TEST(AdmxTemplates, ACatalogThatCannotBeExpressedIsRefusedWithTheReason) {
     auto broken = catalog();
     auto twin = broken.policies.front();
