@@ -16,8 +16,8 @@ PACKAGES=(
     dpkg-dev fakeroot rpm lintian debootstrap systemd file wixl msitools
     # package tests: timings (bc), the man page check (groff)
     bc groff-base
-    # benchmarks: peak RSS and CPU time of a pass (GNU time)
-    time
+    # benchmarks: peak RSS and CPU time of a pass (GNU time), system calls per profile (strace)
+    time strace
 )
 
 missing=()
