@@ -124,6 +124,8 @@ class InotifyWatcher final : public ChangeWatcher {
         pending_.clear();
         for (auto it = writing_.begin(); it != writing_.end();)
             it = watched(it->first) ? std::next(it) : writing_.erase(it);
+        for (auto it = closedNew_.begin(); it != closedNew_.end();)
+            it = watched(*it) ? std::next(it) : closedNew_.erase(it);
         return rearm(false);
     }
 
@@ -137,9 +139,16 @@ class InotifyWatcher final : public ChangeWatcher {
             }
             if (!pending_.empty()) ms = 0;  // found while arming: report without waiting
             pollfd fds[2] = {{inotify_, POLLIN, 0}, {pipeRead_, POLLIN, 0}};
-            if (::poll(fds, 2, ms) > 0) {
+            const int ready = ::poll(fds, 2, ms);
+            if (ready > 0) {
                 if (fds[1].revents & POLLIN) drainPipe();
                 if (fds[0].revents & POLLIN) readEvents(events);
+            } else if (ready == 0 && ms > 0) {
+                // Quiet for as long as the caller chose to wait (the settle time): a write still
+                // open or a new file not renamed is now taken as complete, as before there was
+                // any way to tell.
+                writing_.clear();
+                closedNew_.clear();
             }
             if (!pending_.empty()) {
                 // Found by looking, not by an event: whether a write is over is unknown.
@@ -151,7 +160,7 @@ class InotifyWatcher final : public ChangeWatcher {
                 pending_.clear();
             }
         }
-        events.writing = events.writing || !writing_.empty();
+        events.writing = events.writing || !writing_.empty() || !closedNew_.empty();
         events.reload = gReloadRequested.exchange(false);
         events.stop = gStopRequested.load();
         return events;
@@ -273,7 +282,6 @@ class InotifyWatcher final : public ChangeWatcher {
     void readEvents(WatchEvents& events) {
         std::set<std::string> changed;
         bool rearmNeeded = false;
-        closedNew_.clear();
         alignas(inotify_event) char buffer[16384];
         for (;;) {
             const auto n = ::read(inotify_, buffer, sizeof buffer);
@@ -289,6 +297,7 @@ class InotifyWatcher final : public ChangeWatcher {
                     events.overflow = true;
                     events.writing = true;  // the closes may be among the lost events
                     writing_.clear();
+                    closedNew_.clear();
                     rearmNeeded = true;
                     continue;
                 }
@@ -313,7 +322,6 @@ class InotifyWatcher final : public ChangeWatcher {
                 if (relevant) noteWrite(subject, header.mask, self);
             }
         }
-        if (!closedNew_.empty()) events.writing = true;  // closed, not yet renamed into place
         if (rearmNeeded) (void)rearm(true);  // failures surface on the next watch() call
         events.changed.assign(changed.begin(), changed.end());
         if (events.overflow) events.changed = paths_;
@@ -324,7 +332,7 @@ class InotifyWatcher final : public ChangeWatcher {
     std::map<int, std::string> watches_;   // watch descriptor -> directory path
     std::set<std::string> pending_;        // paths found changed while arming, not yet reported
     std::map<std::string, bool> writing_;  // files written and not closed since: created?
-    std::set<std::string> closedNew_;      // this batch: created, closed, not renamed yet
+    std::set<std::string> closedNew_;      // files created and closed, not renamed into place yet
 };
 
 }  // namespace

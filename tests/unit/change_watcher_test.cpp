@@ -106,13 +106,35 @@ TEST_F(Watcher, AFileIsBeingWrittenFromItsFirstWriteUntilItIsClosed) {
 }
 
 TEST_F(Watcher, ANewFileIsCompleteOnlyOnceRenamedIntoPlace) {
+    dir.mkdirs("policies/managed");
     ASSERT_TRUE(watcher->watch({dir.abs("policies/managed")}));
     dir.write("policies/managed/.a.json.new", "{}");  // created, written, closed
     auto events = nextReport(*watcher);
     ASSERT_FALSE(events.changed.empty());
     EXPECT_TRUE(events.writing) << "a temporary file until it is renamed";
+    ASSERT_EQ(::chmod(dir.abs("policies/managed/.a.json.new").c_str(), 0644), 0);
+    events = nextReport(*watcher);
+    ASSERT_FALSE(events.changed.empty());
+    EXPECT_TRUE(events.writing) << "its mode changed, still not renamed";
     rename("policies/managed/.a.json.new", "policies/managed/a.json");
     events = nextReport(*watcher);
+    ASSERT_FALSE(events.changed.empty());
+    EXPECT_FALSE(events.writing);
+}
+
+TEST_F(Watcher, AfterAQuietWaitAFileCreatedInPlaceCountsAsComplete) {
+    dir.write("policies/managed/a.json", "{}");
+    ASSERT_TRUE(watcher->watch({dir.abs("policies/managed")}));
+    dir.write("policies/managed/b.json", "{}");  // created in place, never renamed
+    EXPECT_TRUE(nextReport(*watcher).writing);
+    // The caller waited and nothing came: what it waited for (the settle time) is over.
+    EXPECT_TRUE(watcher->wait(50ms).changed.empty());
+    const int fd =
+        ::open(dir.abs("policies/managed/a.json").c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, "{ }", 3), 3);
+    ::close(fd);
+    const auto events = nextReport(*watcher);
     ASSERT_FALSE(events.changed.empty());
     EXPECT_FALSE(events.writing);
 }
