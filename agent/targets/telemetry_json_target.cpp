@@ -391,7 +391,7 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     std::vector<std::string> keysSetBefore;
     for (const auto& e : prior.keys) keysSetBefore.push_back(e.first);
     const auto decision = deviceIdDecision(subject);
-    auto plan = planTelemetry(*doc, desired_, prior, decision, newRandomGuid());
+    auto plan = planTelemetry(*doc, desired_, prior, decision, newRandomGuid);
     f.diff = joinLines(plan.diff);
     if (!plan.changed() && invalidName.empty()) {
         if (hadLedger && prior.keys.empty() && !needs) {
