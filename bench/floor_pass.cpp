@@ -41,7 +41,7 @@ struct Counts {
 
 // Opens PATH (relative, '/'-separated) below DIR one component at a time, refusing links.
 int openNoFollow(int dir, const char* path) {
-    int fd = ::dup(dir);
+    int fd = -1;  // -1: still at DIR, which stays the caller's
     std::string component;
     for (const char* p = path;; ++p) {
         if (*p != '/' && *p != '\0') {
@@ -49,13 +49,13 @@ int openNoFollow(int dir, const char* path) {
             continue;
         }
         if (!component.empty()) {
-            const int next = ::openat(fd, component.c_str(), kDirFlags);
-            ::close(fd);
+            const int next = ::openat(fd < 0 ? dir : fd, component.c_str(), kDirFlags);
+            if (fd >= 0) ::close(fd);
             if (next < 0) return -1;
             fd = next;
             component.clear();
         }
-        if (*p == '\0') return fd;
+        if (*p == '\0') return fd < 0 ? ::dup(dir) : fd;
     }
 }
 
@@ -91,8 +91,7 @@ std::string optedOut(std::string text) {
     return text;
 }
 
-bool readAll(int fd, std::string* out) {
-    struct stat st;
+bool readAll(int fd, std::string* out, struct stat& st) {
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
     out->resize(static_cast<std::size_t>(st.st_size));
     std::size_t done = 0;
@@ -139,7 +138,7 @@ void settingsFile(int dir, std::vector<Staged>& staged, Counts& counts) {
     if (fd < 0) return;
     std::string text;
     struct stat st;
-    const bool ok = readAll(fd, &text) && ::fstat(fd, &st) == 0;
+    const bool ok = readAll(fd, &text, st);
     ::close(fd);
     if (!ok) return;
     ++counts.read;
@@ -149,19 +148,18 @@ void settingsFile(int dir, std::vector<Staged>& staged, Counts& counts) {
 }
 
 // Creates .local/share/Metalama in the home (each missing level owned by the home's owner).
-int createDataDirectory(int home, Counts& counts) {
-    struct stat st;
-    if (::fstat(home, &st) != 0) return -1;
-    int fd = ::dup(home);
+int createDataDirectory(int home, const struct stat& st, Counts& counts) {
+    int fd = -1;  // -1: still at the home
     for (const char* name : {".local", "share", "Metalama"}) {
-        if (::mkdirat(fd, name, 0700) == 0) {
-            ::fchownat(fd, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+        const int at = fd < 0 ? home : fd;
+        if (::mkdirat(at, name, 0700) == 0) {
+            ::fchownat(at, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
         } else if (errno != EEXIST) {
-            ::close(fd);
+            if (fd >= 0) ::close(fd);
             return -1;
         }
-        const int next = ::openat(fd, name, kDirFlags);
-        ::close(fd);
+        const int next = ::openat(at, name, kDirFlags);
+        if (fd >= 0) ::close(fd);
         if (next < 0) return -1;
         fd = next;
     }
@@ -181,15 +179,14 @@ void profile(int homes, const char* name, std::vector<Staged>& staged, Counts& c
         settingsFile(dir, staged, counts);
         ::close(dir);
     }
-    if (!any) {
-        const int dir = createDataDirectory(home, counts);
+    struct stat st;
+    if (!any && ::fstat(home, &st) == 0) {
+        const int dir = createDataDirectory(home, st, counts);
         if (dir >= 0) {
-            struct stat st;
-            if (::fstat(home, &st) == 0)
-                stage(dir,
-                      "{\"ExceptionReportingAction\": 2, \"PerformanceProblemReportingAction\": "
-                      "2, \"UsageReportingAction\": 2}\n",
-                      st.st_uid, st.st_gid, 0600, staged);
+            stage(dir,
+                  "{\"ExceptionReportingAction\": 2, \"PerformanceProblemReportingAction\": "
+                  "2, \"UsageReportingAction\": 2}\n",
+                  st.st_uid, st.st_gid, 0600, staged);
             ::close(dir);
         }
     }
