@@ -31,8 +31,8 @@ echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | 
 echo
 echo "| Measure | Result | Target |"
 echo "|---|---|---|"
-echo "| Reaction, policy file renamed into place -> compliant and committed ($changes changes, settle $settle ms) | p50 $(field "$reaction" p50_ms) ms, p99 $(field "$reaction" p99_ms) ms, max $(field "$reaction" max_ms) ms | p99 < 1000 ms |"
-echo "| Drift repair, opt-out line removed from /etc/environment ($changes changes) | p50 $(field "$drift" p50_ms) ms, p99 $(field "$drift" p99_ms) ms, max $(field "$drift" max_ms) ms | p99 < 1000 ms |"
+echo "| Reaction, policy file renamed into place -> compliant and committed ($changes changes, settle $settle ms) | p50 $(field "$reaction" p50_ms) ms, p99 $(field "$reaction" p99_ms) ms, max $(field "$reaction" max_ms) ms (the pass itself: p50 $(field "$reaction" pass_p50_ms), p99 $(field "$reaction" pass_p99_ms) ms) | p99 < 50 ms (a rename is complete: no settle time) |"
+echo "| Drift repair, opt-out line removed from /etc/environment ($changes changes) | p50 $(field "$drift" p50_ms) ms, p99 $(field "$drift" p99_ms) ms, max $(field "$drift" max_ms) ms (the pass itself: p50 $(field "$drift" pass_p50_ms), p99 $(field "$drift" pass_p99_ms) ms) | p99 < 50 ms |"
 echo "| Idle CPU time over $idle s (utime+stime) | $(field "$idlecost" cpu_ms) ms | < 10 ms |"
 echo "| Idle wakeups over $idle s (voluntary context switches) | $(field "$idlecost" voluntary_switches) (involuntary $(field "$idlecost" involuntary_switches)) | |"
 echo "| Resident memory (VmRSS) | $(( $(field "$idlecost" rss_kb) / 1024 )).$(( ($(field "$idlecost" rss_kb) % 1024) * 10 / 1024 )) MB | < 15 MB |"

@@ -22,8 +22,8 @@ PACKAGES=(
     osslsigncode openssl icoutils
     # package tests: timings (bc), the man page check (groff)
     bc groff-base
-    # benchmarks: peak RSS and CPU time of a pass (GNU time)
-    time
+    # benchmarks: peak RSS and CPU time of a pass (GNU time), system calls per profile (strace)
+    time strace
     # the effective-environment tests: unshare and su (util-linux), pam_env (libpam-modules)
     util-linux libpam-modules
 )

@@ -187,14 +187,26 @@ class ServiceLoop {
             announced_.insert(path);
             const bool source = sourcePaths_.count(path) > 0;
             if (!source) changedTargets_.insert(path);
-            schedule_.changed(source ? ServiceSchedule::kPolicyChange : ServiceSchedule::kDrift,
-                              now);
+            const auto* trigger = source ? ServiceSchedule::kPolicyChange : ServiceSchedule::kDrift;
+            // Complete writes are read at once; the settle time is only for a write in progress.
+            if (events.writing)
+                schedule_.changed(trigger, now);
+            else
+                schedule_.completed(trigger, now);
             if (source) changedSources_.insert(path);
-            log_.debug("changed: %s", path);
+            log_.debug("changed: %s%s", path,
+                       std::string(events.writing ? " (a write is in progress)" : ""));
         }
     }
 
-    void handleDue(const ServiceSchedule::Due& due) {
+    void handleDue(ServiceSchedule::Due due) {
+        // Events already queued belong to what this pass reads. One of them may be a write that
+        // has just begun: then the settle period runs again and the pass waits for it.
+        drainPendingEvents();
+        if (const auto still = schedule_.due(Clock::now()))
+            due = *still;
+        else
+            return;
         const auto drifted = driftedFiles();
         if (due.onlyDrift && drifted.empty()) {
             log_.debug("managed files are as the last pass left them; no pass");
@@ -258,7 +270,6 @@ class ServiceLoop {
 
     void pass(const std::string& trigger, const std::string& described) {
         const auto started = Clock::now();
-        drainPendingEvents();
         armWatches();
         const auto armed = Clock::now();
         checkUnannounced(trigger);

@@ -13,6 +13,11 @@ void ServiceSchedule::changed(const std::string& trigger, Clock::time_point now)
     settledAt_ = now + timing_.settle;
 }
 
+void ServiceSchedule::completed(const std::string& trigger, Clock::time_point now) {
+    pendingChanges_.insert(trigger);
+    settledAt_ = now;
+}
+
 std::optional<ServiceSchedule::Due> ServiceSchedule::due(Clock::time_point now) const {
     // An explicit request (start, SIGHUP) runs at once, even while retries back off: the
     // administrator may just have fixed the cause.

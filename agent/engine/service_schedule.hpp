@@ -1,9 +1,11 @@
 #pragma once
 // When the service runs its next pass, and why. Pure timing logic, no I/O, so every rule is
 // unit-tested with a fake clock:
-//   - a change starts (or restarts) the settle period; the pass runs once the watched paths
-//     have been quiet for it, so a burst of writes gives one pass and a half-written file is
-//     not read;
+//   - a change while a file is still being written starts (or restarts) the settle period;
+//     the pass runs once the watched paths have been quiet for it, so a burst of writes gives
+//     one pass and a half-written file is not read;
+//   - a change that is complete on arrival (a file renamed into place or closed after writing,
+//     a registry value set) when no write is in progress runs the pass at once;
 //   - a pass requested now (start, SIGHUP) runs at once;
 //   - after a good pass the timer is armed for the policy's interval plus a random spread of up
 //     to 10%, so a fleet does not pass in lock-step;
@@ -37,8 +39,12 @@ class ServiceSchedule {
     explicit ServiceSchedule(Timing timing) : timing_(timing) {}
 
     void passNow(const std::string& trigger);
-    // Something watched changed (trigger: kPolicyChange or kDrift); restarts the settle period.
+    // Something watched changed (trigger: kPolicyChange or kDrift) and a file is still being
+    // written: restarts the settle period.
     void changed(const std::string& trigger, Clock::time_point now);
+    // Something watched changed and every write is complete: the pass is due at once (a
+    // settle period still running for an earlier write ends, since that write is over too).
+    void completed(const std::string& trigger, Clock::time_point now);
 
     struct Due {
         std::string trigger;     // what the pass is for ("policy change", "drift", "timer"...)

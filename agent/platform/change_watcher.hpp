@@ -19,8 +19,14 @@ struct WatchEvents {
     // recursively), or one of its missing ancestors appeared or went away.
     std::vector<std::string> changed;
     bool overflow = false;  // the OS dropped events: any watched path may have changed
-    bool reload = false;    // the administrator asked for a reload (SIGHUP)
-    bool stop = false;      // the system asked the service to stop (SIGTERM, SIGINT)
+    // A watched file is still being written (Linux: modified and not closed since, or created
+    // and not yet renamed into place, until the caller has waited quietly; Windows: any
+    // file-system notice, which never says whether the write is over). False when
+    // every change is complete on arrival: a file renamed into place or closed after writing, a
+    // removal, a registry value set, a Group Policy refresh; the caller may read at once.
+    bool writing = false;
+    bool reload = false;  // the administrator asked for a reload (SIGHUP)
+    bool stop = false;    // the system asked the service to stop (SIGTERM, SIGINT)
 };
 
 class ChangeWatcher {

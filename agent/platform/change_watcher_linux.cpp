@@ -7,6 +7,15 @@
 // yet is covered by its nearest existing ancestor until it appears. The signal handler only
 // sets a flag and writes a byte to the pipe, so a stop request is also visible to long work in
 // progress (stopRequested()).
+//
+// Whether a change is complete: a file modified is being written until it is closed
+// (IN_CLOSE_WRITE), removed or replaced; a file renamed into place (IN_MOVED_TO) is complete. A
+// file created and closed is complete only once renamed: until then it may be the temporary file
+// of a write-and-rename, whose rename is the change that counts, so its close is reported as a
+// write in progress (the settle time then covers a file created in place). The files in the
+// middle of a write are remembered across waits, so wait() can say whether any watched file is
+// still being written (WatchEvents::writing) and the service reads at once only when none is.
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/inotify.h>
@@ -16,6 +25,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -56,6 +66,10 @@ class InotifyWatcher final : public ChangeWatcher {
     Status watch(const std::vector<std::string>& paths) override {
         paths_ = paths;
         pending_.clear();
+        for (auto it = writing_.begin(); it != writing_.end();)
+            it = watched(it->first) ? std::next(it) : writing_.erase(it);
+        for (auto it = closedNew_.begin(); it != closedNew_.end();)
+            it = watched(*it) ? std::next(it) : closedNew_.erase(it);
         return rearm(false);
     }
 
@@ -69,11 +83,20 @@ class InotifyWatcher final : public ChangeWatcher {
             }
             if (!pending_.empty()) ms = 0;  // found while arming: report without waiting
             pollfd fds[2] = {{inotify_, POLLIN, 0}, {pipeRead_, POLLIN, 0}};
-            if (::poll(fds, 2, ms) > 0) {
+            const int ready = ::poll(fds, 2, ms);
+            if (ready > 0) {
                 if (fds[1].revents & POLLIN) watch::drain(pipeRead_);
                 if (fds[0].revents & POLLIN) readEvents(events);
+            } else if (ready == 0 && ms > 0) {
+                // Quiet for as long as the caller chose to wait (the settle time): a write still
+                // open or a new file not renamed is now taken as complete, as before there was
+                // any way to tell.
+                writing_.clear();
+                closedNew_.clear();
             }
             if (!pending_.empty()) {
+                // Found by looking, not by an event: whether a write is over is unknown.
+                events.writing = true;
                 events.changed.insert(events.changed.end(), pending_.begin(), pending_.end());
                 std::sort(events.changed.begin(), events.changed.end());
                 events.changed.erase(std::unique(events.changed.begin(), events.changed.end()),
@@ -81,6 +104,7 @@ class InotifyWatcher final : public ChangeWatcher {
                 pending_.clear();
             }
         }
+        events.writing = events.writing || !writing_.empty() || !closedNew_.empty();
         events.reload = watch::reloadRequested.exchange(false);
         events.stop = watch::stopRequested.load();
         return events;
@@ -90,6 +114,38 @@ class InotifyWatcher final : public ChangeWatcher {
     std::size_t watchCount() const override { return watches_.size(); }
 
   private:
+    bool watched(const std::string& subject) const {
+        for (const auto& path : paths_)
+            if (isWithin(subject, path)) return true;
+        return false;
+    }
+
+    // Keeps writing_ up to date with one event on a watched subject.
+    void noteWrite(const std::string& subject, std::uint32_t mask, bool self) {
+        const auto forgetWithin = [this](const std::string& dir) {
+            for (auto it = writing_.begin(); it != writing_.end();)
+                it = isWithin(it->first, dir) ? writing_.erase(it) : std::next(it);
+            for (auto it = closedNew_.begin(); it != closedNew_.end();)
+                it = isWithin(*it, dir) ? closedNew_.erase(it) : std::next(it);
+        };
+        if (self) {
+            forgetWithin(subject);
+        } else if (mask & IN_ISDIR) {
+            if (mask & (IN_DELETE | IN_MOVED_FROM)) forgetWithin(subject);
+        } else if (mask & IN_CLOSE_WRITE) {
+            const auto found = writing_.find(subject);
+            if (found != writing_.end() && found->second) closedNew_.insert(subject);
+            if (found != writing_.end()) writing_.erase(found);
+        } else if (mask & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) {
+            writing_.erase(subject);
+            closedNew_.erase(subject);
+        } else if (mask & IN_CREATE) {
+            writing_[subject] = true;
+        } else if (mask & IN_MODIFY) {
+            writing_.emplace(subject, false);
+        }
+    }
+
     // The directories to watch for every path, as they exist now, each with the paths that
     // need it.
     std::map<std::string, std::vector<std::size_t>> wantedDirectories() const {
@@ -178,6 +234,9 @@ class InotifyWatcher final : public ChangeWatcher {
                 offset += sizeof header + header.len;
                 if (header.mask & IN_Q_OVERFLOW) {
                     events.overflow = true;
+                    events.writing = true;  // the closes may be among the lost events
+                    writing_.clear();
+                    closedNew_.clear();
                     rearmNeeded = true;
                     continue;
                 }
@@ -190,13 +249,16 @@ class InotifyWatcher final : public ChangeWatcher {
                 const bool directoryEntry =
                     (header.mask & IN_ISDIR) &&
                     (header.mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO));
+                bool relevant = false;
                 for (const auto& path : paths_) {
                     const bool inside = isWithin(subject, path);
                     const bool ancestor = isWithin(path, subject);
                     if (!inside && !ancestor) continue;
+                    relevant = true;
                     changed.insert(path);
                     if (ancestor || self || directoryEntry) rearmNeeded = true;
                 }
+                if (relevant) noteWrite(subject, header.mask, self);
             }
         }
         if (rearmNeeded) (void)rearm(true);  // failures surface on the next watch() call
@@ -206,8 +268,10 @@ class InotifyWatcher final : public ChangeWatcher {
 
     int inotify_, pipeRead_, pipeWrite_;
     std::vector<std::string> paths_;
-    std::map<int, std::string> watches_;  // watch descriptor -> directory path
-    std::set<std::string> pending_;       // paths found changed while arming, not yet reported
+    std::map<int, std::string> watches_;   // watch descriptor -> directory path
+    std::set<std::string> pending_;        // paths found changed while arming, not yet reported
+    std::map<std::string, bool> writing_;  // files written and not closed since: created?
+    std::set<std::string> closedNew_;      // files created and closed, not renamed into place yet
 };
 
 }  // namespace

@@ -171,6 +171,8 @@ class WindowsChangeWatcher final : public ChangeWatcher {
             }
             Watch& w = watches_[index - first];
             events.changed.push_back(w.path);
+            // A registry value is set in one call; a directory notice may be a write in progress.
+            if (w.kind == Watch::Kind::Directory) events.writing = true;
             rearm(w);
         }
         return events;

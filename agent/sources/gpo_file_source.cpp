@@ -42,7 +42,7 @@ struct GpoFile {
 
 class CacheWalker {
   public:
-    explicit CacheWalker(SourceResult& out) : out_(out) {}
+    CacheWalker(const PolicyCatalog& catalog, SourceResult& out) : catalog_(catalog), out_(out) {}
 
     std::vector<GpoFile> walk(const std::string& cache) {
         std::string error;
@@ -131,7 +131,7 @@ class CacheWalker {
             return;
         }
         file.mtimeNs = read.info.mtimeNs;
-        file.parsed = parseRegistryPol(read.data);
+        file.parsed = parseMetalamaRecords(catalog_, read.data);
         file.machineVersion = gptVersion(gpoDir);
         files_.push_back(std::move(file));
     }
@@ -145,6 +145,7 @@ class CacheWalker {
         return version ? (*version & 0xFFFFu) : 0;
     }
 
+    const PolicyCatalog& catalog_;
     SourceResult& out_;
     std::vector<GpoFile> files_;
 };
@@ -168,6 +169,11 @@ RawValue rawValueFromRegistry(const RegistryData& data) {
     if (data.type == kRegDword) return RawValue::ofInt(static_cast<std::int64_t>(data.number));
     if (data.isString()) return RawValue::ofString(data.text);
     return RawValue::other(registryTypeName(data.type) + " value");
+}
+
+PregFile parseMetalamaRecords(const PolicyCatalog& catalog, std::string_view bytes) {
+    return parseRegistryPolFor(bytes, {registryKeyFor(catalog, PolicyLevel::Mandatory),
+                                       registryKeyFor(catalog, PolicyLevel::Recommended)});
 }
 
 void collectMetalamaValues(const PolicyCatalog& catalog, const PregFile& file,
@@ -236,7 +242,7 @@ SourceResult GpoFileSource::read(const AgentContext& context) const {
     out.sourceName = name();
     const auto& configured = context.settings.sambaGpoCache;
     const auto cache = context.resolve(configured.empty() ? kDefaultCache : configured);
-    auto files = CacheWalker(out).walk(cache);
+    auto files = CacheWalker(*context.catalog, out).walk(cache);
     // Samba keeps no link order: rank deterministically (docs/gpo-on-linux.md). Ascending, so the
     // last one wins, as Provenance::order means.
     std::sort(files.begin(), files.end(), [](const GpoFile& a, const GpoFile& b) {

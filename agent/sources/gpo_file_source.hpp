@@ -35,6 +35,11 @@ class GpoFileSource : public PolicySource {
 // REG_EXPAND_SZ are strings, anything else is refused by the merge with its type named.
 RawValue rawValueFromRegistry(const RegistryData& data);
 
+// A Registry.pol with only the records that can change the Metalama keys decoded (those keys,
+// their ancestors, whose **DeleteKeys can remove them, and their subkeys); the rest of the file
+// is walked for its framing, not decoded. What the service reads; `gpo inspect` shows all.
+PregFile parseMetalamaRecords(const PolicyCatalog& catalog, std::string_view bytes);
+
 // The Metalama values one parsed Registry.pol leaves (after its commands), appended to `out` with
 // `origin` and `order`; the file's errors become issues (blocking when the file was not read to
 // its end). Shared by the source and `gpo inspect`.

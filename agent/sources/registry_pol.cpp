@@ -1,5 +1,6 @@
 #include "sources/registry_pol.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "util/text.hpp"
@@ -218,29 +219,31 @@ bool expectUnit(Reader& r, std::uint16_t expected, const char* where, Stop* stop
 }
 
 // A NUL-terminated UTF-16LE name of at most maxChars units. Returns the byte offset and unit
-// count of the name (NUL excluded) through begin/count.
+// count of the name (NUL excluded) through begin/count. One tight scan for the NUL unit: the
+// names are most of a Registry.pol file.
 bool readName(Reader& r, std::size_t maxChars, const char* what, std::size_t* begin,
               std::size_t* count, Stop* stop) {
-    *begin = r.pos();
-    for (std::size_t n = 0;; ++n) {
-        const auto at = r.pos();
-        std::uint16_t u = 0;
-        if (!r.unit(&u)) {
-            *stop = {at, std::string("truncated record: the ") + what +
-                             " has no NUL terminator before the end of the file"};
-            return false;
-        }
-        if (u == 0) {
+    const auto start = r.pos();
+    *begin = start;
+    const std::size_t available = r.left() / 2;
+    const std::size_t looked = std::min(maxChars + 1, available);
+    const auto* p = reinterpret_cast<const unsigned char*>(r.bytes().data()) + start;
+    for (std::size_t n = 0; n < looked; ++n) {
+        if ((p[2 * n] | p[2 * n + 1]) == 0) {
             *count = n;
+            r.skip(2 * (n + 1));
             return true;
         }
-        if (n == maxChars) {
-            *stop = {at, std::string("the ") + what + " is longer than " +
-                             std::to_string(maxChars) +
-                             " characters (or its NUL terminator is missing)"};
-            return false;
-        }
     }
+    if (looked == maxChars + 1) {
+        *stop = {start + 2 * maxChars, std::string("the ") + what + " is longer than " +
+                                           std::to_string(maxChars) +
+                                           " characters (or its NUL terminator is missing)"};
+    } else {
+        *stop = {start + 2 * available, std::string("truncated record: the ") + what +
+                                            " has no NUL terminator before the end of the file"};
+    }
+    return false;
 }
 
 std::uint64_t littleEndian(const std::vector<std::uint8_t>& b) {
@@ -346,49 +349,50 @@ void classifyCommand(PregRecord& record) {
 
 }  // namespace
 
-PregFile parseRegistryPol(std::string_view bytes) {
-    PregFile file;
+PregIndex indexRegistryPol(std::string_view bytes) {
+    PregIndex index;
     if (bytes.size() > kMaxFileBytes) {
-        file.errors.push_back({0, "the file is " + std::to_string(bytes.size()) +
-                                      " bytes; the limit is " + std::to_string(kMaxFileBytes) +
-                                      " (16 MiB); not read"});
-        return file;
+        index.errors.push_back({0, "the file is " + std::to_string(bytes.size()) +
+                                       " bytes; the limit is " + std::to_string(kMaxFileBytes) +
+                                       " (16 MiB); not read"});
+        return index;
     }
     if (bytes.size() < 8) {
-        file.errors.push_back({0, "not a Registry.pol file: " + std::to_string(bytes.size()) +
-                                      " bytes, shorter than the 8-byte header"});
-        return file;
+        index.errors.push_back({0, "not a Registry.pol file: " + std::to_string(bytes.size()) +
+                                       " bytes, shorter than the 8-byte header"});
+        return index;
     }
     if (bytes.substr(0, 4) != std::string_view("PReg", 4)) {
-        file.errors.push_back({0, "not a Registry.pol file: the signature is not \"PReg\""});
-        return file;
+        index.errors.push_back({0, "not a Registry.pol file: the signature is not \"PReg\""});
+        return index;
     }
     Reader reader(bytes);
     reader.skip(4);
     std::uint32_t version = 0;
     reader.dword(&version);
     if (version != 1) {
-        file.errors.push_back({4, "unsupported Registry.pol version " + std::to_string(version) +
-                                      " (only 1 exists)"});
-        return file;
+        index.errors.push_back({4, "unsupported Registry.pol version " + std::to_string(version) +
+                                       " (only 1 exists)"});
+        return index;
     }
-    file.headerValid = true;
+    index.headerValid = true;
 
     while (!reader.atEnd()) {
-        PregRecord record;
-        record.offset = reader.pos();
+        PregRecordView view;
+        view.offset = reader.pos();
         Stop stop;
-        std::size_t keyBegin = 0, keyUnits = 0, nameBegin = 0, nameUnits = 0;
         std::uint32_t size = 0;
         const auto framed = [&] {
             if (!expectUnit(reader, kOpenBracket, "at the start of a record", &stop)) return false;
-            if (!readName(reader, kMaxKeyChars, "key", &keyBegin, &keyUnits, &stop)) return false;
+            if (!readName(reader, kMaxKeyChars, "key", &view.keyBegin, &view.keyUnits, &stop))
+                return false;
             if (!expectUnit(reader, kSemicolon, "after the key", &stop)) return false;
-            if (!readName(reader, kMaxValueNameChars, "value name", &nameBegin, &nameUnits, &stop))
+            if (!readName(reader, kMaxValueNameChars, "value name", &view.nameBegin,
+                          &view.nameUnits, &stop))
                 return false;
             if (!expectUnit(reader, kSemicolon, "after the value name", &stop)) return false;
             auto at = reader.pos();
-            if (!reader.dword(&record.data.type)) {
+            if (!reader.dword(&view.type)) {
                 stop = {at, "truncated record: the file ends inside the type field"};
                 return false;
             }
@@ -410,27 +414,81 @@ PregFile parseRegistryPol(std::string_view bytes) {
                                 " bytes left)"};
                 return false;
             }
-            const auto data = bytes.substr(reader.pos(), size);
-            record.data.bytes.assign(data.begin(), data.end());
+            view.dataBegin = reader.pos();
+            view.dataSize = size;
             reader.skip(size);
             return expectUnit(reader, kCloseBracket, "at the end of the record", &stop);
         }();
         if (!framed) {
-            file.errors.push_back({stop.offset, std::move(stop.message)});
-            file.stoppedAt = stop.offset;
+            index.errors.push_back({stop.offset, std::move(stop.message)});
+            index.stoppedAt = stop.offset;
             break;
         }
-        record.key = decodeUtf16(bytes, keyBegin, keyUnits, keyBegin, "key", file.errors);
-        record.valueName =
-            decodeUtf16(bytes, nameBegin, nameUnits, nameBegin, "value name", file.errors);
-        const auto dataOffset = reader.pos() - 2 - record.data.bytes.size();
-        decodeData(bytes, dataOffset, record.data, file.errors);
-        classifyCommand(record);
-        if (record.command == PregCommand::Unknown)
-            file.errors.push_back({record.offset, "unknown command value name \"" +
-                                                      record.valueName + "\"; not applied"});
-        file.records.push_back(std::move(record));
+        index.records.push_back(view);
     }
+    return index;
+}
+
+PregRecord decodeRecord(std::string_view bytes, const PregRecordView& view,
+                        std::vector<PregError>& errors) {
+    PregRecord record;
+    record.offset = view.offset;
+    record.data.type = view.type;
+    const auto data = bytes.substr(view.dataBegin, view.dataSize);
+    record.data.bytes.assign(data.begin(), data.end());
+    record.key = decodeUtf16(bytes, view.keyBegin, view.keyUnits, view.keyBegin, "key", errors);
+    record.valueName =
+        decodeUtf16(bytes, view.nameBegin, view.nameUnits, view.nameBegin, "value name", errors);
+    decodeData(bytes, view.dataBegin, record.data, errors);
+    classifyCommand(record);
+    if (record.command == PregCommand::Unknown)
+        errors.push_back({record.offset,
+                          "unknown command value name \"" + record.valueName + "\"; not applied"});
+    return record;
+}
+
+bool recordConcernsKey(std::string_view bytes, const PregRecordView& view, std::string_view key) {
+    const auto unit = [&](std::size_t i) {
+        return static_cast<std::uint16_t>(
+            static_cast<unsigned char>(bytes[view.keyBegin + 2 * i]) |
+            static_cast<unsigned char>(bytes[view.keyBegin + 2 * i + 1]) << 8);
+    };
+    const auto lower = [](std::uint32_t c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
+    std::size_t units = view.keyUnits;
+    while (units > 0 && unit(units - 1) == '\\') --units;
+    while (!key.empty() && key.back() == '\\') key.remove_suffix(1);
+    const auto common = std::min(units, key.size());
+    for (std::size_t i = 0; i < common; ++i)
+        if (lower(unit(i)) != lower(static_cast<unsigned char>(key[i]))) return false;
+    if (units == key.size()) return true;
+    if (units < key.size()) return units == 0 || key[units] == '\\';  // an ancestor
+    return key.empty() || unit(key.size()) == '\\';                   // below it
+}
+
+PregFile parseRegistryPol(std::string_view bytes) {
+    auto index = indexRegistryPol(bytes);
+    PregFile file;
+    file.headerValid = index.headerValid;
+    file.stoppedAt = index.stoppedAt;
+    file.records.reserve(index.records.size());
+    for (const auto& view : index.records)
+        file.records.push_back(decodeRecord(bytes, view, file.errors));
+    for (auto& error : index.errors) file.errors.push_back(std::move(error));
+    return file;
+}
+
+PregFile parseRegistryPolFor(std::string_view bytes, const std::vector<std::string>& keys) {
+    auto index = indexRegistryPol(bytes);
+    PregFile file;
+    file.headerValid = index.headerValid;
+    file.stoppedAt = index.stoppedAt;
+    for (const auto& view : index.records) {
+        const bool wanted = std::any_of(keys.begin(), keys.end(), [&](const std::string& key) {
+            return recordConcernsKey(bytes, view, key);
+        });
+        if (wanted) file.records.push_back(decodeRecord(bytes, view, file.errors));
+    }
+    for (auto& error : index.errors) file.errors.push_back(std::move(error));
     return file;
 }
 

@@ -119,6 +119,43 @@ struct PregFile {
 
 PregFile parseRegistryPol(std::string_view bytes);
 
+// One record found in the file, nothing decoded or copied: byte offsets into the buffer that was
+// indexed (which must outlive the index). Names are UTF-16LE code units, NUL excluded.
+struct PregRecordView {
+    std::size_t offset = 0;  // of the record's '['
+    std::size_t keyBegin = 0, keyUnits = 0;
+    std::size_t nameBegin = 0, nameUnits = 0;
+    std::uint32_t type = kRegNone;
+    std::size_t dataBegin = 0, dataSize = 0;
+};
+
+// The zero-copy walk: the same header and framing checks and errors as parseRegistryPol, which
+// is this walk followed by decodeRecord on every record. A caller that needs a few keys of a
+// large file decodes only the records that concern them (recordConcernsKey).
+struct PregIndex {
+    bool headerValid = false;
+    std::optional<std::size_t> stoppedAt;
+    std::vector<PregRecordView> records;
+    std::vector<PregError> errors;  // header and framing errors only
+
+    bool complete() const { return headerValid && !stoppedAt; }
+};
+PregIndex indexRegistryPol(std::string_view bytes);
+
+// Names and data in UTF-8, typed, the command classified; problems with the names or the data
+// are appended to `errors` (as parseRegistryPol reports them).
+PregRecord decodeRecord(std::string_view bytes, const PregRecordView& view,
+                        std::vector<PregError>& errors);
+
+// The record's key is `key` (ASCII, '\'-separated), one of its ancestors, or below it, ignoring
+// ASCII case, compared on the UTF-16 units without decoding: the records that can change what
+// the file leaves in `key` (an ancestor's **DeleteKeys removes it).
+bool recordConcernsKey(std::string_view bytes, const PregRecordView& view, std::string_view key);
+
+// parseRegistryPol, keeping (and decoding) only the records that concern one of `keys`; the
+// errors are those of the header, the framing and the kept records.
+PregFile parseRegistryPolFor(std::string_view bytes, const std::vector<std::string>& keys);
+
 // The state a file leaves after every record is applied in order.
 struct PregValue {
     std::string name;  // as last written

@@ -105,7 +105,8 @@ void reportLocalGpo(const AgentContext& context, SourceResult& out) {
         return;
     }
     SourceResult local;
-    collectMetalamaValues(*context.catalog, parseRegistryPol(file.data), path, 0, local);
+    collectMetalamaValues(*context.catalog, parseMetalamaRecords(*context.catalog, file.data), path,
+                          0, local);
     std::string line = "Local Group Policy " + path + ": " + describeValues(local);
     for (const auto& issue : local.issues) line += "; " + issue.message;
     out.informational.push_back(line);

@@ -596,7 +596,7 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     std::vector<std::string> keysSetBefore;
     for (const auto& e : prior.keys) keysSetBefore.push_back(e.first);
     const auto decision = deviceIdDecision(p, subject, *doc);
-    auto plan = planTelemetry(*doc, desired_, prior, decision, newRandomGuid());
+    auto plan = planTelemetry(*doc, desired_, prior, decision, newRandomGuid);
     f.diff = joinLines(plan.diff);
     if (!plan.changed() && invalidName.empty()) {
         if (hadLedger && prior.keys.empty() && !needs) {

@@ -62,7 +62,7 @@ void noteChange(TelemetryPlan& plan, const json::ObjectDocument& before, const s
 
 TelemetryPlan planTelemetry(json::ObjectDocument& doc, const DesiredState& desired,
                             TelemetryPrior& prior, const DeviceIdDecision& deviceId,
-                            const std::string& newDeviceId) {
+                            const std::function<std::string()>& newDeviceId) {
     TelemetryPlan plan;
     const auto before = doc;
     const bool enforcing = desired.manageProfiles;
@@ -109,8 +109,9 @@ TelemetryPlan planTelemetry(json::ObjectDocument& doc, const DesiredState& desir
     const bool missingId = !id || id->rawValue == "null";
     const bool managed = enforcing && desired.anyActionManaged();
     if (deviceId.reset || (missingId && (managed || plan.changed()))) {
-        noteChange(plan, before, "DeviceId", json::quote(newDeviceId));
-        doc.setString("DeviceId", newDeviceId);
+        const auto fresh = newDeviceId();
+        noteChange(plan, before, "DeviceId", json::quote(fresh));
+        doc.setString("DeviceId", fresh);
         plan.deviceIdWritten = true;
         const bool saltShape = doc.find("Salt") || doc.find("LastSaltChangeTime");
         if (deviceId.reset && saltShape && deviceId.newSalt) {

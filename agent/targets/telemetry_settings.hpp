@@ -8,6 +8,7 @@
 // key the agent does not manage keeps its exact value.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,10 +61,11 @@ struct TelemetryPlan {
 std::vector<std::pair<std::string, ActionRequirement>> actionRequirements(const DesiredState& d);
 
 // Applies the policy to `doc` in place and returns what changed. `prior` is updated with the
-// prior raw value of every key the agent changes for the first time.
+// prior raw value of every key the agent changes for the first time. `newDeviceId` is called
+// only when a DeviceId is written (a no-op pass makes no random GUIDs).
 TelemetryPlan planTelemetry(json::ObjectDocument& doc, const DesiredState& desired,
                             TelemetryPrior& prior, const DeviceIdDecision& deviceId,
-                            const std::string& newDeviceId);
+                            const std::function<std::string()>& newDeviceId);
 
 // Human text of the managed keys, for findings: "ExceptionReportingAction=2, ..., DeviceId set".
 std::string describeTelemetry(const json::ObjectDocument& doc);

@@ -33,5 +33,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& error : file.errors) check(error.offset <= size);
     const auto state = mpa::applyRegistryPol(file);
     for (const auto& [id, key] : state.keys) check(key.values.size() <= file.records.size());
+    // The zero-copy index is the same walk: same records, same stop; every view lies inside the
+    // buffer; parsing for the Metalama key keeps a subset in order.
+    const auto index = mpa::indexRegistryPol(bytes);
+    check(index.records.size() == file.records.size() && index.stoppedAt == file.stoppedAt);
+    for (std::size_t i = 0; i < index.records.size(); ++i) {
+        const auto& view = index.records[i];
+        check(view.offset == file.records[i].offset);
+        check(view.keyBegin + 2 * view.keyUnits <= size &&
+              view.nameBegin + 2 * view.nameUnits <= size);
+        check(view.dataBegin + view.dataSize <= size);
+    }
+    const auto ours = mpa::parseRegistryPolFor(bytes, {"Software\\Policies\\PostSharp\\Metalama"});
+    check(ours.records.size() <= file.records.size() && ours.stoppedAt == file.stoppedAt);
     return 0;
 }

@@ -166,6 +166,42 @@ TEST_F(Service, HalfWrittenPolicyIsNeverReadAsPolicy) {
     expectIdle(400ms);
 }
 
+// Driven by events: the settle time is a minute, so only the close can start the pass the test
+// waits for; a complete change elsewhere while the policy is half-written must not start one.
+TEST_F(Service, PolicyWrittenInSlowPiecesIsReadOnlyOnceClosedWhateverElseChanges) {
+    start({"--settle-ms", "60000", "--log-level", "debug"});
+    const int fd = ::open(path(kPolicy).c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    const std::string managed = "changed: " + path("etc/metalama/policies/managed");
+    const std::vector<std::string> pieces{"{\"Telemetry", "OptOut\": ", "fal", "se}\n"};
+    for (std::size_t i = 0; i + 1 < pieces.size(); ++i) {
+        ASSERT_EQ(::write(fd, pieces[i].data(), pieces[i].size()),
+                  static_cast<ssize_t>(pieces[i].size()));
+        // The service has seen this piece being written before the next one comes.
+        const auto seen = service->waitForOutput(managed + " (a write is in progress)", 5, mark);
+        ASSERT_NE(seen, npos) << service->output().substr(mark);
+        mark = service->waitForOutput("\n", 1, seen);
+        if (i == 0) {
+            // A drift renamed into place (complete) while the policy is half-written.
+            replace("etc/environment", "PATH=\"/usr/bin:/bin\"\n");
+            const auto drift = service->waitForOutput(
+                "changed: " + path("etc/environment") + " (a write is in progress)", 5, mark);
+            ASSERT_NE(drift, npos) << service->output().substr(mark);
+            mark = service->waitForOutput("\n", 1, drift);
+        }
+    }
+    ASSERT_EQ(::write(fd, pieces.back().data(), pieces.back().size()),
+              static_cast<ssize_t>(pieces.back().size()));
+    ::close(fd);
+    const auto since = mark;
+    const auto line = waitPass(2, 20);
+    EXPECT_NE(line.find("trigger policy change"), npos) << line;
+    EXPECT_EQ(service->output().find("not parseable"), npos) << service->output();
+    // Pass 2 was the first since the writes began: the close, not the rename, started it.
+    EXPECT_EQ(service->countOutput("pass 3: ", since), 0u) << service->output().substr(since);
+    EXPECT_FALSE(optedOut()) << read("etc/environment");
+}
+
 TEST_F(Service, BrokenPolicyKeepsTheLastGoodOneAndIsRetriedAfterTheNextChange) {
     start();
     replace(kPolicy, "{\"TelemetryOptOut\": \n");

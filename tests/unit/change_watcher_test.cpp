@@ -72,6 +72,93 @@ TEST_F(Watcher, FileWrittenInPlaceIsReported) {
     EXPECT_EQ(collect(), std::set<std::string>{dir.abs("policies/managed")});
 }
 
+// The next batch that reports something (up to 2 s): the events of everything done before.
+WatchEvents nextReport(ChangeWatcher& watcher) {
+    const auto deadline = std::chrono::steady_clock::now() + 2s;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto events = watcher.wait(200ms);
+        if (!events.changed.empty()) return events;
+    }
+    return {};
+}
+
+TEST_F(Watcher, AFileIsBeingWrittenFromItsFirstWriteUntilItIsClosed) {
+    dir.write("policies/managed/b.json", "{}");
+    ASSERT_TRUE(watcher->watch({dir.abs("policies/managed")}));
+    const int fd =
+        ::open(dir.abs("policies/managed/b.json").c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, "{\"Telemetry", 11), 11);
+    auto events = nextReport(*watcher);
+    ASSERT_FALSE(events.changed.empty());
+    EXPECT_TRUE(events.writing) << "written, not closed";
+    // Another file renamed into place meanwhile is complete, but b.json is still being written.
+    dir.write("policies/managed/.c.json.new", "{}");
+    rename("policies/managed/.c.json.new", "policies/managed/c.json");
+    events = nextReport(*watcher);
+    ASSERT_FALSE(events.changed.empty());
+    EXPECT_TRUE(events.writing);
+    ASSERT_EQ(::write(fd, "OptOut\": true}", 15), 15);
+    ::close(fd);
+    events = nextReport(*watcher);
+    ASSERT_FALSE(events.changed.empty());
+    EXPECT_FALSE(events.writing) << "closed: the write is complete";
+}
+
+TEST_F(Watcher, ANewFileIsCompleteOnlyOnceRenamedIntoPlace) {
+    dir.mkdirs("policies/managed");
+    ASSERT_TRUE(watcher->watch({dir.abs("policies/managed")}));
+    dir.write("policies/managed/.a.json.new", "{}");  // created, written, closed
+    auto events = nextReport(*watcher);
+    ASSERT_FALSE(events.changed.empty());
+    EXPECT_TRUE(events.writing) << "a temporary file until it is renamed";
+    ASSERT_EQ(::chmod(dir.abs("policies/managed/.a.json.new").c_str(), 0644), 0);
+    events = nextReport(*watcher);
+    ASSERT_FALSE(events.changed.empty());
+    EXPECT_TRUE(events.writing) << "its mode changed, still not renamed";
+    rename("policies/managed/.a.json.new", "policies/managed/a.json");
+    events = nextReport(*watcher);
+    ASSERT_FALSE(events.changed.empty());
+    EXPECT_FALSE(events.writing);
+}
+
+TEST_F(Watcher, AfterAQuietWaitAFileCreatedInPlaceCountsAsComplete) {
+    dir.write("policies/managed/a.json", "{}");
+    ASSERT_TRUE(watcher->watch({dir.abs("policies/managed")}));
+    dir.write("policies/managed/b.json", "{}");  // created in place, never renamed
+    EXPECT_TRUE(nextReport(*watcher).writing);
+    // The caller waited and nothing came: what it waited for (the settle time) is over.
+    EXPECT_TRUE(watcher->wait(50ms).changed.empty());
+    const int fd =
+        ::open(dir.abs("policies/managed/a.json").c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, "{ }", 3), 3);
+    ::close(fd);
+    const auto events = nextReport(*watcher);
+    ASSERT_FALSE(events.changed.empty());
+    EXPECT_FALSE(events.writing);
+}
+
+TEST_F(Watcher, RenameIntoPlaceAndRemovalAreCompleteOnArrival) {
+    dir.write("etc/environment", "A=1\n");
+    ASSERT_TRUE(watcher->watch({dir.abs("etc/environment")}));
+    dir.write("etc/.environment.new", "A=2\n");
+    rename("etc/.environment.new", "etc/environment");
+    auto events = nextReport(*watcher);
+    ASSERT_EQ(events.changed, std::vector<std::string>{dir.abs("etc/environment")});
+    EXPECT_FALSE(events.writing);
+    // Written in place and removed before it was closed: nothing is left being written.
+    const int fd = ::open(dir.abs("etc/environment").c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, "B=1\n", 4), 4);
+    EXPECT_TRUE(nextReport(*watcher).writing);
+    ASSERT_EQ(::unlink(dir.abs("etc/environment").c_str()), 0);
+    events = nextReport(*watcher);
+    ::close(fd);
+    ASSERT_FALSE(events.changed.empty());
+    EXPECT_FALSE(events.writing);
+}
+
 TEST_F(Watcher, MissingDirectoriesAreWatchedFromTheNearestAncestorUntilTheyAppear) {
     const auto managed = dir.abs("etc/metalama/policies/managed");
     ASSERT_TRUE(watcher->watch({managed}));

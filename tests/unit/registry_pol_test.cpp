@@ -285,5 +285,78 @@ TEST(RegistryPolApply, CommandsApplyInOrderIgnoringCase) {
     EXPECT_TRUE(mentions(file, "unknown command value name \"**soft.X\""));  // ...but reported
 }
 
+// The zero-copy index is the same walk: at every truncation of a file with every kind of record,
+// decoding its records gives exactly what the full parse gives, errors included.
+TEST(RegistryPolIndex, DecodingTheIndexGivesTheFullParseAtEveryTruncation) {
+    const auto whole = validFile() + pregRecord("Other\\Vendor", "Odd", kRegSz, "abc") +
+                       pregRecord(kKey, "**Whatever", kRegSz, pregSz(" "));
+    for (std::size_t cut = 0; cut <= whole.size(); ++cut) {
+        const std::string prefix = whole.substr(0, cut);
+        const auto full = parseRegistryPol(prefix);
+        const auto index = indexRegistryPol(prefix);
+        EXPECT_EQ(index.headerValid, full.headerValid);
+        EXPECT_EQ(index.stoppedAt, full.stoppedAt);
+        ASSERT_EQ(index.records.size(), full.records.size()) << cut;
+        std::vector<PregError> errors;
+        for (std::size_t i = 0; i < index.records.size(); ++i) {
+            const auto record = decodeRecord(prefix, index.records[i], errors);
+            EXPECT_EQ(record.offset, full.records[i].offset);
+            EXPECT_EQ(record.key, full.records[i].key);
+            EXPECT_EQ(record.valueName, full.records[i].valueName);
+            EXPECT_EQ(record.data.bytes, full.records[i].data.bytes);
+            EXPECT_EQ(record.data.describe(), full.records[i].data.describe());
+            EXPECT_EQ(record.command, full.records[i].command);
+        }
+        for (const auto& e : index.errors) errors.push_back(e);
+        ASSERT_EQ(errors.size(), full.errors.size()) << cut;
+        for (std::size_t i = 0; i < errors.size(); ++i)
+            EXPECT_EQ(errors[i].describe(), full.errors[i].describe());
+    }
+}
+
+TEST(RegistryPolIndex, ARecordConcernsItsKeyItsAncestorsAndWhatLiesBelowIgnoringCase) {
+    const auto concerns = [](const std::string& recordKey, const std::string& key) {
+        const auto bytes = pregHeader() + pregRecord(recordKey, "A", kRegDword, dwordBytes(1));
+        const auto index = indexRegistryPol(bytes);
+        EXPECT_EQ(index.records.size(), 1u);
+        return !index.records.empty() && recordConcernsKey(bytes, index.records[0], key);
+    };
+    EXPECT_TRUE(concerns(kKey, kKey));
+    EXPECT_TRUE(concerns("SOFTWARE\\policies\\PostSharp\\METALAMA\\", kKey));
+    EXPECT_TRUE(concerns("Software\\Policies", kKey));  // its **DeleteKeys can remove ours
+    EXPECT_TRUE(concerns("", kKey));
+    EXPECT_TRUE(concerns(std::string(kKey) + "\\Sub", kKey));
+    EXPECT_FALSE(concerns("Software\\Policies\\PostSharp\\MetalamaX", kKey));
+    EXPECT_FALSE(concerns("Software\\Policies\\PostShar", kKey));
+    EXPECT_FALSE(concerns("Software\\Policies\\Vendor\\Product", kKey));
+    EXPECT_FALSE(concerns("Software\\Policies\\PostSharp\\Metal\xc3\xa4ma", kKey));
+}
+
+TEST(RegistryPolIndex, ParsingForAKeyDecodesOnlyTheRecordsThatCanChangeIt) {
+    const auto bytes =
+        pregHeader() + pregRecord("Software\\Policies\\Other", "Odd", kRegSz, "abc") +
+        pregRecord(kKey, "TelemetryOptOut", kRegDword, dwordBytes(1)) +
+        pregRecord("Software\\Policies", "**DeleteKeys", kRegSz, pregSz("PostSharp")) +
+        pregRecord(kKey, "DeviceIdResetToken", kRegSz, pregSz("abc")) +
+        pregRecord(kKey, "Bad", kRegDword, "xy");
+    const auto file = parseRegistryPolFor(bytes, {kKey});
+    EXPECT_TRUE(file.complete());
+    ASSERT_EQ(file.records.size(), 4u);
+    EXPECT_EQ(file.records[1].command, PregCommand::DeleteKeys);
+    // The other vendor's odd-sized string is not ours to decode or report; our bad DWORD is.
+    ASSERT_EQ(file.errors.size(), 1u);
+    EXPECT_NE(file.errors[0].message.find("REG_DWORD data is 2 bytes"), std::string::npos);
+    // The ancestor's **DeleteKeys removed the first value; the later ones stand.
+    const auto state = applyRegistryPol(file);
+    const auto* key = state.findKey(kKey);
+    ASSERT_NE(key, nullptr);
+    EXPECT_EQ(key->values.count("telemetryoptout"), 0u);
+    EXPECT_EQ(key->values.count("deviceidresettoken"), 1u);
+    // A framing error anywhere still stops the file, whoever's record it is in.
+    const auto cut = parseRegistryPolFor(bytes.substr(0, 20), {kKey});
+    EXPECT_TRUE(cut.stoppedAt);
+    EXPECT_EQ(cut.errors.size(), 1u);
+}
+
 }  // namespace
 }  // namespace mpa

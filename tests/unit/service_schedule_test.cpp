@@ -43,6 +43,31 @@ TEST_F(Schedule, ABurstOfChangesGivesOnePassOnceQuietForTheSettleTime) {
     EXPECT_FALSE(schedule.due(t0 + 800ms));
 }
 
+TEST_F(Schedule, ACompleteChangeIsDueAtOnce) {
+    schedule.completed(ServiceSchedule::kPolicyChange, t0);
+    const auto due = schedule.due(t0);
+    ASSERT_TRUE(due);
+    EXPECT_EQ(due->trigger, "policy change");
+    EXPECT_EQ(*schedule.nextDeadline(), t0);
+}
+
+TEST_F(Schedule, AWriteInProgressWaitsForTheSettleTimeOrItsCompletion) {
+    schedule.changed(ServiceSchedule::kPolicyChange, t0);
+    EXPECT_FALSE(schedule.due(t0 + 100ms));
+    // The write is closed: every change is now complete, nothing left to wait for.
+    schedule.completed(ServiceSchedule::kDrift, t0 + 100ms);
+    const auto due = schedule.due(t0 + 100ms);
+    ASSERT_TRUE(due);
+    EXPECT_EQ(due->trigger, "policy change");
+}
+
+TEST_F(Schedule, ACompleteChangeStillWaitsForTheRetryBackOff) {
+    schedule.passFailed(t0);
+    schedule.completed(ServiceSchedule::kDrift, t0 + 10ms);
+    EXPECT_FALSE(schedule.due(t0 + 500ms));
+    ASSERT_TRUE(schedule.due(t0 + 1s));
+}
+
 TEST_F(Schedule, OnlyDriftIsSaidSoAndCanBeDismissed) {
     schedule.changed(ServiceSchedule::kDrift, t0);
     const auto due = schedule.due(t0 + 300ms);

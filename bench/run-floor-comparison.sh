@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The agent's `apply` against the floor program (bench/floor_pass.cpp: only the file-system work a
+# correct per-user pass needs), interleaved in one run, on roots made by make-profiles-root.py.
+# Prints one table: for the first pass and the no-op pass at each size, wall time, CPU time
+# (user+system), system calls per profile (strace -c -f, its own runs on copies of the roots, so
+# tracing never inflates the timed runs) and peak RSS (GNU time), agent / floor and the ratio.
+# The no-op figures are medians of REPEAT runs (default 5), agent and floor alternating.
+# Needs root (the roots give files to users). Usage: bench/run-floor-comparison.sh [SIZES...]
+# (default 10 1000 10000; 100000 needs ~4 GB of scratch and a quarter of an hour).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${MPA_BUILD:-$here/../build/ci}
+agent=$build/metalama-policy-agent
+floor=$build/bench/floor_pass
+work=${MPA_BENCH_DIR:-/tmp/mpa-floor-bench}
+repeat=${REPEAT:-5}
+sizes=("${@:-10 1000 10000}")
+for b in "$agent" "$floor"; do
+    [ -x "$b" ] || { echo "build first: cmake --build --preset ci --target metalama-policy-agent floor_pass ($b)" >&2; exit 1; }
+done
+for tool in /usr/bin/time strace; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: run scripts/setup.sh" >&2; exit 1; }
+done
+mkdir -p "$work"
+
+# measure CMD... -> "wall_ms cpu_ms rss_kb": wall from a monotonic clock, CPU from wait4 (microsecond
+# resolution, the child and everything it waited for), peak RSS from GNU time.
+measure() {
+    /usr/bin/python3 - "$work/rss" "$@" <<'PY'
+import os, subprocess, sys, time
+rss_file, cmd = sys.argv[1], sys.argv[2:]
+t0 = time.monotonic()
+p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd,
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(p.pid, 0)
+wall = (time.monotonic() - t0) * 1000
+rss = open(rss_file).read().split()[-1]
+print(f"{wall:.1f} {(usage.ru_utime + usage.ru_stime) * 1000:.1f} {rss}")
+PY
+}
+# syscalls CMD... -> total system calls (strace -c -f), the command's output discarded
+syscalls() {
+    strace -c -f -o "$work/strace" "$@" >/dev/null 2>&1 || true
+    awk '$NF == "total" {print $4}' "$work/strace"
+}
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.1fx", a / b; else print "-"}'; }
+field() { awk -v n="$1" '{print $n}'; }
+
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# agent: $agent; floor: $floor; no-op: median of $repeat, interleaved"
+printf '| profiles | pass | wall agent / floor (ms) | ratio | CPU agent / floor (ms) | ratio | syscalls per profile agent / floor | ratio | peak RSS agent / floor (MB) |\n'
+printf '|---:|---|---:|---:|---:|---:|---:|---:|---:|\n'
+row() {  # row N PASS AGENT_MEASURE FLOOR_MEASURE AGENT_CALLS FLOOR_CALLS
+    local n=$1 pass=$2 a=$3 f=$4 ac=$5 fc=$6
+    local aw ac_ fw fc_ ar fr
+    aw=$(field 1 <<<"$a"); ac_=$(field 2 <<<"$a"); ar=$(field 3 <<<"$a")
+    fw=$(field 1 <<<"$f"); fc_=$(field 2 <<<"$f"); fr=$(field 3 <<<"$f")
+    printf '| %s | %s | %.0f / %.0f | %s | %.0f / %.0f | %s | %.1f / %.1f | %s | %.1f / %.1f |\n' \
+        "$n" "$pass" "$aw" "$fw" "$(ratio "$aw" "$fw")" "$ac_" "$fc_" "$(ratio "$ac_" "$fc_")" \
+        "$(echo "$ac / $n" | bc -l)" "$(echo "$fc / $n" | bc -l)" "$(ratio "$ac" "$fc")" \
+        "$(echo "$ar / 1024" | bc -l)" "$(echo "$fr / 1024" | bc -l)"
+}
+for n in ${sizes[*]}; do
+    # Four identical roots: agent and floor timed, agent and floor traced.
+    "$here/make-profiles-root.py" "$work/agent-$n" "$n" >/dev/null
+    for copy in floor trace-agent trace-floor; do
+        rm -rf "$work/$copy-$n"
+        cp -a "$work/agent-$n" "$work/$copy-$n"
+    done
+    sync
+    a=$(measure "$agent" --root "$work/agent-$n" apply)
+    f=$(measure "$floor" "$work/floor-$n")
+    ac=$(syscalls "$agent" --root "$work/trace-agent-$n" apply)
+    fc=$(syscalls "$floor" "$work/trace-floor-$n")
+    row "$n" first "$a" "$f" "$ac" "$fc"
+    : >"$work/agent-runs"; : >"$work/floor-runs"
+    for _ in $(seq "$repeat"); do
+        measure "$agent" --root "$work/agent-$n" apply >>"$work/agent-runs"
+        measure "$floor" "$work/floor-$n" >>"$work/floor-runs"
+    done
+    a="$(field 1 <"$work/agent-runs" | median) $(field 2 <"$work/agent-runs" | median) $(field 3 <"$work/agent-runs" | median)"
+    f="$(field 1 <"$work/floor-runs" | median) $(field 2 <"$work/floor-runs" | median) $(field 3 <"$work/floor-runs" | median)"
+    ac=$(syscalls "$agent" --root "$work/trace-agent-$n" apply)
+    fc=$(syscalls "$floor" "$work/trace-floor-$n")
+    row "$n" no-op "$a" "$f" "$ac" "$fc"
+    rm -rf "$work/agent-$n" "$work/floor-$n" "$work/trace-agent-$n" "$work/trace-floor-$n"
+done
+echo "# load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
