@@ -9,6 +9,7 @@
 
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
+#include "app/instance_lock_file.hpp"
 #include "app/logging.hpp"
 #include "engine/service_loop.hpp"
 #include "platform/change_watcher.hpp"
@@ -17,8 +18,6 @@
 
 namespace mpa {
 namespace {
-
-constexpr const char* kLockFile = "/run/metalama-policy-agent/agent.lock";
 
 // A service reports what it does: information unless the administrator chose a level.
 bool configureServiceLogging(const AgentSettings& settings, std::string* error) {
@@ -71,7 +70,7 @@ int runService(CommandEnv& env) {
         return exit_code::kUsage;
     }
 
-    const auto lockPath = env.context.resolve(kLockFile);
+    const auto lockPath = env.context.resolve(kInstanceLockFile);
     auto lock = platform::InstanceLock::acquire(lockPath);
     if (lock.heldByOther) {
         env.err << "run: another instance is already running: "

@@ -22,5 +22,8 @@ inline constexpr const char* kAgentUpgraded = "agent upgraded";
 // From the store itself.
 inline constexpr const char* kStoreRecovered = "store recovered";
 inline constexpr const char* kHistoryPruned = "history pruned";
+// A new database where the chain-head sidecar says a history existed (store/chain_head_sidecar).
+inline constexpr const char* kHistoryLost = "history lost";
+inline constexpr const char* kHistoryLossAcknowledged = "history loss acknowledged";
 
 }  // namespace mpa::event_kind

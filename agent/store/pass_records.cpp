@@ -101,6 +101,7 @@ bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* er
     pending_.clear();
     droppedPasses_ = 0;
     logEventsAfter(db_, eventsBefore);  // committed: now the log may say so
+    anchorHead();
     return true;
 }
 

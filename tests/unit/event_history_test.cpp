@@ -310,10 +310,44 @@ bool anyCorruptSibling(const test::ScratchDir& scratch) {
     return false;
 }
 
+// Only a file recognisable as an SQLite database is ever moved aside: anything else at the
+// database's path (`database: /etc/passwd`) is refused and left exactly as it was.
+TEST(StoreRecovery, AFileThatIsNotAnSqliteDatabaseIsRefusedAndLeftAlone) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("passwd");
+    const std::string text = "root:x:0:0:root:/root:/bin/bash\n";
+    scratch.write("passwd", text, 0600);
+    std::string error;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error));
+    EXPECT_NE(error.find("passwd: is not an SQLite database"), std::string::npos) << error;
+    EXPECT_EQ(scratch.read("passwd"), text);
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(scratch.path()),
+                            std::filesystem::directory_iterator()),
+              1);
+}
+
+TEST(StoreRecovery, AnotherProgramsSqliteDatabaseIsNotWrittenInto) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("other.db");
+    {
+        SqliteConnection other;
+        std::string error;
+        ASSERT_TRUE(other.open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &error)) << error;
+        ASSERT_TRUE(other.exec("CREATE TABLE accounts (name TEXT)", &error)) << error;
+    }
+    ::chmod(path.c_str(), 0600);
+    std::string error;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error));
+    EXPECT_NE(error.find("an SQLite database of another program"), std::string::npos) << error;
+    EXPECT_EQ(countRows(path, "sqlite_master"), 1);
+}
+
 TEST(StoreRecovery, AGarbageHeaderIsMovedAsideAndANewStoreStarted) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
-    scratch.write("compliance.db", std::string(8192, 'x'), 0600);
+    // The agent's file (SQLite's header) with everything after the header destroyed.
+    scratch.write("compliance.db", std::string("SQLite format 3", 16) + std::string(8176, 'x'),
+                  0600);
     auto store = openStore(path);
     ASSERT_TRUE(store);
     EXPECT_TRUE(anyCorruptSibling(scratch));
