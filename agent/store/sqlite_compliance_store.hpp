@@ -77,6 +77,7 @@ class SqliteComplianceStore : public ComplianceStore {
     bool readFindingRows(SqliteStatement& s, std::vector<Finding>* out,
                          std::vector<std::string>* since) const;
     void readFailed(const std::string& what) const;
+    void checkSeal(PassReport& report) const;
     bool prepareForRead(std::string_view sql, SqliteStatement* s) const;
     bool prepareForWrite(std::string_view sql, SqliteStatement* s, std::string* error) const;
     bool firstRow(SqliteStatement& s) const;  // steps once; a failure is kept as lastReadError

@@ -86,6 +86,32 @@ TEST_F(EvidenceAnchor, ADeletedDatabaseIsALostHistoryUntilAcknowledged) {
     EXPECT_EQ(agent({"verify"}).exitCode, 0);
 }
 
+// What status and Intune read is checked against the state sealed in the chain at read time: a
+// forged row cannot turn a failing machine compliant, nor be read as the truth.
+TEST_F(EvidenceAnchor, ForgedRowsAreNotReadAsTheTruth) {
+    auto status = agent({"status"});
+    EXPECT_EQ(status.out.find("does not match the state sealed"), std::string::npos) << status.out;
+    const auto forged = runProcess(
+        {"/usr/bin/sqlite3", db(),
+         "UPDATE current_findings SET outcome = 'failed' WHERE rowid = (SELECT min(rowid) FROM "
+         "current_findings); SELECT changes();"});
+    ASSERT_EQ(forged.out, "1\n") << forged.err;
+    status = agent({"status"});
+    EXPECT_EQ(status.exitCode, 3) << status.out;
+    EXPECT_NE(status.out.find("the recorded state does not match the state sealed in the event "
+                              "chain"),
+              std::string::npos)
+        << status.out;
+    const auto intune = agent({"compliance", "--format", "intune"});
+    EXPECT_NE(intune.out.find("\"Verdict\":\"non-compliant\""), std::string::npos) << intune.out;
+
+    runProcess({"/usr/bin/sqlite3", db(),
+                "UPDATE current_findings SET outcome = 'compliant'; UPDATE runs SET verdict = "
+                "'non-compliant'"});
+    status = agent({"status"});
+    EXPECT_NE(status.out.find("does not match the state sealed"), std::string::npos) << status.out;
+}
+
 TEST_F(EvidenceAnchor, WithoutASystemLogTheChainHeadIsNotDroppedSilently) {
     struct stat st {};
     if (::stat("/dev/log", &st) == 0) GTEST_SKIP() << "this machine has a system log socket";

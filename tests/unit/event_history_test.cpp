@@ -84,18 +84,21 @@ TEST(EventHistory, PassesProduceEventsOnlyWhenSomethingChanged) {
         // first pass: three policies appear, env remediated, ann failed, verdict set
         event_kind::kPolicyChanged, event_kind::kPolicyChanged, event_kind::kPolicyChanged,
         event_kind::kRemediated, event_kind::kFailed, event_kind::kVerdictChanged,
-        // the repeat adds nothing; the change: one policy, ann remediated, verdict
+        // and the state it recorded, sealed
+        event_kind::kStateSealed,
+        // the repeat adds nothing; the change: one policy, ann remediated, verdict, the seal
         event_kind::kPolicyChanged, event_kind::kRemediated, event_kind::kVerdictChanged,
-        event_kind::kAgentStopped};
+        event_kind::kStateSealed, event_kind::kAgentStopped};
     EXPECT_EQ(kinds(events), expected);
-    const auto& policy = events[6].event;
+    const auto& policy = events[7].event;
     EXPECT_EQ(policy.subject, "DeviceIdRotationDays");
     EXPECT_NE(policy.details.find("30 (mandatory, Group Policy file Registry.pol) -> 90"),
               std::string::npos)
         << policy.details;
     EXPECT_NE(policy.data.find("\"old\":{\"value\":30"), std::string::npos) << policy.data;
-    EXPECT_EQ(events[7].event.subject, "ann /home/ann/.local/share/Metalama/telemetry.json");
-    EXPECT_EQ(events[8].event.details, "non-compliant -> compliant");
+    EXPECT_EQ(events[8].event.subject, "ann /home/ann/.local/share/Metalama/telemetry.json");
+    EXPECT_EQ(events[9].event.details, "non-compliant -> compliant");
+    EXPECT_NE(events[10].event.data.find("\"fingerprint\":\""), std::string::npos);
     EXPECT_EQ(countRows(path, "runs"), 3);
 }
 
@@ -145,9 +148,9 @@ TEST(EventHistory, VerifiesAnIntactChainAndMatchesTheHead) {
     const auto path = storeWithHistory(scratch);
     const auto v = verifyFile(path);
     EXPECT_TRUE(v.intact) << v.message;
-    EXPECT_EQ(v.eventsChecked, 10);
+    EXPECT_EQ(v.eventsChecked, 12);
     auto store = openStore(path, StoreMode::ReadOnly);
-    EXPECT_EQ(store->chainHead(), "event 10 " + v.headHash);
+    EXPECT_EQ(store->chainHead(), "event 12 " + v.headHash);
     // The documented independent check: sha256(prev_hash + "\n" + body) == hash.
     for (const auto& e : allEvents(path)) EXPECT_EQ(chainHash(e.prevHash, e.body), e.hash);
 }
