@@ -209,6 +209,8 @@ Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
     }
 
     record.setField("added-final-newline", addedFinalNewline ? "yes" : "no");
+    // Which one: after a last line ending in a lone CR, an added "\n" reads back as CRLF.
+    if (addedFinalNewline) record.setField("added-newline", eol == "\r\n" ? "crlf" : "lf");
     // Where the prior lines were, so restoring puts each back in its place when nobody has added
     // or removed lines since.
     std::string positions;
@@ -298,8 +300,14 @@ Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
     for (std::size_t i = 0; i + 1 < lines.size(); ++i)
         if (lines[i].eol.empty()) lines[i].eol = eol;
     if (priorLines.empty() && agentLineWasLast && record.field("added-final-newline") == "yes" &&
-        !lines.empty())
+        !lines.empty()) {
+        // Only the agent's newline goes: a CR before it was the line's own (found by
+        // tests/fuzz/env_file_fuzz).
+        const bool addedLf = record.field("added-newline") == "lf" ||
+                             (record.field("added-newline").empty() && eol == "\n");
+        if (addedLf && lines.back().eol == "\r\n") lines.back().text += '\r';
         lines.back().eol.clear();
+    }
     const std::string after = joinRaw(lines);
 
     f.diff = unifiedDiff(current.data, after, spec.path,
