@@ -86,6 +86,15 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
     };
     for (const auto& entry : root) {
         const auto key = entry.first.as<std::string>("");
+        if (key == "database_outside_state_directory") {
+            if (!entry.second.IsScalar() ||
+                (entry.second.Scalar() != "true" && entry.second.Scalar() != "false")) {
+                *error = displayPath + ": database_outside_state_directory: expected true or false";
+                return false;
+            }
+            settings.databaseOutsideStateDirectory = entry.second.Scalar() == "true";
+            continue;
+        }
         if (key == "settle_milliseconds") {
             long long value = 0;
             if (!entry.second.IsScalar() || !parseDecimal(entry.second.Scalar(), &value) ||
@@ -117,7 +126,8 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
         if (!known) {
             *error = displayPath + ": unknown setting '" + key +
                      "' (known: database, policy_directory, samba_gpo_cache, log_level, "
-                     "log_destination, log_format, settle_milliseconds)";
+                     "log_destination, log_format, settle_milliseconds, "
+                     "database_outside_state_directory)";
             return false;
         }
     }

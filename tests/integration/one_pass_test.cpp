@@ -74,10 +74,20 @@ TEST_F(OnePass, StaleTemporariesOfTheAgentAreRemovedAndNothingElse) {
     EXPECT_TRUE(root.exists("r/etc/profile.d/.metalama-telemetry.sh.mpa-fedcba9876543210.tmp"));
 }
 
-// `database: /etc/passwd` never moves passwd aside or writes into it.
+// `database: /etc/passwd` never moves passwd aside or writes into it: agent.yaml cannot name a
+// database outside the agent's own directory unless it says so, and even then a file that is
+// not the agent's database is refused.
 TEST_F(OnePass, ADatabasePathAimedAtAnotherFileIsRefusedAndTheFileLeftAlone) {
     root.write("r/etc/metalama/agent.yaml", "database: /etc/passwd\n", 0644);
     const auto before = read("etc/passwd");
+    const auto outside = agent({"apply"});
+    EXPECT_EQ(outside.exitCode, 1) << outside.out << outside.err;
+    EXPECT_NE(outside.err.find("/etc/metalama/agent.yaml: database: '/etc/passwd' is outside the "
+                               "agent's own directory /var/lib/metalama-policy-agent"),
+              std::string::npos)
+        << outside.err;
+    root.write("r/etc/metalama/agent.yaml",
+               "database: /etc/passwd\ndatabase_outside_state_directory: true\n", 0644);
     const auto pass = agent({"apply"});
     EXPECT_EQ(pass.exitCode, 1) << pass.out << pass.err;
     EXPECT_NE(pass.err.find("passwd: is not an SQLite database"), std::string::npos) << pass.err;
