@@ -102,6 +102,34 @@ TEST_F(StoreFaults, AWriterHoldingTheLockDoesNotStopEnforcement) {
     expectRecordedLater();
 }
 
+// The service too: a pass whose store is locked enforces and queues; a later pass (SIGHUP) that
+// can write records the queue first.
+TEST_F(StoreFaults, TheServiceEnforcesWhileTheStoreIsLockedAndRecordsLater) {
+    BackgroundProcess holder({"/usr/bin/sqlite3", db(), "BEGIN IMMEDIATE;", ".shell sleep 60"});
+    bool held = false;
+    for (int i = 0; i < 200 && !held; ++i) {
+        const auto probe = runProcess({"/usr/bin/sqlite3", db(), "BEGIN IMMEDIATE; ROLLBACK;"});
+        held = probe.err.find("locked") != std::string::npos;
+        if (!held) ::usleep(100 * 1000);
+    }
+    ASSERT_TRUE(held) << holder.output();
+    auto service = startAgent(dir(), {"run", "--settle-ms", "100"});
+    const auto first = service->waitForOutput("pass 1: ", 30);
+    ASSERT_NE(first, std::string::npos) << service->output();
+    EXPECT_NE(service->output().find("cannot be written"), std::string::npos) << service->output();
+    EXPECT_NE(read("etc/environment").find("\nMETALAMA_TELEMETRY_OPT_OUT=1\n"), std::string::npos);
+    EXPECT_TRUE(std::filesystem::exists(db() + ".pending"));
+    holder.signal(SIGKILL);
+    holder.waitForExit(10);
+    service->signal(SIGHUP);
+    ASSERT_NE(service->waitForOutput("pass 2: ", 30, first), std::string::npos)
+        << service->output();
+    EXPECT_FALSE(std::filesystem::exists(db() + ".pending")) << service->output();
+    service->signal(SIGTERM);
+    EXPECT_EQ(service->waitForExit(20), 0) << service->output();
+    EXPECT_EQ(agent({"verify"}).exitCode, 0);
+}
+
 TEST_F(StoreFaults, AnImmutableDatabaseDoesNotStopEnforcement) {
     if (!haveTool("/usr/bin/chattr", "e2fsprogs")) GTEST_SKIP() << "install e2fsprogs";
     const auto set = runProcess({"/usr/bin/chattr", "+i", db()});
