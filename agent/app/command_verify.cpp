@@ -6,6 +6,7 @@
 
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
+#include "platform/process_identity.hpp"
 #include "store/chain_head_sidecar.hpp"
 #include "store/chain_verify.hpp"
 #include "store/sqlite_compliance_store.hpp"
@@ -46,6 +47,10 @@ int runVerify(CommandEnv& env) {
                          chainHeadText(*sidecar);
         sidecarNote =
             "checked against " + chainHeadSidecarPath(path) + " (" + chainHeadText(*sidecar) + ")";
+    } else if (!sidecarError.empty() && !platform::isPrivileged()) {
+        // The sidecar is root-only: an auditor's account checks the chain alone, and is told.
+        sidecarNote = "the chain head beside the database is not readable by this account (" +
+                      sidecarError + "): a cut tail is only seen as root or with --head";
     } else if (!sidecarError.empty()) {
         v.intact = false;
         v.message += "; " + sidecarError;
