@@ -87,7 +87,9 @@ class StoreFaults : public ::testing::Test {
 
 TEST_F(StoreFaults, AWriterHoldingTheLockDoesNotStopEnforcement) {
     // The sqlite3 shell itself holds the write lock (killing it releases the lock).
-    BackgroundProcess holder({"/usr/bin/sqlite3", db(), "BEGIN IMMEDIATE;", ".shell sleep 60"});
+    // A busy timeout: the probes below may hold the lock for an instant while it starts.
+    BackgroundProcess holder(
+        {"/usr/bin/sqlite3", db(), ".timeout 10000", "BEGIN IMMEDIATE;", ".shell sleep 60"});
     // Held once another writer is refused ("database is locked").
     bool held = false;
     for (int i = 0; i < 200 && !held; ++i) {
@@ -105,7 +107,9 @@ TEST_F(StoreFaults, AWriterHoldingTheLockDoesNotStopEnforcement) {
 // The service too: a pass whose store is locked enforces and queues; a later pass (SIGHUP) that
 // can write records the queue first.
 TEST_F(StoreFaults, TheServiceEnforcesWhileTheStoreIsLockedAndRecordsLater) {
-    BackgroundProcess holder({"/usr/bin/sqlite3", db(), "BEGIN IMMEDIATE;", ".shell sleep 60"});
+    // A busy timeout: the probes below may hold the lock for an instant while it starts.
+    BackgroundProcess holder(
+        {"/usr/bin/sqlite3", db(), ".timeout 10000", "BEGIN IMMEDIATE;", ".shell sleep 60"});
     bool held = false;
     for (int i = 0; i < 200 && !held; ++i) {
         const auto probe = runProcess({"/usr/bin/sqlite3", db(), "BEGIN IMMEDIATE; ROLLBACK;"});
