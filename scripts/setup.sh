@@ -10,6 +10,8 @@ PACKAGES=(
     # tests: GoogleTest, and the real tools the tests check output with
     libgtest-dev libgmock-dev googletest
     libxml2-utils libplist-utils sqlite3 python3 python3-samba
+    # fault tests: an immutable database file (chattr), a pass lock held by another process (flock)
+    e2fsprogs util-linux
     # fuzzing (clang + libFuzzer runtime)
     clang libclang-rt-14-dev
     # packaging and its checks

@@ -9,6 +9,31 @@
 #include "util/text.hpp"
 
 namespace mpa {
+namespace {
+
+// Empty when `value` is valid for `key`, else what is valid: an invalid setting is an error that
+// names the file, the key and the valid values, never silently a default.
+std::string invalidValue(const std::string& key, const std::string& value) {
+    if (key == "database" || key == "policy_directory" || key == "samba_gpo_cache")
+        return !value.empty() && (value[0] == '/' || (value.size() > 2 && value[1] == ':'))
+                   ? ""
+                   : "expected an absolute path";
+    if (key == "log_format") return value == "text" || value == "json" ? "" : "text or json";
+    if (key == "log_destination")
+        return value == "console" || value == "syslog" || value == "journal" ||
+                       (value.rfind("file:", 0) == 0 && value.size() > 5)
+                   ? ""
+                   : "console, syslog, journal or file:PATH";
+    if (key == "log_level") {
+        for (const char* level : {"trace", "debug", "information", "notice", "warning", "error",
+                                  "critical", "fatal", "none"})
+            if (value == level) return "";
+        return "trace, debug, information, notice, warning, error, critical, fatal or none";
+    }
+    return "";
+}
+
+}  // namespace
 
 bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath,
                      AgentSettings& settings, std::string* error) {
@@ -24,6 +49,21 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
                  ": must be owned by root and not writable by group or others; "
                  "refused";
         return false;
+    }
+    // Whoever may write its directory may replace the file: refused like the file itself.
+    if (const auto slash = hostPath.find_last_of('/'); slash != std::string::npos && slash > 0) {
+        std::string dirError;
+        const auto dir = platform::SafeDir::open(hostPath.substr(0, slash), &dirError);
+        const auto info = dir ? dir->self() : platform::FileInfo{};
+        if (!dir || (info.uid != 0 && info.uid != platform::effectiveUserId()) ||
+            (info.mode & 022)) {
+            *error = displayPath + ": its directory " +
+                     (dir ? std::string("must be owned by root and not writable by group or "
+                                        "others")
+                          : dirError) +
+                     "; refused";
+            return false;
+        }
     }
     YAML::Node root;
     try {
@@ -49,6 +89,15 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
     };
     for (const auto& entry : root) {
         const auto key = entry.first.as<std::string>("");
+        if (key == "database_outside_state_directory") {
+            if (!entry.second.IsScalar() ||
+                (entry.second.Scalar() != "true" && entry.second.Scalar() != "false")) {
+                *error = displayPath + ": database_outside_state_directory: expected true or false";
+                return false;
+            }
+            settings.databaseOutsideStateDirectory = entry.second.Scalar() == "true";
+            continue;
+        }
         const std::tuple<const char*, std::int64_t AgentSettings::*, long long> numbers[] = {
             {"settle_milliseconds", &AgentSettings::settleMilliseconds, kMaxSettleMilliseconds},
             {"policy_removal_grace_hours", &AgentSettings::removalGraceHours,
@@ -76,14 +125,20 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
                 *error = displayPath + ": " + key + ": expected a text value";
                 return false;
             }
-            settings.*member = entry.second.Scalar();
+            const auto& value = entry.second.Scalar();
+            if (const auto problem = invalidValue(key, value); !problem.empty()) {
+                *error =
+                    displayPath + ": " + key + ": '" + value + "' is not valid (" + problem + ")";
+                return false;
+            }
+            settings.*member = value;
             if (member == &AgentSettings::logLevel) settings.logLevelChosen = true;
         }
         if (!known) {
             *error = displayPath + ": unknown setting '" + key +
                      "' (known: database, policy_directory, samba_gpo_cache, log_level, "
                      "log_destination, log_format, audit_group, settle_milliseconds, "
-                     "policy_removal_grace_hours)";
+                     "policy_removal_grace_hours, database_outside_state_directory)";
             return false;
         }
     }

@@ -82,6 +82,21 @@ bool buildSettings(const GlobalOptions& global, AgentContext& context, std::stri
     const auto configLogical = global.config.empty() ? defaultConfig : global.config;
     const auto configHost = global.config.empty() ? context.resolve(configLogical) : global.config;
     if (!loadAgentConfig(configHost, configLogical, settings, error)) return false;
+    // Configuration cannot aim the agent at other files: a database from agent.yaml lives in the
+    // agent's own directory unless the file says otherwise explicitly.
+    if (!settings.database.empty() && !settings.databaseOutsideStateDirectory) {
+        AgentSettings defaults;
+        applyDefaultSettings(defaults, context.platform);
+        const auto parentOf = [](const std::string& path) {
+            return path.substr(0, path.find_last_of('/'));
+        };
+        if (parentOf(settings.database) != parentOf(defaults.database)) {
+            *error = configLogical + ": database: '" + settings.database +
+                     "' is outside the agent's own directory " + parentOf(defaults.database) +
+                     " (add database_outside_state_directory: true to allow it)";
+            return false;
+        }
+    }
     const bool explicitDatabase = !global.explicitSettings.database.empty();
     for (auto member :
          {&AgentSettings::database, &AgentSettings::logDestination, &AgentSettings::logFormat})

@@ -7,6 +7,7 @@
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
 #include "app/report_printer.hpp"
+#include "app/store_for_pass.hpp"
 #include "engine/reconcile.hpp"
 #include "store/chain_head_log.hpp"
 
@@ -24,13 +25,15 @@ int runApply(CommandEnv& env) {
     std::string error;
     // A dry run reads the existing store (for the ledger and last known good) but never creates
     // or writes it.
-    auto store = ComplianceStore::open(env.context.settings.database,
-                                       dryRun ? StoreMode::ReadOnly : StoreMode::ReadWrite,
-                                       *env.context.catalog, &error);
-    if (!store && !dryRun) {
-        env.err << "apply: cannot use the compliance database: " << error << "\n";
+    std::unique_ptr<ComplianceStore> store;
+    if (dryRun) {
+        store = ComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
+                                      *env.context.catalog, &error);
+    } else if (!(store = openStoreForPass(env, "apply"))) {
         return exit_code::kError;
     }
+    PassLock passLock;
+    if (!dryRun && !(passLock = lockForPass(env, "apply")).lock) return exit_code::kError;
     auto report = runPass(env.context, store.get(), {"apply", dryRun});
     if (store && !dryRun) {
         // The chain head goes to the system log at every recorded pass, so a rewritten history
@@ -42,6 +45,10 @@ int runApply(CommandEnv& env) {
     log.information("pass finished: verdict %s, %z findings", std::string(toString(report.verdict)),
                     report.findings.size());
     for (const auto& note : report.notes) log.error(note);
+    for (const auto& deferred : report.deferred) {
+        log.warning(deferred);
+        env.err << "apply: " << deferred << "\n";
+    }
     if (args.flag("json")) {
         passToJson(report)->stringify(env.out, 2);
         env.out << "\n";

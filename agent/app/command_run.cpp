@@ -9,6 +9,7 @@
 
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
+#include "app/instance_lock_file.hpp"
 #include "app/logging.hpp"
 #include "engine/service_loop.hpp"
 #include "platform/change_watcher.hpp"
@@ -17,13 +18,6 @@
 
 namespace mpa {
 namespace {
-
-// The one-instance lock, in the platform's volatile run directory: macOS has no /run (its root
-// volume is read-only) and its /var/run is /private/var/run.
-std::string lockFileFor(PlatformProfile platform) {
-    return platform == PlatformProfile::MacOS ? "/private/var/run/metalama-policy-agent/agent.lock"
-                                              : "/run/metalama-policy-agent/agent.lock";
-}
 
 // A service reports what it does: information unless the administrator chose a level.
 bool configureServiceLogging(const AgentSettings& settings, std::string* error) {
@@ -76,7 +70,7 @@ int runService(CommandEnv& env) {
         return exit_code::kUsage;
     }
 
-    const auto lockPath = env.context.resolve(lockFileFor(env.context.platform));
+    const auto lockPath = env.context.resolve(instanceLockFile(env.context.platform));
     auto lock = platform::InstanceLock::acquire(lockPath);
     if (lock.heldByOther) {
         env.err << "run: another instance is already running: "

@@ -9,6 +9,7 @@
 #include "app/report_printer.hpp"
 #include "engine/reconcile.hpp"
 #include "store/compliance_timeline.hpp"
+#include "store/event_kinds.hpp"
 #include "store/sqlite_compliance_store.hpp"
 
 namespace mpa {
@@ -23,15 +24,40 @@ bool samePolicyValues(const PolicySet& a, const PolicySet& b) {
     return true;
 }
 
+// Records the acknowledgement in the chain and clears the warning.
+int acknowledgeHistoryLoss(CommandEnv& env) {
+    std::string error;
+    auto store = SqliteComplianceStore::open(env.context.settings.database, StoreMode::ReadWrite,
+                                             *env.context.catalog, &error);
+    if (!store) {
+        env.err << "status: " << error << "\n";
+        return exit_code::kError;
+    }
+    const auto loss = store->state(kHistoryLossState);
+    if (!loss || loss->empty()) {
+        env.out << "No lost history to acknowledge.\n";
+        return exit_code::kCompliant;
+    }
+    if (!store->recordEvent(event_kind::kHistoryLossAcknowledged, env.context.settings.database,
+                            *loss, &error) ||
+        !store->setState(kHistoryLossState, "", &error)) {
+        env.err << "status: " << error << "\n";
+        return exit_code::kError;
+    }
+    env.out << "Acknowledged: " << *loss << "\n";
+    return exit_code::kCompliant;
+}
+
 }  // namespace
 
 int runStatus(CommandEnv& env) {
-    CommandArgs args(env.args, {"json", "all"}, {});
+    CommandArgs args(env.args, {"json", "all", "acknowledge-history-loss"}, {});
     if (!args.ok() || !args.positional().empty()) {
         env.err << "status: " << (args.ok() ? "unexpected argument" : args.error()) << "\n";
         return exit_code::kUsage;
     }
     std::string error;
+    if (args.flag("acknowledge-history-loss")) return acknowledgeHistoryLoss(env);
     auto store = SqliteComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
                                              *env.context.catalog, &error);
     const auto policy = readPolicy(env.context, store.get());
@@ -41,6 +67,11 @@ int runStatus(CommandEnv& env) {
     shown.policy = policy;
     std::vector<std::string> notes;
     if (!store) notes.push_back("no compliance database yet (" + error + ")");
+    // Said at every status until an administrator acknowledges it.
+    if (const auto loss = store ? store->state(kHistoryLossState) : std::nullopt;
+        loss && !loss->empty())
+        notes.push_back("HISTORY LOST: " + *loss +
+                        " (status --acknowledge-history-loss once this is understood)");
     if (last) {
         shown = last->report;
         shown.policy = policy;

@@ -19,7 +19,7 @@ const std::vector<CommandSpec>& commandTable() {
          "run one pass: read policy, enforce it, record the result (--dry-run: print the plan, "
          "change nothing)",
          runApply},
-        {"status", "status [--json] [--all]",
+        {"status", "status [--json] [--all] [--acknowledge-history-loss]",
          "show the effective policy with its sources, each target's last finding and the verdict",
          runStatus},
         {"revert", "revert [--json]",

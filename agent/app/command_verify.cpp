@@ -6,6 +6,8 @@
 
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
+#include "platform/process_identity.hpp"
+#include "store/chain_head_sidecar.hpp"
 #include "store/chain_verify.hpp"
 #include "store/sqlite_compliance_store.hpp"
 
@@ -27,7 +29,35 @@ int runVerify(CommandEnv& env) {
         env.err << "verify: " << error << "\n";
         return exit_code::kError;
     }
-    const auto v = verifyEventChain(store->connection(), args.option("head"));
+    auto v = verifyEventChain(store->connection(), args.option("head"));
+    // The head kept beside the database, checked by default: a cut tail or a rewritten history
+    // no longer holds it. What this cannot see: root rewriting the database and the sidecar
+    // together (the system log's heads, checked with --head, are the anchor for that).
+    std::string sidecarError;
+    const auto sidecar = readChainHeadSidecar(path, &sidecarError);
+    std::string sidecarNote;
+    if (sidecar) {
+        const auto withSidecar = verifyEventChain(store->connection(), sidecar->hash);
+        if (v.intact && !withSidecar.intact)
+            v = withSidecar;
+        else if (withSidecar.intact && sidecar->eventId > v.headEventId)
+            v.intact = false;
+        if (!v.intact && v.message.find(sidecar->hash) == std::string::npos)
+            v.message += "; the chain head kept in " + chainHeadSidecarPath(path) + " is " +
+                         chainHeadText(*sidecar);
+        sidecarNote =
+            "checked against " + chainHeadSidecarPath(path) + " (" + chainHeadText(*sidecar) + ")";
+    } else if (!sidecarError.empty() && !platform::isPrivileged()) {
+        // The sidecar is root-only: an auditor's account checks the chain alone, and is told.
+        sidecarNote = "the chain head beside the database is not readable by this account (" +
+                      sidecarError + "): a cut tail is only seen as root or with --head";
+    } else if (!sidecarError.empty()) {
+        v.intact = false;
+        v.message += "; " + sidecarError;
+    } else {
+        sidecarNote = "no chain head beside the database (" + chainHeadSidecarPath(path) +
+                      "): a cut tail is only seen with --head";
+    }
     if (args.flag("json")) {
         Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
         o.set("database", path);
@@ -37,10 +67,12 @@ int runVerify(CommandEnv& env) {
         o.set("head_event", static_cast<Poco::Int64>(v.headEventId));
         o.set("head_hash", v.headHash);
         o.set("message", v.message);
+        o.set("sidecar", sidecarNote);
         o.stringify(env.out, 2);
         env.out << "\n";
     } else {
         env.out << path << ": " << v.message << "\n";
+        if (!sidecarNote.empty()) env.out << sidecarNote << "\n";
     }
     return v.intact ? exit_code::kCompliant : exit_code::kNonCompliant;
 }

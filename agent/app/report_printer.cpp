@@ -178,6 +178,9 @@ Poco::SharedPtr<Poco::JSON::Object> passToJson(const PassReport& report) {
     Poco::JSON::Array::Ptr notes = new Poco::JSON::Array;
     for (const auto& n : report.notes) notes->add(n);
     o->set("notes", notes);
+    Poco::JSON::Array::Ptr deferred = new Poco::JSON::Array;
+    for (const auto& d : report.deferred) deferred->add(d);
+    o->set("not_recorded", deferred);
     return o;
 }
 
@@ -188,6 +191,7 @@ void printPass(std::ostream& out, const PassReport& report, const PrintOptions& 
     printFindings(out, report.findings, options);
     printLicenseAudit(out, report.findings);
     for (const auto& note : report.notes) out << "Note: " << note << "\n";
+    for (const auto& d : report.deferred) out << "Store: " << d << "\n";
     printVerdict(out, report.verdict, report.findings);
 }
 

@@ -19,7 +19,10 @@ PlatformProfile hostPlatformProfile();
 // Local settings that are not policy (from /etc/metalama/agent.yaml and the command line).
 struct AgentSettings {
     std::string root = "/";
-    std::string database;                    // default depends on the platform
+    std::string database;  // default depends on the platform
+    // agent.yaml may put the database outside the agent's own directory only when it says so
+    // (database_outside_state_directory: true); --db is explicit by itself.
+    bool databaseOutsideStateDirectory = false;
     std::string policyDirectory;             // holds managed/ and recommended/
     std::string sambaGpoCache;               // Samba's GPO cache (Linux machines joined to AD)
     std::string logLevel = "warning";        // the service raises it to information

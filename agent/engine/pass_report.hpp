@@ -24,6 +24,10 @@ struct PassReport {
     std::vector<Finding> findings;
     Verdict verdict = Verdict::NotManaged;
     std::vector<std::string> notes;  // problems outside the targets (e.g. the store)
+    // What the store could not take during this pass, queued durably to be recorded with its
+    // own time when the store is back, and what was recorded late from that queue. Not a failure
+    // of the pass: the machine was enforced and nothing is lost.
+    std::vector<std::string> deferred;
 };
 
 // not managed: no policy in effect and nothing left to restore; compliant: every finding is a

@@ -2,10 +2,15 @@
 
 #include <Poco/Logger.h>
 
+#include <optional>
+
 #include "engine/removal_grace.hpp"
 #include "sources/policy_source.hpp"
 #include "store/audit_access.hpp"
+#include "store/pass_report_json.hpp"
+#include "store/pending_queue.hpp"
 #include "store/summary_file.hpp"
+#include "store/write_ahead_ledger.hpp"
 #include "util/time_text.hpp"
 #include "version.hpp"
 
@@ -45,13 +50,60 @@ void appendFindings(std::vector<Finding>& all, std::vector<Finding> more) {
     }
 }
 
-void finish(const AgentContext& context, PassReport& report, ComplianceStore* store) {
+// One target's failure is a failed finding for that target; the others still run.
+std::vector<Finding> guarded(const Target& target,
+                             const std::function<std::vector<Finding>()>& work) {
+    try {
+        return work();
+    } catch (const std::exception& e) {
+        return {{target.name(), "(every subject)", "", "", "not checked", Outcome::Failed,
+                 std::string("internal error, the other targets went on: ") + e.what(), ""}};
+    }
+}
+
+// Records the queue of earlier passes first (their times come before this one), so a store that
+// is back gets the history in order. A failure leaves the queue for a later pass.
+void drainQueue(const AgentContext& context, ComplianceStore& store, PendingQueue& queue,
+                PassReport& report) {
+    if (!store.writable() || !queue.exists()) return;
+    std::string error;
+    if (!drainPendingQueue(store, queue, *context.catalog, &report.deferred, &error))
+        report.deferred.push_back("the queued records in " + queue.path() +
+                                  " could not be recorded yet: " + error);
+}
+
+// Enforce first, record after: what the store does not take is queued with its own time.
+void finish(const AgentContext& context, PassReport& report, ComplianceStore* store,
+            PendingQueue* queue, const WriteAheadLedger* ledger) {
     report.finishedAt = isoUtc(std::chrono::system_clock::now());
     report.verdict = computeVerdict(report.policy, report.findings);
     if (report.mode == RunMode::DryRun || !store) return;
     std::string error;
-    if (!store->recordPass(report, &error)) {
-        report.notes.push_back("the compliance store could not record this pass: " + error);
+    bool recorded = false;
+    if (store->writable() && !(ledger && ledger->diverted())) {
+        recorded = store->recordPass(report, &error);
+        if (!recorded) store->dropPendingPasses();  // queued below instead, recorded once
+    } else {
+        error = ledger && ledger->diverted() ? ledger->divertedBecause()
+                                             : "the compliance store cannot be written";
+    }
+    if (!recorded) {
+        std::string queueError;
+        QueuedEntry entry;
+        entry.kind = QueuedEntry::Kind::Pass;
+        entry.passJson = passReportToJson(report);
+        if (!queue || !queue->append({entry}, &queueError)) {
+            report.notes.push_back("the compliance store could not record this pass: " + error +
+                                   (queue ? "; nor could its queue: " + queueError : ""));
+            return;
+        }
+        report.deferred.push_back(
+            "not recorded yet: this pass (started " + report.startedAt + ")" +
+            (ledger && ledger->queuedEntries()
+                 ? " and " + std::to_string(ledger->queuedEntries()) + " prior-state change(s)"
+                 : "") +
+            ", because " + error + "; queued in " + queue->path() +
+            " and recorded with its own time by the next pass that can write the store");
         return;
     }
     if (!rememberRemovals(report.policy, *store, &error))
@@ -72,6 +124,8 @@ PassReport runPass(const AgentContext& context, ComplianceStore* store,
     PassReport report;
     report.startedAt = isoUtc(context.now);
     report.trigger = request.trigger;
+    PendingQueue queue(context.settings.database);
+    if (!request.dryRun && store) drainQueue(context, *store, queue, report);
     report.policy = readPolicy(context, store);
     report.desired = decideDesiredState(report.policy, *context.catalog);
     report.mode = request.dryRun             ? RunMode::DryRun
@@ -80,7 +134,10 @@ PassReport runPass(const AgentContext& context, ComplianceStore* store,
     // A dry run works on a copy of the ledger so that it records nothing.
     MemoryLedger scratch;
     if (request.dryRun && store) scratch = MemoryLedger(*store, targetNames(context));
-    Ledger& ledger = request.dryRun || !store ? static_cast<Ledger&>(scratch) : *store;
+    std::optional<WriteAheadLedger> writeAhead;
+    if (!request.dryRun && store)
+        writeAhead.emplace(store, store->writable() ? store : nullptr, queue);
+    Ledger& ledger = writeAhead ? static_cast<Ledger&>(*writeAhead) : scratch;
     TargetRun run{context, ledger, report.mode, request.stopRequested};
     for (const auto& target : makeTargets(context)) {
         if (run.stopping()) {
@@ -89,9 +146,11 @@ PassReport runPass(const AgentContext& context, ComplianceStore* store,
                                        "not checked: the service stopped during the pass", ""});
             continue;
         }
-        appendFindings(report.findings, target->reconcile(run, report.desired));
+        appendFindings(report.findings,
+                       guarded(*target, [&] { return target->reconcile(run, report.desired); }));
     }
-    finish(context, report, store);
+    finish(context, report, store, writeAhead ? &queue : nullptr,
+           writeAhead ? &*writeAhead : nullptr);
     return report;
 }
 
@@ -100,11 +159,14 @@ PassReport runRevert(const AgentContext& context, ComplianceStore& store) {
     report.startedAt = isoUtc(context.now);
     report.trigger = "revert";
     report.mode = RunMode::Enforce;
-    TargetRun run{context, store, RunMode::Enforce};
+    PendingQueue queue(context.settings.database);
+    drainQueue(context, store, queue, report);
+    WriteAheadLedger ledger(&store, store.writable() ? &store : nullptr, queue);
+    TargetRun run{context, ledger, RunMode::Enforce, nullptr, true};
     for (const auto& target : makeTargets(context)) {
-        appendFindings(report.findings, target->revert(run));
+        appendFindings(report.findings, guarded(*target, [&] { return target->revert(run); }));
     }
-    finish(context, report, &store);
+    finish(context, report, &store, &queue, &ledger);
     return report;
 }
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "engine/pass_lock.hpp"
 #include "engine/reconcile.hpp"
 #include "platform/memory.hpp"
 #include "platform/path_stamp.hpp"
@@ -275,20 +276,46 @@ class ServiceLoop {
         checkUnannounced(trigger);
         log_.debug("before the pass: watches %d ms, stamps %d ms", msSince(started, armed),
                    msSince(armed, Clock::now()));
-        if (!store_) {
-            std::string error;
-            store_ = ComplianceStore::open(context_.settings.database, StoreMode::ReadWrite,
-                                           *context_.catalog, &error);
-            if (!store_) {
-                failed("cannot use the compliance database: " + error);
-                return;
+        if (!store_ || !store_->writable()) {
+            // Enforcement never waits for the store: when it cannot be written, the pass runs on
+            // a read-only store and queues what it records; every pass tries writing again.
+            std::string error, readError;
+            auto writable = ComplianceStore::open(context_.settings.database, StoreMode::ReadWrite,
+                                                  *context_.catalog, &error);
+            if (writable) {
+                store_ = std::move(writable);
+            } else {
+                if (!store_)
+                    store_ = ComplianceStore::open(context_.settings.database, StoreMode::ReadOnly,
+                                                   *context_.catalog, &readError);
+                if (!store_) {
+                    failed("cannot use the compliance database: " + error);
+                    return;
+                }
+                log_.warning(
+                    "the compliance database cannot be written (%s); enforcing anyway, "
+                    "and queueing what this pass records",
+                    oneLine(error));
             }
+        }
+        if (store_->writable() && !startRecorded_) {
+            startRecorded_ = true;
+            std::string error;
             for (const auto& note : store_->openNotes()) log_.warning(oneLine(note));
             // The history shows when the service ran (and gaps when it did not).
             if (!store_->noteAgentVersion(kVersion, &error) ||
                 !store_->recordEvent(event_kind::kAgentStarted, "",
                                      "pid " + std::to_string(Poco::Process::id()), &error))
                 log_.error("the compliance store could not record the start: %s", error);
+        }
+        // One pass at a time machine-wide: an `apply` or `revert` in progress finishes first.
+        const auto passLock =
+            acquirePassLock(context_.settings.database, kPassLockWait, [this](long pid) {
+                log_.information("waiting for the pass in progress (process %ld)", pid);
+            });
+        if (!passLock.lock) {
+            failed(passLock.error);
+            return;
         }
         context_.now = std::chrono::system_clock::now();
         PassReport report;
@@ -366,6 +393,7 @@ class ServiceLoop {
     ServiceSchedule schedule_;
     std::mt19937 random_;
     std::unique_ptr<ComplianceStore> store_;
+    bool startRecorded_ = false;  // the start is recorded once the store can be written
     std::set<std::string> sourcePaths_;
     std::vector<std::string> targetFiles_;
     std::set<std::string> changedSources_;  // source paths changed since the last pass

@@ -18,8 +18,9 @@ class InstanceLock {
     };
 
     // `path`: the lock file (created with its directory when missing). The holder's PID is
-    // written into it for the message a second instance prints.
-    static Outcome acquire(const std::string& path);
+    // written into it for the message a second instance prints. `mode`: of a new file (POSIX);
+    // 0600 where another account must not be able to take the lock and stall the agent.
+    static Outcome acquire(const std::string& path, unsigned mode = 0644);
 };
 
 }  // namespace mpa::platform

@@ -45,7 +45,7 @@ long readHolderPid(int fd) {
 
 }  // namespace
 
-InstanceLock::Outcome InstanceLock::acquire(const std::string& path) {
+InstanceLock::Outcome InstanceLock::acquire(const std::string& path, unsigned mode) {
     Outcome out;
     const auto slash = path.find_last_of('/');
     if (slash != std::string::npos && slash > 0) {
@@ -61,7 +61,8 @@ InstanceLock::Outcome InstanceLock::acquire(const std::string& path) {
             return out;
         }
     }
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    const int fd =
+        ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, static_cast<mode_t>(mode));
     if (fd < 0) {
         out.error = errorText("cannot open the lock file", path);
         return out;

@@ -18,7 +18,7 @@ class MutexInstanceLock final : public InstanceLock {
 
 }  // namespace
 
-InstanceLock::Outcome InstanceLock::acquire(const std::string&) {
+InstanceLock::Outcome InstanceLock::acquire(const std::string&, unsigned) {
     Outcome out;
     HANDLE mutex = ::CreateMutexW(nullptr, TRUE, L"Global\\MetalamaPolicyAgent");
     if (!mutex) {

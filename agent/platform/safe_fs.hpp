@@ -131,6 +131,7 @@ class SafeDir {
     std::string describe(const std::string& name) const;
     Status stage(const std::string& name, std::string_view data, const Ownership& owner, bool flush,
                  StagedFile* staged) const;
+    void removeStaleTemporaries(const std::string& name) const;
 
     std::intptr_t handle_ = -1;  // a file descriptor on POSIX (a HANDLE fits too)
     std::string path_;

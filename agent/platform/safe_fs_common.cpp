@@ -66,4 +66,30 @@ Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
     return dir->writeFileAtomic(name, data, owner);
 }
 
+namespace detail {
+
+namespace {
+constexpr std::size_t kTemporaryRandomHex = 16;
+constexpr std::size_t kTemporaryNameStem = 100;  // longer names are cut: NAME_MAX is 255
+}  // namespace
+
+std::string temporaryNameFor(const std::string& name) {
+    return "." + name.substr(0, kTemporaryNameStem) + ".mpa-" + randomHex(kTemporaryRandomHex) +
+           ".tmp";
+}
+
+bool isTemporaryNameFor(const std::string& entry, const std::string& name) {
+    const std::string prefix = "." + name.substr(0, kTemporaryNameStem) + ".mpa-";
+    const std::string suffix = ".tmp";
+    if (entry.size() != prefix.size() + kTemporaryRandomHex + suffix.size()) return false;
+    if (entry.compare(0, prefix.size(), prefix) != 0) return false;
+    if (entry.compare(entry.size() - suffix.size(), suffix.size(), suffix) != 0) return false;
+    for (std::size_t i = prefix.size(); i < prefix.size() + kTemporaryRandomHex; ++i)
+        if (!((entry[i] >= '0' && entry[i] <= '9') || (entry[i] >= 'a' && entry[i] <= 'f')))
+            return false;
+    return true;
+}
+
+}  // namespace detail
+
 }  // namespace mpa::platform

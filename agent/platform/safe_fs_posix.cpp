@@ -496,6 +496,25 @@ Status checkReplaceable(int dirFd, const std::string& name, const std::string& w
 
 }  // namespace
 
+// Passes are serialised machine-wide (engine/pass_lock.hpp), so a temporary file of ours found
+// before writing `name` is a killed pass's leftover. Only our names for `name`, only regular
+// files owned by this process's account or by the directory's owner (a user's file the agent
+// had already given to them) are removed, never following a link.
+void SafeDir::removeStaleTemporaries(const std::string& name) const {
+    const int dirFd = toFd(handle_);
+    struct stat dir {};
+    if (::fstat(dirFd, &dir) != 0) return;
+    std::string ignored;
+    for (const auto& entry : list(&ignored)) {
+        if (!detail::isTemporaryNameFor(entry, name)) continue;
+        struct stat st {};
+        if (::fstatat(dirFd, entry.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (st.st_uid != ::geteuid() && st.st_uid != dir.st_uid) continue;
+        ::unlinkat(dirFd, entry.c_str(), 0);
+    }
+}
+
 Status SafeDir::stage(const std::string& name, std::string_view data, const Ownership& owner,
                       bool flush, StagedFile* staged) const {
     const std::string where = describe(name);
@@ -503,12 +522,12 @@ Status SafeDir::stage(const std::string& name, std::string_view data, const Owne
     const int dirFd = toFd(handle_);
     if (!isValidOwner(owner)) return Status::failure(where + ": invalid owner uid/gid -1");
     if (Status ok = checkReplaceable(dirFd, name, where); !ok) return ok;
+    removeStaleTemporaries(name);
 
-    // A dot name so directory watchers and listings skip it; random so nobody can pre-create it.
     std::string tempName;
     int fd = -1;
     for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
-        tempName = "." + name.substr(0, 100) + ".mpa-" + randomHex(16) + ".tmp";
+        tempName = detail::temporaryNameFor(name);
         fd = ::openat(dirFd, tempName.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                       0600);
         if (fd < 0 && errno != EEXIST && errno != EINTR)

@@ -298,7 +298,7 @@ Status SafeDir::stage(const std::string& name, std::string_view data, const Owne
     std::string tempName;
     HandleGuard h;
     for (int attempt = 0; attempt < 16 && !h.valid(); ++attempt) {
-        tempName = "." + name.substr(0, 100) + ".mpa-" + randomHex(16) + ".tmp";
+        tempName = detail::temporaryNameFor(name);
         h.reset(::CreateFileW(nativePath(describe(tempName)).c_str(), GENERIC_WRITE, 0, nullptr,
                               CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr));
         if (!h.valid() && ::GetLastError() != ERROR_FILE_EXISTS)

@@ -21,8 +21,9 @@ inline constexpr unsigned kChainHead = 1100;
 // service manager.
 bool systemLogMirrorsWarnings();
 
-// Best effort: the system log never makes a pass fail.
-void writeSystemLog(SystemLogLevel level, const std::string& message,
+// Best effort: the system log never makes a pass fail. False when it is known not to have
+// arrived (no syslog socket, the Event Log refused it), so the caller can say so.
+bool writeSystemLog(SystemLogLevel level, const std::string& message,
                     unsigned eventId = system_log_event::kByLevel);
 
 }  // namespace mpa

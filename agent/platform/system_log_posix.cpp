@@ -1,3 +1,4 @@
+#include <sys/stat.h>
 #include <syslog.h>
 
 #include "platform/system_log.hpp"
@@ -8,7 +9,10 @@ bool systemLogMirrorsWarnings() {
     return false;
 }
 
-void writeSystemLog(SystemLogLevel level, const std::string& message, unsigned) {
+bool writeSystemLog(SystemLogLevel level, const std::string& message, unsigned) {
+    // syslog(3) drops a message silently when nothing listens: look for the socket first.
+    struct stat socketInfo {};
+    const bool listening = ::stat(_PATH_LOG, &socketInfo) == 0 && S_ISSOCK(socketInfo.st_mode);
     const int priority = level == SystemLogLevel::Error     ? LOG_ERR
                          : level == SystemLogLevel::Warning ? LOG_WARNING
                                                             : LOG_INFO;
@@ -16,6 +20,7 @@ void writeSystemLog(SystemLogLevel level, const std::string& message, unsigned) 
     openlog("metalama-policy-agent", LOG_PID, LOG_DAEMON);
     syslog(priority, "%s", message.c_str());
     closelog();
+    return listening;
 }
 
 }  // namespace mpa

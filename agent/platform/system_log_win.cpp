@@ -11,7 +11,7 @@ bool systemLogMirrorsWarnings() {
     return true;
 }
 
-void writeSystemLog(SystemLogLevel level, const std::string& message, unsigned eventId) {
+bool writeSystemLog(SystemLogLevel level, const std::string& message, unsigned eventId) {
     const WORD type = level == SystemLogLevel::Error     ? EVENTLOG_ERROR_TYPE
                       : level == SystemLogLevel::Warning ? EVENTLOG_WARNING_TYPE
                                                          : EVENTLOG_INFORMATION_TYPE;
@@ -20,11 +20,13 @@ void writeSystemLog(SystemLogLevel level, const std::string& message, unsigned e
                   : level == SystemLogLevel::Warning ? 2000
                                                      : 1000;
     HANDLE source = ::RegisterEventSourceW(nullptr, L"Metalama Policy Agent");
-    if (!source) return;
+    if (!source) return false;
     const std::wstring text = platform::win32::widen(message);
     const wchar_t* strings[] = {text.c_str()};
-    ::ReportEventW(source, type, 0, eventId, nullptr, 1, 0, strings, nullptr);
+    const bool reported =
+        ::ReportEventW(source, type, 0, eventId, nullptr, 1, 0, strings, nullptr) != FALSE;
     ::DeregisterEventSource(source);
+    return reported;
 }
 
 }  // namespace mpa

@@ -183,6 +183,7 @@ UserList listLoginUsers(const std::string& root) {
     list.range = parseLoginDefs(loginDefs);
 
     std::vector<UserAccount> accounts;
+    const std::size_t errorsBefore = list.errors.size();
     if (isFileSystemRoot(root)) {
         accounts = enumerateUserDatabase(&list.errors);
     } else {
@@ -194,6 +195,17 @@ UserList listLoginUsers(const std::string& root) {
         for (const std::string& error : lineErrors)
             list.errors.push_back(passwdPath + ": " + error);
     }
+    // Neither is a machine without people: an impossible range or an empty account database
+    // would select no one and report compliant, so each is an error the pass reports.
+    if (list.range.uidMin > list.range.uidMax)
+        list.errors.push_back(underRoot(root, "/etc/login.defs") + ": UID_MIN " +
+                              std::to_string(list.range.uidMin) + " is above UID_MAX " +
+                              std::to_string(list.range.uidMax) + "; no account can be selected");
+    if (accounts.empty() && list.errors.size() == errorsBefore)  // else an error says why
+        list.errors.push_back(
+            (isFileSystemRoot(root) ? std::string("the user database")
+                                    : underRoot(root, "/etc/passwd")) +
+            ": no account at all (not even root); users' settings were not checked");
     list.users = selectLoginUsers(std::move(accounts), list.range);
     return list;
 }

@@ -1,3 +1,5 @@
+#include <map>
+#include <optional>
 #include <tuple>
 
 #include "policy/coercion.hpp"
@@ -41,18 +43,21 @@ PolicySet mergePolicy(const PolicyCatalog& catalog, const std::vector<SourceResu
         for (const auto& raw : result.values) {
             const auto* def = catalog.find(raw.name);
             if (!def) {
-                set.issues.push_back({raw.from.origin, raw.name, "unknown policy name; ignored"});
+                set.issues.push_back({raw.from.origin, raw.name, "unknown policy name; ignored",
+                                      false, raw.from.level, raw.from.precedence});
                 continue;
             }
             if (raw.from.level == PolicyLevel::Recommended && !def->recommendable) {
                 set.issues.push_back({raw.from.origin, raw.name,
                                       "this policy has no recommended form; set it as mandatory "
-                                      "(managed); ignored"});
+                                      "(managed); ignored",
+                                      false, raw.from.level, raw.from.precedence});
                 continue;
             }
             auto coerced = coercePolicyValue(*def, raw.value);
             if (!coerced.value) {
-                set.issues.push_back({raw.from.origin, raw.name, coerced.error + "; ignored"});
+                set.issues.push_back({raw.from.origin, raw.name, coerced.error + "; ignored", false,
+                                      raw.from.level, raw.from.precedence});
                 continue;
             }
             candidates[def->name].push_back({*coerced.value, raw.from, false});
@@ -76,31 +81,56 @@ PolicySet mergePolicy(const PolicyCatalog& catalog, const std::vector<SourceResu
     return set;
 }
 
+namespace {
+
+// (level, precedence) of an input; lower is stronger. Order within a source is left out: a
+// broken file beside a readable one at the same level might have been the later one.
+std::tuple<PolicyLevel, SourcePrecedence> strength(PolicyLevel level, SourcePrecedence precedence) {
+    return {level, precedence};
+}
+
+struct FailedInput {
+    std::tuple<PolicyLevel, SourcePrecedence> strength;
+    std::string because;
+};
+
+void keepStrongest(std::optional<FailedInput>& slot, const PolicyIssue& issue) {
+    const auto s = strength(issue.level, issue.precedence);
+    if (!slot || s < slot->strength) slot = FailedInput{s, issue.describe()};
+}
+
+}  // namespace
+
 void keepLastKnownGood(PolicySet& current, const PolicySet& lastKnownGood) {
-    bool sourceBlocked = false;
-    std::string blockedReason;
-    std::map<std::string, std::string> invalidValues;
+    std::optional<FailedInput> blocked;  // the strongest input that could not be read at all
+    std::map<std::string, std::optional<FailedInput>> invalid;  // by policy
     for (const auto& issue : current.issues) {
-        if (issue.blocksSource && !sourceBlocked) {
-            sourceBlocked = true;
-            blockedReason = issue.describe();
-        } else if (!issue.policy.empty()) {
-            invalidValues.emplace(issue.policy, issue.describe());
-        }
+        if (issue.blocksSource)
+            keepStrongest(blocked, issue);
+        else if (!issue.policy.empty())
+            keepStrongest(invalid[issue.policy], issue);
     }
     for (const auto& [name, stored] : lastKnownGood.values) {
-        if (current.values.count(name)) continue;
-        std::string because;
-        if (const auto it = invalidValues.find(name); it != invalidValues.end())
-            because = it->second;
-        else if (sourceBlocked)
-            because = blockedReason;
-        else
-            continue;
+        std::optional<FailedInput> failed = blocked;
+        if (const auto it = invalid.find(name); it != invalid.end() && it->second)
+            if (!failed || it->second->strength < failed->strength) failed = it->second;
+        if (!failed) continue;
+        const auto now = current.values.find(name);
+        if (now != current.values.end()) {
+            // A readable input stronger than anything that failed decides on its own.
+            if (strength(now->second.from.level, now->second.from.precedence) < failed->strength)
+                continue;
+            if (now->second.value == stored.value) continue;
+        }
         auto kept = stored;
         kept.keptFromLastKnownGood = true;
-        kept.keptBecause = because;
+        kept.keptBecause = failed->because;
         kept.overridden.clear();
+        if (now != current.values.end()) {
+            // The weaker value that would have won is shown as overridden by the kept one.
+            kept.overridden.push_back({now->second.value, now->second.from, false});
+            current.values.erase(now);
+        }
         current.values.emplace(name, std::move(kept));
     }
 }

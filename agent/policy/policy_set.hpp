@@ -37,6 +37,10 @@ struct PolicyIssue {
     std::string policy;  // policy name when the issue is about one value, else empty
     std::string message;
     bool blocksSource = false;  // a whole file/key could not be used (not just one value)
+    // How strong the input that failed would have been. A source that cannot tell leaves the
+    // strongest (mandatory, platform channel): whatever it might have said, nothing beats it.
+    PolicyLevel level = PolicyLevel::Mandatory;
+    SourcePrecedence precedence = SourcePrecedence::PlatformChannel;
     std::string describe() const;
 };
 
@@ -82,10 +86,13 @@ struct PolicySet {
 
 PolicySet mergePolicy(const PolicyCatalog& catalog, const std::vector<SourceResult>& results);
 
-// Never make the machine less private than it was: when a source could not be read, or a value
-// was invalid, a policy that was in effect (lastKnownGood) and now has no value keeps its stored
-// value, marked as kept and why. A policy whose sources all read cleanly and no longer set it is
-// really gone, and is not kept.
+// The privacy floor, per policy: an input that cannot be used (a file that does not parse, is
+// empty, is not a regular file, is refused for its owner or mode; an invalid value) might have set
+// any policy (a blocked file) or this one (an invalid value). For every policy of the last known
+// good set, when such an input is at least as strong as the value now in effect (or nothing is in
+// effect), the stored value is kept, marked as kept and why, whatever weaker sources now say: a
+// truncated managed file never lets a recommended file lower the opt-out. A policy whose inputs
+// all read cleanly and no longer set it is really gone, and is not kept.
 void keepLastKnownGood(PolicySet& current, const PolicySet& lastKnownGood);
 
 }  // namespace mpa

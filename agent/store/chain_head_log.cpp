@@ -1,5 +1,7 @@
 #include "store/chain_head_log.hpp"
 
+#include <Poco/Logger.h>
+
 #include "platform/system_log.hpp"
 
 namespace mpa {
@@ -9,7 +11,12 @@ std::string chainHeadLogLine(const ComplianceStore& store) {
 }
 
 void logChainHeadToSystemLog(const ComplianceStore& store) {
-    writeSystemLog(SystemLogLevel::Info, chainHeadLogLine(store), system_log_event::kChainHead);
+    const auto line = chainHeadLogLine(store);
+    if (!writeSystemLog(SystemLogLevel::Info, line, system_log_event::kChainHead))
+        Poco::Logger::get("store").warning(
+            "the system log did not take the chain head (no syslog socket): %s; it is kept "
+            "beside the database only",
+            line);
 }
 
 }  // namespace mpa

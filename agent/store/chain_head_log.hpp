@@ -10,6 +10,8 @@ namespace mpa {
 
 // "compliance chain head: event 42 <sha-256>" (the text written to the log).
 std::string chainHeadLogLine(const ComplianceStore& store);
+// Also kept beside the database (chain_head_sidecar.hpp) at every commit. When the system log
+// is known not to have received it (no /dev/log), a warning says so: never dropped silently.
 void logChainHeadToSystemLog(const ComplianceStore& store);
 
 }  // namespace mpa

@@ -17,6 +17,10 @@ namespace mpa {
 
 enum class StoreMode { ReadWrite, ReadOnly };
 
+// agent_state key: set (to the event's details) when a new database recorded that a previous
+// history was lost, until an administrator acknowledges it (`status --acknowledge-history-loss`).
+inline constexpr const char* kHistoryLossState = "history_loss_unacknowledged";
+
 struct StoredPass {
     std::int64_t runId = 0;
     PassReport report;  // policy, findings, verdict as recorded (desired state is not stored)
@@ -37,6 +41,10 @@ class ComplianceStore : public Ledger {
     virtual bool recordPass(const PassReport& report, std::string* error) = 0;
     // Passes kept in memory after a failed write, waiting for the next recordPass.
     virtual std::size_t pendingPasses() const = 0;
+    // Forgets those passes: the caller queued them durably (store/pending_queue.hpp) instead.
+    virtual void dropPendingPasses() = 0;
+    // False when opened read-only (the writable open failed: a lock, an immutable file).
+    virtual bool writable() const = 0;
 
     // Life-cycle events (event_kind::kAgentStarted, kAgentStopped; see store/event_kinds.hpp).
     virtual bool recordEvent(const std::string& kind, const std::string& subject,

@@ -20,7 +20,14 @@ inline constexpr const char* kAgentStarted = "agent started";
 inline constexpr const char* kAgentStopped = "agent stopped";
 inline constexpr const char* kAgentUpgraded = "agent upgraded";
 // From the store itself.
+// Every pass that recorded something new seals it: its data holds the fingerprint of what was
+// recorded (verdict, policy, findings), so what status, Intune and the summary read is checked
+// against the chain at read time (store/sealed_state).
+inline constexpr const char* kStateSealed = "state sealed";
 inline constexpr const char* kStoreRecovered = "store recovered";
 inline constexpr const char* kHistoryPruned = "history pruned";
+// A new database where the chain-head sidecar says a history existed (store/chain_head_sidecar).
+inline constexpr const char* kHistoryLost = "history lost";
+inline constexpr const char* kHistoryLossAcknowledged = "history loss acknowledged";
 
 }  // namespace mpa::event_kind

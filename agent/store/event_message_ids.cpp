@@ -26,6 +26,9 @@ std::string_view messageIdFor(std::string_view eventKind) {
         {k::kAgentUpgraded, "575799aed409423098762e490772b648"},
         {k::kStoreRecovered, "583551890ec242218dd89ced2e21383f"},
         {k::kHistoryPruned, "bbf14f662dbb4fc5b56a3d1f1d1bed07"},
+        {k::kStateSealed, "3f955bb85b184aae98981f6ca5565ddb"},
+        {k::kHistoryLost, "9d1e745741744ba2b16ccbe432e7e819"},
+        {k::kHistoryLossAcknowledged, "70dfa2e088b04ad6bdc998d2c31d0f0a"},
     };
     for (const auto& entry : kIds)
         if (eventKind == entry.kind) return entry.id;

@@ -4,9 +4,13 @@
 // the findings that differ from the previous run, while current_findings holds the whole latest
 // set. A pass identical to the previous one is a small run row with same_as set. This keeps a
 // year of hourly passes over 100 profiles within a few megabytes (docs/performance.md).
+#include <Poco/JSON/Object.h>
+
 #include <map>
+#include <sstream>
 #include <string_view>
 
+#include "store/event_kinds.hpp"
 #include "store/event_log.hpp"
 #include "store/pass_events.hpp"
 #include "store/policy_record_json.hpp"
@@ -101,6 +105,7 @@ bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* er
     pending_.clear();
     droppedPasses_ = 0;
     logEventsAfter(db_, eventsBefore);  // committed: now the log may say so
+    anchorHead();
     return true;
 }
 
@@ -235,7 +240,20 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
     }
     for (const auto& event : eventsForPass(report, previous ? &before : nullptr, runId))
         if (!appendEvent(db_, event, error)) return false;
-    return true;
+    // The seal: what readers derive the verdict and findings from is covered by the chain.
+    EventDraft seal;
+    seal.at = report.finishedAt.empty() ? report.startedAt : report.finishedAt;
+    seal.kind = event_kind::kStateSealed;
+    seal.details = std::string("verdict ") + std::string(toString(report.verdict)) + ", " +
+                   std::to_string(report.findings.size()) + " findings";
+    Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
+    data.set("fingerprint", fingerprint);
+    data.set("verdict", std::string(toString(report.verdict)));
+    std::ostringstream text;
+    data.stringify(text);
+    seal.data = text.str();
+    seal.runId = runId;
+    return appendEvent(db_, seal, error);
 }
 
 bool SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& report,
@@ -459,6 +477,25 @@ std::optional<PolicySet> SqliteComplianceStore::lastKnownGoodPolicy() const {
     return policy;
 }
 
+// What readers get is derived from the chain at read time: the state read back must have the
+// fingerprint the chain sealed (event_kind::kStateSealed). An edited runs, current_findings or
+// policy row makes it differ: the verdict read is then non-compliant and a note says why.
+void SqliteComplianceStore::checkSeal(PassReport& report) const {
+    SqliteStatement s;
+    if (!prepareForRead("SELECT json_extract(body, '$.data.fingerprint'), id FROM events "
+                        "WHERE kind = ? ORDER BY id DESC LIMIT 1",
+                        &s))
+        return;
+    s.bind(1, std::string(event_kind::kStateSealed));
+    if (!firstRow(s)) return;  // a history from before seals: nothing to compare with
+    if (s.text(0) == passFingerprint(report)) return;
+    report.notes.push_back(
+        "the recorded state does not match the state sealed in the event chain (event " +
+        std::to_string(s.integer(1)) +
+        "): rows were changed outside the agent; the verdict read is not trusted (run verify)");
+    report.verdict = Verdict::NonCompliant;
+}
+
 std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
     SqliteStatement s;
     // Schemas 1 and 2 (a read-only open of an old file): policy and findings sit with the
@@ -500,6 +537,7 @@ std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
     if (!readPolicy(policyRun, &r.policy, true)) return std::nullopt;
     if (schemaVersion_ >= 3) {
         if (!readCurrentFindings(&r.findings, nullptr)) return std::nullopt;
+        checkSeal(r);
     } else {
         SqliteStatement f;
         if (!prepareForRead("SELECT target, subject, user, desired, observed, outcome, reason, '' "

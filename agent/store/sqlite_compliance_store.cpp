@@ -1,11 +1,14 @@
 #include "store/sqlite_compliance_store.hpp"
 
 #include <Poco/JSON/Object.h>
+#include <Poco/Logger.h>
 
 #include <chrono>
 #include <sstream>
 
 #include "platform/private_file.hpp"
+#include "store/chain_head_sidecar.hpp"
+#include "store/event_chain.hpp"
 #include "store/event_kinds.hpp"
 #include "store/event_log.hpp"
 #include "store/pass_events.hpp"
@@ -55,12 +58,17 @@ bool SqliteComplianceStore::openReadOnly(std::string* error) {
 }
 
 bool SqliteComplianceStore::openReadWrite(std::string* error) {
+    // Configuration must never aim the agent at another file (`database: /etc/passwd`): a file
+    // that is not an SQLite database is refused, never moved aside or replaced.
+    if (!looksLikeSqliteFile(path_, error)) return false;
+    const bool isNew = !hasContent(path_);
     if (!preparePrivateFile(path_, error)) return false;
     if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
     std::string detail;
     switch (checkStoreIntegrity(db_, &detail)) {
         case IntegrityResult::Ok:
+            if (!isAgentSchemaOrEmpty(db_, path_, error)) return false;
             break;
         case IntegrityResult::Unavailable:
             *error = path_ + ": cannot check the database's integrity: " + detail;
@@ -68,7 +76,8 @@ bool SqliteComplianceStore::openReadWrite(std::string* error) {
         case IntegrityResult::Corrupt:
             return recoverFromCorruption(detail, error);
     }
-    return configureAndMigrate(error);
+    if (!configureAndMigrate(error)) return false;
+    return !isNew || recordLostHistory(error);
 }
 
 bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
@@ -136,6 +145,45 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
         return false;
     }
     logEventsAfter(db_, 0);  // a new database: its events are the recovery's
+    anchorHead();
+    openNotes_.push_back("compliance store: " + event.details);
+    return true;
+}
+
+void SqliteComplianceStore::anchorHead() {
+    std::string e;
+    const auto head = readChainHead(db_, &e);
+    if (head && head->eventId > 0 && writeChainHeadSidecar(path_, *head, &e)) return;
+    if (!head || head->eventId > 0)
+        Poco::Logger::get("store").warning("cannot keep the chain head beside the database: %s", e);
+}
+
+bool SqliteComplianceStore::recordLostHistory(std::string* error) {
+    std::string e;
+    const auto previous = readChainHeadSidecar(path_, &e);
+    if (!previous) return true;  // no history before (or an unreadable sidecar, verify says so)
+    const auto now = std::chrono::system_clock::now();
+    EventDraft event;
+    event.at = isoUtc(now);
+    event.kind = event_kind::kHistoryLost;
+    event.subject = path_;
+    event.details = "a previous history existed (" + chainHeadText(*previous) + ", from " +
+                    chainHeadSidecarPath(path_) +
+                    ") and is gone: the database was deleted or emptied; a new history starts here";
+    Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
+    data.set("lost_head_event", static_cast<Poco::Int64>(previous->eventId));
+    data.set("lost_head_hash", previous->hash);
+    std::ostringstream text;
+    data.stringify(text);
+    event.data = text.str();
+    SqliteTransaction transaction(db_);
+    if (!transaction.begin(error) || !appendEvent(db_, event, error) ||
+        !setState(kHistoryLossState, event.details, error) || !transaction.commit(error)) {
+        *error = path_ + ": recording the lost history failed: " + *error;
+        return false;
+    }
+    logEventsAfter(db_, 0);
+    anchorHead();
     openNotes_.push_back("compliance store: " + event.details);
     return true;
 }
@@ -191,6 +239,7 @@ bool SqliteComplianceStore::recordEvent(const std::string& kind, const std::stri
         return false;
     }
     logEventsAfter(db_, eventsBefore);
+    anchorHead();
     return true;
 }
 

@@ -19,6 +19,8 @@ class SqliteComplianceStore : public ComplianceStore {
     std::optional<PolicySet> lastKnownGoodPolicy() const override;
     std::optional<StoredPass> lastPass() const override;
     std::size_t pendingPasses() const override;
+    void dropPendingPasses() override { pending_.clear(); }
+    bool writable() const override { return mode_ == StoreMode::ReadWrite; }
     bool recordEvent(const std::string& kind, const std::string& subject,
                      const std::string& details, std::string* error) override;
     bool noteAgentVersion(const std::string& version, std::string* error) override;
@@ -54,6 +56,10 @@ class SqliteComplianceStore : public ComplianceStore {
     bool configureAndMigrate(std::string* error);
     bool recoverFromCorruption(const std::string& detail, std::string* error);
     bool requireWritable(std::string* error) const;
+    // After a commit that appended events: the head goes to the sidecar (chain_head_sidecar.hpp).
+    void anchorHead();
+    // A new database where the sidecar says a history existed: records the loss in the chain.
+    bool recordLostHistory(std::string* error);
     // One transaction for the waiting passes and the new one.
     bool writePasses(const std::vector<const PassReport*>& reports, std::string* error);
     bool writePassesTransaction(const std::vector<const PassReport*>& reports, std::string* error);
@@ -71,6 +77,7 @@ class SqliteComplianceStore : public ComplianceStore {
     bool readFindingRows(SqliteStatement& s, std::vector<Finding>* out,
                          std::vector<std::string>* since) const;
     void readFailed(const std::string& what) const;
+    void checkSeal(PassReport& report) const;
     bool prepareForRead(std::string_view sql, SqliteStatement* s) const;
     bool prepareForWrite(std::string_view sql, SqliteStatement* s, std::string* error) const;
     bool firstRow(SqliteStatement& s) const;  // steps once; a failure is kept as lastReadError

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 
 #include "platform/private_file.hpp"
 
@@ -72,6 +73,48 @@ bool moveCorruptStoreAside(const std::string& path, const std::string& stamp, st
     }
     *movedTo = aside;
     return true;
+}
+
+namespace {
+constexpr char kSqliteHeader[] = "SQLite format 3";  // and a NUL: 16 bytes
+constexpr const char* kNotOurs =
+    "; the agent only ever writes, moves or replaces its own compliance database, so this file "
+    "was left as it is: check `database:` in agent.yaml or --db";
+}  // namespace
+
+bool looksLikeSqliteFile(const std::string& path, std::string* error) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return true;  // missing (a new database) or unreadable: the open reports it
+    char header[16] = {};
+    in.read(header, sizeof header);
+    const auto got = in.gcount();
+    if (got == 0) return true;  // an empty file is a new database
+    if (got == static_cast<std::streamsize>(sizeof header) &&
+        std::memcmp(header, kSqliteHeader, sizeof header) == 0)
+        return true;
+    *error = path + ": is not an SQLite database" + kNotOurs;
+    return false;
+}
+
+bool hasContent(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char byte = 0;
+    return in && in.read(&byte, 1) && in.gcount() == 1;
+}
+
+bool isAgentSchemaOrEmpty(const SqliteConnection& db, const std::string& path, std::string* error) {
+    std::string e;
+    const auto tables = db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table'", &e);
+    const auto ours = db.queryInt(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'ledger')",
+        &e);
+    if (!tables || !ours) {
+        *error = path + ": cannot read its schema: " + e;
+        return false;
+    }
+    if (*tables == 0 || *ours == 2) return true;
+    *error = path + ": is an SQLite database of another program (no agent tables)" + kNotOurs;
+    return false;
 }
 
 }  // namespace mpa

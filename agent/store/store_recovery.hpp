@@ -29,4 +29,14 @@ SalvagedState salvageLedger(SqliteConnection& corrupt);
 bool moveCorruptStoreAside(const std::string& path, const std::string& stamp, std::string* movedTo,
                            std::string* error);
 
+// The agent's own database is recognised before anything is written or moved: a file that
+// exists, is not empty and does not start with SQLite's header is not ours (false, *error names
+// it and says that it was left as it is).
+bool looksLikeSqliteFile(const std::string& path, std::string* error);
+// True when a file at `path` holds at least one byte (a database that existed before this open).
+bool hasContent(const std::string& path);
+// An intact database is ours when it is empty (a new file) or has the agent's tables; another
+// program's database is refused, not written into.
+bool isAgentSchemaOrEmpty(const SqliteConnection& db, const std::string& path, std::string* error);
+
 }  // namespace mpa

@@ -1,5 +1,6 @@
 #include "targets/env_line_file.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -208,6 +209,8 @@ Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
     }
 
     record.setField("added-final-newline", addedFinalNewline ? "yes" : "no");
+    // Which one: after a last line ending in a lone CR, an added "\n" reads back as CRLF.
+    if (addedFinalNewline) record.setField("added-newline", eol == "\r\n" ? "crlf" : "lf");
     // Where the prior lines were, so restoring puts each back in its place when nobody has added
     // or removed lines since.
     std::string positions;
@@ -217,8 +220,36 @@ Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
     return writeWithPriorState(run, std::move(f), spec.path, current, after, std::move(record));
 }
 
+// `revert` without a ledger entry (a lost database): the agent's exact line is removed, nothing
+// else; the rest of the file stays byte for byte.
+static std::optional<Finding> revertWithoutLedger(TargetRun& run, const EnvLineSpec& spec,
+                                                  Finding f) {
+    if (!run.reverting || !run.changesAllowed() || run.ledger.find(spec.target, spec.path))
+        return std::nullopt;
+    auto file = platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
+    if (!file.status || file.missing) return std::nullopt;
+    auto lines = splitRaw(file.data);
+    const auto before = lines.size();
+    const std::string ours = lineFor(spec);
+    lines.erase(std::remove_if(lines.begin(), lines.end(),
+                               [&](const auto& line) { return line.text == ours; }),
+                lines.end());
+    if (lines.size() == before) return std::nullopt;
+    const auto after = joinRaw(lines);
+    f.desired = "as before the agent";
+    f.diff = unifiedDiff(file.data, after, spec.path, spec.path);
+    const auto owner = platform::replacementOwnership(file.info, kRootFileOwnership);
+    if (auto written = platform::writeFileAtomic(run.context.resolve(spec.path), after, owner);
+        !written)
+        return failed(std::move(f), written.error);
+    f.outcome = Outcome::Restored;
+    f.reason = "the agent's own line " + ours + " removed (no ledger entry)";
+    return f;
+}
+
 Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
     Finding f = findingFor(spec);
+    if (auto done = revertWithoutLedger(run, spec, f)) return *done;
     RestoreInput input;
     if (auto done = startRestore(run, f, spec.target, spec.path,
                                  "the agent has not set " + spec.key, &input))
@@ -269,8 +300,14 @@ Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
     for (std::size_t i = 0; i + 1 < lines.size(); ++i)
         if (lines[i].eol.empty()) lines[i].eol = eol;
     if (priorLines.empty() && agentLineWasLast && record.field("added-final-newline") == "yes" &&
-        !lines.empty())
+        !lines.empty()) {
+        // Only the agent's newline goes: a CR before it was the line's own (found by
+        // tests/fuzz/env_file_fuzz).
+        const bool addedLf = record.field("added-newline") == "lf" ||
+                             (record.field("added-newline").empty() && eol == "\n");
+        if (addedLf && lines.back().eol == "\r\n") lines.back().text += '\r';
         lines.back().eol.clear();
+    }
     const std::string after = joinRaw(lines);
 
     f.diff = unifiedDiff(current.data, after, spec.path,

@@ -48,6 +48,21 @@ Finding reconcileManagedFile(TargetRun& run, const ManagedFileSpec& spec, bool w
 
 Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec) {
     Finding f = findingFor(spec);
+    if (run.changesAllowed() && !run.ledger.find(spec.target, spec.path)) {
+        // No ledger entry (a lost database): a file holding exactly what the agent writes (its
+        // own header says so) is the agent's, and goes as the policy does.
+        const auto current =
+            platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
+        if (current.status && !current.missing && current.data == spec.content) {
+            f.desired = "as before the agent";
+            f.observed = describe(current, spec.content);
+            if (auto removed = removeFileNoFollow(run.context, spec.path); !removed)
+                return failed(std::move(f), removed.error);
+            f.outcome = Outcome::Restored;
+            f.reason = "the agent's own file, recognised by its content (no ledger entry); removed";
+            return f;
+        }
+    }
     RestoreInput input;
     if (auto done =
             startRestore(run, f, spec.target, spec.path, "the agent has not changed it", &input))

@@ -29,6 +29,10 @@ struct TargetRun {
     // on a machine with thousands) check it between subjects, finish the subject in hand (its
     // write is atomic) and report the rest as not checked.
     std::function<bool()> stopRequested = nullptr;
+    // The `revert` command: besides what the ledger holds, the agent's own recognisable
+    // artefacts (its exact line, its files) are removed even without a ledger entry, so a lost
+    // database never leaves them behind.
+    bool reverting = false;
     bool changesAllowed() const { return mode == RunMode::Enforce; }
     bool stopping() const { return stopRequested && stopRequested(); }
 };

@@ -18,6 +18,16 @@
 namespace mpa {
 namespace {
 
+std::string joinProblems(const std::vector<std::string>& problems) {
+    std::string out;
+    for (const auto& p : problems) out += (out.empty() ? "" : "; ") + p;
+    return out;
+}
+
+}  // namespace
+
+namespace {
+
 constexpr const char* kTargetName = "telemetry-json";
 constexpr const char* kLicenseTarget = "license-audit";
 constexpr const char* kFileName = "telemetry.json";
@@ -598,6 +608,12 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     const auto decision = deviceIdDecision(p, subject, *doc);
     auto plan = planTelemetry(*doc, desired_, prior, decision, newRandomGuid);
     f.diff = joinLines(plan.diff);
+    if (!plan.changed() && invalidName.empty() && !plan.problems.empty()) {
+        f.outcome = Outcome::Failed;
+        f.reason = joinProblems(plan.problems);
+        out_.push_back(std::move(f));
+        return;
+    }
     if (!plan.changed() && invalidName.empty()) {
         if (hadLedger && prior.keys.empty() && !needs) {
             cleanUpCreated(entries, prior, holdsOnlyAgentKeys(*doc), d, f);
@@ -772,6 +788,10 @@ void ProfilePass::write(PendingWrite& w, const platform::StagedFile& staged) {
     if (w.plan.deviceIdWritten && w.decision.reset)
         f.reason +=
             (f.reason.empty() ? "" : "; ") + std::string("new DeviceId: ") + w.decision.reason;
+    if (!w.plan.problems.empty()) {
+        f.outcome = Outcome::Failed;
+        f.reason = joinProblems(w.plan.problems) + (f.reason.empty() ? "" : "; " + f.reason);
+    }
     out_.push_back(std::move(f));
 }
 

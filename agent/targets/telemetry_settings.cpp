@@ -86,6 +86,14 @@ TelemetryPlan planTelemetry(json::ObjectDocument& doc, const DesiredState& desir
             // The policy no longer asks for this key: the user's own choice comes back, unless
             // the user changed it themselves since (then it is theirs already).
             const bool stillOurs = current == kActionNo;
+            json::ParseError bad;
+            if (stillOurs && *priorRaw && !json::validate(**priorRaw, &bad)) {
+                // A damaged ledger entry fails this subject only; the key stays as it is.
+                plan.problems.push_back("the recorded prior value of " + key +
+                                        " is not valid JSON (" + bad.describe() +
+                                        "); not restored, its ledger entry kept");
+                continue;
+            }
             if (stillOurs) {
                 if (*priorRaw) {
                     noteChange(plan, before, key, **priorRaw);

@@ -55,6 +55,9 @@ struct TelemetryPlan {
     std::vector<std::string> changedKeys;  // managed keys set by this plan
     std::vector<std::string> restoredKeys;
     bool deviceIdWritten = false;
+    // Prior values the ledger holds that cannot be written back (not valid JSON): the key is
+    // left as it is and its entry kept, and the subject's finding fails with this text.
+    std::vector<std::string> problems;
     bool changed() const { return !diff.empty(); }
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <map>
 #include <stdexcept>
 
 #include "util/json_strict_parser.hpp"
@@ -30,7 +31,64 @@ bool isIntegerLiteral(std::string_view raw) {
                        [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// 1-based line and column of increasing byte offsets, counted as the strict parser counts them
+// (the BOM excluded from the first line). Incremental, so locating every member is linear.
+class LineCounter {
+  public:
+    explicit LineCounter(std::string_view text)
+        : text_(text), lineStart_(text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0) {}
+    void locate(std::size_t offset, std::size_t* line, std::size_t* column) {
+        for (; pos_ < offset && pos_ < text_.size(); ++pos_) {
+            if (text_[pos_] == '\n') {
+                ++line_;
+                lineStart_ = pos_ + 1;
+            }
+        }
+        *line = line_;
+        *column = offset >= lineStart_ ? offset - lineStart_ + 1 : 1;
+    }
+
+  private:
+    std::string_view text_;
+    std::size_t pos_ = 0, line_ = 1, lineStart_;
+};
+
 }  // namespace
+
+std::optional<std::vector<LocatedMember>> parseObjectWithUniqueKeys(std::string_view text,
+                                                                    ParseError* error) {
+    std::vector<detail::MemberSpan> spans;
+    if (!detail::parseStrict(text, &spans, error)) return std::nullopt;
+    std::vector<LocatedMember> members;
+    members.reserve(spans.size());
+    std::map<std::string, std::size_t> firstLine;  // a map: a hostile file may hold many keys
+    LineCounter lines(text);
+    for (detail::MemberSpan& span : spans) {
+        LocatedMember member;
+        lines.locate(span.keyBegin, &member.line, &member.column);
+        if (const auto earlier = firstLine.find(span.key); earlier != firstLine.end()) {
+            if (error) {
+                error->line = member.line;
+                error->column = member.column;
+                error->offset = span.keyBegin;
+                error->message = "duplicate key \"" + span.key + "\" (first at line " +
+                                 std::to_string(earlier->second) + ")";
+            }
+            return std::nullopt;
+        }
+        firstLine.emplace(span.key, member.line);
+        member.key = std::move(span.key);
+        member.rawValue =
+            std::string(text.substr(span.valueBegin, span.valueEnd - span.valueBegin));
+        members.push_back(std::move(member));
+    }
+    return members;
+}
+
+std::optional<std::string> decodeStringValue(std::string_view raw) {
+    if (raw.size() < 2 || raw.front() != '"' || !validate(raw, nullptr)) return std::nullopt;
+    return detail::decodeStringLiteral(raw);
+}
 
 std::string ParseError::describe() const {
     return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + message;

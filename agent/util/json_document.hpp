@@ -64,6 +64,24 @@ class ObjectDocument {
     std::vector<Member> members_;
 };
 
+// A top-level member of a configuration object, with where its key starts (1-based; the column
+// counts bytes from the start of the line, the BOM excluded).
+struct LocatedMember {
+    std::string key;       // decoded
+    std::string rawValue;  // exact source text of the value
+    std::size_t line = 0, column = 0;
+};
+
+// For configuration files (policy drop-ins): the same strictness as ObjectDocument::parse, and
+// every key distinct (compared exactly). A repeated key is an error at the repeat: silently
+// keeping the last value would hide that two writers disagree.
+std::optional<std::vector<LocatedMember>> parseObjectWithUniqueKeys(std::string_view text,
+                                                                    ParseError* error);
+
+// The decoded text of a raw string value ("\"a\\u00e9\"" gives "aé"); nullopt when `raw` is not a
+// string literal.
+std::optional<std::string> decodeStringValue(std::string_view raw);
+
 // JSON string literal for UTF-8 text, quotes included. Invalid UTF-8 becomes U+FFFD so the
 // output is always valid JSON.
 std::string quote(std::string_view utf8);

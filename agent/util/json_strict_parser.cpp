@@ -162,6 +162,7 @@ class Parser {
         while (true) {
             if (atEnd()) return fail(pos_, "unexpected end of input inside an object");
             if (peek() != '"') return unexpected(pos_, "where a property name was expected");
+            const std::size_t keyBegin = pos_;
             std::string key;
             if (!string(members ? &key : nullptr)) return false;
             skipWhitespace();
@@ -171,7 +172,7 @@ class Parser {
             const std::size_t begin = pos_;
             // Only the top level records members; nested objects are validated only.
             if (!value(depth, nullptr)) return false;
-            if (members) members->push_back(MemberSpan{std::move(key), begin, pos_});
+            if (members) members->push_back(MemberSpan{std::move(key), begin, pos_, keyBegin});
             skipWhitespace();
             if (atEnd()) return fail(pos_, "unexpected end of input inside an object");
             if (peek() == '}') {

@@ -16,6 +16,7 @@ inline constexpr int kMaxDepth = 64;  // System.Text.Json's default JsonReaderOp
 struct MemberSpan {
     std::string key;
     std::size_t valueBegin = 0, valueEnd = 0;
+    std::size_t keyBegin = 0;  // the key's opening quote
 };
 
 // Validates `text` as one JSON value. With `members`, the value must be an object and its members

@@ -81,9 +81,12 @@ std::vector<Node> arrayItems(Node array) {
 std::optional<std::string> stringValue(Node node) {
     auto* n = static_cast<plist_t>(node);
     if (!n || plist_get_node_type(n) != PLIST_STRING) return std::nullopt;
-    char* text = nullptr;
-    plist_get_string_val(n, &text);
-    return takeString(text);
+    // By pointer and length: plist_get_string_val asserts (aborts the process) on a string that
+    // holds a NUL character, which a malformed file can carry (found by tests/fuzz/plist_fuzz).
+    std::uint64_t length = 0;
+    const char* text = plist_get_string_ptr(n, &length);
+    if (!text) return std::string();
+    return std::string(text, static_cast<std::size_t>(length));
 }
 
 std::string typeName(Node node) {

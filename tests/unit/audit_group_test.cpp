@@ -89,7 +89,8 @@ TEST_F(AuditGroup, ARecoveredDatabaseKeepsTheGroup) {
     recordOnePass();
     {
         std::ofstream garbage(db(), std::ios::binary | std::ios::trunc);
-        garbage << std::string(8192, 'x');
+        // The agent's file (its SQLite header) with everything after the header destroyed.
+        garbage << std::string("SQLite format 3", 16) << std::string(8176, 'x');
     }
     ::unlink((db() + "-wal").c_str());
     ::unlink((db() + "-shm").c_str());

@@ -223,6 +223,18 @@ TEST_F(EnvTargetsTest, EtcEnvironmentAppendsAfterALastLineWithoutNewlineAndUndoe
     EXPECT_EQ(scratch.read(kEtcEnvironment), original);
 }
 
+// A last line ending in a lone CR: the newline the agent adds reads back as CRLF, and only the
+// agent's "\n" may go on restore (found by tests/fuzz/env_file_fuzz).
+TEST_F(EnvTargetsTest, EtcEnvironmentKeepsALoneCarriageReturnOnTheLastLine) {
+    for (const std::string original : {"A=1\n\r", "\r", "A=1\r\nB=2\r"}) {
+        SCOPED_TRACE(original);
+        scratch.write(kEtcEnvironment, original);
+        EXPECT_EQ(passOne("etc-environment", optOut())[0].outcome, Outcome::Remediated);
+        EXPECT_EQ(passOne("etc-environment", DesiredState{})[0].outcome, Outcome::Restored);
+        EXPECT_EQ(scratch.read(kEtcEnvironment), original);
+    }
+}
+
 TEST_F(EnvTargetsTest, EtcEnvironmentCollapsesDuplicatesAndExportAndPutsThemBack) {
     const std::string original =
         "export METALAMA_TELEMETRY_OPT_OUT=1\nX=1\nMETALAMA_TELEMETRY_OPT_OUT=\"false\"\n";

@@ -84,18 +84,21 @@ TEST(EventHistory, PassesProduceEventsOnlyWhenSomethingChanged) {
         // first pass: three policies appear, env remediated, ann failed, verdict set
         event_kind::kPolicyChanged, event_kind::kPolicyChanged, event_kind::kPolicyChanged,
         event_kind::kRemediated, event_kind::kFailed, event_kind::kVerdictChanged,
-        // the repeat adds nothing; the change: one policy, ann remediated, verdict
+        // and the state it recorded, sealed
+        event_kind::kStateSealed,
+        // the repeat adds nothing; the change: one policy, ann remediated, verdict, the seal
         event_kind::kPolicyChanged, event_kind::kRemediated, event_kind::kVerdictChanged,
-        event_kind::kAgentStopped};
+        event_kind::kStateSealed, event_kind::kAgentStopped};
     EXPECT_EQ(kinds(events), expected);
-    const auto& policy = events[6].event;
+    const auto& policy = events[7].event;
     EXPECT_EQ(policy.subject, "DeviceIdRotationDays");
     EXPECT_NE(policy.details.find("30 (mandatory, Group Policy file Registry.pol) -> 90"),
               std::string::npos)
         << policy.details;
     EXPECT_NE(policy.data.find("\"old\":{\"value\":30"), std::string::npos) << policy.data;
-    EXPECT_EQ(events[7].event.subject, "ann /home/ann/.local/share/Metalama/telemetry.json");
-    EXPECT_EQ(events[8].event.details, "non-compliant -> compliant");
+    EXPECT_EQ(events[8].event.subject, "ann /home/ann/.local/share/Metalama/telemetry.json");
+    EXPECT_EQ(events[9].event.details, "non-compliant -> compliant");
+    EXPECT_NE(events[10].event.data.find("\"fingerprint\":\""), std::string::npos);
     EXPECT_EQ(countRows(path, "runs"), 3);
 }
 
@@ -145,9 +148,9 @@ TEST(EventHistory, VerifiesAnIntactChainAndMatchesTheHead) {
     const auto path = storeWithHistory(scratch);
     const auto v = verifyFile(path);
     EXPECT_TRUE(v.intact) << v.message;
-    EXPECT_EQ(v.eventsChecked, 10);
+    EXPECT_EQ(v.eventsChecked, 12);
     auto store = openStore(path, StoreMode::ReadOnly);
-    EXPECT_EQ(store->chainHead(), "event 10 " + v.headHash);
+    EXPECT_EQ(store->chainHead(), "event 12 " + v.headHash);
     // The documented independent check: sha256(prev_hash + "\n" + body) == hash.
     for (const auto& e : allEvents(path)) EXPECT_EQ(chainHash(e.prevHash, e.body), e.hash);
 }
@@ -310,10 +313,44 @@ bool anyCorruptSibling(const test::ScratchDir& scratch) {
     return false;
 }
 
+// Only a file recognisable as an SQLite database is ever moved aside: anything else at the
+// database's path (`database: /etc/passwd`) is refused and left exactly as it was.
+TEST(StoreRecovery, AFileThatIsNotAnSqliteDatabaseIsRefusedAndLeftAlone) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("passwd");
+    const std::string text = "root:x:0:0:root:/root:/bin/bash\n";
+    scratch.write("passwd", text, 0600);
+    std::string error;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error));
+    EXPECT_NE(error.find("passwd: is not an SQLite database"), std::string::npos) << error;
+    EXPECT_EQ(scratch.read("passwd"), text);
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(scratch.path()),
+                            std::filesystem::directory_iterator()),
+              1);
+}
+
+TEST(StoreRecovery, AnotherProgramsSqliteDatabaseIsNotWrittenInto) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("other.db");
+    {
+        SqliteConnection other;
+        std::string error;
+        ASSERT_TRUE(other.open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &error)) << error;
+        ASSERT_TRUE(other.exec("CREATE TABLE accounts (name TEXT)", &error)) << error;
+    }
+    ::chmod(path.c_str(), 0600);
+    std::string error;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error));
+    EXPECT_NE(error.find("an SQLite database of another program"), std::string::npos) << error;
+    EXPECT_EQ(countRows(path, "sqlite_master"), 1);
+}
+
 TEST(StoreRecovery, AGarbageHeaderIsMovedAsideAndANewStoreStarted) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
-    scratch.write("compliance.db", std::string(8192, 'x'), 0600);
+    // The agent's file (SQLite's header) with everything after the header destroyed.
+    scratch.write("compliance.db", std::string("SQLite format 3", 16) + std::string(8176, 'x'),
+                  0600);
     auto store = openStore(path);
     ASSERT_TRUE(store);
     EXPECT_TRUE(anyCorruptSibling(scratch));

@@ -251,3 +251,35 @@ TEST(Quote, EscapesWhatJsonRequires) {
 
 }  // namespace
 }  // namespace mpa::json
+
+namespace mpa::json {
+namespace {
+
+TEST(UniqueKeyObject, RejectsARepeatedKeyAtTheRepeatWithItsFirstLine) {
+    ParseError error;
+    EXPECT_FALSE(parseObjectWithUniqueKeys("{\n  \"A\": 1,\n  \"B\": 2,\n  \"A\": 3\n}", &error));
+    EXPECT_EQ(error.describe(), "line 4, column 3: duplicate key \"A\" (first at line 2)");
+    // Keys differing in case are different keys for a configuration file.
+    EXPECT_TRUE(parseObjectWithUniqueKeys("{\"a\": 1, \"A\": 2}", nullptr));
+}
+
+TEST(UniqueKeyObject, IsAsStrictAsTheDocumentAndLocatesEachKey) {
+    ParseError error;
+    EXPECT_FALSE(parseObjectWithUniqueKeys("{\"TelemetryOptOut\": true,}", &error));
+    EXPECT_EQ(error.describe(), "line 1, column 25: trailing comma");
+    EXPECT_FALSE(parseObjectWithUniqueKeys("null", &error));
+    EXPECT_FALSE(parseObjectWithUniqueKeys("", &error));
+    const auto members =
+        parseObjectWithUniqueKeys("\xEF\xBB\xBF{\"x\": \"a\\u00e9\",\n \"y\": [1]}", &error);
+    ASSERT_TRUE(members) << error.describe();
+    ASSERT_EQ(members->size(), 2u);
+    EXPECT_EQ((*members)[0].line, 1u);
+    EXPECT_EQ((*members)[0].column, 2u);
+    EXPECT_EQ((*members)[1].line, 2u);
+    EXPECT_EQ((*members)[1].column, 2u);
+    EXPECT_EQ(decodeStringValue((*members)[0].rawValue), "a\xC3\xA9");
+    EXPECT_EQ(decodeStringValue((*members)[1].rawValue), std::nullopt);
+}
+
+}  // namespace
+}  // namespace mpa::json

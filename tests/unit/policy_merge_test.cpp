@@ -168,6 +168,46 @@ TEST(LastKnownGood, KeptWhenASourceIsBrokenButNotWhenPolicyWasRemoved) {
     EXPECT_EQ(invalid.find("TelemetryOptOut")->value, PolicyValue(true));
 }
 
+// The floor is per policy: a broken managed file keeps the stored opt-out although a weaker,
+// readable recommended file now says false.
+TEST(LastKnownGood, ABrokenStrongerInputKeepsTheValueWhateverWeakerSourcesSay) {
+    const auto lkg = mergePolicy(
+        catalog(), {source({raw("TelemetryOptOut", RawValue::ofBool(true), PolicyLevel::Mandatory,
+                                SourcePrecedence::EtcFile, 0, "/etc/managed/a.json")})});
+    const auto weaker = raw("TelemetryOptOut", RawValue::ofBool(false), PolicyLevel::Recommended,
+                            SourcePrecedence::EtcFile, 1, "/etc/recommended/b.yaml");
+    auto now = mergePolicy(
+        catalog(), {source({weaker}, {{"/etc/managed/a.json", "", "empty", true,
+                                       PolicyLevel::Mandatory, SourcePrecedence::EtcFile}})});
+    keepLastKnownGood(now, lkg);
+    const auto* kept = now.find("TelemetryOptOut");
+    ASSERT_NE(kept, nullptr);
+    EXPECT_EQ(kept->value, PolicyValue(true));
+    EXPECT_TRUE(kept->keptFromLastKnownGood);
+    EXPECT_NE(kept->keptBecause.find("/etc/managed/a.json: empty"), std::string::npos);
+    ASSERT_EQ(kept->overridden.size(), 1u);
+    EXPECT_EQ(kept->overridden[0].value, PolicyValue(false));
+
+    // A broken recommended file does not hold back a readable mandatory value.
+    auto stronger = mergePolicy(
+        catalog(), {source({raw("TelemetryOptOut", RawValue::ofBool(false), PolicyLevel::Mandatory,
+                                SourcePrecedence::EtcFile, 0, "/etc/managed/a.json")},
+                           {{"/etc/recommended/b.yaml", "", "bad", true, PolicyLevel::Recommended,
+                             SourcePrecedence::EtcFile}})});
+    keepLastKnownGood(stronger, lkg);
+    EXPECT_EQ(stronger.find("TelemetryOptOut")->value, PolicyValue(false));
+    EXPECT_FALSE(stronger.find("TelemetryOptOut")->keptFromLastKnownGood);
+
+    // An invalid value of a policy keeps that policy only, over a weaker value of it.
+    auto invalid = mergePolicy(
+        catalog(),
+        {source({raw("TelemetryOptOut", RawValue::ofString("maybe"), PolicyLevel::Mandatory,
+                     SourcePrecedence::EtcFile, 0, "/etc/managed/a.json"),
+                 weaker})});
+    keepLastKnownGood(invalid, lkg);
+    EXPECT_EQ(invalid.find("TelemetryOptOut")->value, PolicyValue(true));
+}
+
 TEST(DesiredState, MandatoryOptOutSetsVariableAndForcesEveryAction) {
     const auto d = decideDesiredState(
         mergePolicy(catalog(),

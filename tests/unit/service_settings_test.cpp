@@ -1,6 +1,9 @@
 // The service's settings and what it watches: settle_milliseconds in agent.yaml, and the watch
 // list that leaves out directories listed only as the parent of a managed file (all of /etc).
 #include <gtest/gtest.h>
+#ifndef _WIN32
+#include <sys/stat.h>
+#endif
 
 #include <algorithm>
 
@@ -41,6 +44,47 @@ TEST(ServiceSettings, SettleMillisecondsIsReadAndCheckedFromAgentYaml) {
         loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings, &error));
     EXPECT_TRUE(settings.logLevelChosen);
 }
+
+// An invalid setting is an error naming the file, the key and the valid values.
+TEST(ServiceSettings, InvalidValuesNameTheFileTheKeyAndTheValidValues) {
+    test::ScratchDir dir;
+    const std::pair<const char*, const char*> cases[] = {
+        {"log_destination: elsewhere\n",
+         "log_destination: 'elsewhere' is not valid (console, "
+         "syslog, journal or file:PATH)"},
+        {"log_format: xml\n", "log_format: 'xml' is not valid (text or json)"},
+        {"log_level: loud\n", "log_level: 'loud' is not valid (trace, debug"},
+        {"database: relative.db\n", "database: 'relative.db' is not valid (expected an absolute"},
+        {"policy_directory: \"\"\n", "policy_directory: '' is not valid (expected an absolute"},
+    };
+    for (const auto& [text, message] : cases) {
+        AgentSettings settings;
+        std::string error;
+        dir.write("agent.yaml", text, 0644);
+        EXPECT_FALSE(
+            loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings, &error))
+            << text;
+        EXPECT_NE(error.find(std::string("/etc/metalama/agent.yaml: ") + message),
+                  std::string::npos)
+            << error;
+    }
+}
+
+#ifndef _WIN32  // POSIX modes
+TEST(ServiceSettings, AConfigurationInADirectoryOthersCanWriteIsRefused) {
+    test::ScratchDir dir;
+    dir.write("metalama/agent.yaml", "log_level: debug\n", 0644);
+    ASSERT_EQ(::chmod(dir.abs("metalama").c_str(), 0777), 0);
+    AgentSettings settings;
+    std::string error;
+    EXPECT_FALSE(loadAgentConfig(dir.abs("metalama/agent.yaml"), "/etc/metalama/agent.yaml",
+                                 settings, &error));
+    EXPECT_NE(error.find("/etc/metalama/agent.yaml: its directory must be owned by root and not "
+                         "writable by group or others; refused"),
+              std::string::npos)
+        << error;
+}
+#endif
 
 TEST(ServiceSettings, WatchesPolicyDirectoriesAndManagedFilesButNotAllOfEtc) {
     AgentContext context;

@@ -430,11 +430,12 @@ TEST(LinuxExamples, AreFlatMapsOfCatalogNamesWhoseValuesCoerce) {
 // The agent's own Linux source parses the examples with no issue and merges them to the examples.
 TEST(LinuxExamples, AreAcceptedByTheAgentsDropinSource) {
     for (const auto level : {PolicyLevel::Mandatory, PolicyLevel::Recommended}) {
-        for (const auto& text :
-             {writeLinuxExampleJson(catalog(), level), writeLinuxExampleYaml(catalog(), level)}) {
+        for (const auto& [text, origin] :
+             {std::pair{writeLinuxExampleJson(catalog(), level), "example.json"},
+              std::pair{writeLinuxExampleYaml(catalog(), level), "example.yaml"}}) {
             SourceResult read;
             int order = 0;
-            parsePolicyDocument(text, "example", level, order, read);
+            parsePolicyDocument(text, origin, level, order, read);
             EXPECT_TRUE(read.issues.empty()) << read.issues.front().describe();
             const auto merged = mergePolicy(catalog(), {read});
             EXPECT_TRUE(merged.issues.empty()) << merged.issues.front().describe();

@@ -112,6 +112,23 @@ TEST(ListLoginUsers, ReadsAScratchRoot) {
                                        ": line 4: expected 7 colon-separated fields, found 3"});
 }
 
+// Either would select no one and let the pass report compliant: each is an error instead.
+TEST(ListLoginUsers, AnImpossibleRangeOrAnEmptyPasswdIsAnError) {
+    test::ScratchDir root;
+    root.write("etc/login.defs", "UID_MIN 5000\nUID_MAX 1000\n");
+    root.write("etc/passwd", "alice:x:2001:2001::/home/alice:/bin/bash\n");
+    const UserList inverted = listLoginUsers(root.path());
+    EXPECT_TRUE(inverted.users.empty());
+    EXPECT_EQ(inverted.errors, std::vector<std::string>{root.abs("etc/login.defs") +
+                                                        ": UID_MIN 5000 is above UID_MAX 1000; "
+                                                        "no account can be selected"});
+    root.write("etc/login.defs", "");
+    root.write("etc/passwd", "\n# nothing\n");
+    const UserList empty = listLoginUsers(root.path());
+    ASSERT_EQ(empty.errors.size(), 1u);
+    EXPECT_NE(empty.errors[0].find("etc/passwd: no account at all"), std::string::npos);
+}
+
 TEST(ListLoginUsers, MissingFilesAreDefaultsAndAnError) {
     test::ScratchDir root;
     const UserList list = listLoginUsers(root.path());

@@ -1,0 +1,47 @@
+#include "store/chain_head_sidecar.hpp"
+
+#include "platform/process_identity.hpp"
+#include "platform/safe_fs.hpp"
+#include "util/text.hpp"
+
+namespace mpa {
+
+std::string chainHeadText(const ChainHead& head) {
+    return "event " + std::to_string(head.eventId) + " " + head.hash;
+}
+
+std::string chainHeadSidecarPath(const std::string& databasePath) {
+    return databasePath + ".head";
+}
+
+bool writeChainHeadSidecar(const std::string& databasePath, const ChainHead& head,
+                           std::string* error) {
+    const auto path = chainHeadSidecarPath(databasePath);
+    const auto existing = platform::readFileNoFollow(path, 4096);
+    const platform::Ownership owner{platform::effectiveUserId(),
+                                    platform::isPrivileged() ? 0u : existing.info.gid, 0600};
+    const auto written = platform::writeFileAtomic(path, chainHeadText(head) + "\n", owner);
+    if (!written) *error = written.error;
+    return written.ok;
+}
+
+std::optional<ChainHead> readChainHeadSidecar(const std::string& databasePath, std::string* error) {
+    const auto path = chainHeadSidecarPath(databasePath);
+    const auto read = platform::readFileNoFollow(path, 4096);
+    if (read.missing) return std::nullopt;
+    if (!read.status) {
+        *error = read.status.error;
+        return std::nullopt;
+    }
+    const auto text = trim(read.data);
+    const auto space = text.find(' ', 6);
+    long long id = 0;
+    if (text.substr(0, 6) != "event " || space == std::string_view::npos ||
+        !parseDecimal(text.substr(6, space - 6), &id) || text.size() - space - 1 != 64) {
+        *error = path + ": not a chain head (\"event <id> <sha-256>\")";
+        return std::nullopt;
+    }
+    return ChainHead{id, std::string(text.substr(space + 1))};
+}
+
+}  // namespace mpa

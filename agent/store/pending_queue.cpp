@@ -1,0 +1,225 @@
+#include "store/pending_queue.hpp"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+#include "platform/private_file.hpp"
+#include "platform/process_identity.hpp"
+#include "platform/safe_fs.hpp"
+#include "store/compliance_store.hpp"
+#include "store/pass_report_json.hpp"
+
+namespace mpa {
+namespace {
+
+constexpr std::uint64_t kMaxQueueBytes = 512ull * 1024 * 1024;
+
+std::string entryToJson(const QueuedEntry& entry) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    switch (entry.kind) {
+        case QueuedEntry::Kind::Record:
+            o.set("op", "record");
+            o.set("target", entry.prior.target);
+            o.set("subject", entry.prior.subject);
+            o.set("existed", entry.prior.existed);
+            o.set("value", entry.prior.value);
+            o.set("at", entry.prior.recordedAt);
+            break;
+        case QueuedEntry::Kind::Forget:
+            o.set("op", "forget");
+            o.set("target", entry.prior.target);
+            o.set("subject", entry.prior.subject);
+            break;
+        case QueuedEntry::Kind::State:
+            o.set("op", "state");
+            o.set("key", entry.key);
+            o.set("value", entry.value);
+            break;
+        case QueuedEntry::Kind::Pass:
+            o.set("op", "pass");
+            o.set("pass", entry.passJson);
+            break;
+    }
+    std::ostringstream out;
+    o.stringify(out);  // one line: Poco escapes control characters inside strings
+    return out.str();
+}
+
+bool entryFromJson(const std::string& line, QueuedEntry* entry, std::string* error) {
+    try {
+        const auto o = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
+        const auto op = o->getValue<std::string>("op");
+        if (op == "record") {
+            entry->kind = QueuedEntry::Kind::Record;
+            entry->prior = {o->getValue<std::string>("target"), o->getValue<std::string>("subject"),
+                            o->getValue<bool>("existed"), o->getValue<std::string>("value"),
+                            o->getValue<std::string>("at")};
+        } else if (op == "forget") {
+            entry->kind = QueuedEntry::Kind::Forget;
+            entry->prior.target = o->getValue<std::string>("target");
+            entry->prior.subject = o->getValue<std::string>("subject");
+        } else if (op == "state") {
+            entry->kind = QueuedEntry::Kind::State;
+            entry->key = o->getValue<std::string>("key");
+            entry->value = o->getValue<std::string>("value");
+        } else if (op == "pass") {
+            entry->kind = QueuedEntry::Kind::Pass;
+            entry->passJson = o->getValue<std::string>("pass");
+        } else {
+            *error = "unknown entry \"" + op + "\"";
+            return false;
+        }
+        return true;
+    } catch (const Poco::Exception& e) {
+        *error = e.displayText();
+    } catch (const std::exception& e) {
+        *error = e.what();
+    }
+    return false;
+}
+
+}  // namespace
+
+std::string pendingQueuePath(const std::string& databasePath) {
+    return databasePath + ".pending";
+}
+
+PendingQueue::PendingQueue(std::string databasePath)
+    : path_(pendingQueuePath(std::move(databasePath))) {}
+
+bool PendingQueue::exists() const {
+    return pathExists(path_);
+}
+
+bool PendingQueue::append(const std::vector<QueuedEntry>& entries, std::string* error) {
+    if (entries.empty()) return true;
+    auto current = platform::readFileNoFollow(path_, kMaxQueueBytes);
+    if (!current.status && !current.missing) {
+        *error = current.status.error;
+        return false;
+    }
+    return write(std::move(current.data), entries, current.info, error);
+}
+
+bool PendingQueue::replace(const std::vector<QueuedEntry>& entries, std::string* error) {
+    if (entries.empty()) return remove(error);
+    return write({}, entries, platform::readFileNoFollow(path_, kMaxQueueBytes).info, error);
+}
+
+bool PendingQueue::write(std::string data, const std::vector<QueuedEntry>& entries,
+                         const platform::FileInfo& current, std::string* error) {
+    for (const auto& entry : entries) data += entryToJson(entry) + "\n";
+    // Root-only whatever the directory gives: the queue holds prior values of users' files.
+    const platform::Ownership owner{platform::effectiveUserId(),
+                                    platform::isPrivileged() ? 0u : current.gid, 0600};
+    const auto written = platform::writeFileAtomic(path_, data, owner);
+    if (!written) {
+        *error = written.error;
+        return false;
+    }
+    return true;
+}
+
+std::vector<QueuedEntry> PendingQueue::read(std::vector<std::string>* problems) const {
+    std::vector<QueuedEntry> entries;
+    auto file = platform::readFileNoFollow(path_, kMaxQueueBytes);
+    if (file.missing) return entries;
+    if (!file.status) {
+        problems->push_back(file.status.error);
+        return entries;
+    }
+    std::size_t start = 0, lineNumber = 0;
+    while (start < file.data.size()) {
+        const auto end = file.data.find('\n', start);
+        ++lineNumber;
+        if (end == std::string::npos) {
+            problems->push_back(path_ + ": line " + std::to_string(lineNumber) +
+                                " is incomplete; skipped");
+            break;
+        }
+        QueuedEntry entry;
+        std::string e;
+        if (entryFromJson(file.data.substr(start, end - start), &entry, &e))
+            entries.push_back(std::move(entry));
+        else
+            problems->push_back(path_ + ": line " + std::to_string(lineNumber) + ": " + e +
+                                "; skipped");
+        start = end + 1;
+    }
+    return entries;
+}
+
+bool PendingQueue::remove(std::string* error) {
+    const auto slash = path_.find_last_of('/');
+    std::string e;
+    auto dir = platform::SafeDir::open(path_.substr(0, slash), &e);
+    if (!dir) {
+        *error = e;
+        return false;
+    }
+    const auto removed = dir->removeFile(path_.substr(slash + 1));
+    if (!removed) *error = removed.error;
+    return removed.ok;
+}
+
+bool drainPendingQueue(ComplianceStore& store, PendingQueue& queue, const PolicyCatalog& catalog,
+                       std::vector<std::string>* notes, std::string* error) {
+    if (!queue.exists()) return true;
+    std::vector<std::string> problems;
+    const auto entries = queue.read(&problems);
+    for (const auto& p : problems) notes->push_back("queued records: " + p);
+    std::size_t ledgerChanges = 0;
+    std::vector<PassReport> passes;
+    std::vector<QueuedEntry> left;  // the passes still to record, as queued
+    if (!store.beginBatch(error)) return false;
+    for (const auto& entry : entries) {
+        bool ok = true;
+        switch (entry.kind) {
+            case QueuedEntry::Kind::Record:
+                ok = store.record(entry.prior, error);
+                break;
+            case QueuedEntry::Kind::Forget:
+                ok = store.forget(entry.prior.target, entry.prior.subject, error);
+                break;
+            case QueuedEntry::Kind::State:
+                ok = store.setState(entry.key, entry.value, error);
+                break;
+            case QueuedEntry::Kind::Pass: {
+                PassReport report;
+                std::string e;
+                if (passReportFromJson(entry.passJson, catalog, &report, &e)) {
+                    passes.push_back(std::move(report));
+                    left.push_back(entry);
+                } else
+                    notes->push_back("queued records: " + queue.path() + ": a pass: " + e +
+                                     "; skipped");
+                continue;
+            }
+        }
+        if (!ok) {
+            std::string ignored;
+            store.commitBatch(&ignored);
+            return false;
+        }
+        ++ledgerChanges;
+    }
+    if (!store.commitBatch(error)) return false;
+    if (!queue.replace(left, error)) return false;
+    for (const auto& pass : passes) {
+        if (!store.recordPass(pass, error)) {
+            store.dropPendingPasses();  // the queue keeps it; recorded once, by a later drain
+            return false;
+        }
+        left.erase(left.begin());
+        if (!queue.replace(left, error)) return false;
+    }
+    notes->push_back(
+        "recorded what the store could not take earlier: " + std::to_string(passes.size()) +
+        " pass(es) with their own times and " + std::to_string(ledgerChanges) +
+        " prior-state change(s), from " + queue.path());
+    return true;
+}
+
+}  // namespace mpa

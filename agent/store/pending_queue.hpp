@@ -1,0 +1,58 @@
+#pragma once
+// What the compliance store could not take yet, kept durably beside it: enforcement never waits
+// for the store (a writer holding its lock, an immutable or read-only file, a full disk), so the
+// prior states a pass recorded and the pass itself go to <database>.pending, one JSON document
+// per line, and are recorded in order, with their own times, by the next pass that can write the
+// store. Root-only (mode 0600), replaced atomically (temporary file, fsync, rename): an append is
+// durable when it returns, which is what Ledger::record promises.
+#include <string>
+#include <vector>
+
+#include "engine/ledger.hpp"
+#include "engine/pass_report.hpp"
+#include "platform/safe_fs.hpp"
+
+namespace mpa {
+
+class ComplianceStore;
+
+struct QueuedEntry {
+    enum class Kind { Record, Forget, State, Pass };
+    Kind kind = Kind::Record;
+    PriorState prior;        // Record; Forget uses target and subject
+    std::string key, value;  // State
+    std::string passJson;    // Pass (store/pass_report_json.hpp)
+};
+
+std::string pendingQueuePath(const std::string& databasePath);
+
+class PendingQueue {
+  public:
+    explicit PendingQueue(std::string databasePath);
+    const std::string& path() const { return path_; }
+
+    // Durable when it returns true.
+    bool append(const std::vector<QueuedEntry>& entries, std::string* error);
+    // Every readable entry in order; a line that does not read is named in *problems and skipped.
+    std::vector<QueuedEntry> read(std::vector<std::string>* problems) const;
+    bool exists() const;
+    // Replaces the whole queue (removes it when `entries` is empty).
+    bool replace(const std::vector<QueuedEntry>& entries, std::string* error);
+    bool remove(std::string* error);
+
+  private:
+    bool write(std::string data, const std::vector<QueuedEntry>& entries,
+               const platform::FileInfo& current, std::string* error);
+
+    std::string path_;
+};
+
+// Records what the queue holds into a writable store (ledger changes in one transaction, then
+// each pass with its own times, the queue shrinking after each) and removes the queue. Adds to
+// *notes what it recorded. On failure what was not recorded stays queued, to be tried again;
+// replaying a ledger entry twice is harmless (the first prior state wins, forget and state are
+// idempotent).
+bool drainPendingQueue(ComplianceStore& store, PendingQueue& queue, const PolicyCatalog& catalog,
+                       std::vector<std::string>* notes, std::string* error);
+
+}  // namespace mpa

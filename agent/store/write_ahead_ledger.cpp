@@ -1,0 +1,173 @@
+#include "store/write_ahead_ledger.hpp"
+
+#include <chrono>
+
+#include "util/time_text.hpp"
+
+namespace mpa {
+
+WriteAheadLedger::WriteAheadLedger(const Ledger* base, Ledger* writable, PendingQueue& queue)
+    : base_(base), writable_(writable), queue_(queue) {
+    if (!writable_) divert("the compliance store cannot be written");
+    std::vector<std::string> problems;
+    const auto queued = queue_.read(&problems);
+    for (const auto& entry : queued) {
+        switch (entry.kind) {
+            case QueuedEntry::Kind::Record:
+                if (!find(entry.prior.target, entry.prior.subject))
+                    overlay_[{entry.prior.target, entry.prior.subject}] = entry.prior;
+                break;
+            case QueuedEntry::Kind::Forget:
+                overlay_[{entry.prior.target, entry.prior.subject}] = std::nullopt;
+                break;
+            case QueuedEntry::Kind::State:
+                stateOverlay_[entry.key] = entry.value;
+                break;
+            case QueuedEntry::Kind::Pass:
+                break;
+        }
+    }
+    // What is still queued was not recorded: later changes must follow it, so they queue too.
+    if (!queued.empty() || !problems.empty())
+        divert("earlier changes still wait in " + queue_.path());
+}
+
+void WriteAheadLedger::divert(const std::string& reason) {
+    if (diverted_) return;
+    diverted_ = true;
+    because_ = reason;
+}
+
+std::optional<PriorState> WriteAheadLedger::find(const std::string& target,
+                                                 const std::string& subject) const {
+    if (const auto it = overlay_.find({target, subject}); it != overlay_.end()) return it->second;
+    return base_ ? base_->find(target, subject) : std::nullopt;
+}
+
+std::vector<PriorState> WriteAheadLedger::listPrefix(const std::string& target,
+                                                     const std::string& prefix) const {
+    std::vector<PriorState> out;
+    if (base_)
+        for (auto& e : base_->listPrefix(target, prefix))
+            if (!overlay_.count({target, e.subject})) out.push_back(std::move(e));
+    for (auto it = overlay_.lower_bound({target, prefix});
+         it != overlay_.end() && it->first.first == target &&
+         it->first.second.compare(0, prefix.size(), prefix) == 0;
+         ++it)
+        if (it->second) out.push_back(*it->second);
+    return out;
+}
+
+std::vector<PriorState> WriteAheadLedger::list(const std::string& target) const {
+    return listPrefix(target, "");
+}
+
+void WriteAheadLedger::forEach(const std::string& target,
+                               const std::function<void(const PriorState&)>& visit) const {
+    if (base_)
+        base_->forEach(target, [&](const PriorState& e) {
+            if (!overlay_.count({target, e.subject})) visit(e);
+        });
+    for (auto it = overlay_.lower_bound({target, ""});
+         it != overlay_.end() && it->first.first == target; ++it)
+        if (it->second) visit(*it->second);
+}
+
+std::optional<std::string> WriteAheadLedger::state(const std::string& key) const {
+    if (const auto it = stateOverlay_.find(key); it != stateOverlay_.end()) return it->second;
+    return base_ ? base_->state(key) : std::nullopt;
+}
+
+bool WriteAheadLedger::flush(std::vector<QueuedEntry>& entries, std::string* error) {
+    if (entries.empty()) return true;
+    if (!queue_.append(entries, error)) {
+        *error = "neither the compliance store (" + because_ + ") nor its queue " + queue_.path() +
+                 " can record: " + *error;
+        return false;
+    }
+    queued_ += entries.size();
+    entries.clear();
+    return true;
+}
+
+// The change is always kept in the overlay: reads must see it whether the store took it or a
+// failed batch sends it to the queue later.
+bool WriteAheadLedger::write(QueuedEntry entry, const std::function<bool(std::string*)>& toStore,
+                             std::string* error) {
+    if (inBatch_) {
+        batch_.push_back(entry);
+        std::string e;
+        if (!diverted_ && storeBatchOpen_ && !toStore(&e)) divert(e);
+        return true;  // durable at commitBatch
+    }
+    std::string e;
+    if (!diverted_ && toStore(&e)) return true;
+    if (!diverted_) divert(e);
+    std::vector<QueuedEntry> one{std::move(entry)};
+    return flush(one, error);
+}
+
+bool WriteAheadLedger::record(const PriorState& prior, std::string* error) {
+    if (find(prior.target, prior.subject)) return true;  // the FIRST prior state is the one kept
+    PriorState stamped = prior;
+    if (stamped.recordedAt.empty()) stamped.recordedAt = isoUtc(std::chrono::system_clock::now());
+    overlay_[{prior.target, prior.subject}] = stamped;
+    QueuedEntry entry;
+    entry.kind = QueuedEntry::Kind::Record;
+    entry.prior = stamped;
+    return write(
+        std::move(entry), [&](std::string* e) { return writable_->record(stamped, e); }, error);
+}
+
+bool WriteAheadLedger::forget(const std::string& target, const std::string& subject,
+                              std::string* error) {
+    overlay_[{target, subject}] = std::nullopt;
+    QueuedEntry entry;
+    entry.kind = QueuedEntry::Kind::Forget;
+    entry.prior.target = target;
+    entry.prior.subject = subject;
+    return write(
+        std::move(entry), [&](std::string* e) { return writable_->forget(target, subject, e); },
+        error);
+}
+
+bool WriteAheadLedger::setState(const std::string& key, const std::string& value,
+                                std::string* error) {
+    stateOverlay_[key] = value;
+    QueuedEntry entry;
+    entry.kind = QueuedEntry::Kind::State;
+    entry.key = key;
+    entry.value = value;
+    return write(
+        std::move(entry), [&](std::string* e) { return writable_->setState(key, value, e); },
+        error);
+}
+
+bool WriteAheadLedger::beginBatch(std::string*) {
+    inBatch_ = true;
+    batch_.clear();
+    std::string e;
+    if (!diverted_) {
+        storeBatchOpen_ = writable_->beginBatch(&e);
+        if (!storeBatchOpen_) divert(e);
+    }
+    return true;
+}
+
+bool WriteAheadLedger::commitBatch(std::string* error) {
+    inBatch_ = false;
+    if (storeBatchOpen_) {
+        storeBatchOpen_ = false;
+        std::string e;
+        // Committed even after a refused write: what the store took is kept; the whole batch
+        // is queued too when diverted, and replaying it is harmless.
+        if (!writable_->commitBatch(&e)) divert(e);
+    }
+    if (!diverted_) {
+        batch_.clear();
+        return true;
+    }
+    return flush(batch_, error);
+}
+
+}  // namespace mpa

@@ -1,0 +1,61 @@
+#pragma once
+// Enforce first, record after: the ledger a pass uses. Reads see the store (even one opened
+// read-only) plus whatever this pass and earlier queued passes recorded; writes go to the store
+// while it takes them and, from the first one it refuses (a writer holding its lock past the
+// bounded wait, an immutable or read-only file), to the durable queue beside it
+// (store/pending_queue.hpp), in order. A change is durable (in the store or the queue) before
+// record() or commitBatch() returns, as Ledger promises, so no target waits for the store.
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "engine/ledger.hpp"
+#include "store/pending_queue.hpp"
+
+namespace mpa {
+
+class WriteAheadLedger : public Ledger {
+  public:
+    // `base` is read (may be null: nothing is known); `writable` is written (null when the store
+    // could not be opened for writing). Entries already queued are loaded first.
+    WriteAheadLedger(const Ledger* base, Ledger* writable, PendingQueue& queue);
+
+    std::optional<PriorState> find(const std::string& target,
+                                   const std::string& subject) const override;
+    std::vector<PriorState> list(const std::string& target) const override;
+    std::vector<PriorState> listPrefix(const std::string& target,
+                                       const std::string& prefix) const override;
+    void forEach(const std::string& target,
+                 const std::function<void(const PriorState&)>& visit) const override;
+    bool record(const PriorState& prior, std::string* error) override;
+    bool forget(const std::string& target, const std::string& subject, std::string* error) override;
+    std::optional<std::string> state(const std::string& key) const override;
+    bool setState(const std::string& key, const std::string& value, std::string* error) override;
+    bool beginBatch(std::string* error) override;
+    bool commitBatch(std::string* error) override;
+
+    // True once writes go to the queue; why, and how many entries this pass queued.
+    bool diverted() const { return diverted_; }
+    const std::string& divertedBecause() const { return because_; }
+    std::size_t queuedEntries() const { return queued_; }
+
+  private:
+    using Key = std::pair<std::string, std::string>;
+    bool write(QueuedEntry entry, const std::function<bool(std::string*)>& toStore,
+               std::string* error);
+    void divert(const std::string& reason);
+    bool flush(std::vector<QueuedEntry>& entries, std::string* error);
+
+    const Ledger* base_;
+    Ledger* writable_;
+    PendingQueue& queue_;
+    std::map<Key, std::optional<PriorState>> overlay_;  // nullopt: forgotten
+    std::map<std::string, std::string> stateOverlay_;
+    bool diverted_ = false;
+    std::string because_;
+    bool inBatch_ = false, storeBatchOpen_ = false;
+    std::vector<QueuedEntry> batch_;  // this batch's changes, in order
+    std::size_t queued_ = 0;
+};
+
+}  // namespace mpa

@@ -1,0 +1,104 @@
+// Enforce first, record after: the write-ahead ledger on a real store and a real queue file. What
+// the store does not take is durable in the queue before record() returns, visible to reads, read
+// back by the next ledger, and recorded in order (the pass with its own time) once the store is
+// back.
+#include "store/write_ahead_ledger.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/pass_report_json.hpp"
+#include "store/pending_queue.hpp"
+#include "support/scratch_dir.hpp"
+#include "support/store_samples.hpp"
+
+namespace mpa {
+namespace {
+
+TEST(WriteAheadLedger, WithoutAWritableStoreChangesGoToTheQueueAndAreRecordedLater) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = test::openStore(path);
+    ASSERT_TRUE(store);
+    std::string error;
+    ASSERT_TRUE(store->record({"t", "kept", true, "before", ""}, &error)) << error;
+
+    PendingQueue queue(path);
+    {
+        WriteAheadLedger ledger(store.get(), nullptr, queue);  // the store cannot be written
+        EXPECT_TRUE(ledger.diverted());
+        ASSERT_TRUE(ledger.beginBatch(&error));
+        ASSERT_TRUE(ledger.record({"t", "a", false, "", ""}, &error)) << error;
+        ASSERT_TRUE(ledger.record({"t", "kept", true, "later value", ""}, &error));
+        ASSERT_TRUE(ledger.setState("k", "v", &error));
+        ASSERT_TRUE(ledger.commitBatch(&error)) << error;
+        ASSERT_TRUE(ledger.forget("t", "kept", &error)) << error;
+        // record a, state k, forget kept (the second record of kept is ignored: the first wins)
+        EXPECT_EQ(ledger.queuedEntries(), 3u);
+        EXPECT_TRUE(ledger.find("t", "a"));
+        EXPECT_FALSE(ledger.find("t", "kept"));
+        EXPECT_EQ(ledger.state("k"), "v");
+        EXPECT_EQ(ledger.list("t").size(), 1u);
+    }
+    ASSERT_TRUE(queue.exists());
+    EXPECT_EQ(std::filesystem::status(queue.path()).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'a'"), 0);
+
+    // A later ledger sees what is queued, and keeps queueing behind it.
+    {
+        WriteAheadLedger ledger(store.get(), store.get(), queue);
+        EXPECT_TRUE(ledger.diverted());
+        EXPECT_TRUE(ledger.find("t", "a"));
+        EXPECT_FALSE(ledger.find("t", "kept"));
+    }
+    QueuedEntry pass;
+    pass.kind = QueuedEntry::Kind::Pass;
+    pass.passJson = passReportToJson(test::samplePass("2026-03-01T10:00:00Z"));
+    ASSERT_TRUE(queue.append({pass}, &error)) << error;
+
+    std::vector<std::string> notes;
+    ASSERT_TRUE(drainPendingQueue(*store, queue, builtinCatalog(), &notes, &error)) << error;
+    EXPECT_FALSE(queue.exists());
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_NE(notes[0].find("1 pass(es) with their own times"), std::string::npos) << notes[0];
+    EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'a'"), 1);
+    EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'kept'"), 0);
+    EXPECT_EQ(store->state("k"), "v");
+    EXPECT_EQ(test::countRows(path, "runs WHERE started_at = '2026-03-01T10:00:00Z'"), 1);
+}
+
+TEST(WriteAheadLedger, AWritableStoreTakesTheChangesAndNothingIsQueued) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = test::openStore(path);
+    ASSERT_TRUE(store);
+    PendingQueue queue(path);
+    WriteAheadLedger ledger(store.get(), store.get(), queue);
+    std::string error;
+    ASSERT_TRUE(ledger.beginBatch(&error));
+    ASSERT_TRUE(ledger.record({"t", "a", false, "", ""}, &error));
+    ASSERT_TRUE(ledger.commitBatch(&error));
+    EXPECT_FALSE(ledger.diverted());
+    EXPECT_FALSE(queue.exists());
+    EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'a'"), 1);
+}
+
+TEST(PassReportJson, APassReadsBackAsItWasWritten) {
+    const auto pass = test::samplePass("2026-03-01T10:00:00Z");
+    PassReport back;
+    std::string error;
+    ASSERT_TRUE(passReportFromJson(passReportToJson(pass), builtinCatalog(), &back, &error))
+        << error;
+    EXPECT_EQ(back.startedAt, pass.startedAt);
+    EXPECT_EQ(back.verdict, pass.verdict);
+    EXPECT_EQ(back.findings.size(), pass.findings.size());
+    EXPECT_EQ(back.policy.values.size(), pass.policy.values.size());
+    EXPECT_EQ(back.policy.issues.size(), pass.policy.issues.size());
+    EXPECT_EQ(passReportToJson(back), passReportToJson(pass));
+    EXPECT_FALSE(passReportFromJson("{\"started_at\": 1}", builtinCatalog(), &back, &error));
+}
+
+}  // namespace
+}  // namespace mpa
