@@ -49,11 +49,11 @@ class EffectiveEnvironment : public ::testing::Test {
         for (const auto& [from, to] : binds)
             script += "mount --bind '" + root.abs("r/" + from) + "' '" + to + "'\n";
         script += command + "\n";
-        return runProcess({"unshare", "-m", "--propagation", "private", "/bin/sh", "-c", script});
+        return runProcess({"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", script});
     }
     bool namespacesWork() {
         if (!haveTool("/usr/bin/unshare", "util-linux")) return false;
-        const auto probe = runProcess({"unshare", "-m", "true"});
+        const auto probe = runProcess({"/usr/bin/unshare", "-m", "true"});
         if (probe.exitCode == 0) return true;
         const char* ci = std::getenv("CI");
         if (ci && std::string(ci) == "true")
