@@ -31,12 +31,12 @@ code=$?
 set -e
 echo
 echo "== A developer adds a drop-in that sorts after the agent's and sets the variable to 0"
-printf 'METALAMA_TELEMETRY_OPT_OUT=0\n' >"$demo/etc/environment.d/99-dev.conf"
-echo "\$ cat $demo/etc/environment.d/99-dev.conf"
-cat "$demo/etc/environment.d/99-dev.conf"
+printf 'METALAMA_TELEMETRY_OPT_OUT=0\n' >"$demo/etc/environment.d/zzz-dev.conf"
+echo "\$ cat $demo/etc/environment.d/zzz-dev.conf"
+cat "$demo/etc/environment.d/zzz-dev.conf"
 echo "== metalama-policy-agent --root $demo apply   (non-compliant: the override is named)"
 "$agent" --root "$demo" apply | grep -A3 '^  \[non-compliant\]' || true
-rm -f "$demo/etc/environment.d/99-dev.conf"
+rm -f "$demo/etc/environment.d/zzz-dev.conf"
 echo "== the drop-in removed: compliant again"
 set +e
 "$agent" --root "$demo" apply | grep Verdict

@@ -320,7 +320,7 @@ apply_code=$?
 check "apply then finds the machine compliant (exit 0)" test "$apply_code" -eq 0
 [ "$apply_code" -eq 0 ] || sed 's/^/    /' "$work/apply.txt" | head -40
 check "/etc/environment has the opt-out" grep -qx 'METALAMA_TELEMETRY_OPT_OUT=1' "$R/etc/environment"
-check "/etc/profile.d/metalama-telemetry.sh exists" test -f "$R/etc/profile.d/metalama-telemetry.sh"
+check "/etc/profile.d/zz-metalama-telemetry.sh exists" test -f "$R/etc/profile.d/zz-metalama-telemetry.sh"
 check "alice's telemetry.json now turns usage reporting off (UsageReportingAction 1 -> 2)" \
     grep -q '"UsageReportingAction": 2' "$R/$ALICE_SETTINGS"
 check "carol got a telemetry.json, owned by her" \

@@ -8,7 +8,9 @@
 namespace mpa {
 
 std::unique_ptr<Target> makeEnvironmentDTarget() {
-    constexpr const char* kPath = "/etc/environment.d/90-metalama-telemetry.conf";
+    // "zz-": after every numbered drop-in, and after /usr/lib/environment.d/99-environment.conf
+    // (the link to /etc/environment); the generator reads all three directories in name order.
+    constexpr const char* kPath = "/etc/environment.d/zz-metalama-telemetry.conf";
     return withEffectiveValue(
         std::make_unique<OptOutFileTarget>(ManagedFileSpec{
             "environment-d",
@@ -18,6 +20,7 @@ std::unique_ptr<Target> makeEnvironmentDTarget() {
                 "# sessions opt out of Metalama telemetry. Removed when the policy is.\n") +
                 kOptOutVariable + "=" + kOptOutValue + "\n",
             std::string(kOptOutVariable) + "=" + kOptOutValue + " for systemd user sessions",
+            {"/etc/environment.d/90-metalama-telemetry.conf"},
         }),
         EnvironmentReader::UserManager, kPath);
 }

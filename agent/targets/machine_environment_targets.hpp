@@ -10,9 +10,9 @@
 namespace mpa {
 
 std::unique_ptr<Target> makeEtcEnvironmentTarget();  // /etc/environment, one line
-std::unique_ptr<Target> makeEnvironmentDTarget();  // /etc/environment.d/90-metalama-telemetry.conf
-std::unique_ptr<Target> makeProfileDTarget();      // /etc/profile.d/metalama-telemetry.sh
-// /etc/systemd/system.conf.d/90-metalama-telemetry.conf and the running manager's environment.
+std::unique_ptr<Target> makeEnvironmentDTarget();  // /etc/environment.d/zz-metalama-telemetry.conf
+std::unique_ptr<Target> makeProfileDTarget();      // /etc/profile.d/zz-metalama-telemetry.sh
+// /etc/systemd/system.conf.d/zz-metalama-telemetry.conf and the running manager's environment.
 std::unique_ptr<Target> makeSystemdManagerTarget(std::shared_ptr<platform::ServiceManager> manager);
 
 // The "running systemd manager" subject of the systemd-manager target, on its own so it can be

@@ -100,17 +100,37 @@ Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec) {
     return f;
 }
 
+std::vector<Finding> retireFormerNames(TargetRun& run, const ManagedFileSpec& spec) {
+    std::vector<Finding> findings;
+    for (const auto& former : spec.formerPaths) {
+        auto old = spec;
+        old.path = former;
+        old.formerPaths.clear();
+        auto f = restoreManagedFile(run, old);
+        if (f.outcome == Outcome::NotApplicable) continue;  // not there, or not the agent's
+        if (f.outcome == Outcome::Restored)
+            f.reason = (f.reason.empty() ? "" : f.reason + "; ") +
+                       "the agent's file under its former name, replaced by " + spec.path;
+        findings.push_back(std::move(f));
+    }
+    return findings;
+}
+
 std::vector<std::string> watchPathsFor(const AgentContext& context,
                                        const std::string& logicalPath) {
     return {context.resolve(logicalPath), context.resolve(parentOf(logicalPath))};
 }
 
 std::vector<Finding> OptOutFileTarget::reconcile(TargetRun& run, const DesiredState& desired) {
-    return {reconcileManagedFile(run, spec_, desired.environmentOptOut)};
+    auto findings = retireFormerNames(run, spec_);
+    findings.push_back(reconcileManagedFile(run, spec_, desired.environmentOptOut));
+    return findings;
 }
 
 std::vector<Finding> OptOutFileTarget::revert(TargetRun& run) {
-    return {restoreManagedFile(run, spec_)};
+    auto findings = retireFormerNames(run, spec_);
+    findings.push_back(restoreManagedFile(run, spec_));
+    return findings;
 }
 
 std::vector<std::string> OptOutFileTarget::watchPaths(const AgentContext& context) const {

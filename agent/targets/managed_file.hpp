@@ -1,5 +1,5 @@
 #pragma once
-// A whole file owned by the agent (a drop-in such as /etc/profile.d/metalama-telemetry.sh): the
+// A whole file owned by the agent (a drop-in such as /etc/profile.d/zz-metalama-telemetry.sh): the
 // common mechanics of observe / plan / apply / restore with the prior-state ledger, shared by
 // every machine-environment target that writes a file of its own.
 //
@@ -22,12 +22,19 @@ struct ManagedFileSpec {
     std::string path;     // logical absolute path ("/etc/profile.d/x.sh"), the finding's subject
     std::string content;  // exactly the bytes the agent writes
     std::string desired;  // short human text for findings
+    // Names the agent gave this file in earlier versions. Drop-in directories are read in name
+    // order and the last assignment wins, so the file is named to sort after the others; a file
+    // under an older name is restored (removed) and today's written, at the first pass of the
+    // new version, with its own finding.
+    std::vector<std::string> formerPaths = {};
 };
 
 // wanted=false restores (see restoreManagedFile).
 Finding reconcileManagedFile(TargetRun& run, const ManagedFileSpec& spec, bool wanted);
 // NotApplicable when the ledger holds nothing for the file: never touch what the agent did not set.
 Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec);
+// restoreManagedFile for each of spec.formerPaths; the findings of the files that were there.
+std::vector<Finding> retireFormerNames(TargetRun& run, const ManagedFileSpec& spec);
 // The file and its directory, resolved under the root.
 std::vector<std::string> watchPathsFor(const AgentContext& context, const std::string& logicalPath);
 

@@ -8,7 +8,8 @@
 namespace mpa {
 
 std::unique_ptr<Target> makeProfileDTarget() {
-    constexpr const char* kPath = "/etc/profile.d/metalama-telemetry.sh";
+    // "zz-": /etc/profile sources the scripts in glob order, so a later one's assignment wins.
+    constexpr const char* kPath = "/etc/profile.d/zz-metalama-telemetry.sh";
     return withEffectiveValue(
         std::make_unique<OptOutFileTarget>(ManagedFileSpec{
             "profile-d",
@@ -18,6 +19,7 @@ std::unique_ptr<Target> makeProfileDTarget() {
                 "# opt out of Metalama telemetry. Removed when the policy is.\n") +
                 "export " + kOptOutVariable + "=" + kOptOutValue + "\n",
             std::string("export ") + kOptOutVariable + "=" + kOptOutValue + " for login shells",
+            {"/etc/profile.d/metalama-telemetry.sh"},
         }),
         EnvironmentReader::LoginShell, kPath);
 }

@@ -14,7 +14,9 @@ namespace {
 
 constexpr const char* kTargetName = "systemd-manager";
 constexpr const char* kRunningSubject = "running systemd manager";
-constexpr const char* kDropIn = "/etc/systemd/system.conf.d/90-metalama-telemetry.conf";
+// "zz-": PID 1 reads the system.conf.d drop-ins in name order and the last DefaultEnvironment=
+// assignment of a variable wins.
+constexpr const char* kDropIn = "/etc/systemd/system.conf.d/zz-metalama-telemetry.conf";
 
 class SystemdManagerTarget final : public Target {
   public:
@@ -22,11 +24,16 @@ class SystemdManagerTarget final : public Target {
         : manager_(std::move(manager)) {}
     std::string name() const override { return kTargetName; }
     std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
-        return {reconcileManagedFile(run, file_, desired.environmentOptOut),
-                reconcileRunningManager(run, *manager_, desired.environmentOptOut)};
+        auto findings = retireFormerNames(run, file_);
+        findings.push_back(reconcileManagedFile(run, file_, desired.environmentOptOut));
+        findings.push_back(reconcileRunningManager(run, *manager_, desired.environmentOptOut));
+        return findings;
     }
     std::vector<Finding> revert(TargetRun& run) override {
-        return {restoreManagedFile(run, file_), reconcileRunningManager(run, *manager_, false)};
+        auto findings = retireFormerNames(run, file_);
+        findings.push_back(restoreManagedFile(run, file_));
+        findings.push_back(reconcileRunningManager(run, *manager_, false));
+        return findings;
     }
     std::vector<std::string> watchPaths(const AgentContext& context) const override {
         return watchPathsFor(context, file_.path);
@@ -43,6 +50,7 @@ class SystemdManagerTarget final : public Target {
                     "DefaultEnvironment=") +
             kOptOutVariable + "=" + kOptOutValue + "\n",
         std::string("DefaultEnvironment=") + kOptOutVariable + "=" + kOptOutValue,
+        {"/etc/systemd/system.conf.d/90-metalama-telemetry.conf"},
     };
 };
 

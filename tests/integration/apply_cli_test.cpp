@@ -157,7 +157,7 @@ TEST_F(ApplyCli, RevertRestoresEverythingTheAgentChanged) {
     const auto revert = agent({"revert"});
     EXPECT_EQ(revert.exitCode, 0) << revert.out << revert.err;
     EXPECT_EQ(read("etc/environment"), before.at("etc/environment").content);
-    EXPECT_FALSE(std::filesystem::exists(dir() + "/etc/profile.d/metalama-telemetry.sh"));
+    EXPECT_FALSE(std::filesystem::exists(dir() + "/etc/profile.d/zz-metalama-telemetry.sh"));
     EXPECT_FALSE(std::filesystem::exists(dir() + "/home/carol/.local"));
     EXPECT_NE(read(kAlice).find("\"UsageReportingAction\": 1"), std::string::npos);
 }

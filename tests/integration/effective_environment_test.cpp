@@ -49,7 +49,8 @@ class EffectiveEnvironment : public ::testing::Test {
         for (const auto& [from, to] : binds)
             script += "mount --bind '" + root.abs("r/" + from) + "' '" + to + "'\n";
         script += command + "\n";
-        return runProcess({"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", script});
+        return runProcess(
+            {"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", script});
     }
     bool namespacesWork() {
         if (!haveTool("/usr/bin/unshare", "util-linux")) return false;
@@ -65,20 +66,20 @@ class EffectiveEnvironment : public ::testing::Test {
 };
 
 TEST_F(EffectiveEnvironment, LaterDropInsOverrideAndAreNamedWithFileAndLine) {
-    write("etc/environment.d/99-dev.conf", "# a developer's\nMETALAMA_TELEMETRY_OPT_OUT=0\n");
-    write("etc/systemd/system.conf.d/99-dev.conf",
+    write("etc/environment.d/zzz-dev.conf", "# a developer's\nMETALAMA_TELEMETRY_OPT_OUT=0\n");
+    write("etc/systemd/system.conf.d/zzz-dev.conf",
           "[Manager]\nDefaultEnvironment=LANG=C METALAMA_TELEMETRY_OPT_OUT=0\n");
-    write("etc/profile.d/zz-dev.sh", "export METALAMA_TELEMETRY_OPT_OUT=0\n");
+    write("etc/profile.d/zzz-dev.sh", "export METALAMA_TELEMETRY_OPT_OUT=0\n");
     write("etc/security/pam_env.conf", "METALAMA_TELEMETRY_OPT_OUT DEFAULT=0\n");
     // A second line in /etc/environment is the agent's to fix: it keeps exactly one.
     write("etc/environment", "LANG=C\nMETALAMA_TELEMETRY_OPT_OUT=0\n");
 
     const auto applied = agent({"apply"});
     EXPECT_EQ(applied.exitCode, 3) << applied.out << applied.err;
-    for (const char* origin :
-         {"overridden by /etc/environment.d/99-dev.conf:2",
-          "overridden by /etc/systemd/system.conf.d/99-dev.conf:2",
-          "overridden by /etc/profile.d/zz-dev.sh:1", "overridden by /etc/security/pam_env.conf:1"})
+    for (const char* origin : {"overridden by /etc/environment.d/zzz-dev.conf:2",
+                               "overridden by /etc/systemd/system.conf.d/zzz-dev.conf:2",
+                               "overridden by /etc/profile.d/zzz-dev.sh:1",
+                               "overridden by /etc/security/pam_env.conf:1"})
         EXPECT_NE(applied.out.find(origin), std::string::npos) << origin << "\n" << applied.out;
     EXPECT_EQ(root.read("r/etc/environment"), "LANG=C\nMETALAMA_TELEMETRY_OPT_OUT=1\n");
 
@@ -88,8 +89,8 @@ TEST_F(EffectiveEnvironment, LaterDropInsOverrideAndAreNamedWithFileAndLine) {
 
     // Every override gone: compliant, and the Intune summary agrees.
     for (const char* rel :
-         {"etc/environment.d/99-dev.conf", "etc/systemd/system.conf.d/99-dev.conf",
-          "etc/profile.d/zz-dev.sh", "etc/security/pam_env.conf"})
+         {"etc/environment.d/zzz-dev.conf", "etc/systemd/system.conf.d/zzz-dev.conf",
+          "etc/profile.d/zzz-dev.sh", "etc/security/pam_env.conf"})
         remove(rel);
     const auto again = agent({"apply"});
     EXPECT_EQ(again.exitCode, 0) << again.out << again.err;
@@ -99,13 +100,25 @@ TEST_F(EffectiveEnvironment, LaterDropInsOverrideAndAreNamedWithFileAndLine) {
     EXPECT_TRUE(after->getValue<bool>("EnvironmentVariableSet"));
 }
 
+// The agent's drop-ins sort after the usual numbered ones: a developer's 99-*.conf and a
+// profile script named like most are read before them, so the machine stays compliant.
+TEST_F(EffectiveEnvironment, NumberedDropInsNoLongerWin) {
+    write("etc/environment.d/99-dev.conf", "METALAMA_TELEMETRY_OPT_OUT=0\n");
+    write("etc/systemd/system.conf.d/99-dev.conf",
+          "[Manager]\nDefaultEnvironment=METALAMA_TELEMETRY_OPT_OUT=0\n");
+    write("etc/profile.d/vendor-tools.sh", "export METALAMA_TELEMETRY_OPT_OUT=0\n");
+    const auto applied = agent({"apply"});
+    EXPECT_EQ(applied.exitCode, 0) << applied.out << applied.err;
+    EXPECT_EQ(applied.out.find("overridden by"), std::string::npos) << applied.out;
+}
+
 TEST_F(EffectiveEnvironment, SystemdsOwnGeneratorAgreesWithTheAgent) {
     if (!namespacesWork() || !haveTool(kGenerator, "systemd")) return;
     // Debian's own layout: /usr/lib/environment.d/99-environment.conf -> /etc/environment.
     root.mkdirs("r/usr/lib/environment.d");
     root.symlink("/etc/environment", "r/usr/lib/environment.d/99-environment.conf");
     // After 99-environment.conf (which is /etc/environment, =1 once applied) in name order.
-    write("etc/environment.d/99-local.conf", "METALAMA_TELEMETRY_OPT_OUT=0\n");
+    write("etc/environment.d/zzz-local.conf", "METALAMA_TELEMETRY_OPT_OUT=0\n");
     // The whole scratch /etc over the machine's (a machine may have no /etc/environment.d to
     // bind onto); /usr/lib/environment.d too when the machine has one.
     std::vector<std::pair<std::string, std::string>> binds = {{"etc", "/etc"}};
@@ -124,7 +137,7 @@ TEST_F(EffectiveEnvironment, SystemdsOwnGeneratorAgreesWithTheAgent) {
         << "the generator gives what the agent reported:\n"
         << generated.out;
 
-    remove("etc/environment.d/99-local.conf");
+    remove("etc/environment.d/zzz-local.conf");
     const auto fixed = agent({"apply"});
     EXPECT_EQ(fixed.exitCode, 0) << fixed.out;
     generated = isolated(binds, generate);
@@ -159,10 +172,10 @@ TEST_F(EffectiveEnvironment, ARealSuLoginAgreesWithTheAgent) {
 
 TEST_F(EffectiveEnvironment, ALoginShellRunsTheLaterProfileScript) {
     if (!namespacesWork() || !haveTool("/bin/bash", "bash")) return;
-    write("etc/profile.d/zz-dev.sh", "if true; then export METALAMA_TELEMETRY_OPT_OUT=0; fi\n");
+    write("etc/profile.d/zzz-dev.sh", "if true; then export METALAMA_TELEMETRY_OPT_OUT=0; fi\n");
     const auto applied = agent({"apply"});
     EXPECT_EQ(applied.exitCode, 3) << applied.out;
-    EXPECT_NE(applied.out.find("overridden by /etc/profile.d/zz-dev.sh:1"), std::string::npos)
+    EXPECT_NE(applied.out.find("overridden by /etc/profile.d/zzz-dev.sh:1"), std::string::npos)
         << applied.out;
     const auto shell = isolated({{"etc/profile.d", "/etc/profile.d"}},
                                 "env -i bash -l -c 'printenv METALAMA_TELEMETRY_OPT_OUT'");

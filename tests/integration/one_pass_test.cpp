@@ -56,11 +56,11 @@ TEST_F(OnePass, AnApplyWaitsForThePassInProgress) {
 // A killed pass's temporaries are removed by the next pass that writes the file: only the
 // agent's own names, only regular files; a link with such a name is left alone.
 TEST_F(OnePass, StaleTemporariesOfTheAgentAreRemovedAndNothingElse) {
-    const std::string stale = ".metalama-telemetry.sh.mpa-0123456789abcdef.tmp";
+    const std::string stale = ".zz-metalama-telemetry.sh.mpa-0123456789abcdef.tmp";
     root.write("r/etc/profile.d/" + stale, "half-written", 0600);
-    root.write("r/etc/profile.d/.metalama-telemetry.sh.mpa-NOTHEX.tmp", "not ours", 0600);
+    root.write("r/etc/profile.d/.zz-metalama-telemetry.sh.mpa-NOTHEX.tmp", "not ours", 0600);
     root.write("r/etc/profile.d/.other.sh.mpa-0123456789abcdef.tmp", "another file's", 0600);
-    root.symlink("/etc/passwd", "r/etc/profile.d/.metalama-telemetry.sh.mpa-fedcba9876543210.tmp");
+    root.symlink("/etc/passwd", "r/etc/profile.d/.zz-metalama-telemetry.sh.mpa-fedcba9876543210.tmp");
     const std::string aliceDir = "r/home/alice/.local/share/Metalama/";
     root.write(aliceDir + ".telemetry.json.mpa-00112233445566aa.tmp", "{", 0600);
     ASSERT_EQ(::chown(root.abs(aliceDir + ".telemetry.json.mpa-00112233445566aa.tmp").c_str(), 1001,
@@ -69,9 +69,9 @@ TEST_F(OnePass, StaleTemporariesOfTheAgentAreRemovedAndNothingElse) {
     ASSERT_EQ(agent({"apply"}).exitCode, 0);
     EXPECT_FALSE(root.exists("r/etc/profile.d/" + stale));
     EXPECT_FALSE(root.exists(aliceDir + ".telemetry.json.mpa-00112233445566aa.tmp"));
-    EXPECT_TRUE(root.exists("r/etc/profile.d/.metalama-telemetry.sh.mpa-NOTHEX.tmp"));
+    EXPECT_TRUE(root.exists("r/etc/profile.d/.zz-metalama-telemetry.sh.mpa-NOTHEX.tmp"));
     EXPECT_TRUE(root.exists("r/etc/profile.d/.other.sh.mpa-0123456789abcdef.tmp"));
-    EXPECT_TRUE(root.exists("r/etc/profile.d/.metalama-telemetry.sh.mpa-fedcba9876543210.tmp"));
+    EXPECT_TRUE(root.exists("r/etc/profile.d/.zz-metalama-telemetry.sh.mpa-fedcba9876543210.tmp"));
 }
 
 // `database: /etc/passwd` never moves passwd aside or writes into it: agent.yaml cannot name a

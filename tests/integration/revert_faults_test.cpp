@@ -59,7 +59,7 @@ TEST_F(RevertFaults, ADamagedLedgerValueFailsThatSubjectOnly) {
         << revert.out;
     // Everything else came back.
     EXPECT_EQ(read("etc/environment"), before.at("etc/environment").content);
-    EXPECT_FALSE(std::filesystem::exists(dir() + "/etc/profile.d/metalama-telemetry.sh"));
+    EXPECT_FALSE(std::filesystem::exists(dir() + "/etc/profile.d/zz-metalama-telemetry.sh"));
     EXPECT_NE(read(kBob).find("\"UsageReportingAction\": 0"), std::string::npos) << read(kBob);
     // Alice's other keys came back; the damaged one is left as the agent set it.
     EXPECT_NE(read(kAlice).find("\"UsageReportingAction\": 2"), std::string::npos);
@@ -72,7 +72,7 @@ TEST_F(RevertFaults, AfterTheDatabaseIsLostTheAgentsOwnArtefactsStillGo) {
     const auto revert = agent({"revert"});
     EXPECT_EQ(revert.exitCode, 0) << revert.out << revert.err;
     EXPECT_EQ(read("etc/environment"), before.at("etc/environment").content);
-    EXPECT_FALSE(std::filesystem::exists(dir() + "/etc/profile.d/metalama-telemetry.sh"));
+    EXPECT_FALSE(std::filesystem::exists(dir() + "/etc/profile.d/zz-metalama-telemetry.sh"));
     const auto after = snapshotTree(dir(), {kDbDir});
     // The template for new profiles (etc/skel) cannot be told from an administrator's own
     // without the ledger, and stays; every other file the agent wrote under /etc goes.

@@ -26,9 +26,9 @@ namespace {
 using ::testing::HasSubstr;
 
 constexpr const char* kEtcEnvironment = "etc/environment";
-constexpr const char* kEnvironmentD = "etc/environment.d/90-metalama-telemetry.conf";
-constexpr const char* kSystemConfD = "etc/systemd/system.conf.d/90-metalama-telemetry.conf";
-constexpr const char* kProfileD = "etc/profile.d/metalama-telemetry.sh";
+constexpr const char* kEnvironmentD = "etc/environment.d/zz-metalama-telemetry.conf";
+constexpr const char* kSystemConfD = "etc/systemd/system.conf.d/zz-metalama-telemetry.conf";
+constexpr const char* kProfileD = "etc/profile.d/zz-metalama-telemetry.sh";
 const std::vector<std::string> kAllFiles = {kEtcEnvironment, kEnvironmentD, kSystemConfD,
                                             kProfileD};
 
@@ -282,6 +282,51 @@ TEST_F(EnvTargetsTest, PolicyRemovalDeletesCreatedFilesAndDirectoriesAndRestores
     EXPECT_TRUE(ledgerEmpty());
 }
 
+// What an earlier version left: its drop-ins under their former names (which sort before a
+// developer's 99-*.conf), with the ledger's record. The first pass of this version removes each
+// and writes today's, which sorts after them; afterwards the former names are not mentioned.
+TEST_F(EnvTargetsTest, DropInsUnderTheirFormerNamesMoveToNamesThatSortLast) {
+    const std::vector<std::pair<std::string, std::string>> renamed = {
+        {kEnvironmentD, "etc/environment.d/90-metalama-telemetry.conf"},
+        {kSystemConfD, "etc/systemd/system.conf.d/90-metalama-telemetry.conf"},
+        {kProfileD, "etc/profile.d/metalama-telemetry.sh"}};
+    pass(optOut());
+    for (const auto& [now, former] : renamed) {
+        ASSERT_EQ(::rename(scratch.abs(now).c_str(), scratch.abs(former).c_str()), 0);
+        for (const auto& t : targets) {
+            auto prior = ledger.find(t->name(), "/" + now);
+            if (!prior) continue;
+            std::string error;
+            ASSERT_TRUE(ledger.forget(t->name(), "/" + now, &error)) << error;
+            prior->subject = "/" + former;
+            ASSERT_TRUE(ledger.record(*prior, &error)) << error;
+        }
+    }
+    const auto moved = pass(optOut());
+    for (const auto& [now, former] : renamed) {
+        EXPECT_FALSE(scratch.exists(former)) << former;
+        EXPECT_THAT(scratch.read(now), HasSubstr("METALAMA_TELEMETRY_OPT_OUT=1")) << now;
+        EXPECT_EQ(subject(moved, "/" + former).outcome, Outcome::Restored) << former;
+        EXPECT_THAT(subject(moved, "/" + former).reason, HasSubstr("former name"));
+        EXPECT_EQ(subject(moved, "/" + now).outcome, Outcome::Remediated) << now;
+    }
+    for (const auto& f : pass(optOut())) {
+        EXPECT_EQ(f.subject.find("90-metalama"), std::string::npos) << f.subject;
+        EXPECT_NE(f.subject, "/etc/profile.d/metalama-telemetry.sh");
+    }
+
+    // Without the ledger (a lost database), a former file holding exactly what the agent wrote
+    // is recognised and moved too; one someone edited is theirs and stays.
+    ledger = MemoryLedger();
+    const auto ours = scratch.read(kEnvironmentD);
+    scratch.write("etc/environment.d/90-metalama-telemetry.conf", ours);
+    scratch.write("etc/profile.d/metalama-telemetry.sh",
+                  "export METALAMA_TELEMETRY_OPT_OUT=1 # mine\n");
+    pass(optOut());
+    EXPECT_FALSE(scratch.exists("etc/environment.d/90-metalama-telemetry.conf"));
+    EXPECT_TRUE(scratch.exists("etc/profile.d/metalama-telemetry.sh"));
+}
+
 TEST_F(EnvTargetsTest, RestoreKeepsADirectoryThatAnotherPackageUsesSince) {
     pass(optOut());
     scratch.write("etc/environment.d/50-other.conf", "OTHER=1\n");
@@ -328,9 +373,9 @@ TEST_F(EnvTargetsTest, DriftIsRepairedAndSaidSo) {
     scratch.write(kProfileD, "export METALAMA_TELEMETRY_OPT_OUT=0\n");
     const auto findings = pass(optOut());
     EXPECT_EQ(subject(findings, "/etc/environment").outcome, Outcome::DriftRepaired);
-    EXPECT_EQ(subject(findings, "/etc/profile.d/metalama-telemetry.sh").outcome,
+    EXPECT_EQ(subject(findings, "/etc/profile.d/zz-metalama-telemetry.sh").outcome,
               Outcome::DriftRepaired);
-    EXPECT_EQ(subject(findings, "/etc/environment.d/90-metalama-telemetry.conf").outcome,
+    EXPECT_EQ(subject(findings, "/etc/environment.d/zz-metalama-telemetry.conf").outcome,
               Outcome::Compliant);
     EXPECT_EQ(scratch.read(kEtcEnvironment), "LANG=C\nMETALAMA_TELEMETRY_OPT_OUT=1\n");
     // The prior state stays the one from before the agent's first change.
@@ -344,7 +389,7 @@ TEST_F(EnvTargetsTest, ASymlinkAtTheManagedPathIsRefusedAndItsTargetUntouched) {
     scratch.symlink(scratch.abs("root-only/shadow"), kProfileD);
     scratch.symlink("../root-only/shadow", kEtcEnvironment);
     const auto findings = pass(optOut());
-    const auto& profile = subject(findings, "/etc/profile.d/metalama-telemetry.sh");
+    const auto& profile = subject(findings, "/etc/profile.d/zz-metalama-telemetry.sh");
     EXPECT_EQ(profile.outcome, Outcome::Failed);
     EXPECT_THAT(profile.reason, HasSubstr(scratch.abs(kProfileD)));
     const auto& env = subject(findings, "/etc/environment");
