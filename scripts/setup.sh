@@ -18,6 +18,9 @@ PACKAGES=(
     bc groff-base
     # benchmarks: peak RSS and CPU time of a pass (GNU time)
     time
+    # Active Directory suite: a Samba AD DC in its own namespaces, samba-gpupdate, winbind users
+    samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-common-bin smbclient
+    winbind libnss-winbind libpam-winbind krb5-user iproute2 util-linux
 )
 
 missing=()
