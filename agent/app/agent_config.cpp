@@ -39,6 +39,7 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
     const std::pair<const char*, std::string AgentSettings::*> keys[] = {
         {"database", &AgentSettings::database},
         {"policy_directory", &AgentSettings::policyDirectory},
+        {"samba_gpupdate_policy", &AgentSettings::sambaGpupdatePolicy},
         {"samba_gpo_cache", &AgentSettings::sambaGpoCache},
         {"log_level", &AgentSettings::logLevel},
         {"log_destination", &AgentSettings::logDestination},
@@ -69,9 +70,11 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
             if (member == &AgentSettings::logLevel) settings.logLevelChosen = true;
         }
         if (!known) {
-            *error = displayPath + ": unknown setting '" + key +
-                     "' (known: database, policy_directory, samba_gpo_cache, log_level, "
-                     "log_destination, log_format, settle_milliseconds)";
+            *error =
+                displayPath + ": unknown setting '" + key +
+                "' (known: database, policy_directory, samba_gpupdate_policy, samba_gpo_cache, "
+                "log_level, "
+                "log_destination, log_format, settle_milliseconds)";
             return false;
         }
     }

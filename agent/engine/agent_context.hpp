@@ -21,7 +21,8 @@ struct AgentSettings {
     std::string root = "/";
     std::string database;                    // default depends on the platform
     std::string policyDirectory;             // holds managed/ and recommended/
-    std::string sambaGpoCache;               // Samba's GPO cache (Linux machines joined to AD)
+    std::string sambaGpupdatePolicy;         // written by our samba-gpupdate extension
+    std::string sambaGpoCache;               // Samba's GPO cache, read only when configured
     std::string logLevel = "warning";        // the service raises it to information
     bool logLevelChosen = false;             // set in agent.yaml or on the command line
     std::string logDestination = "console";  // console | syslog | journal | file:<path>
