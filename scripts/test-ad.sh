@@ -64,8 +64,12 @@ printf 'UID_MIN 1000\nUID_MAX 60000\n' >"$ROOT/etc/login.defs"
 
 # The extension writes into the agent's scratch root (smb.conf's parametric option).
 sed -i "/^\[global\]/a\\	metalama:policy file = $OUTPUT" /etc/samba/smb.conf
-check "the extension registers in Samba's gpext.conf" "$PY" "$EXT" --register
-check "--status reports it registered" bash -c "'$PY' '$EXT' --status | grep -qx registered"
+# Registered as the packages do it (installer/linux/samba-extension.sh, run by postinst).
+export MPA_SAMBA_EXTENSION="$EXT"
+REGISTER="$MPA_ROOT/installer/linux/samba-extension.sh"
+check "the extension registers in Samba's gpext.conf" "$REGISTER" register
+check "status reports it registered" bash -c "'$REGISTER' status | grep -qx registered"
+check "gpext.conf names the extension" grep -q 'gp_metalama_ext' /var/lib/samba/gpext.conf
 
 # A GPO with a Registry.pol written by Samba's PReg writer, uploaded to sysvol over SMB.
 make_gpo() {  # make_gpo NAME RECORD... ; prints the GUID
@@ -147,7 +151,8 @@ check "samba-gpupdate --force" gpupdate --force
 check "agent apply" apply
 check "after --force: B applies again" opted_out
 
-check "the extension unregisters" "$PY" "$EXT" --unregister
-check "--status reports it unregistered" bash -c "'$PY' '$EXT' --status | grep -qx 'not registered'"
+check "the extension unregisters" "$REGISTER" unregister
+check "status reports it unregistered" bash -c "'$REGISTER' status | grep -qx 'not registered'"
+check "samba-gpupdate runs without it" gpupdate
 rm -rf "$SCRATCH"
 finish
