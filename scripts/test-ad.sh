@@ -151,6 +151,51 @@ check "samba-gpupdate --force" gpupdate --force
 check "agent apply" apply
 check "after --force: B applies again" opted_out
 
+# 6. Directory users: winbind in nsswitch with enumeration off. A domain user is not listed by
+#    getent passwd, yet logs in with su -l (pam_mkhomedir makes the home); the service finds the
+#    account by its home under smb.conf's template homedir and enforces its telemetry.json.
+check "samba-tool user create" samba-tool user create bob 'B0b!Metalama-Test' "${LDAP[@]}"
+check "NSS (winbind) resolves METALAMA\\bob" getent passwd 'METALAMA\bob'
+check "getent passwd does not enumerate bob (winbind enum users = no)" \
+    bash -c "! getent passwd | grep -qi bob"
+BOB_HOME=$(getent passwd 'METALAMA\bob' | cut -d: -f6)
+check "bob's home follows template homedir" test "$BOB_HOME" = /home/METALAMA/bob
+# The agent's root holds the machine's smb.conf and is /home for this namespace, so a real
+# login's home lands where the agent looks.
+mkdir -p "$ROOT/etc/samba" "$ROOT/home" && cp /etc/samba/smb.conf "$ROOT/etc/samba/smb.conf"
+mount --bind "$ROOT/home" /home
+cp /etc/pam.d/common-session "$SCRATCH/common-session"
+echo 'session optional pam_mkhomedir.so umask=0077' >>"$SCRATCH/common-session"
+mount --bind "$SCRATCH/common-session" /etc/pam.d/common-session
+"$AGENT" --root "$ROOT" run --settle-ms 100 --log-level information >"$SCRATCH/service.log" 2>&1 &
+SERVICE=$!
+for _ in $(seq 1 100); do grep -q 'pass 1' "$SCRATCH/service.log" && break; sleep 0.1; done
+check "the service started" grep -q 'pass 1' "$SCRATCH/service.log"
+check "su -l METALAMA\\bob logs in (pam_winbind, pam_mkhomedir)" \
+    su -l 'METALAMA\bob' -c 'test "$HOME" = /home/METALAMA/bob'
+login_done=$(date +%s.%N)
+BOB_TELEMETRY="$ROOT$BOB_HOME/.local/share/Metalama/telemetry.json"
+for _ in $(seq 1 200); do [ -f "$BOB_TELEMETRY" ] && break; sleep 0.05; done
+if [ -f "$BOB_TELEMETRY" ]; then
+    ok "the service enforced bob's telemetry.json after the login"
+    echo "figure: telemetry.json $(printf '%.2f' "$(echo "$(date +%s.%N) - $login_done" | bc)") s after su -l returned (polled every 50 ms)"
+else
+    bad "the service enforced bob's telemetry.json after the login"
+    tail -20 "$SCRATCH/service.log"
+fi
+check "bob's telemetry.json belongs to bob" \
+    test "$(stat -c %u "$BOB_TELEMETRY" 2>/dev/null)" = "$(id -u 'METALAMA\bob')"
+kill "$SERVICE"; wait "$SERVICE" 2>/dev/null
+check "users reports how bob was found" \
+    bash -c "'$AGENT' --root '$ROOT' users | grep -F 'METALAMA\bob' | grep -qF 'home directory /home/METALAMA/bob'"
+# An account known only by its login session (no home yet): /run/user/<uid>.
+samba-tool user create carol 'C4rol!Metalama-Test' "${LDAP[@]}" >/dev/null 2>&1
+CAROL_UID=$(id -u 'METALAMA\carol' 2>/dev/null)
+mkdir -p "$ROOT/run/user/$CAROL_UID"
+check "users reports carol by her login session" \
+    bash -c "'$AGENT' --root '$ROOT' users | grep -F 'METALAMA\carol' | grep -qF 'login session /run/user/$CAROL_UID'"
+umount /home /etc/pam.d/common-session
+
 check "the extension unregisters" "$REGISTER" unregister
 check "status reports it unregistered" bash -c "'$REGISTER' status | grep -qx 'not registered'"
 check "samba-gpupdate runs without it" gpupdate

@@ -16,8 +16,12 @@ if ! [ -x "$PYTHON" ] || ! "$PYTHON" -c 'import samba.gp.gpclass' 2>/dev/null; t
     [ "$1" = status ] && echo "samba-gpupdate is not installed (python3-samba)"
     exit 0
 fi
+if [ "$1" = status ]; then
+    "$PYTHON" "$EXTENSION" --status
+    exit 0
+fi
 if ! "$PYTHON" "$EXTENSION" "--$1"; then
     echo "metalama-policy-agent: could not $1 the samba-gpupdate extension (gpext.conf)" >&2
-    [ "$1" = status ] || exit 1
+    exit 1
 fi
 exit 0
