@@ -226,6 +226,12 @@ class ServiceLoop {
     std::set<std::string> driftedFiles() const {
         std::set<std::string> drifted;
         for (const auto& path : changedTargets_) {
+            // "DIR/*": an entry came or went under a home root or /run/user (an account
+            // arriving); it is no file whose content could be compared.
+            if (path.size() > 2 && path.compare(path.size() - 2, 2, "/*") == 0) {
+                drifted.insert(path);
+                continue;
+            }
             const auto found = lastFingerprints_.find(path);
             if (found == lastFingerprints_.end() || !found->second.digest) {
                 drifted.insert(path);
