@@ -112,8 +112,11 @@ check "status names GPO B as the winner" status_has "TelemetryOptOut = true  (ma
 check "status shows A's value as overridden" status_has "'Metalama A' $GPO_A, rank 1"
 check "B's **del. removed A's DeviceIdRotationDays" status_lacks "DeviceIdRotationDays ="
 check "A's recommended value stands" status_has 'DisableExceptionReporting = true  (recommended'
+samba-gpupdate --rsop >"$SCRATCH/rsop.txt" 2>&1
 check "samba-gpupdate --rsop shows the Metalama settings" \
-    bash -c "samba-gpupdate --rsop 2>&1 | grep -A12 'CSE: gp_metalama_ext' | grep -q TelemetryOptOut"
+    bash -c "grep -A12 'CSE: gp_metalama_ext' '$SCRATCH/rsop.txt' | grep -q TelemetryOptOut"
+grep -B3 -A10 'CSE: gp_metalama_ext' "$SCRATCH/rsop.txt" | grep -B3 -A10 'Metalama (' | head -40
+cat "$OUTPUT"
 
 # 2. A's domain link enforced: enforced links are applied last, so A wins (and its
 #    DeviceIdRotationDays is no longer deleted by B, which now comes before it).

@@ -219,7 +219,7 @@ class gp_metalama_ext(gp_pol_ext):
             self.gp_db.set_guid(gpo.name)
             if records:
                 kept[gpo.name] = {'guid': gpo.name, 'name': gpo.display_name,
-                                  'link': getattr(gpo, 'link', '') or '', 'records': records}
+                                  'records': records}
                 # Recorded so that samba-gpupdate lists this GPO as deleted when it is unlinked.
                 self.gp_db.store(str(self), 'records', json.dumps(records))
             else:
