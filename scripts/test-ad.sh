@@ -47,6 +47,8 @@ fi
 AGENT="$MPA_ROOT/build/ci/metalama-policy-agent"
 EXT="$MPA_ROOT/installer/linux/samba/gp_metalama_ext.py"
 PY=/usr/bin/python3  # Samba's python modules are installed for the system interpreter
+check "the extension's ordering and delete commands (tests/ad/test_gp_metalama_ext.py)" \
+    "$PY" "$MPA_ROOT/tests/ad/test_gp_metalama_ext.py"
 domain_fixture_up || { bad "domain controller set-up"; finish; }
 trap domain_fixture_down EXIT
 
