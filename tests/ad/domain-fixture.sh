@@ -96,6 +96,9 @@ domain_fixture_up() {
         mkdir -p "$(dirname "$cache")"
         tar --xattrs --xattrs-include='*' --acls -C / -cf "$cache.tmp.$$" \
             etc/samba var/lib/samba var/cache/samba && mv "$cache.tmp.$$" "$cache"
+        # Domains provisioned by another Samba version or an older fixture are of no more use.
+        find "$(dirname "$cache")" -maxdepth 1 -name 'domain-*.tar' ! -name "$(basename "$cache")" \
+            -delete
         echo "domain fixture: cold set-up (samba-tool domain provision) took $(_fixture_took "$start") s"
     fi
     # Name resolution and Kerberos of this namespace: the DC's own DNS and realm.
