@@ -36,8 +36,8 @@ unavailable() {  # a missing tool or kernel feature: a failure in CI, a skip els
 
 if [ "${MPA_AD_NAMESPACE:-}" != 1 ]; then
     [ "$(id -u)" -eq 0 ] || unavailable "the AD suite needs root (namespaces, a domain controller)"
-    missing=$(domain_fixture_missing)
-    [ -z "$missing" ] || unavailable "missing packages: $missing (run scripts/setup.sh)"
+    missing_packages=$(domain_fixture_missing)
+    [ -z "$missing_packages" ] || unavailable "missing packages: $missing_packages (run scripts/setup.sh)"
     if [ ! -x "$MPA_ROOT/build/ci/metalama-policy-agent" ]; then
         build_preset ci --target metalama-policy-agent >/dev/null || { bad "agent build"; finish; }
     fi
@@ -90,6 +90,7 @@ GPO_B=$(make_gpo "Metalama B" "$KEY|TelemetryOptOut|REG_DWORD|1" "$KEY|**del.Dev
 check "two GPOs created with samba-tool, Registry.pol in sysvol" test -n "$GPO_A" -a -n "$GPO_B"
 echo "GPO A $GPO_A, GPO B $GPO_B"
 
+# shellcheck disable=SC2120  # called with --unapply and --force through check
 gpupdate() { samba-gpupdate "$@" >"$SCRATCH/gpupdate.log" 2>&1 || { cat "$SCRATCH/gpupdate.log"; return 1; }; }
 apply() {  # exit 0: compliant, 4: not managed (no policy in effect)
     local code=0

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A real Samba Active Directory domain controller for tests, sourced by the AD test suite.
 #
 # Everything runs in private namespaces (network: loopback only; mounts; host name), so the
@@ -116,8 +117,7 @@ domain_fixture_up() {
     start=$(_fixture_now)
     samba --foreground --no-process-group >/var/log/samba/samba.out 2>&1 &
     AD_SAMBA_PID=$!
-    local i
-    for i in $(seq 1 120); do
+    for _ in $(seq 1 120); do
         # Ready when both SMB (sysvol) and LDAP answer: samba starts its servers one by one.
         if smbclient "//$AD_DC/sysvol" -U "Administrator%$AD_ADMIN_PASSWORD" -c ls >/dev/null 2>&1 &&
             samba-tool user list -H "ldap://$AD_DC" -U "Administrator%$AD_ADMIN_PASSWORD" >/dev/null 2>&1; then
