@@ -136,9 +136,8 @@ std::vector<std::string> directoryHomeRoots(const HomeRootConfig& config) {
         if (domain.find('/') == std::string::npos && domain != "." && domain != "..")
             addRoot(roots, "/home/" + domain);
     std::string localHome = "/home";
-    if (!config.useradd.empty())
-        if (const auto* home = parseIni(config.useradd).get("", "home"); home && !home->empty())
-            localHome = *home;
+    const auto useradd = parseIni(config.useradd);  // kept alive: get() points into it
+    if (const auto* home = useradd.get("", "home"); home && !home->empty()) localHome = *home;
     if (!localHome.empty() && localHome[0] == '/') addRoot(roots, localHome);
     return roots;
 }
