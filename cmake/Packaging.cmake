@@ -83,6 +83,13 @@ endforeach()
 install(PROGRAMS ${MPA_LINUX_DIR}/audit-access.sh
   DESTINATION lib/${MPA_PACKAGE_NAME} RENAME audit-access)
 
+# The samba-gpupdate client-side extension and its registration, run by the maintainer scripts.
+install(FILES ${MPA_LINUX_DIR}/samba/gp_metalama_ext.py
+  DESTINATION lib/${MPA_PACKAGE_NAME}/samba
+  PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+install(PROGRAMS ${MPA_LINUX_DIR}/samba-extension.sh
+  DESTINATION lib/${MPA_PACKAGE_NAME} RENAME samba-extension)
+
 # Templates and examples for administrators.
 install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/admx/
   DESTINATION ${CMAKE_INSTALL_DATADIR}/${MPA_PACKAGE_NAME}/admx)

@@ -28,6 +28,9 @@ PACKAGES=(
     time strace
     # the effective-environment tests: unshare and su (util-linux), pam_env (libpam-modules)
     util-linux libpam-modules
+    # Active Directory suite: a Samba AD DC in its own namespaces, samba-gpupdate, winbind users
+    samba samba-ad-dc samba-ad-provision samba-dsdb-modules samba-common-bin smbclient
+    winbind libnss-winbind libpam-winbind krb5-user iproute2
 )
 
 missing=()

@@ -109,10 +109,11 @@ dpkg-deb -c "$deb" | awk '{print $1, $2, $6}' | sed 's# \./# /#' >"$work/deb.lis
 has_deb() {  # has_deb MODE PATH: the .deb holds PATH with that mode string (ls -l style)
     grep -qxF -- "$1 root/root $2" "$work/deb.list"
 }
-for f in /usr/sbin/metalama-policy-agent /usr/lib/metalama-policy-agent/audit-access; do
+for f in /usr/sbin/metalama-policy-agent /usr/lib/metalama-policy-agent/audit-access \
+    /usr/lib/metalama-policy-agent/samba-extension; do
     check "deb: $f (0755)" has_deb -rwxr-xr-x "$f"
 done
-for f in /lib/systemd/system/$UNIT /etc/metalama/policies/managed/README \
+for f in /lib/systemd/system/$UNIT /usr/lib/metalama-policy-agent/samba/gp_metalama_ext.py /etc/metalama/policies/managed/README \
     /etc/metalama/policies/recommended/README /usr/share/man/man8/metalama-policy-agent.8.gz \
     /usr/share/doc/metalama-policy-agent/copyright \
     /usr/share/doc/metalama-policy-agent/changelog.Debian.gz \
@@ -143,7 +144,8 @@ check "deb: changelog.Debian.gz names the package version" test "$changelog_vers
 
 rpm -qpl "$rpm" >"$work/rpm.list" 2>/dev/null
 for f in /usr/sbin/metalama-policy-agent /usr/lib/metalama-policy-agent/audit-access \
-    /usr/lib/systemd/system/$UNIT \
+    /usr/lib/metalama-policy-agent/samba-extension \
+    /usr/lib/metalama-policy-agent/samba/gp_metalama_ext.py /usr/lib/systemd/system/$UNIT \
     /etc/metalama/policies/managed/README /etc/metalama/policies/recommended/README \
     /usr/share/man/man8/metalama-policy-agent.8.gz /usr/share/metalama-policy-agent/admx/Metalama.admx \
     /usr/share/doc/metalama-policy-agent/policies.md /var/lib/metalama-policy-agent; do

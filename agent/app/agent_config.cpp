@@ -81,6 +81,7 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
     const std::pair<const char*, std::string AgentSettings::*> keys[] = {
         {"database", &AgentSettings::database},
         {"policy_directory", &AgentSettings::policyDirectory},
+        {"samba_gpupdate_policy", &AgentSettings::sambaGpupdatePolicy},
         {"samba_gpo_cache", &AgentSettings::sambaGpoCache},
         {"log_level", &AgentSettings::logLevel},
         {"log_destination", &AgentSettings::logDestination},
@@ -136,9 +137,10 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
         }
         if (!known) {
             *error = displayPath + ": unknown setting '" + key +
-                     "' (known: database, policy_directory, samba_gpo_cache, log_level, "
-                     "log_destination, log_format, audit_group, settle_milliseconds, "
-                     "policy_removal_grace_hours, database_outside_state_directory)";
+                     "' (known: database, policy_directory, samba_gpupdate_policy, "
+                     "samba_gpo_cache, log_level, log_destination, log_format, audit_group, "
+                     "settle_milliseconds, policy_removal_grace_hours, "
+                     "database_outside_state_directory)";
             return false;
         }
     }

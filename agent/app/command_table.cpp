@@ -11,6 +11,7 @@ int runReport(CommandEnv& env);
 int runVerify(CommandEnv& env);
 int runCompliance(CommandEnv& env);
 int runService(CommandEnv& env);
+int runUsers(CommandEnv& env);
 
 // Every subcommand, one line each.
 const std::vector<CommandSpec>& commandTable() {
@@ -41,6 +42,10 @@ const std::vector<CommandSpec>& commandTable() {
          "the machine's compliance as flat values (intune: one line of JSON for a custom "
          "compliance discovery script)",
          runCompliance},
+        {"users", "users",
+         "list the accounts whose profiles the agent manages and how each was found (user "
+         "database, home directory, login session)",
+         runUsers},
         {"run", "run [--settle-ms N]",
          "the service: a pass at start, then whenever policy or a managed file changes, on the "
          "policy's timer and on SIGHUP; SIGTERM stops it (--settle-ms: quiet time before reading "

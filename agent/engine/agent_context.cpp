@@ -63,7 +63,10 @@ void applyDefaultSettings(AgentSettings& settings, PlatformProfile platform) {
                                 ? "/Library/Application Support/Metalama/PolicyAgent/compliance.db"
                                 : "/var/lib/metalama-policy-agent/compliance.db";
     if (settings.policyDirectory.empty()) settings.policyDirectory = "/etc/metalama/policies";
-    if (settings.sambaGpoCache.empty()) settings.sambaGpoCache = "/var/cache/samba/gpo_cache";
+    if (settings.sambaGpupdatePolicy.empty())
+        settings.sambaGpupdatePolicy = "/etc/metalama/group-policy/samba-gpupdate.json";
+    // sambaGpoCache stays empty unless agent.yaml names it: reading Samba's cache directly is a
+    // fallback for machines where the samba-gpupdate extension cannot be registered.
 }
 
 }  // namespace mpa

@@ -24,7 +24,8 @@ struct AgentSettings {
     // (database_outside_state_directory: true); --db is explicit by itself.
     bool databaseOutsideStateDirectory = false;
     std::string policyDirectory;             // holds managed/ and recommended/
-    std::string sambaGpoCache;               // Samba's GPO cache (Linux machines joined to AD)
+    std::string sambaGpupdatePolicy;         // written by our samba-gpupdate extension
+    std::string sambaGpoCache;               // Samba's GPO cache, read only when configured
     std::string logLevel = "warning";        // the service raises it to information
     bool logLevelChosen = false;             // set in agent.yaml or on the command line
     std::string logDestination = "console";  // console | syslog | journal | file:<path>

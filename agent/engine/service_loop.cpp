@@ -28,6 +28,12 @@ namespace {
 
 using Clock = ServiceSchedule::Clock;
 
+// "DIR/*": a watch of DIR's own entries (platform/change_watcher.hpp). Its stamp is DIR's own
+// (its times change when an entry comes or goes), not its tree's.
+bool isEntriesOnly(const std::string& path) {
+    return path.size() > 2 && path.compare(path.size() - 2, 2, "/*") == 0;
+}
+
 // Linear in the number of paths (there are two per user profile): a path is a mere parent when
 // it is the directory of another listed path.
 std::vector<std::string> withoutMereParents(std::vector<std::string> paths) {
@@ -132,7 +138,10 @@ class ServiceLoop {
     void checkUnannounced(const std::string& trigger) {
         std::vector<platform::PathStamp> now;
         now.reserve(watchList_.size());
-        for (const auto& path : watchList_) now.push_back(platform::pathStamp(path));
+        for (const auto& path : watchList_)
+            now.push_back(isEntriesOnly(path)
+                              ? platform::entryStamp(path.substr(0, path.size() - 2))
+                              : platform::pathStamp(path));
         if (stamps_.size() == now.size()) {
             for (std::size_t i = 0; i < now.size(); ++i) {
                 if (stamps_[i] == platform::kUnknownStamp || now[i] == platform::kUnknownStamp ||
@@ -239,6 +248,12 @@ class ServiceLoop {
     std::set<std::string> driftedFiles() const {
         std::set<std::string> drifted;
         for (const auto& path : changedTargets_) {
+            // "DIR/*": an entry came or went under a home root or /run/user (an account
+            // arriving); it is no file whose content could be compared.
+            if (isEntriesOnly(path)) {
+                drifted.insert(path);
+                continue;
+            }
             const auto found = lastFingerprints_.find(path);
             if (found == lastFingerprints_.end() || !found->second.digest) {
                 drifted.insert(path);

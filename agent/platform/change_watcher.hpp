@@ -38,7 +38,9 @@ class ChangeWatcher {
 
     // Replaces the watched set. A path may be a file or a directory and need not exist yet:
     // the nearest existing ancestor is watched until it appears. Directories are watched with
-    // everything below them.
+    // everything below them, except a path spelled "DIR/*" (Linux): only DIR's own entries, an
+    // entry created, removed or renamed in it (a new home under a home root, a login's
+    // /run/user/<uid>), not the busy trees below them.
     virtual Status watch(const std::vector<std::string>& paths) = 0;
 
     // Waits until something happens or `timeout` passes (nullopt: no timeout). Returns at once

@@ -50,6 +50,12 @@ constexpr int kMaxDepth = 8;
 // after this many rounds is left to the events of the watches already added.
 constexpr int kMaxRearmRounds = 16;
 
+// "DIR/*": the directory's own entries only (see change_watcher.hpp); empty for other paths.
+std::string shallowDirectory(const std::string& path) {
+    if (path.size() < 3 || path.compare(path.size() - 2, 2, "/*") != 0) return {};
+    return path.size() == 2 ? "/" : path.substr(0, path.size() - 2);
+}
+
 class InotifyWatcher final : public ChangeWatcher {
   public:
     InotifyWatcher(int inotifyFd, int pipeRead, int pipeWrite)
@@ -151,14 +157,16 @@ class InotifyWatcher final : public ChangeWatcher {
     std::map<std::string, std::vector<std::size_t>> wantedDirectories() const {
         std::map<std::string, std::vector<std::size_t>> wanted;
         for (std::size_t index = 0; index < paths_.size(); ++index) {
-            const auto& path = paths_[index];
+            const auto shallow = shallowDirectory(paths_[index]);
+            const auto& path = shallow.empty() ? paths_[index] : shallow;
             std::set<std::string> dirs;
             struct stat st {};
             if (::lstat(path.c_str(), &st) == 0) {
                 // Its directory sees it replaced, renamed into place or removed.
                 if (const auto parent = parentOf(path); !parent.empty()) dirs.insert(parent);
-                if (S_ISDIR(st.st_mode))
+                if (S_ISDIR(st.st_mode) && shallow.empty())
                     watch::addTree(path, 0, kMaxDepth, kMaxWatches, false, dirs);
+                if (S_ISDIR(st.st_mode) && !shallow.empty()) dirs.insert(path);
             } else {
                 auto ancestor = parentOf(path);
                 while (!ancestor.empty() && !isDirectory(ancestor)) ancestor = parentOf(ancestor);
@@ -251,8 +259,11 @@ class InotifyWatcher final : public ChangeWatcher {
                     (header.mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO));
                 bool relevant = false;
                 for (const auto& path : paths_) {
-                    const bool inside = isWithin(subject, path);
-                    const bool ancestor = isWithin(path, subject);
+                    const auto shallow = shallowDirectory(path);
+                    const bool inside = shallow.empty()
+                                            ? isWithin(subject, path)
+                                            : subject == shallow || parentOf(subject) == shallow;
+                    const bool ancestor = isWithin(shallow.empty() ? path : shallow, subject);
                     if (!inside && !ancestor) continue;
                     relevant = true;
                     changed.insert(path);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,9 @@ struct LoginRange {
 
 struct UserList {
     std::vector<UserAccount> users;
+    // How each account (by name) was found: "user database", "passwd file", "home directory
+    // /home/EXAMPLE/bob", "login session /run/user/3000017".
+    std::map<std::string, std::string> foundBy;
     std::vector<std::string> errors;
     LoginRange range;
 };
@@ -43,12 +47,50 @@ std::vector<UserAccount> selectLoginUsers(std::vector<UserAccount> accounts,
 // Accounts in the login range. `root` is the agent's --root: when it is "/", the NSS passwd
 // database is enumerated with getpwent (so LDAP/SSSD accounts count) and /etc/login.defs read;
 // otherwise <root>/etc/passwd and <root>/etc/login.defs are parsed. Whether a home directory
-// exists is left to the caller, which must open it safely anyway. Not thread-safe (getpwent).
+// exists is left to the caller, which must open it safely anyway. Then the directory users
+// (findDirectoryUsers) the database did not list. Each account says how it was found. Not
+// thread-safe (getpwent).
 UserList listLoginUsers(const std::string& root);
 
 // Every account of the live user database (getpwent: NSS on Linux, Open Directory on macOS),
 // unfiltered. POSIX only. Not thread-safe.
 std::vector<UserAccount> enumerateUserDatabase(std::vector<std::string>* errors);
+
+// --- Directory users (SSSD, winbind) ------------------------------------------------------------
+// SSSD and winbind do not enumerate by default, so getpwent never returns the domain users who
+// use the machine. They are found the way the machine knows them: by their home directory under
+// the configured home roots and by their login session, each resolved with NSS (getpwuid).
+
+// The configuration that says where directory users' homes are (file texts, empty if absent).
+struct HomeRootConfig {
+    std::string smbConf;   // /etc/samba/smb.conf: workgroup, realm, template homedir
+    std::string sssdConf;  // /etc/sssd/sssd.conf: [domain/X] override_homedir, fallback_homedir
+    std::string useradd;   // /etc/default/useradd: HOME (the local accounts' root)
+};
+
+// The directories that hold one home per user: each homedir template cut before its first
+// per-user component, with the domain substituted (smb.conf's `/home/%D/%U` gives
+// /home/<WORKGROUP>); /home/<domain> for every domain named; useradd's HOME (default /home).
+// Templates whose root cannot be known (an unknown % code before the user part) are left out.
+std::vector<std::string> directoryHomeRoots(const HomeRootConfig& config);
+
+// The config files above, read under the agent's root (missing files count as empty).
+HomeRootConfig readHomeRootConfig(const std::string& root);
+
+// Accounts with uid >= range.uidMin found (1) as the owner of a directory directly under a home
+// root whose passwd entry (getpwuid, NSS) names that directory as its home, and (2) from a login
+// session, <root>/run/user/<uid>. UID_MAX does not apply: directory id ranges (winbind, SSSD)
+// lie far above it. POSIX only; an empty list elsewhere.
+struct DirectoryUser {
+    UserAccount account;
+    std::string foundBy;  // "home directory /home/EXAMPLE/bob", "login session /run/user/N"
+};
+std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const LoginRange& range,
+                                              std::vector<std::string>* errors);
+
+// What the service watches to see directory users arrive (logical paths): the home roots and
+// /run/user (a login creates the user's runtime directory there, and often the home).
+std::vector<std::string> directoryUserWatchPaths(const std::string& root);
 
 // --- macOS ------------------------------------------------------------------------------------
 // Local accounts with a home under /Users: uid 501 and up (macOS gives the first user 501;

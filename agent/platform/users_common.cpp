@@ -207,6 +207,17 @@ UserList listLoginUsers(const std::string& root) {
                                     : underRoot(root, "/etc/passwd")) +
             ": no account at all (not even root); users' settings were not checked");
     list.users = selectLoginUsers(std::move(accounts), list.range);
+    std::set<uint32_t> known;
+    for (const auto& user : list.users) {
+        known.insert(user.uid);
+        list.foundBy[user.name] = isFileSystemRoot(root) ? "user database" : "passwd file";
+    }
+    // Directory users (SSSD, winbind) whom the database did not enumerate, by home and session.
+    for (auto& found : findDirectoryUsers(root, list.range, &list.errors)) {
+        if (!known.insert(found.account.uid).second) continue;
+        list.foundBy[found.account.name] = std::move(found.foundBy);
+        list.users.push_back(std::move(found.account));
+    }
     return list;
 }
 

@@ -7,14 +7,13 @@
 #include "platform/process_identity.hpp"
 #include "platform/safe_fs.hpp"
 #include "sources/policy_file_trust.hpp"
+#include "sources/samba_gpupdate_source.hpp"
 #include "templates/registry_names.hpp"
 #include "util/text.hpp"
 
 namespace mpa {
 
 namespace {
-
-constexpr const char* kDefaultCache = "/var/cache/samba/gpo_cache";
 
 // The definition whose registry value name is `name`, ignoring case as the registry does.
 const PolicyDefinition* findByValueName(const PolicyCatalog& catalog, std::string_view name) {
@@ -241,7 +240,15 @@ SourceResult GpoFileSource::read(const AgentContext& context) const {
     SourceResult out;
     out.sourceName = name();
     const auto& configured = context.settings.sambaGpoCache;
-    const auto cache = context.resolve(configured.empty() ? kDefaultCache : configured);
+    // Only an explicitly configured fallback: samba-gpupdate's extension knows the GPO order.
+    if (configured.empty()) return out;
+    if (sambaGpupdatePolicyPresent(context)) {
+        out.informational.push_back("Group Policy file: " + configured +
+                                    " is not read: samba-gpupdate's Metalama extension wrote " +
+                                    context.settings.sambaGpupdatePolicy);
+        return out;
+    }
+    const auto cache = context.resolve(configured);
     auto files = CacheWalker(*context.catalog, out).walk(cache);
     // Samba keeps no link order: rank deterministically (docs/gpo-on-linux.md). Ascending, so the
     // last one wins, as Provenance::order means.
@@ -266,7 +273,8 @@ SourceResult GpoFileSource::read(const AgentContext& context) const {
 
 std::vector<std::string> GpoFileSource::watchPaths(const AgentContext& context) const {
     const auto& configured = context.settings.sambaGpoCache;
-    return {context.resolve(configured.empty() ? kDefaultCache : configured)};
+    if (configured.empty()) return {};
+    return {context.resolve(configured)};
 }
 
 }  // namespace mpa

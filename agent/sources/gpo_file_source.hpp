@@ -2,6 +2,8 @@
 // Group Policy on Linux machines joined to Active Directory with Samba: samba-gpupdate copies every
 // GPO that applies to the machine into its cache, <cache>/<REALM>/POLICIES/{GUID}/MACHINE/
 // REGISTRY.POL (names upper-cased by Samba; matched here in any case), next to {GUID}/GPT.INI.
+// A fallback, read only when agent.yaml names the cache (samba_gpo_cache) and the samba-gpupdate
+// extension's file (sources/samba_gpupdate_source.hpp, which knows the GPO order) is absent.
 // This source reads the Metalama values those Registry.pol files set:
 //   <registry_key>               (SOFTWARE\Policies\PostSharp\Metalama)  mandatory
 //   <registry_key>\Recommended                                          recommended

@@ -3,6 +3,7 @@
 #include "sources/managed_preferences_source.hpp"
 #include "sources/policy_source.hpp"
 #include "sources/registry_policy_source.hpp"
+#include "sources/samba_gpupdate_source.hpp"
 
 namespace mpa {
 
@@ -13,7 +14,8 @@ std::vector<std::unique_ptr<PolicySource>> makePolicySources(const AgentContext&
     switch (context.platform) {
         case PlatformProfile::Linux:
             sources.push_back(std::make_unique<DropinDirectorySource>());
-            sources.push_back(std::make_unique<GpoFileSource>());  // Samba's GPO cache
+            sources.push_back(std::make_unique<SambaGpupdateSource>());  // samba-gpupdate
+            sources.push_back(std::make_unique<GpoFileSource>());  // its cache, when configured
             break;
         case PlatformProfile::MacOS:
 #ifdef MPA_HAVE_PLIST

@@ -102,6 +102,9 @@ std::vector<std::string> profileWatchPaths(const AgentContext& context) {
     switch (context.platform) {
         case PlatformProfile::Linux:
             paths.push_back(context.resolve("/etc/passwd"));
+            // Directory users arrive with their home or their login session.
+            for (const auto& path : platform::directoryUserWatchPaths(context.settings.root))
+                paths.push_back(context.resolve(path));
             break;
         case PlatformProfile::MacOS:
             paths.push_back(context.resolve(platform::kMacLocalUserRecords));

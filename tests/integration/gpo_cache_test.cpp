@@ -37,6 +37,8 @@ TEST(GpoCacheEndToEnd, ApplyEnforcesAndStatusShowsBothGposWithTheConflict) {
     test::ScratchDir root;
     root.write("etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
     root.write("etc/login.defs", "UID_MIN 1000\nUID_MAX 60000\n");
+    // The direct cache reader is a fallback that must be configured.
+    root.write("etc/metalama/agent.yaml", "samba_gpo_cache: /var/cache/samba/gpo_cache\n", 0644);
     const std::string policies = "var/cache/samba/gpo_cache/EXAMPLE.COM/POLICIES/";
     using test::dwordBytes;
     using test::pregRecord;

@@ -117,6 +117,13 @@ class WatchRace : public ::testing::Test {
         return text.size() > 6000 ? text.substr(text.size() - 6000) : text;
     }
 
+    // Reading Samba's GPO cache directly is a fallback the configuration must name.
+    void configureGpoCache() {
+        fs::create_directories(path("etc/metalama"));
+        writeInPlace(path("etc/metalama/agent.yaml"),
+                     "samba_gpo_cache: /var/cache/samba/gpo_cache\n");
+    }
+
     // The chain in one step, one level after the other as mkdir -p and configuration tools
     // make it, with the few microseconds between levels that a loaded machine gives them (the
     // window in which a watcher that looks, then watches, loses a level).
@@ -254,6 +261,7 @@ TEST_F(WatchRace, GpoCacheTreeCreatedAtOnceThenRegistryPol) {
     const std::string gpo = cache + "/EXAMPLE.COM/POLICIES/{AAAAAAAA-1111-2222-3333-444444444444}";
     const auto pol = pregHeader() + pregRecord("SOFTWARE\\Policies\\PostSharp\\Metalama",
                                                "TelemetryOptOut", 4, dwordBytes(1));
+    configureGpoCache();
     race(
         "GPO cache", [&] { fs::create_directories(path(gpo + "/MACHINE")); },
         [&] { writeInPlace(path(gpo + "/MACHINE/REGISTRY.POL"), pol); }, [&] { return optedOut(); },
@@ -264,6 +272,7 @@ TEST_F(WatchRace, GpoCacheTreeCreatedAtOnceThenRegistryPol) {
 // watcher's eight levels) is named by the next pass, which also reads it.
 TEST_F(WatchRace, SafetyNetNamesAChangeThatNoEventAnnounced) {
     const std::string deep = "var/cache/samba/gpo_cache/a/b/c/d/e/f/g/h/i/j";
+    configureGpoCache();
     fs::create_directories(path(deep));
     start();
     const auto before = service->output().size();

@@ -50,6 +50,36 @@ class Watcher : public ::testing::Test {
     bool overflow = false;
 };
 
+// "DIR/*" reports the entries of DIR coming and going (a new home under a home root, a login's
+// /run/user/<uid>), not what happens inside them (users' own activity).
+TEST_F(Watcher, ShallowPathReportsEntriesOfTheDirectoryOnly) {
+    dir.mkdirs("home/EXAMPLE/alice");
+    const auto shallow = dir.abs("home/EXAMPLE") + "/*";
+    ASSERT_TRUE(watcher->watch({shallow}));
+    dir.write("home/EXAMPLE/alice/notes.txt", "busy\n");
+    dir.mkdirs("home/EXAMPLE/alice/project/src");
+    EXPECT_EQ(collect(), std::set<std::string>{});
+    dir.mkdirs("home/EXAMPLE/bob");
+    EXPECT_EQ(collect(), std::set<std::string>{shallow});
+    dir.write("home/EXAMPLE/bob/.profile", "x\n");
+    EXPECT_EQ(collect(), std::set<std::string>{});
+    ASSERT_EQ(::rmdir(dir.abs("home/EXAMPLE/alice/project/src").c_str()), 0);
+    EXPECT_EQ(collect(), std::set<std::string>{});
+}
+
+// A shallow path whose directory does not exist yet is reported when it appears.
+TEST_F(Watcher, ShallowPathOfAMissingDirectoryIsReportedWhenItAppears) {
+    dir.mkdirs("run");
+    const auto shallow = dir.abs("run/user") + "/*";
+    ASSERT_TRUE(watcher->watch({shallow}));
+    dir.mkdirs("run/user");
+    EXPECT_EQ(collect(), std::set<std::string>{shallow});
+    dir.mkdirs("run/user/1000");
+    EXPECT_EQ(collect(), std::set<std::string>{shallow});
+    dir.write("run/user/1000/bus", "");
+    EXPECT_EQ(collect(), std::set<std::string>{});
+}
+
 TEST_F(Watcher, FileRenamedIntoPlaceIsReportedAndItsSiblingsAreNot) {
     dir.write("etc/environment", "A=1\n");
     ASSERT_TRUE(watcher->watch({dir.abs("etc/environment")}));

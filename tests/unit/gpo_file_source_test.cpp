@@ -32,6 +32,7 @@ class GpoCache : public ::testing::Test {
         c.settings.root = scratch.path();
         c.platform = PlatformProfile::Linux;
         applyDefaultSettings(c.settings, c.platform);
+        c.settings.sambaGpoCache = kCache;  // the fallback is read only when configured
         return c;
     }
     std::string gpoDir(const std::string& guid) const {
@@ -220,6 +221,29 @@ TEST_F(GpoCache, TheCacheLocationIsConfigurable) {
                   pol(pregRecord(kKey, "TelemetryOptOut", kRegDword, dwordBytes(1))), 0600);
     EXPECT_EQ(GpoFileSource().read(c).values.size(), 1u);
     EXPECT_EQ(GpoFileSource().watchPaths(c), std::vector<std::string>{scratch.path() + "/srv/gpo"});
+}
+
+TEST_F(GpoCache, NotReadUnlessConfigured) {
+    auto c = context();
+    c.settings.sambaGpoCache.clear();
+    scratch.write(gpoDir(kGpoA) + "/MACHINE/REGISTRY.POL",
+                  pol(pregRecord(kKey, "TelemetryOptOut", kRegDword, dwordBytes(1))), 0600);
+    const auto r = GpoFileSource().read(c);
+    EXPECT_TRUE(r.values.empty());
+    EXPECT_TRUE(r.issues.empty());
+    EXPECT_TRUE(GpoFileSource().watchPaths(c).empty());
+    EXPECT_EQ(GpoFileSource().read(context()).values.size(), 1u);
+}
+
+TEST_F(GpoCache, StandsDownWhenTheSambaGpupdateExtensionWroteItsFile) {
+    scratch.write(gpoDir(kGpoA) + "/MACHINE/REGISTRY.POL",
+                  pol(pregRecord(kKey, "TelemetryOptOut", kRegDword, dwordBytes(1))), 0600);
+    scratch.write("etc/metalama/group-policy/samba-gpupdate.json",
+                  "{\"format\": 1, \"gpos\": [], \"values\": []}\n", 0644);
+    const auto r = GpoFileSource().read(context());
+    EXPECT_TRUE(r.values.empty());
+    ASSERT_EQ(r.informational.size(), 1u);
+    EXPECT_NE(r.informational[0].find("is not read"), std::string::npos);
 }
 
 TEST(GptIni, Version) {

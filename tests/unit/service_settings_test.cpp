@@ -86,6 +86,36 @@ TEST(ServiceSettings, AConfigurationInADirectoryOthersCanWriteIsRefused) {
 }
 #endif
 
+// Group Policy on Linux: the samba-gpupdate extension's file by default; Samba's cache only when
+// agent.yaml names it (a fallback), and then both are watched.
+TEST(ServiceSettings, GroupPolicyInputsFromAgentYaml) {
+    test::ScratchDir dir;
+    AgentContext context;
+    context.platform = PlatformProfile::Linux;
+    context.settings.root = "/scratch";
+    auto defaults = context;
+    applyDefaultSettings(defaults.settings, defaults.platform);
+    EXPECT_EQ(defaults.settings.sambaGpupdatePolicy,
+              "/etc/metalama/group-policy/samba-gpupdate.json");
+    EXPECT_EQ(defaults.settings.sambaGpoCache, "");
+    auto paths = watchedPaths(defaults);
+    EXPECT_TRUE(contains(paths.sources, "/scratch/etc/metalama/group-policy"));
+    EXPECT_FALSE(contains(paths.sources, "/scratch/var/cache/samba/gpo_cache"));
+
+    std::string error;
+    dir.write("agent.yaml",
+              "samba_gpupdate_policy: /srv/gp.json\nsamba_gpo_cache: /var/cache/samba/gpo_cache\n",
+              0644);
+    ASSERT_TRUE(loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", context.settings,
+                                &error))
+        << error;
+    applyDefaultSettings(context.settings, context.platform);
+    EXPECT_EQ(context.settings.sambaGpupdatePolicy, "/srv/gp.json");
+    paths = watchedPaths(context);
+    EXPECT_TRUE(contains(paths.sources, "/scratch/srv"));
+    EXPECT_TRUE(contains(paths.sources, "/scratch/var/cache/samba/gpo_cache"));
+}
+
 TEST(ServiceSettings, WatchesPolicyDirectoriesAndManagedFilesButNotAllOfEtc) {
     AgentContext context;
     context.platform = PlatformProfile::Linux;

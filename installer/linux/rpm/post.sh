@@ -2,6 +2,8 @@
 # start it (install) or restart it (upgrade) where systemd is running. An upgrade never reverts.
 # The audit group's read access to the database, set again at every upgrade.
 /usr/lib/metalama-policy-agent/audit-access
+# Group Policy from AD through samba-gpupdate, where Samba's client is installed.
+/usr/lib/metalama-policy-agent/samba-extension register || :
 if [ -d /run/systemd/system ]; then
     systemctl --system daemon-reload >/dev/null 2>&1 || :
 fi

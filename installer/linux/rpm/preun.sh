@@ -1,6 +1,8 @@
 # metalama-policy-agent %preun ($1: 0 = erase, 1 = upgrade): on erase, stop and disable the
 # service and restore everything the agent changed, so the machine is as it was before.
 if [ "$1" -eq 0 ]; then
+    # samba-gpupdate must not load an extension whose file is about to go.
+    /usr/lib/metalama-policy-agent/samba-extension unregister || :
     if [ -d /run/systemd/system ]; then
         systemctl stop metalama-policy-agent.service >/dev/null 2>&1 || :
     fi

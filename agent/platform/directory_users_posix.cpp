@@ -1,0 +1,96 @@
+// Directory (SSSD, winbind) accounts found by their home directory and their login session,
+// resolved with NSS (getpwuid_r): those services answer look-ups but do not enumerate.
+#include <pwd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <set>
+
+#include "platform/safe_fs.hpp"
+#include "platform/users.hpp"
+
+namespace mpa::platform {
+namespace {
+
+std::optional<UserAccount> lookupUid(uint32_t uid) {
+    std::vector<char> buffer(16384);
+    passwd entry{};
+    passwd* found = nullptr;
+    while (::getpwuid_r(static_cast<uid_t>(uid), &entry, buffer.data(), buffer.size(), &found) ==
+               ERANGE &&
+           buffer.size() < (1u << 20))
+        buffer.resize(buffer.size() * 2);
+    if (!found || !found->pw_name || !found->pw_dir || found->pw_dir[0] != '/') return std::nullopt;
+    UserAccount account;
+    account.name = found->pw_name;
+    account.uid = static_cast<uint32_t>(found->pw_uid);
+    account.gid = static_cast<uint32_t>(found->pw_gid);
+    account.home = found->pw_dir;
+    account.shell = found->pw_shell ? found->pw_shell : "";
+    return account;
+}
+
+bool parseUid(const std::string& text, uint32_t* uid) {
+    if (text.empty() || text.size() > 10) return false;
+    uint64_t value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + static_cast<uint64_t>(c - '0');
+    }
+    if (value > 0xFFFFFFFEu) return false;
+    *uid = static_cast<uint32_t>(value);
+    return true;
+}
+
+std::string stripSlashes(std::string s) {
+    while (s.size() > 1 && s.back() == '/') s.pop_back();
+    return s;
+}
+
+}  // namespace
+
+std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const LoginRange& range,
+                                              std::vector<std::string>* errors) {
+    std::string base = root;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    std::vector<DirectoryUser> found;
+    std::set<uint32_t> seen;
+    const auto add = [&](UserAccount account, std::string how) {
+        if (account.uid < range.uidMin || !seen.insert(account.uid).second) return;
+        found.push_back({std::move(account), std::move(how)});
+    };
+    for (const auto& homeRoot : directoryHomeRoots(readHomeRootConfig(root))) {
+        std::string error;
+        bool missing = false;
+        const auto dir = SafeDir::open(base + homeRoot, &error, &missing);
+        if (!dir) {
+            if (!missing) errors->push_back(homeRoot + ": " + error);
+            continue;
+        }
+        for (const auto& name : dir->list(&error)) {
+            const auto info = dir->stat(name);
+            if (info.kind != FileKind::Directory || info.uid < range.uidMin) continue;
+            const auto home = (homeRoot == "/" ? "" : homeRoot) + "/" + name;
+            // The owner's own passwd entry must name this directory: a directory someone else
+            // owns, or an account homed elsewhere, is not this account's profile.
+            auto account = lookupUid(info.uid);
+            if (account && stripSlashes(account->home) == home)
+                add(std::move(*account), "home directory " + home);
+        }
+        if (!error.empty()) errors->push_back(homeRoot + ": " + error);
+    }
+    std::string error;
+    bool missing = false;
+    if (const auto runUser = SafeDir::open(base + "/run/user", &error, &missing)) {
+        for (const auto& name : runUser->list(&error)) {
+            uint32_t uid = 0;
+            if (!parseUid(name, &uid) || runUser->stat(name).kind != FileKind::Directory) continue;
+            if (auto account = lookupUid(uid))
+                add(std::move(*account), "login session /run/user/" + name);
+        }
+    }
+    return found;
+}
+
+}  // namespace mpa::platform

@@ -1,0 +1,11 @@
+// Windows has no SSSD or winbind: directory accounts come with their ProfileList entry.
+#include "platform/users.hpp"
+
+namespace mpa::platform {
+
+std::vector<DirectoryUser> findDirectoryUsers(const std::string&, const LoginRange&,
+                                              std::vector<std::string>*) {
+    return {};
+}
+
+}  // namespace mpa::platform

@@ -1,0 +1,59 @@
+// Where directory (SSSD, winbind) users' homes are, from smb.conf, sssd.conf and useradd, and
+// the accounts found under them (the real winbind case runs in scripts/test-ad.sh).
+#include <gtest/gtest.h>
+
+#include "platform/users.hpp"
+#include "support/scratch_dir.hpp"
+
+namespace mpa::platform {
+namespace {
+
+using Roots = std::vector<std::string>;
+
+TEST(DirectoryHomeRoots, NothingConfiguredIsTheLocalHome) {
+    EXPECT_EQ(directoryHomeRoots({}), Roots{"/home"});
+    EXPECT_EQ(directoryHomeRoots({"", "", "# useradd\nHOME=/srv/home\n"}), Roots{"/srv/home"});
+}
+
+TEST(DirectoryHomeRoots, WinbindTemplateAndItsDefault) {
+    EXPECT_EQ(directoryHomeRoots({"[global]\n  workgroup = EXAMPLE\n  realm = EXAMPLE.COM\n"
+                                  "  template homedir = /home/%D/%U\n[homes]\n  path = /x\n",
+                                  "", ""}),
+              (Roots{"/home/EXAMPLE", "/home/example.com", "/home"}));
+    // No template: winbind's default /home/%D/%U; spaces and case in names do not matter.
+    EXPECT_EQ(directoryHomeRoots({"[Global]\nWorkGroup=CORP\n", "", ""}),
+              (Roots{"/home/CORP", "/home"}));
+    EXPECT_EQ(directoryHomeRoots({"[global]\nworkgroup=CORP\ntemplatehomedir=/users/%U\n", "", ""}),
+              (Roots{"/users", "/home/CORP", "/home"}));
+}
+
+TEST(DirectoryHomeRoots, SssdOverrideAndFallbackPerDomain) {
+    const std::string sssd =
+        "[sssd]\ndomains = ad.example.com\n"
+        "[domain/ad.example.com]\nid_provider = ad\nfallback_homedir = /home/%d/%u\n"
+        "override_homedir = %H/ad/%l/%u\nhomedir_substring = /export\n";
+    EXPECT_EQ(directoryHomeRoots({"", sssd, ""}),
+              (Roots{"/export/ad", "/home/ad.example.com", "/home"}));
+    // A code the agent cannot resolve before the user part: that template is left out.
+    EXPECT_EQ(directoryHomeRoots({"", "[domain/x]\nfallback_homedir = /home/%Z/%u\n", ""}),
+              (Roots{"/home/x", "/home"}));
+}
+
+#ifndef _WIN32
+// Under a scratch root: a directory whose owner NSS does not know, or whose passwd home is
+// elsewhere, is nobody's profile; root's own (uid 0 < UID_MIN) is never a login user.
+TEST(DirectoryUsers, OnlyOwnersWhoseHomeItIsCount) {
+    test::ScratchDir root;
+    root.write("etc/samba/smb.conf", "[global]\nworkgroup = EXAMPLE\n");
+    root.mkdirs("home/EXAMPLE/ghost");
+    root.mkdirs("run/user/0");
+    std::vector<std::string> errors;
+    EXPECT_TRUE(findDirectoryUsers(root.path(), LoginRange{}, &errors).empty());
+    EXPECT_TRUE(errors.empty());
+    const auto watched = directoryUserWatchPaths(root.path());
+    EXPECT_EQ(watched, (Roots{"/home/EXAMPLE/*", "/run/user/*"}));
+}
+#endif
+
+}  // namespace
+}  // namespace mpa::platform
