@@ -139,7 +139,7 @@ int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
             global.help = true;
         } else if (arg == "--version") {
             global.version = true;
-        } else if (commandName.empty() && arg.rfind("-", 0) != 0) {
+        } else if (commandName.empty() && arg.rfind('-', 0) != 0) {
             commandName = arg;
         } else if (!commandName.empty()) {
             commandArgs.push_back(arg);

@@ -34,8 +34,8 @@ const std::vector<CommandSpec>& commandTable();
 // --format=X. Unknown arguments are a usage error naming the argument.
 class CommandArgs {
   public:
-    CommandArgs(const std::vector<std::string>& args, std::vector<std::string> flags,
-                std::vector<std::string> options);
+    CommandArgs(const std::vector<std::string>& args, const std::vector<std::string>& flags,
+                const std::vector<std::string>& options);
     bool ok() const { return error_.empty(); }
     const std::string& error() const { return error_; }
     bool flag(const std::string& name) const;

@@ -4,8 +4,9 @@
 
 namespace mpa {
 
-CommandArgs::CommandArgs(const std::vector<std::string>& args, std::vector<std::string> flags,
-                         std::vector<std::string> options) {
+CommandArgs::CommandArgs(const std::vector<std::string>& args,
+                         const std::vector<std::string>& flags,
+                         const std::vector<std::string>& options) {
     const auto known = [](const std::vector<std::string>& list, const std::string& name) {
         return std::find(list.begin(), list.end(), name) != list.end();
     };

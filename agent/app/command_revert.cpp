@@ -25,7 +25,8 @@ int runRevert(CommandEnv& env) {
     // A running service would enforce the policy again within seconds: while a policy is in
     // force, revert refuses and says how to stand the service down. Holding the instance lock
     // keeps the service from starting while the revert runs.
-    const auto instance = platform::InstanceLock::acquire(env.context.resolve(instanceLockFile(env.context.platform)));
+    const auto instance = platform::InstanceLock::acquire(
+        env.context.resolve(instanceLockFile(env.context.platform)));
     if (instance.heldByOther &&
         decideDesiredState(readPolicy(env.context, store.get()), *env.context.catalog).managed) {
         env.err << "revert: the service is running ("

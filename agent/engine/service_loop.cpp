@@ -275,7 +275,7 @@ class ServiceLoop {
             const auto found = lastFingerprints_.find(path);
             if (found != lastFingerprints_.end() && found->second.digest &&
                 found->second.stamp == stamp) {
-                next.emplace(path, std::move(found->second));
+                next.emplace(path, found->second);
                 continue;
             }
             next.emplace(path, ManagedFileState{stamp, fingerprint(path)});

@@ -18,8 +18,8 @@ struct CommandResult {
     std::string out;
 };
 
-// argv[0] is the program's absolute path. `environment` holds KEY=VALUE entries.
-CommandResult runBoundedCommand(const std::vector<std::string>& argv,
+// arguments[0] is the program's absolute path. `environment` holds KEY=VALUE entries.
+CommandResult runBoundedCommand(const std::vector<std::string>& arguments,
                                 const std::vector<std::string>& environment,
                                 std::chrono::seconds timeout);
 

@@ -88,7 +88,7 @@ bool isIdentifier(std::string_view s) {
 
 RawValue rawFromYaml(const YAML::Node& node) {
     // Definitions are typed by the schema below, so a scalar is read as the type it must be.
-    const auto text = node.Scalar();
+    const auto& text = node.Scalar();
     if (node.Tag() == "!") return RawValue::ofString(text);  // quoted in the YAML
     bool b;
     if (YAML::convert<bool>::decode(node, b)) return RawValue::ofBool(b);

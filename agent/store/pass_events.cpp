@@ -47,7 +47,7 @@ bool samePolicy(const EffectivePolicy* a, const EffectivePolicy* b) {
            a->keptFromLastKnownGood == b->keptFromLastKnownGood;
 }
 
-void addPolicyChanges(const PassReport& current, const PassReport* previous, EventDraft base,
+void addPolicyChanges(const PassReport& current, const PassReport* previous, const EventDraft& base,
                       std::vector<EventDraft>* out) {
     std::set<std::string> names;
     for (const auto& [name, _] : current.policy.values) names.insert(name);

@@ -79,7 +79,7 @@ bool policyValueFromJson(const std::string& json, const PolicyDefinition* defini
     const auto var = parse("[" + json + "]", error);
     if (!error->empty()) return false;
     try {
-        const auto array = var.extract<Poco::JSON::Array::Ptr>();
+        const auto& array = var.extract<Poco::JSON::Array::Ptr>();
         if (array->size() != 1) {
             *error = "stored policy value is not one JSON value: " + json;
             return false;
@@ -139,7 +139,7 @@ bool overriddenValuesFromJson(const std::string& json, const PolicyDefinition* d
     const auto var = parse(json, error);
     if (!error->empty()) return false;
     try {
-        const auto array = var.extract<Poco::JSON::Array::Ptr>();
+        const auto& array = var.extract<Poco::JSON::Array::Ptr>();
         for (std::size_t i = 0; i < array->size(); ++i) {
             const auto object = array->getObject(static_cast<unsigned>(i));
             if (!object) {
@@ -178,7 +178,7 @@ bool stringListFromJson(const std::string& json, std::vector<std::string>* out,
     const auto var = parse(json, error);
     if (!error->empty()) return false;
     try {
-        const auto array = var.extract<Poco::JSON::Array::Ptr>();
+        const auto& array = var.extract<Poco::JSON::Array::Ptr>();
         for (std::size_t i = 0; i < array->size(); ++i)
             out->push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
     } catch (const Poco::Exception& e) {

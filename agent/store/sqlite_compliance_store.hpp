@@ -70,7 +70,7 @@ class SqliteComplianceStore : public ComplianceStore {
     bool writeFindings(std::int64_t runId, const PassReport& report,
                        const std::vector<Finding>& before, const std::vector<std::string>& since,
                        std::string* error);
-    bool insertPolicy(std::int64_t runId, const PolicySet& policy, std::string* error);
+    bool insertPolicy(std::int64_t runId, const PolicySet& set, std::string* error);
     bool readPolicy(std::int64_t policyRunId, PolicySet* out, bool withIssues) const;
     bool readCurrentFindings(std::vector<Finding>* out, std::vector<std::string>* since) const;
     // Rows of (target, subject, user, desired, observed, outcome, reason, state_since).

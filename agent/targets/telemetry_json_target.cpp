@@ -257,7 +257,7 @@ class ProfilePass {
                      bool fileExisted, std::string* error);
     void forgetAll(const std::vector<PriorState>& entries);
     void cleanUpCreated(const std::vector<PriorState>& entries, const TelemetryPrior& prior,
-                        bool onlyAgentKeys, DataDirectory& d, Finding& f);
+                        bool agentKeysOnly, DataDirectory& d, Finding& f);
 
     TargetRun& run_;
     const DesiredState& desired_;
@@ -604,6 +604,7 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     }
 
     std::vector<std::string> keysSetBefore;
+    keysSetBefore.reserve(prior.keys.size());
     for (const auto& e : prior.keys) keysSetBefore.push_back(e.first);
     const auto decision = deviceIdDecision(p, subject, *doc);
     auto plan = planTelemetry(*doc, desired_, prior, decision, newRandomGuid);

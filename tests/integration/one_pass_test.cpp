@@ -60,7 +60,8 @@ TEST_F(OnePass, StaleTemporariesOfTheAgentAreRemovedAndNothingElse) {
     root.write("r/etc/profile.d/" + stale, "half-written", 0600);
     root.write("r/etc/profile.d/.zz-metalama-telemetry.sh.mpa-NOTHEX.tmp", "not ours", 0600);
     root.write("r/etc/profile.d/.other.sh.mpa-0123456789abcdef.tmp", "another file's", 0600);
-    root.symlink("/etc/passwd", "r/etc/profile.d/.zz-metalama-telemetry.sh.mpa-fedcba9876543210.tmp");
+    root.symlink("/etc/passwd",
+                 "r/etc/profile.d/.zz-metalama-telemetry.sh.mpa-fedcba9876543210.tmp");
     const std::string aliceDir = "r/home/alice/.local/share/Metalama/";
     root.write(aliceDir + ".telemetry.json.mpa-00112233445566aa.tmp", "{", 0600);
     ASSERT_EQ(::chown(root.abs(aliceDir + ".telemetry.json.mpa-00112233445566aa.tmp").c_str(), 1001,

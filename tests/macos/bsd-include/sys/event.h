@@ -28,15 +28,15 @@ struct kevent {
 #define NOTE_LINK 0x00000010
 #define NOTE_RENAME 0x00000020
 #define NOTE_REVOKE 0x00000040
-#define EV_SET(kevp, a, b, c, d, e, f) \
-    do {                               \
+#define EV_SET(kevp, a, b, c, d, e, f)    \
+    do {                                  \
         struct kevent* __kevp__ = (kevp); \
-        __kevp__->ident = (a);         \
-        __kevp__->filter = (b);        \
-        __kevp__->flags = (c);         \
-        __kevp__->fflags = (d);        \
-        __kevp__->data = (e);          \
-        __kevp__->udata = (f);         \
+        __kevp__->ident = (a);            \
+        __kevp__->filter = (b);           \
+        __kevp__->flags = (c);            \
+        __kevp__->fflags = (d);           \
+        __kevp__->data = (e);             \
+        __kevp__->udata = (f);            \
     } while (0)
 
 #ifdef __cplusplus
