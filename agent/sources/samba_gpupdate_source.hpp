@@ -28,7 +28,7 @@ class SambaGpupdateSource : public PolicySource {
 bool sambaGpupdatePolicyPresent(const AgentContext& context);
 
 // Parses the extension's document; `origin` names the file in issues. Exposed for tests.
-void parseSambaGpupdateDocument(const AgentContext& context, const std::string& text,
+void parseSambaGpupdateDocument(const AgentContext& context, const std::string& document,
                                 const std::string& origin, SourceResult& out);
 
 }  // namespace mpa

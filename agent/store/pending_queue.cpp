@@ -86,8 +86,8 @@ std::string pendingQueuePath(const std::string& databasePath) {
     return databasePath + ".pending";
 }
 
-PendingQueue::PendingQueue(std::string databasePath)
-    : path_(pendingQueuePath(std::move(databasePath))) {}
+PendingQueue::PendingQueue(const std::string& databasePath)
+    : path_(pendingQueuePath(databasePath)) {}
 
 bool PendingQueue::exists() const {
     return pathExists(path_);

@@ -28,7 +28,7 @@ std::string pendingQueuePath(const std::string& databasePath);
 
 class PendingQueue {
   public:
-    explicit PendingQueue(std::string databasePath);
+    explicit PendingQueue(const std::string& databasePath);
     const std::string& path() const { return path_; }
 
     // Durable when it returns true.

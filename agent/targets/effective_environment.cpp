@@ -310,6 +310,7 @@ std::vector<DropInEntry> systemdDropInOrder(const std::vector<std::vector<std::s
                 name.front() != '.')
                 firstDir.emplace(name, d);  // an earlier directory hides the same name
     std::vector<DropInEntry> order;
+    order.reserve(firstDir.size());
     for (const auto& [name, dir] : firstDir) order.push_back({dir, name});  // map: name order
     return order;
 }

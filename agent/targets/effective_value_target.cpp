@@ -56,6 +56,7 @@ std::vector<EnvSourceFile> dropIns(const AgentContext& context,
                                    const std::vector<std::string>& dirs, const std::string& suffix,
                                    std::string* error) {
     std::vector<std::vector<std::string>> names;
+    names.reserve(dirs.size());
     for (const auto& dir : dirs) names.push_back(namesIn(context, dir));
     std::vector<EnvSourceFile> files;
     for (const auto& entry : systemdDropInOrder(names, suffix))

@@ -844,6 +844,7 @@ std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const Desire
     std::vector<Finding> findings;
     std::vector<std::string> errors;
     const auto profiles = listMetalamaProfiles(run.context, errors);
+    findings.reserve(errors.size());
     for (const auto& e : errors)
         findings.push_back({kTargetName, "user accounts", "", "every login account managed", e,
                             Outcome::Failed, e, ""});
