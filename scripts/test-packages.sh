@@ -371,7 +371,9 @@ phase "recovery keeps the audit group"
 # The real one (it holds the prior values that removal restores) is put back afterwards.
 mkdir -p "$work/state-backup"
 cp -a "$R$STATE/." "$work/state-backup/"
-printf 'this is not a database, it is %0500d\n' 0 >"$R$STATE/compliance.db"
+# A damaged database keeps SQLite's header (a file without it is not the agent's: refused).
+{ printf 'SQLite format 3\000'; printf 'damaged %08188d' 0; } >"$R$STATE/compliance.db"
+rm -f "$R$STATE/compliance.db-wal" "$R$STATE/compliance.db-shm"
 in_root metalama-policy-agent apply >"$work/recovered.txt" 2>&1
 check "apply recovered the store" grep -q 'corrupt' "$work/recovered.txt"
 check "the new database is 0640 root:metalama-audit" \
