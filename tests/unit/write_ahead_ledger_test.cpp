@@ -42,8 +42,10 @@ TEST(WriteAheadLedger, WithoutAWritableStoreChangesGoToTheQueueAndAreRecordedLat
         EXPECT_EQ(ledger.list("t").size(), 1u);
     }
     ASSERT_TRUE(queue.exists());
+#ifndef _WIN32  // POSIX modes; on Windows the queue inherits the database directory's ACL
     EXPECT_EQ(std::filesystem::status(queue.path()).permissions() & std::filesystem::perms::all,
               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+#endif
     EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'a'"), 0);
 
     // A later ledger sees what is queued, and keeps queueing behind it.
