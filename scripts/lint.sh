@@ -2,8 +2,9 @@
 # The habits the repository keeps for you: every C++ file formatted as .clang-format says, and
 # clang-tidy (.clang-tidy's checks) clean on every file whose content or project headers changed
 # since it was last found clean. Results are remembered under $MPA_CACHE_DIR/lint, keyed by the
-# file, the project headers it includes (transitively) and both configuration files, so a warm
-# run checks only what changed and a cold one (a fresh machine) checks everything once.
+# file, the project headers it includes (transitively; paths relative to the checkout, so every
+# clone shares the results) and both configuration files, so a warm run checks only what changed
+# and a cold one (a fresh machine) checks everything once.
 # Ends with "N passed, N failed" (one per file checked).   scripts/lint.sh [--all]
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
@@ -56,7 +57,7 @@ for entry in json.load(open(commands)):
     if not rel.startswith("agent/") or not os.path.isfile(f): continue
     seen = set(); closure(f, seen)
     h = hashlib.sha256(config)
-    for p in sorted(seen): h.update(p.encode()); h.update(memo[p])
+    for p in sorted(seen): h.update(os.path.relpath(p, root).encode()); h.update(memo[p])
     key = os.path.join(cache, h.hexdigest()[:32] + ".ok")
     if not os.path.exists(key): print(rel + "\t" + key)
 PY
