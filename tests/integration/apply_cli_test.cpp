@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "support/agent_process.hpp"
+#include "support/demo_root_test.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/tree_snapshot.hpp"
 #include "util/json_document.hpp"
@@ -18,16 +19,8 @@ namespace {
 constexpr const char* kDatabase = "var/lib/metalama-policy-agent";
 constexpr const char* kAlice = "home/alice/.local/share/Metalama/telemetry.json";
 
-class ApplyCli : public ::testing::Test {
+class ApplyCli : public DemoRootTest {
   protected:
-    void SetUp() override {
-        if (::geteuid() != 0) GTEST_SKIP() << "the demo root gives files to users: needs root";
-        const auto made = runProcess({sourceDir() + "/scripts/make-demo-root.sh", root.abs("r")});
-        ASSERT_EQ(made.exitCode, 0) << made.err;
-    }
-    ProcessResult agent(const std::vector<std::string>& args) { return runAgent(dir(), args); }
-    std::string dir() const { return root.abs("r"); }
-    std::string read(const std::string& rel) const { return root.read("r/" + rel); }
     void write(const std::string& rel, const std::string& content, unsigned mode = 0644) {
         root.write("r/" + rel, content, mode);
     }
@@ -35,8 +28,6 @@ class ApplyCli : public ::testing::Test {
     Poco::JSON::Object::Ptr json(const std::string& text) {
         return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
     }
-
-    ScratchDir root;
 };
 
 TEST_F(ApplyCli, OnePassEnforcesEverythingAndTheSecondChangesNothing) {

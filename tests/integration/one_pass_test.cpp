@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "support/agent_process.hpp"
+#include "support/demo_root_test.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa::test {
@@ -15,19 +16,7 @@ namespace {
 
 constexpr const char* kDbDir = "var/lib/metalama-policy-agent";
 
-class OnePass : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        if (::geteuid() != 0) GTEST_SKIP() << "the demo root gives files to users: needs root";
-        const auto made = runProcess({sourceDir() + "/scripts/make-demo-root.sh", root.abs("r")});
-        ASSERT_EQ(made.exitCode, 0) << made.err;
-    }
-    ProcessResult agent(const std::vector<std::string>& args) { return runAgent(dir(), args); }
-    std::string dir() const { return root.abs("r"); }
-    std::string read(const std::string& rel) const { return root.read("r/" + rel); }
-
-    ScratchDir root;
-};
+class OnePass : public DemoRootTest {};
 
 // A pass in progress (another process holding the pass lock) is waited for, and said.
 TEST_F(OnePass, AnApplyWaitsForThePassInProgress) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "support/agent_process.hpp"
+#include "support/demo_root_test.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa::test {
@@ -17,21 +18,17 @@ namespace {
 constexpr const char* kManaged = "etc/metalama/policies/managed/10-telemetry.json";
 constexpr const char* kAlice = "home/alice/.local/share/Metalama/telemetry.json";
 
-class PrivacyFloor : public ::testing::Test {
+class PrivacyFloor : public DemoRootTest {
   protected:
     void SetUp() override {
-        if (::geteuid() != 0) GTEST_SKIP() << "the demo root gives files to users: needs root";
-        const auto made = runProcess({sourceDir() + "/scripts/make-demo-root.sh", root.abs("r")});
-        ASSERT_EQ(made.exitCode, 0) << made.err;
+        DemoRootTest::SetUp();
+        if (setUpStopped()) return;
         const auto first = agent({"apply"});
         ASSERT_EQ(first.exitCode, 0) << first.out << first.err;
         // A weaker source that reads cleanly and would lower the opt-out.
         root.write("r/etc/metalama/policies/recommended/60-weaker.yaml",
                    "TelemetryOptOut: false\nDisableUsageReporting: false\n");
     }
-    ProcessResult agent(const std::vector<std::string>& args) { return runAgent(dir(), args); }
-    std::string dir() const { return root.abs("r"); }
-    std::string read(const std::string& rel) const { return root.read("r/" + rel); }
     void replaceManaged() { std::filesystem::remove_all(dir() + "/" + kManaged); }
 
     // The pass names `because` and the opt-out is still enforced everywhere.
@@ -45,8 +42,6 @@ class PrivacyFloor : public ::testing::Test {
                   std::string::npos);
         EXPECT_NE(read(kAlice).find("\"UsageReportingAction\": 2"), std::string::npos);
     }
-
-    ScratchDir root;
 };
 
 TEST_F(PrivacyFloor, AnUnparseableManagedFileIsNotOverruledByARecommendedFalse) {

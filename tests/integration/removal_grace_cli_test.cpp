@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "support/agent_process.hpp"
+#include "support/demo_root_test.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa::test {
@@ -16,16 +17,8 @@ namespace {
 constexpr const char* kAlice = "home/alice/.local/share/Metalama/telemetry.json";
 constexpr const char* kDatabase = "var/lib/metalama-policy-agent/compliance.db";
 
-class RemovalGraceCli : public ::testing::Test {
+class RemovalGraceCli : public DemoRootTest {
   protected:
-    void SetUp() override {
-        if (::geteuid() != 0) GTEST_SKIP() << "the demo root gives files to users: needs root";
-        const auto made = runProcess({sourceDir() + "/scripts/make-demo-root.sh", root.abs("r")});
-        ASSERT_EQ(made.exitCode, 0) << made.err;
-    }
-    ProcessResult agent(const std::vector<std::string>& args) { return runAgent(dir(), args); }
-    std::string dir() const { return root.abs("r"); }
-    std::string read(const std::string& rel) const { return root.read("r/" + rel); }
     void removePolicy() {
         std::filesystem::remove(dir() + "/etc/metalama/policies/managed/10-telemetry.json");
         std::filesystem::remove(dir() + "/etc/metalama/policies/recommended/50-defaults.yaml");
@@ -38,7 +31,6 @@ class RemovalGraceCli : public ::testing::Test {
         const auto done = runProcess({"/usr/bin/sqlite3", dir() + "/" + kDatabase, sql});
         ASSERT_EQ(done.exitCode, 0) << done.err;
     }
-    ScratchDir root;
 };
 
 TEST_F(RemovalGraceCli, ARemovedPolicyIsHeldForThePeriodThenRestored) {

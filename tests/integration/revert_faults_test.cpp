@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "support/agent_process.hpp"
+#include "support/demo_root_test.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/tree_snapshot.hpp"
 
@@ -20,22 +21,17 @@ constexpr const char* kDbDir = "var/lib/metalama-policy-agent";
 constexpr const char* kAlice = "home/alice/.local/share/Metalama/telemetry.json";
 constexpr const char* kBob = "home/bob/.config/.metalama/telemetry.json";  // his 0 forced to 2
 
-class RevertFaults : public ::testing::Test {
+class RevertFaults : public DemoRootTest {
   protected:
     void SetUp() override {
-        if (::geteuid() != 0) GTEST_SKIP() << "the demo root gives files to users: needs root";
-        const auto made = runProcess({sourceDir() + "/scripts/make-demo-root.sh", root.abs("r")});
-        ASSERT_EQ(made.exitCode, 0) << made.err;
+        DemoRootTest::SetUp();
+        if (setUpStopped()) return;
         before = snapshotTree(dir(), {kDbDir});
         const auto apply = agent({"apply"});
         ASSERT_EQ(apply.exitCode, 0) << apply.out << apply.err;
         ASSERT_NE(read("etc/environment").find("METALAMA_TELEMETRY_OPT_OUT=1"), std::string::npos);
     }
-    ProcessResult agent(const std::vector<std::string>& args) { return runAgent(dir(), args); }
-    std::string dir() const { return root.abs("r"); }
-    std::string read(const std::string& rel) const { return root.read("r/" + rel); }
 
-    ScratchDir root;
     TreeSnapshot before;
 };
 
