@@ -450,23 +450,32 @@ TEST(SafeFsWin, AHardLinkIsRefusedForReadingAndReplacing) {
     EXPECT_EQ(root.read("secret.json"), "root only");
 }
 
+// The DACL of `path` in SDDL ("D:P(A;OICI;FA;;;SY)..."), empty when it cannot be read.
+std::string daclText(const std::string& path) {
+    PACL dacl = nullptr;
+    PSECURITY_DESCRIPTOR sd = nullptr;
+    if (::GetNamedSecurityInfoW(platform::win32::nativePath(path).c_str(), SE_FILE_OBJECT,
+                                DACL_SECURITY_INFORMATION, nullptr, nullptr, &dacl, nullptr,
+                                &sd) != ERROR_SUCCESS)
+        return {};
+    wchar_t* sddl = nullptr;
+    std::string text;
+    if (::ConvertSecurityDescriptorToStringSecurityDescriptorW(
+            sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &sddl, nullptr)) {
+        text = platform::win32::narrow(sddl);
+        ::LocalFree(sddl);
+    }
+    ::LocalFree(sd);
+    return text;
+}
+
 TEST(PrivateFileWin, TheDatabaseDirectoryOnlySystemAndAdministratorsCanWrite) {
     ScratchDir root;
     const auto db = root.abs("ProgramData/Metalama/PolicyAgent/compliance.db");
     std::string error;
     ASSERT_TRUE(preparePrivateFile(db, &error)) << error;
-    PACL dacl = nullptr;
-    PSECURITY_DESCRIPTOR sd = nullptr;
-    ASSERT_EQ(::GetNamedSecurityInfoW(
-                  platform::win32::nativePath(root.abs("ProgramData/Metalama/PolicyAgent")).c_str(),
-                  SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr, &dacl, nullptr, &sd),
-              static_cast<DWORD>(ERROR_SUCCESS));
-    wchar_t* sddl = nullptr;
-    ASSERT_TRUE(::ConvertSecurityDescriptorToStringSecurityDescriptorW(
-        sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &sddl, nullptr));
-    const std::string text = platform::win32::narrow(sddl);
-    ::LocalFree(sddl);
-    ::LocalFree(sd);
+    const auto text = daclText(root.abs("ProgramData/Metalama/PolicyAgent"));
+    ASSERT_FALSE(text.empty());
     EXPECT_TRUE(checkPrivateFile(db, &error)) << error;
     // Wine keeps a security descriptor only where it can store it in an extended attribute;
     // Debian's Wine 8 stores none at all (no user.wine.sd on ext4) and reports one made from the
@@ -495,18 +504,8 @@ TEST(PrivateFileWin, TheAuditGroupGetsAnInheritedReadEntry) {
     ASSERT_TRUE(preparePrivateFile(db, &error)) << error;
     ASSERT_TRUE(grantDirectoryToAuditGroup(dir, "Users", &error)) << error;
     ASSERT_TRUE(grantDirectoryToAuditGroup(dir, "Users", &error)) << error;  // idempotent
-    PACL dacl = nullptr;
-    PSECURITY_DESCRIPTOR sd = nullptr;
-    ASSERT_EQ(
-        ::GetNamedSecurityInfoW(platform::win32::nativePath(dir).c_str(), SE_FILE_OBJECT,
-                                DACL_SECURITY_INFORMATION, nullptr, nullptr, &dacl, nullptr, &sd),
-        static_cast<DWORD>(ERROR_SUCCESS));
-    wchar_t* sddl = nullptr;
-    ASSERT_TRUE(::ConvertSecurityDescriptorToStringSecurityDescriptorW(
-        sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &sddl, nullptr));
-    const std::string text = platform::win32::narrow(sddl);
-    ::LocalFree(sddl);
-    ::LocalFree(sd);
+    const auto text = daclText(dir);
+    ASSERT_FALSE(text.empty());
     EXPECT_TRUE(checkPrivateFile(db, &error)) << error;
     // The name lookup, the ACL calls and the error for an unknown name are checked whatever
     // Wine does; the resulting ACL only where Wine keeps it (see the test above).
