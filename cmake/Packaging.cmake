@@ -18,7 +18,11 @@ set(MPA_PACKAGE_RELEASE 1 CACHE STRING "Debian revision / RPM release of the pac
 # A root service reading files other users may influence: build it hardened, as Debian's
 # dpkg-buildflags would (lintian checks the binary for these). _FORTIFY_SOURCE needs
 # optimisation and is not used together with the sanitizers.
-foreach(target mpa_core metalama-policy-agent)
+set(hardened metalama-policy-agent)
+foreach(layer IN LISTS MPA_LAYERS)
+  list(APPEND hardened mpa_${layer})
+endforeach()
+foreach(target IN LISTS hardened)
   target_compile_options(${target} PRIVATE -fstack-protector-strong -fstack-clash-protection)
   if(NOT MPA_SANITIZE)
     target_compile_definitions(${target} PRIVATE $<$<NOT:$<CONFIG:Debug>>:_FORTIFY_SOURCE=2>)

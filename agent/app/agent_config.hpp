@@ -4,7 +4,7 @@
 // root and not writable by others, or a user could steer a root service through it.
 #include <string>
 
-#include "engine/agent_context.hpp"
+#include "model/agent_context.hpp"
 
 namespace mpa {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/agent_context.hpp"
+#include "model/agent_context.hpp"
 
 namespace mpa {
 

@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "app/built_in_components.hpp"
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
 #include "app/report_printer.hpp"
@@ -34,7 +35,7 @@ int runApply(CommandEnv& env) {
     }
     PassLock passLock;
     if (!dryRun && !(passLock = lockForPass(env, "apply")).lock) return exit_code::kError;
-    auto report = runPass(env.context, store.get(), {"apply", dryRun});
+    auto report = runPass(env.context, builtInComponents(), store.get(), {"apply", dryRun});
     if (store && !dryRun) {
         // The chain head goes to the system log at every recorded pass, so a rewritten history
         // can be detected against logs collected elsewhere.

@@ -13,8 +13,8 @@
 #include "app/exit_codes.hpp"
 #include "platform/safe_fs.hpp"
 #include "policy/coercion.hpp"
+#include "policy/registry_names.hpp"
 #include "sources/gpo_file_source.hpp"
-#include "templates/registry_names.hpp"
 
 namespace mpa {
 namespace {

@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "app/built_in_components.hpp"
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
 #include "app/instance_lock_file.hpp"
@@ -28,7 +29,9 @@ int runRevert(CommandEnv& env) {
     const auto instance = platform::InstanceLock::acquire(
         env.context.resolve(instanceLockFile(env.context.platform)));
     if (instance.heldByOther &&
-        decideDesiredState(readPolicy(env.context, store.get()), *env.context.catalog).managed) {
+        decideDesiredState(readPolicy(env.context, builtInComponents(), store.get()),
+                           *env.context.catalog)
+            .managed) {
         env.err << "revert: the service is running ("
                 << (instance.holderPid > 0 ? "process " + std::to_string(instance.holderPid)
                                            : std::string("a process"))
@@ -39,7 +42,7 @@ int runRevert(CommandEnv& env) {
     }
     const auto passLock = lockForPass(env, "revert");
     if (!passLock.lock) return exit_code::kError;
-    const auto report = runRevert(env.context, *store);
+    const auto report = runRevert(env.context, builtInComponents(), *store);
     if (args.flag("json")) {
         passToJson(report)->stringify(env.out, 2);
         env.out << "\n";

@@ -7,6 +7,7 @@
 
 #include <ostream>
 
+#include "app/built_in_components.hpp"
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
 #include "app/instance_lock_file.hpp"
@@ -38,7 +39,7 @@ class AgentService final : public Poco::Util::ServerApplication {
             env_.err << "run: " << error << "\n";
             return exit_code::kError;
         }
-        return runServiceLoop(env_.context, *watcher, options_);
+        return runServiceLoop(env_.context, builtInComponents(), *watcher, options_);
     }
 
   private:

@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "app/built_in_components.hpp"
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
 #include "app/report_printer.hpp"
@@ -60,7 +61,7 @@ int runStatus(CommandEnv& env) {
     if (args.flag("acknowledge-history-loss")) return acknowledgeHistoryLoss(env);
     auto store = SqliteComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
                                              *env.context.catalog, &error);
-    const auto policy = readPolicy(env.context, store.get());
+    const auto policy = readPolicy(env.context, builtInComponents(), store.get());
     const auto last = store ? store->lastPass() : std::nullopt;
 
     PassReport shown;

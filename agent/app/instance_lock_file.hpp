@@ -3,7 +3,7 @@
 // its life, and looked at by `revert`, which must not be undone by a running service. It lives in
 // the platform's volatile run directory: macOS has no /run (its root volume is read-only) and its
 // /var/run is /private/var/run.
-#include "engine/agent_context.hpp"
+#include "model/agent_context.hpp"
 
 namespace mpa {
 

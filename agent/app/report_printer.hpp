@@ -5,7 +5,7 @@
 
 #include <ostream>
 
-#include "engine/pass_report.hpp"
+#include "model/pass_report.hpp"
 
 namespace mpa {
 

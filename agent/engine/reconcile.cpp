@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "engine/removal_grace.hpp"
-#include "sources/policy_source.hpp"
+#include "model/policy_source.hpp"
 #include "store/audit_access.hpp"
 #include "store/pass_report_json.hpp"
 #include "store/pending_queue.hpp"
@@ -16,9 +16,10 @@
 
 namespace mpa {
 
-PolicySet readPolicy(const AgentContext& context, const ComplianceStore* store) {
+PolicySet readPolicy(const AgentContext& context, const Components& components,
+                     const ComplianceStore* store) {
     std::vector<SourceResult> results;
-    for (const auto& source : makePolicySources(context)) results.push_back(source->read(context));
+    for (const auto& source : components.sources(context)) results.push_back(source->read(context));
     auto policy = mergePolicy(*context.catalog, results);
     if (store)
         if (auto lastKnownGood = store->lastKnownGoodPolicy()) {
@@ -31,9 +32,9 @@ PolicySet readPolicy(const AgentContext& context, const ComplianceStore* store) 
 
 namespace {
 
-std::vector<std::string> targetNames(const AgentContext& context) {
+std::vector<std::string> targetNames(const AgentContext& context, const Components& components) {
     std::vector<std::string> names;
-    for (const auto& target : makeTargets(context)) names.push_back(target->name());
+    for (const auto& target : components.targets(context)) names.push_back(target->name());
     return names;
 }
 
@@ -119,27 +120,27 @@ void finish(const AgentContext& context, PassReport& report, ComplianceStore* st
 
 }  // namespace
 
-PassReport runPass(const AgentContext& context, ComplianceStore* store,
-                   const PassRequest& request) {
+PassReport runPass(const AgentContext& context, const Components& components,
+                   ComplianceStore* store, const PassRequest& request) {
     PassReport report;
     report.startedAt = isoUtc(context.now);
     report.trigger = request.trigger;
     PendingQueue queue(context.settings.database);
     if (!request.dryRun && store) drainQueue(context, *store, queue, report);
-    report.policy = readPolicy(context, store);
+    report.policy = readPolicy(context, components, store);
     report.desired = decideDesiredState(report.policy, *context.catalog);
     report.mode = request.dryRun             ? RunMode::DryRun
                   : report.desired.auditOnly ? RunMode::AuditOnly
                                              : RunMode::Enforce;
     // A dry run works on a copy of the ledger so that it records nothing.
     MemoryLedger scratch;
-    if (request.dryRun && store) scratch = MemoryLedger(*store, targetNames(context));
+    if (request.dryRun && store) scratch = MemoryLedger(*store, targetNames(context, components));
     std::optional<WriteAheadLedger> writeAhead;
     if (!request.dryRun && store)
         writeAhead.emplace(store, store->writable() ? store : nullptr, queue);
     Ledger& ledger = writeAhead ? static_cast<Ledger&>(*writeAhead) : scratch;
     TargetRun run{context, ledger, report.mode, request.stopRequested};
-    for (const auto& target : makeTargets(context)) {
+    for (const auto& target : components.targets(context)) {
         if (run.stopping()) {
             report.findings.push_back({target->name(), "(every subject)", "", "", "not checked",
                                        Outcome::Failed,
@@ -154,7 +155,8 @@ PassReport runPass(const AgentContext& context, ComplianceStore* store,
     return report;
 }
 
-PassReport runRevert(const AgentContext& context, ComplianceStore& store) {
+PassReport runRevert(const AgentContext& context, const Components& components,
+                     ComplianceStore& store) {
     PassReport report;
     report.startedAt = isoUtc(context.now);
     report.trigger = "revert";
@@ -163,7 +165,7 @@ PassReport runRevert(const AgentContext& context, ComplianceStore& store) {
     drainQueue(context, store, queue, report);
     WriteAheadLedger ledger(&store, store.writable() ? &store : nullptr, queue);
     TargetRun run{context, ledger, RunMode::Enforce, nullptr, true};
-    for (const auto& target : makeTargets(context)) {
+    for (const auto& target : components.targets(context)) {
         appendFindings(report.findings, guarded(*target, [&] { return target->revert(run); }));
     }
     finish(context, report, &store, &queue, &ledger);

@@ -4,7 +4,8 @@
 #include <functional>
 #include <string>
 
-#include "engine/pass_report.hpp"
+#include "model/components.hpp"
+#include "model/pass_report.hpp"
 #include "store/compliance_store.hpp"
 
 namespace mpa {
@@ -19,12 +20,15 @@ struct PassRequest {
 
 // Reads policy and reconciles every target. `store` may be null only for a dry run without a
 // database; a dry run never writes anything, the store included.
-PassReport runPass(const AgentContext& context, ComplianceStore* store, const PassRequest& request);
+PassReport runPass(const AgentContext& context, const Components& components,
+                   ComplianceStore* store, const PassRequest& request);
 
 // Restores everything the ledger says the agent changed (the `revert` command and uninstall).
-PassReport runRevert(const AgentContext& context, ComplianceStore& store);
+PassReport runRevert(const AgentContext& context, const Components& components,
+                     ComplianceStore& store);
 
 // Reads every source and merges (with last-known-good protection when a store is given).
-PolicySet readPolicy(const AgentContext& context, const ComplianceStore* store);
+PolicySet readPolicy(const AgentContext& context, const Components& components,
+                     const ComplianceStore* store);
 
 }  // namespace mpa

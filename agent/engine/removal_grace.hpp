@@ -8,7 +8,7 @@
 #include <chrono>
 #include <string>
 
-#include "engine/ledger.hpp"
+#include "model/ledger.hpp"
 #include "policy/policy_set.hpp"
 
 namespace mpa {

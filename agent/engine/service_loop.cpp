@@ -13,14 +13,14 @@
 
 #include "engine/pass_lock.hpp"
 #include "engine/reconcile.hpp"
+#include "model/policy_source.hpp"
+#include "model/target.hpp"
 #include "platform/memory.hpp"
 #include "platform/path_stamp.hpp"
 #include "platform/safe_fs.hpp"
-#include "sources/policy_source.hpp"
 #include "store/chain_head_log.hpp"
 #include "store/compliance_store.hpp"
 #include "store/event_kinds.hpp"
-#include "targets/target.hpp"
 #include "version.hpp"
 
 namespace mpa {
@@ -73,8 +73,10 @@ std::string oneLine(std::string text) {
 
 class ServiceLoop {
   public:
-    ServiceLoop(AgentContext context, platform::ChangeWatcher& watcher, ServiceOptions options)
+    ServiceLoop(AgentContext context, const Components& components,
+                platform::ChangeWatcher& watcher, ServiceOptions options)
         : context_(std::move(context)),
+          components_(components),
           watcher_(watcher),
           options_(std::move(options)),
           schedule_(options_.timing),
@@ -116,7 +118,7 @@ class ServiceLoop {
     // accounts bring new paths), so a change after this point is an event and one before it is
     // read by the pass. Re-arming only when the list changed keeps a no-op pass cheap.
     void armWatches() {
-        const auto paths = watchedPaths(context_);
+        const auto paths = watchedPaths(context_, components_);
         auto all = paths.sources;
         all.insert(all.end(), paths.targets.begin(), paths.targets.end());
         const bool same = all == watchList_;
@@ -335,7 +337,7 @@ class ServiceLoop {
         context_.now = std::chrono::system_clock::now();
         PassReport report;
         try {
-            report = runPass(context_, store_.get(),
+            report = runPass(context_, components_, store_.get(),
                              {trigger, false, [this] { return watcher_.stopRequested(); }});
         } catch (const std::exception& e) {
             failed(std::string("the pass stopped: ") + e.what());
@@ -403,6 +405,7 @@ class ServiceLoop {
     }
 
     AgentContext context_;
+    const Components& components_;
     platform::ChangeWatcher& watcher_;
     ServiceOptions options_;
     ServiceSchedule schedule_;
@@ -430,19 +433,20 @@ class ServiceLoop {
 
 }  // namespace
 
-WatchedPaths watchedPaths(const AgentContext& context) {
+WatchedPaths watchedPaths(const AgentContext& context, const Components& components) {
     WatchedPaths out;
-    for (const auto& source : makePolicySources(context))
+    for (const auto& source : components.sources(context))
         for (auto& path : source->watchPaths(context)) out.sources.push_back(std::move(path));
-    for (const auto& target : makeTargets(context))
+    for (const auto& target : components.targets(context))
         for (auto& path : target->watchPaths(context)) out.targets.push_back(std::move(path));
     out.sources = withoutMereParents(std::move(out.sources));
     out.targets = withoutMereParents(std::move(out.targets));
     return out;
 }
 
-int runServiceLoop(AgentContext context, platform::ChangeWatcher& watcher, ServiceOptions options) {
-    return ServiceLoop(std::move(context), watcher, std::move(options)).run();
+int runServiceLoop(AgentContext context, const Components& components,
+                   platform::ChangeWatcher& watcher, ServiceOptions options) {
+    return ServiceLoop(std::move(context), components, watcher, std::move(options)).run();
 }
 
 }  // namespace mpa

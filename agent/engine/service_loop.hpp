@@ -6,8 +6,9 @@
 #include <functional>
 #include <string>
 
-#include "engine/agent_context.hpp"
 #include "engine/service_schedule.hpp"
+#include "model/agent_context.hpp"
+#include "model/components.hpp"
 #include "platform/change_watcher.hpp"
 
 namespace mpa {
@@ -21,7 +22,8 @@ struct ServiceOptions {
 
 // Runs until the watcher reports a stop request; returns the process exit code (0 after an
 // orderly stop). Logs one line per pass (trigger, verdict, duration) to the "service" logger.
-int runServiceLoop(AgentContext context, platform::ChangeWatcher& watcher, ServiceOptions options);
+int runServiceLoop(AgentContext context, const Components& components,
+                   platform::ChangeWatcher& watcher, ServiceOptions options);
 
 // What the service watches: the sources' paths (a change means the policy may have changed) and
 // the targets' paths (a change means drift). A listed directory that is only the parent of
@@ -32,6 +34,6 @@ struct WatchedPaths {
     std::vector<std::string> sources;
     std::vector<std::string> targets;
 };
-WatchedPaths watchedPaths(const AgentContext& context);
+WatchedPaths watchedPaths(const AgentContext& context, const Components& components);
 
 }  // namespace mpa

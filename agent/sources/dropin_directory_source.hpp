@@ -3,7 +3,7 @@
 // (recommended). Every regular *.json, *.yaml, *.yml file in lexicographic order holds a flat
 // map of policy name to value; the last file wins per policy (Chromium's convention, which
 // config-management tools already follow).
-#include "sources/policy_source.hpp"
+#include "model/policy_source.hpp"
 
 namespace mpa {
 

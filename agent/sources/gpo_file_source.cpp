@@ -6,9 +6,9 @@
 
 #include "platform/process_identity.hpp"
 #include "platform/safe_fs.hpp"
+#include "policy/registry_names.hpp"
 #include "sources/policy_file_trust.hpp"
 #include "sources/samba_gpupdate_source.hpp"
-#include "templates/registry_names.hpp"
 #include "util/text.hpp"
 
 namespace mpa {

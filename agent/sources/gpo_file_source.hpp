@@ -21,7 +21,7 @@
 #include <string>
 #include <string_view>
 
-#include "sources/policy_source.hpp"
+#include "model/policy_source.hpp"
 #include "sources/registry_pol.hpp"
 
 namespace mpa {

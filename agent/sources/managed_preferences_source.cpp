@@ -3,8 +3,8 @@
 #ifdef MPA_HAVE_PLIST
 
 #include "platform/safe_fs.hpp"
+#include "sources/plist_raw_value.hpp"
 #include "sources/policy_file_trust.hpp"
-#include "util/plist_tree.hpp"
 #include "util/text.hpp"
 
 namespace mpa {

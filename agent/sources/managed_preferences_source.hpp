@@ -15,7 +15,7 @@
 // agent's root, so it is tested on Linux with plists made by plistutil.
 #include <cstdint>
 
-#include "sources/policy_source.hpp"
+#include "model/policy_source.hpp"
 
 namespace mpa {
 

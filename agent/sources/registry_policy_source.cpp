@@ -5,8 +5,8 @@
 
 #include "platform/registry.hpp"
 #include "platform/safe_fs.hpp"
+#include "policy/registry_names.hpp"
 #include "sources/gpo_file_source.hpp"
-#include "templates/registry_names.hpp"
 #include "util/text.hpp"
 
 namespace mpa {

@@ -3,7 +3,7 @@
 // ingestion (../shared/reference/windows.md):
 //   HKLM\<registry_key>               (SOFTWARE\Policies\PostSharp\Metalama)  mandatory
 //   HKLM\<registry_key>\Recommended                                          recommended
-// Value names and the coercion are those of every other source (templates/registry_names.hpp,
+// Value names and the coercion are those of every other source (policy/registry_names.hpp,
 // rawValueFromRegistry): REG_DWORD is an integer, REG_SZ/REG_EXPAND_SZ a string, anything else
 // is reported with its type and ignored.
 //
@@ -18,7 +18,7 @@
 //
 // The registry is not relocated by --root. watchPaths() returns "registry:HKLM\..." entries,
 // which the Windows change watcher turns into RegNotifyChangeKeyValue registrations.
-#include "sources/policy_source.hpp"
+#include "model/policy_source.hpp"
 
 namespace mpa {
 

@@ -3,9 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "platform/safe_fs.hpp"
+#include "policy/registry_names.hpp"
 #include "sources/policy_file_trust.hpp"
 #include "sources/registry_pol.hpp"
-#include "templates/registry_names.hpp"
 #include "util/text.hpp"
 
 namespace mpa {

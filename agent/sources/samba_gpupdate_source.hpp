@@ -13,7 +13,7 @@
 // good policy is kept.
 #include <string>
 
-#include "sources/policy_source.hpp"
+#include "model/policy_source.hpp"
 
 namespace mpa {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/ledger.hpp"
-#include "engine/pass_report.hpp"
+#include "model/ledger.hpp"
+#include "model/pass_report.hpp"
 
 namespace mpa {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/pass_report.hpp"
+#include "model/pass_report.hpp"
 #include "store/event_chain.hpp"
 
 namespace mpa {

@@ -4,7 +4,7 @@
 // times. The desired state is not written: it is a pure function of the policy.
 #include <string>
 
-#include "engine/pass_report.hpp"
+#include "model/pass_report.hpp"
 
 namespace mpa {
 

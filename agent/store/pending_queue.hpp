@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/ledger.hpp"
-#include "engine/pass_report.hpp"
+#include "model/ledger.hpp"
+#include "model/pass_report.hpp"
 #include "platform/safe_fs.hpp"
 
 namespace mpa {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/ledger.hpp"
+#include "model/ledger.hpp"
 #include "store/sqlite_connection.hpp"
 
 namespace mpa {

@@ -9,7 +9,7 @@
 #include <optional>
 #include <utility>
 
-#include "engine/ledger.hpp"
+#include "model/ledger.hpp"
 #include "store/pending_queue.hpp"
 
 namespace mpa {

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "model/target.hpp"
 #include "targets/effective_environment.hpp"
-#include "targets/target.hpp"
 
 namespace mpa {
 

@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "targets/target.hpp"
+#include "model/target.hpp"
 
 namespace mpa {
 

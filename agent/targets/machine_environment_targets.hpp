@@ -4,8 +4,8 @@
 // shells), so all four are enforced; one file of code each.
 #include <memory>
 
+#include "model/target.hpp"
 #include "platform/service_manager.hpp"
-#include "targets/target.hpp"
 
 namespace mpa {
 

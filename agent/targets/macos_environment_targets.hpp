@@ -4,8 +4,8 @@
 // code each.
 #include <memory>
 
+#include "model/target.hpp"
 #include "platform/launchd.hpp"
-#include "targets/target.hpp"
 
 namespace mpa {
 

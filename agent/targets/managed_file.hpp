@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "targets/target.hpp"
+#include "model/target.hpp"
 
 namespace mpa {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/agent_context.hpp"
+#include "model/agent_context.hpp"
 #include "platform/safe_fs.hpp"
 
 namespace mpa {

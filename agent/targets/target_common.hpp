@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "model/target.hpp"
 #include "platform/safe_fs.hpp"
 #include "targets/prior_record.hpp"
-#include "targets/target.hpp"
 
 namespace mpa {
 

@@ -2,7 +2,7 @@
 // Per user: telemetry.json in every Metalama data directory of every profile and of the template
 // for new profiles. Also reports, per profile, whether Metalama's license audit applies (a
 // registered license key), because the telemetry opt-out does not stop it.
-#include "targets/target.hpp"
+#include "model/target.hpp"
 
 namespace mpa {
 

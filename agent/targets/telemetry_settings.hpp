@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/desired_state.hpp"
+#include "model/desired_state.hpp"
 #include "util/json_document.hpp"
 
 namespace mpa {

@@ -8,7 +8,7 @@
 // value comes back. The registry is not relocated by --root.
 #include <memory>
 
-#include "targets/target.hpp"
+#include "model/target.hpp"
 
 namespace mpa {
 

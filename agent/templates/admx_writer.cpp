@@ -2,8 +2,8 @@
 
 #include <sstream>
 
+#include "policy/registry_names.hpp"
 #include "templates/admx_layout.hpp"
-#include "templates/registry_names.hpp"
 #include "templates/xml_text.hpp"
 
 namespace mpa {

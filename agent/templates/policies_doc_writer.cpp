@@ -5,10 +5,10 @@
 
 #include "policy/coercion_rules.hpp"
 #include "policy/policy_set.hpp"
+#include "policy/registry_names.hpp"
 #include "templates/admx_reader.hpp"
 #include "templates/admx_writer.hpp"
 #include "templates/plist_xml.hpp"
-#include "templates/registry_names.hpp"
 #include "templates/xml_text.hpp"
 #include "util/text.hpp"
 

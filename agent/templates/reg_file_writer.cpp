@@ -4,7 +4,7 @@
 #include <variant>
 
 #include "policy/policy_set.hpp"
-#include "templates/registry_names.hpp"
+#include "policy/registry_names.hpp"
 
 namespace mpa {
 namespace {

@@ -116,39 +116,28 @@ std::string typeName(Node node) {
     }
 }
 
-RawValue toRawValue(Node node) {
+std::optional<bool> boolValue(Node node) {
     auto* n = static_cast<plist_t>(node);
-    switch (plist_get_node_type(n)) {
-        case PLIST_BOOLEAN: {
-            uint8_t value = 0;
-            plist_get_bool_val(n, &value);
-            return RawValue::ofBool(value != 0);
-        }
-        case PLIST_UINT: {
-            // libplist 2.2 keeps <integer> as 64 bits; a negative one comes back as its two's
-            // complement, which this cast turns back into the negative number.
-            uint64_t value = 0;
-            plist_get_uint_val(n, &value);
-            return RawValue::ofInt(static_cast<std::int64_t>(value));
-        }
-        case PLIST_REAL: {
-            double value = 0;
-            plist_get_real_val(n, &value);
-            return RawValue::ofReal(value);
-        }
-        case PLIST_STRING:
-            return RawValue::ofString(stringValue(node).value_or(""));
-        case PLIST_ARRAY:
-            return RawValue::other("an array");
-        case PLIST_DICT:
-            return RawValue::other("a dictionary");
-        case PLIST_DATA:
-            return RawValue::other("data");
-        case PLIST_DATE:
-            return RawValue::other("a date");
-        default:
-            return RawValue::other("a plist " + typeName(node));
-    }
+    if (!n || plist_get_node_type(n) != PLIST_BOOLEAN) return std::nullopt;
+    uint8_t value = 0;
+    plist_get_bool_val(n, &value);
+    return value != 0;
+}
+
+std::optional<std::int64_t> integerValue(Node node) {
+    auto* n = static_cast<plist_t>(node);
+    if (!n || plist_get_node_type(n) != PLIST_UINT) return std::nullopt;
+    uint64_t value = 0;
+    plist_get_uint_val(n, &value);
+    return static_cast<std::int64_t>(value);
+}
+
+std::optional<double> realValue(Node node) {
+    auto* n = static_cast<plist_t>(node);
+    if (!n || plist_get_node_type(n) != PLIST_REAL) return std::nullopt;
+    double value = 0;
+    plist_get_real_val(n, &value);
+    return value;
 }
 
 }  // namespace mpa::plist

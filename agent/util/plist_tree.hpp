@@ -2,14 +2,13 @@
 // The smallest layer over libplist the agent needs: parse a property list (XML or binary, as
 // macOS writes either) and walk its dictionaries. Used for managed preferences, launchd's
 // configuration and the local account database. Only built with libplist (MPA_HAVE_PLIST).
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include "policy/policy_value.hpp"
 
 namespace mpa::plist {
 
@@ -34,9 +33,11 @@ std::optional<std::string> stringValue(Node node);  // strings only
 // "dictionary", "array", "data", "date", ... for messages.
 std::string typeName(Node node);
 
-// A plist value as a policy source hands it to coercion: booleans, integers, reals and strings
-// keep their type; arrays, dictionaries, data, dates and UIDs become RawValue::other naming what
-// they were (coercion then reports "expected boolean, got an array").
-RawValue toRawValue(Node node);
+// The scalar kinds, each empty for a node of any other type.
+std::optional<bool> boolValue(Node node);
+// libplist keeps <integer> as 64 unsigned bits; a negative one comes back as its two's
+// complement, which this returns as the negative number again.
+std::optional<std::int64_t> integerValue(Node node);
+std::optional<double> realValue(Node node);
 
 }  // namespace mpa::plist

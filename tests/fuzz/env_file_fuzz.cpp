@@ -14,7 +14,7 @@
 #include <sstream>
 #include <string>
 
-#include "engine/ledger.hpp"
+#include "model/ledger.hpp"
 #include "targets/env_line_file.hpp"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "platform/users.hpp"
-#include "util/plist_tree.hpp"
+#include "sources/plist_raw_value.hpp"
 
 namespace {
 

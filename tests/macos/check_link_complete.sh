@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The macOS link check, run on Linux: is the macOS source list link-complete?
-#   check_link_complete.sh LIBMPA_CORE.a MAC_OBJECT...
+#   check_link_complete.sh LIBMPA_<FLOOR>.a... MAC_OBJECT...
 # The macOS build compiles the common code, agent/platform/*_common.cpp, *_posix.cpp and
-# *_mac.cpp (CMakeLists.txt). The Linux build's libmpa_core.a holds the same common, _common and
+# *_mac.cpp (CMakeLists.txt). The Linux build's libraries (one per floor) hold the same common, _common and
 # _posix objects, plus the *_linux.cpp ones, which are left out here; MAC_OBJECT are the *_mac.cpp
 # files and main.cpp compiled with the host compiler (tests/CMakeLists.txt: mpa_macos_link_check).
 # Fails when
@@ -13,7 +13,8 @@
 # What it cannot show: that Apple's headers and linker accept the code (no SDK here); see
 # docs/building.md.
 set -euo pipefail
-archive=$1; shift
+archives=()
+while [ $# -gt 0 ] && [[ $1 == *.a ]]; do archives+=("$1"); shift; done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -21,7 +22,9 @@ trap 'rm -rf "$work"' EXIT
 # compared mangled (a constructor's complete and base variants demangle to one name); the
 # demangled name selects the agent's own (namespace mpa) and is what a failure prints.
 {
-    nm -A "$archive" 2>/dev/null | grep -v '_linux\.cpp\.o:' || true
+    for archive in "${archives[@]}"; do
+        nm -A "$archive" 2>/dev/null | grep -v '_linux\.cpp\.o:' || true
+    done
     for object in "$@"; do nm -A "$object"; done
 } | sed -nE 's/^(.*\.o):[0-9a-f ]* ([A-Za-z]) (.*)$/\1\t\2\t\3/p' >"$work/raw"
 cut -f3 "$work/raw" | c++filt >"$work/demangled"

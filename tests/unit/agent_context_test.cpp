@@ -1,5 +1,5 @@
 // How --root relocates paths, for POSIX paths and for Windows drive paths.
-#include "engine/agent_context.hpp"
+#include "model/agent_context.hpp"
 
 #include <gtest/gtest.h>
 

@@ -11,14 +11,15 @@
 #include <string>
 #include <vector>
 
-#include "engine/agent_context.hpp"
-#include "engine/ledger.hpp"
+#include "app/built_in_components.hpp"
+#include "model/agent_context.hpp"
+#include "model/ledger.hpp"
+#include "model/target.hpp"
 #include "platform/process_identity.hpp"
 #include "platform/safe_fs.hpp"
 #include "platform/service_manager.hpp"
 #include "support/scratch_dir.hpp"
 #include "targets/machine_environment_targets.hpp"
-#include "targets/target.hpp"
 
 namespace mpa::test {
 namespace {

@@ -10,11 +10,12 @@
 #include <map>
 #include <set>
 
-#include "engine/ledger.hpp"
+#include "app/built_in_components.hpp"
+#include "model/ledger.hpp"
+#include "model/target.hpp"
 #include "platform/safe_fs.hpp"
 #include "support/macos_tree.hpp"
 #include "support/scratch_dir.hpp"
-#include "targets/target.hpp"
 
 namespace mpa::test {
 namespace {

@@ -8,9 +8,9 @@
 #include <sstream>
 #include <tuple>
 
+#include "sources/plist_raw_value.hpp"
 #include "support/agent_process.hpp"
 #include "support/scratch_dir.hpp"
-#include "util/plist_tree.hpp"
 
 namespace mpa::test {
 namespace {

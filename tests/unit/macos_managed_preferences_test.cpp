@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/built_in_components.hpp"
 #include "policy/policy_set.hpp"
 #include "sources/managed_preferences_source.hpp"
 #include "support/agent_process.hpp"

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/ledger.hpp"
+#include "model/ledger.hpp"
 #include "platform/users.hpp"
 #include "support/macos_tree.hpp"
 #include "support/scratch_dir.hpp"

@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "engine/desired_state.hpp"
+#include "model/desired_state.hpp"
 #include "policy/coercion.hpp"
 #include "policy/policy_set.hpp"
 

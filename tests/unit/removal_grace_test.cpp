@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/ledger.hpp"
+#include "model/ledger.hpp"
 #include "util/time_text.hpp"
 
 namespace mpa {

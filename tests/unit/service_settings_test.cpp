@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "app/agent_config.hpp"
+#include "app/built_in_components.hpp"
 #include "engine/service_loop.hpp"
 #include "support/scratch_dir.hpp"
 
@@ -98,7 +99,7 @@ TEST(ServiceSettings, GroupPolicyInputsFromAgentYaml) {
     EXPECT_EQ(defaults.settings.sambaGpupdatePolicy,
               "/etc/metalama/group-policy/samba-gpupdate.json");
     EXPECT_EQ(defaults.settings.sambaGpoCache, "");
-    auto paths = watchedPaths(defaults);
+    auto paths = watchedPaths(defaults, builtInComponents());
     EXPECT_TRUE(contains(paths.sources, "/scratch/etc/metalama/group-policy"));
     EXPECT_FALSE(contains(paths.sources, "/scratch/var/cache/samba/gpo_cache"));
 
@@ -111,7 +112,7 @@ TEST(ServiceSettings, GroupPolicyInputsFromAgentYaml) {
         << error;
     applyDefaultSettings(context.settings, context.platform);
     EXPECT_EQ(context.settings.sambaGpupdatePolicy, "/srv/gp.json");
-    paths = watchedPaths(context);
+    paths = watchedPaths(context, builtInComponents());
     EXPECT_TRUE(contains(paths.sources, "/scratch/srv"));
     EXPECT_TRUE(contains(paths.sources, "/scratch/var/cache/samba/gpo_cache"));
 }
@@ -121,7 +122,7 @@ TEST(ServiceSettings, WatchesPolicyDirectoriesAndManagedFilesButNotAllOfEtc) {
     context.platform = PlatformProfile::Linux;
     context.settings.root = "/scratch";
     applyDefaultSettings(context.settings, context.platform);
-    const auto paths = watchedPaths(context);
+    const auto paths = watchedPaths(context, builtInComponents());
     EXPECT_TRUE(contains(paths.sources, "/scratch/etc/metalama/policies/managed"));
     EXPECT_TRUE(contains(paths.sources, "/scratch/etc/metalama/policies/recommended"));
     EXPECT_FALSE(contains(paths.sources, "/scratch/etc/metalama/policies"));

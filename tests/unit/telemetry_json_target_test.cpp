@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "engine/ledger.hpp"
+#include "model/ledger.hpp"
 #include "platform/process_identity.hpp"
 #include "support/scratch_dir.hpp"
 #include "util/json_document.hpp"

@@ -15,6 +15,7 @@
 
 #include "policy/coercion.hpp"
 #include "policy/coercion_rules.hpp"
+#include "policy/registry_names.hpp"
 #include "sources/dropin_directory_source.hpp"
 #include "support/admx_checks.hpp"
 #include "support/agent_process.hpp"
@@ -26,7 +27,6 @@
 #include "templates/mobileconfig_writer.hpp"
 #include "templates/policies_doc_writer.hpp"
 #include "templates/reg_file_writer.hpp"
-#include "templates/registry_names.hpp"
 #include "templates/template_tree.hpp"
 #include "util/json_document.hpp"
 #include "util/text.hpp"

@@ -12,7 +12,7 @@
 #include <iostream>
 #include <thread>
 
-#include "engine/ledger.hpp"
+#include "model/ledger.hpp"
 #include "platform/change_watcher.hpp"
 #include "platform/metalama_lock.hpp"
 #include "platform/private_file.hpp"

@@ -1,7 +1,7 @@
+#include "app/built_in_components.hpp"
 #include "sources/dropin_directory_source.hpp"
 #include "sources/gpo_file_source.hpp"
 #include "sources/managed_preferences_source.hpp"
-#include "sources/policy_source.hpp"
 #include "sources/registry_policy_source.hpp"
 #include "sources/samba_gpupdate_source.hpp"
 

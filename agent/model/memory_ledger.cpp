@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "engine/ledger.hpp"
+#include "model/ledger.hpp"
 
 namespace mpa {
 

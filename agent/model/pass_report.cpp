@@ -1,4 +1,4 @@
-#include "engine/pass_report.hpp"
+#include "model/pass_report.hpp"
 
 namespace mpa {
 

@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/desired_state.hpp"
-#include "engine/finding.hpp"
+#include "model/desired_state.hpp"
+#include "model/finding.hpp"
+#include "model/target.hpp"
 #include "policy/policy_set.hpp"
-#include "targets/target.hpp"
 
 namespace mpa {
 

@@ -1,4 +1,4 @@
-#include "engine/desired_state.hpp"
+#include "model/desired_state.hpp"
 
 namespace mpa {
 

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "engine/agent_context.hpp"
-#include "engine/desired_state.hpp"
-#include "engine/finding.hpp"
-#include "engine/ledger.hpp"
+#include "model/agent_context.hpp"
+#include "model/desired_state.hpp"
+#include "model/finding.hpp"
+#include "model/ledger.hpp"
 
 namespace mpa {
 
@@ -49,9 +49,5 @@ class Target {
     // Files whose change means drift; the service watches them (paths resolved under the root).
     virtual std::vector<std::string> watchPaths(const AgentContext&) const { return {}; }
 };
-
-// The registry of targets for the platform in use: adding a target is one file and one line in
-// targets/target_registry.cpp.
-std::vector<std::unique_ptr<Target>> makeTargets(const AgentContext& context);
 
 }  // namespace mpa

@@ -1,4 +1,4 @@
-#include "engine/agent_context.hpp"
+#include "model/agent_context.hpp"
 
 namespace mpa {
 

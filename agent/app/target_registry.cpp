@@ -1,8 +1,8 @@
 // The one table of enforcement targets: adding a target is one file and one line here.
+#include "app/built_in_components.hpp"
 #include "platform/service_manager.hpp"
 #include "targets/machine_environment_targets.hpp"
 #include "targets/macos_environment_targets.hpp"
-#include "targets/target.hpp"
 #include "targets/telemetry_json_target.hpp"
 #include "targets/windows_environment_target.hpp"
 

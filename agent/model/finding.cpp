@@ -1,4 +1,4 @@
-#include "engine/finding.hpp"
+#include "model/finding.hpp"
 
 #include <array>
 #include <utility>

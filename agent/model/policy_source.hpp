@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/agent_context.hpp"
+#include "model/agent_context.hpp"
 #include "policy/policy_set.hpp"
 
 namespace mpa {
@@ -19,9 +19,5 @@ class PolicySource {
     // the service watches them. Directories may not exist yet.
     virtual std::vector<std::string> watchPaths(const AgentContext& context) const = 0;
 };
-
-// The registry of sources for the platform in use: adding a source is one file and one line in
-// sources/source_registry.cpp.
-std::vector<std::unique_ptr<PolicySource>> makePolicySources(const AgentContext& context);
 
 }  // namespace mpa

@@ -1,4 +1,4 @@
-#include "templates/registry_names.hpp"
+#include "policy/registry_names.hpp"
 
 namespace mpa {
 
