@@ -1,6 +1,7 @@
 // The catalog of other tools' telemetry opt-outs (policies/telemetry-catalog.yaml): the loader
 // refuses every malformed entry with a message naming the line, the tool and the field; the real
-// catalog loads with the tools the product promises.
+// catalog loads with the tools the product promises; and every entry reaches the generated
+// docs/telemetry-catalog.md table.
 #include "policy/telemetry_catalog.hpp"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "templates/telemetry_catalog_doc_writer.hpp"
 
 namespace mpa {
 namespace {
@@ -310,6 +312,71 @@ TEST(TelemetryCatalogBuiltin, TheGoToolchainIsNotClaimedMachineWide) {
     ASSERT_EQ(go->userFiles.size(), 1u);
     EXPECT_EQ(go->userFiles[0].format, SettingsFormat::Text);
     EXPECT_EQ(go->userFiles[0].value, "off");
+}
+
+// --- the generated table ------------------------------------------------------------------
+
+// The table row of a tool: the line that starts with its name and id.
+std::string rowOf(const std::string& doc, const CatalogTool& tool) {
+    const auto start = doc.find("\n| " + tool.name + " (`" + tool.id + "`) |");
+    if (start == std::string::npos) return {};
+    return doc.substr(start + 1, doc.find('\n', start + 1) - start - 1);
+}
+
+TEST(TelemetryCatalogDoc, EveryEntryReachesTheTableWithItsValuesSourceAndDate) {
+    const auto& catalog = builtinTelemetryCatalog();
+    const auto doc = writeTelemetryCatalogDoc(catalog);
+    std::size_t rows = 0;
+    for (std::size_t at = doc.find("\n| "); at != std::string::npos; at = doc.find("\n| ", at + 1))
+        ++rows;
+    EXPECT_EQ(rows, catalog.tools.size() + 1);  // and the header
+    for (const auto& tool : catalog.tools) {
+        const auto row = rowOf(doc, tool);
+        ASSERT_FALSE(row.empty()) << tool.id;
+        EXPECT_NE(row.find("| " + tool.vendor + " |"), std::string::npos) << row;
+        for (const auto& v : tool.environment)
+            EXPECT_NE(row.find("`" + v.name + "=" + v.value + "`"), std::string::npos) << row;
+        for (const auto& file : tool.userFiles)
+            for (const auto* path : {&file.linuxPath, &file.macosPath, &file.windowsPath})
+                if (!path->empty()) {
+                    EXPECT_NE(row.find("`" + *path + "`"), std::string::npos) << row;
+                }
+        EXPECT_NE(row.find("](" + tool.source + ") |"), std::string::npos) << row;
+        EXPECT_NE(row.find("| " + tool.checked + " |"), std::string::npos) << row;
+        EXPECT_NE(row.find(tool.machineWide ? "| yes |" : "| no, see"), std::string::npos) << row;
+    }
+}
+
+TEST(TelemetryCatalogDoc, ATableFromAScratchCatalogShowsItsOwnEntries) {
+    const auto catalog =
+        loadTelemetryCatalog(kValid +
+                             "  - id: tool-b\n"
+                             "    name: Tool B\n"
+                             "    vendor: Vendor B\n"
+                             "    user_files:\n"
+                             "      - linux: ~/.b/settings.json\n"
+                             "        format: json\n"
+                             "        key: telemetry.enabled\n"
+                             "        value: \"false\"\n"
+                             "    machine_wide: false\n"
+                             "    machine_wide_reason: Only read from the user's settings.\n"
+                             "    source: https://example.org/b/telemetry\n"
+                             "    checked: 2026-11-30\n");
+    const auto doc = writeTelemetryCatalogDoc(catalog);
+    EXPECT_NE(doc.find("| Tool A (`tool-a`) | Vendor A | `TOOL_A_OPTOUT=1` | none | yes | "
+                       "[example.com](https://example.com/a) | 2026-12-06 |"),
+              std::string::npos)
+        << doc;
+    EXPECT_NE(doc.find("| Tool B (`tool-b`) | Vendor B | none | Linux `~/.b/settings.json`: json "
+                       "`telemetry.enabled: false` | no, see [notes](#notes) | "
+                       "[example.org](https://example.org/b/telemetry) | 2026-11-30 |"),
+              std::string::npos)
+        << doc;
+    EXPECT_NE(doc.find("- **Tool B**: not settable machine-wide. Only read from the user's "
+                       "settings.\n"),
+              std::string::npos)
+        << doc;
+    EXPECT_NE(doc.find("for 2 of them"), std::string::npos);
 }
 
 }  // namespace
