@@ -1,6 +1,7 @@
 #include "templates/telemetry_catalog_doc_writer.hpp"
 
 #include <sstream>
+#include <utility>
 
 #include "templates/markdown_text.hpp"
 
