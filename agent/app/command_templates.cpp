@@ -47,6 +47,9 @@ int runTemplates(CommandEnv& env) {
     } catch (const DefinitionError& e) {
         env.err << "templates: " << e.what() << "\n";
         return exit_code::kError;
+    } catch (const TelemetryCatalogError& e) {
+        env.err << "templates: " << e.what() << "\n";
+        return exit_code::kError;
     }
     if (const auto error = writeTemplateTree(files, out); !error.empty()) {
         env.err << "templates: " << error << "\n";
@@ -62,7 +65,8 @@ int runTemplates(CommandEnv& env) {
 const CommandSpec& templatesCommand() {
     static const CommandSpec spec{
         "templates", "templates --out DIR [--definitions FILE]",
-        "write the ADMX/ADML, macOS profile, example policy files and docs/policies.md",
+        "write the ADMX/ADML, macOS profile, example policy files, docs/policies.md and "
+        "docs/telemetry-catalog.md",
         &runTemplates};
     return spec;
 }

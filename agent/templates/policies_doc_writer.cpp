@@ -8,6 +8,7 @@
 #include "policy/registry_names.hpp"
 #include "templates/admx_reader.hpp"
 #include "templates/admx_writer.hpp"
+#include "templates/markdown_text.hpp"
 #include "templates/plist_xml.hpp"
 #include "templates/xml_text.hpp"
 #include "util/text.hpp"
@@ -15,23 +16,12 @@
 namespace mpa {
 namespace {
 
-// Table cells: no line breaks, and a pipe would end the cell.
 std::string cell(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '|') {
-            out += "\\|";
-        } else if (c == '\n') {
-            out += ' ';
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    return markdownCell(text);
 }
 
 std::string code(const std::string& text) {
-    return "`" + text + "`";
+    return markdownCode(text);
 }
 
 std::string range(const PolicyDefinition& def) {

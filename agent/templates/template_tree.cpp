@@ -12,10 +12,12 @@
 #include "templates/mobileconfig_writer.hpp"
 #include "templates/policies_doc_writer.hpp"
 #include "templates/reg_file_writer.hpp"
+#include "templates/telemetry_catalog_doc_writer.hpp"
 
 namespace mpa {
 
-std::vector<GeneratedFile> generateTemplateTree(const PolicyCatalog& catalog) {
+std::vector<GeneratedFile> generateTemplateTree(const PolicyCatalog& catalog,
+                                                const TelemetryCatalog& tools) {
     const auto& m = PolicyLevel::Mandatory;
     const auto& r = PolicyLevel::Recommended;
     const auto domain = catalog.macosDomain;
@@ -29,7 +31,12 @@ std::vector<GeneratedFile> generateTemplateTree(const PolicyCatalog& catalog) {
         {"policies/examples/recommended/metalama.json", writeLinuxExampleJson(catalog, r)},
         {"policies/examples/metalama-policy.reg", writeRegFile(catalog)},
         {"docs/policies.md", writePoliciesDoc(catalog)},
+        {kTelemetryCatalogDocPath, writeTelemetryCatalogDoc(tools)},
     };
+}
+
+std::vector<GeneratedFile> generateTemplateTree(const PolicyCatalog& catalog) {
+    return generateTemplateTree(catalog, builtinTelemetryCatalog());
 }
 
 std::string writeTemplateTree(const std::vector<GeneratedFile>& files,

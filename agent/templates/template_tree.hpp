@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "policy/definitions.hpp"
+#include "policy/telemetry_catalog.hpp"
 
 namespace mpa {
 
@@ -13,6 +14,12 @@ struct GeneratedFile {
     std::string content;
 };
 
+// The catalog of other tools' opt-outs is a second input: docs/telemetry-catalog.md comes from
+// it alone (kTelemetryCatalogDocPath), everything else from the policy definitions.
+inline constexpr const char* kTelemetryCatalogDocPath = "docs/telemetry-catalog.md";
+std::vector<GeneratedFile> generateTemplateTree(const PolicyCatalog& catalog,
+                                                const TelemetryCatalog& tools);
+// With the catalog embedded in this binary.
 std::vector<GeneratedFile> generateTemplateTree(const PolicyCatalog& catalog);
 
 // Writes each file under directory (created as needed), replacing files atomically (write a

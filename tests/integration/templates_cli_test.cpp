@@ -47,9 +47,11 @@ TEST(TemplatesCli, APolicyAddedToTheDefinitionsShowsUpEverywhere) {
     const auto result = runProcess({agentBinary(), "templates", "--out", dir.abs("out"),
                                     "--definitions", dir.abs("defs.yaml")});
     ASSERT_EQ(result.exitCode, 0) << result.err;
-    for (const auto& file : generateTemplateTree(builtinCatalog()))
+    for (const auto& file : generateTemplateTree(builtinCatalog())) {
+        if (file.path == kTelemetryCatalogDocPath) continue;  // generated from the tool catalog
         EXPECT_NE(dir.read("out/" + file.path).find("CliAddedPolicy"), std::string::npos)
             << file.path;
+    }
 }
 
 TEST(TemplatesCli, BadDefinitionsAndUsageAreErrorsWithAReason) {
