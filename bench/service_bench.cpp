@@ -25,6 +25,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -53,6 +54,7 @@ class Service {
         std::vector<std::string> argv{agent, "--root", root, "run"};
         if (!settle.empty()) argv.insert(argv.end(), {"--settle-ms", settle});
         std::vector<char*> args;
+        args.reserve(argv.size() + 1);
         for (auto& a : argv) args.push_back(a.data());
         args.push_back(nullptr);
         if (::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0)
@@ -130,7 +132,8 @@ std::string readFile(const std::string& path) {
 
 double percentile(std::vector<double> values, double p) {
     std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    const auto index =
+        static_cast<std::size_t>(std::lround(p * static_cast<double>(values.size() - 1)));
     return values[std::min(index, values.size() - 1)];
 }
 
