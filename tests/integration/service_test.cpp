@@ -328,11 +328,10 @@ TEST_F(Service, UnusableDatabaseBacksOffAndTheServiceRecoversOnItsOwn) {
 
 TEST_F(Service, UnderSystemdEachLogLineCarriesItsSyslogLevel) {
     // systemd passes the journal stream's device:inode; the agent checks it is its stderr.
-    const auto result =
-        runProcess({"/bin/sh", "-c",
-                    "JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) exec \"$0\" --root \"$1\" "
-                    "--log-level information apply",
-                    agentBinary(), dir()});
+    const std::string script =
+        "JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) exec \"$0\" --root \"$1\" "
+        "--log-level information apply";
+    const auto result = runProcess({"/bin/sh", "-c", script, agentBinary(), dir()});
     EXPECT_EQ(result.exitCode, 0) << result.err;
     EXPECT_EQ(result.err.rfind("<6>", 0), 0u) << result.err;
     EXPECT_EQ(result.err.find("Information:"), npos) << result.err;

@@ -51,7 +51,6 @@ struct Journal {
     std::vector<std::string> reverted;
     std::optional<DesiredState> desired;
     std::optional<RunMode> mode;
-    int stopAfter = -1;  // the stop request answers true once this many targets ran
 };
 
 // A target with one subject. Enforcing, it records a prior state in the ledger (as every real
@@ -117,11 +116,12 @@ class Reconcile : public ::testing::Test {
                   SourcePrecedence::PlatformChannel, "registry"),
         };
     }
-    Components components(std::vector<std::string> names, const std::string& throwing = "") {
+    Components components(const std::vector<std::string>& names, const std::string& throwing = "") {
         Components c;
         const auto values = sources;
         c.sources = [values](const AgentContext&) {
             std::vector<std::unique_ptr<PolicySource>> list;
+            list.reserve(values.size());
             // One value per source, so the merge, not one source, decides.
             for (std::size_t i = 0; i < values.size(); ++i)
                 list.push_back(std::make_unique<FixedSource>("source " + std::to_string(i),
@@ -130,6 +130,7 @@ class Reconcile : public ::testing::Test {
         };
         c.targets = [this, names, throwing](const AgentContext&) {
             std::vector<std::unique_ptr<Target>> list;
+            list.reserve(names.size());
             for (const auto& name : names)
                 list.push_back(std::make_unique<JournalTarget>(name, journal, name == throwing));
             return list;
@@ -141,7 +142,7 @@ class Reconcile : public ::testing::Test {
             if (f.target == target) return &f;
         return nullptr;
     }
-    std::optional<StoredPass> recorded() {
+    std::optional<StoredPass> recorded() const {
         auto reader = test::openStore(context.settings.database, StoreMode::ReadOnly);
         return reader ? reader->lastPass() : std::nullopt;
     }
@@ -213,7 +214,7 @@ TEST_F(Reconcile, AStopRequestEndsThePassAndTheRestIsNotCheckedNeverCompliant) {
     policySources();
     PassRequest request;
     request.trigger = "timer";
-    request.stopRequested = [this] { return journal.reconciled.size() >= 1; };
+    request.stopRequested = [this] { return !journal.reconciled.empty(); };
     const auto report =
         runPass(context, components({"first", "second", "third"}), store.get(), request);
     EXPECT_EQ(journal.reconciled, std::vector<std::string>{"first"});
