@@ -9,6 +9,10 @@
 //   service_bench AGENT ROOT idle SECONDS
 //       after the start pass has settled: CPU time (utime+stime), voluntary context switches
 //       (wakeups), resident memory and open descriptors of the service over SECONDS.
+//   service_bench AGENT ROOT stop COUNT
+//       COUNT times, a fresh service is sent SIGTERM as soon as it logs "service started" (its
+//       start pass then under way): the time from the signal to its exit (status 0 required).
+//       Prints p50, p99 and max in ms.
 #if defined(__linux__)
 #include <dirent.h>
 #include <fcntl.h>
@@ -21,6 +25,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -49,6 +54,7 @@ class Service {
         std::vector<std::string> argv{agent, "--root", root, "run"};
         if (!settle.empty()) argv.insert(argv.end(), {"--settle-ms", settle});
         std::vector<char*> args;
+        args.reserve(argv.size() + 1);
         for (auto& a : argv) args.push_back(a.data());
         args.push_back(nullptr);
         if (::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0)
@@ -58,10 +64,23 @@ class Service {
         log_ = fds[0];
     }
     ~Service() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGTERM);
+            int status = 0;
+            ::waitpid(pid_, &status, 0);
+        }
+        ::close(log_);
+    }
+    // SIGTERM, then waits for the exit: the milliseconds it took, or -1 when the exit status
+    // was not 0.
+    double stop() {
+        const auto start = Clock::now();
         ::kill(pid_, SIGTERM);
         int status = 0;
         ::waitpid(pid_, &status, 0);
-        ::close(log_);
+        const auto elapsed = std::chrono::duration<double, std::milli>(Clock::now() - start);
+        pid_ = -1;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? elapsed.count() : -1;
     }
     pid_t pid() const { return pid_; }
 
@@ -113,7 +132,8 @@ std::string readFile(const std::string& path) {
 
 double percentile(std::vector<double> values, double p) {
     std::sort(values.begin(), values.end());
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+    const auto index =
+        static_cast<std::size_t>(std::lround(p * static_cast<double>(values.size() - 1)));
     return values[std::min(index, values.size() - 1)];
 }
 
@@ -212,18 +232,41 @@ int measureIdle(Service& service, int seconds) {
     return 0;
 }
 
+int measureStop(const std::string& agent, const std::string& root, const std::string& settle,
+                int count) {
+    std::vector<double> ms;
+    for (int i = 0; i < count; ++i) {
+        Service service(agent, root, settle);
+        if (service.waitFor("service started", std::chrono::seconds(60)).empty()) {
+            std::cerr << "stop " << i << ": the service did not start\n";
+            return 1;
+        }
+        const double took = service.stop();
+        if (took < 0) {
+            std::cerr << "stop " << i << ": the service did not exit cleanly\n";
+            return 1;
+        }
+        ms.push_back(took);
+    }
+    std::printf("stop count=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f\n", count, percentile(ms, 0.5),
+                percentile(ms, 0.99), *std::max_element(ms.begin(), ms.end()));
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc < 5) {
         std::cerr << "usage: service_bench AGENT ROOT reaction|drift COUNT [SETTLE_MS]\n"
-                     "       service_bench AGENT ROOT idle SECONDS\n";
+                     "       service_bench AGENT ROOT idle SECONDS\n"
+                     "       service_bench AGENT ROOT stop COUNT\n";
         return 2;
     }
     const std::string agent = argv[1], root = argv[2], mode = argv[3];
     const int count = std::stoi(argv[4]);
     const std::string settle = argc > 5 ? argv[5] : "";
     try {
+        if (mode == "stop") return measureStop(agent, root, settle, count);
         Service service(agent, root, settle);
         if (service.waitFor("pass 1:", std::chrono::seconds(60)).empty()) {
             std::cerr << "the service did not pass at start\n";

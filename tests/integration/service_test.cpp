@@ -2,8 +2,10 @@
 // files renamed into place and to drift, never reads a half-written file, keeps the last good
 // policy while a file is broken, passes on SIGHUP, stops on SIGTERM, refuses a second instance,
 // backs off while the database is unusable, and stays idle when nothing changes. Every wait is
-// for an observable result (a log line, a file) with a timeout; the only fixed waits are the
-// short ones that show nothing happens.
+// for an observable result (a log line, a file, the exit) with a generous timeout that only
+// fails a test that would otherwise hang; the only fixed waits are the short ones that show
+// nothing happens. How fast the service reacts and stops is measured in bench/ (service_bench),
+// never asserted here: a loaded machine must not fail a test.
 #include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -26,6 +28,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+
+// How long a test waits for what it expects before it fails (a failure guard, not a bound: the
+// usual wait is a fraction of a second).
+constexpr double kPatience = 30;
 
 constexpr const char* kPolicy = "etc/metalama/policies/managed/10-telemetry.json";
 constexpr const char* kOptOutLine = "\nMETALAMA_TELEMETRY_OPT_OUT=1\n";
@@ -55,16 +61,16 @@ class Service : public ::testing::Test {
         std::vector<std::string> args{"run", "--settle-ms", "100"};
         args.insert(args.end(), extra.begin(), extra.end());
         service = startAgent(dir(), args);
-        mark = service->waitForOutput("pass 1: trigger start", 10);
+        mark = service->waitForOutput("pass 1: trigger start", kPatience);
         ASSERT_NE(mark, npos) << service->output();
-        mark = service->waitForOutput("\n", 1, mark);
+        mark = service->waitForOutput("\n", kPatience, mark);
     }
     // Waits for pass `n` and returns its log line.
-    std::string waitPass(int n, double timeout = 3) {
+    std::string waitPass(int n, double timeout = kPatience) {
         const auto at = service->waitForOutput("pass " + std::to_string(n) + ": ", timeout, mark);
         EXPECT_NE(at, npos) << "no pass " << n << " in:\n" << service->output();
         if (at == npos) return {};
-        const auto end = service->waitForOutput("\n", 1, at);
+        const auto end = service->waitForOutput("\n", kPatience, at);
         mark = end;
         const auto all = service->output();
         return all.substr(at, end - at);
@@ -114,25 +120,21 @@ TEST_F(Service, EnforcesAtStartThenGoesIdleDespiteItsOwnWrites) {
     expectIdle(600ms);  // six settle times
 }
 
-TEST_F(Service, PolicyRenamedIntoPlaceIsEnforcedWithinASecondThenIdle) {
+TEST_F(Service, PolicyRenamedIntoPlaceIsEnforcedThenIdle) {
     start();
-    const auto before = Clock::now();
     replace(kPolicy, R"({"TelemetryOptOut": false})");
-    const auto line = waitPass(2, 1.0);
-    EXPECT_LT(Clock::now() - before, 1s);
+    const auto line = waitPass(2);
     EXPECT_NE(line.find("trigger policy change (/etc/metalama/policies/managed)"), npos) << line;
     EXPECT_FALSE(optedOut()) << read("etc/environment");
     // One change, one pass: the service's own rewrite of /etc/environment is not a trigger.
     expectIdle(500ms);
 }
 
-TEST_F(Service, DriftInEtcEnvironmentIsRepairedWithinASecondAndRecorded) {
+TEST_F(Service, DriftInEtcEnvironmentIsRepairedAndRecorded) {
     start();
     ASSERT_TRUE(optedOut());
-    const auto before = Clock::now();
     replace("etc/environment", "PATH=\"/usr/bin:/bin\"\nLANG=en_US.UTF-8\n");
-    const auto line = waitPass(2, 1.0);
-    EXPECT_LT(Clock::now() - before, 1s);
+    const auto line = waitPass(2);
     EXPECT_NE(line.find("trigger drift (/etc/environment)"), npos) << line;
     EXPECT_TRUE(optedOut()) << read("etc/environment");
     EXPECT_NE(service->output().find("etc-environment /etc/environment: drift repaired"), npos);
@@ -178,23 +180,25 @@ TEST_F(Service, PolicyWrittenInSlowPiecesIsReadOnlyOnceClosedWhateverElseChanges
         ASSERT_EQ(::write(fd, pieces[i].data(), pieces[i].size()),
                   static_cast<ssize_t>(pieces[i].size()));
         // The service has seen this piece being written before the next one comes.
-        const auto seen = service->waitForOutput(managed + " (a write is in progress)", 5, mark);
+        const auto seen =
+            service->waitForOutput(managed + " (a write is in progress)", kPatience, mark);
         ASSERT_NE(seen, npos) << service->output().substr(mark);
-        mark = service->waitForOutput("\n", 1, seen);
+        mark = service->waitForOutput("\n", kPatience, seen);
         if (i == 0) {
             // A drift renamed into place (complete) while the policy is half-written.
             replace("etc/environment", "PATH=\"/usr/bin:/bin\"\n");
             const auto drift = service->waitForOutput(
-                "changed: " + path("etc/environment") + " (a write is in progress)", 5, mark);
+                "changed: " + path("etc/environment") + " (a write is in progress)", kPatience,
+                mark);
             ASSERT_NE(drift, npos) << service->output().substr(mark);
-            mark = service->waitForOutput("\n", 1, drift);
+            mark = service->waitForOutput("\n", kPatience, drift);
         }
     }
     ASSERT_EQ(::write(fd, pieces.back().data(), pieces.back().size()),
               static_cast<ssize_t>(pieces.back().size()));
     ::close(fd);
     const auto since = mark;
-    const auto line = waitPass(2, 20);
+    const auto line = waitPass(2);
     EXPECT_NE(line.find("trigger policy change"), npos) << line;
     EXPECT_EQ(service->output().find("not parseable"), npos) << service->output();
     // Pass 2 was the first since the writes began: the close, not the rename, started it.
@@ -237,25 +241,23 @@ TEST_F(Service, SighupReloadsTheConfigurationAndPassesAtOnce) {
     start();
     scratch.write("r/etc/metalama/agent.yaml", "settle_milliseconds: 40\n", 0644);
     service->signal(SIGHUP);
-    const auto line = waitPass(2, 1.0);
+    const auto line = waitPass(2);
     EXPECT_NE(line.find("trigger signal"), npos) << line;
     EXPECT_NE(service->output().find("configuration reloaded: settle 100 ms"), npos)
         << "--settle-ms on the command line still wins:\n"
         << service->output();
     scratch.write("r/etc/metalama/agent.yaml", "settle_milliseconds: soon\n", 0644);
     service->signal(SIGHUP);
-    waitPass(3, 1.0);
+    waitPass(3);
     EXPECT_NE(service->output().find("settle_milliseconds: expected a whole number"), npos)
         << service->output();
     EXPECT_NE(service->output().find("keeping the configuration in force"), npos);
 }
 
-TEST_F(Service, SigtermStopsWithinTwoSecondsCleanlyAndReleasesTheLock) {
+TEST_F(Service, SigtermStopsCleanlyAndReleasesTheLock) {
     start();
-    const auto before = Clock::now();
     service->signal(SIGTERM);
-    EXPECT_EQ(service->waitForExit(2), 0) << service->output();
-    EXPECT_LT(Clock::now() - before, 2s);
+    EXPECT_EQ(service->waitForExit(kPatience), 0) << service->output();
     EXPECT_NE(service->output().find("service stopping"), npos);
     const auto history = runAgent(dir(), {"report"});
     EXPECT_NE(history.out.find("agent stopped  stop requested"), npos) << history.out;
@@ -266,7 +268,9 @@ TEST_F(Service, SigtermStopsWithinTwoSecondsCleanlyAndReleasesTheLock) {
     ::close(fd);
 }
 
-TEST_F(Service, SigtermDuringALongPassStopsBetweenProfilesWithinTwoSeconds) {
+// The pass stops between profiles, not at its end: proven by the profiles reported as not
+// checked, whatever the speed of the machine.
+TEST_F(Service, SigtermDuringALongPassStopsBetweenProfiles) {
     // Thousands of accounts without Metalama settings yet: the first pass writes every one.
     std::string passwd = read("etc/passwd");
     for (int i = 0; i < 1000; ++i) {
@@ -279,18 +283,16 @@ TEST_F(Service, SigtermDuringALongPassStopsBetweenProfilesWithinTwoSeconds) {
     }
     scratch.write("r/etc/passwd", passwd);
     service = startAgent(dir(), {"run"});
-    ASSERT_NE(service->waitForOutput("service started", 5), npos) << service->output();
+    ASSERT_NE(service->waitForOutput("service started", kPatience), npos) << service->output();
     // Signal once the pass has visibly written its first batch of profiles (256 at a time): the
     // other batches are still to come, whatever the speed of the machine.
     const auto firstWritten = path("home/u0/.local/share/Metalama/telemetry.json");
-    const auto deadline = Clock::now() + 20s;
+    const auto deadline = Clock::now() + std::chrono::seconds(static_cast<int>(kPatience));
     while (!std::filesystem::exists(firstWritten) && Clock::now() < deadline)
         std::this_thread::sleep_for(5ms);
     ASSERT_TRUE(std::filesystem::exists(firstWritten)) << service->output();
-    const auto before = Clock::now();
     service->signal(SIGTERM);
-    EXPECT_EQ(service->waitForExit(2), 0) << service->output();
-    EXPECT_LT(Clock::now() - before, 2s);
+    EXPECT_EQ(service->waitForExit(kPatience), 0) << service->output();
     const auto output = service->output();
     EXPECT_NE(output.find("not checked: the service stopped during the pass"), npos) << output;
     EXPECT_NE(output.find("verdict non-compliant"), npos) << output;
@@ -313,24 +315,23 @@ TEST_F(Service, SecondInstanceExitsWithFiveNamingTheLockAndTheHolder) {
 TEST_F(Service, UnusableDatabaseBacksOffAndTheServiceRecoversOnItsOwn) {
     scratch.write("r/blocked", "a file where the database directory should be\n");
     service = startAgent(dir(), {"--db", path("blocked/compliance.db"), "run"});
-    ASSERT_NE(service->waitForOutput("retrying in 1 s", 5), npos) << service->output();
-    const auto second = service->waitForOutput("retrying in 2 s", 3);
+    ASSERT_NE(service->waitForOutput("retrying in 1 s", kPatience), npos) << service->output();
+    const auto second = service->waitForOutput("retrying in 2 s", kPatience);
     ASSERT_NE(second, npos) << service->output();
     EXPECT_TRUE(service->running());
     EXPECT_FALSE(optedOut()) << "nothing is enforced without the store (no prior values kept)";
     ASSERT_EQ(::unlink(path("blocked").c_str()), 0);
-    ASSERT_NE(service->waitForOutput("pass 1: trigger retry", 4, second), npos)
+    ASSERT_NE(service->waitForOutput("pass 1: trigger retry", kPatience, second), npos)
         << service->output();
     EXPECT_TRUE(optedOut());
 }
 
 TEST_F(Service, UnderSystemdEachLogLineCarriesItsSyslogLevel) {
     // systemd passes the journal stream's device:inode; the agent checks it is its stderr.
-    const auto result =
-        runProcess({"/bin/sh", "-c",
-                    "JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) exec \"$0\" --root \"$1\" "
-                    "--log-level information apply",
-                    agentBinary(), dir()});
+    const std::string script =
+        "JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) exec \"$0\" --root \"$1\" "
+        "--log-level information apply";
+    const auto result = runProcess({"/bin/sh", "-c", script, agentBinary(), dir()});
     EXPECT_EQ(result.exitCode, 0) << result.err;
     EXPECT_EQ(result.err.rfind("<6>", 0), 0u) << result.err;
     EXPECT_EQ(result.err.find("Information:"), npos) << result.err;

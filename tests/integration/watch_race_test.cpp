@@ -2,11 +2,12 @@
 // scratch root: none of the watched directories exists when the service starts; then, again and
 // again, a whole directory chain is created in one step and, after a random gap (0 to 500 ms, and
 // once exactly the settle time), the file that matters is written. Every try must end compliant
-// within the reaction bound, and the service's safety net must find nothing that no event
-// announced. Three shapes: the drop-in policy directory (install -d + a policy file), a new home
-// with its Metalama directory (telemetry.json written by Metalama), and Samba's GPO cache tree.
-// Each test prints the count of misses and the distribution of reaction times (docs/performance.md
-// records them). MPA_RACE_TRIES overrides the number of tries (200; 40 under the sanitizers).
+// (a change the service missed never does: nothing else starts a pass), and the service's safety
+// net must find nothing that no event announced. Three shapes: the drop-in policy directory
+// (install -d + a policy file), a new home with its Metalama directory (telemetry.json written by
+// Metalama), and Samba's GPO cache tree. Each test prints the count of misses and the distribution
+// of reaction times (docs/performance.md records them). MPA_RACE_TRIES overrides the number of
+// tries (200; 40 under the sanitizers).
 #include <errno.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -36,10 +37,12 @@ namespace fs = std::filesystem;
 
 constexpr auto npos = std::string::npos;
 constexpr int kSettleMs = 50;
-// The bound one try must meet, from the write to the compliant file: the settle time, a pass and
-// a loaded 2-core machine's scheduling, with room for the sanitizers (benchmarks measure the
-// real figure: bench/run-service-bench.sh).
-constexpr auto kReactionBound = 2000ms;
+// How long a try waits for the compliant file before it counts as missed. Not a bound on the
+// reaction: a missed change is never enforced (the next timer pass is an hour away), so only a
+// hang guard is needed, generous enough for any load and the sanitizers. The reaction times are
+// printed for docs/performance.md, and measured by bench/run-service-bench.sh.
+constexpr auto kMissedAfter = 30000ms;
+constexpr double kPatienceSeconds = 30;
 constexpr const char* kOptOutLine = "\nMETALAMA_TELEMETRY_OPT_OUT=1\n";
 
 int tries() {
@@ -142,13 +145,15 @@ class WatchRace : public ::testing::Test {
         // MPA_RACE_LOG=FILE keeps the service's whole debug log there, to study a miss.
         if (std::getenv("MPA_RACE_LOG")) args.insert(args.end(), {"--log-level", "debug"});
         service = startAgent(root(), args);
-        ASSERT_NE(service->waitForOutput("pass 1: trigger start", 10), npos) << service->output();
+        ASSERT_NE(service->waitForOutput("pass 1: trigger start", kPatienceSeconds), npos)
+            << service->output();
     }
     // Waits for the service to log a pass after output position `from` (a teardown step).
     void waitForAPass(std::size_t from) {
-        const auto at = service->waitForOutput("\npass ", 5, from == 0 ? 0 : from - 1);
+        const auto at =
+            service->waitForOutput("\npass ", kPatienceSeconds, from == 0 ? 0 : from - 1);
         ASSERT_NE(at, npos) << tail(service->output());
-        ASSERT_NE(service->waitForOutput("\n", 1, at), npos);
+        ASSERT_NE(service->waitForOutput("\n", kPatienceSeconds, at), npos);
     }
 
     // The tries: `create` makes the chain at once, `write` the file after the gap, `complied`
@@ -167,11 +172,11 @@ class WatchRace : public ::testing::Test {
             create();
             std::this_thread::sleep_for(std::chrono::milliseconds(gap));
             write();
-            const auto took = waitUntil(complied, kReactionBound);
+            const auto took = waitUntil(complied, kMissedAfter);
             if (!took) {
                 ++misses;
                 ADD_FAILURE() << what << ": try " << i << " (gap " << gap
-                              << " ms) not compliant within " << kReactionBound.count() << " ms\n"
+                              << " ms) not compliant within " << kMissedAfter.count() << " ms\n"
                               << tail(service->output());
                 if (misses > 3) break;
             } else {
@@ -179,7 +184,7 @@ class WatchRace : public ::testing::Test {
             }
             const auto before = service->output().size();
             undo();
-            ASSERT_TRUE(waitUntil([&] { return !complied(); }, kReactionBound))
+            ASSERT_TRUE(waitUntil([&] { return !complied(); }, kMissedAfter))
                 << what << ": try " << i << ": the undo was not seen\n"
                 << tail(service->output());
             waitForAPass(before);
@@ -280,7 +285,8 @@ TEST_F(WatchRace, SafetyNetNamesAChangeThatNoEventAnnounced) {
     std::this_thread::sleep_for(std::chrono::milliseconds(4 * kSettleMs));
     EXPECT_EQ(service->countOutput("\npass ", before), 0u) << "the watcher saw the deep change";
     service->signal(SIGHUP);
-    const auto at = service->waitForOutput("was not announced by any event", 5, before);
+    const auto at =
+        service->waitForOutput("was not announced by any event", kPatienceSeconds, before);
     ASSERT_NE(at, npos) << tail(service->output());
     const auto lineStart = service->output().rfind('\n', at);
     EXPECT_NE(

@@ -83,4 +83,15 @@ void execSql(const std::string& path, const std::string& sql) {
     sqlite3_close(db);
 }
 
+ChainVerification verifyFile(const std::string& path) {
+    std::string error;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
+    if (!store) {
+        ChainVerification v;
+        v.message = error;
+        return v;
+    }
+    return verifyEventChain(store->connection());
+}
+
 }  // namespace mpa::test

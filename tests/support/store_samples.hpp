@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "store/chain_verify.hpp"
 #include "store/compliance_store.hpp"
 
 namespace mpa::test {
@@ -22,6 +23,9 @@ std::string readError(const ComplianceStore& store);
 
 // SELECT count(*) FROM <tableAndWhere> on a separate read-only connection (-1 on error).
 std::int64_t countRows(const std::string& path, const std::string& tableAndWhere);
+// Verifies the event chain of the database at `path` on a read-only connection, as `verify`
+// does (the message says why when the database cannot be opened).
+ChainVerification verifyFile(const std::string& path);
 // Runs SQL on a separate connection, as a tamperer or another tool would; fails the test on error.
 void execSql(const std::string& path, const std::string& sql);
 

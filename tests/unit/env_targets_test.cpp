@@ -1,5 +1,5 @@
-// The Linux machine-environment targets against real files in a scratch root, and the real
-// systemd tools that read what they write where those tools are installed.
+// The Linux machine-environment targets against real files in a scratch root, and the POSIX
+// shells that source what they write.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -18,6 +18,7 @@
 #include "platform/process_identity.hpp"
 #include "platform/safe_fs.hpp"
 #include "platform/service_manager.hpp"
+#include "support/env_targets_fixture.hpp"
 #include "support/scratch_dir.hpp"
 #include "targets/machine_environment_targets.hpp"
 
@@ -25,20 +26,6 @@ namespace mpa::test {
 namespace {
 
 using ::testing::HasSubstr;
-
-constexpr const char* kEtcEnvironment = "etc/environment";
-constexpr const char* kEnvironmentD = "etc/environment.d/zz-metalama-telemetry.conf";
-constexpr const char* kSystemConfD = "etc/systemd/system.conf.d/zz-metalama-telemetry.conf";
-constexpr const char* kProfileD = "etc/profile.d/zz-metalama-telemetry.sh";
-const std::vector<std::string> kAllFiles = {kEtcEnvironment, kEnvironmentD, kSystemConfD,
-                                            kProfileD};
-
-DesiredState optOut() {
-    DesiredState desired;
-    desired.managed = true;
-    desired.environmentOptOut = true;
-    return desired;
-}
 
 // A stand-in for the running systemd manager: an environment block in memory. Used only for the
 // "running systemd manager" subject, which on a real machine talks to PID 1.
@@ -74,69 +61,6 @@ class FailingLedger : public MemoryLedger {
         *error = "database is locked";
         return false;
     }
-};
-
-class EnvTargetsTest : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        if (!platform::isPrivileged())
-            GTEST_SKIP() << "needs root: the agent gives the files it creates to root";
-        context.settings.root = scratch.path();
-        context.platform = PlatformProfile::Linux;
-        scratch.mkdirs("etc/profile.d");
-        // Only the machine-environment targets: the per-user target has its own tests.
-        for (auto& t : makeTargets(context))
-            if (t->name() != "telemetry-json") targets.push_back(std::move(t));
-    }
-
-    std::vector<Finding> pass(const DesiredState& desired, RunMode mode = RunMode::Enforce) {
-        TargetRun run{context, ledger, mode};
-        std::vector<Finding> all;
-        for (auto& target : targets)
-            for (auto& f : target->reconcile(run, desired)) all.push_back(std::move(f));
-        return all;
-    }
-
-    std::vector<Finding> revertAll() {
-        TargetRun run{context, ledger, RunMode::Enforce};
-        std::vector<Finding> all;
-        for (auto& target : targets)
-            for (auto& f : target->revert(run)) all.push_back(std::move(f));
-        return all;
-    }
-
-    Target& target(const std::string& name) {
-        for (auto& t : targets)
-            if (t->name() == name) return *t;
-        throw std::runtime_error("no target " + name);
-    }
-
-    std::vector<Finding> passOne(const std::string& name, const DesiredState& desired,
-                                 RunMode mode = RunMode::Enforce) {
-        TargetRun run{context, ledger, mode};
-        return target(name).reconcile(run, desired);
-    }
-
-    static const Finding& subject(const std::vector<Finding>& findings, const std::string& s) {
-        for (const auto& f : findings)
-            if (f.subject == s) return f;
-        throw std::runtime_error("no finding for " + s);
-    }
-
-    platform::FileInfo info(const std::string& rel) const {
-        return platform::readFileNoFollow(scratch.abs(rel), 1 << 20).info;
-    }
-
-    bool ledgerEmpty() const {
-        for (const auto& t : targets)
-            if (!ledger.list(t->name()).empty()) return false;
-        return true;
-    }
-
-    ScratchDir scratch;
-    AgentContext context;
-    MemoryLedger ledger;
-    std::vector<std::unique_ptr<Target>> targets;
 };
 
 TEST_F(EnvTargetsTest, RegistryHoldsTheFourLinuxTargetsOnlyForLinux) {
@@ -514,7 +438,7 @@ TEST_F(RunningManagerTest, NotRunningSystemdIsNotApplicable) {
     EXPECT_EQ(run(true).outcome, Outcome::NotApplicable);
 }
 
-// --- The real readers of these files, where installed ---
+// --- The real readers of these files ---
 
 // Runs a command line through the shell (test only; the agent never uses a shell) and returns its
 // standard output; *exitCode gets the exit status.
@@ -538,38 +462,8 @@ bool executable(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
 }
 
-TEST_F(EnvTargetsTest, SystemdEnvironmentGeneratorReadsTheEnvironmentDFile) {
-    const std::string generator =
-        "/usr/lib/systemd/user-environment-generators/30-systemd-environment-d-generator";
-    if (!executable(generator)) GTEST_SKIP() << generator << " not installed";
-    pass(optOut());
-    // The generator takes no root; it does read $XDG_CONFIG_HOME/environment.d/*.conf (the
-    // user's own directory) with the same parser as /etc/environment.d, so pointing
-    // XDG_CONFIG_HOME at <root>/etc makes it parse exactly the file the agent wrote.
-    int rc = 0;
-    const std::string before = capture("env -i XDG_CONFIG_HOME=/nonexistent " + generator, &rc);
-    ASSERT_EQ(rc, 0);
-    if (before.find("METALAMA_TELEMETRY_OPT_OUT=") != std::string::npos)
-        GTEST_SKIP() << "the host's own environment.d already sets the variable";
-    const std::string out =
-        capture("env -i XDG_CONFIG_HOME=" + scratch.abs("etc") + " " + generator, &rc);
-    ASSERT_EQ(rc, 0);
-    EXPECT_THAT(out, HasSubstr("METALAMA_TELEMETRY_OPT_OUT=1\n"));
-}
-
-TEST_F(EnvTargetsTest, SystemdAnalyzeFindsTheSystemConfDropIn) {
-    if (!executable("/usr/bin/systemd-analyze")) GTEST_SKIP() << "systemd-analyze not installed";
-    pass(optOut());
-    // cat-config lists the drop-ins systemd would read for system.conf under --root: proof that
-    // the file sits where PID 1 looks (DefaultEnvironment's parsing is PID 1's own).
-    int rc = 0;
-    const std::string out =
-        capture("/usr/bin/systemd-analyze cat-config --no-pager --root=" + scratch.path() +
-                    " systemd/system.conf 2>&1",
-                &rc);
-    EXPECT_THAT(out, HasSubstr("# " + scratch.abs(kSystemConfD) + "\n"));
-    EXPECT_THAT(out, HasSubstr("\n[Manager]\nDefaultEnvironment=METALAMA_TELEMETRY_OPT_OUT=1"));
-}
+// The systemd tools that read these files (the user environment generator, systemd-analyze) are
+// run by tests/integration/systemd_tools_test.cpp.
 
 TEST_F(EnvTargetsTest, PosixShellsSourcingTheProfileDFileGetTheVariable) {
     pass(optOut());

@@ -1,9 +1,8 @@
 // The hash-chained event history: events from passes, verification and every kind of tampering,
 // retention with its checkpoint, migration from the previous schema, corruption recovery, a
-// reader holding a snapshot during a write, and a full disk.
+// reader holding a snapshot during a write, and a file-size limit.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -11,7 +10,6 @@
 
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 
 #include "store/chain_verify.hpp"
 #include "store/event_chain.hpp"
@@ -29,17 +27,7 @@ using test::countRows;
 using test::execSql;
 using test::openStore;
 using test::samplePass;
-
-ChainVerification verifyFile(const std::string& path) {
-    std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
-    if (!store) {
-        ChainVerification v;
-        v.message = error;
-        return v;
-    }
-    return verifyEventChain(store->connection());
-}
+using test::verifyFile;
 
 std::vector<ChainEvent> allEvents(const std::string& path) {
     std::string error;
@@ -402,10 +390,12 @@ TEST(StoreConcurrency, AReaderHoldingASnapshotNeverBlocksAPass) {
     ASSERT_EQ(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM compliance_current;", nullptr,
                            nullptr, nullptr),
               SQLITE_OK);
-    const auto started = std::chrono::steady_clock::now();
+    // The reader keeps its transaction open until after the pass: had its snapshot blocked the
+    // writer, the pass would have waited out the store's busy timeout and failed, so success is
+    // the proof (and no clock is read: how long a pass takes is measured in bench/).
     auto changed = samplePass("2026-01-01T11:00:00Z", false);
     EXPECT_TRUE(store->recordPass(changed, &error)) << error;
-    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(500));
+    EXPECT_EQ(store->pendingPasses(), 0u) << "the pass was written, not kept for later";
     // The reader still sees its snapshot; after it ends, the new pass.
     sqlite3_stmt* stmt = nullptr;
     sqlite3_prepare_v2(reader, "SELECT count(*) FROM runs", -1, &stmt, nullptr);
@@ -417,59 +407,8 @@ TEST(StoreConcurrency, AReaderHoldingASnapshotNeverBlocksAPass) {
     EXPECT_EQ(countRows(path, "runs"), 2);
 }
 
-// A full disk: a 512 KiB tmpfs when this process may mount one (root), else the file-size
-// limit (ulimit -f) in a child process. Either way the write fails with a clear reason, the pass
-// is kept, and it is written once space returns.
-class SmallFileSystem {
-  public:
-    explicit SmallFileSystem(const test::ScratchDir& scratch) : dir_(scratch.abs("small")) {
-        std::filesystem::create_directory(dir_);
-        mounted_ = ::mount("tmpfs", dir_.c_str(), "tmpfs", 0, "size=512k,mode=0700") == 0;
-    }
-    ~SmallFileSystem() {
-        if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
-    }
-    bool mounted() const { return mounted_; }
-    const std::string& dir() const { return dir_; }
-
-  private:
-    std::string dir_;
-    bool mounted_ = false;
-};
-
-TEST(StoreResilience, AFullDiskFailsThePassClearlyAndWritesItWhenSpaceReturns) {
-    test::ScratchDir scratch;
-    SmallFileSystem small(scratch);
-    if (!small.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here; see the ulimit -f test";
-    const auto path = small.dir() + "/compliance.db";
-    auto store = openStore(path);
-    ASSERT_TRUE(store);
-    const auto filler = small.dir() + "/filler";
-    {
-        std::ofstream out(filler, std::ios::binary);
-        const std::string block(4096, 'f');
-        while (out.write(block.data(), static_cast<std::streamsize>(block.size())) && out.flush()) {
-        }
-    }
-    std::string error;
-    bool failed = false;
-    for (int i = 0; i < 50 && !failed; ++i) {
-        auto pass = samplePass("2026-01-01T10:00:00Z");
-        pass.notes.push_back(std::string(20000, 'n') + std::to_string(i));
-        failed = !store->recordPass(pass, &error);
-    }
-    ASSERT_TRUE(failed) << "the small file system never filled up";
-    EXPECT_NE(error.find("full"), std::string::npos) << error;
-    EXPECT_NE(error.find("kept in memory"), std::string::npos) << error;
-    const auto waiting = store->pendingPasses();
-    EXPECT_GE(waiting, 1u);
-    const auto runsBefore = countRows(path, "runs");
-    std::filesystem::remove(filler);
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T11:00:00Z"), &error)) << error;
-    EXPECT_EQ(countRows(path, "runs"), runsBefore + static_cast<std::int64_t>(waiting) + 1);
-    EXPECT_TRUE(verifyFile(path).intact);
-}
-
+// A full disk on a real (tmpfs) file system is an integration test
+// (tests/integration/store_full_disk_test.cpp): it mounts one. Here, the file-size limit.
 TEST(StoreResilience, AFileSizeLimitFailsThePassClearly) {
     // The stand-in where no tmpfs can be mounted: RLIMIT_FSIZE (ulimit -f) in a child process.
     test::ScratchDir scratch;

@@ -4,16 +4,17 @@
 
 #include "platform/safe_fs.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <string>
 
 #include "platform/process_identity.hpp"
+#include "support/hang_guard.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa::platform {
@@ -204,9 +205,16 @@ TEST_F(SafeFsTest, FifoDoesNotHang) {
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
     SafeDir dir = openDir(scratch.abs("home/data"));
 
-    const auto start = std::chrono::steady_clock::now();
-    const ReadResult read = dir.readFile("telemetry.json", 1 << 20);
-    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+    ReadResult read;
+    // A read that opened the FIFO would block until a writer comes: the guard plays that writer
+    // after a generous wait, so a regression fails here instead of hanging the run.
+    ASSERT_TRUE(test::returnsWithoutHanging([&] { read = dir.readFile("telemetry.json", 1 << 20); },
+                                            [&] {
+                                                const int writer =
+                                                    ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+                                                if (writer >= 0) ::close(writer);
+                                            }))
+        << "reading a FIFO blocked";
     EXPECT_FALSE(read.status);
     EXPECT_NE(read.status.error.find("not a regular file"), std::string::npos) << read.status.error;
     EXPECT_EQ(read.info.kind, FileKind::Other);

@@ -6,6 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <string>
+
 #include "model/ledger.hpp"
 #include "platform/process_identity.hpp"
 #include "support/scratch_dir.hpp"
@@ -19,19 +22,28 @@ using test::ScratchDir;
 constexpr const char* kNew = "/.local/share/Metalama/telemetry.json";
 constexpr const char* kOld = "/.config/.metalama/telemetry.json";
 
+// Without root the files cannot be given to other users, so every account of the scratch root
+// is the account running the test (two names, two homes: two profiles); with root, alice and
+// bob are two users. Only the template for new profiles (/etc/skel, root's) needs root: without
+// it the template is left out, which the target skips as it does on a machine without one.
 class TelemetryTarget : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (!platform::isPrivileged()) GTEST_SKIP() << "needs root to give files to users";
-        root.write("etc/passwd",
-                   "root:x:0:0:root:/root:/bin/bash\n"
-                   "alice:x:1001:1001::/home/alice:/bin/bash\n"
-                   "bob:x:1002:1002::/home/bob:/bin/bash\n"
-                   "svc:x:999:999::/var/lib/svc:/usr/sbin/nologin\n");
-        root.write("etc/login.defs", "UID_MIN 1000\nUID_MAX 60000\n");
-        root.mkdirs("etc/skel");
-        makeHome("alice", 1001);
-        makeHome("bob", 1002);
+        const bool privileged = platform::isPrivileged();
+        aliceUid = privileged ? 1001 : ::geteuid();
+        aliceGid = privileged ? 1001 : ::getegid();
+        bobUid = privileged ? 1002 : aliceUid;
+        bobGid = privileged ? 1002 : aliceGid;
+        // The login range holds the accounts used (and the uid one test gives bob instead), and
+        // svc stays below it.
+        const unsigned uidMin = std::min(1000u, aliceUid);
+        const unsigned uidMax = std::max(60000u, aliceUid + 1);
+        writePasswd(bobUid);
+        root.write("etc/login.defs", "UID_MIN " + std::to_string(uidMin) + "\nUID_MAX " +
+                                         std::to_string(uidMax) + "\n");
+        if (privileged) root.mkdirs("etc/skel");
+        makeHome("alice", aliceUid, aliceGid);
+        makeHome("bob", bobUid, bobGid);
         context.settings.root = root.path();
         context.platform = PlatformProfile::Linux;
         desired.managed = true;
@@ -39,20 +51,35 @@ class TelemetryTarget : public ::testing::Test {
         desired.usage = desired.exception = desired.performance = ActionRequirement::ForceNo;
     }
 
-    void makeHome(const std::string& user, unsigned uid) {
+    void writePasswd(unsigned bobPasswdUid) {
+        const unsigned svcUid = std::min(1000u, aliceUid) - 1;
+        root.write("etc/passwd",
+                   "root:x:0:0:root:/root:/bin/bash\n"
+                   "alice:x:" +
+                       std::to_string(aliceUid) + ":" + std::to_string(aliceGid) +
+                       "::/home/alice:/bin/bash\n"
+                       "bob:x:" +
+                       std::to_string(bobPasswdUid) + ":" + std::to_string(bobGid) +
+                       "::/home/bob:/bin/bash\n"
+                       "svc:x:" +
+                       std::to_string(svcUid) + ":" + std::to_string(svcUid) +
+                       "::/var/lib/svc:/usr/sbin/nologin\n");
+    }
+    void makeHome(const std::string& user, unsigned uid, unsigned gid) {
         root.mkdirs("home/" + user, 0750);
-        ASSERT_EQ(::chown(root.abs("home/" + user).c_str(), uid, uid), 0);
+        ASSERT_EQ(::chown(root.abs("home/" + user).c_str(), uid, gid), 0);
     }
     // Writes a file inside a home as its user would have (dirs and file owned by the user).
-    void userFile(const std::string& user, unsigned uid, const std::string& rel,
-                  const std::string& content) {
+    void userFile(const std::string& user, const std::string& rel, const std::string& content) {
+        const unsigned uid = user == "alice" ? aliceUid : bobUid;
+        const unsigned gid = user == "alice" ? aliceGid : bobGid;
         const auto path = "home/" + user + rel;
         root.write(path, content);
         std::string dir = root.abs("home/" + user);
         std::string rest = rel.substr(1);
         for (std::size_t pos = 0; (pos = rest.find('/', pos)) != std::string::npos; ++pos)
-            ASSERT_EQ(::chown((dir + "/" + rest.substr(0, pos)).c_str(), uid, uid), 0);
-        ASSERT_EQ(::chown(root.abs(path).c_str(), uid, uid), 0);
+            ASSERT_EQ(::chown((dir + "/" + rest.substr(0, pos)).c_str(), uid, gid), 0);
+        ASSERT_EQ(::chown(root.abs(path).c_str(), uid, gid), 0);
     }
 
     std::vector<Finding> pass(RunMode mode = RunMode::Enforce) {
@@ -79,6 +106,7 @@ class TelemetryTarget : public ::testing::Test {
     }
 
     ScratchDir root;
+    unsigned aliceUid = 0, aliceGid = 0, bobUid = 0, bobGid = 0;
     AgentContext context;
     MemoryLedger ledger;
     DesiredState desired;
@@ -95,16 +123,18 @@ TEST_F(TelemetryTarget, CreatesTheDataDirectoryForAUserWithoneOwnedByTheUser) {
     EXPECT_EQ(d.getInteger("PerformanceProblemReportingAction"), 2);
     EXPECT_EQ(d.getString("DeviceId").value_or("").size(), 36u);
     const auto file = statOf("home/alice" + std::string(kNew));
-    EXPECT_EQ(file.st_uid, 1001u);
+    EXPECT_EQ(file.st_uid, aliceUid);
     EXPECT_EQ(file.st_mode & 07777, 0644u);
     for (const char* dir :
          {"home/alice/.local", "home/alice/.local/share", "home/alice/.local/share/Metalama"}) {
-        EXPECT_EQ(statOf(dir).st_uid, 1001u) << dir;
+        EXPECT_EQ(statOf(dir).st_uid, aliceUid) << dir;
         EXPECT_EQ(statOf(dir).st_mode & 07777, 0700u) << dir;
     }
     // The template for new profiles is root's and gets the same settings.
-    EXPECT_EQ(doc("etc/skel" + std::string(kNew)).getInteger("UsageReportingAction"), 2);
-    EXPECT_EQ(statOf("etc/skel" + std::string(kNew)).st_uid, 0u);
+    if (platform::isPrivileged()) {
+        EXPECT_EQ(doc("etc/skel" + std::string(kNew)).getInteger("UsageReportingAction"), 2);
+        EXPECT_EQ(statOf("etc/skel" + std::string(kNew)).st_uid, 0u);
+    }
     // Accounts outside the login range are not profiles.
     EXPECT_FALSE(root.exists("var/lib/svc"));
 }
@@ -117,8 +147,8 @@ TEST_F(TelemetryTarget, ManagesBothGenerationsAndKeepsEveryOtherKeyByteForByte) 
         "[1.50, "
         "1e3, \"\\u00e9\"]},\n  \"Sessions\": {},\n  \"version\": 41,\n  \"Salt\": "
         "12345678901234\n}";
-    userFile("bob", 1002, kOld, old);
-    userFile("bob", 1002, kNew, "{\"ExceptionReportingAction\": 0}");
+    userFile("bob", kOld, old);
+    userFile("bob", kNew, "{\"ExceptionReportingAction\": 0}");
     const auto findings = pass();
     EXPECT_EQ(find(findings, "/home/bob" + std::string(kOld))->outcome, Outcome::Remediated);
     EXPECT_EQ(find(findings, "/home/bob" + std::string(kNew))->outcome, Outcome::Remediated);
@@ -148,7 +178,7 @@ TEST_F(TelemetryTarget, SecondPassChangesNothingAndSaysCompliant) {
 }
 
 TEST_F(TelemetryTarget, MalformedFileIsKeptAsideAndReplaced) {
-    userFile("alice", 1001, kNew, "{\"UsageReportingAction\": 1, // comment\n}");
+    userFile("alice", kNew, "{\"UsageReportingAction\": 1, // comment\n}");
     const auto findings = pass();
     const auto* f = find(findings, "/home/alice" + std::string(kNew));
     ASSERT_NE(f, nullptr);
@@ -161,7 +191,7 @@ TEST_F(TelemetryTarget, MalformedFileIsKeptAsideAndReplaced) {
 }
 
 TEST_F(TelemetryTarget, RemovingThePolicyRestoresWhatTheUserHad) {
-    userFile("bob", 1002, kNew,
+    userFile("bob", kNew,
              "{\"UsageReportingAction\": 1, \"ExceptionReportingAction\": 0, "
              "\"DeviceId\": \"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
     pass();
@@ -182,7 +212,7 @@ TEST_F(TelemetryTarget, RecommendedKeepsAChoiceTheUserMade) {
     desired = DesiredState{};
     desired.managed = true;
     desired.usage = desired.exception = ActionRequirement::NoUnlessUserChose;
-    userFile("bob", 1002, kNew,
+    userFile("bob", kNew,
              "{\"UsageReportingAction\": 1, \"ExceptionReportingAction\": 0, "
              "\"DeviceId\": \"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
     pass();
@@ -192,7 +222,7 @@ TEST_F(TelemetryTarget, RecommendedKeepsAChoiceTheUserMade) {
 }
 
 TEST_F(TelemetryTarget, AuditOnlyChangesNothing) {
-    userFile("bob", 1002, kNew, "{\"UsageReportingAction\": 1}");
+    userFile("bob", kNew, "{\"UsageReportingAction\": 1}");
     const auto findings = pass(RunMode::AuditOnly);
     EXPECT_EQ(find(findings, "/home/bob" + std::string(kNew))->outcome, Outcome::NonCompliant);
     EXPECT_EQ(find(findings, "/home/alice" + std::string(kNew))->outcome, Outcome::NonCompliant);
@@ -205,10 +235,11 @@ TEST_F(TelemetryTarget, SymlinkedFileAndDirectoryToRootFilesAreRefused) {
     root.write("etc/shadow", "root:secret\n", 0600);
     root.mkdirs("root/secrets", 0700);
     root.write("root/secrets/telemetry.json", "{\"keep\": true}", 0600);
-    userFile("alice", 1001, "/.local/share/placeholder", "");
+    const auto secretOwner = statOf("root/secrets/telemetry.json").st_uid;  // root, when root
+    userFile("alice", "/.local/share/placeholder", "");
     root.symlink(root.abs("etc/shadow"), "home/alice/.local/share/Metalama");
-    (void)::lchown(root.abs("home/alice/.local/share/Metalama").c_str(), 1001, 1001);
-    userFile("bob", 1002, "/.local/share/Metalama/other", "");
+    (void)::lchown(root.abs("home/alice/.local/share/Metalama").c_str(), aliceUid, aliceGid);
+    userFile("bob", "/.local/share/Metalama/other", "");
     root.symlink(root.abs("root/secrets/telemetry.json"),
                  "home/bob/.local/share/Metalama/telemetry.json");
     const auto findings = pass();
@@ -216,12 +247,12 @@ TEST_F(TelemetryTarget, SymlinkedFileAndDirectoryToRootFilesAreRefused) {
     EXPECT_EQ(find(findings, "/home/bob" + std::string(kNew))->outcome, Outcome::Failed);
     EXPECT_EQ(root.read("etc/shadow"), "root:secret\n");
     EXPECT_EQ(root.read("root/secrets/telemetry.json"), "{\"keep\": true}");
-    EXPECT_EQ(statOf("root/secrets/telemetry.json").st_uid, 0u);
+    EXPECT_EQ(statOf("root/secrets/telemetry.json").st_uid, secretOwner);
 }
 
 TEST_F(TelemetryTarget, HardLinkToARootFileIsRefused) {
     root.write("etc/important.json", "{\"root\": 1}", 0644);
-    userFile("bob", 1002, "/.local/share/Metalama/x", "");
+    userFile("bob", "/.local/share/Metalama/x", "");
     ASSERT_EQ(::link(root.abs("etc/important.json").c_str(),
                      root.abs("home/bob" + std::string(kNew)).c_str()),
               0);
@@ -231,18 +262,24 @@ TEST_F(TelemetryTarget, HardLinkToARootFileIsRefused) {
 }
 
 TEST_F(TelemetryTarget, AHomeTheAgentMustNotUseFailsAndTheOthersAreStillDone) {
-    ASSERT_EQ(::chown(root.abs("home/bob").c_str(), 1001, 1001), 0);  // owned by someone else
+    // Bob's home owned by someone else: given to alice (root), or, when alice and bob are both
+    // the account running the test, bob's account changed to another uid.
+    if (platform::isPrivileged())
+        ASSERT_EQ(::chown(root.abs("home/bob").c_str(), aliceUid, aliceGid), 0);
+    else
+        writePasswd(aliceUid + 1);
     const auto findings = pass();
     const auto* bob = find(findings, "/home/bob");
     ASSERT_NE(bob, nullptr);
     EXPECT_EQ(bob->outcome, Outcome::Failed);
-    EXPECT_NE(bob->reason.find("owned by uid 1001"), std::string::npos) << bob->reason;
+    EXPECT_NE(bob->reason.find("owned by uid " + std::to_string(aliceUid)), std::string::npos)
+        << bob->reason;
     EXPECT_EQ(find(findings, "/home/alice" + std::string(kNew))->outcome, Outcome::Remediated);
 }
 
 TEST_F(TelemetryTarget, DriftIsRepairedAndReportedAsSuch) {
     pass();
-    userFile("alice", 1001, kNew,
+    userFile("alice", kNew,
              "{\"UsageReportingAction\": 1, \"ExceptionReportingAction\": 2, "
              "\"PerformanceProblemReportingAction\": 2, \"DeviceId\": "
              "\"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
@@ -251,7 +288,7 @@ TEST_F(TelemetryTarget, DriftIsRepairedAndReportedAsSuch) {
 }
 
 TEST_F(TelemetryTarget, DeviceIdResetTokenResetsOncePerValue) {
-    userFile("bob", 1002, kNew, "{\"DeviceId\": \"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
+    userFile("bob", kNew, "{\"DeviceId\": \"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
     desired.deviceIdResetToken = "2026-11";
     pass();
     const auto first = *doc("home/bob" + std::string(kNew)).getString("DeviceId");
@@ -276,8 +313,8 @@ TEST_F(TelemetryTarget, DeviceIdRotatesAfterTheConfiguredDays) {
 }
 
 TEST_F(TelemetryTarget, LicenseAuditIsReportedPerProfile) {
-    userFile("bob", 1002, "/.local/share/Metalama/licensing.json", "{\"licenses\": [\"ABC-123\"]}");
-    userFile("alice", 1001, "/.local/share/Metalama/licensing.json", "{\"licenses\": []}");
+    userFile("bob", "/.local/share/Metalama/licensing.json", "{\"licenses\": [\"ABC-123\"]}");
+    userFile("alice", "/.local/share/Metalama/licensing.json", "{\"licenses\": []}");
     const auto findings = pass();
     EXPECT_EQ(find(findings, "/home/bob/.local/share/Metalama", "license-audit")->observed,
               "license key registered");
@@ -293,7 +330,7 @@ TEST_F(TelemetryTarget, ManageUserProfilesOffTouchesNoProfile) {
 }
 
 TEST_F(TelemetryTarget, RevertRestoresEverything) {
-    userFile("bob", 1002, kNew, "{\"UsageReportingAction\": 1}");
+    userFile("bob", kNew, "{\"UsageReportingAction\": 1}");
     pass();
     TargetRun run{context, ledger, RunMode::Enforce};
     TelemetryJsonTarget().revert(run);

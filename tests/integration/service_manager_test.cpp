@@ -1,12 +1,11 @@
 // The host's service manager through the real systemctl. Read-only: a test never changes the
-// environment of a running PID 1.
+// environment of a running PID 1. An integration test: what it sees depends on the host (whether
+// systemd is PID 1, what its manager holds).
 #include "platform/service_manager.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-
-#include <chrono>
 
 namespace mpa::test {
 namespace {
@@ -26,9 +25,9 @@ TEST(ServiceManagerTest, ReadsTheEnvironmentOrSaysWhyNotWithinTheTimeBound) {
     if (::stat("/usr/bin/systemctl", &st) != 0 && ::stat("/bin/systemctl", &st) != 0)
         GTEST_SKIP() << "systemctl not installed";
     std::vector<std::string> entries;
-    const auto started = std::chrono::steady_clock::now();
+    // Within the time bound of every systemctl call: that a tool that does not answer is
+    // killed and named is shown without a clock by tests/unit/bounded_command_test.cpp.
     const auto status = manager->readEnvironment(&entries);
-    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(11));
     if (manager->isRunning()) {
         ASSERT_TRUE(status) << status.error;
         EXPECT_THAT(entries, ::testing::Contains(::testing::StartsWith("PATH=")));

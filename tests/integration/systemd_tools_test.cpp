@@ -1,0 +1,56 @@
+// systemd's own tools read what the machine-environment targets wrote to a scratch root: the
+// user environment generator parses the environment.d drop-in, and systemd-analyze finds the
+// system.conf drop-in where PID 1 looks. Integration tests: they run the host's systemd tools,
+// where installed.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <string>
+
+#include "support/agent_process.hpp"
+#include "support/env_targets_fixture.hpp"
+
+namespace mpa::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+bool executable(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
+}
+
+TEST_F(EnvTargetsTest, SystemdEnvironmentGeneratorReadsTheEnvironmentDFile) {
+    const std::string generator =
+        "/usr/lib/systemd/user-environment-generators/30-systemd-environment-d-generator";
+    if (!executable(generator)) GTEST_SKIP() << generator << " not installed";
+    pass(optOut());
+    // The generator takes no root; it does read $XDG_CONFIG_HOME/environment.d/*.conf (the
+    // user's own directory) with the same parser as /etc/environment.d, so pointing
+    // XDG_CONFIG_HOME at <root>/etc makes it parse exactly the file the agent wrote.
+    const auto before =
+        runProcess({"/usr/bin/env", "-i", "XDG_CONFIG_HOME=/nonexistent", generator});
+    ASSERT_EQ(before.exitCode, 0) << before.err;
+    if (before.out.find("METALAMA_TELEMETRY_OPT_OUT=") != std::string::npos)
+        GTEST_SKIP() << "the host's own environment.d already sets the variable";
+    const auto after =
+        runProcess({"/usr/bin/env", "-i", "XDG_CONFIG_HOME=" + scratch.abs("etc"), generator});
+    ASSERT_EQ(after.exitCode, 0) << after.err;
+    EXPECT_THAT(after.out, HasSubstr("METALAMA_TELEMETRY_OPT_OUT=1\n"));
+}
+
+TEST_F(EnvTargetsTest, SystemdAnalyzeFindsTheSystemConfDropIn) {
+    if (!executable("/usr/bin/systemd-analyze")) GTEST_SKIP() << "systemd-analyze not installed";
+    pass(optOut());
+    // cat-config lists the drop-ins systemd would read for system.conf under --root: proof that
+    // the file sits where PID 1 looks (DefaultEnvironment's parsing is PID 1's own).
+    const auto result = runProcess({"/usr/bin/systemd-analyze", "cat-config", "--no-pager",
+                                    "--root=" + scratch.path(), "systemd/system.conf"});
+    const auto out = result.out + result.err;
+    EXPECT_THAT(out, HasSubstr("# " + scratch.abs(kSystemConfD) + "\n"));
+    EXPECT_THAT(out, HasSubstr("\n[Manager]\nDefaultEnvironment=METALAMA_TELEMETRY_OPT_OUT=1"));
+}
+
+}  // namespace
+}  // namespace mpa::test
