@@ -223,8 +223,7 @@ class ProfilePass {
 
     bool needsProfiles() const { return desired_.manageProfiles && desired_.anyActionManaged(); }
     Finding finding(const MetalamaProfile& p, const std::string& subject) const {
-        return {kTargetName,        subject, p.account, describeDesired(desired_), "",
-                Outcome::Compliant, "",      ""};
+        return Finding::about(kTargetName, subject, p.account, describeDesired(desired_));
     }
     void fail(const MetalamaProfile& p, const std::string& subject, const std::string& reason) {
         auto f = finding(p, subject);
@@ -699,9 +698,9 @@ void ProfilePass::flush() {
         if (ready[i]) write(pending_[i], staged[i]);
     syncFileSystems(ready, nullptr);
     if (batch && !run_.ledger.commitBatch(&error))
-        out_.push_back({kTargetName, "compliance store", "", "", "", Outcome::Failed,
-                        "files were written but the agent's bookkeeping was not saved: " + error,
-                        ""});
+        out_.push_back(Finding::failed(
+            kTargetName, "compliance store",
+            "files were written but the agent's bookkeeping was not saved: " + error));
     pending_.clear();
 }
 
@@ -725,9 +724,9 @@ void ProfilePass::syncFileSystems(std::vector<bool>& ready,
             ready[i] = false;
             synced.erase(device);  // the next write on this file system tries again
         } else {
-            out_.push_back(
-                {kTargetName, w.d.logical, "", "", "", Outcome::Failed,
-                 "settings were replaced but may not survive a power loss: " + status.error, ""});
+            out_.push_back(Finding::failed(
+                kTargetName, w.d.logical,
+                "settings were replaced but may not survive a power loss: " + status.error));
         }
     }
 }
@@ -799,7 +798,7 @@ void ProfilePass::write(PendingWrite& w, const platform::StagedFile& staged) {
 void ProfilePass::licenseAudit(const MetalamaProfile& p, const DataDirectory& d) {
     // The explanation (no policy can disable the audit) is said once in the pass summary, not
     // repeated in every profile's finding.
-    Finding f{kLicenseTarget, d.logical, p.account, "", "", Outcome::NotApplicable, "", ""};
+    auto f = Finding::notApplicable(kLicenseTarget, d.logical, "").withUser(p.account);
     auto read = d.dir.readFile("licensing.json", kMaxSettingsBytes);
     if (read.missing) {
         f.observed = "no license key";
@@ -832,9 +831,11 @@ void ProfilePass::leftovers() {
             !missing)
             continue;
         forgetAll(entries);
-        out_.push_back({kTargetName, subject, "", describeDesired(desired_), "absent",
-                        Outcome::NotApplicable,
-                        "the profile or data directory no longer exists; nothing to restore", ""});
+        out_.push_back(Finding::notApplicable(
+                           kTargetName, subject,
+                           "the profile or data directory no longer exists; nothing to restore")
+                           .withDesired(describeDesired(desired_))
+                           .withObserved("absent"));
     }
 }
 
@@ -846,8 +847,9 @@ std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const Desire
     const auto profiles = listMetalamaProfiles(run.context, errors);
     findings.reserve(errors.size());
     for (const auto& e : errors)
-        findings.push_back({kTargetName, "user accounts", "", "every login account managed", e,
-                            Outcome::Failed, e, ""});
+        findings.push_back(Finding::failed(kTargetName, "user accounts", e)
+                               .withDesired("every login account managed")
+                               .withObserved(e));
     // At most one finding per data directory plus one license-audit finding per profile:
     // reserve that once instead of letting ten thousand findings grow by doubling (capacity
     // that is never written costs address space, not resident memory).
@@ -859,11 +861,11 @@ std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const Desire
         if (run.stopping()) {
             pass.flush();  // what is staged is finished: prior states recorded, files renamed
             const auto left = std::to_string(profiles.size() - i);
-            findings.push_back({kTargetName, "(" + left + " more profiles)", "",
-                                describeDesired(desired), "not checked", Outcome::Failed,
-                                "not checked: the service stopped during the pass with " + left +
-                                    " of " + std::to_string(profiles.size()) + " profiles left",
-                                ""});
+            findings.push_back(Finding::notChecked(
+                                   kTargetName, "(" + left + " more profiles)",
+                                   "not checked: the service stopped during the pass with " + left +
+                                       " of " + std::to_string(profiles.size()) + " profiles left")
+                                   .withDesired(describeDesired(desired)));
             return findings;
         }
         pass.profile(profiles[i]);
