@@ -84,9 +84,10 @@ class EnvTargetsTest : public ::testing::Test {
         context.settings.root = scratch.path();
         context.platform = PlatformProfile::Linux;
         scratch.mkdirs("etc/profile.d");
-        // Only the machine-environment targets: the per-user target has its own tests.
+        // Only the machine-environment targets: the per-user targets have their own tests.
         for (auto& t : makeTargets(context))
-            if (t->name() != "telemetry-json") targets.push_back(std::move(t));
+            if (t->name() != "telemetry-json" && t->name() != "license-audit")
+                targets.push_back(std::move(t));
     }
 
     std::vector<Finding> pass(const DesiredState& desired, RunMode mode = RunMode::Enforce) {
@@ -148,7 +149,8 @@ TEST_F(EnvTargetsTest, RegistryHoldsTheFourLinuxTargetsOnlyForLinux) {
     windows.platform = PlatformProfile::Windows;
     names.clear();
     for (const auto& t : makeTargets(windows)) names.push_back(t->name());
-    EXPECT_THAT(names, ::testing::ElementsAre("windows-environment", "telemetry-json"));
+    EXPECT_THAT(names,
+                ::testing::ElementsAre("windows-environment", "telemetry-json", "license-audit"));
 }
 
 TEST_F(EnvTargetsTest, FirstPassRemediatesSecondPassIsCompliantAndWritesNothing) {
