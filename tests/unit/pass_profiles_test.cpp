@@ -10,6 +10,7 @@ namespace {
 
 std::vector<std::string> accounts(const std::vector<MetalamaProfile>& profiles) {
     std::vector<std::string> out;
+    out.reserve(profiles.size());
     for (const auto& p : profiles) out.push_back(p.account);
     return out;
 }
