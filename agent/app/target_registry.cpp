@@ -1,6 +1,7 @@
 // The one table of enforcement targets: adding a target is one file and one line here.
 #include "app/built_in_components.hpp"
 #include "platform/service_manager.hpp"
+#include "targets/license_audit_target.hpp"
 #include "targets/machine_environment_targets.hpp"
 #include "targets/macos_environment_targets.hpp"
 #include "targets/telemetry_json_target.hpp"
@@ -27,7 +28,12 @@ std::vector<std::unique_ptr<Target>> makeTargets(const AgentContext& context) {
     if (context.platform == PlatformProfile::Windows)
         targets.push_back(makeWindowsEnvironmentTarget());  // registry, then WM_SETTINGCHANGE
     // Per user: every profile's telemetry.json (the layout depends on the platform profile).
-    targets.push_back(std::make_unique<TelemetryJsonTarget>());
+    // Per user, read only: whether Metalama's license audit applies (the telemetry opt-out does
+    // not stop it). After telemetry-json, so a data directory it created is read too; both walk
+    // the same profiles, listed once.
+    const auto profiles = std::make_shared<PassProfiles>();
+    targets.push_back(std::make_unique<TelemetryJsonTarget>(profiles));
+    targets.push_back(std::make_unique<LicenseAuditTarget>(profiles));
     return targets;
 }
 

@@ -57,8 +57,9 @@ std::vector<Finding> guarded(const Target& target,
     try {
         return work();
     } catch (const std::exception& e) {
-        return {{target.name(), "(every subject)", "", "", "not checked", Outcome::Failed,
-                 std::string("internal error, the other targets went on: ") + e.what(), ""}};
+        return {Finding::notChecked(
+            target.name(), "(every subject)",
+            std::string("internal error, the other targets went on: ") + e.what())};
     }
 }
 
@@ -142,9 +143,9 @@ PassReport runPass(const AgentContext& context, const Components& components,
     TargetRun run{context, ledger, report.mode, request.stopRequested};
     for (const auto& target : components.targets(context)) {
         if (run.stopping()) {
-            report.findings.push_back({target->name(), "(every subject)", "", "", "not checked",
-                                       Outcome::Failed,
-                                       "not checked: the service stopped during the pass", ""});
+            report.findings.push_back(
+                Finding::notChecked(target->name(), "(every subject)",
+                                    "not checked: the service stopped during the pass"));
             continue;
         }
         appendFindings(report.findings,

@@ -52,4 +52,49 @@ bool isChange(Outcome outcome) {
            outcome == Outcome::Repaired || outcome == Outcome::Restored;
 }
 
+Finding Finding::about(std::string target, std::string subject, std::string user,
+                       std::string desired) {
+    Finding f;
+    f.target = std::move(target);
+    f.subject = std::move(subject);
+    f.user = std::move(user);
+    f.desired = std::move(desired);
+    return f;
+}
+
+Finding Finding::failed(std::string target, std::string subject, std::string reason) {
+    auto f = about(std::move(target), std::move(subject));
+    f.outcome = Outcome::Failed;
+    f.reason = std::move(reason);
+    return f;
+}
+
+Finding Finding::notChecked(std::string target, std::string subject, std::string reason) {
+    auto f = failed(std::move(target), std::move(subject), std::move(reason));
+    f.observed = "not checked";
+    return f;
+}
+
+Finding Finding::notApplicable(std::string target, std::string subject, std::string reason) {
+    auto f = about(std::move(target), std::move(subject));
+    f.outcome = Outcome::NotApplicable;
+    f.reason = std::move(reason);
+    return f;
+}
+
+Finding Finding::withUser(std::string value) && {
+    user = std::move(value);
+    return std::move(*this);
+}
+
+Finding Finding::withDesired(std::string value) && {
+    desired = std::move(value);
+    return std::move(*this);
+}
+
+Finding Finding::withObserved(std::string value) && {
+    observed = std::move(value);
+    return std::move(*this);
+}
+
 }  // namespace mpa

@@ -32,6 +32,27 @@ struct Finding {
     Outcome outcome = Outcome::Compliant;
     std::string reason;  // for Failed, Pending, NonCompliant, Repaired
     std::string diff;    // what would change / changed, as a readable diff (dry run prints it)
+
+    // The shapes findings are made in, so a call site says which one it reports instead of
+    // filling eight fields by position. Finding stays an aggregate: the fields remain public and
+    // a target fills in what it observes as it goes.
+    //
+    // The finding a target starts from for one subject, before it observes anything: compliant
+    // until the target says otherwise.
+    static Finding about(std::string target, std::string subject, std::string user = {},
+                         std::string desired = {});
+    // Could not observe or change the subject; reason says why.
+    static Finding failed(std::string target, std::string subject, std::string reason);
+    // The pass did not reach the subject (the service stopped, a target threw): observed "not
+    // checked", which is never compliant.
+    static Finding notChecked(std::string target, std::string subject, std::string reason);
+    // Nothing to enforce for the subject; reason (may be empty) says why.
+    static Finding notApplicable(std::string target, std::string subject, std::string reason);
+
+    // The same finding with one more field set, for the shapes above that need it.
+    Finding withUser(std::string value) &&;
+    Finding withDesired(std::string value) &&;
+    Finding withObserved(std::string value) &&;
 };
 
 }  // namespace mpa

@@ -114,11 +114,7 @@ std::string describe(bool missing, const std::vector<RawLine>& lines,
 }
 
 Finding findingFor(const EnvLineSpec& spec) {
-    Finding f;
-    f.target = spec.target;
-    f.subject = spec.path;
-    f.desired = lineFor(spec);
-    return f;
+    return Finding::about(spec.target, spec.path, "", lineFor(spec));
 }
 
 // The recorded positions of the prior lines, when they still fit: the file has the same number

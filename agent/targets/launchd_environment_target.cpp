@@ -76,11 +76,9 @@ std::string entryText(const std::optional<std::string>& value) {
 }
 
 Finding findingFor(const std::string& subject, bool wanted) {
-    Finding f;
-    f.target = kTargetName;
-    f.subject = subject;
-    f.desired = wanted ? std::string(kOptOutVariable) + "=" + kOptOutValue : "as before the agent";
-    return f;
+    return Finding::about(
+        kTargetName, subject, "",
+        wanted ? std::string(kOptOutVariable) + "=" + kOptOutValue : "as before the agent");
 }
 
 class LaunchdEnvironmentTarget final : public Target {

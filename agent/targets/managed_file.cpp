@@ -10,11 +10,7 @@ namespace mpa {
 namespace {
 
 Finding findingFor(const ManagedFileSpec& spec) {
-    Finding f;
-    f.target = spec.target;
-    f.subject = spec.path;
-    f.desired = spec.desired;
-    return f;
+    return Finding::about(spec.target, spec.path, "", spec.desired);
 }
 
 std::string describe(const platform::ReadResult& current, const std::string& content) {

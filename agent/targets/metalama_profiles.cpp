@@ -1,6 +1,7 @@
 #include "targets/metalama_profiles.hpp"
 
 #include <set>
+#include <utility>
 
 #include "platform/safe_fs.hpp"
 #include "platform/users.hpp"
@@ -95,6 +96,21 @@ std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
     if (const auto skel = newProfileTemplate(context.platform); !skel.empty())
         profiles.push_back({"(new profiles)", 0, 0, skel, true, dirs});
     return profiles;
+}
+
+PassProfiles::List PassProfiles::list(const AgentContext& context,
+                                      std::vector<std::string>& errors) {
+    offered_.reset();  // never a list of an earlier pass, even if listing throws
+    offered_ =
+        std::make_shared<const std::vector<MetalamaProfile>>(listMetalamaProfiles(context, errors));
+    return offered_;
+}
+
+PassProfiles::List PassProfiles::take(const AgentContext& context) {
+    if (offered_) return std::move(offered_);
+    std::vector<std::string> errors;
+    return std::make_shared<const std::vector<MetalamaProfile>>(
+        listMetalamaProfiles(context, errors));
 }
 
 std::vector<std::string> profileWatchPaths(const AgentContext& context) {

@@ -3,6 +3,7 @@
 // profiles the agent manages. Layout knowledge only: plain data over logical paths, so every
 // platform's layout is tested on Linux against a scratch root.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,23 @@ std::string newProfileTemplate(PlatformProfile platform);
 // returned in `errors` (e.g. "/etc/passwd line 7: ...").
 std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
                                                   std::vector<std::string>& errors);
+
+// The profiles listed once for the per-user targets of one pass (the registry makes one per
+// set of targets, and the engine makes a set per pass): enumerating the accounts asks NSS about
+// each one (some forty system calls), too much to do twice. The target that runs first lists
+// and offers the list; the one after it takes that list, or lists itself when none was offered
+// (it runs alone, or the first one failed before listing). An offer is taken at most once.
+class PassProfiles {
+  public:
+    using List = std::shared_ptr<const std::vector<MetalamaProfile>>;
+    // listMetalamaProfiles, offered to the next take().
+    List list(const AgentContext& context, std::vector<std::string>& errors);
+    // The offered list, else a new one (its problems are the lister's to report).
+    List take(const AgentContext& context);
+
+  private:
+    List offered_;
+};
 
 // What the service watches for the per-user target (resolved under the root): the account
 // database (a new account is a new profile: /etc/passwd, the macOS local user records, the

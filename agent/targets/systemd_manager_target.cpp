@@ -70,11 +70,10 @@ std::string entryText(const std::optional<std::string>& value) {
 }  // namespace
 
 Finding reconcileRunningManager(TargetRun& run, platform::ServiceManager& manager, bool wanted) {
-    Finding f;
-    f.target = kTargetName;
-    f.subject = kRunningSubject;
     const std::string desiredEntry = std::string(kOptOutVariable) + "=" + kOptOutValue;
-    f.desired = wanted ? desiredEntry + " in the manager environment" : "as before the agent";
+    auto f = Finding::about(
+        kTargetName, kRunningSubject, "",
+        wanted ? desiredEntry + " in the manager environment" : "as before the agent");
     if (!run.context.isLiveSystem()) return notApplicable(std::move(f), "not the running system");
     if (!manager.isRunning())
         return notApplicable(std::move(f), "systemd is not running (no /run/systemd/system)");

@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <cstdio>
 #include <map>
 #include <set>
 
 #include "platform/metalama_lock.hpp"
 #include "platform/safe_fs.hpp"
-#include "targets/metalama_license_key.hpp"
+#include "targets/durable_batch.hpp"
 #include "targets/metalama_profiles.hpp"
+#include "targets/owned_directories.hpp"
+#include "targets/profile_directories.hpp"
+#include "targets/telemetry_ledger_keys.hpp"
 #include "targets/telemetry_settings.hpp"
 #include "util/guid.hpp"
 #include "util/time_text.hpp"
@@ -29,158 +31,18 @@ std::string joinProblems(const std::vector<std::string>& problems) {
 namespace {
 
 constexpr const char* kTargetName = "telemetry-json";
-constexpr const char* kLicenseTarget = "license-audit";
 constexpr const char* kFileName = "telemetry.json";
 // Metalama's Issues and Sessions bookkeeping grows the file; far beyond this it is not a
 // settings file any more.
 constexpr std::uint64_t kMaxSettingsBytes = 4 * 1024 * 1024;
-constexpr std::uint32_t kCreatedFileMode = 0644;       // what Metalama itself creates
-constexpr std::uint32_t kCreatedDirectoryMode = 0700;  // XDG: create data dirs 0700
-// Profiles planned before their prior states are committed in one transaction and then written:
-// a few syncs per batch instead of two per file, with a bounded number of open directories
-// (256 stays far below the usual 1024 descriptors).
-constexpr std::size_t kWriteBatch = 256;
+constexpr std::uint32_t kCreatedFileMode = 0644;  // what Metalama itself creates
 // How long to wait for a running Metalama to release its lock on a data directory.
 constexpr std::chrono::milliseconds kMetalamaLockWait{2000};
-
-std::string fileEntry(const std::string& subject) {
-    return subject + "#file";
-}
-std::string keyEntry(const std::string& subject, const std::string& key) {
-    return subject + "#" + key;
-}
-
-TelemetryPrior priorFrom(const std::vector<PriorState>& entries) {
-    TelemetryPrior prior;
-    for (const auto& e : entries) {
-        const auto key = e.subject.substr(e.subject.rfind('#') + 1);
-        if (key == "file")
-            prior.parseFileEntry(e.value);
-        else
-            prior.keys.emplace_back(key,
-                                    e.existed ? std::optional<std::string>(e.value) : std::nullopt);
-    }
-    return prior;
-}
 
 std::string joinLines(const std::vector<std::string>& lines) {
     std::string out;
     for (const auto& l : lines) out += l + "\n";
     return out;
-}
-
-std::string parentOf(const std::string& path) {
-    const auto slash = path.find_last_of('/');
-    return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
-}
-
-std::string baseName(const std::string& path) {
-    return path.substr(path.find_last_of('/') + 1);
-}
-
-// Whether the profile's user could create a file in a directory, by the kernel's own choice of
-// owner, group or other bits (supplementary groups are not consulted: when only one of them
-// would allow it, the agent refuses, which is the safe side). Inside a home the agent writes only
-// where its user could, so root never creates files in a place the user was kept out of. The
-// template (/etc/skel) is root's, and root may write there.
-std::string userCannotWrite(const MetalamaProfile& p, const platform::FileInfo& dir) {
-    if (p.isTemplate) return {};
-    const std::uint32_t bits = dir.uid == p.uid   ? (dir.mode >> 6) & 7
-                               : dir.gid == p.gid ? (dir.mode >> 3) & 7
-                                                  : dir.mode & 7;
-    if ((bits & 3) == 3) return {};  // write and search
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(dir.mode & 07777));
-    return "its user (uid " + std::to_string(p.uid) +
-           ") cannot write this directory (owned by uid " + std::to_string(dir.uid) + ", gid " +
-           std::to_string(dir.gid) + ", mode " + mode +
-           "); inside a home the agent writes only where the user could";
-}
-
-// Owner and mode of a replacement inside a home: the user's, whatever the old file had. A set-id
-// bit or another owner is something the user's own write could never have produced, so it is
-// not carried over (an admin's root-owned or setuid file in a home is not kept as such).
-platform::Ownership replacementInHome(const MetalamaProfile& p, const platform::FileInfo& old) {
-    if (p.isTemplate) return {old.uid, old.gid, old.mode & 07777};
-    return {p.uid, old.uid == p.uid ? old.gid : p.gid, old.mode & 0777};
-}
-
-// The key strings of a JSON array of strings (already validated), or nullopt when an element is
-// not a string.
-std::optional<std::vector<std::string>> stringArray(const std::string& raw) {
-    std::vector<std::string> out;
-    std::size_t i = raw.find_first_not_of(" \t\r\n", 1);
-    while (i != std::string::npos && i < raw.size() && raw[i] != ']') {
-        if (raw[i] != '"') return std::nullopt;
-        std::size_t end = i + 1;
-        while (end < raw.size() && raw[end] != '"') end += raw[end] == '\\' ? 2 : 1;
-        const auto one =
-            json::ObjectDocument::parse("{\"k\": " + raw.substr(i, end - i + 1) + "}", nullptr);
-        if (!one || !one->getString("k")) return std::nullopt;
-        out.push_back(*one->getString("k"));
-        i = raw.find_first_not_of(" \t\r\n,", end + 1);
-    }
-    return out;
-}
-
-// What licensing.json says about the audit: `license` (a key string) and, from 2025.1,
-// `licenses` (an array of key strings). The audit applies while any key does not carry the
-// waiver (metalama_license_key.hpp); anything unreadable is "unknown", never "no key".
-struct LicenseState {
-    std::string observed;
-    std::string reason;
-};
-LicenseState licenseKeyState(const json::ObjectDocument& doc) {
-    std::vector<std::string> keys;
-    std::string unknown;
-    if (const auto* license = doc.find("license"); license && license->rawValue != "null") {
-        if (const auto text = doc.getString("license")) {
-            if (!text->empty()) keys.push_back(*text);
-        } else {
-            unknown = "\"license\" is " + license->rawValue.substr(0, 20) + ", not a key string";
-        }
-    }
-    if (const auto* licenses = doc.find("licenses"); licenses && licenses->rawValue != "null") {
-        const auto list =
-            licenses->rawValue.front() == '[' ? stringArray(licenses->rawValue) : std::nullopt;
-        if (!list)
-            unknown = "\"licenses\" is not an array of key strings";
-        else
-            for (const auto& k : *list)
-                if (!k.empty()) keys.push_back(k);
-    }
-    if (keys.empty())
-        return {unknown.empty() ? "no license key" : "unknown: licensing.json: " + unknown, ""};
-    std::size_t waived = 0;
-    std::string why;
-    for (const auto& k : keys) {
-        const auto audit = readLicenseKeyAudit(k);
-        if (audit.waiver == AuditWaiver::Waived) ++waived;
-        if (audit.waiver == AuditWaiver::Unknown && why.empty()) why = audit.detail;
-    }
-    if (waived == keys.size())
-        return {"license key registered, audit waived",
-                "every registered key carries the audit-waiver flag (read from the key; its "
-                "signature is Metalama's to verify)"};
-    return {"license key registered", why.empty()
-                                          ? std::string()
-                                          : "audit-waiver flag: unknown for a key (" + why +
-                                                "); the audit applies unless the key waives it"};
-}
-
-// An eCryptfs home while its user is logged out: the lower directory, with the links
-// ecryptfs-setup-private leaves there (.Private to the encrypted data), on the file system of
-// the directory holding it. Mounted, the home is a file system of its own.
-bool isLockedEcryptfsHome(const platform::SafeDir& home) {
-    const auto priv = home.stat(".Private").kind;
-    if (priv != platform::FileKind::Symlink && priv != platform::FileKind::Directory) return false;
-    if (home.stat(".ecryptfs").kind == platform::FileKind::Missing) return false;
-    std::string error;
-    const auto slash = home.path().find_last_of('/');
-    if (slash == std::string::npos) return false;
-    const auto above =
-        platform::SafeDir::open(slash == 0 ? "/" : home.path().substr(0, slash), &error);
-    return above && above->device() == home.device();
 }
 
 class ProfilePass {
@@ -190,18 +52,10 @@ class ProfilePass {
 
     void profile(const MetalamaProfile& p);
     void flush();
-    // Opens a home through its parent (/home), opened once and kept: walking every home's path
-    // from "/" again cost most of a no-op pass's system calls.
-    std::optional<platform::SafeDir> openHome(const std::string& home, std::string* error,
-                                              bool* missing);
     void leftovers();
 
   private:
-    struct DataDirectory {
-        platform::SafeDir dir;
-        std::string logical;
-        std::vector<std::string> created;
-    };
+    using DataDirectory = ProfileDataDirectory;
     // A planned change whose prior state still has to be made durable before it is written.
     struct PendingWrite {
         DataDirectory d;
@@ -223,8 +77,7 @@ class ProfilePass {
 
     bool needsProfiles() const { return desired_.manageProfiles && desired_.anyActionManaged(); }
     Finding finding(const MetalamaProfile& p, const std::string& subject) const {
-        return {kTargetName,        subject, p.account, describeDesired(desired_), "",
-                Outcome::Compliant, "",      ""};
+        return Finding::about(kTargetName, subject, p.account, describeDesired(desired_));
     }
     void fail(const MetalamaProfile& p, const std::string& subject, const std::string& reason) {
         auto f = finding(p, subject);
@@ -232,16 +85,8 @@ class ProfilePass {
         f.reason = reason;
         out_.push_back(std::move(f));
     }
-    std::vector<DataDirectory> existingDirectories(const MetalamaProfile& p,
-                                                   const platform::SafeDir& home);
-    std::optional<DataDirectory> createDirectory(const MetalamaProfile& p,
-                                                 const platform::SafeDir& home);
     void settingsFile(const MetalamaProfile& p, DataDirectory d);
     void write(PendingWrite& w, const platform::StagedFile& staged);
-    // One syncfs per file system among the ready writes. Before the renames (staged given) a
-    // failure discards that write; after them it is reported.
-    void syncFileSystems(std::vector<bool>& ready, const std::vector<platform::StagedFile>* staged);
-    void licenseAudit(const MetalamaProfile& p, const DataDirectory& d);
     DeviceIdDecision deviceIdDecision(const MetalamaProfile& p, const std::string& subject,
                                       const json::ObjectDocument& doc) const;
     DeviceIdDecision deviceIdReason(const MetalamaProfile& p, const std::string& subject,
@@ -264,8 +109,7 @@ class ProfilePass {
     std::vector<Finding>& out_;
     std::vector<PendingWrite> pending_;
     std::set<std::string> visited_;
-    std::string parentPath_;
-    std::optional<platform::SafeDir> parent_;
+    ProfileHomes homes_{run_.context};
     std::set<std::string> templateIds_;  // lower case
     std::string templatePath_;
 };
@@ -293,36 +137,10 @@ void ProfilePass::loadTemplateIds(const std::vector<MetalamaProfile>& profiles) 
     }
 }
 
-std::optional<platform::SafeDir> ProfilePass::openHome(const std::string& home, std::string* error,
-                                                       bool* missing) {
-    const auto parent = parentOf(home);
-    const auto name = baseName(home);
-    if (name.empty() || name == "." || name == "..")
-        return platform::SafeDir::open(run_.context.resolve(home), error, missing);
-    if (parent != parentPath_) {
-        parentPath_ = parent;
-        std::string ignored;
-        parent_ = platform::SafeDir::open(run_.context.resolve(parent), &ignored);
-    }
-    if (!parent_) return platform::SafeDir::open(run_.context.resolve(home), error, missing);
-    const auto kind = parent_->stat(name).kind;
-    *missing = kind == platform::FileKind::Missing;
-    if (*missing) return std::nullopt;
-    // A home that is a link is followed only when root made it where only root can change it
-    // (SafeDir::open's rule); links inside the home never are.
-    if (kind == platform::FileKind::Symlink)
-        return platform::SafeDir::open(run_.context.resolve(home), error, missing);
-    if (kind != platform::FileKind::Directory) {
-        *error = run_.context.resolve(home) + ": is not a directory";
-        return std::nullopt;
-    }
-    return parent_->openChild(name, false, {}, std::nullopt, nullptr, error);
-}
-
 void ProfilePass::profile(const MetalamaProfile& p) {
     std::string error;
     bool missing = false;
-    auto home = openHome(p.home, &error, &missing);
+    auto home = homes_.open(p.home, &error, &missing);
     if (!home) {
         if (!missing) {
             fail(p, p.home, "home directory cannot be used: " + error);
@@ -356,7 +174,9 @@ void ProfilePass::profile(const MetalamaProfile& p) {
                  "; refused");
         return;
     }
-    auto dirs = existingDirectories(p, *home);
+    std::vector<ProfilePathProblem> problems;
+    auto dirs = existingDataDirectories(p, *home, &problems);
+    for (const auto& problem : problems) fail(p, problem.logical, problem.reason);
     if (dirs.empty() && needsProfiles()) {
         const auto newest = joinPath(p.home, p.dataDirectories.front());
         if (!run_.changesAllowed()) {
@@ -365,86 +185,15 @@ void ProfilePass::profile(const MetalamaProfile& p) {
             f.outcome = Outcome::NonCompliant;
             f.reason = "would create " + newest + " and its telemetry.json";
             out_.push_back(std::move(f));
-        } else if (auto created = createDirectory(p, *home)) {
-            dirs.push_back(std::move(*created));
+        } else {
+            ProfilePathProblem problem;
+            if (auto created = createDataDirectory(p, *home, &problem))
+                dirs.push_back(std::move(*created));
+            else
+                fail(p, problem.logical, problem.reason);
         }
-    }
-    // The license audit reads the keys of the one directory Metalama uses: the old .metalama
-    // when it exists (newer versions keep using it), else the newest that exists.
-    if (!p.isTemplate && !dirs.empty()) {
-        const DataDirectory* used = &dirs.front();
-        for (const auto& d : dirs)
-            if (baseName(d.logical) == ".metalama") used = &d;
-        licenseAudit(p, *used);
     }
     for (auto& d : dirs) settingsFile(p, std::move(d));
-}
-
-std::vector<ProfilePass::DataDirectory> ProfilePass::existingDirectories(
-    const MetalamaProfile& p, const platform::SafeDir& home) {
-    std::vector<DataDirectory> found;
-    for (const auto& components : p.dataDirectories) {
-        std::optional<platform::SafeDir> current;
-        std::string logical = p.home;
-        bool exists = true;
-        for (const auto& component : components) {
-            const auto& parent = current ? *current : home;
-            logical = joinPath(logical, {component});
-            const auto kind = parent.stat(component).kind;
-            if (kind == platform::FileKind::Missing) {
-                exists = false;
-                break;
-            }
-            if (kind != platform::FileKind::Directory) {
-                fail(p, logical,
-                     kind == platform::FileKind::Symlink
-                         ? "is a symbolic link; the agent never follows links in a profile"
-                         : "is not a directory");
-                exists = false;
-                break;
-            }
-            std::string error;
-            auto next = parent.openChild(component, false, {}, p.uid, nullptr, &error);
-            if (!next) {
-                fail(p, logical, error);
-                exists = false;
-                break;
-            }
-            current = std::move(next);
-        }
-        if (exists && current) found.push_back({std::move(*current), logical, {}});
-    }
-    return found;
-}
-
-std::optional<ProfilePass::DataDirectory> ProfilePass::createDirectory(
-    const MetalamaProfile& p, const platform::SafeDir& home) {
-    std::optional<platform::SafeDir> current;
-    std::string logical = p.home;
-    std::vector<std::string> created;
-    for (const auto& component : p.dataDirectories.front()) {
-        const auto& parent = current ? *current : home;
-        logical = joinPath(logical, {component});
-        bool wasCreated = false;
-        std::string error;
-        if (parent.stat(component).kind == platform::FileKind::Missing) {
-            if (const auto why = userCannotWrite(p, parent.self()); !why.empty()) {
-                fail(
-                    p, logical,
-                    "cannot create the Metalama data directory: " + parentOf(logical) + ": " + why);
-                return std::nullopt;
-            }
-        }
-        auto next = parent.openChild(component, true, {p.uid, p.gid, kCreatedDirectoryMode}, p.uid,
-                                     &wasCreated, &error);
-        if (!next) {
-            fail(p, logical, "cannot create the Metalama data directory: " + error);
-            return std::nullopt;
-        }
-        if (wasCreated) created.push_back(logical);
-        current = std::move(next);
-    }
-    return DataDirectory{std::move(*current), logical, std::move(created)};
 }
 
 DeviceIdDecision ProfilePass::deviceIdDecision(const MetalamaProfile& p, const std::string& subject,
@@ -476,12 +225,12 @@ DeviceIdDecision ProfilePass::deviceIdReason(const MetalamaProfile& p, const std
     }
     const auto& token = desired_.deviceIdResetToken;
     if (!token.empty()) {
-        const auto seen = run_.ledger.state("deviceid-token:" + subject);
+        const auto seen = run_.ledger.state(deviceIdTokenState(subject));
         if (!seen || *seen != token)
             return {true, "DeviceIdResetToken changed to \"" + token + "\"", std::nullopt, ""};
     }
     if (desired_.deviceIdRotationDays > 0) {
-        const auto last = run_.ledger.state("deviceid-set:" + subject);
+        const auto last = run_.ledger.state(deviceIdSetState(subject));
         const auto when = last ? parseIsoUtc(*last) : std::nullopt;
         const auto maxAge = std::chrono::hours(24 * desired_.deviceIdRotationDays);
         if (!when)
@@ -498,13 +247,13 @@ bool ProfilePass::recordPrior(const std::string& subject, const TelemetryPrior& 
     // First write wins in the ledger, so recording every key again is harmless and keeps the
     // value from before the agent's first change.
     for (const auto& [key, raw] : prior.keys)
-        if (!run_.ledger.record(
-                {kTargetName, keyEntry(subject, key), raw.has_value(), raw.value_or(""), ""},
-                error))
+        if (!run_.ledger.record({kTargetName, telemetryKeyEntry(subject, key), raw.has_value(),
+                                 raw.value_or(""), ""},
+                                error))
             return false;
-    if (!hadFileEntry &&
-        !run_.ledger.record(
-            {kTargetName, fileEntry(subject), fileExisted, prior.serializeFileEntry(), ""}, error))
+    if (!hadFileEntry && !run_.ledger.record({kTargetName, telemetryFileEntry(subject), fileExisted,
+                                              prior.serializeFileEntry(), ""},
+                                             error))
         return false;
     return true;
 }
@@ -535,7 +284,7 @@ void ProfilePass::cleanUpCreated(const std::vector<PriorState>& entries,
              ++it) {
             std::string error;
             auto parent = platform::SafeDir::open(run_.context.resolve(parentOf(*it)), &error);
-            if (!parent || !parent->removeEmptyDir(baseName(*it))) break;  // user added files
+            if (!parent || !parent->removeEmptyDir(baseNameOf(*it))) break;  // user added files
         }
     }
     forgetAll(entries);
@@ -545,12 +294,12 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     const auto subject = d.logical + "/" + kFileName;
     visited_.insert(subject);
     auto f = finding(p, subject);
-    auto entries = run_.ledger.listPrefix(kTargetName, subject + "#");
+    auto entries = run_.ledger.listPrefix(kTargetName, telemetryEntryPrefix(subject));
     const bool hadLedger = !entries.empty();
     bool hadFileEntry = false;
     for (const auto& e : entries)
-        if (e.subject == fileEntry(subject)) hadFileEntry = true;
-    auto prior = priorFrom(entries);
+        if (e.subject == telemetryFileEntry(subject)) hadFileEntry = true;
+    auto prior = telemetryPriorFrom(entries);
     const bool needs = needsProfiles();
 
     auto read = d.dir.readFile(kFileName, kMaxSettingsBytes);
@@ -658,7 +407,7 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
                    std::move(plan),
                    decision};
     pending_.push_back(std::move(w));
-    if (pending_.size() >= kWriteBatch) flush();
+    if (pending_.size() >= kDurableBatchSize) flush();
 }
 
 void ProfilePass::flush() {
@@ -679,57 +428,35 @@ void ProfilePass::flush() {
         pending_.clear();
         return;
     }
-    // Then the files: staged (written to temporary files), made durable with one flush per
-    // file system, renamed into place, flushed again. Two syncs per batch, not two per file.
-    std::vector<platform::StagedFile> staged(pending_.size());
-    std::vector<bool> ready(pending_.size(), false);
-    for (std::size_t i = 0; i < pending_.size(); ++i) {
-        auto& w = pending_[i];
-        if (auto status = w.d.dir.stageFile(kFileName, w.content, w.owner, &staged[i]); !status) {
-            w.finding.outcome = Outcome::Failed;
-            w.finding.reason = status.error;
-            out_.push_back(std::move(w.finding));
-        } else {
-            ready[i] = true;
-        }
-    }
-    syncFileSystems(ready, &staged);
-    const bool batch = run_.ledger.beginBatch(&error);
-    for (std::size_t i = 0; i < pending_.size(); ++i)
-        if (ready[i]) write(pending_[i], staged[i]);
-    syncFileSystems(ready, nullptr);
+    // Then the files, in one durable batch (durable_batch.hpp): two flushes per file system for
+    // the batch, not two per file. What the renames change in the bookkeeping is one ledger
+    // batch.
+    std::vector<DurableFile> files;
+    files.reserve(pending_.size());
+    for (const auto& w : pending_) files.push_back({&w.d.dir, kFileName, w.content, w.owner});
+    bool batch = false;
+    DurableBatchSteps steps;
+    steps.notWritten = [&](std::size_t i, const std::string& reason) {
+        auto& f = pending_[i].finding;
+        f.outcome = Outcome::Failed;
+        f.reason = reason;
+        out_.push_back(std::move(f));
+    };
+    steps.beforeRenames = [&] { batch = run_.ledger.beginBatch(&error); };
+    steps.rename = [&](std::size_t i, const platform::StagedFile& staged) {
+        write(pending_[i], staged);
+    };
+    steps.notDurable = [&](std::size_t i, const std::string& reason) {
+        out_.push_back(
+            Finding::failed(kTargetName, pending_[i].d.logical,
+                            "settings were replaced but may not survive a power loss: " + reason));
+    };
+    writeDurably(files, steps);
     if (batch && !run_.ledger.commitBatch(&error))
-        out_.push_back({kTargetName, "compliance store", "", "", "", Outcome::Failed,
-                        "files were written but the agent's bookkeeping was not saved: " + error,
-                        ""});
+        out_.push_back(Finding::failed(
+            kTargetName, "compliance store",
+            "files were written but the agent's bookkeeping was not saved: " + error));
     pending_.clear();
-}
-
-void ProfilePass::syncFileSystems(std::vector<bool>& ready,
-                                  const std::vector<platform::StagedFile>* staged) {
-    std::set<std::uint64_t> synced;
-    for (std::size_t i = 0; i < pending_.size(); ++i) {
-        if (!ready[i]) continue;
-        auto& w = pending_[i];
-        const auto device = w.d.dir.device();
-        if (synced.count(device)) continue;
-        synced.insert(device);
-        auto status = w.d.dir.syncFileSystem();
-        if (status) continue;
-        if (staged) {
-            // Not durable: do not rename it into place.
-            w.d.dir.discardStaged((*staged)[i]);
-            w.finding.outcome = Outcome::Failed;
-            w.finding.reason = status.error;
-            out_.push_back(std::move(w.finding));
-            ready[i] = false;
-            synced.erase(device);  // the next write on this file system tries again
-        } else {
-            out_.push_back(
-                {kTargetName, w.d.logical, "", "", "", Outcome::Failed,
-                 "settings were replaced but may not survive a power loss: " + status.error, ""});
-        }
-    }
 }
 
 void ProfilePass::write(PendingWrite& w, const platform::StagedFile& staged) {
@@ -762,13 +489,13 @@ void ProfilePass::write(PendingWrite& w, const platform::StagedFile& staged) {
     }
     std::string error;
     if (w.plan.deviceIdWritten) {
-        run_.ledger.setState("deviceid-set:" + w.subject, isoUtc(run_.context.now), &error);
+        run_.ledger.setState(deviceIdSetState(w.subject), isoUtc(run_.context.now), &error);
         if (!desired_.deviceIdResetToken.empty())
-            run_.ledger.setState("deviceid-token:" + w.subject, desired_.deviceIdResetToken,
+            run_.ledger.setState(deviceIdTokenState(w.subject), desired_.deviceIdResetToken,
                                  &error);
     }
     for (const auto& key : w.plan.restoredKeys)
-        run_.ledger.forget(kTargetName, keyEntry(w.subject, key), &error);
+        run_.ledger.forget(kTargetName, telemetryKeyEntry(w.subject, key), &error);
 
     bool allSetBefore = !w.plan.changedKeys.empty();
     for (const auto& key : w.plan.changedKeys)
@@ -796,34 +523,13 @@ void ProfilePass::write(PendingWrite& w, const platform::StagedFile& staged) {
     out_.push_back(std::move(f));
 }
 
-void ProfilePass::licenseAudit(const MetalamaProfile& p, const DataDirectory& d) {
-    // The explanation (no policy can disable the audit) is said once in the pass summary, not
-    // repeated in every profile's finding.
-    Finding f{kLicenseTarget, d.logical, p.account, "", "", Outcome::NotApplicable, "", ""};
-    auto read = d.dir.readFile("licensing.json", kMaxSettingsBytes);
-    if (read.missing) {
-        f.observed = "no license key";
-    } else if (!read.status) {
-        f.observed = "unknown: " + read.status.error;
-    } else if (auto doc = json::ObjectDocument::parse(read.data, nullptr)) {
-        auto state = licenseKeyState(*doc);
-        f.observed = std::move(state.observed);
-        f.reason = std::move(state.reason);
-    } else {
-        f.observed = "unknown: licensing.json is not valid JSON";
-    }
-    out_.push_back(std::move(f));
-}
-
 void ProfilePass::leftovers() {
     // Files the ledger knows that this pass did not visit: forget them only when provably gone
     // (an unreadable home must keep its restore data).
     std::map<std::string, std::vector<PriorState>> unvisited;
     run_.ledger.forEach(kTargetName, [&](const PriorState& e) {
-        const auto hash = e.subject.rfind('#');
-        if (hash == std::string::npos) return;
-        auto file = e.subject.substr(0, hash);
-        if (!visited_.count(file)) unvisited[std::move(file)].push_back(e);
+        auto file = telemetryFileOf(e.subject);
+        if (file && !visited_.count(*file)) unvisited[std::move(*file)].push_back(e);
     });
     for (const auto& [subject, entries] : unvisited) {
         std::string error;
@@ -832,9 +538,11 @@ void ProfilePass::leftovers() {
             !missing)
             continue;
         forgetAll(entries);
-        out_.push_back({kTargetName, subject, "", describeDesired(desired_), "absent",
-                        Outcome::NotApplicable,
-                        "the profile or data directory no longer exists; nothing to restore", ""});
+        out_.push_back(Finding::notApplicable(
+                           kTargetName, subject,
+                           "the profile or data directory no longer exists; nothing to restore")
+                           .withDesired(describeDesired(desired_))
+                           .withObserved("absent"));
     }
 }
 
@@ -843,27 +551,29 @@ void ProfilePass::leftovers() {
 std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const DesiredState& desired) {
     std::vector<Finding> findings;
     std::vector<std::string> errors;
-    const auto profiles = listMetalamaProfiles(run.context, errors);
+    const auto list = profiles_->list(run.context, errors);
+    const auto& profiles = *list;
     findings.reserve(errors.size());
     for (const auto& e : errors)
-        findings.push_back({kTargetName, "user accounts", "", "every login account managed", e,
-                            Outcome::Failed, e, ""});
-    // At most one finding per data directory plus one license-audit finding per profile:
-    // reserve that once instead of letting ten thousand findings grow by doubling (capacity
-    // that is never written costs address space, not resident memory).
+        findings.push_back(Finding::failed(kTargetName, "user accounts", e)
+                               .withDesired("every login account managed")
+                               .withObserved(e));
+    // At most one finding per data directory plus one for the profile: reserve that once
+    // instead of letting ten thousand findings grow by doubling (capacity that is never written
+    // costs address space, not resident memory).
     const auto generations = metalamaDataDirectories(run.context.platform).size();
-    findings.reserve(errors.size() + profiles.size() * (generations + 2) + 16);
+    findings.reserve(errors.size() + profiles.size() * (generations + 1) + 16);
     ProfilePass pass(run, desired, findings);
     pass.loadTemplateIds(profiles);
     for (std::size_t i = 0; i < profiles.size(); ++i) {
         if (run.stopping()) {
             pass.flush();  // what is staged is finished: prior states recorded, files renamed
             const auto left = std::to_string(profiles.size() - i);
-            findings.push_back({kTargetName, "(" + left + " more profiles)", "",
-                                describeDesired(desired), "not checked", Outcome::Failed,
-                                "not checked: the service stopped during the pass with " + left +
-                                    " of " + std::to_string(profiles.size()) + " profiles left",
-                                ""});
+            findings.push_back(Finding::notChecked(
+                                   kTargetName, "(" + left + " more profiles)",
+                                   "not checked: the service stopped during the pass with " + left +
+                                       " of " + std::to_string(profiles.size()) + " profiles left")
+                                   .withDesired(describeDesired(desired)));
             return findings;
         }
         pass.profile(profiles[i]);

@@ -48,11 +48,9 @@ class WindowsEnvironmentTarget final : public Target {
 };
 
 Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run, bool wanted) {
-    Finding f;
-    f.target = kTargetName;
-    f.subject = valueSubject();
-    f.desired = wanted ? std::string(kOptOutVariable) + "=" + kOptOutValue + " (REG_SZ)"
-                       : "as before the agent";
+    auto f = Finding::about(kTargetName, valueSubject(), "",
+                            wanted ? std::string(kOptOutVariable) + "=" + kOptOutValue + " (REG_SZ)"
+                                   : "as before the agent");
     if (hostPlatformProfile() != PlatformProfile::Windows)
         return notApplicable(std::move(f), "the Windows registry exists only on Windows");
     const auto prior = run.ledger.find(kTargetName, f.subject);
@@ -118,12 +116,10 @@ Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run, bool wanted) {
 
 // Services see the machine environment as the service control manager read it at boot.
 Finding WindowsEnvironmentTarget::services(TargetRun& run, bool wanted, const Finding& value) {
-    Finding f;
-    f.target = kTargetName;
-    f.subject = kServicesSubject;
-    f.desired = wanted
-                    ? "services started with " + std::string(kOptOutVariable) + "=" + kOptOutValue
-                    : "as before the agent";
+    auto f = Finding::about(
+        kTargetName, kServicesSubject, "",
+        wanted ? "services started with " + std::string(kOptOutVariable) + "=" + kOptOutValue
+               : "as before the agent");
     if (!wanted) return notApplicable(std::move(f), "no opt-out asked for");
     if (value.outcome == Outcome::NotApplicable || value.outcome == Outcome::Failed ||
         value.outcome == Outcome::NonCompliant)

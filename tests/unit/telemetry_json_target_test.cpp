@@ -12,6 +12,7 @@
 #include "model/ledger.hpp"
 #include "platform/process_identity.hpp"
 #include "support/scratch_dir.hpp"
+#include "targets/license_audit_target.hpp"
 #include "util/json_document.hpp"
 
 namespace mpa {
@@ -85,6 +86,14 @@ class TelemetryTarget : public ::testing::Test {
     std::vector<Finding> pass(RunMode mode = RunMode::Enforce) {
         TargetRun run{context, ledger, mode};
         return TelemetryJsonTarget().reconcile(run, desired);
+    }
+    // Both per-user targets, in the registry's order.
+    std::vector<Finding> passWithLicenseAudit() {
+        auto findings = pass();
+        TargetRun run{context, ledger, RunMode::Enforce};
+        for (auto& f : LicenseAuditTarget().reconcile(run, desired))
+            findings.push_back(std::move(f));
+        return findings;
     }
     static const Finding* find(const std::vector<Finding>& findings, const std::string& suffix,
                                const std::string& target = "telemetry-json") {
@@ -315,11 +324,36 @@ TEST_F(TelemetryTarget, DeviceIdRotatesAfterTheConfiguredDays) {
 TEST_F(TelemetryTarget, LicenseAuditIsReportedPerProfile) {
     userFile("bob", "/.local/share/Metalama/licensing.json", "{\"licenses\": [\"ABC-123\"]}");
     userFile("alice", "/.local/share/Metalama/licensing.json", "{\"licenses\": []}");
-    const auto findings = pass();
+    const auto findings = passWithLicenseAudit();
     EXPECT_EQ(find(findings, "/home/bob/.local/share/Metalama", "license-audit")->observed,
               "license key registered");
     EXPECT_EQ(find(findings, "/home/alice/.local/share/Metalama", "license-audit")->observed,
               "no license key");
+}
+
+TEST_F(TelemetryTarget, LicenseAuditReadsTheFolderMetalamaUsesOfTheProfilesThatCanBeUsed) {
+    // alice has both generations: Metalama keeps using the old .metalama, so its keys count.
+    userFile("alice", "/.local/share/Metalama/licensing.json", "{\"licenses\": []}");
+    userFile("alice", "/.config/.metalama/licensing.json", "{\"license\": \"ABC-123\"}");
+    // bob's home is not his (given to alice with root; without root, bob's account moved to
+    // another uid): the telemetry target refuses it, the audit has nothing to say.
+    userFile("bob", "/.local/share/Metalama/licensing.json", "{\"license\": \"K\"}");
+    if (platform::isPrivileged())
+        ASSERT_EQ(::chown(root.abs("home/bob").c_str(), aliceUid, aliceGid), 0);
+    else
+        writePasswd(aliceUid + 1);
+    const auto findings = passWithLicenseAudit();
+    std::vector<std::string> audited;
+    for (const auto& f : findings) {
+        if (f.target != "license-audit") continue;
+        audited.push_back(f.subject + " " + f.user + ": " + f.observed);
+        EXPECT_EQ(f.outcome, Outcome::NotApplicable) << f.subject;
+    }
+    EXPECT_EQ(audited, std::vector<std::string>{"/home/alice/.config/.metalama alice: license key "
+                                                "registered"});
+    EXPECT_EQ(find(findings, "/home/bob")->outcome, Outcome::Failed);
+    // The telemetry target itself reports no license audit.
+    for (const auto& f : pass()) EXPECT_EQ(f.target, "telemetry-json") << f.subject;
 }
 
 TEST_F(TelemetryTarget, ManageUserProfilesOffTouchesNoProfile) {

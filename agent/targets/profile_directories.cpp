@@ -1,0 +1,142 @@
+#include "targets/profile_directories.hpp"
+
+#include <cstdio>
+
+#include "targets/owned_directories.hpp"
+
+namespace mpa {
+
+std::string userCannotWrite(const MetalamaProfile& p, const platform::FileInfo& dir) {
+    // Inside a home the agent writes only where its user could, so root never creates files in
+    // a place the user was kept out of.
+    if (p.isTemplate) return {};
+    const std::uint32_t bits = dir.uid == p.uid   ? (dir.mode >> 6) & 7
+                               : dir.gid == p.gid ? (dir.mode >> 3) & 7
+                                                  : dir.mode & 7;
+    if ((bits & 3) == 3) return {};  // write and search
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(dir.mode & 07777));
+    return "its user (uid " + std::to_string(p.uid) +
+           ") cannot write this directory (owned by uid " + std::to_string(dir.uid) + ", gid " +
+           std::to_string(dir.gid) + ", mode " + mode +
+           "); inside a home the agent writes only where the user could";
+}
+
+platform::Ownership replacementInHome(const MetalamaProfile& p, const platform::FileInfo& old) {
+    if (p.isTemplate) return {old.uid, old.gid, old.mode & 07777};
+    return {p.uid, old.uid == p.uid ? old.gid : p.gid, old.mode & 0777};
+}
+
+bool isLockedEcryptfsHome(const platform::SafeDir& home) {
+    // The lower directory holds the links ecryptfs-setup-private leaves there (.Private to the
+    // encrypted data), on the file system of the directory holding it; mounted, the home is a
+    // file system of its own.
+    const auto priv = home.stat(".Private").kind;
+    if (priv != platform::FileKind::Symlink && priv != platform::FileKind::Directory) return false;
+    if (home.stat(".ecryptfs").kind == platform::FileKind::Missing) return false;
+    std::string error;
+    const auto slash = home.path().find_last_of('/');
+    if (slash == std::string::npos) return false;
+    const auto above =
+        platform::SafeDir::open(slash == 0 ? "/" : home.path().substr(0, slash), &error);
+    return above && above->device() == home.device();
+}
+
+std::optional<platform::SafeDir> ProfileHomes::open(const std::string& home, std::string* error,
+                                                    bool* missing) {
+    const auto parent = parentOf(home);
+    const auto name = baseNameOf(home);
+    if (name.empty() || name == "." || name == "..")
+        return platform::SafeDir::open(context_.resolve(home), error, missing);
+    if (parent != parentPath_) {
+        parentPath_ = parent;
+        std::string ignored;
+        parent_ = platform::SafeDir::open(context_.resolve(parent), &ignored);
+    }
+    if (!parent_) return platform::SafeDir::open(context_.resolve(home), error, missing);
+    const auto kind = parent_->stat(name).kind;
+    *missing = kind == platform::FileKind::Missing;
+    if (*missing) return std::nullopt;
+    // A home that is a link is followed only when root made it where only root can change it
+    // (SafeDir::open's rule); links inside the home never are.
+    if (kind == platform::FileKind::Symlink)
+        return platform::SafeDir::open(context_.resolve(home), error, missing);
+    if (kind != platform::FileKind::Directory) {
+        *error = context_.resolve(home) + ": is not a directory";
+        return std::nullopt;
+    }
+    return parent_->openChild(name, false, {}, std::nullopt, nullptr, error);
+}
+
+std::vector<ProfileDataDirectory> existingDataDirectories(
+    const MetalamaProfile& p, const platform::SafeDir& home,
+    std::vector<ProfilePathProblem>* problems) {
+    const auto problem = [&](const std::string& logical, std::string reason) {
+        if (problems) problems->push_back({logical, std::move(reason)});
+    };
+    std::vector<ProfileDataDirectory> found;
+    for (const auto& components : p.dataDirectories) {
+        std::optional<platform::SafeDir> current;
+        std::string logical = p.home;
+        bool exists = true;
+        for (const auto& component : components) {
+            const auto& parent = current ? *current : home;
+            logical = joinPath(logical, {component});
+            const auto kind = parent.stat(component).kind;
+            if (kind == platform::FileKind::Missing) {
+                exists = false;
+                break;
+            }
+            if (kind != platform::FileKind::Directory) {
+                problem(logical,
+                        kind == platform::FileKind::Symlink
+                            ? "is a symbolic link; the agent never follows links in a profile"
+                            : "is not a directory");
+                exists = false;
+                break;
+            }
+            std::string error;
+            auto next = parent.openChild(component, false, {}, p.uid, nullptr, &error);
+            if (!next) {
+                problem(logical, error);
+                exists = false;
+                break;
+            }
+            current = std::move(next);
+        }
+        if (exists && current) found.push_back({std::move(*current), logical, {}});
+    }
+    return found;
+}
+
+std::optional<ProfileDataDirectory> createDataDirectory(const MetalamaProfile& p,
+                                                        const platform::SafeDir& home,
+                                                        ProfilePathProblem* problem) {
+    std::optional<platform::SafeDir> current;
+    std::string logical = p.home;
+    std::vector<std::string> created;
+    for (const auto& component : p.dataDirectories.front()) {
+        const auto& parent = current ? *current : home;
+        logical = joinPath(logical, {component});
+        bool wasCreated = false;
+        std::string error;
+        if (parent.stat(component).kind == platform::FileKind::Missing) {
+            if (const auto why = userCannotWrite(p, parent.self()); !why.empty()) {
+                *problem = {logical, "cannot create the Metalama data directory: " +
+                                         parentOf(logical) + ": " + why};
+                return std::nullopt;
+            }
+        }
+        auto next = parent.openChild(component, true, {p.uid, p.gid, kCreatedDataDirectoryMode},
+                                     p.uid, &wasCreated, &error);
+        if (!next) {
+            *problem = {logical, "cannot create the Metalama data directory: " + error};
+            return std::nullopt;
+        }
+        if (wasCreated) created.push_back(logical);
+        current = std::move(next);
+    }
+    return ProfileDataDirectory{std::move(*current), logical, std::move(created)};
+}
+
+}  // namespace mpa

@@ -1,0 +1,32 @@
+#pragma once
+// How the telemetry-json target names what it keeps in the ledger. The compliance store keeps
+// these names across passes and agent versions (a revert after an upgrade needs them), so they
+// are a stored format: never change one.
+//
+// Prior state of one settings file (its logical path): "<file>#file" says how the file came to
+// be (created by the agent, malformed file replaced, directories created: TelemetryPrior's
+// file entry), "<file>#<key>" holds the raw JSON each managed key had before the agent first
+// changed it. States: "deviceid-set:<file>" is when the agent last wrote the DeviceId,
+// "deviceid-token:<file>" the DeviceIdResetToken it last honoured.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/ledger.hpp"
+#include "targets/telemetry_settings.hpp"
+
+namespace mpa {
+
+std::string telemetryFileEntry(const std::string& file);
+std::string telemetryKeyEntry(const std::string& file, const std::string& key);
+// What every entry of one file starts with, for Ledger::listPrefix.
+std::string telemetryEntryPrefix(const std::string& file);
+// The file an entry belongs to, or nullopt when the subject is not one of these entries.
+std::optional<std::string> telemetryFileOf(const std::string& entrySubject);
+// The prior state of one file from its entries (those listed by telemetryEntryPrefix).
+TelemetryPrior telemetryPriorFrom(const std::vector<PriorState>& entries);
+
+std::string deviceIdSetState(const std::string& file);
+std::string deviceIdTokenState(const std::string& file);
+
+}  // namespace mpa

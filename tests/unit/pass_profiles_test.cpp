@@ -1,0 +1,54 @@
+// The profiles of a pass are listed once for both per-user targets: the list the first one made
+// is taken once by the second, and anything after that lists the accounts anew.
+#include <gtest/gtest.h>
+
+#include "support/scratch_dir.hpp"
+#include "targets/metalama_profiles.hpp"
+
+namespace mpa {
+namespace {
+
+std::vector<std::string> accounts(const std::vector<MetalamaProfile>& profiles) {
+    std::vector<std::string> out;
+    out.reserve(profiles.size());
+    for (const auto& p : profiles) out.push_back(p.account);
+    return out;
+}
+
+TEST(PassProfiles, TheListOfferedIsTakenOnceThenListedAnew) {
+    test::ScratchDir root;
+    root.write("etc/passwd", "alice:x:1001:1001::/home/alice:/bin/bash\n");
+    root.write("etc/login.defs", "UID_MIN 1000\nUID_MAX 60000\n");
+    AgentContext context;
+    context.settings.root = root.path();
+    context.platform = PlatformProfile::Linux;
+
+    PassProfiles pass;
+    std::vector<std::string> errors;
+    const auto listed = pass.list(context, errors);
+    EXPECT_EQ(errors, std::vector<std::string>{});
+    EXPECT_EQ(accounts(*listed), (std::vector<std::string>{"alice", "(new profiles)"}));
+    // An account added now is not in this pass's list: the second target sees what the first
+    // one enforced.
+    root.write("etc/passwd",
+               "alice:x:1001:1001::/home/alice:/bin/bash\nbob:x:1002:1002::/home/bob:/bin/bash\n");
+    EXPECT_EQ(pass.take(context), listed);
+    // Taken once: the next take lists again and sees bob.
+    const auto again = pass.take(context);
+    EXPECT_NE(again, listed);
+    EXPECT_EQ(accounts(*again), (std::vector<std::string>{"alice", "bob", "(new profiles)"}));
+}
+
+TEST(PassProfiles, WithoutAnOfferTakeListsTheAccounts) {
+    test::ScratchDir root;
+    root.write("etc/passwd", "carol:x:1003:1003::/home/carol:/bin/bash\n");
+    root.write("etc/login.defs", "UID_MIN 1000\nUID_MAX 60000\n");
+    AgentContext context;
+    context.settings.root = root.path();
+    context.platform = PlatformProfile::Linux;
+    EXPECT_EQ(accounts(*PassProfiles().take(context)),
+              (std::vector<std::string>{"carol", "(new profiles)"}));
+}
+
+}  // namespace
+}  // namespace mpa
