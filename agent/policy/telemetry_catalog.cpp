@@ -76,7 +76,7 @@ std::string text(const YAML::Node& map, const char* key, const Place& place, boo
         return {};
     }
     if (!node.IsScalar()) place.field(node, key).fail("must be a single value");
-    const auto value = node.as<std::string>();
+    auto value = node.as<std::string>();
     if (trim(value).empty()) place.field(node, key).fail("must not be empty");
     // '|' would break the generated table, '<' and '>' the ADML the policies will reach.
     if (value.find_first_of("<>|\n") != std::string::npos && key != std::string("notes") &&
