@@ -35,8 +35,9 @@ const std::vector<CommandSpec>& commandTable() {
          "YYYY-MM-DDTHH:MM:SSZ, UTC)",
          runReport},
         {"verify", "verify [--head HASH] [--json]",
-         "recompute the event history's hash chain; exit 3 naming the first event that does not "
-         "match (--head: a chain head from the system log must still be in it)",
+         "recompute the event history's hash chain and check the recorded state against what it "
+         "sealed; exit 3 naming the first event, or each table and row, that does not match "
+         "(--head: a chain head from the system log must still be in it)",
          runVerify},
         {"compliance", "compliance [--format intune|text]",
          "the machine's compliance as flat values (intune: one line of JSON for a custom "

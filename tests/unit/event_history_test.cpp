@@ -16,6 +16,7 @@
 #include "store/chain_verify.hpp"
 #include "store/event_chain.hpp"
 #include "store/event_kinds.hpp"
+#include "store/sealed_state.hpp"
 #include "store/sqlite_compliance_store.hpp"
 #include "store/store_schema.hpp"
 #include "support/scratch_dir.hpp"
@@ -74,6 +75,61 @@ std::string storeWithHistory(const test::ScratchDir& scratch) {
     EXPECT_TRUE(store->recordPass(fixed, &error)) << error;
     EXPECT_TRUE(store->recordEvent(event_kind::kAgentStopped, "", "SIGTERM", &error)) << error;
     return path;
+}
+
+SealVerification verifySealFile(const std::string& path) {
+    std::string error;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
+    if (!store) return {false, error, {error}};
+    std::optional<std::string> latest;
+    if (const auto pass = store->lastPass()) latest = passFingerprint(pass->report);
+    return verifySealedState(store->connection(), latest);
+}
+
+// Every table a reader uses, edited as a forger would: the sealed state names the row.
+TEST(SealedState, EveryEditedRowIsNamedAndTheViewKeepsTheSealedValue) {
+    test::ScratchDir scratch;
+    const auto path = storeWithHistory(scratch);
+    auto v = verifySealFile(path);
+    ASSERT_TRUE(v.intact) << v.message;
+    EXPECT_EQ(countRows(path, "compliance_current WHERE state = 'non-compliant'"), 0);
+    const auto views = countRows(path, "compliance_current");
+    ASSERT_GT(views, 0);
+    const struct {
+        const char* edit;
+        const char* named;
+    } forgeries[] = {
+        {"UPDATE current_findings SET observed = 'x' WHERE seq = 0",
+         "current_findings row 0 (etc-environment /etc/environment): observed is 'x'"},
+        {"DELETE FROM current_findings WHERE seq = 1", "current_findings has 1 rows"},
+        {"UPDATE runs SET verdict = 'not managed' WHERE id = 2", "runs row 2: verdict"},
+        {"UPDATE runs SET content_hash = 'ab' WHERE id = 3", "runs row 3: content_hash"},
+        {"UPDATE effective_policy SET value = '7' WHERE name = 'DeviceIdRotationDays'",
+         "effective_policy of run 3"},
+        {"UPDATE policy_issues SET message = 'x'", "the latest pass as status reads it"},
+        {"INSERT INTO runs (started_at, finished_at, trigger, mode, verdict) VALUES "
+         "('2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z', 'timer', 'enforce', 'compliant')",
+         "runs row 4: no \"state sealed\" event covers it"},
+        {"UPDATE sealed_state SET findings = replace(findings, 'remediated', 'compliant')",
+         "sealed_state (what compliance_current and compliance_pass show) does not have"},
+        {"DELETE FROM sealed_state", "sealed_state is empty"},
+    };
+    for (const auto& f : forgeries) {
+        test::ScratchDir copy;
+        const auto forged = copy.abs("compliance.db");
+        std::filesystem::copy_file(path, forged);
+        execSql(forged, f.edit);
+        v = verifySealFile(forged);
+        EXPECT_FALSE(v.intact) << f.edit;
+        bool named = false;
+        for (const auto& p : v.problems) named = named || p.find(f.named) != std::string::npos;
+        EXPECT_TRUE(named) << f.edit << ": " << v.message;
+        EXPECT_TRUE(verifyFile(forged).intact) << "the chain alone cannot see " << f.edit;
+        if (std::string(f.edit).rfind("UPDATE current_findings", 0) == 0 ||
+            std::string(f.edit).rfind("UPDATE runs", 0) == 0) {
+            EXPECT_EQ(countRows(forged, "compliance_current"), views) << f.edit;
+        }
+    }
 }
 
 TEST(EventHistory, PassesProduceEventsOnlyWhenSomethingChanged) {
@@ -290,7 +346,8 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     const auto last = store->lastPass();
     ASSERT_TRUE(last) << test::readError(*store);
     EXPECT_EQ(last->report.verdict, Verdict::Compliant);
-    EXPECT_EQ(countRows(path, "compliance_current"), 2);
+    // The fleet view reads only the sealed state, which the first pass after the upgrade writes.
+    EXPECT_EQ(countRows(path, "compliance_current"), 0);
     EXPECT_EQ(countRows(path, "events"), eventsBefore);
     EXPECT_TRUE(verifyFile(path).intact) << "the events survive the migration intact";
     // The first pass after the upgrade repeats the last recorded one: a small row that still
@@ -299,6 +356,9 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     repeat.startedAt = "2026-01-06T07:00:00Z";
     ASSERT_TRUE(store->recordPass(repeat, &error)) << error;
     EXPECT_EQ(countRows(path, "runs WHERE id = 4 AND same_as = 2 AND policy_run = 2"), 1);
+    EXPECT_EQ(countRows(path, "compliance_current"), 2);
+    EXPECT_EQ(countRows(path, "sealed_state WHERE run_id = 2"), 1);
+    EXPECT_TRUE(verifyFile(path).intact);
     ASSERT_TRUE(store->lastKnownGoodPolicy());
     EXPECT_TRUE(store->lastKnownGoodPolicy()->find("TelemetryOptOut"));
     auto pass = samplePass("2026-01-06T08:00:00Z");
