@@ -15,6 +15,11 @@ int runUsers(CommandEnv& env);
 
 // Every subcommand, one line each.
 const std::vector<CommandSpec>& commandTable() {
+    static const std::string runSummary =
+        "the service: a pass at start, then whenever policy or a managed file changes, on the "
+        "policy's timer and on SIGHUP; SIGTERM stops it (--settle-ms: quiet time before reading "
+        "a change, default " +
+        std::to_string(kDefaultSettleMilliseconds) + ")";
     static const std::vector<CommandSpec> table{
         {"apply", "apply [--dry-run] [--json]",
          "run one pass: read policy, enforce it, record the result (--dry-run: print the plan, "
@@ -47,11 +52,7 @@ const std::vector<CommandSpec>& commandTable() {
          "list the accounts whose profiles the agent manages and how each was found (user "
          "database, home directory, login session)",
          runUsers},
-        {"run", "run [--settle-ms N]",
-         "the service: a pass at start, then whenever policy or a managed file changes, on the "
-         "policy's timer and on SIGHUP; SIGTERM stops it (--settle-ms: quiet time before reading "
-         "a change, default 300)",
-         runService},
+        {"run", "run [--settle-ms N]", runSummary.c_str(), runService},
     };
     return table;
 }
