@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "model/target_names.hpp"
 #include "platform/metalama_lock.hpp"
 #include "platform/safe_fs.hpp"
 #include "targets/metalama_license_key.hpp"
@@ -28,8 +29,8 @@ std::string joinProblems(const std::vector<std::string>& problems) {
 
 namespace {
 
-constexpr const char* kTargetName = "telemetry-json";
-constexpr const char* kLicenseTarget = "license-audit";
+constexpr const char* kTargetName = target_name::kTelemetryJson;
+constexpr const char* kLicenseTarget = target_name::kLicenseAudit;
 constexpr const char* kFileName = "telemetry.json";
 // Metalama's Issues and Sessions bookkeeping grows the file; far beyond this it is not a
 // settings file any more.
@@ -162,10 +163,10 @@ LicenseState licenseKeyState(const json::ObjectDocument& doc) {
         return {"license key registered, audit waived",
                 "every registered key carries the audit-waiver flag (read from the key; its "
                 "signature is Metalama's to verify)"};
-    return {"license key registered", why.empty()
-                                          ? std::string()
-                                          : "audit-waiver flag: unknown for a key (" + why +
-                                                "); the audit applies unless the key waives it"};
+    return {kLicenseKeyRegistered, why.empty()
+                                       ? std::string()
+                                       : "audit-waiver flag: unknown for a key (" + why +
+                                             "); the audit applies unless the key waives it"};
 }
 
 // An eCryptfs home while its user is logged out: the lower directory, with the links
