@@ -308,6 +308,31 @@ TEST(EventHistory, RetentionPrunesOldRecordsAndTheChainStillVerifies) {
     EXPECT_FALSE(verifyFile(path).intact);
 }
 
+// A machine that stays the same for longer than the retention: the seal of its state is kept,
+// so the state read back is still checked against the chain.
+TEST(SealedState, RetentionKeepsTheLatestSealHoweverOld) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = openStore(path);
+    std::string error;
+    auto when = *parseIsoUtc("2026-01-01T00:00:00Z");
+    ASSERT_TRUE(store->recordPass(passAt(when, 0, 10), &error)) << error;
+    for (int day = 1; day <= 40; ++day) {  // restarts, and daily passes that repeat the first
+        when += std::chrono::hours(24);
+        ASSERT_TRUE(store->recordEvent(event_kind::kAgentStarted, "", "", &error)) << error;
+        auto same = passAt(when, 0, 10);
+        ASSERT_TRUE(store->recordPass(same, &error)) << error;
+    }
+    EXPECT_GT(countRows(path, "events WHERE kind = 'history pruned'"), 0) << "retention ran";
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'state sealed'"), 1);
+    EXPECT_TRUE(verifyFile(path).intact);
+    const auto v = verifySealFile(path);
+    EXPECT_TRUE(v.intact) << v.message;
+    EXPECT_NE(v.message.find("matches the state sealed by event"), std::string::npos) << v.message;
+    execSql(path, "UPDATE current_findings SET outcome = 'compliant'");
+    EXPECT_FALSE(verifySealFile(path).intact);
+}
+
 std::string copyFixture(const test::ScratchDir& scratch, const std::string& name) {
     const auto path = scratch.abs("compliance.db");
     std::filesystem::copy_file(std::string(MPA_FIXTURES_DIR) + "/store/" + name, path);
