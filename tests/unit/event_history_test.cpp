@@ -384,6 +384,8 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     EXPECT_EQ(countRows(path, "compliance_current"), 2);
     EXPECT_EQ(countRows(path, "sealed_state WHERE run_id = 2"), 1);
     EXPECT_TRUE(verifyFile(path).intact);
+    const auto sealed = verifySealFile(path);
+    EXPECT_TRUE(sealed.intact) << sealed.message;
     ASSERT_TRUE(store->lastKnownGoodPolicy());
     EXPECT_TRUE(store->lastKnownGoodPolicy()->find("TelemetryOptOut"));
     auto pass = samplePass("2026-01-06T08:00:00Z");
