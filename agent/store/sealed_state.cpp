@@ -90,7 +90,16 @@ class Checker {
     SealVerification run(const std::optional<std::string>& latestFingerprint);
 
   private:
-    void problem(std::string text) { result_.problems.push_back(std::move(text)); }
+    // The first disagreements are named; the rest counted (every row of a large machine forged
+    // is one line each otherwise).
+    void problem(std::string text) {
+        if (result_.problems.size() < kNamedProblems)
+            result_.problems.push_back(std::move(text));
+        else
+            ++unnamed_;
+    }
+    static constexpr std::size_t kNamedProblems = 50;
+    std::size_t unnamed_ = 0;
     bool readSeals();
     void checkRow(const Seal& last);
     void checkRuns(const Seal& last);
@@ -262,6 +271,8 @@ SealVerification Checker::run(const std::optional<std::string>& latestFingerprin
             "the latest pass as status reads it (runs, effective_policy, policy_issues, "
             "current_findings) does not have the fingerprint sealed by event " +
             std::to_string(last.eventId));
+    if (unnamed_ > 0)
+        result_.problems.push_back("and " + std::to_string(unnamed_) + " more disagreements");
     result_.intact = result_.problems.empty();
     result_.message = result_.intact ? "the recorded state matches the state sealed by event " +
                                            std::to_string(last.eventId) + " (run " +
