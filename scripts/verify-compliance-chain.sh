@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Verifies the event history of a compliance database with sqlite3 and sha256sum only, without
 # the agent's code: what an auditor runs to check the agent's own `verify` (the method is in
-# docs/compliance-database.md). Opens the database read-only. Exit 0 when intact, 1 naming the
-# first event that does not match, 2 on usage errors.
+# docs/compliance-database.md), and the sealed_state row fleet tools read against its seal. Opens
+# the database read-only. Exit 0 when intact, 1 naming the first event (or the sealed row) that
+# does not match, 2 on usage errors.
 # Usage: scripts/verify-compliance-chain.sh /var/lib/metalama-policy-agent/compliance.db
 set -euo pipefail
 db=${1:?usage: verify-compliance-chain.sh DATABASE}
@@ -32,4 +33,20 @@ done < <(sql "SELECT id, prev_hash, hash,
                      AND json_extract(body, '\$.run') IS run_id,
                      body
                 FROM events ORDER BY id")
+
+# The sealed state (schema 4), what fleet tools read: its SHA-256, over each column as its length
+# in bytes, a colon and its bytes, must be the one the last "state sealed" event carries.
+sealed=$(sql "SELECT json_extract(body, '\$.data.snapshot') FROM events
+               WHERE kind = 'state sealed' ORDER BY id DESC LIMIT 1")
+if [ -n "$sealed" ]; then
+    canonical=$(sql "SELECT $(for c in 'CAST(run_id AS TEXT)' finished_at mode verdict policy \
+                                        policy_values findings; do
+                                  printf "length(CAST(%s AS BLOB)) || ':' || %s || " "$c" "$c"
+                              done) ''
+                       FROM sealed_state WHERE id = 1")
+    [ -n "$canonical" ] || { echo "sealed_state: empty, but the last seal sealed a row"; exit 1; }
+    got=$(printf '%s' "$canonical" | sha256sum | cut -d' ' -f1)
+    [ "$got" = "$sealed" ] || { echo "sealed_state: sha256 is $got, the last seal holds $sealed (edited)"; exit 1; }
+    echo "sealed_state: matches the last seal"
+fi
 echo "intact: $count events, head event $((expected - 1)) $prev"

@@ -7,6 +7,7 @@
 
 #include <ostream>
 
+#include "app/agent_config.hpp"
 #include "app/built_in_components.hpp"
 #include "app/command.hpp"
 #include "app/exit_codes.hpp"
@@ -60,8 +61,9 @@ int runService(CommandEnv& env) {
     long long settle = env.context.settings.settleMilliseconds;
     const auto settleText = args.option("settle-ms");
     if (!settleText.empty() &&
-        (!parseDecimal(settleText, &settle) || settle < 0 || settle > 60000)) {
-        env.err << "run: --settle-ms: expected a whole number of milliseconds from 0 to 60000\n";
+        (!parseDecimal(settleText, &settle) || settle < 0 || settle > kMaxSettleMilliseconds)) {
+        env.err << "run: --settle-ms: expected a whole number of milliseconds from 0 to "
+                << kMaxSettleMilliseconds << "\n";
         return exit_code::kUsage;
     }
     env.context.settings.settleMilliseconds = settle;

@@ -15,6 +15,11 @@ int runUsers(CommandEnv& env);
 
 // Every subcommand, one line each.
 const std::vector<CommandSpec>& commandTable() {
+    static const std::string runSummary =
+        "the service: a pass at start, then whenever policy or a managed file changes, on the "
+        "policy's timer and on SIGHUP; SIGTERM stops it (--settle-ms: quiet time before reading "
+        "a change, default " +
+        std::to_string(kDefaultSettleMilliseconds) + ")";
     static const std::vector<CommandSpec> table{
         {"apply", "apply [--dry-run] [--json]",
          "run one pass: read policy, enforce it, record the result (--dry-run: print the plan, "
@@ -35,8 +40,9 @@ const std::vector<CommandSpec>& commandTable() {
          "YYYY-MM-DDTHH:MM:SSZ, UTC)",
          runReport},
         {"verify", "verify [--head HASH] [--json]",
-         "recompute the event history's hash chain; exit 3 naming the first event that does not "
-         "match (--head: a chain head from the system log must still be in it)",
+         "recompute the event history's hash chain and check the recorded state against what it "
+         "sealed; exit 3 naming the first event, or each table and row, that does not match "
+         "(--head: a chain head from the system log must still be in it)",
          runVerify},
         {"compliance", "compliance [--format intune|text]",
          "the machine's compliance as flat values (intune: one line of JSON for a custom "
@@ -46,11 +52,7 @@ const std::vector<CommandSpec>& commandTable() {
          "list the accounts whose profiles the agent manages and how each was found (user "
          "database, home directory, login session)",
          runUsers},
-        {"run", "run [--settle-ms N]",
-         "the service: a pass at start, then whenever policy or a managed file changes, on the "
-         "policy's timer and on SIGHUP; SIGTERM stops it (--settle-ms: quiet time before reading "
-         "a change, default 300)",
-         runService},
+        {"run", "run [--settle-ms N]", runSummary.c_str(), runService},
     };
     return table;
 }

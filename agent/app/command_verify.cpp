@@ -1,5 +1,8 @@
-// verify: recomputes the event history's hash chain. Exit 0 when intact; 3 naming the first
-// event that does not match (edited, deleted, inserted or reordered rows, a broken checkpoint).
+// verify: recomputes the event history's hash chain, then checks what readers read against it
+// (store/sealed_state.hpp). Exit 0 when both hold; 3 naming the first event that does not match
+// (edited, deleted, inserted or reordered rows, a broken checkpoint) or the table and row that
+// disagree with the sealed state.
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <ostream>
@@ -9,6 +12,7 @@
 #include "platform/process_identity.hpp"
 #include "store/chain_head_sidecar.hpp"
 #include "store/chain_verify.hpp"
+#include "store/sealed_state.hpp"
 #include "store/sqlite_compliance_store.hpp"
 
 namespace mpa {
@@ -58,23 +62,38 @@ int runVerify(CommandEnv& env) {
         sidecarNote = "no chain head beside the database (" + chainHeadSidecarPath(path) +
                       "): a cut tail is only seen with --head";
     }
+    // The rows status, Intune and fleet tools read must agree with what the chain sealed.
+    std::optional<std::string> latest;
+    if (const auto pass = store->lastPass()) latest = passFingerprint(pass->report);
+    const auto sealed = verifySealedState(store->connection(), latest);
     if (args.flag("json")) {
         Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
         o.set("database", path);
-        o.set("intact", v.intact);
+        o.set("intact", v.intact && sealed.intact);
+        o.set("chain_intact", v.intact);
         o.set("events_checked", static_cast<Poco::Int64>(v.eventsChecked));
         o.set("first_bad_event", static_cast<Poco::Int64>(v.firstBadEventId));
         o.set("head_event", static_cast<Poco::Int64>(v.headEventId));
         o.set("head_hash", v.headHash);
         o.set("message", v.message);
         o.set("sidecar", sidecarNote);
+        o.set("sealed_state_intact", sealed.intact);
+        Poco::JSON::Array problems;
+        for (const auto& p : sealed.problems) problems.add(p);
+        o.set("sealed_state", sealed.message);
+        o.set("sealed_state_problems", problems);
         o.stringify(env.out, 2);
         env.out << "\n";
     } else {
         env.out << path << ": " << v.message << "\n";
         if (!sidecarNote.empty()) env.out << sidecarNote << "\n";
+        if (sealed.intact)
+            env.out << "sealed state: " << sealed.message << "\n";
+        else
+            for (const auto& p : sealed.problems)
+                env.out << "sealed state: does not match the chain: " << p << "\n";
     }
-    return v.intact ? exit_code::kCompliant : exit_code::kNonCompliant;
+    return v.intact && sealed.intact ? exit_code::kCompliant : exit_code::kNonCompliant;
 }
 
 }  // namespace mpa

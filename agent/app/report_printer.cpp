@@ -6,6 +6,7 @@
 #include <map>
 
 #include "app/exit_codes.hpp"
+#include "model/target_names.hpp"
 
 namespace mpa {
 
@@ -90,9 +91,9 @@ void printFindings(std::ostream& out, const std::vector<Finding>& findings,
 void printLicenseAudit(std::ostream& out, const std::vector<Finding>& findings) {
     int profiles = 0, registered = 0;
     for (const auto& f : findings) {
-        if (f.target != "license-audit") continue;
+        if (f.target != target_name::kLicenseAudit) continue;
         ++profiles;
-        if (f.observed == "license key registered") ++registered;
+        if (f.observed == kLicenseKeyRegistered) ++registered;
     }
     if (profiles == 0) return;
     out << "License audit: applies to " << registered << " of " << profiles

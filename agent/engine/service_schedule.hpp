@@ -16,6 +16,8 @@
 #include <set>
 #include <string>
 
+#include "model/agent_context.hpp"
+
 namespace mpa {
 
 class ServiceSchedule {
@@ -32,7 +34,7 @@ class ServiceSchedule {
     static constexpr const char* kRetry = "retry";
 
     struct Timing {
-        Duration settle{300};
+        Duration settle{kDefaultSettleMilliseconds};
         Duration firstRetry{1000};
         Duration maxRetry{std::chrono::minutes(5)};
     };

@@ -16,6 +16,11 @@ enum class PlatformProfile { Linux, MacOS, Windows };
 std::string_view toString(PlatformProfile profile);
 PlatformProfile hostPlatformProfile();
 
+// How long the service waits for watched paths to be quiet before reading them, unless agent.yaml
+// (settle_milliseconds) or `run --settle-ms` says otherwise. Long enough for an editor's or a
+// configuration tool's write to finish; short enough that a change is enforced at once.
+inline constexpr std::int64_t kDefaultSettleMilliseconds = 300;
+
 // Local settings that are not policy (from /etc/metalama/agent.yaml and the command line).
 struct AgentSettings {
     std::string root = "/";
@@ -31,7 +36,7 @@ struct AgentSettings {
     std::string logDestination = "console";  // console | syslog | journal | file:<path>
     std::string logFormat = "text";          // text | json (one object per line)
     // The service waits until watched paths have been quiet this long before reading them.
-    std::int64_t settleMilliseconds = 300;
+    std::int64_t settleMilliseconds = kDefaultSettleMilliseconds;
     // How long a policy that every source stopped setting is still enforced before the agent
     // restores what it changed (0: restore at once). Covers the window in which an MDM removes
     // and re-creates the profiles that carry the policy (docs/deploy-intune.md).

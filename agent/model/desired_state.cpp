@@ -1,5 +1,7 @@
 #include "model/desired_state.hpp"
 
+#include "policy/policy_names.hpp"
+
 namespace mpa {
 
 std::string_view toString(ActionRequirement requirement) {
@@ -45,20 +47,24 @@ void require(ActionRequirement& action, std::optional<PolicyLevel> level) {
 DesiredState decideDesiredState(const PolicySet& policy, const PolicyCatalog& catalog) {
     DesiredState d;
     d.managed = !policy.empty();
-    const auto optOut = enabledAt(policy, "TelemetryOptOut");
+    const auto optOut = enabledAt(policy, policy_name::kTelemetryOptOut);
     // The variable is machine-wide and cannot be overridden per user, so only a mandatory
     // opt-out sets it; a recommended one becomes a default in each profile.
     d.environmentOptOut = optOut == PolicyLevel::Mandatory;
     for (auto* action : {&d.usage, &d.exception, &d.performance}) require(*action, optOut);
-    require(d.usage, enabledAt(policy, "DisableUsageReporting"));
-    require(d.exception, enabledAt(policy, "DisableExceptionReporting"));
-    require(d.performance, enabledAt(policy, "DisablePerformanceProblemReporting"));
-    d.manageProfiles = valueOr<bool>(policy, catalog, "ManageUserProfiles");
-    d.deviceIdRotationDays = valueOr<std::int64_t>(policy, catalog, "DeviceIdRotationDays");
-    d.deviceIdResetToken = valueOr<std::string>(policy, catalog, "DeviceIdResetToken");
-    d.auditOnly = valueOr<std::string>(policy, catalog, "EnforcementMode") == "AuditOnly";
-    d.reconcileIntervalMinutes = valueOr<std::int64_t>(policy, catalog, "ReconcileIntervalMinutes");
-    d.complianceRetentionDays = valueOr<std::int64_t>(policy, catalog, "ComplianceRetentionDays");
+    require(d.usage, enabledAt(policy, policy_name::kDisableUsageReporting));
+    require(d.exception, enabledAt(policy, policy_name::kDisableExceptionReporting));
+    require(d.performance, enabledAt(policy, policy_name::kDisablePerformanceProblemReporting));
+    d.manageProfiles = valueOr<bool>(policy, catalog, policy_name::kManageUserProfiles);
+    d.deviceIdRotationDays =
+        valueOr<std::int64_t>(policy, catalog, policy_name::kDeviceIdRotationDays);
+    d.deviceIdResetToken = valueOr<std::string>(policy, catalog, policy_name::kDeviceIdResetToken);
+    d.auditOnly = valueOr<std::string>(policy, catalog, policy_name::kEnforcementMode) ==
+                  policy_item::kEnforcementModeAuditOnly;
+    d.reconcileIntervalMinutes =
+        valueOr<std::int64_t>(policy, catalog, policy_name::kReconcileIntervalMinutes);
+    d.complianceRetentionDays =
+        valueOr<std::int64_t>(policy, catalog, policy_name::kComplianceRetentionDays);
     return d;
 }
 

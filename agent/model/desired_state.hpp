@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "policy/policy_names.hpp"
 #include "policy/policy_set.hpp"
 
 namespace mpa {
@@ -21,12 +22,12 @@ struct DesiredState {
     ActionRequirement usage = ActionRequirement::None;
     ActionRequirement exception = ActionRequirement::None;
     ActionRequirement performance = ActionRequirement::None;
-    bool manageProfiles = true;
-    std::int64_t deviceIdRotationDays = 0;
+    bool manageProfiles = policy_default::kManageUserProfiles;
+    std::int64_t deviceIdRotationDays = policy_default::kDeviceIdRotationDays;
     std::string deviceIdResetToken;
     bool auditOnly = false;
-    std::int64_t reconcileIntervalMinutes = 60;
-    std::int64_t complianceRetentionDays = 365;
+    std::int64_t reconcileIntervalMinutes = policy_default::kReconcileIntervalMinutes;
+    std::int64_t complianceRetentionDays = policy_default::kComplianceRetentionDays;
 
     bool anyActionManaged() const {
         return usage != ActionRequirement::None || exception != ActionRequirement::None ||

@@ -4,6 +4,9 @@
 
 #include <sstream>
 
+#include "model/desired_state.hpp"
+#include "model/target_names.hpp"
+#include "policy/policy_names.hpp"
 #include "store/chain_verify.hpp"
 #include "store/compliance_timeline.hpp"
 #include "store/event_report.hpp"
@@ -12,22 +15,10 @@
 namespace mpa {
 namespace {
 
-// Target names the per-user target uses (targets/telemetry_json_target.cpp).
-constexpr const char* kProfileTarget = "telemetry-json";
-constexpr const char* kLicenseAuditTarget = "license-audit";
-constexpr const char* kLicenseRegistered = "license key registered";
-
 bool environmentInPlace(Outcome outcome) {
     // Pending: the variable is written and takes effect at the next restart; it is in place.
     return outcome == Outcome::Pending ||
            (isCompliantOutcome(outcome) && outcome != Outcome::Restored);
-}
-
-std::int64_t intervalMinutes(const PolicySet& policy) {
-    const auto* p = policy.find("ReconcileIntervalMinutes");
-    if (p)
-        if (const auto* v = std::get_if<std::int64_t>(&p->value)) return *v;
-    return 60;
 }
 
 }  // namespace
@@ -61,19 +52,18 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
                                                         : " " + timeline.lastChange->event.subject);
     s.verdict = std::string(toString(r.verdict));
     s.lastPassAt = r.finishedAt.empty() ? r.startedAt : r.finishedAt;
-    if (const auto* mode = r.policy.find("EnforcementMode"))
+    if (const auto* mode = r.policy.find(policy_name::kEnforcementMode))
         if (const auto* text = std::get_if<std::string>(&mode->value)) s.enforcementMode = *text;
-    if (const auto* optOut = r.policy.find("TelemetryOptOut"))
-        s.telemetryOptOutEnforced = optOut->value == PolicyValue(true) &&
-                                    optOut->from.level == PolicyLevel::Mandatory &&
-                                    s.enforcementMode != "AuditOnly";
+    // The engine's own rule and the policy definitions' defaults: what the pass decided.
+    const auto desired = decideDesiredState(r.policy, store->catalog());
+    s.telemetryOptOutEnforced = desired.environmentOptOut && !desired.auditOnly;
 
     std::int64_t environmentTargets = 0, environmentSet = 0;
     for (const auto& f : r.findings) {
         if (f.outcome == Outcome::Failed) ++s.failedFindings;
-        if (f.target == kLicenseAuditTarget) {
-            if (f.observed == kLicenseRegistered) ++s.licenseAuditProfiles;
-        } else if (f.target == kProfileTarget) {
+        if (f.target == target_name::kLicenseAudit) {
+            if (f.observed == kLicenseKeyRegistered) ++s.licenseAuditProfiles;
+        } else if (f.target == target_name::kTelemetryJson) {
             if (f.outcome == Outcome::NotApplicable) continue;
             ++s.profilesTotal;
             if (isCompliantOutcome(f.outcome)) ++s.profilesCompliant;
@@ -86,7 +76,7 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
     s.profilesCompliantPercent =
         s.profilesTotal == 0 ? 100 : s.profilesCompliant * 100 / s.profilesTotal;
 
-    s.healthLimitMinutes = 2 * intervalMinutes(r.policy) + 15;
+    s.healthLimitMinutes = 2 * desired.reconcileIntervalMinutes + 15;
     if (!s.chainIntact)
         s.problem = "event history does not verify: " + verification.message;
     else if (!r.notes.empty())

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "policy/policy_names.hpp"
 #include "store/sqlite_compliance_store.hpp"
 
 namespace mpa {
@@ -14,7 +15,7 @@ namespace mpa {
 struct ComplianceSummary {
     bool agentHealthy = false;  // a recent pass, recorded without store problems, chain intact
     std::string verdict = "no record";
-    std::string enforcementMode = "Enforce";
+    std::string enforcementMode = policy_default::kEnforcementMode;
     bool telemetryOptOutEnforced = false;  // TelemetryOptOut=true (mandatory), enforced
     bool environmentVariableSet = false;   // every machine-environment target has the variable
     std::int64_t profilesTotal = 0;

@@ -22,7 +22,8 @@ inline constexpr const char* kAgentUpgraded = "agent upgraded";
 // From the store itself.
 // Every pass that recorded something new seals it: its data holds the fingerprint of what was
 // recorded (verdict, policy, findings), so what status, Intune and the summary read is checked
-// against the chain at read time (store/sealed_state).
+// against the chain at read time, and the hash of the sealed_state row fleet tools read
+// (store/sealed_state.hpp).
 inline constexpr const char* kStateSealed = "state sealed";
 inline constexpr const char* kStoreRecovered = "store recovered";
 inline constexpr const char* kHistoryPruned = "history pruned";

@@ -14,6 +14,7 @@
 #include "store/event_log.hpp"
 #include "store/pass_events.hpp"
 #include "store/policy_record_json.hpp"
+#include "store/sealed_state.hpp"
 #include "store/sha256.hpp"
 #include "store/sqlite_compliance_store.hpp"
 #include "store/store_retention.hpp"
@@ -207,7 +208,11 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
         return false;
     }
     const auto runId = db_.lastInsertRowId();
-    if (repeat) return true;  // nothing new observed: no rows, no events
+    // Nothing new observed: no rows, no events; but a store upgraded to the sealed state (schema
+    // 4) has no sealed row for the run this repeats until one is written.
+    if (repeat)
+        return sealedStateIsFor(db_, previous->contentRun) ||
+               sealState(db_, previous->contentRun, report, fingerprint, error);
     if (!samePolicy) {
         SqliteStatement own;
         if (!prepareForWrite("UPDATE runs SET policy_run = id WHERE id = ?", &own, error))
@@ -241,19 +246,7 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
     for (const auto& event : eventsForPass(report, previous ? &before : nullptr, runId))
         if (!appendEvent(db_, event, error)) return false;
     // The seal: what readers derive the verdict and findings from is covered by the chain.
-    EventDraft seal;
-    seal.at = report.finishedAt.empty() ? report.startedAt : report.finishedAt;
-    seal.kind = event_kind::kStateSealed;
-    seal.details = std::string("verdict ") + std::string(toString(report.verdict)) + ", " +
-                   std::to_string(report.findings.size()) + " findings";
-    Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
-    data.set("fingerprint", fingerprint);
-    data.set("verdict", std::string(toString(report.verdict)));
-    std::ostringstream text;
-    data.stringify(text);
-    seal.data = text.str();
-    seal.runId = runId;
-    return appendEvent(db_, seal, error);
+    return sealState(db_, runId, report, fingerprint, error);
 }
 
 bool SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& report,

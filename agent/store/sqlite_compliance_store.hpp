@@ -43,6 +43,7 @@ class SqliteComplianceStore : public ComplianceStore {
 
     const std::string& path() const { return path_; }
     StoreMode mode() const { return mode_; }
+    const PolicyCatalog& catalog() const { return catalog_; }
     SqliteConnection& connection() { return db_; }
     const SqliteConnection& connection() const { return db_; }
     // The last error a const read met (reads return "nothing" on error; this says why).

@@ -38,13 +38,17 @@ bool applyRetention(SqliteConnection& db, const std::string& now, std::int64_t r
     if (!runs.run(error)) return false;
     result->runsPruned = db.changes();
 
-    // The newest event older than the cutoff, never the chain's head.
+    // The newest event older than the cutoff, never the chain's head, and never the latest
+    // "state sealed" event: readers and verify check the current state against it, however old
+    // (a machine that stayed compliant for longer than the retention).
     SqliteStatement last;
     if (!db.prepare("SELECT id, hash FROM events WHERE at < ?1 AND "
-                    "id < (SELECT max(id) FROM events) ORDER BY id DESC LIMIT 1",
+                    "id < (SELECT max(id) FROM events) AND "
+                    "id < (SELECT COALESCE(max(id), 9223372036854775807) FROM events "
+                    "WHERE kind = ?2) ORDER BY id DESC LIMIT 1",
                     &last, error))
         return false;
-    last.bind(1, cutoff);
+    last.bind(1, cutoff).bind(2, std::string(event_kind::kStateSealed));
     if (!last.step()) {
         if (!last.failed()) return true;  // no event old enough
         *error = last.errorMessage();

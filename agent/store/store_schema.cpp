@@ -7,7 +7,7 @@ namespace {
 
 // kMigrations[i] takes a database from version i to version i + 1. Never edit a step that has
 // shipped: add a new one (and describe it in docs/compliance-database.md).
-constexpr std::array<const char*, 3> kMigrations{{
+constexpr std::array<const char*, 4> kMigrations{{
     // 0 -> 1: runs, findings, effective policy, policy issues, prior-state ledger, agent state.
     R"sql(
 CREATE TABLE runs (
@@ -179,6 +179,46 @@ SELECT c.target AS target,
   FROM current_findings AS c
   JOIN runs AS r ON r.id = (SELECT max(id) FROM runs)
  ORDER BY c.seq;
+)sql",
+    // 3 -> 4: the sealed state. What fleet tools read comes from one row whose SHA-256 the
+    // pass's "state sealed" event carries (store/sealed_state.hpp): osquery cannot hash, so the
+    // views read nothing the chain does not cover, and verify checks the other tables against
+    // it. checked_at / finished_at are the latest run's time (a repeat pass appends no event).
+    R"sql(
+CREATE TABLE sealed_state (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    run_id       INTEGER NOT NULL,
+    finished_at  TEXT NOT NULL,
+    mode         TEXT NOT NULL,
+    verdict      TEXT NOT NULL,
+    policy       TEXT NOT NULL,
+    policy_values TEXT NOT NULL,
+    findings     TEXT NOT NULL
+);
+DROP VIEW compliance_current;
+CREATE VIEW compliance_current AS
+SELECT json_extract(f.value, '$[0]') AS target,
+       json_extract(f.value, '$[1]') AS subject,
+       json_extract(f.value, '$[2]') AS user,
+       s.policy AS policy,
+       json_extract(f.value, '$[3]') AS desired,
+       json_extract(f.value, '$[4]') AS observed,
+       json_extract(f.value, '$[5]') AS state,
+       json_extract(f.value, '$[6]') AS reason,
+       json_extract(f.value, '$[7]') AS state_since,
+       (SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1) AS checked_at
+  FROM sealed_state AS s, json_each(s.findings) AS f
+ ORDER BY f.key;
+CREATE VIEW compliance_pass AS
+SELECT s.verdict AS verdict,
+       s.mode AS mode,
+       COALESCE((SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1), s.finished_at)
+           AS finished_at,
+       s.finished_at AS sealed_at,
+       s.run_id AS sealed_run,
+       s.policy AS policy,
+       s.policy_values AS policy_values
+  FROM sealed_state AS s;
 )sql",
 }};
 

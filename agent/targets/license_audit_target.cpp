@@ -1,5 +1,6 @@
 #include "targets/license_audit_target.hpp"
 
+#include "model/target_names.hpp"
 #include "targets/metalama_license_key.hpp"
 #include "targets/metalama_profiles.hpp"
 #include "targets/owned_directories.hpp"
@@ -9,7 +10,7 @@
 namespace mpa {
 namespace {
 
-constexpr const char* kTargetName = "license-audit";
+constexpr const char* kTargetName = target_name::kLicenseAudit;
 constexpr const char* kLicensingFile = "licensing.json";
 // A licensing file far beyond this is not one.
 constexpr std::uint64_t kMaxLicensingBytes = 4 * 1024 * 1024;
@@ -71,10 +72,10 @@ LicenseState licenseKeyState(const json::ObjectDocument& doc) {
         return {"license key registered, audit waived",
                 "every registered key carries the audit-waiver flag (read from the key; its "
                 "signature is Metalama's to verify)"};
-    return {"license key registered", why.empty()
-                                          ? std::string()
-                                          : "audit-waiver flag: unknown for a key (" + why +
-                                                "); the audit applies unless the key waives it"};
+    return {kLicenseKeyRegistered, why.empty()
+                                       ? std::string()
+                                       : "audit-waiver flag: unknown for a key (" + why +
+                                             "); the audit applies unless the key waives it"};
 }
 
 Finding audit(const MetalamaProfile& p, const ProfileDataDirectory& d) {

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "model/target.hpp"
+#include "model/target_names.hpp"
 #include "targets/metalama_profiles.hpp"
 
 namespace mpa {
@@ -23,7 +24,7 @@ class LicenseAuditTarget : public Target {
     explicit LicenseAuditTarget(
         std::shared_ptr<PassProfiles> profiles = std::make_shared<PassProfiles>())
         : profiles_(std::move(profiles)) {}
-    std::string name() const override { return "license-audit"; }
+    std::string name() const override { return target_name::kLicenseAudit; }
     std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override;
     // Nothing to restore: it reports the same as a pass, as it did when the telemetry-json
     // target reported it.

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "model/target_names.hpp"
 #include "platform/metalama_lock.hpp"
 #include "platform/safe_fs.hpp"
 #include "targets/durable_batch.hpp"
@@ -30,7 +31,7 @@ std::string joinProblems(const std::vector<std::string>& problems) {
 
 namespace {
 
-constexpr const char* kTargetName = "telemetry-json";
+constexpr const char* kTargetName = target_name::kTelemetryJson;
 constexpr const char* kFileName = "telemetry.json";
 // Metalama's Issues and Sessions bookkeeping grows the file; far beyond this it is not a
 // settings file any more.

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "model/target.hpp"
+#include "model/target_names.hpp"
 #include "targets/metalama_profiles.hpp"
 
 namespace mpa {
@@ -18,7 +19,7 @@ class TelemetryJsonTarget : public Target {
     explicit TelemetryJsonTarget(
         std::shared_ptr<PassProfiles> profiles = std::make_shared<PassProfiles>())
         : profiles_(std::move(profiles)) {}
-    std::string name() const override { return "telemetry-json"; }
+    std::string name() const override { return target_name::kTelemetryJson; }
     std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override;
     std::vector<Finding> revert(TargetRun& run) override;
     std::vector<std::string> watchPaths(const AgentContext& context) const override;

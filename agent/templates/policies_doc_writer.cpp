@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "policy/coercion_rules.hpp"
+#include "policy/policy_names.hpp"
 #include "policy/policy_set.hpp"
 #include "policy/registry_names.hpp"
 #include "templates/admx_reader.hpp"
@@ -133,8 +134,8 @@ void writeDeviceIdResets(std::ostream& out) {
         << code("UsageTrackingSalt") << ", " << code("ExceptionReportingSalt") << ", "
         << code("LicenseAuditSalt") << ") are kept as they are. Every other key is kept, and "
         << code("version") << " is incremented.\n\n"
-        << "Three things cause a reset: a new value of " << code("DeviceIdResetToken")
-        << ", a DeviceId older than " << code("DeviceIdRotationDays")
+        << "Three things cause a reset: a new value of " << code(policy_name::kDeviceIdResetToken)
+        << ", a DeviceId older than " << code(policy_name::kDeviceIdRotationDays)
         << ", and a profile whose DeviceId is the one of the template for new profiles ("
         << code("/etc/skel")
         << "): every account created from the template, on every machine "

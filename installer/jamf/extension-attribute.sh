@@ -20,14 +20,13 @@ if [ ! -f "$db" ]; then
     echo "<result>no record</result>"
     exit 0
 fi
-# One row: verdict|mode|TelemetryOptOut|fresh (1 when less than a day old). -readonly: never
+# One row: verdict|mode|TelemetryOptOut|fresh (1 when less than a day old), from the view over
+# the state sealed in the agent's event chain (docs/compliance-database.md). -readonly: never
 # creates or changes anything next to the evidence.
 row=$("$sqlite" -readonly -batch -noheader -separator '|' "$db" "
-SELECT r.verdict, r.mode,
-       COALESCE((SELECT value FROM effective_policy
-                  WHERE run_id = r.policy_run AND name = 'TelemetryOptOut'), ''),
-       r.finished_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')
-  FROM runs AS r WHERE r.id = (SELECT max(id) FROM runs);" 2>&1) || {
+SELECT verdict, mode, COALESCE(json_extract(policy_values, '$.TelemetryOptOut'), ''),
+       finished_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')
+  FROM compliance_pass;" 2>&1) || {
     echo "<result>unreadable: $(printf '%s' "$row" | head -n 1)</result>"
     exit 0
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "support/agent_process.hpp"
@@ -72,6 +73,17 @@ TEST_F(AuditCli, VerifyPassesThenNamesTheEditedEvent) {
     const auto independent = runProcess({script, database()});
     EXPECT_EQ(independent.exitCode, 0) << independent.out << independent.err;
     EXPECT_NE(independent.out.find("intact"), std::string::npos);
+    EXPECT_NE(independent.out.find("sealed_state: matches the last seal"), std::string::npos)
+        << independent.out;
+    {  // An edited sealed row (what the fleet views show) is caught by the script too.
+        ScratchDir copy;
+        const auto forged = copy.abs("compliance.db");
+        std::filesystem::copy_file(database(), forged);
+        execSql(forged, "UPDATE sealed_state SET verdict = verdict || ' '");
+        const auto edited = runProcess({script, forged});
+        EXPECT_EQ(edited.exitCode, 1) << edited.out << edited.err;
+        EXPECT_EQ(edited.out.rfind("sealed_state: sha256 is", 0), 0u) << edited.out;
+    }
     execSql(database(),
             "UPDATE events SET body = replace(body, 'remediated', 'compliant') WHERE id = 4");
     const auto bad = agent({"verify", "--json"});

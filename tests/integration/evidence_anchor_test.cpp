@@ -112,6 +112,71 @@ TEST_F(EvidenceAnchor, ForgedRowsAreNotReadAsTheTruth) {
     EXPECT_NE(status.out.find("does not match the state sealed"), std::string::npos) << status.out;
 }
 
+// What osquery's ATC does: the database attached read-only, the view selected from it.
+std::string fleetRead(const std::string& db, const std::string& select) {
+    const auto read =
+        runProcess({"/usr/bin/sqlite3", "-batch",
+                    ":memory:", "ATTACH 'file:" + db + "?mode=ro' AS agent; " + select});
+    EXPECT_EQ(read.exitCode, 0) << read.err;
+    return read.out;
+}
+
+TEST_F(EvidenceAnchor, TheFleetViewsReadOnlyTheSealedStateAndVerifyNamesForgedRows) {
+    // A failing profile: alice's telemetry.json is a symlink the agent refuses.
+    const std::string metalama = "r/home/alice/.local/share/Metalama/";
+    root.write(metalama + "elsewhere.json", "{}\n");
+    ASSERT_EQ(::unlink(root.abs(metalama + "telemetry.json").c_str()), 0);
+    root.symlink("elsewhere.json", metalama + "telemetry.json");
+    const auto failing = agent({"apply"});
+    ASSERT_EQ(failing.exitCode, 3) << failing.out << failing.err;
+    const std::string aliceState =
+        "SELECT state FROM agent.compliance_current WHERE subject LIKE "
+        "'%/alice/.local/share/Metalama/telemetry.json' AND target = 'telemetry-json'";
+    const std::string passVerdict = "SELECT verdict FROM agent.compliance_pass";
+    ASSERT_EQ(fleetRead(db(), aliceState), "failed\n");
+    ASSERT_EQ(fleetRead(db(), passVerdict), "non-compliant\n");
+    auto verify = agent({"verify"});
+    ASSERT_EQ(verify.exitCode, 0) << verify.out << verify.err;
+    EXPECT_NE(verify.out.find("sealed state: the recorded state matches"), std::string::npos)
+        << verify.out;
+
+    // The forger edits what status and the old view read.
+    const auto forged = runProcess(
+        {"/usr/bin/sqlite3", db(),
+         "UPDATE current_findings SET outcome = 'compliant', reason = '' WHERE outcome <> "
+         "'compliant'; UPDATE runs SET verdict = 'compliant'; SELECT changes();"});
+    ASSERT_EQ(forged.exitCode, 0) << forged.err;
+    ASSERT_NE(forged.out, "0\n");
+    EXPECT_EQ(fleetRead(db(), aliceState), "failed\n");
+    EXPECT_EQ(fleetRead(db(), passVerdict), "non-compliant\n");
+    EXPECT_EQ(fleetRead(db(),
+                        "SELECT count(*) FROM agent.compliance_current WHERE state = "
+                        "'compliant' AND subject LIKE '%/alice/%telemetry.json'"),
+              "0\n");
+    verify = agent({"verify"});
+    EXPECT_EQ(verify.exitCode, 3) << verify.out;
+    EXPECT_NE(verify.out.find("intact"), std::string::npos) << "the chain itself is intact";
+    EXPECT_NE(verify.out.find("current_findings row"), std::string::npos) << verify.out;
+    EXPECT_NE(verify.out.find("alice/.local/share/Metalama/telemetry.json): outcome is "
+                              "'compliant', the sealed state says 'failed'"),
+              std::string::npos)
+        << verify.out;
+    EXPECT_NE(verify.out.find("verdict 'compliant', but event"), std::string::npos) << verify.out;
+
+    // Forging the sealed row too fools plain SQL, but not verify: its hash is in the chain.
+    runProcess({"/usr/bin/sqlite3", db(),
+                "UPDATE sealed_state SET verdict = 'compliant', findings = "
+                "replace(findings, '\"failed\"', '\"compliant\"')"});
+    EXPECT_EQ(fleetRead(db(), passVerdict), "compliant\n");
+    verify = agent({"verify", "--json"});
+    EXPECT_EQ(verify.exitCode, 3) << verify.out;
+    EXPECT_NE(verify.out.find("sealed_state (what compliance_current and compliance_pass show) "
+                              "does not have the SHA-256 sealed by event"),
+              std::string::npos)
+        << verify.out;
+    EXPECT_NE(verify.out.find("\"intact\": false"), std::string::npos) << verify.out;
+}
+
 TEST_F(EvidenceAnchor, WithoutASystemLogTheChainHeadIsNotDroppedSilently) {
     struct stat st {};
     if (::stat("/dev/log", &st) == 0) GTEST_SKIP() << "this machine has a system log socket";

@@ -14,6 +14,7 @@
 #include "store/chain_verify.hpp"
 #include "store/event_chain.hpp"
 #include "store/event_kinds.hpp"
+#include "store/sealed_state.hpp"
 #include "store/sqlite_compliance_store.hpp"
 #include "store/store_schema.hpp"
 #include "support/scratch_dir.hpp"
@@ -62,6 +63,61 @@ std::string storeWithHistory(const test::ScratchDir& scratch) {
     EXPECT_TRUE(store->recordPass(fixed, &error)) << error;
     EXPECT_TRUE(store->recordEvent(event_kind::kAgentStopped, "", "SIGTERM", &error)) << error;
     return path;
+}
+
+SealVerification verifySealFile(const std::string& path) {
+    std::string error;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
+    if (!store) return {false, error, {error}};
+    std::optional<std::string> latest;
+    if (const auto pass = store->lastPass()) latest = passFingerprint(pass->report);
+    return verifySealedState(store->connection(), latest);
+}
+
+// Every table a reader uses, edited as a forger would: the sealed state names the row.
+TEST(SealedState, EveryEditedRowIsNamedAndTheViewKeepsTheSealedValue) {
+    test::ScratchDir scratch;
+    const auto path = storeWithHistory(scratch);
+    auto v = verifySealFile(path);
+    ASSERT_TRUE(v.intact) << v.message;
+    EXPECT_EQ(countRows(path, "compliance_current WHERE state = 'non-compliant'"), 0);
+    const auto views = countRows(path, "compliance_current");
+    ASSERT_GT(views, 0);
+    const struct {
+        const char* edit;
+        const char* named;
+    } forgeries[] = {
+        {"UPDATE current_findings SET observed = 'x' WHERE seq = 0",
+         "current_findings row 0 (etc-environment /etc/environment): observed is 'x'"},
+        {"DELETE FROM current_findings WHERE seq = 1", "current_findings has 1 rows"},
+        {"UPDATE runs SET verdict = 'not managed' WHERE id = 2", "runs row 2: verdict"},
+        {"UPDATE runs SET content_hash = 'ab' WHERE id = 3", "runs row 3: content_hash"},
+        {"UPDATE effective_policy SET value = '7' WHERE name = 'DeviceIdRotationDays'",
+         "effective_policy of run 3"},
+        {"UPDATE policy_issues SET message = 'x'", "the latest pass as status reads it"},
+        {"INSERT INTO runs (started_at, finished_at, trigger, mode, verdict) VALUES "
+         "('2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z', 'timer', 'enforce', 'compliant')",
+         "runs row 4: no \"state sealed\" event covers it"},
+        {"UPDATE sealed_state SET findings = replace(findings, 'remediated', 'compliant')",
+         "sealed_state (what compliance_current and compliance_pass show) does not have"},
+        {"DELETE FROM sealed_state", "sealed_state is empty"},
+    };
+    for (const auto& f : forgeries) {
+        test::ScratchDir copy;
+        const auto forged = copy.abs("compliance.db");
+        std::filesystem::copy_file(path, forged);
+        execSql(forged, f.edit);
+        v = verifySealFile(forged);
+        EXPECT_FALSE(v.intact) << f.edit;
+        bool named = false;
+        for (const auto& p : v.problems) named = named || p.find(f.named) != std::string::npos;
+        EXPECT_TRUE(named) << f.edit << ": " << v.message;
+        EXPECT_TRUE(verifyFile(forged).intact) << "the chain alone cannot see " << f.edit;
+        if (std::string(f.edit).rfind("UPDATE current_findings", 0) == 0 ||
+            std::string(f.edit).rfind("UPDATE runs", 0) == 0) {
+            EXPECT_EQ(countRows(forged, "compliance_current"), views) << f.edit;
+        }
+    }
 }
 
 TEST(EventHistory, PassesProduceEventsOnlyWhenSomethingChanged) {
@@ -240,6 +296,31 @@ TEST(EventHistory, RetentionPrunesOldRecordsAndTheChainStillVerifies) {
     EXPECT_FALSE(verifyFile(path).intact);
 }
 
+// A machine that stays the same for longer than the retention: the seal of its state is kept,
+// so the state read back is still checked against the chain.
+TEST(SealedState, RetentionKeepsTheLatestSealHoweverOld) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = openStore(path);
+    std::string error;
+    auto when = *parseIsoUtc("2026-01-01T00:00:00Z");
+    ASSERT_TRUE(store->recordPass(passAt(when, 0, 10), &error)) << error;
+    for (int day = 1; day <= 40; ++day) {  // restarts, and daily passes that repeat the first
+        when += std::chrono::hours(24);
+        ASSERT_TRUE(store->recordEvent(event_kind::kAgentStarted, "", "", &error)) << error;
+        auto same = passAt(when, 0, 10);
+        ASSERT_TRUE(store->recordPass(same, &error)) << error;
+    }
+    EXPECT_GT(countRows(path, "events WHERE kind = 'history pruned'"), 0) << "retention ran";
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'state sealed'"), 1);
+    EXPECT_TRUE(verifyFile(path).intact);
+    const auto v = verifySealFile(path);
+    EXPECT_TRUE(v.intact) << v.message;
+    EXPECT_NE(v.message.find("matches the state sealed by event"), std::string::npos) << v.message;
+    execSql(path, "UPDATE current_findings SET outcome = 'compliant'");
+    EXPECT_FALSE(verifySealFile(path).intact);
+}
+
 std::string copyFixture(const test::ScratchDir& scratch, const std::string& name) {
     const auto path = scratch.abs("compliance.db");
     std::filesystem::copy_file(std::string(MPA_FIXTURES_DIR) + "/store/" + name, path);
@@ -278,7 +359,8 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     const auto last = store->lastPass();
     ASSERT_TRUE(last) << test::readError(*store);
     EXPECT_EQ(last->report.verdict, Verdict::Compliant);
-    EXPECT_EQ(countRows(path, "compliance_current"), 2);
+    // The fleet view reads only the sealed state, which the first pass after the upgrade writes.
+    EXPECT_EQ(countRows(path, "compliance_current"), 0);
     EXPECT_EQ(countRows(path, "events"), eventsBefore);
     EXPECT_TRUE(verifyFile(path).intact) << "the events survive the migration intact";
     // The first pass after the upgrade repeats the last recorded one: a small row that still
@@ -287,6 +369,11 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     repeat.startedAt = "2026-01-06T07:00:00Z";
     ASSERT_TRUE(store->recordPass(repeat, &error)) << error;
     EXPECT_EQ(countRows(path, "runs WHERE id = 4 AND same_as = 2 AND policy_run = 2"), 1);
+    EXPECT_EQ(countRows(path, "compliance_current"), 2);
+    EXPECT_EQ(countRows(path, "sealed_state WHERE run_id = 2"), 1);
+    EXPECT_TRUE(verifyFile(path).intact);
+    const auto sealed = verifySealFile(path);
+    EXPECT_TRUE(sealed.intact) << sealed.message;
     ASSERT_TRUE(store->lastKnownGoodPolicy());
     EXPECT_TRUE(store->lastKnownGoodPolicy()->find("TelemetryOptOut"));
     auto pass = samplePass("2026-01-06T08:00:00Z");

@@ -1,0 +1,63 @@
+#include "store/sealed_state.hpp"
+
+#include <map>
+
+#include "store/event_chain.hpp"
+#include "store/event_kinds.hpp"
+#include "store/policy_record_json.hpp"
+#include "store/sealed_state_row.hpp"
+#include "util/json_document.hpp"
+
+namespace mpa {
+
+bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
+               const std::string& fingerprint, std::string* error) {
+    std::vector<FindingRow> rows;
+    if (!readCurrentFindingRows(db, &rows, error)) return false;
+    SealedRow row;
+    row.runId = runId;
+    row.finishedAt = report.finishedAt.empty() ? report.startedAt : report.finishedAt;
+    row.mode = std::string(toString(report.mode));
+    row.verdict = std::string(toString(report.verdict));
+    std::map<std::string, std::string> values;
+    for (const auto& [name, p] : report.policy.values) values[name] = policyValueToJson(p.value);
+    describeSealedPolicy(values, &row.policy, &row.policyValues);
+    row.findings = sealedFindingsJson(rows);
+    SqliteStatement s;
+    if (!db.prepare("INSERT OR REPLACE INTO sealed_state (id, run_id, finished_at, mode, verdict, "
+                    "policy, policy_values, findings) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+                    &s, error))
+        return false;
+    s.bind(1, row.runId)
+        .bind(2, row.finishedAt)
+        .bind(3, row.mode)
+        .bind(4, row.verdict)
+        .bind(5, row.policy)
+        .bind(6, row.policyValues)
+        .bind(7, row.findings);
+    if (!s.run(error)) {
+        *error = "recording the sealed state failed: " + *error;
+        return false;
+    }
+    EventDraft seal;
+    seal.at = row.finishedAt;
+    seal.kind = event_kind::kStateSealed;
+    seal.details =
+        "verdict " + row.verdict + ", " + std::to_string(report.findings.size()) + " findings";
+    seal.data = "{\"fingerprint\":" + json::quote(fingerprint) +
+                ",\"verdict\":" + json::quote(row.verdict) +
+                ",\"snapshot\":" + json::quote(sealedRowHash(row)) + "}";
+    seal.runId = runId;
+    return appendEvent(db, seal, error);
+}
+
+bool sealedStateIsFor(const SqliteConnection& db, std::int64_t runId) {
+    std::string error;
+    SqliteStatement s;
+    if (!db.prepare("SELECT 1 FROM sealed_state WHERE id = 1 AND run_id = ?", &s, &error))
+        return false;
+    s.bind(1, runId);
+    return s.step();
+}
+
+}  // namespace mpa

@@ -1,0 +1,63 @@
+#include "store/sealed_state_row.hpp"
+
+#include "store/sha256.hpp"
+#include "util/json_document.hpp"
+
+namespace mpa {
+
+// Each column as length:bytes (CanonicalFields), so no two different rows hash alike.
+std::string sealedRowHash(const SealedRow& row) {
+    CanonicalFields fields(CanonicalFields::Keep::DigestOnly);
+    fields.add(row.runId)
+        .add(row.finishedAt)
+        .add(row.mode)
+        .add(row.verdict)
+        .add(row.policy)
+        .add(row.policyValues)
+        .add(row.findings);
+    return fields.sha256();
+}
+
+// The policy as the view shows it ("Name=value, ...", values as stored JSON) and as an object
+// of name -> stored JSON text (what fleet queries extract one policy from).
+void describeSealedPolicy(const std::map<std::string, std::string>& values, std::string* text,
+                          std::string* object) {
+    *text = "";
+    *object = "{";
+    for (const auto& [name, value] : values) {
+        if (!text->empty()) *text += ", ";
+        *text += name + "=" + value;
+        if (object->size() > 1) *object += ",";
+        *object += json::quote(name) + ":" + json::quote(value);
+    }
+    *object += "}";
+}
+
+bool readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out,
+                            std::string* error) {
+    SqliteStatement s;
+    if (!db.prepare("SELECT target, subject, user, desired, observed, outcome, reason, "
+                    "state_since FROM current_findings ORDER BY seq",
+                    &s, error))
+        return false;
+    while (s.step()) {
+        FindingRow row;
+        for (int i = 0; i < 8; ++i) row[static_cast<std::size_t>(i)] = s.text(i);
+        out->push_back(std::move(row));
+    }
+    if (s.failed()) *error = s.errorMessage();
+    return !s.failed();
+}
+
+std::string sealedFindingsJson(const std::vector<FindingRow>& rows) {
+    std::string text = "[";
+    for (const auto& row : rows) {
+        if (text.size() > 1) text += ",";
+        text += "[";
+        for (std::size_t i = 0; i < row.size(); ++i) text += (i ? "," : "") + json::quote(row[i]);
+        text += "]";
+    }
+    return text + "]";
+}
+
+}  // namespace mpa
