@@ -60,6 +60,15 @@ class ComplianceStore : public Ledger {
     // one started), for the pass's notes.
     virtual std::vector<std::string> openNotes() const = 0;
 
+    // A pass's many ledger look-ups (one per data directory of every profile) share one read
+    // transaction from the first look-up after beginSharedReads until the next write or
+    // endSharedReads, then the next look-up opens another: one lock and header read per pass
+    // instead of per look-up. A write always ends it first, so it sees and is seen by the
+    // latest state; end it before the store is left idle (a held read keeps the WAL from being
+    // checkpointed past it).
+    virtual void beginSharedReads() = 0;
+    virtual void endSharedReads() = 0;
+
     // The effective policy of the latest pass that had one (values with provenance).
     virtual std::optional<PolicySet> lastKnownGoodPolicy() const = 0;
     virtual std::optional<StoredPass> lastPass() const = 0;

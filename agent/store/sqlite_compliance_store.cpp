@@ -194,6 +194,30 @@ bool SqliteComplianceStore::requireWritable(std::string* error) const {
     return false;
 }
 
+bool SqliteComplianceStore::startWriting(std::string* error) {
+    // A write inside the read transaction would upgrade it (and fail on a snapshot another
+    // connection has moved past) and would not be durable when it returns: end it first.
+    if (inSharedRead_) {
+        inSharedRead_ = false;
+        db_.exec("COMMIT", nullptr);  // ends a read: nothing to lose if it fails
+    }
+    return requireWritable(error);
+}
+
+void SqliteComplianceStore::startLookUp() const {
+    // Only when no transaction is open: inside a batch the batch's write transaction serves.
+    if (!shareReads_ || inSharedRead_ || !sqlite3_get_autocommit(db_.handle())) return;
+    // BEGIN (deferred) takes no lock until the first read; failing it leaves autocommit reads.
+    inSharedRead_ = sqlite3_exec(db_.handle(), "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+void SqliteComplianceStore::endSharedReads() {
+    shareReads_ = false;
+    if (!inSharedRead_) return;
+    inSharedRead_ = false;
+    db_.exec("COMMIT", nullptr);
+}
+
 void SqliteComplianceStore::readFailed(const std::string& what) const {
     lastReadError_ = path_ + ": " + what;
 }
@@ -203,6 +227,21 @@ bool SqliteComplianceStore::prepareForRead(std::string_view sql, SqliteStatement
     if (db_.prepare(sql, s, &e)) return true;
     readFailed(e);
     return false;
+}
+
+SqliteCachedStatement SqliteComplianceStore::cachedForRead(std::string_view sql) const {
+    std::string e;
+    auto s = db_.cached(sql, &e);
+    if (!s) readFailed(e);
+    return s;
+}
+
+SqliteCachedStatement SqliteComplianceStore::cachedForWrite(std::string_view sql,
+                                                            std::string* error) const {
+    std::string e;
+    auto s = db_.cached(sql, &e);
+    if (!s) *error = path_ + ": " + e;
+    return s;
 }
 
 bool SqliteComplianceStore::prepareForWrite(std::string_view sql, SqliteStatement* s,
@@ -225,7 +264,7 @@ std::size_t SqliteComplianceStore::pendingPasses() const {
 
 bool SqliteComplianceStore::recordEvent(const std::string& kind, const std::string& subject,
                                         const std::string& details, std::string* error) {
-    if (!requireWritable(error)) return false;
+    if (!startWriting(error)) return false;
     EventDraft event;
     event.at = isoUtc(std::chrono::system_clock::now());
     event.kind = kind;
@@ -264,63 +303,63 @@ std::vector<std::string> SqliteComplianceStore::openNotes() const {
 
 std::optional<PriorState> SqliteComplianceStore::find(const std::string& target,
                                                       const std::string& subject) const {
-    SqliteStatement s;
-    if (!prepareForRead("SELECT existed, value, recorded_at FROM ledger "
-                        "WHERE target = ? AND subject = ?",
-                        &s))
-        return std::nullopt;
-    s.bind(1, target).bind(2, subject);
-    if (!firstRow(s)) return std::nullopt;
-    return PriorState{target, subject, s.integer(0) != 0, s.text(1), s.text(2)};
+    startLookUp();
+    auto s = cachedForRead(
+        "SELECT existed, value, recorded_at FROM ledger WHERE target = ? AND subject = ?");
+    if (!s) return std::nullopt;
+    s->bind(1, target).bind(2, subject);
+    if (!firstRow(*s)) return std::nullopt;
+    return PriorState{target, subject, s->integer(0) != 0, s->text(1), s->text(2)};
 }
 
 std::vector<PriorState> SqliteComplianceStore::list(const std::string& target) const {
     std::vector<PriorState> out;
-    SqliteStatement s;
-    if (!prepareForRead("SELECT subject, existed, value, recorded_at FROM ledger "
-                        "WHERE target = ? ORDER BY rowid",
-                        &s))
-        return out;
-    s.bind(1, target);
-    while (s.step()) out.push_back({target, s.text(0), s.integer(1) != 0, s.text(2), s.text(3)});
-    if (s.failed()) readFailed(s.errorMessage());
+    startLookUp();
+    auto s = cachedForRead(
+        "SELECT subject, existed, value, recorded_at FROM ledger WHERE target = ? ORDER BY rowid");
+    if (!s) return out;
+    s->bind(1, target);
+    while (s->step())
+        out.push_back({target, s->text(0), s->integer(1) != 0, s->text(2), s->text(3)});
+    if (s->failed()) readFailed(s->errorMessage());
     return out;
 }
 
 std::vector<PriorState> SqliteComplianceStore::listPrefix(const std::string& target,
                                                           const std::string& prefix) const {
     std::vector<PriorState> out;
-    SqliteStatement s;
+    startLookUp();
     // A range on (target, subject) uses the unique index; LIKE would not (and '%'/'_' in paths).
-    if (!prepareForRead("SELECT subject, existed, value, recorded_at FROM ledger "
-                        "WHERE target = ? AND subject >= ? AND subject < ? ORDER BY rowid",
-                        &s))
-        return out;
+    auto s = cachedForRead(
+        "SELECT subject, existed, value, recorded_at FROM ledger "
+        "WHERE target = ? AND subject >= ? AND subject < ? ORDER BY rowid");
+    if (!s) return out;
     std::string upper = prefix;
     if (!upper.empty() && static_cast<unsigned char>(upper.back()) < 0xFF)
         upper.back() = static_cast<char>(upper.back() + 1);
     else
         upper += '\xFF';
-    s.bind(1, target).bind(2, prefix).bind(3, upper);
-    while (s.step()) out.push_back({target, s.text(0), s.integer(1) != 0, s.text(2), s.text(3)});
-    if (s.failed()) readFailed(s.errorMessage());
+    s->bind(1, target).bind(2, prefix).bind(3, upper);
+    while (s->step())
+        out.push_back({target, s->text(0), s->integer(1) != 0, s->text(2), s->text(3)});
+    if (s->failed()) readFailed(s->errorMessage());
     return out;
 }
 
 void SqliteComplianceStore::forEach(const std::string& target,
                                     const std::function<void(const PriorState&)>& visit) const {
-    SqliteStatement s;
+    startLookUp();
     // No ORDER BY: a visit needs no order, and sorting ten thousand rows costs a sorter's memory.
-    if (!prepareForRead("SELECT subject, existed, value, recorded_at FROM ledger WHERE target = ?",
-                        &s))
-        return;
-    s.bind(1, target);
-    while (s.step()) visit({target, s.text(0), s.integer(1) != 0, s.text(2), s.text(3)});
-    if (s.failed()) readFailed(s.errorMessage());
+    auto s =
+        cachedForRead("SELECT subject, existed, value, recorded_at FROM ledger WHERE target = ?");
+    if (!s) return;
+    s->bind(1, target);
+    while (s->step()) visit({target, s->text(0), s->integer(1) != 0, s->text(2), s->text(3)});
+    if (s->failed()) readFailed(s->errorMessage());
 }
 
 bool SqliteComplianceStore::beginBatch(std::string* error) {
-    if (!requireWritable(error)) return false;
+    if (!startWriting(error)) return false;
     std::string e;
     if (!db_.exec("BEGIN IMMEDIATE", &e)) {
         *error = path_ + ": cannot start a transaction: " + e;
@@ -341,24 +380,25 @@ bool SqliteComplianceStore::commitBatch(std::string* error) {
 }
 
 bool SqliteComplianceStore::record(const PriorState& prior, std::string* error) {
-    if (!requireWritable(error)) return false;
+    if (!startWriting(error)) return false;
     // The FIRST prior state is the one to restore: a later record for the same subject would
     // describe the agent's own change, so it is ignored (ON CONFLICT DO NOTHING).
     std::string e;
-    SqliteStatement s;
-    if (!prepareForWrite("INSERT INTO ledger (target, subject, existed, value, recorded_at) "
-                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (target, subject) DO NOTHING",
-                         &s, error))
-        return false;
+    // Cached: the first pass records one entry per profile, ten thousand in a few batches.
+    auto s = cachedForWrite(
+        "INSERT INTO ledger (target, subject, existed, value, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (target, subject) DO NOTHING",
+        error);
+    if (!s) return false;
     const std::string at =
         prior.recordedAt.empty() ? isoUtc(std::chrono::system_clock::now()) : prior.recordedAt;
-    s.bind(1, prior.target)
+    s->bind(1, prior.target)
         .bind(2, prior.subject)
         .bind(3, std::int64_t{prior.existed ? 1 : 0})
         .bind(4, prior.value)
         .bind(5, at);
     // Autocommit with synchronous=FULL: durable when step() returns.
-    if (!s.run(&e)) {
+    if (!s->run(&e)) {
         *error = path_ + ": recording the prior state of " + prior.target + " " + prior.subject +
                  " failed: " + e;
         return false;
@@ -368,13 +408,12 @@ bool SqliteComplianceStore::record(const PriorState& prior, std::string* error) 
 
 bool SqliteComplianceStore::forget(const std::string& target, const std::string& subject,
                                    std::string* error) {
-    if (!requireWritable(error)) return false;
+    if (!startWriting(error)) return false;
     std::string e;
-    SqliteStatement s;
-    if (!prepareForWrite("DELETE FROM ledger WHERE target = ? AND subject = ?", &s, error))
-        return false;
-    s.bind(1, target).bind(2, subject);
-    if (!s.run(&e)) {
+    auto s = cachedForWrite("DELETE FROM ledger WHERE target = ? AND subject = ?", error);
+    if (!s) return false;
+    s->bind(1, target).bind(2, subject);
+    if (!s->run(&e)) {
         *error =
             path_ + ": forgetting the prior state of " + target + " " + subject + " failed: " + e;
         return false;
@@ -383,24 +422,25 @@ bool SqliteComplianceStore::forget(const std::string& target, const std::string&
 }
 
 std::optional<std::string> SqliteComplianceStore::state(const std::string& key) const {
-    SqliteStatement s;
-    if (!prepareForRead("SELECT value FROM agent_state WHERE key = ?", &s)) return std::nullopt;
-    s.bind(1, key);
-    if (!firstRow(s)) return std::nullopt;
-    return s.text(0);
+    startLookUp();
+    auto s = cachedForRead("SELECT value FROM agent_state WHERE key = ?");
+    if (!s) return std::nullopt;
+    s->bind(1, key);
+    if (!firstRow(*s)) return std::nullopt;
+    return s->text(0);
 }
 
 bool SqliteComplianceStore::setState(const std::string& key, const std::string& value,
                                      std::string* error) {
-    if (!requireWritable(error)) return false;
+    if (!startWriting(error)) return false;
     std::string e;
-    SqliteStatement s;
-    if (!prepareForWrite("INSERT INTO agent_state (key, value) VALUES (?, ?) "
-                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         &s, error))
-        return false;
-    s.bind(1, key).bind(2, value);
-    if (!s.run(&e)) {
+    auto s = cachedForWrite(
+        "INSERT INTO agent_state (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        error);
+    if (!s) return false;
+    s->bind(1, key).bind(2, value);
+    if (!s->run(&e)) {
         *error = path_ + ": saving agent state " + key + " failed: " + e;
         return false;
     }
