@@ -193,8 +193,8 @@ int main(int argc, char** argv) {
     const std::string head = store->chainHead();
     store.reset();  // closes: SQLite checkpoints the WAL into the file
     const auto t0 = Clock::now();
-    auto reopened =
-        SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error);
+    auto reopened = SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(),
+                                                &error, IntegrityCheck::Full);
     const double openMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (!reopened) {
         std::fprintf(stderr, "reopen: %s\n", error.c_str());

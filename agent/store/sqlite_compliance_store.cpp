@@ -23,16 +23,18 @@ namespace mpa {
 
 std::unique_ptr<ComplianceStore> ComplianceStore::open(const std::string& path, StoreMode mode,
                                                        const PolicyCatalog& catalog,
-                                                       std::string* error) {
-    return SqliteComplianceStore::open(path, mode, catalog, error);
+                                                       std::string* error, IntegrityCheck check) {
+    return SqliteComplianceStore::open(path, mode, catalog, error, check);
 }
 
 std::unique_ptr<SqliteComplianceStore> SqliteComplianceStore::open(const std::string& path,
                                                                    StoreMode mode,
                                                                    const PolicyCatalog& catalog,
-                                                                   std::string* error) {
+                                                                   std::string* error,
+                                                                   IntegrityCheck check) {
     std::unique_ptr<SqliteComplianceStore> store(new SqliteComplianceStore(path, mode, catalog));
-    if (mode == StoreMode::ReadWrite ? !store->openReadWrite(error) : !store->openReadOnly(error))
+    if (mode == StoreMode::ReadWrite ? !store->openReadWrite(check, error)
+                                     : !store->openReadOnly(error))
         return nullptr;
     return store;
 }
@@ -57,7 +59,7 @@ bool SqliteComplianceStore::openReadOnly(std::string* error) {
     return true;
 }
 
-bool SqliteComplianceStore::openReadWrite(std::string* error) {
+bool SqliteComplianceStore::openReadWrite(IntegrityCheck check, std::string* error) {
     // Configuration must never aim the agent at another file (`database: /etc/passwd`): a file
     // that is not an SQLite database is refused, never moved aside or replaced.
     if (!looksLikeSqliteFile(path_, error)) return false;
@@ -65,8 +67,16 @@ bool SqliteComplianceStore::openReadWrite(std::string* error) {
     if (!preparePrivateFile(path_, error)) return false;
     if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
+    // The cheap checks always; PRAGMA quick_check over the whole database (32 MB at ten
+    // thousand profiles) when asked (service start) or when the last one is a day old.
     std::string detail;
-    switch (checkStoreIntegrity(db_, &detail)) {
+    auto result = IntegrityResult::Ok;
+    if (check == IntegrityCheck::WhenDue) result = checkStoreCheaply(db_, path_, &detail);
+    const bool full =
+        result == IntegrityResult::Ok &&
+        (check == IntegrityCheck::Full || fullCheckDue(std::chrono::system_clock::now()));
+    if (full) result = checkStoreIntegrity(db_, &detail);
+    switch (result) {
         case IntegrityResult::Ok:
             if (!isAgentSchemaOrEmpty(db_, path_, error)) return false;
             break;
@@ -77,7 +87,46 @@ bool SqliteComplianceStore::openReadWrite(std::string* error) {
             return recoverFromCorruption(detail, error);
     }
     if (!configureAndMigrate(error)) return false;
+    if (full && !noteFullCheck(std::chrono::system_clock::now(), error)) return false;
     return !isNew || recordLostHistory(error);
+}
+
+bool SqliteComplianceStore::fullCheckDue(std::chrono::system_clock::time_point now) const {
+    // Read without the store's look-up machinery: before the migration the table may be missing
+    // (a new or older database), and then the check is due.
+    SqliteStatement s;
+    std::string ignored;
+    if (!db_.prepare("SELECT value FROM agent_state WHERE key = 'integrity_checked_at'", &s,
+                     &ignored) ||
+        !s.step())
+        return true;
+    const auto last = parseIsoUtc(s.text(0));
+    return !last || now < *last || now - *last >= kFullIntegrityCheckInterval;
+}
+
+bool SqliteComplianceStore::noteFullCheck(std::chrono::system_clock::time_point now,
+                                          std::string* error) {
+    return setState("integrity_checked_at", isoUtc(now), error);
+}
+
+bool SqliteComplianceStore::checkIntegrityIfDue(std::string* note, std::string* error) {
+    const auto now = std::chrono::system_clock::now();
+    if (mode_ != StoreMode::ReadWrite || !fullCheckDue(now)) return true;
+    if (!startWriting(error)) return false;
+    std::string detail;
+    switch (checkStoreIntegrity(db_, &detail)) {
+        case IntegrityResult::Ok:
+            return noteFullCheck(now, error);
+        case IntegrityResult::Unavailable:
+            *error = path_ + ": cannot check the database's integrity: " + detail;
+            return false;
+        case IntegrityResult::Corrupt:
+            break;
+    }
+    const auto notesBefore = openNotes_.size();
+    if (!recoverFromCorruption(detail, error)) return false;
+    if (openNotes_.size() > notesBefore) *note = openNotes_.back();
+    return noteFullCheck(now, error);
 }
 
 bool SqliteComplianceStore::configureAndMigrate(std::string* error) {

@@ -13,9 +13,11 @@ namespace mpa {
 
 class SqliteComplianceStore : public ComplianceStore {
   public:
-    static std::unique_ptr<SqliteComplianceStore> open(const std::string& path, StoreMode mode,
-                                                       const PolicyCatalog& catalog,
-                                                       std::string* error);
+    static std::unique_ptr<SqliteComplianceStore> open(
+        const std::string& path, StoreMode mode, const PolicyCatalog& catalog, std::string* error,
+        IntegrityCheck check = IntegrityCheck::WhenDue);
+
+    bool checkIntegrityIfDue(std::string* note, std::string* error) override;
 
     bool recordPass(const PassReport& report, std::string* error) override;
     std::optional<PolicySet> lastKnownGoodPolicy() const override;
@@ -56,7 +58,10 @@ class SqliteComplianceStore : public ComplianceStore {
     SqliteComplianceStore(std::string path, StoreMode mode, const PolicyCatalog& catalog)
         : path_(std::move(path)), mode_(mode), catalog_(catalog) {}
     bool openReadOnly(std::string* error);
-    bool openReadWrite(std::string* error);
+    bool openReadWrite(IntegrityCheck check, std::string* error);
+    // No full check recorded (agent_state integrity_checked_at) within the interval.
+    bool fullCheckDue(std::chrono::system_clock::time_point now) const;
+    bool noteFullCheck(std::chrono::system_clock::time_point now, std::string* error);
     bool configureAndMigrate(std::string* error);
     bool recoverFromCorruption(const std::string& detail, std::string* error);
     bool requireWritable(std::string* error) const;

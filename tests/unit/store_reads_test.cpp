@@ -1,13 +1,19 @@
 // What makes a pass's store cost small without changing what it records: statements compiled once
 // per connection and handed back reset, the ledger look-ups of a pass sharing one read
-// transaction that every write ends first.
+// transaction that every write ends first, and the full integrity check only when it is due.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
 #include "store/sqlite_compliance_store.hpp"
 #include "store/sqlite_connection.hpp"
+#include "store/store_recovery.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/store_samples.hpp"
+#include "util/time_text.hpp"
 
 namespace mpa {
 namespace {
@@ -23,9 +29,11 @@ bool anyStatementBusy(sqlite3* db) {
     return false;
 }
 
-std::unique_ptr<SqliteComplianceStore> openSqlite(const std::string& path) {
+std::unique_ptr<SqliteComplianceStore> openSqlite(const std::string& path,
+                                                  IntegrityCheck check = IntegrityCheck::WhenDue) {
     std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error);
+    auto store =
+        SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error, check);
     EXPECT_TRUE(store) << error;
     return store;
 }
@@ -121,6 +129,131 @@ TEST(StoreSharedReads, LookUpsShareOneReadAndEveryWriteEndsItFirst) {
     EXPECT_TRUE(sqlite3_get_autocommit(db));
     store->endSharedReads();
     EXPECT_EQ(countRows(path, "runs"), 1);
+}
+
+// Overwrites the first page of `table`'s b-tree with garbage, on a closed database whose WAL is
+// empty: damage that only a check of the whole database finds.
+void damageTable(const std::string& path, const std::string& table) {
+    std::int64_t root = 0, pageSize = 0;
+    {
+        SqliteConnection db;
+        std::string error;
+        ASSERT_TRUE(db.open(path, SQLITE_OPEN_READONLY, &error)) << error;
+        root =
+            db.queryInt("SELECT rootpage FROM sqlite_master WHERE name = '" + table + "'", &error)
+                .value_or(0);
+        pageSize = db.queryInt("PRAGMA page_size", &error).value_or(0);
+    }
+    ASSERT_GT(root, 1);
+    ASSERT_GT(pageSize, 0);
+    ASSERT_EQ(std::filesystem::file_size(path + "-wal"), 0u) << "the WAL still holds pages";
+    std::fstream file(path, std::ios::binary | std::ios::in | std::ios::out);
+    file.seekp((root - 1) * pageSize);
+    const std::string garbage(static_cast<std::size_t>(pageSize), '\x5a');
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+    ASSERT_TRUE(file.good());
+}
+
+bool anyCorruptSibling(const test::ScratchDir& scratch) {
+    for (const auto& entry : std::filesystem::directory_iterator(scratch.path()))
+        if (entry.path().filename().string().rfind("compliance.db.corrupt-", 0) == 0) return true;
+    return false;
+}
+
+TEST(StoreIntegritySchedule, TheFullCheckRunsWhenDueAndFindsDamageTheCheapOnesCannot) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    {
+        auto store = openSqlite(path, IntegrityCheck::Full);
+        ASSERT_TRUE(store);
+        std::string error;
+        for (int i = 0; i < 3; ++i)
+            ASSERT_TRUE(store->recordPass(
+                samplePass("2026-01-0" + std::to_string(i + 1) + "T10:00:00Z"), &error))
+                << error;
+        // The full check at open was recorded.
+        const auto at = store->state("integrity_checked_at");
+        ASSERT_TRUE(at);
+        ASSERT_TRUE(parseIsoUtc(*at));
+    }
+    damageTable(path, "events");
+
+    // Checked within the day: the open (what `apply` does) reads no more than the cheap checks.
+    {
+        auto store = openSqlite(path);
+        ASSERT_TRUE(store);
+        EXPECT_FALSE(anyCorruptSibling(scratch));
+        EXPECT_TRUE(store->openNotes().empty());
+        std::string note, error;
+        EXPECT_TRUE(store->checkIntegrityIfDue(&note, &error)) << error;
+        EXPECT_TRUE(note.empty()) << "not due, yet checked: " << note;
+        EXPECT_FALSE(anyCorruptSibling(scratch));
+    }
+
+    // A day later the service's check before a pass finds it, moves it aside, starts anew and
+    // keeps the prior states.
+    {
+        auto store = openSqlite(path);
+        ASSERT_TRUE(store);
+        std::string error;
+        ASSERT_TRUE(store->record({"t", "/kept", true, "x", ""}, &error)) << error;
+        const auto dayAgo = isoUtc(std::chrono::system_clock::now() - std::chrono::hours(25));
+        ASSERT_TRUE(store->setState("integrity_checked_at", dayAgo, &error)) << error;
+        std::string note;
+        ASSERT_TRUE(store->checkIntegrityIfDue(&note, &error)) << error;
+        EXPECT_NE(note.find("moved aside"), std::string::npos) << note;
+        EXPECT_TRUE(anyCorruptSibling(scratch));
+        EXPECT_TRUE(store->find("t", "/kept"));
+        EXPECT_EQ(countRows(path, "events WHERE kind = 'store recovered'"), 1);
+        ASSERT_TRUE(store->recordPass(samplePass("2026-01-05T10:00:00Z"), &error)) << error;
+        // Checked now: not due again.
+        EXPECT_TRUE(store->checkIntegrityIfDue(&note, &error)) << error;
+    }
+}
+
+TEST(StoreIntegritySchedule, TheServiceStartChecksTheWholeDatabase) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    {
+        auto store = openSqlite(path, IntegrityCheck::Full);
+        ASSERT_TRUE(store);
+        std::string error;
+        for (int i = 0; i < 3; ++i)
+            ASSERT_TRUE(store->recordPass(
+                samplePass("2026-01-0" + std::to_string(i + 1) + "T10:00:00Z"), &error))
+                << error;
+    }
+    damageTable(path, "events");
+    auto store = openSqlite(path, IntegrityCheck::Full);
+    ASSERT_TRUE(store);
+    EXPECT_TRUE(anyCorruptSibling(scratch));
+    ASSERT_EQ(store->openNotes().size(), 1u);
+    EXPECT_NE(store->openNotes()[0].find("was corrupt"), std::string::npos)
+        << store->openNotes()[0];
+}
+
+TEST(StoreIntegritySchedule, TheCheapCheckFindsAFileCutShortWithoutReadingIt) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    {
+        auto store = openSqlite(path, IntegrityCheck::Full);
+        ASSERT_TRUE(store);
+        std::string error;
+        for (int i = 0; i < 20; ++i) {
+            auto pass = samplePass("2026-01-01T10:00:00Z");
+            pass.notes.push_back(std::string(2000, 'n') + std::to_string(i));
+            ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+        }
+    }
+    SqliteConnection db;
+    std::string error, detail;
+    ASSERT_TRUE(db.open(path, SQLITE_OPEN_READONLY, &error)) << error;
+    EXPECT_EQ(checkStoreCheaply(db, path, &detail), IntegrityResult::Ok) << detail;
+    db.close();
+    std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+    ASSERT_TRUE(db.open(path, SQLITE_OPEN_READONLY, &error)) << error;
+    EXPECT_EQ(checkStoreCheaply(db, path, &detail), IntegrityResult::Corrupt);
+    EXPECT_NE(detail.find("truncated"), std::string::npos) << detail;
 }
 
 }  // namespace
