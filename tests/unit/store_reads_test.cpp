@@ -3,10 +3,12 @@
 // transaction that every write ends first, and the full integrity check only when it is due.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "store/sqlite_compliance_store.hpp"
 #include "store/sqlite_connection.hpp"
@@ -255,6 +257,41 @@ TEST(StoreIntegritySchedule, TheCheapCheckFindsAFileCutShortWithoutReadingIt) {
     EXPECT_EQ(checkStoreCheaply(db, path, &detail), IntegrityResult::Corrupt);
     EXPECT_NE(detail.find("truncated"), std::string::npos) << detail;
 }
+
+#ifndef _WIN32
+// The chain head beside the database (store/chain_head_sidecar.hpp) is rewritten when the head
+// moves or the file was changed, not by a pass that appended nothing (two flushes saved).
+TEST(StoreChainHeadSidecar, ANoOpPassLeavesItAndADifferentOneIsRewritten) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    const auto sidecar = path + ".head";
+    auto store = openSqlite(path);
+    ASSERT_TRUE(store);
+    std::string error;
+    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    struct stat before {};
+    ASSERT_EQ(::stat(sidecar.c_str(), &before), 0);
+    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T11:00:00Z"), &error)) << error;
+    ASSERT_EQ(countRows(path, "runs WHERE same_as IS NOT NULL"), 1) << "not a no-op pass";
+    struct stat after {};
+    ASSERT_EQ(::stat(sidecar.c_str(), &after), 0);
+    EXPECT_EQ(after.st_ino, before.st_ino) << "rewritten although the head did not move";
+
+    const std::string head = store->chainHead() + "\n";
+    {
+        std::ofstream tampered(sidecar, std::ios::trunc);
+        tampered << "event 1 " << std::string(64, '0') << "\n";
+    }
+    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T12:00:00Z"), &error)) << error;
+    std::ifstream in(sidecar);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, head);
+    ::chmod(sidecar.c_str(), 0644);
+    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T13:00:00Z"), &error)) << error;
+    ASSERT_EQ(::stat(sidecar.c_str(), &after), 0);
+    EXPECT_EQ(after.st_mode & 07777, 0600u);
+}
+#endif
 
 }  // namespace
 }  // namespace mpa
