@@ -305,6 +305,9 @@ std::optional<platform::SafeDir> ProfilePass::openHome(const std::string& home, 
         parent_ = platform::SafeDir::open(run_.context.resolve(parent), &ignored);
     }
     if (!parent_) return platform::SafeDir::open(run_.context.resolve(home), error, missing);
+    // The no-follow open first (it refuses a link); what the entry is, only when it fails.
+    if (auto opened = parent_->openChild(name, false, {}, std::nullopt, nullptr, error))
+        return opened;
     const auto kind = parent_->stat(name).kind;
     *missing = kind == platform::FileKind::Missing;
     if (*missing) return std::nullopt;
@@ -312,11 +315,9 @@ std::optional<platform::SafeDir> ProfilePass::openHome(const std::string& home, 
     // (SafeDir::open's rule); links inside the home never are.
     if (kind == platform::FileKind::Symlink)
         return platform::SafeDir::open(run_.context.resolve(home), error, missing);
-    if (kind != platform::FileKind::Directory) {
+    if (kind != platform::FileKind::Directory)
         *error = run_.context.resolve(home) + ": is not a directory";
-        return std::nullopt;
-    }
-    return parent_->openChild(name, false, {}, std::nullopt, nullptr, error);
+    return std::nullopt;
 }
 
 void ProfilePass::profile(const MetalamaProfile& p) {
@@ -390,23 +391,19 @@ std::vector<ProfilePass::DataDirectory> ProfilePass::existingDirectories(
         for (const auto& component : components) {
             const auto& parent = current ? *current : home;
             logical = joinPath(logical, {component});
-            const auto kind = parent.stat(component).kind;
-            if (kind == platform::FileKind::Missing) {
-                exists = false;
-                break;
-            }
-            if (kind != platform::FileKind::Directory) {
-                fail(p, logical,
-                     kind == platform::FileKind::Symlink
-                         ? "is a symbolic link; the agent never follows links in a profile"
-                         : "is not a directory");
-                exists = false;
-                break;
-            }
+            // One no-follow open per component (it refuses a link); what the entry is, and so
+            // which finding to make, is asked only when the open fails.
             std::string error;
             auto next = parent.openChild(component, false, {}, p.uid, nullptr, &error);
             if (!next) {
-                fail(p, logical, error);
+                const auto kind = parent.stat(component).kind;
+                if (kind == platform::FileKind::Symlink)
+                    fail(p, logical,
+                         "is a symbolic link; the agent never follows links in a profile");
+                else if (kind == platform::FileKind::Directory)
+                    fail(p, logical, error);
+                else if (kind != platform::FileKind::Missing)
+                    fail(p, logical, "is not a directory");
                 exists = false;
                 break;
             }
