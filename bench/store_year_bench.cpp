@@ -2,6 +2,11 @@
 // how large the database grows and how long a pass spends in the store. Targets (issue 3): under
 // 5 MB after a year, under 5 ms per no-op pass.
 //
+// The store's part of a pass is timed as the agent does it (engine/reconcile.cpp and the
+// per-user target): the last known good policy, then inside one shared read the per-profile
+// look-ups (the ledger entries of each telemetry.json, its DeviceIdResetToken state), the
+// prior states and states written when a profile is changed (in one batch), then recordPass.
+//
 // The change model (fixed seed, so runs compare): every hour a 10 % chance that one profile's
 // settings drift (a user re-enables a report) and are repaired, then compliant again at the next
 // pass; once a week one home is unreadable for three hours (a failed finding); once a month the
@@ -59,6 +64,44 @@ std::string profileDir(int user) {
     char name[16];
     std::snprintf(name, sizeof name, "u%03d", user);
     return std::string("/home/") + name + "/.local/share/Metalama";
+}
+
+std::string settingsSubject(int user) {
+    return profileDir(user) + "/telemetry.json";
+}
+
+// What the per-user target asks the ledger for each profile in a pass: the entries of its
+// telemetry.json (subject#key) and, with a DeviceIdResetToken, the token it last applied.
+bool lookUpProfiles(const Ledger& ledger, const std::string& token) {
+    std::size_t found = 0;
+    for (int u = 0; u < kProfiles; ++u) {
+        const auto subject = settingsSubject(u);
+        found += ledger.listPrefix("telemetry-json", subject + "#").size();
+        const auto seen = ledger.state("deviceid-token:" + subject);
+        if (seen && *seen == token) ++found;
+    }
+    return found > 0;
+}
+
+// What the target records when it changes profiles (the first pass: every profile's prior
+// state; a new token: every profile's token), in one batch as it does.
+bool recordChanges(Ledger& ledger, bool firstPass, const std::string& token,
+                   const std::vector<int>& changed, std::string* error) {
+    if (changed.empty()) return true;
+    if (!ledger.beginBatch(error)) return false;
+    for (const int u : changed) {
+        const auto subject = settingsSubject(u);
+        if (firstPass) {
+            for (const char* key : {"ExceptionReportingAction", "PerformanceProblemReportingAction",
+                                    "UsageReportingAction", "DeviceId"})
+                if (!ledger.record({"telemetry-json", subject + "#" + key, true, "1", ""}, error))
+                    return false;
+            if (!ledger.record({"telemetry-json", subject + "#file", true, "{}", ""}, error))
+                return false;
+        }
+        if (!ledger.setState("deviceid-token:" + subject, token, error)) return false;
+    }
+    return ledger.commitBatch(error);
 }
 
 struct Hour {
@@ -152,7 +195,7 @@ int main(int argc, char** argv) {
     std::uniform_int_distribution<int> profile(0, kProfiles - 1);
     std::uniform_real_distribution<double> chance(0, 1);
     auto when = *parseIsoUtc("2026-01-01T00:00:00Z");
-    std::vector<double> noOpMs, changeMs;
+    std::vector<double> noOpMs, changeMs, lookUpMs, recordPassMs;
     int unreadable = -1, unreadableHours = 0, month = 0;
     const auto started = Clock::now();
     for (int h = 0; h < kHours; ++h, when += std::chrono::hours(1)) {
@@ -176,12 +219,37 @@ int main(int argc, char** argv) {
                                &error);
         }
         const auto pass = makePass(when, month, hour);
+        const auto token = std::string("2026-") + std::to_string(month + 1);
+        std::vector<int> changed;
+        if (h == 0 || hour.tokenChanged)
+            for (int u = 0; u < kProfiles; ++u) changed.push_back(u);
         const auto t0 = Clock::now();
+        if (!store->lastKnownGoodPolicy() && h > 0) {
+            std::fprintf(stderr, "hour %d: no last known good policy\n", h);
+            return 1;
+        }
+        store->beginSharedReads();
+        const bool known = lookUpProfiles(*store, token);
+        store->endSharedReads();
+        const auto looked = Clock::now();
+        if (h > 0 && !known) {
+            std::fprintf(stderr, "hour %d: the ledger look-ups found nothing\n", h);
+            return 1;
+        }
+        if (!recordChanges(*store, h == 0, token, changed, &error)) {
+            std::fprintf(stderr, "hour %d: %s\n", h, error.c_str());
+            return 1;
+        }
+        const auto recording = Clock::now();
         if (!store->recordPass(pass, &error)) {
             std::fprintf(stderr, "hour %d: %s\n", h, error.c_str());
             return 1;
         }
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        lookUpMs.push_back(std::chrono::duration<double, std::milli>(looked - t0).count());
+        if (changed.empty())
+            recordPassMs.push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - recording).count());
         // A no-op pass is one the store recorded as a repeat of the previous run.
         const bool repeat =
             store->connection()
@@ -193,8 +261,8 @@ int main(int argc, char** argv) {
     const std::string head = store->chainHead();
     store.reset();  // closes: SQLite checkpoints the WAL into the file
     const auto t0 = Clock::now();
-    auto reopened =
-        SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error);
+    auto reopened = SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(),
+                                                &error, IntegrityCheck::Full);
     const double openMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (!reopened) {
         std::fprintf(stderr, "reopen: %s\n", error.c_str());
@@ -215,12 +283,19 @@ int main(int argc, char** argv) {
         static_cast<long long>(counts("SELECT count(*) FROM effective_policy")),
         static_cast<long long>(counts("SELECT count(*) FROM events")));
     std::printf(
-        "store time per no-op pass: median %.3f ms, p95 %.3f ms, max %.3f ms (%zu passes)\n",
+        "store time per no-op pass (look-ups, changes, recordPass): median %.3f ms, p95 %.3f ms, "
+        "max %.3f ms (%zu passes)\n",
         percentile(noOpMs, 0.5), percentile(noOpMs, 0.95), percentile(noOpMs, 1.0), noOpMs.size());
     std::printf(
         "store time per changed pass: median %.3f ms, p95 %.3f ms, max %.3f ms (%zu passes)\n",
         percentile(changeMs, 0.5), percentile(changeMs, 0.95), percentile(changeMs, 1.0),
         changeMs.size());
+    std::printf(
+        "of which the look-ups (last known good policy, %d profiles' ledger entries and token): "
+        "median %.3f ms, p95 %.3f ms\n",
+        kProfiles, percentile(lookUpMs, 0.5), percentile(lookUpMs, 0.95));
+    std::printf("recordPass alone, passes that changed no profile: median %.3f ms, p95 %.3f ms\n",
+                percentile(recordPassMs, 0.5), percentile(recordPassMs, 0.95));
     std::printf("open with quick_check after a year: %.1f ms; whole simulation %.1f s\n", openMs,
                 totalSeconds);
     std::printf("chain head: %s\n", head.c_str());

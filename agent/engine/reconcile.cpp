@@ -63,6 +63,25 @@ std::vector<Finding> guarded(const Target& target,
     }
 }
 
+// The targets' ledger look-ups share one read transaction of the store (beginSharedReads), ended
+// before the pass is recorded and whatever way the targets' loop is left.
+class SharedReads {
+  public:
+    explicit SharedReads(ComplianceStore* store) : store_(store) {
+        if (store_) store_->beginSharedReads();
+    }
+    ~SharedReads() { end(); }
+    SharedReads(const SharedReads&) = delete;
+    SharedReads& operator=(const SharedReads&) = delete;
+    void end() {
+        if (store_) store_->endSharedReads();
+        store_ = nullptr;
+    }
+
+  private:
+    ComplianceStore* store_;
+};
+
 // Records the queue of earlier passes first (their times come before this one), so a store that
 // is back gets the history in order. A failure leaves the queue for a later pass.
 void drainQueue(const AgentContext& context, ComplianceStore& store, PendingQueue& queue,
@@ -141,6 +160,7 @@ PassReport runPass(const AgentContext& context, const Components& components,
         writeAhead.emplace(store, store->writable() ? store : nullptr, queue);
     Ledger& ledger = writeAhead ? static_cast<Ledger&>(*writeAhead) : scratch;
     TargetRun run{context, ledger, report.mode, request.stopRequested};
+    SharedReads reads(store);
     for (const auto& target : components.targets(context)) {
         if (run.stopping()) {
             report.findings.push_back(
@@ -151,6 +171,7 @@ PassReport runPass(const AgentContext& context, const Components& components,
         appendFindings(report.findings,
                        guarded(*target, [&] { return target->reconcile(run, report.desired); }));
     }
+    reads.end();
     finish(context, report, store, writeAhead ? &queue : nullptr,
            writeAhead ? &*writeAhead : nullptr);
     return report;
@@ -166,9 +187,11 @@ PassReport runRevert(const AgentContext& context, const Components& components,
     drainQueue(context, store, queue, report);
     WriteAheadLedger ledger(&store, store.writable() ? &store : nullptr, queue);
     TargetRun run{context, ledger, RunMode::Enforce, nullptr, true};
+    SharedReads reads(&store);
     for (const auto& target : components.targets(context)) {
         appendFindings(report.findings, guarded(*target, [&] { return target->revert(run); }));
     }
+    reads.end();
     finish(context, report, &store, &queue, &ledger);
     return report;
 }

@@ -297,8 +297,11 @@ class ServiceLoop {
             // Enforcement never waits for the store: when it cannot be written, the pass runs on
             // a read-only store and queues what it records; every pass tries writing again.
             std::string error, readError;
-            auto writable = ComplianceStore::open(context_.settings.database, StoreMode::ReadWrite,
-                                                  *context_.catalog, &error);
+            // The whole database is checked (PRAGMA quick_check) when the service starts, then
+            // once a day (checkIntegrityIfDue below), not before every pass.
+            auto writable = ComplianceStore::open(
+                context_.settings.database, StoreMode::ReadWrite, *context_.catalog, &error,
+                startRecorded_ ? IntegrityCheck::WhenDue : IntegrityCheck::Full);
             if (writable) {
                 store_ = std::move(writable);
             } else {
@@ -314,6 +317,14 @@ class ServiceLoop {
                     "and queueing what this pass records",
                     oneLine(error));
             }
+        }
+        if (store_->writable()) {
+            std::string note, error;
+            if (!store_->checkIntegrityIfDue(&note, &error))
+                log_.warning("the daily integrity check of the compliance database failed: %s",
+                             oneLine(error));
+            else if (!note.empty())
+                log_.warning(oneLine(note));
         }
         if (store_->writable() && !startRecorded_) {
             startRecorded_ = true;

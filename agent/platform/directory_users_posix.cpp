@@ -51,7 +51,8 @@ std::string stripSlashes(std::string s) {
 }  // namespace
 
 std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const LoginRange& range,
-                                              std::vector<std::string>* errors) {
+                                              std::vector<std::string>* errors,
+                                              const std::set<uint32_t>& known) {
     std::string base = root;
     while (!base.empty() && base.back() == '/') base.pop_back();
     std::vector<DirectoryUser> found;
@@ -70,7 +71,9 @@ std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const Log
         }
         for (const auto& name : dir->list(&error)) {
             const auto info = dir->stat(name);
-            if (info.kind != FileKind::Directory || info.uid < range.uidMin) continue;
+            if (info.kind != FileKind::Directory || info.uid < range.uidMin ||
+                known.count(info.uid))
+                continue;
             const auto home = (homeRoot == "/" ? "" : homeRoot) + "/" + name;
             // The owner's own passwd entry must name this directory: a directory someone else
             // owns, or an account homed elsewhere, is not this account's profile.
@@ -85,7 +88,9 @@ std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const Log
     if (const auto runUser = SafeDir::open(base + "/run/user", &error, &missing)) {
         for (const auto& name : runUser->list(&error)) {
             uint32_t uid = 0;
-            if (!parseUid(name, &uid) || runUser->stat(name).kind != FileKind::Directory) continue;
+            if (!parseUid(name, &uid) || known.count(uid) ||
+                runUser->stat(name).kind != FileKind::Directory)
+                continue;
             if (auto account = lookupUid(uid))
                 add(std::move(*account), "login session /run/user/" + name);
         }

@@ -4,7 +4,8 @@
 namespace mpa::platform {
 
 std::vector<DirectoryUser> findDirectoryUsers(const std::string&, const LoginRange&,
-                                              std::vector<std::string>*) {
+                                              std::vector<std::string>*,
+                                              const std::set<uint32_t>&) {
     return {};
 }
 

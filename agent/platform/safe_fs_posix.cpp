@@ -375,6 +375,10 @@ std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create,
     const int fd = openDirAt(dirFd, name);
     if (fd < 0) return fail(openFailure(dirFd, name, where, errno));
     FdGuard guard(fd);
+    if (!madeIt && !ownerUid) {  // nothing to check: the no-follow open refused any link
+        if (wasCreated) *wasCreated = false;
+        return SafeDir(guard.release(), where);
+    }
     struct stat st {};
     if (::fstat(fd, &st) != 0) return fail(where + ": " + errnoText(errno));
 

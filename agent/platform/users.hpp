@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,8 +86,11 @@ struct DirectoryUser {
     UserAccount account;
     std::string foundBy;  // "home directory /home/EXAMPLE/bob", "login session /run/user/N"
 };
+// `known`: the uids the user database already listed; their directories are not looked up
+// again (an NSS look-up is a dozen system calls, per profile of every pass).
 std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const LoginRange& range,
-                                              std::vector<std::string>* errors);
+                                              std::vector<std::string>* errors,
+                                              const std::set<uint32_t>& known = {});
 
 // What the service watches to see directory users arrive (logical paths): the home roots and
 // /run/user (a login creates the user's runtime directory there, and often the home).

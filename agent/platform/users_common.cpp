@@ -213,7 +213,7 @@ UserList listLoginUsers(const std::string& root) {
         list.foundBy[user.name] = isFileSystemRoot(root) ? "user database" : "passwd file";
     }
     // Directory users (SSSD, winbind) whom the database did not enumerate, by home and session.
-    for (auto& found : findDirectoryUsers(root, list.range, &list.errors)) {
+    for (auto& found : findDirectoryUsers(root, list.range, &list.errors, known)) {
         if (!known.insert(found.account.uid).second) continue;
         list.foundBy[found.account.name] = std::move(found.foundBy);
         list.users.push_back(std::move(found.account));

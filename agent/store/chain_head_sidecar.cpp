@@ -20,7 +20,15 @@ bool writeChainHeadSidecar(const std::string& databasePath, const ChainHead& hea
     const auto existing = platform::readFileNoFollow(path, 4096);
     const platform::Ownership owner{platform::effectiveUserId(),
                                     platform::isPrivileged() ? 0u : existing.info.gid, 0600};
-    const auto written = platform::writeFileAtomic(path, chainHeadText(head) + "\n", owner);
+    const auto text = chainHeadText(head) + "\n";
+    // A pass that appended no event leaves the head where it was: rewriting the same sidecar
+    // cost two flushes to disk per no-op pass. Rewritten when anything differs (a tampered text,
+    // owner or mode).
+    if (existing.status && !existing.missing && existing.data == text &&
+        existing.info.uid == owner.uid && existing.info.gid == owner.gid &&
+        existing.info.mode == owner.mode)
+        return true;
+    const auto written = platform::writeFileAtomic(path, text, owner);
     if (!written) *error = written.error;
     return written.ok;
 }

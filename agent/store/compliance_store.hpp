@@ -3,6 +3,7 @@
 // policy with provenance, and the prior-state ledger used for restoring. It is the evidence IT
 // audits, so it is owned by root, mode 0600, and refused when others can write it. Every pass also
 // appends to a hash-chained event history (docs/compliance-database.md) that `verify` checks.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -16,6 +17,17 @@
 namespace mpa {
 
 enum class StoreMode { ReadWrite, ReadOnly };
+
+// How a read-write open checks the database (docs/compliance-database.md, "Resilience").
+enum class IntegrityCheck {
+    // PRAGMA quick_check over the whole database: the service's start.
+    Full,
+    // The cheap checks at every open (the file not shorter than its header says, page 1 and the
+    // schema readable), and the full one when the last is kFullIntegrityCheckInterval old: what
+    // `apply` does, so a pass does not read the whole database every time.
+    WhenDue,
+};
+inline constexpr std::chrono::hours kFullIntegrityCheckInterval{24};
 
 // agent_state key: set (to the event's details) when a new database recorded that a previous
 // history was lost, until an administrator acknowledges it (`status --acknowledge-history-loss`).
@@ -31,7 +43,13 @@ class ComplianceStore : public Ledger {
     // ReadWrite creates the database (and its directory, mode 0700) when missing. ReadOnly never
     // creates or changes anything; opening a missing file then fails with a clear error.
     static std::unique_ptr<ComplianceStore> open(const std::string& path, StoreMode mode,
-                                                 const PolicyCatalog& catalog, std::string* error);
+                                                 const PolicyCatalog& catalog, std::string* error,
+                                                 IntegrityCheck check = IntegrityCheck::WhenDue);
+    // The full check when the last one is kFullIntegrityCheckInterval old (a long-running
+    // service calls it before each pass). A corrupt database is then moved aside and a new one
+    // started as at open; *note says so. False when the check could not run or the recovery
+    // failed (*error).
+    virtual bool checkIntegrityIfDue(std::string* note, std::string* error) = 0;
 
     // Records the pass, the events it produced (policy changes, remediations, failures...) and,
     // at most once a day, prunes runs and events older than report.desired's
@@ -59,6 +77,15 @@ class ComplianceStore : public Ledger {
     // What the store found and handled while opening (a corrupt database moved aside and a new
     // one started), for the pass's notes.
     virtual std::vector<std::string> openNotes() const = 0;
+
+    // A pass's many ledger look-ups (one per data directory of every profile) share one read
+    // transaction from the first look-up after beginSharedReads until the next write or
+    // endSharedReads, then the next look-up opens another: one lock and header read per pass
+    // instead of per look-up. A write always ends it first, so it sees and is seen by the
+    // latest state; end it before the store is left idle (a held read keeps the WAL from being
+    // checkpointed past it).
+    virtual void beginSharedReads() = 0;
+    virtual void endSharedReads() = 0;
 
     // The effective policy of the latest pass that had one (values with provenance).
     virtual std::optional<PolicySet> lastKnownGoodPolicy() const = 0;

@@ -23,16 +23,18 @@ namespace mpa {
 
 std::unique_ptr<ComplianceStore> ComplianceStore::open(const std::string& path, StoreMode mode,
                                                        const PolicyCatalog& catalog,
-                                                       std::string* error) {
-    return SqliteComplianceStore::open(path, mode, catalog, error);
+                                                       std::string* error, IntegrityCheck check) {
+    return SqliteComplianceStore::open(path, mode, catalog, error, check);
 }
 
 std::unique_ptr<SqliteComplianceStore> SqliteComplianceStore::open(const std::string& path,
                                                                    StoreMode mode,
                                                                    const PolicyCatalog& catalog,
-                                                                   std::string* error) {
+                                                                   std::string* error,
+                                                                   IntegrityCheck check) {
     std::unique_ptr<SqliteComplianceStore> store(new SqliteComplianceStore(path, mode, catalog));
-    if (mode == StoreMode::ReadWrite ? !store->openReadWrite(error) : !store->openReadOnly(error))
+    if (mode == StoreMode::ReadWrite ? !store->openReadWrite(check, error)
+                                     : !store->openReadOnly(error))
         return nullptr;
     return store;
 }
@@ -57,7 +59,7 @@ bool SqliteComplianceStore::openReadOnly(std::string* error) {
     return true;
 }
 
-bool SqliteComplianceStore::openReadWrite(std::string* error) {
+bool SqliteComplianceStore::openReadWrite(IntegrityCheck check, std::string* error) {
     // Configuration must never aim the agent at another file (`database: /etc/passwd`): a file
     // that is not an SQLite database is refused, never moved aside or replaced.
     if (!looksLikeSqliteFile(path_, error)) return false;
@@ -65,8 +67,16 @@ bool SqliteComplianceStore::openReadWrite(std::string* error) {
     if (!preparePrivateFile(path_, error)) return false;
     if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
+    // The cheap checks always; PRAGMA quick_check over the whole database (32 MB at ten
+    // thousand profiles) when asked (service start) or when the last one is a day old.
     std::string detail;
-    switch (checkStoreIntegrity(db_, &detail)) {
+    auto result = IntegrityResult::Ok;
+    if (check == IntegrityCheck::WhenDue) result = checkStoreCheaply(db_, path_, &detail);
+    const bool full =
+        result == IntegrityResult::Ok &&
+        (check == IntegrityCheck::Full || fullCheckDue(std::chrono::system_clock::now()));
+    if (full) result = checkStoreIntegrity(db_, &detail);
+    switch (result) {
         case IntegrityResult::Ok:
             if (!isAgentSchemaOrEmpty(db_, path_, error)) return false;
             break;
@@ -77,7 +87,46 @@ bool SqliteComplianceStore::openReadWrite(std::string* error) {
             return recoverFromCorruption(detail, error);
     }
     if (!configureAndMigrate(error)) return false;
+    if (full && !noteFullCheck(std::chrono::system_clock::now(), error)) return false;
     return !isNew || recordLostHistory(error);
+}
+
+bool SqliteComplianceStore::fullCheckDue(std::chrono::system_clock::time_point now) const {
+    // Read without the store's look-up machinery: before the migration the table may be missing
+    // (a new or older database), and then the check is due.
+    SqliteStatement s;
+    std::string ignored;
+    if (!db_.prepare("SELECT value FROM agent_state WHERE key = 'integrity_checked_at'", &s,
+                     &ignored) ||
+        !s.step())
+        return true;
+    const auto last = parseIsoUtc(s.text(0));
+    return !last || now < *last || now - *last >= kFullIntegrityCheckInterval;
+}
+
+bool SqliteComplianceStore::noteFullCheck(std::chrono::system_clock::time_point now,
+                                          std::string* error) {
+    return setState("integrity_checked_at", isoUtc(now), error);
+}
+
+bool SqliteComplianceStore::checkIntegrityIfDue(std::string* note, std::string* error) {
+    const auto now = std::chrono::system_clock::now();
+    if (mode_ != StoreMode::ReadWrite || !fullCheckDue(now)) return true;
+    if (!startWriting(error)) return false;
+    std::string detail;
+    switch (checkStoreIntegrity(db_, &detail)) {
+        case IntegrityResult::Ok:
+            return noteFullCheck(now, error);
+        case IntegrityResult::Unavailable:
+            *error = path_ + ": cannot check the database's integrity: " + detail;
+            return false;
+        case IntegrityResult::Corrupt:
+            break;
+    }
+    const auto notesBefore = openNotes_.size();
+    if (!recoverFromCorruption(detail, error)) return false;
+    if (openNotes_.size() > notesBefore) *note = openNotes_.back();
+    return noteFullCheck(now, error);
 }
 
 bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
@@ -194,6 +243,30 @@ bool SqliteComplianceStore::requireWritable(std::string* error) const {
     return false;
 }
 
+bool SqliteComplianceStore::startWriting(std::string* error) {
+    // A write inside the read transaction would upgrade it (and fail on a snapshot another
+    // connection has moved past) and would not be durable when it returns: end it first.
+    if (inSharedRead_) {
+        inSharedRead_ = false;
+        db_.exec("COMMIT", nullptr);  // ends a read: nothing to lose if it fails
+    }
+    return requireWritable(error);
+}
+
+void SqliteComplianceStore::startLookUp() const {
+    // Only when no transaction is open: inside a batch the batch's write transaction serves.
+    if (!shareReads_ || inSharedRead_ || !sqlite3_get_autocommit(db_.handle())) return;
+    // BEGIN (deferred) takes no lock until the first read; failing it leaves autocommit reads.
+    inSharedRead_ = sqlite3_exec(db_.handle(), "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+void SqliteComplianceStore::endSharedReads() {
+    shareReads_ = false;
+    if (!inSharedRead_) return;
+    inSharedRead_ = false;
+    db_.exec("COMMIT", nullptr);
+}
+
 void SqliteComplianceStore::readFailed(const std::string& what) const {
     lastReadError_ = path_ + ": " + what;
 }
@@ -203,6 +276,21 @@ bool SqliteComplianceStore::prepareForRead(std::string_view sql, SqliteStatement
     if (db_.prepare(sql, s, &e)) return true;
     readFailed(e);
     return false;
+}
+
+SqliteCachedStatement SqliteComplianceStore::cachedForRead(std::string_view sql) const {
+    std::string e;
+    auto s = db_.cached(sql, &e);
+    if (!s) readFailed(e);
+    return s;
+}
+
+SqliteCachedStatement SqliteComplianceStore::cachedForWrite(std::string_view sql,
+                                                            std::string* error) const {
+    std::string e;
+    auto s = db_.cached(sql, &e);
+    if (!s) *error = path_ + ": " + e;
+    return s;
 }
 
 bool SqliteComplianceStore::prepareForWrite(std::string_view sql, SqliteStatement* s,
@@ -225,7 +313,7 @@ std::size_t SqliteComplianceStore::pendingPasses() const {
 
 bool SqliteComplianceStore::recordEvent(const std::string& kind, const std::string& subject,
                                         const std::string& details, std::string* error) {
-    if (!requireWritable(error)) return false;
+    if (!startWriting(error)) return false;
     EventDraft event;
     event.at = isoUtc(std::chrono::system_clock::now());
     event.kind = kind;
@@ -264,63 +352,63 @@ std::vector<std::string> SqliteComplianceStore::openNotes() const {
 
 std::optional<PriorState> SqliteComplianceStore::find(const std::string& target,
                                                       const std::string& subject) const {
-    SqliteStatement s;
-    if (!prepareForRead("SELECT existed, value, recorded_at FROM ledger "
-                        "WHERE target = ? AND subject = ?",
-                        &s))
-        return std::nullopt;
-    s.bind(1, target).bind(2, subject);
-    if (!firstRow(s)) return std::nullopt;
-    return PriorState{target, subject, s.integer(0) != 0, s.text(1), s.text(2)};
+    startLookUp();
+    auto s = cachedForRead(
+        "SELECT existed, value, recorded_at FROM ledger WHERE target = ? AND subject = ?");
+    if (!s) return std::nullopt;
+    s->bind(1, target).bind(2, subject);
+    if (!firstRow(*s)) return std::nullopt;
+    return PriorState{target, subject, s->integer(0) != 0, s->text(1), s->text(2)};
 }
 
 std::vector<PriorState> SqliteComplianceStore::list(const std::string& target) const {
     std::vector<PriorState> out;
-    SqliteStatement s;
-    if (!prepareForRead("SELECT subject, existed, value, recorded_at FROM ledger "
-                        "WHERE target = ? ORDER BY rowid",
-                        &s))
-        return out;
-    s.bind(1, target);
-    while (s.step()) out.push_back({target, s.text(0), s.integer(1) != 0, s.text(2), s.text(3)});
-    if (s.failed()) readFailed(s.errorMessage());
+    startLookUp();
+    auto s = cachedForRead(
+        "SELECT subject, existed, value, recorded_at FROM ledger WHERE target = ? ORDER BY rowid");
+    if (!s) return out;
+    s->bind(1, target);
+    while (s->step())
+        out.push_back({target, s->text(0), s->integer(1) != 0, s->text(2), s->text(3)});
+    if (s->failed()) readFailed(s->errorMessage());
     return out;
 }
 
 std::vector<PriorState> SqliteComplianceStore::listPrefix(const std::string& target,
                                                           const std::string& prefix) const {
     std::vector<PriorState> out;
-    SqliteStatement s;
+    startLookUp();
     // A range on (target, subject) uses the unique index; LIKE would not (and '%'/'_' in paths).
-    if (!prepareForRead("SELECT subject, existed, value, recorded_at FROM ledger "
-                        "WHERE target = ? AND subject >= ? AND subject < ? ORDER BY rowid",
-                        &s))
-        return out;
+    auto s = cachedForRead(
+        "SELECT subject, existed, value, recorded_at FROM ledger "
+        "WHERE target = ? AND subject >= ? AND subject < ? ORDER BY rowid");
+    if (!s) return out;
     std::string upper = prefix;
     if (!upper.empty() && static_cast<unsigned char>(upper.back()) < 0xFF)
         upper.back() = static_cast<char>(upper.back() + 1);
     else
         upper += '\xFF';
-    s.bind(1, target).bind(2, prefix).bind(3, upper);
-    while (s.step()) out.push_back({target, s.text(0), s.integer(1) != 0, s.text(2), s.text(3)});
-    if (s.failed()) readFailed(s.errorMessage());
+    s->bind(1, target).bind(2, prefix).bind(3, upper);
+    while (s->step())
+        out.push_back({target, s->text(0), s->integer(1) != 0, s->text(2), s->text(3)});
+    if (s->failed()) readFailed(s->errorMessage());
     return out;
 }
 
 void SqliteComplianceStore::forEach(const std::string& target,
                                     const std::function<void(const PriorState&)>& visit) const {
-    SqliteStatement s;
+    startLookUp();
     // No ORDER BY: a visit needs no order, and sorting ten thousand rows costs a sorter's memory.
-    if (!prepareForRead("SELECT subject, existed, value, recorded_at FROM ledger WHERE target = ?",
-                        &s))
-        return;
-    s.bind(1, target);
-    while (s.step()) visit({target, s.text(0), s.integer(1) != 0, s.text(2), s.text(3)});
-    if (s.failed()) readFailed(s.errorMessage());
+    auto s =
+        cachedForRead("SELECT subject, existed, value, recorded_at FROM ledger WHERE target = ?");
+    if (!s) return;
+    s->bind(1, target);
+    while (s->step()) visit({target, s->text(0), s->integer(1) != 0, s->text(2), s->text(3)});
+    if (s->failed()) readFailed(s->errorMessage());
 }
 
 bool SqliteComplianceStore::beginBatch(std::string* error) {
-    if (!requireWritable(error)) return false;
+    if (!startWriting(error)) return false;
     std::string e;
     if (!db_.exec("BEGIN IMMEDIATE", &e)) {
         *error = path_ + ": cannot start a transaction: " + e;
@@ -341,24 +429,25 @@ bool SqliteComplianceStore::commitBatch(std::string* error) {
 }
 
 bool SqliteComplianceStore::record(const PriorState& prior, std::string* error) {
-    if (!requireWritable(error)) return false;
+    if (!startWriting(error)) return false;
     // The FIRST prior state is the one to restore: a later record for the same subject would
     // describe the agent's own change, so it is ignored (ON CONFLICT DO NOTHING).
     std::string e;
-    SqliteStatement s;
-    if (!prepareForWrite("INSERT INTO ledger (target, subject, existed, value, recorded_at) "
-                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (target, subject) DO NOTHING",
-                         &s, error))
-        return false;
+    // Cached: the first pass records one entry per profile, ten thousand in a few batches.
+    auto s = cachedForWrite(
+        "INSERT INTO ledger (target, subject, existed, value, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (target, subject) DO NOTHING",
+        error);
+    if (!s) return false;
     const std::string at =
         prior.recordedAt.empty() ? isoUtc(std::chrono::system_clock::now()) : prior.recordedAt;
-    s.bind(1, prior.target)
+    s->bind(1, prior.target)
         .bind(2, prior.subject)
         .bind(3, std::int64_t{prior.existed ? 1 : 0})
         .bind(4, prior.value)
         .bind(5, at);
     // Autocommit with synchronous=FULL: durable when step() returns.
-    if (!s.run(&e)) {
+    if (!s->run(&e)) {
         *error = path_ + ": recording the prior state of " + prior.target + " " + prior.subject +
                  " failed: " + e;
         return false;
@@ -368,13 +457,12 @@ bool SqliteComplianceStore::record(const PriorState& prior, std::string* error) 
 
 bool SqliteComplianceStore::forget(const std::string& target, const std::string& subject,
                                    std::string* error) {
-    if (!requireWritable(error)) return false;
+    if (!startWriting(error)) return false;
     std::string e;
-    SqliteStatement s;
-    if (!prepareForWrite("DELETE FROM ledger WHERE target = ? AND subject = ?", &s, error))
-        return false;
-    s.bind(1, target).bind(2, subject);
-    if (!s.run(&e)) {
+    auto s = cachedForWrite("DELETE FROM ledger WHERE target = ? AND subject = ?", error);
+    if (!s) return false;
+    s->bind(1, target).bind(2, subject);
+    if (!s->run(&e)) {
         *error =
             path_ + ": forgetting the prior state of " + target + " " + subject + " failed: " + e;
         return false;
@@ -383,24 +471,25 @@ bool SqliteComplianceStore::forget(const std::string& target, const std::string&
 }
 
 std::optional<std::string> SqliteComplianceStore::state(const std::string& key) const {
-    SqliteStatement s;
-    if (!prepareForRead("SELECT value FROM agent_state WHERE key = ?", &s)) return std::nullopt;
-    s.bind(1, key);
-    if (!firstRow(s)) return std::nullopt;
-    return s.text(0);
+    startLookUp();
+    auto s = cachedForRead("SELECT value FROM agent_state WHERE key = ?");
+    if (!s) return std::nullopt;
+    s->bind(1, key);
+    if (!firstRow(*s)) return std::nullopt;
+    return s->text(0);
 }
 
 bool SqliteComplianceStore::setState(const std::string& key, const std::string& value,
                                      std::string* error) {
-    if (!requireWritable(error)) return false;
+    if (!startWriting(error)) return false;
     std::string e;
-    SqliteStatement s;
-    if (!prepareForWrite("INSERT INTO agent_state (key, value) VALUES (?, ?) "
-                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                         &s, error))
-        return false;
-    s.bind(1, key).bind(2, value);
-    if (!s.run(&e)) {
+    auto s = cachedForWrite(
+        "INSERT INTO agent_state (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        error);
+    if (!s) return false;
+    s->bind(1, key).bind(2, value);
+    if (!s->run(&e)) {
         *error = path_ + ": saving agent state " + key + " failed: " + e;
         return false;
     }

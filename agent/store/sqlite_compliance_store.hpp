@@ -1,6 +1,8 @@
 #pragma once
 // The SQLite implementation of ComplianceStore (see compliance_store.hpp for the contract and
-// docs/compliance-database.md for the schema).
+// docs/compliance-database.md for the schema). sqlite_compliance_store.cpp opens the database and
+// holds the ledger, agent state and life-cycle events; sqlite_compliance_store_passes.cpp records
+// passes (recordPass) and reads them back (lastPass, lastKnownGoodPolicy).
 #include <memory>
 #include <string>
 
@@ -11,9 +13,11 @@ namespace mpa {
 
 class SqliteComplianceStore : public ComplianceStore {
   public:
-    static std::unique_ptr<SqliteComplianceStore> open(const std::string& path, StoreMode mode,
-                                                       const PolicyCatalog& catalog,
-                                                       std::string* error);
+    static std::unique_ptr<SqliteComplianceStore> open(
+        const std::string& path, StoreMode mode, const PolicyCatalog& catalog, std::string* error,
+        IntegrityCheck check = IntegrityCheck::WhenDue);
+
+    bool checkIntegrityIfDue(std::string* note, std::string* error) override;
 
     bool recordPass(const PassReport& report, std::string* error) override;
     std::optional<PolicySet> lastKnownGoodPolicy() const override;
@@ -26,6 +30,8 @@ class SqliteComplianceStore : public ComplianceStore {
     bool noteAgentVersion(const std::string& version, std::string* error) override;
     std::string chainHead() const override;
     std::vector<std::string> openNotes() const override;
+    void beginSharedReads() override { shareReads_ = true; }
+    void endSharedReads() override;
 
     std::optional<PriorState> find(const std::string& target,
                                    const std::string& subject) const override;
@@ -53,10 +59,18 @@ class SqliteComplianceStore : public ComplianceStore {
     SqliteComplianceStore(std::string path, StoreMode mode, const PolicyCatalog& catalog)
         : path_(std::move(path)), mode_(mode), catalog_(catalog) {}
     bool openReadOnly(std::string* error);
-    bool openReadWrite(std::string* error);
+    bool openReadWrite(IntegrityCheck check, std::string* error);
+    // No full check recorded (agent_state integrity_checked_at) within the interval.
+    bool fullCheckDue(std::chrono::system_clock::time_point now) const;
+    bool noteFullCheck(std::chrono::system_clock::time_point now, std::string* error);
     bool configureAndMigrate(std::string* error);
     bool recoverFromCorruption(const std::string& detail, std::string* error);
     bool requireWritable(std::string* error) const;
+    // Every write starts here: ends a shared read (see beginSharedReads), then requireWritable.
+    bool startWriting(std::string* error);
+    // A ledger look-up starts here: opens the shared read transaction when reads are shared
+    // and no transaction is open.
+    void startLookUp() const;
     // After a commit that appended events: the head goes to the sidecar (chain_head_sidecar.hpp).
     void anchorHead();
     // A new database where the sidecar says a history existed: records the loss in the chain.
@@ -80,6 +94,10 @@ class SqliteComplianceStore : public ComplianceStore {
     void readFailed(const std::string& what) const;
     void checkSeal(PassReport& report) const;
     bool prepareForRead(std::string_view sql, SqliteStatement* s) const;
+    // The cached statement for `sql` (SqliteConnection::cached); a failure is kept as
+    // lastReadError, or put in *error.
+    SqliteCachedStatement cachedForRead(std::string_view sql) const;
+    SqliteCachedStatement cachedForWrite(std::string_view sql, std::string* error) const;
     bool prepareForWrite(std::string_view sql, SqliteStatement* s, std::string* error) const;
     bool firstRow(SqliteStatement& s) const;  // steps once; a failure is kept as lastReadError
 
@@ -91,7 +109,9 @@ class SqliteComplianceStore : public ComplianceStore {
     std::vector<PassReport> pending_;  // passes not yet written (see recordPass)
     std::size_t droppedPasses_ = 0;
     std::vector<std::string> openNotes_;
-    std::int64_t schemaVersion_ = 0;  // of the file (older than ours only when read-only)
+    std::int64_t schemaVersion_ = 0;     // of the file (older than ours only when read-only)
+    bool shareReads_ = false;            // between beginSharedReads and endSharedReads
+    mutable bool inSharedRead_ = false;  // the shared read transaction is open
 };
 
 // How many unwritten passes a store keeps in memory; beyond that the oldest are dropped (and the

@@ -10,12 +10,13 @@ SqliteConnection::~SqliteConnection() {
 }
 
 SqliteConnection::SqliteConnection(SqliteConnection&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)) {}
+    : db_(std::exchange(other.db_, nullptr)), cache_(std::move(other.cache_)) {}
 
 SqliteConnection& SqliteConnection::operator=(SqliteConnection&& other) noexcept {
     if (this != &other) {
         close();
         db_ = std::exchange(other.db_, nullptr);
+        cache_ = std::move(other.cache_);
     }
     return *this;
 }
@@ -38,6 +39,7 @@ bool SqliteConnection::open(const std::string& target, int flags, std::string* e
 }
 
 void SqliteConnection::close() {
+    cache_.clear();  // finalized before the connection they belong to
     if (db_) sqlite3_close_v2(db_);
     db_ = nullptr;
 }
@@ -67,6 +69,37 @@ bool SqliteConnection::prepare(std::string_view sql, SqliteStatement* statement,
     statement->db_ = db_;
     return true;
 }
+
+SqliteCachedStatement SqliteConnection::cached(std::string_view sql, std::string* error) const {
+    SqliteCachedStatement lease;
+    auto found = cache_.find(sql);
+    if (found == cache_.end()) {
+        auto entry = std::make_unique<CacheEntry>();
+        if (!prepare(sql, &entry->statement, error)) return lease;
+        found = cache_.emplace(std::string(sql), std::move(entry)).first;
+    }
+    CacheEntry& entry = *found->second;
+    if (entry.leased) {  // in use further up the stack: a statement of its own
+        lease.own_ = std::make_unique<SqliteStatement>();
+        if (!prepare(sql, lease.own_.get(), error)) lease.own_.reset();
+        lease.statement_ = lease.own_.get();
+        return lease;
+    }
+    entry.leased = true;
+    lease.statement_ = &entry.statement;
+    lease.leased_ = &entry.leased;
+    return lease;
+}
+
+SqliteCachedStatement::~SqliteCachedStatement() {
+    if (statement_) statement_->reset();
+    if (leased_) *leased_ = false;
+}
+
+SqliteCachedStatement::SqliteCachedStatement(SqliteCachedStatement&& other) noexcept
+    : statement_(std::exchange(other.statement_, nullptr)),
+      leased_(std::exchange(other.leased_, nullptr)),
+      own_(std::move(other.own_)) {}
 
 bool SqliteConnection::prepareFirstRow(std::string_view sql, SqliteStatement* statement,
                                        std::string* error) const {

@@ -1,9 +1,12 @@
 #include "store/store_recovery.hpp"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <system_error>
 
 #include "platform/private_file.hpp"
 
@@ -29,6 +32,59 @@ IntegrityResult checkStoreIntegrity(const SqliteConnection& db, std::string* det
     if (s.failed()) return failure(s.errorMessage());
     *detail = "quick_check: " + (problems.empty() ? std::string("no result") : problems);
     return IntegrityResult::Corrupt;
+}
+
+namespace {
+
+// The database size the file's header promises (SQLite file format, "The Database Header"):
+// page size at offset 16 (1 means 65,536), page count at 28, valid only when the change counter
+// at 24 equals the "version valid for" number at 92. 0 when the header says nothing usable.
+std::uint64_t sizeTheHeaderPromises(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    unsigned char h[100] = {};
+    if (!in.read(reinterpret_cast<char*>(h), sizeof h)) return 0;
+    auto be32 = [&](int at) {
+        return (std::uint32_t{h[at]} << 24) | (std::uint32_t{h[at + 1]} << 16) |
+               (std::uint32_t{h[at + 2]} << 8) | std::uint32_t{h[at + 3]};
+    };
+    std::uint32_t pageSize = (std::uint32_t{h[16]} << 8) | h[17];
+    if (pageSize == 1) pageSize = 65536;
+    if (pageSize < 512 || (pageSize & (pageSize - 1)) != 0) return 0;  // SQLite refuses it
+    if (be32(24) != be32(92)) return 0;
+    return std::uint64_t{pageSize} * be32(28);
+}
+
+}  // namespace
+
+IntegrityResult checkStoreCheaply(const SqliteConnection& db, const std::string& path,
+                                  std::string* detail) {
+    // A file cut short. Only when no WAL or rollback journal holds pages: a checkpoint killed
+    // half-way may have written the header before the pages that make the file that long, and
+    // SQLite then reads those from the WAL. With the WAL empty the header is what SQLite trusts.
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    auto holdsPages = [&](const char* suffix) {
+        std::error_code missing;
+        const auto bytes = std::filesystem::file_size(path + suffix, missing);
+        return !missing && bytes > 0;
+    };
+    const bool settled = !ec && !holdsPages("-wal") && !holdsPages("-journal");
+    const auto promised = settled ? sizeTheHeaderPromises(path) : 0;
+    if (promised > 0 && size < promised) {
+        *detail = "the file is " + std::to_string(size) + " bytes, its header says " +
+                  std::to_string(promised) + ": truncated";
+        return IntegrityResult::Corrupt;
+    }
+    // Page 1 and the schema: a damaged header or schema page fails here.
+    SqliteStatement s;
+    std::string error;
+    if (db.prepare("SELECT count(*) FROM sqlite_master", &s, &error) && s.step())
+        return IntegrityResult::Ok;
+    if (error.empty()) error = s.errorMessage();
+    *detail = error;
+    const int code = db.lastErrorCode();
+    return code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? IntegrityResult::Corrupt
+                                                           : IntegrityResult::Unavailable;
 }
 
 SalvagedState salvageLedger(SqliteConnection& corrupt) {

@@ -1,8 +1,9 @@
 #pragma once
-// Resilience at open: PRAGMA quick_check, and when the database is corrupt (garbage header,
-// truncated file, damaged pages) it is moved aside as <db>.corrupt-<UTC timestamp> (with its -wal
-// and -shm files) so the agent can start a new one, after salvaging what it can of the
-// prior-state ledger and agent state (without them, a later policy removal could not restore).
+// Resilience at open: cheap checks always, PRAGMA quick_check at service start and daily, and when
+// the database is corrupt (garbage header, truncated file, damaged pages) it is moved aside as
+// <db>.corrupt-<UTC timestamp> (with its -wal and -shm files) so the agent can start a new one,
+// after salvaging what it can of the prior-state ledger and agent state (without them, a later
+// policy removal could not restore).
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ enum class IntegrityResult { Ok, Corrupt, Unavailable };
 // Unavailable: the check could not run for a reason that is not corruption (locked, I/O error);
 // the database must then be left alone. *detail says what quick_check or SQLite reported.
 IntegrityResult checkStoreIntegrity(const SqliteConnection& db, std::string* detail);
+
+// What every read-write open checks, in well under a millisecond: the file is not shorter than
+// its header says (when no WAL holds pages), and page 1 and the schema read. Damage elsewhere
+// is for checkStoreIntegrity (service start, then daily).
+IntegrityResult checkStoreCheaply(const SqliteConnection& db, const std::string& path,
+                                  std::string* detail);
 
 struct SalvagedState {
     std::vector<PriorState> ledger;

@@ -54,6 +54,9 @@ std::optional<platform::SafeDir> ProfileHomes::open(const std::string& home, std
         parent_ = platform::SafeDir::open(context_.resolve(parent), &ignored);
     }
     if (!parent_) return platform::SafeDir::open(context_.resolve(home), error, missing);
+    // The no-follow open first (it refuses a link); what the entry is, only when it fails.
+    if (auto opened = parent_->openChild(name, false, {}, std::nullopt, nullptr, error))
+        return opened;
     const auto kind = parent_->stat(name).kind;
     *missing = kind == platform::FileKind::Missing;
     if (*missing) return std::nullopt;
@@ -61,11 +64,9 @@ std::optional<platform::SafeDir> ProfileHomes::open(const std::string& home, std
     // (SafeDir::open's rule); links inside the home never are.
     if (kind == platform::FileKind::Symlink)
         return platform::SafeDir::open(context_.resolve(home), error, missing);
-    if (kind != platform::FileKind::Directory) {
+    if (kind != platform::FileKind::Directory)
         *error = context_.resolve(home) + ": is not a directory";
-        return std::nullopt;
-    }
-    return parent_->openChild(name, false, {}, std::nullopt, nullptr, error);
+    return std::nullopt;
 }
 
 std::vector<ProfileDataDirectory> existingDataDirectories(
@@ -82,23 +83,19 @@ std::vector<ProfileDataDirectory> existingDataDirectories(
         for (const auto& component : components) {
             const auto& parent = current ? *current : home;
             logical = joinPath(logical, {component});
-            const auto kind = parent.stat(component).kind;
-            if (kind == platform::FileKind::Missing) {
-                exists = false;
-                break;
-            }
-            if (kind != platform::FileKind::Directory) {
-                problem(logical,
-                        kind == platform::FileKind::Symlink
-                            ? "is a symbolic link; the agent never follows links in a profile"
-                            : "is not a directory");
-                exists = false;
-                break;
-            }
+            // One no-follow open per component (it refuses a link); what the entry is, and so
+            // which problem to report, is asked only when the open fails.
             std::string error;
             auto next = parent.openChild(component, false, {}, p.uid, nullptr, &error);
             if (!next) {
-                problem(logical, error);
+                const auto kind = parent.stat(component).kind;
+                if (kind == platform::FileKind::Symlink)
+                    problem(logical,
+                            "is a symbolic link; the agent never follows links in a profile");
+                else if (kind == platform::FileKind::Directory)
+                    problem(logical, error);
+                else if (kind != platform::FileKind::Missing)
+                    problem(logical, "is not a directory");
                 exists = false;
                 break;
             }

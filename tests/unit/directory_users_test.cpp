@@ -53,6 +53,21 @@ TEST(DirectoryUsers, OnlyOwnersWhoseHomeItIsCount) {
     const auto watched = directoryUserWatchPaths(root.path());
     EXPECT_EQ(watched, (Roots{"/home/EXAMPLE/*", "/run/user/*"}));
 }
+
+// An account the user database already listed is not looked up again through NSS (a dozen
+// system calls each, for every profile of every pass): its session does not make it a directory
+// user a second time. nobody (65534) stands for an account NSS knows.
+TEST(DirectoryUsers, AccountsTheDatabaseListedAreNotLookedUpAgain) {
+    test::ScratchDir root;
+    root.mkdirs("run/user/65534");
+    std::vector<std::string> errors;
+    const auto found = findDirectoryUsers(root.path(), LoginRange{}, &errors);
+    ASSERT_EQ(found.size(), 1u) << "NSS on this machine has no uid 65534 (Debian's nobody)";
+    EXPECT_EQ(found[0].account.uid, 65534u);
+    EXPECT_EQ(found[0].foundBy, "login session /run/user/65534");
+    EXPECT_TRUE(findDirectoryUsers(root.path(), LoginRange{}, &errors, {65534}).empty());
+    EXPECT_TRUE(errors.empty());
+}
 #endif
 
 }  // namespace

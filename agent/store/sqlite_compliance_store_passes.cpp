@@ -1,4 +1,5 @@
-// SqliteComplianceStore, part two: recording passes and reading them back. A pass stores only
+// SqliteComplianceStore, part two (sqlite_compliance_store.cpp opens the store and holds the
+// ledger and events): recording passes (recordPass) and reading them back. A pass stores only
 // what changed (schema 2): a run row always; the policy rows when the policy differs from the
 // previous run's (else runs.policy_run points at the run that holds them); finding rows only for
 // the findings that differ from the previous run, while current_findings holds the whole latest
@@ -42,6 +43,25 @@ void addPolicy(CanonicalFields& fields, const PolicySet& policy) {
     fields.add(stringListToJson(policy.informational));
 }
 
+// The seven fields a finding is stored and fingerprinted by, in column order (target, subject,
+// user, desired, observed, outcome, reason): the one list for the findings and current_findings
+// rows and for passFingerprint.
+template <typename Visit>
+void forEachFindingField(const Finding& f, Visit&& visit) {
+    visit(std::string_view(f.target));
+    visit(std::string_view(f.subject));
+    visit(std::string_view(f.user));
+    visit(std::string_view(f.desired));
+    visit(std::string_view(f.observed));
+    visit(std::string_view(toString(f.outcome)));
+    visit(std::string_view(f.reason));
+}
+
+// Binds those fields to the statement's columns `first` to `first + 6`.
+void bindFinding(SqliteStatement& s, int first, const Finding& f) {
+    forEachFindingField(f, [&](std::string_view field) { s.bind(first++, field); });
+}
+
 bool sameFinding(const Finding& a, const Finding& b) {
     return a.target == b.target && a.subject == b.subject && a.user == b.user &&
            a.desired == b.desired && a.observed == b.observed && a.outcome == b.outcome &&
@@ -68,18 +88,12 @@ std::string passFingerprint(const PassReport& report) {
     fields.add(stringListToJson(report.notes));
     fields.add(static_cast<std::int64_t>(report.findings.size()));
     for (const auto& f : report.findings)
-        fields.add(f.target)
-            .add(f.subject)
-            .add(f.user)
-            .add(f.desired)
-            .add(f.observed)
-            .add(toString(f.outcome))
-            .add(f.reason);
+        forEachFindingField(f, [&](std::string_view field) { fields.add(field); });
     return fields.sha256();
 }
 
 bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* error) {
-    if (!requireWritable(error)) return false;
+    if (!startWriting(error)) return false;
     // Waiting passes first, then this one, in one transaction. This pass is written from the
     // caller's report and copied into the queue only if the write fails: over ten thousand
     // profiles a copy is a second set of every finding.
@@ -264,16 +278,8 @@ bool SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& 
         return false;
     auto addDelta = [&](std::int64_t seq, const Finding& f, bool removed) {
         delta.reset();
-        delta.bind(1, runId)
-            .bind(2, seq)
-            .bind(3, f.target)
-            .bind(4, f.subject)
-            .bind(5, f.user)
-            .bind(6, f.desired)
-            .bind(7, f.observed)
-            .bind(8, toString(f.outcome))
-            .bind(9, f.reason)
-            .bind(10, std::int64_t{removed ? 1 : 0});
+        delta.bind(1, runId).bind(2, seq).bind(10, std::int64_t{removed ? 1 : 0});
+        bindFinding(delta, 3, f);
         return delta.run(error);
     };
     if (!db_.exec("DELETE FROM current_findings", error)) return false;
@@ -296,15 +302,8 @@ bool SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& 
             return false;
         }
         current.reset();
-        current.bind(1, seq)
-            .bind(2, f.target)
-            .bind(3, f.subject)
-            .bind(4, f.user)
-            .bind(5, f.desired)
-            .bind(6, f.observed)
-            .bind(7, toString(f.outcome))
-            .bind(8, f.reason)
-            .bind(9, stateSince);
+        current.bind(1, seq).bind(9, stateSince);
+        bindFinding(current, 2, f);
         if (!current.run(error)) return false;
         ++seq;
     }
