@@ -31,6 +31,19 @@ else
     failed=$((failed + 1))
 fi
 
+# Light headers (docs/building.md, "Build times"): Poco's headers and <regex> add tens of
+# thousands of lines to every file that includes them, so no header of agent/ includes either
+# (Poco stays in the .cpp files that use it) and no test or benchmark includes <regex>.
+heavy=$(git grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<(Poco/[^>]*|regex)>' -- 'agent/*.hpp'
+    git grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<regex>' -- 'tests/*' 'bench/*')
+if [ -z "$heavy" ]; then
+    passed=$((passed + 1))
+else
+    echo "$heavy"
+    echo "lint: Poco or <regex> included where docs/building.md (\"Build times\") keeps them out"
+    failed=$((failed + 1))
+fi
+
 # clang-tidy over the translation units of this platform's build that are due.
 mapfile -t due < <(python3 - "$build/compile_commands.json" "$cache" <<'PY'
 import hashlib, json, os, re, sys

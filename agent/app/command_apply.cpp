@@ -1,5 +1,4 @@
 // apply: one pass. --dry-run prints the plan and changes nothing, the database included.
-#include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 
 #include <ostream>
@@ -51,7 +50,7 @@ int runApply(CommandEnv& env) {
         env.err << "apply: " << deferred << "\n";
     }
     if (args.flag("json")) {
-        passToJson(report)->stringify(env.out, 2);
+        printPassJson(env.out, report);
         env.out << "\n";
     } else {
         printPass(env.out, report, {false, dryRun});

@@ -1,6 +1,5 @@
 // revert: restore everything the agent ever changed. Uninstall runs this after stopping the
 // service, so the machine is as it was before the agent.
-#include <Poco/JSON/Object.h>
 
 #include <ostream>
 
@@ -44,7 +43,7 @@ int runRevert(CommandEnv& env) {
     if (!passLock.lock) return exit_code::kError;
     const auto report = runRevert(env.context, builtInComponents(), *store);
     if (args.flag("json")) {
-        passToJson(report)->stringify(env.out, 2);
+        printPassJson(env.out, report);
         env.out << "\n";
     } else {
         printFindings(env.out, report.findings, {false, true});

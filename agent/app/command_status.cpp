@@ -1,6 +1,5 @@
 // status: the effective policy as the sources say now (with provenance and errors), the last
 // pass's findings and one verdict. Reads only: never creates or changes the database.
-#include <Poco/JSON/Object.h>
 
 #include <ostream>
 
@@ -104,11 +103,10 @@ int runStatus(CommandEnv& env) {
     if (shown.verdict != Verdict::Compliant) timeline.compliantSince.clear();
 
     if (args.flag("json")) {
-        auto json = passToJson(shown);
-        json->set("database", env.context.settings.database);
-        json->set("compliantSince", timeline.compliantSince);
-        json->set("lastChange", lastChange);
-        json->stringify(env.out, 2);
+        printPassJson(env.out, shown,
+                      {{"database", env.context.settings.database},
+                       {"compliantSince", timeline.compliantSince},
+                       {"lastChange", lastChange}});
         env.out << "\n";
     } else {
         env.out << "Compliance database: " << env.context.settings.database << "\n";

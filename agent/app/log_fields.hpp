@@ -2,9 +2,13 @@
 // One log record in the two structured forms the agent writes: a JSON object per line
 // (--log-format json) and a journald native-protocol entry (under systemd, or --log-destination
 // journal). Both carry the same fields; docs/logging.md documents them as a stable interface.
-#include <Poco/Message.h>
-
 #include <string>
+
+// Declared only: the callers (the log channels) include Poco's header, the rest of the agent
+// never sees it.
+namespace Poco {
+class Message;
+}
 
 namespace mpa {
 

@@ -110,6 +110,8 @@ void printVerdict(std::ostream& out, Verdict verdict, const std::vector<Finding>
     out << "\n";
 }
 
+namespace {
+
 Poco::SharedPtr<Poco::JSON::Object> policyToJson(const PolicySet& policy) {
     Poco::SharedPtr<Poco::JSON::Object> o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     Poco::SharedPtr<Poco::JSON::Object> values =
@@ -183,6 +185,15 @@ Poco::SharedPtr<Poco::JSON::Object> passToJson(const PassReport& report) {
     for (const auto& d : report.deferred) deferred->add(d);
     o->set("not_recorded", deferred);
     return o;
+}
+
+}  // namespace
+
+void printPassJson(std::ostream& out, const PassReport& report,
+                   const std::vector<std::pair<std::string, std::string>>& extra) {
+    auto o = passToJson(report);
+    for (const auto& [name, text] : extra) o->set(name, text);
+    o->stringify(out, 2);
 }
 
 void printPass(std::ostream& out, const PassReport& report, const PrintOptions& options) {

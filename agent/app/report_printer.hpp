@@ -1,9 +1,10 @@
 #pragma once
 // How passes and policy are shown to people (text) and to tools (JSON). One place, so `apply`,
 // `status` and `revert` say the same thing the same way.
-#include <Poco/JSON/Object.h>
-
 #include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "model/pass_report.hpp"
 
@@ -19,10 +20,11 @@ void printFindings(std::ostream& out, const std::vector<Finding>& findings,
                    const PrintOptions& options);
 void printVerdict(std::ostream& out, Verdict verdict, const std::vector<Finding>& findings);
 
-Poco::SharedPtr<Poco::JSON::Object> policyToJson(const PolicySet& policy);
-Poco::SharedPtr<Poco::JSON::Object> findingToJson(const Finding& finding);
-
-Poco::SharedPtr<Poco::JSON::Object> passToJson(const PassReport& report);
+// The whole pass for tools: one JSON object indented by two spaces (no final line break), with
+// `extra` members (name, text) after the pass's own, in the order given. Written here, so no
+// caller needs the JSON library's types.
+void printPassJson(std::ostream& out, const PassReport& report,
+                   const std::vector<std::pair<std::string, std::string>>& extra = {});
 // The whole pass for people: policy, findings, notes, verdict.
 void printPass(std::ostream& out, const PassReport& report, const PrintOptions& options);
 

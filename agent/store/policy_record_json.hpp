@@ -2,12 +2,16 @@
 // How policy values and their small companions are written into the compliance database: JSON
 // text typed by the policy catalog (true, 30, "AuditOnly"), so a fleet tool or sqlite3 reads
 // them without knowing the agent, and the agent reads them back exactly.
-#include <Poco/Dynamic/Var.h>
-
 #include <string>
 #include <vector>
 
 #include "policy/policy_set.hpp"
+
+// Declared only: the files that build JSON documents include Poco's header themselves, so
+// Poco stays out of every other file that includes this one.
+namespace Poco::Dynamic {
+class Var;
+}
 
 namespace mpa {
 

@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <regex>
 #include <set>
 
 #include "util/text.hpp"
@@ -45,13 +44,19 @@ void forEachElement(Node* node, const std::function<void(Element*)>& visit) {
 // All "$(kind.X)" references in the attributes of a document, with their counts.
 std::map<std::string, int> references(Poco::XML::Document* doc, const std::string& kind) {
     std::map<std::string, int> out;
-    const std::regex pattern("\\$\\(" + kind + "\\.([^)]*)\\)");
+    const std::string open = "$(" + kind + ".";
     forEachElement(doc, [&](Element* e) {
         Poco::AutoPtr<Poco::XML::NamedNodeMap> attributes = e->attributes();
         for (unsigned long i = 0; i < attributes->length(); ++i) {
             const auto value = attributes->item(i)->nodeValue();
-            for (std::sregex_iterator it(value.begin(), value.end(), pattern), end; it != end; ++it)
-                ++out[(*it)[1].str()];
+            // Each "$(kind." up to the next ")"; one without a ")" after it is no reference.
+            for (auto at = value.find(open); at != std::string::npos; at = value.find(open, at)) {
+                const auto name = at + open.size();
+                const auto close = value.find(')', name);
+                if (close == std::string::npos) break;
+                ++out[value.substr(name, close - name)];
+                at = close + 1;
+            }
         }
     });
     return out;

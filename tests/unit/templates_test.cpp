@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <regex>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -304,6 +304,18 @@ RawValue rawFromPlist(plist_t node) {
     }
 }
 
+// An RFC 4122 name-based UUID (version 5) in upper case: 8-4-4-4-12 digits of [0-9A-F], the
+// version digit 5 and the variant digit 8, 9, A or B.
+bool isUpperCaseUuidV5(const std::string& s) {
+    if (s.size() != 36) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        const bool digit = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'F');
+        if (dash ? s[i] != '-' : !digit) return false;
+    }
+    return s[14] == '5' && std::string_view("89AB").find(s[19]) != std::string_view::npos;
+}
+
 TEST(MacosProfile, ParsesWithLibplistAndItsPayloadHoldsExactlyTheCatalog) {
     const auto root = parsePlist(writeMobileconfig(catalog()));
     ASSERT_TRUE(root);
@@ -315,11 +327,10 @@ TEST(MacosProfile, ParsesWithLibplistAndItsPayloadHoldsExactlyTheCatalog) {
     const auto payload = plistDict(plist_array_get_item(content, 0));
     EXPECT_EQ(plistString(payload.at("PayloadType")), catalog().macosDomain);
 
-    const std::regex uuid("[0-9A-F]{8}-[0-9A-F]{4}-5[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}");
     const auto profileUuid = plistString(profile.at("PayloadUUID"));
     const auto payloadUuid = plistString(payload.at("PayloadUUID"));
-    EXPECT_TRUE(std::regex_match(profileUuid, uuid)) << profileUuid;
-    EXPECT_TRUE(std::regex_match(payloadUuid, uuid)) << payloadUuid;
+    EXPECT_TRUE(isUpperCaseUuidV5(profileUuid)) << profileUuid;
+    EXPECT_TRUE(isUpperCaseUuidV5(payloadUuid)) << payloadUuid;
     EXPECT_NE(profileUuid, payloadUuid);
 
     std::set<std::string> keys, expected;
@@ -453,6 +464,35 @@ TEST(LinuxExamples, AreAcceptedByTheAgentsDropinSource) {
     }
 }
 
+// One value line of a .reg file, whole: "Name"=dword:0000001e (eight lower-case hex digits) or
+// "Name"="text" (the text without a line break). Nothing for any other line.
+struct RegValueLine {
+    std::string name;
+    std::optional<std::string> dwordHex;  // set for a dword, else `text` holds the string
+    std::string text;
+};
+std::optional<RegValueLine> parseRegValueLine(std::string_view s) {
+    if (s.empty() || s[0] != '"') return std::nullopt;
+    RegValueLine out;
+    std::size_t i = 1;
+    while (i < s.size() && (isAsciiAlnum(s[i]) || s[i] == '_')) ++i;
+    if (i == 1 || s.substr(i, 2) != "\"=") return std::nullopt;
+    out.name = std::string(s.substr(1, i - 1));
+    const auto value = s.substr(i + 2);
+    const auto isLowerHex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+    if (value.size() == 14 && startsWith(value, "dword:")) {
+        const auto hex = value.substr(6);
+        for (char c : hex)
+            if (!isLowerHex(c)) return std::nullopt;
+        out.dwordHex = std::string(hex);
+        return out;
+    }
+    if (value.size() < 2 || value.front() != '"' || value.back() != '"') return std::nullopt;
+    out.text = std::string(value.substr(1, value.size() - 2));
+    if (out.text.find_first_of("\r\n") != std::string::npos) return std::nullopt;
+    return out;
+}
+
 TEST(RegFile, SetsEveryPolicyAtItsExampleUnderThePolicyKey) {
     const auto reg = writeRegFile(catalog());
     EXPECT_TRUE(startsWith(reg, "Windows Registry Editor Version 5.00\r\n\r\n"));
@@ -463,18 +503,17 @@ TEST(RegFile, SetsEveryPolicyAtItsExampleUnderThePolicyKey) {
     EXPECT_EQ(bareLf, 0u);
     EXPECT_NE(reg.find("\r\n[HKEY_LOCAL_MACHINE\\" + catalog().registryKey + "]\r\n"),
               std::string::npos);
-    const std::regex line("\"([A-Za-z0-9_]+)\"=(dword:([0-9a-f]{8})|\"(.*)\")");
     std::set<std::string> seen;
     for (const auto text : splitLines(reg)) {
-        std::smatch m;
         const std::string s(trim(text));
-        if (!std::regex_match(s, m, line)) continue;
-        const auto* def = catalog().find(m[1].str());
+        const auto line = parseRegValueLine(s);
+        if (!line) continue;
+        const auto* def = catalog().find(line->name);
         ASSERT_NE(def, nullptr) << s;
         seen.insert(def->name);
-        const auto raw = m[3].matched ? RawValue::ofInt(std::stoll(m[3].str(), nullptr, 16))
-                                      : RawValue::ofString(m[4].str());
-        EXPECT_EQ(registryValueType(*def) == "REG_SZ", !m[3].matched) << s;
+        const auto raw = line->dwordHex ? RawValue::ofInt(std::stoll(*line->dwordHex, nullptr, 16))
+                                        : RawValue::ofString(line->text);
+        EXPECT_EQ(registryValueType(*def) == "REG_SZ", !line->dwordHex) << s;
         const auto coerced = coercePolicyValue(*def, raw);
         ASSERT_TRUE(coerced.value) << s << ": " << coerced.error;
         EXPECT_EQ(*coerced.value, def->example) << s;
