@@ -20,7 +20,8 @@ bool writeChainHeadSidecar(const std::string& databasePath, const ChainHead& hea
     const auto existing = platform::readFileNoFollow(path, 4096);
     const platform::Ownership owner{platform::effectiveUserId(),
                                     platform::isPrivileged() ? 0u : existing.info.gid, 0600};
-    const auto written = platform::writeFileAtomic(path, chainHeadText(head) + "\n", owner);
+    const auto written = platform::writeFileAtomic(path, chainHeadText(head) + "\n", owner,
+                                                   platform::RenameDurability::WholeOnly);
     if (!written) *error = written.error;
     return written.ok;
 }
