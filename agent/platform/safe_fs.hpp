@@ -65,6 +65,14 @@ struct StagedFile {
     std::string tempName;
 };
 
+// How durable the rename of an atomic replacement must be. Durable: flushed, the directory too,
+// before the call returns. WholeOnly: the new content is flushed before the rename, the rename is
+// not waited for, so after a power loss the file holds the old content or the new, never a torn
+// one. For files derived from what is durable elsewhere and written again by the next pass (the
+// store's published summary, its chain-head anchor, which may lag the database but never lead
+// it): one flush fewer on the path of every pass.
+enum class RenameDurability { Durable, WholeOnly };
+
 class SafeDir {
   public:
     // Opens an absolute directory path walking every component from "/" with
@@ -110,8 +118,8 @@ class SafeDir {
     Status syncFileSystem() const;
     std::uint64_t device() const;  // the file system this directory is on
 
-    Status writeFileAtomic(const std::string& name, std::string_view data,
-                           const Ownership& owner) const;
+    Status writeFileAtomic(const std::string& name, std::string_view data, const Ownership& owner,
+                           RenameDurability durability = RenameDurability::Durable) const;
     // Ownership of the existing regular file `name`, else `fallback` (see replacementOwnership).
     Ownership ownershipFor(const std::string& name, const Ownership& fallback) const;
 
@@ -147,6 +155,7 @@ std::string physicalPath(const std::string& absolutePath);
 // missing parent directory reads as a missing file.
 ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes);
 Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
-                       const Ownership& owner);
+                       const Ownership& owner,
+                       RenameDurability durability = RenameDurability::Durable);
 
 }  // namespace mpa::platform

@@ -57,13 +57,13 @@ ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes) 
 }
 
 Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
-                       const Ownership& owner) {
+                       const Ownership& owner, RenameDurability durability) {
     std::string parent, name, error;
     if (!detail::splitParent(absolutePath, &parent, &name))
         return Status::failure(absolutePath + ": not an absolute path to a file");
     const std::optional<SafeDir> dir = SafeDir::open(parent, &error);
     if (!dir) return Status::failure(error);
-    return dir->writeFileAtomic(name, data, owner);
+    return dir->writeFileAtomic(name, data, owner, durability);
 }
 
 namespace detail {

@@ -601,10 +601,11 @@ std::uint64_t SafeDir::device() const {
 }
 
 Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
-                                const Ownership& owner) const {
+                                const Ownership& owner, RenameDurability durability) const {
     StagedFile staged;
     if (Status ok = stage(name, data, owner, true, &staged); !ok) return ok;
     if (Status ok = commitStaged(staged); !ok) return ok;
+    if (durability == RenameDurability::WholeOnly) return Status::success();
     // The rename is durable only once the directory itself is flushed.
     if (::fsync(toFd(handle_)) != 0)
         return Status::failure(

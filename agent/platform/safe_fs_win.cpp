@@ -373,8 +373,10 @@ std::uint64_t SafeDir::device() const {
     return describeHandle(toHandle(handle_), &info) ? info.volume : 0;
 }
 
+// Windows has no directory flush to leave out (commitStaged replaces or moves with write-through):
+// both durabilities are the same steps.
 Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
-                                const Ownership& owner) const {
+                                const Ownership& owner, RenameDurability) const {
     StagedFile staged;
     if (Status ok = stage(name, data, owner, true, &staged); !ok) return ok;
     return commitStaged(staged);

@@ -28,7 +28,8 @@ bool writeChainHeadSidecar(const std::string& databasePath, const ChainHead& hea
         existing.info.uid == owner.uid && existing.info.gid == owner.gid &&
         existing.info.mode == owner.mode)
         return true;
-    const auto written = platform::writeFileAtomic(path, text, owner);
+    const auto written =
+        platform::writeFileAtomic(path, text, owner, platform::RenameDurability::WholeOnly);
     if (!written) *error = written.error;
     return written.ok;
 }

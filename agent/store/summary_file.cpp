@@ -49,7 +49,9 @@ bool publishComplianceSummary(const ComplianceStore& anyStore,
     out << "\n";
     const auto path = summaryPathFor(store.path());
     const platform::Ownership owner{platform::effectiveUserId(), 0, 0644};
-    if (auto written = platform::writeFileAtomic(path, out.str(), owner); !written) {
+    if (auto written = platform::writeFileAtomic(path, out.str(), owner,
+                                                 platform::RenameDurability::WholeOnly);
+        !written) {
         *error = written.error;
         return false;
     }

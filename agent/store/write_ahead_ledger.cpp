@@ -90,8 +90,19 @@ bool WriteAheadLedger::flush(std::vector<QueuedEntry>& entries, std::string* err
     return true;
 }
 
-// The change is always kept in the overlay: reads must see it whether the store took it or a
-// failed batch sends it to the queue later.
+// Once the store has committed a change and answers this ledger's reads itself, the overlay's
+// copy is dropped: over ten thousand profiles the copies were a third of a first pass's heap.
+// While diverted nothing is dropped: the queue, not the store, holds the change.
+void WriteAheadLedger::settle(const QueuedEntry& entry) {
+    if (diverted_ || base_ != writable_) return;
+    if (entry.kind == QueuedEntry::Kind::State)
+        stateOverlay_.erase(entry.key);
+    else
+        overlay_.erase({entry.prior.target, entry.prior.subject});
+}
+
+// The change is kept in the overlay until the store has committed it: reads must see it whether
+// the store took it or a failed batch sends it to the queue later.
 bool WriteAheadLedger::write(QueuedEntry entry, const std::function<bool(std::string*)>& toStore,
                              std::string* error) {
     if (inBatch_) {
@@ -101,7 +112,10 @@ bool WriteAheadLedger::write(QueuedEntry entry, const std::function<bool(std::st
         return true;  // durable at commitBatch
     }
     std::string e;
-    if (!diverted_ && toStore(&e)) return true;
+    if (!diverted_ && toStore(&e)) {
+        settle(entry);
+        return true;
+    }
     if (!diverted_) divert(e);
     std::vector<QueuedEntry> one{std::move(entry)};
     return flush(one, error);
@@ -164,6 +178,7 @@ bool WriteAheadLedger::commitBatch(std::string* error) {
         if (!writable_->commitBatch(&e)) divert(e);
     }
     if (!diverted_) {
+        for (const auto& entry : batch_) settle(entry);
         batch_.clear();
         return true;
     }

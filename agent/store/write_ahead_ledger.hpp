@@ -38,12 +38,16 @@ class WriteAheadLedger : public Ledger {
     bool diverted() const { return diverted_; }
     const std::string& divertedBecause() const { return because_; }
     std::size_t queuedEntries() const { return queued_; }
+    // Changes held in memory for reads: those the store has not committed (this batch's, or all
+    // of them once diverted) and those read from the queue.
+    std::size_t heldInMemory() const { return overlay_.size() + stateOverlay_.size(); }
 
   private:
     using Key = std::pair<std::string, std::string>;
     bool write(QueuedEntry entry, const std::function<bool(std::string*)>& toStore,
                std::string* error);
     void divert(const std::string& reason);
+    void settle(const QueuedEntry& entry);
     bool flush(std::vector<QueuedEntry>& entries, std::string* error);
 
     const Ledger* base_;

@@ -120,6 +120,30 @@ TEST_F(SafeFsTest, FreeFunctionsReadAndWriteByAbsolutePath) {
     EXPECT_EQ(read.info.size, 3u);
 }
 
+// A replacement whose rename is not waited for is the same atomic replacement in every other
+// respect: a new inode with the whole content, the mode asked for, no temporary file left, and
+// a planted link refused.
+TEST_F(SafeFsTest, ReplacementWithoutWaitingForTheRenameIsStillAtomicAndRefusesLinks) {
+    const std::string path = scratch.abs("home/data/summary.json");
+    ASSERT_TRUE(writeFileAtomic(path, "old", mine(0644)));
+    struct stat before {};
+    ASSERT_EQ(::stat(path.c_str(), &before), 0);
+    ASSERT_TRUE(writeFileAtomic(path, "new content", mine(0640), RenameDurability::WholeOnly));
+    struct stat after {};
+    ASSERT_EQ(::stat(path.c_str(), &after), 0);
+    EXPECT_NE(after.st_ino, before.st_ino) << "must be renamed into place, not written in place";
+    EXPECT_EQ(after.st_mode & 07777, 0640u);
+    EXPECT_EQ(readFileNoFollow(path, 100).data, "new content");
+    EXPECT_EQ(dataEntries(), std::vector<std::string>{"summary.json"});
+
+    scratch.symlink(scratch.abs("outside/secret"), "home/data/telemetry.json");
+    const Status written = writeFileAtomic(scratch.abs("home/data/telemetry.json"), "pwned",
+                                           mine(0644), RenameDurability::WholeOnly);
+    EXPECT_FALSE(written);
+    EXPECT_NE(written.error.find("symbolic link"), std::string::npos) << written.error;
+    expectSecretUntouched();
+}
+
 TEST_F(SafeFsTest, MissingFileAndMissingDirectoryReadAsMissing) {
     ReadResult read = readFileNoFollow(scratch.abs("home/data/none.json"), 100);
     EXPECT_TRUE(read.status);

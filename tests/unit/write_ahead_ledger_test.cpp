@@ -87,6 +87,45 @@ TEST(WriteAheadLedger, AWritableStoreTakesTheChangesAndNothingIsQueued) {
     EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'a'"), 1);
 }
 
+// What the store has committed is read from the store, not held a second time in memory, and
+// reads see the same; what it has not committed yet (an open batch, or everything once it
+// refuses) stays held.
+TEST(WriteAheadLedger, WhatTheStoreCommittedIsNotHeldInMemoryAndReadsStillSeeIt) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = test::openStore(path);
+    ASSERT_TRUE(store);
+    PendingQueue queue(path);
+    WriteAheadLedger ledger(store.get(), store.get(), queue);
+    std::string error;
+    ASSERT_TRUE(ledger.beginBatch(&error));
+    ASSERT_TRUE(ledger.record({"t", "a", true, "first", ""}, &error));
+    ASSERT_TRUE(ledger.setState("k", "v", &error));
+    EXPECT_EQ(ledger.heldInMemory(), 2u);  // not committed yet
+    ASSERT_TRUE(ledger.commitBatch(&error)) << error;
+    EXPECT_EQ(ledger.heldInMemory(), 0u);
+    ASSERT_TRUE(ledger.record({"t", "b", false, "", ""}, &error));
+    EXPECT_EQ(ledger.heldInMemory(), 0u);
+    // The first prior state still wins, read from the store.
+    ASSERT_TRUE(ledger.record({"t", "a", true, "the agent's own", ""}, &error));
+    ASSERT_TRUE(ledger.find("t", "a"));
+    EXPECT_EQ(ledger.find("t", "a")->value, "first");
+    EXPECT_EQ(ledger.list("t").size(), 2u);
+    EXPECT_EQ(ledger.state("k"), "v");
+    ASSERT_TRUE(ledger.forget("t", "b", &error));
+    EXPECT_FALSE(ledger.find("t", "b"));
+    EXPECT_EQ(ledger.heldInMemory(), 0u);
+    EXPECT_FALSE(queue.exists());
+
+    // A store that cannot be written: everything is held (and queued).
+    WriteAheadLedger diverted(store.get(), nullptr, queue);
+    ASSERT_TRUE(diverted.record({"t", "c", false, "", ""}, &error)) << error;
+    ASSERT_TRUE(diverted.forget("t", "a", &error)) << error;
+    EXPECT_EQ(diverted.heldInMemory(), 2u);
+    EXPECT_TRUE(diverted.find("t", "c"));
+    EXPECT_FALSE(diverted.find("t", "a"));
+}
+
 TEST(PassReportJson, APassReadsBackAsItWasWritten) {
     const auto pass = test::samplePass("2026-03-01T10:00:00Z");
     PassReport back;
