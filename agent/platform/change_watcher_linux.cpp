@@ -31,6 +31,7 @@
 
 #include "platform/change_watcher.hpp"
 #include "platform/watch_support.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa::platform {
 namespace {
@@ -38,7 +39,6 @@ namespace {
 using watch::childOf;
 using watch::isDirectory;
 using watch::isWithin;
-using watch::parentOf;
 
 constexpr std::uint32_t kDirectoryEvents = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
                                            IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |

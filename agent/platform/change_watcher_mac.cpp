@@ -30,12 +30,12 @@
 
 #include "platform/change_watcher.hpp"
 #include "platform/watch_support.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa::platform {
 namespace {
 
 using watch::isWithin;
-using watch::parentOf;
 
 #ifndef O_EVTONLY
 #define O_EVTONLY O_RDONLY  // macOS: open for event notification only

@@ -8,16 +8,10 @@
 #include <cstring>
 
 #include "platform/private_file.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa {
 namespace {
-
-std::string parentOf(const std::string& path) {
-    const auto slash = path.find_last_of('/');
-    if (slash == std::string::npos) return ".";
-    if (slash == 0) return "/";
-    return path.substr(0, slash);
-}
 
 std::string describeMode(mode_t mode) {
     char buffer[8];
@@ -59,7 +53,7 @@ bool checkOwnedAndPrivate(const std::string& path, bool directory, std::string* 
 bool makeDirectories(const std::string& dir, mode_t finalMode, std::string* error) {
     if (pathExists(dir)) return true;
     const std::string parent = parentOf(dir);
-    if (parent != dir && !makeDirectories(parent, 0755, error)) return false;
+    if (!parent.empty() && parent != dir && !makeDirectories(parent, 0755, error)) return false;
     if (::mkdir(dir.c_str(), finalMode) != 0 && errno != EEXIST) {
         *error = dir + ": cannot create the directory: " + std::strerror(errno);
         return false;

@@ -9,6 +9,7 @@
 
 #include "platform/private_file.hpp"
 #include "platform/win32_support.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa {
 namespace {
@@ -24,12 +25,8 @@ constexpr ACCESS_MASK kWriteRights = FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_W
                                      FILE_WRITE_ATTRIBUTES | WRITE_DAC | WRITE_OWNER | DELETE |
                                      GENERIC_WRITE | GENERIC_ALL;
 
-std::string parentOf(const std::string& path) {
-    const auto slash = path.find_last_of("/\\");
-    if (slash == std::string::npos) return ".";
-    if (slash == 2 && path[1] == ':') return path.substr(0, 3);
-    return path.substr(0, slash);
-}
+// Windows paths take either separator (and a drive root keeps its own: "C:\\").
+constexpr const char* kSeparators = "/\\";
 
 std::string sidText(PSID sid) {
     wchar_t* text = nullptr;
@@ -130,8 +127,8 @@ bool protectDirectory(const std::string& dir, std::string* error) {
 
 bool makeDirectories(const std::string& dir, bool isFinal, std::string* error) {
     if (pathExists(dir)) return true;
-    const std::string parent = parentOf(dir);
-    if (parent != dir && !makeDirectories(parent, false, error)) return false;
+    const std::string parent = parentOf(dir, kSeparators);
+    if (!parent.empty() && parent != dir && !makeDirectories(parent, false, error)) return false;
     SECURITY_ATTRIBUTES attributes{sizeof(SECURITY_ATTRIBUTES), nullptr, FALSE};
     if (isFinal &&
         !::ConvertStringSecurityDescriptorToSecurityDescriptorW(
@@ -156,7 +153,7 @@ bool pathExists(const std::string& path) {
 }
 
 bool preparePrivateFile(const std::string& filePath, std::string* error) {
-    const std::string dir = parentOf(filePath);
+    const std::string dir = parentOf(filePath, kSeparators);
     if (!makeDirectories(dir, true, error)) return false;
     if (!checkPrivate(dir, true, error)) return false;
     if (!pathExists(filePath)) {
@@ -240,7 +237,7 @@ bool grantDirectoryToAuditGroup(const std::string& directory, const std::string&
 }
 
 bool checkPrivateFile(const std::string& filePath, std::string* error) {
-    if (!checkPrivate(parentOf(filePath), true, error)) return false;
+    if (!checkPrivate(parentOf(filePath, kSeparators), true, error)) return false;
     if (!checkPrivate(filePath, false, error)) return false;
     for (const char* suffix : {"-wal", "-shm"}) {
         const std::string companion = filePath + suffix;

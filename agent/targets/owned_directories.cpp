@@ -8,12 +8,6 @@ namespace {
 const platform::Ownership kRootDirectory{0, 0, 0755};
 }  // namespace
 
-std::string parentOf(const std::string& logicalPath) {
-    const auto slash = logicalPath.find_last_of('/');
-    if (slash == std::string::npos || slash == 0) return "/";
-    return logicalPath.substr(0, slash);
-}
-
 std::string baseNameOf(const std::string& logicalPath) {
     const auto slash = logicalPath.find_last_of('/');
     return slash == std::string::npos ? logicalPath : logicalPath.substr(slash + 1);

@@ -8,11 +8,11 @@
 
 #include "model/agent_context.hpp"
 #include "platform/safe_fs.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa {
 
-// "/etc/profile.d/x.sh" -> "/etc/profile.d"; "/x" -> "/".
-std::string parentOf(const std::string& logicalPath);
+// parentOf (util/path_text.hpp): "/etc/profile.d/x.sh" -> "/etc/profile.d"; "/x" -> "/".
 std::string baseNameOf(const std::string& logicalPath);
 
 // The missing directories on the way to `logicalDir`, outermost first. A symlink or anything

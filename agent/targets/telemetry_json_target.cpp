@@ -13,6 +13,7 @@
 #include "targets/metalama_profiles.hpp"
 #include "targets/telemetry_settings.hpp"
 #include "util/guid.hpp"
+#include "util/path_text.hpp"
 #include "util/time_text.hpp"
 
 namespace mpa {
@@ -67,11 +68,6 @@ std::string joinLines(const std::vector<std::string>& lines) {
     std::string out;
     for (const auto& l : lines) out += l + "\n";
     return out;
-}
-
-std::string parentOf(const std::string& path) {
-    const auto slash = path.find_last_of('/');
-    return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
 }
 
 std::string baseName(const std::string& path) {
