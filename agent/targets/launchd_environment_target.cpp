@@ -28,7 +28,7 @@ constexpr const char* kPendingSessions =
 // The variable in launchd's persistent user configuration. Which key `config user setenv` files
 // variables under has not been verified on a Mac, so the variable is looked for as a key at the
 // top level and in every dictionary one level down (docs/deploy-macos.md).
-platform::Status observeUserConfig(const AgentContext& context, LiveValue* o) {
+Status observeUserConfig(const AgentContext& context, LiveValue* o) {
     const auto read =
         platform::readFileNoFollow(context.resolve(kLaunchdUserConfig), kMaxEtcFileBytes);
     if (!read.status) return read.status;
@@ -40,7 +40,7 @@ platform::Status observeUserConfig(const AgentContext& context, LiveValue* o) {
     std::string error;
     const auto tree = plist::parse(read.data, &error);
     if (!tree || !plist::isDict(tree.get())) {
-        return platform::Status::failure(
+        return Status::failure(
             std::string(kLaunchdUserConfig) + ": " +
             (tree ? "the root is " + plist::typeName(tree.get()) + ", not a dictionary" : error));
     }
@@ -52,7 +52,7 @@ platform::Status observeUserConfig(const AgentContext& context, LiveValue* o) {
     for (const auto& [key, node] : plist::dictEntries(tree.get()))
         if (!o->text && plist::isDict(node)) lookIn(node);
 #else
-    return platform::Status::failure("this build cannot read property lists (no libplist)");
+    return Status::failure("this build cannot read property lists (no libplist)");
 #endif
     o->description = o->text ? std::string(kOptOutVariable) + "=" + *o->text
                              : std::string(kOptOutVariable) + " not set";

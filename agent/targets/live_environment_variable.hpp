@@ -14,7 +14,7 @@
 #include <string>
 
 #include "model/target.hpp"
-#include "platform/safe_fs.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -30,9 +30,9 @@ struct LiveValue {
 
 struct LiveVariableStore {
     std::string label;  // names the store in the diff ("systemctl show-environment")
-    std::function<platform::Status(LiveValue*)> read;
-    std::function<platform::Status(const std::string& value)> set;
-    std::function<platform::Status()> unset;
+    std::function<Status(LiveValue*)> read;
+    std::function<Status(const std::string& value)> set;
+    std::function<Status()> unset;
 
     // Optional. Asked before anything changes; a reason means NotApplicable with that reason.
     std::function<std::optional<std::string>()> cannotChange;

@@ -33,17 +33,17 @@ bool missingDirectories(const AgentContext& context, const std::string& logicalD
     return true;
 }
 
-platform::Status createDirectories(const AgentContext& context,
+Status createDirectories(const AgentContext& context,
                                    const std::vector<std::string>& logicalDirs) {
     for (const auto& dir : logicalDirs) {
         std::string error;
         auto parent = platform::SafeDir::open(context.resolve(parentOf(dir)), &error);
-        if (!parent) return platform::Status::failure(error);
+        if (!parent) return Status::failure(error);
         if (!parent->openChild(baseNameOf(dir), true, kRootDirectory, std::nullopt, nullptr,
                                &error))
-            return platform::Status::failure(error);
+            return Status::failure(error);
     }
-    return platform::Status::success();
+    return Status::success();
 }
 
 std::vector<std::string> removeEmptyDirectories(const AgentContext& context,

@@ -20,7 +20,7 @@ std::string baseNameOf(const std::string& logicalPath);
 bool missingDirectories(const AgentContext& context, const std::string& logicalDir,
                         std::vector<std::string>* missing, std::string* error);
 // Creates `logicalDirs` (outermost first), none of which may be a symlink.
-platform::Status createDirectories(const AgentContext& context,
+Status createDirectories(const AgentContext& context,
                                    const std::vector<std::string>& logicalDirs);
 // Removes those of `logicalDirs` that are empty, deepest first; stops at the first one that is
 // not (it and its parents stay). Returns the ones removed.

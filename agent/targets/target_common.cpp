@@ -83,7 +83,7 @@ std::optional<Finding> startRestore(TargetRun& run, Finding& finding, const std:
     return std::nullopt;
 }
 
-platform::Status putBackFile(const AgentContext& context, const std::string& logicalPath,
+Status putBackFile(const AgentContext& context, const std::string& logicalPath,
                              const platform::ReadResult& current,
                              const std::optional<std::string>& content,
                              const std::vector<std::string>& createdDirectories) {
@@ -96,11 +96,11 @@ platform::Status putBackFile(const AgentContext& context, const std::string& log
     return removed;
 }
 
-platform::Status removeFileNoFollow(const AgentContext& context, const std::string& logicalPath) {
+Status removeFileNoFollow(const AgentContext& context, const std::string& logicalPath) {
     std::string error;
     bool missing = false;
     auto dir = platform::SafeDir::open(context.resolve(parentOf(logicalPath)), &error, &missing);
-    if (!dir) return missing ? platform::Status::success() : platform::Status::failure(error);
+    if (!dir) return missing ? Status::success() : Status::failure(error);
     return dir->removeFile(baseNameOf(logicalPath));
 }
 

@@ -57,13 +57,13 @@ std::optional<Finding> startRestore(TargetRun& run, Finding& finding, const std:
 
 // The end of a restore: `content` goes back (keeping the file's owner and mode), or, when there is
 // none, the file is removed with the directories the agent created that are empty again.
-platform::Status putBackFile(const AgentContext& context, const std::string& logicalPath,
+Status putBackFile(const AgentContext& context, const std::string& logicalPath,
                              const platform::ReadResult& current,
                              const std::optional<std::string>& content,
                              const std::vector<std::string>& createdDirectories);
 
 // Removes a regular file by logical path without following a link at its name; a missing file
 // counts as removed.
-platform::Status removeFileNoFollow(const AgentContext& context, const std::string& logicalPath);
+Status removeFileNoFollow(const AgentContext& context, const std::string& logicalPath);
 
 }  // namespace mpa

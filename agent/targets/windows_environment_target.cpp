@@ -55,7 +55,7 @@ Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run, bool wanted) {
     LiveVariableStore store;
     store.label = "machine environment";
     store.read = [](LiveValue* out) {
-        platform::Status status;
+        Status status;
         const auto read = platform::readRegistryValue(
             RegistryHive::LocalMachine, kWindowsEnvironmentKey, kOptOutVariable, &status);
         if (!status) return status;

@@ -26,22 +26,22 @@ class LiveVariableTest : public ::testing::Test {
     LiveVariableTest() {
         store.label = "store";
         store.read = [this](LiveValue* out) {
-            if (unreadable) return platform::Status::failure("gone");
+            if (unreadable) return Status::failure("gone");
             out->text = value;
             out->isVariable = isVariable;
-            return platform::Status::success();
+            return Status::success();
         };
         store.set = [this](const std::string& v) {
             ++changes;
-            if (failSet) return platform::Status::failure("refused");
+            if (failSet) return Status::failure("refused");
             value = v;
             isVariable = true;
-            return platform::Status::success();
+            return Status::success();
         };
         store.unset = [this] {
             ++changes;
             value.reset();
-            return platform::Status::success();
+            return Status::success();
         };
     }
     Finding run(bool wanted, RunMode mode = RunMode::Enforce) {
