@@ -50,10 +50,11 @@ Finding reconcileLiveVariable(TargetRun& run, const LiveVariableStore& store, Fi
         if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
         if (store.cannotChange)
             if (auto why = store.cannotChange()) return notApplicable(std::move(f), *why);
-        std::string error;
-        if (!prior && !recordPrior(run, target, subject, live.isVariable && current.has_value(),
-                                   current.value_or(""), &error))
-            return failed(std::move(f), error);
+        if (!prior) {
+            const Status recorded = recordPrior(
+                run, target, subject, live.isVariable && current.has_value(), current.value_or(""));
+            if (!recorded) return failed(std::move(f), recorded.error);
+        }
         if (auto set = store.set(kOptOutValue); !set) {
             if (!prior) forgetPrior(run, target, subject, &f);
             if (!store.pendingWhenSetFails) return failed(std::move(f), set.error);

@@ -13,28 +13,24 @@ std::string baseNameOf(const std::string& logicalPath) {
     return slash == std::string::npos ? logicalPath : logicalPath.substr(slash + 1);
 }
 
-bool missingDirectories(const AgentContext& context, const std::string& logicalDir,
-                        std::vector<std::string>* missing, std::string* error) {
+Status missingDirectories(const AgentContext& context, const std::string& logicalDir,
+                          std::vector<std::string>* missing) {
     missing->clear();
     std::string dir = logicalDir;
     for (;;) {
         std::string openError;
         bool isMissing = false;
         if (platform::SafeDir::open(context.resolve(dir), &openError, &isMissing)) break;
-        if (!isMissing) {
-            *error = openError;
-            return false;
-        }
+        if (!isMissing) return Status::failure(openError);
         missing->push_back(dir);
         if (dir == "/") break;  // the root itself is missing: createDirectories will say so
         dir = parentOf(dir);
     }
     std::reverse(missing->begin(), missing->end());
-    return true;
+    return Status::success();
 }
 
-Status createDirectories(const AgentContext& context,
-                                   const std::vector<std::string>& logicalDirs) {
+Status createDirectories(const AgentContext& context, const std::vector<std::string>& logicalDirs) {
     for (const auto& dir : logicalDirs) {
         std::string error;
         auto parent = platform::SafeDir::open(context.resolve(parentOf(dir)), &error);

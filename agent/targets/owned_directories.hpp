@@ -17,11 +17,10 @@ std::string baseNameOf(const std::string& logicalPath);
 
 // The missing directories on the way to `logicalDir`, outermost first. A symlink or anything
 // else that stops the walk is an error (never followed).
-bool missingDirectories(const AgentContext& context, const std::string& logicalDir,
-                        std::vector<std::string>* missing, std::string* error);
+Status missingDirectories(const AgentContext& context, const std::string& logicalDir,
+                          std::vector<std::string>* missing);
 // Creates `logicalDirs` (outermost first), none of which may be a symlink.
-Status createDirectories(const AgentContext& context,
-                                   const std::vector<std::string>& logicalDirs);
+Status createDirectories(const AgentContext& context, const std::vector<std::string>& logicalDirs);
 // Removes those of `logicalDirs` that are empty, deepest first; stops at the first one that is
 // not (it and its parents stay). Returns the ones removed.
 std::vector<std::string> removeEmptyDirectories(const AgentContext& context,

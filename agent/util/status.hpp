@@ -22,4 +22,11 @@ struct Status {
     explicit operator bool() const { return ok; }
 };
 
+// The bridge for callers that still report errors as bool + std::string* (the store, the Ledger
+// contract; see above): false with *error set when `status` failed. Goes with them.
+inline bool reportTo(const Status& status, std::string* error) {
+    if (!status && error) *error = status.error;
+    return status.ok;
+}
+
 }  // namespace mpa
