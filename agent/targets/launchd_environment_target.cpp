@@ -37,12 +37,13 @@ Status observeUserConfig(const AgentContext& context, LiveValue* o) {
         return {};
     }
 #ifdef MPA_HAVE_PLIST
-    std::string error;
-    const auto tree = plist::parse(read.data, &error);
+    Status parsed;
+    const auto tree = plist::parse(read.data, &parsed);
     if (!tree || !plist::isDict(tree.get())) {
         return Status::failure(
             std::string(kLaunchdUserConfig) + ": " +
-            (tree ? "the root is " + plist::typeName(tree.get()) + ", not a dictionary" : error));
+            (tree ? "the root is " + plist::typeName(tree.get()) + ", not a dictionary"
+                  : parsed.error));
     }
     auto lookIn = [&](plist::Node dict) {
         if (auto value = plist::stringValue(plist::dictItem(dict, kOptOutVariable)))
