@@ -287,15 +287,16 @@ class InotifyWatcher final : public ChangeWatcher {
 
 }  // namespace
 
-std::unique_ptr<ChangeWatcher> ChangeWatcher::create(std::string* error) {
+std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status) {
     if (!watch::claimWatcher()) {
-        *error = "a change watcher already exists in this process";
+        *status = Status::failure("a change watcher already exists in this process");
         return nullptr;
     }
     const int inotifyFd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     int pipeFds[2] = {-1, -1};
     if (inotifyFd < 0 || ::pipe2(pipeFds, O_NONBLOCK | O_CLOEXEC) != 0) {
-        *error = std::string("cannot set up file watching: ") + std::strerror(errno);
+        *status =
+            Status::failure(std::string("cannot set up file watching: ") + std::strerror(errno));
         if (inotifyFd >= 0) ::close(inotifyFd);
         watch::releaseWatcher();
         return nullptr;

@@ -392,9 +392,9 @@ bool reportedWithin(platform::ChangeWatcher& watcher, const std::string& path, i
 TEST(ChangeWatcherWin, ARegistryKeyDeletedAndRecreatedIsStillWatched) {
     regDeleteKey(kPolicyKey);
     regAdd(kPolicyKey, "TelemetryOptOut", "REG_DWORD", "1");
-    std::string error;
-    auto watcher = platform::ChangeWatcher::create(&error);
-    ASSERT_TRUE(watcher) << error;
+    Status status;
+    auto watcher = platform::ChangeWatcher::create(&status);
+    ASSERT_TRUE(watcher) << status.error;
     const std::string path = std::string("registry:") + kPolicyKey;
     ASSERT_TRUE(watcher->watch({path}));
     regDeleteKey(kPolicyKey);
