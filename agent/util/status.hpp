@@ -7,7 +7,8 @@
 //
 // Known remaining convention to convert: the compliance store (store/) and the Ledger contract
 // (model/ledger.hpp) still report errors as `bool f(..., std::string* error)`; their internals
-// are being reworked and they move to Status after that.
+// are being reworked and they move to Status after that. In platform/, SafeDir::open, openChild
+// and list (and the directory walks behind them) still take a std::string* for the reason.
 #include <string>
 #include <utility>
 
