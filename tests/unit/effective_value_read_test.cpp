@@ -12,14 +12,18 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// What PAM logins get under the scratch root (our line would be in /etc/environment).
+EffectiveValue readPamEnv(const ScratchDir& root, Status* status) {
+    AgentContext context;
+    context.settings.root = root.path();
+    return readEffectiveValue(context, EnvironmentReader::PamEnv, "/etc/environment", status);
+}
+
 TEST(EffectiveValueRead, ReadsPamEnvFilesUnderTheRoot) {
     ScratchDir root;
     root.write("etc/environment", "METALAMA_TELEMETRY_OPT_OUT=1\n");
-    AgentContext context;
-    context.settings.root = root.path();
     Status status;
-    const auto v =
-        readEffectiveValue(context, EnvironmentReader::PamEnv, "/etc/environment", &status);
+    const auto v = readPamEnv(root, &status);
     EXPECT_TRUE(status.ok) << status.error;
     ASSERT_TRUE(v.value);
     EXPECT_EQ(*v.value, "1");
@@ -29,11 +33,8 @@ TEST(EffectiveValueRead, AFileThatCannotBeReadIsNamedAndTheRestStillCounts) {
     ScratchDir root;
     root.mkdirs("etc/environment");  // not a regular file: refused, never read
     root.write("etc/security/pam_env.conf", "METALAMA_TELEMETRY_OPT_OUT DEFAULT=1\n");
-    AgentContext context;
-    context.settings.root = root.path();
     Status status;
-    const auto v =
-        readEffectiveValue(context, EnvironmentReader::PamEnv, "/etc/environment", &status);
+    const auto v = readPamEnv(root, &status);
     EXPECT_FALSE(status.ok);
     EXPECT_THAT(status.error, HasSubstr("etc/environment"));
     ASSERT_TRUE(v.value);

@@ -51,7 +51,7 @@ class RecordingLaunchd : public platform::Launchd {
     }
     std::optional<uint32_t> consoleUser() const override { return console; }
     Status getSessionEnvironment(uint32_t uid, const std::string& n,
-                                           std::optional<std::string>* value) override {
+                                 std::optional<std::string>* value) override {
         if (endedSessions.count(uid)) return Status::failure("no such session");
         const auto& env = sessionEnv[uid];
         const auto it = env.find(n);
@@ -59,7 +59,7 @@ class RecordingLaunchd : public platform::Launchd {
         return Status::success();
     }
     Status setSessionEnvironment(uint32_t uid, const std::string& n,
-                                           const std::string& v) override {
+                                 const std::string& v) override {
         commands.push_back("asuser " + std::to_string(uid) + " setenv " + n + " " + v);
         if (failSessionSet) return Status::failure("Operation not permitted");
         sessionEnv[uid][n] = v;
