@@ -7,6 +7,7 @@
 #include "app/exit_codes.hpp"
 #include "app/logging.hpp"
 #include "platform/safe_fs.hpp"
+#include "util/path_text.hpp"
 #include "version.hpp"
 
 namespace mpa {
@@ -87,9 +88,6 @@ bool buildSettings(const GlobalOptions& global, AgentContext& context, std::stri
     if (!settings.database.empty() && !settings.databaseOutsideStateDirectory) {
         AgentSettings defaults;
         applyDefaultSettings(defaults, context.platform);
-        const auto parentOf = [](const std::string& path) {
-            return path.substr(0, path.find_last_of('/'));
-        };
         if (parentOf(settings.database) != parentOf(defaults.database)) {
             *error = configLogical + ": database: '" + settings.database +
                      "' is outside the agent's own directory " + parentOf(defaults.database) +

@@ -34,10 +34,10 @@ class AgentService final : public Poco::Util::ServerApplication {
 
   protected:
     int main(const std::vector<std::string>&) override {
-        std::string error;
-        auto watcher = platform::ChangeWatcher::create(&error);
+        Status status;
+        auto watcher = platform::ChangeWatcher::create(&status);
         if (!watcher) {
-            env_.err << "run: " << error << "\n";
+            env_.err << "run: " << status.error << "\n";
             return exit_code::kError;
         }
         return runServiceLoop(env_.context, builtInComponents(), *watcher, options_);

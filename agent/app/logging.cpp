@@ -40,9 +40,7 @@ class JournalChannel final : public Poco::Channel {
   public:
     explicit JournalChannel(std::string socketPath) : socketPath_(std::move(socketPath)) {}
     void log(const Poco::Message& message) override {
-        std::string error;
-        if (platform::sendJournalDatagram(socketPath_, logRecordToJournalEntry(message), &error))
-            return;
+        if (platform::sendJournalDatagram(socketPath_, logRecordToJournalEntry(message))) return;
         std::cerr << "<" << (message.getPriority() > 7 ? 7 : message.getPriority()) << ">"
                   << message.getText() << "\n";
     }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/safe_fs.hpp"
+#include "util/status.hpp"
 
 namespace mpa::platform {
 
@@ -34,7 +34,8 @@ class ChangeWatcher {
     virtual ~ChangeWatcher() = default;
 
     // Installs the stop/reload signal handling for this process; at most one watcher at a time.
-    static std::unique_ptr<ChangeWatcher> create(std::string* error);
+    // Null with a failed *status when it cannot be set up.
+    static std::unique_ptr<ChangeWatcher> create(Status* status);
 
     // Replaces the watched set. A path may be a file or a directory and need not exist yet:
     // the nearest existing ancestor is watched until it appears. Directories are watched with

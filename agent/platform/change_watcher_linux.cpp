@@ -31,6 +31,7 @@
 
 #include "platform/change_watcher.hpp"
 #include "platform/watch_support.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa::platform {
 namespace {
@@ -38,7 +39,6 @@ namespace {
 using watch::childOf;
 using watch::isDirectory;
 using watch::isWithin;
-using watch::parentOf;
 
 constexpr std::uint32_t kDirectoryEvents = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
                                            IN_CLOSE_WRITE | IN_MODIFY | IN_ATTRIB | IN_DELETE_SELF |
@@ -287,15 +287,16 @@ class InotifyWatcher final : public ChangeWatcher {
 
 }  // namespace
 
-std::unique_ptr<ChangeWatcher> ChangeWatcher::create(std::string* error) {
+std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status) {
     if (!watch::claimWatcher()) {
-        *error = "a change watcher already exists in this process";
+        *status = Status::failure("a change watcher already exists in this process");
         return nullptr;
     }
     const int inotifyFd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     int pipeFds[2] = {-1, -1};
     if (inotifyFd < 0 || ::pipe2(pipeFds, O_NONBLOCK | O_CLOEXEC) != 0) {
-        *error = std::string("cannot set up file watching: ") + std::strerror(errno);
+        *status =
+            Status::failure(std::string("cannot set up file watching: ") + std::strerror(errno));
         if (inotifyFd >= 0) ::close(inotifyFd);
         watch::releaseWatcher();
         return nullptr;

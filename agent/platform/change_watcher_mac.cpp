@@ -30,12 +30,12 @@
 
 #include "platform/change_watcher.hpp"
 #include "platform/watch_support.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa::platform {
 namespace {
 
 using watch::isWithin;
-using watch::parentOf;
 
 #ifndef O_EVTONLY
 #define O_EVTONLY O_RDONLY  // macOS: open for event notification only
@@ -228,9 +228,9 @@ bool setFlags(int fd) {
 
 }  // namespace
 
-std::unique_ptr<ChangeWatcher> ChangeWatcher::create(std::string* error) {
+std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status) {
     if (!watch::claimWatcher()) {
-        *error = "a change watcher already exists in this process";
+        *status = Status::failure("a change watcher already exists in this process");
         return nullptr;
     }
     raiseDescriptorLimit();
@@ -243,7 +243,8 @@ std::unique_ptr<ChangeWatcher> ChangeWatcher::create(std::string* error) {
         ok = ::kevent(kq, &change, 1, nullptr, 0, nullptr) == 0;
     }
     if (!ok) {
-        *error = std::string("cannot set up file watching: ") + std::strerror(errno);
+        *status =
+            Status::failure(std::string("cannot set up file watching: ") + std::strerror(errno));
         for (int fd : {kq, pipeFds[0], pipeFds[1]})
             if (fd >= 0) ::close(fd);
         watch::releaseWatcher();

@@ -259,12 +259,13 @@ class WindowsChangeWatcher final : public ChangeWatcher {
 
 }  // namespace
 
-std::unique_ptr<ChangeWatcher> ChangeWatcher::create(std::string* error) {
+std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status) {
     // Manual reset: once asked to stop, every later check sees it.
     HANDLE stop = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
     HANDLE groupPolicy = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);
     if (!stop || !groupPolicy) {
-        *error = "cannot create the service's events: " + win32::errorText(::GetLastError());
+        *status = Status::failure("cannot create the service's events: " +
+                                  win32::errorText(::GetLastError()));
         return nullptr;
     }
     // Best effort: without it, Group Policy refreshes are still seen as registry changes.

@@ -5,11 +5,13 @@
 #include <string>
 #include <string_view>
 
+#include "util/status.hpp"
+
 namespace mpa::platform {
 
 inline constexpr const char* kJournalSocket = "/run/systemd/journal/socket";
 
-// False with the reason when the datagram could not be sent (no journald, too large, Windows).
-bool sendJournalDatagram(const std::string& socketPath, std::string_view entry, std::string* error);
+// A failure with the reason when the datagram could not be sent (no journald, too large, Windows).
+Status sendJournalDatagram(const std::string& socketPath, std::string_view entry);
 
 }  // namespace mpa::platform

@@ -11,13 +11,11 @@
 
 namespace mpa::platform {
 
-bool sendJournalDatagram(const std::string& socketPath, std::string_view entry,
-                         std::string* error) {
+Status sendJournalDatagram(const std::string& socketPath, std::string_view entry) {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     if (socketPath.size() >= sizeof address.sun_path) {
-        *error = socketPath + ": socket path too long";
-        return false;
+        return Status::failure(socketPath + ": socket path too long");
     }
     std::memcpy(address.sun_path, socketPath.c_str(), socketPath.size() + 1);
     // A socket per entry: entries are rare (a few per pass), and nothing is kept open across a
@@ -26,8 +24,7 @@ bool sendJournalDatagram(const std::string& socketPath, std::string_view entry,
     // SIGPIPE.)
     const int fd = ::socket(AF_UNIX, SOCK_DGRAM, 0);
     if (fd < 0) {
-        *error = std::string("socket: ") + std::strerror(errno);
-        return false;
+        return Status::failure(std::string("socket: ") + std::strerror(errno));
     }
     ::fcntl(fd, F_SETFD, FD_CLOEXEC);
     // Connected, so that poll() can tell when journald's queue has room again. Wait at most
@@ -43,10 +40,10 @@ bool sendJournalDatagram(const std::string& socketPath, std::string_view entry,
     const int saved = errno;
     ::close(fd);
     if (sent < 0 || static_cast<std::size_t>(sent) != entry.size()) {
-        *error = socketPath + ": " + (sent < 0 ? std::strerror(saved) : "short write");
-        return false;
+        return Status::failure(socketPath + ": " +
+                               (sent < 0 ? std::strerror(saved) : "short write"));
     }
-    return true;
+    return Status::success();
 }
 
 }  // namespace mpa::platform

@@ -3,9 +3,8 @@
 namespace mpa::platform {
 
 // Windows has no journal; its system log is the Event Log (system_log_win.cpp).
-bool sendJournalDatagram(const std::string&, std::string_view, std::string* error) {
-    *error = "the journal is not available on Windows";
-    return false;
+Status sendJournalDatagram(const std::string&, std::string_view) {
+    return Status::failure("the journal is not available on Windows");
 }
 
 }  // namespace mpa::platform

@@ -54,11 +54,12 @@ std::vector<UserAccount> selectMacUsers(std::vector<UserAccount> accounts) {
 }
 
 #ifdef MPA_HAVE_PLIST
-std::optional<UserAccount> parseMacUserRecord(std::string_view data, std::string* error) {
-    const auto tree = plist::parse(data, error);
+std::optional<UserAccount> parseMacUserRecord(std::string_view data, Status* status) {
+    const auto tree = plist::parse(data, status);
     if (!tree) return std::nullopt;
     if (!plist::isDict(tree.get())) {
-        *error = "the root is " + plist::typeName(tree.get()) + ", not a user record";
+        *status =
+            Status::failure("the root is " + plist::typeName(tree.get()) + ", not a user record");
         return std::nullopt;
     }
     // Every attribute is an array of strings; the first value is the one that counts.
@@ -70,17 +71,17 @@ std::optional<UserAccount> parseMacUserRecord(std::string_view data, std::string
     UserAccount account;
     account.name = first("name").value_or("");
     if (account.name.empty()) {
-        *error = "no name";
+        *status = Status::failure("no name");
         return std::nullopt;
     }
     const auto uid = first("uid");
     if (!uid || !parseUid(*uid, &account.uid)) {
-        *error = "no valid uid" + (uid ? " ('" + *uid + "')" : std::string());
+        *status = Status::failure("no valid uid" + (uid ? " ('" + *uid + "')" : std::string()));
         return std::nullopt;
     }
     const auto gid = first("gid");
     if (!gid || !parseUid(*gid, &account.gid)) {
-        *error = "no valid gid" + (gid ? " ('" + *gid + "')" : std::string());
+        *status = Status::failure("no valid gid" + (gid ? " ('" + *gid + "')" : std::string()));
         return std::nullopt;
     }
     account.home = first("home").value_or("");
@@ -88,8 +89,8 @@ std::optional<UserAccount> parseMacUserRecord(std::string_view data, std::string
     return account;
 }
 #else
-std::optional<UserAccount> parseMacUserRecord(std::string_view, std::string* error) {
-    *error = "this build has no property-list support (libplist)";
+std::optional<UserAccount> parseMacUserRecord(std::string_view, Status* status) {
+    *status = Status::failure("this build has no property-list support (libplist)");
     return std::nullopt;
 }
 #endif
@@ -124,11 +125,11 @@ UserList listMacLoginUsers(const std::string& root) {
                 if (!read.status) list.errors.push_back(read.status.error);
                 continue;
             }
-            std::string why;
-            if (auto account = parseMacUserRecord(read.data, &why))
+            Status parsed;
+            if (auto account = parseMacUserRecord(read.data, &parsed))
                 accounts.push_back(std::move(*account));
             else
-                list.errors.push_back(logical + ": " + why + "; skipped");
+                list.errors.push_back(logical + ": " + parsed.error + "; skipped");
         }
         if (!error.empty()) list.errors.push_back(error);
     }

@@ -4,16 +4,18 @@
 // another account owns) is refused, with a message naming the path and the reason.
 #include <string>
 
+#include "util/status.hpp"
+
 namespace mpa {
 
 // Creates the directory of `filePath` when missing (mode 0700; missing ancestors 0755) and the
 // file itself (mode 0600, never through a symbolic link), then checks both with
 // checkPrivateFile's rules. Also checks SQLite's companion files (-wal, -shm) when present.
-bool preparePrivateFile(const std::string& filePath, std::string* error);
+Status preparePrivateFile(const std::string& filePath);
 
 // The file (and its directory) must exist, be owned by the running account, not be a symbolic
 // link, and not be writable by group or others.
-bool checkPrivateFile(const std::string& filePath, std::string* error);
+Status checkPrivateFile(const std::string& filePath);
 
 // The audit group: when the file's directory belongs to a group other than root's that may read
 // it but not write it (the packages make /var/lib/metalama-policy-agent 0751
@@ -21,7 +23,7 @@ bool checkPrivateFile(const std::string& filePath, std::string* error);
 // auditors keep read access whatever created the file (a new database, a recovery). A directory
 // of root's group leaves them private (0600). Windows: nothing to do here, the files inherit the
 // directory's ACL (docs/compliance-database.md).
-bool shareWithDirectoryGroup(const std::string& filePath, std::string* error);
+Status shareWithDirectoryGroup(const std::string& filePath);
 
 // The audit group an administrator names (agent.yaml `audit_group`): the database's directory
 // is given read access for that group, so that shareWithDirectoryGroup then shares the files
@@ -29,8 +31,7 @@ bool shareWithDirectoryGroup(const std::string& filePath, std::string* error);
 // an error naming it). Windows: the directory's protected ACL gains an inherited read-and-execute
 // entry for the account or group, looked up by name ("CONTOSO\\Metalama Auditors"); entries
 // that let others write are still refused by checkPrivateFile.
-bool grantDirectoryToAuditGroup(const std::string& directory, const std::string& group,
-                                std::string* error);
+Status grantDirectoryToAuditGroup(const std::string& directory, const std::string& group);
 
 // True when something exists at path (not following a final symbolic link).
 bool pathExists(const std::string& path);

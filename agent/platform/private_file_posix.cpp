@@ -8,16 +8,10 @@
 #include <cstring>
 
 #include "platform/private_file.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa {
 namespace {
-
-std::string parentOf(const std::string& path) {
-    const auto slash = path.find_last_of('/');
-    if (slash == std::string::npos) return ".";
-    if (slash == 0) return "/";
-    return path.substr(0, slash);
-}
 
 std::string describeMode(mode_t mode) {
     char buffer[8];
@@ -25,51 +19,48 @@ std::string describeMode(mode_t mode) {
     return buffer;
 }
 
-bool checkOwnedAndPrivate(const std::string& path, bool directory, std::string* error) {
+Status checkOwnedAndPrivate(const std::string& path, bool directory) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) {
-        *error = path + ": " + std::strerror(errno);
-        return false;
+        return Status::failure(path + ": " + std::strerror(errno));
     }
     const char* what = directory ? "directory" : "file";
     if (S_ISLNK(st.st_mode)) {
-        *error = path + ": is a symbolic link; the compliance " + std::string(what) +
-                 " must be a real " + what + " (refused)";
-        return false;
+        return Status::failure(path + ": is a symbolic link; the compliance " + std::string(what) +
+                               " must be a real " + what + " (refused)");
     }
     if (directory ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
-        *error = path + ": is not a " + std::string(what) + " (refused)";
-        return false;
+        return Status::failure(path + ": is not a " + std::string(what) + " (refused)");
     }
     if (st.st_uid != ::geteuid()) {
-        *error = path + ": owned by uid " + std::to_string(st.st_uid) +
-                 ", not by the account running the agent (uid " + std::to_string(::geteuid()) +
-                 "); refused: another account could rewrite the compliance evidence";
-        return false;
+        return Status::failure(path + ": owned by uid " + std::to_string(st.st_uid) +
+                               ", not by the account running the agent (uid " +
+                               std::to_string(::geteuid()) +
+                               "); refused: another account could rewrite the compliance evidence");
     }
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-        *error = path + ": mode " + describeMode(st.st_mode) +
-                 " lets group or others write it; refused (expected 0600 for the file, 0700 for "
-                 "its directory; fix with chmod go-w)";
-        return false;
+        return Status::failure(
+            path + ": mode " + describeMode(st.st_mode) +
+            " lets group or others write it; refused (expected 0600 for the file, 0700 for "
+            "its directory; fix with chmod go-w)");
     }
-    return true;
+    return Status::success();
 }
 
-bool makeDirectories(const std::string& dir, mode_t finalMode, std::string* error) {
-    if (pathExists(dir)) return true;
+Status makeDirectories(const std::string& dir, mode_t finalMode) {
+    if (pathExists(dir)) return Status::success();
     const std::string parent = parentOf(dir);
-    if (parent != dir && !makeDirectories(parent, 0755, error)) return false;
+    if (!parent.empty() && parent != dir)
+        if (Status ok = makeDirectories(parent, 0755); !ok) return ok;
     if (::mkdir(dir.c_str(), finalMode) != 0 && errno != EEXIST) {
-        *error = dir + ": cannot create the directory: " + std::strerror(errno);
-        return false;
+        return Status::failure(dir + ": cannot create the directory: " + std::strerror(errno));
     }
     // mkdir's mode is filtered by the umask; set it exactly.
     if (::chmod(dir.c_str(), finalMode) != 0) {
-        *error = dir + ": cannot set mode " + describeMode(finalMode) + ": " + std::strerror(errno);
-        return false;
+        return Status::failure(dir + ": cannot set mode " + describeMode(finalMode) + ": " +
+                               std::strerror(errno));
     }
-    return true;
+    return Status::success();
 }
 
 }  // namespace
@@ -79,31 +70,29 @@ bool pathExists(const std::string& path) {
     return ::lstat(path.c_str(), &st) == 0;
 }
 
-bool preparePrivateFile(const std::string& filePath, std::string* error) {
+Status preparePrivateFile(const std::string& filePath) {
     const std::string dir = parentOf(filePath);
-    if (!makeDirectories(dir, 0700, error)) return false;
-    if (!checkOwnedAndPrivate(dir, true, error)) return false;
+    if (Status ok = makeDirectories(dir, 0700); !ok) return ok;
+    if (Status ok = checkOwnedAndPrivate(dir, true); !ok) return ok;
     if (!pathExists(filePath)) {
         const int fd =
             ::open(filePath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0 && errno != EEXIST) {
-            *error = filePath + ": cannot create the file: " + std::strerror(errno);
-            return false;
+            return Status::failure(filePath + ": cannot create the file: " + std::strerror(errno));
         }
         if (fd >= 0) {
             ::fchmod(fd, 0600);  // exact mode whatever the umask
             ::close(fd);
         }
     }
-    return checkPrivateFile(filePath, error);
+    return checkPrivateFile(filePath);
 }
 
-bool shareWithDirectoryGroup(const std::string& filePath, std::string* error) {
+Status shareWithDirectoryGroup(const std::string& filePath) {
     struct stat dir {};
     const std::string parent = parentOf(filePath);
     if (::stat(parent.c_str(), &dir) != 0) {
-        *error = parent + ": " + std::strerror(errno);
-        return false;
+        return Status::failure(parent + ": " + std::strerror(errno));
     }
     const bool shared = dir.st_gid != 0 && (dir.st_mode & S_IRGRP) && (dir.st_mode & S_IXGRP) &&
                         !(dir.st_mode & S_IWGRP);
@@ -114,8 +103,7 @@ bool shareWithDirectoryGroup(const std::string& filePath, std::string* error) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
             if (errno == ENOENT) continue;
-            *error = path + ": " + std::strerror(errno);
-            return false;
+            return Status::failure(path + ": " + std::strerror(errno));
         }
         struct stat st {};
         bool ok = ::fstat(fd, &st) == 0;
@@ -128,55 +116,52 @@ bool shareWithDirectoryGroup(const std::string& filePath, std::string* error) {
         const int saved = errno;
         ::close(fd);
         if (!ok) {
-            *error = path + ": cannot give it to the directory's group: " + std::strerror(saved);
-            return false;
+            return Status::failure(
+                path + ": cannot give it to the directory's group: " + std::strerror(saved));
         }
     }
-    return true;
+    return Status::success();
 }
 
-bool grantDirectoryToAuditGroup(const std::string& directory, const std::string& group,
-                                std::string* error) {
+Status grantDirectoryToAuditGroup(const std::string& directory, const std::string& group) {
     struct group entry {};
     struct group* found = nullptr;
     std::string buffer(16 * 1024, '\0');
     if (::getgrnam_r(group.c_str(), &entry, buffer.data(), buffer.size(), &found) != 0 || !found) {
-        *error = "audit group '" + group + "': no such group on this machine";
-        return false;
+        return Status::failure("audit group '" + group + "': no such group on this machine");
     }
     const gid_t gid = found->gr_gid;
     const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        *error = directory + ": " + std::strerror(errno);
-        return false;
+        return Status::failure(directory + ": " + std::strerror(errno));
     }
     struct stat st {};
     bool ok = ::fstat(fd, &st) == 0;
     if (ok && st.st_uid != ::geteuid()) {
         ::close(fd);
-        *error = directory + ": not owned by the agent's account; the audit group is not given it";
-        return false;
+        return Status::failure(
+            directory + ": not owned by the agent's account; the audit group is not given it");
     }
     if (ok && st.st_gid != gid) ok = ::fchown(fd, static_cast<uid_t>(-1), gid) == 0;
     if (ok && (st.st_mode & 07777) != 0751) ok = ::fchmod(fd, 0751) == 0;
     const int saved = errno;
     ::close(fd);
     if (!ok) {
-        *error = directory + ": cannot give it to the audit group '" + group +
-                 "': " + std::strerror(saved);
-        return false;
+        return Status::failure(directory + ": cannot give it to the audit group '" + group +
+                               "': " + std::strerror(saved));
     }
-    return true;
+    return Status::success();
 }
 
-bool checkPrivateFile(const std::string& filePath, std::string* error) {
-    if (!checkOwnedAndPrivate(parentOf(filePath), true, error)) return false;
-    if (!checkOwnedAndPrivate(filePath, false, error)) return false;
+Status checkPrivateFile(const std::string& filePath) {
+    if (Status ok = checkOwnedAndPrivate(parentOf(filePath), true); !ok) return ok;
+    if (Status ok = checkOwnedAndPrivate(filePath, false); !ok) return ok;
     for (const char* suffix : {"-wal", "-shm"}) {
         const std::string companion = filePath + suffix;
-        if (pathExists(companion) && !checkOwnedAndPrivate(companion, false, error)) return false;
+        if (!pathExists(companion)) continue;
+        if (Status ok = checkOwnedAndPrivate(companion, false); !ok) return ok;
     }
-    return true;
+    return Status::success();
 }
 
 }  // namespace mpa

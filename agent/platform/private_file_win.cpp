@@ -9,6 +9,7 @@
 
 #include "platform/private_file.hpp"
 #include "platform/win32_support.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa {
 namespace {
@@ -24,12 +25,8 @@ constexpr ACCESS_MASK kWriteRights = FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_W
                                      FILE_WRITE_ATTRIBUTES | WRITE_DAC | WRITE_OWNER | DELETE |
                                      GENERIC_WRITE | GENERIC_ALL;
 
-std::string parentOf(const std::string& path) {
-    const auto slash = path.find_last_of("/\\");
-    if (slash == std::string::npos) return ".";
-    if (slash == 2 && path[1] == ':') return path.substr(0, 3);
-    return path.substr(0, slash);
-}
+// Windows paths take either separator (and a drive root keeps its own: "C:\\").
+constexpr const char* kSeparators = "/\\";
 
 std::string sidText(PSID sid) {
     wchar_t* text = nullptr;
@@ -54,21 +51,18 @@ bool isTrustedWriter(PSID sid) {
     return self;
 }
 
-bool checkPrivate(const std::string& path, bool directory, std::string* error) {
+Status checkPrivate(const std::string& path, bool directory) {
     const char* what = directory ? "directory" : "file";
     const DWORD attributes = ::GetFileAttributesW(nativePath(path).c_str());
     if (attributes == INVALID_FILE_ATTRIBUTES) {
-        *error = path + ": " + errorText(::GetLastError());
-        return false;
+        return Status::failure(path + ": " + errorText(::GetLastError()));
     }
     if (attributes & FILE_ATTRIBUTE_REPARSE_POINT) {
-        *error = path + ": is a symbolic link or junction; the compliance " + std::string(what) +
-                 " must be a real " + what + " (refused)";
-        return false;
+        return Status::failure(path + ": is a symbolic link or junction; the compliance " +
+                               std::string(what) + " must be a real " + what + " (refused)");
     }
     if (((attributes & FILE_ATTRIBUTE_DIRECTORY) != 0) != directory) {
-        *error = path + ": is not a " + std::string(what) + " (refused)";
-        return false;
+        return Status::failure(path + ": is not a " + std::string(what) + " (refused)");
     }
     PACL dacl = nullptr;
     PSECURITY_DESCRIPTOR descriptor = nullptr;
@@ -76,14 +70,11 @@ bool checkPrivate(const std::string& path, bool directory, std::string* error) {
         ::GetNamedSecurityInfoW(nativePath(path).c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
                                 nullptr, nullptr, &dacl, nullptr, &descriptor);
     if (rc != ERROR_SUCCESS) {
-        *error = path + ": cannot read its ACL: " + errorText(rc);
-        return false;
+        return Status::failure(path + ": cannot read its ACL: " + errorText(rc));
     }
-    bool ok = true;
-    if (dacl == nullptr) {
-        *error = path + ": has no ACL (everyone may write it); refused";
-        ok = false;
-    }
+    Status ok;
+    if (dacl == nullptr)
+        ok = Status::failure(path + ": has no ACL (everyone may write it); refused");
     for (DWORD i = 0; ok && i < dacl->AceCount; ++i) {
         void* ace = nullptr;
         if (!::GetAce(dacl, i, &ace)) continue;
@@ -93,10 +84,9 @@ bool checkPrivate(const std::string& path, bool directory, std::string* error) {
         auto* allowed = static_cast<ACCESS_ALLOWED_ACE*>(ace);
         PSID sid = &allowed->SidStart;
         if ((allowed->Mask & kWriteRights) != 0 && !isTrustedWriter(sid)) {
-            *error = path + ": its ACL lets " + sidText(sid) +
-                     " write it; refused: only SYSTEM and Administrators may change the "
-                     "compliance evidence";
-            ok = false;
+            ok = Status::failure(path + ": its ACL lets " + sidText(sid) +
+                                 " write it; refused: only SYSTEM and Administrators may change "
+                                 "the compliance evidence");
         }
     }
     ::LocalFree(descriptor);
@@ -105,12 +95,11 @@ bool checkPrivate(const std::string& path, bool directory, std::string* error) {
 
 // Sets the protected ACL again on the directory just created: CreateDirectoryW's security
 // attributes are not honoured everywhere (Wine keeps its default ACL).
-bool protectDirectory(const std::string& dir, std::string* error) {
+Status protectDirectory(const std::string& dir) {
     PSECURITY_DESCRIPTOR descriptor = nullptr;
     if (!::ConvertStringSecurityDescriptorToSecurityDescriptorW(
             kPrivateDirectorySddl, SDDL_REVISION_1, &descriptor, nullptr)) {
-        *error = dir + ": cannot build its ACL: " + errorText(::GetLastError());
-        return false;
+        return Status::failure(dir + ": cannot build its ACL: " + errorText(::GetLastError()));
     }
     BOOL present = FALSE, defaulted = FALSE;
     PACL dacl = nullptr;
@@ -122,31 +111,30 @@ bool protectDirectory(const std::string& dir, std::string* error) {
                                 nullptr, nullptr, dacl, nullptr);
     ::LocalFree(descriptor);
     if (rc != ERROR_SUCCESS) {
-        *error = dir + ": cannot set its ACL: " + errorText(rc);
-        return false;
+        return Status::failure(dir + ": cannot set its ACL: " + errorText(rc));
     }
-    return true;
+    return Status::success();
 }
 
-bool makeDirectories(const std::string& dir, bool isFinal, std::string* error) {
-    if (pathExists(dir)) return true;
-    const std::string parent = parentOf(dir);
-    if (parent != dir && !makeDirectories(parent, false, error)) return false;
+Status makeDirectories(const std::string& dir, bool isFinal) {
+    if (pathExists(dir)) return Status::success();
+    const std::string parent = parentOf(dir, kSeparators);
+    if (!parent.empty() && parent != dir)
+        if (Status ok = makeDirectories(parent, false); !ok) return ok;
     SECURITY_ATTRIBUTES attributes{sizeof(SECURITY_ATTRIBUTES), nullptr, FALSE};
     if (isFinal &&
         !::ConvertStringSecurityDescriptorToSecurityDescriptorW(
             kPrivateDirectorySddl, SDDL_REVISION_1, &attributes.lpSecurityDescriptor, nullptr)) {
-        *error = dir + ": cannot build its ACL: " + errorText(::GetLastError());
-        return false;
+        return Status::failure(dir + ": cannot build its ACL: " + errorText(::GetLastError()));
     }
     const BOOL made = ::CreateDirectoryW(nativePath(dir).c_str(), isFinal ? &attributes : nullptr);
     const DWORD err = ::GetLastError();
     if (attributes.lpSecurityDescriptor) ::LocalFree(attributes.lpSecurityDescriptor);
     if (!made && err != ERROR_ALREADY_EXISTS) {
-        *error = dir + ": cannot create the directory: " + errorText(err);
-        return false;
+        return Status::failure(dir + ": cannot create the directory: " + errorText(err));
     }
-    return !made || !isFinal || protectDirectory(dir, error);
+    if (!made || !isFinal) return Status::success();
+    return protectDirectory(dir);
 }
 
 }  // namespace
@@ -155,30 +143,29 @@ bool pathExists(const std::string& path) {
     return ::GetFileAttributesW(nativePath(path).c_str()) != INVALID_FILE_ATTRIBUTES;
 }
 
-bool preparePrivateFile(const std::string& filePath, std::string* error) {
-    const std::string dir = parentOf(filePath);
-    if (!makeDirectories(dir, true, error)) return false;
-    if (!checkPrivate(dir, true, error)) return false;
+Status preparePrivateFile(const std::string& filePath) {
+    const std::string dir = parentOf(filePath, kSeparators);
+    if (Status ok = makeDirectories(dir, true); !ok) return ok;
+    if (Status ok = checkPrivate(dir, true); !ok) return ok;
     if (!pathExists(filePath)) {
         // CREATE_NEW never opens something planted; the file inherits the directory's ACL.
         HANDLE file = ::CreateFileW(nativePath(filePath).c_str(), GENERIC_WRITE, 0, nullptr,
                                     CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
         if (file == INVALID_HANDLE_VALUE && ::GetLastError() != ERROR_FILE_EXISTS) {
-            *error = filePath + ": cannot create the file: " + errorText(::GetLastError());
-            return false;
+            return Status::failure(filePath +
+                                   ": cannot create the file: " + errorText(::GetLastError()));
         }
         if (file != INVALID_HANDLE_VALUE) ::CloseHandle(file);
     }
-    return checkPrivateFile(filePath, error);
+    return checkPrivateFile(filePath);
 }
 
 // The database's directory ACL is inherited by its files, an audit group's read access included.
-bool shareWithDirectoryGroup(const std::string&, std::string*) {
-    return true;
+Status shareWithDirectoryGroup(const std::string&) {
+    return Status::success();
 }
 
-bool grantDirectoryToAuditGroup(const std::string& directory, const std::string& group,
-                                std::string* error) {
+Status grantDirectoryToAuditGroup(const std::string& directory, const std::string& group) {
     const std::wstring name = platform::win32::widen(group);
     DWORD sidSize = 0, domainSize = 0;
     SID_NAME_USE use{};
@@ -187,8 +174,7 @@ bool grantDirectoryToAuditGroup(const std::string& directory, const std::string&
     std::wstring domain(domainSize ? domainSize : 1, L'\0');
     if (!sidSize || !::LookupAccountNameW(nullptr, name.c_str(), sid.data(), &sidSize,
                                           domain.data(), &domainSize, &use)) {
-        *error = "audit group '" + group + "': " + errorText(::GetLastError());
-        return false;
+        return Status::failure("audit group '" + group + "': " + errorText(::GetLastError()));
     }
     PACL dacl = nullptr;
     PSECURITY_DESCRIPTOR descriptor = nullptr;
@@ -196,8 +182,7 @@ bool grantDirectoryToAuditGroup(const std::string& directory, const std::string&
                                        DACL_SECURITY_INFORMATION, nullptr, nullptr, &dacl, nullptr,
                                        &descriptor);
     if (rc != ERROR_SUCCESS) {
-        *error = directory + ": cannot read its ACL: " + errorText(rc);
-        return false;
+        return Status::failure(directory + ": cannot read its ACL: " + errorText(rc));
     }
     // Already there: an allow entry for that SID, inherited by files, with read and execute.
     constexpr ACCESS_MASK kRead = FILE_GENERIC_READ | FILE_GENERIC_EXECUTE;
@@ -232,21 +217,21 @@ bool grantDirectoryToAuditGroup(const std::string& directory, const std::string&
     if (updated) ::LocalFree(updated);
     ::LocalFree(descriptor);
     if (rc != ERROR_SUCCESS) {
-        *error = directory + ": cannot give the audit group '" + group +
-                 "' read access: " + errorText(rc);
-        return false;
+        return Status::failure(directory + ": cannot give the audit group '" + group +
+                               "' read access: " + errorText(rc));
     }
-    return true;
+    return Status::success();
 }
 
-bool checkPrivateFile(const std::string& filePath, std::string* error) {
-    if (!checkPrivate(parentOf(filePath), true, error)) return false;
-    if (!checkPrivate(filePath, false, error)) return false;
+Status checkPrivateFile(const std::string& filePath) {
+    if (Status ok = checkPrivate(parentOf(filePath, kSeparators), true); !ok) return ok;
+    if (Status ok = checkPrivate(filePath, false); !ok) return ok;
     for (const char* suffix : {"-wal", "-shm"}) {
         const std::string companion = filePath + suffix;
-        if (pathExists(companion) && !checkPrivate(companion, false, error)) return false;
+        if (!pathExists(companion)) continue;
+        if (Status ok = checkPrivate(companion, false); !ok) return ok;
     }
-    return true;
+    return Status::success();
 }
 
 }  // namespace mpa

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "platform/safe_fs.hpp"
+#include "util/status.hpp"
 
 namespace mpa::platform {
 

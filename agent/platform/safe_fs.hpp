@@ -14,18 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "util/status.hpp"
+
 namespace mpa::platform {
-
-// Result of an operation that produces no value. `error` says what and where, e.g.
-// "/home/bob/.local/share/Metalama/telemetry.json: is a symbolic link; refusing to follow it".
-struct Status {
-    bool ok = true;
-    std::string error;
-
-    static Status success() { return Status{}; }
-    static Status failure(std::string message) { return Status{false, std::move(message)}; }
-    explicit operator bool() const { return ok; }
-};
 
 enum class FileKind { Missing, Regular, Directory, Symlink, Other };
 

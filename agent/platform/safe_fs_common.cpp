@@ -24,7 +24,119 @@ std::string randomHex(std::size_t length) {
     return out;
 }
 
+Status checkComponent(const std::string& name, const std::string& where) {
+    if (isSingleComponent(name)) return Status::success();
+    return Status::failure(where + ": not a single path component");
+}
+
+Status checkReplaceable(const FileInfo& existing, const std::string& where) {
+    switch (existing.kind) {
+        case FileKind::Missing:
+            break;
+        case FileKind::Regular:
+            if (existing.nlink > 1) {
+                return Status::failure(where + ": has " + std::to_string(existing.nlink) +
+                                       " hard links; refusing to replace it (possibly planted)");
+            }
+            break;
+        case FileKind::Symlink:
+            return Status::failure(linkRefusal(where));
+        case FileKind::Directory:
+            return Status::failure(where + ": is a directory; refusing to replace it");
+        case FileKind::Other:
+            return Status::failure(where + ": is not a regular file; refusing to replace it");
+    }
+    return Status::success();
+}
+
+Status checkReadable(const FileInfo& info, const std::string& where, std::uint64_t maxBytes) {
+    if (info.kind == FileKind::Symlink) return Status::failure(linkRefusal(where));
+    if (info.kind != FileKind::Regular)
+        return Status::failure(where + ": is not a regular file; refusing to read it");
+    if (info.nlink > 1) {
+        return Status::failure(where + ": has " + std::to_string(info.nlink) +
+                               " hard links; refusing to read it (possibly planted)");
+    }
+    if (info.size > maxBytes) {
+        return Status::failure(where + ": is " + std::to_string(info.size) +
+                               " bytes, more than the " + std::to_string(maxBytes) + " allowed");
+    }
+    return Status::success();
+}
+
+Status readBounded(const std::function<std::ptrdiff_t(char* buffer, std::size_t size,
+                                                      std::string* error)>& readChunk,
+                   const std::string& where, std::uint64_t maxBytes, std::string* data) {
+    // Read at most maxBytes + 1 so a file that grows while we read is still caught.
+    char buffer[16384];
+    while (true) {
+        std::string error;
+        const std::ptrdiff_t n = readChunk(buffer, sizeof buffer, &error);
+        if (n < 0) return Status::failure(where + ": " + error);
+        if (n == 0) break;
+        data->append(buffer, static_cast<std::size_t>(n));
+        if (data->size() > maxBytes) {
+            data->clear();
+            return Status::failure(where + ": grew beyond the " + std::to_string(maxBytes) +
+                                   " bytes allowed while being read");
+        }
+    }
+    return Status::success();
+}
+
+Status checkRenamable(const FileInfo& from, const std::string& fromName,
+                      const std::string& fromWhere, const std::string& toName,
+                      const std::string& toWhere, const std::string& missingText) {
+    if (Status ok = checkComponent(fromName, fromWhere); !ok) return ok;
+    if (Status ok = checkComponent(toName, toWhere); !ok) return ok;
+    if (from.kind == FileKind::Missing) return Status::failure(fromWhere + ": " + missingText);
+    if (from.kind != FileKind::Regular)
+        return Status::failure(fromWhere + ": is not a regular file; refusing to rename it");
+    return Status::success();
+}
+
 }  // namespace detail
+
+SafeDir::SafeDir(std::intptr_t handle, std::string path)
+    : handle_(handle), path_(std::move(path)) {}
+
+SafeDir::SafeDir(SafeDir&& other) noexcept : handle_(other.handle_), path_(std::move(other.path_)) {
+    other.handle_ = -1;
+}
+
+SafeDir& SafeDir::operator=(SafeDir&& other) noexcept {
+    if (this != &other) {
+        if (handle_ != -1) detail::closeHandle(handle_);
+        handle_ = other.handle_;
+        path_ = std::move(other.path_);
+        other.handle_ = -1;
+    }
+    return *this;
+}
+
+SafeDir::~SafeDir() {
+    if (handle_ != -1) detail::closeHandle(handle_);
+}
+
+std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error) {
+    return open(absolutePath, error, nullptr);
+}
+
+// Staging only: each OS decides in stage() whether the file is flushed now (POSIX leaves it to
+// syncFileSystem(); Windows always flushes, see safe_fs_win.cpp).
+Status SafeDir::stageFile(const std::string& name, std::string_view data, const Ownership& owner,
+                          StagedFile* staged) const {
+    return stage(name, data, owner, false, staged);
+}
+
+Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
+                                const Ownership& owner, RenameDurability durability) const {
+    StagedFile staged;
+    if (Status ok = stage(name, data, owner, true, &staged); !ok) return ok;
+    if (Status ok = commitStaged(staged); !ok) return ok;
+    if (durability == RenameDurability::WholeOnly) return Status::success();
+    return detail::flushDirectory(handle_, describe(name));
+}
 
 Ownership replacementOwnership(const FileInfo& existing, const Ownership& fallback) {
     if (existing.kind != FileKind::Regular) return fallback;

@@ -3,7 +3,11 @@
 // backslashes on Windows), so isSingleComponent and splitParent live in each *_posix/*_win file;
 // the rest is in safe_fs_common.cpp.
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <string>
+
+#include "platform/safe_fs.hpp"
 
 namespace mpa::platform::detail {
 
@@ -13,6 +17,32 @@ bool isSingleComponent(const std::string& name);
 // usable last component.
 bool splitParent(const std::string& absolutePath, std::string* parent, std::string* name);
 std::string joinPath(const std::string& dir, const std::string& name);
+// Per OS: closes a SafeDir's handle (a descriptor, a HANDLE).
+void closeHandle(std::intptr_t handle);
+// Per OS: the refusal for a link at `where` ("symbolic link", or "or junction" on Windows).
+std::string linkRefusal(const std::string& where);
+// Per OS: after a rename in the directory `handle`, what makes it durable (an fsync of the
+// directory on POSIX; nothing on Windows, where the move was written through).
+Status flushDirectory(std::intptr_t handle, const std::string& where);
+
+// "<where>: not a single path component" unless `name` is one.
+Status checkComponent(const std::string& name, const std::string& where);
+// Whether what is at `where` (`existing`) may be replaced by a rename: missing or a regular file
+// with one link. A link or a hard-linked file in a user's directory is a sign of tampering.
+Status checkReplaceable(const FileInfo& existing, const std::string& where);
+// Whether the opened `info` may be read: a regular file, one link, at most `maxBytes`.
+Status checkReadable(const FileInfo& info, const std::string& where, std::uint64_t maxBytes);
+// Appends what `readChunk` gives (bytes read, 0 at the end, -1 with *error set) to *data,
+// failing when the file grows beyond `maxBytes` while being read (*data is cleared then).
+Status readBounded(const std::function<std::ptrdiff_t(char* buffer, std::size_t size,
+                                                      std::string* error)>& readChunk,
+                   const std::string& where, std::uint64_t maxBytes, std::string* data);
+// The checks before a rename: both names single components, `from` an existing regular file
+// (`missingText` is the OS's words for a missing file).
+Status checkRenamable(const FileInfo& from, const std::string& fromName,
+                      const std::string& fromWhere, const std::string& toName,
+                      const std::string& toWhere, const std::string& missingText);
+
 // Lower-case hex from the system's random source: temporary names nobody can guess.
 std::string randomHex(std::size_t length);
 

@@ -92,8 +92,7 @@ FileInfo lstatAt(int dirFd, const std::string& name) {
 // ENOTDIR with O_DIRECTORY, EMLINK on FreeBSD), which on its own reads like something else.
 std::string openFailure(int dirFd, const std::string& name, const std::string& where, int err) {
     if (err == ELOOP || err == ENOTDIR || err == EMLINK) {
-        if (lstatAt(dirFd, name).kind == FileKind::Symlink)
-            return where + ": is a symbolic link; refusing to follow it";
+        if (lstatAt(dirFd, name).kind == FileKind::Symlink) return detail::linkRefusal(where);
         if (err == ENOTDIR) return where + ": is not a directory";
     }
     return where + ": " + errnoText(err);
@@ -127,31 +126,6 @@ bool isValidOwner(const Ownership& owner) {
 }
 
 }  // namespace
-
-SafeDir::SafeDir(std::intptr_t handle, std::string path)
-    : handle_(handle), path_(std::move(path)) {}
-
-SafeDir::SafeDir(SafeDir&& other) noexcept : handle_(other.handle_), path_(std::move(other.path_)) {
-    other.handle_ = -1;
-}
-
-SafeDir& SafeDir::operator=(SafeDir&& other) noexcept {
-    if (this != &other) {
-        if (handle_ >= 0) ::close(toFd(handle_));
-        handle_ = other.handle_;
-        path_ = std::move(other.path_);
-        other.handle_ = -1;
-    }
-    return *this;
-}
-
-SafeDir::~SafeDir() {
-    if (handle_ >= 0) ::close(toFd(handle_));
-}
-
-std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error) {
-    return open(absolutePath, error, nullptr);
-}
 
 namespace {
 
@@ -302,7 +276,7 @@ int walkPath(const std::string& absolutePath, std::string* error, bool* missing,
                             lstatAt(walk.fd(), component).kind == FileKind::Symlink;
         if (!isLink) return fail(openFailure(walk.fd(), component, where, err), err == ENOENT);
         if (const auto why = walk.refusal(component); !why.empty())
-            return fail(where + ": is a symbolic link; refusing to follow it", false);
+            return fail(detail::linkRefusal(where), false);
         std::string target;
         if (!walk.readLink(component, &target))
             return fail(where + ": cannot read the symbolic link", false);
@@ -360,7 +334,7 @@ std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create,
     };
     if (wasCreated) *wasCreated = false;
     const std::string where = describe(name);
-    if (!isSingleComponent(name)) return fail(where + ": not a single path component");
+    if (Status ok = detail::checkComponent(name, where); !ok) return fail(ok.error);
     const int dirFd = toFd(handle_);
     if (create && !isValidOwner(created)) return fail(where + ": invalid owner uid/gid -1");
 
@@ -424,7 +398,7 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
         result.status = Status::failure(std::move(message));
         return result;
     };
-    if (!isSingleComponent(name)) return fail(where + ": not a single path component");
+    if (Status ok = detail::checkComponent(name, where); !ok) return fail(ok.error);
     const int dirFd = toFd(handle_);
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
     // O_NOCTTY: a planted terminal device must not become our controlling terminal.
@@ -445,31 +419,16 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
     struct stat st {};
     if (::fstat(fd, &st) != 0) return fail(where + ": " + errnoText(errno));
     result.info = infoFrom(st);
-    if (!S_ISREG(st.st_mode)) return fail(where + ": is not a regular file; refusing to read it");
-    if (st.st_nlink > 1) {
-        return fail(where + ": has " + std::to_string(st.st_nlink) +
-                    " hard links; refusing to read it (possibly planted)");
-    }
-    if (static_cast<uint64_t>(st.st_size) > maxBytes) {
-        return fail(where + ": is " + std::to_string(st.st_size) + " bytes, more than the " +
-                    std::to_string(maxBytes) + " allowed");
-    }
-    // Read at most maxBytes + 1 so a file that grows while we read is still caught.
-    char buffer[16384];
-    while (true) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return fail(where + ": " + errnoText(errno));
-        }
-        if (n == 0) break;
-        result.data.append(buffer, static_cast<std::size_t>(n));
-        if (result.data.size() > maxBytes) {
-            result.data.clear();
-            return fail(where + ": grew beyond the " + std::to_string(maxBytes) +
-                        " bytes allowed while being read");
-        }
-    }
+    if (Status ok = detail::checkReadable(result.info, where, maxBytes); !ok) return fail(ok.error);
+    const auto readChunk = [fd](char* buffer, std::size_t size, std::string* error) {
+        ssize_t n;
+        do {
+            n = ::read(fd, buffer, size);
+        } while (n < 0 && errno == EINTR);
+        if (n < 0) *error = errnoText(errno);
+        return static_cast<std::ptrdiff_t>(n);
+    };
+    result.status = detail::readBounded(readChunk, where, maxBytes, &result.data);
     return result;
 }
 
@@ -478,24 +437,7 @@ namespace {
 // rename() would replace a symlink or a hard link rather than write through it, but either one
 // in a user's data directory is a sign of tampering: report it instead of papering over.
 Status checkReplaceable(int dirFd, const std::string& name, const std::string& where) {
-    const FileInfo existing = lstatAt(dirFd, name);
-    switch (existing.kind) {
-        case FileKind::Missing:
-            break;
-        case FileKind::Regular:
-            if (existing.nlink > 1) {
-                return Status::failure(where + ": has " + std::to_string(existing.nlink) +
-                                       " hard links; refusing to replace it (possibly planted)");
-            }
-            break;
-        case FileKind::Symlink:
-            return Status::failure(where + ": is a symbolic link; refusing to follow it");
-        case FileKind::Directory:
-            return Status::failure(where + ": is a directory; refusing to replace it");
-        case FileKind::Other:
-            return Status::failure(where + ": is not a regular file; refusing to replace it");
-    }
-    return Status::success();
+    return detail::checkReplaceable(lstatAt(dirFd, name), where);
 }
 
 }  // namespace
@@ -522,7 +464,7 @@ void SafeDir::removeStaleTemporaries(const std::string& name) const {
 Status SafeDir::stage(const std::string& name, std::string_view data, const Ownership& owner,
                       bool flush, StagedFile* staged) const {
     const std::string where = describe(name);
-    if (!isSingleComponent(name)) return Status::failure(where + ": not a single path component");
+    if (Status ok = detail::checkComponent(name, where); !ok) return ok;
     const int dirFd = toFd(handle_);
     if (!isValidOwner(owner)) return Status::failure(where + ": invalid owner uid/gid -1");
     if (Status ok = checkReplaceable(dirFd, name, where); !ok) return ok;
@@ -563,11 +505,6 @@ Status SafeDir::stage(const std::string& name, std::string_view data, const Owne
     return Status::success();
 }
 
-Status SafeDir::stageFile(const std::string& name, std::string_view data, const Ownership& owner,
-                          StagedFile* staged) const {
-    return stage(name, data, owner, false, staged);
-}
-
 Status SafeDir::commitStaged(const StagedFile& staged) const {
     const std::string where = describe(staged.name);
     const int dirFd = toFd(handle_);
@@ -600,30 +537,12 @@ std::uint64_t SafeDir::device() const {
     return ::fstat(toFd(handle_), &st) == 0 ? static_cast<std::uint64_t>(st.st_dev) : 0;
 }
 
-Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
-                                const Ownership& owner, RenameDurability durability) const {
-    StagedFile staged;
-    if (Status ok = stage(name, data, owner, true, &staged); !ok) return ok;
-    if (Status ok = commitStaged(staged); !ok) return ok;
-    if (durability == RenameDurability::WholeOnly) return Status::success();
-    // The rename is durable only once the directory itself is flushed.
-    if (::fsync(toFd(handle_)) != 0)
-        return Status::failure(
-            describe(name) + ": replaced, but flushing the directory failed: " + errnoText(errno));
-    return Status::success();
-}
-
 Status SafeDir::renameEntry(const std::string& from, const std::string& to) const {
-    if (!isSingleComponent(from))
-        return Status::failure(describe(from) + ": not a single path component");
-    if (!isSingleComponent(to))
-        return Status::failure(describe(to) + ": not a single path component");
     const int dirFd = toFd(handle_);
-    const FileInfo info = lstatAt(dirFd, from);
-    if (info.kind == FileKind::Missing)
-        return Status::failure(describe(from) + ": " + errnoText(ENOENT));
-    if (info.kind != FileKind::Regular)
-        return Status::failure(describe(from) + ": is not a regular file; refusing to rename it");
+    if (Status ok = detail::checkRenamable(stat(from), from, describe(from), to, describe(to),
+                                           errnoText(ENOENT));
+        !ok)
+        return ok;
     if (::renameat(dirFd, from.c_str(), dirFd, to.c_str()) != 0)
         return Status::failure(describe(from) + ": cannot rename to " + to + ": " +
                                errnoText(errno));
@@ -631,16 +550,14 @@ Status SafeDir::renameEntry(const std::string& from, const std::string& to) cons
 }
 
 Status SafeDir::removeFile(const std::string& name) const {
-    if (!isSingleComponent(name))
-        return Status::failure(describe(name) + ": not a single path component");
+    if (Status ok = detail::checkComponent(name, describe(name)); !ok) return ok;
     if (::unlinkat(toFd(handle_), name.c_str(), 0) != 0 && errno != ENOENT)
         return Status::failure(describe(name) + ": cannot remove: " + errnoText(errno));
     return Status::success();
 }
 
 Status SafeDir::removeEmptyDir(const std::string& name) const {
-    if (!isSingleComponent(name))
-        return Status::failure(describe(name) + ": not a single path component");
+    if (Status ok = detail::checkComponent(name, describe(name)); !ok) return ok;
     if (::unlinkat(toFd(handle_), name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
         return Status::failure(describe(name) + ": cannot remove directory: " + errnoText(errno));
     return Status::success();
@@ -673,8 +590,24 @@ std::vector<std::string> SafeDir::list(std::string* error) const {
     return names;
 }
 
-// The path rules of this OS (declared in safe_fs_detail.hpp).
+// The path rules and handles of this OS (declared in safe_fs_detail.hpp).
 namespace detail {
+
+void closeHandle(std::intptr_t handle) {
+    ::close(toFd(handle));
+}
+
+std::string linkRefusal(const std::string& where) {
+    return where + ": is a symbolic link; refusing to follow it";
+}
+
+// The rename is durable only once the directory itself is flushed.
+Status flushDirectory(std::intptr_t handle, const std::string& where) {
+    if (::fsync(toFd(handle)) != 0)
+        return Status::failure(
+            where + ": replaced, but flushing the directory failed: " + errnoText(errno));
+    return Status::success();
+}
 
 bool splitParent(const std::string& absolutePath, std::string* parent, std::string* name) {
     if (absolutePath.empty() || absolutePath.front() != '/') return false;

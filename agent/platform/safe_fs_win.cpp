@@ -87,10 +87,6 @@ FileInfo statPath(const std::string& path) {
     return info.info;
 }
 
-std::string reparseRefusal(const std::string& where) {
-    return where + ": is a symbolic link or junction; refusing to follow it";
-}
-
 // Opens a directory and pins it (no FILE_SHARE_DELETE); refuses reparse points.
 HANDLE openPinnedDirectory(const std::string& path, const std::string& where, std::string* error,
                            bool* missing) {
@@ -108,7 +104,7 @@ HANDLE openPinnedDirectory(const std::string& path, const std::string& where, st
         return INVALID_HANDLE_VALUE;
     }
     if (info.info.kind == FileKind::Symlink) {
-        *error = reparseRefusal(where);
+        *error = detail::linkRefusal(where);
         return INVALID_HANDLE_VALUE;
     }
     if (info.info.kind != FileKind::Directory) {
@@ -125,51 +121,10 @@ bool isDrivePath(const std::string& path) {
 }
 
 Status checkReplaceable(const std::string& path, const std::string& where) {
-    const FileInfo existing = statPath(path);
-    switch (existing.kind) {
-        case FileKind::Missing:
-            break;
-        case FileKind::Regular:
-            if (existing.nlink > 1)
-                return Status::failure(where + ": has " + std::to_string(existing.nlink) +
-                                       " hard links; refusing to replace it (possibly planted)");
-            break;
-        case FileKind::Symlink:
-            return Status::failure(reparseRefusal(where));
-        case FileKind::Directory:
-            return Status::failure(where + ": is a directory; refusing to replace it");
-        case FileKind::Other:
-            return Status::failure(where + ": is not a regular file; refusing to replace it");
-    }
-    return Status::success();
+    return detail::checkReplaceable(statPath(path), where);
 }
 
 }  // namespace
-
-SafeDir::SafeDir(std::intptr_t handle, std::string path)
-    : handle_(handle), path_(std::move(path)) {}
-
-SafeDir::SafeDir(SafeDir&& other) noexcept : handle_(other.handle_), path_(std::move(other.path_)) {
-    other.handle_ = -1;
-}
-
-SafeDir& SafeDir::operator=(SafeDir&& other) noexcept {
-    if (this != &other) {
-        if (handle_ != -1) ::CloseHandle(toHandle(handle_));
-        handle_ = other.handle_;
-        path_ = std::move(other.path_);
-        other.handle_ = -1;
-    }
-    return *this;
-}
-
-SafeDir::~SafeDir() {
-    if (handle_ != -1) ::CloseHandle(toHandle(handle_));
-}
-
-std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error) {
-    return open(absolutePath, error, nullptr);
-}
 
 std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error,
                                      bool* missing) {
@@ -216,7 +171,7 @@ std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create, 
     };
     if (wasCreated) *wasCreated = false;
     const std::string where = describe(name);
-    if (!isSingleComponent(name)) return fail(where + ": not a single path component");
+    if (Status ok = detail::checkComponent(name, where); !ok) return fail(ok.error);
     bool madeIt = false;
     if (create) {
         // Inherits the directory's ACL: in a profile, the user keeps full control.
@@ -251,7 +206,7 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
         result.status = Status::failure(std::move(message));
         return result;
     };
-    if (!isSingleComponent(name)) return fail(where + ": not a single path component");
+    if (Status ok = detail::checkComponent(name, where); !ok) return fail(ok.error);
     HandleGuard h(openNoFollow(where, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE));
     if (!h.valid()) {
         const DWORD err = ::GetLastError();
@@ -264,35 +219,26 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
     HandleInfo info;
     if (!describeHandle(h.get(), &info)) return fail(where + ": " + errorText(::GetLastError()));
     result.info = info.info;
-    if (info.info.kind == FileKind::Symlink) return fail(reparseRefusal(where));
-    if (info.info.kind != FileKind::Regular || ::GetFileType(h.get()) != FILE_TYPE_DISK)
+    // A device or pipe can pass for a regular file by its attributes: its type says otherwise.
+    if (info.info.kind == FileKind::Regular && ::GetFileType(h.get()) != FILE_TYPE_DISK)
         return fail(where + ": is not a regular file; refusing to read it");
-    if (info.info.nlink > 1)
-        return fail(where + ": has " + std::to_string(info.info.nlink) +
-                    " hard links; refusing to read it (possibly planted)");
-    if (info.info.size > maxBytes)
-        return fail(where + ": is " + std::to_string(info.info.size) + " bytes, more than the " +
-                    std::to_string(maxBytes) + " allowed");
-    char buffer[16384];
-    while (true) {
+    if (Status ok = detail::checkReadable(info.info, where, maxBytes); !ok) return fail(ok.error);
+    const auto readChunk = [&h](char* buffer, std::size_t size, std::string* error) {
         DWORD n = 0;
-        if (!::ReadFile(h.get(), buffer, sizeof buffer, &n, nullptr))
-            return fail(where + ": " + errorText(::GetLastError()));
-        if (n == 0) break;
-        result.data.append(buffer, n);
-        if (result.data.size() > maxBytes) {
-            result.data.clear();
-            return fail(where + ": grew beyond the " + std::to_string(maxBytes) +
-                        " bytes allowed while being read");
+        if (!::ReadFile(h.get(), buffer, static_cast<DWORD>(size), &n, nullptr)) {
+            *error = errorText(::GetLastError());
+            return std::ptrdiff_t{-1};
         }
-    }
+        return static_cast<std::ptrdiff_t>(n);
+    };
+    result.status = detail::readBounded(readChunk, where, maxBytes, &result.data);
     return result;
 }
 
 Status SafeDir::stage(const std::string& name, std::string_view data, const Ownership&, bool,
                       StagedFile* staged) const {
     const std::string where = describe(name);
-    if (!isSingleComponent(name)) return Status::failure(where + ": not a single path component");
+    if (Status ok = detail::checkComponent(name, where); !ok) return ok;
     if (Status ok = checkReplaceable(where, where); !ok) return ok;
 
     std::string tempName;
@@ -328,11 +274,6 @@ Status SafeDir::stage(const std::string& name, std::string_view data, const Owne
     h.reset();
     *staged = StagedFile{name, tempName};
     return Status::success();
-}
-
-Status SafeDir::stageFile(const std::string& name, std::string_view data, const Ownership& owner,
-                          StagedFile* staged) const {
-    return stage(name, data, owner, true, staged);
 }
 
 Status SafeDir::commitStaged(const StagedFile& staged) const {
@@ -373,25 +314,11 @@ std::uint64_t SafeDir::device() const {
     return describeHandle(toHandle(handle_), &info) ? info.volume : 0;
 }
 
-// Windows has no directory flush to leave out (commitStaged replaces or moves with write-through):
-// both durabilities are the same steps.
-Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
-                                const Ownership& owner, RenameDurability) const {
-    StagedFile staged;
-    if (Status ok = stage(name, data, owner, true, &staged); !ok) return ok;
-    return commitStaged(staged);
-}
-
 Status SafeDir::renameEntry(const std::string& from, const std::string& to) const {
-    if (!isSingleComponent(from))
-        return Status::failure(describe(from) + ": not a single path component");
-    if (!isSingleComponent(to))
-        return Status::failure(describe(to) + ": not a single path component");
-    const FileInfo info = stat(from);
-    if (info.kind == FileKind::Missing)
-        return Status::failure(describe(from) + ": " + errorText(ERROR_FILE_NOT_FOUND));
-    if (info.kind != FileKind::Regular)
-        return Status::failure(describe(from) + ": is not a regular file; refusing to rename it");
+    if (Status ok = detail::checkRenamable(stat(from), from, describe(from), to, describe(to),
+                                           errorText(ERROR_FILE_NOT_FOUND));
+        !ok)
+        return ok;
     if (!::MoveFileExW(nativePath(describe(from)).c_str(), nativePath(describe(to)).c_str(),
                        MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
         return Status::failure(describe(from) + ": cannot rename to " + to + ": " +
@@ -400,8 +327,7 @@ Status SafeDir::renameEntry(const std::string& from, const std::string& to) cons
 }
 
 Status SafeDir::removeFile(const std::string& name) const {
-    if (!isSingleComponent(name))
-        return Status::failure(describe(name) + ": not a single path component");
+    if (Status ok = detail::checkComponent(name, describe(name)); !ok) return ok;
     // DeleteFileW removes a symbolic link itself, never its target.
     if (!::DeleteFileW(nativePath(describe(name)).c_str()) && !isMissingError(::GetLastError()))
         return Status::failure(describe(name) + ": cannot remove: " + errorText(::GetLastError()));
@@ -409,8 +335,7 @@ Status SafeDir::removeFile(const std::string& name) const {
 }
 
 Status SafeDir::removeEmptyDir(const std::string& name) const {
-    if (!isSingleComponent(name))
-        return Status::failure(describe(name) + ": not a single path component");
+    if (Status ok = detail::checkComponent(name, describe(name)); !ok) return ok;
     if (!::RemoveDirectoryW(nativePath(describe(name)).c_str()) &&
         !isMissingError(::GetLastError()))
         return Status::failure(describe(name) +
@@ -440,8 +365,21 @@ std::vector<std::string> SafeDir::list(std::string* error) const {
     return names;
 }
 
-// The path rules of this OS (declared in safe_fs_detail.hpp).
+// The path rules and handles of this OS (declared in safe_fs_detail.hpp).
 namespace detail {
+
+void closeHandle(std::intptr_t handle) {
+    ::CloseHandle(toHandle(handle));
+}
+
+std::string linkRefusal(const std::string& where) {
+    return where + ": is a symbolic link or junction; refusing to follow it";
+}
+
+// Each staged file was flushed and moved with MOVEFILE_WRITE_THROUGH: nothing is left to do.
+Status flushDirectory(std::intptr_t, const std::string&) {
+    return Status::success();
+}
 
 bool splitParent(const std::string& absolutePath, std::string* parent, std::string* name) {
     if (!isDrivePath(absolutePath)) return false;

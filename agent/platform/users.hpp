@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/status.hpp"
+
 namespace mpa::platform {
 
 struct UserAccount {
@@ -108,8 +110,9 @@ std::vector<UserAccount> selectMacUsers(std::vector<UserAccount> accounts);
 inline constexpr const char* kMacLocalUserRecords = "/private/var/db/dslocal/nodes/Default/users";
 
 // One local user record (a dictionary whose values are arrays of strings: name, uid, gid, home,
-// shell). nullopt with *error ("no uid", "not a property list") when it is not a usable account.
-std::optional<UserAccount> parseMacUserRecord(std::string_view data, std::string* error);
+// shell). nullopt with a failed *status ("no name", "no valid uid", "not a readable XML property
+// list") when it is not a usable account.
+std::optional<UserAccount> parseMacUserRecord(std::string_view data, Status* status);
 
 // macOS accounts for the agent's root: when it is "/", the user database through getpwent
 // (Open Directory answers it on a Mac); otherwise every <name>.plist in <root> +

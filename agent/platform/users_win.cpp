@@ -5,6 +5,7 @@
 
 #include "platform/users.hpp"
 #include "platform/win32_support.hpp"
+#include "util/status.hpp"
 
 namespace mpa::platform {
 namespace {
@@ -13,23 +14,20 @@ constexpr const wchar_t* kProfileList =
     L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList";
 
 // A REG_SZ or REG_EXPAND_SZ value of any length (sized by a first query), expanded.
-bool readPathValue(HKEY key, const wchar_t* name, std::wstring* out, std::string* error) {
+Status readPathValue(HKEY key, const wchar_t* name, std::wstring* out) {
     DWORD type = 0, bytes = 0;
     LSTATUS rc = ::RegQueryValueExW(key, name, nullptr, &type, nullptr, &bytes);
     if (rc != ERROR_SUCCESS) {
-        *error = win32::errorText(static_cast<unsigned long>(rc));
-        return false;
+        return Status::failure(win32::errorText(static_cast<unsigned long>(rc)));
     }
     if (type != REG_SZ && type != REG_EXPAND_SZ) {
-        *error = "not a string value (type " + std::to_string(type) + ")";
-        return false;
+        return Status::failure("not a string value (type " + std::to_string(type) + ")");
     }
     std::wstring text(bytes / sizeof(wchar_t) + 1, L'\0');
     rc =
         ::RegQueryValueExW(key, name, nullptr, &type, reinterpret_cast<BYTE*>(text.data()), &bytes);
     if (rc != ERROR_SUCCESS) {
-        *error = win32::errorText(static_cast<unsigned long>(rc));
-        return false;
+        return Status::failure(win32::errorText(static_cast<unsigned long>(rc)));
     }
     text.resize(wcsnlen(text.c_str(), text.size()));
     if (type == REG_EXPAND_SZ) {
@@ -40,7 +38,7 @@ bool readPathValue(HKEY key, const wchar_t* name, std::wstring* out, std::string
         text = expanded;
     }
     *out = text;
-    return true;
+    return Status::success();
 }
 
 }  // namespace
@@ -78,8 +76,9 @@ UserList listWindowsProfiles() {
         std::string error;
         if (rc != ERROR_SUCCESS) {
             error = win32::errorText(static_cast<unsigned long>(rc));
-        } else if (readPathValue(profile.get(), L"ProfileImagePath", &image, &error) &&
-                   (image.size() < 3 || image[1] != L':')) {
+        } else if (Status read = readPathValue(profile.get(), L"ProfileImagePath", &image); !read) {
+            error = read.error;
+        } else if (image.size() < 3 || image[1] != L':') {
             error = "ProfileImagePath '" + win32::narrow(image) + "' is not a local path";
         }
         if (!error.empty()) {

@@ -9,7 +9,6 @@
 
 namespace mpa::platform::watch {
 
-std::string parentOf(const std::string& path);
 std::string childOf(const std::string& dir, const std::string& name);
 // `path` is `ancestor` or lies below it.
 bool isWithin(const std::string& path, const std::string& ancestor);

@@ -33,13 +33,6 @@ extern "C" void onServiceSignal(int signal) {
 
 }  // namespace
 
-std::string parentOf(const std::string& path) {
-    if (path.empty() || path == "/") return {};
-    const auto slash = path.find_last_of('/');
-    if (slash == std::string::npos) return {};
-    return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 std::string childOf(const std::string& dir, const std::string& name) {
     return dir == "/" ? "/" + name : dir + "/" + name;
 }

@@ -1,6 +1,7 @@
 #include "policy/coercion.hpp"
 
 #include "util/text.hpp"
+#include "util/utf8.hpp"
 
 namespace mpa {
 namespace {
@@ -58,13 +59,6 @@ CoercedValue coerceEnum(const PolicyDefinition& def, const RawValue& raw) {
     }
     if (const auto* item = def.findItemByValue(number)) return {item->name, {}};
     return refuse(def, raw);
-}
-
-std::size_t utf8Length(const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++n;
-    return n;
 }
 
 CoercedValue coerceString(const PolicyDefinition& def, const RawValue& raw) {

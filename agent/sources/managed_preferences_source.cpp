@@ -101,10 +101,10 @@ void reportUserScope(const AgentContext& context, SourceResult& out) {
 
 bool parsePreferencesPlist(const std::string& data, const Provenance& from, bool blocking,
                            int& order, SourceResult& out) {
-    std::string error;
-    const auto tree = plist::parse(data, &error);
+    Status parsed;
+    const auto tree = plist::parse(data, &parsed);
     if (!tree) {
-        out.issues.push_back({from.origin, "", error + "; file ignored", blocking});
+        out.issues.push_back({from.origin, "", parsed.error + "; file ignored", blocking});
         return false;
     }
     if (!plist::isDict(tree.get())) {

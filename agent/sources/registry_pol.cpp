@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "util/text.hpp"
+#include "util/utf8.hpp"
 
 namespace mpa {
 
@@ -104,24 +105,6 @@ constexpr std::uint16_t kOpenBracket = u'[';
 constexpr std::uint16_t kCloseBracket = u']';
 constexpr std::uint16_t kSemicolon = u';';
 
-void appendUtf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 // Decodes `count` UTF-16LE code units starting at bytes[begin] (the caller has checked the
 // bounds). An unpaired surrogate becomes U+FFFD and an error naming its file offset.
 std::string decodeUtf16(std::string_view bytes, std::size_t begin, std::size_t count,
@@ -138,7 +121,7 @@ std::string decodeUtf16(std::string_view bytes, std::size_t begin, std::size_t c
         if (u >= 0xD800 && u <= 0xDBFF && i + 1 < count) {
             const std::uint16_t next = unit(i + 1);
             if (next >= 0xDC00 && next <= 0xDFFF) {
-                appendUtf8(out, 0x10000u + ((u - 0xD800u) << 10) + (next - 0xDC00u));
+                appendUtf8(&out, 0x10000u + ((u - 0xD800u) << 10) + (next - 0xDC00u));
                 ++i;
                 continue;
             }
@@ -149,10 +132,10 @@ std::string decodeUtf16(std::string_view bytes, std::size_t begin, std::size_t c
             errors.push_back({fileOffset + 2 * i, std::string("unpaired UTF-16 surrogate 0x") +
                                                       buffer + " in the " + what +
                                                       "; replaced with U+FFFD"});
-            appendUtf8(out, 0xFFFD);
+            appendUtf8(&out, 0xFFFD);
             continue;
         }
-        appendUtf8(out, u);
+        appendUtf8(&out, u);
     }
     return out;
 }

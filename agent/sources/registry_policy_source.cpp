@@ -39,7 +39,7 @@ RegistryData toRegistryData(const platform::RegistryValue& value) {
 // ingested ADMX ("<App>~Policy~<Category>" areas).
 std::map<std::string, std::string> mdmWinningProviders(SourceResult& out) {
     std::map<std::string, std::string> providers;
-    platform::Status status;
+    Status status;
     for (const auto& area :
          platform::registrySubkeys(RegistryHive::LocalMachine, kPolicyManagerDevice, &status)) {
         if (lowerAscii(area).find("~policy~") == std::string::npos) continue;
@@ -114,7 +114,7 @@ void reportLocalGpo(const AgentContext& context, SourceResult& out) {
 
 // HKCU policy of each loaded user hive: reported, never merged.
 void reportUserHives(const AgentContext& context, SourceResult& out) {
-    platform::Status status;
+    Status status;
     for (const auto& sid : platform::registrySubkeys(RegistryHive::Users, "", &status)) {
         if (sid.rfind("S-1-5-21-", 0) != 0 || sid.find("_Classes") != std::string::npos) continue;
         SourceResult user;

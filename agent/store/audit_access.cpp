@@ -10,8 +10,9 @@ bool shareStoreWithAuditGroup(const std::string& databasePath, const std::string
                               std::string* error) {
     if (group.empty()) return true;
     const auto directory = std::filesystem::path(databasePath).parent_path().string();
-    return grantDirectoryToAuditGroup(directory.empty() ? "." : directory, group, error) &&
-           shareWithDirectoryGroup(databasePath, error);
+    return reportTo(grantDirectoryToAuditGroup(directory.empty() ? "." : directory, group),
+                    error) &&
+           reportTo(shareWithDirectoryGroup(databasePath), error);
 }
 
 }  // namespace mpa

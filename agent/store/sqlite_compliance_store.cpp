@@ -64,7 +64,7 @@ bool SqliteComplianceStore::openReadWrite(IntegrityCheck check, std::string* err
     // that is not an SQLite database is refused, never moved aside or replaced.
     if (!looksLikeSqliteFile(path_, error)) return false;
     const bool isNew = !hasContent(path_);
-    if (!preparePrivateFile(path_, error)) return false;
+    if (!reportTo(preparePrivateFile(path_), error)) return false;
     if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
     // The cheap checks always; PRAGMA quick_check over the whole database (32 MB at ten
@@ -153,7 +153,7 @@ bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
     schemaVersion_ = storeSchemaVersion();
     // After the migration wrote, so -wal and -shm exist: a new or recovered database gets the
     // audit group's read access like the one it replaces (private_file.hpp).
-    return shareWithDirectoryGroup(path_, error);
+    return reportTo(shareWithDirectoryGroup(path_), error);
 }
 
 bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std::string* error) {
@@ -162,7 +162,7 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
     const auto now = std::chrono::system_clock::now();
     std::string movedTo;
     if (!moveCorruptStoreAside(path_, compactUtc(now), &movedTo, error)) return false;
-    if (!preparePrivateFile(path_, error)) return false;
+    if (!reportTo(preparePrivateFile(path_), error)) return false;
     if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
     if (!configureAndMigrate(error)) return false;

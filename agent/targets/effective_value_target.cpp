@@ -26,7 +26,7 @@ std::string baseName(const std::string& path) {
 // /usr/lib/environment.d/99-environment.conf -> /etc/environment; a link to /dev/null masks a
 // name): a link is resolved once, under the root, and read, never written.
 std::optional<EnvSourceFile> readSource(const AgentContext& context, const std::string& logical,
-                                        std::string* error) {
+                                        Status* status) {
     std::string path = logical;
     std::error_code ec;
     const auto target = std::filesystem::read_symlink(context.resolve(logical), ec);
@@ -38,7 +38,7 @@ std::optional<EnvSourceFile> readSource(const AgentContext& context, const std::
     const auto read = platform::readFileNoFollow(context.resolve(path), kMaxEtcFileBytes);
     if (read.missing) return std::nullopt;
     if (!read.status) {
-        if (error && error->empty()) *error = read.status.error;
+        if (status && *status) *status = read.status;  // the first file that failed
         return std::nullopt;
     }
     return EnvSourceFile{logical, read.data};
@@ -54,13 +54,13 @@ std::vector<std::string> namesIn(const AgentContext& context, const std::string&
 
 std::vector<EnvSourceFile> dropIns(const AgentContext& context,
                                    const std::vector<std::string>& dirs, const std::string& suffix,
-                                   std::string* error) {
+                                   Status* status) {
     std::vector<std::vector<std::string>> names;
     names.reserve(dirs.size());
     for (const auto& dir : dirs) names.push_back(namesIn(context, dir));
     std::vector<EnvSourceFile> files;
     for (const auto& entry : systemdDropInOrder(names, suffix))
-        if (auto f = readSource(context, dirs[entry.dir] + "/" + entry.name, error))
+        if (auto f = readSource(context, dirs[entry.dir] + "/" + entry.name, status))
             files.push_back(std::move(*f));
     return files;
 }
@@ -109,8 +109,8 @@ class EffectiveValueTarget final : public Target {
     // an audit already reports the file itself as not compliant.
     void judge(const TargetRun& run, Finding& f) const {
         if (!isCompliantOutcome(f.outcome) && f.outcome != Outcome::Pending) return;
-        std::string error;
-        const auto v = readEffectiveValue(run.context, reader_, ours_, &error);
+        Status read;
+        const auto v = readEffectiveValue(run.context, reader_, ours_, &read);
         if (optsOutEverywhere(v)) return;
         const bool ourLine = v.origin.rfind(ours_ + ":", 0) == 0;
         f.outcome = Outcome::NonCompliant;
@@ -122,7 +122,7 @@ class EffectiveValueTarget final : public Target {
                  ? std::string()
                  : ": overridden by " + v.origin + ", which the reader applies after " + ours_) +
             (v.value && !v.computed ? " (0 and false do not opt out from Metalama 2025.1)" : "") +
-            (error.empty() ? std::string() : "; not read: " + error);
+            (read ? std::string() : "; not read: " + read.error);
     }
 
     std::unique_ptr<Target> inner_;
@@ -133,23 +133,23 @@ class EffectiveValueTarget final : public Target {
 }  // namespace
 
 EffectiveValue readEffectiveValue(const AgentContext& context, EnvironmentReader reader,
-                                  const std::string& ours, std::string* error) {
+                                  const std::string& ours, Status* status) {
     switch (reader) {
         case EnvironmentReader::PamEnv: {
             PamEnvFiles files;
-            files.environment = readSource(context, "/etc/environment", error);
-            files.conf = readSource(context, "/etc/security/pam_env.conf", error);
-            files.locale = readSource(context, "/etc/default/locale", error);
+            files.environment = readSource(context, "/etc/environment", status);
+            files.conf = readSource(context, "/etc/security/pam_env.conf", status);
+            files.locale = readSource(context, "/etc/default/locale", status);
             return pamEnvValue(files, kOptOutVariable);
         }
         case EnvironmentReader::UserManager:
-            return environmentDValue(dropIns(context, kEnvironmentDDirs, ".conf", error),
+            return environmentDValue(dropIns(context, kEnvironmentDDirs, ".conf", status),
                                      kOptOutVariable);
         case EnvironmentReader::SystemManager: {
             std::vector<EnvSourceFile> files;
-            if (auto main = readSource(context, "/etc/systemd/system.conf", error))
+            if (auto main = readSource(context, "/etc/systemd/system.conf", status))
                 files.push_back(std::move(*main));
-            for (auto& f : dropIns(context, kSystemConfDirs, ".conf", error))
+            for (auto& f : dropIns(context, kSystemConfDirs, ".conf", status))
                 files.push_back(std::move(f));
             return systemdDefaultEnvironmentValue(files, kOptOutVariable);
         }
@@ -161,7 +161,7 @@ EffectiveValue readEffectiveValue(const AgentContext& context, EnvironmentReader
             std::optional<EnvSourceFile> mine;
             for (const auto& name : namesIn(context, kProfileD)) {
                 if (name.size() < 4 || name.compare(name.size() - 3, 3, ".sh") != 0) continue;
-                auto f = readSource(context, std::string(kProfileD) + "/" + name, error);
+                auto f = readSource(context, std::string(kProfileD) + "/" + name, status);
                 if (!f) continue;
                 if (name == oursName)
                     mine = std::move(f);

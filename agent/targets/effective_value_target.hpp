@@ -9,6 +9,7 @@
 
 #include "model/target.hpp"
 #include "targets/effective_environment.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -19,10 +20,10 @@ enum class EnvironmentReader {
     LoginShell,     // /etc/profile.d
 };
 
-// The reader's effective value on the machine under context's root; *error names a file that
-// could not be read (the value is then computed without it).
+// The reader's effective value on the machine under context's root; a failed *status names the
+// first file that could not be read (the value is then computed without it).
 EffectiveValue readEffectiveValue(const AgentContext& context, EnvironmentReader reader,
-                                  const std::string& ours, std::string* error);
+                                  const std::string& ours, Status* status);
 
 // `ours` is the logical path of the inner target's file (the finding's subject).
 std::unique_ptr<Target> withEffectiveValue(std::unique_ptr<Target> inner, EnvironmentReader reader,

@@ -11,10 +11,10 @@
 #include <cstdio>
 
 #include "platform/safe_fs.hpp"
+#include "targets/live_environment_variable.hpp"
 #include "targets/macos_environment_targets.hpp"
 #include "targets/target_common.hpp"
 #include "util/plist_tree.hpp"
-#include "util/unified_diff.hpp"
 
 namespace mpa {
 namespace {
@@ -25,54 +25,39 @@ constexpr const char* kPendingSessions =
     "each user session gets it from its next login; sessions already running: pending until "
     "next login (the console session is set at once)";
 
-struct Observed {
-    platform::Status status;
-    std::optional<std::string> value;
-    std::string description;  // for Finding::observed
-};
-
 // The variable in launchd's persistent user configuration. Which key `config user setenv` files
 // variables under has not been verified on a Mac, so the variable is looked for as a key at the
 // top level and in every dictionary one level down (docs/deploy-macos.md).
-Observed observeUserConfig(const AgentContext& context) {
-    Observed o;
+Status observeUserConfig(const AgentContext& context, LiveValue* o) {
     const auto read =
         platform::readFileNoFollow(context.resolve(kLaunchdUserConfig), kMaxEtcFileBytes);
-    if (!read.status) {
-        o.status = read.status;
-        return o;
-    }
+    if (!read.status) return read.status;
     if (read.missing) {
-        o.description = "no persistent launchd user configuration";
-        return o;
+        o->description = "no persistent launchd user configuration";
+        return {};
     }
 #ifdef MPA_HAVE_PLIST
-    std::string error;
-    const auto tree = plist::parse(read.data, &error);
+    Status parsed;
+    const auto tree = plist::parse(read.data, &parsed);
     if (!tree || !plist::isDict(tree.get())) {
-        o.status = platform::Status::failure(
+        return Status::failure(
             std::string(kLaunchdUserConfig) + ": " +
-            (tree ? "the root is " + plist::typeName(tree.get()) + ", not a dictionary" : error));
-        return o;
+            (tree ? "the root is " + plist::typeName(tree.get()) + ", not a dictionary"
+                  : parsed.error));
     }
     auto lookIn = [&](plist::Node dict) {
         if (auto value = plist::stringValue(plist::dictItem(dict, kOptOutVariable)))
-            o.value = value;
+            o->text = value;
     };
     lookIn(tree.get());
     for (const auto& [key, node] : plist::dictEntries(tree.get()))
-        if (!o.value && plist::isDict(node)) lookIn(node);
+        if (!o->text && plist::isDict(node)) lookIn(node);
 #else
-    o.status = platform::Status::failure("this build cannot read property lists (no libplist)");
-    return o;
+    return Status::failure("this build cannot read property lists (no libplist)");
 #endif
-    o.description = o.value ? std::string(kOptOutVariable) + "=" + *o.value
-                            : std::string(kOptOutVariable) + " not set";
-    return o;
-}
-
-std::string entryText(const std::optional<std::string>& value) {
-    return value ? std::string(kOptOutVariable) + "=" + *value + "\n" : std::string();
+    o->description = o->text ? std::string(kOptOutVariable) + "=" + *o->text
+                             : std::string(kOptOutVariable) + " not set";
+    return {};
 }
 
 Finding findingFor(const std::string& subject, bool wanted) {
@@ -110,59 +95,20 @@ class LaunchdEnvironmentTarget final : public Target {
 };
 
 Finding LaunchdEnvironmentTarget::userConfig(TargetRun& run, bool wanted) {
-    const std::string subject = kLaunchdUserConfig;
-    Finding f = findingFor(subject, wanted);
-    const auto prior = run.ledger.find(kTargetName, subject);
-    if (!wanted && !prior) return notApplicable(std::move(f), "the agent has not set it");
-    const auto observed = observeUserConfig(run.context);
-    if (!observed.status) return failed(std::move(f), observed.status.error);
-    f.observed = observed.description;
-    const auto& current = observed.value;
-    const char* label = "launchctl config user";
-
-    if (wanted) {
-        if (current && *current == kOptOutValue) {
-            f.outcome = Outcome::Compliant;
-            return f;
-        }
-        f.diff =
-            unifiedDiff(entryText(current), entryText(std::string(kOptOutValue)), label, label);
-        if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
-        if (!launchd_->isRunning())
-            return notApplicable(std::move(f),
-                                 "not the running macOS system: launchd cannot be changed here");
-        std::string error;
-        if (!prior && !recordPrior(run, kTargetName, subject, current.has_value(),
-                                   current.value_or(""), &error))
-            return failed(std::move(f), error);
-        if (auto set = launchd_->setUserConfigEnvironment(kOptOutVariable, kOptOutValue); !set) {
-            if (!prior) forgetPrior(run, kTargetName, subject);
-            return failed(std::move(f), set.error);
-        }
-        f.outcome = prior ? Outcome::DriftRepaired : Outcome::Remediated;
-        f.reason = kPendingSessions;
-        return f;
-    }
-
-    if (!current || *current != kOptOutValue) {
-        f = notApplicable(std::move(f),
-                          "changed by someone else since the agent set it; left as found");
-        if (run.changesAllowed()) forgetPrior(run, kTargetName, subject, &f);
-        return f;
-    }
-    const std::optional<std::string> before =
-        prior->existed ? std::optional<std::string>(prior->value) : std::nullopt;
-    f.diff = unifiedDiff(entryText(current), entryText(before), label, label);
-    if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
-    if (!launchd_->isRunning())
-        return notApplicable(std::move(f),
-                             "not the running macOS system: launchd cannot be changed here");
-    const auto undone = before ? launchd_->setUserConfigEnvironment(kOptOutVariable, *before)
-                               : launchd_->unsetUserConfigEnvironment(kOptOutVariable);
-    if (!undone) return failed(std::move(f), undone.error);
-    forgetPrior(run, kTargetName, subject, &f);
-    f.outcome = Outcome::Restored;
-    return f;
+    LiveVariableStore store;
+    store.label = "launchctl config user";
+    store.read = [&run](LiveValue* out) { return observeUserConfig(run.context, out); };
+    store.set = [this](const std::string& value) {
+        return launchd_->setUserConfigEnvironment(kOptOutVariable, value);
+    };
+    store.unset = [this] { return launchd_->unsetUserConfigEnvironment(kOptOutVariable); };
+    // Observed in the file under the agent's root, changed only through the running launchd.
+    store.cannotChange = [this]() -> std::optional<std::string> {
+        if (launchd_->isRunning()) return std::nullopt;
+        return "not the running macOS system: launchd cannot be changed here";
+    };
+    store.appliedReason = kPendingSessions;
+    return reconcileLiveVariable(run, store, findingFor(kLaunchdUserConfig, wanted), wanted);
 }
 
 std::vector<Finding> LaunchdEnvironmentTarget::sessions(TargetRun& run, bool wanted) {
@@ -194,63 +140,30 @@ std::vector<Finding> LaunchdEnvironmentTarget::sessions(TargetRun& run, bool wan
 }
 
 Finding LaunchdEnvironmentTarget::session(TargetRun& run, uint32_t uid, bool wanted) {
-    const std::string subject = kSessionPrefix + std::to_string(uid);
-    Finding f = findingFor(subject, wanted);
-    const auto prior = run.ledger.find(kTargetName, subject);
+    Finding f = findingFor(kSessionPrefix + std::to_string(uid), wanted);
     if (!launchd_->isRunning()) return notApplicable(std::move(f), "not the running macOS system");
-    std::optional<std::string> current;
-    if (auto got = launchd_->getSessionEnvironment(uid, kOptOutVariable, &current); !got) {
-        if (wanted) return failed(std::move(f), got.error);
-        // The session is gone (logged out): it took the value with it; nothing to restore.
-        f = notApplicable(std::move(f), "the session can no longer be reached (" + got.error +
-                                            "); a session that ended has nothing to restore");
-        if (run.changesAllowed()) forgetPrior(run, kTargetName, subject, &f);
-        return f;
-    }
-    f.observed = current ? std::string(kOptOutVariable) + "=" + *current : "absent";
-    const char* label = "launchctl getenv";
-    if (wanted) {
-        if (current && *current == kOptOutValue) {
-            f.outcome = Outcome::Compliant;
-            return f;
-        }
-        f.diff =
-            unifiedDiff(entryText(current), entryText(std::string(kOptOutValue)), label, label);
-        if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
-        std::string error;
-        if (!prior && !recordPrior(run, kTargetName, subject, current.has_value(),
-                                   current.value_or(""), &error))
-            return failed(std::move(f), error);
-        if (auto set = launchd_->setSessionEnvironment(uid, kOptOutVariable, kOptOutValue); !set) {
-            if (!prior) forgetPrior(run, kTargetName, subject, &f);
-            f.outcome = Outcome::Pending;
-            f.reason = "the session could not be updated (" + set.error +
-                       "): pending until next login, when the persistent configuration applies";
-            return f;
-        }
-        f.outcome = prior ? Outcome::DriftRepaired : Outcome::Remediated;
-        f.reason =
-            "applies to what this session starts from now on; running apps keep the "
-            "environment they started with";
-        return f;
-    }
-    if (!prior) return notApplicable(std::move(f), "the agent has not set it");
-    if (!current || *current != kOptOutValue) {
-        f = notApplicable(std::move(f),
-                          "changed by someone else since the agent set it; left as found");
-        if (run.changesAllowed()) forgetPrior(run, kTargetName, subject, &f);
-        return f;
-    }
-    const std::optional<std::string> before =
-        prior->existed ? std::optional<std::string>(prior->value) : std::nullopt;
-    f.diff = unifiedDiff(entryText(current), entryText(before), label, label);
-    if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
-    const auto undone = before ? launchd_->setSessionEnvironment(uid, kOptOutVariable, *before)
-                               : launchd_->unsetSessionEnvironment(uid, kOptOutVariable);
-    if (!undone) return failed(std::move(f), undone.error);
-    forgetPrior(run, kTargetName, subject, &f);
-    f.outcome = Outcome::Restored;
-    return f;
+    LiveVariableStore store;
+    store.label = "launchctl getenv";
+    store.read = [this, uid](LiveValue* out) {
+        return launchd_->getSessionEnvironment(uid, kOptOutVariable, &out->text);
+    };
+    store.set = [this, uid](const std::string& value) {
+        return launchd_->setSessionEnvironment(uid, kOptOutVariable, value);
+    };
+    store.unset = [this, uid] { return launchd_->unsetSessionEnvironment(uid, kOptOutVariable); };
+    // The session is gone (logged out): it took the value with it; nothing to restore.
+    store.goneWhenUnreadable = [](const std::string& error) {
+        return "the session can no longer be reached (" + error +
+               "); a session that ended has nothing to restore";
+    };
+    store.pendingWhenSetFails = [](const std::string& error) {
+        return "the session could not be updated (" + error +
+               "): pending until next login, when the persistent configuration applies";
+    };
+    store.appliedReason =
+        "applies to what this session starts from now on; running apps keep the "
+        "environment they started with";
+    return reconcileLiveVariable(run, store, std::move(f), wanted);
 }
 
 }  // namespace

@@ -8,48 +8,38 @@ namespace {
 const platform::Ownership kRootDirectory{0, 0, 0755};
 }  // namespace
 
-std::string parentOf(const std::string& logicalPath) {
-    const auto slash = logicalPath.find_last_of('/');
-    if (slash == std::string::npos || slash == 0) return "/";
-    return logicalPath.substr(0, slash);
-}
-
 std::string baseNameOf(const std::string& logicalPath) {
     const auto slash = logicalPath.find_last_of('/');
     return slash == std::string::npos ? logicalPath : logicalPath.substr(slash + 1);
 }
 
-bool missingDirectories(const AgentContext& context, const std::string& logicalDir,
-                        std::vector<std::string>* missing, std::string* error) {
+Status missingDirectories(const AgentContext& context, const std::string& logicalDir,
+                          std::vector<std::string>* missing) {
     missing->clear();
     std::string dir = logicalDir;
     for (;;) {
         std::string openError;
         bool isMissing = false;
         if (platform::SafeDir::open(context.resolve(dir), &openError, &isMissing)) break;
-        if (!isMissing) {
-            *error = openError;
-            return false;
-        }
+        if (!isMissing) return Status::failure(openError);
         missing->push_back(dir);
         if (dir == "/") break;  // the root itself is missing: createDirectories will say so
         dir = parentOf(dir);
     }
     std::reverse(missing->begin(), missing->end());
-    return true;
+    return Status::success();
 }
 
-platform::Status createDirectories(const AgentContext& context,
-                                   const std::vector<std::string>& logicalDirs) {
+Status createDirectories(const AgentContext& context, const std::vector<std::string>& logicalDirs) {
     for (const auto& dir : logicalDirs) {
         std::string error;
         auto parent = platform::SafeDir::open(context.resolve(parentOf(dir)), &error);
-        if (!parent) return platform::Status::failure(error);
+        if (!parent) return Status::failure(error);
         if (!parent->openChild(baseNameOf(dir), true, kRootDirectory, std::nullopt, nullptr,
                                &error))
-            return platform::Status::failure(error);
+            return Status::failure(error);
     }
-    return platform::Status::success();
+    return Status::success();
 }
 
 std::vector<std::string> removeEmptyDirectories(const AgentContext& context,

@@ -8,20 +8,19 @@
 
 #include "model/agent_context.hpp"
 #include "platform/safe_fs.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa {
 
-// "/etc/profile.d/x.sh" -> "/etc/profile.d"; "/x" -> "/".
-std::string parentOf(const std::string& logicalPath);
+// parentOf (util/path_text.hpp): "/etc/profile.d/x.sh" -> "/etc/profile.d"; "/x" -> "/".
 std::string baseNameOf(const std::string& logicalPath);
 
 // The missing directories on the way to `logicalDir`, outermost first. A symlink or anything
 // else that stops the walk is an error (never followed).
-bool missingDirectories(const AgentContext& context, const std::string& logicalDir,
-                        std::vector<std::string>* missing, std::string* error);
+Status missingDirectories(const AgentContext& context, const std::string& logicalDir,
+                          std::vector<std::string>* missing);
 // Creates `logicalDirs` (outermost first), none of which may be a symlink.
-platform::Status createDirectories(const AgentContext& context,
-                                   const std::vector<std::string>& logicalDirs);
+Status createDirectories(const AgentContext& context, const std::vector<std::string>& logicalDirs);
 // Removes those of `logicalDirs` that are empty, deepest first; stops at the first one that is
 // not (it and its parents stay). Returns the ones removed.
 std::vector<std::string> removeEmptyDirectories(const AgentContext& context,

@@ -25,29 +25,28 @@ std::string encodePriorRecord(const PriorRecord& record) {
     return out;
 }
 
-bool decodePriorRecord(std::string_view text, PriorRecord* out, std::string* error) {
+Status decodePriorRecord(std::string_view text, PriorRecord* out) {
     PriorRecord record;
     std::size_t pos = 0;
     for (;;) {
         const auto nl = text.find('\n', pos);
         if (nl == std::string_view::npos) {
-            *error = "prior-state record has no header end";
-            return false;
+            return Status::failure("prior-state record has no header end");
         }
         const auto line = text.substr(pos, nl - pos);
         pos = nl + 1;
         if (line.empty()) break;
         const auto colon = line.find(": ");
         if (colon == std::string_view::npos) {
-            *error = "prior-state record has a malformed field: " + std::string(line);
-            return false;
+            return Status::failure("prior-state record has a malformed field: " +
+                                   std::string(line));
         }
         record.fields.emplace_back(std::string(line.substr(0, colon)),
                                    std::string(line.substr(colon + 2)));
     }
     record.body = std::string(text.substr(pos));
     *out = std::move(record);
-    return true;
+    return Status::success();
 }
 
 std::string joinPaths(const std::vector<std::string>& paths) {

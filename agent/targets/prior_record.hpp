@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/status.hpp"
+
 namespace mpa {
 
 struct PriorRecord {
@@ -22,9 +24,9 @@ struct PriorRecord {
 };
 
 std::string encodePriorRecord(const PriorRecord& record);
-// False (with *error) when the text has no header terminator: a ledger entry this code did not
+// A failure when the text has no header terminator: a ledger entry this code did not
 // write, which must not be "restored" from.
-bool decodePriorRecord(std::string_view text, PriorRecord* out, std::string* error);
+Status decodePriorRecord(std::string_view text, PriorRecord* out);
 
 // Lists of absolute paths in a single field (paths the agent uses never contain a tab).
 std::string joinPaths(const std::vector<std::string>& paths);

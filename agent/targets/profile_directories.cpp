@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "targets/owned_directories.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa {
 

@@ -3,11 +3,11 @@
 // `systemctl daemon-reexec`. So on the live system the agent also sets the variable in the
 // running manager (`systemctl set-environment`), which every service started from then on gets.
 #include "targets/effective_value_target.hpp"
+#include "targets/live_environment_variable.hpp"
 #include "targets/machine_environment_targets.hpp"
 #include "targets/managed_file.hpp"
 #include "targets/target_common.hpp"
 #include "util/text.hpp"
-#include "util/unified_diff.hpp"
 
 namespace mpa {
 namespace {
@@ -63,10 +63,6 @@ std::optional<std::string> valueOf(const std::vector<std::string>& entries,
     return std::nullopt;
 }
 
-std::string entryText(const std::optional<std::string>& value) {
-    return value ? std::string(kOptOutVariable) + "=" + *value + "\n" : std::string();
-}
-
 }  // namespace
 
 Finding reconcileRunningManager(TargetRun& run, platform::ServiceManager& manager, bool wanted) {
@@ -77,54 +73,24 @@ Finding reconcileRunningManager(TargetRun& run, platform::ServiceManager& manage
     if (!run.context.isLiveSystem()) return notApplicable(std::move(f), "not the running system");
     if (!manager.isRunning())
         return notApplicable(std::move(f), "systemd is not running (no /run/systemd/system)");
-    const auto prior = run.ledger.find(kTargetName, kRunningSubject);
-    if (!wanted && !prior) return notApplicable(std::move(f), "the agent has not set it");
 
-    std::vector<std::string> entries;
-    if (auto read = manager.readEnvironment(&entries); !read)
-        return failed(std::move(f), read.error);
-    const auto current = valueOf(entries, kOptOutVariable);
-    f.observed = current ? std::string(kOptOutVariable) + "=" + *current : "absent";
-    const char* label = "systemctl show-environment";
-
-    if (wanted) {
-        if (current && *current == kOptOutValue) {
-            f.outcome = Outcome::Compliant;
-            return f;
-        }
-        f.diff = unifiedDiff(entryText(current), desiredEntry + "\n", label, label);
-        if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
-        std::string error;
-        if (!prior && !recordPrior(run, kTargetName, kRunningSubject, current.has_value(),
-                                   current.value_or(""), &error))
-            return failed(std::move(f), error);
-        if (auto set = manager.setEnvironment(kOptOutVariable, kOptOutValue); !set) {
-            if (!prior) forgetPrior(run, kTargetName, kRunningSubject, &f);
-            f.outcome = Outcome::Pending;
-            f.reason = "the drop-in is in place but the running manager could not be updated (" +
-                       set.error + "): pending until systemd re-executes or the machine restarts";
-            return f;
-        }
-        f.outcome = prior ? Outcome::DriftRepaired : Outcome::Remediated;
-        return f;
-    }
-
-    if (!current || *current != kOptOutValue) {
-        f = notApplicable(std::move(f),
-                          "changed by someone else since the agent set it; left as found");
-        if (run.changesAllowed()) forgetPrior(run, kTargetName, kRunningSubject, &f);
-        return f;
-    }
-    const std::optional<std::string> before =
-        prior->existed ? std::optional<std::string>(prior->value) : std::nullopt;
-    f.diff = unifiedDiff(entryText(current), entryText(before), label, label);
-    if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
-    const auto undone = before ? manager.setEnvironment(kOptOutVariable, *before)
-                               : manager.unsetEnvironment(kOptOutVariable);
-    if (!undone) return failed(std::move(f), undone.error);
-    forgetPrior(run, kTargetName, kRunningSubject, &f);
-    f.outcome = Outcome::Restored;
-    return f;
+    LiveVariableStore store;
+    store.label = "systemctl show-environment";
+    store.read = [&manager](LiveValue* out) {
+        std::vector<std::string> entries;
+        auto read = manager.readEnvironment(&entries);
+        if (read) out->text = valueOf(entries, kOptOutVariable);
+        return read;
+    };
+    store.set = [&manager](const std::string& value) {
+        return manager.setEnvironment(kOptOutVariable, value);
+    };
+    store.unset = [&manager] { return manager.unsetEnvironment(kOptOutVariable); };
+    store.pendingWhenSetFails = [](const std::string& error) {
+        return "the drop-in is in place but the running manager could not be updated (" + error +
+               "): pending until systemd re-executes or the machine restarts";
+    };
+    return reconcileLiveVariable(run, store, std::move(f), wanted);
 }
 
 std::unique_ptr<Target> makeSystemdManagerTarget(

@@ -23,17 +23,17 @@ Finding notChanged(Finding finding, RunMode mode) {
     return finding;
 }
 
-bool recordPrior(TargetRun& run, const std::string& target, const std::string& subject,
-                 bool existed, std::string value, std::string* error) {
+Status recordPrior(TargetRun& run, const std::string& target, const std::string& subject,
+                   bool existed, std::string value) {
     PriorState prior;
     prior.target = target;
     prior.subject = subject;
     prior.existed = existed;
     prior.value = std::move(value);
     std::string why;
-    if (run.ledger.record(prior, &why)) return true;
-    *error = subject + ": could not record the prior state, so nothing was changed: " + why;
-    return false;
+    if (run.ledger.record(prior, &why)) return Status::success();
+    return Status::failure(subject +
+                           ": could not record the prior state, so nothing was changed: " + why);
 }
 
 void forgetPrior(TargetRun& run, const std::string& target, const std::string& subject,
@@ -48,15 +48,16 @@ Finding writeWithPriorState(TargetRun& run, Finding finding, const std::string& 
                             const platform::ReadResult& current, std::string_view content,
                             PriorRecord prior) {
     std::vector<std::string> newDirectories;
-    std::string error;
-    if (!missingDirectories(run.context, parentOf(logicalPath), &newDirectories, &error))
-        return failed(std::move(finding), error);
+    if (Status found = missingDirectories(run.context, parentOf(logicalPath), &newDirectories);
+        !found)
+        return failed(std::move(finding), found.error);
     const bool setBefore = run.ledger.find(finding.target, logicalPath).has_value();
     if (!setBefore) {
         prior.setField("created-dirs", joinPaths(newDirectories));
-        if (!recordPrior(run, finding.target, logicalPath, !current.missing,
-                         encodePriorRecord(prior), &error))
-            return failed(std::move(finding), error);
+        if (Status recorded = recordPrior(run, finding.target, logicalPath, !current.missing,
+                                          encodePriorRecord(prior));
+            !recorded)
+            return failed(std::move(finding), recorded.error);
     }
     if (auto created = createDirectories(run.context, newDirectories); !created)
         return failed(std::move(finding), created.error);
@@ -75,18 +76,16 @@ std::optional<Finding> startRestore(TargetRun& run, Finding& finding, const std:
     auto prior = run.ledger.find(target, logicalPath);
     if (!prior) return notApplicable(std::move(finding), notSetReason);
     input->prior = std::move(*prior);
-    std::string error;
-    if (!decodePriorRecord(input->prior.value, &input->record, &error))
-        return failed(std::move(finding), logicalPath + ": " + error);
+    if (Status decoded = decodePriorRecord(input->prior.value, &input->record); !decoded)
+        return failed(std::move(finding), logicalPath + ": " + decoded.error);
     input->current = platform::readFileNoFollow(run.context.resolve(logicalPath), kMaxEtcFileBytes);
     if (!input->current.status) return failed(std::move(finding), input->current.status.error);
     return std::nullopt;
 }
 
-platform::Status putBackFile(const AgentContext& context, const std::string& logicalPath,
-                             const platform::ReadResult& current,
-                             const std::optional<std::string>& content,
-                             const std::vector<std::string>& createdDirectories) {
+Status putBackFile(const AgentContext& context, const std::string& logicalPath,
+                   const platform::ReadResult& current, const std::optional<std::string>& content,
+                   const std::vector<std::string>& createdDirectories) {
     if (content) {
         const auto owner = platform::replacementOwnership(current.info, kRootFileOwnership);
         return platform::writeFileAtomic(context.resolve(logicalPath), *content, owner);
@@ -96,11 +95,11 @@ platform::Status putBackFile(const AgentContext& context, const std::string& log
     return removed;
 }
 
-platform::Status removeFileNoFollow(const AgentContext& context, const std::string& logicalPath) {
+Status removeFileNoFollow(const AgentContext& context, const std::string& logicalPath) {
     std::string error;
     bool missing = false;
     auto dir = platform::SafeDir::open(context.resolve(parentOf(logicalPath)), &error, &missing);
-    if (!dir) return missing ? platform::Status::success() : platform::Status::failure(error);
+    if (!dir) return missing ? Status::success() : Status::failure(error);
     return dir->removeFile(baseNameOf(logicalPath));
 }
 

@@ -27,9 +27,9 @@ Finding notApplicable(Finding finding, std::string reason);
 // AuditOnly / DryRun: the plan (finding.diff) is reported, nothing changes.
 Finding notChanged(Finding finding, RunMode mode);
 
-// Records the prior state; on failure *error says that nothing was changed and why.
-bool recordPrior(TargetRun& run, const std::string& target, const std::string& subject,
-                 bool existed, std::string value, std::string* error);
+// Records the prior state; a failure says that nothing was changed and why.
+Status recordPrior(TargetRun& run, const std::string& target, const std::string& subject,
+                   bool existed, std::string value);
 // Forgets the ledger entry; a failure is added to the finding's reason (the next pass retries).
 void forgetPrior(TargetRun& run, const std::string& target, const std::string& subject,
                  Finding* finding = nullptr);
@@ -57,13 +57,12 @@ std::optional<Finding> startRestore(TargetRun& run, Finding& finding, const std:
 
 // The end of a restore: `content` goes back (keeping the file's owner and mode), or, when there is
 // none, the file is removed with the directories the agent created that are empty again.
-platform::Status putBackFile(const AgentContext& context, const std::string& logicalPath,
-                             const platform::ReadResult& current,
-                             const std::optional<std::string>& content,
-                             const std::vector<std::string>& createdDirectories);
+Status putBackFile(const AgentContext& context, const std::string& logicalPath,
+                   const platform::ReadResult& current, const std::optional<std::string>& content,
+                   const std::vector<std::string>& createdDirectories);
 
 // Removes a regular file by logical path without following a link at its name; a missing file
 // counts as removed.
-platform::Status removeFileNoFollow(const AgentContext& context, const std::string& logicalPath);
+Status removeFileNoFollow(const AgentContext& context, const std::string& logicalPath);
 
 }  // namespace mpa

@@ -16,6 +16,7 @@
 #include "targets/telemetry_ledger_keys.hpp"
 #include "targets/telemetry_settings.hpp"
 #include "util/guid.hpp"
+#include "util/path_text.hpp"
 #include "util/time_text.hpp"
 
 namespace mpa {

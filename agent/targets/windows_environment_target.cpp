@@ -1,9 +1,9 @@
 #include "targets/windows_environment_target.hpp"
 
 #include "platform/registry.hpp"
+#include "targets/live_environment_variable.hpp"
 #include "targets/target_common.hpp"
 #include "util/time_text.hpp"
-#include "util/unified_diff.hpp"
 
 namespace mpa {
 namespace {
@@ -20,10 +20,6 @@ std::string valueSubject() {
 // Ledger state: when the agent last wrote the value (ISO-8601 UTC).
 std::string setAtKey() {
     return std::string(kTargetName) + "#set-at";
-}
-
-std::string entryText(const std::optional<std::string>& value) {
-    return value ? std::string(kOptOutVariable) + "=" + *value + "\n" : std::string();
 }
 
 class WindowsEnvironmentTarget final : public Target {
@@ -53,65 +49,36 @@ Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run, bool wanted) {
                                    : "as before the agent");
     if (hostPlatformProfile() != PlatformProfile::Windows)
         return notApplicable(std::move(f), "the Windows registry exists only on Windows");
-    const auto prior = run.ledger.find(kTargetName, f.subject);
-    if (!wanted && !prior) return notApplicable(std::move(f), "the agent has not set it");
 
-    platform::Status status;
-    const auto read = platform::readRegistryValue(RegistryHive::LocalMachine,
-                                                  kWindowsEnvironmentKey, kOptOutVariable, &status);
-    if (!status) return failed(std::move(f), status.error);
-    const std::optional<std::string> current =
-        read ? std::optional<std::string>(read->text) : std::nullopt;
-    const bool isString = read && (read->type == 1 || read->type == 2);
-    f.observed = current ? std::string(kOptOutVariable) + "=" + *current : "absent";
-    const char* label = "machine environment";
-
-    if (wanted) {
-        if (isString && *current == kOptOutValue) {
-            f.outcome = Outcome::Compliant;
-            return f;
+    LiveVariableStore store;
+    store.label = "machine environment";
+    store.read = [](LiveValue* out) {
+        Status status;
+        const auto read = platform::readRegistryValue(
+            RegistryHive::LocalMachine, kWindowsEnvironmentKey, kOptOutVariable, &status);
+        if (!status) return status;
+        if (read) out->text = read->text;
+        out->isVariable = read && (read->type == 1 || read->type == 2);  // REG_SZ, REG_EXPAND_SZ
+        return status;
+    };
+    store.set = [](const std::string& value) {
+        return platform::writeRegistryString(RegistryHive::LocalMachine, kWindowsEnvironmentKey,
+                                             kOptOutVariable, value, false);
+    };
+    store.unset = [] {
+        return platform::deleteRegistryValue(RegistryHive::LocalMachine, kWindowsEnvironmentKey,
+                                             kOptOutVariable);
+    };
+    // Running programs learn of the change from the broadcast; services from the set-at time.
+    store.afterChange = [&run](Finding& changed, bool setNow) {
+        if (setNow) {
+            std::string error;
+            run.ledger.setState(setAtKey(), isoUtc(run.context.now), &error);
         }
-        f.diff =
-            unifiedDiff(entryText(current), entryText(std::string(kOptOutValue)), label, label);
-        if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
-        std::string error;
-        if (!prior &&
-            !recordPrior(run, kTargetName, f.subject, isString, current.value_or(""), &error))
-            return failed(std::move(f), error);
-        if (auto set =
-                platform::writeRegistryString(RegistryHive::LocalMachine, kWindowsEnvironmentKey,
-                                              kOptOutVariable, kOptOutValue, false);
-            !set) {
-            if (!prior) forgetPrior(run, kTargetName, f.subject, &f);
-            return failed(std::move(f), set.error);
-        }
-        run.ledger.setState(setAtKey(), isoUtc(run.context.now), &error);
-        if (auto sent = platform::broadcastEnvironmentChange(kBroadcastTimeout); !sent)
-            f.reason = "set; " + sent.error + " (new logons still see it)";
-        f.outcome = prior ? Outcome::DriftRepaired : Outcome::Remediated;
-        return f;
-    }
-
-    if (!isString || *current != kOptOutValue) {
-        f = notApplicable(std::move(f),
-                          "changed by someone else since the agent set it; left as found");
-        if (run.changesAllowed()) forgetPrior(run, kTargetName, f.subject, &f);
-        return f;
-    }
-    const std::optional<std::string> before =
-        prior->existed ? std::optional<std::string>(prior->value) : std::nullopt;
-    f.diff = unifiedDiff(entryText(current), entryText(before), label, label);
-    if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
-    const auto undone =
-        before ? platform::writeRegistryString(RegistryHive::LocalMachine, kWindowsEnvironmentKey,
-                                               kOptOutVariable, *before, false)
-               : platform::deleteRegistryValue(RegistryHive::LocalMachine, kWindowsEnvironmentKey,
-                                               kOptOutVariable);
-    if (!undone) return failed(std::move(f), undone.error);
-    platform::broadcastEnvironmentChange(kBroadcastTimeout);
-    forgetPrior(run, kTargetName, f.subject, &f);
-    f.outcome = Outcome::Restored;
-    return f;
+        const auto sent = platform::broadcastEnvironmentChange(kBroadcastTimeout);
+        if (setNow && !sent) changed.reason = "set; " + sent.error + " (new logons still see it)";
+    };
+    return reconcileLiveVariable(run, store, std::move(f), wanted);
 }
 
 // Services see the machine environment as the service control manager read it at boot.

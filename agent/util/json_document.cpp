@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "util/json_strict_parser.hpp"
+#include "util/utf8.hpp"
 
 namespace mpa::json {
 
@@ -185,7 +186,7 @@ std::string quote(std::string_view utf8) {
     while (i < utf8.size()) {
         const unsigned char c = static_cast<unsigned char>(utf8[i]);
         if (c >= 0x80) {
-            const std::size_t length = detail::utf8SequenceLength(utf8, i);
+            const std::size_t length = utf8SequenceLength(utf8, i);
             if (length == 0) {
                 out += "\xEF\xBF\xBD";  // U+FFFD: keep the output valid JSON
                 ++i;

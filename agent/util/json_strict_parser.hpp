@@ -26,8 +26,4 @@ bool parseStrict(std::string_view text, std::vector<MemberSpan>* members, ParseE
 // Decodes a string literal (quotes included) that parseStrict already accepted.
 std::string decodeStringLiteral(std::string_view literal);
 
-// Length of the well-formed UTF-8 sequence starting at s[pos], or 0 when it is not one
-// (truncated, overlong, a surrogate, or above U+10FFFF).
-std::size_t utf8SequenceLength(std::string_view s, std::size_t pos);
-
 }  // namespace mpa::json::detail

@@ -24,9 +24,9 @@ void TreeDeleter::operator()(void* root) const {
     plist_free(static_cast<plist_t>(root));
 }
 
-Tree parse(std::string_view data, std::string* error) {
+Tree parse(std::string_view data, Status* status) {
     if (data.size() > std::numeric_limits<uint32_t>::max()) {
-        *error = "too large for a property list";
+        *status = Status::failure("too large for a property list");
         return nullptr;
     }
     plist_t root = nullptr;
@@ -38,8 +38,9 @@ Tree parse(std::string_view data, std::string* error) {
     else
         plist_from_xml(data.data(), size, &root);
     if (!root)
-        *error = binary ? "not a readable binary property list (truncated or corrupt)"
-                        : "not a readable XML property list";
+        *status =
+            Status::failure(binary ? "not a readable binary property list (truncated or corrupt)"
+                                   : "not a readable XML property list");
     return Tree(root);
 }
 

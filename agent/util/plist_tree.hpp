@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/status.hpp"
+
 namespace mpa::plist {
 
 // A node inside a parsed tree (libplist's plist_t); valid while its Tree lives.
@@ -20,9 +22,10 @@ struct TreeDeleter {
 };
 using Tree = std::unique_ptr<void, TreeDeleter>;
 
-// Parses XML or binary plist bytes; null with *error ("not a property list", "truncated binary
-// property list") when libplist cannot read them.
-Tree parse(std::string_view data, std::string* error);
+// Parses XML or binary plist bytes; null with a failed *status ("not a readable XML property
+// list", "not a readable binary property list (truncated or corrupt)") when libplist cannot read
+// them (*status is left as it was on success).
+Tree parse(std::string_view data, Status* status);
 
 bool isDict(Node node);
 // Entries of a dictionary in the file's order; empty for anything else.

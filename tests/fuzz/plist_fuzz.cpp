@@ -28,9 +28,9 @@ void walk(mpa::plist::Node node, int depth) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-    std::string error;
-    const auto tree = mpa::plist::parse(bytes, &error);
+    mpa::Status status;
+    const auto tree = mpa::plist::parse(bytes, &status);
     if (tree) walk(tree.get(), 0);
-    (void)mpa::platform::parseMacUserRecord(bytes, &error);
+    (void)mpa::platform::parseMacUserRecord(bytes, &status);
     return 0;
 }

@@ -26,9 +26,9 @@ using namespace std::chrono_literals;
 class Watcher : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::string error;
-        watcher = ChangeWatcher::create(&error);
-        ASSERT_TRUE(watcher) << error;
+        Status status;
+        watcher = ChangeWatcher::create(&status);
+        ASSERT_TRUE(watcher) << status.error;
     }
     // Every path reported until nothing more arrives for 50 ms (or 2 s in all).
     std::set<std::string> collect() {
@@ -310,9 +310,9 @@ TEST_F(Watcher, SighupAsksForAReloadAndSigtermForAStop) {
 }
 
 TEST_F(Watcher, OnlyOneWatcherAtATime) {
-    std::string error;
-    EXPECT_FALSE(ChangeWatcher::create(&error));
-    EXPECT_NE(error.find("already"), std::string::npos);
+    Status status;
+    EXPECT_FALSE(ChangeWatcher::create(&status));
+    EXPECT_NE(status.error.find("already"), std::string::npos);
 }
 
 }  // namespace

@@ -37,20 +37,20 @@ class StandInManager : public platform::ServiceManager {
     int sets = 0;
 
     bool isRunning() const override { return running; }
-    platform::Status readEnvironment(std::vector<std::string>* entries) override {
+    Status readEnvironment(std::vector<std::string>* entries) override {
         entries->clear();
         for (const auto& [k, v] : env) entries->push_back(k + "=" + v);
-        return platform::Status::success();
+        return Status::success();
     }
-    platform::Status setEnvironment(const std::string& name, const std::string& value) override {
+    Status setEnvironment(const std::string& name, const std::string& value) override {
         ++sets;
-        if (failSet) return platform::Status::failure("Access denied");
+        if (failSet) return Status::failure("Access denied");
         env[name] = value;
-        return platform::Status::success();
+        return Status::success();
     }
-    platform::Status unsetEnvironment(const std::string& name) override {
+    Status unsetEnvironment(const std::string& name) override {
         env.erase(name);
-        return platform::Status::success();
+        return Status::success();
     }
 };
 

@@ -41,34 +41,34 @@ class RecordingLaunchd : public platform::Launchd {
     std::vector<std::string> commands;
 
     bool isRunning() const override { return running; }
-    platform::Status setUserConfigEnvironment(const std::string& n, const std::string& v) override {
+    Status setUserConfigEnvironment(const std::string& n, const std::string& v) override {
         commands.push_back("config user setenv " + n + " " + v);
-        return platform::Status::success();
+        return Status::success();
     }
-    platform::Status unsetUserConfigEnvironment(const std::string& n) override {
+    Status unsetUserConfigEnvironment(const std::string& n) override {
         commands.push_back("config user unsetenv " + n);
-        return platform::Status::success();
+        return Status::success();
     }
     std::optional<uint32_t> consoleUser() const override { return console; }
-    platform::Status getSessionEnvironment(uint32_t uid, const std::string& n,
-                                           std::optional<std::string>* value) override {
-        if (endedSessions.count(uid)) return platform::Status::failure("no such session");
+    Status getSessionEnvironment(uint32_t uid, const std::string& n,
+                                 std::optional<std::string>* value) override {
+        if (endedSessions.count(uid)) return Status::failure("no such session");
         const auto& env = sessionEnv[uid];
         const auto it = env.find(n);
         *value = it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
-        return platform::Status::success();
+        return Status::success();
     }
-    platform::Status setSessionEnvironment(uint32_t uid, const std::string& n,
-                                           const std::string& v) override {
+    Status setSessionEnvironment(uint32_t uid, const std::string& n,
+                                 const std::string& v) override {
         commands.push_back("asuser " + std::to_string(uid) + " setenv " + n + " " + v);
-        if (failSessionSet) return platform::Status::failure("Operation not permitted");
+        if (failSessionSet) return Status::failure("Operation not permitted");
         sessionEnv[uid][n] = v;
-        return platform::Status::success();
+        return Status::success();
     }
-    platform::Status unsetSessionEnvironment(uint32_t uid, const std::string& n) override {
+    Status unsetSessionEnvironment(uint32_t uid, const std::string& n) override {
         commands.push_back("asuser " + std::to_string(uid) + " unsetenv " + n);
         sessionEnv[uid].erase(n);
-        return platform::Status::success();
+        return Status::success();
     }
 };
 

@@ -52,10 +52,10 @@ TEST_P(PlistRoundTrip, XmlToBinaryToXmlIsStable) {
     EXPECT_EQ(dir.read("a.bin"), dir.read("b.bin"));
     EXPECT_EQ(dir.read("b.xml"), dir.read("c.xml"));
     // plistutil's XML says the same as the committed file.
-    std::string error;
-    const auto before = plist::parse(original, &error);
-    const auto after = plist::parse(dir.read("b.xml"), &error);
-    ASSERT_TRUE(before && after) << error;
+    Status status;
+    const auto before = plist::parse(original, &status);
+    const auto after = plist::parse(dir.read("b.xml"), &status);
+    ASSERT_TRUE(before && after) << status.error;
     std::vector<std::string> keysBefore, keysAfter;
     for (const auto& [key, node] : plist::dictEntries(before.get())) keysBefore.push_back(key);
     for (const auto& [key, node] : plist::dictEntries(after.get())) keysAfter.push_back(key);
@@ -71,15 +71,15 @@ INSTANTIATE_TEST_SUITE_P(
 // Ventura's managed login items: the profile's rule must name the daemon the package installs,
 // or users can still switch the agent off in System Settings.
 TEST(MacosDaemon, TheLoginItemsProfileManagesTheDaemonByItsLabel) {
-    std::string error;
+    Status status;
     const auto daemon = plist::parse(
-        repositoryFile("installer/macos/com.postsharp.metalama.policy-agent.plist"), &error);
-    ASSERT_TRUE(daemon) << error;
+        repositoryFile("installer/macos/com.postsharp.metalama.policy-agent.plist"), &status);
+    ASSERT_TRUE(daemon) << status.error;
     const auto profile = plist::parse(
         repositoryFile(
             "installer/macos/com.postsharp.metalama.policy-agent.loginitems.mobileconfig"),
-        &error);
-    ASSERT_TRUE(profile) << error;
+        &status);
+    ASSERT_TRUE(profile) << status.error;
     EXPECT_EQ(plist::stringValue(plist::dictItem(profile.get(), "PayloadType")), "Configuration");
     EXPECT_EQ(plist::stringValue(plist::dictItem(profile.get(), "PayloadScope")), "System");
     const auto payloads = plist::arrayItems(plist::dictItem(profile.get(), "PayloadContent"));
@@ -94,10 +94,10 @@ TEST(MacosDaemon, TheLoginItemsProfileManagesTheDaemonByItsLabel) {
 }
 
 TEST(MacosDaemon, RunsTheInstalledAgentKeptAliveWithALogFile) {
-    std::string error;
+    Status status;
     const auto daemon = plist::parse(
-        repositoryFile("installer/macos/com.postsharp.metalama.policy-agent.plist"), &error);
-    ASSERT_TRUE(daemon) << error;
+        repositoryFile("installer/macos/com.postsharp.metalama.policy-agent.plist"), &status);
+    ASSERT_TRUE(daemon) << status.error;
     EXPECT_EQ(plist::stringValue(plist::dictItem(daemon.get(), "Label")),
               "com.postsharp.metalama.policy-agent");
     std::vector<std::string> argv;

@@ -49,14 +49,14 @@ TEST(MacUsers, SelectsLocalUsersHomedUnderUsersFrom501) {
 }
 
 TEST(MacUsers, ParsesALocalUserRecordAndExplainsBadOnes) {
-    std::string error;
+    Status status;
     const auto alice = platform::parseMacUserRecord(
         xmlPlist("<dict><key>name</key><array><string>alice</string></array>"
                  "<key>uid</key><array><string>501</string></array>"
                  "<key>gid</key><array><string>20</string></array>"
                  "<key>home</key><array><string>/Users/alice</string></array></dict>\n"),
-        &error);
-    ASSERT_TRUE(alice) << error;
+        &status);
+    ASSERT_TRUE(alice) << status.error;
     EXPECT_EQ(alice->uid, 501u);
     EXPECT_EQ(alice->gid, 20u);
     EXPECT_EQ(alice->home, "/Users/alice");
@@ -64,11 +64,11 @@ TEST(MacUsers, ParsesALocalUserRecordAndExplainsBadOnes) {
     EXPECT_FALSE(platform::parseMacUserRecord(
         xmlPlist("<dict><key>name</key><array><string>x</string></array>"
                  "<key>uid</key><array><string>-2x</string></array></dict>\n"),
-        &error));
-    EXPECT_EQ(error, "no valid uid ('-2x')");
-    EXPECT_FALSE(platform::parseMacUserRecord(xmlPlist("<array/>\n"), &error));
-    EXPECT_THAT(error, HasSubstr("not a user record"));
-    EXPECT_FALSE(platform::parseMacUserRecord("garbage", &error));
+        &status));
+    EXPECT_EQ(status.error, "no valid uid ('-2x')");
+    EXPECT_FALSE(platform::parseMacUserRecord(xmlPlist("<array/>\n"), &status));
+    EXPECT_THAT(status.error, HasSubstr("not a user record"));
+    EXPECT_FALSE(platform::parseMacUserRecord("garbage", &status));
 }
 
 class MacProfiles : public ::testing::Test {

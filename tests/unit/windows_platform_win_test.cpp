@@ -392,9 +392,9 @@ bool reportedWithin(platform::ChangeWatcher& watcher, const std::string& path, i
 TEST(ChangeWatcherWin, ARegistryKeyDeletedAndRecreatedIsStillWatched) {
     regDeleteKey(kPolicyKey);
     regAdd(kPolicyKey, "TelemetryOptOut", "REG_DWORD", "1");
-    std::string error;
-    auto watcher = platform::ChangeWatcher::create(&error);
-    ASSERT_TRUE(watcher) << error;
+    Status status;
+    auto watcher = platform::ChangeWatcher::create(&status);
+    ASSERT_TRUE(watcher) << status.error;
     const std::string path = std::string("registry:") + kPolicyKey;
     ASSERT_TRUE(watcher->watch({path}));
     regDeleteKey(kPolicyKey);
@@ -472,11 +472,16 @@ std::string daclText(const std::string& path) {
 TEST(PrivateFileWin, TheDatabaseDirectoryOnlySystemAndAdministratorsCanWrite) {
     ScratchDir root;
     const auto db = root.abs("ProgramData/Metalama/PolicyAgent/compliance.db");
-    std::string error;
-    ASSERT_TRUE(preparePrivateFile(db, &error)) << error;
+    {
+        const Status s = preparePrivateFile(db);
+        ASSERT_TRUE(s.ok) << s.error;
+    }
     const auto text = daclText(root.abs("ProgramData/Metalama/PolicyAgent"));
     ASSERT_FALSE(text.empty());
-    EXPECT_TRUE(checkPrivateFile(db, &error)) << error;
+    {
+        const Status s = checkPrivateFile(db);
+        EXPECT_TRUE(s.ok) << s.error;
+    }
     // Wine keeps a security descriptor only where it can store it in an extended attribute;
     // Debian's Wine 8 stores none at all (no user.wine.sd on ext4) and reports one made from the
     // Unix mode, whatever was set. The ACL is then not verifiable under Wine: this is a property
@@ -500,17 +505,30 @@ TEST(PrivateFileWin, TheAuditGroupGetsAnInheritedReadEntry) {
     ScratchDir root;
     const auto db = root.abs("ProgramData/Metalama/PolicyAgent/compliance.db");
     const auto dir = root.abs("ProgramData/Metalama/PolicyAgent");
-    std::string error;
-    ASSERT_TRUE(preparePrivateFile(db, &error)) << error;
-    ASSERT_TRUE(grantDirectoryToAuditGroup(dir, "Users", &error)) << error;
-    ASSERT_TRUE(grantDirectoryToAuditGroup(dir, "Users", &error)) << error;  // idempotent
+    {
+        const Status s = preparePrivateFile(db);
+        ASSERT_TRUE(s.ok) << s.error;
+    }
+    {
+        const Status s = grantDirectoryToAuditGroup(dir, "Users");
+        ASSERT_TRUE(s.ok) << s.error;
+    }
+    {
+        const Status s = grantDirectoryToAuditGroup(dir, "Users");
+        ASSERT_TRUE(s.ok) << s.error;
+    }  // idempotent
     const auto text = daclText(dir);
     ASSERT_FALSE(text.empty());
-    EXPECT_TRUE(checkPrivateFile(db, &error)) << error;
+    {
+        const Status s = checkPrivateFile(db);
+        EXPECT_TRUE(s.ok) << s.error;
+    }
     // The name lookup, the ACL calls and the error for an unknown name are checked whatever
     // Wine does; the resulting ACL only where Wine keeps it (see the test above).
-    EXPECT_FALSE(grantDirectoryToAuditGroup(dir, "No Such Group Mpa", &error));
-    EXPECT_NE(error.find("audit group 'No Such Group Mpa'"), std::string::npos) << error;
+    const Status unknown = grantDirectoryToAuditGroup(dir, "No Such Group Mpa");
+    EXPECT_FALSE(unknown.ok);
+    EXPECT_NE(unknown.error.find("audit group 'No Such Group Mpa'"), std::string::npos)
+        << unknown.error;
     if (text.find("D:P") == std::string::npos && text.find(";;;WD)") != std::string::npos) {
         std::cout << "NOTE: Wine did not keep the ACL set on the directory; it reports " << text
                   << " (ACL not verified here)\n";

@@ -1,0 +1,14 @@
+#pragma once
+// Paths as text: the directory part of a path, without touching the file system (so usable on
+// logical paths under the agent's root and on native paths alike).
+#include <string>
+#include <string_view>
+
+namespace mpa {
+
+// The directory that holds `path`: everything before its last separator, keeping the separator
+// when that is the root ("/a/b" -> "/a", "/a" -> "/", "C:\a" -> "C:\" with separators "/\\").
+// "" when there is none: for a root itself ("/", "C:\") and for a bare name ("file").
+std::string parentOf(std::string_view path, std::string_view separators = "/");
+
+}  // namespace mpa
