@@ -162,17 +162,26 @@ bool anyCorruptSibling(const test::ScratchDir& scratch) {
     return false;
 }
 
+// A store opened with the full check (the service's start) holding three recorded passes.
+std::unique_ptr<SqliteComplianceStore> storeWithThreePasses(const std::string& path) {
+    auto store = openSqlite(path, IntegrityCheck::Full);
+    if (!store) return nullptr;
+    std::string error;
+    for (int i = 0; i < 3; ++i)
+        if (!store->recordPass(samplePass("2026-01-0" + std::to_string(i + 1) + "T10:00:00Z"),
+                               &error)) {
+            ADD_FAILURE() << error;
+            return nullptr;
+        }
+    return store;
+}
+
 TEST(StoreIntegritySchedule, TheFullCheckRunsWhenDueAndFindsDamageTheCheapOnesCannot) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
     {
-        auto store = openSqlite(path, IntegrityCheck::Full);
+        auto store = storeWithThreePasses(path);
         ASSERT_TRUE(store);
-        std::string error;
-        for (int i = 0; i < 3; ++i)
-            ASSERT_TRUE(store->recordPass(
-                samplePass("2026-01-0" + std::to_string(i + 1) + "T10:00:00Z"), &error))
-                << error;
         // The full check at open was recorded.
         const auto at = store->state("integrity_checked_at");
         ASSERT_TRUE(at);
@@ -216,15 +225,7 @@ TEST(StoreIntegritySchedule, TheFullCheckRunsWhenDueAndFindsDamageTheCheapOnesCa
 TEST(StoreIntegritySchedule, TheServiceStartChecksTheWholeDatabase) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
-    {
-        auto store = openSqlite(path, IntegrityCheck::Full);
-        ASSERT_TRUE(store);
-        std::string error;
-        for (int i = 0; i < 3; ++i)
-            ASSERT_TRUE(store->recordPass(
-                samplePass("2026-01-0" + std::to_string(i + 1) + "T10:00:00Z"), &error))
-                << error;
-    }
+    { ASSERT_TRUE(storeWithThreePasses(path)); }
     damageTable(path, "events");
     auto store = openSqlite(path, IntegrityCheck::Full);
     ASSERT_TRUE(store);
