@@ -119,19 +119,26 @@ PassReport makePass(std::chrono::system_clock::time_point when, int month, const
     r.desired.complianceRetentionDays = 365;
     const std::string env = "METALAMA_TELEMETRY_OPT_OUT=1";
     r.findings.push_back(
-        {"etc-environment", "/etc/environment", "", env, env, Outcome::Compliant, "", ""});
+        {"etc-environment", "/etc/environment", "", env, env, Outcome::Compliant, "", "", ""});
     r.findings.push_back({"environment-d", "/etc/environment.d/90-metalama-telemetry.conf", "", env,
-                          env, Outcome::Compliant, "", ""});
+                          env, Outcome::Compliant, "", "", ""});
     r.findings.push_back(
         {"systemd-manager", "/etc/systemd/system.conf.d/90-metalama-telemetry.conf", "",
-         "DefaultEnvironment=" + env, "DefaultEnvironment=" + env, Outcome::Compliant, "", ""});
+         "DefaultEnvironment=" + env, "DefaultEnvironment=" + env, Outcome::Compliant, "", "", ""});
     r.findings.push_back({"profile-d", "/etc/profile.d/metalama-telemetry.sh", "", "export " + env,
-                          "export " + env, Outcome::Compliant, "", ""});
+                          "export " + env, Outcome::Compliant, "", "", ""});
     for (int u = 0; u < kProfiles; ++u) {
         const auto dir = profileDir(u);
         const auto user = dir.substr(6, 4);
-        Finding f{"telemetry-json", dir + "/telemetry.json", user, kActions,
-                  kActions,         Outcome::Compliant,      "",   ""};
+        Finding f{"telemetry-json",
+                  dir + "/telemetry.json",
+                  user,
+                  kActions,
+                  kActions,
+                  Outcome::Compliant,
+                  "",
+                  "",
+                  ""};
         if (hour.tokenChanged) {
             f.outcome = Outcome::Remediated;
             f.reason = "new DeviceId: DeviceIdResetToken changed to \"2026-" +
@@ -152,7 +159,7 @@ PassReport makePass(std::chrono::system_clock::time_point when, int month, const
                               Outcome::NotApplicable,
                               "the telemetry opt-out does not stop Metalama's license audit; no "
                               "policy can",
-                              ""});
+                              "", ""});
     }
     r.verdict = computeVerdict(r.policy, r.findings);
     return r;

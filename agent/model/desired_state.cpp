@@ -51,6 +51,9 @@ DesiredState decideDesiredState(const PolicySet& policy, const PolicyCatalog& ca
     // The variable is machine-wide and cannot be overridden per user, so only a mandatory
     // opt-out sets it; a recommended one becomes a default in each profile.
     d.environmentOptOut = optOut == PolicyLevel::Mandatory;
+    if (d.environmentOptOut)
+        d.environment.push_back(
+            {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, policy_name::kTelemetryOptOut});
     for (auto* action : {&d.usage, &d.exception, &d.performance}) require(*action, optOut);
     require(d.usage, enabledAt(policy, policy_name::kDisableUsageReporting));
     require(d.exception, enabledAt(policy, policy_name::kDisableExceptionReporting));

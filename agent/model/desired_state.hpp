@@ -2,9 +2,11 @@
 // Desired state: a pure function of the policy set. No I/O, so every rule is unit-testable.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "policy/policy_names.hpp"
 #include "policy/policy_set.hpp"
+#include "policy/telemetry_catalog.hpp"
 
 namespace mpa {
 
@@ -15,6 +17,29 @@ enum class ActionRequirement {
     ForceNo,            // mandatory: 2 (No)
 };
 std::string_view toString(ActionRequirement requirement);
+
+// The tool name findings, the ledger and reports use for Metalama's own settings; every other
+// tool is named by its telemetry-catalog id.
+inline constexpr const char* kMetalamaTool = "metalama";
+
+// One variable the machine-environment targets make machine-wide (one managed line each).
+struct EnvironmentAssignment {
+    std::string name;    // e.g. METALAMA_TELEMETRY_OPT_OUT, DOTNET_CLI_TELEMETRY_OPTOUT
+    std::string value;   // written as is
+    std::string tool;    // kMetalamaTool or a catalog id
+    std::string policy;  // the policy that asks for it, for findings and reports
+};
+
+// One key of a per-user settings file (a catalog tool's opt-out) the per-user settings-file
+// target keeps in every profile.
+struct UserFileAssignment {
+    std::string tool;    // catalog id
+    std::string policy;  // the policy that asks for it
+    CatalogUserFile file;
+    // Mandatory: the key always holds the opt-out value. Recommended: set only where the user
+    // has not set the key.
+    bool force = true;
+};
 
 struct DesiredState {
     bool managed = false;            // some policy is in effect
@@ -28,6 +53,11 @@ struct DesiredState {
     bool auditOnly = false;
     std::int64_t reconcileIntervalMinutes = policy_default::kReconcileIntervalMinutes;
     std::int64_t complianceRetentionDays = policy_default::kComplianceRetentionDays;
+    // Every variable to set machine-wide, sorted by name, each name once. Metalama's own
+    // (METALAMA_TELEMETRY_OPT_OUT) is here exactly when environmentOptOut is true.
+    std::vector<EnvironmentAssignment> environment;
+    // Every per-user settings-file key to keep, in catalog order.
+    std::vector<UserFileAssignment> userFiles;
 
     bool anyActionManaged() const {
         return usage != ActionRequirement::None || exception != ActionRequirement::None ||

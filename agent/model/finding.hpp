@@ -32,6 +32,9 @@ struct Finding {
     Outcome outcome = Outcome::Compliant;
     std::string reason;  // for Failed, Pending, NonCompliant, Repaired
     std::string diff;    // what would change / changed, as a readable diff (dry run prints it)
+    // The tool whose setting this is: empty for Metalama's own (every finding before per-tool
+    // policies), else the telemetry-catalog id. Reports group compliance per tool by it.
+    std::string tool;
 
     // The shapes findings are made in, so a call site says which one it reports instead of
     // filling eight fields by position. Finding stays an aggregate: the fields remain public and

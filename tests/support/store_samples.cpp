@@ -41,9 +41,9 @@ PassReport samplePass(const std::string& startedAt, bool withPolicy) {
         r.policy.informational.push_back("user plist ignored");
     }
     r.findings.push_back({"etc-environment", "/etc/environment", "", "METALAMA_TELEMETRY_OPT_OUT=1",
-                          "absent", Outcome::Remediated, "", "+METALAMA_TELEMETRY_OPT_OUT=1"});
+                          "absent", Outcome::Remediated, "", "+METALAMA_TELEMETRY_OPT_OUT=1", ""});
     r.findings.push_back({"telemetry-json", "/home/ann/.local/share/Metalama/telemetry.json", "ann",
-                          "actions 2", "unreadable", Outcome::Failed, "permission denied", ""});
+                          "actions 2", "unreadable", Outcome::Failed, "permission denied", "", ""});
     r.verdict = computeVerdict(r.policy, r.findings);
     r.notes.push_back("a note");
     return r;

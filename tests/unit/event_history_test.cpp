@@ -167,17 +167,18 @@ TEST(EventHistory, DeviceIdResetsAndRepairsHaveTheirOwnKinds) {
     auto pass = samplePass("2026-01-01T10:00:00Z");
     pass.findings = {
         {"telemetry-json", "/home/bob/.config/.metalama/telemetry.json", "bob", "valid JSON",
-         "malformed", Outcome::Repaired, "kept as telemetry.json.invalid-20260101T100000Z", ""},
+         "malformed", Outcome::Repaired, "kept as telemetry.json.invalid-20260101T100000Z", "", ""},
         {"device-id", "/home/bob/.config/.metalama/telemetry.json", "bob", "new DeviceId",
-         "DeviceId set 400 days ago", Outcome::Remediated, "", ""},
+         "DeviceId set 400 days ago", Outcome::Remediated, "", "", ""},
         {"etc-environment", "/etc/environment", "", "no agent line", "agent line",
-         Outcome::Restored, "", ""},
+         Outcome::Restored, "", "", ""},
         // Settings changed and a new DeviceId: both events.
         {"telemetry-json", "/home/ann/.local/share/Metalama/telemetry.json", "ann", "actions 2",
-         "actions 1", Outcome::Remediated, "new DeviceId: DeviceIdResetToken changed to \"7\"", ""},
+         "actions 1", Outcome::Remediated, "new DeviceId: DeviceIdResetToken changed to \"7\"", "",
+         ""},
         // Only the DeviceId changed: only the reset.
         {"telemetry-json", "/home/zoe/.local/share/Metalama/telemetry.json", "zoe", "actions 2",
-         "actions 2", Outcome::Remediated, "new DeviceId: DeviceIdResetToken changed to \"7\"",
+         "actions 2", Outcome::Remediated, "new DeviceId: DeviceIdResetToken changed to \"7\"", "",
          ""}};
     std::string error;
     ASSERT_TRUE(store->recordPass(pass, &error)) << error;

@@ -19,18 +19,21 @@ void expectFields(const Finding& f, const Finding& expected) {
 }
 
 TEST(FindingShapes, AboutStartsCompliantWithUserAndDesired) {
-    expectFields(Finding::about("telemetry-json", "/home/a/x", "a", "opted out"),
-                 {"telemetry-json", "/home/a/x", "a", "opted out", "", Outcome::Compliant, "", ""});
-    expectFields(Finding::about("etc-environment", "/etc/environment"),
-                 {"etc-environment", "/etc/environment", "", "", "", Outcome::Compliant, "", ""});
+    expectFields(
+        Finding::about("telemetry-json", "/home/a/x", "a", "opted out"),
+        {"telemetry-json", "/home/a/x", "a", "opted out", "", Outcome::Compliant, "", "", ""});
+    expectFields(
+        Finding::about("etc-environment", "/etc/environment"),
+        {"etc-environment", "/etc/environment", "", "", "", Outcome::Compliant, "", "", ""});
 }
 
 TEST(FindingShapes, FailedAndNotCheckedCarryTheReason) {
-    expectFields(Finding::failed("telemetry-json", "compliance store", "locked"),
-                 {"telemetry-json", "compliance store", "", "", "", Outcome::Failed, "locked", ""});
+    expectFields(
+        Finding::failed("telemetry-json", "compliance store", "locked"),
+        {"telemetry-json", "compliance store", "", "", "", Outcome::Failed, "locked", "", ""});
     expectFields(
         Finding::notChecked("zshenv", "(every subject)", "stopped"),
-        {"zshenv", "(every subject)", "", "", "not checked", Outcome::Failed, "stopped", ""});
+        {"zshenv", "(every subject)", "", "", "not checked", Outcome::Failed, "stopped", "", ""});
 }
 
 TEST(FindingShapes, NotApplicableAndTheFieldsAddedAfter) {
@@ -39,7 +42,7 @@ TEST(FindingShapes, NotApplicableAndTheFieldsAddedAfter) {
                      .withDesired("informational")
                      .withObserved("no license key"),
                  {"license-audit", "/home/b/.metalama", "b", "informational", "no license key",
-                  Outcome::NotApplicable, "", ""});
+                  Outcome::NotApplicable, "", "", ""});
 }
 
 }  // namespace

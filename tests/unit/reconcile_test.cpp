@@ -68,11 +68,11 @@ class JournalTarget : public Target {
         if (throws_) throw std::runtime_error("the test target gave up");
         if (!run.changesAllowed())
             return {{name_, subject(), "", "opted out", "not opted out", Outcome::NonCompliant,
-                     "would opt out", ""}};
+                     "would opt out", "", ""}};
         std::string error;
         if (!run.ledger.record({name_, subject(), true, "before", ""}, &error))
-            return {{name_, subject(), "", "opted out", "", Outcome::Failed, error, ""}};
-        return {{name_, subject(), "", "opted out", "opted out", Outcome::Remediated, "", ""}};
+            return {{name_, subject(), "", "opted out", "", Outcome::Failed, error, "", ""}};
+        return {{name_, subject(), "", "opted out", "opted out", Outcome::Remediated, "", "", ""}};
     }
     std::vector<Finding> revert(TargetRun& run) override {
         journal_.reverted.push_back(name_);
@@ -81,7 +81,7 @@ class JournalTarget : public Target {
             std::string error;
             const bool forgotten = run.ledger.forget(name_, prior.subject, &error);
             findings.push_back({name_, prior.subject, "", "as before", prior.value,
-                                forgotten ? Outcome::Restored : Outcome::Failed, error, ""});
+                                forgotten ? Outcome::Restored : Outcome::Failed, error, "", ""});
         }
         return findings;
     }

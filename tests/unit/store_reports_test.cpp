@@ -138,22 +138,23 @@ TEST(EventReport, TextHasOneLinePerEventAndTheLicenseAuditStatement) {
 PassReport passWithProfiles(const std::string& at) {
     auto pass = test::samplePass(at);
     pass.findings = {
-        {"etc-environment", "/etc/environment", "", "", "", Outcome::Compliant, "", ""},
+        {"etc-environment", "/etc/environment", "", "", "", Outcome::Compliant, "", "", ""},
         {"systemd-manager", "/etc/systemd/system.conf.d/90-metalama-telemetry.conf", "", "", "",
-         Outcome::Pending, "until systemd re-executes", ""},
-        {"systemd-manager", "running systemd manager", "", "", "", Outcome::NotApplicable, "", ""},
+         Outcome::Pending, "until systemd re-executes", "", ""},
+        {"systemd-manager", "running systemd manager", "", "", "", Outcome::NotApplicable, "", "",
+         ""},
         {"telemetry-json", "/home/a/.local/share/Metalama/telemetry.json", "a", "", "",
-         Outcome::Compliant, "", ""},
+         Outcome::Compliant, "", "", ""},
         {"telemetry-json", "/home/b/.local/share/Metalama/telemetry.json", "b", "", "",
-         Outcome::Failed, "permission denied", ""},
+         Outcome::Failed, "permission denied", "", ""},
         {"telemetry-json", "/home/c/.config/.metalama/telemetry.json", "c", "", "",
-         Outcome::Remediated, "", ""},
+         Outcome::Remediated, "", "", ""},
         {"license-audit", "/home/a/.local/share/Metalama", "a", "informational",
-         "license key registered", Outcome::NotApplicable, "", ""},
+         "license key registered", Outcome::NotApplicable, "", "", ""},
         {"license-audit", "/home/b/.local/share/Metalama", "b", "informational", "no license key",
-         Outcome::NotApplicable, "", ""},
+         Outcome::NotApplicable, "", "", ""},
         {"license-audit", "/home/c/.config/.metalama", "c", "informational",
-         "license key registered", Outcome::NotApplicable, "", ""},
+         "license key registered", Outcome::NotApplicable, "", "", ""},
     };
     pass.notes.clear();
     pass.verdict = computeVerdict(pass.policy, pass.findings);
