@@ -19,7 +19,7 @@ TOOLCHAIN="$REPO/cmake/mingw-toolchain.cmake"
 CACHE_DIR=${MPA_CACHE_DIR:-/var/cache/mpa-build}
 HOST_PACKAGES=(mingw-w64 g++-mingw-w64-x86-64 wine wine64 cmake ninja-build tcl build-essential
   dpkg-dev googletest ccache)
-SOURCE_PACKAGES=(poco openssl sqlite3 yaml-cpp)
+SOURCE_PACKAGES=(poco sqlite3 yaml-cpp)
 JOBS=2
 
 say() { echo "[win-deps] $*" >&2; }
@@ -181,15 +181,6 @@ fetch_sources() {
   done
 }
 
-build_openssl() {
-  rm -rf openssl-build && cp -a src/openssl openssl-build && cd openssl-build
-  # OpenSSL 3.0 has no no-apps/no-docs: build_libs + install_dev skip them.
-  ./Configure mingw64 --cross-compile-prefix=x86_64-w64-mingw32- no-shared no-tests no-module \
-    --prefix="$SR" --libdir=lib --openssldir="$SR/ssl"
-  n make -j"$JOBS" build_libs
-  make install_dev
-}
-
 build_sqlite() {
   # Debian ships the full tree, not the amalgamation: generate sqlite3.c with the host compiler.
   rm -rf sqlite-native && mkdir sqlite-native && cd sqlite-native
@@ -222,8 +213,8 @@ build_poco() {
   # lower case. One-line wrappers in the sysroot's include dir fix it for Poco and its users.
   echo '#include <winsock2.h>' >"$SR/include/Winsock2.h"
   echo '#include <iphlpapi.h>' >"$SR/include/Iphlpapi.h"
-  # Only what the agent uses: Foundation, Util, XML, JSON (it calls sqlite3 and libcrypto
-  # directly). Net/NetSSL/Crypto/Data and the rest are off.
+  # Only what the agent uses: Foundation, Util, XML, JSON (it calls sqlite3 directly; its
+  # SHA-256 and MD5 are Foundation's). Net/NetSSL/Crypto/Data and the rest are off.
   n cmake -S src/poco -B poco-build "${CMAKE_COMMON[@]}" -DPOCO_UNBUNDLED=OFF \
     -DCMAKE_CXX_FLAGS="-isystem $SR/include" -DCMAKE_C_FLAGS="-isystem $SR/include" \
     -DCMAKE_MC_COMPILER="$(command -v x86_64-w64-mingw32-windmc)" \
@@ -243,7 +234,6 @@ build_poco() {
 t_start=$(date +%s)
 step fetch-sources fetch_sources
 [ ! -f "$WORK/src/warnings.txt" ] || sed 's/^/[win-deps] /' "$WORK/src/warnings.txt" >&2
-step openssl build_openssl
 step sqlite build_sqlite
 step yaml-cpp build_yaml_cpp
 step googletest build_googletest

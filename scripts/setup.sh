@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
     # build
     build-essential cmake ninja-build ccache pkg-config git
-    libpoco-dev libyaml-cpp-dev libsqlite3-dev libssl-dev libplist-dev
+    libpoco-dev libyaml-cpp-dev libsqlite3-dev libplist-dev
     # tests: GoogleTest, and the real tools the tests check output with
     libgtest-dev libgmock-dev googletest
     libxml2-utils libplist-utils sqlite3 python3 python3-samba

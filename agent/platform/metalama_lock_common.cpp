@@ -1,5 +1,5 @@
 // The mutex name is computed the same way on every OS so it is tested on Linux too.
-#include <openssl/evp.h>
+#include <Poco/MD5Engine.h>
 
 #include "platform/metalama_lock.hpp"
 
@@ -9,14 +9,13 @@ std::string metalamaDirectoryMutexName(const std::string& dataDirectory) {
     std::string windowsPath = dataDirectory;
     for (char& c : windowsPath)
         if (c == '/') c = '\\';
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(windowsPath.data(), windowsPath.size(), digest, &length, EVP_md5(), nullptr);
+    Poco::MD5Engine md5;
+    md5.update(windowsPath.data(), windowsPath.size());
     static const char kHex[] = "0123456789abcdef";
     std::string name = "Global\\Metalama_";
-    for (unsigned int i = 0; i < length; ++i) {
-        name += kHex[digest[i] >> 4];
-        name += kHex[digest[i] & 0xF];
+    for (const unsigned char byte : md5.digest()) {
+        name += kHex[byte >> 4];
+        name += kHex[byte & 0xF];
     }
     return name;
 }

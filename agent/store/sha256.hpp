@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256 (OpenSSL EVP) over a canonical, unambiguous serialisation: each field is written as
+// SHA-256 (Poco Foundation's) over a canonical, unambiguous serialisation: each field is written as
 // its byte length, a colon, and its bytes, so no two different field lists hash alike. Used for
 // the pass fingerprint (deduplication of no-op passes) and the event hash chain.
 #include <cstdint>
@@ -24,6 +24,7 @@ class CanonicalFields {
     CanonicalFields& add(std::string_view field);
     CanonicalFields& add(std::int64_t field);
     const std::string& text() const { return text_; }  // Keep::Text only
+    // DigestOnly: the digest is finished by the first call; no field may be added after it.
     std::string sha256() const;
 
   private:

@@ -8,6 +8,7 @@
 
 #include "model/target_names.hpp"
 #include "platform/metalama_lock.hpp"
+#include "platform/random_guid.hpp"
 #include "platform/safe_fs.hpp"
 #include "targets/durable_batch.hpp"
 #include "targets/metalama_profiles.hpp"
@@ -15,7 +16,6 @@
 #include "targets/profile_directories.hpp"
 #include "targets/telemetry_ledger_keys.hpp"
 #include "targets/telemetry_settings.hpp"
-#include "util/guid.hpp"
 #include "util/path_text.hpp"
 #include "util/time_text.hpp"
 
@@ -204,7 +204,7 @@ DeviceIdDecision ProfilePass::deviceIdDecision(const MetalamaProfile& p, const s
     if (decision.reset) {
         // A reset is the vendor's reset: a new Salt too, in the files that have one. 52 random
         // bits of a fresh GUID keep it a positive integer that every JSON reader holds exactly.
-        const auto guid = newRandomGuid();
+        const auto guid = platform::newRandomGuid();
         std::string hex;
         for (char c : guid)
             if (c != '-') hex += c;
@@ -358,7 +358,7 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     keysSetBefore.reserve(prior.keys.size());
     for (const auto& e : prior.keys) keysSetBefore.push_back(e.first);
     const auto decision = deviceIdDecision(p, subject, *doc);
-    auto plan = planTelemetry(*doc, desired_, prior, decision, newRandomGuid);
+    auto plan = planTelemetry(*doc, desired_, prior, decision, platform::newRandomGuid);
     f.diff = joinLines(plan.diff);
     if (!plan.changed() && invalidName.empty() && !plan.problems.empty()) {
         f.outcome = Outcome::Failed;

@@ -11,7 +11,6 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Util/MapConfiguration.h>
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <sqlite3.h>
 #include <yaml-cpp/yaml.h>
 
@@ -84,23 +83,6 @@ TEST(DependenciesSmoke, Sqlite3WalFileRoundTrip) {
     sqlite3_finalize(stmt);
     EXPECT_TRUE(std::filesystem::exists(scratch.path() + "-wal"));
     EXPECT_EQ(sqlite3_close(db), SQLITE_OK);
-}
-
-TEST(DependenciesSmoke, OpenSslSha256OfAbc) {
-    const std::string input = "abc";
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    ASSERT_EQ(EVP_Digest(input.data(), input.size(), digest.data(), &length, EVP_sha256(), nullptr),
-              1);
-    ASSERT_EQ(length, 32u);
-    std::string hex;
-    static const char kDigits[] = "0123456789abcdef";
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kDigits[digest[i] >> 4];
-        hex += kDigits[digest[i] & 0xf];
-    }
-    // FIPS 180-2, appendix B.1.
-    EXPECT_EQ(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(DependenciesSmoke, PocoJsonParses) {

@@ -17,6 +17,19 @@ TEST(MetalamaLock, TheMutexNameIsTheMd5OfTheWindowsSpellingOfTheDirectory) {
     EXPECT_NE(metalamaDirectoryMutexName("c:/users/bob/appdata/local/metalama"), expected);
 }
 
+TEST(MetalamaLock, TheMutexNameUsesRfc1321Md5) {
+    // RFC 1321, appendix A.5 test suite.
+    EXPECT_EQ(metalamaDirectoryMutexName(""), "Global\\Metalama_d41d8cd98f00b204e9800998ecf8427e");
+    EXPECT_EQ(metalamaDirectoryMutexName("abc"),
+              "Global\\Metalama_900150983cd24fb0d6963f7d28e17f72");
+    EXPECT_EQ(metalamaDirectoryMutexName("message digest"),
+              "Global\\Metalama_f96b697d7cb7938d525a2f31aaf161d0");
+    // 80 digits: more than one 64-byte block.
+    EXPECT_EQ(metalamaDirectoryMutexName("1234567890123456789012345678901234567890"
+                                         "1234567890123456789012345678901234567890"),
+              "Global\\Metalama_57edf4a22be3c955ac49da2e2107b67a");
+}
+
 TEST(MetalamaLock, LockingSucceedsWhenNobodyHoldsIt) {
     const auto result = lockMetalamaDataDirectory("C:/Users/nobody/AppData/Local/Metalama",
                                                   std::chrono::milliseconds(100));

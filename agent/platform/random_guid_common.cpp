@@ -1,17 +1,13 @@
-#include "util/guid.hpp"
-
-#include <openssl/rand.h>
-
 #include <array>
 #include <cstdio>
-#include <stdexcept>
 
-namespace mpa {
+#include "platform/random_guid.hpp"
+
+namespace mpa::platform {
 
 std::string newRandomGuid() {
     std::array<unsigned char, 16> b{};
-    if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1)
-        throw std::runtime_error("the system random generator failed");
+    fillRandomBytes(b.data(), b.size());
     b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);  // version 4
     b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
     char out[37];
@@ -22,4 +18,4 @@ std::string newRandomGuid() {
     return out;
 }
 
-}  // namespace mpa
+}  // namespace mpa::platform
