@@ -106,7 +106,16 @@ const ProfileDataDirectory& usedDirectory(const std::vector<ProfileDataDirectory
     return *used;
 }
 
+// A profile's finding from its data directories that exist (none: no finding).
+std::optional<Finding> auditDirectories(const MetalamaProfile& p,
+                                        const std::vector<ProfileDataDirectory>& dirs) {
+    if (p.isTemplate || dirs.empty()) return std::nullopt;  // a template has no keys of its own
+    return audit(p, usedDirectory(dirs));
+}
+
 std::vector<Finding> auditProfiles(TargetRun& run, PassProfiles& pass) {
+    // The telemetry-json target's walk of this pass, read as it went (metalama_profiles.hpp).
+    if (auto read = pass.takeReadFindings()) return std::move(*read);
     const auto list = pass.take(run.context);  // problems listing: telemetry-json reports them
     const auto& profiles = *list;
     std::vector<Finding> findings;
@@ -127,13 +136,18 @@ std::vector<Finding> auditProfiles(TargetRun& run, PassProfiles& pass) {
         bool missing = false;
         const auto home = homes.open(p.home, &error, &missing);
         if (!home || isLockedEcryptfsHome(*home) || home->self().uid != p.uid) continue;
-        const auto dirs = existingDataDirectories(p, *home, nullptr);
-        if (!dirs.empty()) findings.push_back(audit(p, usedDirectory(dirs)));
+        if (auto f = auditDirectories(p, existingDataDirectories(p, *home, nullptr)))
+            findings.push_back(std::move(*f));
     }
     return findings;
 }
 
 }  // namespace
+
+LicenseAuditTarget::LicenseAuditTarget(std::shared_ptr<PassProfiles> profiles)
+    : profiles_(std::move(profiles)) {
+    profiles_->setDirectoryReader(auditDirectories);
+}
 
 std::vector<Finding> LicenseAuditTarget::reconcile(TargetRun& run, const DesiredState&) {
     return auditProfiles(run, *profiles_);

@@ -6,9 +6,11 @@
 // registered", "license key registered, audit waived", "no license key", "unknown: ...").
 //
 // It reads the profiles the telemetry-json target manages, the same way (profile_directories),
-// and after it in the registry, so that a data directory that target created is read too. A
-// profile whose home or data directory cannot be used is the telemetry-json target's to report;
-// here it has no finding.
+// and after it in the registry, so that a data directory that target created is read too: when
+// both share a PassProfiles, it reads licensing.json while that target has the directories open
+// (one walk of the homes per pass), and walks them itself only when no walk of this pass
+// finished. A profile whose home or data directory cannot be used is the telemetry-json target's
+// to report; here it has no finding.
 #include <memory>
 
 #include "model/target.hpp"
@@ -20,10 +22,9 @@ namespace mpa {
 class LicenseAuditTarget : public Target {
   public:
     // `profiles`: the list the telemetry-json target of the same pass made, taken rather than
-    // listed again (metalama_profiles.hpp).
+    // listed again, and the directories it opened (metalama_profiles.hpp).
     explicit LicenseAuditTarget(
-        std::shared_ptr<PassProfiles> profiles = std::make_shared<PassProfiles>())
-        : profiles_(std::move(profiles)) {}
+        std::shared_ptr<PassProfiles> profiles = std::make_shared<PassProfiles>());
     std::string name() const override { return target_name::kLicenseAudit; }
     std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override;
     // Nothing to restore: it reports the same as a pass, as it did when the telemetry-json

@@ -101,9 +101,22 @@ std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
 PassProfiles::List PassProfiles::list(const AgentContext& context,
                                       std::vector<std::string>& errors) {
     offered_.reset();  // never a list of an earlier pass, even if listing throws
+    read_.clear();     // nor what was read in its walk
+    walkFinished_ = false;
     offered_ =
         std::make_shared<const std::vector<MetalamaProfile>>(listMetalamaProfiles(context, errors));
     return offered_;
+}
+
+void PassProfiles::walked(const MetalamaProfile& p, const std::vector<ProfileDataDirectory>& dirs) {
+    if (!reader_) return;
+    if (auto f = reader_(p, dirs)) read_.push_back(std::move(*f));
+}
+
+std::optional<std::vector<Finding>> PassProfiles::takeReadFindings() {
+    if (!walkFinished_) return std::nullopt;
+    walkFinished_ = false;
+    return std::exchange(read_, {});
 }
 
 PassProfiles::List PassProfiles::take(const AgentContext& context) {

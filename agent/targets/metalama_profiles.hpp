@@ -3,11 +3,14 @@
 // profiles the agent manages. Layout knowledge only: plain data over logical paths, so every
 // platform's layout is tested on Linux against a scratch root.
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "model/agent_context.hpp"
+#include "model/finding.hpp"
 
 namespace mpa {
 
@@ -23,6 +26,8 @@ struct MetalamaProfile {
 
 // The data directory generations of a platform, newest first.
 std::vector<std::vector<std::string>> metalamaDataDirectories(PlatformProfile platform);
+
+struct ProfileDataDirectory;  // profile_directories.hpp
 
 // The template for new profiles (/etc/skel on Linux), or empty when the platform has none here.
 std::string newProfileTemplate(PlatformProfile platform);
@@ -45,8 +50,29 @@ class PassProfiles {
     // The offered list, else a new one (its problems are the lister's to report).
     List take(const AgentContext& context);
 
+    // One walk of the homes per pass, not one per target: the target that lists also opens every
+    // usable home (it exists, is owned by its user, is not a locked eCryptfs home) and its data
+    // directories, and shows them to the reader of a target after it (the license audit reads
+    // licensing.json there), which returns its finding for the profile, if any. Reopening every
+    // home and directory for the second target was a third of a no-op pass's system calls.
+    using DirectoryReader = std::function<std::optional<Finding>(
+        const MetalamaProfile&, const std::vector<ProfileDataDirectory>&)>;
+    void setDirectoryReader(DirectoryReader reader) { reader_ = std::move(reader); }
+    // The walking target, for each usable profile of the list it offered, in order, with the
+    // data directories that exist once it created any.
+    void walked(const MetalamaProfile& p, const std::vector<ProfileDataDirectory>& dirs);
+    // The walking target went over every profile of the list it offered (not stopped).
+    void walkFinished() { walkFinished_ = true; }
+    // The reader's findings over a finished walk of the offered list, once; nullopt when no walk
+    // of this pass finished (the listing target did not run, failed or stopped): the reading
+    // target then walks itself.
+    std::optional<std::vector<Finding>> takeReadFindings();
+
   private:
     List offered_;
+    DirectoryReader reader_;
+    std::vector<Finding> read_;
+    bool walkFinished_ = false;
 };
 
 // What the service watches for the per-user target (resolved under the root): the account

@@ -49,8 +49,9 @@ std::string joinLines(const std::vector<std::string>& lines) {
 
 class ProfilePass {
   public:
-    ProfilePass(TargetRun& run, const DesiredState& desired, std::vector<Finding>& out)
-        : run_(run), desired_(desired), out_(out) {}
+    ProfilePass(TargetRun& run, const DesiredState& desired, PassProfiles& walk,
+                std::vector<Finding>& out)
+        : run_(run), desired_(desired), walk_(walk), out_(out) {}
 
     void profile(const MetalamaProfile& p);
     void flush();
@@ -108,6 +109,7 @@ class ProfilePass {
 
     TargetRun& run_;
     const DesiredState& desired_;
+    PassProfiles& walk_;  // shows the directories opened to the license audit
     std::vector<Finding>& out_;
     std::vector<PendingWrite> pending_;
     std::set<std::string> visited_;
@@ -195,6 +197,7 @@ void ProfilePass::profile(const MetalamaProfile& p) {
                 fail(p, problem.logical, problem.reason);
         }
     }
+    walk_.walked(p, dirs);
     for (auto& d : dirs) settingsFile(p, std::move(d));
 }
 
@@ -565,7 +568,7 @@ std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const Desire
     // costs address space, not resident memory).
     const auto generations = metalamaDataDirectories(run.context.platform).size();
     findings.reserve(errors.size() + profiles.size() * (generations + 1) + 16);
-    ProfilePass pass(run, desired, findings);
+    ProfilePass pass(run, desired, *profiles_, findings);
     pass.loadTemplateIds(profiles);
     for (std::size_t i = 0; i < profiles.size(); ++i) {
         if (run.stopping()) {
@@ -582,6 +585,7 @@ std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const Desire
     }
     pass.flush();
     pass.leftovers();
+    profiles_->walkFinished();
     return findings;
 }
 

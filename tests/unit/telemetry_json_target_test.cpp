@@ -87,13 +87,24 @@ class TelemetryTarget : public ::testing::Test {
         TargetRun run{context, ledger, mode};
         return TelemetryJsonTarget().reconcile(run, desired);
     }
-    // Both per-user targets, in the registry's order.
-    std::vector<Finding> passWithLicenseAudit() {
-        auto findings = pass();
+    // Both per-user targets, in the registry's order, sharing the pass's profiles as the
+    // registry makes them (the audit reads the directories the telemetry target walked), or
+    // each on its own (the audit walks the homes itself).
+    enum class Walk { Shared, Separate };
+    std::vector<Finding> passWithLicenseAudit(Walk walk = Walk::Shared) {
+        const auto profiles = std::make_shared<PassProfiles>();
+        auto audit = walk == Walk::Shared ? LicenseAuditTarget(profiles) : LicenseAuditTarget();
         TargetRun run{context, ledger, RunMode::Enforce};
-        for (auto& f : LicenseAuditTarget().reconcile(run, desired))
-            findings.push_back(std::move(f));
+        auto findings = TelemetryJsonTarget(profiles).reconcile(run, desired);
+        for (auto& f : audit.reconcile(run, desired)) findings.push_back(std::move(f));
         return findings;
+    }
+    static std::vector<std::string> audited(const std::vector<Finding>& findings) {
+        std::vector<std::string> out;
+        for (const auto& f : findings)
+            if (f.target == "license-audit")
+                out.push_back(f.subject + " " + f.user + ": " + f.observed);
+        return out;
     }
     static const Finding* find(const std::vector<Finding>& findings, const std::string& suffix,
                                const std::string& target = "telemetry-json") {
@@ -354,6 +365,58 @@ TEST_F(TelemetryTarget, LicenseAuditReadsTheFolderMetalamaUsesOfTheProfilesThatC
     EXPECT_EQ(find(findings, "/home/bob")->outcome, Outcome::Failed);
     // The telemetry target itself reports no license audit.
     for (const auto& f : pass()) EXPECT_EQ(f.target, "telemetry-json") << f.subject;
+}
+
+TEST_F(TelemetryTarget, LicenseAuditReadsWhatTheTelemetryWalkOpenedAsAWalkOfItsOwnWould) {
+    // alice: both generations (the old one is read); bob: no data directory yet, so the first
+    // pass creates one and the audit reads it (no key there).
+    userFile("alice", "/.local/share/Metalama/licensing.json", "{\"licenses\": []}");
+    userFile("alice", "/.config/.metalama/licensing.json", "{\"license\": \"ABC-123\"}");
+    const auto shared = passWithLicenseAudit(Walk::Shared);
+    EXPECT_EQ(audited(shared), (std::vector<std::string>{
+                                   "/home/alice/.config/.metalama alice: license key registered",
+                                   "/home/bob/.local/share/Metalama bob: no license key"}));
+    // The same pass again, each target walking on its own, finds the same.
+    EXPECT_EQ(audited(passWithLicenseAudit(Walk::Separate)), audited(shared));
+    EXPECT_EQ(audited(passWithLicenseAudit(Walk::Shared)), audited(shared));
+}
+
+TEST_F(TelemetryTarget, LicenseAuditDoesNotWalkTheHomesAgainAfterTheTelemetryWalk) {
+    userFile("alice", "/.local/share/Metalama/licensing.json", "{\"license\": \"ABC-123\"}");
+    const auto profiles = std::make_shared<PassProfiles>();
+    LicenseAuditTarget audit(profiles);
+    TargetRun run{context, ledger, RunMode::Enforce};
+    TelemetryJsonTarget(profiles).reconcile(run, desired);
+    // Removed after the telemetry walk read it: the audit reports what that walk saw, so it did
+    // not open alice's directory again.
+    ASSERT_EQ(::unlink(root.abs("home/alice/.local/share/Metalama/licensing.json").c_str()), 0);
+    EXPECT_EQ(
+        audited(audit.reconcile(run, desired)),
+        (std::vector<std::string>{"/home/alice/.local/share/Metalama alice: license key registered",
+                                  "/home/bob/.local/share/Metalama bob: no license key"}));
+    // The walk is taken once: the same target again (no telemetry walk in between) walks itself.
+    EXPECT_EQ(audited(audit.reconcile(run, desired)),
+              (std::vector<std::string>{"/home/alice/.local/share/Metalama alice: no license key",
+                                        "/home/bob/.local/share/Metalama bob: no license key"}));
+}
+
+TEST_F(TelemetryTarget, LicenseAuditWalksItselfWhenTheTelemetryWalkStopped) {
+    userFile("alice", "/.local/share/Metalama/licensing.json", "{\"license\": \"ABC-123\"}");
+    userFile("bob", "/.local/share/Metalama/licensing.json", "{\"license\": \"ABC-123\"}");
+    const auto profiles = std::make_shared<PassProfiles>();
+    LicenseAuditTarget audit(profiles);
+    TargetRun run{context, ledger, RunMode::Enforce};
+    int asked = 0;
+    run.stopRequested = [&] { return ++asked > 1; };  // stops after the first profile
+    const auto telemetry = TelemetryJsonTarget(profiles).reconcile(run, desired);
+    ASSERT_NE(find(telemetry, "more profiles)"), nullptr);
+    // What the stopped walk read is not taken as the whole: the audit walks itself (and,
+    // stopping too, says what it did not check).
+    run.stopRequested = nullptr;
+    EXPECT_EQ(
+        audited(audit.reconcile(run, desired)),
+        (std::vector<std::string>{"/home/alice/.local/share/Metalama alice: license key registered",
+                                  "/home/bob/.local/share/Metalama bob: license key registered"}));
 }
 
 TEST_F(TelemetryTarget, ManageUserProfilesOffTouchesNoProfile) {
