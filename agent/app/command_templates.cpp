@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "app/exit_codes.hpp"
+#include "policy/tool_policies.hpp"
 #include "templates/template_tree.hpp"
 
 namespace mpa {
@@ -34,7 +35,9 @@ int runTemplates(CommandEnv& env) {
         std::ostringstream text;
         text << in.rdbuf();
         try {
-            loaded = loadCatalog(text.str());
+            // The tool policies are generated from the embedded telemetry catalog, as in
+            // builtinCatalog().
+            loaded = mergeToolPolicies(loadCatalog(text.str()), builtinTelemetryCatalog());
         } catch (const DefinitionError& e) {
             env.err << "templates: " << path << ": " << e.what() << "\n";
             return exit_code::kError;

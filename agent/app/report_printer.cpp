@@ -154,6 +154,41 @@ Poco::SharedPtr<Poco::JSON::Object> policyToJson(const PolicySet& policy) {
     return o;
 }
 
+// What the policy asks of the machine-environment and per-user settings-file targets, so an
+// administrator (and a test) sees every variable and key a tool policy adds, with its tool.
+Poco::SharedPtr<Poco::JSON::Object> desiredToJson(const DesiredState& desired) {
+    Poco::SharedPtr<Poco::JSON::Object> o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    Poco::JSON::Array::Ptr environment = new Poco::JSON::Array;
+    for (const auto& e : desired.environment) {
+        Poco::SharedPtr<Poco::JSON::Object> v =
+            new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        v->set("name", e.name);
+        v->set("value", e.value);
+        v->set("tool", e.tool);
+        v->set("policy", e.policy);
+        environment->add(v);
+    }
+    o->set("environment", environment);
+    Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+    for (const auto& u : desired.userFiles) {
+        Poco::SharedPtr<Poco::JSON::Object> f =
+            new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        f->set("tool", u.tool);
+        f->set("policy", u.policy);
+        f->set("linux", u.file.linuxPath);
+        f->set("macos", u.file.macosPath);
+        f->set("windows", u.file.windowsPath);
+        f->set("format", std::string(toString(u.file.format)));
+        if (!u.file.section.empty()) f->set("section", u.file.section);
+        f->set("key", u.file.key);
+        f->set("value", u.file.value);
+        f->set("force", u.force);
+        files->add(f);
+    }
+    o->set("userFiles", files);
+    return o;
+}
+
 Poco::SharedPtr<Poco::JSON::Object> findingToJson(const Finding& f) {
     Poco::SharedPtr<Poco::JSON::Object> o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("target", f.target);
@@ -175,6 +210,7 @@ Poco::SharedPtr<Poco::JSON::Object> passToJson(const PassReport& report) {
     o->set("startedAt", report.startedAt);
     o->set("finishedAt", report.finishedAt);
     o->set("policy", policyToJson(report.policy));
+    o->set("desired", desiredToJson(report.desired));
     Poco::JSON::Array::Ptr findings = new Poco::JSON::Array;
     for (const auto& f : report.findings) findings->add(findingToJson(f));
     o->set("findings", findings);

@@ -1,5 +1,7 @@
 #include "model/desired_state.hpp"
 
+#include <algorithm>
+
 #include "policy/policy_names.hpp"
 
 namespace mpa {
@@ -42,6 +44,43 @@ void require(ActionRequirement& action, std::optional<PolicyLevel> level) {
     if (static_cast<int>(wanted) > static_cast<int>(action)) action = wanted;
 }
 
+// The stronger of two levels at which an opt-out is enabled.
+std::optional<PolicyLevel> stronger(std::optional<PolicyLevel> a, std::optional<PolicyLevel> b) {
+    if (!a) return b;
+    if (!b) return a;
+    return *a == PolicyLevel::Mandatory ? a : b;
+}
+
+// Each catalog tool whose policy (or the all-tools switch) is enabled: its variables
+// machine-wide when mandatory (a variable cannot be a user's choice, so a recommended policy
+// does not set it, as Metalama's own), its per-user files forced when mandatory and set where
+// the user has not chosen when recommended.
+void decideTools(const PolicySet& policy, const PolicyCatalog& catalog, DesiredState& d) {
+    std::optional<PolicyLevel> all;
+    for (const auto& def : catalog.policies)
+        if (def.allTools) all = stronger(all, enabledAt(policy, def.name.c_str()));
+    for (const auto& def : catalog.policies) {
+        if (def.tool.empty()) continue;
+        const auto* tool = catalog.tools.find(def.tool);
+        const auto level = stronger(enabledAt(policy, def.name.c_str()), all);
+        if (!tool || !level) continue;
+        const bool mandatory = *level == PolicyLevel::Mandatory;
+        if (mandatory && tool->machineWide)
+            for (const auto& variable : tool->environment)
+                d.environment.push_back({variable.name, variable.value, tool->id, def.name});
+        for (const auto& file : tool->userFiles)
+            d.userFiles.push_back({tool->id, def.name, file, mandatory});
+    }
+    // One line per variable, in name order. The catalog gives each variable to one tool and
+    // keeps Metalama's own for Metalama (policy/telemetry_catalog.cpp), so names do not repeat.
+    std::stable_sort(d.environment.begin(), d.environment.end(),
+                     [](const auto& a, const auto& b) { return a.name < b.name; });
+    // A catalog built by hand could still repeat one: the first asker keeps it.
+    d.environment.erase(std::unique(d.environment.begin(), d.environment.end(),
+                                    [](const auto& a, const auto& b) { return a.name == b.name; }),
+                        d.environment.end());
+}
+
 }  // namespace
 
 DesiredState decideDesiredState(const PolicySet& policy, const PolicyCatalog& catalog) {
@@ -54,6 +93,7 @@ DesiredState decideDesiredState(const PolicySet& policy, const PolicyCatalog& ca
     if (d.environmentOptOut)
         d.environment.push_back(
             {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, policy_name::kTelemetryOptOut});
+    decideTools(policy, catalog, d);
     for (auto* action : {&d.usage, &d.exception, &d.performance}) require(*action, optOut);
     require(d.usage, enabledAt(policy, policy_name::kDisableUsageReporting));
     require(d.exception, enabledAt(policy, policy_name::kDisableExceptionReporting));

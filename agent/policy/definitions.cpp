@@ -5,6 +5,7 @@
 #include <set>
 
 #include "policy/coercion.hpp"
+#include "policy/tool_policies.hpp"
 #include "util/text.hpp"
 
 namespace mpa {
@@ -183,8 +184,14 @@ PolicyCatalog loadCatalog(std::string_view yamlText) {
     return catalog;
 }
 
-const PolicyCatalog& builtinCatalog() {
+const PolicyCatalog& builtinProductCatalog() {
     static const PolicyCatalog catalog = loadCatalog(mpa_embedded_definitions());
+    return catalog;
+}
+
+const PolicyCatalog& builtinCatalog() {
+    static const PolicyCatalog catalog =
+        mergeToolPolicies(builtinProductCatalog(), builtinTelemetryCatalog());
     return catalog;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "policy/policy_value.hpp"
+#include "policy/telemetry_catalog.hpp"
 
 namespace mpa {
 
@@ -29,11 +30,17 @@ struct PolicyDefinition {
     std::int64_t min = 0, max = 0;  // Integer
     std::size_t maxLength = 0;      // String, in characters
     std::vector<EnumItem> items;    // Enum
-    std::string category;           // Telemetry | PolicyAgent
+    std::string category;           // Telemetry | PolicyAgent | ToolTelemetry (generated)
     bool recommendable = false;
     std::string caption;
     std::string explanation;
+    // Generated from the telemetry catalog (policy/tool_policies.hpp): the id of the tool whose
+    // opt-out this policy sets, or allTools for the switch that sets every tool's. Both empty
+    // for the product's own policies (policies/metalama.yaml).
+    std::string tool;
+    bool allTools = false;
 
+    bool isToolPolicy() const { return allTools || !tool.empty(); }
     const EnumItem* findItem(std::string_view name) const;  // case-insensitive
     const EnumItem* findItemByValue(std::int64_t value) const;
     std::string describeType() const;  // "boolean", "integer 5-1440", "one of Enforce, AuditOnly"
@@ -42,6 +49,8 @@ struct PolicyDefinition {
 struct PolicyCatalog {
     std::string product, vendor, registryKey, admxNamespace, admxRevision, macosDomain;
     std::vector<PolicyDefinition> policies;
+    // The catalog tools whose policies were appended (mergeToolPolicies); empty otherwise.
+    TelemetryCatalog tools;
 
     const PolicyDefinition* find(std::string_view name) const;  // exact name
     // Case-insensitive look-up, for sources whose names are case-insensitive (the registry).
@@ -54,6 +63,10 @@ struct DefinitionError : std::runtime_error {
 };
 
 PolicyCatalog loadCatalog(std::string_view yamlText);
+// Every policy the agent knows: the product's own (policies/metalama.yaml), then one per tool of
+// the telemetry catalog (policies/telemetry-catalog.yaml) and the all-tools switch.
 const PolicyCatalog& builtinCatalog();
+// The product's own policies only, as policies/metalama.yaml defines them.
+const PolicyCatalog& builtinProductCatalog();
 
 }  // namespace mpa

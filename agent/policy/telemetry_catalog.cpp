@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <initializer_list>
+#include <map>
 #include <set>
 
 #include "util/text.hpp"
@@ -78,10 +79,11 @@ std::string text(const YAML::Node& map, const char* key, const Place& place, boo
     if (!node.IsScalar()) place.field(node, key).fail("must be a single value");
     auto value = node.as<std::string>();
     if (trim(value).empty()) place.field(node, key).fail("must not be empty");
-    // '|' would break the generated table, '<' and '>' the ADML the policies will reach.
-    if (value.find_first_of("<>|\n") != std::string::npos && key != std::string("notes") &&
-        key != std::string("machine_wide_reason"))
-        place.field(node, key).fail("no '<', '>', '|' or line break");
+    // '|' would break the generated table, '<' and '>' the ADML the policies reach (notes and
+    // the machine-wide reason are folded paragraphs: line breaks allowed, still no '<' or '>').
+    const bool paragraph = key == std::string("notes") || key == std::string("machine_wide_reason");
+    if (value.find_first_of(paragraph ? "<>" : "<>|\n") != std::string::npos)
+        place.field(node, key).fail(paragraph ? "no '<' or '>'" : "no '<', '>', '|' or line break");
     return value;
 }
 
@@ -89,6 +91,13 @@ bool isVariableName(std::string_view s) {
     if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
     for (char c : s)
         if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    return true;
+}
+
+bool isPolicyName(std::string_view s) {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!isAsciiAlnum(c) && c != '_') return false;
     return true;
 }
 
@@ -118,6 +127,9 @@ CatalogVariable loadVariable(const YAML::Node& node, const Place& place) {
     v.name = text(node, "name", place, true);
     if (!isVariableName(v.name))
         place.field(node["name"], "name").fail("'" + v.name + "' must match [A-Z_][A-Z0-9_]*");
+    // Metalama's own variables are set by Metalama's policies (policies/metalama.yaml).
+    if (startsWith(v.name, "METALAMA_"))
+        place.field(node["name"], "name").fail("'" + v.name + "' is Metalama's own variable");
     // The value is required and may not be empty: an empty variable opts nothing out.
     v.value = text(node, "value", place, true);
     v.versions = node["versions"] ? text(node, "versions", place, true) : "all";
@@ -174,7 +186,7 @@ CatalogTool loadTool(const YAML::Node& node, std::size_t index) {
     const Place place(node, "'" + tool.id + "'", "");
     onlyKeys(node, place,
              {"id", "name", "vendor", "environment", "user_files", "machine_wide",
-              "machine_wide_reason", "source", "checked", "notes"});
+              "machine_wide_reason", "source", "checked", "notes", "policy"});
     tool.name = text(node, "name", place, true);
     tool.vendor = text(node, "vendor", place, true);
     if (const auto env = node["environment"]) {
@@ -215,6 +227,9 @@ CatalogTool loadTool(const YAML::Node& node, std::size_t index) {
     if (!isDate(tool.checked))
         place.field(node["checked"], "checked").fail("'" + tool.checked + "' is not YYYY-MM-DD");
     tool.notes = text(node, "notes", place, false);
+    tool.policy = text(node, "policy", place, false);
+    if (node["policy"] && !isPolicyName(tool.policy))
+        place.field(node["policy"], "policy").fail("'" + tool.policy + "' must be [A-Za-z0-9_]");
     return tool;
 }
 
@@ -238,10 +253,22 @@ TelemetryCatalog loadTelemetryCatalog(std::string_view yamlText) {
         if (!tools || !tools.IsSequence() || tools.size() == 0)
             top.field(root, "tools").fail("must be a non-empty list");
         std::set<std::string> ids;
+        // A variable belongs to one entry: the machine environment holds one value per name, and
+        // the policy that set it is the one its line, ledger entry and findings name.
+        std::map<std::string, std::string> variableOwner;
         for (std::size_t i = 0; i < tools.size(); ++i) {
             auto tool = loadTool(tools[i], i);
             if (!ids.insert(tool.id).second)
                 Place(tools[i], "'" + tool.id + "'", "id").fail("duplicate id");
+            for (std::size_t v = 0; v < tool.environment.size(); ++v) {
+                const auto& name = tool.environment[v].name;
+                const auto [owner, fresh] = variableOwner.emplace(name, tool.id);
+                if (!fresh)
+                    Place(tools[i]["environment"][v], "'" + tool.id + "'",
+                          "environment[" + std::to_string(v) + "]")
+                        .fail(name + " is already the opt-out of tool " + owner->second +
+                              ": a variable belongs to one entry");
+            }
             catalog.tools.push_back(std::move(tool));
         }
     } catch (const YAML::Exception& e) {

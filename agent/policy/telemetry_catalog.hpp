@@ -40,6 +40,9 @@ struct CatalogTool {
     std::string source;             // https link to the vendor's own text
     std::string checked;            // YYYY-MM-DD
     std::string notes;              // optional
+    // Optional: the name of the tool's policy, when the one derived from the id is not the
+    // right one (DO_NOT_TRACK is SetDoNotTrack); [A-Za-z0-9_]. See policy/tool_policies.hpp.
+    std::string policy;
 };
 
 struct TelemetryCatalog {

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "policy/tool_policies.hpp"
 #include "util/text.hpp"
 
 namespace mpa {
@@ -10,6 +11,7 @@ namespace {
 std::string categoryDisplayName(const std::string& id) {
     // Category ids are identifiers; the editor shows words.
     if (id == "PolicyAgent") return "Policy agent";
+    if (id == kToolTelemetryCategory) return "Other developer tools' telemetry";
     return id;
 }
 

@@ -7,6 +7,7 @@
 #include "policy/policy_names.hpp"
 #include "policy/policy_set.hpp"
 #include "policy/registry_names.hpp"
+#include "policy/tool_policies.hpp"
 #include "templates/admx_reader.hpp"
 #include "templates/admx_writer.hpp"
 #include "templates/markdown_text.hpp"
@@ -192,7 +193,8 @@ std::string intuneAdmxInstallUri(const PolicyCatalog& catalog) {
 
 std::string writePoliciesDoc(const PolicyCatalog& catalog) {
     std::ostringstream out;
-    out << "<!-- Generated from policies/metalama.yaml by `metalama-policy-agent templates`. "
+    out << "<!-- Generated from policies/metalama.yaml and policies/telemetry-catalog.yaml by "
+           "`metalama-policy-agent templates`. "
            "Do not edit: change the definitions and regenerate. -->\n"
         << "# " << catalog.product << " telemetry policies\n\n"
         << "The " << catalog.product
@@ -216,6 +218,12 @@ std::string writePoliciesDoc(const PolicyCatalog& catalog) {
            "under /etc. "
         << code("metalama-policy-agent status")
         << " shows the effective value of every policy and where it came from.\n\n"
+        << "The policies of the category " << code(kToolTelemetryCategory)
+        << " (\"Other developer tools' telemetry\") are generated from "
+        << code("policies/telemetry-catalog.yaml")
+        << ": one per tool whose telemetry opt-out the agent can set, and " << code(kAllToolsPolicy)
+        << " for every tool at once. See [telemetry-catalog.md](telemetry-catalog.md) for each "
+           "tool's variables, files, source and check date.\n\n"
         << "## Reference\n\n";
     writeTable(out, catalog);
     out << "\n## Policies in detail\n";

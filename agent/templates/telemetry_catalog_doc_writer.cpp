@@ -3,7 +3,9 @@
 #include <sstream>
 #include <utility>
 
+#include "policy/tool_policies.hpp"
 #include "templates/markdown_text.hpp"
+#include "util/text.hpp"
 
 namespace mpa {
 namespace {
@@ -50,6 +52,11 @@ std::string userFiles(const CatalogTool& tool) {
     return out;
 }
 
+std::string policy(const CatalogTool& tool) {
+    if (!hasToolPolicy(tool)) return "none, see [notes](#notes)";
+    return "[" + toolPolicyName(tool) + "](policies.md#" + lowerAscii(toolPolicyName(tool)) + ")";
+}
+
 // The link text is the host, so a reader sees whose text an entry was checked against.
 std::string sourceLink(const std::string& url) {
     const auto start = url.find("://") + 3;
@@ -69,16 +76,23 @@ std::string writeTelemetryCatalogDoc(const TelemetryCatalog& catalog) {
         << catalog.tools.size()
         << " of them, the environment variables and per-user settings that turn telemetry off, "
            "each checked against the vendor's own documentation or source on the date shown.\n\n"
-        << "The catalog is data (`policies/telemetry-catalog.yaml`, embedded in the agent); the "
-           "agent does not enforce these opt-outs yet. A value is the exact text to write: some "
-           "tools take `1`, others `false`, `no` or `0`.\n\n"
-        << "| Tool | Vendor | Environment variables | Per-user file | Machine-wide | Source | "
-           "Checked |\n"
-        << "|---|---|---|---|---|---|---|\n";
+        << "The catalog is data (`policies/telemetry-catalog.yaml`, embedded in the agent). Each "
+           "tool whose opt-out the agent can set has its own policy (the Policy column, one "
+           "boolean each, in the category \"Other developer tools' telemetry\" of the ADMX), and "
+           "the switch "
+        << markdownCode(kAllToolsPolicy)
+        << " opts every tool below out at once; see [policies.md](policies.md). Enabled as a "
+           "mandatory policy, a tool's policy sets its variables machine-wide and its per-user "
+           "setting in every profile; the recommended form sets only the per-user setting, where "
+           "the user has not set it (a machine-wide variable is not a user's choice). A value is "
+           "the exact text to write: some tools take `1`, others `false`, `no` or `0`.\n\n"
+        << "| Tool | Vendor | Policy | Environment variables | Per-user file | Machine-wide | "
+           "Source | Checked |\n"
+        << "|---|---|---|---|---|---|---|---|\n";
     for (const auto& tool : catalog.tools) {
         out << "| " << markdownCell(tool.name) << " (" << markdownCode(tool.id) << ") | "
-            << markdownCell(tool.vendor) << " | " << markdownCell(variables(tool)) << " | "
-            << markdownCell(userFiles(tool)) << " | "
+            << markdownCell(tool.vendor) << " | " << markdownCell(policy(tool)) << " | "
+            << markdownCell(variables(tool)) << " | " << markdownCell(userFiles(tool)) << " | "
             << (tool.machineWide ? "yes" : "no, see [notes](#notes)") << " | "
             << sourceLink(tool.source) << " | " << tool.checked << " |\n";
     }
@@ -87,6 +101,7 @@ std::string writeTelemetryCatalogDoc(const TelemetryCatalog& catalog) {
         if (tool.notes.empty() && tool.machineWide) continue;
         std::string line;
         if (!tool.machineWide) line = "not settable machine-wide. " + tool.machineWideReason;
+        if (!hasToolPolicy(tool)) line += " No policy: " + toolWithoutPolicyReason(tool) + ".";
         if (!tool.notes.empty()) line += (line.empty() ? "" : " ") + tool.notes;
         out << "- **" << tool.name << "**: " << markdownCell(line) << "\n";
     }

@@ -36,7 +36,10 @@ std::vector<GeneratedFile> generateTemplateTree(const PolicyCatalog& catalog,
 }
 
 std::vector<GeneratedFile> generateTemplateTree(const PolicyCatalog& catalog) {
-    return generateTemplateTree(catalog, builtinTelemetryCatalog());
+    // A catalog with the tool policies merged documents its own tools; the product's definitions
+    // alone (loadCatalog) are documented with the tools embedded in this binary.
+    return generateTemplateTree(
+        catalog, catalog.tools.tools.empty() ? builtinTelemetryCatalog() : catalog.tools);
 }
 
 std::string writeTemplateTree(const std::vector<GeneratedFile>& files,

@@ -19,7 +19,7 @@ struct GeneratedFile {
 inline constexpr const char* kTelemetryCatalogDocPath = "docs/telemetry-catalog.md";
 std::vector<GeneratedFile> generateTemplateTree(const PolicyCatalog& catalog,
                                                 const TelemetryCatalog& tools);
-// With the catalog embedded in this binary.
+// With the tools merged into catalog (mergeToolPolicies), or else those embedded in this binary.
 std::vector<GeneratedFile> generateTemplateTree(const PolicyCatalog& catalog);
 
 // Writes each file under directory (created as needed), replacing files atomically (write a

@@ -222,6 +222,39 @@ TEST(TelemetryCatalogLoader, UserFilesAreCheckedForPathFormatSectionAndKey) {
               "at least one of linux, macos, windows");
 }
 
+TEST(TelemetryCatalogLoader, APolicyNameOverrideMustBeAnIdentifier) {
+    const auto named = loadTelemetryCatalog(kValid + "    policy: SetToolA\n");
+    EXPECT_EQ(named.tools.front().policy, "SetToolA");
+    EXPECT_EQ(loadTelemetryCatalog(kValid).tools.front().policy, "");
+    EXPECT_EQ(errorOf(kValid + "    policy: Set-Tool-A\n"),
+              "telemetry catalog, line 11: tool 'tool-a', field 'policy': 'Set-Tool-A' must be "
+              "[A-Za-z0-9_]");
+}
+
+// The machine environment holds one value per name: two entries asking for one variable (with
+// the same value or not) would make the line, its ledger entry and its findings name two tools.
+TEST(TelemetryCatalogLoader, AVariableBelongsToOneEntry) {
+    const auto second = replaced(kValid.substr(std::string("tools:\n").size()), "tool-a", "tool-b");
+    EXPECT_EQ(errorOf(kValid + replaced(second, "value: \"1\"", "value: \"true\"")),
+              "telemetry catalog, line 15: tool 'tool-b', field 'environment[0]': TOOL_A_OPTOUT is "
+              "already the opt-out of tool tool-a: a variable belongs to one entry");
+    EXPECT_NE(errorOf(kValid + second), "");  // the same value is refused too
+    EXPECT_EQ(errorOf(kValid + replaced(second, "TOOL_A_OPTOUT", "TOOL_B_OPTOUT")), "");
+}
+
+TEST(TelemetryCatalogLoader, MetalamasOwnVariableIsNotACatalogEntrys) {
+    EXPECT_EQ(errorOf(replaced(kValid, "name: TOOL_A_OPTOUT", "name: METALAMA_TELEMETRY_OPT_OUT")),
+              "telemetry catalog, line 6: tool 'tool-a', field 'environment[0].name': "
+              "'METALAMA_TELEMETRY_OPT_OUT' is Metalama's own variable");
+}
+
+// Notes and reasons reach the ADML explanations of the generated policies.
+TEST(TelemetryCatalogLoader, NotesMayBreakLinesButNotHoldAngleBrackets) {
+    EXPECT_EQ(errorOf(kValid + "    notes: >-\n      two\n\n      paragraphs\n"), "");
+    EXPECT_EQ(errorOf(kValid + "    notes: a <b> tag\n"),
+              "telemetry catalog, line 11: tool 'tool-a', field 'notes': no '<' or '>'");
+}
+
 TEST(TelemetryCatalogLoader, TextThatIsNotYamlIsAnError) {
     const auto error = errorOf("tools: [\n");
     EXPECT_EQ(error.rfind("telemetry catalog: ", 0), 0u) << error;
@@ -363,11 +396,15 @@ TEST(TelemetryCatalogDoc, ATableFromAScratchCatalogShowsItsOwnEntries) {
                              "    source: https://example.org/b/telemetry\n"
                              "    checked: 2026-11-30\n");
     const auto doc = writeTelemetryCatalogDoc(catalog);
-    EXPECT_NE(doc.find("| Tool A (`tool-a`) | Vendor A | `TOOL_A_OPTOUT=1` | none | yes | "
+    EXPECT_NE(doc.find("| Tool A (`tool-a`) | Vendor A | "
+                       "[ToolATelemetryOptOut](policies.md#toolatelemetryoptout) | "
+                       "`TOOL_A_OPTOUT=1` | none | yes | "
                        "[example.com](https://example.com/a) | 2026-12-06 |"),
               std::string::npos)
         << doc;
-    EXPECT_NE(doc.find("| Tool B (`tool-b`) | Vendor B | none | Linux `~/.b/settings.json`: json "
+    EXPECT_NE(doc.find("| Tool B (`tool-b`) | Vendor B | "
+                       "[ToolBTelemetryOptOut](policies.md#toolbtelemetryoptout) | none | "
+                       "Linux `~/.b/settings.json`: json "
                        "`telemetry.enabled: false` | no, see [notes](#notes) | "
                        "[example.org](https://example.org/b/telemetry) | 2026-11-30 |"),
               std::string::npos)

@@ -13,9 +13,11 @@
 #include <set>
 #include <sstream>
 
+#include "model/desired_state.hpp"
 #include "policy/coercion.hpp"
 #include "policy/coercion_rules.hpp"
 #include "policy/registry_names.hpp"
+#include "policy/tool_policies.hpp"
 #include "sources/dropin_directory_source.hpp"
 #include "support/admx_checks.hpp"
 #include "support/agent_process.hpp"
@@ -64,6 +66,35 @@ PolicyCatalog catalogWithAddedPolicy() {
       Added to check that one new definition reaches every artefact.
 )";
     return loadCatalog(yaml);
+}
+
+// The telemetry catalog with exactly one entry appended, as a maintainer adds a tool: a
+// fictitious tool with one variable and one JSON per-user file. Nothing else changes.
+const char* const kAddedTool = "FictitiousCliTelemetryOptOut";
+const std::string kAddedToolEntry = R"(
+  - id: fictitious-cli
+    name: Fictitious CLI
+    vendor: Example Vendor
+    environment:
+      - name: FICTITIOUS_CLI_NO_TELEMETRY
+        value: "1"
+    user_files:
+      - linux: ~/.fictitious/settings.json
+        macos: ~/Library/Application Support/Fictitious/settings.json
+        windows: "%APPDATA%\\Fictitious\\settings.json"
+        format: json
+        key: telemetry.enabled
+        value: "false"
+    machine_wide: true
+    source: https://example.com/fictitious/telemetry
+    checked: 2026-11-30
+)";
+
+PolicyCatalog catalogWithAddedTool() {
+    return loadCatalogWithTools(
+        readFile(std::string(MPA_SOURCE_DIR) + "/policies/metalama.yaml"),
+        readFile(std::string(MPA_SOURCE_DIR) + "/policies/telemetry-catalog.yaml") +
+            kAddedToolEntry);
 }
 
 void expectValidAgainstSchema(const std::string& admx, const std::string& adml) {
@@ -586,6 +617,107 @@ TEST(TemplateTree, APolicyAddedToTheDefinitionsAppearsInEveryArtefact) {
     expectValidAgainstSchema(writeAdmx(added), writeAdml(added));
     EXPECT_TRUE(
         test::admxRuleViolations(writeAdmx(added), writeAdml(added), added.registryKey).empty());
+}
+
+// A new tool is one catalog entry and nothing else: its policy reaches every artefact (the ADMX
+// valid against Microsoft's schema and the editor's rules, the ADML, the profile and its
+// manifest, the Linux and .reg examples, policies.md, telemetry-catalog.md) and the desired
+// state the targets enforce.
+TEST(TemplateTree, AToolAddedToTheCatalogReachesEveryArtefactAndTheDesiredState) {
+    const auto added = catalogWithAddedTool();
+    const auto* def = added.find(kAddedTool);
+    ASSERT_NE(def, nullptr);
+    EXPECT_EQ(def->tool, "fictitious-cli");
+    EXPECT_TRUE(def->recommendable);  // it has a per-user file
+    // The switch for every tool names it too.
+    EXPECT_NE(added.find(kAllToolsPolicy)->explanation.find(kAddedTool), std::string::npos);
+
+    const auto files = generateTemplateTree(added);
+    const auto builtinFiles = generateTemplateTree(catalog());
+    ASSERT_EQ(files.size(), builtinFiles.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        SCOPED_TRACE(files[i].path);
+        EXPECT_NE(files[i].content.find(kAddedTool), std::string::npos);
+        EXPECT_EQ(builtinFiles[i].content.find(kAddedTool), std::string::npos);
+    }
+    const auto file = [&](const std::string& path) {
+        for (const auto& f : files)
+            if (f.path == path) return f.content;
+        ADD_FAILURE() << path;
+        return std::string();
+    };
+    // ADMX and ADML: both forms, in the tools' category, valid, with the generated texts.
+    const auto admx = file("admx/Metalama.admx");
+    const auto adml = file("admx/en-US/Metalama.adml");
+    const auto model = parseAdmx(admx);
+    std::map<std::string, const AdmxPolicyModel*> policies;
+    for (const auto& p : model.policies) policies[p.name] = &p;
+    ASSERT_TRUE(policies.count(kAddedTool));
+    ASSERT_TRUE(policies.count(std::string(kAddedTool) + "_Recommended"));
+    EXPECT_EQ(model.categoryPath(*policies[kAddedTool]),
+              (std::vector<std::string>{catalog().product, kToolTelemetryCategory}));
+    EXPECT_EQ(policies[kAddedTool]->valueName, kAddedTool);
+    EXPECT_EQ(policies[kAddedTool]->key, catalog().registryKey);
+    expectValidAgainstSchema(admx, adml);
+    EXPECT_TRUE(test::admxRuleViolations(admx, adml, added.registryKey).empty());
+    EXPECT_NE(adml.find(">Opt out of telemetry: Fictitious CLI</string>"), std::string::npos);
+    for (const auto* text : {"FICTITIOUS_CLI_NO_TELEMETRY=1", "~/.fictitious/settings.json",
+                             "%APPDATA%\\Fictitious\\settings.json",
+                             "https://example.com/fictitious/telemetry", "2026-11-30"})
+        EXPECT_NE(adml.find(text), std::string::npos) << text;
+    // The profile holds the key and the manifest describes it, both read by libplist.
+    const auto profile = parsePlist(file("installer/macos/com.postsharp.metalama.mobileconfig"));
+    ASSERT_TRUE(profile);
+    const auto payload =
+        plistDict(plist_array_get_item(plistDict(profile.get()).at("PayloadContent"), 0));
+    EXPECT_TRUE(payload.count(kAddedTool));
+    const auto manifest = parsePlist(file("installer/macos/com.postsharp.metalama.manifest.plist"));
+    ASSERT_TRUE(manifest);
+    const auto subkeys = plistDict(manifest.get()).at("pfm_subkeys");
+    bool described = false;
+    for (uint32_t i = 0; i < plist_array_get_size(subkeys); ++i)
+        described =
+            described ||
+            plistString(plistDict(plist_array_get_item(subkeys, i)).at("pfm_name")) == kAddedTool;
+    EXPECT_TRUE(described);
+    // The Linux examples name it at both levels; the documents give it a section and a row.
+    for (const auto* path :
+         {"policies/examples/managed/metalama.json", "policies/examples/recommended/metalama.json"})
+        EXPECT_NE(file(path).find(std::string("\"") + kAddedTool + "\": false"), std::string::npos)
+            << path;
+    EXPECT_NE(file("policies/examples/managed/metalama.yaml")
+                  .find("\n" + std::string(kAddedTool) + ": false\n"),
+              std::string::npos);
+    EXPECT_NE(file("policies/examples/metalama-policy.reg")
+                  .find("\"" + std::string(kAddedTool) + "\"=dword:00000000"),
+              std::string::npos);
+    EXPECT_NE(file("docs/policies.md").find(std::string("\n### ") + kAddedTool + "\n"),
+              std::string::npos);
+    EXPECT_NE(file(kTelemetryCatalogDocPath)
+                  .find("| Fictitious CLI (`fictitious-cli`) | Example Vendor | [" +
+                        std::string(kAddedTool) + "]"),
+              std::string::npos);
+    EXPECT_NE(file(kTelemetryCatalogDocPath)
+                  .find("[example.com](https://example.com/fictitious/telemetry) | 2026-11-30 |"),
+              std::string::npos);
+
+    // The agent enforces it: a mandatory value asks for the variable and the forced file key.
+    SourceResult read{"test", {}, {}, {}};
+    read.values.push_back(
+        {kAddedTool,
+         RawValue::ofBool(true),
+         {"test source", "f", PolicyLevel::Mandatory, SourcePrecedence::EtcFile, 0}});
+    const auto merged = mergePolicy(added, {read});
+    ASSERT_TRUE(merged.issues.empty()) << merged.issues.front().describe();
+    const auto desired = decideDesiredState(merged, added);
+    ASSERT_EQ(desired.environment.size(), 1u);
+    EXPECT_EQ(desired.environment[0].name, "FICTITIOUS_CLI_NO_TELEMETRY");
+    EXPECT_EQ(desired.environment[0].value, "1");
+    EXPECT_EQ(desired.environment[0].tool, "fictitious-cli");
+    ASSERT_EQ(desired.userFiles.size(), 1u);
+    EXPECT_EQ(desired.userFiles[0].file.key, "telemetry.enabled");
+    EXPECT_EQ(desired.userFiles[0].file.linuxPath, "~/.fictitious/settings.json");
+    EXPECT_TRUE(desired.userFiles[0].force);
 }
 
 }  // namespace
