@@ -222,6 +222,9 @@ class EnvironmentTargetWin : public ::testing::Test {
         DesiredState desired;
         desired.managed = wanted;
         desired.environmentOptOut = wanted;
+        if (wanted)
+            desired.environment.push_back(
+                {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, "TelemetryOptOut"});
         return makeWindowsEnvironmentTarget()->reconcile(run, desired);
     }
     static ToolResult query() {
