@@ -3,7 +3,9 @@
 // files in a scratch root; and a machine upgraded from the version that knew only Metalama's.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -275,6 +277,26 @@ TEST_F(EnvVariablesTest, ARevertWithoutLedgerRemovesTheAgentsOwnDropIns) {
     EXPECT_FALSE(scratch.exists(kProfileD));
     // /etc/environment is shared: only Metalama's own line is recognisable without the ledger.
     EXPECT_EQ(scratch.read(kEtcEnvironment), "DOTNET_CLI_TELEMETRY_OPTOUT=1\nDO_NOT_TRACK=1\n");
+}
+
+// POSIX shells sourcing the profile.d drop-in get every variable.
+TEST_F(EnvVariablesTest, ShellsSourcingTheProfileDFileGetEveryVariable) {
+    pass(allThree());
+    for (const std::string shell : {"/bin/sh", "/bin/bash", "/bin/dash"}) {
+        if (::access(shell.c_str(), X_OK) != 0) continue;
+        const std::string command =
+            "env -i " + shell + " -c '. " + scratch.abs(kProfileD) +
+            " && sh -c \"printenv METALAMA_TELEMETRY_OPT_OUT DOTNET_CLI_TELEMETRY_OPTOUT "
+            "DO_NOT_TRACK\"'";
+        FILE* pipe = ::popen(command.c_str(), "r");
+        ASSERT_NE(pipe, nullptr);
+        std::string out;
+        char buffer[256];
+        std::size_t n;
+        while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+        EXPECT_EQ(::pclose(pipe), 0) << shell;
+        EXPECT_EQ(out, "1\n1\n1\n") << shell;
+    }
 }
 
 // Each finding is its own subject, so the compliance store records an event per variable.
