@@ -177,7 +177,6 @@ std::vector<Finding> enforce(TargetRun& run, const EnvironmentDropInSpec& spec,
     const auto recorded = recordedInFile(run.ledger, spec);
     std::vector<Finding> findings;
     std::vector<std::size_t> changing;  // findings the write decides
-    std::vector<std::string> leaving;   // recorded variables no longer wanted
     const auto current =
         platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
     const std::string content = dropInContent(spec, wanted);
@@ -216,7 +215,6 @@ std::vector<Finding> enforce(TargetRun& run, const EnvironmentDropInSpec& spec,
         auto f = findingFor(spec, *it);
         f.desired = "as before the agent";
         f.observed = inPlace ? "line absent" : observed;
-        leaving.push_back(it->name);
         if (!current.status) {
             findings.push_back(failed(std::move(f), current.status.error));
         } else if (inPlace) {

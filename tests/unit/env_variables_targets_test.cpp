@@ -174,6 +174,30 @@ TEST_F(EnvVariablesTest, DroppingAllRestoresThePriorFilesByteForByte) {
     }
 }
 
+// Shapes of /etc/environment that stress the line bookkeeping (the env_file fuzzer's findings for
+// one variable), each with several variables' lines interleaved: setting three and removing them
+// gives back the same bytes.
+TEST_F(EnvVariablesTest, EtcEnvironmentComesBackByteForByteWhateverItsShape) {
+    for (const std::string original :
+         {"", "A=1", "A=1\n\r", "\r", "A=1\r\nB=2\r", "DO_NOT_TRACK=0",
+          "DO_NOT_TRACK=0\nX=1\nexport DO_NOT_TRACK=2\nMETALAMA_TELEMETRY_OPT_OUT=false",
+          "METALAMA_TELEMETRY_OPT_OUT=0\r\nDOTNET_CLI_TELEMETRY_OPTOUT=true\r\n# c\r\n"
+          "DO_NOT_TRACK=no\r\nDOTNET_CLI_TELEMETRY_OPTOUT=2",
+          "  DO_NOT_TRACK = 0 \n\n\nDOTNET_CLI_TELEMETRY_OPTOUT=\n"}) {
+        SCOPED_TRACE(original);
+        scratch.write(kEtcEnvironment, original);
+        for (const auto& f : passOne("etc-environment", allThree()))
+            EXPECT_NE(f.outcome, Outcome::Failed) << f.subject << ": " << f.reason;
+        const std::string enforced = scratch.read(kEtcEnvironment);
+        for (const auto* line : {"\nDO_NOT_TRACK=1", "\nDOTNET_CLI_TELEMETRY_OPTOUT=1",
+                                 "\nMETALAMA_TELEMETRY_OPT_OUT=1"})
+            EXPECT_THAT("\n" + enforced, HasSubstr(line));
+        passOne("etc-environment", DesiredState{});
+        EXPECT_EQ(scratch.read(kEtcEnvironment), original);
+        EXPECT_TRUE(ledger.list("etc-environment").empty());
+    }
+}
+
 TEST_F(EnvVariablesTest, AUsersOwnAssignmentOfAnotherVariableIsHandledAsMetalamas) {
     // Two assignments (one with export), collapsed into the agent's line and put back exactly.
     const std::string original = "export DO_NOT_TRACK=1\nX=1\nDO_NOT_TRACK=\"false\"\n";
