@@ -292,7 +292,7 @@ TEST_F(EnvironmentTargetWin, EachVariableIsItsOwnValueAndGoesWithItsPolicy) {
             {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, "TelemetryOptOut"});
         return d;
     };
-    const std::string prefix = std::string("HKLM\\") + kEnvironmentKey + "\\";
+    const std::string prefix = std::string(kEnvironmentKey) + "\\";
     auto find = [](const std::vector<Finding>& findings, const std::string& subject) {
         for (const auto& f : findings)
             if (f.subject == subject) return f;
