@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "platform/safe_fs.hpp"
+#include "targets/environment_variables.hpp"
 #include "targets/target_common.hpp"
 
 namespace mpa {
@@ -65,9 +66,16 @@ std::vector<EnvSourceFile> dropIns(const AgentContext& context,
     return files;
 }
 
-std::string describeValue(const EffectiveValue& v) {
-    if (!v.value) return std::string(kOptOutVariable) + " unset";
-    return std::string(kOptOutVariable) + "=" + *v.value + (v.computed ? " (an expression)" : "");
+std::string describeValue(const EffectiveValue& v, const std::string& key) {
+    if (!v.value) return key + " unset";
+    return key + "=" + *v.value + (v.computed ? " (an expression)" : "");
+}
+
+// Metalama opts out with any value but 0 and false; another tool's opt-out is the exact value its
+// catalog entry documents.
+bool optsOut(const EffectiveValue& v, const EnvironmentAssignment& variable) {
+    if (isMetalamaVariable(variable.name)) return optsOutEverywhere(v);
+    return v.value && !v.computed && *v.value == variable.value;
 }
 
 const char* whoGetsIt(EnvironmentReader reader) {
@@ -91,9 +99,11 @@ class EffectiveValueTarget final : public Target {
     std::string name() const override { return inner_->name(); }
     std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
         auto findings = inner_->reconcile(run, desired);
-        if (!desired.environmentOptOut) return findings;
-        for (auto& f : findings)
-            if (f.subject == ours_) judge(run, f);
+        for (const auto& variable : desired.environment) {
+            const std::string subject = variableSubject(ours_, variable.name);
+            for (auto& f : findings)
+                if (f.subject == subject) judge(run, f, variable);
+        }
         return findings;
     }
     std::vector<Finding> revert(TargetRun& run) override { return inner_->revert(run); }
@@ -107,22 +117,25 @@ class EffectiveValueTarget final : public Target {
   private:
     // Only a file that is in place can be judged on what its reader makes of it; a dry run or
     // an audit already reports the file itself as not compliant.
-    void judge(const TargetRun& run, Finding& f) const {
+    void judge(const TargetRun& run, Finding& f, const EnvironmentAssignment& variable) const {
         if (!isCompliantOutcome(f.outcome) && f.outcome != Outcome::Pending) return;
         Status read;
-        const auto v = readEffectiveValue(run.context, reader_, ours_, &read);
-        if (optsOutEverywhere(v)) return;
+        const auto v = readEffectiveValue(run.context, reader_, ours_, &read, variable.name);
+        if (optsOut(v, variable)) return;
         const bool ourLine = v.origin.rfind(ours_ + ":", 0) == 0;
+        const std::string value = describeValue(v, variable.name);
         f.outcome = Outcome::NonCompliant;
-        f.observed = "effective " + describeValue(v) +
-                     (v.origin.empty() ? std::string() : " from " + v.origin);
-        f.reason =
-            std::string(whoGetsIt(reader_)) + " get " + describeValue(v) +
-            (v.origin.empty() || ourLine
-                 ? std::string()
-                 : ": overridden by " + v.origin + ", which the reader applies after " + ours_) +
-            (v.value && !v.computed ? " (0 and false do not opt out from Metalama 2025.1)" : "") +
-            (read ? std::string() : "; not read: " + read.error);
+        f.observed =
+            "effective " + value + (v.origin.empty() ? std::string() : " from " + v.origin);
+        f.reason = std::string(whoGetsIt(reader_)) + " get " + value +
+                   (v.origin.empty() || ourLine ? std::string()
+                                                : ": overridden by " + v.origin +
+                                                      ", which the reader applies after " + ours_) +
+                   (!v.value || v.computed ? std::string()
+                    : isMetalamaVariable(variable.name)
+                        ? " (0 and false do not opt out from Metalama 2025.1)"
+                        : " (the opt-out is " + variable.name + "=" + variable.value + ")") +
+                   (read ? std::string() : "; not read: " + read.error);
     }
 
     std::unique_ptr<Target> inner_;
@@ -133,25 +146,24 @@ class EffectiveValueTarget final : public Target {
 }  // namespace
 
 EffectiveValue readEffectiveValue(const AgentContext& context, EnvironmentReader reader,
-                                  const std::string& ours, Status* status) {
+                                  const std::string& ours, Status* status, const std::string& key) {
     switch (reader) {
         case EnvironmentReader::PamEnv: {
             PamEnvFiles files;
             files.environment = readSource(context, "/etc/environment", status);
             files.conf = readSource(context, "/etc/security/pam_env.conf", status);
             files.locale = readSource(context, "/etc/default/locale", status);
-            return pamEnvValue(files, kOptOutVariable);
+            return pamEnvValue(files, key);
         }
         case EnvironmentReader::UserManager:
-            return environmentDValue(dropIns(context, kEnvironmentDDirs, ".conf", status),
-                                     kOptOutVariable);
+            return environmentDValue(dropIns(context, kEnvironmentDDirs, ".conf", status), key);
         case EnvironmentReader::SystemManager: {
             std::vector<EnvSourceFile> files;
             if (auto main = readSource(context, "/etc/systemd/system.conf", status))
                 files.push_back(std::move(*main));
             for (auto& f : dropIns(context, kSystemConfDirs, ".conf", status))
                 files.push_back(std::move(f));
-            return systemdDefaultEnvironmentValue(files, kOptOutVariable);
+            return systemdDefaultEnvironmentValue(files, key);
         }
         case EnvironmentReader::LoginShell: {
             // Scripts that may run after ours (in any locale's glob order) follow it; the others
@@ -170,7 +182,7 @@ EffectiveValue readEffectiveValue(const AgentContext& context, EnvironmentReader
             }
             if (mine) before.push_back(std::move(*mine));
             for (auto& f : after) before.push_back(std::move(f));
-            return profileDValue(before, kOptOutVariable);
+            return profileDValue(before, key);
         }
     }
     return {};

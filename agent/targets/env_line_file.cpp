@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "platform/safe_fs.hpp"
+#include "targets/environment_variables.hpp"
 #include "targets/managed_file.hpp"
 #include "targets/owned_directories.hpp"
 #include "targets/prior_record.hpp"
@@ -114,7 +115,9 @@ std::string describe(bool missing, const std::vector<RawLine>& lines,
 }
 
 Finding findingFor(const EnvLineSpec& spec) {
-    return Finding::about(spec.target, spec.path, "", lineFor(spec));
+    auto f = Finding::about(spec.target, spec.subjectName(), "", lineFor(spec));
+    f.tool = spec.tool;
+    return f;
 }
 
 // The recorded positions of the prior lines, when they still fit: the file has the same number
@@ -213,6 +216,8 @@ Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
     for (auto i : keys) positions += (positions.empty() ? "" : ",") + std::to_string(i);
     record.setField("prior-line-positions", positions);
     record.setField("prior-line-count", std::to_string(splitRaw(current.data).size()));
+    // The line the agent writes, so it is recognised when the policy asking for it is gone.
+    recordSetAssignment(record, {spec.key, spec.value, spec.tool, ""});
     return writeWithPriorState(run, std::move(f), spec.path, current, after, std::move(record));
 }
 
@@ -220,7 +225,7 @@ Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
 // else; the rest of the file stays byte for byte.
 static std::optional<Finding> revertWithoutLedger(TargetRun& run, const EnvLineSpec& spec,
                                                   Finding f) {
-    if (!run.reverting || !run.changesAllowed() || run.ledger.find(spec.target, spec.path))
+    if (!run.reverting || !run.changesAllowed() || run.ledger.find(spec.target, spec.subjectName()))
         return std::nullopt;
     auto file = platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
     if (!file.status || file.missing) return std::nullopt;
@@ -268,7 +273,7 @@ Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
                                             ? "already as before the agent"
                                             : "changed by someone else since the agent set it; "
                                               "left as found");
-        if (run.changesAllowed()) forgetPrior(run, spec.target, spec.path, &f);
+        if (run.changesAllowed()) forgetPrior(run, spec.target, spec.subjectName(), &f);
         return f;
     }
 
@@ -315,7 +320,7 @@ Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
                                splitPaths(record.field("created-dirs")));
         !put)
         return failed(std::move(f), put.error);
-    forgetPrior(run, spec.target, spec.path, &f);
+    forgetPrior(run, spec.target, spec.subjectName(), &f);
     f.outcome = Outcome::Restored;
     return f;
 }
@@ -327,14 +332,42 @@ class EnvLineTarget final : public Target {
     explicit EnvLineTarget(EnvLineSpec spec) : spec_(std::move(spec)) {}
     std::string name() const override { return spec_.target; }
     std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
-        return {reconcileEnvLine(run, spec_, desired.environmentOptOut)};
+        const auto plan = planVariables(desired, recorded(run));
+        std::vector<Finding> findings;
+        for (const auto& name : plan.restored)
+            findings.push_back(restoreEnvLine(
+                run, specFor(setAssignment(run.ledger, spec_.target,
+                                           variableSubject(spec_.path, name), name))));
+        for (const auto& assignment : plan.wanted)
+            findings.push_back(reconcileEnvLine(run, specFor(assignment), true));
+        return findings;
     }
-    std::vector<Finding> revert(TargetRun& run) override { return {restoreEnvLine(run, spec_)}; }
+    std::vector<Finding> revert(TargetRun& run) override {
+        std::vector<Finding> findings;
+        for (const auto& name : planVariables(DesiredState{}, recorded(run)).restored)
+            findings.push_back(restoreEnvLine(
+                run, specFor(setAssignment(run.ledger, spec_.target,
+                                           variableSubject(spec_.path, name), name))));
+        return findings;
+    }
     std::vector<std::string> watchPaths(const AgentContext& context) const override {
         return watchPathsFor(context, spec_.path);
     }
 
   private:
+    std::vector<std::string> recorded(const TargetRun& run) const {
+        return recordedVariables(run.ledger, spec_.target, spec_.path);
+    }
+    EnvLineSpec specFor(const EnvironmentAssignment& assignment) const {
+        EnvLineSpec spec = spec_;
+        spec.key = assignment.name;
+        spec.value = assignment.value;
+        spec.subject = variableSubject(spec_.path, assignment.name);
+        spec.tool = findingTool(assignment);
+        if (spec.subject == spec.path) spec.subject.clear();
+        return spec;
+    }
+
     EnvLineSpec spec_;
 };
 

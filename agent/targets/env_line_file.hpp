@@ -19,17 +19,25 @@ namespace mpa {
 
 struct EnvLineSpec {
     std::string target;  // target name, and the ledger's target key
-    std::string path;    // logical absolute path ("/etc/environment"), the finding's subject
+    std::string path;    // logical absolute path ("/etc/environment")
     std::string key;
     std::string value;
     // Shell syntax (`export KEY=VALUE`, for a file shells source such as /etc/zshenv) instead
     // of pam_env's plain KEY=VALUE. Compliance then requires the export too.
     bool exported = false;
+    // The finding's subject and the ledger's key: empty means `path` (Metalama's variable);
+    // another variable's is "<path>#<KEY>" (targets/environment_variables.hpp).
+    std::string subject = {};
+    std::string tool = {};  // Finding::tool: empty for Metalama's variable, else the catalog id
+    const std::string& subjectName() const { return subject.empty() ? path : subject; }
 };
 
 // wanted=false restores (see restoreEnvLine).
 Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted);
-// The target for one such line: /etc/environment on Linux, /etc/zshenv on macOS.
+// The target for such lines, one per variable of DesiredState::environment: /etc/environment on
+// Linux, /etc/zshenv on macOS. `spec` names the file (key and value are those of each variable;
+// the ones given are ignored). Each variable is its own line with its own ledger entry; a
+// variable the policy no longer asks for is restored, the others stay.
 std::unique_ptr<Target> makeEnvLineTarget(EnvLineSpec spec);
 
 // NotApplicable when the ledger holds nothing: never touch a variable the agent did not set.

@@ -7,10 +7,12 @@
 //   - the session of the user at the console, `launchctl asuser <uid> launchctl setenv`:
 //     observed with `getenv`, applies at once to what that session starts from now on.
 // Prior values go to the ledger first, so removing the policy restores them (or unsets the
-// variable) instead of tattooing the machine.
+// variable) instead of tattooing the machine. Each variable of DesiredState::environment is its
+// own subject in both places (Metalama's named as before, another's "<subject>#<NAME>").
 #include <cstdio>
 
 #include "platform/safe_fs.hpp"
+#include "targets/environment_variables.hpp"
 #include "targets/live_environment_variable.hpp"
 #include "targets/macos_environment_targets.hpp"
 #include "targets/target_common.hpp"
@@ -28,7 +30,7 @@ constexpr const char* kPendingSessions =
 // The variable in launchd's persistent user configuration. Which key `config user setenv` files
 // variables under has not been verified on a Mac, so the variable is looked for as a key at the
 // top level and in every dictionary one level down (docs/deploy-macos.md).
-Status observeUserConfig(const AgentContext& context, LiveValue* o) {
+Status observeUserConfig(const AgentContext& context, const std::string& name, LiveValue* o) {
     const auto read =
         platform::readFileNoFollow(context.resolve(kLaunchdUserConfig), kMaxEtcFileBytes);
     if (!read.status) return read.status;
@@ -46,8 +48,7 @@ Status observeUserConfig(const AgentContext& context, LiveValue* o) {
                   : parsed.error));
     }
     auto lookIn = [&](plist::Node dict) {
-        if (auto value = plist::stringValue(plist::dictItem(dict, kOptOutVariable)))
-            o->text = value;
+        if (auto value = plist::stringValue(plist::dictItem(dict, name))) o->text = value;
     };
     lookIn(tree.get());
     for (const auto& [key, node] : plist::dictEntries(tree.get()))
@@ -55,15 +56,15 @@ Status observeUserConfig(const AgentContext& context, LiveValue* o) {
 #else
     return Status::failure("this build cannot read property lists (no libplist)");
 #endif
-    o->description = o->text ? std::string(kOptOutVariable) + "=" + *o->text
-                             : std::string(kOptOutVariable) + " not set";
+    o->description = o->text ? name + "=" + *o->text : name + " not set";
     return {};
 }
 
-Finding findingFor(const std::string& subject, bool wanted) {
-    return Finding::about(
-        kTargetName, subject, "",
-        wanted ? std::string(kOptOutVariable) + "=" + kOptOutValue : "as before the agent");
+Finding findingFor(const std::string& base, const EnvironmentAssignment& variable, bool wanted) {
+    auto f = Finding::about(kTargetName, variableSubject(base, variable.name), "",
+                            wanted ? variable.name + "=" + variable.value : "as before the agent");
+    f.tool = findingTool(variable);
+    return f;
 }
 
 class LaunchdEnvironmentTarget final : public Target {
@@ -73,84 +74,102 @@ class LaunchdEnvironmentTarget final : public Target {
     std::string name() const override { return kTargetName; }
 
     std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
-        std::vector<Finding> out{userConfig(run, desired.environmentOptOut)};
-        for (auto& f : sessions(run, desired.environmentOptOut)) out.push_back(std::move(f));
+        const auto plan =
+            planVariables(desired, recordedVariables(run.ledger, kTargetName, kLaunchdUserConfig));
+        std::vector<Finding> out;
+        for (const auto& variable : plan.wanted) out.push_back(userConfig(run, variable, true));
+        for (const auto& name : plan.restored)
+            out.push_back(userConfig(run,
+                                     setAssignment(run.ledger, kTargetName,
+                                                   variableSubject(kLaunchdUserConfig, name), name),
+                                     false));
+        for (auto& f : sessions(run, desired)) out.push_back(std::move(f));
         return out;
     }
-    std::vector<Finding> revert(TargetRun& run) override {
-        std::vector<Finding> out{userConfig(run, false)};
-        for (auto& f : sessions(run, false)) out.push_back(std::move(f));
-        return out;
-    }
+    std::vector<Finding> revert(TargetRun& run) override { return reconcile(run, DesiredState{}); }
     std::vector<std::string> watchPaths(const AgentContext& context) const override {
         return {context.resolve(kLaunchdUserConfig)};
     }
 
   private:
-    Finding userConfig(TargetRun& run, bool wanted);
-    std::vector<Finding> sessions(TargetRun& run, bool wanted);
-    Finding session(TargetRun& run, uint32_t uid, bool wanted);
+    Finding userConfig(TargetRun& run, const EnvironmentAssignment& variable, bool wanted);
+    std::vector<Finding> sessions(TargetRun& run, const DesiredState& desired);
+    Finding session(TargetRun& run, uint32_t uid, const EnvironmentAssignment& variable,
+                    bool wanted);
 
     std::shared_ptr<platform::Launchd> launchd_;
 };
 
-Finding LaunchdEnvironmentTarget::userConfig(TargetRun& run, bool wanted) {
+Finding LaunchdEnvironmentTarget::userConfig(TargetRun& run, const EnvironmentAssignment& variable,
+                                             bool wanted) {
+    const std::string name = variable.name;
     LiveVariableStore store;
     store.label = "launchctl config user";
-    store.read = [&run](LiveValue* out) { return observeUserConfig(run.context, out); };
-    store.set = [this](const std::string& value) {
-        return launchd_->setUserConfigEnvironment(kOptOutVariable, value);
+    store.name = name;
+    store.value = variable.value;
+    store.read = [&run, name](LiveValue* out) { return observeUserConfig(run.context, name, out); };
+    store.set = [this, name](const std::string& value) {
+        return launchd_->setUserConfigEnvironment(name, value);
     };
-    store.unset = [this] { return launchd_->unsetUserConfigEnvironment(kOptOutVariable); };
+    store.unset = [this, name] { return launchd_->unsetUserConfigEnvironment(name); };
     // Observed in the file under the agent's root, changed only through the running launchd.
     store.cannotChange = [this]() -> std::optional<std::string> {
         if (launchd_->isRunning()) return std::nullopt;
         return "not the running macOS system: launchd cannot be changed here";
     };
     store.appliedReason = kPendingSessions;
-    return reconcileLiveVariable(run, store, findingFor(kLaunchdUserConfig, wanted), wanted);
+    return reconcileLiveVariable(run, store, findingFor(kLaunchdUserConfig, variable, wanted),
+                                 wanted);
 }
 
-std::vector<Finding> LaunchdEnvironmentTarget::sessions(TargetRun& run, bool wanted) {
+std::vector<Finding> LaunchdEnvironmentTarget::sessions(TargetRun& run,
+                                                        const DesiredState& desired) {
     std::vector<Finding> out;
     std::optional<uint32_t> console;
     if (launchd_->isRunning()) console = launchd_->consoleUser();
-    if (wanted) {
+    for (const auto& variable : desired.environment) {
         if (console) {
-            out.push_back(session(run, *console, true));
+            out.push_back(session(run, *console, variable, true));
         } else {
-            out.push_back(notApplicable(findingFor("launchd session at the console", true),
-                                        launchd_->isRunning()
-                                            ? "no user is logged in at the console"
-                                            : "not the running macOS system"));
+            out.push_back(
+                notApplicable(findingFor("launchd session at the console", variable, true),
+                              launchd_->isRunning() ? "no user is logged in at the console"
+                                                    : "not the running macOS system"));
         }
     }
-    // Sessions the agent changed and the policy no longer wants changed (or, when wanted, those
-    // of users who have left the console since: they keep the value until they log out).
+    // Variables the agent set in a session and the policy no longer asks for (a variable still
+    // asked for stays in the sessions of users who have left the console since: they keep the
+    // value until they log out).
     for (const auto& entry : run.ledger.list(kTargetName)) {
         if (entry.subject.rfind(kSessionPrefix, 0) != 0) continue;
+        const std::string rest =
+            entry.subject.substr(std::char_traits<char>::length(kSessionPrefix));
         unsigned long uid = 0;
-        if (std::sscanf(entry.subject.c_str() + std::char_traits<char>::length(kSessionPrefix),
-                        "%lu", &uid) != 1)
-            continue;
-        if (wanted) continue;
-        out.push_back(session(run, static_cast<uint32_t>(uid), false));
+        if (std::sscanf(rest.c_str(), "%lu", &uid) != 1) continue;
+        const auto name = variableOfSubject(rest.substr(0, rest.find('#')), rest);
+        if (!name || desiredVariable(desired, *name)) continue;
+        out.push_back(session(run, static_cast<uint32_t>(uid),
+                              setAssignment(run.ledger, kTargetName, entry.subject, *name), false));
     }
     return out;
 }
 
-Finding LaunchdEnvironmentTarget::session(TargetRun& run, uint32_t uid, bool wanted) {
-    Finding f = findingFor(kSessionPrefix + std::to_string(uid), wanted);
+Finding LaunchdEnvironmentTarget::session(TargetRun& run, uint32_t uid,
+                                          const EnvironmentAssignment& variable, bool wanted) {
+    Finding f = findingFor(kSessionPrefix + std::to_string(uid), variable, wanted);
     if (!launchd_->isRunning()) return notApplicable(std::move(f), "not the running macOS system");
+    const std::string name = variable.name;
     LiveVariableStore store;
     store.label = "launchctl getenv";
-    store.read = [this, uid](LiveValue* out) {
-        return launchd_->getSessionEnvironment(uid, kOptOutVariable, &out->text);
+    store.name = name;
+    store.value = variable.value;
+    store.read = [this, uid, name](LiveValue* out) {
+        return launchd_->getSessionEnvironment(uid, name, &out->text);
     };
-    store.set = [this, uid](const std::string& value) {
-        return launchd_->setSessionEnvironment(uid, kOptOutVariable, value);
+    store.set = [this, uid, name](const std::string& value) {
+        return launchd_->setSessionEnvironment(uid, name, value);
     };
-    store.unset = [this, uid] { return launchd_->unsetSessionEnvironment(uid, kOptOutVariable); };
+    store.unset = [this, uid, name] { return launchd_->unsetSessionEnvironment(uid, name); };
     // The session is gone (logged out): it took the value with it; nothing to restore.
     store.goneWhenUnreadable = [](const std::string& error) {
         return "the session can no longer be reached (" + error +

@@ -1,5 +1,7 @@
 #include "targets/live_environment_variable.hpp"
 
+#include "targets/environment_variables.hpp"
+#include "targets/prior_record.hpp"
 #include "targets/target_common.hpp"
 #include "util/unified_diff.hpp"
 
@@ -16,8 +18,8 @@ Finding applied(const LiveVariableStore& store, Finding f, bool wanted, Outcome 
 
 }  // namespace
 
-std::string optOutEntryText(const std::optional<std::string>& value) {
-    return value ? std::string(kOptOutVariable) + "=" + *value + "\n" : std::string();
+std::string entryText(const std::string& name, const std::optional<std::string>& value) {
+    return value ? name + "=" + *value + "\n" : std::string();
 }
 
 Finding reconcileLiveVariable(TargetRun& run, const LiveVariableStore& store, Finding f,
@@ -26,6 +28,17 @@ Finding reconcileLiveVariable(TargetRun& run, const LiveVariableStore& store, Fi
     const std::string subject = f.subject;
     const auto prior = run.ledger.find(target, subject);
     if (!wanted && !prior) return notApplicable(std::move(f), "the agent has not set it");
+    // Metalama's entry is the prior value itself; another variable's a record (see the header).
+    const bool plainEntry = isMetalamaVariable(store.name);
+    std::string setValue = store.value;
+    std::string priorValue = prior ? prior->value : std::string();
+    if (prior && !plainEntry) {
+        PriorRecord record;
+        if (Status decoded = decodePriorRecord(prior->value, &record); !decoded)
+            return failed(std::move(f), subject + ": " + decoded.error);
+        priorValue = record.body;
+        if (!wanted) setValue = record.field(kSetValueField);
+    }
 
     LiveValue live;
     if (auto read = store.read(&live); !read) {
@@ -35,9 +48,9 @@ Finding reconcileLiveVariable(TargetRun& run, const LiveVariableStore& store, Fi
         return f;
     }
     const auto& current = live.text;
-    const bool holdsOptOut = live.isVariable && current && *current == kOptOutValue;
+    const bool holdsOptOut = live.isVariable && current && *current == setValue;
     f.observed = !live.description.empty() ? live.description
-                 : current                 ? std::string(kOptOutVariable) + "=" + *current
+                 : current                 ? store.name + "=" + *current
                                            : "absent";
 
     if (wanted) {
@@ -45,17 +58,24 @@ Finding reconcileLiveVariable(TargetRun& run, const LiveVariableStore& store, Fi
             f.outcome = Outcome::Compliant;
             return f;
         }
-        f.diff = unifiedDiff(optOutEntryText(current), optOutEntryText(std::string(kOptOutValue)),
+        f.diff = unifiedDiff(entryText(store.name, current), entryText(store.name, setValue),
                              store.label, store.label);
         if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
         if (store.cannotChange)
             if (auto why = store.cannotChange()) return notApplicable(std::move(f), *why);
         if (!prior) {
+            std::string entry = current.value_or("");
+            if (!plainEntry) {
+                PriorRecord record;
+                record.body = std::move(entry);
+                recordSetAssignment(record, {store.name, store.value, f.tool, ""});
+                entry = encodePriorRecord(record);
+            }
             const Status recorded = recordPrior(
-                run, target, subject, live.isVariable && current.has_value(), current.value_or(""));
+                run, target, subject, live.isVariable && current.has_value(), std::move(entry));
             if (!recorded) return failed(std::move(f), recorded.error);
         }
-        if (auto set = store.set(kOptOutValue); !set) {
+        if (auto set = store.set(store.value); !set) {
             if (!prior) forgetPrior(run, target, subject, &f);
             if (!store.pendingWhenSetFails) return failed(std::move(f), set.error);
             f.outcome = Outcome::Pending;
@@ -73,9 +93,9 @@ Finding reconcileLiveVariable(TargetRun& run, const LiveVariableStore& store, Fi
         return f;
     }
     const std::optional<std::string> before =
-        prior->existed ? std::optional<std::string>(prior->value) : std::nullopt;
-    f.diff =
-        unifiedDiff(optOutEntryText(current), optOutEntryText(before), store.label, store.label);
+        prior->existed ? std::optional<std::string>(priorValue) : std::nullopt;
+    f.diff = unifiedDiff(entryText(store.name, current), entryText(store.name, before), store.label,
+                         store.label);
     if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
     if (store.cannotChange)
         if (auto why = store.cannotChange()) return notApplicable(std::move(f), *why);

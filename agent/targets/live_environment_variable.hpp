@@ -1,10 +1,14 @@
 #pragma once
-// METALAMA_TELEMETRY_OPT_OUT in a live store: a place that holds the variable itself rather than
-// a file the agent writes (the running systemd manager, launchd's user configuration, a launchd
-// session, the Windows machine environment in the registry). Every such subject follows one rule:
-//   wanted:  compliant when the store holds kOptOutValue; otherwise (unless audit-only or dry run)
+// One variable (METALAMA_TELEMETRY_OPT_OUT unless the store names another) in a live store: a
+// place that holds the variable itself rather than a file the agent writes (the running systemd
+// manager, launchd's user configuration, a launchd session, the Windows machine environment in
+// the registry). Every such subject follows one rule:
+//   wanted:  compliant when the store holds the value; otherwise (unless audit-only or dry run)
 //            the prior value is recorded in the ledger first, then the value is set; a failure to
-//            set forgets the prior again.
+//            set forgets the prior again. Metalama's entry holds the prior value as it always
+//            did; another variable's is a PriorRecord whose body is the prior value and whose
+//            fields keep the value set and the tool (targets/environment_variables.hpp), so it is
+//            restored after its policy is gone.
 //   revert:  only what the agent set and still finds is restored (to the prior value, or unset);
 //            a value someone else changed since is left as found and the ledger entry forgotten.
 // The caller checks its own preconditions (not the live system, the store not running) before,
@@ -14,6 +18,7 @@
 #include <string>
 
 #include "model/target.hpp"
+#include "targets/target_common.hpp"
 #include "util/status.hpp"
 
 namespace mpa {
@@ -30,6 +35,8 @@ struct LiveValue {
 
 struct LiveVariableStore {
     std::string label;  // names the store in the diff ("systemctl show-environment")
+    std::string name = kOptOutVariable;  // the variable
+    std::string value = kOptOutValue;    // the value that opts out (when wanted)
     std::function<Status(LiveValue*)> read;
     std::function<Status(const std::string& value)> set;
     std::function<Status()> unset;
@@ -47,11 +54,11 @@ struct LiveVariableStore {
     std::string appliedReason;
 };
 
-// `finding` comes with target, subject (also the ledger's key) and desired filled in.
+// `finding` comes with target, subject (also the ledger's key), desired and tool filled in.
 Finding reconcileLiveVariable(TargetRun& run, const LiveVariableStore& store, Finding finding,
                               bool wanted);
 
 // "NAME=value\n", or nothing when unset: one side of the diff a live-store finding shows.
-std::string optOutEntryText(const std::optional<std::string>& value);
+std::string entryText(const std::string& name, const std::optional<std::string>& value);
 
 }  // namespace mpa

@@ -13,33 +13,12 @@ Finding findingFor(const ManagedFileSpec& spec) {
     return Finding::about(spec.target, spec.path, "", spec.desired);
 }
 
-std::string describe(const platform::ReadResult& current, const std::string& content) {
+}  // namespace
+
+std::string describeManagedFile(const platform::ReadResult& current, const std::string& content) {
     if (current.missing) return "absent";
     if (current.data == content) return "as desired";
     return "different content (" + std::to_string(current.data.size()) + " bytes)";
-}
-
-}  // namespace
-
-Finding reconcileManagedFile(TargetRun& run, const ManagedFileSpec& spec, bool wanted) {
-    if (!wanted) return restoreManagedFile(run, spec);
-    Finding f = findingFor(spec);
-    const auto current =
-        platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
-    if (!current.status) return failed(std::move(f), current.status.error);
-    f.observed = describe(current, spec.content);
-    if (!current.missing && current.data == spec.content) {
-        f.outcome = Outcome::Compliant;
-        return f;
-    }
-    f.diff = unifiedDiff(current.missing ? std::string_view() : current.data, spec.content,
-                         current.missing ? "/dev/null" : spec.path, spec.path);
-    if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
-
-    PriorRecord prior;
-    if (!current.missing) prior.body = current.data;
-    return writeWithPriorState(run, std::move(f), spec.path, current, spec.content,
-                               std::move(prior));
 }
 
 Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec) {
@@ -51,7 +30,7 @@ Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec) {
             platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
         if (current.status && !current.missing && current.data == spec.content) {
             f.desired = "as before the agent";
-            f.observed = describe(current, spec.content);
+            f.observed = describeManagedFile(current, spec.content);
             if (auto removed = removeFileNoFollow(run.context, spec.path); !removed)
                 return failed(std::move(f), removed.error);
             f.outcome = Outcome::Restored;
@@ -66,7 +45,7 @@ Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec) {
     const auto& prior = input.prior;
     const auto& record = input.record;
     const auto& current = input.current;
-    f.observed = describe(current, spec.content);
+    f.observed = describeManagedFile(current, spec.content);
     const auto createdDirectories = splitPaths(record.field("created-dirs"));
 
     if (current.missing || current.data != spec.content) {
@@ -115,22 +94,6 @@ std::vector<Finding> retireFormerNames(TargetRun& run, const ManagedFileSpec& sp
 std::vector<std::string> watchPathsFor(const AgentContext& context,
                                        const std::string& logicalPath) {
     return {context.resolve(logicalPath), context.resolve(parentOf(logicalPath))};
-}
-
-std::vector<Finding> OptOutFileTarget::reconcile(TargetRun& run, const DesiredState& desired) {
-    auto findings = retireFormerNames(run, spec_);
-    findings.push_back(reconcileManagedFile(run, spec_, desired.environmentOptOut));
-    return findings;
-}
-
-std::vector<Finding> OptOutFileTarget::revert(TargetRun& run) {
-    auto findings = retireFormerNames(run, spec_);
-    findings.push_back(restoreManagedFile(run, spec_));
-    return findings;
-}
-
-std::vector<std::string> OptOutFileTarget::watchPaths(const AgentContext& context) const {
-    return watchPathsFor(context, spec_.path);
 }
 
 }  // namespace mpa

@@ -1,19 +1,22 @@
 #pragma once
 // A whole file owned by the agent (a drop-in such as /etc/profile.d/zz-metalama-telemetry.sh): the
-// common mechanics of observe / plan / apply / restore with the prior-state ledger, shared by
-// every machine-environment target that writes a file of its own.
+// common mechanics of observe / plan / apply / restore with the prior-state ledger, under which the
+// drop-ins of the machine-environment targets (targets/environment_drop_in.hpp) keep one line per
+// variable.
 //
-// Enforcing: content equal to the desired bytes is Compliant; otherwise the prior state (the old
-// content, or "absent" and the directories the agent is about to create) goes to the ledger
-// first, then the file is replaced atomically: an existing file keeps its owner and mode, a new
-// one is root:root 0644. Restoring (policy gone, or revert): only while the file still holds what
-// the agent wrote, the prior content comes back or the file (and directories the agent created,
-// when empty) is removed; a file someone changed since is theirs and left as found.
+// Enforcing (environment_drop_in.cpp, through writeWithPriorState): content equal to the desired
+// bytes is Compliant; otherwise the prior state (the old content, or "absent" and the directories
+// the agent is about to create) goes to the ledger first, then the file is replaced atomically:
+// an existing file keeps its owner and mode, a new one is root:root 0644. Restoring (policy gone,
+// or revert): only while the file still holds what the agent wrote, the prior content comes back
+// or the file (and directories the agent created, when empty) is removed; a file someone changed
+// since is theirs and left as found.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "model/target.hpp"
+#include "platform/safe_fs.hpp"
 
 namespace mpa {
 
@@ -29,27 +32,13 @@ struct ManagedFileSpec {
     std::vector<std::string> formerPaths = {};
 };
 
-// wanted=false restores (see restoreManagedFile).
-Finding reconcileManagedFile(TargetRun& run, const ManagedFileSpec& spec, bool wanted);
 // NotApplicable when the ledger holds nothing for the file: never touch what the agent did not set.
 Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec);
 // restoreManagedFile for each of spec.formerPaths; the findings of the files that were there.
 std::vector<Finding> retireFormerNames(TargetRun& run, const ManagedFileSpec& spec);
+// Finding::observed of a managed file: "absent", "as desired" or "different content (N bytes)".
+std::string describeManagedFile(const platform::ReadResult& current, const std::string& content);
 // The file and its directory, resolved under the root.
 std::vector<std::string> watchPathsFor(const AgentContext& context, const std::string& logicalPath);
-
-// A target that is exactly one managed file, wanted while the policy asks for the machine-wide
-// opt-out variable (DesiredState::environmentOptOut).
-class OptOutFileTarget : public Target {
-  public:
-    explicit OptOutFileTarget(ManagedFileSpec spec) : spec_(std::move(spec)) {}
-    std::string name() const override { return spec_.target; }
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override;
-    std::vector<Finding> revert(TargetRun& run) override;
-    std::vector<std::string> watchPaths(const AgentContext& context) const override;
-
-  private:
-    ManagedFileSpec spec_;
-};
 
 }  // namespace mpa

@@ -51,10 +51,10 @@ Finding writeWithPriorState(TargetRun& run, Finding finding, const std::string& 
     if (Status found = missingDirectories(run.context, parentOf(logicalPath), &newDirectories);
         !found)
         return failed(std::move(finding), found.error);
-    const bool setBefore = run.ledger.find(finding.target, logicalPath).has_value();
+    const bool setBefore = run.ledger.find(finding.target, finding.subject).has_value();
     if (!setBefore) {
         prior.setField("created-dirs", joinPaths(newDirectories));
-        if (Status recorded = recordPrior(run, finding.target, logicalPath, !current.missing,
+        if (Status recorded = recordPrior(run, finding.target, finding.subject, !current.missing,
                                           encodePriorRecord(prior));
             !recorded)
             return failed(std::move(finding), recorded.error);
@@ -73,7 +73,7 @@ std::optional<Finding> startRestore(TargetRun& run, Finding& finding, const std:
                                     const std::string& logicalPath, const std::string& notSetReason,
                                     RestoreInput* input) {
     finding.desired = "as before the agent";
-    auto prior = run.ledger.find(target, logicalPath);
+    auto prior = run.ledger.find(target, finding.subject);
     if (!prior) return notApplicable(std::move(finding), notSetReason);
     input->prior = std::move(*prior);
     if (Status decoded = decodePriorRecord(input->prior.value, &input->record); !decoded)

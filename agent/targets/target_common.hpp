@@ -39,13 +39,14 @@ void forgetPrior(TargetRun& run, const std::string& target, const std::string& s
 // directories about to be created as "created-dirs") is recorded first, and nothing changes when
 // that fails; then missing directories are created and the file replaced atomically, keeping the
 // owner and mode of an existing file. Remediated, or DriftRepaired when the agent had set it
-// before.
+// before. The ledger's key is the finding's subject (the path, or one variable's line in it).
 Finding writeWithPriorState(TargetRun& run, Finding finding, const std::string& logicalPath,
                             const platform::ReadResult& current, std::string_view content,
                             PriorRecord prior);
 
-// The start of every restore: the ledger entry (none: NotApplicable with `notSetReason`), its
-// record, and the file as it is now. Returns a finding when there is nothing more to do.
+// The start of every restore: the ledger entry under the finding's subject (none: NotApplicable
+// with `notSetReason`), its record, and the file at logicalPath as it is now. Returns a finding
+// when there is nothing more to do.
 struct RestoreInput {
     PriorState prior;
     PriorRecord record;

@@ -1,6 +1,9 @@
 #include "targets/windows_environment_target.hpp"
 
+#include <algorithm>
+
 #include "platform/registry.hpp"
+#include "targets/environment_variables.hpp"
 #include "targets/live_environment_variable.hpp"
 #include "targets/target_common.hpp"
 #include "util/time_text.hpp"
@@ -14,12 +17,24 @@ constexpr const char* kTargetName = "windows-environment";
 constexpr const char* kServicesSubject = "services (service control manager environment)";
 constexpr auto kBroadcastTimeout = std::chrono::milliseconds(5000);
 
-std::string valueSubject() {
-    return std::string("HKLM\\") + kWindowsEnvironmentKey + "\\" + kOptOutVariable;
+// Each variable is its own registry value, so its subject names it (Metalama's as before).
+std::string valuePrefix() {
+    return std::string("HKLM\\") + kWindowsEnvironmentKey + "\\";
+}
+std::string valueSubject(const std::string& name) {
+    return valuePrefix() + name;
+}
+// The variables whose prior value the ledger holds, sorted by name.
+std::vector<std::string> recordedValues(const Ledger& ledger) {
+    std::vector<std::string> names;
+    for (const auto& entry : ledger.listPrefix(kTargetName, valuePrefix()))
+        names.push_back(entry.subject.substr(valuePrefix().size()));
+    std::sort(names.begin(), names.end());
+    return names;
 }
 // Ledger state: when the agent last wrote the value (ISO-8601 UTC).
-std::string setAtKey() {
-    return std::string(kTargetName) + "#set-at";
+std::string setAtKey(const std::string& name) {
+    return variableSubject(std::string(kTargetName) + "#set-at", name);
 }
 
 class WindowsEnvironmentTarget final : public Target {
@@ -27,53 +42,70 @@ class WindowsEnvironmentTarget final : public Target {
     std::string name() const override { return kTargetName; }
 
     std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
-        Finding value = reconcileValue(run, desired.environmentOptOut);
-        return {value, services(run, desired.environmentOptOut, value)};
+        const auto plan = planVariables(desired, recordedValues(run.ledger));
+        std::vector<Finding> findings;
+        for (const auto& variable : plan.wanted) {
+            Finding value = reconcileValue(run, variable, true);
+            findings.push_back(value);
+            findings.push_back(services(run, variable, true, value));
+        }
+        for (const auto& name : plan.restored) {
+            const auto variable = setAssignment(run.ledger, kTargetName, valueSubject(name), name);
+            Finding value = reconcileValue(run, variable, false);
+            findings.push_back(value);
+            findings.push_back(services(run, variable, false, value));
+        }
+        return findings;
     }
-    std::vector<Finding> revert(TargetRun& run) override {
-        Finding value = reconcileValue(run, false);
-        return {value, services(run, false, value)};
-    }
+    std::vector<Finding> revert(TargetRun& run) override { return reconcile(run, DesiredState{}); }
     std::vector<std::string> watchPaths(const AgentContext&) const override {
         return {std::string("registry:HKLM\\") + kWindowsEnvironmentKey};
     }
 
   private:
-    static Finding reconcileValue(TargetRun& run, bool wanted);
-    static Finding services(TargetRun& run, bool wanted, const Finding& value);
+    static Finding reconcileValue(TargetRun& run, const EnvironmentAssignment& variable,
+                                  bool wanted);
+    static Finding services(TargetRun& run, const EnvironmentAssignment& variable, bool wanted,
+                            const Finding& value);
 };
 
-Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run, bool wanted) {
-    auto f = Finding::about(kTargetName, valueSubject(), "",
-                            wanted ? std::string(kOptOutVariable) + "=" + kOptOutValue + " (REG_SZ)"
-                                   : "as before the agent");
+Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run,
+                                                 const EnvironmentAssignment& variable,
+                                                 bool wanted) {
+    const std::string name = variable.name;
+    auto f =
+        Finding::about(kTargetName, valueSubject(name), "",
+                       wanted ? name + "=" + variable.value + " (REG_SZ)" : "as before the agent");
+    f.tool = findingTool(variable);
     if (hostPlatformProfile() != PlatformProfile::Windows)
         return notApplicable(std::move(f), "the Windows registry exists only on Windows");
 
     LiveVariableStore store;
     store.label = "machine environment";
-    store.read = [](LiveValue* out) {
+    store.name = name;
+    store.value = variable.value;
+    store.read = [name](LiveValue* out) {
         Status status;
-        const auto read = platform::readRegistryValue(
-            RegistryHive::LocalMachine, kWindowsEnvironmentKey, kOptOutVariable, &status);
+        const auto read = platform::readRegistryValue(RegistryHive::LocalMachine,
+                                                      kWindowsEnvironmentKey, name, &status);
         if (!status) return status;
         if (read) out->text = read->text;
         out->isVariable = read && (read->type == 1 || read->type == 2);  // REG_SZ, REG_EXPAND_SZ
         return status;
     };
-    store.set = [](const std::string& value) {
+    store.set = [name](const std::string& value) {
         return platform::writeRegistryString(RegistryHive::LocalMachine, kWindowsEnvironmentKey,
-                                             kOptOutVariable, value, false);
+                                             name, value, false);
     };
-    store.unset = [] {
+    store.unset = [name] {
         return platform::deleteRegistryValue(RegistryHive::LocalMachine, kWindowsEnvironmentKey,
-                                             kOptOutVariable);
+                                             name);
     };
     // Running programs learn of the change from the broadcast; services from the set-at time.
-    store.afterChange = [&run](Finding& changed, bool setNow) {
+    store.afterChange = [&run, name](Finding& changed, bool setNow) {
         if (setNow) {
             std::string error;
-            run.ledger.setState(setAtKey(), isoUtc(run.context.now), &error);
+            run.ledger.setState(setAtKey(name), isoUtc(run.context.now), &error);
         }
         const auto sent = platform::broadcastEnvironmentChange(kBroadcastTimeout);
         if (setNow && !sent) changed.reason = "set; " + sent.error + " (new logons still see it)";
@@ -82,16 +114,17 @@ Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run, bool wanted) {
 }
 
 // Services see the machine environment as the service control manager read it at boot.
-Finding WindowsEnvironmentTarget::services(TargetRun& run, bool wanted, const Finding& value) {
-    auto f = Finding::about(
-        kTargetName, kServicesSubject, "",
-        wanted ? "services started with " + std::string(kOptOutVariable) + "=" + kOptOutValue
-               : "as before the agent");
+Finding WindowsEnvironmentTarget::services(TargetRun& run, const EnvironmentAssignment& variable,
+                                           bool wanted, const Finding& value) {
+    auto f = Finding::about(kTargetName, variableSubject(kServicesSubject, variable.name), "",
+                            wanted ? "services started with " + variable.name + "=" + variable.value
+                                   : "as before the agent");
+    f.tool = findingTool(variable);
     if (!wanted) return notApplicable(std::move(f), "no opt-out asked for");
     if (value.outcome == Outcome::NotApplicable || value.outcome == Outcome::Failed ||
         value.outcome == Outcome::NonCompliant)
         return notApplicable(std::move(f), "the machine environment is not set");
-    const auto setAt = run.ledger.state(setAtKey());
+    const auto setAt = run.ledger.state(setAtKey(variable.name));
     const auto boot = platform::lastBootTime();
     const auto setTime = setAt ? parseIsoUtc(*setAt) : std::nullopt;
     if (setTime && (!boot || *boot <= *setTime)) {

@@ -1,5 +1,7 @@
 #pragma once
-// Windows: METALAMA_TELEMETRY_OPT_OUT=1 (REG_SZ) in the machine environment,
+// Windows: each variable of DesiredState::environment (METALAMA_TELEMETRY_OPT_OUT=1 and the other
+// tools' opt-outs), one REG_SZ value each, with its own findings and ledger entry, in the machine
+// environment,
 // HKLM\SYSTEM\CurrentControlSet\Control\Session Manager\Environment, then a WM_SETTINGCHANGE
 // "Environment" broadcast so Explorer (and what it starts) picks it up at once. Services get
 // the machine environment from the service control manager, which reads it at boot: until the

@@ -75,6 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     mpa::DesiredState desired;
     desired.managed = true;
     desired.environmentOptOut = true;
+    desired.environment.push_back(
+        {"METALAMA_TELEMETRY_OPT_OUT", "1", mpa::kMetalamaTool, "TelemetryOptOut"});
     mpa::TargetRun run{context, ledger, mpa::RunMode::Enforce};
     const auto enforced = target->reconcile(run, desired);
     if (enforced.empty() || enforced[0].outcome == mpa::Outcome::Failed) return 0;

@@ -40,6 +40,22 @@ TEST_F(EnvTargetsTest, SystemdEnvironmentGeneratorReadsTheEnvironmentDFile) {
     EXPECT_THAT(after.out, HasSubstr("METALAMA_TELEMETRY_OPT_OUT=1\n"));
 }
 
+// Each variable the policy names is its own line of the drop-in, and the generator gets each.
+TEST_F(EnvTargetsTest, SystemdEnvironmentGeneratorGetsEveryVariableOfTheDropIn) {
+    const std::string generator =
+        "/usr/lib/systemd/user-environment-generators/30-systemd-environment-d-generator";
+    if (!executable(generator)) GTEST_SKIP() << generator << " not installed";
+    pass(withVariables({metalamaVariable(),
+                        {"DOTNET_CLI_TELEMETRY_OPTOUT", "1", "dotnet-sdk", "p1"},
+                        {"DO_NOT_TRACK", "1", "do-not-track", "p2"}}));
+    const auto result =
+        runProcess({"/usr/bin/env", "-i", "XDG_CONFIG_HOME=" + scratch.abs("etc"), generator});
+    ASSERT_EQ(result.exitCode, 0) << result.err;
+    for (const char* line :
+         {"METALAMA_TELEMETRY_OPT_OUT=1\n", "DOTNET_CLI_TELEMETRY_OPTOUT=1\n", "DO_NOT_TRACK=1\n"})
+        EXPECT_THAT(result.out, HasSubstr(line));
+}
+
 TEST_F(EnvTargetsTest, SystemdAnalyzeFindsTheSystemConfDropIn) {
     if (!executable("/usr/bin/systemd-analyze")) GTEST_SKIP() << "systemd-analyze not installed";
     pass(optOut());

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -26,10 +27,29 @@ inline constexpr const char* kProfileD = "etc/profile.d/zz-metalama-telemetry.sh
 inline const std::vector<std::string> kAllFiles = {kEtcEnvironment, kEnvironmentD, kSystemConfD,
                                                    kProfileD};
 
+// Metalama's variable, as decideDesiredState gives it for a mandatory TelemetryOptOut.
+inline EnvironmentAssignment metalamaVariable() {
+    return {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, "TelemetryOptOut"};
+}
+
 inline DesiredState optOut() {
     DesiredState desired;
     desired.managed = true;
     desired.environmentOptOut = true;
+    desired.environment.push_back(metalamaVariable());
+    return desired;
+}
+
+// A desired state naming these variables (Metalama's among them sets environmentOptOut), in name
+// order as decideDesiredState gives them.
+inline DesiredState withVariables(std::vector<EnvironmentAssignment> variables) {
+    DesiredState desired;
+    desired.managed = !variables.empty();
+    std::sort(variables.begin(), variables.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
+    for (const auto& v : variables)
+        if (v.name == "METALAMA_TELEMETRY_OPT_OUT") desired.environmentOptOut = true;
+    desired.environment = std::move(variables);
     return desired;
 }
 

@@ -223,6 +223,9 @@ TEST_F(EnvTargetsTest, DropInsUnderTheirFormerNamesMoveToNamesThatSortLast) {
             auto prior = ledger.find(t->name(), "/" + now);
             if (!prior) continue;
             std::string error;
+            // That version kept no per-variable entries ("<path>#<NAME>").
+            for (const auto& entry : ledger.listPrefix(t->name(), "/" + now + "#"))
+                ASSERT_TRUE(ledger.forget(t->name(), entry.subject, &error)) << error;
             ASSERT_TRUE(ledger.forget(t->name(), "/" + now, &error)) << error;
             prior->subject = "/" + former;
             ASSERT_TRUE(ledger.record(*prior, &error)) << error;

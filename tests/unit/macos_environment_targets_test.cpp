@@ -76,6 +76,22 @@ DesiredState optOut(bool on = true) {
     DesiredState desired;
     desired.managed = on;
     desired.environmentOptOut = on;
+    if (on)
+        desired.environment.push_back(
+            {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, "TelemetryOptOut"});
+    return desired;
+}
+
+// Metalama's variable and two other tools' (as the telemetry catalog's policies give them).
+DesiredState variables(bool metalama, bool doNotTrack, bool dotnet) {
+    DesiredState desired = optOut(metalama);
+    if (dotnet)
+        desired.environment.insert(desired.environment.begin(),
+                                   {"DOTNET_CLI_TELEMETRY_OPTOUT", "1", "dotnet-sdk", "p1"});
+    if (doNotTrack)
+        desired.environment.insert(desired.environment.begin() + (dotnet ? 1 : 0),
+                                   {"DO_NOT_TRACK", "1", "do-not-track", "p2"});
+    desired.managed = !desired.environment.empty();
     return desired;
 }
 
@@ -158,6 +174,43 @@ TEST_F(MacEnvironment, RemovingThePolicyRestoresThePriorValuesOrUnsets) {
     for (const auto& f : pass(optOut(false)))
         EXPECT_EQ(f.outcome, Outcome::NotApplicable) << f.subject;
     EXPECT_THAT(launchd->commands, IsEmpty());
+}
+
+TEST_F(MacEnvironment, EachVariableIsItsOwnSubjectAndGoesWithItsPolicy) {
+    launchd->sessionEnv[501]["DO_NOT_TRACK"] = "0";
+    const auto first = pass(variables(true, true, true));
+    ASSERT_EQ(first.size(), 6u);
+    for (const auto& f : first) EXPECT_EQ(f.outcome, Outcome::Remediated) << f.subject;
+    EXPECT_EQ(subject(first, std::string(kConfigSubject) + "#DO_NOT_TRACK").tool, "do-not-track");
+    EXPECT_EQ(subject(first, "launchd session of uid 501#DOTNET_CLI_TELEMETRY_OPTOUT").tool,
+              "dotnet-sdk");
+    EXPECT_EQ(subject(first, kConfigSubject).tool, "");
+    EXPECT_EQ(launchd->sessionEnv[501]["DO_NOT_TRACK"], "1");
+    // launchd has stored the three in its configuration.
+    scratch.write(kConfig,
+                  xmlPlist("<dict>\n<key>DOTNET_CLI_TELEMETRY_OPTOUT</key><string>1</string>\n"
+                           "<key>DO_NOT_TRACK</key><string>1</string>\n"
+                           "<key>METALAMA_TELEMETRY_OPT_OUT</key><string>1</string>\n</dict>\n"));
+
+    // DO_NOT_TRACK's policy goes: only it is restored, in both places.
+    launchd->commands.clear();
+    const auto dropped = pass(variables(true, false, true));
+    EXPECT_EQ(subject(dropped, std::string(kConfigSubject) + "#DO_NOT_TRACK").outcome,
+              Outcome::Restored);
+    EXPECT_EQ(subject(dropped, "launchd session of uid 501#DO_NOT_TRACK").outcome,
+              Outcome::Restored);
+    EXPECT_THAT(launchd->commands, ::testing::IsSupersetOf({"config user unsetenv DO_NOT_TRACK",
+                                                            "asuser 501 setenv DO_NOT_TRACK 0"}));
+    for (const auto& c : launchd->commands) EXPECT_THAT(c, HasSubstr("DO_NOT_TRACK"));
+    EXPECT_EQ(launchd->sessionEnv[501]["DO_NOT_TRACK"], "0");
+    EXPECT_EQ(launchd->sessionEnv[501]["METALAMA_TELEMETRY_OPT_OUT"], "1");
+
+    // Revert restores every variable the ledger holds.
+    TargetRun run{context, ledger, RunMode::Enforce};
+    target->revert(run);
+    EXPECT_THAT(ledger.list("launchd-environment"), IsEmpty());
+    EXPECT_EQ(launchd->sessionEnv[501].count("DOTNET_CLI_TELEMETRY_OPTOUT"), 0u);
+    EXPECT_EQ(launchd->sessionEnv[501].count("METALAMA_TELEMETRY_OPT_OUT"), 0u);
 }
 
 TEST_F(MacEnvironment, AValueSomeoneChangedSinceIsLeftAsFoundAndAnEndedSessionForgotten) {
@@ -247,6 +300,25 @@ TEST_F(Zshenv, AddsAnExportedLineAndRemovesItWithTheFileItCreated) {
     EXPECT_EQ(pass(true).outcome, Outcome::Compliant);
     EXPECT_EQ(pass(false).outcome, Outcome::Restored);
     EXPECT_FALSE(scratch.exists(kZshenv));
+}
+
+TEST_F(Zshenv, OneExportedLinePerVariableEachRestoredWithItsPolicy) {
+    const std::string original = "# site\nexport DO_NOT_TRACK=0\n";
+    scratch.write(kZshenv, original, 0644);
+    TargetRun run{context, ledger, RunMode::Enforce};
+    const auto set = target->reconcile(run, variables(true, true, true));
+    ASSERT_EQ(set.size(), 3u);
+    for (const auto& f : set) EXPECT_EQ(f.outcome, Outcome::Remediated) << f.subject;
+    EXPECT_EQ(scratch.read(kZshenv),
+              "# site\nexport DO_NOT_TRACK=1\nexport DOTNET_CLI_TELEMETRY_OPTOUT=1\n"
+              "export METALAMA_TELEMETRY_OPT_OUT=1\n");
+    const auto dropped = target->reconcile(run, variables(true, false, true));
+    EXPECT_EQ(scratch.read(kZshenv),
+              "# site\nexport DO_NOT_TRACK=0\nexport DOTNET_CLI_TELEMETRY_OPTOUT=1\n"
+              "export METALAMA_TELEMETRY_OPT_OUT=1\n");
+    target->reconcile(run, DesiredState{});
+    EXPECT_EQ(scratch.read(kZshenv), original);
+    EXPECT_THAT(ledger.list("zshenv"), IsEmpty());
 }
 
 TEST_F(Zshenv, EditsOneLineOfAnAdministratorsFileAndPutsItBackByteForByte) {

@@ -91,6 +91,8 @@ class MacProfiles : public ::testing::Test {
         context.platform = PlatformProfile::MacOS;
         desired.managed = true;
         desired.environmentOptOut = true;
+        desired.environment.push_back(
+            {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, "TelemetryOptOut"});
         desired.usage = desired.exception = desired.performance = ActionRequirement::ForceNo;
     }
 

@@ -222,6 +222,9 @@ class EnvironmentTargetWin : public ::testing::Test {
         DesiredState desired;
         desired.managed = wanted;
         desired.environmentOptOut = wanted;
+        if (wanted)
+            desired.environment.push_back(
+                {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, "TelemetryOptOut"});
         return makeWindowsEnvironmentTarget()->reconcile(run, desired);
     }
     static ToolResult query() {
@@ -267,6 +270,61 @@ TEST_F(EnvironmentTargetWin, APriorValueComesBackAndDriftIsRepaired) {
     EXPECT_EQ(findings[0].outcome, Outcome::Restored);
     const auto q = query();
     EXPECT_NE(q.output.find("REG_SZ    0"), std::string::npos) << q.output;
+}
+
+// Metalama's variable and two other tools': one REG_SZ value, one finding, one ledger entry each.
+TEST_F(EnvironmentTargetWin, EachVariableIsItsOwnValueAndGoesWithItsPolicy) {
+    auto queryOf = [](const std::string& name) {
+        return reg("query \"" + std::string(kEnvironmentKey) + "\" /v " + name + " /reg:64");
+    };
+    auto clear = [] {
+        for (const char* name : {"DO_NOT_TRACK", "DOTNET_CLI_TELEMETRY_OPTOUT"})
+            reg("delete \"" + std::string(kEnvironmentKey) + "\" /v " + name + " /f /reg:64");
+    };
+    clear();
+    regAdd(kEnvironmentKey, "DO_NOT_TRACK", "REG_SZ", "0");
+    auto desired = [](bool doNotTrack) {
+        DesiredState d;
+        d.managed = d.environmentOptOut = true;
+        d.environment = {{"DOTNET_CLI_TELEMETRY_OPTOUT", "1", "dotnet-sdk", "p1"}};
+        if (doNotTrack) d.environment.push_back({"DO_NOT_TRACK", "1", "do-not-track", "p2"});
+        d.environment.push_back(
+            {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, "TelemetryOptOut"});
+        return d;
+    };
+    const std::string prefix = std::string(kEnvironmentKey) + "\\";
+    auto find = [](const std::vector<Finding>& findings, const std::string& subject) {
+        for (const auto& f : findings)
+            if (f.subject == subject) return f;
+        return Finding::failed("", subject, "no finding");
+    };
+    TargetRun run{context, ledger, RunMode::Enforce};
+    auto findings = makeWindowsEnvironmentTarget()->reconcile(run, desired(true));
+    ASSERT_EQ(findings.size(), 6u);  // the value and the services subject of each variable
+    for (const char* name :
+         {"DOTNET_CLI_TELEMETRY_OPTOUT", "DO_NOT_TRACK", "METALAMA_TELEMETRY_OPT_OUT"}) {
+        EXPECT_EQ(find(findings, prefix + name).outcome, Outcome::Remediated) << name;
+        EXPECT_NE(queryOf(name).output.find("    1"), std::string::npos) << name;
+    }
+    EXPECT_EQ(find(findings, prefix + "DO_NOT_TRACK").tool, "do-not-track");
+    EXPECT_EQ(find(findings, prefix + "METALAMA_TELEMETRY_OPT_OUT").tool, "");
+    EXPECT_EQ(find(findings, "services (service control manager environment)#DO_NOT_TRACK").outcome,
+              Outcome::Pending);
+
+    // DO_NOT_TRACK's policy goes: its prior value comes back, the others stay.
+    findings = makeWindowsEnvironmentTarget()->reconcile(run, desired(false));
+    EXPECT_EQ(find(findings, prefix + "DO_NOT_TRACK").outcome, Outcome::Restored);
+    EXPECT_EQ(find(findings, prefix + "DOTNET_CLI_TELEMETRY_OPTOUT").outcome, Outcome::Compliant);
+    EXPECT_NE(queryOf("DO_NOT_TRACK").output.find("REG_SZ    0"), std::string::npos);
+    EXPECT_NE(queryOf("DOTNET_CLI_TELEMETRY_OPTOUT").output.find("    1"), std::string::npos);
+
+    // Revert restores every variable the ledger holds: values that were not there are deleted.
+    makeWindowsEnvironmentTarget()->revert(run);
+    EXPECT_NE(queryOf("DOTNET_CLI_TELEMETRY_OPTOUT").exitCode, 0u);
+    EXPECT_NE(query().exitCode, 0u);
+    EXPECT_NE(queryOf("DO_NOT_TRACK").output.find("REG_SZ    0"), std::string::npos);
+    EXPECT_TRUE(ledger.list("windows-environment").empty());
+    clear();
 }
 
 class ProfilesWin : public ::testing::Test {
