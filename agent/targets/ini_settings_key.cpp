@@ -48,7 +48,7 @@ Status locate(std::string_view text, const std::string& section, const std::stri
     const auto wantedKey = lowerAscii(key);
     std::set<std::string> sections, keys;
     std::string current;
-    bool inSection = false, inKey = false;
+    bool inSection = false, inKey = false, ownKey = false;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const auto raw = text.substr(lines[i].begin, lines[i].end - lines[i].begin);
         const auto content = trim(raw);
@@ -56,7 +56,10 @@ Status locate(std::string_view text, const std::string& section, const std::stri
         const bool indented = !raw.empty() && (raw[0] == ' ' || raw[0] == '\t');
         if (content.empty() || content[0] == '#' || content[0] == ';') continue;
         if (indented && inKey) {  // the value of the key above goes on
-            if (out->keyFirst != kNone && out->keyLast == i - 1) out->keyLast = i;
+            if (ownKey) {         // configparser reads it as part of the value: so does the agent
+                out->keyLast = i;
+                out->value += "\n" + std::string(content);
+            }
             if (current == section && inSection) out->lastEntry = i;
             continue;
         }
@@ -67,7 +70,7 @@ Status locate(std::string_view text, const std::string& section, const std::stri
                 return Status::failure(where + "section [" + current + "] appears twice");
             keys.clear();
             inSection = true;
-            inKey = false;
+            inKey = ownKey = false;
             if (current == section)
                 out->header = out->lastEntry = i;
             else if (out->header != kNone && out->sectionEnd == kNone)
@@ -82,10 +85,12 @@ Status locate(std::string_view text, const std::string& section, const std::stri
         if (!keys.insert(name).second)
             return Status::failure(where + "key " + name + " appears twice in [" + current + "]");
         inKey = true;
+        ownKey = false;
         if (current != section) continue;
         out->lastEntry = i;
         if (name != wantedKey) continue;
         out->keyFirst = out->keyLast = i;
+        ownKey = true;
         auto v = delimiter + 1;
         while (v < raw.size() && (raw[v] == ' ' || raw[v] == '\t')) ++v;
         out->valueBegin = lines[i].begin + v;
@@ -101,6 +106,15 @@ std::string newlineOf(std::string_view text) {
 
 bool has(const std::string& added, std::string_view flag) {
     return added.find(flag) != std::string::npos;
+}
+
+// Takes off exactly the line ending setIniKey gave the last line (the text's own last byte may
+// be a '\r' that only looked like half of it).
+void dropAddedEnding(std::string* text, const std::string& added) {
+    const std::string eol = has(added, "+crlf") ? "\r\n" : has(added, "+eol") ? "\n" : "";
+    if (!eol.empty() && text->size() >= eol.size() &&
+        text->compare(text->size() - eol.size(), eol.size(), eol) == 0)
+        text->resize(text->size() - eol.size());
 }
 
 }  // namespace
@@ -128,11 +142,25 @@ Status setIniKey(std::string* text, const std::string& section, const std::strin
         return Status::success();
     }
     if (at.header != kNone) {  // after the section's last entry
+        // An indented line after it would become the new key's value (configparser's rule).
+        for (auto i = at.lastEntry + 1; i < at.lines.size(); ++i) {
+            const auto& line = at.lines[i];
+            const auto raw = std::string_view(*text).substr(line.begin, line.end - line.begin);
+            const auto content = trim(raw);
+            if (content.empty() || content[0] == '#' || content[0] == ';') continue;
+            if (raw[0] == ' ' || raw[0] == '\t')
+                return Status::failure("line " + std::to_string(i + 1) +
+                                       ": an indented line follows [" + section +
+                                       "]; a key added there would read it as its value");
+            break;
+        }
         const auto& after = at.lines[at.lastEntry];
-        if (after.next > after.end)
+        if (after.next > after.end) {
             text->insert(after.next, keyLine + text->substr(after.end, after.next - after.end));
-        else
+        } else {  // the last line had no ending: it gets one
             text->insert(after.next, nl + keyLine);
+            *added = nl == "\n" ? "+eol" : "+crlf";
+        }
         return Status::success();
     }
     // A new section at the end, set off by a blank line as configparser writes them.
@@ -140,7 +168,7 @@ Status setIniKey(std::string* text, const std::string& section, const std::strin
     *added = "section";
     if (!text->empty() && text->back() != '\n') {
         block += nl;
-        *added += "+eol";
+        *added += nl == "\n" ? "+eol" : "+crlf";
     }
     const auto lines = lineSpans(*text);
     if (!lines.empty() && !trim(std::string_view(*text).substr(
@@ -180,16 +208,17 @@ Status restoreIniKey(std::string* text, const std::string& section, const std::s
                 .empty())
             --first;
         text->erase(lines[first].begin);
-        if (has(added, "+eol") && !text->empty() && text->back() == '\n') {
-            text->pop_back();
-            if (!text->empty() && text->back() == '\r') text->pop_back();
-        }
+        dropAddedEnding(text, added);
         return Status::success();
     }
-    if (lines[last].next > lines[last].end || first == 0)
+    if (lines[last].next > lines[last].end || first == 0) {
         text->erase(lines[first].begin, lines[last].next - lines[first].begin);
-    else  // the last line of a file without a final line ending: the ending before it goes
+    } else if (has(added, "+eol") || has(added, "+crlf")) {
+        text->erase(lines[first].begin);  // the last line, and the ending set added before it
+        dropAddedEnding(text, added);
+    } else {  // the last line of a file without a final line ending: the ending before it goes
         text->erase(lines[first - 1].end, lines[last].next - lines[first - 1].end);
+    }
     return Status::success();
 }
 

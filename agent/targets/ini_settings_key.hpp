@@ -25,8 +25,9 @@ struct IniKey {
 Status readIniKey(std::string_view text, const std::string& section, const std::string& key,
                   std::optional<IniKey>* out);
 
-// What setIniKey added, for removeIniKey: "" (only the key line), or "section" (the section
-// too), with "+blank" (a blank line before it) and "+eol" (a line ending after the last line).
+// *added: what this call added, for restoreIniKey: "" (only the key line), or "section" (the
+// section too, "+blank": with a blank line before it), and "+eol" or "+crlf" (the line ending it
+// gave the file's last line).
 Status setIniKey(std::string* text, const std::string& section, const std::string& key,
                  const std::string& value, std::string* added);
 

@@ -167,6 +167,25 @@ TEST(IniSettingsKey, AddsTheSectionAndTakesItBackByteForByte) {
     }
 }
 
+TEST(IniSettingsKey, TheSectionAddedToAWindowsFileUsesItsLineEndingsAndGoesExactly) {
+    for (const std::string& before :
+         {std::string("[cloud]\r\nname = x"), std::string("[cloud]\r\nname = x\r"),
+          std::string("[cloud]\r")}) {
+        std::string text = before;
+        std::string added;
+        ASSERT_TRUE(setIniKey(&text, "core", "collect_telemetry", "false", &added));
+        std::optional<IniKey> key;
+        ASSERT_TRUE(readIniKey(text, "core", "collect_telemetry", &key)) << text;
+        ASSERT_TRUE(key && key->value == "false") << text;
+        ASSERT_TRUE(restoreIniKey(&text, "core", "collect_telemetry", std::nullopt, added));
+        EXPECT_EQ(text, before);
+    }
+    std::string text = "[cloud]\r\nname = x";
+    std::string added;
+    ASSERT_TRUE(setIniKey(&text, "core", "collect_telemetry", "false", &added));
+    EXPECT_EQ(text, "[cloud]\r\nname = x\r\n\r\n[core]\r\ncollect_telemetry = false\r\n");
+}
+
 TEST(IniSettingsKey, AKeyOnTheLastLineWithoutLineEndingComesAndGoes) {
     const std::string before = "[core]\noutput = json";
     std::string text = before;
@@ -175,6 +194,34 @@ TEST(IniSettingsKey, AKeyOnTheLastLineWithoutLineEndingComesAndGoes) {
     EXPECT_EQ(text, "[core]\noutput = json\ncollect_telemetry = false");
     ASSERT_TRUE(restoreIniKey(&text, "core", "collect_telemetry", std::nullopt, added));
     EXPECT_EQ(text, before);
+    // A last line that ends in a lone '\r' keeps it: only the ending the agent added goes.
+    for (const std::string& crBefore :
+         {std::string("[core]\noutput = json\r"), std::string("[core]\r\noutput = json\r")}) {
+        text = crBefore;
+        ASSERT_TRUE(setIniKey(&text, "core", "collect_telemetry", "false", &added));
+        ASSERT_TRUE(restoreIniKey(&text, "core", "collect_telemetry", std::nullopt, added));
+        EXPECT_EQ(text, crBefore);
+    }
+}
+
+TEST(IniSettingsKey, AKeyIsNotAddedWhereItWouldSwallowAnIndentedLine) {
+    // configparser reads an indented line after a key as that key's value.
+    // Here an indented header: after [core]'s header, read as a section; after a new key, read
+    // as its value.
+    const std::string before = "[core]\n\t[other]\nx = 1\n";
+    std::string text = before;
+    std::string added;
+    const auto status = setIniKey(&text, "core", "collect_telemetry", "false", &added);
+    EXPECT_FALSE(status);
+    EXPECT_NE(status.error.find("line 2"), std::string::npos) << status.error;
+    EXPECT_EQ(text, before);
+    // A key continued on indented lines is read with them, and set without them.
+    std::optional<IniKey> key;
+    ASSERT_TRUE(readIniKey("[core]\ncollect_telemetry = false\n\n  more\n", "core",
+                           "collect_telemetry", &key));
+    ASSERT_TRUE(key);
+    EXPECT_EQ(key->value, "false\nmore");
+    EXPECT_EQ(key->lines, "collect_telemetry = false\n\n  more");
 }
 
 TEST(IniSettingsKey, WhatConfigparserRefusesIsRefusedNamingTheLine) {
