@@ -139,8 +139,10 @@ TEST_F(UserSettingsTarget, AbsentFilesAreCreatedAsTheUsersAndTakenBackWhenThePol
 
     desired.userFiles.clear();
     const auto restored = pass();
-    EXPECT_EQ(find(restored, azureSubject("alice"))->outcome, Outcome::Restored) << find(restored, azureSubject("alice"))->reason;
-    EXPECT_EQ(find(restored, angularSubject("bob"))->outcome, Outcome::Restored) << find(restored, angularSubject("bob"))->reason;
+    EXPECT_EQ(find(restored, azureSubject("alice"))->outcome, Outcome::Restored)
+        << find(restored, azureSubject("alice"))->reason;
+    EXPECT_EQ(find(restored, angularSubject("bob"))->outcome, Outcome::Restored)
+        << find(restored, angularSubject("bob"))->reason;
     EXPECT_FALSE(root.exists(kAzure));
     EXPECT_FALSE(root.exists("home/alice/.azure"));
     EXPECT_FALSE(root.exists("home/bob/.angular-config.json"));
@@ -154,7 +156,8 @@ TEST_F(UserSettingsTarget, OtherSectionsAndCommentsStayAndTheFileComesBackByteFo
         "output = jsonc\n\n[extension]\n; comment\nuse_dynamic_install = yes_without_prompt\n";
     userFile(kAzure, before, 0600);
     const auto findings = pass();
-    EXPECT_EQ(find(findings, azureSubject("alice"))->outcome, Outcome::Remediated) << find(findings, azureSubject("alice"))->reason;
+    EXPECT_EQ(find(findings, azureSubject("alice"))->outcome, Outcome::Remediated)
+        << find(findings, azureSubject("alice"))->reason;
     EXPECT_EQ(root.read(kAzure),
               "# az keeps its settings here\n[cloud]\nname = AzureCloud\n\n[core]\nfirst_run = "
               "yes\noutput = jsonc\ncollect_telemetry = false\n\n[extension]\n; comment\n"
@@ -164,7 +167,8 @@ TEST_F(UserSettingsTarget, OtherSectionsAndCommentsStayAndTheFileComesBackByteFo
     // A second pass changes nothing, not even the file's time.
     const auto mtime = statOf(kAzure).st_mtim;
     const auto again = pass();
-    EXPECT_EQ(find(again, azureSubject("alice"))->outcome, Outcome::Compliant) << find(again, azureSubject("alice"))->reason;
+    EXPECT_EQ(find(again, azureSubject("alice"))->outcome, Outcome::Compliant)
+        << find(again, azureSubject("alice"))->reason;
     EXPECT_EQ(statOf(kAzure).st_mtim.tv_nsec, mtime.tv_nsec);
 
     desired.userFiles.clear();
@@ -184,7 +188,8 @@ TEST_F(UserSettingsTarget, AUsersOwnValueIsKeptUnderARecommendedPolicyAndReplace
     EXPECT_NE(f->reason.find("user's own"), std::string::npos) << f->reason;
     EXPECT_EQ(root.read(kAzure), before);
     // bob had not set it: the recommended value is set for him.
-    EXPECT_EQ(find(kept, azureSubject("bob"))->outcome, Outcome::Remediated) << find(kept, azureSubject("bob"))->reason;
+    EXPECT_EQ(find(kept, azureSubject("bob"))->outcome, Outcome::Remediated)
+        << find(kept, azureSubject("bob"))->reason;
 
     desired.userFiles = {assignment("azure-cli", 0, true)};
     EXPECT_EQ(find(pass(), azureSubject("alice"))->outcome, Outcome::Remediated);
@@ -230,7 +235,8 @@ TEST_F(UserSettingsTarget, PlantedLinksAreRefusedAndTheirTargetsUntouched) {
     ASSERT_EQ(::lstat(root.abs("home/bob/.azure/config").c_str(), &st), 0);
     EXPECT_TRUE(S_ISLNK(st.st_mode));
     // The other tool's file of the same user is enforced all the same.
-    EXPECT_EQ(find(findings, angularSubject("alice"))->outcome, Outcome::Remediated) << find(findings, angularSubject("alice"))->reason;
+    EXPECT_EQ(find(findings, angularSubject("alice"))->outcome, Outcome::Remediated)
+        << find(findings, angularSubject("alice"))->reason;
 }
 
 TEST_F(UserSettingsTarget, AMalformedFileFailsNamingFileAndLineAndIsLeftAsItIs) {
@@ -260,7 +266,8 @@ TEST_F(UserSettingsTarget, AngularUnknownKeysStayTheNestedKeyIsCreatedAndTakenBa
     userFile(kAngular, before);
     userFile("home/bob/.angular-config.json", "{\"$schema\": \"x\", \"version\": 1}");
     const auto findings = pass();
-    EXPECT_EQ(find(findings, angularSubject("alice"))->outcome, Outcome::Remediated) << find(findings, angularSubject("alice"))->reason;
+    EXPECT_EQ(find(findings, angularSubject("alice"))->outcome, Outcome::Remediated)
+        << find(findings, angularSubject("alice"))->reason;
     EXPECT_EQ(root.read(kAngular),
               "{\n  \"version\": 1,\n  \"cli\": {\n    \"packageManager\": \"pnpm\",\n"
               "    \"completion\": {\n      \"prompted\": true\n    },\n"
@@ -268,9 +275,44 @@ TEST_F(UserSettingsTarget, AngularUnknownKeysStayTheNestedKeyIsCreatedAndTakenBa
     EXPECT_EQ(root.read("home/bob/.angular-config.json"),
               "{\"$schema\": \"x\", \"version\": 1, \"cli\": {\n    \"analytics\": false\n  }}");
     const auto reverted = revert();
-    EXPECT_EQ(find(reverted, angularSubject("alice"))->outcome, Outcome::Restored) << find(reverted, angularSubject("alice"))->reason;
+    EXPECT_EQ(find(reverted, angularSubject("alice"))->outcome, Outcome::Restored)
+        << find(reverted, angularSubject("alice"))->reason;
     EXPECT_EQ(root.read(kAngular), before);
     EXPECT_EQ(root.read("home/bob/.angular-config.json"), "{\"$schema\": \"x\", \"version\": 1}");
+}
+
+TEST_F(UserSettingsTarget, AngularAnalyticsTheUserEnabledIsKeptOrReplacedAndComesBack) {
+    // `ng analytics enable --global` stores a client id where `disable` stores false.
+    const std::string before =
+        "{\n  \"version\": 1,\n  \"cli\": {\n    \"analytics\": "
+        "\"1d2c3b4a-0000-4000-8000-123456789abc\"\n  }\n}\n";
+    userFile(kAngular, before);
+    desired.userFiles = {assignment("angular-cli", 0, false)};
+    auto findings = pass();
+    EXPECT_EQ(find(findings, angularSubject("alice"))->outcome, Outcome::Compliant)
+        << find(findings, angularSubject("alice"))->reason;
+    EXPECT_EQ(root.read(kAngular), before);
+    desired.userFiles = {assignment("angular-cli", 0, true)};
+    findings = pass();
+    EXPECT_EQ(find(findings, angularSubject("alice"))->outcome, Outcome::Remediated)
+        << find(findings, angularSubject("alice"))->reason;
+    EXPECT_EQ(root.read(kAngular),
+              "{\n  \"version\": 1,\n  \"cli\": {\n    \"analytics\": false\n  }\n}\n");
+    desired.userFiles.clear();
+    EXPECT_EQ(find(pass(), angularSubject("alice"))->outcome, Outcome::Restored);
+    EXPECT_EQ(root.read(kAngular), before);
+}
+
+TEST_F(UserSettingsTarget, APlantedLinkAsTheAngularConfigIsRefused) {
+    root.write("etc/shadow-like", "{}");
+    root.symlink(root.abs("etc/shadow-like"), kAngular);
+    const auto findings = pass();
+    const auto* f = find(findings, angularSubject("alice"));
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->outcome, Outcome::Failed);
+    EXPECT_NE(f->reason.find("symbolic link"), std::string::npos) << f->reason;
+    EXPECT_EQ(root.read("etc/shadow-like"), "{}");
+    EXPECT_EQ(find(findings, azureSubject("alice"))->outcome, Outcome::Remediated);
 }
 
 TEST_F(UserSettingsTarget, RevertRestoresEveryFileOfEveryUser) {
@@ -298,7 +340,8 @@ TEST_F(UserSettingsTarget, DryRunAndAuditOnlyChangeNothing) {
         EXPECT_EQ(f->outcome, Outcome::NonCompliant);
         EXPECT_EQ(f->diff,
                   "- [core] collect_telemetry = yes\n+ [core] collect_telemetry = false\n");
-        EXPECT_EQ(find(findings, angularSubject("bob"))->outcome, Outcome::NonCompliant) << find(findings, angularSubject("bob"))->reason;
+        EXPECT_EQ(find(findings, angularSubject("bob"))->outcome, Outcome::NonCompliant)
+            << find(findings, angularSubject("bob"))->reason;
     }
     EXPECT_EQ(root.read(kAzure), "[core]\ncollect_telemetry = yes\n");
     EXPECT_FALSE(root.exists(kAngular));
@@ -321,7 +364,8 @@ TEST_F(UserSettingsTarget, ManageUserProfilesOffLeavesProfilesAloneAndRestores) 
     pass();
     desired.manageProfiles = false;
     const auto findings = pass();
-    EXPECT_EQ(find(findings, azureSubject("alice"))->outcome, Outcome::Restored) << find(findings, azureSubject("alice"))->reason;
+    EXPECT_EQ(find(findings, azureSubject("alice"))->outcome, Outcome::Restored)
+        << find(findings, azureSubject("alice"))->reason;
     EXPECT_FALSE(root.exists(kAzure));
 }
 
@@ -329,7 +373,8 @@ TEST_F(UserSettingsTarget, AHomeTheUserCannotWriteGetsNothingCreated) {
     ::chmod(root.abs("home/alice").c_str(), 0550);
     if (platform::isPrivileged() || ::access(root.abs("home/alice").c_str(), W_OK) != 0) {
         const auto findings = pass();
-        EXPECT_EQ(find(findings, angularSubject("alice"))->outcome, Outcome::Failed) << find(findings, angularSubject("alice"))->reason;
+        EXPECT_EQ(find(findings, angularSubject("alice"))->outcome, Outcome::Failed)
+            << find(findings, angularSubject("alice"))->reason;
         EXPECT_FALSE(root.exists(kAngular));
     }
     ::chmod(root.abs("home/alice").c_str(), 0750);
