@@ -5,6 +5,7 @@
 #include "targets/machine_environment_targets.hpp"
 #include "targets/macos_environment_targets.hpp"
 #include "targets/telemetry_json_target.hpp"
+#include "targets/user_settings_file_target.hpp"
 #include "targets/windows_environment_target.hpp"
 
 namespace mpa {
@@ -29,10 +30,12 @@ std::vector<std::unique_ptr<Target>> makeTargets(const AgentContext& context) {
         targets.push_back(makeWindowsEnvironmentTarget());  // registry, then WM_SETTINGCHANGE
     // Per user: every profile's telemetry.json (the layout depends on the platform profile).
     // Per user, read only: whether Metalama's license audit applies (the telemetry opt-out does
-    // not stop it). After telemetry-json, so a data directory it created is read too; both walk
-    // the same profiles, listed once.
+    // not stop it). After telemetry-json, so a data directory it created is read too; all three
+    // walk the same profiles, listed once.
     const auto profiles = std::make_shared<PassProfiles>();
     targets.push_back(std::make_unique<TelemetryJsonTarget>(profiles));
+    // Per user: other tools' settings-file opt-outs (the telemetry catalog's user_files).
+    targets.push_back(std::make_unique<UserSettingsFileTarget>(profiles));
     targets.push_back(std::make_unique<LicenseAuditTarget>(profiles));
     return targets;
 }

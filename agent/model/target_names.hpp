@@ -7,6 +7,7 @@ namespace mpa {
 namespace target_name {
 inline constexpr const char* kTelemetryJson = "telemetry-json";
 inline constexpr const char* kLicenseAudit = "license-audit";
+inline constexpr const char* kUserSettingsFile = "user-settings-file";
 }  // namespace target_name
 
 // Finding.observed of a license-audit finding when a key without the audit waiver is registered.

@@ -67,6 +67,8 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
             if (f.outcome == Outcome::NotApplicable) continue;
             ++s.profilesTotal;
             if (isCompliantOutcome(f.outcome)) ++s.profilesCompliant;
+        } else if (f.target == target_name::kUserSettingsFile) {
+            continue;  // another tool's per-user setting, not the machine's variable
         } else if (f.outcome != Outcome::NotApplicable) {  // e.g. the running manager off-line
             ++environmentTargets;
             if (environmentInPlace(f.outcome)) ++environmentSet;

@@ -126,6 +126,13 @@ PassProfiles::List PassProfiles::take(const AgentContext& context) {
         listMetalamaProfiles(context, errors));
 }
 
+PassProfiles::List PassProfiles::share(const AgentContext& context) {
+    if (offered_) return offered_;
+    std::vector<std::string> errors;
+    return std::make_shared<const std::vector<MetalamaProfile>>(
+        listMetalamaProfiles(context, errors));
+}
+
 std::vector<std::string> profileWatchPaths(const AgentContext& context) {
     std::vector<std::string> paths;
     switch (context.platform) {

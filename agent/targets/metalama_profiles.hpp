@@ -49,6 +49,9 @@ class PassProfiles {
     List list(const AgentContext& context, std::vector<std::string>& errors);
     // The offered list, else a new one (its problems are the lister's to report).
     List take(const AgentContext& context);
+    // For a per-user target between the lister and the last taker: the offered list, left
+    // offered for the one after it; else a new one, not offered.
+    List share(const AgentContext& context);
 
     // One walk of the homes per pass, not one per target: the target that lists also opens every
     // usable home (it exists, is owned by its user, is not a locked eCryptfs home) and its data

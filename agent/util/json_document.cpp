@@ -237,4 +237,14 @@ bool validate(std::string_view text, ParseError* error) {
     return detail::parseStrict(text, nullptr, error);
 }
 
+std::optional<std::vector<MemberRange>> parseObjectRanges(std::string_view text,
+                                                          ParseError* error) {
+    std::vector<detail::MemberSpan> spans;
+    if (!detail::parseStrict(text, &spans, error)) return std::nullopt;
+    std::vector<MemberRange> out;
+    out.reserve(spans.size());
+    for (auto& s : spans) out.push_back({std::move(s.key), s.keyBegin, s.valueBegin, s.valueEnd});
+    return out;
+}
+
 }  // namespace mpa::json

@@ -78,6 +78,18 @@ struct LocatedMember {
 std::optional<std::vector<LocatedMember>> parseObjectWithUniqueKeys(std::string_view text,
                                                                     ParseError* error);
 
+// A top-level member of an object with where its key and value sit in the text (byte offsets),
+// for editors that change one value of another tool's settings file and keep every other byte.
+struct MemberRange {
+    std::string key;             // decoded
+    std::size_t keyBegin = 0;    // the key's opening quote
+    std::size_t valueBegin = 0;  // the value's first byte
+    std::size_t valueEnd = 0;    // one past its last byte
+};
+
+// The same strictness as ObjectDocument::parse; the members in source order, repeats included.
+std::optional<std::vector<MemberRange>> parseObjectRanges(std::string_view text, ParseError* error);
+
 // The decoded text of a raw string value ("\"a\\u00e9\"" gives "aé"); nullopt when `raw` is not a
 // string literal.
 std::optional<std::string> decodeStringValue(std::string_view raw);

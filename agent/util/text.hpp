@@ -14,6 +14,8 @@ bool startsWith(std::string_view s, std::string_view prefix);
 bool endsWith(std::string_view s, std::string_view suffix);
 std::string_view trim(std::string_view s);
 std::vector<std::string_view> splitLines(std::string_view text);  // keeps no terminators
+// Every part between separators, empty ones included: "a.b" -> {"a", "b"}, "" -> {""}.
+std::vector<std::string> splitOn(std::string_view text, char separator);
 // Parses a whole string as a signed decimal integer ("+5", "-3", "42"); nothing else.
 bool parseDecimal(std::string_view s, long long* out);
 

@@ -61,9 +61,10 @@ class EnvTargetsTest : public ::testing::Test {
         context.settings.root = scratch.path();
         context.platform = PlatformProfile::Linux;
         scratch.mkdirs("etc/profile.d");
-        // Only the machine-environment targets: the per-user target has its own tests.
+        // Only the machine-environment targets: the per-user targets have their own tests.
         for (auto& t : makeTargets(context))
-            if (t->name() != "telemetry-json" && t->name() != "license-audit")
+            if (t->name() != "telemetry-json" && t->name() != "license-audit" &&
+                t->name() != "user-settings-file")
                 targets.push_back(std::move(t));
     }
 

@@ -72,8 +72,8 @@ TEST_F(EnvTargetsTest, RegistryHoldsTheFourLinuxTargetsOnlyForLinux) {
     windows.platform = PlatformProfile::Windows;
     names.clear();
     for (const auto& t : makeTargets(windows)) names.push_back(t->name());
-    EXPECT_THAT(names,
-                ::testing::ElementsAre("windows-environment", "telemetry-json", "license-audit"));
+    EXPECT_THAT(names, ::testing::ElementsAre("windows-environment", "telemetry-json",
+                                              "user-settings-file", "license-audit"));
 }
 
 TEST_F(EnvTargetsTest, FirstPassRemediatesSecondPassIsCompliantAndWritesNothing) {

@@ -131,8 +131,8 @@ class MacEnvironment : public ::testing::Test {
 TEST_F(MacEnvironment, RegistryHoldsTheMacosTargetsOnlyForMacos) {
     std::vector<std::string> names;
     for (const auto& t : makeTargets(context)) names.push_back(t->name());
-    EXPECT_THAT(names,
-                ElementsAre("launchd-environment", "zshenv", "telemetry-json", "license-audit"));
+    EXPECT_THAT(names, ElementsAre("launchd-environment", "zshenv", "telemetry-json",
+                                   "user-settings-file", "license-audit"));
 }
 
 TEST_F(MacEnvironment, SetsThePersistentConfigAndTheConsoleSessionThenIsCompliant) {

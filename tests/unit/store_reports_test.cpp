@@ -168,8 +168,14 @@ TEST(ComplianceSummary, CountsProfilesLicenseAuditsAndTheEnvironment) {
     const auto now = std::chrono::system_clock::now();
     {
         auto store = test::openStore(path);
-        ASSERT_TRUE(
-            store->recordPass(passWithProfiles(isoUtc(now - std::chrono::minutes(30))), &error));
+        auto pass = passWithProfiles(isoUtc(now - std::chrono::minutes(30)));
+        // Another tool's settings file in a profile says nothing about the machine's variable.
+        pass.findings.push_back({"user-settings-file",
+                                 "/home/a/.azure/config#[core] collect_telemetry", "a",
+                                 "[core] collect_telemetry = false", "malformed", Outcome::Failed,
+                                 "line 1: a key before any section header", "", "azure-cli"});
+        pass.verdict = computeVerdict(pass.policy, pass.findings);
+        ASSERT_TRUE(store->recordPass(pass, &error));
     }
     auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
     ASSERT_TRUE(store) << error;
@@ -179,7 +185,7 @@ TEST(ComplianceSummary, CountsProfilesLicenseAuditsAndTheEnvironment) {
     EXPECT_EQ(s.profilesCompliant, 2);
     EXPECT_EQ(s.profilesCompliantPercent, 66);
     EXPECT_EQ(s.licenseAuditProfiles, 2);
-    EXPECT_EQ(s.failedFindings, 1);
+    EXPECT_EQ(s.failedFindings, 2);
     EXPECT_TRUE(s.environmentVariableSet) << "a pending systemd drop-in is in place";
     EXPECT_EQ(s.lastPassAgeMinutes, 30);
     EXPECT_TRUE(s.chainIntact);
