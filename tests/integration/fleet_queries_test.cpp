@@ -155,7 +155,7 @@ TEST_F(FleetQueries, TheAtcTablesNameTheirColumnsAndTheAgentsDatabasePaths) {
         {"windows", "C:\\ProgramData\\Metalama\\PolicyAgent\\compliance.db"},
     };
     const auto tables = fleet["agent_options"]["config"]["auto_table_construction"];
-    ASSERT_EQ(tables.size(), 6u);
+    ASSERT_EQ(tables.size(), 9u) << "pass, findings and tools, for each of three platforms";
     for (const auto& table : tables) {
         const auto name = table.first.as<std::string>();
         const auto platform = table.second["platform"].as<std::string>();
@@ -194,6 +194,15 @@ TEST_F(FleetQueries, ReportsReturnRowsForProblemsNotForCompliance) {
               std::string::npos)
         << failing.out << failing.err;
     EXPECT_NE(query("audit-only", problems).out.find("|non-compliant|"), std::string::npos);
+
+    // Per tool: Metalama is the tool whose profile failed; nothing on the compliant machine.
+    const auto tools = byName.at("Metalama report: tools not compliant (Linux)");
+    EXPECT_EQ(query("compliant", tools).out, "");
+    const auto failingTools = query("failing", tools);
+    EXPECT_EQ(failingTools.out.rfind("metalama|TelemetryOptOut|", 0), 0u)
+        << failingTools.out << failingTools.err;
+    EXPECT_EQ(query("compliant", "SELECT tool, verdict FROM metalama_tools_linux").out,
+              "metalama|compliant\n");
 
     const auto share = byName.at("Metalama report: share of profiles compliant (Linux)");
     EXPECT_EQ(query("compliant", share).out.substr(query("compliant", share).out.find('|')),

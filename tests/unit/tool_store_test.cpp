@@ -1,12 +1,17 @@
 // Compliance per tool in the store (schema 5), with real SQLite files read the way an auditor
 // and osquery would: every finding keeps its tool in current_findings, the delta rows, the
 // events, the pass fingerprint and the queued-pass JSON; the sealed state carries each tool's
-// verdict, which the view compliance_tools shows.
+// verdict, which the view compliance_tools shows; and status's summary for Intune gives one
+// setting per tool.
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include "store/compliance_summary.hpp"
 #include "store/pass_report_json.hpp"
 #include "store/sealed_state.hpp"
 #include "store/sqlite_compliance_store.hpp"
+#include "store/summary_file.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/store_samples.hpp"
 
@@ -109,6 +114,46 @@ TEST(ToolStore, AQueuedPassKeepsItsToolsAndOneQueuedBeforeToolsStillReads) {
                               R"("informational":[],"findings":[["a","b","c","d","e","f","g"]]})";
     EXPECT_FALSE(passReportFromJson(seven, builtinCatalog(), &back, &error));
     EXPECT_NE(error.find("finding 1 is not 8 or 9 fields"), std::string::npos) << error;
+}
+
+// The Intune summary: ToolsCompliant is false while one tool is not, and each tool has its own
+// setting; the published summary read back keeps them.
+TEST(ToolStore, TheIntuneSummaryHasOneSettingPerTool) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = storeWith(scratch, toolsPass("2026-03-01T10:00:00Z", false));
+    ASSERT_TRUE(store);
+    std::string error;
+    const auto now = std::chrono::system_clock::now();
+    const auto summary =
+        summarizeCompliance(dynamic_cast<SqliteComplianceStore*>(store.get()), now, "1.0", "");
+    EXPECT_FALSE(summary.toolsCompliant);
+    EXPECT_EQ(summary.toolsNamed, 1) << "only Metalama: no catalog policy names the others";
+    EXPECT_EQ(summary.toolsNonCompliant, "powershell");
+    const auto intune = Poco::JSON::Parser()
+                            .parse(complianceToIntuneJson(summary))
+                            .extract<Poco::JSON::Object::Ptr>();
+    EXPECT_FALSE(intune->getValue<bool>("ToolsCompliant"));
+    EXPECT_EQ(intune->getValue<std::string>("ToolsNonCompliant"), "powershell");
+    EXPECT_TRUE(intune->getValue<bool>("ToolCompliant_metalama"));
+    EXPECT_TRUE(intune->getValue<bool>("ToolCompliant_dotnet_sdk"));
+    EXPECT_FALSE(intune->getValue<bool>("ToolCompliant_powershell"));
+    EXPECT_NE(complianceToText(summary).find("Tools compliant:            no (1 named by the "
+                                             "policy; not compliant: powershell)"),
+              std::string::npos)
+        << complianceToText(summary);
+
+    ASSERT_TRUE(publishComplianceSummary(*store, now, "1.0", &error)) << error;
+    ComplianceSummary published;
+    ASSERT_TRUE(readPublishedSummary(summaryPathFor(path), now, &published, &error)) << error;
+    EXPECT_FALSE(published.toolsCompliant);
+    EXPECT_EQ(published.toolsNonCompliant, "powershell");
+    EXPECT_EQ(published.toolCompliant.size(), 3u);
+    const auto republished = Poco::JSON::Parser()
+                                 .parse(complianceToIntuneJson(published))
+                                 .extract<Poco::JSON::Object::Ptr>();
+    EXPECT_FALSE(republished->getValue<bool>("ToolCompliant_powershell"));
+    EXPECT_TRUE(republished->getValue<bool>("ToolCompliant_dotnet_sdk"));
 }
 
 }  // namespace
