@@ -18,6 +18,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -237,6 +238,33 @@ TEST_F(FleetQueries, TheJamfExtensionAttributeNamesEachMachinesState) {
     const auto garbage =
         runProcess({"/usr/bin/env", "METALAMA_COMPLIANCE_DB=" + scratch->abs("garbage.db"),
                     "/bin/sh", script});
+    EXPECT_EQ(garbage.out.rfind("<result>unreadable: ", 0), 0u) << garbage.out;
+}
+
+// The second Jamf attribute names the tools not compliant, from the view compliance_tools.
+TEST_F(FleetQueries, TheJamfToolsAttributeNamesTheToolsNotCompliant) {
+    const std::map<std::string, std::string> expected{
+        {"compliant", "none"}, {"failing", "metalama"}, {"audit-only", "metalama"},
+        {"unmanaged", "none"}, {"stale", "none"},
+    };
+    const auto script = sourceDir() + "/installer/jamf/extension-attribute-tools.sh";
+    const auto attribute = [&](const std::string& db) {
+        return runProcess({"/usr/bin/env", "METALAMA_COMPLIANCE_DB=" + db, "/bin/sh", script});
+    };
+    for (const auto& [machine, result] : expected) {
+        const auto run = attribute(database(machine));
+        EXPECT_EQ(run.exitCode, 0) << machine << ": " << run.err;
+        EXPECT_EQ(run.out, "<result>" + result + "</result>\n") << machine;
+    }
+    EXPECT_EQ(attribute(scratch->abs("none.db")).out, "<result>no record</result>\n");
+    // An agent from before compliance per tool: its database has no such view.
+    const auto v4 = scratch->abs("v4/compliance.db");
+    scratch->write("v4/compliance.db", "");
+    std::filesystem::copy_file(sourceDir() + "/tests/fixtures/store/compliance-v4.db", v4,
+                               std::filesystem::copy_options::overwrite_existing);
+    EXPECT_EQ(attribute(v4).out, "<result>no record</result>\n");
+    scratch->write("garbage-tools.db", std::string(4096, 'x'));
+    const auto garbage = attribute(scratch->abs("garbage-tools.db"));
     EXPECT_EQ(garbage.out.rfind("<result>unreadable: ", 0), 0u) << garbage.out;
 }
 
