@@ -71,10 +71,6 @@ std::string sealedFindingsJson(const std::vector<FindingRow>& rows) {
     return text + "]";
 }
 
-}  // namespace mpa
-
-namespace mpa {
-
 std::string sealedToolsJson(const std::vector<ToolCompliance>& tools) {
     std::string text = "[";
     for (const auto& t : tools) {
