@@ -34,15 +34,20 @@ done < <(sql "SELECT id, prev_hash, hash,
                      body
                 FROM events ORDER BY id")
 
-# The sealed state (schema 4), what fleet tools read: its SHA-256, over each column as its length
+# The sealed state (schema 4 and later), what fleet tools read: its SHA-256, over each column as its length
 # in bytes, a colon and its bytes, must be the one the last "state sealed" event carries.
 sealed=$(sql "SELECT json_extract(body, '\$.data.snapshot') FROM events
                WHERE kind = 'state sealed' ORDER BY id DESC LIMIT 1")
 if [ -n "$sealed" ]; then
+    # Schema 5's per-tool verdicts (column tools) are hashed last, and only when not empty.
+    tools="''"
+    if [ "$(sql "SELECT count(*) FROM pragma_table_info('sealed_state') WHERE name = 'tools'")" = 1 ]; then
+        tools="CASE WHEN tools = '' THEN '' ELSE length(CAST(tools AS BLOB)) || ':' || tools END"
+    fi
     canonical=$(sql "SELECT $(for c in 'CAST(run_id AS TEXT)' finished_at mode verdict policy \
                                         policy_values findings; do
                                   printf "length(CAST(%s AS BLOB)) || ':' || %s || " "$c" "$c"
-                              done) ''
+                              done) $tools
                        FROM sealed_state WHERE id = 1")
     [ -n "$canonical" ] || { echo "sealed_state: empty, but the last seal sealed a row"; exit 1; }
     got=$(printf '%s' "$canonical" | sha256sum | cut -d' ' -f1)

@@ -7,6 +7,7 @@
 
 #include "app/exit_codes.hpp"
 #include "model/target_names.hpp"
+#include "model/tool_compliance.hpp"
 
 namespace mpa {
 
@@ -99,6 +100,21 @@ void printLicenseAudit(std::ostream& out, const std::vector<Finding>& findings) 
     out << "License audit: applies to " << registered << " of " << profiles
         << " Metalama profile(s) (a registered license key). The telemetry opt-out does not stop "
            "it and no policy can; only a license key issued with an audit waiver does.\n";
+}
+
+// Compliance per tool (model/tool_compliance.hpp): the machine is compliant when every tool the
+// policy names is, so each one is listed with the policy that names it.
+void printTools(std::ostream& out, const PassReport& report) {
+    const auto tools = complianceByTool(report.desired, report.findings);
+    if (tools.empty()) return;
+    out << "Tools\n";
+    for (const auto& t : tools) {
+        out << "  " << t.tool << ": " << toString(t.verdict) << ", " << t.compliant << " of "
+            << t.findings << " finding(s) compliant";
+        if (!t.policy.empty()) out << " (policy " << t.policy << ")";
+        if (!t.reason.empty()) out << "; " << t.reason;
+        out << "\n";
+    }
 }
 
 void printVerdict(std::ostream& out, Verdict verdict, const std::vector<Finding>& findings) {
@@ -199,7 +215,26 @@ Poco::SharedPtr<Poco::JSON::Object> findingToJson(const Finding& f) {
     o->set("outcome", std::string(toString(f.outcome)));
     o->set("reason", f.reason);
     if (!f.diff.empty()) o->set("diff", f.diff);
+    o->set("tool", toolOf(f));
     return o;
+}
+
+Poco::JSON::Array::Ptr toolsToJson(const PassReport& report) {
+    Poco::JSON::Array::Ptr tools = new Poco::JSON::Array;
+    for (const auto& t : complianceByTool(report.desired, report.findings)) {
+        Poco::SharedPtr<Poco::JSON::Object> o =
+            new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("tool", t.tool);
+        o->set("policy", t.policy);
+        o->set("named", t.named);
+        o->set("verdict", std::string(toString(t.verdict)));
+        o->set("findings", static_cast<Poco::Int64>(t.findings));
+        o->set("compliant", static_cast<Poco::Int64>(t.compliant));
+        o->set("nonCompliant", static_cast<Poco::Int64>(t.nonCompliant));
+        o->set("reason", t.reason);
+        tools->add(o);
+    }
+    return tools;
 }
 
 Poco::SharedPtr<Poco::JSON::Object> passToJson(const PassReport& report) {
@@ -214,6 +249,7 @@ Poco::SharedPtr<Poco::JSON::Object> passToJson(const PassReport& report) {
     Poco::JSON::Array::Ptr findings = new Poco::JSON::Array;
     for (const auto& f : report.findings) findings->add(findingToJson(f));
     o->set("findings", findings);
+    o->set("tools", toolsToJson(report));
     Poco::JSON::Array::Ptr notes = new Poco::JSON::Array;
     for (const auto& n : report.notes) notes->add(n);
     o->set("notes", notes);
@@ -238,6 +274,7 @@ void printPass(std::ostream& out, const PassReport& report, const PrintOptions& 
     printPolicy(out, report.policy);
     printFindings(out, report.findings, options);
     printLicenseAudit(out, report.findings);
+    printTools(out, report);
     for (const auto& note : report.notes) out << "Note: " << note << "\n";
     for (const auto& d : report.deferred) out << "Store: " << d << "\n";
     printVerdict(out, report.verdict, report.findings);

@@ -6,6 +6,7 @@
 
 #include "engine/removal_grace.hpp"
 #include "model/policy_source.hpp"
+#include "model/tool_compliance.hpp"
 #include "store/audit_access.hpp"
 #include "store/pass_report_json.hpp"
 #include "store/pending_queue.hpp"
@@ -97,7 +98,7 @@ void drainQueue(const AgentContext& context, ComplianceStore& store, PendingQueu
 void finish(const AgentContext& context, PassReport& report, ComplianceStore* store,
             PendingQueue* queue, const WriteAheadLedger* ledger) {
     report.finishedAt = isoUtc(std::chrono::system_clock::now());
-    report.verdict = computeVerdict(report.policy, report.findings);
+    report.verdict = machineVerdict(report.policy, report.desired, report.findings);
     if (report.mode == RunMode::DryRun || !store) return;
     std::string error;
     bool recorded = false;

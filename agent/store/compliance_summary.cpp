@@ -6,6 +6,7 @@
 
 #include "model/desired_state.hpp"
 #include "model/target_names.hpp"
+#include "model/tool_compliance.hpp"
 #include "policy/policy_names.hpp"
 #include "store/chain_verify.hpp"
 #include "store/compliance_timeline.hpp"
@@ -75,6 +76,16 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
         }
     }
     s.environmentVariableSet = environmentTargets > 0 && environmentSet == environmentTargets;
+    // Per tool, from the findings read back (sealed through the pass fingerprint) and the policy.
+    s.toolsCompliant = true;
+    const auto tools = complianceByTool(desired, r.findings);
+    for (const auto& t : tools) {
+        if (t.named) ++s.toolsNamed;
+        const bool compliant = t.verdict != Verdict::NonCompliant;
+        s.toolsCompliant = s.toolsCompliant && compliant;
+        s.toolCompliant.emplace_back(toolSettingName(t.tool), compliant);
+    }
+    s.toolsNonCompliant = nonCompliantTools(tools);
     s.profilesCompliantPercent =
         s.profilesTotal == 0 ? 100 : s.profilesCompliant * 100 / s.profilesTotal;
 
@@ -101,6 +112,13 @@ void ageCompliance(ComplianceSummary& s, std::chrono::system_clock::time_point n
     }
 }
 
+std::string toolSettingName(const std::string& tool) {
+    std::string name = kToolSettingPrefix + tool;
+    for (auto& c : name)
+        if (c == '-') c = '_';
+    return name;
+}
+
 std::string complianceToIntuneJson(const ComplianceSummary& s) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("AgentHealthy", s.agentHealthy);
@@ -116,6 +134,10 @@ std::string complianceToIntuneJson(const ComplianceSummary& s) {
     o.set("LastPassAgeMinutes", static_cast<Poco::Int64>(s.lastPassAgeMinutes));
     o.set("LastPassWithinDay", s.lastPassWithinDay);
     o.set("ChainIntact", s.chainIntact);
+    o.set("ToolsCompliant", s.toolsCompliant);
+    o.set("ToolsNamed", static_cast<Poco::Int64>(s.toolsNamed));
+    o.set("ToolsNonCompliant", s.toolsNonCompliant);
+    for (const auto& [name, compliant] : s.toolCompliant) o.set(name, compliant);
     o.set("AgentVersion", s.agentVersion);
     std::ostringstream out;
     o.stringify(out);  // compact: no spaces or line breaks
@@ -137,6 +159,9 @@ std::string complianceToText(const ComplianceSummary& s) {
         << "Failed findings:            " << s.failedFindings << "\n"
         << "Last pass:                  " << (s.lastPassAt.empty() ? "none" : s.lastPassAt) << "\n"
         << "Event history:              " << (s.chainIntact ? "intact" : "DOES NOT VERIFY") << "\n"
+        << "Tools compliant:            " << (s.toolsCompliant ? "yes" : "no") << " ("
+        << s.toolsNamed << " named by the policy"
+        << (s.toolsNonCompliant.empty() ? "" : "; not compliant: " + s.toolsNonCompliant) << ")\n"
         << "License audit applies to:   " << s.licenseAuditProfiles
         << " profiles (a license key is registered)\n\n"
         << kLicenseAuditStatement << "\n";

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "policy/policy_names.hpp"
 #include "store/sqlite_compliance_store.hpp"
@@ -33,6 +35,14 @@ struct ComplianceSummary {
     std::string compliantSince;  // see compliance_timeline.hpp
     std::string lastChange;      // "2026-01-31T12:00:00Z remediated /etc/environment"
     bool chainIntact = false;
+    // Compliance per tool (model/tool_compliance.hpp). ToolsCompliant: every tool the policy
+    // names is compliant, false until a pass is recorded. ToolsNonCompliant: their ids, ", "-
+    // joined. One ToolCompliant_<id> setting per tool ('-' in the id written '_'), true unless
+    // the tool is non-compliant, so a rule can single out one tool.
+    bool toolsCompliant = false;
+    std::int64_t toolsNamed = 0;
+    std::string toolsNonCompliant;
+    std::vector<std::pair<std::string, bool>> toolCompliant;  // setting name, value
     std::string agentVersion;
     std::string problem;  // why the agent is not healthy (for text output and logs)
 };
@@ -46,6 +56,10 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
                                       std::chrono::system_clock::time_point now,
                                       const std::string& agentVersion,
                                       const std::string& storeProblem);
+
+// "ToolCompliant_" + the catalog id with '-' written '_': the per-tool Intune setting's name.
+std::string toolSettingName(const std::string& tool);
+inline constexpr const char* kToolSettingPrefix = "ToolCompliant_";
 
 // {"AgentHealthy":true,"Verdict":"compliant",...}: one line, no spaces, flat.
 std::string complianceToIntuneJson(const ComplianceSummary& summary);

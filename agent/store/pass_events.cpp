@@ -114,6 +114,8 @@ EventDraft findingEvent(const EventDraft& base, const char* kind, const Finding&
     Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
     data.set("target", f.target);
     data.set("outcome", std::string(toString(f.outcome)));
+    // Another tool's setting (schema 5) names its tool; Metalama's own events stay as they were.
+    if (!f.tool.empty()) data.set("tool", f.tool);
     e.data = condensed(data);
     return e;
 }

@@ -99,6 +99,7 @@ std::string passReportToJson(const PassReport& report) {
         row->add(std::string(toString(f.outcome)));
         row->add(f.reason);
         row->add(f.diff);
+        row->add(f.tool);
         findings->add(row);
     }
     root.set("findings", findings);
@@ -153,8 +154,9 @@ bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, P
         const auto findings = root->getArray("findings");
         for (std::size_t i = 0; findings && i < findings->size(); ++i) {
             const auto row = findings->getArray(static_cast<unsigned>(i));
-            if (!row || row->size() != 8) {
-                *error = "finding " + std::to_string(i + 1) + " is not 8 fields";
+            // 8 fields: queued by an agent before per-tool findings (the tool is Metalama).
+            if (!row || (row->size() != 8 && row->size() != 9)) {
+                *error = "finding " + std::to_string(i + 1) + " is not 8 or 9 fields";
                 return false;
             }
             Finding f;
@@ -170,6 +172,7 @@ bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, P
             }
             f.reason = field(6);
             f.diff = field(7);
+            if (row->size() == 9) f.tool = field(8);
             report.findings.push_back(std::move(f));
         }
         report.desired = decideDesiredState(report.policy, catalog);

@@ -23,9 +23,10 @@ bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& repor
     for (const auto& [name, p] : report.policy.values) values[name] = policyValueToJson(p.value);
     describeSealedPolicy(values, &row.policy, &row.policyValues);
     row.findings = sealedFindingsJson(rows);
+    row.tools = sealedToolsJson(complianceByTool(report.desired, report.findings));
     SqliteStatement s;
     if (!db.prepare("INSERT OR REPLACE INTO sealed_state (id, run_id, finished_at, mode, verdict, "
-                    "policy, policy_values, findings) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+                    "policy, policy_values, findings, tools) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
                     &s, error))
         return false;
     s.bind(1, row.runId)
@@ -34,7 +35,8 @@ bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& repor
         .bind(4, row.verdict)
         .bind(5, row.policy)
         .bind(6, row.policyValues)
-        .bind(7, row.findings);
+        .bind(7, row.findings)
+        .bind(8, row.tools);
     if (!s.run(error)) {
         *error = "recording the sealed state failed: " + *error;
         return false;
@@ -54,7 +56,9 @@ bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& repor
 bool sealedStateIsFor(const SqliteConnection& db, std::int64_t runId) {
     std::string error;
     SqliteStatement s;
-    if (!db.prepare("SELECT 1 FROM sealed_state WHERE id = 1 AND run_id = ?", &s, &error))
+    // A row sealed before schema 5 has no compliance per tool: the next pass seals it again.
+    if (!db.prepare("SELECT 1 FROM sealed_state WHERE id = 1 AND run_id = ? AND tools <> ''", &s,
+                    &error))
         return false;
     s.bind(1, runId);
     return s.step();

@@ -1,10 +1,11 @@
 #pragma once
 // The sealed state: one row (table sealed_state, id 1) with what the latest pass that recorded
 // something new found, in columns plain SQL can read (the views compliance_current and
-// compliance_pass read only this row, and the latest run's time), and whose SHA-256 that pass's
-// "state sealed" event carries inside the hash chain. Fleet tools (osquery) cannot hash, so they
-// read nothing that the chain does not cover; `verify` recomputes the hash, and checks the rows
-// status and Intune read (runs, current_findings, effective_policy) against the chain.
+// compliance_pass and compliance_tools read only this row, and the latest run's time), and whose
+// SHA-256 that pass's "state sealed" event carries inside the hash chain. Fleet tools (osquery)
+// cannot hash, so they read nothing that the chain does not cover; `verify` recomputes the hash,
+// and checks the rows status and Intune read (runs, current_findings, effective_policy) against the
+// chain.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,7 +23,8 @@ namespace mpa {
 bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
                const std::string& fingerprint, std::string* error);
 
-// Whether the row holds the state of `runId` (a pass that repeats it needs no new seal).
+// Whether the row holds the state of `runId` with its compliance per tool (a pass that repeats
+// it needs no new seal; one upgraded from schema 4 is sealed again, with the tools).
 bool sealedStateIsFor(const SqliteConnection& db, std::int64_t runId);
 
 struct SealVerification {

@@ -68,20 +68,24 @@ bool Checker::readSeals() {
 void Checker::checkRow(const Seal& last) {
     std::string error;
     SqliteStatement s;
-    if (!db_.prepare("SELECT run_id, finished_at, mode, verdict, policy, policy_values, findings "
-                     "FROM sealed_state WHERE id = 1",
+    if (!db_.prepare(storeHasToolColumns(db_)
+                         ? "SELECT run_id, finished_at, mode, verdict, policy, policy_values, "
+                           "findings, tools FROM sealed_state WHERE id = 1"
+                         : "SELECT run_id, finished_at, mode, verdict, policy, policy_values, "
+                           "findings, '' FROM sealed_state WHERE id = 1",
                      &s, &error))
         return problem("cannot read sealed_state: " + error);
     if (s.step())
         row_ = SealedRow{s.integer(0), s.text(1), s.text(2), s.text(3),
-                         s.text(4),    s.text(5), s.text(6)};
+                         s.text(4),    s.text(5), s.text(6), s.text(7)};
     if (last.snapshot.empty()) return;  // sealed before the row existed (schema 3)
     if (!row_)
         return problem("sealed_state is empty, but event " + std::to_string(last.eventId) +
                        " sealed its content; the row was deleted outside the agent");
     if (sealedRowHash(*row_) != last.snapshot) {
         problem(
-            "sealed_state (what compliance_current and compliance_pass show) does not have "
+            "sealed_state (what compliance_current, compliance_pass and compliance_tools show) "
+            "does not have "
             "the SHA-256 sealed by event " +
             std::to_string(last.eventId) + "; the row was edited outside the agent");
         row_.reset();  // nothing else can be compared with it

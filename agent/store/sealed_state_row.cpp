@@ -15,6 +15,7 @@ std::string sealedRowHash(const SealedRow& row) {
         .add(row.policy)
         .add(row.policyValues)
         .add(row.findings);
+    if (!row.tools.empty()) fields.add(row.tools);  // the last field: no ambiguity either way
     return fields.sha256();
 }
 
@@ -33,16 +34,26 @@ void describeSealedPolicy(const std::map<std::string, std::string>& values, std:
     *object += "}";
 }
 
+bool storeHasToolColumns(const SqliteConnection& db) {
+    std::string ignored;
+    const auto n = db.queryInt(
+        "SELECT count(*) FROM pragma_table_info('current_findings') WHERE name = 'tool'", &ignored);
+    return n && *n > 0;
+}
+
 bool readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out,
                             std::string* error) {
     SqliteStatement s;
-    if (!db.prepare("SELECT target, subject, user, desired, observed, outcome, reason, "
-                    "state_since FROM current_findings ORDER BY seq",
+    if (!db.prepare(storeHasToolColumns(db)
+                        ? "SELECT target, subject, user, desired, observed, outcome, reason, "
+                          "state_since, tool FROM current_findings ORDER BY seq"
+                        : "SELECT target, subject, user, desired, observed, outcome, reason, "
+                          "state_since, '' FROM current_findings ORDER BY seq",
                     &s, error))
         return false;
     while (s.step()) {
         FindingRow row;
-        for (int i = 0; i < 8; ++i) row[static_cast<std::size_t>(i)] = s.text(i);
+        for (int i = 0; i < 9; ++i) row[static_cast<std::size_t>(i)] = s.text(i);
         out->push_back(std::move(row));
     }
     if (s.failed()) *error = s.errorMessage();
@@ -56,6 +67,20 @@ std::string sealedFindingsJson(const std::vector<FindingRow>& rows) {
         text += "[";
         for (std::size_t i = 0; i < row.size(); ++i) text += (i ? "," : "") + json::quote(row[i]);
         text += "]";
+    }
+    return text + "]";
+}
+
+std::string sealedToolsJson(const std::vector<ToolCompliance>& tools) {
+    std::string text = "[";
+    for (const auto& t : tools) {
+        if (text.size() > 1) text += ",";
+        text += "{\"tool\":" + json::quote(t.tool) + ",\"policy\":" + json::quote(t.policy) +
+                ",\"verdict\":" + json::quote(std::string(toString(t.verdict))) +
+                ",\"findings\":" + std::to_string(t.findings) +
+                ",\"compliant\":" + std::to_string(t.compliant) +
+                ",\"non_compliant\":" + std::to_string(t.nonCompliant) +
+                ",\"reason\":" + json::quote(t.reason) + "}";
     }
     return text + "]";
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "model/tool_compliance.hpp"
 #include "store/sqlite_connection.hpp"
 
 namespace mpa {
@@ -15,15 +16,24 @@ namespace mpa {
 struct SealedRow {
     std::int64_t runId = 0;
     std::string finishedAt, mode, verdict, policy, policyValues, findings;
+    // Compliance per tool (schema 5, sealedToolsJson); empty in a row sealed before it.
+    std::string tools;
 };
 
 // One current_findings row: target, subject, user, desired, observed, outcome, reason,
-// state_since (the order of the sealed findings' arrays).
-using FindingRow = std::array<std::string, 8>;
-inline constexpr std::array<const char*, 8> kSealedFindingColumns{
-    {"target", "subject", "user", "desired", "observed", "outcome", "reason", "state_since"}};
+// state_since, tool (the order of the sealed findings' arrays). A row sealed by schema 4 has
+// no ninth element: its tool reads as empty (Metalama).
+using FindingRow = std::array<std::string, 9>;
+inline constexpr std::array<const char*, 9> kSealedFindingColumns{
+    {"target", "subject", "user", "desired", "observed", "outcome", "reason", "state_since",
+     "tool"}};
 
-// SHA-256 over the columns, each as its length in bytes, a colon and its bytes.
+// Whether the file has schema 5's tool columns (a read-only open does not migrate: verify and
+// status read a schema 4 file as it is, every tool empty).
+bool storeHasToolColumns(const SqliteConnection& db);
+
+// SHA-256 over the columns, each as its length in bytes, a colon and its bytes. `tools` is
+// hashed only when not empty, so a row sealed before schema 5 keeps the hash its seal carries.
 std::string sealedRowHash(const SealedRow& row);
 // "Name=value, ..." (the views' policy column) and {"Name":"value",...} (policy_values), from
 // name -> stored value JSON text.
@@ -32,5 +42,8 @@ void describeSealedPolicy(const std::map<std::string, std::string>& values, std:
 bool readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out,
                             std::string* error);
 std::string sealedFindingsJson(const std::vector<FindingRow>& rows);
+// [{"tool":..,"policy":..,"verdict":..,"findings":n,"compliant":n,"non_compliant":n,
+// "reason":..},...]: complianceByTool() of the pass, what the view compliance_tools shows.
+std::string sealedToolsJson(const std::vector<ToolCompliance>& tools);
 
 }  // namespace mpa

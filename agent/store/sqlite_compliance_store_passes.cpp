@@ -65,7 +65,7 @@ void bindFinding(SqliteStatement& s, int first, const Finding& f) {
 bool sameFinding(const Finding& a, const Finding& b) {
     return a.target == b.target && a.subject == b.subject && a.user == b.user &&
            a.desired == b.desired && a.observed == b.observed && a.outcome == b.outcome &&
-           a.reason == b.reason;
+           a.reason == b.reason && a.tool == b.tool;
 }
 
 // target, subject: views into findings that outlive the map (ten thousand copied key pairs were
@@ -89,6 +89,15 @@ std::string passFingerprint(const PassReport& report) {
     fields.add(static_cast<std::int64_t>(report.findings.size()));
     for (const auto& f : report.findings)
         forEachFindingField(f, [&](std::string_view field) { fields.add(field); });
+    // Each finding's tool (schema 5), after all of them and only when one is set: a pass with
+    // Metalama's findings only keeps the fingerprint schema 4 sealed, so an upgraded store
+    // still verifies. The marker and the known count keep the two forms apart.
+    bool anyTool = false;
+    for (const auto& f : report.findings) anyTool = anyTool || !f.tool.empty();
+    if (anyTool) {
+        fields.add("tools");
+        for (const auto& f : report.findings) fields.add(f.tool);
+    }
     return fields.sha256();
 }
 
@@ -273,20 +282,20 @@ bool SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& 
     SqliteStatement delta;
     if (!prepareForWrite(
             "INSERT INTO findings (run_id, seq, target, subject, user, desired, "
-            "observed, outcome, reason, removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "observed, outcome, reason, removed, tool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             &delta, error))
         return false;
     auto addDelta = [&](std::int64_t seq, const Finding& f, bool removed) {
         delta.reset();
-        delta.bind(1, runId).bind(2, seq).bind(10, std::int64_t{removed ? 1 : 0});
+        delta.bind(1, runId).bind(2, seq).bind(10, std::int64_t{removed ? 1 : 0}).bind(11, f.tool);
         bindFinding(delta, 3, f);
         return delta.run(error);
     };
     if (!db_.exec("DELETE FROM current_findings", error)) return false;
     SqliteStatement current;
     if (!prepareForWrite("INSERT INTO current_findings (seq, target, subject, user, desired, "
-                         "observed, outcome, reason, state_since) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         "observed, outcome, reason, state_since, tool) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          &current, error))
         return false;
     std::int64_t seq = 0;
@@ -302,7 +311,7 @@ bool SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& 
             return false;
         }
         current.reset();
-        current.bind(1, seq).bind(9, stateSince);
+        current.bind(1, seq).bind(9, stateSince).bind(10, f.tool);
         bindFinding(current, 2, f);
         if (!current.run(error)) return false;
         ++seq;
@@ -422,8 +431,12 @@ bool SqliteComplianceStore::readPolicy(std::int64_t policyRunId, PolicySet* out,
 bool SqliteComplianceStore::readCurrentFindings(std::vector<Finding>* out,
                                                 std::vector<std::string>* since) const {
     SqliteStatement s;
-    if (!prepareForRead("SELECT target, subject, user, desired, observed, outcome, reason, "
-                        "state_since FROM current_findings ORDER BY seq",
+    // A schema 4 file read as it is (read-only) has no tool column: every finding is Metalama's.
+    if (!prepareForRead(schemaVersion_ >= 5
+                            ? "SELECT target, subject, user, desired, observed, outcome, reason, "
+                              "state_since, tool FROM current_findings ORDER BY seq"
+                            : "SELECT target, subject, user, desired, observed, outcome, reason, "
+                              "state_since, '' FROM current_findings ORDER BY seq",
                         &s))
         return false;
     return readFindingRows(s, out, since);
@@ -444,6 +457,7 @@ bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, std::vector<Find
         }
         f.reason = s.text(6);
         if (since) since->push_back(s.text(7));
+        f.tool = s.text(8);
         out->push_back(std::move(f));
     }
     if (s.failed()) {
@@ -527,13 +541,15 @@ std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
     }
     const auto policyRun = s.integer(8);
     if (!readPolicy(policyRun, &r.policy, true)) return std::nullopt;
+    // A pure function of the policy, as the pass decided it: what compliance per tool needs.
+    r.desired = decideDesiredState(r.policy, catalog_);
     if (schemaVersion_ >= 3) {
         if (!readCurrentFindings(&r.findings, nullptr)) return std::nullopt;
         checkSeal(r);
     } else {
         SqliteStatement f;
-        if (!prepareForRead("SELECT target, subject, user, desired, observed, outcome, reason, '' "
-                            "FROM findings WHERE run_id = ? ORDER BY seq",
+        if (!prepareForRead("SELECT target, subject, user, desired, observed, outcome, reason, "
+                            "'', '' FROM findings WHERE run_id = ? ORDER BY seq",
                             &f))
             return std::nullopt;
         f.bind(1, policyRun);

@@ -7,7 +7,7 @@ namespace {
 
 // kMigrations[i] takes a database from version i to version i + 1. Never edit a step that has
 // shipped: add a new one (and describe it in docs/compliance-database.md).
-constexpr std::array<const char*, 4> kMigrations{{
+constexpr std::array<const char*, 5> kMigrations{{
     // 0 -> 1: runs, findings, effective policy, policy issues, prior-state ledger, agent state.
     R"sql(
 CREATE TABLE runs (
@@ -219,6 +219,43 @@ SELECT s.verdict AS verdict,
        s.policy AS policy,
        s.policy_values AS policy_values
   FROM sealed_state AS s;
+)sql",
+    // 4 -> 5: compliance per tool. Findings name their tool (empty: Metalama's own, so every
+    // row written before reads as Metalama's); the sealed state gains the per-tool verdicts
+    // (sealed_state.tools, hashed with the row when set; empty in a row sealed before, which the
+    // next pass seals again); the fleet views show a finding's tool and each tool's verdict.
+    R"sql(
+ALTER TABLE findings ADD COLUMN tool TEXT NOT NULL DEFAULT '';
+ALTER TABLE current_findings ADD COLUMN tool TEXT NOT NULL DEFAULT '';
+ALTER TABLE sealed_state ADD COLUMN tools TEXT NOT NULL DEFAULT '';
+DROP VIEW compliance_current;
+CREATE VIEW compliance_current AS
+SELECT json_extract(f.value, '$[0]') AS target,
+       json_extract(f.value, '$[1]') AS subject,
+       json_extract(f.value, '$[2]') AS user,
+       s.policy AS policy,
+       json_extract(f.value, '$[3]') AS desired,
+       json_extract(f.value, '$[4]') AS observed,
+       json_extract(f.value, '$[5]') AS state,
+       json_extract(f.value, '$[6]') AS reason,
+       json_extract(f.value, '$[7]') AS state_since,
+       (SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1) AS checked_at,
+       COALESCE(NULLIF(json_extract(f.value, '$[8]'), ''), 'metalama') AS tool
+  FROM sealed_state AS s, json_each(s.findings) AS f
+ ORDER BY f.key;
+CREATE VIEW compliance_tools AS
+SELECT json_extract(t.value, '$.tool') AS tool,
+       json_extract(t.value, '$.policy') AS policy,
+       json_extract(t.value, '$.verdict') AS verdict,
+       json_extract(t.value, '$.findings') AS findings,
+       json_extract(t.value, '$.compliant') AS compliant,
+       json_extract(t.value, '$.non_compliant') AS non_compliant,
+       json_extract(t.value, '$.reason') AS reason,
+       s.verdict AS machine_verdict,
+       COALESCE((SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1), s.finished_at)
+           AS checked_at
+  FROM sealed_state AS s, json_each(NULLIF(s.tools, '')) AS t
+ ORDER BY t.key;
 )sql",
 }};
 

@@ -116,6 +116,14 @@ bool readPublishedSummary(const std::string& path, std::chrono::system_clock::ti
         s.lastPassAt = text("LastPassAt");
         s.healthLimitMinutes = number("HealthLimitMinutes");
         s.compliantSince = text("CompliantSince");
+        // Absent from a summary published before compliance per tool: not compliant until the
+        // next pass publishes them, so no rule passes on a value nobody computed.
+        s.toolsCompliant = o->optValue<bool>("ToolsCompliant", false);
+        s.toolsNamed = o->optValue<Poco::Int64>("ToolsNamed", 0);
+        s.toolsNonCompliant = o->optValue<std::string>("ToolsNonCompliant", "");
+        for (const auto& name : o->getNames())
+            if (name.rfind(kToolSettingPrefix, 0) == 0)
+                s.toolCompliant.emplace_back(name, flag(name.c_str()));
     } catch (const Poco::Exception& e) {
         *error = path + ": " + key + ": missing or of the wrong type (" + e.displayText() + ")";
         return false;

@@ -170,9 +170,11 @@ TEST_F(EvidenceAnchor, TheFleetViewsReadOnlyTheSealedStateAndVerifyNamesForgedRo
     EXPECT_EQ(fleetRead(db(), passVerdict), "compliant\n");
     verify = agent({"verify", "--json"});
     EXPECT_EQ(verify.exitCode, 3) << verify.out;
-    EXPECT_NE(verify.out.find("sealed_state (what compliance_current and compliance_pass show) "
-                              "does not have the SHA-256 sealed by event"),
-              std::string::npos)
+    EXPECT_NE(
+        verify.out.find(
+            "sealed_state (what compliance_current, compliance_pass and compliance_tools show) "
+            "does not have the SHA-256 sealed by event"),
+        std::string::npos)
         << verify.out;
     EXPECT_NE(verify.out.find("\"intact\": false"), std::string::npos) << verify.out;
 }

@@ -18,6 +18,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -155,7 +156,7 @@ TEST_F(FleetQueries, TheAtcTablesNameTheirColumnsAndTheAgentsDatabasePaths) {
         {"windows", "C:\\ProgramData\\Metalama\\PolicyAgent\\compliance.db"},
     };
     const auto tables = fleet["agent_options"]["config"]["auto_table_construction"];
-    ASSERT_EQ(tables.size(), 6u);
+    ASSERT_EQ(tables.size(), 9u) << "pass, findings and tools, for each of three platforms";
     for (const auto& table : tables) {
         const auto name = table.first.as<std::string>();
         const auto platform = table.second["platform"].as<std::string>();
@@ -195,6 +196,15 @@ TEST_F(FleetQueries, ReportsReturnRowsForProblemsNotForCompliance) {
         << failing.out << failing.err;
     EXPECT_NE(query("audit-only", problems).out.find("|non-compliant|"), std::string::npos);
 
+    // Per tool: Metalama is the tool whose profile failed; nothing on the compliant machine.
+    const auto tools = byName.at("Metalama report: tools not compliant (Linux)");
+    EXPECT_EQ(query("compliant", tools).out, "");
+    const auto failingTools = query("failing", tools);
+    EXPECT_EQ(failingTools.out.rfind("metalama|TelemetryOptOut|", 0), 0u)
+        << failingTools.out << failingTools.err;
+    EXPECT_EQ(query("compliant", "SELECT tool, verdict FROM metalama_tools_linux").out,
+              "metalama|compliant\n");
+
     const auto share = byName.at("Metalama report: share of profiles compliant (Linux)");
     EXPECT_EQ(query("compliant", share).out.substr(query("compliant", share).out.find('|')),
               "|100\n");
@@ -228,6 +238,33 @@ TEST_F(FleetQueries, TheJamfExtensionAttributeNamesEachMachinesState) {
     const auto garbage =
         runProcess({"/usr/bin/env", "METALAMA_COMPLIANCE_DB=" + scratch->abs("garbage.db"),
                     "/bin/sh", script});
+    EXPECT_EQ(garbage.out.rfind("<result>unreadable: ", 0), 0u) << garbage.out;
+}
+
+// The second Jamf attribute names the tools not compliant, from the view compliance_tools.
+TEST_F(FleetQueries, TheJamfToolsAttributeNamesTheToolsNotCompliant) {
+    const std::map<std::string, std::string> expected{
+        {"compliant", "none"}, {"failing", "metalama"}, {"audit-only", "metalama"},
+        {"unmanaged", "none"}, {"stale", "none"},
+    };
+    const auto script = sourceDir() + "/installer/jamf/extension-attribute-tools.sh";
+    const auto attribute = [&](const std::string& db) {
+        return runProcess({"/usr/bin/env", "METALAMA_COMPLIANCE_DB=" + db, "/bin/sh", script});
+    };
+    for (const auto& [machine, result] : expected) {
+        const auto run = attribute(database(machine));
+        EXPECT_EQ(run.exitCode, 0) << machine << ": " << run.err;
+        EXPECT_EQ(run.out, "<result>" + result + "</result>\n") << machine;
+    }
+    EXPECT_EQ(attribute(scratch->abs("none.db")).out, "<result>no record</result>\n");
+    // An agent from before compliance per tool: its database has no such view.
+    const auto v4 = scratch->abs("v4/compliance.db");
+    scratch->write("v4/compliance.db", "");
+    std::filesystem::copy_file(sourceDir() + "/tests/fixtures/store/compliance-v4.db", v4,
+                               std::filesystem::copy_options::overwrite_existing);
+    EXPECT_EQ(attribute(v4).out, "<result>no record</result>\n");
+    scratch->write("garbage-tools.db", std::string(4096, 'x'));
+    const auto garbage = attribute(scratch->abs("garbage-tools.db"));
     EXPECT_EQ(garbage.out.rfind("<result>unreadable: ", 0), 0u) << garbage.out;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "model/tool_compliance.hpp"
 #include "store/sqlite_compliance_store.hpp"
 
 namespace mpa::test {
@@ -46,6 +47,50 @@ PassReport samplePass(const std::string& startedAt, bool withPolicy) {
                           "actions 2", "unreadable", Outcome::Failed, "permission denied", "", ""});
     r.verdict = computeVerdict(r.policy, r.findings);
     r.notes.push_back("a note");
+    return r;
+}
+
+PassReport toolsPass(const std::string& startedAt, bool nameTools) {
+    PassReport r;
+    r.startedAt = r.finishedAt = startedAt;
+    r.trigger = "timer";
+    EffectivePolicy optOut;
+    optOut.value = true;
+    optOut.from = {"Linux policy file", "/etc/metalama/policies/managed/10-it.json",
+                   PolicyLevel::Mandatory, SourcePrecedence::EtcFile, 0};
+    r.policy.values.emplace("TelemetryOptOut", optOut);
+    r.desired = decideDesiredState(r.policy, builtinCatalog());
+    if (nameTools) {
+        r.desired.environment.push_back(
+            {"DOTNET_CLI_TELEMETRY_OPTOUT", "1", "dotnet-sdk", "DotnetSdkTelemetryOptOut"});
+        r.desired.environment.push_back(
+            {"POWERSHELL_TELEMETRY_OPTOUT", "1", "powershell", "PowershellTelemetryOptOut"});
+    }
+    const auto add = [&](const char* tool, const char* target, std::string subject,
+                         const char* desired, Outcome outcome, const char* reason) {
+        auto f = Finding::about(target, std::move(subject), "", desired);
+        f.observed = isCompliantOutcome(outcome) ? desired : "absent";
+        f.outcome = outcome;
+        f.reason = reason;
+        f.tool = tool;
+        r.findings.push_back(std::move(f));
+    };
+    add("", "etc-environment", "/etc/environment", "METALAMA_TELEMETRY_OPT_OUT=1",
+        Outcome::Compliant, "");
+    add("", "telemetry-json", "/home/ann/.local/share/Metalama/telemetry.json", "actions 2",
+        Outcome::Remediated, "");
+    r.findings.back().user = "ann";
+    add("dotnet-sdk", "etc-environment", "/etc/environment DOTNET_CLI_TELEMETRY_OPTOUT",
+        "DOTNET_CLI_TELEMETRY_OPTOUT=1", Outcome::Compliant, "");
+    add("dotnet-sdk", "profile-d",
+        "/etc/profile.d/metalama-telemetry.sh DOTNET_CLI_TELEMETRY_OPTOUT",
+        "DOTNET_CLI_TELEMETRY_OPTOUT=1", Outcome::Remediated, "");
+    add("powershell", "etc-environment", "/etc/environment POWERSHELL_TELEMETRY_OPTOUT",
+        "POWERSHELL_TELEMETRY_OPTOUT=1", Outcome::Compliant, "");
+    add("powershell", "profile-d",
+        "/etc/profile.d/metalama-telemetry.sh POWERSHELL_TELEMETRY_OPTOUT",
+        "POWERSHELL_TELEMETRY_OPTOUT=1", Outcome::Failed, "permission denied");
+    r.verdict = machineVerdict(r.policy, r.desired, r.findings);
     return r;
 }
 

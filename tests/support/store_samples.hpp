@@ -15,6 +15,13 @@ namespace mpa::test {
 // blocked policy file, and two findings (etc-environment remediated, ann's telemetry.json failed).
 PassReport samplePass(const std::string& startedAt, bool withPolicy = true);
 
+// A pass whose findings are about three tools: Metalama (its own variable and ann's
+// telemetry.json, compliant), the .NET SDK (its variable in two files, compliant) and PowerShell
+// (its variable set in /etc/environment, failed in /etc/profile.d). The policy is TelemetryOptOut
+// (mandatory); the desired state is decided from it, as the engine does, and with `nameTools`
+// also names dotnet-sdk and powershell, as their catalog policies will.
+PassReport toolsPass(const std::string& startedAt, bool nameTools);
+
 // Opens a store and reports a failure as a test failure (returns null then).
 std::unique_ptr<ComplianceStore> openStore(const std::string& path,
                                            StoreMode mode = StoreMode::ReadWrite);

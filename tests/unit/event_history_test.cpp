@@ -10,6 +10,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <map>
 
 #include "store/chain_verify.hpp"
 #include "store/event_chain.hpp"
@@ -99,7 +100,18 @@ TEST(SealedState, EveryEditedRowIsNamedAndTheViewKeepsTheSealedValue) {
          "('2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z', 'timer', 'enforce', 'compliant')",
          "runs row 4: no \"state sealed\" event covers it"},
         {"UPDATE sealed_state SET findings = replace(findings, 'remediated', 'compliant')",
-         "sealed_state (what compliance_current and compliance_pass show) does not have"},
+         "sealed_state (what compliance_current, compliance_pass and compliance_tools show) does "
+         "not have"},
+        // The tool a finding is about, and the per-tool verdicts the view compliance_tools shows.
+        {"UPDATE current_findings SET tool = 'powershell' WHERE seq = 0",
+         "current_findings row 0 (etc-environment /etc/environment): tool is 'powershell', the "
+         "sealed state says ''"},
+        {"UPDATE sealed_state SET tools = replace(tools, '\"findings\":2', '\"findings\":3')",
+         "sealed_state (what compliance_current, compliance_pass and compliance_tools show) does "
+         "not have"},
+        {"UPDATE sealed_state SET findings = replace(findings, '\"\"]', '\"dotnet-sdk\"]')",
+         "sealed_state (what compliance_current, compliance_pass and compliance_tools show) does "
+         "not have"},
         {"DELETE FROM sealed_state", "sealed_state is empty"},
     };
     for (const auto& f : forgeries) {
@@ -114,6 +126,7 @@ TEST(SealedState, EveryEditedRowIsNamedAndTheViewKeepsTheSealedValue) {
         EXPECT_TRUE(named) << f.edit << ": " << v.message;
         EXPECT_TRUE(verifyFile(forged).intact) << "the chain alone cannot see " << f.edit;
         if (std::string(f.edit).rfind("UPDATE current_findings", 0) == 0 ||
+            std::string(f.edit).rfind("UPDATE sealed_state SET tools", 0) == 0 ||
             std::string(f.edit).rfind("UPDATE runs", 0) == 0) {
             EXPECT_EQ(countRows(forged, "compliance_current"), views) << f.edit;
         }
@@ -381,6 +394,65 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     ASSERT_TRUE(store->recordPass(pass, &error)) << error;
     EXPECT_TRUE(verifyFile(path).intact);
     EXPECT_GT(countRows(path, "events"), 0);
+}
+
+// tests/fixtures/store/compliance-v4.db, written by schema 4's code: four passes (the last a
+// repeat), their events and seals, a ledger entry and a state key. The upgrade to schema 5
+// keeps every row, reads every finding as Metalama's, and the chain and the sealed state still
+// verify; the next pass seals the state again with its compliance per tool.
+TEST(StoreMigration, ASchema4StoreKeepsItsRowsAndVerifiesAfterTheUpgrade) {
+    test::ScratchDir scratch;
+    const auto path = copyFixture(scratch, "compliance-v4.db");
+    const char* const tables[] = {"runs",   "findings",      "current_findings", "effective_policy",
+                                  "events", "policy_issues", "ledger",           "agent_state"};
+    std::map<std::string, std::int64_t> before;
+    for (const auto* table : tables) before[table] = countRows(path, table);
+    EXPECT_EQ(before["runs"], 4);
+    EXPECT_GT(before["events"], 0);
+    const auto viewBefore = countRows(path, "compliance_current");
+    ASSERT_EQ(viewBefore, 2);
+    ASSERT_TRUE(verifyFile(path).intact);
+    {
+        auto sealed = verifySealFile(path);  // read as it is, without the tool columns
+        EXPECT_TRUE(sealed.intact) << sealed.message;
+    }
+
+    auto store = openStore(path);
+    ASSERT_TRUE(store);
+    auto* sqlite = dynamic_cast<SqliteComplianceStore*>(store.get());
+    std::string error;
+    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &error), storeSchemaVersion());
+    for (const auto* table : tables) EXPECT_EQ(countRows(path, table), before[table]) << table;
+    EXPECT_EQ(countRows(path, "current_findings WHERE tool = ''"), before["current_findings"]);
+    EXPECT_EQ(countRows(path, "findings WHERE tool = ''"), before["findings"]);
+    EXPECT_EQ(countRows(path, "compliance_current WHERE tool = 'metalama'"), viewBefore);
+    EXPECT_EQ(countRows(path, "compliance_tools"), 0) << "sealed before compliance per tool";
+    EXPECT_TRUE(verifyFile(path).intact);
+    auto sealed = verifySealFile(path);
+    EXPECT_TRUE(sealed.intact) << sealed.message;
+    const auto last = store->lastPass();
+    ASSERT_TRUE(last) << test::readError(*store);
+    EXPECT_TRUE(last->report.notes.empty() ||
+                last->report.notes.back().find("does not match") == std::string::npos)
+        << last->report.notes.back();
+    EXPECT_EQ(last->report.verdict, Verdict::Compliant);
+
+    // A repeat of the last pass: the same content run, sealed again with the tools.
+    auto repeat = last->report;
+    repeat.startedAt = repeat.finishedAt = "2026-01-06T07:00:00Z";
+    ASSERT_TRUE(store->recordPass(repeat, &error)) << error;
+    EXPECT_EQ(countRows(path, "runs"), before["runs"] + 1);
+    EXPECT_EQ(countRows(path, "compliance_tools WHERE tool = 'metalama'"), 1);
+    EXPECT_TRUE(verifyFile(path).intact);
+    sealed = verifySealFile(path);
+    EXPECT_TRUE(sealed.intact) << sealed.message;
+
+    // And a pass about three tools after it.
+    ASSERT_TRUE(store->recordPass(test::toolsPass("2026-01-06T08:00:00Z", true), &error)) << error;
+    EXPECT_EQ(countRows(path, "compliance_tools"), 3);
+    EXPECT_TRUE(verifyFile(path).intact);
+    sealed = verifySealFile(path);
+    EXPECT_TRUE(sealed.intact) << sealed.message;
 }
 
 bool anyCorruptSibling(const test::ScratchDir& scratch) {

@@ -128,7 +128,7 @@ TEST(IntuneRules, NoRulePassesOnAMachineWithNoRecord) {
     // Control: a healthy, compliant machine passes every rule, so the evaluator can pass.
     ComplianceSummary healthy;
     healthy.agentHealthy = healthy.telemetryOptOutEnforced = healthy.environmentVariableSet = true;
-    healthy.chainIntact = healthy.lastPassWithinDay = true;
+    healthy.chainIntact = healthy.lastPassWithinDay = healthy.toolsCompliant = true;
     healthy.profilesCompliantPercent = 100;
     healthy.lastPassAgeMinutes = 30;
     const auto good = parseObject(complianceToIntuneJson(healthy));

@@ -1,0 +1,82 @@
+#include "model/tool_compliance.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace mpa {
+namespace {
+
+void addPolicy(ToolCompliance& entry, const std::string& policy) {
+    entry.named = true;
+    if (policy.empty()) return;
+    // Several variables or files of one tool usually come from the same policy: name it once.
+    const std::string list = ", " + entry.policy + ", ";
+    if (list.find(", " + policy + ", ") != std::string::npos) return;
+    entry.policy += (entry.policy.empty() ? "" : ", ") + policy;
+}
+
+}  // namespace
+
+std::string toolOf(const Finding& finding) {
+    return finding.tool.empty() ? std::string(kMetalamaTool) : finding.tool;
+}
+
+std::vector<ToolCompliance> complianceByTool(const DesiredState& desired,
+                                             const std::vector<Finding>& findings) {
+    std::map<std::string, ToolCompliance> byTool;
+    auto entry = [&](const std::string& tool) -> ToolCompliance& {
+        auto& e = byTool[tool];
+        e.tool = tool;
+        return e;
+    };
+    for (const auto& v : desired.environment) addPolicy(entry(v.tool), v.policy);
+    for (const auto& u : desired.userFiles) addPolicy(entry(u.tool), u.policy);
+    // Metalama's per-user actions are asked for without a variable when the opt-out is only
+    // recommended or a single Disable*Reporting policy is set.
+    if (desired.anyActionManaged()) entry(kMetalamaTool).named = true;
+    for (const auto& f : findings) {
+        auto& e = entry(toolOf(f));
+        ++e.findings;
+        if (isCompliantOutcome(f.outcome))
+            ++e.compliant;
+        else
+            ++e.nonCompliant;
+    }
+    std::vector<ToolCompliance> out;
+    for (auto& [tool, e] : byTool) {
+        if (e.nonCompliant > 0) {
+            e.verdict = Verdict::NonCompliant;
+            e.reason = std::to_string(e.nonCompliant) + " of " + std::to_string(e.findings) +
+                       " finding(s) not compliant";
+        } else if (!e.named) {
+            e.verdict = Verdict::NotManaged;
+        } else if (e.findings == 0) {
+            e.verdict = Verdict::NonCompliant;
+            e.reason = "no finding: no target reported on it";
+        } else {
+            e.verdict = Verdict::Compliant;
+        }
+        out.push_back(std::move(e));
+    }
+    std::stable_partition(out.begin(), out.end(),
+                          [](const ToolCompliance& t) { return t.tool == kMetalamaTool; });
+    return out;
+}
+
+Verdict machineVerdict(const PolicySet& policy, const DesiredState& desired,
+                       const std::vector<Finding>& findings) {
+    const auto verdict = computeVerdict(policy, findings);
+    if (verdict != Verdict::Compliant) return verdict;
+    for (const auto& tool : complianceByTool(desired, findings))
+        if (tool.verdict == Verdict::NonCompliant) return Verdict::NonCompliant;
+    return verdict;
+}
+
+std::string nonCompliantTools(const std::vector<ToolCompliance>& tools) {
+    std::string out;
+    for (const auto& t : tools)
+        if (t.verdict == Verdict::NonCompliant) out += (out.empty() ? "" : ", ") + t.tool;
+    return out;
+}
+
+}  // namespace mpa

@@ -1,0 +1,48 @@
+#pragma once
+// Compliance per tool: the one place that turns a pass's findings and desired state into a
+// verdict for each tool (Metalama itself, and every telemetry-catalog tool the policy names).
+// status, the Intune output and the sealed state the osquery view compliance_tools reads all
+// take their per-tool figures from here.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/desired_state.hpp"
+#include "model/finding.hpp"
+#include "model/pass_report.hpp"
+
+namespace mpa {
+
+struct ToolCompliance {
+    std::string tool;    // kMetalamaTool, or a telemetry-catalog id
+    std::string policy;  // the policies that name the tool, ", "-joined; empty when none does
+    bool named = false;  // the desired state asks something of this tool
+    Verdict verdict = Verdict::NotManaged;
+    std::int64_t findings = 0;      // every finding about the tool
+    std::int64_t compliant = 0;     // of which in a compliant outcome (isCompliantOutcome)
+    std::int64_t nonCompliant = 0;  // findings - compliant
+    std::string reason;             // why a non-compliant tool is, in a few words
+};
+
+// The tool a finding is about: Finding::tool, with empty meaning Metalama's own.
+std::string toolOf(const Finding& finding);
+
+// One entry per tool that the desired state names or that some finding is about; Metalama
+// first, then by tool id. A tool is compliant when the policy names it, at least one finding is
+// about it and every such finding is a compliant outcome. A tool the policy names that no
+// finding is about is NOT compliant ("no finding"): no target reported on it, so nothing shows
+// its opt-out is in place. A tool no policy names is "not managed" when all its findings are
+// compliant (e.g. a setting restored after its policy went) and non-compliant otherwise.
+std::vector<ToolCompliance> complianceByTool(const DesiredState& desired,
+                                             const std::vector<Finding>& findings);
+
+// The machine's verdict: computeVerdict's rule (every finding compliant), and in addition every
+// tool the policy names must be compliant. A machine is compliant when every tool the policy
+// names is.
+Verdict machineVerdict(const PolicySet& policy, const DesiredState& desired,
+                       const std::vector<Finding>& findings);
+
+// The tools of `tools` whose verdict is non-compliant, ", "-joined ("" when none).
+std::string nonCompliantTools(const std::vector<ToolCompliance>& tools);
+
+}  // namespace mpa
