@@ -7,7 +7,6 @@
 // tests/integration/tool_policy_channels_win_test.cpp.
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -18,6 +17,7 @@
 #include "support/agent_process.hpp"
 #include "support/macos_tree.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/tool_policy_report.hpp"
 
 namespace mpa::test {
 namespace {
@@ -25,15 +25,8 @@ namespace {
 const char* kKey = "SOFTWARE\\Policies\\PostSharp\\Metalama";
 const char* kRecommendedKey = "SOFTWARE\\Policies\\PostSharp\\Metalama\\Recommended";
 
-// Mandatory: three tools with variables (one also with a per-user file). Recommended: a tool
-// with two per-user files and a variable the recommended form must not set.
-const std::vector<std::string> kMandatory = {"DotnetSdkTelemetryOptOut", "AzureCliTelemetryOptOut",
-                                             "SetDoNotTrack"};
-const std::string kRecommended = "AngularCliTelemetryOptOut";
-
-Poco::JSON::Object::Ptr parse(const std::string& text) {
-    return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
-}
+const std::vector<std::string>& kMandatory = mandatoryToolPolicies();
+const std::string& kRecommended = recommendedToolPolicy();
 
 void missingTool(const std::string& what) {
     const char* ci = std::getenv("CI");
@@ -53,72 +46,7 @@ class ToolPolicyChannels : public ::testing::Test {
         args.insert(args.end(), {"apply", "--dry-run", "--json"});
         const auto result = runAgent(root.path(), args);
         EXPECT_NE(result.exitCode, -1) << result.err;
-        try {
-            return parse(result.out);
-        } catch (const std::exception& e) {
-            ADD_FAILURE() << e.what() << "\n" << result.out << result.err;
-            return {};
-        }
-    }
-
-    // Every tool policy is in effect at its level, read from `origin` (a substring).
-    static void expectEffective(const Poco::JSON::Object::Ptr& report, const std::string& origin,
-                                bool recommendedToo = true) {
-        const auto values = report->getObject("policy")->getObject("values");
-        auto names = kMandatory;
-        if (recommendedToo) names.push_back(kRecommended);
-        for (const auto& name : names) {
-            SCOPED_TRACE(name);
-            const auto value = values->getObject(name);
-            ASSERT_TRUE(value) << "not in effect";
-            EXPECT_TRUE(value->getValue<bool>("value"));
-            const auto from = value->getObject("from");
-            EXPECT_EQ(from->getValue<std::string>("level"),
-                      name == kRecommended ? "recommended" : "mandatory");
-            EXPECT_NE(from->getValue<std::string>("origin").find(origin), std::string::npos)
-                << from->getValue<std::string>("origin");
-        }
-        EXPECT_EQ(report->getObject("policy")->getArray("errors")->size(), 0u);
-    }
-
-    // The variables of the mandatory tools only, in name order, each with its tool and policy;
-    // the per-user files of the Azure CLI (forced) and, when the recommended policy is set, the
-    // Angular CLI's two (set where the user has not chosen).
-    static void expectDesired(const Poco::JSON::Object::Ptr& report, bool recommendedToo = true) {
-        const auto desired = report->getObject("desired");
-        ASSERT_TRUE(desired);
-        std::vector<std::string> environment;
-        const auto env = desired->getArray("environment");
-        for (std::size_t i = 0; i < env->size(); ++i) {
-            const auto e = env->getObject(static_cast<unsigned>(i));
-            environment.push_back(
-                e->getValue<std::string>("name") + "=" + e->getValue<std::string>("value") + " " +
-                e->getValue<std::string>("tool") + " " + e->getValue<std::string>("policy"));
-        }
-        EXPECT_EQ(environment,
-                  (std::vector<std::string>{
-                      "AZURE_CORE_COLLECT_TELEMETRY=false azure-cli AzureCliTelemetryOptOut",
-                      "DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet-sdk DotnetSdkTelemetryOptOut",
-                      "DO_NOT_TRACK=1 do-not-track SetDoNotTrack"}));
-        std::vector<std::string> files;
-        const auto userFiles = desired->getArray("userFiles");
-        for (std::size_t i = 0; i < userFiles->size(); ++i) {
-            const auto f = userFiles->getObject(static_cast<unsigned>(i));
-            files.push_back(
-                f->getValue<std::string>("tool") + " " + f->getValue<std::string>("linux") + " " +
-                f->getValue<std::string>("key") + "=" + f->getValue<std::string>("value") +
-                (f->getValue<bool>("force") ? " forced" : " unless chosen"));
-        }
-        std::vector<std::string> expected = {
-            "azure-cli ~/.azure/config collect_telemetry=false "
-            "forced"};
-        if (recommendedToo) {
-            expected.push_back(
-                "angular-cli ~/.angular-config.json cli.analytics=false unless chosen");
-            expected.push_back(
-                "angular-cli ~/.config/angular/config.json cli.analytics=false unless chosen");
-        }
-        EXPECT_EQ(files, expected);
+        return parsePassJson(result.out);
     }
 
     ScratchDir root;
@@ -132,8 +60,8 @@ TEST_F(ToolPolicyChannels, EtcDropinFiles) {
     root.write("etc/metalama/policies/recommended/50-tools.yaml", kRecommended + ": true\n", 0644);
     const auto report = dryRun();
     ASSERT_TRUE(report);
-    expectEffective(report, "/etc/metalama/policies/");
-    expectDesired(report);
+    expectToolPoliciesInEffect(report, "/etc/metalama/policies/");
+    expectToolPoliciesDesired(report, "linux");
 }
 
 TEST_F(ToolPolicyChannels, RegistryPolWrittenBySambaInTheGpoCache) {
@@ -153,8 +81,8 @@ TEST_F(ToolPolicyChannels, RegistryPolWrittenBySambaInTheGpoCache) {
     ASSERT_EQ(written.exitCode, 0) << written.err;
     const auto report = dryRun();
     ASSERT_TRUE(report);
-    expectEffective(report, "REGISTRY.POL");
-    expectDesired(report);
+    expectToolPoliciesInEffect(report, "REGISTRY.POL");
+    expectToolPoliciesDesired(report, "linux");
 }
 
 TEST_F(ToolPolicyChannels, ManagedPreferencesPlist) {
@@ -174,8 +102,8 @@ TEST_F(ToolPolicyChannels, ManagedPreferencesPlist) {
                   ->getValue<std::string>("origin")
                   .find("/Library/Preferences/"),
               std::string::npos);
-    expectEffective(report, "/Library/", true);
-    expectDesired(report);
+    expectToolPoliciesInEffect(report, "/Library/");
+    expectToolPoliciesDesired(report, "macos");
 }
 
 // The switch for every tool: every variable of every machine-wide tool of the catalog.
