@@ -1,9 +1,8 @@
 #pragma once
 // The macOS targets that make every variable of DesiredState::environment (Metalama's
 // METALAMA_TELEMETRY_OPT_OUT=1 and the other tools' opt-outs, each its own subject) machine-wide.
-// GUI apps (IDEs) get
-// their environment from launchd, not from shell profiles; shells read /etc/zshenv. One file of
-// code each.
+// GUI apps (IDEs) get their environment from launchd, not from shell profiles; shells read
+// /etc/zshenv. One file of code each.
 #include <memory>
 
 #include "model/target.hpp"
