@@ -18,10 +18,6 @@ std::string variableEntry(const std::string& path, const std::string& name) {
     return path + "#" + name;
 }
 
-EnvironmentAssignment metalamaVariable() {
-    return {kOptOutVariable, kOptOutValue, kMetalamaTool, ""};
-}
-
 std::vector<EnvironmentAssignment> byName(std::vector<EnvironmentAssignment> variables) {
     std::sort(variables.begin(), variables.end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });
@@ -48,7 +44,7 @@ Finding findingFor(const EnvironmentDropInSpec& spec, const EnvironmentAssignmen
 
 // Metalama's finding when the agent neither sets nor has set its variable here: as before.
 Finding metalamaNotSet(const EnvironmentDropInSpec& spec) {
-    auto f = findingFor(spec, metalamaVariable());
+    auto f = findingFor(spec, metalamaAssignment());
     f.desired = "as before the agent";
     return notApplicable(std::move(f), "the agent has not changed it");
 }
@@ -57,7 +53,7 @@ Finding metalamaNotSet(const EnvironmentDropInSpec& spec) {
 // had before and for restoring content the ledger cannot account for.
 ManagedFileSpec wholeFile(const EnvironmentDropInSpec& spec, std::string content) {
     return {spec.target, spec.path, std::move(content),
-            lineOf(spec, metalamaVariable()) + spec.desiredSuffix, spec.formerPaths};
+            lineOf(spec, metalamaAssignment()) + spec.desiredSuffix, spec.formerPaths};
 }
 
 // The variables the agent's file holds according to the ledger, in name order.
@@ -68,7 +64,7 @@ std::vector<EnvironmentAssignment> recordedInFile(const Ledger& ledger,
     for (const auto& entry : ledger.listPrefix(spec.target, prefix))
         out.push_back(
             setAssignment(ledger, spec.target, entry.subject, entry.subject.substr(prefix.size())));
-    if (out.empty() && ledger.find(spec.target, spec.path)) out.push_back(metalamaVariable());
+    if (out.empty() && ledger.find(spec.target, spec.path)) out.push_back(metalamaAssignment());
     return byName(std::move(out));
 }
 
@@ -76,7 +72,7 @@ std::vector<EnvironmentAssignment> recordedInFile(const Ledger& ledger,
 std::optional<std::vector<EnvironmentAssignment>> agentVariablesIn(
     const EnvironmentDropInSpec& spec, const std::string& data) {
     if (data == spec.metalamaOnlyContent)
-        return std::vector<EnvironmentAssignment>{metalamaVariable()};
+        return std::vector<EnvironmentAssignment>{metalamaAssignment()};
     const std::string start = spec.header + spec.preamble;
     if (!startsWith(data, start)) return std::nullopt;
     std::vector<EnvironmentAssignment> variables;
@@ -115,7 +111,7 @@ std::vector<Finding> restoreAll(TargetRun& run, const EnvironmentDropInSpec& spe
                                   ? agentVariablesIn(spec, current.data)
                                   : std::nullopt;
             if (ours && ours->size() > 1) {
-                auto f = findingFor(spec, metalamaVariable());
+                auto f = findingFor(spec, metalamaAssignment());
                 f.desired = "as before the agent";
                 f.observed = "the agent's file for " + std::to_string(ours->size()) + " variables";
                 if (auto removed = removeFileNoFollow(run.context, spec.path); !removed)

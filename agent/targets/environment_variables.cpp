@@ -10,6 +10,10 @@ bool isMetalamaVariable(const std::string& name) {
     return name == kOptOutVariable;
 }
 
+EnvironmentAssignment metalamaAssignment() {
+    return {kOptOutVariable, kOptOutValue, kMetalamaTool, ""};
+}
+
 std::string findingTool(const EnvironmentAssignment& assignment) {
     return isMetalamaVariable(assignment.name) || assignment.tool == kMetalamaTool
                ? std::string()
@@ -40,10 +44,8 @@ std::vector<std::string> recordedVariables(const Ledger& ledger, const std::stri
 
 EnvironmentAssignment setAssignment(const Ledger& ledger, const std::string& target,
                                     const std::string& subject, const std::string& name) {
-    EnvironmentAssignment a{name, kOptOutValue, kMetalamaTool, ""};
-    if (isMetalamaVariable(name)) return a;
-    a.value.clear();
-    a.tool.clear();
+    if (isMetalamaVariable(name)) return metalamaAssignment();
+    EnvironmentAssignment a{name, "", "", ""};
     PriorRecord record;
     if (auto entry = ledger.find(target, subject);
         entry && decodePriorRecord(entry->value, &record)) {

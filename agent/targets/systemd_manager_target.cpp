@@ -88,8 +88,7 @@ std::optional<std::string> valueOf(const std::vector<std::string>& entries,
 }  // namespace
 
 Finding reconcileRunningManager(TargetRun& run, platform::ServiceManager& manager, bool wanted) {
-    return reconcileRunningManager(run, manager, {kOptOutVariable, kOptOutValue, kMetalamaTool, ""},
-                                   wanted);
+    return reconcileRunningManager(run, manager, metalamaAssignment(), wanted);
 }
 
 Finding reconcileRunningManager(TargetRun& run, platform::ServiceManager& manager,

@@ -44,17 +44,23 @@ class WindowsEnvironmentTarget final : public Target {
     std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
         const auto plan = planVariables(desired, recordedValues(run.ledger));
         std::vector<Finding> findings;
-        for (const auto& variable : plan.wanted) {
-            Finding value = reconcileValue(run, variable, true);
+        Changes changes;
+        auto add = [&](const EnvironmentAssignment& variable, bool wanted) {
+            bool setNow = false;
+            Finding value = reconcileValue(run, variable, wanted, &changes.any, &setNow);
+            if (setNow) changes.set.push_back(findings.size());
             findings.push_back(value);
-            findings.push_back(services(run, variable, true, value));
-        }
-        for (const auto& name : plan.restored) {
-            const auto variable = setAssignment(run.ledger, kTargetName, valueSubject(name), name);
-            Finding value = reconcileValue(run, variable, false);
-            findings.push_back(value);
-            findings.push_back(services(run, variable, false, value));
-        }
+            findings.push_back(services(run, variable, wanted, value));
+        };
+        for (const auto& variable : plan.wanted) add(variable, true);
+        for (const auto& name : plan.restored)
+            add(setAssignment(run.ledger, kTargetName, valueSubject(name), name), false);
+        // One broadcast for every value this pass changed: running programs re-read the
+        // environment once, not once per variable.
+        if (changes.any)
+            if (const auto sent = platform::broadcastEnvironmentChange(kBroadcastTimeout); !sent)
+                for (auto i : changes.set)
+                    findings[i].reason = "set; " + sent.error + " (new logons still see it)";
         return findings;
     }
     std::vector<Finding> revert(TargetRun& run) override { return reconcile(run, DesiredState{}); }
@@ -63,15 +69,20 @@ class WindowsEnvironmentTarget final : public Target {
     }
 
   private:
+    struct Changes {
+        bool any = false;              // a value was set or restored
+        std::vector<std::size_t> set;  // the findings of the values set
+    };
+    // *changed and *setNow become true when the value was changed (set, for *setNow).
     static Finding reconcileValue(TargetRun& run, const EnvironmentAssignment& variable,
-                                  bool wanted);
+                                  bool wanted, bool* changed, bool* setNow);
     static Finding services(TargetRun& run, const EnvironmentAssignment& variable, bool wanted,
                             const Finding& value);
 };
 
 Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run,
-                                                 const EnvironmentAssignment& variable,
-                                                 bool wanted) {
+                                                 const EnvironmentAssignment& variable, bool wanted,
+                                                 bool* changed, bool* setNow) {
     const std::string name = variable.name;
     auto f =
         Finding::about(kTargetName, valueSubject(name), "",
@@ -101,14 +112,15 @@ Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run,
         return platform::deleteRegistryValue(RegistryHive::LocalMachine, kWindowsEnvironmentKey,
                                              name);
     };
-    // Running programs learn of the change from the broadcast; services from the set-at time.
-    store.afterChange = [&run, name](Finding& changed, bool setNow) {
-        if (setNow) {
+    // Running programs learn of the change from the broadcast (reconcile sends it once);
+    // services from the set-at time.
+    store.afterChange = [&run, name, changed, setNow](Finding&, bool set) {
+        *changed = true;
+        *setNow = set;
+        if (set) {
             std::string error;
             run.ledger.setState(setAtKey(name), isoUtc(run.context.now), &error);
         }
-        const auto sent = platform::broadcastEnvironmentChange(kBroadcastTimeout);
-        if (setNow && !sent) changed.reason = "set; " + sent.error + " (new logons still see it)";
     };
     return reconcileLiveVariable(run, store, std::move(f), wanted);
 }

@@ -1,11 +1,13 @@
 // systemd's own tools read what the machine-environment targets wrote to a scratch root: the
 // user environment generator parses the environment.d drop-in, and systemd-analyze finds the
-// system.conf drop-in where PID 1 looks. Integration tests: they run the host's systemd tools,
-// where installed.
+// system.conf drop-in where PID 1 looks; a real `su -l` login gets each variable of
+// /etc/environment as the agent reports it. Integration tests: they run the host's tools, where
+// installed.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "support/agent_process.hpp"
@@ -66,6 +68,37 @@ TEST_F(EnvTargetsTest, SystemdAnalyzeFindsTheSystemConfDropIn) {
     const auto out = result.out + result.err;
     EXPECT_THAT(out, HasSubstr("# " + scratch.abs(kSystemConfD) + "\n"));
     EXPECT_THAT(out, HasSubstr("\n[Manager]\nDefaultEnvironment=METALAMA_TELEMETRY_OPT_OUT=1"));
+}
+
+// pam_env per variable: a real `su -l` login, in a private mount namespace where the scratch
+// root's /etc/environment and pam_env.conf are bound over the machine's, gets every variable the
+// agent reports compliant, and the overridden one with the value the agent reports.
+TEST_F(EnvTargetsTest, ARealSuLoginGetsEachVariableAsTheAgentReports) {
+    for (const char* tool : {"/usr/bin/unshare", "/usr/bin/su"})
+        if (!executable(tool)) {
+            const char* ci = std::getenv("CI");
+            if (ci && std::string(ci) == "true") ADD_FAILURE() << tool << " is missing";
+            GTEST_SKIP() << tool << " missing: install util-linux";
+        }
+    if (runProcess({"/usr/bin/unshare", "-m", "true"}).exitCode != 0)
+        GTEST_SKIP() << "unshare -m needs CAP_SYS_ADMIN";
+    scratch.write("etc/security/pam_env.conf", "DO_NOT_TRACK DEFAULT=0\n");
+    const auto findings =
+        pass(withVariables({metalamaVariable(),
+                            {"DOTNET_CLI_TELEMETRY_OPTOUT", "1", "dotnet-sdk", "p1"},
+                            {"DO_NOT_TRACK", "1", "do-not-track", "p2"}}));
+    EXPECT_EQ(subject(findings, "/etc/environment#DO_NOT_TRACK").outcome, Outcome::NonCompliant);
+    EXPECT_EQ(subject(findings, "/etc/environment#DOTNET_CLI_TELEMETRY_OPTOUT").outcome,
+              Outcome::Remediated);
+    EXPECT_EQ(subject(findings, "/etc/environment").outcome, Outcome::Remediated);
+    const std::string script =
+        "set -e\nmount --bind '" + scratch.abs(kEtcEnvironment) +
+        "' /etc/environment\nmount --bind '" + scratch.abs("etc/security/pam_env.conf") +
+        "' /etc/security/pam_env.conf\nsu -l root -c 'printenv METALAMA_TELEMETRY_OPT_OUT "
+        "DOTNET_CLI_TELEMETRY_OPTOUT DO_NOT_TRACK'\n";
+    const auto su =
+        runProcess({"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", script});
+    EXPECT_EQ(su.out, "1\n1\n0\n") << su.err;
 }
 
 }  // namespace
