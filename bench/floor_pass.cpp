@@ -2,7 +2,8 @@
 // policy, no store, no findings), so the agent's `apply` can be compared with what the machine
 // itself costs (bench/run-floor-comparison.sh, docs/performance.md).
 //
-// For every login account of ROOT/etc/passwd (UID 1000..59999, as make-profiles-root.py makes):
+// For every login account of ROOT/etc/passwd (UID_MIN..UID_MAX of ROOT/etc/login.defs, 1000..60000
+// when it has none; make-profiles-root.py writes the range its accounts need):
 // open the home and each Metalama data directory one component at a time without following
 // links (O_NOFOLLOW), read telemetry.json, parse the three reporting actions. A profile whose
 // actions are not all "no" (2) gets a new file: a temporary file in the same directory (owner and
@@ -203,6 +204,16 @@ int main(int argc, char** argv) {
     }
     const int root = ::open(argv[1], kDirFlags);
     if (root < 0) return std::perror(argv[1]), 1;
+    long uidMin = 1000, uidMax = 60000;
+    if (FILE* defs = ::fdopen(::openat(root, "etc/login.defs", O_RDONLY | O_CLOEXEC), "r")) {
+        char text[256];
+        while (std::fgets(text, sizeof text, defs)) {
+            long value = 0;
+            if (std::sscanf(text, "UID_MIN %ld", &value) == 1) uidMin = value;
+            if (std::sscanf(text, "UID_MAX %ld", &value) == 1) uidMax = value;
+        }
+        std::fclose(defs);
+    }
     FILE* passwd = ::fdopen(::openat(root, "etc/passwd", O_RDONLY | O_CLOEXEC), "r");
     if (!passwd) return std::perror("etc/passwd"), 1;
     Counts counts;
@@ -221,7 +232,7 @@ int main(int argc, char** argv) {
         }
         if (!fields[5] || fields[5][0] != '/') continue;
         const long uid = std::strtol(fields[2], nullptr, 10);
-        if (uid < 1000 || uid >= 60000) continue;
+        if (uid < uidMin || uid > uidMax) continue;
         std::string home = fields[5] + 1;
         const auto slash = home.rfind('/');
         const std::string dir = slash == std::string::npos ? "" : home.substr(0, slash);

@@ -19,7 +19,9 @@ os.makedirs(f"{root}/home")
 with open(f"{root}/etc/metalama/policies/managed/10-telemetry.json", "w") as f:
     f.write('{"TelemetryOptOut": true}\n')
 with open(f"{root}/etc/login.defs", "w") as f:
-    f.write("UID_MIN 1000\nUID_MAX 60000\n")
+    # Every account below is a login account (uids from 10000): above 50,000 accounts the usual
+    # UID_MAX of 60000 would leave the rest out of the login range.
+    f.write(f"UID_MIN 1000\nUID_MAX {max(60000, 10000 + count)}\n")
 with open(f"{root}/etc/environment", "w") as f:
     f.write('PATH="/usr/local/bin:/usr/bin:/bin"\n')
 

@@ -1,6 +1,7 @@
 // BCryptGenRandom with the system-preferred generator (what the CRT's rand_s and .NET use).
-#include <bcrypt.h>
 #include <windows.h>
+// bcrypt.h uses the types windows.h declares: it must come second.
+#include <bcrypt.h>
 
 #include <stdexcept>
 #include <string>

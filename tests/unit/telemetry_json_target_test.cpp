@@ -2,11 +2,13 @@
 // generation, repair, restore, audit-only, link attacks and unreadable homes.
 #include "targets/telemetry_json_target.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include "model/ledger.hpp"
@@ -305,6 +307,37 @@ TEST_F(TelemetryTarget, DriftIsRepairedAndReportedAsSuch) {
              "\"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
     const auto findings = pass();
     EXPECT_EQ(find(findings, "/home/alice" + std::string(kNew))->outcome, Outcome::DriftRepaired);
+}
+
+TEST_F(TelemetryTarget, DriftKeepingSizeMtimeAndInodeIsStillRepaired) {
+    // A user turns usage reporting back on by rewriting the file in place (same inode), one
+    // digit for another (same size), and sets the modification time back (touch -d): nothing a
+    // stat would show. Every pass reads and parses the file, so this is drift all the same.
+    pass();
+    const auto rel = "home/alice" + std::string(kNew);
+    auto text = root.read(rel);
+    const auto at = text.find("\"UsageReportingAction\": 2");
+    ASSERT_NE(at, std::string::npos) << text;
+    text[at + std::string("\"UsageReportingAction\": ").size()] = '1';
+    const auto before = statOf(rel);
+    {
+        std::FILE* f = std::fopen(root.abs(rel).c_str(), "r+");  // in place: no new inode
+        ASSERT_NE(f, nullptr);
+        ASSERT_EQ(std::fwrite(text.data(), 1, text.size(), f), text.size());
+        ASSERT_EQ(std::fclose(f), 0);
+    }
+    const struct timespec times[2] = {before.st_atim, before.st_mtim};
+    ASSERT_EQ(::utimensat(AT_FDCWD, root.abs(rel).c_str(), times, 0), 0);
+    const auto after = statOf(rel);
+    ASSERT_EQ(after.st_ino, before.st_ino);
+    ASSERT_EQ(after.st_size, before.st_size);
+    ASSERT_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+    ASSERT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+    ASSERT_EQ(doc(rel).getInteger("UsageReportingAction"), 1);
+
+    const auto findings = pass();
+    EXPECT_EQ(find(findings, "/home/alice" + std::string(kNew))->outcome, Outcome::DriftRepaired);
+    EXPECT_EQ(doc(rel).getInteger("UsageReportingAction"), 2);
 }
 
 TEST_F(TelemetryTarget, DeviceIdResetTokenResetsOncePerValue) {
