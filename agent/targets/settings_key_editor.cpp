@@ -71,8 +71,9 @@ class IniKeyEditor : public SettingsKeyEditor {
 };
 
 // A file whose content is the setting: the Go toolchain's telemetry mode file holds "off", or
-// "off 2026-01-31" with the date the mode was set, and Go reads its first word. The agent writes
-// the value alone (which Go reads with no date) and restores the whole prior content.
+// "off 2026-01-31" with the date the mode was set, and Go reads it trimmed, up to the first space
+// (x/telemetry's Dir.Mode): its first word. The agent writes the value alone (which Go reads
+// with no date) and restores the whole prior content.
 class TextFileEditor : public SettingsKeyEditor {
   public:
     explicit TextFileEditor(const CatalogUserFile& file) : value_(file.value) {}
@@ -80,7 +81,7 @@ class TextFileEditor : public SettingsKeyEditor {
     std::string desiredValue() const override { return value_; }
     Status observe(std::string_view text, KeyObservation* out) const override {
         const auto content = trim(text);
-        const auto word = content.substr(0, content.find_first_of(" \t\r\n"));
+        const auto word = content.substr(0, content.find(' '));  // Go's Dir.Mode: to a space
         *out = content.empty() ? KeyObservation{}
                                : KeyObservation{true, std::string(word), std::string(text)};
         return Status::success();
