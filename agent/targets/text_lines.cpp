@@ -22,17 +22,6 @@ std::string newlineOf(std::string_view text) {
     return text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n";
 }
 
-std::string appendLine(std::string* text, const std::string& line) {
-    const auto nl = newlineOf(*text);
-    std::string flag;
-    if (!text->empty() && text->back() != '\n') {
-        *text += nl;
-        flag = nl == "\n" ? "+eol" : "+crlf";
-    }
-    *text += line + nl;
-    return flag;
-}
-
 void dropAddedEnding(std::string* text, const std::string& added) {
     const std::string eol = added.find("+crlf") != std::string::npos  ? "\r\n"
                             : added.find("+eol") != std::string::npos ? "\n"

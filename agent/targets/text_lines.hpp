@@ -1,6 +1,6 @@
 #pragma once
 // Lines of a settings file with their own endings, for the line editors of other tools' files
-// (ini_settings_key, yaml_settings_key): what they add they can take back byte for byte, and a
+// (ini_settings_key today): what they add they can take back byte for byte, and a
 // file's mix of "\n", "\r\n" and a last line without an ending is kept as it is.
 #include <cstddef>
 #include <string>
@@ -17,10 +17,6 @@ std::vector<LineSpan> lineSpans(std::string_view text);
 
 // The ending new lines get: "\r\n" when the file has one, else "\n".
 std::string newlineOf(std::string_view text);
-
-// Appends `line` and an ending at the end of the text. A last line without an ending gets one
-// first: the returned flag ("+eol" or "+crlf", else "") says which, for dropAddedEnding.
-std::string appendLine(std::string* text, const std::string& line);
 
 // Takes off exactly the ending `added` names, when the text ends with it (the text's own last
 // byte may be a '\r' that only looked like half of one).
