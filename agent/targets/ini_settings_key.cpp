@@ -3,6 +3,7 @@
 #include <set>
 #include <vector>
 
+#include "targets/text_lines.hpp"
 #include "util/text.hpp"
 
 namespace mpa {
@@ -10,29 +11,9 @@ namespace {
 
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
-struct Line {
-    std::size_t begin = 0, end = 0, next = 0;  // content [begin, end), line ending [end, next)
-};
-
-std::vector<Line> lineSpans(std::string_view text) {
-    std::vector<Line> lines;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const auto nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) {
-            lines.push_back({pos, text.size(), text.size()});
-            break;
-        }
-        const auto end = nl > pos && text[nl - 1] == '\r' ? nl - 1 : nl;
-        lines.push_back({pos, end, nl + 1});
-        pos = nl + 1;
-    }
-    return lines;
-}
-
 // Where the section and the key are, in lines.
 struct Located {
-    std::vector<Line> lines;
+    std::vector<LineSpan> lines;
     std::size_t header = kNone;      // the section's header line
     std::size_t sectionEnd = kNone;  // one past its last line
     std::size_t lastEntry = kNone;   // its last key or continuation line (else the header)
@@ -100,21 +81,8 @@ Status locate(std::string_view text, const std::string& section, const std::stri
     return Status::success();
 }
 
-std::string newlineOf(std::string_view text) {
-    return text.find("\r\n") != std::string_view::npos ? "\r\n" : "\n";
-}
-
 bool has(const std::string& added, std::string_view flag) {
     return added.find(flag) != std::string::npos;
-}
-
-// Takes off exactly the line ending setIniKey gave the last line (the text's own last byte may
-// be a '\r' that only looked like half of it).
-void dropAddedEnding(std::string* text, const std::string& added) {
-    const std::string eol = has(added, "+crlf") ? "\r\n" : has(added, "+eol") ? "\n" : "";
-    if (!eol.empty() && text->size() >= eol.size() &&
-        text->compare(text->size() - eol.size(), eol.size(), eol) == 0)
-        text->resize(text->size() - eol.size());
 }
 
 }  // namespace
@@ -211,14 +179,7 @@ Status restoreIniKey(std::string* text, const std::string& section, const std::s
         dropAddedEnding(text, added);
         return Status::success();
     }
-    if (lines[last].next > lines[last].end || first == 0) {
-        text->erase(lines[first].begin, lines[last].next - lines[first].begin);
-    } else if (has(added, "+eol") || has(added, "+crlf")) {
-        text->erase(lines[first].begin);  // the last line, and the ending set added before it
-        dropAddedEnding(text, added);
-    } else {  // the last line of a file without a final line ending: the ending before it goes
-        text->erase(lines[first - 1].end, lines[last].next - lines[first - 1].end);
-    }
+    eraseLines(text, lines, first, last, added);
     return Status::success();
 }
 

@@ -70,6 +70,38 @@ class IniKeyEditor : public SettingsKeyEditor {
     std::string section_, key_, value_;
 };
 
+// A file whose content is the setting: the Go toolchain's telemetry mode file holds "off", or
+// "off 2026-01-31" with the date the mode was set, and Go reads it trimmed, up to the first space
+// (x/telemetry's Dir.Mode): its first word. The agent writes the value alone (which Go reads
+// with no date) and restores the whole prior content.
+class TextFileEditor : public SettingsKeyEditor {
+  public:
+    explicit TextFileEditor(const CatalogUserFile& file) : value_(file.value) {}
+    std::string keyName() const override { return "content"; }
+    std::string desiredValue() const override { return value_; }
+    Status observe(std::string_view text, KeyObservation* out) const override {
+        const auto content = trim(text);
+        const auto word = content.substr(0, content.find(' '));  // Go's Dir.Mode: to a space
+        *out = content.empty() ? KeyObservation{}
+                               : KeyObservation{true, std::string(word), std::string(text)};
+        return Status::success();
+    }
+    Status set(std::string* text, std::string* undo) const override {
+        *text = value_ + "\n";
+        undo->clear();
+        return Status::success();
+    }
+    Status restore(std::string* text, const std::optional<std::string>& priorRaw,
+                   const std::string&) const override {
+        *text = priorRaw.value_or("");
+        return Status::success();
+    }
+    bool isEmpty(std::string_view text) const override { return trim(text).empty(); }
+
+  private:
+    std::string value_;
+};
+
 }  // namespace
 
 std::unique_ptr<SettingsKeyEditor> makeSettingsKeyEditor(const CatalogUserFile& file,
@@ -81,8 +113,10 @@ std::unique_ptr<SettingsKeyEditor> makeSettingsKeyEditor(const CatalogUserFile& 
         case SettingsFormat::Ini:
             if (file.section.empty() || file.key.empty()) break;
             return std::make_unique<IniKeyEditor>(file);
-        case SettingsFormat::Yaml:
         case SettingsFormat::Text:
+            if (!file.key.empty()) break;
+            return std::make_unique<TextFileEditor>(file);
+        case SettingsFormat::Yaml:
             *whyNot = "the agent does not edit " + std::string(toString(file.format)) +
                       " settings files yet; the tool's environment variable, where it has one, "
                       "is the opt-out enforced";

@@ -1,7 +1,8 @@
 #pragma once
 // One key of a per-user settings file in the format the catalog names (json: a dotted path, ini:
-// a section and a key), behind one interface so that the user-settings-file target knows no
-// format. Yaml and text files have no editor yet: makeSettingsKeyEditor says why.
+// a section and a key, text: the whole content, read by its first word), behind one interface so
+// that the user-settings-file target knows no format. Yaml files have no editor yet:
+// makeSettingsKeyEditor says why.
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,13 +16,15 @@ namespace mpa {
 struct KeyObservation {
     bool present = false;
     std::string value;  // what the tool reads, to compare with desiredValue() and to show
-    std::string raw;    // what restore() writes back: the value (json) or the line(s) (ini)
+    std::string raw;    // what restore() writes back: the value (json), the line(s) (ini), the file
+                        // (text)
 };
 
 class SettingsKeyEditor {
   public:
     virtual ~SettingsKeyEditor() = default;
-    // "cli.analytics", "[core] collect_telemetry": names the key in findings and the ledger.
+    // "cli.analytics", "[core] collect_telemetry", "content": names the key in findings and the
+    // ledger.
     virtual std::string keyName() const = 0;
     // The value the key must hold, in the form observe() reports it.
     virtual std::string desiredValue() const = 0;

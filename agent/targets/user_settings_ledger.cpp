@@ -36,6 +36,8 @@ Status decodeUserSettingPrior(const PriorState& entry, UserSettingPrior* out) {
         prior.spec.format = SettingsFormat::Json;
     else if (format == "ini")
         prior.spec.format = SettingsFormat::Ini;
+    else if (format == "text")
+        prior.spec.format = SettingsFormat::Text;
     else
         return Status::failure(entry.subject + ": unknown settings format '" + format + "'");
     if (prior.file.empty())

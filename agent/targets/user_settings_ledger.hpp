@@ -6,10 +6,11 @@
 // Subject: "<file>#<key>" (the file's logical path, the editor's key name). PriorState::existed:
 // whether the key existed; the value is a PriorRecord: fields
 //   file: <logical path>          tool: <catalog id>
-//   format: json|ini  section: <ini section>  key: <key as the catalog names it>
+//   format: json|ini|text  section: <ini section>  key: <key as the catalog names it>
 //   written: <the value the agent set>        file-existed: yes|no
 //   created-dirs: <logical paths, outermost first, tab separated>   undo: <the editor's>
-// and, as body, the key's prior raw text (json: its value; ini: its line(s)), byte for byte.
+// and, as body, the key's prior raw text (json: its value; ini: its line(s); text: the file),
+// byte for byte.
 // Everything needed to restore is in the entry, so no catalog or policy is needed to undo.
 #include <string>
 #include <vector>

@@ -251,7 +251,32 @@ TEST(IniSettingsKey, AContinuedValueIsPartOfTheKey) {
     EXPECT_EQ(text, before);
 }
 
-TEST(SettingsKeyEditor, YamlAndTextFilesHaveNoEditorAndSayWhy) {
+TEST(SettingsKeyEditor, ATextFileIsReadByItsFirstWordAndComesBackWhole) {
+    CatalogUserFile mode;  // the Go toolchain's telemetry mode file
+    mode.format = SettingsFormat::Text;
+    mode.value = "off";
+    std::string why;
+    const auto editor = makeSettingsKeyEditor(mode, &why);
+    ASSERT_NE(editor, nullptr) << why;
+    KeyObservation o;
+    ASSERT_TRUE(editor->observe("off 2026-01-31\n", &o));
+    EXPECT_TRUE(o.present);
+    EXPECT_EQ(o.value, "off");
+    ASSERT_TRUE(editor->observe(" \n", &o));
+    EXPECT_FALSE(o.present);
+    const std::string before = "local 2025-11-02";
+    ASSERT_TRUE(editor->observe(before, &o));
+    EXPECT_EQ(o.value, "local");
+    std::string text = before, undo;
+    ASSERT_TRUE(editor->set(&text, &undo));
+    EXPECT_EQ(text, "off\n");
+    ASSERT_TRUE(editor->restore(&text, o.raw, undo));
+    EXPECT_EQ(text, before);
+    ASSERT_TRUE(editor->restore(&text, std::nullopt, undo));
+    EXPECT_TRUE(editor->isEmpty(text));
+}
+
+TEST(SettingsKeyEditor, YamlFilesHaveNoEditorAndSayWhy) {
     CatalogUserFile yaml;
     yaml.format = SettingsFormat::Yaml;
     yaml.key = "enableTelemetry";

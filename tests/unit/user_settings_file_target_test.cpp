@@ -349,7 +349,33 @@ TEST_F(UserSettingsTarget, DryRunAndAuditOnlyChangeNothing) {
     EXPECT_TRUE(ledger.list("user-settings-file").empty());
 }
 
-TEST_F(UserSettingsTarget, YamlAndTextFilesAreReportedNotApplicableWithTheReason) {
+TEST_F(UserSettingsTarget, TheGoToolchainsModeFileIsWrittenAndItsPriorContentComesBack) {
+    // Go's opt-out cannot be set machine-wide: only this per-user file turns it off.
+    constexpr const char* kMode = "home/alice/.config/go/telemetry/mode";
+    userFile(kMode, "local 2025-11-02");
+    desired.userFiles = {assignment("go-toolchain", 0, false)};
+    auto findings = pass();
+    const std::string alice = "/home/alice/.config/go/telemetry/mode#content";
+    EXPECT_EQ(find(findings, alice)->outcome, Outcome::Compliant) << find(findings, alice)->reason;
+    const std::string bob = "/home/bob/.config/go/telemetry/mode#content";
+    EXPECT_EQ(find(findings, bob)->outcome, Outcome::Remediated) << find(findings, bob)->reason;
+    EXPECT_EQ(find(findings, bob)->tool, "go-toolchain");
+    EXPECT_EQ(root.read("home/bob/.config/go/telemetry/mode"), "off\n");
+    for (const char* dir :
+         {"home/bob/.config", "home/bob/.config/go", "home/bob/.config/go/telemetry"})
+        EXPECT_EQ(statOf(dir).st_mode & 07777, 0700u) << dir;
+    desired.userFiles = {assignment("go-toolchain", 0, true)};
+    findings = pass();
+    EXPECT_EQ(find(findings, alice)->outcome, Outcome::Remediated) << find(findings, alice)->reason;
+    EXPECT_EQ(root.read(kMode), "off\n");
+    const auto reverted = revert();
+    EXPECT_EQ(find(reverted, alice)->outcome, Outcome::Restored);
+    EXPECT_EQ(root.read(kMode), "local 2025-11-02");
+    EXPECT_EQ(find(reverted, bob)->outcome, Outcome::Restored);
+    EXPECT_FALSE(root.exists("home/bob/.config"));
+}
+
+TEST_F(UserSettingsTarget, YamlFilesAreReportedNotApplicableWithTheReason) {
     desired.userFiles = {assignment("yarn")};
     const auto findings = pass();
     const auto* f = find(findings, "/home/alice/.yarnrc.yml#enableTelemetry");
