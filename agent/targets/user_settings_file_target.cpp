@@ -106,6 +106,9 @@ class ProfilePass {
     const DesiredState& desired_;
     std::vector<Finding>& out_;
     std::vector<PendingWrite> pending_;
+    // Directories the agent created that a restore of this profile left behind because they
+    // were not empty yet; swept again once every file of the profile is done.
+    std::vector<std::vector<std::string>> leftDirectories_;
     std::set<std::string> visited_;  // subjects of the ledger this pass saw
     ProfileHomes homes_{run_.context};
 };
@@ -190,6 +193,10 @@ void ProfilePass::profile(const MetalamaProfile& p) {
     }
     const auto home = std::make_shared<platform::SafeDir>(std::move(*opened));
     for (auto& [logical, work] : files) file(p, home, logical, work);
+    // Two files can share a directory the agent created for the first of them (~/.config for
+    // Turborepo's and Go's files): restored in either order, it is empty only once both are.
+    for (const auto& dirs : leftDirectories_) removeEmptyDirectories(run_.context, dirs);
+    leftDirectories_.clear();
 }
 
 void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform::SafeDir>& home,
@@ -371,7 +378,10 @@ void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform:
             }
             return;
         }
-        removeEmptyDirectories(run_.context, w.createdDirectories);
+        const auto removed = removeEmptyDirectories(run_.context, w.createdDirectories);
+        if (removed.size() < w.createdDirectories.size())
+            leftDirectories_.emplace_back(w.createdDirectories.begin(),
+                                          w.createdDirectories.end() - removed.size());
         for (auto& f : w.findings) out_.push_back(std::move(f));
         for (const auto& s : w.forget) forget(s);
         return;
