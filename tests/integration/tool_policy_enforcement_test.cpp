@@ -217,6 +217,57 @@ TEST_F(ToolPolicyEnforcement, ARegistryPolWrittenBySambaSetsEveryToolAndItsRemov
     enforceThenRestore([&] { fs::remove(root.abs(gpo + "MACHINE/REGISTRY.POL")); });
 }
 
+// The switch for every tool: every variable of the catalog machine-wide, every per-user file of
+// the catalog kept in every profile, every tool compliant; removed, everything as before.
+TEST_F(ToolPolicyEnforcement,
+       TheAllToolsSwitchMakesEveryCatalogToolCompliantAndItsRemovalRestores) {
+    if (setUpStopped()) return;
+    root.write("r/etc/metalama/policies/managed/50-tools.json",
+               "{\"AllCatalogToolsTelemetryOptOut\": true}\n", 0644);
+    const auto applied = agent({"apply", "--json"});
+    EXPECT_EQ(applied.exitCode, 0) << applied.out << applied.err;
+    const auto report = parsePassJson(applied.out);
+    ASSERT_TRUE(report);
+
+    const auto environment = report->getObject("desired")->getArray("environment");
+    EXPECT_GE(environment->size(), 20u);
+    const auto etcEnvironment = "\n" + read("etc/environment");
+    const auto profileD = read("etc/profile.d/zz-metalama-telemetry.sh");
+    for (std::size_t i = 0; i < environment->size(); ++i) {
+        const auto e = environment->getObject(static_cast<unsigned>(i));
+        const auto line =
+            e->getValue<std::string>("name") + "=" + e->getValue<std::string>("value");
+        EXPECT_TRUE(contains(etcEnvironment, "\n" + line + "\n")) << line;
+        EXPECT_TRUE(contains(profileD, "export " + line)) << line;
+    }
+
+    const auto files = report->getObject("desired")->getArray("userFiles");
+    EXPECT_GE(files->size(), 4u);
+    for (std::size_t i = 0; i < files->size(); ++i) {
+        const auto path =
+            files->getObject(static_cast<unsigned>(i))->getValue<std::string>("linux");
+        if (path.rfind("~/", 0) != 0) continue;
+        for (const char* home : {"home/alice/", "home/bob/", "home/erin/"})
+            EXPECT_TRUE(fs::exists(dir() + "/" + home + path.substr(2))) << home << path;
+    }
+
+    const auto tools = report->getArray("tools");
+    std::size_t named = 0;
+    for (std::size_t i = 0; i < tools->size(); ++i) {
+        const auto t = tools->getObject(static_cast<unsigned>(i));
+        if (!t->getValue<bool>("named")) continue;
+        ++named;
+        EXPECT_EQ(t->getValue<std::string>("verdict"), "compliant")
+            << t->getValue<std::string>("tool") << ": " << t->getValue<std::string>("reason");
+    }
+    EXPECT_GE(named, 20u);
+
+    fs::remove(dir() + "/etc/metalama/policies/managed/50-tools.json");
+    const auto restored = agent({"apply"});
+    EXPECT_EQ(restored.exitCode, 0) << restored.out << restored.err;
+    EXPECT_EQ(differences(before, snapshot(dir())), "");
+}
+
 // macOS: a Mac-shaped root with one local account; the MDM's managed preferences carry the
 // policies.
 class ToolPolicyEnforcementMac : public ::testing::Test {
