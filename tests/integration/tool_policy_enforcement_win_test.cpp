@@ -341,12 +341,19 @@ TEST_F(WindowsToolPolicyEnforcement, RegistryPoliciesSetEveryToolAndTheirRemoval
         EXPECT_EQ(tools.at(tool)->getValue<Poco::Int64>("nonCompliant"),
                   static_cast<Poco::Int64>(pending));
     }
-    // The per-user files were found in the Wine user's profile.
+    // The profile the agent manages is the one ProfileList names for Wine's user, which is
+    // %USERPROFILE% (in the agent's spelling, C:/users/<name>).
+    const std::string logicalHome = platform::win32::logicalPath(home.wstring());
     std::string userFiles;
     for (const auto& line : outcomes["azure-cli"]) userFiles += line + "\n";
     for (const auto& line : outcomes["angular-cli"]) userFiles += line + "\n";
-    EXPECT_TRUE(contains(userFiles, ".azure/config")) << userFiles;
-    EXPECT_TRUE(contains(userFiles, ".angular-config.json")) << userFiles;
+    EXPECT_TRUE(
+        contains(userFiles, " " + logicalHome + "/.azure/config#[core] collect_telemetry\n"))
+        << logicalHome << "\n"
+        << userFiles;
+    EXPECT_TRUE(contains(userFiles, " " + logicalHome + "/.angular-config.json#cli.analytics\n"))
+        << logicalHome << "\n"
+        << userFiles;
 
     // Removed: every value and every file exactly as before (the hand-set variable back as
     // REG_EXPAND_SZ "0", the others gone; the Angular CLI's file gone, the Azure CLI's back to
