@@ -36,6 +36,16 @@ std::vector<std::string> recordedValues(const Ledger& ledger) {
 std::string setAtKey(const std::string& name) {
     return variableSubject(std::string(kTargetName) + "#set-at", name);
 }
+// Ledger state: "REG_EXPAND_SZ" when the value the agent replaced was expandable (empty
+// otherwise), so its restore writes it back expandable: a "%USERPROFILE%\..." value that came
+// back as REG_SZ would no longer be expanded by Windows. The prior entry holds only the text.
+constexpr const char* kExpandable = "REG_EXPAND_SZ";
+std::string priorTypeKey(const std::string& name) {
+    return variableSubject(std::string(kTargetName) + "#prior-type", name);
+}
+bool priorWasExpandable(const Ledger& ledger, const std::string& name) {
+    return ledger.state(priorTypeKey(name)).value_or("") == kExpandable;
+}
 
 class WindowsEnvironmentTarget final : public Target {
   public:
@@ -91,22 +101,35 @@ Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run,
     if (hostPlatformProfile() != PlatformProfile::Windows)
         return notApplicable(std::move(f), "the Windows registry exists only on Windows");
 
+    // The agent is about to replace a value it has no prior entry for: its type is recorded
+    // (before the change, as the prior entry is) for the restore.
+    const bool firstChange =
+        wanted && run.changesAllowed() && !run.ledger.find(kTargetName, valueSubject(name));
     LiveVariableStore store;
     store.label = "machine environment";
     store.name = name;
     store.value = variable.value;
-    store.read = [name](LiveValue* out) {
+    store.read = [&run, name, firstChange, value = variable.value](LiveValue* out) {
         Status status;
         const auto read = platform::readRegistryValue(RegistryHive::LocalMachine,
                                                       kWindowsEnvironmentKey, name, &status);
         if (!status) return status;
         if (read) out->text = read->text;
         out->isVariable = read && (read->type == 1 || read->type == 2);  // REG_SZ, REG_EXPAND_SZ
+        if (firstChange && !(out->isVariable && out->text == value)) {
+            const std::string type = read && read->type == 2 ? kExpandable : "";
+            std::string error;
+            if (run.ledger.state(priorTypeKey(name)).value_or("") != type &&
+                !run.ledger.setState(priorTypeKey(name), type, &error))
+                return Status::failure("recording the type of " + name + ": " + error);
+        }
         return status;
     };
-    store.set = [name](const std::string& value) {
+    // Only a restore writes anything but the opt-out: the prior value, with its prior type.
+    store.set = [&run, name, wanted](const std::string& value) {
         return platform::writeRegistryString(RegistryHive::LocalMachine, kWindowsEnvironmentKey,
-                                             name, value, false);
+                                             name, value,
+                                             !wanted && priorWasExpandable(run.ledger, name));
     };
     store.unset = [name] {
         return platform::deleteRegistryValue(RegistryHive::LocalMachine, kWindowsEnvironmentKey,
@@ -117,10 +140,11 @@ Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run,
     store.afterChange = [&run, name, changed, setNow](Finding&, bool set) {
         *changed = true;
         *setNow = set;
-        if (set) {
-            std::string error;
+        std::string error;
+        if (set)
             run.ledger.setState(setAtKey(name), isoUtc(run.context.now), &error);
-        }
+        else if (priorWasExpandable(run.ledger, name))
+            run.ledger.setState(priorTypeKey(name), "", &error);  // restored: the type is spent
     };
     return reconcileLiveVariable(run, store, std::move(f), wanted);
 }

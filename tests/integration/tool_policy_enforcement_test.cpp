@@ -3,7 +3,7 @@
 // every environment file) and every named per-user file holds its key; `status` reports each tool
 // compliant; removed, every file is back byte for byte and every directory the agent made is
 // gone. The Windows registry channel is tool_policy_channels_win_test.cpp (reading) and
-// EnvironmentTargetWin (enforcing each variable in the registry).
+// tool_policy_enforcement_win_test.cpp (the same round trip with the real .exe under Wine).
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <gtest/gtest.h>
@@ -57,22 +57,6 @@ std::map<std::string, std::string> snapshot(const std::string& dir) {
         }
     }
     return tree;
-}
-
-// What changed between two snapshots, one line per path, for a readable failure.
-std::string differences(const std::map<std::string, std::string>& before,
-                        const std::map<std::string, std::string>& after) {
-    std::string out;
-    for (const auto& [path, bytes] : before) {
-        const auto found = after.find(path);
-        if (found == after.end())
-            out += "gone: " + path + "\n";
-        else if (found->second != bytes)
-            out += "changed: " + path + "\n" + found->second + "\n";
-    }
-    for (const auto& [path, bytes] : after)
-        if (!before.count(path)) out += "new: " + path + "\n" + bytes + "\n";
-    return out;
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -168,7 +152,7 @@ class ToolPolicyEnforcement : public DemoRootTest {
         removePolicies();
         const auto restored = agent({"apply"});
         EXPECT_EQ(restored.exitCode, 0) << restored.out << restored.err;
-        EXPECT_EQ(differences(before, snapshot(dir())), "");
+        EXPECT_EQ(fileDifferences(before, snapshot(dir())), "");
     }
 
     std::map<std::string, std::string> before;
@@ -308,7 +292,7 @@ TEST_F(ToolPolicyEnforcementMac, ManagedPreferencesSetEveryToolAndTheirRemovalRe
     fs::remove(root.abs(plist));
     const auto restored = agent({"apply"});
     EXPECT_NE(restored.exitCode, -1) << restored.out << restored.err;
-    EXPECT_EQ(differences(before, snapshot(root.path())), "");
+    EXPECT_EQ(fileDifferences(before, snapshot(root.path())), "");
 }
 
 }  // namespace

@@ -85,4 +85,19 @@ void expectToolPoliciesDesired(const Poco::JSON::Object::Ptr& report, const std:
     EXPECT_EQ(files, expected);
 }
 
+std::string fileDifferences(const std::map<std::string, std::string>& before,
+                            const std::map<std::string, std::string>& after) {
+    std::string out;
+    for (const auto& [path, bytes] : before) {
+        const auto found = after.find(path);
+        if (found == after.end())
+            out += "gone: " + path + "\n";
+        else if (found->second != bytes)
+            out += "changed: " + path + "\n" + found->second + "\n";
+    }
+    for (const auto& [path, bytes] : after)
+        if (!before.count(path)) out += "new: " + path + "\n" + bytes + "\n";
+    return out;
+}
+
 }  // namespace mpa::test

@@ -4,6 +4,7 @@
 // `apply --dry-run --json`, the same on every platform.
 #include <Poco/JSON/Object.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,10 @@ void expectToolPoliciesInEffect(const Poco::JSON::Object::Ptr& report, const std
 // its tool and policy; the Azure CLI's file key forced and the Angular CLI's two set unless the
 // user chose. `system` picks the path shown: "linux", "macos" or "windows".
 void expectToolPoliciesDesired(const Poco::JSON::Object::Ptr& report, const std::string& system);
+
+// What changed between two pictures of files (path -> bytes, or a marker such as "<dir>"), one
+// line per path with the new bytes, for a readable failure; empty when they are the same.
+std::string fileDifferences(const std::map<std::string, std::string>& before,
+                            const std::map<std::string, std::string>& after);
 
 }  // namespace mpa::test

@@ -272,6 +272,26 @@ TEST_F(EnvironmentTargetWin, APriorValueComesBackAndDriftIsRepaired) {
     EXPECT_NE(q.output.find("REG_SZ    0"), std::string::npos) << q.output;
 }
 
+// A value set by hand as REG_EXPAND_SZ comes back expandable (as REG_SZ, a "%USERPROFILE%\..."
+// value would no longer be expanded); a plain value set by hand later comes back REG_SZ.
+TEST_F(EnvironmentTargetWin, AnExpandablePriorValueComesBackExpandable) {
+    regAdd(kEnvironmentKey, "METALAMA_TELEMETRY_OPT_OUT", "REG_EXPAND_SZ", "off");
+    auto findings = pass(true);
+    EXPECT_EQ(findings[0].outcome, Outcome::Remediated) << findings[0].reason;
+    EXPECT_NE(query().output.find("REG_SZ    1"), std::string::npos) << query().output;
+    findings = pass(true);
+    EXPECT_EQ(findings[0].outcome, Outcome::Compliant);
+    findings = pass(false);
+    EXPECT_EQ(findings[0].outcome, Outcome::Restored) << findings[0].reason;
+    EXPECT_NE(query().output.find("REG_EXPAND_SZ    off"), std::string::npos) << query().output;
+
+    regAdd(kEnvironmentKey, "METALAMA_TELEMETRY_OPT_OUT", "REG_SZ", "0");
+    pass(true);
+    findings = pass(false);
+    EXPECT_EQ(findings[0].outcome, Outcome::Restored) << findings[0].reason;
+    EXPECT_NE(query().output.find("REG_SZ    0"), std::string::npos) << query().output;
+}
+
 // Metalama's variable and two other tools': one REG_SZ value, one finding, one ledger entry each.
 TEST_F(EnvironmentTargetWin, EachVariableIsItsOwnValueAndGoesWithItsPolicy) {
     auto queryOf = [](const std::string& name) {
