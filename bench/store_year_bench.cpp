@@ -85,23 +85,27 @@ bool lookUpProfiles(const Ledger& ledger, const std::string& token) {
 
 // What the target records when it changes profiles (the first pass: every profile's prior
 // state; a new token: every profile's token), in one batch as it does.
-bool recordChanges(Ledger& ledger, bool firstPass, const std::string& token,
-                   const std::vector<int>& changed, std::string* error) {
-    if (changed.empty()) return true;
-    if (!ledger.beginBatch(error)) return false;
+Status recordChanges(Ledger& ledger, bool firstPass, const std::string& token,
+                     const std::vector<int>& changed) {
+    if (changed.empty()) return Status::success();
+    if (auto begun = ledger.beginBatch(); !begun) return begun;
     for (const int u : changed) {
         const auto subject = settingsSubject(u);
         if (firstPass) {
             for (const char* key : {"ExceptionReportingAction", "PerformanceProblemReportingAction",
                                     "UsageReportingAction", "DeviceId"})
-                if (!ledger.record({"telemetry-json", subject + "#" + key, true, "1", ""}, error))
-                    return false;
-            if (!ledger.record({"telemetry-json", subject + "#file", true, "{}", ""}, error))
-                return false;
+                if (auto recorded =
+                        ledger.record({"telemetry-json", subject + "#" + key, true, "1", ""});
+                    !recorded)
+                    return recorded;
+            if (auto recorded =
+                    ledger.record({"telemetry-json", subject + "#file", true, "{}", ""});
+                !recorded)
+                return recorded;
         }
-        if (!ledger.setState("deviceid-token:" + subject, token, error)) return false;
+        if (auto set = ledger.setState("deviceid-token:" + subject, token); !set) return set;
     }
-    return ledger.commitBatch(error);
+    return ledger.commitBatch();
 }
 
 struct Hour {
@@ -243,8 +247,8 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "hour %d: the ledger look-ups found nothing\n", h);
             return 1;
         }
-        if (!recordChanges(*store, h == 0, token, changed, &error)) {
-            std::fprintf(stderr, "hour %d: %s\n", h, error.c_str());
+        if (const auto recorded = recordChanges(*store, h == 0, token, changed); !recorded) {
+            std::fprintf(stderr, "hour %d: %s\n", h, recorded.error.c_str());
             return 1;
         }
         const auto recording = Clock::now();

@@ -39,9 +39,12 @@ int acknowledgeHistoryLoss(CommandEnv& env) {
         return exit_code::kCompliant;
     }
     if (!store->recordEvent(event_kind::kHistoryLossAcknowledged, env.context.settings.database,
-                            *loss, &error) ||
-        !store->setState(kHistoryLossState, "", &error)) {
+                            *loss, &error)) {
         env.err << "status: " << error << "\n";
+        return exit_code::kError;
+    }
+    if (const auto cleared = store->setState(kHistoryLossState, ""); !cleared) {
+        env.err << "status: " << cleared.error << "\n";
         return exit_code::kError;
     }
     env.out << "Acknowledged: " << *loss << "\n";

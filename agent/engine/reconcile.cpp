@@ -127,9 +127,9 @@ void finish(const AgentContext& context, PassReport& report, ComplianceStore* st
             " and recorded with its own time by the next pass that can write the store");
         return;
     }
-    if (!rememberRemovals(report.policy, *store, &error))
+    if (const auto remembered = rememberRemovals(report.policy, *store); !remembered)
         report.notes.push_back("the compliance store could not keep when a policy was removed: " +
-                               error);
+                               remembered.error);
     if (!shareStoreWithAuditGroup(context.settings.database, context.settings.auditGroup, &error))
         Poco::Logger::get("store").warning("cannot give the audit group read access: %s", error);
     // For readers without access to the database (store/summary_file.hpp). Not publishing is

@@ -173,18 +173,18 @@ bool drainPendingQueue(ComplianceStore& store, PendingQueue& queue, const Policy
     std::size_t ledgerChanges = 0;
     std::vector<PassReport> passes;
     std::vector<QueuedEntry> left;  // the passes still to record, as queued
-    if (!store.beginBatch(error)) return false;
+    if (!reportTo(store.beginBatch(), error)) return false;
     for (const auto& entry : entries) {
         bool ok = true;
         switch (entry.kind) {
             case QueuedEntry::Kind::Record:
-                ok = store.record(entry.prior, error);
+                ok = reportTo(store.record(entry.prior), error);
                 break;
             case QueuedEntry::Kind::Forget:
-                ok = store.forget(entry.prior.target, entry.prior.subject, error);
+                ok = reportTo(store.forget(entry.prior.target, entry.prior.subject), error);
                 break;
             case QueuedEntry::Kind::State:
-                ok = store.setState(entry.key, entry.value, error);
+                ok = reportTo(store.setState(entry.key, entry.value), error);
                 break;
             case QueuedEntry::Kind::Pass: {
                 PassReport report;
@@ -199,13 +199,12 @@ bool drainPendingQueue(ComplianceStore& store, PendingQueue& queue, const Policy
             }
         }
         if (!ok) {
-            std::string ignored;
-            store.commitBatch(&ignored);
+            store.commitBatch();  // ends the batch; the error above is the one reported
             return false;
         }
         ++ledgerChanges;
     }
-    if (!store.commitBatch(error)) return false;
+    if (!reportTo(store.commitBatch(), error)) return false;
     if (!queue.replace(left, error)) return false;
     for (const auto& pass : passes) {
         if (!store.recordPass(pass, error)) {

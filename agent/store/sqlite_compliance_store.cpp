@@ -106,7 +106,7 @@ bool SqliteComplianceStore::fullCheckDue(std::chrono::system_clock::time_point n
 
 bool SqliteComplianceStore::noteFullCheck(std::chrono::system_clock::time_point now,
                                           std::string* error) {
-    return setState("integrity_checked_at", isoUtc(now), error);
+    return reportTo(setState("integrity_checked_at", isoUtc(now)), error);
 }
 
 bool SqliteComplianceStore::checkIntegrityIfDue(std::string* note, std::string* error) {
@@ -170,9 +170,9 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
     SqliteTransaction transaction(db_);
     if (!transaction.begin(error)) return false;
     for (const auto& prior : salvaged.ledger)
-        if (!record(prior, error)) return false;
+        if (!reportTo(record(prior), error)) return false;
     for (const auto& [key, value] : salvaged.agentState)
-        if (!setState(key, value, error)) return false;
+        if (!reportTo(setState(key, value), error)) return false;
     EventDraft event;
     event.at = isoUtc(now);
     event.kind = event_kind::kStoreRecovered;
@@ -227,7 +227,8 @@ bool SqliteComplianceStore::recordLostHistory(std::string* error) {
     event.data = text.str();
     SqliteTransaction transaction(db_);
     if (!transaction.begin(error) || !appendEvent(db_, event, error) ||
-        !setState(kHistoryLossState, event.details, error) || !transaction.commit(error)) {
+        !reportTo(setState(kHistoryLossState, event.details), error) ||
+        !transaction.commit(error)) {
         *error = path_ + ": recording the lost history failed: " + *error;
         return false;
     }
@@ -336,7 +337,7 @@ bool SqliteComplianceStore::noteAgentVersion(const std::string& version, std::st
     if (known && *known == version) return true;
     if (known && !recordEvent(event_kind::kAgentUpgraded, "", *known + " -> " + version, error))
         return false;
-    return setState("agent_version", version, error);
+    return reportTo(setState("agent_version", version), error);
 }
 
 std::string SqliteComplianceStore::chainHead() const {
@@ -407,38 +408,35 @@ void SqliteComplianceStore::forEach(const std::string& target,
     if (s->failed()) readFailed(s->errorMessage());
 }
 
-bool SqliteComplianceStore::beginBatch(std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::beginBatch() {
     std::string e;
-    if (!db_.exec("BEGIN IMMEDIATE", &e)) {
-        *error = path_ + ": cannot start a transaction: " + e;
-        return false;
-    }
-    return true;
+    if (!startWriting(&e)) return Status::failure(e);
+    if (!db_.exec("BEGIN IMMEDIATE", &e))
+        return Status::failure(path_ + ": cannot start a transaction: " + e);
+    return Status::success();
 }
 
-bool SqliteComplianceStore::commitBatch(std::string* error) {
+Status SqliteComplianceStore::commitBatch() {
     std::string e;
     if (!db_.exec("COMMIT", &e)) {
         std::string ignored;
         db_.exec("ROLLBACK", &ignored);
-        *error = path_ + ": cannot commit: " + e;
-        return false;
+        return Status::failure(path_ + ": cannot commit: " + e);
     }
-    return true;
+    return Status::success();
 }
 
-bool SqliteComplianceStore::record(const PriorState& prior, std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::record(const PriorState& prior) {
+    std::string e;
+    if (!startWriting(&e)) return Status::failure(e);
     // The FIRST prior state is the one to restore: a later record for the same subject would
     // describe the agent's own change, so it is ignored (ON CONFLICT DO NOTHING).
-    std::string e;
     // Cached: the first pass records one entry per profile, ten thousand in a few batches.
     auto s = cachedForWrite(
         "INSERT INTO ledger (target, subject, existed, value, recorded_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (target, subject) DO NOTHING",
-        error);
-    if (!s) return false;
+        &e);
+    if (!s) return Status::failure(e);
     const std::string at =
         prior.recordedAt.empty() ? isoUtc(std::chrono::system_clock::now()) : prior.recordedAt;
     s->bind(1, prior.target)
@@ -447,27 +445,22 @@ bool SqliteComplianceStore::record(const PriorState& prior, std::string* error) 
         .bind(4, prior.value)
         .bind(5, at);
     // Autocommit with synchronous=FULL: durable when step() returns.
-    if (!s->run(&e)) {
-        *error = path_ + ": recording the prior state of " + prior.target + " " + prior.subject +
-                 " failed: " + e;
-        return false;
-    }
-    return true;
+    if (!s->run(&e))
+        return Status::failure(path_ + ": recording the prior state of " + prior.target + " " +
+                               prior.subject + " failed: " + e);
+    return Status::success();
 }
 
-bool SqliteComplianceStore::forget(const std::string& target, const std::string& subject,
-                                   std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::forget(const std::string& target, const std::string& subject) {
     std::string e;
-    auto s = cachedForWrite("DELETE FROM ledger WHERE target = ? AND subject = ?", error);
-    if (!s) return false;
+    if (!startWriting(&e)) return Status::failure(e);
+    auto s = cachedForWrite("DELETE FROM ledger WHERE target = ? AND subject = ?", &e);
+    if (!s) return Status::failure(e);
     s->bind(1, target).bind(2, subject);
-    if (!s->run(&e)) {
-        *error =
-            path_ + ": forgetting the prior state of " + target + " " + subject + " failed: " + e;
-        return false;
-    }
-    return true;
+    if (!s->run(&e))
+        return Status::failure(path_ + ": forgetting the prior state of " + target + " " + subject +
+                               " failed: " + e);
+    return Status::success();
 }
 
 std::optional<std::string> SqliteComplianceStore::state(const std::string& key) const {
@@ -479,21 +472,18 @@ std::optional<std::string> SqliteComplianceStore::state(const std::string& key) 
     return s->text(0);
 }
 
-bool SqliteComplianceStore::setState(const std::string& key, const std::string& value,
-                                     std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::setState(const std::string& key, const std::string& value) {
     std::string e;
+    if (!startWriting(&e)) return Status::failure(e);
     auto s = cachedForWrite(
         "INSERT INTO agent_state (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        error);
-    if (!s) return false;
+        &e);
+    if (!s) return Status::failure(e);
     s->bind(1, key).bind(2, value);
-    if (!s->run(&e)) {
-        *error = path_ + ": saving agent state " + key + " failed: " + e;
-        return false;
-    }
-    return true;
+    if (!s->run(&e))
+        return Status::failure(path_ + ": saving agent state " + key + " failed: " + e);
+    return Status::success();
 }
 
 }  // namespace mpa

@@ -40,12 +40,12 @@ class SqliteComplianceStore : public ComplianceStore {
                                        const std::string& prefix) const override;
     void forEach(const std::string& target,
                  const std::function<void(const PriorState&)>& visit) const override;
-    bool beginBatch(std::string* error) override;
-    bool commitBatch(std::string* error) override;
-    bool record(const PriorState& prior, std::string* error) override;
-    bool forget(const std::string& target, const std::string& subject, std::string* error) override;
+    Status beginBatch() override;
+    Status commitBatch() override;
+    Status record(const PriorState& prior) override;
+    Status forget(const std::string& target, const std::string& subject) override;
     std::optional<std::string> state(const std::string& key) const override;
-    bool setState(const std::string& key, const std::string& value, std::string* error) override;
+    Status setState(const std::string& key, const std::string& value) override;
 
     const std::string& path() const { return path_; }
     StoreMode mode() const { return mode_; }

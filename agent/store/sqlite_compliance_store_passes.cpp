@@ -324,7 +324,7 @@ bool SqliteComplianceStore::retainIfDue(const PassReport& latest, std::string* e
         *error = "retention failed: " + *error;
         return false;
     }
-    return setState("retention_checked_at", latest.startedAt, error);
+    return reportTo(setState("retention_checked_at", latest.startedAt), error);
 }
 
 bool SqliteComplianceStore::insertPolicy(std::int64_t runId, const PolicySet& set,

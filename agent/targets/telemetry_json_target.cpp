@@ -100,8 +100,8 @@ class ProfilePass {
     void loadTemplateIds(const std::vector<MetalamaProfile>& profiles);
 
   private:
-    bool recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
-                     bool fileExisted, std::string* error);
+    Status recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
+                       bool fileExisted);
     void forgetAll(const std::vector<PriorState>& entries);
     void cleanUpCreated(const std::vector<PriorState>& entries, const TelemetryPrior& prior,
                         bool agentKeysOnly, DataDirectory& d, Finding& f);
@@ -244,25 +244,22 @@ DeviceIdDecision ProfilePass::deviceIdReason(const MetalamaProfile& p, const std
     return {};
 }
 
-bool ProfilePass::recordPrior(const std::string& subject, const TelemetryPrior& prior,
-                              bool hadFileEntry, bool fileExisted, std::string* error) {
+Status ProfilePass::recordPrior(const std::string& subject, const TelemetryPrior& prior,
+                                bool hadFileEntry, bool fileExisted) {
     // First write wins in the ledger, so recording every key again is harmless and keeps the
     // value from before the agent's first change.
     for (const auto& [key, raw] : prior.keys)
-        if (!run_.ledger.record({kTargetName, telemetryKeyEntry(subject, key), raw.has_value(),
-                                 raw.value_or(""), ""},
-                                error))
-            return false;
-    if (!hadFileEntry && !run_.ledger.record({kTargetName, telemetryFileEntry(subject), fileExisted,
-                                              prior.serializeFileEntry(), ""},
-                                             error))
-        return false;
-    return true;
+        if (auto recorded = run_.ledger.record({kTargetName, telemetryKeyEntry(subject, key),
+                                                raw.has_value(), raw.value_or(""), ""});
+            !recorded)
+            return recorded;
+    if (hadFileEntry) return Status::success();
+    return run_.ledger.record(
+        {kTargetName, telemetryFileEntry(subject), fileExisted, prior.serializeFileEntry(), ""});
 }
 
 void ProfilePass::forgetAll(const std::vector<PriorState>& entries) {
-    std::string error;
-    for (const auto& e : entries) run_.ledger.forget(kTargetName, e.subject, &error);
+    for (const auto& e : entries) run_.ledger.forget(kTargetName, e.subject);
 }
 
 bool holdsOnlyAgentKeys(const json::ObjectDocument& doc) {
@@ -415,16 +412,15 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
 void ProfilePass::flush() {
     if (pending_.empty()) return;
     // Prior states first, durable in one commit; nothing is written unless that succeeded.
-    std::string error;
-    bool recorded = run_.ledger.beginBatch(&error);
+    Status recorded = run_.ledger.beginBatch();
     for (auto& w : pending_)
-        recorded =
-            recorded && recordPrior(w.subject, w.prior, w.hadFileEntry, w.fileExisted, &error);
-    recorded = recorded && run_.ledger.commitBatch(&error);
+        if (recorded) recorded = recordPrior(w.subject, w.prior, w.hadFileEntry, w.fileExisted);
+    if (recorded) recorded = run_.ledger.commitBatch();
     if (!recorded) {
         for (auto& w : pending_) {
             w.finding.outcome = Outcome::Failed;
-            w.finding.reason = "could not record the prior state, so nothing was changed: " + error;
+            w.finding.reason =
+                "could not record the prior state, so nothing was changed: " + recorded.error;
             out_.push_back(std::move(w.finding));
         }
         pending_.clear();
@@ -444,7 +440,7 @@ void ProfilePass::flush() {
         f.reason = reason;
         out_.push_back(std::move(f));
     };
-    steps.beforeRenames = [&] { batch = run_.ledger.beginBatch(&error); };
+    steps.beforeRenames = [&] { batch = run_.ledger.beginBatch().ok; };
     steps.rename = [&](std::size_t i, const platform::StagedFile& staged) {
         write(pending_[i], staged);
     };
@@ -454,10 +450,10 @@ void ProfilePass::flush() {
                             "settings were replaced but may not survive a power loss: " + reason));
     };
     writeDurably(files, steps);
-    if (batch && !run_.ledger.commitBatch(&error))
+    if (const auto committed = batch ? run_.ledger.commitBatch() : Status::success(); !committed)
         out_.push_back(Finding::failed(
             kTargetName, "compliance store",
-            "files were written but the agent's bookkeeping was not saved: " + error));
+            "files were written but the agent's bookkeeping was not saved: " + committed.error));
     pending_.clear();
 }
 
@@ -489,15 +485,13 @@ void ProfilePass::write(PendingWrite& w, const platform::StagedFile& staged) {
         out_.push_back(std::move(f));
         return;
     }
-    std::string error;
     if (w.plan.deviceIdWritten) {
-        run_.ledger.setState(deviceIdSetState(w.subject), isoUtc(run_.context.now), &error);
+        run_.ledger.setState(deviceIdSetState(w.subject), isoUtc(run_.context.now));
         if (!desired_.deviceIdResetToken.empty())
-            run_.ledger.setState(deviceIdTokenState(w.subject), desired_.deviceIdResetToken,
-                                 &error);
+            run_.ledger.setState(deviceIdTokenState(w.subject), desired_.deviceIdResetToken);
     }
     for (const auto& key : w.plan.restoredKeys)
-        run_.ledger.forget(kTargetName, telemetryKeyEntry(w.subject, key), &error);
+        run_.ledger.forget(kTargetName, telemetryKeyEntry(w.subject, key));
 
     bool allSetBefore = !w.plan.changedKeys.empty();
     for (const auto& key : w.plan.changedKeys)

@@ -71,10 +71,7 @@ Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run, bool wanted) {
     };
     // Running programs learn of the change from the broadcast; services from the set-at time.
     store.afterChange = [&run](Finding& changed, bool setNow) {
-        if (setNow) {
-            std::string error;
-            run.ledger.setState(setAtKey(), isoUtc(run.context.now), &error);
-        }
+        if (setNow) run.ledger.setState(setAtKey(), isoUtc(run.context.now));
         const auto sent = platform::broadcastEnvironmentChange(kBroadcastTimeout);
         if (setNow && !sent) changed.reason = "set; " + sent.error + " (new logons still see it)";
     };

@@ -13,6 +13,7 @@
 #include "store/store_schema.hpp"
 #include "support/hang_guard.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 
 namespace mpa {
@@ -115,18 +116,15 @@ TEST(ComplianceStore, LedgerKeepsTheFirstPriorStateDurably) {
     {
         auto store = openStore(path);
         std::string error;
-        ASSERT_TRUE(
-            store->record({"etc-environment", "/etc/environment", true, "LANG=C\n", ""}, &error))
-            << error;
+        ASSERT_TRUE(succeeded(
+            store->record({"etc-environment", "/etc/environment", true, "LANG=C\n", ""})));
         // The second record describes the agent's own change: it must not replace the first.
-        ASSERT_TRUE(store->record({"etc-environment", "/etc/environment", true,
-                                   "LANG=C\nMETALAMA_TELEMETRY_OPT_OUT=1\n", ""},
-                                  &error))
-            << error;
-        ASSERT_TRUE(store->record(
-            {"profile-d", "/etc/profile.d/metalama-telemetry.sh", false, "", ""}, &error));
-        ASSERT_TRUE(store->setState("device-id-set:ann", "2026-01-01T00:00:00Z", &error));
-        ASSERT_TRUE(store->setState("device-id-set:ann", "2026-02-01T00:00:00Z", &error));
+        ASSERT_TRUE(succeeded(store->record({"etc-environment", "/etc/environment", true,
+                                             "LANG=C\nMETALAMA_TELEMETRY_OPT_OUT=1\n", ""})));
+        ASSERT_TRUE(succeeded(
+            store->record({"profile-d", "/etc/profile.d/metalama-telemetry.sh", false, "", ""})));
+        ASSERT_TRUE(succeeded(store->setState("device-id-set:ann", "2026-01-01T00:00:00Z")));
+        ASSERT_TRUE(succeeded(store->setState("device-id-set:ann", "2026-02-01T00:00:00Z")));
         // No close: another connection must already see the committed rows.
         EXPECT_EQ(countRows(path, "ledger"), 2);
     }
@@ -141,7 +139,7 @@ TEST(ComplianceStore, LedgerKeepsTheFirstPriorStateDurably) {
     EXPECT_EQ(store->state("device-id-set:ann"), "2026-02-01T00:00:00Z");
     EXPECT_FALSE(store->state("nothing"));
     std::string error;
-    ASSERT_TRUE(store->forget("etc-environment", "/etc/environment", &error)) << error;
+    ASSERT_TRUE(succeeded(store->forget("etc-environment", "/etc/environment")));
     EXPECT_FALSE(store->find("etc-environment", "/etc/environment"));
 }
 
@@ -275,7 +273,7 @@ TEST(ComplianceStore, ReadOnlyStoreRefusesWrites) {
     std::string error;
     EXPECT_FALSE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error));
     EXPECT_NE(error.find("read-only"), std::string::npos) << error;
-    EXPECT_FALSE(store->record({"t", "s", false, "", ""}, &error));
+    EXPECT_FALSE(store->record({"t", "s", false, "", ""}));
 }
 
 TEST(ComplianceStore, ANewerSchemaIsRefusedForWritingButStillReadable) {

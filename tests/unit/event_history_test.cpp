@@ -18,6 +18,7 @@
 #include "store/sqlite_compliance_store.hpp"
 #include "store/store_schema.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 #include "util/time_text.hpp"
 
@@ -445,7 +446,7 @@ TEST(StoreRecovery, ATruncatedFileIsMovedAsideAndThePriorStatesSalvagedWhenReada
         auto store = openStore(path);
         std::string error;
         ASSERT_TRUE(
-            store->record({"etc-environment", "/etc/environment", true, "A=1\n", ""}, &error));
+            succeeded(store->record({"etc-environment", "/etc/environment", true, "A=1\n", ""})));
         for (int i = 0; i < 40; ++i) {
             auto pass = samplePass("2026-01-01T10:00:00Z");
             pass.notes.push_back(std::string(2000, 'n') + std::to_string(i));

@@ -14,6 +14,7 @@
 #include "store/sqlite_connection.hpp"
 #include "store/store_recovery.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 #include "util/time_text.hpp"
 
@@ -91,7 +92,7 @@ TEST(StoreSharedReads, LookUpsShareOneReadAndEveryWriteEndsItFirst) {
     auto store = openSqlite(path);
     ASSERT_TRUE(store);
     std::string error;
-    ASSERT_TRUE(store->record({"t", "/a#k", true, "1", ""}, &error)) << error;
+    ASSERT_TRUE(succeeded(store->record({"t", "/a#k", true, "1", ""})));
     sqlite3* db = store->connection().handle();
 
     store->beginSharedReads();
@@ -102,17 +103,17 @@ TEST(StoreSharedReads, LookUpsShareOneReadAndEveryWriteEndsItFirst) {
 
     // A write inside the shared reads is durable at once (another connection sees it) and the
     // look-ups after it see it.
-    ASSERT_TRUE(store->record({"t", "/b#k", false, "", ""}, &error)) << error;
+    ASSERT_TRUE(succeeded(store->record({"t", "/b#k", false, "", ""})));
     EXPECT_TRUE(sqlite3_get_autocommit(db));
     EXPECT_EQ(countRows(path, "ledger WHERE subject = '/b#k'"), 1);
     EXPECT_TRUE(store->find("t", "/b#k"));
     EXPECT_FALSE(sqlite3_get_autocommit(db));
 
     // A batch (the per-user target's) ends it too and commits as before.
-    ASSERT_TRUE(store->beginBatch(&error)) << error;
-    ASSERT_TRUE(store->setState("k", "v", &error)) << error;
+    ASSERT_TRUE(succeeded(store->beginBatch()));
+    ASSERT_TRUE(succeeded(store->setState("k", "v")));
     EXPECT_EQ(store->state("k").value_or(""), "v");  // inside the batch's own transaction
-    ASSERT_TRUE(store->commitBatch(&error)) << error;
+    ASSERT_TRUE(succeeded(store->commitBatch()));
     EXPECT_EQ(countRows(path, "agent_state WHERE key = 'k'"), 1);
 
     // What another connection writes meanwhile is seen once the pass's reads end.
@@ -207,9 +208,9 @@ TEST(StoreIntegritySchedule, TheFullCheckRunsWhenDueAndFindsDamageTheCheapOnesCa
         auto store = openSqlite(path);
         ASSERT_TRUE(store);
         std::string error;
-        ASSERT_TRUE(store->record({"t", "/kept", true, "x", ""}, &error)) << error;
+        ASSERT_TRUE(succeeded(store->record({"t", "/kept", true, "x", ""})));
         const auto dayAgo = isoUtc(std::chrono::system_clock::now() - std::chrono::hours(25));
-        ASSERT_TRUE(store->setState("integrity_checked_at", dayAgo, &error)) << error;
+        ASSERT_TRUE(succeeded(store->setState("integrity_checked_at", dayAgo)));
         std::string note;
         ASSERT_TRUE(store->checkIntegrityIfDue(&note, &error)) << error;
         EXPECT_NE(note.find("moved aside"), std::string::npos) << note;
