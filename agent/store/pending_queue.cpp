@@ -153,10 +153,10 @@ std::vector<QueuedEntry> PendingQueue::read(std::vector<std::string>* problems) 
 
 bool PendingQueue::remove(std::string* error) {
     const auto slash = path_.find_last_of('/');
-    std::string e;
-    auto dir = platform::SafeDir::open(path_.substr(0, slash), &e);
+    Status opened;
+    auto dir = platform::SafeDir::open(path_.substr(0, slash), &opened);
     if (!dir) {
-        *error = e;
+        *error = opened.error;
         return false;
     }
     const auto removed = dir->removeFile(path_.substr(slash + 1));

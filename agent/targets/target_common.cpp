@@ -96,10 +96,10 @@ Status putBackFile(const AgentContext& context, const std::string& logicalPath,
 }
 
 Status removeFileNoFollow(const AgentContext& context, const std::string& logicalPath) {
-    std::string error;
+    Status opened;
     bool missing = false;
-    auto dir = platform::SafeDir::open(context.resolve(parentOf(logicalPath)), &error, &missing);
-    if (!dir) return missing ? Status::success() : Status::failure(error);
+    auto dir = platform::SafeDir::open(context.resolve(parentOf(logicalPath)), &opened, &missing);
+    if (!dir) return missing ? Status::success() : opened;
     return dir->removeFile(baseNameOf(logicalPath));
 }
 

@@ -140,12 +140,12 @@ void ProfilePass::loadTemplateIds(const std::vector<MetalamaProfile>& profiles) 
 }
 
 void ProfilePass::profile(const MetalamaProfile& p) {
-    std::string error;
+    Status opened;
     bool missing = false;
-    auto home = homes_.open(p.home, &error, &missing);
+    auto home = homes_.open(p.home, &opened, &missing);
     if (!home) {
         if (!missing) {
-            fail(p, p.home, "home directory cannot be used: " + error);
+            fail(p, p.home, "home directory cannot be used: " + opened.error);
         } else if (!p.isTemplate) {
             // An NFS or autofs home that is not mounted, or an account whose home was never
             // made, looks the same from here: it cannot be checked, which is never compliant.
@@ -281,8 +281,7 @@ void ProfilePass::cleanUpCreated(const std::vector<PriorState>& entries,
         }
         for (auto it = prior.createdDirectories.rbegin(); it != prior.createdDirectories.rend();
              ++it) {
-            std::string error;
-            auto parent = platform::SafeDir::open(run_.context.resolve(parentOf(*it)), &error);
+            auto parent = platform::SafeDir::open(run_.context.resolve(parentOf(*it)), nullptr);
             if (!parent || !parent->removeEmptyDir(baseNameOf(*it))) break;  // user added files
         }
     }
@@ -528,9 +527,8 @@ void ProfilePass::leftovers() {
         if (file && !visited_.count(*file)) unvisited[std::move(*file)].push_back(e);
     });
     for (const auto& [subject, entries] : unvisited) {
-        std::string error;
         bool missing = false;
-        if (platform::SafeDir::open(run_.context.resolve(parentOf(subject)), &error, &missing) ||
+        if (platform::SafeDir::open(run_.context.resolve(parentOf(subject)), nullptr, &missing) ||
             !missing)
             continue;
         forgetAll(entries);
