@@ -225,9 +225,8 @@ int main(int argc, char** argv) {
             --unreadableHours;
         }
         if (h % (24 * 7) == 0 && h > 0) {
-            store->recordEvent(event_kind::kAgentStopped, "", "service stopping (SIGTERM)", &error);
-            store->recordEvent(event_kind::kAgentStarted, "", "service started, version 0.1.0",
-                               &error);
+            store->recordEvent(event_kind::kAgentStopped, "", "service stopping (SIGTERM)");
+            store->recordEvent(event_kind::kAgentStarted, "", "service started, version 0.1.0");
         }
         const auto pass = makePass(when, month, hour);
         const auto token = std::string("2026-") + std::to_string(month + 1);
@@ -252,8 +251,8 @@ int main(int argc, char** argv) {
             return 1;
         }
         const auto recording = Clock::now();
-        if (!store->recordPass(pass, &error)) {
-            std::fprintf(stderr, "hour %d: %s\n", h, error.c_str());
+        if (const auto recorded = store->recordPass(pass); !recorded) {
+            std::fprintf(stderr, "hour %d: %s\n", h, recorded.error.c_str());
             return 1;
         }
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();

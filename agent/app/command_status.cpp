@@ -38,9 +38,10 @@ int acknowledgeHistoryLoss(CommandEnv& env) {
         env.out << "No lost history to acknowledge.\n";
         return exit_code::kCompliant;
     }
-    if (!store->recordEvent(event_kind::kHistoryLossAcknowledged, env.context.settings.database,
-                            *loss, &error)) {
-        env.err << "status: " << error << "\n";
+    if (const auto recorded = store->recordEvent(event_kind::kHistoryLossAcknowledged,
+                                                 env.context.settings.database, *loss);
+        !recorded) {
+        env.err << "status: " << recorded.error << "\n";
         return exit_code::kError;
     }
     if (const auto cleared = store->setState(kHistoryLossState, ""); !cleared) {

@@ -102,7 +102,9 @@ void finish(const AgentContext& context, PassReport& report, ComplianceStore* st
     std::string error;
     bool recorded = false;
     if (store->writable() && !(ledger && ledger->diverted())) {
-        recorded = store->recordPass(report, &error);
+        const auto written = store->recordPass(report);
+        recorded = written.ok;
+        error = written.error;
         if (!recorded) store->dropPendingPasses();  // queued below instead, recorded once
     } else {
         error = ledger && ledger->diverted() ? ledger->divertedBecause()

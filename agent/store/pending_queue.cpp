@@ -207,7 +207,7 @@ bool drainPendingQueue(ComplianceStore& store, PendingQueue& queue, const Policy
     if (!reportTo(store.commitBatch(), error)) return false;
     if (!queue.replace(left, error)) return false;
     for (const auto& pass : passes) {
-        if (!store.recordPass(pass, error)) {
+        if (!reportTo(store.recordPass(pass), error)) {
             store.dropPendingPasses();  // the queue keeps it; recorded once, by a later drain
             return false;
         }

@@ -87,7 +87,7 @@ bool SqliteComplianceStore::openReadWrite(IntegrityCheck check, std::string* err
             return recoverFromCorruption(detail, error);
     }
     if (!configureAndMigrate(error)) return false;
-    if (full && !noteFullCheck(std::chrono::system_clock::now(), error)) return false;
+    if (full && !reportTo(noteFullCheck(std::chrono::system_clock::now()), error)) return false;
     return !isNew || recordLostHistory(error);
 }
 
@@ -104,29 +104,28 @@ bool SqliteComplianceStore::fullCheckDue(std::chrono::system_clock::time_point n
     return !last || now < *last || now - *last >= kFullIntegrityCheckInterval;
 }
 
-bool SqliteComplianceStore::noteFullCheck(std::chrono::system_clock::time_point now,
-                                          std::string* error) {
-    return reportTo(setState("integrity_checked_at", isoUtc(now)), error);
+Status SqliteComplianceStore::noteFullCheck(std::chrono::system_clock::time_point now) {
+    return setState("integrity_checked_at", isoUtc(now));
 }
 
-bool SqliteComplianceStore::checkIntegrityIfDue(std::string* note, std::string* error) {
+Status SqliteComplianceStore::checkIntegrityIfDue(std::string* note) {
     const auto now = std::chrono::system_clock::now();
-    if (mode_ != StoreMode::ReadWrite || !fullCheckDue(now)) return true;
-    if (!startWriting(error)) return false;
+    if (mode_ != StoreMode::ReadWrite || !fullCheckDue(now)) return Status::success();
+    std::string e;
+    if (!startWriting(&e)) return Status::failure(e);
     std::string detail;
     switch (checkStoreIntegrity(db_, &detail)) {
         case IntegrityResult::Ok:
-            return noteFullCheck(now, error);
+            return noteFullCheck(now);
         case IntegrityResult::Unavailable:
-            *error = path_ + ": cannot check the database's integrity: " + detail;
-            return false;
+            return Status::failure(path_ + ": cannot check the database's integrity: " + detail);
         case IntegrityResult::Corrupt:
             break;
     }
     const auto notesBefore = openNotes_.size();
-    if (!recoverFromCorruption(detail, error)) return false;
+    if (!recoverFromCorruption(detail, &e)) return Status::failure(e);
     if (openNotes_.size() > notesBefore) *note = openNotes_.back();
-    return noteFullCheck(now, error);
+    return noteFullCheck(now);
 }
 
 bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
@@ -312,32 +311,32 @@ std::size_t SqliteComplianceStore::pendingPasses() const {
     return pending_.size();
 }
 
-bool SqliteComplianceStore::recordEvent(const std::string& kind, const std::string& subject,
-                                        const std::string& details, std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::recordEvent(const std::string& kind, const std::string& subject,
+                                          const std::string& details) {
+    std::string e;
+    if (!startWriting(&e)) return Status::failure(e);
     EventDraft event;
     event.at = isoUtc(std::chrono::system_clock::now());
     event.kind = kind;
     event.subject = subject;
     event.details = details;
     SqliteTransaction transaction(db_);
-    std::string e;
     const auto eventsBefore = newestEventId(db_);
-    if (!transaction.begin(&e) || !appendEvent(db_, event, &e) || !transaction.commit(&e)) {
-        *error = path_ + ": recording the event \"" + kind + "\" failed: " + e;
-        return false;
-    }
+    if (!transaction.begin(&e) || !appendEvent(db_, event, &e) || !transaction.commit(&e))
+        return Status::failure(path_ + ": recording the event \"" + kind + "\" failed: " + e);
     logEventsAfter(db_, eventsBefore);
     anchorHead();
-    return true;
+    return Status::success();
 }
 
-bool SqliteComplianceStore::noteAgentVersion(const std::string& version, std::string* error) {
+Status SqliteComplianceStore::noteAgentVersion(const std::string& version) {
     const auto known = state("agent_version");
-    if (known && *known == version) return true;
-    if (known && !recordEvent(event_kind::kAgentUpgraded, "", *known + " -> " + version, error))
-        return false;
-    return reportTo(setState("agent_version", version), error);
+    if (known && *known == version) return Status::success();
+    if (known)
+        if (auto recorded = recordEvent(event_kind::kAgentUpgraded, "", *known + " -> " + version);
+            !recorded)
+            return recorded;
+    return setState("agent_version", version);
 }
 
 std::string SqliteComplianceStore::chainHead() const {

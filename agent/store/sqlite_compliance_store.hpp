@@ -17,17 +17,17 @@ class SqliteComplianceStore : public ComplianceStore {
         const std::string& path, StoreMode mode, const PolicyCatalog& catalog, std::string* error,
         IntegrityCheck check = IntegrityCheck::WhenDue);
 
-    bool checkIntegrityIfDue(std::string* note, std::string* error) override;
+    Status checkIntegrityIfDue(std::string* note) override;
 
-    bool recordPass(const PassReport& report, std::string* error) override;
+    Status recordPass(const PassReport& report) override;
     std::optional<PolicySet> lastKnownGoodPolicy() const override;
     std::optional<StoredPass> lastPass() const override;
     std::size_t pendingPasses() const override;
     void dropPendingPasses() override { pending_.clear(); }
     bool writable() const override { return mode_ == StoreMode::ReadWrite; }
-    bool recordEvent(const std::string& kind, const std::string& subject,
-                     const std::string& details, std::string* error) override;
-    bool noteAgentVersion(const std::string& version, std::string* error) override;
+    Status recordEvent(const std::string& kind, const std::string& subject,
+                       const std::string& details) override;
+    Status noteAgentVersion(const std::string& version) override;
     std::string chainHead() const override;
     std::vector<std::string> openNotes() const override;
     void beginSharedReads() override { shareReads_ = true; }
@@ -62,7 +62,7 @@ class SqliteComplianceStore : public ComplianceStore {
     bool openReadWrite(IntegrityCheck check, std::string* error);
     // No full check recorded (agent_state integrity_checked_at) within the interval.
     bool fullCheckDue(std::chrono::system_clock::time_point now) const;
-    bool noteFullCheck(std::chrono::system_clock::time_point now, std::string* error);
+    Status noteFullCheck(std::chrono::system_clock::time_point now);
     bool configureAndMigrate(std::string* error);
     bool recoverFromCorruption(const std::string& detail, std::string* error);
     bool requireWritable(std::string* error) const;

@@ -92,8 +92,9 @@ std::string passFingerprint(const PassReport& report) {
     return fields.sha256();
 }
 
-bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::recordPass(const PassReport& report) {
+    std::string e;
+    if (!startWriting(&e)) return Status::failure(e);
     // Waiting passes first, then this one, in one transaction. This pass is written from the
     // caller's report and copied into the queue only if the write fails: over ten thousand
     // profiles a copy is a second set of every finding.
@@ -104,7 +105,6 @@ bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* er
         pending_.front().notes.push_back(
             std::to_string(droppedPasses_) +
             " earlier passes could not be recorded (the store was unavailable) and were dropped");
-    std::string e;
     const auto eventsBefore = newestEventId(db_);
     if (!writePasses(batch, &e)) {
         if (droppedPasses_ > 0 && !pending_.empty()) pending_.front().notes.pop_back();
@@ -113,15 +113,15 @@ bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* er
             ++droppedPasses_;
         }
         pending_.push_back(report);
-        *error = path_ + ": " + e + "; the pass is kept in memory for the next attempt (" +
-                 std::to_string(pending_.size()) + " waiting)";
-        return false;
+        return Status::failure(path_ + ": " + e +
+                               "; the pass is kept in memory for the next attempt (" +
+                               std::to_string(pending_.size()) + " waiting)");
     }
     pending_.clear();
     droppedPasses_ = 0;
     logEventsAfter(db_, eventsBefore);  // committed: now the log may say so
     anchorHead();
-    return true;
+    return Status::success();
 }
 
 bool SqliteComplianceStore::onlyRepeats(const std::vector<const PassReport*>& reports) const {

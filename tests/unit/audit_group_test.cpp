@@ -12,6 +12,7 @@
 #include "store/audit_access.hpp"
 #include "store/compliance_store.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 
 namespace mpa {
@@ -51,7 +52,7 @@ class AuditGroup : public ::testing::Test {
         auto store = test::openStore(db());
         ASSERT_TRUE(store);
         std::string error;
-        ASSERT_TRUE(store->recordPass(test::samplePass("2026-03-01T10:00:00Z"), &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(test::samplePass("2026-03-01T10:00:00Z"))));
     }
 
     test::ScratchDir scratch;

@@ -66,7 +66,7 @@ TEST(ComplianceStore, RoundTripsAPassReport) {
     {
         auto store = openStore(path);
         std::string error;
-        ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(pass)));
     }
     auto store = openStore(path, StoreMode::ReadOnly);
     ASSERT_TRUE(store);
@@ -149,15 +149,15 @@ TEST(ComplianceStore, LastKnownGoodIsTheLatestEnforcedPassWithAPolicy) {
     EXPECT_FALSE(store->lastKnownGoodPolicy());
     std::string error;
     auto first = samplePass("2026-01-01T10:00:00Z");
-    ASSERT_TRUE(store->recordPass(first, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(first)));
     auto second = samplePass("2026-01-01T11:00:00Z");
     second.policy.values.at("DeviceIdRotationDays").value = std::int64_t{90};
-    ASSERT_TRUE(store->recordPass(second, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(second)));
     auto dryRun = samplePass("2026-01-01T12:00:00Z");
     dryRun.mode = RunMode::DryRun;
     dryRun.policy.values.at("DeviceIdRotationDays").value = std::int64_t{7};
-    ASSERT_TRUE(store->recordPass(dryRun, &error)) << error;
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T13:00:00Z", false), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(dryRun)));
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T13:00:00Z", false))));
 
     const auto lkg = store->lastKnownGoodPolicy();
     ASSERT_TRUE(lkg) << readError(*store);
@@ -172,11 +172,11 @@ TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
     const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
     std::string error;
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     for (int hour = 11; hour < 15; ++hour) {
         auto again = samplePass("2026-01-01T" + std::to_string(hour) + ":00:00Z");
         again.trigger = "drift";
-        ASSERT_TRUE(store->recordPass(again, &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(again)));
     }
     EXPECT_EQ(countRows(path, "runs"), 5);
     EXPECT_EQ(countRows(path, "findings"), 2);
@@ -196,7 +196,7 @@ TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
     auto changed = samplePass("2026-01-01T15:00:00Z");
     changed.findings[1].outcome = Outcome::Remediated;
     changed.verdict = computeVerdict(changed.policy, changed.findings);
-    ASSERT_TRUE(store->recordPass(changed, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(changed)));
     EXPECT_EQ(countRows(path, "findings"), 3);
     EXPECT_EQ(countRows(path, "effective_policy"), 3);
     EXPECT_EQ(countRows(path, "runs WHERE id = 6 AND policy_run = 1"), 1);
@@ -210,7 +210,7 @@ TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
     // A subject that disappears is recorded as removed.
     changed.findings.pop_back();
     changed.startedAt = "2026-01-01T16:00:00Z";
-    ASSERT_TRUE(store->recordPass(changed, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(changed)));
     EXPECT_EQ(countRows(path, "findings WHERE run_id = 7 AND removed = 1"), 1);
     EXPECT_EQ(store->lastPass()->report.findings.size(), 1u);
 }
@@ -270,9 +270,9 @@ TEST(ComplianceStore, ReadOnlyStoreRefusesWrites) {
     const auto path = scratch.abs("compliance.db");
     openStore(path).reset();
     auto store = openStore(path, StoreMode::ReadOnly);
-    std::string error;
-    EXPECT_FALSE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error));
-    EXPECT_NE(error.find("read-only"), std::string::npos) << error;
+    const auto refused = store->recordPass(samplePass("2026-01-01T10:00:00Z"));
+    EXPECT_FALSE(refused);
+    EXPECT_NE(refused.error.find("read-only"), std::string::npos) << refused.error;
     EXPECT_FALSE(store->record({"t", "s", false, "", ""}));
 }
 
@@ -282,7 +282,7 @@ TEST(ComplianceStore, ANewerSchemaIsRefusedForWritingButStillReadable) {
     {
         auto store = openStore(path);
         std::string error;
-        ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     }
     execSql(path, "PRAGMA user_version = " + std::to_string(storeSchemaVersion() + 1));
     std::string error;
@@ -298,8 +298,7 @@ TEST(ComplianceStore, AWriteBlockedPastTheBoundedWaitKeepsThePassForTheNextOne) 
     StoreScratch scratch;
     const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
-    std::string error;
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     // Another writer holds the write lock longer than the bounded busy timeout.
     sqlite3* other = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
@@ -309,8 +308,13 @@ TEST(ComplianceStore, AWriteBlockedPastTheBoundedWaitKeepsThePassForTheNextOne) 
     // is kStoreBusyTimeoutMs, not a clock read here).
     auto blocked = samplePass("2026-01-01T11:00:00Z", false);
     bool recorded = true;
+    std::string error;
     ASSERT_TRUE(test::returnsWithoutHanging(
-        [&] { recorded = store->recordPass(blocked, &error); },
+        [&] {
+            const auto written = store->recordPass(blocked);
+            recorded = written.ok;
+            error = written.error;
+        },
         [&] { sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr); }))
         << "the write waited for the lock without a bound";
     EXPECT_FALSE(recorded);
@@ -320,7 +324,7 @@ TEST(ComplianceStore, AWriteBlockedPastTheBoundedWaitKeepsThePassForTheNextOne) 
     sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(other);
     // The next pass writes the kept one first: nothing is lost.
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T12:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T12:00:00Z"))));
     EXPECT_EQ(store->pendingPasses(), 0u);
     EXPECT_EQ(countRows(path, "runs"), 3);
     EXPECT_EQ(countRows(path, "runs WHERE started_at = '2026-01-01T11:00:00Z'"), 1);

@@ -53,16 +53,16 @@ std::string storeWithHistory(const test::ScratchDir& scratch) {
     const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
     std::string error;
-    EXPECT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
-    EXPECT_TRUE(store->recordPass(samplePass("2026-01-01T11:00:00Z"), &error)) << error;
+    EXPECT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
+    EXPECT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T11:00:00Z"))));
     auto fixed = samplePass("2026-01-01T12:00:00Z");
     fixed.findings[1].outcome = Outcome::Remediated;
     fixed.findings[1].reason.clear();
     fixed.findings[0].outcome = Outcome::Compliant;
     fixed.policy.values.at("DeviceIdRotationDays").value = std::int64_t{90};
     fixed.verdict = computeVerdict(fixed.policy, fixed.findings);
-    EXPECT_TRUE(store->recordPass(fixed, &error)) << error;
-    EXPECT_TRUE(store->recordEvent(event_kind::kAgentStopped, "", "SIGTERM", &error)) << error;
+    EXPECT_TRUE(succeeded(store->recordPass(fixed)));
+    EXPECT_TRUE(succeeded(store->recordEvent(event_kind::kAgentStopped, "", "SIGTERM")));
     return path;
 }
 
@@ -155,7 +155,7 @@ TEST(EventHistory, AFailureThatPersistsIsRecordedOnce) {
     for (int hour = 10; hour < 14; ++hour) {
         auto pass = samplePass("2026-01-01T" + std::to_string(hour) + ":00:00Z");
         pass.findings[0].outcome = hour % 2 ? Outcome::Compliant : Outcome::DriftRepaired;
-        ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(pass)));
     }
     EXPECT_EQ(countRows(path, "events WHERE kind = 'failed'"), 1);
     EXPECT_EQ(countRows(path, "events WHERE kind = 'drift repaired'"), 2);
@@ -182,7 +182,7 @@ TEST(EventHistory, DeviceIdResetsAndRepairsHaveTheirOwnKinds) {
          "actions 2", Outcome::Remediated, "new DeviceId: DeviceIdResetToken changed to \"7\"", "",
          ""}};
     std::string error;
-    ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(pass)));
     EXPECT_EQ(countRows(path, "events WHERE kind = 'repaired malformed file'"), 1);
     EXPECT_EQ(countRows(path, "events WHERE kind = 'device id reset'"), 3);
     EXPECT_EQ(countRows(path, "events WHERE kind = 'remediated'"), 1);
@@ -278,7 +278,7 @@ TEST(EventHistory, RetentionPrunesOldRecordsAndTheChainStillVerifies) {
     auto when = *parseIsoUtc("2026-01-01T00:00:00Z");
     // 60 days, a policy change every day (4 passes a day), 10-day retention.
     for (int i = 0; i < 240; ++i) {
-        ASSERT_TRUE(store->recordPass(passAt(when, i / 4, 10), &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(passAt(when, i / 4, 10))));
         when += std::chrono::hours(6);
     }
     EXPECT_GT(countRows(path, "chain_checkpoint"), 0);
@@ -306,12 +306,12 @@ TEST(SealedState, RetentionKeepsTheLatestSealHoweverOld) {
     auto store = openStore(path);
     std::string error;
     auto when = *parseIsoUtc("2026-01-01T00:00:00Z");
-    ASSERT_TRUE(store->recordPass(passAt(when, 0, 10), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(passAt(when, 0, 10))));
     for (int day = 1; day <= 40; ++day) {  // restarts, and daily passes that repeat the first
         when += std::chrono::hours(24);
-        ASSERT_TRUE(store->recordEvent(event_kind::kAgentStarted, "", "", &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordEvent(event_kind::kAgentStarted, "", "")));
         auto same = passAt(when, 0, 10);
-        ASSERT_TRUE(store->recordPass(same, &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(same)));
     }
     EXPECT_GT(countRows(path, "events WHERE kind = 'history pruned'"), 0) << "retention ran";
     EXPECT_EQ(countRows(path, "events WHERE kind = 'state sealed'"), 1);
@@ -369,7 +369,7 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     // knows its policy.
     auto repeat = last->report;
     repeat.startedAt = "2026-01-06T07:00:00Z";
-    ASSERT_TRUE(store->recordPass(repeat, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(repeat)));
     EXPECT_EQ(countRows(path, "runs WHERE id = 4 AND same_as = 2 AND policy_run = 2"), 1);
     EXPECT_EQ(countRows(path, "compliance_current"), 2);
     EXPECT_EQ(countRows(path, "sealed_state WHERE run_id = 2"), 1);
@@ -379,7 +379,7 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     ASSERT_TRUE(store->lastKnownGoodPolicy());
     EXPECT_TRUE(store->lastKnownGoodPolicy()->find("TelemetryOptOut"));
     auto pass = samplePass("2026-01-06T08:00:00Z");
-    ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(pass)));
     EXPECT_TRUE(verifyFile(path).intact);
     EXPECT_GT(countRows(path, "events"), 0);
 }
@@ -435,7 +435,7 @@ TEST(StoreRecovery, AGarbageHeaderIsMovedAsideAndANewStoreStarted) {
     EXPECT_NE(store->openNotes()[0].find("moved aside"), std::string::npos);
     EXPECT_EQ(countRows(path, "events WHERE kind = 'store recovered'"), 1);
     std::string error;
-    EXPECT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    EXPECT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     EXPECT_TRUE(verifyFile(path).intact);
 }
 
@@ -450,7 +450,7 @@ TEST(StoreRecovery, ATruncatedFileIsMovedAsideAndThePriorStatesSalvagedWhenReada
         for (int i = 0; i < 40; ++i) {
             auto pass = samplePass("2026-01-01T10:00:00Z");
             pass.notes.push_back(std::string(2000, 'n') + std::to_string(i));
-            ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+            ASSERT_TRUE(succeeded(store->recordPass(pass)));
         }
     }
     const auto size = std::filesystem::file_size(path);
@@ -470,7 +470,7 @@ TEST(StoreConcurrency, AReaderHoldingASnapshotNeverBlocksAPass) {
     const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
     std::string error;
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     // osquery-style reader: read-only URI, a transaction left open across the pass.
     sqlite3* reader = nullptr;
     ASSERT_EQ(sqlite3_open_v2(("file:" + path + "?mode=ro").c_str(), &reader,
@@ -483,7 +483,7 @@ TEST(StoreConcurrency, AReaderHoldingASnapshotNeverBlocksAPass) {
     // writer, the pass would have waited out the store's busy timeout and failed, so success is
     // the proof (and no clock is read: how long a pass takes is measured in bench/).
     auto changed = samplePass("2026-01-01T11:00:00Z", false);
-    EXPECT_TRUE(store->recordPass(changed, &error)) << error;
+    EXPECT_TRUE(succeeded(store->recordPass(changed)));
     EXPECT_EQ(store->pendingPasses(), 0u) << "the pass was written, not kept for later";
     // The reader still sees its snapshot; after it ends, the new pass.
     sqlite3_stmt* stmt = nullptr;
@@ -516,8 +516,8 @@ TEST(StoreResilience, AFileSizeLimitFailsThePassClearly) {
         for (int i = 0; i < 50; ++i) {
             auto pass = samplePass("2026-01-01T10:00:00Z");
             pass.notes.push_back(std::string(20000, 'n') + std::to_string(i));
-            if (!store->recordPass(pass, &error))
-                ::_exit(error.find("kept in memory") != std::string::npos &&
+            if (const auto recorded = store->recordPass(pass); !recorded)
+                ::_exit(recorded.error.find("kept in memory") != std::string::npos &&
                                 store->pendingPasses() == 1
                             ? 0
                             : 3);

@@ -13,6 +13,7 @@
 #include "store/event_report.hpp"
 #include "store/sqlite_compliance_store.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 #include "util/time_text.hpp"
 
@@ -64,8 +65,9 @@ std::string trickyStore(const test::ScratchDir& scratch) {
     auto pass = test::samplePass("2026-03-01T10:00:00Z");
     pass.findings[1].reason = "cannot read \"telemetry.json\", line 2:\nunexpected ','; Zoë's file";
     std::string error;
-    EXPECT_TRUE(store->recordPass(pass, &error)) << error;
-    EXPECT_TRUE(store->recordEvent(event_kind::kAgentStarted, "", "version 0.1.0, pid 42", &error));
+    EXPECT_TRUE(succeeded(store->recordPass(pass)));
+    EXPECT_TRUE(
+        succeeded(store->recordEvent(event_kind::kAgentStarted, "", "version 0.1.0, pid 42")));
     return path;
 }
 
@@ -169,7 +171,7 @@ TEST(ComplianceSummary, CountsProfilesLicenseAuditsAndTheEnvironment) {
     {
         auto store = test::openStore(path);
         ASSERT_TRUE(
-            store->recordPass(passWithProfiles(isoUtc(now - std::chrono::minutes(30))), &error));
+            succeeded(store->recordPass(passWithProfiles(isoUtc(now - std::chrono::minutes(30))))));
     }
     auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
     ASSERT_TRUE(store) << error;
@@ -203,7 +205,7 @@ TEST(ComplianceSummary, CompliantSinceIsTheStartOfTheCompliantStreak) {
     auto store = test::openStore(path);
     std::string error;
     auto pass = passWithProfiles("2026-02-01T10:00:00Z");
-    ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(pass)));
     pass.findings[1].outcome = Outcome::Compliant;   // systemd re-executed
     pass.findings[4].outcome = Outcome::Remediated;  // b's file fixed
     pass.findings[4].reason.clear();
@@ -211,7 +213,7 @@ TEST(ComplianceSummary, CompliantSinceIsTheStartOfTheCompliantStreak) {
     pass.verdict = computeVerdict(pass.policy, pass.findings);
     for (const char* at : {"2026-02-01T11:00:00Z", "2026-02-01T12:00:00Z"}) {
         pass.startedAt = pass.finishedAt = at;
-        ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(pass)));
     }
     auto* sqlite = dynamic_cast<SqliteComplianceStore*>(store.get());
     const auto timeline = readComplianceTimeline(sqlite->connection(), &error);
