@@ -33,10 +33,11 @@ int runCompliance(CommandEnv& env) {
     auto summary = summarizeCompliance(store.get(), now, kVersion, error);
     // An account that cannot read the database (Intune's Linux check runs as the signed-in user)
     // gets the summary the agent published after its last pass, aged to now.
-    std::string published;
-    if (!store && !readPublishedSummary(summaryPathFor(env.context.settings.database), now,
-                                        &summary, &published))
-        summary.problem += "; " + published;
+    if (!store)
+        if (const auto published =
+                readPublishedSummary(summaryPathFor(env.context.settings.database), now, &summary);
+            !published)
+            summary.problem += "; " + published.error;
     if (format == "intune")
         env.out << complianceToIntuneJson(summary) << "\n";
     else

@@ -37,8 +37,9 @@ int runVerify(CommandEnv& env) {
     // The head kept beside the database, checked by default: a cut tail or a rewritten history
     // no longer holds it. What this cannot see: root rewriting the database and the sidecar
     // together (the system log's heads, checked with --head, are the anchor for that).
-    std::string sidecarError;
-    const auto sidecar = readChainHeadSidecar(path, &sidecarError);
+    Status sidecarRead;
+    const auto sidecar = readChainHeadSidecar(path, &sidecarRead);
+    const std::string& sidecarError = sidecarRead.error;
     std::string sidecarNote;
     if (sidecar) {
         const auto withSidecar = verifyEventChain(store->connection(), sidecar->hash);

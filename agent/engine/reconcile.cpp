@@ -87,10 +87,10 @@ class SharedReads {
 void drainQueue(const AgentContext& context, ComplianceStore& store, PendingQueue& queue,
                 PassReport& report) {
     if (!store.writable() || !queue.exists()) return;
-    std::string error;
-    if (!drainPendingQueue(store, queue, *context.catalog, &report.deferred, &error))
+    if (const auto drained = drainPendingQueue(store, queue, *context.catalog, &report.deferred);
+        !drained)
         report.deferred.push_back("the queued records in " + queue.path() +
-                                  " could not be recorded yet: " + error);
+                                  " could not be recorded yet: " + drained.error);
 }
 
 // Enforce first, record after: what the store does not take is queued with its own time.
@@ -111,13 +111,13 @@ void finish(const AgentContext& context, PassReport& report, ComplianceStore* st
                                              : "the compliance store cannot be written";
     }
     if (!recorded) {
-        std::string queueError;
         QueuedEntry entry;
         entry.kind = QueuedEntry::Kind::Pass;
         entry.passJson = passReportToJson(report);
-        if (!queue || !queue->append({entry}, &queueError)) {
+        const auto queued = queue ? queue->append({entry}) : Status::failure("");
+        if (!queued) {
             report.notes.push_back("the compliance store could not record this pass: " + error +
-                                   (queue ? "; nor could its queue: " + queueError : ""));
+                                   (queue ? "; nor could its queue: " + queued.error : ""));
             return;
         }
         report.deferred.push_back(
@@ -132,12 +132,18 @@ void finish(const AgentContext& context, PassReport& report, ComplianceStore* st
     if (const auto remembered = rememberRemovals(report.policy, *store); !remembered)
         report.notes.push_back("the compliance store could not keep when a policy was removed: " +
                                remembered.error);
-    if (!shareStoreWithAuditGroup(context.settings.database, context.settings.auditGroup, &error))
-        Poco::Logger::get("store").warning("cannot give the audit group read access: %s", error);
+    if (const auto shared =
+            shareStoreWithAuditGroup(context.settings.database, context.settings.auditGroup);
+        !shared)
+        Poco::Logger::get("store").warning("cannot give the audit group read access: %s",
+                                           shared.error);
     // For readers without access to the database (store/summary_file.hpp). Not publishing is
     // logged, not a failure of the pass: the evidence itself is recorded.
-    if (!publishComplianceSummary(*store, std::chrono::system_clock::now(), kVersion, &error))
-        Poco::Logger::get("store").warning("cannot publish the compliance summary: %s", error);
+    if (const auto published =
+            publishComplianceSummary(*store, std::chrono::system_clock::now(), kVersion);
+        !published)
+        Poco::Logger::get("store").warning("cannot publish the compliance summary: %s",
+                                           published.error);
 }
 
 }  // namespace

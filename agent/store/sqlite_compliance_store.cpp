@@ -201,14 +201,17 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
 void SqliteComplianceStore::anchorHead() {
     std::string e;
     const auto head = readChainHead(db_, &e);
-    if (head && head->eventId > 0 && writeChainHeadSidecar(path_, *head, &e)) return;
+    if (head && head->eventId > 0) {
+        const auto written = writeChainHeadSidecar(path_, *head);
+        if (written) return;
+        e = written.error;
+    }
     if (!head || head->eventId > 0)
         Poco::Logger::get("store").warning("cannot keep the chain head beside the database: %s", e);
 }
 
 bool SqliteComplianceStore::recordLostHistory(std::string* error) {
-    std::string e;
-    const auto previous = readChainHeadSidecar(path_, &e);
+    const auto previous = readChainHeadSidecar(path_, nullptr);
     if (!previous) return true;  // no history before (or an unreadable sidecar, verify says so)
     const auto now = std::chrono::system_clock::now();
     EventDraft event;

@@ -80,10 +80,9 @@ std::optional<std::string> WriteAheadLedger::state(const std::string& key) const
 
 Status WriteAheadLedger::flush(std::vector<QueuedEntry>& entries) {
     if (entries.empty()) return Status::success();
-    std::string e;
-    if (!queue_.append(entries, &e))
+    if (const auto appended = queue_.append(entries); !appended)
         return Status::failure("neither the compliance store (" + because_ + ") nor its queue " +
-                               queue_.path() + " can record: " + e);
+                               queue_.path() + " can record: " + appended.error);
     queued_ += entries.size();
     entries.clear();
     return Status::success();

@@ -116,7 +116,7 @@ TEST_F(AuditGroup, TheNamedAuditGroupGetsTheDirectoryAndTheFiles) {
     recordOnePass();
     EXPECT_EQ(modes(db()), "0600 0 0600 0 0600 0 ");
     std::string error;
-    ASSERT_TRUE(shareStoreWithAuditGroup(db(), "nogroup", &error)) << error;
+    ASSERT_TRUE(succeeded(shareStoreWithAuditGroup(db(), "nogroup")));
     struct stat dir {};
     ASSERT_EQ(::stat(scratch.abs("state").c_str(), &dir), 0);
     EXPECT_EQ(dir.st_mode & 07777, 0751u);
@@ -125,23 +125,24 @@ TEST_F(AuditGroup, TheNamedAuditGroupGetsTheDirectoryAndTheFiles) {
     // Taken back by hand (what an upgrade's defaults do): given again.
     ASSERT_EQ(::chown(scratch.abs("state").c_str(), 0, 0), 0);
     ASSERT_EQ(::chmod(scratch.abs("state").c_str(), 0700), 0);
-    ASSERT_TRUE(shareStoreWithAuditGroup(db(), "nogroup", &error)) << error;
+    ASSERT_TRUE(succeeded(shareStoreWithAuditGroup(db(), "nogroup")));
     EXPECT_EQ(modes(db()), "0640 65534 0640 65534 0640 65534 ");
 }
 
 TEST_F(AuditGroup, AnUnknownAuditGroupIsAnErrorNamingItAndChangesNothing) {
     recordOnePass();
-    std::string error;
-    EXPECT_FALSE(shareStoreWithAuditGroup(db(), "no-such-group-mpa", &error));
-    EXPECT_NE(error.find("audit group 'no-such-group-mpa': no such group"), std::string::npos)
-        << error;
+    const auto shared = shareStoreWithAuditGroup(db(), "no-such-group-mpa");
+    EXPECT_FALSE(shared);
+    EXPECT_NE(shared.error.find("audit group 'no-such-group-mpa': no such group"),
+              std::string::npos)
+        << shared.error;
     EXPECT_EQ(modes(db()), "0600 0 0600 0 0600 0 ");
 }
 
 TEST_F(AuditGroup, NoAuditGroupNamedChangesNothing) {
     recordOnePass();
     std::string error;
-    EXPECT_TRUE(shareStoreWithAuditGroup(db(), "", &error)) << error;
+    EXPECT_TRUE(succeeded(shareStoreWithAuditGroup(db(), "")));
     EXPECT_EQ(modes(db()), "0600 0 0600 0 0600 0 ");
 }
 

@@ -59,10 +59,10 @@ TEST(WriteAheadLedger, WithoutAWritableStoreChangesGoToTheQueueAndAreRecordedLat
     QueuedEntry pass;
     pass.kind = QueuedEntry::Kind::Pass;
     pass.passJson = passReportToJson(test::samplePass("2026-03-01T10:00:00Z"));
-    ASSERT_TRUE(queue.append({pass}, &error)) << error;
+    ASSERT_TRUE(succeeded(queue.append({pass})));
 
     std::vector<std::string> notes;
-    ASSERT_TRUE(drainPendingQueue(*store, queue, builtinCatalog(), &notes, &error)) << error;
+    ASSERT_TRUE(succeeded(drainPendingQueue(*store, queue, builtinCatalog(), &notes)));
     EXPECT_FALSE(queue.exists());
     ASSERT_EQ(notes.size(), 1u);
     EXPECT_NE(notes[0].find("1 pass(es) with their own times"), std::string::npos) << notes[0];
