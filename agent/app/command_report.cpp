@@ -53,8 +53,9 @@ int runReport(CommandEnv& env) {
         return exit_code::kError;
     }
     std::vector<ChainEvent> events;
-    if (!readEvents(store->connection(), context.since, context.until, &events, &error)) {
-        env.err << "report: " << context.database << ": " << error << "\n";
+    if (const auto read = readEvents(store->connection(), context.since, context.until, &events);
+        !read) {
+        env.err << "report: " << context.database << ": " << read.error << "\n";
         return exit_code::kError;
     }
     context.chainStatus = verifyEventChain(store->connection()).message;

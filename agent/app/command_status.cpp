@@ -95,9 +95,9 @@ int runStatus(CommandEnv& env) {
     // latest change the agent made or saw.
     ComplianceTimeline timeline;
     if (store) {
-        std::string timelineError;
-        timeline = readComplianceTimeline(store->connection(), &timelineError);
-        if (!timelineError.empty()) shown.notes.push_back(timelineError);
+        Status timelineRead;
+        timeline = readComplianceTimeline(store->connection(), &timelineRead);
+        if (!timelineRead) shown.notes.push_back(timelineRead.error);
     }
     std::string lastChange;
     if (timeline.lastChange) {

@@ -48,7 +48,7 @@ bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& repor
                 ",\"verdict\":" + json::quote(row.verdict) +
                 ",\"snapshot\":" + json::quote(sealedRowHash(row)) + "}";
     seal.runId = runId;
-    return appendEvent(db, seal, error);
+    return reportTo(appendEvent(db, seal), error);
 }
 
 bool sealedStateIsFor(const SqliteConnection& db, std::int64_t runId) {

@@ -188,7 +188,7 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
     std::ostringstream text;
     data.stringify(text);
     event.data = text.str();
-    if (!appendEvent(db_, event, error) || !transaction.commit(error)) {
+    if (!reportTo(appendEvent(db_, event), error) || !transaction.commit(error)) {
         *error = path_ + ": recording the recovery failed: " + *error;
         return false;
     }
@@ -199,8 +199,9 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
 }
 
 void SqliteComplianceStore::anchorHead() {
-    std::string e;
-    const auto head = readChainHead(db_, &e);
+    Status read;
+    const auto head = readChainHead(db_, &read);
+    std::string e = read.error;
     if (head && head->eventId > 0) {
         const auto written = writeChainHeadSidecar(path_, *head);
         if (written) return;
@@ -228,7 +229,7 @@ bool SqliteComplianceStore::recordLostHistory(std::string* error) {
     data.stringify(text);
     event.data = text.str();
     SqliteTransaction transaction(db_);
-    if (!transaction.begin(error) || !appendEvent(db_, event, error) ||
+    if (!transaction.begin(error) || !reportTo(appendEvent(db_, event), error) ||
         !reportTo(setState(kHistoryLossState, event.details), error) ||
         !transaction.commit(error)) {
         *error = path_ + ": recording the lost history failed: " + *error;
@@ -325,7 +326,7 @@ Status SqliteComplianceStore::recordEvent(const std::string& kind, const std::st
     event.details = details;
     SqliteTransaction transaction(db_);
     const auto eventsBefore = newestEventId(db_);
-    if (!transaction.begin(&e) || !appendEvent(db_, event, &e) || !transaction.commit(&e))
+    if (!transaction.begin(&e) || !reportTo(appendEvent(db_, event), &e) || !transaction.commit(&e))
         return Status::failure(path_ + ": recording the event \"" + kind + "\" failed: " + e);
     logEventsAfter(db_, eventsBefore);
     anchorHead();
@@ -343,9 +344,9 @@ Status SqliteComplianceStore::noteAgentVersion(const std::string& version) {
 }
 
 std::string SqliteComplianceStore::chainHead() const {
-    std::string e;
-    const auto head = readChainHead(db_, &e);
-    if (!head) return "unavailable (" + e + ")";
+    Status read;
+    const auto head = readChainHead(db_, &read);
+    if (!head) return "unavailable (" + read.error + ")";
     return "event " + std::to_string(head->eventId) + " " + head->hash;
 }
 

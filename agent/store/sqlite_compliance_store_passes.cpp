@@ -258,7 +258,7 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
         }
     }
     for (const auto& event : eventsForPass(report, previous ? &before : nullptr, runId))
-        if (!appendEvent(db_, event, error)) return false;
+        if (!reportTo(appendEvent(db_, event), error)) return false;
     // The seal: what readers derive the verdict and findings from is covered by the chain.
     return sealState(db_, runId, report, fingerprint, error);
 }

@@ -88,7 +88,7 @@ bool applyRetention(SqliteConnection& db, const std::string& now, std::int64_t r
     std::ostringstream text;
     data.stringify(text);
     event.data = text.str();
-    return appendEvent(db, event, error);
+    return reportTo(appendEvent(db, event), error);
 }
 
 }  // namespace mpa

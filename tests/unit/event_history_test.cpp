@@ -37,7 +37,7 @@ std::vector<ChainEvent> allEvents(const std::string& path) {
     std::vector<ChainEvent> events;
     EXPECT_TRUE(store) << error;
     if (store) {
-        EXPECT_TRUE(readEvents(store->connection(), "", "", &events, &error)) << error;
+        EXPECT_TRUE(succeeded(readEvents(store->connection(), "", "", &events)));
     }
     return events;
 }
