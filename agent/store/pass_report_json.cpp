@@ -24,16 +24,14 @@ Object::Ptr provenanceToJson(const Provenance& from) {
     return o;
 }
 
-bool provenanceFromJson(const Object::Ptr& o, Provenance* from, std::string* error) {
+Status provenanceFromJson(const Object::Ptr& o, Provenance* from) {
     from->source = o->getValue<std::string>("source");
     from->origin = o->getValue<std::string>("origin");
-    if (!policyLevelFromString(o->getValue<std::string>("level"), &from->level)) {
-        *error = "unknown level " + o->getValue<std::string>("level");
-        return false;
-    }
+    if (!policyLevelFromString(o->getValue<std::string>("level"), &from->level))
+        return Status::failure("unknown level " + o->getValue<std::string>("level"));
     from->precedence = sourcePrecedenceFromInt(o->getValue<Poco::Int64>("precedence"));
     from->order = o->getValue<int>("order");
-    return true;
+    return Status::success();
 }
 
 Array::Ptr stringsToJson(const std::vector<std::string>& list) {
@@ -107,8 +105,7 @@ std::string passReportToJson(const PassReport& report) {
     return out.str();
 }
 
-bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, PassReport* out,
-                        std::string* error) {
+Status passReportFromJson(const std::string& json, const PolicyCatalog& catalog, PassReport* out) {
     try {
         const auto root = Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
         PassReport report;
@@ -116,10 +113,8 @@ bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, P
         report.finishedAt = root->getValue<std::string>("finished_at");
         report.trigger = root->getValue<std::string>("trigger");
         report.mode = runModeFromString(root->getValue<std::string>("mode"));
-        if (!verdictFromString(root->getValue<std::string>("verdict"), &report.verdict)) {
-            *error = "unknown verdict " + root->getValue<std::string>("verdict");
-            return false;
-        }
+        if (!verdictFromString(root->getValue<std::string>("verdict"), &report.verdict))
+            return Status::failure("unknown verdict " + root->getValue<std::string>("verdict"));
         report.notes = stringsFromJson(root->getArray("notes"));
         const auto values = root->getArray("policy");
         for (std::size_t i = 0; values && i < values->size(); ++i) {
@@ -127,12 +122,13 @@ bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, P
             const auto name = v->getValue<std::string>("name");
             const auto* definition = catalog.find(name);
             EffectivePolicy effective;
-            if (!policyValueFromJson(v->getValue<std::string>("value"), definition,
-                                     &effective.value, error) ||
-                !provenanceFromJson(v->getObject("from"), &effective.from, error) ||
-                !overriddenValuesFromJson(v->getValue<std::string>("overridden"), definition,
-                                          &effective.overridden, error))
-                return false;
+            Status read = policyValueFromJson(v->getValue<std::string>("value"), definition,
+                                              &effective.value);
+            if (read) read = provenanceFromJson(v->getObject("from"), &effective.from);
+            if (read)
+                read = overriddenValuesFromJson(v->getValue<std::string>("overridden"), definition,
+                                                &effective.overridden);
+            if (!read) return read;
             effective.keptFromLastKnownGood = v->getValue<bool>("kept");
             effective.keptBecause = v->getValue<std::string>("kept_because");
             report.policy.values.emplace(name, std::move(effective));
@@ -153,10 +149,8 @@ bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, P
         const auto findings = root->getArray("findings");
         for (std::size_t i = 0; findings && i < findings->size(); ++i) {
             const auto row = findings->getArray(static_cast<unsigned>(i));
-            if (!row || row->size() != 8) {
-                *error = "finding " + std::to_string(i + 1) + " is not 8 fields";
-                return false;
-            }
+            if (!row || row->size() != 8)
+                return Status::failure("finding " + std::to_string(i + 1) + " is not 8 fields");
             Finding f;
             const auto field = [&](unsigned n) { return row->getElement<std::string>(n); };
             f.target = field(0);
@@ -164,23 +158,20 @@ bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, P
             f.user = field(2);
             f.desired = field(3);
             f.observed = field(4);
-            if (!outcomeFromString(field(5), &f.outcome)) {
-                *error = "unknown outcome " + field(5);
-                return false;
-            }
+            if (!outcomeFromString(field(5), &f.outcome))
+                return Status::failure("unknown outcome " + field(5));
             f.reason = field(6);
             f.diff = field(7);
             report.findings.push_back(std::move(f));
         }
         report.desired = decideDesiredState(report.policy, catalog);
         *out = std::move(report);
-        return true;
+        return Status::success();
     } catch (const Poco::Exception& e) {
-        *error = "not a queued pass: " + e.displayText();
+        return Status::failure("not a queued pass: " + e.displayText());
     } catch (const std::exception& e) {
-        *error = std::string("not a queued pass: ") + e.what();
+        return Status::failure(std::string("not a queued pass: ") + e.what());
     }
-    return false;
 }
 
 }  // namespace mpa

@@ -175,12 +175,11 @@ Status drainPendingQueue(ComplianceStore& store, PendingQueue& queue, const Poli
                 break;
             case QueuedEntry::Kind::Pass: {
                 PassReport report;
-                std::string e;
-                if (passReportFromJson(entry.passJson, catalog, &report, &e)) {
+                if (const auto read = passReportFromJson(entry.passJson, catalog, &report); read) {
                     passes.push_back(std::move(report));
                     left.push_back(entry);
                 } else
-                    notes->push_back("queued records: " + queue.path() + ": a pass: " + e +
+                    notes->push_back("queued records: " + queue.path() + ": a pass: " + read.error +
                                      "; skipped");
                 continue;
             }

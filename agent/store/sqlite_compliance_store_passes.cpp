@@ -371,7 +371,6 @@ bool SqliteComplianceStore::insertPolicy(std::int64_t runId, const PolicySet& se
 
 bool SqliteComplianceStore::readPolicy(std::int64_t policyRunId, PolicySet* out,
                                        bool withIssues) const {
-    std::string e;
     SqliteStatement s;
     if (!prepareForRead("SELECT name, value, source, origin, level, precedence, source_order, "
                         "kept_from_lkg, kept_because, overridden FROM effective_policy "
@@ -383,11 +382,13 @@ bool SqliteComplianceStore::readPolicy(std::int64_t policyRunId, PolicySet* out,
         const std::string name = s.text(0);
         const auto* definition = catalog_.find(name);
         EffectivePolicy p;
-        if (!policyValueFromJson(s.text(1), definition, &p.value, &e) ||
-            !policyLevelFromString(s.text(4), &p.from.level) ||
-            !overriddenValuesFromJson(s.text(9), definition, &p.overridden, &e)) {
+        Status read = policyValueFromJson(s.text(1), definition, &p.value);
+        if (read && !policyLevelFromString(s.text(4), &p.from.level))
+            read = Status::failure("unknown level " + s.text(4));
+        if (read) read = overriddenValuesFromJson(s.text(9), definition, &p.overridden);
+        if (!read) {
             readFailed("run " + std::to_string(policyRunId) + ", policy " + name + ": " +
-                       (e.empty() ? "unknown level " + s.text(4) : e));
+                       read.error);
             return false;
         }
         p.from.source = s.text(2);
@@ -519,10 +520,10 @@ std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
         readFailed("run " + std::to_string(pass.runId) + ": unknown verdict " + s.text(5));
         return std::nullopt;
     }
-    std::string e;
-    if (!stringListFromJson(s.text(6), &r.notes, &e) ||
-        !stringListFromJson(s.text(7), &r.policy.informational, &e)) {
-        readFailed("run " + std::to_string(pass.runId) + ": " + e);
+    Status lists = stringListFromJson(s.text(6), &r.notes);
+    if (lists) lists = stringListFromJson(s.text(7), &r.policy.informational);
+    if (!lists) {
+        readFailed("run " + std::to_string(pass.runId) + ": " + lists.error);
         return std::nullopt;
     }
     const auto policyRun = s.integer(8);
