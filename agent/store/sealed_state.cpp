@@ -10,10 +10,10 @@
 
 namespace mpa {
 
-bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
-               const std::string& fingerprint, std::string* error) {
+Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
+                 const std::string& fingerprint) {
     std::vector<FindingRow> rows;
-    if (!readCurrentFindingRows(db, &rows, error)) return false;
+    if (auto read = readCurrentFindingRows(db, &rows); !read) return read;
     SealedRow row;
     row.runId = runId;
     row.finishedAt = report.finishedAt.empty() ? report.startedAt : report.finishedAt;
@@ -24,10 +24,11 @@ bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& repor
     describeSealedPolicy(values, &row.policy, &row.policyValues);
     row.findings = sealedFindingsJson(rows);
     SqliteStatement s;
+    std::string why;
     if (!db.prepare("INSERT OR REPLACE INTO sealed_state (id, run_id, finished_at, mode, verdict, "
                     "policy, policy_values, findings) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
-                    &s, error))
-        return false;
+                    &s, &why))
+        return Status::failure(why);
     s.bind(1, row.runId)
         .bind(2, row.finishedAt)
         .bind(3, row.mode)
@@ -35,10 +36,7 @@ bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& repor
         .bind(5, row.policy)
         .bind(6, row.policyValues)
         .bind(7, row.findings);
-    if (!s.run(error)) {
-        *error = "recording the sealed state failed: " + *error;
-        return false;
-    }
+    if (!s.run(&why)) return Status::failure("recording the sealed state failed: " + why);
     EventDraft seal;
     seal.at = row.finishedAt;
     seal.kind = event_kind::kStateSealed;
@@ -48,7 +46,7 @@ bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& repor
                 ",\"verdict\":" + json::quote(row.verdict) +
                 ",\"snapshot\":" + json::quote(sealedRowHash(row)) + "}";
     seal.runId = runId;
-    return reportTo(appendEvent(db, seal), error);
+    return appendEvent(db, seal);
 }
 
 bool sealedStateIsFor(const SqliteConnection& db, std::int64_t runId) {

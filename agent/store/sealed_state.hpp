@@ -12,6 +12,7 @@
 
 #include "model/pass_report.hpp"
 #include "store/sqlite_connection.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -19,8 +20,8 @@ namespace mpa {
 // written (its state_since values are copied from there): replaces the row, and appends the
 // "state sealed" event whose data holds the pass fingerprint (passFingerprint, checked by every
 // reader of the last pass), the verdict and the row's SHA-256 ("snapshot").
-bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
-               const std::string& fingerprint, std::string* error);
+Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
+                 const std::string& fingerprint);
 
 // Whether the row holds the state of `runId` (a pass that repeats it needs no new seal).
 bool sealedStateIsFor(const SqliteConnection& db, std::int64_t runId);

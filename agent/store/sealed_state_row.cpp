@@ -33,20 +33,20 @@ void describeSealedPolicy(const std::map<std::string, std::string>& values, std:
     *object += "}";
 }
 
-bool readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out,
-                            std::string* error) {
+Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out) {
     SqliteStatement s;
+    std::string why;
     if (!db.prepare("SELECT target, subject, user, desired, observed, outcome, reason, "
                     "state_since FROM current_findings ORDER BY seq",
-                    &s, error))
-        return false;
+                    &s, &why))
+        return Status::failure(why);
     while (s.step()) {
         FindingRow row;
         for (int i = 0; i < 8; ++i) row[static_cast<std::size_t>(i)] = s.text(i);
         out->push_back(std::move(row));
     }
-    if (s.failed()) *error = s.errorMessage();
-    return !s.failed();
+    if (s.failed()) return Status::failure(s.errorMessage());
+    return Status::success();
 }
 
 std::string sealedFindingsJson(const std::vector<FindingRow>& rows) {

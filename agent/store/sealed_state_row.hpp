@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/sqlite_connection.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -29,8 +30,7 @@ std::string sealedRowHash(const SealedRow& row);
 // name -> stored value JSON text.
 void describeSealedPolicy(const std::map<std::string, std::string>& values, std::string* text,
                           std::string* object);
-bool readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out,
-                            std::string* error);
+Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out);
 std::string sealedFindingsJson(const std::vector<FindingRow>& rows);
 
 }  // namespace mpa

@@ -49,10 +49,10 @@ bool SqliteComplianceStore::openReadOnly(std::string* error) {
     if (!db_.open(sqliteFileUri(path_, "mode=ro"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error))
         return false;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
-    std::string versionError;
-    const auto version = readStoreSchemaVersion(db_, &versionError);
+    Status versionRead;
+    const auto version = readStoreSchemaVersion(db_, &versionRead);
     if (!version) {
-        *error = path_ + ": not a readable compliance database: " + versionError;
+        *error = path_ + ": not a readable compliance database: " + versionRead.error;
         return false;
     }
     schemaVersion_ = *version;
@@ -62,7 +62,7 @@ bool SqliteComplianceStore::openReadOnly(std::string* error) {
 bool SqliteComplianceStore::openReadWrite(IntegrityCheck check, std::string* error) {
     // Configuration must never aim the agent at another file (`database: /etc/passwd`): a file
     // that is not an SQLite database is refused, never moved aside or replaced.
-    if (!looksLikeSqliteFile(path_, error)) return false;
+    if (!reportTo(looksLikeSqliteFile(path_), error)) return false;
     const bool isNew = !hasContent(path_);
     if (!reportTo(preparePrivateFile(path_), error)) return false;
     if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
@@ -78,7 +78,7 @@ bool SqliteComplianceStore::openReadWrite(IntegrityCheck check, std::string* err
     if (full) result = checkStoreIntegrity(db_, &detail);
     switch (result) {
         case IntegrityResult::Ok:
-            if (!isAgentSchemaOrEmpty(db_, path_, error)) return false;
+            if (!reportTo(isAgentSchemaOrEmpty(db_, path_), error)) return false;
             break;
         case IntegrityResult::Unavailable:
             *error = path_ + ": cannot check the database's integrity: " + detail;
@@ -148,7 +148,7 @@ bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
     // access only, osquery) can then still open the database.
     int persist = 1;
     sqlite3_file_control(db_.handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-    if (!migrateStoreSchema(db_, path_, error)) return false;
+    if (!reportTo(migrateStoreSchema(db_, path_), error)) return false;
     schemaVersion_ = storeSchemaVersion();
     // After the migration wrote, so -wal and -shm exist: a new or recovered database gets the
     // audit group's read access like the one it replaces (private_file.hpp).
@@ -160,7 +160,7 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
     db_.close();
     const auto now = std::chrono::system_clock::now();
     std::string movedTo;
-    if (!moveCorruptStoreAside(path_, compactUtc(now), &movedTo, error)) return false;
+    if (!reportTo(moveCorruptStoreAside(path_, compactUtc(now), &movedTo), error)) return false;
     if (!reportTo(preparePrivateFile(path_), error)) return false;
     if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);

@@ -226,7 +226,7 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
     // 4) has no sealed row for the run this repeats until one is written.
     if (repeat)
         return sealedStateIsFor(db_, previous->contentRun) ||
-               sealState(db_, previous->contentRun, report, fingerprint, error);
+               reportTo(sealState(db_, previous->contentRun, report, fingerprint), error);
     if (!samePolicy) {
         SqliteStatement own;
         if (!prepareForWrite("UPDATE runs SET policy_run = id WHERE id = ?", &own, error))
@@ -260,7 +260,7 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
     for (const auto& event : eventsForPass(report, previous ? &before : nullptr, runId))
         if (!reportTo(appendEvent(db_, event), error)) return false;
     // The seal: what readers derive the verdict and findings from is covered by the chain.
-    return sealState(db_, runId, report, fingerprint, error);
+    return reportTo(sealState(db_, runId, report, fingerprint), error);
 }
 
 bool SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& report,
@@ -319,9 +319,10 @@ bool SqliteComplianceStore::retainIfDue(const PassReport& latest, std::string* e
     const auto lastTime = last ? parseIsoUtc(*last) : std::nullopt;
     if (lastTime && *now - *lastTime < std::chrono::hours(24) && *now >= *lastTime) return true;
     RetentionResult result;
-    if (!applyRetention(db_, latest.startedAt, latest.desired.complianceRetentionDays, &result,
-                        error)) {
-        *error = "retention failed: " + *error;
+    if (const auto retained =
+            applyRetention(db_, latest.startedAt, latest.desired.complianceRetentionDays, &result);
+        !retained) {
+        *error = "retention failed: " + retained.error;
         return false;
     }
     return reportTo(setState("retention_checked_at", latest.startedAt), error);

@@ -47,7 +47,8 @@ TEST(ComplianceStore, CreatesAPrivateWalDatabaseAndItsDirectory) {
     ASSERT_NE(sqlite, nullptr);
     std::string error;
     EXPECT_EQ(sqlite->connection().queryText("PRAGMA journal_mode", &error).value_or(error), "wal");
-    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &error), storeSchemaVersion());
+    Status read;
+    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &read), storeSchemaVersion());
     store.reset();
     // The WAL companions stay (empty) so that read-only readers can open the file later.
     EXPECT_TRUE(std::filesystem::exists(path + "-shm"));

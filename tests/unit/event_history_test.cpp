@@ -351,8 +351,8 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     auto store = openStore(path);
     ASSERT_TRUE(store);
     auto* sqlite = dynamic_cast<SqliteComplianceStore*>(store.get());
-    std::string error;
-    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &error), storeSchemaVersion());
+    Status read;
+    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &read), storeSchemaVersion());
     EXPECT_EQ(countRows(path, "runs"), 3);
     EXPECT_EQ(countRows(path, "findings"), 4);
     const auto prior = store->find("etc-environment", "/etc/environment");
