@@ -197,9 +197,10 @@ int main(int argc, char** argv) {
     const std::string path = dir + "/compliance.db";
     std::filesystem::remove(path);
     std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error);
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened);
     if (!store) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+        std::fprintf(stderr, "%s\n", opened.error.c_str());
         return 1;
     }
     std::mt19937 random(20260101);
@@ -272,10 +273,10 @@ int main(int argc, char** argv) {
     store.reset();  // closes: SQLite checkpoints the WAL into the file
     const auto t0 = Clock::now();
     auto reopened = SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(),
-                                                &error, IntegrityCheck::Full);
+                                                &opened, IntegrityCheck::Full);
     const double openMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (!reopened) {
-        std::fprintf(stderr, "reopen: %s\n", error.c_str());
+        std::fprintf(stderr, "reopen: %s\n", opened.error.c_str());
         return 1;
     }
     auto counts = [&](const char* sql) {

@@ -45,11 +45,11 @@ int runReport(CommandEnv& env) {
                     << "not \"" << args.option(name) << "\"\n";
             return exit_code::kUsage;
         }
-    std::string error;
+    Status opened;
     auto store = SqliteComplianceStore::open(context.database, StoreMode::ReadOnly,
-                                             *env.context.catalog, &error);
+                                             *env.context.catalog, &opened);
     if (!store) {
-        env.err << "report: " << error << "\n";
+        env.err << "report: " << opened.error << "\n";
         return exit_code::kError;
     }
     std::vector<ChainEvent> events;

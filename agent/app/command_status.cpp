@@ -26,11 +26,11 @@ bool samePolicyValues(const PolicySet& a, const PolicySet& b) {
 
 // Records the acknowledgement in the chain and clears the warning.
 int acknowledgeHistoryLoss(CommandEnv& env) {
-    std::string error;
+    Status opened;
     auto store = SqliteComplianceStore::open(env.context.settings.database, StoreMode::ReadWrite,
-                                             *env.context.catalog, &error);
+                                             *env.context.catalog, &opened);
     if (!store) {
-        env.err << "status: " << error << "\n";
+        env.err << "status: " << opened.error << "\n";
         return exit_code::kError;
     }
     const auto loss = store->state(kHistoryLossState);
@@ -60,17 +60,17 @@ int runStatus(CommandEnv& env) {
         env.err << "status: " << (args.ok() ? "unexpected argument" : args.error()) << "\n";
         return exit_code::kUsage;
     }
-    std::string error;
     if (args.flag("acknowledge-history-loss")) return acknowledgeHistoryLoss(env);
+    Status opened;
     auto store = SqliteComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
-                                             *env.context.catalog, &error);
+                                             *env.context.catalog, &opened);
     const auto policy = readPolicy(env.context, builtInComponents(), store.get());
     const auto last = store ? store->lastPass() : std::nullopt;
 
     PassReport shown;
     shown.policy = policy;
     std::vector<std::string> notes;
-    if (!store) notes.push_back("no compliance database yet (" + error + ")");
+    if (!store) notes.push_back("no compliance database yet (" + opened.error + ")");
     // Said at every status until an administrator acknowledges it.
     if (const auto loss = store ? store->state(kHistoryLossState) : std::nullopt;
         loss && !loss->empty())

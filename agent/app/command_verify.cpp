@@ -25,12 +25,12 @@ int runVerify(CommandEnv& env) {
                 << "\n";
         return exit_code::kUsage;
     }
-    std::string error;
+    Status opened;
     const auto& path = env.context.settings.database;
     auto store =
-        SqliteComplianceStore::open(path, StoreMode::ReadOnly, *env.context.catalog, &error);
+        SqliteComplianceStore::open(path, StoreMode::ReadOnly, *env.context.catalog, &opened);
     if (!store) {
-        env.err << "verify: " << error << "\n";
+        env.err << "verify: " << opened.error << "\n";
         return exit_code::kError;
     }
     auto v = verifyEventChain(store->connection(), args.option("head"));

@@ -297,26 +297,26 @@ class ServiceLoop {
         if (!store_ || !store_->writable()) {
             // Enforcement never waits for the store: when it cannot be written, the pass runs on
             // a read-only store and queues what it records; every pass tries writing again.
-            std::string error, readError;
+            Status opened;
             // The whole database is checked (PRAGMA quick_check) when the service starts, then
             // once a day (checkIntegrityIfDue below), not before every pass.
             auto writable = ComplianceStore::open(
-                context_.settings.database, StoreMode::ReadWrite, *context_.catalog, &error,
+                context_.settings.database, StoreMode::ReadWrite, *context_.catalog, &opened,
                 startRecorded_ ? IntegrityCheck::WhenDue : IntegrityCheck::Full);
             if (writable) {
                 store_ = std::move(writable);
             } else {
                 if (!store_)
                     store_ = ComplianceStore::open(context_.settings.database, StoreMode::ReadOnly,
-                                                   *context_.catalog, &readError);
+                                                   *context_.catalog, nullptr);
                 if (!store_) {
-                    failed("cannot use the compliance database: " + error);
+                    failed("cannot use the compliance database: " + opened.error);
                     return;
                 }
                 log_.warning(
                     "the compliance database cannot be written (%s); enforcing anyway, "
                     "and queueing what this pass records",
-                    oneLine(error));
+                    oneLine(opened.error));
             }
         }
         if (store_->writable()) {

@@ -43,7 +43,7 @@ class ComplianceStore : public Ledger {
     // ReadWrite creates the database (and its directory, mode 0700) when missing. ReadOnly never
     // creates or changes anything; opening a missing file then fails with a clear error.
     static std::unique_ptr<ComplianceStore> open(const std::string& path, StoreMode mode,
-                                                 const PolicyCatalog& catalog, std::string* error,
+                                                 const PolicyCatalog& catalog, Status* status,
                                                  IntegrityCheck check = IntegrityCheck::WhenDue);
     // The full check when the last one is kFullIntegrityCheckInterval old (a long-running
     // service calls it before each pass). A corrupt database is then moved aside and a new one

@@ -47,7 +47,7 @@ std::string entryToJson(const QueuedEntry& entry) {
     return out.str();
 }
 
-bool entryFromJson(const std::string& line, QueuedEntry* entry, std::string* error) {
+Status entryFromJson(const std::string& line, QueuedEntry* entry) {
     try {
         const auto o = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
         const auto op = o->getValue<std::string>("op");
@@ -68,16 +68,14 @@ bool entryFromJson(const std::string& line, QueuedEntry* entry, std::string* err
             entry->kind = QueuedEntry::Kind::Pass;
             entry->passJson = o->getValue<std::string>("pass");
         } else {
-            *error = "unknown entry \"" + op + "\"";
-            return false;
+            return Status::failure("unknown entry \"" + op + "\"");
         }
-        return true;
+        return Status::success();
     } catch (const Poco::Exception& e) {
-        *error = e.displayText();
+        return Status::failure(e.displayText());
     } catch (const std::exception& e) {
-        *error = e.what();
+        return Status::failure(e.what());
     }
-    return false;
 }
 
 }  // namespace
@@ -132,11 +130,10 @@ std::vector<QueuedEntry> PendingQueue::read(std::vector<std::string>* problems) 
             break;
         }
         QueuedEntry entry;
-        std::string e;
-        if (entryFromJson(file.data.substr(start, end - start), &entry, &e))
+        if (const auto read = entryFromJson(file.data.substr(start, end - start), &entry); read)
             entries.push_back(std::move(entry));
         else
-            problems->push_back(path_ + ": line " + std::to_string(lineNumber) + ": " + e +
+            problems->push_back(path_ + ": line " + std::to_string(lineNumber) + ": " + read.error +
                                 "; skipped");
         start = end + 1;
     }

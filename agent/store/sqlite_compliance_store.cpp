@@ -22,20 +22,23 @@
 namespace mpa {
 
 std::unique_ptr<ComplianceStore> ComplianceStore::open(const std::string& path, StoreMode mode,
-                                                       const PolicyCatalog& catalog,
-                                                       std::string* error, IntegrityCheck check) {
-    return SqliteComplianceStore::open(path, mode, catalog, error, check);
+                                                       const PolicyCatalog& catalog, Status* status,
+                                                       IntegrityCheck check) {
+    return SqliteComplianceStore::open(path, mode, catalog, status, check);
 }
 
 std::unique_ptr<SqliteComplianceStore> SqliteComplianceStore::open(const std::string& path,
                                                                    StoreMode mode,
                                                                    const PolicyCatalog& catalog,
-                                                                   std::string* error,
+                                                                   Status* status,
                                                                    IntegrityCheck check) {
     std::unique_ptr<SqliteComplianceStore> store(new SqliteComplianceStore(path, mode, catalog));
-    if (mode == StoreMode::ReadWrite ? !store->openReadWrite(check, error)
-                                     : !store->openReadOnly(error))
+    std::string e;
+    if (mode == StoreMode::ReadWrite ? !store->openReadWrite(check, &e)
+                                     : !store->openReadOnly(&e)) {
+        if (status) *status = Status::failure(e);
         return nullptr;
+    }
     return store;
 }
 

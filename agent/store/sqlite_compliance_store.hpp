@@ -14,7 +14,7 @@ namespace mpa {
 class SqliteComplianceStore : public ComplianceStore {
   public:
     static std::unique_ptr<SqliteComplianceStore> open(
-        const std::string& path, StoreMode mode, const PolicyCatalog& catalog, std::string* error,
+        const std::string& path, StoreMode mode, const PolicyCatalog& catalog, Status* status,
         IntegrityCheck check = IntegrityCheck::WhenDue);
 
     Status checkIntegrityIfDue(std::string* note) override;

@@ -104,10 +104,11 @@ TEST_F(AuditGroup, ARecoveredDatabaseKeepsTheGroup) {
 
 TEST_F(AuditGroup, AGroupThatMayWriteIsRefusedNotShared) {
     shareDirectory(0771);
-    std::string error;
-    auto store = ComplianceStore::open(db(), StoreMode::ReadWrite, builtinCatalog(), &error);
+    Status opened;
+    auto store = ComplianceStore::open(db(), StoreMode::ReadWrite, builtinCatalog(), &opened);
     EXPECT_FALSE(store);
-    EXPECT_NE(error.find("lets group or others write it"), std::string::npos) << error;
+    EXPECT_NE(opened.error.find("lets group or others write it"), std::string::npos)
+        << opened.error;
 }
 
 // agent.yaml's audit_group: the group named there gets the directory (0751) and the files at

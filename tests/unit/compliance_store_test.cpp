@@ -222,16 +222,16 @@ TEST(ComplianceStore, RefusesADatabaseOthersCanWrite) {
     const auto path = scratch.abs("db/compliance.db");
     openStore(path).reset();
     ASSERT_EQ(::chmod(path.c_str(), 0666), 0);
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
-    EXPECT_NE(error.find(path), std::string::npos) << error;
-    EXPECT_NE(error.find("0666"), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &opened));
+    EXPECT_NE(opened.error.find(path), std::string::npos) << opened.error;
+    EXPECT_NE(opened.error.find("0666"), std::string::npos) << opened.error;
 
     ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
     ASSERT_EQ(::chmod(scratch.abs("db").c_str(), 0777), 0);
-    error.clear();
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
-    EXPECT_NE(error.find(scratch.abs("db") + ":"), std::string::npos) << error;
+    opened = Status::success();
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &opened));
+    EXPECT_NE(opened.error.find(scratch.abs("db") + ":"), std::string::npos) << opened.error;
 }
 
 TEST(ComplianceStore, RefusesADatabaseAnotherAccountOwns) {
@@ -240,9 +240,9 @@ TEST(ComplianceStore, RefusesADatabaseAnotherAccountOwns) {
     const auto path = scratch.abs("compliance.db");
     openStore(path).reset();
     ASSERT_EQ(::chown(path.c_str(), 12345, 12345), 0);
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
-    EXPECT_NE(error.find("owned by uid 12345"), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &opened));
+    EXPECT_NE(opened.error.find("owned by uid 12345"), std::string::npos) << opened.error;
 }
 
 TEST(ComplianceStore, RefusesASymbolicLinkInPlaceOfTheDatabase) {
@@ -251,18 +251,18 @@ TEST(ComplianceStore, RefusesASymbolicLinkInPlaceOfTheDatabase) {
     openStore(real).reset();
     const auto link = scratch.abs("compliance.db");
     ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(link, StoreMode::ReadWrite, catalog(), &error));
-    EXPECT_NE(error.find("symbolic link"), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(link, StoreMode::ReadWrite, catalog(), &opened));
+    EXPECT_NE(opened.error.find("symbolic link"), std::string::npos) << opened.error;
 }
 #endif
 
 TEST(ComplianceStore, ReadOnlyOpenOfAMissingFileFailsAndCreatesNothing) {
     StoreScratch scratch;
     const auto path = scratch.abs("missing/compliance.db");
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadOnly, catalog(), &error));
-    EXPECT_NE(error.find(path), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadOnly, catalog(), &opened));
+    EXPECT_NE(opened.error.find(path), std::string::npos) << opened.error;
     EXPECT_FALSE(std::filesystem::exists(scratch.abs("missing")));
 }
 
@@ -282,14 +282,14 @@ TEST(ComplianceStore, ANewerSchemaIsRefusedForWritingButStillReadable) {
     const auto path = scratch.abs("compliance.db");
     {
         auto store = openStore(path);
-        std::string error;
+        Status opened;
         ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     }
     execSql(path, "PRAGMA user_version = " + std::to_string(storeSchemaVersion() + 1));
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
-    EXPECT_NE(error.find("newer agent"), std::string::npos) << error;
-    EXPECT_NE(error.find(path), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &opened));
+    EXPECT_NE(opened.error.find("newer agent"), std::string::npos) << opened.error;
+    EXPECT_NE(opened.error.find(path), std::string::npos) << opened.error;
     auto reader = openStore(path, StoreMode::ReadOnly);
     ASSERT_TRUE(reader);
     EXPECT_TRUE(reader->lastPass()) << readError(*reader);

@@ -32,10 +32,10 @@ using test::samplePass;
 using test::verifyFile;
 
 std::vector<ChainEvent> allEvents(const std::string& path) {
-    std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
     std::vector<ChainEvent> events;
-    EXPECT_TRUE(store) << error;
+    EXPECT_TRUE(store) << opened.error;
     if (store) {
         EXPECT_TRUE(succeeded(readEvents(store->connection(), "", "", &events)));
     }
@@ -67,9 +67,9 @@ std::string storeWithHistory(const test::ScratchDir& scratch) {
 }
 
 SealVerification verifySealFile(const std::string& path) {
-    std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
-    if (!store) return {false, error, {error}};
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
+    if (!store) return {false, opened.error, {opened.error}};
     std::optional<std::string> latest;
     if (const auto pass = store->lastPass()) latest = passFingerprint(pass->report);
     return verifySealedState(store->connection(), latest);
@@ -207,9 +207,9 @@ TEST(EventHistory, ALoggedHeadDetectsACutHistory) {
     const auto head = verifyFile(path).headHash;
     execSql(path, "DELETE FROM events WHERE id >= 9");  // the last events, cleanly cut
     EXPECT_TRUE(verifyFile(path).intact) << "a clean cut at the end is invisible without the log";
-    std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
-    ASSERT_TRUE(store) << error;
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
+    ASSERT_TRUE(store) << opened.error;
     const auto v = verifyEventChain(store->connection(), head);
     EXPECT_FALSE(v.intact);
     EXPECT_NE(v.message.find(head), std::string::npos) << v.message;
@@ -397,9 +397,10 @@ TEST(StoreRecovery, AFileThatIsNotAnSqliteDatabaseIsRefusedAndLeftAlone) {
     const auto path = scratch.abs("passwd");
     const std::string text = "root:x:0:0:root:/root:/bin/bash\n";
     scratch.write("passwd", text, 0600);
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error));
-    EXPECT_NE(error.find("passwd: is not an SQLite database"), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened));
+    EXPECT_NE(opened.error.find("passwd: is not an SQLite database"), std::string::npos)
+        << opened.error;
     EXPECT_EQ(scratch.read("passwd"), text);
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(scratch.path()),
                             std::filesystem::directory_iterator()),
@@ -416,9 +417,10 @@ TEST(StoreRecovery, AnotherProgramsSqliteDatabaseIsNotWrittenInto) {
         ASSERT_TRUE(other.exec("CREATE TABLE accounts (name TEXT)", &error)) << error;
     }
     ::chmod(path.c_str(), 0600);
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error));
-    EXPECT_NE(error.find("an SQLite database of another program"), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened));
+    EXPECT_NE(opened.error.find("an SQLite database of another program"), std::string::npos)
+        << opened.error;
     EXPECT_EQ(countRows(path, "sqlite_master"), 1);
 }
 
@@ -510,8 +512,8 @@ TEST(StoreResilience, AFileSizeLimitFailsThePassClearly) {
         const auto current = std::filesystem::file_size(path);
         rlimit limit{current + 16384, current + 16384};
         ::setrlimit(RLIMIT_FSIZE, &limit);
-        std::string error;
-        auto store = ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error);
+        Status opened;
+        auto store = ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened);
         if (!store) ::_exit(2);
         for (int i = 0; i < 50; ++i) {
             auto pass = samplePass("2026-01-01T10:00:00Z");

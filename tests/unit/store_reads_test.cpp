@@ -34,10 +34,10 @@ bool anyStatementBusy(sqlite3* db) {
 
 std::unique_ptr<SqliteComplianceStore> openSqlite(const std::string& path,
                                                   IntegrityCheck check = IntegrityCheck::WhenDue) {
-    std::string error;
+    Status opened;
     auto store =
-        SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error, check);
-    EXPECT_TRUE(store) << error;
+        SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened, check);
+    EXPECT_TRUE(store) << opened.error;
     return store;
 }
 

@@ -72,10 +72,10 @@ std::string trickyStore(const test::ScratchDir& scratch) {
 }
 
 std::vector<ChainEvent> eventsOf(const std::string& path) {
-    std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
     std::vector<ChainEvent> events;
-    EXPECT_TRUE(store) << error;
+    EXPECT_TRUE(store) << opened.error;
     if (store) {
         EXPECT_TRUE(succeeded(readEvents(store->connection(), "", "", &events)));
     }
@@ -169,15 +169,15 @@ PassReport passWithProfiles(const std::string& at) {
 TEST(ComplianceSummary, CountsProfilesLicenseAuditsAndTheEnvironment) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
-    std::string error;
+    Status opened;
     const auto now = std::chrono::system_clock::now();
     {
         auto store = test::openStore(path);
         ASSERT_TRUE(
             succeeded(store->recordPass(passWithProfiles(isoUtc(now - std::chrono::minutes(30))))));
     }
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
-    ASSERT_TRUE(store) << error;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
+    ASSERT_TRUE(store) << opened.error;
     const auto s = summarizeCompliance(store.get(), now, "0.1.0", "");
     EXPECT_EQ(s.verdict, "non-compliant");
     EXPECT_EQ(s.profilesTotal, 3);
