@@ -151,13 +151,8 @@ Status passReportFromJson(const std::string& json, const PolicyCatalog& catalog,
             const auto row = findings->getArray(static_cast<unsigned>(i));
             if (!row || row->size() != 8)
                 return Status::failure("finding " + std::to_string(i + 1) + " is not 8 fields");
-            Finding f;
             const auto field = [&](unsigned n) { return row->getElement<std::string>(n); };
-            f.target = field(0);
-            f.subject = field(1);
-            f.user = field(2);
-            f.desired = field(3);
-            f.observed = field(4);
+            auto f = Finding::about(field(0), field(1), field(2), field(3)).withObserved(field(4));
             if (!outcomeFromString(field(5), &f.outcome))
                 return Status::failure("unknown outcome " + field(5));
             f.reason = field(6);

@@ -434,12 +434,7 @@ bool SqliteComplianceStore::readCurrentFindings(std::vector<Finding>* out,
 bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, std::vector<Finding>* out,
                                             std::vector<std::string>* since) const {
     while (s.step()) {
-        Finding f;
-        f.target = s.text(0);
-        f.subject = s.text(1);
-        f.user = s.text(2);
-        f.desired = s.text(3);
-        f.observed = s.text(4);
+        auto f = Finding::about(s.text(0), s.text(1), s.text(2), s.text(3)).withObserved(s.text(4));
         if (!outcomeFromString(s.text(5), &f.outcome)) {
             readFailed("unknown outcome \"" + s.text(5) + "\" for " + f.target + " " + f.subject);
             return false;
