@@ -85,23 +85,27 @@ bool lookUpProfiles(const Ledger& ledger, const std::string& token) {
 
 // What the target records when it changes profiles (the first pass: every profile's prior
 // state; a new token: every profile's token), in one batch as it does.
-bool recordChanges(Ledger& ledger, bool firstPass, const std::string& token,
-                   const std::vector<int>& changed, std::string* error) {
-    if (changed.empty()) return true;
-    if (!ledger.beginBatch(error)) return false;
+Status recordChanges(Ledger& ledger, bool firstPass, const std::string& token,
+                     const std::vector<int>& changed) {
+    if (changed.empty()) return Status::success();
+    if (auto begun = ledger.beginBatch(); !begun) return begun;
     for (const int u : changed) {
         const auto subject = settingsSubject(u);
         if (firstPass) {
             for (const char* key : {"ExceptionReportingAction", "PerformanceProblemReportingAction",
                                     "UsageReportingAction", "DeviceId"})
-                if (!ledger.record({"telemetry-json", subject + "#" + key, true, "1", ""}, error))
-                    return false;
-            if (!ledger.record({"telemetry-json", subject + "#file", true, "{}", ""}, error))
-                return false;
+                if (auto recorded =
+                        ledger.record({"telemetry-json", subject + "#" + key, true, "1", ""});
+                    !recorded)
+                    return recorded;
+            if (auto recorded =
+                    ledger.record({"telemetry-json", subject + "#file", true, "{}", ""});
+                !recorded)
+                return recorded;
         }
-        if (!ledger.setState("deviceid-token:" + subject, token, error)) return false;
+        if (auto set = ledger.setState("deviceid-token:" + subject, token); !set) return set;
     }
-    return ledger.commitBatch(error);
+    return ledger.commitBatch();
 }
 
 struct Hour {
@@ -193,9 +197,10 @@ int main(int argc, char** argv) {
     const std::string path = dir + "/compliance.db";
     std::filesystem::remove(path);
     std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error);
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened);
     if (!store) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+        std::fprintf(stderr, "%s\n", opened.error.c_str());
         return 1;
     }
     std::mt19937 random(20260101);
@@ -221,9 +226,8 @@ int main(int argc, char** argv) {
             --unreadableHours;
         }
         if (h % (24 * 7) == 0 && h > 0) {
-            store->recordEvent(event_kind::kAgentStopped, "", "service stopping (SIGTERM)", &error);
-            store->recordEvent(event_kind::kAgentStarted, "", "service started, version 0.1.0",
-                               &error);
+            store->recordEvent(event_kind::kAgentStopped, "", "service stopping (SIGTERM)");
+            store->recordEvent(event_kind::kAgentStarted, "", "service started, version 0.1.0");
         }
         const auto pass = makePass(when, month, hour);
         const auto token = std::string("2026-") + std::to_string(month + 1);
@@ -243,13 +247,13 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "hour %d: the ledger look-ups found nothing\n", h);
             return 1;
         }
-        if (!recordChanges(*store, h == 0, token, changed, &error)) {
-            std::fprintf(stderr, "hour %d: %s\n", h, error.c_str());
+        if (const auto recorded = recordChanges(*store, h == 0, token, changed); !recorded) {
+            std::fprintf(stderr, "hour %d: %s\n", h, recorded.error.c_str());
             return 1;
         }
         const auto recording = Clock::now();
-        if (!store->recordPass(pass, &error)) {
-            std::fprintf(stderr, "hour %d: %s\n", h, error.c_str());
+        if (const auto recorded = store->recordPass(pass); !recorded) {
+            std::fprintf(stderr, "hour %d: %s\n", h, recorded.error.c_str());
             return 1;
         }
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -269,10 +273,10 @@ int main(int argc, char** argv) {
     store.reset();  // closes: SQLite checkpoints the WAL into the file
     const auto t0 = Clock::now();
     auto reopened = SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(),
-                                                &error, IntegrityCheck::Full);
+                                                &opened, IntegrityCheck::Full);
     const double openMs = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (!reopened) {
-        std::fprintf(stderr, "reopen: %s\n", error.c_str());
+        std::fprintf(stderr, "reopen: %s\n", opened.error.c_str());
         return 1;
     }
     auto counts = [&](const char* sql) {

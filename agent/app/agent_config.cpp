@@ -52,15 +52,15 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
     }
     // Whoever may write its directory may replace the file: refused like the file itself.
     if (const auto slash = hostPath.find_last_of('/'); slash != std::string::npos && slash > 0) {
-        std::string dirError;
-        const auto dir = platform::SafeDir::open(hostPath.substr(0, slash), &dirError);
+        Status dirStatus;
+        const auto dir = platform::SafeDir::open(hostPath.substr(0, slash), &dirStatus);
         const auto info = dir ? dir->self() : platform::FileInfo{};
         if (!dir || (info.uid != 0 && info.uid != platform::effectiveUserId()) ||
             (info.mode & 022)) {
             *error = displayPath + ": its directory " +
                      (dir ? std::string("must be owned by root and not writable by group or "
                                         "others")
-                          : dirError) +
+                          : dirStatus.error) +
                      "; refused";
             return false;
         }

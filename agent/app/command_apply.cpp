@@ -22,13 +22,12 @@ int runApply(CommandEnv& env) {
         return exit_code::kUsage;
     }
     const bool dryRun = args.flag("dry-run");
-    std::string error;
     // A dry run reads the existing store (for the ledger and last known good) but never creates
     // or writes it.
     std::unique_ptr<ComplianceStore> store;
     if (dryRun) {
         store = ComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
-                                      *env.context.catalog, &error);
+                                      *env.context.catalog, nullptr);
     } else if (!(store = openStoreForPass(env, "apply"))) {
         return exit_code::kError;
     }

@@ -26,17 +26,18 @@ int runCompliance(CommandEnv& env) {
                 << "\n";
         return exit_code::kUsage;
     }
-    std::string error;
+    Status opened;
     const auto now = std::chrono::system_clock::now();
     auto store = SqliteComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
-                                             *env.context.catalog, &error);
-    auto summary = summarizeCompliance(store.get(), now, kVersion, error);
+                                             *env.context.catalog, &opened);
+    auto summary = summarizeCompliance(store.get(), now, kVersion, opened.error);
     // An account that cannot read the database (Intune's Linux check runs as the signed-in user)
     // gets the summary the agent published after its last pass, aged to now.
-    std::string published;
-    if (!store && !readPublishedSummary(summaryPathFor(env.context.settings.database), now,
-                                        &summary, &published))
-        summary.problem += "; " + published;
+    if (!store)
+        if (const auto published =
+                readPublishedSummary(summaryPathFor(env.context.settings.database), now, &summary);
+            !published)
+            summary.problem += "; " + published.error;
     if (format == "intune")
         env.out << complianceToIntuneJson(summary) << "\n";
     else

@@ -45,16 +45,17 @@ int runReport(CommandEnv& env) {
                     << "not \"" << args.option(name) << "\"\n";
             return exit_code::kUsage;
         }
-    std::string error;
+    Status opened;
     auto store = SqliteComplianceStore::open(context.database, StoreMode::ReadOnly,
-                                             *env.context.catalog, &error);
+                                             *env.context.catalog, &opened);
     if (!store) {
-        env.err << "report: " << error << "\n";
+        env.err << "report: " << opened.error << "\n";
         return exit_code::kError;
     }
     std::vector<ChainEvent> events;
-    if (!readEvents(store->connection(), context.since, context.until, &events, &error)) {
-        env.err << "report: " << context.database << ": " << error << "\n";
+    if (const auto read = readEvents(store->connection(), context.since, context.until, &events);
+        !read) {
+        env.err << "report: " << context.database << ": " << read.error << "\n";
         return exit_code::kError;
     }
     context.chainStatus = verifyEventChain(store->connection()).message;

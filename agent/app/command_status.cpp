@@ -26,11 +26,11 @@ bool samePolicyValues(const PolicySet& a, const PolicySet& b) {
 
 // Records the acknowledgement in the chain and clears the warning.
 int acknowledgeHistoryLoss(CommandEnv& env) {
-    std::string error;
+    Status opened;
     auto store = SqliteComplianceStore::open(env.context.settings.database, StoreMode::ReadWrite,
-                                             *env.context.catalog, &error);
+                                             *env.context.catalog, &opened);
     if (!store) {
-        env.err << "status: " << error << "\n";
+        env.err << "status: " << opened.error << "\n";
         return exit_code::kError;
     }
     const auto loss = store->state(kHistoryLossState);
@@ -38,10 +38,14 @@ int acknowledgeHistoryLoss(CommandEnv& env) {
         env.out << "No lost history to acknowledge.\n";
         return exit_code::kCompliant;
     }
-    if (!store->recordEvent(event_kind::kHistoryLossAcknowledged, env.context.settings.database,
-                            *loss, &error) ||
-        !store->setState(kHistoryLossState, "", &error)) {
-        env.err << "status: " << error << "\n";
+    if (const auto recorded = store->recordEvent(event_kind::kHistoryLossAcknowledged,
+                                                 env.context.settings.database, *loss);
+        !recorded) {
+        env.err << "status: " << recorded.error << "\n";
+        return exit_code::kError;
+    }
+    if (const auto cleared = store->setState(kHistoryLossState, ""); !cleared) {
+        env.err << "status: " << cleared.error << "\n";
         return exit_code::kError;
     }
     env.out << "Acknowledged: " << *loss << "\n";
@@ -56,17 +60,17 @@ int runStatus(CommandEnv& env) {
         env.err << "status: " << (args.ok() ? "unexpected argument" : args.error()) << "\n";
         return exit_code::kUsage;
     }
-    std::string error;
     if (args.flag("acknowledge-history-loss")) return acknowledgeHistoryLoss(env);
+    Status opened;
     auto store = SqliteComplianceStore::open(env.context.settings.database, StoreMode::ReadOnly,
-                                             *env.context.catalog, &error);
+                                             *env.context.catalog, &opened);
     const auto policy = readPolicy(env.context, builtInComponents(), store.get());
     const auto last = store ? store->lastPass() : std::nullopt;
 
     PassReport shown;
     shown.policy = policy;
     std::vector<std::string> notes;
-    if (!store) notes.push_back("no compliance database yet (" + error + ")");
+    if (!store) notes.push_back("no compliance database yet (" + opened.error + ")");
     // Said at every status until an administrator acknowledges it.
     if (const auto loss = store ? store->state(kHistoryLossState) : std::nullopt;
         loss && !loss->empty())
@@ -91,9 +95,9 @@ int runStatus(CommandEnv& env) {
     // latest change the agent made or saw.
     ComplianceTimeline timeline;
     if (store) {
-        std::string timelineError;
-        timeline = readComplianceTimeline(store->connection(), &timelineError);
-        if (!timelineError.empty()) shown.notes.push_back(timelineError);
+        Status timelineRead;
+        timeline = readComplianceTimeline(store->connection(), &timelineRead);
+        if (!timelineRead) shown.notes.push_back(timelineRead.error);
     }
     std::string lastChange;
     if (timeline.lastChange) {

@@ -25,20 +25,21 @@ int runVerify(CommandEnv& env) {
                 << "\n";
         return exit_code::kUsage;
     }
-    std::string error;
+    Status opened;
     const auto& path = env.context.settings.database;
     auto store =
-        SqliteComplianceStore::open(path, StoreMode::ReadOnly, *env.context.catalog, &error);
+        SqliteComplianceStore::open(path, StoreMode::ReadOnly, *env.context.catalog, &opened);
     if (!store) {
-        env.err << "verify: " << error << "\n";
+        env.err << "verify: " << opened.error << "\n";
         return exit_code::kError;
     }
     auto v = verifyEventChain(store->connection(), args.option("head"));
     // The head kept beside the database, checked by default: a cut tail or a rewritten history
     // no longer holds it. What this cannot see: root rewriting the database and the sidecar
     // together (the system log's heads, checked with --head, are the anchor for that).
-    std::string sidecarError;
-    const auto sidecar = readChainHeadSidecar(path, &sidecarError);
+    Status sidecarRead;
+    const auto sidecar = readChainHeadSidecar(path, &sidecarRead);
+    const std::string& sidecarError = sidecarRead.error;
     std::string sidecarNote;
     if (sidecar) {
         const auto withSidecar = verifyEventChain(store->connection(), sidecar->hash);

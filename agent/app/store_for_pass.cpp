@@ -8,16 +8,15 @@ namespace mpa {
 
 std::unique_ptr<ComplianceStore> openStoreForPass(CommandEnv& env, const char* command) {
     const auto& path = env.context.settings.database;
-    std::string error;
-    auto store = ComplianceStore::open(path, StoreMode::ReadWrite, *env.context.catalog, &error);
+    Status opened;
+    auto store = ComplianceStore::open(path, StoreMode::ReadWrite, *env.context.catalog, &opened);
     if (store) return store;
-    std::string readError;
-    store = ComplianceStore::open(path, StoreMode::ReadOnly, *env.context.catalog, &readError);
+    store = ComplianceStore::open(path, StoreMode::ReadOnly, *env.context.catalog, nullptr);
     if (!store) {
-        env.err << command << ": cannot use the compliance database: " << error << "\n";
+        env.err << command << ": cannot use the compliance database: " << opened.error << "\n";
         return nullptr;
     }
-    const auto message = std::string("the compliance database cannot be written (") + error +
+    const auto message = std::string("the compliance database cannot be written (") + opened.error +
                          "); enforcing anyway, and queueing what this pass records";
     Poco::Logger::get(command).warning(message);
     env.err << command << ": " << message << "\n";

@@ -88,10 +88,10 @@ class SharedReads {
 void drainQueue(const AgentContext& context, ComplianceStore& store, PendingQueue& queue,
                 PassReport& report) {
     if (!store.writable() || !queue.exists()) return;
-    std::string error;
-    if (!drainPendingQueue(store, queue, *context.catalog, &report.deferred, &error))
+    if (const auto drained = drainPendingQueue(store, queue, *context.catalog, &report.deferred);
+        !drained)
         report.deferred.push_back("the queued records in " + queue.path() +
-                                  " could not be recorded yet: " + error);
+                                  " could not be recorded yet: " + drained.error);
 }
 
 // Enforce first, record after: what the store does not take is queued with its own time.
@@ -103,20 +103,22 @@ void finish(const AgentContext& context, PassReport& report, ComplianceStore* st
     std::string error;
     bool recorded = false;
     if (store->writable() && !(ledger && ledger->diverted())) {
-        recorded = store->recordPass(report, &error);
+        const auto written = store->recordPass(report);
+        recorded = written.ok;
+        error = written.error;
         if (!recorded) store->dropPendingPasses();  // queued below instead, recorded once
     } else {
         error = ledger && ledger->diverted() ? ledger->divertedBecause()
                                              : "the compliance store cannot be written";
     }
     if (!recorded) {
-        std::string queueError;
         QueuedEntry entry;
         entry.kind = QueuedEntry::Kind::Pass;
         entry.passJson = passReportToJson(report);
-        if (!queue || !queue->append({entry}, &queueError)) {
+        const auto queued = queue ? queue->append({entry}) : Status::failure("");
+        if (!queued) {
             report.notes.push_back("the compliance store could not record this pass: " + error +
-                                   (queue ? "; nor could its queue: " + queueError : ""));
+                                   (queue ? "; nor could its queue: " + queued.error : ""));
             return;
         }
         report.deferred.push_back(
@@ -128,15 +130,21 @@ void finish(const AgentContext& context, PassReport& report, ComplianceStore* st
             " and recorded with its own time by the next pass that can write the store");
         return;
     }
-    if (!rememberRemovals(report.policy, *store, &error))
+    if (const auto remembered = rememberRemovals(report.policy, *store); !remembered)
         report.notes.push_back("the compliance store could not keep when a policy was removed: " +
-                               error);
-    if (!shareStoreWithAuditGroup(context.settings.database, context.settings.auditGroup, &error))
-        Poco::Logger::get("store").warning("cannot give the audit group read access: %s", error);
+                               remembered.error);
+    if (const auto shared =
+            shareStoreWithAuditGroup(context.settings.database, context.settings.auditGroup);
+        !shared)
+        Poco::Logger::get("store").warning("cannot give the audit group read access: %s",
+                                           shared.error);
     // For readers without access to the database (store/summary_file.hpp). Not publishing is
     // logged, not a failure of the pass: the evidence itself is recorded.
-    if (!publishComplianceSummary(*store, std::chrono::system_clock::now(), kVersion, &error))
-        Poco::Logger::get("store").warning("cannot publish the compliance summary: %s", error);
+    if (const auto published =
+            publishComplianceSummary(*store, std::chrono::system_clock::now(), kVersion);
+        !published)
+        Poco::Logger::get("store").warning("cannot publish the compliance summary: %s",
+                                           published.error);
 }
 
 }  // namespace

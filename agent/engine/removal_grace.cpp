@@ -33,16 +33,16 @@ void holdRemovedPolicies(PolicySet& current, const PolicySet& lastKnownGood, con
     }
 }
 
-bool rememberRemovals(const PolicySet& policy, Ledger& ledger, std::string* error) {
+Status rememberRemovals(const PolicySet& policy, Ledger& ledger) {
     for (const auto& [name, effective] : policy.values) {
         const auto key = removalStateKey(name);
         const auto known = ledger.state(key);
         const std::string wanted = effective.removedAt;  // empty: in effect, nothing to remember
         if (known.value_or("") == wanted) continue;
         if (!known && wanted.empty()) continue;
-        if (!ledger.setState(key, wanted, error)) return false;
+        if (auto set = ledger.setState(key, wanted); !set) return set;
     }
-    return true;
+    return Status::success();
 }
 
 }  // namespace mpa

@@ -25,6 +25,6 @@ void holdRemovedPolicies(PolicySet& current, const PolicySet& lastKnownGood, con
 // After a recorded pass: remembers when each held policy was first found removed, and forgets the
 // removal of every policy in effect again, so that a later removal starts a new period. A policy
 // whose period has ended stays remembered until it comes back: it is never held twice.
-bool rememberRemovals(const PolicySet& policy, Ledger& ledger, std::string* error);
+Status rememberRemovals(const PolicySet& policy, Ledger& ledger);
 
 }  // namespace mpa

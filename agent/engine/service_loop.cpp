@@ -106,9 +106,10 @@ class ServiceLoop {
             "announced",
             passes_, unannounced_);
         if (store_) {
-            std::string error;
-            if (!store_->recordEvent(event_kind::kAgentStopped, "", "stop requested", &error))
-                log_.error("the compliance store could not record the stop: %s", error);
+            if (const auto recorded =
+                    store_->recordEvent(event_kind::kAgentStopped, "", "stop requested");
+                !recorded)
+                log_.error("the compliance store could not record the stop: %s", recorded.error);
         }
         return 0;
     }
@@ -296,45 +297,46 @@ class ServiceLoop {
         if (!store_ || !store_->writable()) {
             // Enforcement never waits for the store: when it cannot be written, the pass runs on
             // a read-only store and queues what it records; every pass tries writing again.
-            std::string error, readError;
+            Status opened;
             // The whole database is checked (PRAGMA quick_check) when the service starts, then
             // once a day (checkIntegrityIfDue below), not before every pass.
             auto writable = ComplianceStore::open(
-                context_.settings.database, StoreMode::ReadWrite, *context_.catalog, &error,
+                context_.settings.database, StoreMode::ReadWrite, *context_.catalog, &opened,
                 startRecorded_ ? IntegrityCheck::WhenDue : IntegrityCheck::Full);
             if (writable) {
                 store_ = std::move(writable);
             } else {
                 if (!store_)
                     store_ = ComplianceStore::open(context_.settings.database, StoreMode::ReadOnly,
-                                                   *context_.catalog, &readError);
+                                                   *context_.catalog, nullptr);
                 if (!store_) {
-                    failed("cannot use the compliance database: " + error);
+                    failed("cannot use the compliance database: " + opened.error);
                     return;
                 }
                 log_.warning(
                     "the compliance database cannot be written (%s); enforcing anyway, "
                     "and queueing what this pass records",
-                    oneLine(error));
+                    oneLine(opened.error));
             }
         }
         if (store_->writable()) {
-            std::string note, error;
-            if (!store_->checkIntegrityIfDue(&note, &error))
+            std::string note;
+            if (const auto checked = store_->checkIntegrityIfDue(&note); !checked)
                 log_.warning("the daily integrity check of the compliance database failed: %s",
-                             oneLine(error));
+                             oneLine(checked.error));
             else if (!note.empty())
                 log_.warning(oneLine(note));
         }
         if (store_->writable() && !startRecorded_) {
             startRecorded_ = true;
-            std::string error;
             for (const auto& note : store_->openNotes()) log_.warning(oneLine(note));
             // The history shows when the service ran (and gaps when it did not).
-            if (!store_->noteAgentVersion(kVersion, &error) ||
-                !store_->recordEvent(event_kind::kAgentStarted, "",
-                                     "pid " + std::to_string(Poco::Process::id()), &error))
-                log_.error("the compliance store could not record the start: %s", error);
+            auto recorded = store_->noteAgentVersion(kVersion);
+            if (recorded)
+                recorded = store_->recordEvent(event_kind::kAgentStarted, "",
+                                               "pid " + std::to_string(Poco::Process::id()));
+            if (!recorded)
+                log_.error("the compliance store could not record the start: %s", recorded.error);
         }
         // One pass at a time machine-wide: an `apply` or `revert` in progress finishes first.
         const auto passLock =

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "util/status.hpp"
+
 namespace mpa {
 
 struct PriorState {
@@ -31,19 +33,18 @@ class Ledger {
                          const std::function<void(const PriorState&)>& visit) const;
     // Durable before it returns (or, inside a batch, when commitBatch returns); a target must
     // not change anything before its prior state is durable.
-    virtual bool record(const PriorState& prior, std::string* error) = 0;
-    virtual bool forget(const std::string& target, const std::string& subject,
-                        std::string* error) = 0;
+    virtual Status record(const PriorState& prior) = 0;
+    virtual Status forget(const std::string& target, const std::string& subject) = 0;
 
     // Small per-subject bookkeeping that is not prior state and is never restored
     // (e.g. when the agent last set a profile's DeviceId).
     virtual std::optional<std::string> state(const std::string& key) const = 0;
-    virtual bool setState(const std::string& key, const std::string& value, std::string* error) = 0;
+    virtual Status setState(const std::string& key, const std::string& value) = 0;
 
     // Groups record/forget/setState calls into one durable commit, so recording the prior state
     // of ten thousand profiles costs one sync, not ten thousand. Not nestable.
-    virtual bool beginBatch(std::string* /*error*/) { return true; }
-    virtual bool commitBatch(std::string* /*error*/) { return true; }
+    virtual Status beginBatch() { return Status::success(); }
+    virtual Status commitBatch() { return Status::success(); }
 };
 
 // An in-memory ledger: the dry run works on a copy so it changes nothing, tests use it directly.
@@ -54,10 +55,10 @@ class MemoryLedger : public Ledger {
     std::optional<PriorState> find(const std::string& target,
                                    const std::string& subject) const override;
     std::vector<PriorState> list(const std::string& target) const override;
-    bool record(const PriorState& prior, std::string* error) override;
-    bool forget(const std::string& target, const std::string& subject, std::string* error) override;
+    Status record(const PriorState& prior) override;
+    Status forget(const std::string& target, const std::string& subject) override;
     std::optional<std::string> state(const std::string& key) const override;
-    bool setState(const std::string& key, const std::string& value, std::string* error) override;
+    Status setState(const std::string& key, const std::string& value) override;
 
   private:
     std::vector<PriorState> entries_;

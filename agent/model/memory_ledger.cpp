@@ -37,18 +37,18 @@ std::vector<PriorState> MemoryLedger::list(const std::string& target) const {
     return out;
 }
 
-bool MemoryLedger::record(const PriorState& prior, std::string*) {
+Status MemoryLedger::record(const PriorState& prior) {
     if (!find(prior.target, prior.subject)) entries_.push_back(prior);
-    return true;
+    return Status::success();
 }
 
-bool MemoryLedger::forget(const std::string& target, const std::string& subject, std::string*) {
+Status MemoryLedger::forget(const std::string& target, const std::string& subject) {
     entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
                                   [&](const PriorState& e) {
                                       return e.target == target && e.subject == subject;
                                   }),
                    entries_.end());
-    return true;
+    return Status::success();
 }
 
 std::optional<std::string> MemoryLedger::state(const std::string& key) const {
@@ -57,14 +57,14 @@ std::optional<std::string> MemoryLedger::state(const std::string& key) const {
     return fallbackState_ ? fallbackState_->state(key) : std::nullopt;
 }
 
-bool MemoryLedger::setState(const std::string& key, const std::string& value, std::string*) {
+Status MemoryLedger::setState(const std::string& key, const std::string& value) {
     for (auto& [k, v] : state_)
         if (k == key) {
             v = value;
-            return true;
+            return Status::success();
         }
     state_.emplace_back(key, value);
-    return true;
+    return Status::success();
 }
 
 }  // namespace mpa

@@ -62,14 +62,14 @@ std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const Log
         found.push_back({std::move(account), std::move(how)});
     };
     for (const auto& homeRoot : directoryHomeRoots(readHomeRootConfig(root))) {
-        std::string error;
+        Status status;
         bool missing = false;
-        const auto dir = SafeDir::open(base + homeRoot, &error, &missing);
+        const auto dir = SafeDir::open(base + homeRoot, &status, &missing);
         if (!dir) {
-            if (!missing) errors->push_back(homeRoot + ": " + error);
+            if (!missing) errors->push_back(homeRoot + ": " + status.error);
             continue;
         }
-        for (const auto& name : dir->list(&error)) {
+        for (const auto& name : dir->list(&status)) {
             const auto info = dir->stat(name);
             if (info.kind != FileKind::Directory || info.uid < range.uidMin ||
                 known.count(info.uid))
@@ -81,12 +81,11 @@ std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const Log
             if (account && stripSlashes(account->home) == home)
                 add(std::move(*account), "home directory " + home);
         }
-        if (!error.empty()) errors->push_back(homeRoot + ": " + error);
+        if (!status) errors->push_back(homeRoot + ": " + status.error);
     }
-    std::string error;
     bool missing = false;
-    if (const auto runUser = SafeDir::open(base + "/run/user", &error, &missing)) {
-        for (const auto& name : runUser->list(&error)) {
+    if (const auto runUser = SafeDir::open(base + "/run/user", nullptr, &missing)) {
+        for (const auto& name : runUser->list(nullptr)) {
             uint32_t uid = 0;
             if (!parseUid(name, &uid) || known.count(uid) ||
                 runUser->stat(name).kind != FileKind::Directory)

@@ -109,15 +109,15 @@ UserList listMacLoginUsers(const std::string& root) {
         std::string trimmed = root;
         while (!trimmed.empty() && trimmed.back() == '/') trimmed.pop_back();
         const std::string directory = trimmed + kMacLocalUserRecords;
-        std::string error;
+        Status status;
         bool missing = false;
-        auto dir = SafeDir::open(directory, &error, &missing);
+        auto dir = SafeDir::open(directory, &status, &missing);
         if (!dir) {
             list.errors.push_back(missing ? std::string(kMacLocalUserRecords) + ": does not exist"
-                                          : error);
+                                          : status.error);
             return list;
         }
-        for (const auto& name : dir->list(&error)) {
+        for (const auto& name : dir->list(&status)) {
             if (name.size() <= 6 || name.compare(name.size() - 6, 6, ".plist") != 0) continue;
             const auto logical = std::string(kMacLocalUserRecords) + "/" + name;
             auto read = dir->readFile(name, kMaxRecordBytes);
@@ -131,7 +131,7 @@ UserList listMacLoginUsers(const std::string& root) {
             else
                 list.errors.push_back(logical + ": " + parsed.error + "; skipped");
         }
-        if (!error.empty()) list.errors.push_back(error);
+        if (!status) list.errors.push_back(status.error);
     }
     list.users = selectMacUsers(std::move(accounts));
     return list;

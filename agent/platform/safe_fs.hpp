@@ -68,9 +68,10 @@ class SafeDir {
   public:
     // Opens an absolute directory path walking every component from "/" with
     // O_NOFOLLOW|O_DIRECTORY: no symlink anywhere in the path. ".." components are refused.
-    static std::optional<SafeDir> open(const std::string& absolutePath, std::string* error);
+    // Nothing, with *status (optional) failed, when it cannot.
+    static std::optional<SafeDir> open(const std::string& absolutePath, Status* status);
     // Same, and sets *missing when the failure is only that a component does not exist.
-    static std::optional<SafeDir> open(const std::string& absolutePath, std::string* error,
+    static std::optional<SafeDir> open(const std::string& absolutePath, Status* status,
                                        bool* missing);
 
     SafeDir(SafeDir&& other) noexcept;
@@ -81,10 +82,11 @@ class SafeDir {
 
     // Opens (optionally creates, with `created` mode/owner) the single-component child directory.
     // Refuses symlinks; when ownerUid is set, refuses a directory owned by anyone but that uid or
-    // root. *wasCreated (optional) tells whether this call created it.
+    // root. *wasCreated (optional) tells whether this call created it; *status (optional) why
+    // nothing was opened.
     std::optional<SafeDir> openChild(const std::string& name, bool create, const Ownership& created,
                                      std::optional<uint32_t> ownerUid, bool* wasCreated,
-                                     std::string* error) const;
+                                     Status* status) const;
 
     FileInfo stat(const std::string& name) const;  // lstat semantics, relative to this dir
     FileInfo self() const;
@@ -120,8 +122,9 @@ class SafeDir {
     Status removeFile(const std::string& name) const;
     // A missing directory counts as removed; a non-empty one is an error.
     Status removeEmptyDir(const std::string& name) const;
-    // Entry names, sorted, without "." and "..".
-    std::vector<std::string> list(std::string* error) const;
+    // Entry names, sorted, without "." and "..". *status (optional) fails when the listing could
+    // not be read to its end (the names read so far are still returned).
+    std::vector<std::string> list(Status* status) const;
 
     const std::string& path() const { return path_; }
 

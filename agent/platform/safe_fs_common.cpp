@@ -64,15 +64,15 @@ Status checkReadable(const FileInfo& info, const std::string& where, std::uint64
     return Status::success();
 }
 
-Status readBounded(const std::function<std::ptrdiff_t(char* buffer, std::size_t size,
-                                                      std::string* error)>& readChunk,
-                   const std::string& where, std::uint64_t maxBytes, std::string* data) {
+Status readBounded(
+    const std::function<std::ptrdiff_t(char* buffer, std::size_t size, Status* status)>& readChunk,
+    const std::string& where, std::uint64_t maxBytes, std::string* data) {
     // Read at most maxBytes + 1 so a file that grows while we read is still caught.
     char buffer[16384];
     while (true) {
-        std::string error;
-        const std::ptrdiff_t n = readChunk(buffer, sizeof buffer, &error);
-        if (n < 0) return Status::failure(where + ": " + error);
+        Status chunk;
+        const std::ptrdiff_t n = readChunk(buffer, sizeof buffer, &chunk);
+        if (n < 0) return Status::failure(where + ": " + chunk.error);
         if (n == 0) break;
         data->append(buffer, static_cast<std::size_t>(n));
         if (data->size() > maxBytes) {
@@ -118,8 +118,8 @@ SafeDir::~SafeDir() {
     if (handle_ != -1) detail::closeHandle(handle_);
 }
 
-std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error) {
-    return open(absolutePath, error, nullptr);
+std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, Status* status) {
+    return open(absolutePath, status, nullptr);
 }
 
 // Staging only: each OS decides in stage() whether the file is flushed now (POSIX leaves it to
@@ -153,16 +153,17 @@ Ownership SafeDir::ownershipFor(const std::string& name, const Ownership& fallba
 
 ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes) {
     ReadResult result;
-    std::string parent, name, error;
+    std::string parent, name;
     if (!detail::splitParent(absolutePath, &parent, &name)) {
         result.status = Status::failure(absolutePath + ": not an absolute path to a file");
         return result;
     }
     bool missing = false;
-    const std::optional<SafeDir> dir = SafeDir::open(parent, &error, &missing);
+    Status opened;
+    const std::optional<SafeDir> dir = SafeDir::open(parent, &opened, &missing);
     if (!dir) {
         result.missing = missing;
-        if (!missing) result.status = Status::failure(error);
+        if (!missing) result.status = opened;
         return result;
     }
     return dir->readFile(name, maxBytes);
@@ -170,11 +171,12 @@ ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes) 
 
 Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
                        const Ownership& owner, RenameDurability durability) {
-    std::string parent, name, error;
+    std::string parent, name;
     if (!detail::splitParent(absolutePath, &parent, &name))
         return Status::failure(absolutePath + ": not an absolute path to a file");
-    const std::optional<SafeDir> dir = SafeDir::open(parent, &error);
-    if (!dir) return Status::failure(error);
+    Status opened;
+    const std::optional<SafeDir> dir = SafeDir::open(parent, &opened);
+    if (!dir) return opened;
     return dir->writeFileAtomic(name, data, owner, durability);
 }
 

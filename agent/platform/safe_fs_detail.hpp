@@ -32,11 +32,11 @@ Status checkComponent(const std::string& name, const std::string& where);
 Status checkReplaceable(const FileInfo& existing, const std::string& where);
 // Whether the opened `info` may be read: a regular file, one link, at most `maxBytes`.
 Status checkReadable(const FileInfo& info, const std::string& where, std::uint64_t maxBytes);
-// Appends what `readChunk` gives (bytes read, 0 at the end, -1 with *error set) to *data,
+// Appends what `readChunk` gives (bytes read, 0 at the end, -1 with *status failed) to *data,
 // failing when the file grows beyond `maxBytes` while being read (*data is cleared then).
-Status readBounded(const std::function<std::ptrdiff_t(char* buffer, std::size_t size,
-                                                      std::string* error)>& readChunk,
-                   const std::string& where, std::uint64_t maxBytes, std::string* data);
+Status readBounded(
+    const std::function<std::ptrdiff_t(char* buffer, std::size_t size, Status* status)>& readChunk,
+    const std::string& where, std::uint64_t maxBytes, std::string* data);
 // The checks before a rename: both names single components, `from` an existing regular file
 // (`missingText` is the OS's words for a missing file).
 Status checkRenamable(const FileInfo& from, const std::string& fromName,

@@ -164,24 +164,19 @@ class PathWalk {
   public:
     static constexpr int kMaxLinks = 40;  // the kernel's own limit (ELOOP)
 
-    // Opens "/" followed by `parts` (physical components, no links); false with *error set.
-    bool reopen(const std::vector<std::string>& parts, std::string* error) {
+    // Opens "/" followed by `parts` (physical components, no links).
+    Status reopen(const std::vector<std::string>& parts) {
         current_.reset(::open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
         walked_.clear();
-        if (current_.get() < 0) {
-            *error = "/: " + errnoText(errno);
-            return false;
-        }
+        if (current_.get() < 0) return Status::failure("/: " + errnoText(errno));
         trusted_ = statTrusted();
         for (const auto& part : parts) {
             const int fd = openDirAt(current_.get(), part);
-            if (fd < 0) {
-                *error = openFailure(current_.get(), part, here(part), errno);
-                return false;
-            }
+            if (fd < 0)
+                return Status::failure(openFailure(current_.get(), part, here(part), errno));
             enter(fd, part);
         }
-        return true;
+        return Status::success();
     }
 
     // Why the link `name` in the current directory may not be followed ("" when it may). The
@@ -231,11 +226,12 @@ class PathWalk {
 
 namespace {
 
-// SafeDir::open's walk: the open descriptor (or -1 with *error), and the physical path opened.
-int walkPath(const std::string& absolutePath, std::string* error, bool* missing,
+// SafeDir::open's walk: the open descriptor (or -1 with *status failed), and the physical path
+// opened.
+int walkPath(const std::string& absolutePath, Status* status, bool* missing,
              std::string* physical) {
     auto fail = [&](std::string message, bool isMissing) {
-        if (error) *error = std::move(message);
+        if (status) *status = Status::failure(std::move(message));
         if (missing) *missing = isMissing;
         return -1;
     };
@@ -252,8 +248,7 @@ int walkPath(const std::string& absolutePath, std::string* error, bool* missing,
             return fail(absolutePath + ": contains '..'; refusing to resolve it", false);
 
     PathWalk walk;
-    std::string message;
-    if (!walk.reopen({}, &message)) return fail(message, false);
+    if (auto opened = walk.reopen({}); !opened) return fail(opened.error, false);
     std::deque<std::string> todo(parts.begin(), parts.end());
     int linksFollowed = 0;
     while (!todo.empty()) {
@@ -262,7 +257,7 @@ int walkPath(const std::string& absolutePath, std::string* error, bool* missing,
         if (component == "..") {  // from a followed link's target: one physical level up
             auto up = walk.walked();
             if (!up.empty()) up.pop_back();
-            if (!walk.reopen(up, &message)) return fail(message, false);
+            if (auto opened = walk.reopen(up); !opened) return fail(opened.error, false);
             continue;
         }
         const std::string where = walk.here(component);
@@ -287,8 +282,8 @@ int walkPath(const std::string& absolutePath, std::string* error, bool* missing,
         std::vector<std::string> expanded;
         appendComponents(target, &expanded);
         todo.insert(todo.begin(), expanded.begin(), expanded.end());
-        if (!target.empty() && target.front() == '/' && !walk.reopen({}, &message))
-            return fail(message, false);
+        if (!target.empty() && target.front() == '/')
+            if (auto opened = walk.reopen({}); !opened) return fail(opened.error, false);
     }
     *physical = joinComponents(walk.walked());
     return walk.release();
@@ -296,10 +291,10 @@ int walkPath(const std::string& absolutePath, std::string* error, bool* missing,
 
 }  // namespace
 
-std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error,
+std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, Status* status,
                                      bool* missing) {
     std::string physical;
-    const int fd = walkPath(absolutePath, error, missing, &physical);
+    const int fd = walkPath(absolutePath, status, missing, &physical);
     if (fd < 0) return std::nullopt;
     // Messages keep naming the path as the caller spelled it, even when a link was followed.
     std::vector<std::string> parts;
@@ -327,9 +322,9 @@ std::string physicalPath(const std::string& absolutePath) {
 std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create,
                                           const Ownership& created,
                                           std::optional<uint32_t> ownerUid, bool* wasCreated,
-                                          std::string* error) const {
+                                          Status* status) const {
     auto fail = [&](std::string message) -> std::optional<SafeDir> {
-        if (error) *error = std::move(message);
+        if (status) *status = Status::failure(std::move(message));
         return std::nullopt;
     };
     if (wasCreated) *wasCreated = false;
@@ -420,12 +415,12 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
     if (::fstat(fd, &st) != 0) return fail(where + ": " + errnoText(errno));
     result.info = infoFrom(st);
     if (Status ok = detail::checkReadable(result.info, where, maxBytes); !ok) return fail(ok.error);
-    const auto readChunk = [fd](char* buffer, std::size_t size, std::string* error) {
+    const auto readChunk = [fd](char* buffer, std::size_t size, Status* status) {
         ssize_t n;
         do {
             n = ::read(fd, buffer, size);
         } while (n < 0 && errno == EINTR);
-        if (n < 0) *error = errnoText(errno);
+        if (n < 0) *status = Status::failure(errnoText(errno));
         return static_cast<std::ptrdiff_t>(n);
     };
     result.status = detail::readBounded(readChunk, where, maxBytes, &result.data);
@@ -450,8 +445,7 @@ void SafeDir::removeStaleTemporaries(const std::string& name) const {
     const int dirFd = toFd(handle_);
     struct stat dir {};
     if (::fstat(dirFd, &dir) != 0) return;
-    std::string ignored;
-    for (const auto& entry : list(&ignored)) {
+    for (const auto& entry : list(nullptr)) {
         if (!detail::isTemporaryNameFor(entry, name)) continue;
         struct stat st {};
         if (::fstatat(dirFd, entry.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
@@ -563,17 +557,17 @@ Status SafeDir::removeEmptyDir(const std::string& name) const {
     return Status::success();
 }
 
-std::vector<std::string> SafeDir::list(std::string* error) const {
+std::vector<std::string> SafeDir::list(Status* status) const {
     std::vector<std::string> names;
     // fdopendir takes ownership of the descriptor it gets, so give it a duplicate.
     const int fd = ::fcntl(toFd(handle_), F_DUPFD_CLOEXEC, 0);
     if (fd < 0) {
-        if (error) *error = path_ + ": " + errnoText(errno);
+        if (status) *status = Status::failure(path_ + ": " + errnoText(errno));
         return names;
     }
     DIR* dir = ::fdopendir(fd);
     if (dir == nullptr) {
-        if (error) *error = path_ + ": " + errnoText(errno);
+        if (status) *status = Status::failure(path_ + ": " + errnoText(errno));
         ::close(fd);
         return names;
     }
@@ -584,7 +578,7 @@ std::vector<std::string> SafeDir::list(std::string* error) const {
         if (name != "." && name != "..") names.push_back(name);
         errno = 0;
     }
-    if (errno != 0 && error) *error = path_ + ": " + errnoText(errno);
+    if (errno != 0 && status) *status = Status::failure(path_ + ": " + errnoText(errno));
     ::closedir(dir);
     std::sort(names.begin(), names.end());
     return names;

@@ -88,27 +88,27 @@ FileInfo statPath(const std::string& path) {
 }
 
 // Opens a directory and pins it (no FILE_SHARE_DELETE); refuses reparse points.
-HANDLE openPinnedDirectory(const std::string& path, const std::string& where, std::string* error,
+HANDLE openPinnedDirectory(const std::string& path, const std::string& where, Status* status,
                            bool* missing) {
     HandleGuard h(openNoFollow(path, FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
                                FILE_SHARE_READ | FILE_SHARE_WRITE));
     if (!h.valid()) {
         const DWORD err = ::GetLastError();
         if (missing) *missing = isMissingError(err);
-        *error = where + ": " + errorText(err);
+        *status = Status::failure(where + ": " + errorText(err));
         return INVALID_HANDLE_VALUE;
     }
     HandleInfo info;
     if (!describeHandle(h.get(), &info)) {
-        *error = where + ": " + errorText(::GetLastError());
+        *status = Status::failure(where + ": " + errorText(::GetLastError()));
         return INVALID_HANDLE_VALUE;
     }
     if (info.info.kind == FileKind::Symlink) {
-        *error = detail::linkRefusal(where);
+        *status = Status::failure(detail::linkRefusal(where));
         return INVALID_HANDLE_VALUE;
     }
     if (info.info.kind != FileKind::Directory) {
-        *error = where + ": is not a directory";
+        *status = Status::failure(where + ": is not a directory");
         return INVALID_HANDLE_VALUE;
     }
     return h.release();
@@ -126,10 +126,10 @@ Status checkReplaceable(const std::string& path, const std::string& where) {
 
 }  // namespace
 
-std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::string* error,
+std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, Status* status,
                                      bool* missing) {
     auto fail = [&](std::string message, bool isMissing) -> std::optional<SafeDir> {
-        if (error) *error = std::move(message);
+        if (status) *status = Status::failure(std::move(message));
         if (missing) *missing = isMissing;
         return std::nullopt;
     };
@@ -138,10 +138,10 @@ std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::strin
         return fail(absolutePath + ": not an absolute path with a drive letter", false);
 
     std::string walked = absolutePath.substr(0, 2) + "/";
-    std::string message;
+    Status opened;
     bool isMissing = false;
-    HandleGuard current(openPinnedDirectory(walked, walked, &message, &isMissing));
-    if (!current.valid()) return fail(message, isMissing);
+    HandleGuard current(openPinnedDirectory(walked, walked, &opened, &isMissing));
+    if (!current.valid()) return fail(opened.error, isMissing);
     std::size_t pos = 3;
     while (pos < absolutePath.size()) {
         std::size_t next = absolutePath.find_first_of("/\\", pos);
@@ -153,8 +153,8 @@ std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::strin
             return fail(absolutePath + ": contains '..'; refusing to resolve it", false);
         const std::string where = joinPath(walked, component);
         // The parent is pinned by `current`, so `where` names a child of what we checked.
-        HANDLE child = openPinnedDirectory(where, where, &message, &isMissing);
-        if (child == INVALID_HANDLE_VALUE) return fail(message, isMissing);
+        HANDLE child = openPinnedDirectory(where, where, &opened, &isMissing);
+        if (child == INVALID_HANDLE_VALUE) return fail(opened.error, isMissing);
         current.reset(child);  // the child's open handle keeps its ancestors from moving
         walked = where;
     }
@@ -164,9 +164,9 @@ std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, std::strin
 
 std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create, const Ownership&,
                                           std::optional<uint32_t>, bool* wasCreated,
-                                          std::string* error) const {
+                                          Status* status) const {
     auto fail = [&](std::string message) -> std::optional<SafeDir> {
-        if (error) *error = std::move(message);
+        if (status) *status = Status::failure(std::move(message));
         return std::nullopt;
     };
     if (wasCreated) *wasCreated = false;
@@ -181,9 +181,9 @@ std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create, 
             return fail(where + ": cannot create directory: " + errorText(::GetLastError()));
     }
     // There is no uid to compare on Windows: the owner check of POSIX is left to the ACL.
-    std::string message;
-    HANDLE child = openPinnedDirectory(where, where, &message, nullptr);
-    if (child == INVALID_HANDLE_VALUE) return fail(message);
+    Status opened;
+    HANDLE child = openPinnedDirectory(where, where, &opened, nullptr);
+    if (child == INVALID_HANDLE_VALUE) return fail(opened.error);
     if (wasCreated) *wasCreated = madeIt;
     return SafeDir(reinterpret_cast<std::intptr_t>(child), where);
 }
@@ -223,10 +223,10 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
     if (info.info.kind == FileKind::Regular && ::GetFileType(h.get()) != FILE_TYPE_DISK)
         return fail(where + ": is not a regular file; refusing to read it");
     if (Status ok = detail::checkReadable(info.info, where, maxBytes); !ok) return fail(ok.error);
-    const auto readChunk = [&h](char* buffer, std::size_t size, std::string* error) {
+    const auto readChunk = [&h](char* buffer, std::size_t size, Status* status) {
         DWORD n = 0;
         if (!::ReadFile(h.get(), buffer, static_cast<DWORD>(size), &n, nullptr)) {
-            *error = errorText(::GetLastError());
+            *status = Status::failure(errorText(::GetLastError()));
             return std::ptrdiff_t{-1};
         }
         return static_cast<std::ptrdiff_t>(n);
@@ -343,23 +343,23 @@ Status SafeDir::removeEmptyDir(const std::string& name) const {
     return Status::success();
 }
 
-std::vector<std::string> SafeDir::list(std::string* error) const {
+std::vector<std::string> SafeDir::list(Status* status) const {
     std::vector<std::string> names;
     WIN32_FIND_DATAW entry{};
     const std::wstring pattern = nativePath(joinPath(path_, "*"));
     HANDLE find = ::FindFirstFileExW(pattern.c_str(), FindExInfoBasic, &entry,
                                      FindExSearchNameMatch, nullptr, 0);
     if (find == INVALID_HANDLE_VALUE) {
-        if (::GetLastError() != ERROR_FILE_NOT_FOUND && error)
-            *error = path_ + ": " + errorText(::GetLastError());
+        if (::GetLastError() != ERROR_FILE_NOT_FOUND && status)
+            *status = Status::failure(path_ + ": " + errorText(::GetLastError()));
         return names;
     }
     do {
         const std::string name = win32::narrow(entry.cFileName);
         if (name != "." && name != "..") names.push_back(name);
     } while (::FindNextFileW(find, &entry));
-    if (::GetLastError() != ERROR_NO_MORE_FILES && error)
-        *error = path_ + ": " + errorText(::GetLastError());
+    if (::GetLastError() != ERROR_NO_MORE_FILES && status)
+        *status = Status::failure(path_ + ": " + errorText(::GetLastError()));
     ::FindClose(find);
     std::sort(names.begin(), names.end());
     return names;

@@ -181,12 +181,12 @@ static std::string untrustedParent(const AgentContext& context) {
         const auto slash = logical.find_last_of('/');
         if (slash == std::string::npos || slash == 0) return {};
         logical.resize(slash);
-        std::string error;
+        Status opened;
         bool missing = false;
-        auto dir = platform::SafeDir::open(context.resolve(logical), &error, &missing);
+        auto dir = platform::SafeDir::open(context.resolve(logical), &opened, &missing);
         if (!dir) {
             if (missing) continue;
-            return logical + ": " + error;
+            return logical + ": " + opened.error;
         }
         if (auto problem = ownershipProblem(dir->self(), "the directory"); !problem.empty())
             return logical + ": " + problem + " (a parent of the policy directory)";
@@ -206,20 +206,21 @@ SourceResult DropinDirectorySource::read(const AgentContext& context) const {
         const auto level =
             std::string(levelName) == "managed" ? PolicyLevel::Mandatory : PolicyLevel::Recommended;
         const auto logical = context.settings.policyDirectory + "/" + levelName;
-        std::string error;
+        Status opened;
         bool missing = false;
-        auto dir = platform::SafeDir::open(context.resolve(logical), &error, &missing);
+        auto dir = platform::SafeDir::open(context.resolve(logical), &opened, &missing);
         if (!dir) {
             // A missing directory is normal (nothing configured); anything else blocks it.
-            if (!missing) block(out, logical, level, error + "; directory ignored");
+            if (!missing) block(out, logical, level, opened.error + "; directory ignored");
             continue;
         }
         if (auto problem = ownershipProblem(dir->self(), "the directory"); !problem.empty()) {
             block(out, logical, level, problem);
             continue;
         }
-        auto names = dir->list(&error);
-        if (!error.empty()) block(out, logical, level, error);
+        Status listed;
+        auto names = dir->list(&listed);
+        if (!listed) block(out, logical, level, listed.error);
         for (const auto& fileName : names) {
             if (!isPolicyFileName(fileName)) continue;
             const auto origin = logical + "/" + fileName;

@@ -25,8 +25,7 @@ const PolicyDefinition* findByValueName(const PolicyCatalog& catalog, std::strin
 // The entry of `dir` whose name equals `wanted` ignoring case (Samba upper-cases, Windows tools
 // copying a SYSVOL tree keep the original case). The first in sorted order when several match.
 std::optional<std::string> findEntry(const platform::SafeDir& dir, std::string_view wanted) {
-    std::string error;
-    for (const auto& entry : dir.list(&error))
+    for (const auto& entry : dir.list(nullptr))
         if (equalsIgnoringCase(entry, wanted)) return entry;
     return std::nullopt;
 }
@@ -44,12 +43,12 @@ class CacheWalker {
     CacheWalker(const PolicyCatalog& catalog, SourceResult& out) : catalog_(catalog), out_(out) {}
 
     std::vector<GpoFile> walk(const std::string& cache) {
-        std::string error;
+        Status opened;
         bool missing = false;
-        const auto root = platform::SafeDir::open(cache, &error, &missing);
+        const auto root = platform::SafeDir::open(cache, &opened, &missing);
         if (!root) {
             // No cache: the machine is not joined with Samba group policy. Nothing to read.
-            if (!missing) block(cache, error);
+            if (!missing) block(cache, opened.error);
             return {};
         }
         if (!trusted(*root, cache)) return {};
@@ -74,9 +73,9 @@ class CacheWalker {
     }
 
     std::vector<std::string> list(const platform::SafeDir& dir) {
-        std::string error;
-        auto names = dir.list(&error);
-        if (!error.empty()) block(dir.path(), error);
+        Status listed;
+        auto names = dir.list(&listed);
+        if (!listed) block(dir.path(), listed.error);
         return names;
     }
 
@@ -98,11 +97,11 @@ class CacheWalker {
             return std::nullopt;
         }
         if (info.kind != platform::FileKind::Directory) return std::nullopt;
-        std::string error;
+        Status opened;
         auto dir = parent.openChild(name, false, {0, 0, 0755}, platform::effectiveUserId(), nullptr,
-                                    &error);
+                                    &opened);
         if (!dir) {
-            block(path, error);
+            block(path, opened.error);
             return std::nullopt;
         }
         if (!trusted(*dir, path)) return std::nullopt;

@@ -24,11 +24,12 @@ bool readPreferencesFile(const AgentContext& context, const std::string& directo
                          const std::string& fileName, bool blocking, std::string* data,
                          SourceResult& out) {
     const auto logical = directory + "/" + fileName;
-    std::string error;
+    Status opened;
     bool missing = false;
-    auto dir = platform::SafeDir::open(context.resolve(directory), &error, &missing);
+    auto dir = platform::SafeDir::open(context.resolve(directory), &opened, &missing);
     if (!dir) {
-        if (!missing) out.issues.push_back({logical, "", error + "; file ignored", blocking});
+        if (!missing)
+            out.issues.push_back({logical, "", opened.error + "; file ignored", blocking});
         return false;
     }
     const auto info = dir->stat(fileName);
@@ -68,12 +69,11 @@ bool readPreferencesFile(const AgentContext& context, const std::string& directo
 
 // The user-scope files: reported, never merged.
 void reportUserScope(const AgentContext& context, SourceResult& out) {
-    std::string error;
     bool missing = false;
     auto dir =
-        platform::SafeDir::open(context.resolve(kManagedPreferencesDirectory), &error, &missing);
+        platform::SafeDir::open(context.resolve(kManagedPreferencesDirectory), nullptr, &missing);
     if (!dir) return;  // the device-scope read reports a directory that cannot be opened
-    for (const auto& user : dir->list(&error)) {
+    for (const auto& user : dir->list(nullptr)) {
         if (dir->stat(user).kind != platform::FileKind::Directory) continue;
         const auto directory = std::string(kManagedPreferencesDirectory) + "/" + user;
         const auto logical = directory + "/" + plistFileName(context);

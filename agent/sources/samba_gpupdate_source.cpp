@@ -121,8 +121,7 @@ void parseSambaGpupdateDocument(const AgentContext& context, const std::string& 
 bool sambaGpupdatePolicyPresent(const AgentContext& context) {
     const auto path = context.resolve(context.settings.sambaGpupdatePolicy);
     const auto slash = path.rfind('/');
-    std::string error;
-    const auto dir = platform::SafeDir::open(path.substr(0, slash), &error);
+    const auto dir = platform::SafeDir::open(path.substr(0, slash), nullptr);
     return dir && dir->stat(path.substr(slash + 1)).kind != platform::FileKind::Missing;
 }
 
@@ -132,12 +131,12 @@ SourceResult SambaGpupdateSource::read(const AgentContext& context) const {
     const auto& logical = context.settings.sambaGpupdatePolicy;
     const auto path = context.resolve(logical);
     const auto slash = path.rfind('/');
-    std::string error;
+    Status opened;
     bool missing = false;
-    const auto dir = platform::SafeDir::open(path.substr(0, slash), &error, &missing);
+    const auto dir = platform::SafeDir::open(path.substr(0, slash), &opened, &missing);
     if (!dir) {
         // No directory: the extension never ran (not joined, or not registered). Nothing to read.
-        if (!missing) out.issues.push_back({logical, "", error, true});
+        if (!missing) out.issues.push_back({logical, "", opened.error, true});
         return out;
     }
     if (const auto problem = policyFileTrustProblem(dir->self()); !problem.empty()) {

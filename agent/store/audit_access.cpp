@@ -6,13 +6,13 @@
 
 namespace mpa {
 
-bool shareStoreWithAuditGroup(const std::string& databasePath, const std::string& group,
-                              std::string* error) {
-    if (group.empty()) return true;
+Status shareStoreWithAuditGroup(const std::string& databasePath, const std::string& group) {
+    if (group.empty()) return Status::success();
     const auto directory = std::filesystem::path(databasePath).parent_path().string();
-    return reportTo(grantDirectoryToAuditGroup(directory.empty() ? "." : directory, group),
-                    error) &&
-           reportTo(shareWithDirectoryGroup(databasePath), error);
+    if (auto granted = grantDirectoryToAuditGroup(directory.empty() ? "." : directory, group);
+        !granted)
+        return granted;
+    return shareWithDirectoryGroup(databasePath);
 }
 
 }  // namespace mpa

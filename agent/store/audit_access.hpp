@@ -6,10 +6,11 @@
 // directory says (docs/compliance-database.md).
 #include <string>
 
+#include "util/status.hpp"
+
 namespace mpa {
 
-// Nothing to do (true) when `group` is empty.
-bool shareStoreWithAuditGroup(const std::string& databasePath, const std::string& group,
-                              std::string* error);
+// Nothing to do (success) when `group` is empty.
+Status shareStoreWithAuditGroup(const std::string& databasePath, const std::string& group);
 
 }  // namespace mpa

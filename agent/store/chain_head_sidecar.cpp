@@ -14,8 +14,7 @@ std::string chainHeadSidecarPath(const std::string& databasePath) {
     return databasePath + ".head";
 }
 
-bool writeChainHeadSidecar(const std::string& databasePath, const ChainHead& head,
-                           std::string* error) {
+Status writeChainHeadSidecar(const std::string& databasePath, const ChainHead& head) {
     const auto path = chainHeadSidecarPath(databasePath);
     const auto existing = platform::readFileNoFollow(path, 4096);
     const platform::Ownership owner{platform::effectiveUserId(),
@@ -27,19 +26,16 @@ bool writeChainHeadSidecar(const std::string& databasePath, const ChainHead& hea
     if (existing.status && !existing.missing && existing.data == text &&
         existing.info.uid == owner.uid && existing.info.gid == owner.gid &&
         existing.info.mode == owner.mode)
-        return true;
-    const auto written =
-        platform::writeFileAtomic(path, text, owner, platform::RenameDurability::WholeOnly);
-    if (!written) *error = written.error;
-    return written.ok;
+        return Status::success();
+    return platform::writeFileAtomic(path, text, owner, platform::RenameDurability::WholeOnly);
 }
 
-std::optional<ChainHead> readChainHeadSidecar(const std::string& databasePath, std::string* error) {
+std::optional<ChainHead> readChainHeadSidecar(const std::string& databasePath, Status* status) {
     const auto path = chainHeadSidecarPath(databasePath);
     const auto read = platform::readFileNoFollow(path, 4096);
     if (read.missing) return std::nullopt;
     if (!read.status) {
-        *error = read.status.error;
+        *status = read.status;
         return std::nullopt;
     }
     const auto text = trim(read.data);
@@ -47,7 +43,7 @@ std::optional<ChainHead> readChainHeadSidecar(const std::string& databasePath, s
     long long id = 0;
     if (text.substr(0, 6) != "event " || space == std::string_view::npos ||
         !parseDecimal(text.substr(6, space - 6), &id) || text.size() - space - 1 != 64) {
-        *error = path + ": not a chain head (\"event <id> <sha-256>\")";
+        *status = Status::failure(path + ": not a chain head (\"event <id> <sha-256>\")");
         return std::nullopt;
     }
     return ChainHead{id, std::string(text.substr(space + 1))};

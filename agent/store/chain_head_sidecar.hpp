@@ -9,15 +9,15 @@
 #include <string>
 
 #include "store/event_chain.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
 std::string chainHeadText(const ChainHead& head);  // "event 42 <sha-256 hex>"
 
 std::string chainHeadSidecarPath(const std::string& databasePath);
-bool writeChainHeadSidecar(const std::string& databasePath, const ChainHead& head,
-                           std::string* error);
-// nullopt when missing (and *error empty) or unreadable (then *error says why).
-std::optional<ChainHead> readChainHeadSidecar(const std::string& databasePath, std::string* error);
+Status writeChainHeadSidecar(const std::string& databasePath, const ChainHead& head);
+// nullopt when missing (and *status untouched) or unreadable (then *status says why).
+std::optional<ChainHead> readChainHeadSidecar(const std::string& databasePath, Status* status);
 
 }  // namespace mpa

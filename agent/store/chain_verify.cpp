@@ -41,12 +41,12 @@ bool checkpointConfirmed(const ChainCheckpoint& checkpoint, const ChainEvent& pr
 }  // namespace
 
 ChainVerification verifyEventChain(const SqliteConnection& db, const std::string& loggedHead) {
-    std::string error;
-    const auto checkpoint = readChainCheckpoint(db, &error);
-    if (!error.empty()) return broken(0, 0, "cannot read the chain checkpoint: " + error);
+    Status read;
+    const auto checkpoint = readChainCheckpoint(db, &read);
+    if (!read) return broken(0, 0, "cannot read the chain checkpoint: " + read.error);
     std::vector<ChainEvent> events;
-    if (!readEvents(db, "", "", &events, &error))
-        return broken(0, 0, "cannot read the event history: " + error);
+    if (read = readEvents(db, "", "", &events); !read)
+        return broken(0, 0, "cannot read the event history: " + read.error);
 
     std::string expectedPrev = checkpoint ? checkpoint->lastPrunedHash : kGenesisHash;
     std::int64_t expectedId = checkpoint ? checkpoint->lastPrunedId + 1 : 1;

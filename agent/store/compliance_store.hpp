@@ -43,20 +43,20 @@ class ComplianceStore : public Ledger {
     // ReadWrite creates the database (and its directory, mode 0700) when missing. ReadOnly never
     // creates or changes anything; opening a missing file then fails with a clear error.
     static std::unique_ptr<ComplianceStore> open(const std::string& path, StoreMode mode,
-                                                 const PolicyCatalog& catalog, std::string* error,
+                                                 const PolicyCatalog& catalog, Status* status,
                                                  IntegrityCheck check = IntegrityCheck::WhenDue);
     // The full check when the last one is kFullIntegrityCheckInterval old (a long-running
     // service calls it before each pass). A corrupt database is then moved aside and a new one
-    // started as at open; *note says so. False when the check could not run or the recovery
-    // failed (*error).
-    virtual bool checkIntegrityIfDue(std::string* note, std::string* error) = 0;
+    // started as at open; *note says so. Fails when the check could not run or the recovery
+    // failed.
+    virtual Status checkIntegrityIfDue(std::string* note) = 0;
 
     // Records the pass, the events it produced (policy changes, remediations, failures...) and,
     // at most once a day, prunes runs and events older than report.desired's
     // complianceRetentionDays. When the write fails (lock held past the bounded wait, disk full)
-    // it returns false with the reason and keeps the pass in memory: the next recordPass on this
-    // store writes it first, so a long-running service loses nothing.
-    virtual bool recordPass(const PassReport& report, std::string* error) = 0;
+    // it fails with the reason and keeps the pass in memory: the next recordPass on this store
+    // writes it first, so a long-running service loses nothing.
+    virtual Status recordPass(const PassReport& report) = 0;
     // Passes kept in memory after a failed write, waiting for the next recordPass.
     virtual std::size_t pendingPasses() const = 0;
     // Forgets those passes: the caller queued them durably (store/pending_queue.hpp) instead.
@@ -65,11 +65,11 @@ class ComplianceStore : public Ledger {
     virtual bool writable() const = 0;
 
     // Life-cycle events (event_kind::kAgentStarted, kAgentStopped; see store/event_kinds.hpp).
-    virtual bool recordEvent(const std::string& kind, const std::string& subject,
-                             const std::string& details, std::string* error) = 0;
+    virtual Status recordEvent(const std::string& kind, const std::string& subject,
+                               const std::string& details) = 0;
     // Records the running agent's version; appends "agent upgraded" when it differs from the
     // version recorded before.
-    virtual bool noteAgentVersion(const std::string& version, std::string* error) = 0;
+    virtual Status noteAgentVersion(const std::string& version) = 0;
     // "event 42 <sha-256 hex>": the head of the event chain, for the system log at every run
     // (logChainHeadToSystemLog in store/chain_head_log.hpp), so a rewritten history can be
     // detected against logs collected elsewhere.

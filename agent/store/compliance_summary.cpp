@@ -43,8 +43,8 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
         return s;
     }
     const auto& r = last->report;
-    std::string timelineError;
-    const auto timeline = readComplianceTimeline(store->connection(), &timelineError);
+    Status timelineRead;
+    const auto timeline = readComplianceTimeline(store->connection(), &timelineRead);
     s.compliantSince = timeline.compliantSince;
     if (timeline.lastChange)
         s.lastChange =

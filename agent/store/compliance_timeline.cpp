@@ -4,39 +4,44 @@
 
 namespace mpa {
 
-ComplianceTimeline readComplianceTimeline(const SqliteConnection& db, std::string* error) {
+ComplianceTimeline readComplianceTimeline(const SqliteConnection& db, Status* status) {
     ComplianceTimeline timeline;
-    error->clear();
+    *status = Status::success();
     SqliteStatement since;
+    std::string why;
     if (!db.prepare("SELECT min(started_at) FROM runs WHERE id > "
                     "(SELECT COALESCE(max(id), 0) FROM runs WHERE verdict <> 'compliant') "
                     "AND (SELECT verdict FROM runs ORDER BY id DESC LIMIT 1) = 'compliant'",
-                    &since, error))
+                    &since, &why)) {
+        *status = Status::failure(why);
         return timeline;
+    }
     if (since.step() && !since.isNull(0)) timeline.compliantSince = since.text(0);
     if (since.failed()) {
-        *error = since.errorMessage();
+        *status = Status::failure(since.errorMessage());
         return timeline;
     }
     SqliteStatement last;
     if (!db.prepare("SELECT id, at FROM events WHERE kind IN (?, ?, ?, ?, ?, ?) "
                     "ORDER BY id DESC LIMIT 1",
-                    &last, error))
+                    &last, &why)) {
+        *status = Status::failure(why);
         return timeline;
+    }
     int i = 1;
     for (const char* kind :
          {event_kind::kRemediated, event_kind::kDriftRepaired, event_kind::kRepairedMalformedFile,
           event_kind::kRestored, event_kind::kDeviceIdReset, event_kind::kPolicyChanged})
         last.bind(i++, kind);
     if (!last.step()) {
-        if (last.failed()) *error = last.errorMessage();
+        if (last.failed()) *status = Status::failure(last.errorMessage());
         return timeline;
     }
     // Read the one event through the chain reader, which knows where its fields live.
     const auto at = last.text(1);
     const auto id = last.integer(0);
     std::vector<ChainEvent> events;
-    if (!readEvents(db, at, "", &events, error)) return timeline;
+    if (*status = readEvents(db, at, "", &events); !*status) return timeline;
     for (auto& e : events)
         if (e.id == id) timeline.lastChange = std::move(e);
     return timeline;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/event_chain.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -17,7 +18,8 @@ struct ComplianceTimeline {
     std::optional<ChainEvent> lastChange;
 };
 
-// Reads a store of schema 2 or later; on a read error the fields stay empty and *error says why.
-ComplianceTimeline readComplianceTimeline(const SqliteConnection& db, std::string* error);
+// Reads a store of schema 2 or later; on a read error the fields stay empty and *status says
+// why.
+ComplianceTimeline readComplianceTimeline(const SqliteConnection& db, Status* status);
 
 }  // namespace mpa

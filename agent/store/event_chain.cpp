@@ -55,45 +55,53 @@ std::string chainHash(const std::string& prevHash, const std::string& body) {
     return sha256Hex(prevHash + "\n" + body);
 }
 
-std::optional<ChainCheckpoint> readChainCheckpoint(const SqliteConnection& db, std::string* error) {
-    error->clear();
+std::optional<ChainCheckpoint> readChainCheckpoint(const SqliteConnection& db, Status* status) {
+    *status = Status::success();
     SqliteStatement s;
+    std::string e;
     if (!db.prepare("SELECT last_pruned_id, last_pruned_hash, pruned_at FROM chain_checkpoint "
                     "WHERE id = 1",
-                    &s, error))
+                    &s, &e)) {
+        *status = Status::failure(e);
         return std::nullopt;
+    }
     if (!s.step()) {
-        if (s.failed()) *error = s.errorMessage();
+        if (s.failed()) *status = Status::failure(s.errorMessage());
         return std::nullopt;
     }
     return ChainCheckpoint{s.integer(0), s.text(1), s.text(2)};
 }
 
-std::optional<ChainHead> readChainHead(const SqliteConnection& db, std::string* error) {
+std::optional<ChainHead> readChainHead(const SqliteConnection& db, Status* status) {
     SqliteStatement s;
-    if (!db.prepare("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", &s, error))
-        return std::nullopt;
-    if (s.step()) return ChainHead{s.integer(0), s.text(1)};
-    if (s.failed()) {
-        *error = s.errorMessage();
+    std::string e;
+    if (!db.prepare("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", &s, &e)) {
+        *status = Status::failure(e);
         return std::nullopt;
     }
-    const auto checkpoint = readChainCheckpoint(db, error);
-    if (!error->empty()) return std::nullopt;
+    if (s.step()) return ChainHead{s.integer(0), s.text(1)};
+    if (s.failed()) {
+        *status = Status::failure(s.errorMessage());
+        return std::nullopt;
+    }
+    const auto checkpoint = readChainCheckpoint(db, status);
+    if (!*status) return std::nullopt;
     if (checkpoint) return ChainHead{checkpoint->lastPrunedId, checkpoint->lastPrunedHash};
     return ChainHead{0, kGenesisHash};
 }
 
-bool appendEvent(SqliteConnection& db, const EventDraft& event, std::string* error) {
-    const auto head = readChainHead(db, error);
-    if (!head) return false;
+Status appendEvent(SqliteConnection& db, const EventDraft& event) {
+    Status read;
+    const auto head = readChainHead(db, &read);
+    if (!head) return read;
     const std::int64_t id = head->eventId + 1;
     const std::string body = canonicalEventBody(id, event);
     SqliteStatement s;
+    std::string e;
     if (!db.prepare("INSERT INTO events (id, at, kind, run_id, body, prev_hash, hash) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    &s, error))
-        return false;
+                    &s, &e))
+        return Status::failure(e);
     s.bind(1, id)
         .bind(2, event.at)
         .bind(3, event.kind)
@@ -101,21 +109,19 @@ bool appendEvent(SqliteConnection& db, const EventDraft& event, std::string* err
         .bind(5, body)
         .bind(6, head->hash)
         .bind(7, chainHash(head->hash, body));
-    if (!s.run(error)) {
-        *error = "appending event \"" + event.kind + "\" failed: " + *error;
-        return false;
-    }
-    return true;
+    if (!s.run(&e)) return Status::failure("appending event \"" + event.kind + "\" failed: " + e);
+    return Status::success();
 }
 
-bool readEvents(const SqliteConnection& db, const std::string& since, const std::string& until,
-                std::vector<ChainEvent>* out, std::string* error) {
+Status readEvents(const SqliteConnection& db, const std::string& since, const std::string& until,
+                  std::vector<ChainEvent>* out) {
     SqliteStatement s;
+    std::string why;
     if (!db.prepare("SELECT id, at, kind, run_id, body, prev_hash, hash "
                     "FROM events WHERE (?1 = '' OR at >= ?1) AND (?2 = '' OR at < ?2) "
                     "ORDER BY id",
-                    &s, error))
-        return false;
+                    &s, &why))
+        return Status::failure(why);
     s.bind(1, since).bind(2, until);
     while (s.step()) {
         ChainEvent e;
@@ -138,11 +144,8 @@ bool readEvents(const SqliteConnection& db, const std::string& since, const std:
         }
         out->push_back(std::move(e));
     }
-    if (s.failed()) {
-        *error = s.errorMessage();
-        return false;
-    }
-    return true;
+    if (s.failed()) return Status::failure(s.errorMessage());
+    return Status::success();
 }
 
 }  // namespace mpa

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/sqlite_connection.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -54,13 +55,14 @@ std::string chainHash(const std::string& prevHash, const std::string& body);
 bool parseEventBody(const std::string& body, std::int64_t* seq, EventDraft* out);
 
 // Appends within the caller's transaction (so a pass and its events commit together).
-bool appendEvent(SqliteConnection& db, const EventDraft& event, std::string* error);
-std::optional<ChainHead> readChainHead(const SqliteConnection& db, std::string* error);
-// nullopt with an empty *error: no checkpoint (nothing was ever pruned).
-std::optional<ChainCheckpoint> readChainCheckpoint(const SqliteConnection& db, std::string* error);
+Status appendEvent(SqliteConnection& db, const EventDraft& event);
+// nullopt with *status failed when the head cannot be read.
+std::optional<ChainHead> readChainHead(const SqliteConnection& db, Status* status);
+// nullopt with a successful *status: no checkpoint (nothing was ever pruned).
+std::optional<ChainCheckpoint> readChainCheckpoint(const SqliteConnection& db, Status* status);
 
 // Events with since <= at < until (either bound empty = open), in chain order.
-bool readEvents(const SqliteConnection& db, const std::string& since, const std::string& until,
-                std::vector<ChainEvent>* out, std::string* error);
+Status readEvents(const SqliteConnection& db, const std::string& since, const std::string& until,
+                  std::vector<ChainEvent>* out);
 
 }  // namespace mpa

@@ -36,8 +36,8 @@ std::string outcomeOf(const EventDraft& event) {
 }  // namespace
 
 std::int64_t newestEventId(const SqliteConnection& db) {
-    std::string error;
-    const auto head = readChainHead(db, &error);
+    Status read;
+    const auto head = readChainHead(db, &read);
     return head ? head->eventId : 0;
 }
 

@@ -24,16 +24,14 @@ Object::Ptr provenanceToJson(const Provenance& from) {
     return o;
 }
 
-bool provenanceFromJson(const Object::Ptr& o, Provenance* from, std::string* error) {
+Status provenanceFromJson(const Object::Ptr& o, Provenance* from) {
     from->source = o->getValue<std::string>("source");
     from->origin = o->getValue<std::string>("origin");
-    if (!policyLevelFromString(o->getValue<std::string>("level"), &from->level)) {
-        *error = "unknown level " + o->getValue<std::string>("level");
-        return false;
-    }
+    if (!policyLevelFromString(o->getValue<std::string>("level"), &from->level))
+        return Status::failure("unknown level " + o->getValue<std::string>("level"));
     from->precedence = sourcePrecedenceFromInt(o->getValue<Poco::Int64>("precedence"));
     from->order = o->getValue<int>("order");
-    return true;
+    return Status::success();
 }
 
 Array::Ptr stringsToJson(const std::vector<std::string>& list) {
@@ -108,8 +106,7 @@ std::string passReportToJson(const PassReport& report) {
     return out.str();
 }
 
-bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, PassReport* out,
-                        std::string* error) {
+Status passReportFromJson(const std::string& json, const PolicyCatalog& catalog, PassReport* out) {
     try {
         const auto root = Poco::JSON::Parser().parse(json).extract<Object::Ptr>();
         PassReport report;
@@ -117,10 +114,8 @@ bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, P
         report.finishedAt = root->getValue<std::string>("finished_at");
         report.trigger = root->getValue<std::string>("trigger");
         report.mode = runModeFromString(root->getValue<std::string>("mode"));
-        if (!verdictFromString(root->getValue<std::string>("verdict"), &report.verdict)) {
-            *error = "unknown verdict " + root->getValue<std::string>("verdict");
-            return false;
-        }
+        if (!verdictFromString(root->getValue<std::string>("verdict"), &report.verdict))
+            return Status::failure("unknown verdict " + root->getValue<std::string>("verdict"));
         report.notes = stringsFromJson(root->getArray("notes"));
         const auto values = root->getArray("policy");
         for (std::size_t i = 0; values && i < values->size(); ++i) {
@@ -128,12 +123,13 @@ bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, P
             const auto name = v->getValue<std::string>("name");
             const auto* definition = catalog.find(name);
             EffectivePolicy effective;
-            if (!policyValueFromJson(v->getValue<std::string>("value"), definition,
-                                     &effective.value, error) ||
-                !provenanceFromJson(v->getObject("from"), &effective.from, error) ||
-                !overriddenValuesFromJson(v->getValue<std::string>("overridden"), definition,
-                                          &effective.overridden, error))
-                return false;
+            Status read = policyValueFromJson(v->getValue<std::string>("value"), definition,
+                                              &effective.value);
+            if (read) read = provenanceFromJson(v->getObject("from"), &effective.from);
+            if (read)
+                read = overriddenValuesFromJson(v->getValue<std::string>("overridden"), definition,
+                                                &effective.overridden);
+            if (!read) return read;
             effective.keptFromLastKnownGood = v->getValue<bool>("kept");
             effective.keptBecause = v->getValue<std::string>("kept_because");
             report.policy.values.emplace(name, std::move(effective));
@@ -155,21 +151,13 @@ bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, P
         for (std::size_t i = 0; findings && i < findings->size(); ++i) {
             const auto row = findings->getArray(static_cast<unsigned>(i));
             // 8 fields: queued by an agent before per-tool findings (the tool is Metalama).
-            if (!row || (row->size() != 8 && row->size() != 9)) {
-                *error = "finding " + std::to_string(i + 1) + " is not 8 or 9 fields";
-                return false;
-            }
-            Finding f;
+            if (!row || (row->size() != 8 && row->size() != 9))
+                return Status::failure("finding " + std::to_string(i + 1) +
+                                       " is not 8 or 9 fields");
             const auto field = [&](unsigned n) { return row->getElement<std::string>(n); };
-            f.target = field(0);
-            f.subject = field(1);
-            f.user = field(2);
-            f.desired = field(3);
-            f.observed = field(4);
-            if (!outcomeFromString(field(5), &f.outcome)) {
-                *error = "unknown outcome " + field(5);
-                return false;
-            }
+            auto f = Finding::about(field(0), field(1), field(2), field(3)).withObserved(field(4));
+            if (!outcomeFromString(field(5), &f.outcome))
+                return Status::failure("unknown outcome " + field(5));
             f.reason = field(6);
             f.diff = field(7);
             if (row->size() == 9) f.tool = field(8);
@@ -177,13 +165,12 @@ bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, P
         }
         report.desired = decideDesiredState(report.policy, catalog);
         *out = std::move(report);
-        return true;
+        return Status::success();
     } catch (const Poco::Exception& e) {
-        *error = "not a queued pass: " + e.displayText();
+        return Status::failure("not a queued pass: " + e.displayText());
     } catch (const std::exception& e) {
-        *error = std::string("not a queued pass: ") + e.what();
+        return Status::failure(std::string("not a queued pass: ") + e.what());
     }
-    return false;
 }
 
 }  // namespace mpa

@@ -5,13 +5,12 @@
 #include <string>
 
 #include "model/pass_report.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
 std::string passReportToJson(const PassReport& report);
-// False with *error naming what is wrong; `catalog` types the policy values and derives the
-// desired state.
-bool passReportFromJson(const std::string& json, const PolicyCatalog& catalog, PassReport* out,
-                        std::string* error);
+// Fails naming what is wrong; `catalog` types the policy values and derives the desired state.
+Status passReportFromJson(const std::string& json, const PolicyCatalog& catalog, PassReport* out);
 
 }  // namespace mpa

@@ -47,7 +47,7 @@ std::string entryToJson(const QueuedEntry& entry) {
     return out.str();
 }
 
-bool entryFromJson(const std::string& line, QueuedEntry* entry, std::string* error) {
+Status entryFromJson(const std::string& line, QueuedEntry* entry) {
     try {
         const auto o = Poco::JSON::Parser().parse(line).extract<Poco::JSON::Object::Ptr>();
         const auto op = o->getValue<std::string>("op");
@@ -68,16 +68,14 @@ bool entryFromJson(const std::string& line, QueuedEntry* entry, std::string* err
             entry->kind = QueuedEntry::Kind::Pass;
             entry->passJson = o->getValue<std::string>("pass");
         } else {
-            *error = "unknown entry \"" + op + "\"";
-            return false;
+            return Status::failure("unknown entry \"" + op + "\"");
         }
-        return true;
+        return Status::success();
     } catch (const Poco::Exception& e) {
-        *error = e.displayText();
+        return Status::failure(e.displayText());
     } catch (const std::exception& e) {
-        *error = e.what();
+        return Status::failure(e.what());
     }
-    return false;
 }
 
 }  // namespace
@@ -93,33 +91,25 @@ bool PendingQueue::exists() const {
     return pathExists(path_);
 }
 
-bool PendingQueue::append(const std::vector<QueuedEntry>& entries, std::string* error) {
-    if (entries.empty()) return true;
+Status PendingQueue::append(const std::vector<QueuedEntry>& entries) {
+    if (entries.empty()) return Status::success();
     auto current = platform::readFileNoFollow(path_, kMaxQueueBytes);
-    if (!current.status && !current.missing) {
-        *error = current.status.error;
-        return false;
-    }
-    return write(std::move(current.data), entries, current.info, error);
+    if (!current.status && !current.missing) return current.status;
+    return write(std::move(current.data), entries, current.info);
 }
 
-bool PendingQueue::replace(const std::vector<QueuedEntry>& entries, std::string* error) {
-    if (entries.empty()) return remove(error);
-    return write({}, entries, platform::readFileNoFollow(path_, kMaxQueueBytes).info, error);
+Status PendingQueue::replace(const std::vector<QueuedEntry>& entries) {
+    if (entries.empty()) return remove();
+    return write({}, entries, platform::readFileNoFollow(path_, kMaxQueueBytes).info);
 }
 
-bool PendingQueue::write(std::string data, const std::vector<QueuedEntry>& entries,
-                         const platform::FileInfo& current, std::string* error) {
+Status PendingQueue::write(std::string data, const std::vector<QueuedEntry>& entries,
+                           const platform::FileInfo& current) {
     for (const auto& entry : entries) data += entryToJson(entry) + "\n";
     // Root-only whatever the directory gives: the queue holds prior values of users' files.
     const platform::Ownership owner{platform::effectiveUserId(),
                                     platform::isPrivileged() ? 0u : current.gid, 0600};
-    const auto written = platform::writeFileAtomic(path_, data, owner);
-    if (!written) {
-        *error = written.error;
-        return false;
-    }
-    return true;
+    return platform::writeFileAtomic(path_, data, owner);
 }
 
 std::vector<QueuedEntry> PendingQueue::read(std::vector<std::string>* problems) const {
@@ -140,86 +130,78 @@ std::vector<QueuedEntry> PendingQueue::read(std::vector<std::string>* problems) 
             break;
         }
         QueuedEntry entry;
-        std::string e;
-        if (entryFromJson(file.data.substr(start, end - start), &entry, &e))
+        if (const auto read = entryFromJson(file.data.substr(start, end - start), &entry); read)
             entries.push_back(std::move(entry));
         else
-            problems->push_back(path_ + ": line " + std::to_string(lineNumber) + ": " + e +
+            problems->push_back(path_ + ": line " + std::to_string(lineNumber) + ": " + read.error +
                                 "; skipped");
         start = end + 1;
     }
     return entries;
 }
 
-bool PendingQueue::remove(std::string* error) {
+Status PendingQueue::remove() {
     const auto slash = path_.find_last_of('/');
-    std::string e;
-    auto dir = platform::SafeDir::open(path_.substr(0, slash), &e);
-    if (!dir) {
-        *error = e;
-        return false;
-    }
-    const auto removed = dir->removeFile(path_.substr(slash + 1));
-    if (!removed) *error = removed.error;
-    return removed.ok;
+    Status opened;
+    auto dir = platform::SafeDir::open(path_.substr(0, slash), &opened);
+    if (!dir) return opened;
+    return dir->removeFile(path_.substr(slash + 1));
 }
 
-bool drainPendingQueue(ComplianceStore& store, PendingQueue& queue, const PolicyCatalog& catalog,
-                       std::vector<std::string>* notes, std::string* error) {
-    if (!queue.exists()) return true;
+Status drainPendingQueue(ComplianceStore& store, PendingQueue& queue, const PolicyCatalog& catalog,
+                         std::vector<std::string>* notes) {
+    if (!queue.exists()) return Status::success();
     std::vector<std::string> problems;
     const auto entries = queue.read(&problems);
     for (const auto& p : problems) notes->push_back("queued records: " + p);
     std::size_t ledgerChanges = 0;
     std::vector<PassReport> passes;
     std::vector<QueuedEntry> left;  // the passes still to record, as queued
-    if (!store.beginBatch(error)) return false;
+    if (auto begun = store.beginBatch(); !begun) return begun;
     for (const auto& entry : entries) {
-        bool ok = true;
+        Status ok;
         switch (entry.kind) {
             case QueuedEntry::Kind::Record:
-                ok = store.record(entry.prior, error);
+                ok = store.record(entry.prior);
                 break;
             case QueuedEntry::Kind::Forget:
-                ok = store.forget(entry.prior.target, entry.prior.subject, error);
+                ok = store.forget(entry.prior.target, entry.prior.subject);
                 break;
             case QueuedEntry::Kind::State:
-                ok = store.setState(entry.key, entry.value, error);
+                ok = store.setState(entry.key, entry.value);
                 break;
             case QueuedEntry::Kind::Pass: {
                 PassReport report;
-                std::string e;
-                if (passReportFromJson(entry.passJson, catalog, &report, &e)) {
+                if (const auto read = passReportFromJson(entry.passJson, catalog, &report); read) {
                     passes.push_back(std::move(report));
                     left.push_back(entry);
                 } else
-                    notes->push_back("queued records: " + queue.path() + ": a pass: " + e +
+                    notes->push_back("queued records: " + queue.path() + ": a pass: " + read.error +
                                      "; skipped");
                 continue;
             }
         }
         if (!ok) {
-            std::string ignored;
-            store.commitBatch(&ignored);
-            return false;
+            store.commitBatch();  // ends the batch; the error above is the one reported
+            return ok;
         }
         ++ledgerChanges;
     }
-    if (!store.commitBatch(error)) return false;
-    if (!queue.replace(left, error)) return false;
+    if (auto committed = store.commitBatch(); !committed) return committed;
+    if (auto replaced = queue.replace(left); !replaced) return replaced;
     for (const auto& pass : passes) {
-        if (!store.recordPass(pass, error)) {
+        if (auto recorded = store.recordPass(pass); !recorded) {
             store.dropPendingPasses();  // the queue keeps it; recorded once, by a later drain
-            return false;
+            return recorded;
         }
         left.erase(left.begin());
-        if (!queue.replace(left, error)) return false;
+        if (auto replaced = queue.replace(left); !replaced) return replaced;
     }
     notes->push_back(
         "recorded what the store could not take earlier: " + std::to_string(passes.size()) +
         " pass(es) with their own times and " + std::to_string(ledgerChanges) +
         " prior-state change(s), from " + queue.path());
-    return true;
+    return Status::success();
 }
 
 }  // namespace mpa

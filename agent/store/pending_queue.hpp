@@ -31,18 +31,18 @@ class PendingQueue {
     explicit PendingQueue(const std::string& databasePath);
     const std::string& path() const { return path_; }
 
-    // Durable when it returns true.
-    bool append(const std::vector<QueuedEntry>& entries, std::string* error);
+    // Durable when it returns success.
+    Status append(const std::vector<QueuedEntry>& entries);
     // Every readable entry in order; a line that does not read is named in *problems and skipped.
     std::vector<QueuedEntry> read(std::vector<std::string>* problems) const;
     bool exists() const;
     // Replaces the whole queue (removes it when `entries` is empty).
-    bool replace(const std::vector<QueuedEntry>& entries, std::string* error);
-    bool remove(std::string* error);
+    Status replace(const std::vector<QueuedEntry>& entries);
+    Status remove();
 
   private:
-    bool write(std::string data, const std::vector<QueuedEntry>& entries,
-               const platform::FileInfo& current, std::string* error);
+    Status write(std::string data, const std::vector<QueuedEntry>& entries,
+                 const platform::FileInfo& current);
 
     std::string path_;
 };
@@ -52,7 +52,7 @@ class PendingQueue {
 // *notes what it recorded. On failure what was not recorded stays queued, to be tried again;
 // replaying a ledger entry twice is harmless (the first prior state wins, forget and state are
 // idempotent).
-bool drainPendingQueue(ComplianceStore& store, PendingQueue& queue, const PolicyCatalog& catalog,
-                       std::vector<std::string>* notes, std::string* error);
+Status drainPendingQueue(ComplianceStore& store, PendingQueue& queue, const PolicyCatalog& catalog,
+                         std::vector<std::string>* notes);
 
 }  // namespace mpa

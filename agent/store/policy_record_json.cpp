@@ -11,8 +11,8 @@
 namespace mpa {
 namespace {
 
-bool fromVar(const Poco::Dynamic::Var& var, const PolicyDefinition* definition, PolicyValue* out,
-             std::string* error) {
+Status fromVar(const Poco::Dynamic::Var& var, const PolicyDefinition* definition,
+               PolicyValue* out) {
     const auto want = definition ? definition->type
                                  : (var.isBoolean()   ? PolicyType::Boolean
                                     : var.isInteger() ? PolicyType::Integer
@@ -22,32 +22,32 @@ bool fromVar(const Poco::Dynamic::Var& var, const PolicyDefinition* definition, 
             case PolicyType::Boolean:
                 if (!var.isBoolean()) break;
                 *out = var.extract<bool>();
-                return true;
+                return Status::success();
             case PolicyType::Integer:
                 if (!var.isInteger() || var.isBoolean()) break;
                 *out = static_cast<std::int64_t>(var.convert<Poco::Int64>());
-                return true;
+                return Status::success();
             case PolicyType::Enum:
             case PolicyType::String:
                 if (!var.isString()) break;
                 *out = var.extract<std::string>();
-                return true;
+                return Status::success();
         }
     } catch (const Poco::Exception& e) {
-        *error = e.displayText();
-        return false;
+        return Status::failure(e.displayText());
     }
-    *error = "stored value " + var.toString() + " is not " +
-             (definition ? definition->describeType() : std::string("a policy value"));
-    return false;
+    return Status::failure(
+        "stored value " + var.toString() + " is not " +
+        (definition ? definition->describeType() : std::string("a policy value")));
 }
 
-Poco::Dynamic::Var parse(const std::string& json, std::string* error) {
+// The parsed document beside a Status (failed when `json` is malformed).
+Poco::Dynamic::Var parse(const std::string& json, Status* status) {
     try {
         Poco::JSON::Parser parser;
         return parser.parse(json);
     } catch (const Poco::Exception& e) {
-        *error = "stored JSON is malformed (" + e.displayText() + "): " + json;
+        *status = Status::failure("stored JSON is malformed (" + e.displayText() + "): " + json);
         return {};
     }
 }
@@ -72,22 +72,19 @@ std::string policyValueToJson(const PolicyValue& value) {
     return Poco::toJSON(std::get<std::string>(value));
 }
 
-bool policyValueFromJson(const std::string& json, const PolicyDefinition* definition,
-                         PolicyValue* out, std::string* error) {
-    error->clear();
+Status policyValueFromJson(const std::string& json, const PolicyDefinition* definition,
+                           PolicyValue* out) {
     // Poco's parser takes only an object or an array at the top level: wrap the scalar.
-    const auto var = parse("[" + json + "]", error);
-    if (!error->empty()) return false;
+    Status parsed;
+    const auto var = parse("[" + json + "]", &parsed);
+    if (!parsed) return parsed;
     try {
         const auto& array = var.extract<Poco::JSON::Array::Ptr>();
-        if (array->size() != 1) {
-            *error = "stored policy value is not one JSON value: " + json;
-            return false;
-        }
-        return fromVar(array->get(0), definition, out, error);
+        if (array->size() != 1)
+            return Status::failure("stored policy value is not one JSON value: " + json);
+        return fromVar(array->get(0), definition, out);
     } catch (const Poco::Exception& e) {
-        *error = "stored policy value " + json + ": " + e.displayText();
-        return false;
+        return Status::failure("stored policy value " + json + ": " + e.displayText());
     }
 }
 
@@ -133,37 +130,36 @@ std::string overriddenValuesToJson(const std::vector<OverriddenValue>& values) {
     return stringify(array);
 }
 
-bool overriddenValuesFromJson(const std::string& json, const PolicyDefinition* definition,
-                              std::vector<OverriddenValue>* out, std::string* error) {
-    error->clear();
-    const auto var = parse(json, error);
-    if (!error->empty()) return false;
+Status overriddenValuesFromJson(const std::string& json, const PolicyDefinition* definition,
+                                std::vector<OverriddenValue>* out) {
+    Status parsed;
+    const auto var = parse(json, &parsed);
+    if (!parsed) return parsed;
     try {
         const auto& array = var.extract<Poco::JSON::Array::Ptr>();
         for (std::size_t i = 0; i < array->size(); ++i) {
             const auto object = array->getObject(static_cast<unsigned>(i));
-            if (!object) {
-                *error = "overridden value " + std::to_string(i) + " is not an object";
-                return false;
-            }
+            if (!object)
+                return Status::failure("overridden value " + std::to_string(i) +
+                                       " is not an object");
             OverriddenValue v;
-            if (!fromVar(object->get("value"), definition, &v.value, error)) return false;
+            if (auto value = fromVar(object->get("value"), definition, &v.value); !value)
+                return value;
             v.from.source = object->optValue<std::string>("source", "");
             v.from.origin = object->optValue<std::string>("origin", "");
-            if (!policyLevelFromString(object->optValue<std::string>("level", ""), &v.from.level)) {
-                *error = "overridden value " + std::to_string(i) + " has no valid level";
-                return false;
-            }
+            if (!policyLevelFromString(object->optValue<std::string>("level", ""), &v.from.level))
+                return Status::failure("overridden value " + std::to_string(i) +
+                                       " has no valid level");
             v.from.precedence = sourcePrecedenceFromInt(object->optValue<int>("precedence", 2));
             v.from.order = object->optValue<int>("order", 0);
             v.superseded = object->optValue<bool>("superseded", false);
             out->push_back(std::move(v));
         }
     } catch (const Poco::Exception& e) {
-        *error = "stored overridden values are not a JSON array of objects: " + e.displayText();
-        return false;
+        return Status::failure("stored overridden values are not a JSON array of objects: " +
+                               e.displayText());
     }
-    return true;
+    return Status::success();
 }
 
 std::string stringListToJson(const std::vector<std::string>& list) {
@@ -172,20 +168,18 @@ std::string stringListToJson(const std::vector<std::string>& list) {
     return stringify(array);
 }
 
-bool stringListFromJson(const std::string& json, std::vector<std::string>* out,
-                        std::string* error) {
-    error->clear();
-    const auto var = parse(json, error);
-    if (!error->empty()) return false;
+Status stringListFromJson(const std::string& json, std::vector<std::string>* out) {
+    Status parsed;
+    const auto var = parse(json, &parsed);
+    if (!parsed) return parsed;
     try {
         const auto& array = var.extract<Poco::JSON::Array::Ptr>();
         for (std::size_t i = 0; i < array->size(); ++i)
             out->push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
     } catch (const Poco::Exception& e) {
-        *error = "stored list is not a JSON array of strings: " + e.displayText();
-        return false;
+        return Status::failure("stored list is not a JSON array of strings: " + e.displayText());
     }
-    return true;
+    return Status::success();
 }
 
 }  // namespace mpa

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "policy/policy_set.hpp"
+#include "util/status.hpp"
 
 // Declared only: the files that build JSON documents include Poco's header themselves, so
 // Poco stays out of every other file that includes this one.
@@ -18,8 +19,8 @@ namespace mpa {
 std::string policyValueToJson(const PolicyValue& value);
 Poco::Dynamic::Var policyValueToVar(const PolicyValue& value);  // for building JSON documents
 // `definition` may be null (a policy this agent no longer knows): the JSON type decides then.
-bool policyValueFromJson(const std::string& json, const PolicyDefinition* definition,
-                         PolicyValue* out, std::string* error);
+Status policyValueFromJson(const std::string& json, const PolicyDefinition* definition,
+                           PolicyValue* out);
 
 std::string toString(SourcePrecedence precedence);
 bool policyLevelFromString(std::string_view text, PolicyLevel* out);
@@ -28,10 +29,10 @@ SourcePrecedence sourcePrecedenceFromInt(std::int64_t value);
 // [{"value":true,"source":"...","origin":"...","level":"mandatory","precedence":2,"order":0,
 //   "superseded":false}, ...]
 std::string overriddenValuesToJson(const std::vector<OverriddenValue>& values);
-bool overriddenValuesFromJson(const std::string& json, const PolicyDefinition* definition,
-                              std::vector<OverriddenValue>* out, std::string* error);
+Status overriddenValuesFromJson(const std::string& json, const PolicyDefinition* definition,
+                                std::vector<OverriddenValue>* out);
 
 std::string stringListToJson(const std::vector<std::string>& list);
-bool stringListFromJson(const std::string& json, std::vector<std::string>* out, std::string* error);
+Status stringListFromJson(const std::string& json, std::vector<std::string>* out);
 
 }  // namespace mpa

@@ -10,10 +10,10 @@
 
 namespace mpa {
 
-bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
-               const std::string& fingerprint, std::string* error) {
+Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
+                 const std::string& fingerprint) {
     std::vector<FindingRow> rows;
-    if (!readCurrentFindingRows(db, &rows, error)) return false;
+    if (auto read = readCurrentFindingRows(db, &rows); !read) return read;
     SealedRow row;
     row.runId = runId;
     row.finishedAt = report.finishedAt.empty() ? report.startedAt : report.finishedAt;
@@ -25,10 +25,11 @@ bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& repor
     row.findings = sealedFindingsJson(rows);
     row.tools = sealedToolsJson(complianceByTool(report.desired, report.findings));
     SqliteStatement s;
+    std::string why;
     if (!db.prepare("INSERT OR REPLACE INTO sealed_state (id, run_id, finished_at, mode, verdict, "
                     "policy, policy_values, findings, tools) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    &s, error))
-        return false;
+                    &s, &why))
+        return Status::failure(why);
     s.bind(1, row.runId)
         .bind(2, row.finishedAt)
         .bind(3, row.mode)
@@ -37,10 +38,7 @@ bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& repor
         .bind(6, row.policyValues)
         .bind(7, row.findings)
         .bind(8, row.tools);
-    if (!s.run(error)) {
-        *error = "recording the sealed state failed: " + *error;
-        return false;
-    }
+    if (!s.run(&why)) return Status::failure("recording the sealed state failed: " + why);
     EventDraft seal;
     seal.at = row.finishedAt;
     seal.kind = event_kind::kStateSealed;
@@ -50,7 +48,7 @@ bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& repor
                 ",\"verdict\":" + json::quote(row.verdict) +
                 ",\"snapshot\":" + json::quote(sealedRowHash(row)) + "}";
     seal.runId = runId;
-    return appendEvent(db, seal, error);
+    return appendEvent(db, seal);
 }
 
 bool sealedStateIsFor(const SqliteConnection& db, std::int64_t runId) {

@@ -13,6 +13,7 @@
 
 #include "model/pass_report.hpp"
 #include "store/sqlite_connection.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -20,8 +21,8 @@ namespace mpa {
 // written (its state_since values are copied from there): replaces the row, and appends the
 // "state sealed" event whose data holds the pass fingerprint (passFingerprint, checked by every
 // reader of the last pass), the verdict and the row's SHA-256 ("snapshot").
-bool sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
-               const std::string& fingerprint, std::string* error);
+Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
+                 const std::string& fingerprint);
 
 // Whether the row holds the state of `runId` with its compliance per tool (a pass that repeats
 // it needs no new seal; one upgraded from schema 4 is sealed again, with the tools).

@@ -138,10 +138,9 @@ void Checker::checkRuns(const Seal& last) {
 }
 
 void Checker::checkFindings() {
-    std::string error;
     std::vector<FindingRow> rows;
-    if (!readCurrentFindingRows(db_, &rows, &error))
-        return problem("cannot read current_findings: " + error);
+    if (const auto read = readCurrentFindingRows(db_, &rows); !read)
+        return problem("cannot read current_findings: " + read.error);
     Poco::JSON::Array::Ptr sealed;
     try {
         sealed = Poco::JSON::Parser().parse(row_->findings).extract<Poco::JSON::Array::Ptr>();

@@ -41,23 +41,23 @@ bool storeHasToolColumns(const SqliteConnection& db) {
     return n && *n > 0;
 }
 
-bool readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out,
-                            std::string* error) {
+Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out) {
     SqliteStatement s;
+    std::string why;
     if (!db.prepare(storeHasToolColumns(db)
                         ? "SELECT target, subject, user, desired, observed, outcome, reason, "
                           "state_since, tool FROM current_findings ORDER BY seq"
                         : "SELECT target, subject, user, desired, observed, outcome, reason, "
                           "state_since, '' FROM current_findings ORDER BY seq",
-                    &s, error))
-        return false;
+                    &s, &why))
+        return Status::failure(why);
     while (s.step()) {
         FindingRow row;
         for (int i = 0; i < 9; ++i) row[static_cast<std::size_t>(i)] = s.text(i);
         out->push_back(std::move(row));
     }
-    if (s.failed()) *error = s.errorMessage();
-    return !s.failed();
+    if (s.failed()) return Status::failure(s.errorMessage());
+    return Status::success();
 }
 
 std::string sealedFindingsJson(const std::vector<FindingRow>& rows) {

@@ -9,6 +9,7 @@
 
 #include "model/tool_compliance.hpp"
 #include "store/sqlite_connection.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -39,8 +40,7 @@ std::string sealedRowHash(const SealedRow& row);
 // name -> stored value JSON text.
 void describeSealedPolicy(const std::map<std::string, std::string>& values, std::string* text,
                           std::string* object);
-bool readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out,
-                            std::string* error);
+Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out);
 std::string sealedFindingsJson(const std::vector<FindingRow>& rows);
 // [{"tool":..,"policy":..,"verdict":..,"findings":n,"compliant":n,"non_compliant":n,
 // "reason":..},...]: complianceByTool() of the pass, what the view compliance_tools shows.

@@ -22,20 +22,23 @@
 namespace mpa {
 
 std::unique_ptr<ComplianceStore> ComplianceStore::open(const std::string& path, StoreMode mode,
-                                                       const PolicyCatalog& catalog,
-                                                       std::string* error, IntegrityCheck check) {
-    return SqliteComplianceStore::open(path, mode, catalog, error, check);
+                                                       const PolicyCatalog& catalog, Status* status,
+                                                       IntegrityCheck check) {
+    return SqliteComplianceStore::open(path, mode, catalog, status, check);
 }
 
 std::unique_ptr<SqliteComplianceStore> SqliteComplianceStore::open(const std::string& path,
                                                                    StoreMode mode,
                                                                    const PolicyCatalog& catalog,
-                                                                   std::string* error,
+                                                                   Status* status,
                                                                    IntegrityCheck check) {
     std::unique_ptr<SqliteComplianceStore> store(new SqliteComplianceStore(path, mode, catalog));
-    if (mode == StoreMode::ReadWrite ? !store->openReadWrite(check, error)
-                                     : !store->openReadOnly(error))
+    std::string e;
+    if (mode == StoreMode::ReadWrite ? !store->openReadWrite(check, &e)
+                                     : !store->openReadOnly(&e)) {
+        if (status) *status = Status::failure(e);
         return nullptr;
+    }
     return store;
 }
 
@@ -49,10 +52,10 @@ bool SqliteComplianceStore::openReadOnly(std::string* error) {
     if (!db_.open(sqliteFileUri(path_, "mode=ro"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error))
         return false;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
-    std::string versionError;
-    const auto version = readStoreSchemaVersion(db_, &versionError);
+    Status versionRead;
+    const auto version = readStoreSchemaVersion(db_, &versionRead);
     if (!version) {
-        *error = path_ + ": not a readable compliance database: " + versionError;
+        *error = path_ + ": not a readable compliance database: " + versionRead.error;
         return false;
     }
     schemaVersion_ = *version;
@@ -62,7 +65,7 @@ bool SqliteComplianceStore::openReadOnly(std::string* error) {
 bool SqliteComplianceStore::openReadWrite(IntegrityCheck check, std::string* error) {
     // Configuration must never aim the agent at another file (`database: /etc/passwd`): a file
     // that is not an SQLite database is refused, never moved aside or replaced.
-    if (!looksLikeSqliteFile(path_, error)) return false;
+    if (!reportTo(looksLikeSqliteFile(path_), error)) return false;
     const bool isNew = !hasContent(path_);
     if (!reportTo(preparePrivateFile(path_), error)) return false;
     if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
@@ -78,7 +81,7 @@ bool SqliteComplianceStore::openReadWrite(IntegrityCheck check, std::string* err
     if (full) result = checkStoreIntegrity(db_, &detail);
     switch (result) {
         case IntegrityResult::Ok:
-            if (!isAgentSchemaOrEmpty(db_, path_, error)) return false;
+            if (!reportTo(isAgentSchemaOrEmpty(db_, path_), error)) return false;
             break;
         case IntegrityResult::Unavailable:
             *error = path_ + ": cannot check the database's integrity: " + detail;
@@ -87,7 +90,7 @@ bool SqliteComplianceStore::openReadWrite(IntegrityCheck check, std::string* err
             return recoverFromCorruption(detail, error);
     }
     if (!configureAndMigrate(error)) return false;
-    if (full && !noteFullCheck(std::chrono::system_clock::now(), error)) return false;
+    if (full && !reportTo(noteFullCheck(std::chrono::system_clock::now()), error)) return false;
     return !isNew || recordLostHistory(error);
 }
 
@@ -104,29 +107,28 @@ bool SqliteComplianceStore::fullCheckDue(std::chrono::system_clock::time_point n
     return !last || now < *last || now - *last >= kFullIntegrityCheckInterval;
 }
 
-bool SqliteComplianceStore::noteFullCheck(std::chrono::system_clock::time_point now,
-                                          std::string* error) {
-    return setState("integrity_checked_at", isoUtc(now), error);
+Status SqliteComplianceStore::noteFullCheck(std::chrono::system_clock::time_point now) {
+    return setState("integrity_checked_at", isoUtc(now));
 }
 
-bool SqliteComplianceStore::checkIntegrityIfDue(std::string* note, std::string* error) {
+Status SqliteComplianceStore::checkIntegrityIfDue(std::string* note) {
     const auto now = std::chrono::system_clock::now();
-    if (mode_ != StoreMode::ReadWrite || !fullCheckDue(now)) return true;
-    if (!startWriting(error)) return false;
+    if (mode_ != StoreMode::ReadWrite || !fullCheckDue(now)) return Status::success();
+    std::string e;
+    if (!startWriting(&e)) return Status::failure(e);
     std::string detail;
     switch (checkStoreIntegrity(db_, &detail)) {
         case IntegrityResult::Ok:
-            return noteFullCheck(now, error);
+            return noteFullCheck(now);
         case IntegrityResult::Unavailable:
-            *error = path_ + ": cannot check the database's integrity: " + detail;
-            return false;
+            return Status::failure(path_ + ": cannot check the database's integrity: " + detail);
         case IntegrityResult::Corrupt:
             break;
     }
     const auto notesBefore = openNotes_.size();
-    if (!recoverFromCorruption(detail, error)) return false;
+    if (!recoverFromCorruption(detail, &e)) return Status::failure(e);
     if (openNotes_.size() > notesBefore) *note = openNotes_.back();
-    return noteFullCheck(now, error);
+    return noteFullCheck(now);
 }
 
 bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
@@ -149,7 +151,7 @@ bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
     // access only, osquery) can then still open the database.
     int persist = 1;
     sqlite3_file_control(db_.handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-    if (!migrateStoreSchema(db_, path_, error)) return false;
+    if (!reportTo(migrateStoreSchema(db_, path_), error)) return false;
     schemaVersion_ = storeSchemaVersion();
     // After the migration wrote, so -wal and -shm exist: a new or recovered database gets the
     // audit group's read access like the one it replaces (private_file.hpp).
@@ -161,7 +163,7 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
     db_.close();
     const auto now = std::chrono::system_clock::now();
     std::string movedTo;
-    if (!moveCorruptStoreAside(path_, compactUtc(now), &movedTo, error)) return false;
+    if (!reportTo(moveCorruptStoreAside(path_, compactUtc(now), &movedTo), error)) return false;
     if (!reportTo(preparePrivateFile(path_), error)) return false;
     if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
@@ -170,9 +172,9 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
     SqliteTransaction transaction(db_);
     if (!transaction.begin(error)) return false;
     for (const auto& prior : salvaged.ledger)
-        if (!record(prior, error)) return false;
+        if (!reportTo(record(prior), error)) return false;
     for (const auto& [key, value] : salvaged.agentState)
-        if (!setState(key, value, error)) return false;
+        if (!reportTo(setState(key, value), error)) return false;
     EventDraft event;
     event.at = isoUtc(now);
     event.kind = event_kind::kStoreRecovered;
@@ -189,7 +191,7 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
     std::ostringstream text;
     data.stringify(text);
     event.data = text.str();
-    if (!appendEvent(db_, event, error) || !transaction.commit(error)) {
+    if (!reportTo(appendEvent(db_, event), error) || !transaction.commit(error)) {
         *error = path_ + ": recording the recovery failed: " + *error;
         return false;
     }
@@ -200,16 +202,20 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
 }
 
 void SqliteComplianceStore::anchorHead() {
-    std::string e;
-    const auto head = readChainHead(db_, &e);
-    if (head && head->eventId > 0 && writeChainHeadSidecar(path_, *head, &e)) return;
+    Status read;
+    const auto head = readChainHead(db_, &read);
+    std::string e = read.error;
+    if (head && head->eventId > 0) {
+        const auto written = writeChainHeadSidecar(path_, *head);
+        if (written) return;
+        e = written.error;
+    }
     if (!head || head->eventId > 0)
         Poco::Logger::get("store").warning("cannot keep the chain head beside the database: %s", e);
 }
 
 bool SqliteComplianceStore::recordLostHistory(std::string* error) {
-    std::string e;
-    const auto previous = readChainHeadSidecar(path_, &e);
+    const auto previous = readChainHeadSidecar(path_, nullptr);
     if (!previous) return true;  // no history before (or an unreadable sidecar, verify says so)
     const auto now = std::chrono::system_clock::now();
     EventDraft event;
@@ -226,8 +232,9 @@ bool SqliteComplianceStore::recordLostHistory(std::string* error) {
     data.stringify(text);
     event.data = text.str();
     SqliteTransaction transaction(db_);
-    if (!transaction.begin(error) || !appendEvent(db_, event, error) ||
-        !setState(kHistoryLossState, event.details, error) || !transaction.commit(error)) {
+    if (!transaction.begin(error) || !reportTo(appendEvent(db_, event), error) ||
+        !reportTo(setState(kHistoryLossState, event.details), error) ||
+        !transaction.commit(error)) {
         *error = path_ + ": recording the lost history failed: " + *error;
         return false;
     }
@@ -311,38 +318,38 @@ std::size_t SqliteComplianceStore::pendingPasses() const {
     return pending_.size();
 }
 
-bool SqliteComplianceStore::recordEvent(const std::string& kind, const std::string& subject,
-                                        const std::string& details, std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::recordEvent(const std::string& kind, const std::string& subject,
+                                          const std::string& details) {
+    std::string e;
+    if (!startWriting(&e)) return Status::failure(e);
     EventDraft event;
     event.at = isoUtc(std::chrono::system_clock::now());
     event.kind = kind;
     event.subject = subject;
     event.details = details;
     SqliteTransaction transaction(db_);
-    std::string e;
     const auto eventsBefore = newestEventId(db_);
-    if (!transaction.begin(&e) || !appendEvent(db_, event, &e) || !transaction.commit(&e)) {
-        *error = path_ + ": recording the event \"" + kind + "\" failed: " + e;
-        return false;
-    }
+    if (!transaction.begin(&e) || !reportTo(appendEvent(db_, event), &e) || !transaction.commit(&e))
+        return Status::failure(path_ + ": recording the event \"" + kind + "\" failed: " + e);
     logEventsAfter(db_, eventsBefore);
     anchorHead();
-    return true;
+    return Status::success();
 }
 
-bool SqliteComplianceStore::noteAgentVersion(const std::string& version, std::string* error) {
+Status SqliteComplianceStore::noteAgentVersion(const std::string& version) {
     const auto known = state("agent_version");
-    if (known && *known == version) return true;
-    if (known && !recordEvent(event_kind::kAgentUpgraded, "", *known + " -> " + version, error))
-        return false;
-    return setState("agent_version", version, error);
+    if (known && *known == version) return Status::success();
+    if (known)
+        if (auto recorded = recordEvent(event_kind::kAgentUpgraded, "", *known + " -> " + version);
+            !recorded)
+            return recorded;
+    return setState("agent_version", version);
 }
 
 std::string SqliteComplianceStore::chainHead() const {
-    std::string e;
-    const auto head = readChainHead(db_, &e);
-    if (!head) return "unavailable (" + e + ")";
+    Status read;
+    const auto head = readChainHead(db_, &read);
+    if (!head) return "unavailable (" + read.error + ")";
     return "event " + std::to_string(head->eventId) + " " + head->hash;
 }
 
@@ -407,38 +414,35 @@ void SqliteComplianceStore::forEach(const std::string& target,
     if (s->failed()) readFailed(s->errorMessage());
 }
 
-bool SqliteComplianceStore::beginBatch(std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::beginBatch() {
     std::string e;
-    if (!db_.exec("BEGIN IMMEDIATE", &e)) {
-        *error = path_ + ": cannot start a transaction: " + e;
-        return false;
-    }
-    return true;
+    if (!startWriting(&e)) return Status::failure(e);
+    if (!db_.exec("BEGIN IMMEDIATE", &e))
+        return Status::failure(path_ + ": cannot start a transaction: " + e);
+    return Status::success();
 }
 
-bool SqliteComplianceStore::commitBatch(std::string* error) {
+Status SqliteComplianceStore::commitBatch() {
     std::string e;
     if (!db_.exec("COMMIT", &e)) {
         std::string ignored;
         db_.exec("ROLLBACK", &ignored);
-        *error = path_ + ": cannot commit: " + e;
-        return false;
+        return Status::failure(path_ + ": cannot commit: " + e);
     }
-    return true;
+    return Status::success();
 }
 
-bool SqliteComplianceStore::record(const PriorState& prior, std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::record(const PriorState& prior) {
+    std::string e;
+    if (!startWriting(&e)) return Status::failure(e);
     // The FIRST prior state is the one to restore: a later record for the same subject would
     // describe the agent's own change, so it is ignored (ON CONFLICT DO NOTHING).
-    std::string e;
     // Cached: the first pass records one entry per profile, ten thousand in a few batches.
     auto s = cachedForWrite(
         "INSERT INTO ledger (target, subject, existed, value, recorded_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (target, subject) DO NOTHING",
-        error);
-    if (!s) return false;
+        &e);
+    if (!s) return Status::failure(e);
     const std::string at =
         prior.recordedAt.empty() ? isoUtc(std::chrono::system_clock::now()) : prior.recordedAt;
     s->bind(1, prior.target)
@@ -447,27 +451,22 @@ bool SqliteComplianceStore::record(const PriorState& prior, std::string* error) 
         .bind(4, prior.value)
         .bind(5, at);
     // Autocommit with synchronous=FULL: durable when step() returns.
-    if (!s->run(&e)) {
-        *error = path_ + ": recording the prior state of " + prior.target + " " + prior.subject +
-                 " failed: " + e;
-        return false;
-    }
-    return true;
+    if (!s->run(&e))
+        return Status::failure(path_ + ": recording the prior state of " + prior.target + " " +
+                               prior.subject + " failed: " + e);
+    return Status::success();
 }
 
-bool SqliteComplianceStore::forget(const std::string& target, const std::string& subject,
-                                   std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::forget(const std::string& target, const std::string& subject) {
     std::string e;
-    auto s = cachedForWrite("DELETE FROM ledger WHERE target = ? AND subject = ?", error);
-    if (!s) return false;
+    if (!startWriting(&e)) return Status::failure(e);
+    auto s = cachedForWrite("DELETE FROM ledger WHERE target = ? AND subject = ?", &e);
+    if (!s) return Status::failure(e);
     s->bind(1, target).bind(2, subject);
-    if (!s->run(&e)) {
-        *error =
-            path_ + ": forgetting the prior state of " + target + " " + subject + " failed: " + e;
-        return false;
-    }
-    return true;
+    if (!s->run(&e))
+        return Status::failure(path_ + ": forgetting the prior state of " + target + " " + subject +
+                               " failed: " + e);
+    return Status::success();
 }
 
 std::optional<std::string> SqliteComplianceStore::state(const std::string& key) const {
@@ -479,21 +478,18 @@ std::optional<std::string> SqliteComplianceStore::state(const std::string& key) 
     return s->text(0);
 }
 
-bool SqliteComplianceStore::setState(const std::string& key, const std::string& value,
-                                     std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::setState(const std::string& key, const std::string& value) {
     std::string e;
+    if (!startWriting(&e)) return Status::failure(e);
     auto s = cachedForWrite(
         "INSERT INTO agent_state (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        error);
-    if (!s) return false;
+        &e);
+    if (!s) return Status::failure(e);
     s->bind(1, key).bind(2, value);
-    if (!s->run(&e)) {
-        *error = path_ + ": saving agent state " + key + " failed: " + e;
-        return false;
-    }
-    return true;
+    if (!s->run(&e))
+        return Status::failure(path_ + ": saving agent state " + key + " failed: " + e);
+    return Status::success();
 }
 
 }  // namespace mpa

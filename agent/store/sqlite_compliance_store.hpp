@@ -14,20 +14,20 @@ namespace mpa {
 class SqliteComplianceStore : public ComplianceStore {
   public:
     static std::unique_ptr<SqliteComplianceStore> open(
-        const std::string& path, StoreMode mode, const PolicyCatalog& catalog, std::string* error,
+        const std::string& path, StoreMode mode, const PolicyCatalog& catalog, Status* status,
         IntegrityCheck check = IntegrityCheck::WhenDue);
 
-    bool checkIntegrityIfDue(std::string* note, std::string* error) override;
+    Status checkIntegrityIfDue(std::string* note) override;
 
-    bool recordPass(const PassReport& report, std::string* error) override;
+    Status recordPass(const PassReport& report) override;
     std::optional<PolicySet> lastKnownGoodPolicy() const override;
     std::optional<StoredPass> lastPass() const override;
     std::size_t pendingPasses() const override;
     void dropPendingPasses() override { pending_.clear(); }
     bool writable() const override { return mode_ == StoreMode::ReadWrite; }
-    bool recordEvent(const std::string& kind, const std::string& subject,
-                     const std::string& details, std::string* error) override;
-    bool noteAgentVersion(const std::string& version, std::string* error) override;
+    Status recordEvent(const std::string& kind, const std::string& subject,
+                       const std::string& details) override;
+    Status noteAgentVersion(const std::string& version) override;
     std::string chainHead() const override;
     std::vector<std::string> openNotes() const override;
     void beginSharedReads() override { shareReads_ = true; }
@@ -40,12 +40,12 @@ class SqliteComplianceStore : public ComplianceStore {
                                        const std::string& prefix) const override;
     void forEach(const std::string& target,
                  const std::function<void(const PriorState&)>& visit) const override;
-    bool beginBatch(std::string* error) override;
-    bool commitBatch(std::string* error) override;
-    bool record(const PriorState& prior, std::string* error) override;
-    bool forget(const std::string& target, const std::string& subject, std::string* error) override;
+    Status beginBatch() override;
+    Status commitBatch() override;
+    Status record(const PriorState& prior) override;
+    Status forget(const std::string& target, const std::string& subject) override;
     std::optional<std::string> state(const std::string& key) const override;
-    bool setState(const std::string& key, const std::string& value, std::string* error) override;
+    Status setState(const std::string& key, const std::string& value) override;
 
     const std::string& path() const { return path_; }
     StoreMode mode() const { return mode_; }
@@ -62,7 +62,7 @@ class SqliteComplianceStore : public ComplianceStore {
     bool openReadWrite(IntegrityCheck check, std::string* error);
     // No full check recorded (agent_state integrity_checked_at) within the interval.
     bool fullCheckDue(std::chrono::system_clock::time_point now) const;
-    bool noteFullCheck(std::chrono::system_clock::time_point now, std::string* error);
+    Status noteFullCheck(std::chrono::system_clock::time_point now);
     bool configureAndMigrate(std::string* error);
     bool recoverFromCorruption(const std::string& detail, std::string* error);
     bool requireWritable(std::string* error) const;

@@ -101,8 +101,9 @@ std::string passFingerprint(const PassReport& report) {
     return fields.sha256();
 }
 
-bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* error) {
-    if (!startWriting(error)) return false;
+Status SqliteComplianceStore::recordPass(const PassReport& report) {
+    std::string e;
+    if (!startWriting(&e)) return Status::failure(e);
     // Waiting passes first, then this one, in one transaction. This pass is written from the
     // caller's report and copied into the queue only if the write fails: over ten thousand
     // profiles a copy is a second set of every finding.
@@ -113,7 +114,6 @@ bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* er
         pending_.front().notes.push_back(
             std::to_string(droppedPasses_) +
             " earlier passes could not be recorded (the store was unavailable) and were dropped");
-    std::string e;
     const auto eventsBefore = newestEventId(db_);
     if (!writePasses(batch, &e)) {
         if (droppedPasses_ > 0 && !pending_.empty()) pending_.front().notes.pop_back();
@@ -122,15 +122,15 @@ bool SqliteComplianceStore::recordPass(const PassReport& report, std::string* er
             ++droppedPasses_;
         }
         pending_.push_back(report);
-        *error = path_ + ": " + e + "; the pass is kept in memory for the next attempt (" +
-                 std::to_string(pending_.size()) + " waiting)";
-        return false;
+        return Status::failure(path_ + ": " + e +
+                               "; the pass is kept in memory for the next attempt (" +
+                               std::to_string(pending_.size()) + " waiting)");
     }
     pending_.clear();
     droppedPasses_ = 0;
     logEventsAfter(db_, eventsBefore);  // committed: now the log may say so
     anchorHead();
-    return true;
+    return Status::success();
 }
 
 bool SqliteComplianceStore::onlyRepeats(const std::vector<const PassReport*>& reports) const {
@@ -235,7 +235,7 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
     // 4) has no sealed row for the run this repeats until one is written.
     if (repeat)
         return sealedStateIsFor(db_, previous->contentRun) ||
-               sealState(db_, previous->contentRun, report, fingerprint, error);
+               reportTo(sealState(db_, previous->contentRun, report, fingerprint), error);
     if (!samePolicy) {
         SqliteStatement own;
         if (!prepareForWrite("UPDATE runs SET policy_run = id WHERE id = ?", &own, error))
@@ -267,9 +267,9 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
         }
     }
     for (const auto& event : eventsForPass(report, previous ? &before : nullptr, runId))
-        if (!appendEvent(db_, event, error)) return false;
+        if (!reportTo(appendEvent(db_, event), error)) return false;
     // The seal: what readers derive the verdict and findings from is covered by the chain.
-    return sealState(db_, runId, report, fingerprint, error);
+    return reportTo(sealState(db_, runId, report, fingerprint), error);
 }
 
 bool SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& report,
@@ -328,12 +328,13 @@ bool SqliteComplianceStore::retainIfDue(const PassReport& latest, std::string* e
     const auto lastTime = last ? parseIsoUtc(*last) : std::nullopt;
     if (lastTime && *now - *lastTime < std::chrono::hours(24) && *now >= *lastTime) return true;
     RetentionResult result;
-    if (!applyRetention(db_, latest.startedAt, latest.desired.complianceRetentionDays, &result,
-                        error)) {
-        *error = "retention failed: " + *error;
+    if (const auto retained =
+            applyRetention(db_, latest.startedAt, latest.desired.complianceRetentionDays, &result);
+        !retained) {
+        *error = "retention failed: " + retained.error;
         return false;
     }
-    return setState("retention_checked_at", latest.startedAt, error);
+    return reportTo(setState("retention_checked_at", latest.startedAt), error);
 }
 
 bool SqliteComplianceStore::insertPolicy(std::int64_t runId, const PolicySet& set,
@@ -380,7 +381,6 @@ bool SqliteComplianceStore::insertPolicy(std::int64_t runId, const PolicySet& se
 
 bool SqliteComplianceStore::readPolicy(std::int64_t policyRunId, PolicySet* out,
                                        bool withIssues) const {
-    std::string e;
     SqliteStatement s;
     if (!prepareForRead("SELECT name, value, source, origin, level, precedence, source_order, "
                         "kept_from_lkg, kept_because, overridden FROM effective_policy "
@@ -392,11 +392,13 @@ bool SqliteComplianceStore::readPolicy(std::int64_t policyRunId, PolicySet* out,
         const std::string name = s.text(0);
         const auto* definition = catalog_.find(name);
         EffectivePolicy p;
-        if (!policyValueFromJson(s.text(1), definition, &p.value, &e) ||
-            !policyLevelFromString(s.text(4), &p.from.level) ||
-            !overriddenValuesFromJson(s.text(9), definition, &p.overridden, &e)) {
+        Status read = policyValueFromJson(s.text(1), definition, &p.value);
+        if (read && !policyLevelFromString(s.text(4), &p.from.level))
+            read = Status::failure("unknown level " + s.text(4));
+        if (read) read = overriddenValuesFromJson(s.text(9), definition, &p.overridden);
+        if (!read) {
             readFailed("run " + std::to_string(policyRunId) + ", policy " + name + ": " +
-                       (e.empty() ? "unknown level " + s.text(4) : e));
+                       read.error);
             return false;
         }
         p.from.source = s.text(2);
@@ -445,12 +447,7 @@ bool SqliteComplianceStore::readCurrentFindings(std::vector<Finding>* out,
 bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, std::vector<Finding>* out,
                                             std::vector<std::string>* since) const {
     while (s.step()) {
-        Finding f;
-        f.target = s.text(0);
-        f.subject = s.text(1);
-        f.user = s.text(2);
-        f.desired = s.text(3);
-        f.observed = s.text(4);
+        auto f = Finding::about(s.text(0), s.text(1), s.text(2), s.text(3)).withObserved(s.text(4));
         if (!outcomeFromString(s.text(5), &f.outcome)) {
             readFailed("unknown outcome \"" + s.text(5) + "\" for " + f.target + " " + f.subject);
             return false;
@@ -533,10 +530,10 @@ std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
         readFailed("run " + std::to_string(pass.runId) + ": unknown verdict " + s.text(5));
         return std::nullopt;
     }
-    std::string e;
-    if (!stringListFromJson(s.text(6), &r.notes, &e) ||
-        !stringListFromJson(s.text(7), &r.policy.informational, &e)) {
-        readFailed("run " + std::to_string(pass.runId) + ": " + e);
+    Status lists = stringListFromJson(s.text(6), &r.notes);
+    if (lists) lists = stringListFromJson(s.text(7), &r.policy.informational);
+    if (!lists) {
+        readFailed("run " + std::to_string(pass.runId) + ": " + lists.error);
         return std::nullopt;
     }
     const auto policyRun = s.integer(8);

@@ -111,24 +111,19 @@ SalvagedState salvageLedger(SqliteConnection& corrupt) {
     return out;
 }
 
-bool moveCorruptStoreAside(const std::string& path, const std::string& stamp, std::string* movedTo,
-                           std::string* error) {
+Status moveCorruptStoreAside(const std::string& path, const std::string& stamp,
+                             std::string* movedTo) {
     const std::string aside = path + ".corrupt-" + stamp;
-    if (std::rename(path.c_str(), aside.c_str()) != 0) {
-        *error = path + ": cannot move the corrupt database aside to " + aside + ": " +
-                 std::strerror(errno);
-        return false;
-    }
+    if (std::rename(path.c_str(), aside.c_str()) != 0)
+        return Status::failure(path + ": cannot move the corrupt database aside to " + aside +
+                               ": " + std::strerror(errno));
     for (const char* suffix : {"-wal", "-shm"}) {
         const std::string companion = path + suffix;
-        if (pathExists(companion) &&
-            std::rename(companion.c_str(), (aside + suffix).c_str()) != 0) {
-            *error = companion + ": cannot move it aside: " + std::strerror(errno);
-            return false;
-        }
+        if (pathExists(companion) && std::rename(companion.c_str(), (aside + suffix).c_str()) != 0)
+            return Status::failure(companion + ": cannot move it aside: " + std::strerror(errno));
     }
     *movedTo = aside;
-    return true;
+    return Status::success();
 }
 
 namespace {
@@ -138,18 +133,18 @@ constexpr const char* kNotOurs =
     "was left as it is: check `database:` in agent.yaml or --db";
 }  // namespace
 
-bool looksLikeSqliteFile(const std::string& path, std::string* error) {
+Status looksLikeSqliteFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return true;  // missing (a new database) or unreadable: the open reports it
+    // Missing (a new database) or unreadable: the open reports it.
+    if (!in) return Status::success();
     char header[16] = {};
     in.read(header, sizeof header);
     const auto got = in.gcount();
-    if (got == 0) return true;  // an empty file is a new database
+    if (got == 0) return Status::success();  // an empty file is a new database
     if (got == static_cast<std::streamsize>(sizeof header) &&
         std::memcmp(header, kSqliteHeader, sizeof header) == 0)
-        return true;
-    *error = path + ": is not an SQLite database" + kNotOurs;
-    return false;
+        return Status::success();
+    return Status::failure(path + ": is not an SQLite database" + kNotOurs);
 }
 
 bool hasContent(const std::string& path) {
@@ -158,19 +153,16 @@ bool hasContent(const std::string& path) {
     return in && in.read(&byte, 1) && in.gcount() == 1;
 }
 
-bool isAgentSchemaOrEmpty(const SqliteConnection& db, const std::string& path, std::string* error) {
+Status isAgentSchemaOrEmpty(const SqliteConnection& db, const std::string& path) {
     std::string e;
     const auto tables = db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table'", &e);
     const auto ours = db.queryInt(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'ledger')",
         &e);
-    if (!tables || !ours) {
-        *error = path + ": cannot read its schema: " + e;
-        return false;
-    }
-    if (*tables == 0 || *ours == 2) return true;
-    *error = path + ": is an SQLite database of another program (no agent tables)" + kNotOurs;
-    return false;
+    if (!tables || !ours) return Status::failure(path + ": cannot read its schema: " + e);
+    if (*tables == 0 || *ours == 2) return Status::success();
+    return Status::failure(path + ": is an SQLite database of another program (no agent tables)" +
+                           kNotOurs);
 }
 
 }  // namespace mpa

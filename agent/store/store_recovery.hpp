@@ -9,6 +9,7 @@
 
 #include "model/ledger.hpp"
 #include "store/sqlite_connection.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -33,17 +34,17 @@ SalvagedState salvageLedger(SqliteConnection& corrupt);
 
 // Renames path (and path-wal, path-shm when present) to path.corrupt-<stamp>[-wal|-shm].
 // Returns the new name of the database file.
-bool moveCorruptStoreAside(const std::string& path, const std::string& stamp, std::string* movedTo,
-                           std::string* error);
+Status moveCorruptStoreAside(const std::string& path, const std::string& stamp,
+                             std::string* movedTo);
 
 // The agent's own database is recognised before anything is written or moved: a file that
-// exists, is not empty and does not start with SQLite's header is not ours (false, *error names
+// exists, is not empty and does not start with SQLite's header is not ours (a failure that names
 // it and says that it was left as it is).
-bool looksLikeSqliteFile(const std::string& path, std::string* error);
+Status looksLikeSqliteFile(const std::string& path);
 // True when a file at `path` holds at least one byte (a database that existed before this open).
 bool hasContent(const std::string& path);
 // An intact database is ours when it is empty (a new file) or has the agent's tables; another
 // program's database is refused, not written into.
-bool isAgentSchemaOrEmpty(const SqliteConnection& db, const std::string& path, std::string* error);
+Status isAgentSchemaOrEmpty(const SqliteConnection& db, const std::string& path);
 
 }  // namespace mpa

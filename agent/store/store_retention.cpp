@@ -11,13 +11,12 @@
 
 namespace mpa {
 
-bool applyRetention(SqliteConnection& db, const std::string& now, std::int64_t retentionDays,
-                    RetentionResult* result, std::string* error) {
+Status applyRetention(SqliteConnection& db, const std::string& now, std::int64_t retentionDays,
+                      RetentionResult* result) {
     const auto nowTime = parseIsoUtc(now);
-    if (!nowTime) {
-        *error = "retention: the pass time \"" + now + "\" is not ISO-8601 UTC";
-        return false;
-    }
+    if (!nowTime)
+        return Status::failure("retention: the pass time \"" + now + "\" is not ISO-8601 UTC");
+    std::string why;
     const std::string cutoff = isoUtc(*nowTime - std::chrono::hours(24 * retentionDays));
 
     SqliteStatement runs;
@@ -32,10 +31,10 @@ bool applyRetention(SqliteConnection& db, const std::string& now, std::int64_t r
             "(started_at >= ?1 OR id = (SELECT max(id) FROM runs))) "
             "AND id NOT IN (SELECT policy_run FROM (SELECT policy_run FROM runs "
             "WHERE has_policy = 1 AND mode <> 'dry-run' ORDER BY id DESC LIMIT 1))",
-            &runs, error))
-        return false;
+            &runs, &why))
+        return Status::failure(why);
     runs.bind(1, cutoff);
-    if (!runs.run(error)) return false;
+    if (!runs.run(&why)) return Status::failure(why);
     result->runsPruned = db.changes();
 
     // The newest event older than the cutoff, never the chain's head, and never the latest
@@ -46,21 +45,20 @@ bool applyRetention(SqliteConnection& db, const std::string& now, std::int64_t r
                     "id < (SELECT max(id) FROM events) AND "
                     "id < (SELECT COALESCE(max(id), 9223372036854775807) FROM events "
                     "WHERE kind = ?2) ORDER BY id DESC LIMIT 1",
-                    &last, error))
-        return false;
+                    &last, &why))
+        return Status::failure(why);
     last.bind(1, cutoff).bind(2, std::string(event_kind::kStateSealed));
     if (!last.step()) {
-        if (!last.failed()) return true;  // no event old enough
-        *error = last.errorMessage();
-        return false;
+        if (!last.failed()) return Status::success();  // no event old enough
+        return Status::failure(last.errorMessage());
     }
     const auto lastId = last.integer(0);
     const auto lastHash = last.text(1);
 
     SqliteStatement prune;
-    if (!db.prepare("DELETE FROM events WHERE id <= ?", &prune, error)) return false;
+    if (!db.prepare("DELETE FROM events WHERE id <= ?", &prune, &why)) return Status::failure(why);
     prune.bind(1, lastId);
-    if (!prune.run(error)) return false;
+    if (!prune.run(&why)) return Status::failure(why);
     result->eventsPruned = db.changes();
 
     SqliteStatement checkpoint;
@@ -68,10 +66,10 @@ bool applyRetention(SqliteConnection& db, const std::string& now, std::int64_t r
                     "pruned_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                     "last_pruned_id = excluded.last_pruned_id, "
                     "last_pruned_hash = excluded.last_pruned_hash, pruned_at = excluded.pruned_at",
-                    &checkpoint, error))
-        return false;
+                    &checkpoint, &why))
+        return Status::failure(why);
     checkpoint.bind(1, lastId).bind(2, lastHash).bind(3, now);
-    if (!checkpoint.run(error)) return false;
+    if (!checkpoint.run(&why)) return Status::failure(why);
 
     EventDraft event;
     event.at = now;
@@ -88,7 +86,7 @@ bool applyRetention(SqliteConnection& db, const std::string& now, std::int64_t r
     std::ostringstream text;
     data.stringify(text);
     event.data = text.str();
-    return appendEvent(db, event, error);
+    return appendEvent(db, event);
 }
 
 }  // namespace mpa

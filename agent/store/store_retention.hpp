@@ -8,6 +8,7 @@
 #include <string>
 
 #include "store/sqlite_connection.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -18,7 +19,7 @@ struct RetentionResult {
 
 // Within the caller's transaction. `now` is ISO-8601 UTC (the pass's time, so a simulated year
 // in the benchmark prunes as a real one would).
-bool applyRetention(SqliteConnection& db, const std::string& now, std::int64_t retentionDays,
-                    RetentionResult* result, std::string* error);
+Status applyRetention(SqliteConnection& db, const std::string& now, std::int64_t retentionDays,
+                      RetentionResult* result);
 
 }  // namespace mpa

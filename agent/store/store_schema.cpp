@@ -265,39 +265,41 @@ std::int64_t storeSchemaVersion() {
     return static_cast<std::int64_t>(kMigrations.size());
 }
 
-std::optional<std::int64_t> readStoreSchemaVersion(const SqliteConnection& db, std::string* error) {
-    return db.queryInt("PRAGMA user_version", error);
+std::optional<std::int64_t> readStoreSchemaVersion(const SqliteConnection& db, Status* status) {
+    std::string why;
+    auto version = db.queryInt("PRAGMA user_version", &why);
+    if (!version) *status = Status::failure(why);
+    return version;
 }
 
-bool migrateStoreSchema(SqliteConnection& db, const std::string& path, std::string* error) {
+Status migrateStoreSchema(SqliteConnection& db, const std::string& path) {
     SqliteTransaction transaction(db);
-    if (!transaction.begin(error)) return false;
-    const auto version = readStoreSchemaVersion(db, error);
-    if (!version) return false;
-    if (*version > storeSchemaVersion()) {
-        *error = path + ": schema version " + std::to_string(*version) +
-                 " was written by a newer agent; this agent knows versions up to " +
-                 std::to_string(storeSchemaVersion()) +
-                 ", so it refuses to write to it (it can still be read, e.g. by status); "
-                 "upgrade the agent";
-        return false;
-    }
-    if (*version == storeSchemaVersion()) return true;  // nothing to do; the dtor ends the txn
+    std::string why;
+    if (!transaction.begin(&why)) return Status::failure(why);
+    Status read;
+    const auto version = readStoreSchemaVersion(db, &read);
+    if (!version) return read;
+    if (*version > storeSchemaVersion())
+        return Status::failure(
+            path + ": schema version " + std::to_string(*version) +
+            " was written by a newer agent; this agent knows versions up to " +
+            std::to_string(storeSchemaVersion()) +
+            ", so it refuses to write to it (it can still be read, e.g. by status); "
+            "upgrade the agent");
+    // Nothing to do; the destructor ends the transaction.
+    if (*version == storeSchemaVersion()) return Status::success();
     for (auto v = *version; v < storeSchemaVersion(); ++v) {
         std::string stepError;
-        if (!db.exec(kMigrations[static_cast<std::size_t>(v)], &stepError)) {
-            *error = path + ": migrating the schema from version " + std::to_string(v) + " to " +
-                     std::to_string(v + 1) + " failed: " + stepError;
-            return false;
-        }
+        if (!db.exec(kMigrations[static_cast<std::size_t>(v)], &stepError))
+            return Status::failure(path + ": migrating the schema from version " +
+                                   std::to_string(v) + " to " + std::to_string(v + 1) +
+                                   " failed: " + stepError);
     }
-    if (!db.exec("PRAGMA user_version = " + std::to_string(storeSchemaVersion()), error))
-        return false;
-    if (!transaction.commit(error)) {
-        *error = path + ": committing the schema migration failed: " + *error;
-        return false;
-    }
-    return true;
+    if (!db.exec("PRAGMA user_version = " + std::to_string(storeSchemaVersion()), &why))
+        return Status::failure(why);
+    if (!transaction.commit(&why))
+        return Status::failure(path + ": committing the schema migration failed: " + why);
+    return Status::success();
 }
 
 }  // namespace mpa

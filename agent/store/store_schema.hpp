@@ -8,6 +8,7 @@
 #include <string>
 
 #include "store/sqlite_connection.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -15,9 +16,10 @@ namespace mpa {
 std::int64_t storeSchemaVersion();
 
 // Brings the database at `path` (open read-write on `db`) to storeSchemaVersion().
-bool migrateStoreSchema(SqliteConnection& db, const std::string& path, std::string* error);
+Status migrateStoreSchema(SqliteConnection& db, const std::string& path);
 
-// The version the file holds (0 for a new, empty file).
-std::optional<std::int64_t> readStoreSchemaVersion(const SqliteConnection& db, std::string* error);
+// The version the file holds (0 for a new, empty file); nullopt with *status failed when it
+// cannot be read.
+std::optional<std::int64_t> readStoreSchemaVersion(const SqliteConnection& db, Status* status);
 
 }  // namespace mpa

@@ -27,11 +27,11 @@ std::string summaryPathFor(const std::string& databasePath) {
            kSummaryName;
 }
 
-bool publishComplianceSummary(const ComplianceStore& anyStore,
-                              std::chrono::system_clock::time_point now,
-                              const std::string& agentVersion, std::string* error) {
+Status publishComplianceSummary(const ComplianceStore& anyStore,
+                                std::chrono::system_clock::time_point now,
+                                const std::string& agentVersion) {
     const auto* sqlite = dynamic_cast<const SqliteComplianceStore*>(&anyStore);
-    if (!sqlite) return true;
+    if (!sqlite) return Status::success();
     const auto& store = *sqlite;
     const auto s = summarizeCompliance(&store, now, agentVersion, "");
     // The Intune line's keys (so a reader prints the same line), then what ageing needs. The
@@ -49,42 +49,34 @@ bool publishComplianceSummary(const ComplianceStore& anyStore,
     out << "\n";
     const auto path = summaryPathFor(store.path());
     const platform::Ownership owner{platform::effectiveUserId(), 0, 0644};
-    if (auto written = platform::writeFileAtomic(path, out.str(), owner,
-                                                 platform::RenameDurability::WholeOnly);
-        !written) {
-        *error = written.error;
-        return false;
-    }
-    return true;
+    return platform::writeFileAtomic(path, out.str(), owner, platform::RenameDurability::WholeOnly);
 }
 
-bool readPublishedSummary(const std::string& path, std::chrono::system_clock::time_point now,
-                          ComplianceSummary* summary, std::string* error) {
+Status readPublishedSummary(const std::string& path, std::chrono::system_clock::time_point now,
+                            ComplianceSummary* summary) {
     // Opened by name, not through platform::readFileNoFollow: that opens the directory itself,
     // which an account that may only traverse it (0751) cannot. The reader is unprivileged and
     // only reads, so a link here could show it nothing it could not read anyway.
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        *error = path + ": no published summary (" + std::strerror(errno) + ")";
-        return false;
+        return Status::failure(path + ": no published summary (" + std::strerror(errno) + ")");
     }
     std::string data(kMaxSummaryBytes + 1, '\0');
     in.read(&data[0], static_cast<std::streamsize>(data.size()));
     data.resize(static_cast<std::size_t>(in.gcount()));
     if (data.size() > kMaxSummaryBytes) {
-        *error = path + ": larger than " + std::to_string(kMaxSummaryBytes) + " bytes";
-        return false;
+        return Status::failure(path + ": larger than " + std::to_string(kMaxSummaryBytes) +
+                               " bytes");
     }
     Poco::JSON::Object::Ptr o;
     try {
         o = Poco::JSON::Parser().parse(data).extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception& e) {
-        *error = path + ": not a JSON object: " + e.displayText();
-        return false;
+        return Status::failure(path + ": not a JSON object: " + e.displayText());
     }
     if (!o || o->optValue<int>("SummaryFormat", 0) != kSummaryFormat) {
-        *error = path + ": SummaryFormat: expected " + std::to_string(kSummaryFormat);
-        return false;
+        return Status::failure(path + ": SummaryFormat: expected " +
+                               std::to_string(kSummaryFormat));
     }
     ComplianceSummary s;
     std::string key;
@@ -125,13 +117,13 @@ bool readPublishedSummary(const std::string& path, std::chrono::system_clock::ti
             if (name.rfind(kToolSettingPrefix, 0) == 0)
                 s.toolCompliant.emplace_back(name, flag(name.c_str()));
     } catch (const Poco::Exception& e) {
-        *error = path + ": " + key + ": missing or of the wrong type (" + e.displayText() + ")";
-        return false;
+        return Status::failure(path + ": " + key + ": missing or of the wrong type (" +
+                               e.displayText() + ")");
     }
     if (!s.agentHealthy) s.problem = "the agent's last pass was not healthy (see its log)";
     ageCompliance(s, now);
     *summary = s;
-    return true;
+    return Status::success();
 }
 
 }  // namespace mpa

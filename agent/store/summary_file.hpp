@@ -9,21 +9,22 @@
 #include <string>
 
 #include "store/compliance_summary.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
 // "<directory of the database>/summary.json".
 std::string summaryPathFor(const std::string& databasePath);
 
-// Summarises `store` and replaces the summary file atomically (mode 0644). Returns false with
-// the reason. A store that is not the SQLite one (a test double) has nothing to publish.
-bool publishComplianceSummary(const ComplianceStore& store,
-                              std::chrono::system_clock::time_point now,
-                              const std::string& agentVersion, std::string* error);
+// Summarises `store` and replaces the summary file atomically (mode 0644). Fails with the
+// reason. A store that is not the SQLite one (a test double) has nothing to publish.
+Status publishComplianceSummary(const ComplianceStore& store,
+                                std::chrono::system_clock::time_point now,
+                                const std::string& agentVersion);
 
 // Reads a published summary and ages it to `now` (a summary whose pass is too old reads as an
-// unhealthy agent). False with the reason (file and key) when it is missing or malformed.
-bool readPublishedSummary(const std::string& path, std::chrono::system_clock::time_point now,
-                          ComplianceSummary* summary, std::string* error);
+// unhealthy agent). Fails with the reason (file and key) when it is missing or malformed.
+Status readPublishedSummary(const std::string& path, std::chrono::system_clock::time_point now,
+                            ComplianceSummary* summary);
 
 }  // namespace mpa

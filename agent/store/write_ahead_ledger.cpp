@@ -78,16 +78,14 @@ std::optional<std::string> WriteAheadLedger::state(const std::string& key) const
     return base_ ? base_->state(key) : std::nullopt;
 }
 
-bool WriteAheadLedger::flush(std::vector<QueuedEntry>& entries, std::string* error) {
-    if (entries.empty()) return true;
-    if (!queue_.append(entries, error)) {
-        *error = "neither the compliance store (" + because_ + ") nor its queue " + queue_.path() +
-                 " can record: " + *error;
-        return false;
-    }
+Status WriteAheadLedger::flush(std::vector<QueuedEntry>& entries) {
+    if (entries.empty()) return Status::success();
+    if (const auto appended = queue_.append(entries); !appended)
+        return Status::failure("neither the compliance store (" + because_ + ") nor its queue " +
+                               queue_.path() + " can record: " + appended.error);
     queued_ += entries.size();
     entries.clear();
-    return true;
+    return Status::success();
 }
 
 // Once the store has committed a change and answers this ledger's reads itself, the overlay's
@@ -103,86 +101,80 @@ void WriteAheadLedger::settle(const QueuedEntry& entry) {
 
 // The change is kept in the overlay until the store has committed it: reads must see it whether
 // the store took it or a failed batch sends it to the queue later.
-bool WriteAheadLedger::write(QueuedEntry entry, const std::function<bool(std::string*)>& toStore,
-                             std::string* error) {
+Status WriteAheadLedger::write(QueuedEntry entry, const std::function<Status()>& toStore) {
     if (inBatch_) {
         batch_.push_back(entry);
-        std::string e;
-        if (!diverted_ && storeBatchOpen_ && !toStore(&e)) divert(e);
-        return true;  // durable at commitBatch
+        if (!diverted_ && storeBatchOpen_)
+            if (const auto stored = toStore(); !stored) divert(stored.error);
+        return Status::success();  // durable at commitBatch
     }
-    std::string e;
-    if (!diverted_ && toStore(&e)) {
-        settle(entry);
-        return true;
+    if (!diverted_) {
+        const auto stored = toStore();
+        if (stored) {
+            settle(entry);
+            return Status::success();
+        }
+        divert(stored.error);
     }
-    if (!diverted_) divert(e);
     std::vector<QueuedEntry> one{std::move(entry)};
-    return flush(one, error);
+    return flush(one);
 }
 
-bool WriteAheadLedger::record(const PriorState& prior, std::string* error) {
-    if (find(prior.target, prior.subject)) return true;  // the FIRST prior state is the one kept
+Status WriteAheadLedger::record(const PriorState& prior) {
+    if (find(prior.target, prior.subject))
+        return Status::success();  // the FIRST prior state is the one kept
     PriorState stamped = prior;
     if (stamped.recordedAt.empty()) stamped.recordedAt = isoUtc(std::chrono::system_clock::now());
     overlay_[{prior.target, prior.subject}] = stamped;
     QueuedEntry entry;
     entry.kind = QueuedEntry::Kind::Record;
     entry.prior = stamped;
-    return write(
-        std::move(entry), [&](std::string* e) { return writable_->record(stamped, e); }, error);
+    return write(std::move(entry), [&] { return writable_->record(stamped); });
 }
 
-bool WriteAheadLedger::forget(const std::string& target, const std::string& subject,
-                              std::string* error) {
+Status WriteAheadLedger::forget(const std::string& target, const std::string& subject) {
     overlay_[{target, subject}] = std::nullopt;
     QueuedEntry entry;
     entry.kind = QueuedEntry::Kind::Forget;
     entry.prior.target = target;
     entry.prior.subject = subject;
-    return write(
-        std::move(entry), [&](std::string* e) { return writable_->forget(target, subject, e); },
-        error);
+    return write(std::move(entry), [&] { return writable_->forget(target, subject); });
 }
 
-bool WriteAheadLedger::setState(const std::string& key, const std::string& value,
-                                std::string* error) {
+Status WriteAheadLedger::setState(const std::string& key, const std::string& value) {
     stateOverlay_[key] = value;
     QueuedEntry entry;
     entry.kind = QueuedEntry::Kind::State;
     entry.key = key;
     entry.value = value;
-    return write(
-        std::move(entry), [&](std::string* e) { return writable_->setState(key, value, e); },
-        error);
+    return write(std::move(entry), [&] { return writable_->setState(key, value); });
 }
 
-bool WriteAheadLedger::beginBatch(std::string*) {
+Status WriteAheadLedger::beginBatch() {
     inBatch_ = true;
     batch_.clear();
-    std::string e;
     if (!diverted_) {
-        storeBatchOpen_ = writable_->beginBatch(&e);
-        if (!storeBatchOpen_) divert(e);
+        const auto begun = writable_->beginBatch();
+        storeBatchOpen_ = begun.ok;
+        if (!storeBatchOpen_) divert(begun.error);
     }
-    return true;
+    return Status::success();
 }
 
-bool WriteAheadLedger::commitBatch(std::string* error) {
+Status WriteAheadLedger::commitBatch() {
     inBatch_ = false;
     if (storeBatchOpen_) {
         storeBatchOpen_ = false;
-        std::string e;
         // Committed even after a refused write: what the store took is kept; the whole batch
         // is queued too when diverted, and replaying it is harmless.
-        if (!writable_->commitBatch(&e)) divert(e);
+        if (const auto committed = writable_->commitBatch(); !committed) divert(committed.error);
     }
     if (!diverted_) {
         for (const auto& entry : batch_) settle(entry);
         batch_.clear();
-        return true;
+        return Status::success();
     }
-    return flush(batch_, error);
+    return flush(batch_);
 }
 
 }  // namespace mpa

@@ -27,12 +27,12 @@ class WriteAheadLedger : public Ledger {
                                        const std::string& prefix) const override;
     void forEach(const std::string& target,
                  const std::function<void(const PriorState&)>& visit) const override;
-    bool record(const PriorState& prior, std::string* error) override;
-    bool forget(const std::string& target, const std::string& subject, std::string* error) override;
+    Status record(const PriorState& prior) override;
+    Status forget(const std::string& target, const std::string& subject) override;
     std::optional<std::string> state(const std::string& key) const override;
-    bool setState(const std::string& key, const std::string& value, std::string* error) override;
-    bool beginBatch(std::string* error) override;
-    bool commitBatch(std::string* error) override;
+    Status setState(const std::string& key, const std::string& value) override;
+    Status beginBatch() override;
+    Status commitBatch() override;
 
     // True once writes go to the queue; why, and how many entries this pass queued.
     bool diverted() const { return diverted_; }
@@ -44,11 +44,10 @@ class WriteAheadLedger : public Ledger {
 
   private:
     using Key = std::pair<std::string, std::string>;
-    bool write(QueuedEntry entry, const std::function<bool(std::string*)>& toStore,
-               std::string* error);
+    Status write(QueuedEntry entry, const std::function<Status()>& toStore);
     void divert(const std::string& reason);
     void settle(const QueuedEntry& entry);
-    bool flush(std::vector<QueuedEntry>& entries, std::string* error);
+    Status flush(std::vector<QueuedEntry>& entries);
 
     const Ledger* base_;
     Ledger* writable_;

@@ -46,11 +46,10 @@ std::optional<EnvSourceFile> readSource(const AgentContext& context, const std::
 }
 
 std::vector<std::string> namesIn(const AgentContext& context, const std::string& dir) {
-    std::string error;
     bool missing = false;
-    auto opened = platform::SafeDir::open(context.resolve(dir), &error, &missing);
+    auto opened = platform::SafeDir::open(context.resolve(dir), nullptr, &missing);
     if (!opened) return {};
-    return opened->list(&error);
+    return opened->list(nullptr);
 }
 
 std::vector<EnvSourceFile> dropIns(const AgentContext& context,

@@ -132,9 +132,9 @@ std::vector<Finding> auditProfiles(TargetRun& run, PassProfiles& pass) {
         }
         const auto& p = profiles[i];
         if (p.isTemplate) continue;  // a template has no keys of its own
-        std::string error;
+        Status opened;
         bool missing = false;
-        const auto home = homes.open(p.home, &error, &missing);
+        const auto home = homes.open(p.home, &opened, &missing);
         if (!home || isLockedEcryptfsHome(*home) || home->self().uid != p.uid) continue;
         if (auto f = auditDirectories(p, existingDataDirectories(p, *home, nullptr)))
             findings.push_back(std::move(*f));

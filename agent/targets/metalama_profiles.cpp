@@ -56,8 +56,7 @@ platform::UserList windowsProfiles(const AgentContext& context) {
     std::vector<platform::UserAccount> present;
     for (auto& user : list.users) {
         bool missing = false;
-        std::string error;
-        if (!platform::SafeDir::open(context.resolve(user.home), &error, &missing) && missing)
+        if (!platform::SafeDir::open(context.resolve(user.home), nullptr, &missing) && missing)
             continue;
         present.push_back(std::move(user));
     }

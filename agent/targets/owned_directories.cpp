@@ -18,10 +18,10 @@ Status missingDirectories(const AgentContext& context, const std::string& logica
     missing->clear();
     std::string dir = logicalDir;
     for (;;) {
-        std::string openError;
+        Status opened;
         bool isMissing = false;
-        if (platform::SafeDir::open(context.resolve(dir), &openError, &isMissing)) break;
-        if (!isMissing) return Status::failure(openError);
+        if (platform::SafeDir::open(context.resolve(dir), &opened, &isMissing)) break;
+        if (!isMissing) return opened;
         missing->push_back(dir);
         if (dir == "/") break;  // the root itself is missing: createDirectories will say so
         dir = parentOf(dir);
@@ -32,12 +32,12 @@ Status missingDirectories(const AgentContext& context, const std::string& logica
 
 Status createDirectories(const AgentContext& context, const std::vector<std::string>& logicalDirs) {
     for (const auto& dir : logicalDirs) {
-        std::string error;
-        auto parent = platform::SafeDir::open(context.resolve(parentOf(dir)), &error);
-        if (!parent) return Status::failure(error);
+        Status opened;
+        auto parent = platform::SafeDir::open(context.resolve(parentOf(dir)), &opened);
+        if (!parent) return opened;
         if (!parent->openChild(baseNameOf(dir), true, kRootDirectory, std::nullopt, nullptr,
-                               &error))
-            return Status::failure(error);
+                               &opened))
+            return opened;
     }
     return Status::success();
 }
@@ -46,8 +46,7 @@ std::vector<std::string> removeEmptyDirectories(const AgentContext& context,
                                                 const std::vector<std::string>& logicalDirs) {
     std::vector<std::string> removed;
     for (auto it = logicalDirs.rbegin(); it != logicalDirs.rend(); ++it) {
-        std::string error;
-        auto parent = platform::SafeDir::open(context.resolve(parentOf(*it)), &error);
+        auto parent = platform::SafeDir::open(context.resolve(parentOf(*it)), nullptr);
         if (!parent || !parent->removeEmptyDir(baseNameOf(*it))) break;
         removed.push_back(*it);
     }

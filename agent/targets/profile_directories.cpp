@@ -35,28 +35,26 @@ bool isLockedEcryptfsHome(const platform::SafeDir& home) {
     const auto priv = home.stat(".Private").kind;
     if (priv != platform::FileKind::Symlink && priv != platform::FileKind::Directory) return false;
     if (home.stat(".ecryptfs").kind == platform::FileKind::Missing) return false;
-    std::string error;
     const auto slash = home.path().find_last_of('/');
     if (slash == std::string::npos) return false;
     const auto above =
-        platform::SafeDir::open(slash == 0 ? "/" : home.path().substr(0, slash), &error);
+        platform::SafeDir::open(slash == 0 ? "/" : home.path().substr(0, slash), nullptr);
     return above && above->device() == home.device();
 }
 
-std::optional<platform::SafeDir> ProfileHomes::open(const std::string& home, std::string* error,
+std::optional<platform::SafeDir> ProfileHomes::open(const std::string& home, Status* status,
                                                     bool* missing) {
     const auto parent = parentOf(home);
     const auto name = baseNameOf(home);
     if (name.empty() || name == "." || name == "..")
-        return platform::SafeDir::open(context_.resolve(home), error, missing);
+        return platform::SafeDir::open(context_.resolve(home), status, missing);
     if (parent != parentPath_) {
         parentPath_ = parent;
-        std::string ignored;
-        parent_ = platform::SafeDir::open(context_.resolve(parent), &ignored);
+        parent_ = platform::SafeDir::open(context_.resolve(parent), nullptr);
     }
-    if (!parent_) return platform::SafeDir::open(context_.resolve(home), error, missing);
+    if (!parent_) return platform::SafeDir::open(context_.resolve(home), status, missing);
     // The no-follow open first (it refuses a link); what the entry is, only when it fails.
-    if (auto opened = parent_->openChild(name, false, {}, std::nullopt, nullptr, error))
+    if (auto opened = parent_->openChild(name, false, {}, std::nullopt, nullptr, status))
         return opened;
     const auto kind = parent_->stat(name).kind;
     *missing = kind == platform::FileKind::Missing;
@@ -64,9 +62,9 @@ std::optional<platform::SafeDir> ProfileHomes::open(const std::string& home, std
     // A home that is a link is followed only when root made it where only root can change it
     // (SafeDir::open's rule); links inside the home never are.
     if (kind == platform::FileKind::Symlink)
-        return platform::SafeDir::open(context_.resolve(home), error, missing);
+        return platform::SafeDir::open(context_.resolve(home), status, missing);
     if (kind != platform::FileKind::Directory)
-        *error = context_.resolve(home) + ": is not a directory";
+        *status = Status::failure(context_.resolve(home) + ": is not a directory");
     return std::nullopt;
 }
 
@@ -86,15 +84,15 @@ std::vector<ProfileDataDirectory> existingDataDirectories(
             logical = joinPath(logical, {component});
             // One no-follow open per component (it refuses a link); what the entry is, and so
             // which problem to report, is asked only when the open fails.
-            std::string error;
-            auto next = parent.openChild(component, false, {}, p.uid, nullptr, &error);
+            Status opened;
+            auto next = parent.openChild(component, false, {}, p.uid, nullptr, &opened);
             if (!next) {
                 const auto kind = parent.stat(component).kind;
                 if (kind == platform::FileKind::Symlink)
                     problem(logical,
                             "is a symbolic link; the agent never follows links in a profile");
                 else if (kind == platform::FileKind::Directory)
-                    problem(logical, error);
+                    problem(logical, opened.error);
                 else if (kind != platform::FileKind::Missing)
                     problem(logical, "is not a directory");
                 exists = false;
@@ -117,7 +115,7 @@ std::optional<ProfileDataDirectory> createDataDirectory(const MetalamaProfile& p
         const auto& parent = current ? *current : home;
         logical = joinPath(logical, {component});
         bool wasCreated = false;
-        std::string error;
+        Status opened;
         if (parent.stat(component).kind == platform::FileKind::Missing) {
             if (const auto why = userCannotWrite(p, parent.self()); !why.empty()) {
                 *problem = {logical, "cannot create the Metalama data directory: " +
@@ -126,9 +124,9 @@ std::optional<ProfileDataDirectory> createDataDirectory(const MetalamaProfile& p
             }
         }
         auto next = parent.openChild(component, true, {p.uid, p.gid, kCreatedDataDirectoryMode},
-                                     p.uid, &wasCreated, &error);
+                                     p.uid, &wasCreated, &opened);
         if (!next) {
-            *problem = {logical, "cannot create the Metalama data directory: " + error};
+            *problem = {logical, "cannot create the Metalama data directory: " + opened.error};
             return std::nullopt;
         }
         if (wasCreated) created.push_back(logical);

@@ -38,10 +38,9 @@ struct ProfilePathProblem {
 class ProfileHomes {
   public:
     explicit ProfileHomes(const AgentContext& context) : context_(context) {}
-    // The home directory (a logical path); *missing when it does not exist, else *error says why
-    // it cannot be used.
-    std::optional<platform::SafeDir> open(const std::string& home, std::string* error,
-                                          bool* missing);
+    // The home directory (a logical path); *missing when it does not exist, else *status says
+    // why it cannot be used.
+    std::optional<platform::SafeDir> open(const std::string& home, Status* status, bool* missing);
 
   private:
     const AgentContext& context_;

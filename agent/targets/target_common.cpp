@@ -30,18 +30,18 @@ Status recordPrior(TargetRun& run, const std::string& target, const std::string&
     prior.subject = subject;
     prior.existed = existed;
     prior.value = std::move(value);
-    std::string why;
-    if (run.ledger.record(prior, &why)) return Status::success();
-    return Status::failure(subject +
-                           ": could not record the prior state, so nothing was changed: " + why);
+    const auto recorded = run.ledger.record(prior);
+    if (recorded) return recorded;
+    return Status::failure(
+        subject + ": could not record the prior state, so nothing was changed: " + recorded.error);
 }
 
 void forgetPrior(TargetRun& run, const std::string& target, const std::string& subject,
                  Finding* finding) {
-    std::string why;
-    if (run.ledger.forget(target, subject, &why) || !finding) return;
+    const auto forgotten = run.ledger.forget(target, subject);
+    if (forgotten || !finding) return;
     if (!finding->reason.empty()) finding->reason += "; ";
-    finding->reason += "could not forget the prior state (retried next pass): " + why;
+    finding->reason += "could not forget the prior state (retried next pass): " + forgotten.error;
 }
 
 Finding writeWithPriorState(TargetRun& run, Finding finding, const std::string& logicalPath,
@@ -96,10 +96,10 @@ Status putBackFile(const AgentContext& context, const std::string& logicalPath,
 }
 
 Status removeFileNoFollow(const AgentContext& context, const std::string& logicalPath) {
-    std::string error;
+    Status opened;
     bool missing = false;
-    auto dir = platform::SafeDir::open(context.resolve(parentOf(logicalPath)), &error, &missing);
-    if (!dir) return missing ? Status::success() : Status::failure(error);
+    auto dir = platform::SafeDir::open(context.resolve(parentOf(logicalPath)), &opened, &missing);
+    if (!dir) return missing ? Status::success() : opened;
     return dir->removeFile(baseNameOf(logicalPath));
 }
 

@@ -101,8 +101,8 @@ class ProfilePass {
     void loadTemplateIds(const std::vector<MetalamaProfile>& profiles);
 
   private:
-    bool recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
-                     bool fileExisted, std::string* error);
+    Status recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
+                       bool fileExisted);
     void forgetAll(const std::vector<PriorState>& entries);
     void cleanUpCreated(const std::vector<PriorState>& entries, const TelemetryPrior& prior,
                         bool agentKeysOnly, DataDirectory& d, Finding& f);
@@ -142,12 +142,12 @@ void ProfilePass::loadTemplateIds(const std::vector<MetalamaProfile>& profiles) 
 }
 
 void ProfilePass::profile(const MetalamaProfile& p) {
-    std::string error;
+    Status opened;
     bool missing = false;
-    auto home = homes_.open(p.home, &error, &missing);
+    auto home = homes_.open(p.home, &opened, &missing);
     if (!home) {
         if (!missing) {
-            fail(p, p.home, "home directory cannot be used: " + error);
+            fail(p, p.home, "home directory cannot be used: " + opened.error);
         } else if (!p.isTemplate) {
             // An NFS or autofs home that is not mounted, or an account whose home was never
             // made, looks the same from here: it cannot be checked, which is never compliant.
@@ -247,25 +247,22 @@ DeviceIdDecision ProfilePass::deviceIdReason(const MetalamaProfile& p, const std
     return {};
 }
 
-bool ProfilePass::recordPrior(const std::string& subject, const TelemetryPrior& prior,
-                              bool hadFileEntry, bool fileExisted, std::string* error) {
+Status ProfilePass::recordPrior(const std::string& subject, const TelemetryPrior& prior,
+                                bool hadFileEntry, bool fileExisted) {
     // First write wins in the ledger, so recording every key again is harmless and keeps the
     // value from before the agent's first change.
     for (const auto& [key, raw] : prior.keys)
-        if (!run_.ledger.record({kTargetName, telemetryKeyEntry(subject, key), raw.has_value(),
-                                 raw.value_or(""), ""},
-                                error))
-            return false;
-    if (!hadFileEntry && !run_.ledger.record({kTargetName, telemetryFileEntry(subject), fileExisted,
-                                              prior.serializeFileEntry(), ""},
-                                             error))
-        return false;
-    return true;
+        if (auto recorded = run_.ledger.record({kTargetName, telemetryKeyEntry(subject, key),
+                                                raw.has_value(), raw.value_or(""), ""});
+            !recorded)
+            return recorded;
+    if (hadFileEntry) return Status::success();
+    return run_.ledger.record(
+        {kTargetName, telemetryFileEntry(subject), fileExisted, prior.serializeFileEntry(), ""});
 }
 
 void ProfilePass::forgetAll(const std::vector<PriorState>& entries) {
-    std::string error;
-    for (const auto& e : entries) run_.ledger.forget(kTargetName, e.subject, &error);
+    for (const auto& e : entries) run_.ledger.forget(kTargetName, e.subject);
 }
 
 bool holdsOnlyAgentKeys(const json::ObjectDocument& doc) {
@@ -287,8 +284,7 @@ void ProfilePass::cleanUpCreated(const std::vector<PriorState>& entries,
         }
         for (auto it = prior.createdDirectories.rbegin(); it != prior.createdDirectories.rend();
              ++it) {
-            std::string error;
-            auto parent = platform::SafeDir::open(run_.context.resolve(parentOf(*it)), &error);
+            auto parent = platform::SafeDir::open(run_.context.resolve(parentOf(*it)), nullptr);
             if (!parent || !parent->removeEmptyDir(baseNameOf(*it))) break;  // user added files
         }
     }
@@ -418,16 +414,15 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
 void ProfilePass::flush() {
     if (pending_.empty()) return;
     // Prior states first, durable in one commit; nothing is written unless that succeeded.
-    std::string error;
-    bool recorded = run_.ledger.beginBatch(&error);
+    Status recorded = run_.ledger.beginBatch();
     for (auto& w : pending_)
-        recorded =
-            recorded && recordPrior(w.subject, w.prior, w.hadFileEntry, w.fileExisted, &error);
-    recorded = recorded && run_.ledger.commitBatch(&error);
+        if (recorded) recorded = recordPrior(w.subject, w.prior, w.hadFileEntry, w.fileExisted);
+    if (recorded) recorded = run_.ledger.commitBatch();
     if (!recorded) {
         for (auto& w : pending_) {
             w.finding.outcome = Outcome::Failed;
-            w.finding.reason = "could not record the prior state, so nothing was changed: " + error;
+            w.finding.reason =
+                "could not record the prior state, so nothing was changed: " + recorded.error;
             out_.push_back(std::move(w.finding));
         }
         pending_.clear();
@@ -447,7 +442,7 @@ void ProfilePass::flush() {
         f.reason = reason;
         out_.push_back(std::move(f));
     };
-    steps.beforeRenames = [&] { batch = run_.ledger.beginBatch(&error); };
+    steps.beforeRenames = [&] { batch = run_.ledger.beginBatch().ok; };
     steps.rename = [&](std::size_t i, const platform::StagedFile& staged) {
         write(pending_[i], staged);
     };
@@ -457,10 +452,10 @@ void ProfilePass::flush() {
                             "settings were replaced but may not survive a power loss: " + reason));
     };
     writeDurably(files, steps);
-    if (batch && !run_.ledger.commitBatch(&error))
+    if (const auto committed = batch ? run_.ledger.commitBatch() : Status::success(); !committed)
         out_.push_back(Finding::failed(
             kTargetName, "compliance store",
-            "files were written but the agent's bookkeeping was not saved: " + error));
+            "files were written but the agent's bookkeeping was not saved: " + committed.error));
     pending_.clear();
 }
 
@@ -492,15 +487,13 @@ void ProfilePass::write(PendingWrite& w, const platform::StagedFile& staged) {
         out_.push_back(std::move(f));
         return;
     }
-    std::string error;
     if (w.plan.deviceIdWritten) {
-        run_.ledger.setState(deviceIdSetState(w.subject), isoUtc(run_.context.now), &error);
+        run_.ledger.setState(deviceIdSetState(w.subject), isoUtc(run_.context.now));
         if (!desired_.deviceIdResetToken.empty())
-            run_.ledger.setState(deviceIdTokenState(w.subject), desired_.deviceIdResetToken,
-                                 &error);
+            run_.ledger.setState(deviceIdTokenState(w.subject), desired_.deviceIdResetToken);
     }
     for (const auto& key : w.plan.restoredKeys)
-        run_.ledger.forget(kTargetName, telemetryKeyEntry(w.subject, key), &error);
+        run_.ledger.forget(kTargetName, telemetryKeyEntry(w.subject, key));
 
     bool allSetBefore = !w.plan.changedKeys.empty();
     for (const auto& key : w.plan.changedKeys)
@@ -537,9 +530,8 @@ void ProfilePass::leftovers() {
         if (file && !visited_.count(*file)) unvisited[std::move(*file)].push_back(e);
     });
     for (const auto& [subject, entries] : unvisited) {
-        std::string error;
         bool missing = false;
-        if (platform::SafeDir::open(run_.context.resolve(parentOf(subject)), &error, &missing) ||
+        if (platform::SafeDir::open(run_.context.resolve(parentOf(subject)), nullptr, &missing) ||
             !missing)
             continue;
         forgetAll(entries);

@@ -118,10 +118,10 @@ Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run,
         out->isVariable = read && (read->type == 1 || read->type == 2);  // REG_SZ, REG_EXPAND_SZ
         if (firstChange && !(out->isVariable && out->text == value)) {
             const std::string type = read && read->type == 2 ? kExpandable : "";
-            std::string error;
-            if (run.ledger.state(priorTypeKey(name)).value_or("") != type &&
-                !run.ledger.setState(priorTypeKey(name), type, &error))
-                return Status::failure("recording the type of " + name + ": " + error);
+            if (run.ledger.state(priorTypeKey(name)).value_or("") != type)
+                if (auto recorded = run.ledger.setState(priorTypeKey(name), type); !recorded)
+                    return Status::failure("recording the type of " + name + ": " +
+                                           recorded.error);
         }
         return status;
     };
@@ -140,11 +140,10 @@ Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run,
     store.afterChange = [&run, name, changed, setNow](Finding&, bool set) {
         *changed = true;
         *setNow = set;
-        std::string error;
         if (set)
-            run.ledger.setState(setAtKey(name), isoUtc(run.context.now), &error);
+            run.ledger.setState(setAtKey(name), isoUtc(run.context.now));
         else if (priorWasExpandable(run.ledger, name))
-            run.ledger.setState(priorTypeKey(name), "", &error);  // restored: the type is spent
+            run.ledger.setState(priorTypeKey(name), "");  // restored: the type is spent
     };
     return reconcileLiveVariable(run, store, std::move(f), wanted);
 }

@@ -88,10 +88,10 @@ class Service : public ::testing::Test {
         ASSERT_EQ(std::rename(path(temp).c_str(), path(rel).c_str()), 0);
     }
     std::optional<StoredPass> lastStoredPass() const {
-        std::string error;
+        Status opened;
         auto store = ComplianceStore::open(path("var/lib/metalama-policy-agent/compliance.db"),
-                                           StoreMode::ReadOnly, builtinCatalog(), &error);
-        EXPECT_TRUE(store) << error;
+                                           StoreMode::ReadOnly, builtinCatalog(), &opened);
+        EXPECT_TRUE(store) << opened.error;
         return store ? store->lastPass() : std::nullopt;
     }
     std::vector<std::string> leftoverTemporaryFiles(const std::string& rel) const {

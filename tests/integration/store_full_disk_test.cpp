@@ -10,6 +10,7 @@
 #include <string>
 
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 
 namespace mpa {
@@ -57,7 +58,9 @@ TEST(StoreResilience, AFullDiskFailsThePassClearlyAndWritesItWhenSpaceReturns) {
     for (int i = 0; i < 50 && !failed; ++i) {
         auto pass = samplePass("2026-01-01T10:00:00Z");
         pass.notes.push_back(std::string(20000, 'n') + std::to_string(i));
-        failed = !store->recordPass(pass, &error);
+        const auto recorded = store->recordPass(pass);
+        failed = !recorded;
+        error = recorded.error;
     }
     ASSERT_TRUE(failed) << "the small file system never filled up";
     EXPECT_NE(error.find("full"), std::string::npos) << error;
@@ -66,7 +69,7 @@ TEST(StoreResilience, AFullDiskFailsThePassClearlyAndWritesItWhenSpaceReturns) {
     EXPECT_GE(waiting, 1u);
     const auto runsBefore = countRows(path, "runs");
     std::filesystem::remove(filler);
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T11:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T11:00:00Z"))));
     EXPECT_EQ(countRows(path, "runs"), runsBefore + static_cast<std::int64_t>(waiting) + 1);
     EXPECT_TRUE(verifyFile(path).intact);
 }

@@ -95,9 +95,9 @@ PassReport toolsPass(const std::string& startedAt, bool nameTools) {
 }
 
 std::unique_ptr<ComplianceStore> openStore(const std::string& path, StoreMode mode) {
-    std::string error;
-    auto store = ComplianceStore::open(path, mode, builtinCatalog(), &error);
-    EXPECT_TRUE(store) << error;
+    Status opened;
+    auto store = ComplianceStore::open(path, mode, builtinCatalog(), &opened);
+    EXPECT_TRUE(store) << opened.error;
     return store;
 }
 
@@ -129,11 +129,11 @@ void execSql(const std::string& path, const std::string& sql) {
 }
 
 ChainVerification verifyFile(const std::string& path) {
-    std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
     if (!store) {
         ChainVerification v;
-        v.message = error;
+        v.message = opened.error;
         return v;
     }
     return verifyEventChain(store->connection());

@@ -12,6 +12,7 @@
 #include "store/audit_access.hpp"
 #include "store/compliance_store.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 
 namespace mpa {
@@ -51,7 +52,7 @@ class AuditGroup : public ::testing::Test {
         auto store = test::openStore(db());
         ASSERT_TRUE(store);
         std::string error;
-        ASSERT_TRUE(store->recordPass(test::samplePass("2026-03-01T10:00:00Z"), &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(test::samplePass("2026-03-01T10:00:00Z"))));
     }
 
     test::ScratchDir scratch;
@@ -103,10 +104,11 @@ TEST_F(AuditGroup, ARecoveredDatabaseKeepsTheGroup) {
 
 TEST_F(AuditGroup, AGroupThatMayWriteIsRefusedNotShared) {
     shareDirectory(0771);
-    std::string error;
-    auto store = ComplianceStore::open(db(), StoreMode::ReadWrite, builtinCatalog(), &error);
+    Status opened;
+    auto store = ComplianceStore::open(db(), StoreMode::ReadWrite, builtinCatalog(), &opened);
     EXPECT_FALSE(store);
-    EXPECT_NE(error.find("lets group or others write it"), std::string::npos) << error;
+    EXPECT_NE(opened.error.find("lets group or others write it"), std::string::npos)
+        << opened.error;
 }
 
 // agent.yaml's audit_group: the group named there gets the directory (0751) and the files at
@@ -115,7 +117,7 @@ TEST_F(AuditGroup, TheNamedAuditGroupGetsTheDirectoryAndTheFiles) {
     recordOnePass();
     EXPECT_EQ(modes(db()), "0600 0 0600 0 0600 0 ");
     std::string error;
-    ASSERT_TRUE(shareStoreWithAuditGroup(db(), "nogroup", &error)) << error;
+    ASSERT_TRUE(succeeded(shareStoreWithAuditGroup(db(), "nogroup")));
     struct stat dir {};
     ASSERT_EQ(::stat(scratch.abs("state").c_str(), &dir), 0);
     EXPECT_EQ(dir.st_mode & 07777, 0751u);
@@ -124,23 +126,24 @@ TEST_F(AuditGroup, TheNamedAuditGroupGetsTheDirectoryAndTheFiles) {
     // Taken back by hand (what an upgrade's defaults do): given again.
     ASSERT_EQ(::chown(scratch.abs("state").c_str(), 0, 0), 0);
     ASSERT_EQ(::chmod(scratch.abs("state").c_str(), 0700), 0);
-    ASSERT_TRUE(shareStoreWithAuditGroup(db(), "nogroup", &error)) << error;
+    ASSERT_TRUE(succeeded(shareStoreWithAuditGroup(db(), "nogroup")));
     EXPECT_EQ(modes(db()), "0640 65534 0640 65534 0640 65534 ");
 }
 
 TEST_F(AuditGroup, AnUnknownAuditGroupIsAnErrorNamingItAndChangesNothing) {
     recordOnePass();
-    std::string error;
-    EXPECT_FALSE(shareStoreWithAuditGroup(db(), "no-such-group-mpa", &error));
-    EXPECT_NE(error.find("audit group 'no-such-group-mpa': no such group"), std::string::npos)
-        << error;
+    const auto shared = shareStoreWithAuditGroup(db(), "no-such-group-mpa");
+    EXPECT_FALSE(shared);
+    EXPECT_NE(shared.error.find("audit group 'no-such-group-mpa': no such group"),
+              std::string::npos)
+        << shared.error;
     EXPECT_EQ(modes(db()), "0600 0 0600 0 0600 0 ");
 }
 
 TEST_F(AuditGroup, NoAuditGroupNamedChangesNothing) {
     recordOnePass();
     std::string error;
-    EXPECT_TRUE(shareStoreWithAuditGroup(db(), "", &error)) << error;
+    EXPECT_TRUE(succeeded(shareStoreWithAuditGroup(db(), "")));
     EXPECT_EQ(modes(db()), "0600 0 0600 0 0600 0 ");
 }
 

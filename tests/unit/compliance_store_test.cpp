@@ -13,6 +13,7 @@
 #include "store/store_schema.hpp"
 #include "support/hang_guard.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 
 namespace mpa {
@@ -46,7 +47,8 @@ TEST(ComplianceStore, CreatesAPrivateWalDatabaseAndItsDirectory) {
     ASSERT_NE(sqlite, nullptr);
     std::string error;
     EXPECT_EQ(sqlite->connection().queryText("PRAGMA journal_mode", &error).value_or(error), "wal");
-    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &error), storeSchemaVersion());
+    Status read;
+    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &read), storeSchemaVersion());
     store.reset();
     // The WAL companions stay (empty) so that read-only readers can open the file later.
     EXPECT_TRUE(std::filesystem::exists(path + "-shm"));
@@ -65,7 +67,7 @@ TEST(ComplianceStore, RoundTripsAPassReport) {
     {
         auto store = openStore(path);
         std::string error;
-        ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(pass)));
     }
     auto store = openStore(path, StoreMode::ReadOnly);
     ASSERT_TRUE(store);
@@ -115,18 +117,15 @@ TEST(ComplianceStore, LedgerKeepsTheFirstPriorStateDurably) {
     {
         auto store = openStore(path);
         std::string error;
-        ASSERT_TRUE(
-            store->record({"etc-environment", "/etc/environment", true, "LANG=C\n", ""}, &error))
-            << error;
+        ASSERT_TRUE(succeeded(
+            store->record({"etc-environment", "/etc/environment", true, "LANG=C\n", ""})));
         // The second record describes the agent's own change: it must not replace the first.
-        ASSERT_TRUE(store->record({"etc-environment", "/etc/environment", true,
-                                   "LANG=C\nMETALAMA_TELEMETRY_OPT_OUT=1\n", ""},
-                                  &error))
-            << error;
-        ASSERT_TRUE(store->record(
-            {"profile-d", "/etc/profile.d/metalama-telemetry.sh", false, "", ""}, &error));
-        ASSERT_TRUE(store->setState("device-id-set:ann", "2026-01-01T00:00:00Z", &error));
-        ASSERT_TRUE(store->setState("device-id-set:ann", "2026-02-01T00:00:00Z", &error));
+        ASSERT_TRUE(succeeded(store->record({"etc-environment", "/etc/environment", true,
+                                             "LANG=C\nMETALAMA_TELEMETRY_OPT_OUT=1\n", ""})));
+        ASSERT_TRUE(succeeded(
+            store->record({"profile-d", "/etc/profile.d/metalama-telemetry.sh", false, "", ""})));
+        ASSERT_TRUE(succeeded(store->setState("device-id-set:ann", "2026-01-01T00:00:00Z")));
+        ASSERT_TRUE(succeeded(store->setState("device-id-set:ann", "2026-02-01T00:00:00Z")));
         // No close: another connection must already see the committed rows.
         EXPECT_EQ(countRows(path, "ledger"), 2);
     }
@@ -141,7 +140,7 @@ TEST(ComplianceStore, LedgerKeepsTheFirstPriorStateDurably) {
     EXPECT_EQ(store->state("device-id-set:ann"), "2026-02-01T00:00:00Z");
     EXPECT_FALSE(store->state("nothing"));
     std::string error;
-    ASSERT_TRUE(store->forget("etc-environment", "/etc/environment", &error)) << error;
+    ASSERT_TRUE(succeeded(store->forget("etc-environment", "/etc/environment")));
     EXPECT_FALSE(store->find("etc-environment", "/etc/environment"));
 }
 
@@ -151,15 +150,15 @@ TEST(ComplianceStore, LastKnownGoodIsTheLatestEnforcedPassWithAPolicy) {
     EXPECT_FALSE(store->lastKnownGoodPolicy());
     std::string error;
     auto first = samplePass("2026-01-01T10:00:00Z");
-    ASSERT_TRUE(store->recordPass(first, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(first)));
     auto second = samplePass("2026-01-01T11:00:00Z");
     second.policy.values.at("DeviceIdRotationDays").value = std::int64_t{90};
-    ASSERT_TRUE(store->recordPass(second, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(second)));
     auto dryRun = samplePass("2026-01-01T12:00:00Z");
     dryRun.mode = RunMode::DryRun;
     dryRun.policy.values.at("DeviceIdRotationDays").value = std::int64_t{7};
-    ASSERT_TRUE(store->recordPass(dryRun, &error)) << error;
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T13:00:00Z", false), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(dryRun)));
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T13:00:00Z", false))));
 
     const auto lkg = store->lastKnownGoodPolicy();
     ASSERT_TRUE(lkg) << readError(*store);
@@ -174,11 +173,11 @@ TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
     const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
     std::string error;
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     for (int hour = 11; hour < 15; ++hour) {
         auto again = samplePass("2026-01-01T" + std::to_string(hour) + ":00:00Z");
         again.trigger = "drift";
-        ASSERT_TRUE(store->recordPass(again, &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(again)));
     }
     EXPECT_EQ(countRows(path, "runs"), 5);
     EXPECT_EQ(countRows(path, "findings"), 2);
@@ -198,7 +197,7 @@ TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
     auto changed = samplePass("2026-01-01T15:00:00Z");
     changed.findings[1].outcome = Outcome::Remediated;
     changed.verdict = computeVerdict(changed.policy, changed.findings);
-    ASSERT_TRUE(store->recordPass(changed, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(changed)));
     EXPECT_EQ(countRows(path, "findings"), 3);
     EXPECT_EQ(countRows(path, "effective_policy"), 3);
     EXPECT_EQ(countRows(path, "runs WHERE id = 6 AND policy_run = 1"), 1);
@@ -212,7 +211,7 @@ TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
     // A subject that disappears is recorded as removed.
     changed.findings.pop_back();
     changed.startedAt = "2026-01-01T16:00:00Z";
-    ASSERT_TRUE(store->recordPass(changed, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(changed)));
     EXPECT_EQ(countRows(path, "findings WHERE run_id = 7 AND removed = 1"), 1);
     EXPECT_EQ(store->lastPass()->report.findings.size(), 1u);
 }
@@ -223,16 +222,16 @@ TEST(ComplianceStore, RefusesADatabaseOthersCanWrite) {
     const auto path = scratch.abs("db/compliance.db");
     openStore(path).reset();
     ASSERT_EQ(::chmod(path.c_str(), 0666), 0);
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
-    EXPECT_NE(error.find(path), std::string::npos) << error;
-    EXPECT_NE(error.find("0666"), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &opened));
+    EXPECT_NE(opened.error.find(path), std::string::npos) << opened.error;
+    EXPECT_NE(opened.error.find("0666"), std::string::npos) << opened.error;
 
     ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
     ASSERT_EQ(::chmod(scratch.abs("db").c_str(), 0777), 0);
-    error.clear();
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
-    EXPECT_NE(error.find(scratch.abs("db") + ":"), std::string::npos) << error;
+    opened = Status::success();
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &opened));
+    EXPECT_NE(opened.error.find(scratch.abs("db") + ":"), std::string::npos) << opened.error;
 }
 
 TEST(ComplianceStore, RefusesADatabaseAnotherAccountOwns) {
@@ -241,9 +240,9 @@ TEST(ComplianceStore, RefusesADatabaseAnotherAccountOwns) {
     const auto path = scratch.abs("compliance.db");
     openStore(path).reset();
     ASSERT_EQ(::chown(path.c_str(), 12345, 12345), 0);
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
-    EXPECT_NE(error.find("owned by uid 12345"), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &opened));
+    EXPECT_NE(opened.error.find("owned by uid 12345"), std::string::npos) << opened.error;
 }
 
 TEST(ComplianceStore, RefusesASymbolicLinkInPlaceOfTheDatabase) {
@@ -252,18 +251,18 @@ TEST(ComplianceStore, RefusesASymbolicLinkInPlaceOfTheDatabase) {
     openStore(real).reset();
     const auto link = scratch.abs("compliance.db");
     ASSERT_EQ(::symlink(real.c_str(), link.c_str()), 0);
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(link, StoreMode::ReadWrite, catalog(), &error));
-    EXPECT_NE(error.find("symbolic link"), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(link, StoreMode::ReadWrite, catalog(), &opened));
+    EXPECT_NE(opened.error.find("symbolic link"), std::string::npos) << opened.error;
 }
 #endif
 
 TEST(ComplianceStore, ReadOnlyOpenOfAMissingFileFailsAndCreatesNothing) {
     StoreScratch scratch;
     const auto path = scratch.abs("missing/compliance.db");
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadOnly, catalog(), &error));
-    EXPECT_NE(error.find(path), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadOnly, catalog(), &opened));
+    EXPECT_NE(opened.error.find(path), std::string::npos) << opened.error;
     EXPECT_FALSE(std::filesystem::exists(scratch.abs("missing")));
 }
 
@@ -272,10 +271,10 @@ TEST(ComplianceStore, ReadOnlyStoreRefusesWrites) {
     const auto path = scratch.abs("compliance.db");
     openStore(path).reset();
     auto store = openStore(path, StoreMode::ReadOnly);
-    std::string error;
-    EXPECT_FALSE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error));
-    EXPECT_NE(error.find("read-only"), std::string::npos) << error;
-    EXPECT_FALSE(store->record({"t", "s", false, "", ""}, &error));
+    const auto refused = store->recordPass(samplePass("2026-01-01T10:00:00Z"));
+    EXPECT_FALSE(refused);
+    EXPECT_NE(refused.error.find("read-only"), std::string::npos) << refused.error;
+    EXPECT_FALSE(store->record({"t", "s", false, "", ""}));
 }
 
 TEST(ComplianceStore, ANewerSchemaIsRefusedForWritingButStillReadable) {
@@ -283,14 +282,14 @@ TEST(ComplianceStore, ANewerSchemaIsRefusedForWritingButStillReadable) {
     const auto path = scratch.abs("compliance.db");
     {
         auto store = openStore(path);
-        std::string error;
-        ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+        Status opened;
+        ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     }
     execSql(path, "PRAGMA user_version = " + std::to_string(storeSchemaVersion() + 1));
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &error));
-    EXPECT_NE(error.find("newer agent"), std::string::npos) << error;
-    EXPECT_NE(error.find(path), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, catalog(), &opened));
+    EXPECT_NE(opened.error.find("newer agent"), std::string::npos) << opened.error;
+    EXPECT_NE(opened.error.find(path), std::string::npos) << opened.error;
     auto reader = openStore(path, StoreMode::ReadOnly);
     ASSERT_TRUE(reader);
     EXPECT_TRUE(reader->lastPass()) << readError(*reader);
@@ -300,8 +299,7 @@ TEST(ComplianceStore, AWriteBlockedPastTheBoundedWaitKeepsThePassForTheNextOne) 
     StoreScratch scratch;
     const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
-    std::string error;
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     // Another writer holds the write lock longer than the bounded busy timeout.
     sqlite3* other = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
@@ -311,8 +309,13 @@ TEST(ComplianceStore, AWriteBlockedPastTheBoundedWaitKeepsThePassForTheNextOne) 
     // is kStoreBusyTimeoutMs, not a clock read here).
     auto blocked = samplePass("2026-01-01T11:00:00Z", false);
     bool recorded = true;
+    std::string error;
     ASSERT_TRUE(test::returnsWithoutHanging(
-        [&] { recorded = store->recordPass(blocked, &error); },
+        [&] {
+            const auto written = store->recordPass(blocked);
+            recorded = written.ok;
+            error = written.error;
+        },
         [&] { sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr); }))
         << "the write waited for the lock without a bound";
     EXPECT_FALSE(recorded);
@@ -322,7 +325,7 @@ TEST(ComplianceStore, AWriteBlockedPastTheBoundedWaitKeepsThePassForTheNextOne) 
     sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
     sqlite3_close(other);
     // The next pass writes the kept one first: nothing is lost.
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T12:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T12:00:00Z"))));
     EXPECT_EQ(store->pendingPasses(), 0u);
     EXPECT_EQ(countRows(path, "runs"), 3);
     EXPECT_EQ(countRows(path, "runs WHERE started_at = '2026-01-01T11:00:00Z'"), 1);

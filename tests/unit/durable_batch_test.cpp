@@ -23,9 +23,9 @@ using test::ScratchDir;
 class DurableBatchTest : public ::testing::Test {
   protected:
     platform::SafeDir open(const std::string& rel) {
-        std::string error;
-        auto dir = platform::SafeDir::open(root.abs(rel), &error);
-        EXPECT_TRUE(dir) << error;
+        Status status;
+        auto dir = platform::SafeDir::open(root.abs(rel), &status);
+        EXPECT_TRUE(dir) << status.error;
         return std::move(*dir);
     }
     platform::Ownership mine(unsigned mode) const { return {::geteuid(), ::getegid(), mode}; }

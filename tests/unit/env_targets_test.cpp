@@ -20,6 +20,7 @@
 #include "platform/service_manager.hpp"
 #include "support/env_targets_fixture.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "targets/machine_environment_targets.hpp"
 
 namespace mpa::test {
@@ -57,10 +58,7 @@ class StandInManager : public platform::ServiceManager {
 // A ledger whose writes fail (a full or read-only database).
 class FailingLedger : public MemoryLedger {
   public:
-    bool record(const PriorState&, std::string* error) override {
-        *error = "database is locked";
-        return false;
-    }
+    Status record(const PriorState&) override { return Status::failure("database is locked"); }
 };
 
 TEST_F(EnvTargetsTest, RegistryHoldsTheFourLinuxTargetsOnlyForLinux) {
@@ -225,10 +223,10 @@ TEST_F(EnvTargetsTest, DropInsUnderTheirFormerNamesMoveToNamesThatSortLast) {
             std::string error;
             // That version kept no per-variable entries ("<path>#<NAME>").
             for (const auto& entry : ledger.listPrefix(t->name(), "/" + now + "#"))
-                ASSERT_TRUE(ledger.forget(t->name(), entry.subject, &error)) << error;
-            ASSERT_TRUE(ledger.forget(t->name(), "/" + now, &error)) << error;
+                ASSERT_TRUE(succeeded(ledger.forget(t->name(), entry.subject)));
+            ASSERT_TRUE(succeeded(ledger.forget(t->name(), "/" + now)));
             prior->subject = "/" + former;
-            ASSERT_TRUE(ledger.record(*prior, &error)) << error;
+            ASSERT_TRUE(succeeded(ledger.record(*prior)));
         }
     }
     const auto moved = pass(optOut());

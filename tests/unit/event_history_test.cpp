@@ -19,6 +19,7 @@
 #include "store/sqlite_compliance_store.hpp"
 #include "store/store_schema.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 #include "util/time_text.hpp"
 
@@ -32,12 +33,12 @@ using test::samplePass;
 using test::verifyFile;
 
 std::vector<ChainEvent> allEvents(const std::string& path) {
-    std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
     std::vector<ChainEvent> events;
-    EXPECT_TRUE(store) << error;
+    EXPECT_TRUE(store) << opened.error;
     if (store) {
-        EXPECT_TRUE(readEvents(store->connection(), "", "", &events, &error)) << error;
+        EXPECT_TRUE(succeeded(readEvents(store->connection(), "", "", &events)));
     }
     return events;
 }
@@ -53,23 +54,23 @@ std::string storeWithHistory(const test::ScratchDir& scratch) {
     const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
     std::string error;
-    EXPECT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
-    EXPECT_TRUE(store->recordPass(samplePass("2026-01-01T11:00:00Z"), &error)) << error;
+    EXPECT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
+    EXPECT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T11:00:00Z"))));
     auto fixed = samplePass("2026-01-01T12:00:00Z");
     fixed.findings[1].outcome = Outcome::Remediated;
     fixed.findings[1].reason.clear();
     fixed.findings[0].outcome = Outcome::Compliant;
     fixed.policy.values.at("DeviceIdRotationDays").value = std::int64_t{90};
     fixed.verdict = computeVerdict(fixed.policy, fixed.findings);
-    EXPECT_TRUE(store->recordPass(fixed, &error)) << error;
-    EXPECT_TRUE(store->recordEvent(event_kind::kAgentStopped, "", "SIGTERM", &error)) << error;
+    EXPECT_TRUE(succeeded(store->recordPass(fixed)));
+    EXPECT_TRUE(succeeded(store->recordEvent(event_kind::kAgentStopped, "", "SIGTERM")));
     return path;
 }
 
 SealVerification verifySealFile(const std::string& path) {
-    std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
-    if (!store) return {false, error, {error}};
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
+    if (!store) return {false, opened.error, {opened.error}};
     std::optional<std::string> latest;
     if (const auto pass = store->lastPass()) latest = passFingerprint(pass->report);
     return verifySealedState(store->connection(), latest);
@@ -167,7 +168,7 @@ TEST(EventHistory, AFailureThatPersistsIsRecordedOnce) {
     for (int hour = 10; hour < 14; ++hour) {
         auto pass = samplePass("2026-01-01T" + std::to_string(hour) + ":00:00Z");
         pass.findings[0].outcome = hour % 2 ? Outcome::Compliant : Outcome::DriftRepaired;
-        ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(pass)));
     }
     EXPECT_EQ(countRows(path, "events WHERE kind = 'failed'"), 1);
     EXPECT_EQ(countRows(path, "events WHERE kind = 'drift repaired'"), 2);
@@ -194,7 +195,7 @@ TEST(EventHistory, DeviceIdResetsAndRepairsHaveTheirOwnKinds) {
          "actions 2", Outcome::Remediated, "new DeviceId: DeviceIdResetToken changed to \"7\"", "",
          ""}};
     std::string error;
-    ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(pass)));
     EXPECT_EQ(countRows(path, "events WHERE kind = 'repaired malformed file'"), 1);
     EXPECT_EQ(countRows(path, "events WHERE kind = 'device id reset'"), 3);
     EXPECT_EQ(countRows(path, "events WHERE kind = 'remediated'"), 1);
@@ -219,9 +220,9 @@ TEST(EventHistory, ALoggedHeadDetectsACutHistory) {
     const auto head = verifyFile(path).headHash;
     execSql(path, "DELETE FROM events WHERE id >= 9");  // the last events, cleanly cut
     EXPECT_TRUE(verifyFile(path).intact) << "a clean cut at the end is invisible without the log";
-    std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
-    ASSERT_TRUE(store) << error;
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
+    ASSERT_TRUE(store) << opened.error;
     const auto v = verifyEventChain(store->connection(), head);
     EXPECT_FALSE(v.intact);
     EXPECT_NE(v.message.find(head), std::string::npos) << v.message;
@@ -290,7 +291,7 @@ TEST(EventHistory, RetentionPrunesOldRecordsAndTheChainStillVerifies) {
     auto when = *parseIsoUtc("2026-01-01T00:00:00Z");
     // 60 days, a policy change every day (4 passes a day), 10-day retention.
     for (int i = 0; i < 240; ++i) {
-        ASSERT_TRUE(store->recordPass(passAt(when, i / 4, 10), &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(passAt(when, i / 4, 10))));
         when += std::chrono::hours(6);
     }
     EXPECT_GT(countRows(path, "chain_checkpoint"), 0);
@@ -318,12 +319,12 @@ TEST(SealedState, RetentionKeepsTheLatestSealHoweverOld) {
     auto store = openStore(path);
     std::string error;
     auto when = *parseIsoUtc("2026-01-01T00:00:00Z");
-    ASSERT_TRUE(store->recordPass(passAt(when, 0, 10), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(passAt(when, 0, 10))));
     for (int day = 1; day <= 40; ++day) {  // restarts, and daily passes that repeat the first
         when += std::chrono::hours(24);
-        ASSERT_TRUE(store->recordEvent(event_kind::kAgentStarted, "", "", &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordEvent(event_kind::kAgentStarted, "", "")));
         auto same = passAt(when, 0, 10);
-        ASSERT_TRUE(store->recordPass(same, &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(same)));
     }
     EXPECT_GT(countRows(path, "events WHERE kind = 'history pruned'"), 0) << "retention ran";
     EXPECT_EQ(countRows(path, "events WHERE kind = 'state sealed'"), 1);
@@ -363,8 +364,8 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     auto store = openStore(path);
     ASSERT_TRUE(store);
     auto* sqlite = dynamic_cast<SqliteComplianceStore*>(store.get());
-    std::string error;
-    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &error), storeSchemaVersion());
+    Status read;
+    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &read), storeSchemaVersion());
     EXPECT_EQ(countRows(path, "runs"), 3);
     EXPECT_EQ(countRows(path, "findings"), 4);
     const auto prior = store->find("etc-environment", "/etc/environment");
@@ -381,7 +382,7 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     // knows its policy.
     auto repeat = last->report;
     repeat.startedAt = "2026-01-06T07:00:00Z";
-    ASSERT_TRUE(store->recordPass(repeat, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(repeat)));
     EXPECT_EQ(countRows(path, "runs WHERE id = 4 AND same_as = 2 AND policy_run = 2"), 1);
     EXPECT_EQ(countRows(path, "compliance_current"), 2);
     EXPECT_EQ(countRows(path, "sealed_state WHERE run_id = 2"), 1);
@@ -391,7 +392,7 @@ TEST_P(StoreMigration, AnOlderStoreUpgradesWithoutLosingRows) {
     ASSERT_TRUE(store->lastKnownGoodPolicy());
     EXPECT_TRUE(store->lastKnownGoodPolicy()->find("TelemetryOptOut"));
     auto pass = samplePass("2026-01-06T08:00:00Z");
-    ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(pass)));
     EXPECT_TRUE(verifyFile(path).intact);
     EXPECT_GT(countRows(path, "events"), 0);
 }
@@ -468,9 +469,10 @@ TEST(StoreRecovery, AFileThatIsNotAnSqliteDatabaseIsRefusedAndLeftAlone) {
     const auto path = scratch.abs("passwd");
     const std::string text = "root:x:0:0:root:/root:/bin/bash\n";
     scratch.write("passwd", text, 0600);
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error));
-    EXPECT_NE(error.find("passwd: is not an SQLite database"), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened));
+    EXPECT_NE(opened.error.find("passwd: is not an SQLite database"), std::string::npos)
+        << opened.error;
     EXPECT_EQ(scratch.read("passwd"), text);
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(scratch.path()),
                             std::filesystem::directory_iterator()),
@@ -487,9 +489,10 @@ TEST(StoreRecovery, AnotherProgramsSqliteDatabaseIsNotWrittenInto) {
         ASSERT_TRUE(other.exec("CREATE TABLE accounts (name TEXT)", &error)) << error;
     }
     ::chmod(path.c_str(), 0600);
-    std::string error;
-    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error));
-    EXPECT_NE(error.find("an SQLite database of another program"), std::string::npos) << error;
+    Status opened;
+    EXPECT_FALSE(ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened));
+    EXPECT_NE(opened.error.find("an SQLite database of another program"), std::string::npos)
+        << opened.error;
     EXPECT_EQ(countRows(path, "sqlite_master"), 1);
 }
 
@@ -506,7 +509,7 @@ TEST(StoreRecovery, AGarbageHeaderIsMovedAsideAndANewStoreStarted) {
     EXPECT_NE(store->openNotes()[0].find("moved aside"), std::string::npos);
     EXPECT_EQ(countRows(path, "events WHERE kind = 'store recovered'"), 1);
     std::string error;
-    EXPECT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    EXPECT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     EXPECT_TRUE(verifyFile(path).intact);
 }
 
@@ -517,11 +520,11 @@ TEST(StoreRecovery, ATruncatedFileIsMovedAsideAndThePriorStatesSalvagedWhenReada
         auto store = openStore(path);
         std::string error;
         ASSERT_TRUE(
-            store->record({"etc-environment", "/etc/environment", true, "A=1\n", ""}, &error));
+            succeeded(store->record({"etc-environment", "/etc/environment", true, "A=1\n", ""})));
         for (int i = 0; i < 40; ++i) {
             auto pass = samplePass("2026-01-01T10:00:00Z");
             pass.notes.push_back(std::string(2000, 'n') + std::to_string(i));
-            ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+            ASSERT_TRUE(succeeded(store->recordPass(pass)));
         }
     }
     const auto size = std::filesystem::file_size(path);
@@ -541,7 +544,7 @@ TEST(StoreConcurrency, AReaderHoldingASnapshotNeverBlocksAPass) {
     const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
     std::string error;
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     // osquery-style reader: read-only URI, a transaction left open across the pass.
     sqlite3* reader = nullptr;
     ASSERT_EQ(sqlite3_open_v2(("file:" + path + "?mode=ro").c_str(), &reader,
@@ -554,7 +557,7 @@ TEST(StoreConcurrency, AReaderHoldingASnapshotNeverBlocksAPass) {
     // writer, the pass would have waited out the store's busy timeout and failed, so success is
     // the proof (and no clock is read: how long a pass takes is measured in bench/).
     auto changed = samplePass("2026-01-01T11:00:00Z", false);
-    EXPECT_TRUE(store->recordPass(changed, &error)) << error;
+    EXPECT_TRUE(succeeded(store->recordPass(changed)));
     EXPECT_EQ(store->pendingPasses(), 0u) << "the pass was written, not kept for later";
     // The reader still sees its snapshot; after it ends, the new pass.
     sqlite3_stmt* stmt = nullptr;
@@ -581,14 +584,14 @@ TEST(StoreResilience, AFileSizeLimitFailsThePassClearly) {
         const auto current = std::filesystem::file_size(path);
         rlimit limit{current + 16384, current + 16384};
         ::setrlimit(RLIMIT_FSIZE, &limit);
-        std::string error;
-        auto store = ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error);
+        Status opened;
+        auto store = ComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened);
         if (!store) ::_exit(2);
         for (int i = 0; i < 50; ++i) {
             auto pass = samplePass("2026-01-01T10:00:00Z");
             pass.notes.push_back(std::string(20000, 'n') + std::to_string(i));
-            if (!store->recordPass(pass, &error))
-                ::_exit(error.find("kept in memory") != std::string::npos &&
+            if (const auto recorded = store->recordPass(pass); !recorded)
+                ::_exit(recorded.error.find("kept in memory") != std::string::npos &&
                                 store->pendingPasses() == 1
                             ? 0
                             : 3);

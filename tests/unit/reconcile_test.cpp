@@ -69,19 +69,20 @@ class JournalTarget : public Target {
         if (!run.changesAllowed())
             return {{name_, subject(), "", "opted out", "not opted out", Outcome::NonCompliant,
                      "would opt out", "", ""}};
-        std::string error;
-        if (!run.ledger.record({name_, subject(), true, "before", ""}, &error))
-            return {{name_, subject(), "", "opted out", "", Outcome::Failed, error, "", ""}};
+        if (const auto recorded = run.ledger.record({name_, subject(), true, "before", ""});
+            !recorded)
+            return {
+                {name_, subject(), "", "opted out", "", Outcome::Failed, recorded.error, "", ""}};
         return {{name_, subject(), "", "opted out", "opted out", Outcome::Remediated, "", "", ""}};
     }
     std::vector<Finding> revert(TargetRun& run) override {
         journal_.reverted.push_back(name_);
         std::vector<Finding> findings;
         for (const auto& prior : run.ledger.list(name_)) {
-            std::string error;
-            const bool forgotten = run.ledger.forget(name_, prior.subject, &error);
+            const auto forgotten = run.ledger.forget(name_, prior.subject);
             findings.push_back({name_, prior.subject, "", "as before", prior.value,
-                                forgotten ? Outcome::Restored : Outcome::Failed, error, "", ""});
+                                forgotten ? Outcome::Restored : Outcome::Failed, forgotten.error,
+                                "", ""});
         }
         return findings;
     }

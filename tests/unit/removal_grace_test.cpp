@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "model/ledger.hpp"
+#include "support/status_assert.hpp"
 #include "util/time_text.hpp"
 
 namespace mpa {
@@ -45,7 +46,7 @@ TEST(RemovalGrace, ARemovedPolicyIsHeldFromItsFirstAbsenceUntilThePeriodEnds) {
     EXPECT_NE(held->keptBecause.find("until 2026-12-07T10:00:00Z"), std::string::npos)
         << held->keptBecause;
     std::string error;
-    ASSERT_TRUE(rememberRemovals(first, ledger, &error)) << error;
+    ASSERT_TRUE(succeeded(rememberRemovals(first, ledger)));
 
     // Later passes count from the first absence, not from their own time.
     PolicySet later;
@@ -57,7 +58,7 @@ TEST(RemovalGrace, ARemovedPolicyIsHeldFromItsFirstAbsenceUntilThePeriodEnds) {
     holdRemovedPolicies(expired, later, ledger, at("2026-12-07T10:00:00Z"), hours(24));
     EXPECT_EQ(expired.find("TelemetryOptOut"), nullptr);
     // Still remembered after the period: the stale last known good is never held a second time.
-    ASSERT_TRUE(rememberRemovals(expired, ledger, &error)) << error;
+    ASSERT_TRUE(succeeded(rememberRemovals(expired, ledger)));
     PolicySet afterwards;
     holdRemovedPolicies(afterwards, later, ledger, at("2026-12-09T00:00:00Z"), hours(24));
     EXPECT_EQ(afterwards.find("TelemetryOptOut"), nullptr);
@@ -68,10 +69,10 @@ TEST(RemovalGrace, APolicyThatComesBackEndsTheHoldAndALaterRemovalStartsANewPeri
     std::string error;
     PolicySet held;
     holdRemovedPolicies(held, lastKnownGood(), ledger, at("2026-12-06T10:00:00Z"), hours(2));
-    ASSERT_TRUE(rememberRemovals(held, ledger, &error));
+    ASSERT_TRUE(succeeded(rememberRemovals(held, ledger)));
 
     const auto back = lastKnownGood();  // set again by its source
-    ASSERT_TRUE(rememberRemovals(back, ledger, &error));
+    ASSERT_TRUE(succeeded(rememberRemovals(back, ledger)));
     EXPECT_EQ(ledger.state(removalStateKey("TelemetryOptOut")).value_or("?"), "");
 
     PolicySet again;

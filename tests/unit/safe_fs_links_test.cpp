@@ -21,9 +21,8 @@ class SafeFsLinks : public ::testing::Test {
         scratch.mkdirs("private/etc/metalama");
         scratch.write("private/etc/metalama/agent.yaml", "log_level: info\n");
     }
-    bool opens(const std::string& rel, std::string* error = nullptr) {
-        std::string ignored;
-        return SafeDir::open(scratch.abs(rel), error ? error : &ignored).has_value();
+    bool opens(const std::string& rel, Status* status = nullptr) {
+        return SafeDir::open(scratch.abs(rel), status).has_value();
     }
 
     ScratchDir scratch{"/var/lib/mpa-test-roots"};
@@ -31,9 +30,9 @@ class SafeFsLinks : public ::testing::Test {
 
 TEST_F(SafeFsLinks, RootsRelativeLinkIsFollowedAndNamedAsSpelled) {
     scratch.symlink("private/etc", "etc");
-    std::string error;
-    auto dir = SafeDir::open(scratch.abs("etc/metalama"), &error);
-    ASSERT_TRUE(dir) << error;
+    Status status;
+    auto dir = SafeDir::open(scratch.abs("etc/metalama"), &status);
+    ASSERT_TRUE(dir) << status.error;
     EXPECT_EQ(dir->path(), scratch.abs("etc/metalama"));
     const auto read = platform::readFileNoFollow(scratch.abs("etc/metalama/agent.yaml"), 1024);
     EXPECT_TRUE(read.status) << read.status.error;
@@ -53,9 +52,9 @@ TEST_F(SafeFsLinks, DotDotInARootLinksTargetClimbsPhysically) {
 TEST_F(SafeFsLinks, ALinkAUserOwnsIsRefused) {
     scratch.symlink("private/etc", "etc");
     ASSERT_EQ(::lchown(scratch.abs("etc").c_str(), 1001, 1001), 0);
-    std::string error;
-    EXPECT_FALSE(opens("etc/metalama", &error));
-    EXPECT_EQ(error, scratch.abs("etc") + ": is a symbolic link; refusing to follow it");
+    Status status;
+    EXPECT_FALSE(opens("etc/metalama", &status));
+    EXPECT_EQ(status.error, scratch.abs("etc") + ": is a symbolic link; refusing to follow it");
 }
 
 TEST_F(SafeFsLinks, RootsLinkInADirectoryOthersMayWriteIsRefused) {
@@ -80,9 +79,10 @@ TEST_F(SafeFsLinks, RootsLinkBelowADirectoryAUserOwnsIsRefused) {
 TEST_F(SafeFsLinks, ALoopOfRootsLinksEnds) {
     scratch.symlink("b", "a");
     scratch.symlink("a", "b");
-    std::string error;
-    EXPECT_FALSE(opens("a/x", &error));
-    EXPECT_NE(error.find("too many levels of symbolic links"), std::string::npos) << error;
+    Status status;
+    EXPECT_FALSE(opens("a/x", &status));
+    EXPECT_NE(status.error.find("too many levels of symbolic links"), std::string::npos)
+        << status.error;
 }
 
 }  // namespace

@@ -40,9 +40,9 @@ Ownership mine(uint32_t mode) {
 }
 
 SafeDir openDir(const std::string& path) {
-    std::string error;
-    std::optional<SafeDir> dir = SafeDir::open(path, &error);
-    if (!dir) throw std::runtime_error("cannot open " + path + ": " + error);
+    Status status;
+    std::optional<SafeDir> dir = SafeDir::open(path, &status);
+    if (!dir) throw std::runtime_error("cannot open " + path + ": " + status.error);
     return std::move(*dir);
 }
 
@@ -54,9 +54,9 @@ class SafeFsTest : public ::testing::Test {
     }
     // Entries of home/data: nothing else (no temp file) may be left there.
     std::vector<std::string> dataEntries() {
-        std::string error;
-        std::vector<std::string> names = openDir(scratch.abs("home/data")).list(&error);
-        EXPECT_EQ(error, "");
+        Status status;
+        std::vector<std::string> names = openDir(scratch.abs("home/data")).list(&status);
+        EXPECT_EQ(status.error, "");
         return names;
     }
     void expectSecretUntouched() {
@@ -175,9 +175,10 @@ TEST_F(SafeFsTest, SymlinkPlantedAsTheFileIsRefused) {
 
 TEST_F(SafeFsTest, SymlinkAsADirectoryInThePathIsRefused) {
     scratch.symlink(scratch.abs("outside"), "home/link");
-    std::string error;
-    EXPECT_FALSE(SafeDir::open(scratch.abs("home/link/sub"), &error));
-    EXPECT_EQ(error, scratch.abs("home/link") + ": is a symbolic link; refusing to follow it");
+    Status status;
+    EXPECT_FALSE(SafeDir::open(scratch.abs("home/link/sub"), &status));
+    EXPECT_EQ(status.error,
+              scratch.abs("home/link") + ": is a symbolic link; refusing to follow it");
 
     const Status written = writeFileAtomic(scratch.abs("home/link/secret"), "pwned", mine(0644));
     EXPECT_FALSE(written);
@@ -190,15 +191,15 @@ TEST_F(SafeFsTest, SymlinkAsADirectoryInThePathIsRefused) {
 
 TEST_F(SafeFsTest, SymlinkAsTheDirectoryItselfIsRefused) {
     scratch.symlink(scratch.abs("outside"), "home/data/Metalama");
-    std::string error;
-    EXPECT_FALSE(SafeDir::open(scratch.abs("home/data/Metalama"), &error));
-    EXPECT_NE(error.find("symbolic link"), std::string::npos) << error;
+    Status status;
+    EXPECT_FALSE(SafeDir::open(scratch.abs("home/data/Metalama"), &status));
+    EXPECT_NE(status.error.find("symbolic link"), std::string::npos) << status.error;
 
     SafeDir data = openDir(scratch.abs("home/data"));
     bool created = true;
-    EXPECT_FALSE(data.openChild("Metalama", true, mine(0755), std::nullopt, &created, &error));
+    EXPECT_FALSE(data.openChild("Metalama", true, mine(0755), std::nullopt, &created, &status));
     EXPECT_FALSE(created);
-    EXPECT_EQ(error,
+    EXPECT_EQ(status.error,
               scratch.abs("home/data/Metalama") + ": is a symbolic link; refusing to follow it");
     EXPECT_FALSE(writeFileAtomic(scratch.abs("home/data/Metalama/secret"), "pwned", mine(0644)));
     expectSecretUntouched();
@@ -283,20 +284,22 @@ TEST_F(SafeFsTest, DirectoryOwnedByAnotherUidIsRefused) {
     }
     const uint32_t owner = self == 0 ? kOtherUid : self;
     SafeDir home = openDir(scratch.abs("home"));
-    std::string error;
-    EXPECT_FALSE(home.openChild("data", false, mine(0755), owner + 1, nullptr, &error));
-    EXPECT_EQ(error, scratch.abs("home/data") + ": is owned by uid " + std::to_string(owner) +
-                         ", not by uid " + std::to_string(owner + 1) +
-                         " or root; refusing to use it");
-    EXPECT_TRUE(home.openChild("data", false, mine(0755), owner, nullptr, &error)) << error;
-    EXPECT_TRUE(home.openChild("data", false, mine(0755), std::nullopt, nullptr, &error)) << error;
+    Status status;
+    EXPECT_FALSE(home.openChild("data", false, mine(0755), owner + 1, nullptr, &status));
+    EXPECT_EQ(status.error, scratch.abs("home/data") + ": is owned by uid " +
+                                std::to_string(owner) + ", not by uid " +
+                                std::to_string(owner + 1) + " or root; refusing to use it");
+    EXPECT_TRUE(home.openChild("data", false, mine(0755), owner, nullptr, &status)) << status.error;
+    EXPECT_TRUE(home.openChild("data", false, mine(0755), std::nullopt, nullptr, &status))
+        << status.error;
 }
 
 TEST_F(SafeFsTest, RootOwnedDirectoryIsAccepted) {
     REQUIRE_ROOT();
     SafeDir home = openDir(scratch.abs("home"));
-    std::string error;
-    EXPECT_TRUE(home.openChild("data", false, mine(0755), kOtherUid, nullptr, &error)) << error;
+    Status status;
+    EXPECT_TRUE(home.openChild("data", false, mine(0755), kOtherUid, nullptr, &status))
+        << status.error;
 }
 
 TEST_F(SafeFsTest, CreatedDirectoriesGetTheGivenOwnerAndExactMode) {
@@ -305,11 +308,11 @@ TEST_F(SafeFsTest, CreatedDirectoriesGetTheGivenOwnerAndExactMode) {
     const mode_t previousMask = ::umask(022);  // the exact mode must win over the umask
     SafeDir data = openDir(scratch.abs("home/data"));
     bool created = false;
-    std::string error;
+    Status status;
     std::optional<SafeDir> child =
-        data.openChild("Metalama", true, owner, owner.uid, &created, &error);
+        data.openChild("Metalama", true, owner, owner.uid, &created, &status);
     ::umask(previousMask);
-    ASSERT_TRUE(child) << error;
+    ASSERT_TRUE(child) << status.error;
     EXPECT_TRUE(created);
     EXPECT_EQ(child->path(), scratch.abs("home/data/Metalama"));
     const FileInfo info = child->self();
@@ -319,39 +322,40 @@ TEST_F(SafeFsTest, CreatedDirectoriesGetTheGivenOwnerAndExactMode) {
     EXPECT_EQ(info.mode, 0775u);
 
     std::optional<SafeDir> again =
-        data.openChild("Metalama", true, owner, owner.uid, &created, &error);
-    ASSERT_TRUE(again) << error;
+        data.openChild("Metalama", true, owner, owner.uid, &created, &status);
+    ASSERT_TRUE(again) << status.error;
     EXPECT_FALSE(created);
 }
 
 TEST_F(SafeFsTest, RefusesPathsThatLeaveTheTree) {
-    std::string error;
-    EXPECT_FALSE(SafeDir::open("relative/path", &error));
-    EXPECT_FALSE(SafeDir::open(scratch.abs("home/../outside"), &error));
-    EXPECT_NE(error.find("'..'"), std::string::npos) << error;
+    Status status;
+    EXPECT_FALSE(SafeDir::open("relative/path", &status));
+    EXPECT_FALSE(SafeDir::open(scratch.abs("home/../outside"), &status));
+    EXPECT_NE(status.error.find("'..'"), std::string::npos) << status.error;
     SafeDir data = openDir(scratch.abs("home/data"));
-    EXPECT_FALSE(data.openChild("../../outside", false, mine(0755), std::nullopt, nullptr, &error));
+    EXPECT_FALSE(
+        data.openChild("../../outside", false, mine(0755), std::nullopt, nullptr, &status));
     EXPECT_FALSE(data.readFile("../../outside/secret", 1 << 20).status);
     EXPECT_FALSE(data.writeFileAtomic("..", "x", mine(0644)));
     expectSecretUntouched();
 }
 
 TEST_F(SafeFsTest, OpenReportsMissingSeparatelyAndHandlesTheRoot) {
-    std::string error;
+    Status status;
     bool missing = false;
-    EXPECT_FALSE(SafeDir::open(scratch.abs("home/none/deeper"), &error, &missing));
+    EXPECT_FALSE(SafeDir::open(scratch.abs("home/none/deeper"), &status, &missing));
     EXPECT_TRUE(missing);
-    EXPECT_EQ(error, scratch.abs("home/none") + ": No such file or directory");
+    EXPECT_EQ(status.error, scratch.abs("home/none") + ": No such file or directory");
     scratch.write("home/file", "x");
-    EXPECT_FALSE(SafeDir::open(scratch.abs("home/file"), &error, &missing));
+    EXPECT_FALSE(SafeDir::open(scratch.abs("home/file"), &status, &missing));
     EXPECT_FALSE(missing);
-    EXPECT_EQ(error, scratch.abs("home/file") + ": is not a directory");
+    EXPECT_EQ(status.error, scratch.abs("home/file") + ": is not a directory");
 
-    std::optional<SafeDir> root = SafeDir::open("/", &error);
-    ASSERT_TRUE(root) << error;
+    std::optional<SafeDir> root = SafeDir::open("/", &status);
+    ASSERT_TRUE(root) << status.error;
     EXPECT_EQ(root->path(), "/");
-    std::optional<SafeDir> normalised = SafeDir::open(scratch.abs("home//./data/"), &error);
-    ASSERT_TRUE(normalised) << error;
+    std::optional<SafeDir> normalised = SafeDir::open(scratch.abs("home//./data/"), &status);
+    ASSERT_TRUE(normalised) << status.error;
     EXPECT_EQ(normalised->path(), scratch.abs("home/data"));
 }
 

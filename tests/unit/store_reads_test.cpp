@@ -14,6 +14,7 @@
 #include "store/sqlite_connection.hpp"
 #include "store/store_recovery.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 #include "util/time_text.hpp"
 
@@ -33,10 +34,10 @@ bool anyStatementBusy(sqlite3* db) {
 
 std::unique_ptr<SqliteComplianceStore> openSqlite(const std::string& path,
                                                   IntegrityCheck check = IntegrityCheck::WhenDue) {
-    std::string error;
+    Status opened;
     auto store =
-        SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &error, check);
-    EXPECT_TRUE(store) << error;
+        SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened, check);
+    EXPECT_TRUE(store) << opened.error;
     return store;
 }
 
@@ -91,7 +92,7 @@ TEST(StoreSharedReads, LookUpsShareOneReadAndEveryWriteEndsItFirst) {
     auto store = openSqlite(path);
     ASSERT_TRUE(store);
     std::string error;
-    ASSERT_TRUE(store->record({"t", "/a#k", true, "1", ""}, &error)) << error;
+    ASSERT_TRUE(succeeded(store->record({"t", "/a#k", true, "1", ""})));
     sqlite3* db = store->connection().handle();
 
     store->beginSharedReads();
@@ -102,17 +103,17 @@ TEST(StoreSharedReads, LookUpsShareOneReadAndEveryWriteEndsItFirst) {
 
     // A write inside the shared reads is durable at once (another connection sees it) and the
     // look-ups after it see it.
-    ASSERT_TRUE(store->record({"t", "/b#k", false, "", ""}, &error)) << error;
+    ASSERT_TRUE(succeeded(store->record({"t", "/b#k", false, "", ""})));
     EXPECT_TRUE(sqlite3_get_autocommit(db));
     EXPECT_EQ(countRows(path, "ledger WHERE subject = '/b#k'"), 1);
     EXPECT_TRUE(store->find("t", "/b#k"));
     EXPECT_FALSE(sqlite3_get_autocommit(db));
 
     // A batch (the per-user target's) ends it too and commits as before.
-    ASSERT_TRUE(store->beginBatch(&error)) << error;
-    ASSERT_TRUE(store->setState("k", "v", &error)) << error;
+    ASSERT_TRUE(succeeded(store->beginBatch()));
+    ASSERT_TRUE(succeeded(store->setState("k", "v")));
     EXPECT_EQ(store->state("k").value_or(""), "v");  // inside the batch's own transaction
-    ASSERT_TRUE(store->commitBatch(&error)) << error;
+    ASSERT_TRUE(succeeded(store->commitBatch()));
     EXPECT_EQ(countRows(path, "agent_state WHERE key = 'k'"), 1);
 
     // What another connection writes meanwhile is seen once the pass's reads end.
@@ -127,7 +128,7 @@ TEST(StoreSharedReads, LookUpsShareOneReadAndEveryWriteEndsItFirst) {
     // recordPass ends it as well.
     store->beginSharedReads();
     EXPECT_TRUE(store->find("t", "/a#k"));
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     EXPECT_TRUE(sqlite3_get_autocommit(db));
     store->endSharedReads();
     EXPECT_EQ(countRows(path, "runs"), 1);
@@ -166,11 +167,11 @@ bool anyCorruptSibling(const test::ScratchDir& scratch) {
 std::unique_ptr<SqliteComplianceStore> storeWithThreePasses(const std::string& path) {
     auto store = openSqlite(path, IntegrityCheck::Full);
     if (!store) return nullptr;
-    std::string error;
     for (int i = 0; i < 3; ++i)
-        if (!store->recordPass(samplePass("2026-01-0" + std::to_string(i + 1) + "T10:00:00Z"),
-                               &error)) {
-            ADD_FAILURE() << error;
+        if (const auto recorded =
+                store->recordPass(samplePass("2026-01-0" + std::to_string(i + 1) + "T10:00:00Z"));
+            !recorded) {
+            ADD_FAILURE() << recorded.error;
             return nullptr;
         }
     return store;
@@ -196,7 +197,7 @@ TEST(StoreIntegritySchedule, TheFullCheckRunsWhenDueAndFindsDamageTheCheapOnesCa
         EXPECT_FALSE(anyCorruptSibling(scratch));
         EXPECT_TRUE(store->openNotes().empty());
         std::string note, error;
-        EXPECT_TRUE(store->checkIntegrityIfDue(&note, &error)) << error;
+        EXPECT_TRUE(succeeded(store->checkIntegrityIfDue(&note)));
         EXPECT_TRUE(note.empty()) << "not due, yet checked: " << note;
         EXPECT_FALSE(anyCorruptSibling(scratch));
     }
@@ -207,18 +208,18 @@ TEST(StoreIntegritySchedule, TheFullCheckRunsWhenDueAndFindsDamageTheCheapOnesCa
         auto store = openSqlite(path);
         ASSERT_TRUE(store);
         std::string error;
-        ASSERT_TRUE(store->record({"t", "/kept", true, "x", ""}, &error)) << error;
+        ASSERT_TRUE(succeeded(store->record({"t", "/kept", true, "x", ""})));
         const auto dayAgo = isoUtc(std::chrono::system_clock::now() - std::chrono::hours(25));
-        ASSERT_TRUE(store->setState("integrity_checked_at", dayAgo, &error)) << error;
+        ASSERT_TRUE(succeeded(store->setState("integrity_checked_at", dayAgo)));
         std::string note;
-        ASSERT_TRUE(store->checkIntegrityIfDue(&note, &error)) << error;
+        ASSERT_TRUE(succeeded(store->checkIntegrityIfDue(&note)));
         EXPECT_NE(note.find("moved aside"), std::string::npos) << note;
         EXPECT_TRUE(anyCorruptSibling(scratch));
         EXPECT_TRUE(store->find("t", "/kept"));
         EXPECT_EQ(countRows(path, "events WHERE kind = 'store recovered'"), 1);
-        ASSERT_TRUE(store->recordPass(samplePass("2026-01-05T10:00:00Z"), &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-05T10:00:00Z"))));
         // Checked now: not due again.
-        EXPECT_TRUE(store->checkIntegrityIfDue(&note, &error)) << error;
+        EXPECT_TRUE(succeeded(store->checkIntegrityIfDue(&note)));
     }
 }
 
@@ -245,7 +246,7 @@ TEST(StoreIntegritySchedule, TheCheapCheckFindsAFileCutShortWithoutReadingIt) {
         for (int i = 0; i < 20; ++i) {
             auto pass = samplePass("2026-01-01T10:00:00Z");
             pass.notes.push_back(std::string(2000, 'n') + std::to_string(i));
-            ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+            ASSERT_TRUE(succeeded(store->recordPass(pass)));
         }
     }
     SqliteConnection db;
@@ -269,10 +270,10 @@ TEST(StoreChainHeadSidecar, ANoOpPassLeavesItAndADifferentOneIsRewritten) {
     auto store = openSqlite(path);
     ASSERT_TRUE(store);
     std::string error;
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T10:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     struct stat before {};
     ASSERT_EQ(::stat(sidecar.c_str(), &before), 0);
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T11:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T11:00:00Z"))));
     ASSERT_EQ(countRows(path, "runs WHERE same_as IS NOT NULL"), 1) << "not a no-op pass";
     struct stat after {};
     ASSERT_EQ(::stat(sidecar.c_str(), &after), 0);
@@ -283,12 +284,12 @@ TEST(StoreChainHeadSidecar, ANoOpPassLeavesItAndADifferentOneIsRewritten) {
         std::ofstream tampered(sidecar, std::ios::trunc);
         tampered << "event 1 " << std::string(64, '0') << "\n";
     }
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T12:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T12:00:00Z"))));
     std::ifstream in(sidecar);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     EXPECT_EQ(text, head);
     ::chmod(sidecar.c_str(), 0644);
-    ASSERT_TRUE(store->recordPass(samplePass("2026-01-01T13:00:00Z"), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T13:00:00Z"))));
     ASSERT_EQ(::stat(sidecar.c_str(), &after), 0);
     EXPECT_EQ(after.st_mode & 07777, 0600u);
 }

@@ -13,6 +13,7 @@
 #include "store/event_report.hpp"
 #include "store/sqlite_compliance_store.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 #include "util/time_text.hpp"
 
@@ -64,16 +65,20 @@ std::string trickyStore(const test::ScratchDir& scratch) {
     auto pass = test::samplePass("2026-03-01T10:00:00Z");
     pass.findings[1].reason = "cannot read \"telemetry.json\", line 2:\nunexpected ','; Zoë's file";
     std::string error;
-    EXPECT_TRUE(store->recordPass(pass, &error)) << error;
-    EXPECT_TRUE(store->recordEvent(event_kind::kAgentStarted, "", "version 0.1.0, pid 42", &error));
+    EXPECT_TRUE(succeeded(store->recordPass(pass)));
+    EXPECT_TRUE(
+        succeeded(store->recordEvent(event_kind::kAgentStarted, "", "version 0.1.0, pid 42")));
     return path;
 }
 
 std::vector<ChainEvent> eventsOf(const std::string& path) {
-    std::string error;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
     std::vector<ChainEvent> events;
-    EXPECT_TRUE(store && readEvents(store->connection(), "", "", &events, &error)) << error;
+    EXPECT_TRUE(store) << opened.error;
+    if (store) {
+        EXPECT_TRUE(succeeded(readEvents(store->connection(), "", "", &events)));
+    }
     return events;
 }
 
@@ -164,7 +169,7 @@ PassReport passWithProfiles(const std::string& at) {
 TEST(ComplianceSummary, CountsProfilesLicenseAuditsAndTheEnvironment) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
-    std::string error;
+    Status opened;
     const auto now = std::chrono::system_clock::now();
     {
         auto store = test::openStore(path);
@@ -175,10 +180,10 @@ TEST(ComplianceSummary, CountsProfilesLicenseAuditsAndTheEnvironment) {
                                  "[core] collect_telemetry = false", "malformed", Outcome::Failed,
                                  "line 1: a key before any section header", "", "azure-cli"});
         pass.verdict = computeVerdict(pass.policy, pass.findings);
-        ASSERT_TRUE(store->recordPass(pass, &error));
+        ASSERT_TRUE(succeeded(store->recordPass(pass)));
     }
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &error);
-    ASSERT_TRUE(store) << error;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
+    ASSERT_TRUE(store) << opened.error;
     const auto s = summarizeCompliance(store.get(), now, "0.1.0", "");
     EXPECT_EQ(s.verdict, "non-compliant");
     EXPECT_EQ(s.profilesTotal, 3);
@@ -209,7 +214,7 @@ TEST(ComplianceSummary, CompliantSinceIsTheStartOfTheCompliantStreak) {
     auto store = test::openStore(path);
     std::string error;
     auto pass = passWithProfiles("2026-02-01T10:00:00Z");
-    ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(pass)));
     pass.findings[1].outcome = Outcome::Compliant;   // systemd re-executed
     pass.findings[4].outcome = Outcome::Remediated;  // b's file fixed
     pass.findings[4].reason.clear();
@@ -217,11 +222,12 @@ TEST(ComplianceSummary, CompliantSinceIsTheStartOfTheCompliantStreak) {
     pass.verdict = computeVerdict(pass.policy, pass.findings);
     for (const char* at : {"2026-02-01T11:00:00Z", "2026-02-01T12:00:00Z"}) {
         pass.startedAt = pass.finishedAt = at;
-        ASSERT_TRUE(store->recordPass(pass, &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(pass)));
     }
     auto* sqlite = dynamic_cast<SqliteComplianceStore*>(store.get());
-    const auto timeline = readComplianceTimeline(sqlite->connection(), &error);
-    EXPECT_EQ(timeline.compliantSince, "2026-02-01T11:00:00Z") << error;
+    Status read;
+    const auto timeline = readComplianceTimeline(sqlite->connection(), &read);
+    EXPECT_EQ(timeline.compliantSince, "2026-02-01T11:00:00Z") << read.error;
     ASSERT_TRUE(timeline.lastChange);
     EXPECT_EQ(timeline.lastChange->event.kind, "remediated");
     EXPECT_EQ(timeline.lastChange->event.subject, "b /home/b/.local/share/Metalama/telemetry.json");

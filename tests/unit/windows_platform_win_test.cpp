@@ -487,14 +487,14 @@ TEST(ChangeWatcherWin, ARegistryKeyDeletedAndRecreatedIsStillWatched) {
 TEST(SafeFsWin, ReplacesAtomicallyListsRenamesAndRemoves) {
     ScratchDir root;
     root.write("d/a.json", "old");
-    std::string error;
-    const auto dir = platform::SafeDir::open(root.abs("d"), &error);
-    ASSERT_TRUE(dir) << error;
+    Status status;
+    const auto dir = platform::SafeDir::open(root.abs("d"), &status);
+    ASSERT_TRUE(dir) << status.error;
     EXPECT_EQ(dir->path(), root.abs("d"));
     ASSERT_TRUE(dir->writeFileAtomic("a.json", "new", platform::Ownership{0, 0, 0644}).ok);
     EXPECT_EQ(root.read("d/a.json"), "new");
     ASSERT_TRUE(dir->writeFileAtomic("b.json", "fresh", platform::Ownership{0, 0, 0644}).ok);
-    EXPECT_EQ(dir->list(&error), (std::vector<std::string>{"a.json", "b.json"}));  // no temp
+    EXPECT_EQ(dir->list(&status), (std::vector<std::string>{"a.json", "b.json"}));  // no temp
     EXPECT_EQ(dir->stat("a.json").kind, platform::FileKind::Regular);
     EXPECT_EQ(dir->stat("a.json").size, 3u);
     EXPECT_TRUE(dir->renameEntry("b.json", "c.json").ok);
@@ -504,10 +504,10 @@ TEST(SafeFsWin, ReplacesAtomicallyListsRenamesAndRemoves) {
     EXPECT_TRUE(dir->readFile("nothing", 1024).missing);
     EXPECT_FALSE(dir->readFile("a.json", 2).status.ok);  // oversized
     bool missing = false;
-    EXPECT_FALSE(platform::SafeDir::open(root.abs("no/such"), &error, &missing));
+    EXPECT_FALSE(platform::SafeDir::open(root.abs("no/such"), &status, &missing));
     EXPECT_TRUE(missing);
-    EXPECT_FALSE(platform::SafeDir::open(root.abs("d/../d"), &error));
-    EXPECT_TRUE(platform::SafeDir::open("C:/", &error)) << error;
+    EXPECT_FALSE(platform::SafeDir::open(root.abs("d/../d"), &status));
+    EXPECT_TRUE(platform::SafeDir::open("C:/", &status)) << status.error;
     EXPECT_TRUE(platform::readFileNoFollow(root.abs("d/a.json"), 100).data == "new");
 }
 
@@ -518,9 +518,9 @@ TEST(SafeFsWin, AHardLinkIsRefusedForReadingAndReplacing) {
     ASSERT_TRUE(::CreateHardLinkW(platform::win32::nativePath(root.abs("d/t.json")).c_str(),
                                   platform::win32::nativePath(root.abs("secret.json")).c_str(),
                                   nullptr));
-    std::string error;
-    const auto dir = platform::SafeDir::open(root.abs("d"), &error);
-    ASSERT_TRUE(dir) << error;
+    Status status;
+    const auto dir = platform::SafeDir::open(root.abs("d"), &status);
+    ASSERT_TRUE(dir) << status.error;
     const auto read = dir->readFile("t.json", 1024);
     EXPECT_FALSE(read.status.ok);
     EXPECT_NE(read.status.error.find("hard links"), std::string::npos) << read.status.error;

@@ -11,6 +11,7 @@
 #include "store/pass_report_json.hpp"
 #include "store/pending_queue.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 
 namespace mpa {
@@ -22,18 +23,18 @@ TEST(WriteAheadLedger, WithoutAWritableStoreChangesGoToTheQueueAndAreRecordedLat
     auto store = test::openStore(path);
     ASSERT_TRUE(store);
     std::string error;
-    ASSERT_TRUE(store->record({"t", "kept", true, "before", ""}, &error)) << error;
+    ASSERT_TRUE(succeeded(store->record({"t", "kept", true, "before", ""})));
 
     PendingQueue queue(path);
     {
         WriteAheadLedger ledger(store.get(), nullptr, queue);  // the store cannot be written
         EXPECT_TRUE(ledger.diverted());
-        ASSERT_TRUE(ledger.beginBatch(&error));
-        ASSERT_TRUE(ledger.record({"t", "a", false, "", ""}, &error)) << error;
-        ASSERT_TRUE(ledger.record({"t", "kept", true, "later value", ""}, &error));
-        ASSERT_TRUE(ledger.setState("k", "v", &error));
-        ASSERT_TRUE(ledger.commitBatch(&error)) << error;
-        ASSERT_TRUE(ledger.forget("t", "kept", &error)) << error;
+        ASSERT_TRUE(succeeded(ledger.beginBatch()));
+        ASSERT_TRUE(succeeded(ledger.record({"t", "a", false, "", ""})));
+        ASSERT_TRUE(succeeded(ledger.record({"t", "kept", true, "later value", ""})));
+        ASSERT_TRUE(succeeded(ledger.setState("k", "v")));
+        ASSERT_TRUE(succeeded(ledger.commitBatch()));
+        ASSERT_TRUE(succeeded(ledger.forget("t", "kept")));
         // record a, state k, forget kept (the second record of kept is ignored: the first wins)
         EXPECT_EQ(ledger.queuedEntries(), 3u);
         EXPECT_TRUE(ledger.find("t", "a"));
@@ -58,10 +59,10 @@ TEST(WriteAheadLedger, WithoutAWritableStoreChangesGoToTheQueueAndAreRecordedLat
     QueuedEntry pass;
     pass.kind = QueuedEntry::Kind::Pass;
     pass.passJson = passReportToJson(test::samplePass("2026-03-01T10:00:00Z"));
-    ASSERT_TRUE(queue.append({pass}, &error)) << error;
+    ASSERT_TRUE(succeeded(queue.append({pass})));
 
     std::vector<std::string> notes;
-    ASSERT_TRUE(drainPendingQueue(*store, queue, builtinCatalog(), &notes, &error)) << error;
+    ASSERT_TRUE(succeeded(drainPendingQueue(*store, queue, builtinCatalog(), &notes)));
     EXPECT_FALSE(queue.exists());
     ASSERT_EQ(notes.size(), 1u);
     EXPECT_NE(notes[0].find("1 pass(es) with their own times"), std::string::npos) << notes[0];
@@ -79,9 +80,9 @@ TEST(WriteAheadLedger, AWritableStoreTakesTheChangesAndNothingIsQueued) {
     PendingQueue queue(path);
     WriteAheadLedger ledger(store.get(), store.get(), queue);
     std::string error;
-    ASSERT_TRUE(ledger.beginBatch(&error));
-    ASSERT_TRUE(ledger.record({"t", "a", false, "", ""}, &error));
-    ASSERT_TRUE(ledger.commitBatch(&error));
+    ASSERT_TRUE(succeeded(ledger.beginBatch()));
+    ASSERT_TRUE(succeeded(ledger.record({"t", "a", false, "", ""})));
+    ASSERT_TRUE(succeeded(ledger.commitBatch()));
     EXPECT_FALSE(ledger.diverted());
     EXPECT_FALSE(queue.exists());
     EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'a'"), 1);
@@ -98,29 +99,29 @@ TEST(WriteAheadLedger, WhatTheStoreCommittedIsNotHeldInMemoryAndReadsStillSeeIt)
     PendingQueue queue(path);
     WriteAheadLedger ledger(store.get(), store.get(), queue);
     std::string error;
-    ASSERT_TRUE(ledger.beginBatch(&error));
-    ASSERT_TRUE(ledger.record({"t", "a", true, "first", ""}, &error));
-    ASSERT_TRUE(ledger.setState("k", "v", &error));
+    ASSERT_TRUE(succeeded(ledger.beginBatch()));
+    ASSERT_TRUE(succeeded(ledger.record({"t", "a", true, "first", ""})));
+    ASSERT_TRUE(succeeded(ledger.setState("k", "v")));
     EXPECT_EQ(ledger.heldInMemory(), 2u);  // not committed yet
-    ASSERT_TRUE(ledger.commitBatch(&error)) << error;
+    ASSERT_TRUE(succeeded(ledger.commitBatch()));
     EXPECT_EQ(ledger.heldInMemory(), 0u);
-    ASSERT_TRUE(ledger.record({"t", "b", false, "", ""}, &error));
+    ASSERT_TRUE(succeeded(ledger.record({"t", "b", false, "", ""})));
     EXPECT_EQ(ledger.heldInMemory(), 0u);
     // The first prior state still wins, read from the store.
-    ASSERT_TRUE(ledger.record({"t", "a", true, "the agent's own", ""}, &error));
+    ASSERT_TRUE(succeeded(ledger.record({"t", "a", true, "the agent's own", ""})));
     ASSERT_TRUE(ledger.find("t", "a"));
     EXPECT_EQ(ledger.find("t", "a")->value, "first");
     EXPECT_EQ(ledger.list("t").size(), 2u);
     EXPECT_EQ(ledger.state("k"), "v");
-    ASSERT_TRUE(ledger.forget("t", "b", &error));
+    ASSERT_TRUE(succeeded(ledger.forget("t", "b")));
     EXPECT_FALSE(ledger.find("t", "b"));
     EXPECT_EQ(ledger.heldInMemory(), 0u);
     EXPECT_FALSE(queue.exists());
 
     // A store that cannot be written: everything is held (and queued).
     WriteAheadLedger diverted(store.get(), nullptr, queue);
-    ASSERT_TRUE(diverted.record({"t", "c", false, "", ""}, &error)) << error;
-    ASSERT_TRUE(diverted.forget("t", "a", &error)) << error;
+    ASSERT_TRUE(succeeded(diverted.record({"t", "c", false, "", ""})));
+    ASSERT_TRUE(succeeded(diverted.forget("t", "a")));
     EXPECT_EQ(diverted.heldInMemory(), 2u);
     EXPECT_TRUE(diverted.find("t", "c"));
     EXPECT_FALSE(diverted.find("t", "a"));
@@ -129,16 +130,14 @@ TEST(WriteAheadLedger, WhatTheStoreCommittedIsNotHeldInMemoryAndReadsStillSeeIt)
 TEST(PassReportJson, APassReadsBackAsItWasWritten) {
     const auto pass = test::samplePass("2026-03-01T10:00:00Z");
     PassReport back;
-    std::string error;
-    ASSERT_TRUE(passReportFromJson(passReportToJson(pass), builtinCatalog(), &back, &error))
-        << error;
+    ASSERT_TRUE(succeeded(passReportFromJson(passReportToJson(pass), builtinCatalog(), &back)));
     EXPECT_EQ(back.startedAt, pass.startedAt);
     EXPECT_EQ(back.verdict, pass.verdict);
     EXPECT_EQ(back.findings.size(), pass.findings.size());
     EXPECT_EQ(back.policy.values.size(), pass.policy.values.size());
     EXPECT_EQ(back.policy.issues.size(), pass.policy.issues.size());
     EXPECT_EQ(passReportToJson(back), passReportToJson(pass));
-    EXPECT_FALSE(passReportFromJson("{\"started_at\": 1}", builtinCatalog(), &back, &error));
+    EXPECT_FALSE(passReportFromJson("{\"started_at\": 1}", builtinCatalog(), &back));
 }
 
 }  // namespace
