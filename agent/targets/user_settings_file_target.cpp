@@ -94,10 +94,7 @@ class ProfilePass {
             out_.push_back(std::move(f));
         }
     }
-    void forget(const std::string& subject) {
-        std::string error;
-        run_.ledger.forget(kTargetName, subject, &error);
-    }
+    void forget(const std::string& subject) { run_.ledger.forget(kTargetName, subject); }
     void file(const MetalamaProfile& p, const std::shared_ptr<platform::SafeDir>& home,
               const std::string& logical, FileWork& work);
     std::map<std::string, FileWork> plan(const MetalamaProfile& p);
@@ -174,13 +171,13 @@ void ProfilePass::profile(const MetalamaProfile& p) {
     if (p.isTemplate) return;  // a new account is enforced at its first pass (and login)
     auto files = plan(p);
     if (files.empty()) return;
-    std::string error;
+    Status opening;
     bool missing = false;
-    auto opened = homes_.open(p.home, &error, &missing);
+    auto opened = homes_.open(p.home, &opening, &missing);
     if (!opened || (opened->self().uid != p.uid)) {
         const auto reason =
             !opened ? (missing ? "not checked: home not mounted (" + p.home + " does not exist)"
-                               : "home directory cannot be used: " + error)
+                               : "home directory cannot be used: " + opening.error)
                     : "home directory is owned by uid " + std::to_string(opened->self().uid) +
                           ", not by " + p.account + " (uid " + std::to_string(p.uid) + "); refused";
         for (auto& [logical, work] : files) failAll(p, work, reason);
@@ -210,8 +207,8 @@ void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform:
     for (std::size_t i = 0; i + 1 < work.components.size(); ++i) {
         const auto& name = work.components[i];
         logicalDir = joinPath(logicalDir, {name});
-        std::string error;
-        auto next = dir->openChild(name, false, {}, p.uid, nullptr, &error);
+        Status opening;
+        auto next = dir->openChild(name, false, {}, p.uid, nullptr, &opening);
         if (!next) {
             const auto kind = dir->stat(name).kind;
             if (kind == platform::FileKind::Symlink)
@@ -219,7 +216,7 @@ void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform:
                                logicalDir +
                                    ": is a symbolic link; the agent never follows links in a "
                                    "profile");
-            if (kind == platform::FileKind::Directory) return failAll(p, work, error);
+            if (kind == platform::FileKind::Directory) return failAll(p, work, opening.error);
             if (kind != platform::FileKind::Missing)
                 return failAll(p, work, logicalDir + ": is not a directory");
             if (!anyWanted) {  // nothing to set, and the file the agent changed is gone
@@ -250,8 +247,9 @@ void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform:
                 return failAll(p, work, "cannot create " + logicalDir + ": " + why);
             bool wasCreated = false;
             next = dir->openChild(name, true, {p.uid, p.gid, kCreatedDirectoryMode}, p.uid,
-                                  &wasCreated, &error);
-            if (!next) return failAll(p, work, "cannot create " + logicalDir + ": " + error);
+                                  &wasCreated, &opening);
+            if (!next)
+                return failAll(p, work, "cannot create " + logicalDir + ": " + opening.error);
             if (wasCreated) created.push_back(logicalDir);
         }
         dir = std::make_shared<platform::SafeDir>(std::move(*next));
@@ -413,14 +411,15 @@ void ProfilePass::flush() {
         }
     };
     // Prior states first, durable in one commit; nothing is written unless that succeeded.
-    std::string error;
-    bool recorded = run_.ledger.beginBatch(&error);
+    Status recorded = run_.ledger.beginBatch();
     for (const auto& w : pending_)
-        for (const auto& prior : w.record) recorded = recorded && run_.ledger.record(prior, &error);
-    recorded = recorded && run_.ledger.commitBatch(&error);
+        for (const auto& prior : w.record)
+            if (recorded) recorded = run_.ledger.record(prior);
+    if (recorded) recorded = run_.ledger.commitBatch();
     if (!recorded) {
         for (auto& w : pending_)
-            failPending(w, "could not record the prior state, so nothing was changed: " + error);
+            failPending(
+                w, "could not record the prior state, so nothing was changed: " + recorded.error);
         pending_.clear();
         return;
     }
@@ -440,16 +439,18 @@ void ProfilePass::flush() {
     };
     writeDurably(files, steps);
     // What the renames changed in the bookkeeping, one ledger batch.
-    bool batch = run_.ledger.beginBatch(&error);
+    const Status batch = run_.ledger.beginBatch();
     for (std::size_t i = 0; i < pending_.size(); ++i) {
         if (!written[i]) continue;
         for (const auto& subject : pending_[i].forget) forget(subject);
         for (auto& f : pending_[i].findings) out_.push_back(std::move(f));
     }
-    if (batch && !run_.ledger.commitBatch(&error))
-        out_.push_back(Finding::failed(
-            kTargetName, "compliance store",
-            "files were written but the agent's bookkeeping was not saved: " + error));
+    if (batch)
+        if (const auto committed = run_.ledger.commitBatch(); !committed)
+            out_.push_back(
+                Finding::failed(kTargetName, "compliance store",
+                                "files were written but the agent's bookkeeping was not saved: " +
+                                    committed.error));
     pending_.clear();
 }
 
@@ -463,9 +464,9 @@ void ProfilePass::leftovers() {
     for (const auto& e : unvisited) {
         UserSettingPrior prior;
         if (!decodeUserSettingPrior(e, &prior)) continue;
-        std::string error;
         bool missing = false;
-        if (platform::SafeDir::open(run_.context.resolve(parentOf(prior.file)), &error, &missing) ||
+        if (platform::SafeDir::open(run_.context.resolve(parentOf(prior.file)), nullptr,
+                                    &missing) ||
             !missing)
             continue;
         forget(e.subject);

@@ -15,6 +15,7 @@
 #include "store/event_kinds.hpp"
 #include "store/pass_events.hpp"
 #include "support/env_targets_fixture.hpp"
+#include "support/status_assert.hpp"
 #include "targets/machine_environment_targets.hpp"
 
 namespace mpa::test {
@@ -370,8 +371,7 @@ class UpgradedMachineTest : public EnvVariablesTest {
     }
     void old(const std::string& target, const std::string& subject, bool existed,
              const std::string& value) {
-        std::string error;
-        ASSERT_TRUE(ledger.record({target, subject, existed, value, ""}, &error)) << error;
+        ASSERT_TRUE(succeeded(ledger.record({target, subject, existed, value, ""})));
     }
     void expectRestoredAsBefore() {
         EXPECT_EQ(scratch.read(kEtcEnvironment), "LANG=C\n");
