@@ -185,7 +185,10 @@ Status locate(std::string_view text, const std::string& key, Located* out) {
         if (marker("...")) return refuse(i, "a document end marker (...)");
         if (raw[0] == '%') return refuse(i, "a directive");
         if (raw[0] == '-' && (raw.size() == 1 || blank(raw[1])))
-            return refuse(i, "a sequence entry at the top level: the file is not a mapping");
+            return refuse(i, lastEntry == kNone
+                                 ? "a sequence entry at the top level: the file is not a mapping"
+                                 : "a sequence entry at column 0 (the value of the key above, "
+                                   "which the agent does not read)");
         if (raw[0] == '?' && (raw.size() == 1 || blank(raw[1])))
             return refuse(i, "an explicit key (?) the agent does not read");
         if (std::string_view("[]{}|>&*!@`,").find(raw[0]) != std::string_view::npos)
