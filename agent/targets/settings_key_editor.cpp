@@ -2,6 +2,7 @@
 
 #include "targets/ini_settings_key.hpp"
 #include "targets/json_settings_key.hpp"
+#include "targets/yaml_settings_key.hpp"
 #include "util/text.hpp"
 
 namespace mpa {
@@ -70,6 +71,30 @@ class IniKeyEditor : public SettingsKeyEditor {
     std::string section_, key_, value_;
 };
 
+class YamlKeyEditor : public SettingsKeyEditor {
+  public:
+    explicit YamlKeyEditor(const CatalogUserFile& file) : key_(file.key), value_(file.value) {}
+    std::string keyName() const override { return key_; }
+    std::string desiredValue() const override { return value_; }
+    Status observe(std::string_view text, KeyObservation* out) const override {
+        std::optional<YamlKey> key;
+        if (auto status = readYamlKey(text, key_, &key); !status) return status;
+        *out = key ? KeyObservation{true, key->value, key->line} : KeyObservation{};
+        return Status::success();
+    }
+    Status set(std::string* text, std::string* undo) const override {
+        return setYamlKey(text, key_, value_, undo);
+    }
+    Status restore(std::string* text, const std::optional<std::string>& priorRaw,
+                   const std::string& undo) const override {
+        return restoreYamlKey(text, key_, priorRaw, undo);
+    }
+    bool isEmpty(std::string_view text) const override { return trim(text).empty(); }
+
+  private:
+    std::string key_, value_;
+};
+
 // A file whose content is the setting: the Go toolchain's telemetry mode file holds "off", or
 // "off 2026-01-31" with the date the mode was set, and Go reads it trimmed, up to the first space
 // (x/telemetry's Dir.Mode): its first word. The agent writes the value alone (which Go reads
@@ -117,10 +142,8 @@ std::unique_ptr<SettingsKeyEditor> makeSettingsKeyEditor(const CatalogUserFile& 
             if (!file.key.empty()) break;
             return std::make_unique<TextFileEditor>(file);
         case SettingsFormat::Yaml:
-            *whyNot = "the agent does not edit " + std::string(toString(file.format)) +
-                      " settings files yet; the tool's environment variable, where it has one, "
-                      "is the opt-out enforced";
-            return nullptr;
+            if (file.key.empty()) break;
+            return std::make_unique<YamlKeyEditor>(file);
     }
     *whyNot =
         "the catalog entry names no key for this " + std::string(toString(file.format)) + " file";

@@ -1,8 +1,7 @@
 #pragma once
 // One key of a per-user settings file in the format the catalog names (json: a dotted path, ini:
-// a section and a key, text: the whole content, read by its first word), behind one interface so
-// that the user-settings-file target knows no format. Yaml files have no editor yet:
-// makeSettingsKeyEditor says why.
+// a section and a key, yaml: a top-level key, text: the whole content, read by its first word),
+// behind one interface so that the user-settings-file target knows no format.
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,8 +15,8 @@ namespace mpa {
 struct KeyObservation {
     bool present = false;
     std::string value;  // what the tool reads, to compare with desiredValue() and to show
-    std::string raw;    // what restore() writes back: the value (json), the line(s) (ini), the file
-                        // (text)
+    std::string raw;    // what restore() writes back: the value (json), the line(s) (ini, yaml),
+                        // the file (text)
 };
 
 class SettingsKeyEditor {

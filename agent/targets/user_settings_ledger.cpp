@@ -38,6 +38,8 @@ Status decodeUserSettingPrior(const PriorState& entry, UserSettingPrior* out) {
         prior.spec.format = SettingsFormat::Ini;
     else if (format == "text")
         prior.spec.format = SettingsFormat::Text;
+    else if (format == "yaml")
+        prior.spec.format = SettingsFormat::Yaml;
     else
         return Status::failure(entry.subject + ": unknown settings format '" + format + "'");
     if (prior.file.empty())

@@ -1,8 +1,9 @@
-// libFuzzer target for the per-user settings-file editors (another tool's JSON or INI file): any
-// bytes in, no crash or undefined behaviour, and the promise the target makes to users: once the
-// key is set, reading it gives the value, and taking the key back gives the text back byte for
-// byte (INI always; JSON whenever the key existed or went into an object that had members).
-// The first byte chooses the format.
+// libFuzzer target for the per-user settings-file editors (another tool's JSON, INI or YAML file):
+// any bytes in, no crash or undefined behaviour, and the promise the target makes to users: once
+// the key is set, reading it gives the value, and taking the key back gives the text back byte for
+// byte (INI and YAML always; JSON whenever the key existed or went into an object that had
+// members). The first byte chooses the format: odd INI, 2 mod 4 YAML, else JSON (the seeds
+// committed before YAML start with 0 or 1).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 
 #include "targets/ini_settings_key.hpp"
 #include "targets/json_settings_key.hpp"
+#include "targets/yaml_settings_key.hpp"
 #include "util/json_document.hpp"
 
 namespace {
@@ -35,6 +37,20 @@ void ini(const std::string& before) {
     const auto priorLines = prior ? std::optional<std::string>(prior->lines) : std::nullopt;
     check(static_cast<bool>(
         mpa::restoreIniKey(&text, "core", "collect_telemetry", priorLines, added)));
+    check(text == before);
+}
+
+void yaml(const std::string& before) {
+    std::optional<mpa::YamlKey> prior;
+    if (!mpa::readYamlKey(before, "enableTelemetry", &prior)) return;
+    std::string text = before;
+    std::string added;
+    check(static_cast<bool>(mpa::setYamlKey(&text, "enableTelemetry", "false", &added)));
+    std::optional<mpa::YamlKey> now;
+    check(static_cast<bool>(mpa::readYamlKey(text, "enableTelemetry", &now)));
+    check(now && now->value == "false");
+    const auto priorLine = prior ? std::optional<std::string>(prior->line) : std::nullopt;
+    check(static_cast<bool>(mpa::restoreYamlKey(&text, "enableTelemetry", priorLine, added)));
     check(text == before);
 }
 
@@ -72,6 +88,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
     if (data[0] & 1)
         ini(text);
+    else if ((data[0] & 3) == 2)
+        yaml(text);
     else
         json(text);
     return 0;

@@ -1,11 +1,12 @@
-// The per-user settings-file editors: one key of a JSON or INI file set and taken back, every
-// other byte kept.
+// The per-user settings-file editors: one key of a JSON, INI or YAML file set and taken back,
+// every other byte kept.
 #include "targets/settings_key_editor.hpp"
 
 #include <gtest/gtest.h>
 
 #include "targets/ini_settings_key.hpp"
 #include "targets/json_settings_key.hpp"
+#include "targets/yaml_settings_key.hpp"
 #include "util/json_document.hpp"
 
 namespace mpa {
@@ -276,21 +277,188 @@ TEST(SettingsKeyEditor, ATextFileIsReadByItsFirstWordAndComesBackWhole) {
     EXPECT_TRUE(editor->isEmpty(text));
 }
 
-TEST(SettingsKeyEditor, YamlFilesHaveNoEditorAndSayWhy) {
+// Yarn's ~/.yarnrc.yml as `yarn config set` leaves it.
+const std::string kYarnrc =
+    "# Yarn settings\nnodeLinker: node-modules\nnpmScopes:\n  corp:\n    npmRegistryServer: "
+    "\"https://npm.corp.example\"\n\nyarnPath: .yarn/releases/yarn-4.5.0.cjs\n";
+
+std::optional<YamlKey> readYarn(std::string_view text) {
+    std::optional<YamlKey> key;
+    EXPECT_TRUE(readYamlKey(text, "enableTelemetry", &key)) << text;
+    return key;
+}
+
+Status refusal(const std::string& text) {
+    std::optional<YamlKey> key;
+    auto status = readYamlKey(text, "enableTelemetry", &key);
+    EXPECT_FALSE(status) << text;
+    std::string edited = text, added;
+    EXPECT_FALSE(setYamlKey(&edited, "enableTelemetry", "false", &added)) << text;
+    EXPECT_EQ(edited, text);
+    return status;
+}
+
+TEST(YamlSettingsKey, AnAbsentFileOrKeyGetsTheKeyAppendedAndTakenBackByteForByte) {
+    for (const std::string& before :
+         {std::string(), kYarnrc, std::string("nodeLinker: pnp"), std::string("---\n# c\n")}) {
+        std::string text = before, added = "x";
+        EXPECT_FALSE(readYarn(before));
+        ASSERT_TRUE(setYamlKey(&text, "enableTelemetry", "false", &added));
+        const auto key = readYarn(text);
+        ASSERT_TRUE(key) << text;
+        EXPECT_EQ(key->value, "false");
+        EXPECT_EQ(key->line, "enableTelemetry: false");
+        ASSERT_TRUE(restoreYamlKey(&text, "enableTelemetry", std::nullopt, added));
+        EXPECT_EQ(text, before);
+    }
+    std::string text, added;
+    ASSERT_TRUE(setYamlKey(&text, "enableTelemetry", "false", &added));
+    EXPECT_EQ(text, "enableTelemetry: false\n");
+    EXPECT_EQ(added, "");
+    text = kYarnrc;
+    ASSERT_TRUE(setYamlKey(&text, "enableTelemetry", "false", &added));
+    EXPECT_EQ(text, kYarnrc + "enableTelemetry: false\n");
+    text = "nodeLinker: pnp";  // no final line ending: the agent adds one and remembers it
+    ASSERT_TRUE(setYamlKey(&text, "enableTelemetry", "false", &added));
+    EXPECT_EQ(text, "nodeLinker: pnp\nenableTelemetry: false");
+    EXPECT_EQ(added, "+eol");
+}
+
+TEST(YamlSettingsKey, TrueIsReplacedFalseInAnyCoreSchemaSpellingIsRead) {
+    const std::string before = "nodeLinker: pnp\nenableTelemetry: true\nyarnPath: x.cjs\n";
+    auto key = readYarn(before);
+    ASSERT_TRUE(key);
+    EXPECT_EQ(key->value, "true");
+    std::string text = before, added;
+    ASSERT_TRUE(setYamlKey(&text, "enableTelemetry", "false", &added));
+    EXPECT_EQ(text, "nodeLinker: pnp\nenableTelemetry: false\nyarnPath: x.cjs\n");
+    ASSERT_TRUE(restoreYamlKey(&text, "enableTelemetry", key->line, added));
+    EXPECT_EQ(text, before);
+    for (const char* spelling : {"false", "False", "FALSE"}) {
+        key = readYarn(std::string("enableTelemetry: ") + spelling + "\n");
+        ASSERT_TRUE(key);
+        EXPECT_EQ(key->value, "false") << spelling;
+    }
+    key = readYarn("enableTelemetry: fALSE\n");  // not a boolean to YAML: a string
+    ASSERT_TRUE(key);
+    EXPECT_EQ(key->value, "fALSE");
+    key = readYarn("enableTelemetry:\n");  // null: present, no value
+    ASSERT_TRUE(key);
+    EXPECT_EQ(key->value, "");
+    text = "enableTelemetry:\n";
+    ASSERT_TRUE(setYamlKey(&text, "enableTelemetry", "false", &added));
+    EXPECT_EQ(text, "enableTelemetry: false\n");
+}
+
+TEST(YamlSettingsKey, QuotedKeysAndValuesAreReadAndTheCommentStays) {
+    const std::string before = "'enableTelemetry': 'yes' # set by me\n";
+    auto key = readYarn(before);
+    ASSERT_TRUE(key);
+    EXPECT_EQ(key->value, "yes");
+    EXPECT_EQ(key->line, "'enableTelemetry': 'yes' # set by me");
+    std::string text = before, added;
+    ASSERT_TRUE(setYamlKey(&text, "enableTelemetry", "false", &added));
+    EXPECT_EQ(text, "'enableTelemetry': false # set by me\n");
+    ASSERT_TRUE(restoreYamlKey(&text, "enableTelemetry", key->line, added));
+    EXPECT_EQ(text, before);
+    key = readYarn("\"enableTelemetry\" : \"false\"\n");
+    ASSERT_TRUE(key);
+    EXPECT_EQ(key->value, "false");
+    key = readYarn("enableTelemetry: 'it''s on'\n");
+    ASSERT_TRUE(key);
+    EXPECT_EQ(key->value, "it's on");
+    text = "enableTelemetry: # off please\n";
+    ASSERT_TRUE(setYamlKey(&text, "enableTelemetry", "false", &added));
+    EXPECT_EQ(text, "enableTelemetry: false # off please\n");
+    // A '#' inside a plain value is no comment: the value is the whole of it.
+    key = readYarn("enableTelemetry: a#b\n");
+    ASSERT_TRUE(key);
+    EXPECT_EQ(key->value, "a#b");
+}
+
+TEST(YamlSettingsKey, AWindowsFileKeepsItsLineEndingsAndComesBackExactly) {
+    const std::string before = "nodeLinker: pnp\r\nenableTelemetry: TRUE # on\r\nx: 1";
+    auto key = readYarn(before);
+    ASSERT_TRUE(key);
+    EXPECT_EQ(key->value, "true");
+    std::string text = before, added;
+    ASSERT_TRUE(setYamlKey(&text, "enableTelemetry", "false", &added));
+    EXPECT_EQ(text, "nodeLinker: pnp\r\nenableTelemetry: false # on\r\nx: 1");
+    ASSERT_TRUE(restoreYamlKey(&text, "enableTelemetry", key->line, added));
+    EXPECT_EQ(text, before);
+    for (const std::string& absent : {std::string("x: 1\r\ny: 2"), std::string("x: 1\r\n")}) {
+        text = absent;
+        ASSERT_TRUE(setYamlKey(&text, "enableTelemetry", "false", &added));
+        EXPECT_NE(text.find("\r\nenableTelemetry: false"), std::string::npos) << text;
+        ASSERT_TRUE(readYarn(text));
+        ASSERT_TRUE(restoreYamlKey(&text, "enableTelemetry", std::nullopt, added));
+        EXPECT_EQ(text, absent);
+    }
+    text = "x: 1\r\ny: 2";
+    ASSERT_TRUE(setYamlKey(&text, "enableTelemetry", "false", &added));
+    EXPECT_EQ(text, "x: 1\r\ny: 2\r\nenableTelemetry: false");
+    EXPECT_EQ(added, "+crlf");
+}
+
+TEST(YamlSettingsKey, WhatTheAgentCannotEditSafelyIsRefusedNamingTheLine) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"x: 1\nenableTelemetry:\n  false\n", "line 3: the value of enableTelemetry (line 2)"},
+        {"enableTelemetry:\n- a\n", "line 2: a sequence entry"},
+        {"enableTelemetry: [false]\n", "line 1: enableTelemetry holds a value starting with '['"},
+        {"enableTelemetry: {a: 1}\n", "line 1: enableTelemetry holds a value starting with '{'"},
+        {"enableTelemetry: |\n  false\n",
+         "line 1: enableTelemetry holds a value starting with '|'"},
+        {"enableTelemetry: >\n", "line 1: enableTelemetry holds a value starting with '>'"},
+        {"enableTelemetry: &a false\n", "line 1: enableTelemetry holds a value starting with '&'"},
+        {"enableTelemetry: *a\n", "line 1: enableTelemetry holds a value starting with '*'"},
+        {"enableTelemetry: !!bool false\n",
+         "line 1: enableTelemetry holds a value starting with '!'"},
+        {"x: 1\n---\nenableTelemetry: true\n", "line 2: a second document"},
+        {"x: 1\n...\n", "line 2: a document end marker"},
+        {"enableTelemetry: true\nx: 2\nenableTelemetry: false\n",
+         "line 3: enableTelemetry appears twice (first on line 1)"},
+        {"x:\n\t y: 1\n", "line 2: a tab in the indentation"},
+        {"# c\n- enableTelemetry: false\n", "line 2: a sequence entry at the top level"},
+        {"just words\n", "line 1: not a key: value line"},
+        {"  enableTelemetry: true\n", "line 1: indented content before any top-level key"},
+        {"x: 1\renableTelemetry: true\n", "line 1: a carriage return without a line feed"},
+        {"x: \"a\nenableTelemetry: true\"\n", "line 1: a quoted value goes on past its line"},
+        {"? enableTelemetry\n: true\n", "line 1: an explicit key"},
+        {"\"enable\\x54elemetry\": true\n", "line 1: a quoted key with escapes"},
+        {"enableTelemetry: a: b\n", "line 1: the value of enableTelemetry holds a mapping"},
+        {"[enableTelemetry]\n", "line 1: the top level starts with '['"},
+    };
+    for (const auto& [text, error] : cases) {
+        const auto status = refusal(text);
+        EXPECT_NE(status.error.find(error), std::string::npos) << text << "\n" << status.error;
+    }
+}
+
+TEST(SettingsKeyEditor, YarnsCatalogEntryGetsTheYamlEditor) {
     CatalogUserFile yaml;
     yaml.format = SettingsFormat::Yaml;
     yaml.key = "enableTelemetry";
+    yaml.value = "false";
     std::string why;
+    const auto editor = makeSettingsKeyEditor(yaml, &why);
+    ASSERT_NE(editor, nullptr) << why;
+    EXPECT_EQ(editor->keyName(), "enableTelemetry");
+    KeyObservation o;
+    ASSERT_TRUE(editor->observe("enableTelemetry: False # mine\n", &o));
+    EXPECT_TRUE(o.present);
+    EXPECT_EQ(o.value, editor->desiredValue());
+    EXPECT_EQ(o.raw, "enableTelemetry: False # mine");
+    yaml.key.clear();
     EXPECT_EQ(makeSettingsKeyEditor(yaml, &why), nullptr);
-    EXPECT_NE(why.find("yaml"), std::string::npos) << why;
+    EXPECT_NE(why.find("names no key"), std::string::npos) << why;
     CatalogUserFile ini;
     ini.format = SettingsFormat::Ini;
     ini.section = "core";
     ini.key = "collect_telemetry";
     ini.value = "false";
-    const auto editor = makeSettingsKeyEditor(ini, &why);
-    ASSERT_NE(editor, nullptr);
-    EXPECT_EQ(editor->keyName(), "[core] collect_telemetry");
+    const auto iniEditor = makeSettingsKeyEditor(ini, &why);
+    ASSERT_NE(iniEditor, nullptr);
+    EXPECT_EQ(iniEditor->keyName(), "[core] collect_telemetry");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// The per-user settings-file target against real files in a scratch root, on the two catalog
-// tools it is proven on: the Azure CLI's ~/.azure/config ([core] collect_telemetry, INI) and the
-// Angular CLI's ~/.angular-config.json (cli.analytics, JSON). Without root every account is the
+// The per-user settings-file target against real files in a scratch root, on the catalog tools it
+// is proven on: the Azure CLI's ~/.azure/config ([core] collect_telemetry, INI), the Angular
+// CLI's ~/.angular-config.json (cli.analytics, JSON) and Yarn's ~/.yarnrc.yml (enableTelemetry,
+// YAML). Without root every account is the
 // account running the test (as in telemetry_json_target_test); with root alice and bob are two.
 #include "targets/user_settings_file_target.hpp"
 
@@ -375,15 +376,53 @@ TEST_F(UserSettingsTarget, TheGoToolchainsModeFileIsWrittenAndItsPriorContentCom
     EXPECT_FALSE(root.exists("home/bob/.config"));
 }
 
-TEST_F(UserSettingsTarget, YamlFilesAreReportedNotApplicableWithTheReason) {
+TEST_F(UserSettingsTarget, YarnsYamlFileGetsTheKeyKeepsEverythingElseAndComesBackByteForByte) {
+    const auto& yarn = catalogTool("yarn").userFiles.at(0);
+    EXPECT_EQ(yarn.linuxPath, "~/.yarnrc.yml");
+    EXPECT_EQ(yarn.format, SettingsFormat::Yaml);
+    EXPECT_EQ(yarn.key, "enableTelemetry");
+    EXPECT_EQ(yarn.value, "false");
+    constexpr const char* kYarn = "home/alice/.yarnrc.yml";
+    const std::string before =
+        "# mine\r\nenableTelemetry: true # yes, please\r\nnpmScopes:\r\n  corp:\r\n"
+        "    npmRegistryServer: \"https://npm.corp.example\"\r\n";
+    userFile(kYarn, before, 0600);
+    desired.userFiles = {assignment("yarn")};
+    const auto findings = pass();
+    const std::string alice = "/home/alice/.yarnrc.yml#enableTelemetry";
+    const std::string bob = "/home/bob/.yarnrc.yml#enableTelemetry";
+    ASSERT_NE(find(findings, alice), nullptr);
+    EXPECT_EQ(find(findings, alice)->outcome, Outcome::Remediated) << find(findings, alice)->reason;
+    EXPECT_EQ(find(findings, alice)->tool, "yarn");
+    EXPECT_EQ(root.read(kYarn),
+              "# mine\r\nenableTelemetry: false # yes, please\r\nnpmScopes:\r\n  corp:\r\n"
+              "    npmRegistryServer: \"https://npm.corp.example\"\r\n");
+    EXPECT_EQ(statOf(kYarn).st_uid, aliceUid);
+    EXPECT_EQ(statOf(kYarn).st_mode & 07777, 0600u);
+    ASSERT_NE(find(findings, bob), nullptr);
+    EXPECT_EQ(find(findings, bob)->outcome, Outcome::Remediated) << find(findings, bob)->reason;
+    EXPECT_EQ(root.read("home/bob/.yarnrc.yml"), "enableTelemetry: false\n");
+    const auto again = pass();
+    EXPECT_EQ(find(again, alice)->outcome, Outcome::Compliant) << find(again, alice)->reason;
+
+    const auto reverted = revert();
+    EXPECT_EQ(find(reverted, alice)->outcome, Outcome::Restored) << find(reverted, alice)->reason;
+    EXPECT_EQ(root.read(kYarn), before);
+    EXPECT_EQ(find(reverted, bob)->outcome, Outcome::Restored) << find(reverted, bob)->reason;
+    EXPECT_FALSE(root.exists("home/bob/.yarnrc.yml"));
+}
+
+TEST_F(UserSettingsTarget, AYarnFileTheAgentCannotEditSafelyFailsNamingTheLineAndStays) {
+    constexpr const char* kYarn = "home/alice/.yarnrc.yml";
+    const std::string before = "nodeLinker: pnp\nenableTelemetry:\n  true\n";
+    userFile(kYarn, before);
     desired.userFiles = {assignment("yarn")};
     const auto findings = pass();
     const auto* f = find(findings, "/home/alice/.yarnrc.yml#enableTelemetry");
     ASSERT_NE(f, nullptr);
-    EXPECT_EQ(f->outcome, Outcome::NotApplicable);
-    EXPECT_EQ(f->tool, "yarn");
-    EXPECT_NE(f->reason.find("yaml"), std::string::npos) << f->reason;
-    EXPECT_FALSE(root.exists("home/alice/.yarnrc.yml"));
+    EXPECT_EQ(f->outcome, Outcome::Failed);
+    EXPECT_NE(f->reason.find("/home/alice/.yarnrc.yml: line 3"), std::string::npos) << f->reason;
+    EXPECT_EQ(root.read(kYarn), before);
 }
 
 TEST_F(UserSettingsTarget, ManageUserProfilesOffLeavesProfilesAloneAndRestores) {
