@@ -14,6 +14,7 @@
 #include "store/compliance_store.hpp"
 #include "support/agent_process.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 
 namespace mpa::test {
@@ -31,8 +32,7 @@ class ToolComplianceCli : public ::testing::Test {
         root.write("etc/metalama/policies/managed/10-it.json", "{\"TelemetryOptOut\": true}\n");
         auto store = openStore(db());
         ASSERT_TRUE(store);
-        std::string error;
-        ASSERT_TRUE(store->recordPass(toolsPass("2026-03-01T10:00:00Z", false), &error)) << error;
+        ASSERT_TRUE(succeeded(store->recordPass(toolsPass("2026-03-01T10:00:00Z", false))));
     }
     ProcessResult agent(const std::vector<std::string>& args) {
         return runAgent(root.path(), args);

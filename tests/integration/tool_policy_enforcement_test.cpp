@@ -249,7 +249,7 @@ TEST_F(ToolPolicyEnforcement,
     fs::remove(dir() + "/etc/metalama/policies/managed/50-tools.json");
     const auto restored = agent({"apply"});
     EXPECT_EQ(restored.exitCode, 0) << restored.out << restored.err;
-    EXPECT_EQ(differences(before, snapshot(dir())), "");
+    EXPECT_EQ(fileDifferences(before, snapshot(dir())), "");
 }
 
 // macOS: a Mac-shaped root with one local account; the MDM's managed preferences carry the

@@ -421,8 +421,8 @@ TEST(StoreMigration, ASchema4StoreKeepsItsRowsAndVerifiesAfterTheUpgrade) {
     auto store = openStore(path);
     ASSERT_TRUE(store);
     auto* sqlite = dynamic_cast<SqliteComplianceStore*>(store.get());
-    std::string error;
-    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &error), storeSchemaVersion());
+    Status read;
+    EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &read), storeSchemaVersion());
     for (const auto* table : tables) EXPECT_EQ(countRows(path, table), before[table]) << table;
     EXPECT_EQ(countRows(path, "current_findings WHERE tool = ''"), before["current_findings"]);
     EXPECT_EQ(countRows(path, "findings WHERE tool = ''"), before["findings"]);
@@ -441,7 +441,7 @@ TEST(StoreMigration, ASchema4StoreKeepsItsRowsAndVerifiesAfterTheUpgrade) {
     // A repeat of the last pass: the same content run, sealed again with the tools.
     auto repeat = last->report;
     repeat.startedAt = repeat.finishedAt = "2026-01-06T07:00:00Z";
-    ASSERT_TRUE(store->recordPass(repeat, &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(repeat)));
     EXPECT_EQ(countRows(path, "runs"), before["runs"] + 1);
     EXPECT_EQ(countRows(path, "compliance_tools WHERE tool = 'metalama'"), 1);
     EXPECT_TRUE(verifyFile(path).intact);
@@ -449,7 +449,7 @@ TEST(StoreMigration, ASchema4StoreKeepsItsRowsAndVerifiesAfterTheUpgrade) {
     EXPECT_TRUE(sealed.intact) << sealed.message;
 
     // And a pass about three tools after it.
-    ASSERT_TRUE(store->recordPass(test::toolsPass("2026-01-06T08:00:00Z", true), &error)) << error;
+    ASSERT_TRUE(succeeded(store->recordPass(test::toolsPass("2026-01-06T08:00:00Z", true))));
     EXPECT_EQ(countRows(path, "compliance_tools"), 3);
     EXPECT_TRUE(verifyFile(path).intact);
     sealed = verifySealFile(path);

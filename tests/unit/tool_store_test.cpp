@@ -13,6 +13,7 @@
 #include "store/sqlite_compliance_store.hpp"
 #include "store/summary_file.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
 
 namespace mpa {
@@ -26,8 +27,7 @@ using test::toolsPass;
 std::unique_ptr<ComplianceStore> storeWith(const test::ScratchDir& scratch,
                                            const PassReport& pass) {
     auto store = openStore(scratch.abs("compliance.db"));
-    std::string error;
-    EXPECT_TRUE(store && store->recordPass(pass, &error)) << error;
+    EXPECT_TRUE(store && succeeded(store->recordPass(pass)));
     return store;
 }
 
@@ -94,9 +94,7 @@ TEST(ToolStore, TheToolIsInThePassFingerprint) {
 TEST(ToolStore, AQueuedPassKeepsItsToolsAndOneQueuedBeforeToolsStillReads) {
     const auto pass = toolsPass("2026-03-01T10:00:00Z", false);
     PassReport back;
-    std::string error;
-    ASSERT_TRUE(passReportFromJson(passReportToJson(pass), builtinCatalog(), &back, &error))
-        << error;
+    ASSERT_TRUE(succeeded(passReportFromJson(passReportToJson(pass), builtinCatalog(), &back)));
     ASSERT_EQ(back.findings.size(), pass.findings.size());
     EXPECT_EQ(back.findings[4].tool, "powershell");
     EXPECT_EQ(passFingerprint(back), passFingerprint(pass));
@@ -106,14 +104,16 @@ TEST(ToolStore, AQueuedPassKeepsItsToolsAndOneQueuedBeforeToolsStillReads) {
         R"("trigger":"timer","mode":"enforce","verdict":"compliant","notes":[],"policy":[],)"
         R"("issues":[],"informational":[],"findings":[["etc-environment","/etc/environment",)"
         R"("","METALAMA_TELEMETRY_OPT_OUT=1","METALAMA_TELEMETRY_OPT_OUT=1","compliant","",""]]})";
-    ASSERT_TRUE(passReportFromJson(old, builtinCatalog(), &back, &error)) << error;
+    ASSERT_TRUE(succeeded(passReportFromJson(old, builtinCatalog(), &back)));
     ASSERT_EQ(back.findings.size(), 1u);
     EXPECT_EQ(back.findings[0].tool, "");
     const std::string seven = R"({"started_at":"","finished_at":"","trigger":"","mode":"enforce",)"
                               R"("verdict":"compliant","notes":[],"policy":[],"issues":[],)"
                               R"("informational":[],"findings":[["a","b","c","d","e","f","g"]]})";
-    EXPECT_FALSE(passReportFromJson(seven, builtinCatalog(), &back, &error));
-    EXPECT_NE(error.find("finding 1 is not 8 or 9 fields"), std::string::npos) << error;
+    const auto refused = passReportFromJson(seven, builtinCatalog(), &back);
+    EXPECT_FALSE(refused);
+    EXPECT_NE(refused.error.find("finding 1 is not 8 or 9 fields"), std::string::npos)
+        << refused.error;
 }
 
 // The Intune summary: ToolsCompliant is false while one tool is not, and each tool has its own
@@ -123,7 +123,6 @@ TEST(ToolStore, TheIntuneSummaryHasOneSettingPerTool) {
     const auto path = scratch.abs("compliance.db");
     auto store = storeWith(scratch, toolsPass("2026-03-01T10:00:00Z", false));
     ASSERT_TRUE(store);
-    std::string error;
     const auto now = std::chrono::system_clock::now();
     const auto summary =
         summarizeCompliance(dynamic_cast<SqliteComplianceStore*>(store.get()), now, "1.0", "");
@@ -143,9 +142,9 @@ TEST(ToolStore, TheIntuneSummaryHasOneSettingPerTool) {
               std::string::npos)
         << complianceToText(summary);
 
-    ASSERT_TRUE(publishComplianceSummary(*store, now, "1.0", &error)) << error;
+    ASSERT_TRUE(succeeded(publishComplianceSummary(*store, now, "1.0")));
     ComplianceSummary published;
-    ASSERT_TRUE(readPublishedSummary(summaryPathFor(path), now, &published, &error)) << error;
+    ASSERT_TRUE(succeeded(readPublishedSummary(summaryPathFor(path), now, &published)));
     EXPECT_FALSE(published.toolsCompliant);
     EXPECT_EQ(published.toolsNonCompliant, "powershell");
     EXPECT_EQ(published.toolCompliant.size(), 3u);
