@@ -616,5 +616,26 @@ TEST_F(EnvVariablesTest, EtcEnvironmentIsWrittenOnceForAllItsVariables) {
     EXPECT_TRUE(ledger.list("etc-environment").empty());
 }
 
+// A drop-in's variables go to the ledger in one commit before the file is written, and are
+// forgotten in one commit once it is restored: the same few flushes for one variable or thirty.
+TEST_F(EnvVariablesTest, ADropInRecordsAndForgetsItsVariablesInOneLedgerBatch) {
+    WatchingLedger watching(ledger, scratch);
+    TargetRun run{context, watching, RunMode::Enforce};
+    target("environment-d").reconcile(run, allThree());
+    EXPECT_EQ(watching.batches, 1);
+    EXPECT_EQ(watching.recordsInBatch, 3);  // the file's own entry is recorded on its own
+    EXPECT_EQ(watching.committedWith, std::vector<std::string>{"absent"});  // the batch, first
+    EXPECT_TRUE(scratch.exists(kEnvironmentD));
+
+    const auto off = target("environment-d").reconcile(run, DesiredState{});
+    for (const auto* v :
+         {"METALAMA_TELEMETRY_OPT_OUT", "DOTNET_CLI_TELEMETRY_OPTOUT", "DO_NOT_TRACK"})
+        EXPECT_EQ(line(off, "environment-d", v).outcome, Outcome::Restored) << v;
+    EXPECT_FALSE(scratch.exists(kEnvironmentD));
+    EXPECT_EQ(watching.batches, 2);
+    EXPECT_EQ(watching.forgetsInBatch, 3);
+    EXPECT_TRUE(ledger.list("environment-d").empty());
+}
+
 }  // namespace
 }  // namespace mpa::test
