@@ -1,9 +1,11 @@
 // The service's reaction time, drift repair time and idle cost, measured on the real binary
 // against a scratch demo root (bench/run-service-bench.sh prepares it and prints the table).
 //
-//   service_bench AGENT ROOT reaction|drift COUNT [SETTLE_MS]
+//   service_bench AGENT ROOT reaction|reaction-all-tools|drift COUNT [SETTLE_MS]
 //       COUNT changes, one at a time: the time from the rename into place (policy file with
-//       TelemetryOptOut toggled, or /etc/environment without the opt-out line) to the service's
+//       TelemetryOptOut toggled; with reaction-all-tools, AllCatalogToolsTelemetryOptOut toggled
+//       with it, so every tool's variables are set and restored, ~25 lines of /etc/environment;
+//       or /etc/environment without the opt-out line) to the service's
 //       "pass N:" line, which it writes after the target is compliant and the pass is committed
 //       to the store. The bench also checks /etc/environment. Prints p50, p99 and max in ms.
 //   service_bench AGENT ROOT idle SECONDS
@@ -137,7 +139,7 @@ double percentile(std::vector<double> values, double p) {
     return values[std::min(index, values.size() - 1)];
 }
 
-int measureChanges(Service& service, const std::string& root, bool drift, int count,
+int measureChanges(Service& service, const std::string& root, bool drift, bool allTools, int count,
                    std::chrono::milliseconds settle) {
     const auto policy = root + "/etc/metalama/policies/managed/10-telemetry.json";
     const auto environment = root + "/etc/environment";
@@ -155,8 +157,10 @@ int measureChanges(Service& service, const std::string& root, bool drift, int co
             replace(environment, text.erase(at, line.size() + 1));
         } else {
             optOut = !optOut;
-            replace(policy,
-                    std::string("{\"TelemetryOptOut\": ") + (optOut ? "true" : "false") + "}\n");
+            const std::string value = optOut ? "true" : "false";
+            replace(policy, "{\"TelemetryOptOut\": " + value +
+                                (allTools ? ", \"AllCatalogToolsTelemetryOptOut\": " + value : "") +
+                                "}\n");
         }
         const auto logged = service.waitFor("pass ", std::chrono::seconds(10));
         const auto elapsed = std::chrono::duration<double, std::milli>(Clock::now() - start);
@@ -178,9 +182,11 @@ int measureChanges(Service& service, const std::string& root, bool drift, int co
     std::printf(
         "%s changes=%d settle_ms=%lld p50_ms=%.1f p99_ms=%.1f max_ms=%.1f pass_p50_ms=%.1f "
         "pass_p99_ms=%.1f\n",
-        drift ? "drift" : "reaction", count, static_cast<long long>(settle.count()),
-        percentile(ms, 0.5), percentile(ms, 0.99), *std::max_element(ms.begin(), ms.end()),
-        percentile(passMs, 0.5), percentile(passMs, 0.99));
+        drift      ? "drift"
+        : allTools ? "reaction-all-tools"
+                   : "reaction",
+        count, static_cast<long long>(settle.count()), percentile(ms, 0.5), percentile(ms, 0.99),
+        *std::max_element(ms.begin(), ms.end()), percentile(passMs, 0.5), percentile(passMs, 0.99));
     return 0;
 }
 
@@ -257,7 +263,8 @@ int measureStop(const std::string& agent, const std::string& root, const std::st
 
 int main(int argc, char** argv) {
     if (argc < 5) {
-        std::cerr << "usage: service_bench AGENT ROOT reaction|drift COUNT [SETTLE_MS]\n"
+        std::cerr << "usage: service_bench AGENT ROOT reaction|reaction-all-tools|drift COUNT "
+                     "[SETTLE_MS]\n"
                      "       service_bench AGENT ROOT idle SECONDS\n"
                      "       service_bench AGENT ROOT stop COUNT\n";
         return 2;
@@ -274,7 +281,8 @@ int main(int argc, char** argv) {
         }
         if (mode == "idle") return measureIdle(service, count);
         const std::chrono::milliseconds settleMs(settle.empty() ? 300 : std::stoll(settle));
-        return measureChanges(service, root, mode == "drift", count, settleMs);
+        return measureChanges(service, root, mode == "drift", mode == "reaction-all-tools", count,
+                              settleMs);
     } catch (const std::exception& e) {
         std::cerr << "service_bench: " << e.what() << "\n";
         return 1;

@@ -147,35 +147,69 @@ std::optional<std::vector<std::size_t>> priorPositions(const PriorRecord& record
     return positions;
 }
 
-// The file as it is: its lines, which of them assign the key, and what that looks like.
+// The file as this pass leaves it so far. Each variable's change is made in memory to what the
+// variables before it left, exactly as if each were written in turn (the positions a variable's
+// ledger entry records are those of that moment), and the file is then written once: a policy
+// toggle costs one atomic write of the file, not one per variable.
+struct Draft {
+    platform::ReadResult file;  // as read: its owner and mode are kept by the write
+    bool missing = false;       // the content so far: absent,
+    std::string data;           // or these bytes
+    // A restore that removed the file hands the directories the agent created for it to the
+    // next variable that writes it again in the same pass, so they stay recorded.
+    std::vector<std::string> freedDirectories;
+};
+
+// One variable's part of the pass.
+struct LineChange {
+    Finding finding;
+    bool inDraft = false;  // the draft holds its change; its outcome holds once the file is written
+    std::optional<PriorRecord> prior;  // recorded before the write (the first time only)
+    bool existed = false;              // with `prior`: the file existed before this change
+    bool forget = false;               // restored: its entry is forgotten once the file is written
+};
+
+platform::ReadResult readEtcFile(const TargetRun& run, const EnvLineSpec& spec) {
+    return platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
+}
+
+Draft draftOf(platform::ReadResult file) {
+    Draft draft;
+    draft.missing = file.missing;
+    draft.data = file.data;
+    draft.file = std::move(file);
+    return draft;
+}
+
+// The file as this variable finds it in the draft: its lines, which of them assign the key, and
+// what that looks like.
 struct Observed {
     platform::ReadResult file;
     std::vector<RawLine> lines;
     std::vector<std::size_t> keys;
 };
 
-Observed observe(platform::ReadResult file, const EnvLineSpec& spec, Finding* f) {
-    Observed o{std::move(file), {}, {}};
+Observed observe(const Draft& draft, const EnvLineSpec& spec, Finding* f) {
+    Observed o{{}, {}, {}};
+    o.file.missing = draft.missing;
+    o.file.data = draft.missing ? std::string() : draft.data;
     o.lines = splitRaw(o.file.data);
     o.keys = keyLines(o.lines, spec);
     f->observed = describe(o.file.missing, o.lines, o.keys);
     return o;
 }
 
-}  // namespace
-
-Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
-    if (!wanted) return restoreEnvLine(run, spec);
-    Finding f = findingFor(spec);
-    auto file = platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
-    if (!file.status) return failed(std::move(f), file.status.error);
-    auto observed = observe(std::move(file), spec, &f);
+LineChange enforceLine(TargetRun& run, const EnvLineSpec& spec, Draft& draft) {
+    LineChange change;
+    change.finding = findingFor(spec);
+    Finding& f = change.finding;
+    auto observed = observe(draft, spec, &f);
     const auto& current = observed.file;
     auto& lines = observed.lines;
     const auto& keys = observed.keys;
     if (keys.size() == 1 && hasDesiredValue(lines[keys[0]].text, spec)) {
         f.outcome = Outcome::Compliant;
-        return f;
+        return change;
     }
     if (keys.size() > 1)
         f.reason =
@@ -197,14 +231,14 @@ Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
         }
         lines.push_back({desiredLine, eol});
     }
-    const std::string after = joinRaw(lines);
+    std::string after = joinRaw(lines);
     f.diff = unifiedDiff(current.missing ? std::string_view() : current.data, after,
                          current.missing ? "/dev/null" : spec.path, spec.path);
     if (!run.changesAllowed()) {
         auto reason = std::move(f.reason);
         f = notChanged(std::move(f), run.mode);
         if (!reason.empty()) f.reason = reason + "; " + f.reason;
-        return f;
+        return change;
     }
 
     record.setField("added-final-newline", addedFinalNewline ? "yes" : "no");
@@ -218,46 +252,59 @@ Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
     record.setField("prior-line-count", std::to_string(splitRaw(current.data).size()));
     // The line the agent writes, so it is recognised when the policy asking for it is gone.
     recordSetAssignment(record, {spec.key, spec.value, spec.tool, ""});
-    return writeWithPriorState(run, std::move(f), spec.path, current, after, std::move(record));
+    // Unless the ledger already holds the prior state (drift), it is recorded before the write.
+    const bool setBefore = run.ledger.find(spec.target, spec.subjectName()).has_value();
+    if (!setBefore) {
+        change.prior = std::move(record);
+        change.existed = !current.missing;
+    }
+    f.outcome = setBefore ? Outcome::DriftRepaired : Outcome::Remediated;
+    change.inDraft = true;
+    draft.missing = false;
+    draft.data = std::move(after);
+    return change;
 }
 
 // `revert` without a ledger entry (a lost database): the agent's exact line is removed, nothing
-// else; the rest of the file stays byte for byte.
-static std::optional<Finding> revertWithoutLedger(TargetRun& run, const EnvLineSpec& spec,
-                                                  Finding f) {
-    if (!run.reverting || !run.changesAllowed() || run.ledger.find(spec.target, spec.subjectName()))
-        return std::nullopt;
-    auto file = platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
-    if (!file.status || file.missing) return std::nullopt;
-    auto lines = splitRaw(file.data);
+// else; the rest of the file stays byte for byte. False when the file holds no such line.
+bool removeOwnLine(const EnvLineSpec& spec, Draft& draft, Finding* f) {
+    if (draft.missing) return false;
+    auto lines = splitRaw(draft.data);
     const auto before = lines.size();
     const std::string ours = lineFor(spec);
     lines.erase(std::remove_if(lines.begin(), lines.end(),
                                [&](const auto& line) { return line.text == ours; }),
                 lines.end());
-    if (lines.size() == before) return std::nullopt;
-    const auto after = joinRaw(lines);
-    f.desired = "as before the agent";
-    f.diff = unifiedDiff(file.data, after, spec.path, spec.path);
-    const auto owner = platform::replacementOwnership(file.info, kRootFileOwnership);
-    if (auto written = platform::writeFileAtomic(run.context.resolve(spec.path), after, owner);
-        !written)
-        return failed(std::move(f), written.error);
-    f.outcome = Outcome::Restored;
-    f.reason = "the agent's own line " + ours + " removed (no ledger entry)";
-    return f;
+    if (lines.size() == before) return false;
+    auto after = joinRaw(lines);
+    f->diff = unifiedDiff(draft.data, after, spec.path, spec.path);
+    f->outcome = Outcome::Restored;
+    f->reason = "the agent's own line " + ours + " removed (no ledger entry)";
+    draft.data = std::move(after);
+    return true;
 }
 
-Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
-    Finding f = findingFor(spec);
-    if (auto done = revertWithoutLedger(run, spec, f)) return *done;
-    RestoreInput input;
-    if (auto done = startRestore(run, f, spec.target, spec.path,
-                                 "the agent has not set " + spec.key, &input))
-        return *done;
-    const auto& prior = input.prior;
-    const auto& record = input.record;
-    auto observed = observe(std::move(input.current), spec, &f);
+LineChange restoreLine(TargetRun& run, const EnvLineSpec& spec, Draft& draft) {
+    LineChange change;
+    change.finding = findingFor(spec);
+    Finding& f = change.finding;
+    f.desired = "as before the agent";
+    auto entry = run.ledger.find(spec.target, spec.subjectName());
+    if (!entry && run.reverting && run.changesAllowed() && removeOwnLine(spec, draft, &f)) {
+        change.inDraft = true;
+        return change;
+    }
+    if (!entry) {
+        f = notApplicable(std::move(f), "the agent has not set " + spec.key);
+        return change;
+    }
+    const auto& prior = *entry;
+    PriorRecord record;
+    if (Status decoded = decodePriorRecord(prior.value, &record); !decoded) {
+        f = failed(std::move(f), spec.path + ": " + decoded.error);
+        return change;
+    }
+    auto observed = observe(draft, spec, &f);
     const auto& current = observed.file;
     auto& lines = observed.lines;
     const auto& keys = observed.keys;
@@ -268,13 +315,14 @@ Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
     for (auto i : keys) allOurs = allOurs && lines[i].text == desiredLine;
     const bool nothingToUndo = keys.empty() && priorLines.empty();
     if (current.missing || (!keys.empty() && !allOurs) || nothingToUndo) {
-        // The agent's line is gone or changed: whoever did that owns the variable now.
+        // The agent's line is gone or changed: whoever did that owns the variable now. Forgetting
+        // changes nothing in the file, so it need not wait for the write.
         f = notApplicable(std::move(f), nothingToUndo || (current.missing && !prior.existed)
                                             ? "already as before the agent"
                                             : "changed by someone else since the agent set it; "
                                               "left as found");
         if (run.changesAllowed()) forgetPrior(run, spec.target, spec.subjectName(), &f);
-        return f;
+        return change;
     }
 
     const std::string eol = lineEnding(lines);
@@ -309,20 +357,122 @@ Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
         if (addedLf && lines.back().eol == "\r\n") lines.back().text += '\r';
         lines.back().eol.clear();
     }
-    const std::string after = joinRaw(lines);
+    std::string after = joinRaw(lines);
 
     f.diff = unifiedDiff(current.data, after, spec.path,
                          prior.existed || !after.empty() ? spec.path : "/dev/null");
-    if (!run.changesAllowed()) return notChanged(std::move(f), run.mode);
-    const bool removeFile = !prior.existed && after.empty();
-    if (auto put = putBackFile(run.context, spec.path, current,
-                               removeFile ? std::nullopt : std::optional<std::string>(after),
-                               splitPaths(record.field("created-dirs")));
-        !put)
-        return failed(std::move(f), put.error);
-    forgetPrior(run, spec.target, spec.subjectName(), &f);
+    if (!run.changesAllowed()) {
+        f = notChanged(std::move(f), run.mode);
+        return change;
+    }
+    if (!prior.existed && after.empty()) {
+        draft.missing = true;
+        draft.data.clear();
+        draft.freedDirectories = splitPaths(record.field("created-dirs"));
+    } else {
+        draft.data = std::move(after);
+    }
+    change.inDraft = true;
+    change.forget = true;
     f.outcome = Outcome::Restored;
-    return f;
+    return change;
+}
+
+// Every change in the draft fails with `reason`: the file was not written.
+void failDraft(std::vector<LineChange>& changes, const std::string& reason) {
+    for (auto& change : changes)
+        if (change.inDraft) change.finding = failed(std::move(change.finding), reason);
+}
+
+// The end of the pass over the file: the prior states of the variables set for the first time
+// go to the ledger in one batch (durable before anything changes; nothing is written when that
+// fails), then the file is written once, atomically (or removed, when the last restore leaves it
+// as it was: absent), then the restored variables' entries are forgotten in one batch.
+void commitDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
+                 std::vector<LineChange>& changes) {
+    if (std::none_of(changes.begin(), changes.end(), [](const LineChange& c) { return c.inDraft; }))
+        return;
+    std::vector<std::string> newDirectories;
+    if (!draft.missing) {
+        if (Status found = missingDirectories(run.context, parentOf(logicalPath), &newDirectories);
+            !found)
+            return failDraft(changes, found.error);
+    }
+    std::vector<std::string> createdDirectories = newDirectories;
+    if (createdDirectories.empty()) createdDirectories = draft.freedDirectories;
+    std::string error;
+    Status recorded = Status::success();
+    bool batch = false;
+    for (auto& change : changes) {
+        if (!change.inDraft || !change.prior) continue;
+        if (!batch) {
+            if (!run.ledger.beginBatch(&error))
+                return failDraft(changes, logicalPath +
+                                              ": could not record the prior state, so nothing "
+                                              "was changed: " +
+                                              error);
+            batch = true;
+        }
+        // The directories the write creates belong to the first entry, as if written alone.
+        change.prior->setField("created-dirs", joinPaths(createdDirectories));
+        createdDirectories.clear();
+        recorded = recordPrior(run, change.finding.target, change.finding.subject, change.existed,
+                               encodePriorRecord(*change.prior));
+        if (!recorded) break;
+    }
+    if (batch && !run.ledger.commitBatch(&error) && recorded)
+        recorded = Status::failure(
+            logicalPath + ": could not record the prior state, so nothing was changed: " + error);
+    if (!recorded) return failDraft(changes, recorded.error);
+
+    if (auto created = createDirectories(run.context, newDirectories); !created)
+        return failDraft(changes, created.error);
+    if (auto put =
+            putBackFile(run.context, logicalPath, draft.file,
+                        draft.missing ? std::nullopt : std::optional<std::string>(draft.data),
+                        draft.freedDirectories);
+        !put)
+        return failDraft(changes, put.error);
+
+    batch = false;
+    for (auto& change : changes) {
+        if (!change.inDraft || !change.forget) continue;
+        if (!batch) batch = run.ledger.beginBatch(&error);
+        forgetPrior(run, change.finding.target, change.finding.subject, &change.finding);
+    }
+    if (batch && !run.ledger.commitBatch(&error))
+        for (auto& change : changes) {
+            if (!change.inDraft || !change.forget) continue;
+            auto& reason = change.finding.reason;
+            reason += (reason.empty() ? "" : "; ") +
+                      std::string("could not forget the prior state (retried next pass): ") + error;
+        }
+}
+
+// One variable alone: its read, its change, its write.
+Finding reconcileAlone(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
+    auto file = readEtcFile(run, spec);
+    if (!file.status) {
+        Finding f = findingFor(spec);
+        if (!wanted) f.desired = "as before the agent";
+        return failed(std::move(f), file.status.error);
+    }
+    Draft draft = draftOf(std::move(file));
+    std::vector<LineChange> changes;
+    changes.push_back(wanted ? enforceLine(run, spec, draft) : restoreLine(run, spec, draft));
+    commitDraft(run, spec.path, draft, changes);
+    return std::move(changes.front().finding);
+}
+
+}  // namespace
+
+Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
+    if (!wanted) return restoreEnvLine(run, spec);
+    return reconcileAlone(run, spec, true);
+}
+
+Finding restoreEnvLine(TargetRun& run, const EnvLineSpec& spec) {
+    return reconcileAlone(run, spec, false);
 }
 
 namespace {
@@ -333,30 +483,53 @@ class EnvLineTarget final : public Target {
     std::string name() const override { return spec_.target; }
     std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
         const auto plan = planVariables(desired, recorded(run));
-        std::vector<Finding> findings;
-        for (const auto& name : plan.restored)
-            findings.push_back(restoreEnvLine(
-                run, specFor(setAssignment(run.ledger, spec_.target,
-                                           variableSubject(spec_.path, name), name))));
-        for (const auto& assignment : plan.wanted)
-            findings.push_back(reconcileEnvLine(run, specFor(assignment), true));
-        return findings;
+        std::vector<EnvLineSpec> restored, wanted;
+        for (const auto& name : plan.restored) restored.push_back(recordedSpec(run, name));
+        for (const auto& assignment : plan.wanted) wanted.push_back(specFor(assignment));
+        return pass(run, restored, wanted);
     }
     std::vector<Finding> revert(TargetRun& run) override {
-        std::vector<Finding> findings;
+        std::vector<EnvLineSpec> restored;
         for (const auto& name : planVariables(DesiredState{}, recorded(run)).restored)
-            findings.push_back(restoreEnvLine(
-                run, specFor(setAssignment(run.ledger, spec_.target,
-                                           variableSubject(spec_.path, name), name))));
-        return findings;
+            restored.push_back(recordedSpec(run, name));
+        return pass(run, restored, {});
     }
     std::vector<std::string> watchPaths(const AgentContext& context) const override {
         return watchPathsFor(context, spec_.path);
     }
 
   private:
+    // The restores, then the variables wanted, in that order, each on what the one before left;
+    // one read and one write of the file for all of them (see Draft).
+    std::vector<Finding> pass(TargetRun& run, const std::vector<EnvLineSpec>& restored,
+                              const std::vector<EnvLineSpec>& wanted) const {
+        std::vector<Finding> findings;
+        if (restored.empty() && wanted.empty()) return findings;
+        auto file = readEtcFile(run, spec_);
+        if (!file.status) {
+            for (const auto& spec : restored) {
+                Finding f = findingFor(spec);
+                f.desired = "as before the agent";
+                findings.push_back(failed(std::move(f), file.status.error));
+            }
+            for (const auto& spec : wanted)
+                findings.push_back(failed(findingFor(spec), file.status.error));
+            return findings;
+        }
+        Draft draft = draftOf(std::move(file));
+        std::vector<LineChange> changes;
+        for (const auto& spec : restored) changes.push_back(restoreLine(run, spec, draft));
+        for (const auto& spec : wanted) changes.push_back(enforceLine(run, spec, draft));
+        commitDraft(run, spec_.path, draft, changes);
+        for (auto& change : changes) findings.push_back(std::move(change.finding));
+        return findings;
+    }
     std::vector<std::string> recorded(const TargetRun& run) const {
         return recordedVariables(run.ledger, spec_.target, spec_.path);
+    }
+    EnvLineSpec recordedSpec(const TargetRun& run, const std::string& name) const {
+        return specFor(
+            setAssignment(run.ledger, spec_.target, variableSubject(spec_.path, name), name));
     }
     EnvLineSpec specFor(const EnvironmentAssignment& assignment) const {
         EnvLineSpec spec = spec_;

@@ -37,7 +37,11 @@ Finding reconcileEnvLine(TargetRun& run, const EnvLineSpec& spec, bool wanted);
 // The target for such lines, one per variable of DesiredState::environment: /etc/environment on
 // Linux, /etc/zshenv on macOS. `spec` names the file (key and value are those of each variable;
 // the ones given are ignored). Each variable is its own line with its own ledger entry; a
-// variable the policy no longer asks for is restored, the others stay.
+// variable the policy no longer asks for is restored, the others stay. A pass reads the file once
+// and writes it once, whatever the number of variables: each variable's change is made in memory
+// to what the ones before it left, the prior states of the variables set for the first time go to
+// the ledger in one batch before the write, and the restored ones are forgotten, in one batch,
+// after it.
 std::unique_ptr<Target> makeEnvLineTarget(EnvLineSpec spec);
 
 // NotApplicable when the ledger holds nothing: never touch a variable the agent did not set.

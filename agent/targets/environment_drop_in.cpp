@@ -97,6 +97,24 @@ void forgetEntries(TargetRun& run, const EnvironmentDropInSpec& spec,
     for (const auto& name : names) forgetPrior(run, spec.target, variableEntry(spec.path, name));
 }
 
+// Ledger calls for every variable of a file grouped into one durable commit, not one each: a
+// policy toggle costs the same few flushes whatever the number of variables. Opens the batch
+// (when the ledger cannot, each call stays durable on its own).
+bool beginLedgerBatch(TargetRun& run) {
+    std::string ignored;
+    return run.ledger.beginBatch(&ignored);
+}
+
+// Commits the batch of forgotten entries; a failure is added to each of `forgotten`'s reasons
+// (the next pass retries).
+void commitForgets(TargetRun& run, bool batch, const std::vector<Finding*>& forgotten) {
+    std::string error;
+    if (!batch || run.ledger.commitBatch(&error)) return;
+    for (auto* f : forgotten)
+        f->reason += (f->reason.empty() ? "" : "; ") +
+                     std::string("could not forget the prior state (retried next pass): ") + error;
+}
+
 // No variable is wanted: the file comes back as it was before the agent, while it still holds
 // what the agent last wrote (restoreManagedFile's rules), and every variable's entry goes.
 std::vector<Finding> restoreAll(TargetRun& run, const EnvironmentDropInSpec& spec) {
@@ -130,6 +148,9 @@ std::vector<Finding> restoreAll(TargetRun& run, const EnvironmentDropInSpec& spe
     const bool settled = file.outcome == Outcome::Restored ||
                          (file.outcome == Outcome::NotApplicable && run.changesAllowed());
     std::vector<Finding> findings;
+    findings.reserve(recorded.size() + 1);
+    const bool batch = settled && beginLedgerBatch(run);
+    std::vector<Finding*> forgotten;
     for (const auto& v : recorded) {
         auto f = findingFor(spec, v);
         f.desired = file.desired;
@@ -137,9 +158,12 @@ std::vector<Finding> restoreAll(TargetRun& run, const EnvironmentDropInSpec& spe
         f.outcome = file.outcome;
         f.reason = file.reason;
         f.diff = file.diff;
-        if (settled) forgetPrior(run, spec.target, variableEntry(spec.path, v.name), &f);
         findings.push_back(std::move(f));
+        if (!settled) continue;
+        forgetPrior(run, spec.target, variableEntry(spec.path, v.name), &findings.back());
+        forgotten.push_back(&findings.back());
     }
+    commitForgets(run, batch, forgotten);
     if (!named(recorded, kOptOutVariable)) findings.push_back(metalamaNotSet(spec));
     return findings;
 }
@@ -149,6 +173,9 @@ std::vector<Finding> restoreAll(TargetRun& run, const EnvironmentDropInSpec& spe
 Status recordVariables(TargetRun& run, const EnvironmentDropInSpec& spec,
                        const std::vector<EnvironmentAssignment>& wanted,
                        std::vector<std::string>* recordedNow) {
+    // One commit for all of them, durable before the file is written.
+    const bool batch = beginLedgerBatch(run);
+    Status result = Status::success();
     for (const auto& v : wanted) {
         const std::string entry = variableEntry(spec.path, v.name);
         if (run.ledger.find(spec.target, entry)) {
@@ -157,15 +184,19 @@ Status recordVariables(TargetRun& run, const EnvironmentDropInSpec& spec,
         }
         PriorRecord record;
         recordSetAssignment(record, v);
-        if (Status done = recordPrior(run, spec.target, entry, false, encodePriorRecord(record));
-            !done) {
-            forgetEntries(run, spec, *recordedNow);
-            recordedNow->clear();
-            return done;
-        }
+        result = recordPrior(run, spec.target, entry, false, encodePriorRecord(record));
+        if (!result) break;
         recordedNow->push_back(v.name);
     }
-    return Status::success();
+    std::string error;
+    if (batch && !run.ledger.commitBatch(&error) && result)
+        result = Status::failure(
+            spec.path + ": could not record the prior state, so nothing was changed: " + error);
+    if (!result) {
+        forgetEntries(run, spec, *recordedNow);
+        recordedNow->clear();
+    }
+    return result;
 }
 
 std::vector<Finding> enforce(TargetRun& run, const EnvironmentDropInSpec& spec,
@@ -248,12 +279,19 @@ std::vector<Finding> enforce(TargetRun& run, const EnvironmentDropInSpec& spec,
         forgetEntries(run, spec, recordedNow);
         return failAll(file.reason);
     }
-    for (auto i : changing)
-        if (findings[i].outcome == Outcome::Restored)
-            forgetPrior(
-                run, spec.target,
-                variableEntry(spec.path, *variableOfSubject(spec.path, findings[i].subject)),
-                &findings[i]);
+    const bool anyRestored = std::any_of(changing.begin(), changing.end(), [&](std::size_t i) {
+        return findings[i].outcome == Outcome::Restored;
+    });
+    const bool batch = anyRestored && beginLedgerBatch(run);
+    std::vector<Finding*> forgotten;
+    for (auto i : changing) {
+        if (findings[i].outcome != Outcome::Restored) continue;
+        forgetPrior(run, spec.target,
+                    variableEntry(spec.path, *variableOfSubject(spec.path, findings[i].subject)),
+                    &findings[i]);
+        forgotten.push_back(&findings[i]);
+    }
+    commitForgets(run, batch, forgotten);
     return findings;
 }
 

@@ -5,8 +5,16 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#ifdef __linux__
+#include <sys/inotify.h>
+#endif
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -492,6 +500,141 @@ TEST(RunningManagerVariables, EachVariableIsSetAndRestoredOnItsOwn) {
     EXPECT_EQ(manager.env["METALAMA_TELEMETRY_OPT_OUT"], "1");
     EXPECT_TRUE(ledger.find("systemd-manager", "running systemd manager"));
     EXPECT_FALSE(ledger.find("systemd-manager", "running systemd manager#DO_NOT_TRACK"));
+}
+
+// Sees, at each call the targets make, what /etc/environment holds then: what a write-ahead
+// ledger would have made durable before the file changed.
+class WatchingLedger final : public Ledger {
+  public:
+    WatchingLedger(Ledger& inner, const ScratchDir& scratch) : inner_(inner), scratch_(scratch) {}
+    std::optional<PriorState> find(const std::string& target,
+                                   const std::string& subject) const override {
+        return inner_.find(target, subject);
+    }
+    std::vector<PriorState> list(const std::string& target) const override {
+        return inner_.list(target);
+    }
+    bool record(const PriorState& prior, std::string* error) override {
+        if (inBatch_) ++recordsInBatch;
+        return inner_.record(prior, error);
+    }
+    bool forget(const std::string& target, const std::string& subject,
+                std::string* error) override {
+        if (inBatch_) ++forgetsInBatch;
+        forgottenWith.push_back(file());
+        return inner_.forget(target, subject, error);
+    }
+    std::optional<std::string> state(const std::string& key) const override {
+        return inner_.state(key);
+    }
+    bool setState(const std::string& key, const std::string& value, std::string* error) override {
+        return inner_.setState(key, value, error);
+    }
+    bool beginBatch(std::string*) override {
+        inBatch_ = true;
+        ++batches;
+        return true;
+    }
+    bool commitBatch(std::string*) override {
+        inBatch_ = false;
+        committedWith.push_back(file());
+        return true;
+    }
+
+    int batches = 0, recordsInBatch = 0, forgetsInBatch = 0;
+    std::vector<std::string> committedWith, forgottenWith;  // the file then ("absent")
+
+  private:
+    std::string file() const {
+        return scratch_.exists(kEtcEnvironment) ? scratch_.read(kEtcEnvironment) : "absent";
+    }
+    Ledger& inner_;
+    const ScratchDir& scratch_;
+    bool inBatch_ = false;
+};
+
+#ifdef __linux__
+// The number of files renamed into `dir` under `name` while `act` runs.
+int renamesInto(const std::string& dir, const std::string& name, const std::function<void()>& act) {
+    const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    // IN_MOVED_FROM too: each rename's two events differ from the next one's, which the kernel
+    // would otherwise merge with it (two renames into the same name read back as one).
+    if (fd < 0 || inotify_add_watch(fd, dir.c_str(), IN_MOVED_FROM | IN_MOVED_TO) < 0)
+        throw std::runtime_error("inotify on " + dir + ": " + std::strerror(errno));
+    act();
+    int renames = 0;
+    alignas(inotify_event) char buffer[64 * 1024];
+    for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;)
+        for (ssize_t at = 0; at < n;) {
+            const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+            if ((event->mask & IN_MOVED_TO) && event->len > 0 && name == event->name) ++renames;
+            at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+        }
+    close(fd);
+    return renames;
+}
+#endif
+
+// A policy toggle costs one write of /etc/environment whatever the number of variables: the
+// three prior states go to the ledger in one batch while the file is still as it was, then the
+// file is renamed into place once; turning the policy off puts it back in one write, and the
+// entries are forgotten, in one batch, only once it is back.
+TEST_F(EnvVariablesTest, EtcEnvironmentIsWrittenOnceForAllItsVariables) {
+    scratch.write(kEtcEnvironment, "LANG=C.UTF-8\n");
+    WatchingLedger watching(ledger, scratch);
+    TargetRun run{context, watching, RunMode::Enforce};
+    std::vector<Finding> on, off;
+    const auto turnOn = [&] { on = target("etc-environment").reconcile(run, allThree()); };
+    const auto turnOff = [&] { off = target("etc-environment").reconcile(run, DesiredState{}); };
+#ifdef __linux__
+    EXPECT_EQ(renamesInto(scratch.abs("etc"), "environment", turnOn), 1);
+#else
+    turnOn();
+#endif
+    for (const auto* v :
+         {"METALAMA_TELEMETRY_OPT_OUT", "DOTNET_CLI_TELEMETRY_OPTOUT", "DO_NOT_TRACK"})
+        EXPECT_EQ(line(on, "etc-environment", v).outcome, Outcome::Remediated) << v;
+    EXPECT_EQ(scratch.read(kEtcEnvironment),
+              "LANG=C.UTF-8\nDOTNET_CLI_TELEMETRY_OPTOUT=1\n"
+              "DO_NOT_TRACK=1\nMETALAMA_TELEMETRY_OPT_OUT=1\n");
+    EXPECT_EQ(watching.batches, 1);
+    EXPECT_EQ(watching.recordsInBatch, 3);
+    EXPECT_EQ(watching.committedWith, std::vector<std::string>{"LANG=C.UTF-8\n"});
+
+#ifdef __linux__
+    EXPECT_EQ(renamesInto(scratch.abs("etc"), "environment", turnOff), 1);
+#else
+    turnOff();
+#endif
+    for (const auto* v :
+         {"METALAMA_TELEMETRY_OPT_OUT", "DOTNET_CLI_TELEMETRY_OPTOUT", "DO_NOT_TRACK"})
+        EXPECT_EQ(line(off, "etc-environment", v).outcome, Outcome::Restored) << v;
+    EXPECT_EQ(scratch.read(kEtcEnvironment), "LANG=C.UTF-8\n");
+    EXPECT_EQ(watching.batches, 2);
+    EXPECT_EQ(watching.forgetsInBatch, 3);
+    EXPECT_EQ(watching.forgottenWith, std::vector<std::string>(3, "LANG=C.UTF-8\n"));
+    EXPECT_TRUE(ledger.list("etc-environment").empty());
+}
+
+// A drop-in's variables go to the ledger in one commit before the file is written, and are
+// forgotten in one commit once it is restored: the same few flushes for one variable or thirty.
+TEST_F(EnvVariablesTest, ADropInRecordsAndForgetsItsVariablesInOneLedgerBatch) {
+    WatchingLedger watching(ledger, scratch);
+    TargetRun run{context, watching, RunMode::Enforce};
+    target("environment-d").reconcile(run, allThree());
+    EXPECT_EQ(watching.batches, 1);
+    EXPECT_EQ(watching.recordsInBatch, 3);  // the file's own entry is recorded on its own
+    EXPECT_EQ(watching.committedWith, std::vector<std::string>{"absent"});  // the batch, first
+    EXPECT_TRUE(scratch.exists(kEnvironmentD));
+
+    const auto off = target("environment-d").reconcile(run, DesiredState{});
+    for (const auto* v :
+         {"METALAMA_TELEMETRY_OPT_OUT", "DOTNET_CLI_TELEMETRY_OPTOUT", "DO_NOT_TRACK"})
+        EXPECT_EQ(line(off, "environment-d", v).outcome, Outcome::Restored) << v;
+    EXPECT_FALSE(scratch.exists(kEnvironmentD));
+    EXPECT_EQ(watching.batches, 2);
+    EXPECT_EQ(watching.forgetsInBatch, 3);
+    EXPECT_TRUE(ledger.list("environment-d").empty());
 }
 
 }  // namespace
