@@ -400,17 +400,16 @@ void commitDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
     }
     std::vector<std::string> createdDirectories = newDirectories;
     if (createdDirectories.empty()) createdDirectories = draft.freedDirectories;
-    std::string error;
     Status recorded = Status::success();
     bool batch = false;
     for (auto& change : changes) {
         if (!change.inDraft || !change.prior) continue;
         if (!batch) {
-            if (!run.ledger.beginBatch(&error))
+            if (const auto begun = run.ledger.beginBatch(); !begun)
                 return failDraft(changes, logicalPath +
                                               ": could not record the prior state, so nothing "
                                               "was changed: " +
-                                              error);
+                                              begun.error);
             batch = true;
         }
         // The directories the write creates belong to the first entry, as if written alone.
@@ -420,9 +419,12 @@ void commitDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
                                encodePriorRecord(*change.prior));
         if (!recorded) break;
     }
-    if (batch && !run.ledger.commitBatch(&error) && recorded)
-        recorded = Status::failure(
-            logicalPath + ": could not record the prior state, so nothing was changed: " + error);
+    if (batch)
+        if (const auto committed = run.ledger.commitBatch(); !committed && recorded)
+            recorded = Status::failure(logicalPath +
+                                       ": could not record the prior state, so nothing was "
+                                       "changed: " +
+                                       committed.error);
     if (!recorded) return failDraft(changes, recorded.error);
 
     if (auto created = createDirectories(run.context, newDirectories); !created)
@@ -437,15 +439,17 @@ void commitDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
     batch = false;
     for (auto& change : changes) {
         if (!change.inDraft || !change.forget) continue;
-        if (!batch) batch = run.ledger.beginBatch(&error);
+        if (!batch) batch = run.ledger.beginBatch().ok;
         forgetPrior(run, change.finding.target, change.finding.subject, &change.finding);
     }
-    if (batch && !run.ledger.commitBatch(&error))
+    const Status committed = batch ? run.ledger.commitBatch() : Status::success();
+    if (!committed)
         for (auto& change : changes) {
             if (!change.inDraft || !change.forget) continue;
             auto& reason = change.finding.reason;
             reason += (reason.empty() ? "" : "; ") +
-                      std::string("could not forget the prior state (retried next pass): ") + error;
+                      std::string("could not forget the prior state (retried next pass): ") +
+                      committed.error;
         }
 }
 

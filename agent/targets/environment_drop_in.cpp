@@ -101,18 +101,19 @@ void forgetEntries(TargetRun& run, const EnvironmentDropInSpec& spec,
 // policy toggle costs the same few flushes whatever the number of variables. Opens the batch
 // (when the ledger cannot, each call stays durable on its own).
 bool beginLedgerBatch(TargetRun& run) {
-    std::string ignored;
-    return run.ledger.beginBatch(&ignored);
+    return run.ledger.beginBatch().ok;
 }
 
 // Commits the batch of forgotten entries; a failure is added to each of `forgotten`'s reasons
 // (the next pass retries).
 void commitForgets(TargetRun& run, bool batch, const std::vector<Finding*>& forgotten) {
-    std::string error;
-    if (!batch || run.ledger.commitBatch(&error)) return;
+    if (!batch) return;
+    const auto committed = run.ledger.commitBatch();
+    if (committed) return;
     for (auto* f : forgotten)
         f->reason += (f->reason.empty() ? "" : "; ") +
-                     std::string("could not forget the prior state (retried next pass): ") + error;
+                     std::string("could not forget the prior state (retried next pass): ") +
+                     committed.error;
 }
 
 // No variable is wanted: the file comes back as it was before the agent, while it still holds
@@ -188,10 +189,11 @@ Status recordVariables(TargetRun& run, const EnvironmentDropInSpec& spec,
         if (!result) break;
         recordedNow->push_back(v.name);
     }
-    std::string error;
-    if (batch && !run.ledger.commitBatch(&error) && result)
-        result = Status::failure(
-            spec.path + ": could not record the prior state, so nothing was changed: " + error);
+    if (batch)
+        if (const auto committed = run.ledger.commitBatch(); !committed && result)
+            result = Status::failure(
+                spec.path +
+                ": could not record the prior state, so nothing was changed: " + committed.error);
     if (!result) {
         forgetEntries(run, spec, *recordedNow);
         recordedNow->clear();

@@ -514,31 +514,30 @@ class WatchingLedger final : public Ledger {
     std::vector<PriorState> list(const std::string& target) const override {
         return inner_.list(target);
     }
-    bool record(const PriorState& prior, std::string* error) override {
+    Status record(const PriorState& prior) override {
         if (inBatch_) ++recordsInBatch;
-        return inner_.record(prior, error);
+        return inner_.record(prior);
     }
-    bool forget(const std::string& target, const std::string& subject,
-                std::string* error) override {
+    Status forget(const std::string& target, const std::string& subject) override {
         if (inBatch_) ++forgetsInBatch;
         forgottenWith.push_back(file());
-        return inner_.forget(target, subject, error);
+        return inner_.forget(target, subject);
     }
     std::optional<std::string> state(const std::string& key) const override {
         return inner_.state(key);
     }
-    bool setState(const std::string& key, const std::string& value, std::string* error) override {
-        return inner_.setState(key, value, error);
+    Status setState(const std::string& key, const std::string& value) override {
+        return inner_.setState(key, value);
     }
-    bool beginBatch(std::string*) override {
+    Status beginBatch() override {
         inBatch_ = true;
         ++batches;
-        return true;
+        return Status::success();
     }
-    bool commitBatch(std::string*) override {
+    Status commitBatch() override {
         inBatch_ = false;
         committedWith.push_back(file());
-        return true;
+        return Status::success();
     }
 
     int batches = 0, recordsInBatch = 0, forgetsInBatch = 0;
