@@ -522,9 +522,11 @@ class EnvLineTarget final : public Target {
         }
         Draft draft = draftOf(std::move(file));
         std::vector<LineChange> changes;
+        changes.reserve(restored.size() + wanted.size());
         for (const auto& spec : restored) changes.push_back(restoreLine(run, spec, draft));
         for (const auto& spec : wanted) changes.push_back(enforceLine(run, spec, draft));
         commitDraft(run, spec_.path, draft, changes);
+        findings.reserve(findings.size() + changes.size());
         for (auto& change : changes) findings.push_back(std::move(change.finding));
         return findings;
     }

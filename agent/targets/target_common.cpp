@@ -30,7 +30,7 @@ Status recordPrior(TargetRun& run, const std::string& target, const std::string&
     prior.subject = subject;
     prior.existed = existed;
     prior.value = std::move(value);
-    const auto recorded = run.ledger.record(prior);
+    auto recorded = run.ledger.record(prior);
     if (recorded) return recorded;
     return Status::failure(
         subject + ": could not record the prior state, so nothing was changed: " + recorded.error);

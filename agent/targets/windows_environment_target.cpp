@@ -120,8 +120,7 @@ Finding WindowsEnvironmentTarget::reconcileValue(TargetRun& run,
             const std::string type = read && read->type == 2 ? kExpandable : "";
             if (run.ledger.state(priorTypeKey(name)).value_or("") != type)
                 if (auto recorded = run.ledger.setState(priorTypeKey(name), type); !recorded)
-                    return Status::failure("recording the type of " + name + ": " +
-                                           recorded.error);
+                    return Status::failure("recording the type of " + name + ": " + recorded.error);
         }
         return status;
     };

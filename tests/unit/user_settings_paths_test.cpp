@@ -26,8 +26,8 @@ TEST(UserSettingsPaths, HomeAndProfileFoldersBecomeComponentsBelowTheHome) {
 
 TEST(UserSettingsPaths, WhatIsNotInTheProfileIsRefusedNamingThePath) {
     std::vector<std::string> out;
-    for (const char* bad : {"/etc/x", "~/../root/.bashrc", "%PROGRAMDATA%\\x", "%APPDATA%",
-                            "~/a//b", "relative/x"}) {
+    for (const char* bad :
+         {"/etc/x", "~/../root/.bashrc", "%PROGRAMDATA%\\x", "%APPDATA%", "~/a//b", "relative/x"}) {
         const auto status = userFileComponents(bad, &out);
         EXPECT_FALSE(status) << bad;
         EXPECT_NE(status.error.find(bad), std::string::npos) << status.error;
