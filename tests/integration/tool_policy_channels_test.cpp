@@ -17,13 +17,11 @@
 #include "support/agent_process.hpp"
 #include "support/macos_tree.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/tool_policy_gpo_cache.hpp"
 #include "support/tool_policy_report.hpp"
 
 namespace mpa::test {
 namespace {
-
-const char* kKey = "SOFTWARE\\Policies\\PostSharp\\Metalama";
-const char* kRecommendedKey = "SOFTWARE\\Policies\\PostSharp\\Metalama\\Recommended";
 
 const std::vector<std::string>& kMandatory = mandatoryToolPolicies();
 const std::string& kRecommended = recommendedToolPolicy();
@@ -53,10 +51,7 @@ class ToolPolicyChannels : public ::testing::Test {
 };
 
 TEST_F(ToolPolicyChannels, EtcDropinFiles) {
-    std::string managed = "{";
-    for (const auto& name : kMandatory)
-        managed += std::string(managed.size() > 1 ? ", " : "") + "\"" + name + "\": true";
-    root.write("etc/metalama/policies/managed/50-tools.json", managed + "}\n", 0644);
+    root.write("etc/metalama/policies/managed/50-tools.json", toolPoliciesDropInJson(), 0644);
     root.write("etc/metalama/policies/recommended/50-tools.yaml", kRecommended + ": true\n", 0644);
     const auto report = dryRun();
     ASSERT_TRUE(report);
@@ -65,20 +60,10 @@ TEST_F(ToolPolicyChannels, EtcDropinFiles) {
 }
 
 TEST_F(ToolPolicyChannels, RegistryPolWrittenBySambaInTheGpoCache) {
-    if (std::system("/usr/bin/python3 -c 'import samba.dcerpc.preg' >/dev/null 2>&1") != 0)
+    if (!sambaRegistryPolWriterAvailable())
         return missingTool("python3-samba (Samba's Registry.pol writer)");
-    root.write("etc/metalama/agent.yaml", "samba_gpo_cache: /var/cache/samba/gpo_cache\n", 0644);
-    const std::string gpo =
-        "var/cache/samba/gpo_cache/EXAMPLE.COM/POLICIES/{CCCCCCCC-1111-2222-3333-444444444444}/";
-    root.write(gpo + "GPT.INI", "[General]\r\nVersion=3\r\n", 0600);
-    root.mkdirs(gpo + "MACHINE");
-    std::vector<std::string> command = {"/usr/bin/python3",
-                                        sourceDir() + "/tests/support/write_registry_pol.py",
-                                        root.abs(gpo + "MACHINE/REGISTRY.POL")};
-    for (const auto& name : kMandatory) command.insert(command.end(), {kKey, name, "1"});
-    command.insert(command.end(), {kRecommendedKey, kRecommended, "1"});
-    const auto written = runProcess(command);
-    ASSERT_EQ(written.exitCode, 0) << written.err;
+    writeToolPoliciesGpoCache(root, "");
+    ASSERT_FALSE(HasFailure());
     const auto report = dryRun();
     ASSERT_TRUE(report);
     expectToolPoliciesInEffect(report, "REGISTRY.POL");

@@ -12,9 +12,7 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
-#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,40 +21,20 @@
 #include "support/demo_root_test.hpp"
 #include "support/macos_tree.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/tool_policy_gpo_cache.hpp"
 #include "support/tool_policy_report.hpp"
+#include "support/tree_snapshot.hpp"
 
 namespace mpa::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-const char* kKey = "SOFTWARE\\Policies\\PostSharp\\Metalama";
-const char* kRecommendedKey = "SOFTWARE\\Policies\\PostSharp\\Metalama\\Recommended";
-
-// Every file (path -> bytes) and directory (path -> "<dir>") under `dir`, but the agent's own
-// state (its database and published summary, /var/lib on Linux, Application Support on macOS),
-// which a pass always writes.
-std::map<std::string, std::string> snapshot(const std::string& dir) {
-    std::map<std::string, std::string> tree;
-    for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator();
-         ++it) {
-        const auto rel = fs::relative(it->path(), dir).generic_string();
-        if (rel.rfind("var/lib/metalama-policy-agent", 0) == 0 ||
-            rel.rfind("Library/Application Support/Metalama", 0) == 0 ||
-            rel.rfind("var/log", 0) == 0 || rel.rfind("run", 0) == 0) {
-            if (it->is_directory()) it.disable_recursion_pending();
-            continue;
-        }
-        if (it->is_symlink()) {
-            tree[rel] = "<link " + fs::read_symlink(it->path()).string() + ">";
-        } else if (it->is_directory()) {
-            tree[rel] = "<dir>";
-        } else if (it->is_regular_file()) {
-            std::ifstream in(it->path(), std::ios::binary);
-            tree[rel] = std::string(std::istreambuf_iterator<char>(in), {});
-        }
-    }
-    return tree;
+// Every entry under `dir` (content, mode, owner), but the agent's own state (its database and
+// published summary, /var/lib on Linux, Application Support on macOS), which a pass always writes.
+TreeSnapshot snapshot(const std::string& dir) {
+    return snapshotTree(dir, {"var/lib/metalama-policy-agent",
+                              "Library/Application Support/Metalama", "var/log", "run"});
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -152,18 +130,15 @@ class ToolPolicyEnforcement : public DemoRootTest {
         removePolicies();
         const auto restored = agent({"apply"});
         EXPECT_EQ(restored.exitCode, 0) << restored.out << restored.err;
-        EXPECT_EQ(fileDifferences(before, snapshot(dir())), "");
+        EXPECT_EQ(describeDifferences(before, snapshot(dir())), "");
     }
 
-    std::map<std::string, std::string> before;
+    TreeSnapshot before;
 };
 
 TEST_F(ToolPolicyEnforcement, AnEtcDropinSetsEveryToolAndItsRemovalRestoresEverything) {
     if (setUpStopped()) return;
-    std::string managed = "{";
-    for (const auto& name : mandatoryToolPolicies())
-        managed += std::string(managed.size() > 1 ? ", " : "") + "\"" + name + "\": true";
-    root.write("r/etc/metalama/policies/managed/50-tools.json", managed + "}\n", 0644);
+    root.write("r/etc/metalama/policies/managed/50-tools.json", toolPoliciesDropInJson(), 0644);
     root.write("r/etc/metalama/policies/recommended/50-tools.yaml",
                recommendedToolPolicy() + ": true\n", 0644);
     enforceThenRestore([&] {
@@ -174,31 +149,14 @@ TEST_F(ToolPolicyEnforcement, AnEtcDropinSetsEveryToolAndItsRemovalRestoresEvery
 
 TEST_F(ToolPolicyEnforcement, ARegistryPolWrittenBySambaSetsEveryToolAndItsRemovalRestores) {
     if (setUpStopped()) return;
-    if (std::system("/usr/bin/python3 -c 'import samba.dcerpc.preg' >/dev/null 2>&1") != 0)
+    if (!sambaRegistryPolWriterAvailable())
         return missingTool("python3-samba (Samba's Registry.pol writer)");
-    const std::string config = root.exists("r/etc/metalama/agent.yaml")
-                                   ? root.read("r/etc/metalama/agent.yaml")
-                                   : std::string();
-    root.write("r/etc/metalama/agent.yaml",
-               config + "samba_gpo_cache: /var/cache/samba/gpo_cache\n", 0644);
-    const std::string gpo =
-        "r/var/cache/samba/gpo_cache/EXAMPLE.COM/POLICIES/{CCCCCCCC-1111-2222-3333-444444444444}/";
-    root.write(gpo + "GPT.INI", "[General]\r\nVersion=3\r\n", 0600);
-    root.mkdirs(gpo + "MACHINE");
-    std::vector<std::string> command = {"/usr/bin/python3",
-                                        sourceDir() + "/tests/support/write_registry_pol.py",
-                                        root.abs(gpo + "MACHINE/REGISTRY.POL")};
-    for (const auto& name : mandatoryToolPolicies())
-        command.insert(command.end(), {kKey, name, "1"});
-    command.insert(command.end(), {kRecommendedKey, recommendedToolPolicy(), "1"});
-    const auto written = runProcess(command);
-    ASSERT_EQ(written.exitCode, 0) << written.err;
+    const auto pol = writeToolPoliciesGpoCache(root, "r/");
+    ASSERT_FALSE(HasFailure());
     // The cache and the configuration are the administrator's, present before and after.
     before = snapshot(dir());
-    before.erase(
-        "var/cache/samba/gpo_cache/EXAMPLE.COM/POLICIES/"
-        "{CCCCCCCC-1111-2222-3333-444444444444}/MACHINE/REGISTRY.POL");
-    enforceThenRestore([&] { fs::remove(root.abs(gpo + "MACHINE/REGISTRY.POL")); });
+    before.erase(pol);
+    enforceThenRestore([&] { fs::remove(dir() + "/" + pol); });
 }
 
 // The switch for every tool: every variable of the catalog machine-wide, every per-user file of
@@ -249,7 +207,7 @@ TEST_F(ToolPolicyEnforcement,
     fs::remove(dir() + "/etc/metalama/policies/managed/50-tools.json");
     const auto restored = agent({"apply"});
     EXPECT_EQ(restored.exitCode, 0) << restored.out << restored.err;
-    EXPECT_EQ(fileDifferences(before, snapshot(dir())), "");
+    EXPECT_EQ(describeDifferences(before, snapshot(dir())), "");
 }
 
 // macOS: a Mac-shaped root with one local account; the MDM's managed preferences carry the
@@ -270,7 +228,7 @@ class ToolPolicyEnforcementMac : public ::testing::Test {
         return runAgent(root.path(), args);
     }
     ScratchDir root;
-    std::map<std::string, std::string> before;
+    TreeSnapshot before;
 };
 
 TEST_F(ToolPolicyEnforcementMac, ManagedPreferencesSetEveryToolAndTheirRemovalRestores) {
@@ -292,7 +250,7 @@ TEST_F(ToolPolicyEnforcementMac, ManagedPreferencesSetEveryToolAndTheirRemovalRe
     fs::remove(root.abs(plist));
     const auto restored = agent({"apply"});
     EXPECT_NE(restored.exitCode, -1) << restored.out << restored.err;
-    EXPECT_EQ(fileDifferences(before, snapshot(root.path())), "");
+    EXPECT_EQ(describeDifferences(before, snapshot(root.path())), "");
 }
 
 }  // namespace
