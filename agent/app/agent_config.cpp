@@ -35,20 +35,16 @@ std::string invalidValue(const std::string& key, const std::string& value) {
 
 }  // namespace
 
-bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath,
-                     AgentSettings& settings, std::string* error) {
+Status loadAgentConfig(const std::string& hostPath, const std::string& displayPath,
+                       AgentSettings& settings) {
     auto read = platform::readFileNoFollow(hostPath, 64 * 1024);
-    if (read.missing) return true;
-    if (!read.status) {
-        *error = read.status.error;
-        return false;
-    }
+    if (read.missing) return Status::success();
+    if (!read.status) return read.status;
     if ((read.info.uid != 0 && read.info.uid != platform::effectiveUserId()) ||
         (read.info.mode & 022)) {
-        *error = displayPath +
-                 ": must be owned by root and not writable by group or others; "
-                 "refused";
-        return false;
+        return Status::failure(displayPath +
+                               ": must be owned by root and not writable by group or others; "
+                               "refused");
     }
     // Whoever may write its directory may replace the file: refused like the file itself.
     if (const auto slash = hostPath.find_last_of('/'); slash != std::string::npos && slash > 0) {
@@ -57,26 +53,24 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
         const auto info = dir ? dir->self() : platform::FileInfo{};
         if (!dir || (info.uid != 0 && info.uid != platform::effectiveUserId()) ||
             (info.mode & 022)) {
-            *error = displayPath + ": its directory " +
-                     (dir ? std::string("must be owned by root and not writable by group or "
-                                        "others")
-                          : dirStatus.error) +
-                     "; refused";
-            return false;
+            return Status::failure(
+                displayPath + ": its directory " +
+                (dir ? std::string("must be owned by root and not writable by group or "
+                                   "others")
+                     : dirStatus.error) +
+                "; refused");
         }
     }
     YAML::Node root;
     try {
         root = YAML::Load(read.data);
     } catch (const YAML::ParserException& e) {
-        *error = displayPath + ": line " + std::to_string(e.mark.line + 1) + ", column " +
-                 std::to_string(e.mark.column + 1) + ": " + e.msg;
-        return false;
+        return Status::failure(displayPath + ": line " + std::to_string(e.mark.line + 1) +
+                               ", column " + std::to_string(e.mark.column + 1) + ": " + e.msg);
     }
-    if (root.IsNull()) return true;
+    if (root.IsNull()) return Status::success();
     if (!root.IsMap()) {
-        *error = displayPath + ": expected a map of setting to value";
-        return false;
+        return Status::failure(displayPath + ": expected a map of setting to value");
     }
     const std::pair<const char*, std::string AgentSettings::*> keys[] = {
         {"database", &AgentSettings::database},
@@ -93,8 +87,8 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
         if (key == "database_outside_state_directory") {
             if (!entry.second.IsScalar() ||
                 (entry.second.Scalar() != "true" && entry.second.Scalar() != "false")) {
-                *error = displayPath + ": database_outside_state_directory: expected true or false";
-                return false;
+                return Status::failure(
+                    displayPath + ": database_outside_state_directory: expected true or false");
             }
             settings.databaseOutsideStateDirectory = entry.second.Scalar() == "true";
             continue;
@@ -111,9 +105,9 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
             long long value = 0;
             if (!entry.second.IsScalar() || !parseDecimal(entry.second.Scalar(), &value) ||
                 value < 0 || value > maximum) {
-                *error = displayPath + ": " + key + ": expected a whole number from 0 to " +
-                         std::to_string(maximum);
-                return false;
+                return Status::failure(displayPath + ": " + key +
+                                       ": expected a whole number from 0 to " +
+                                       std::to_string(maximum));
             }
             settings.*member = value;
         }
@@ -123,28 +117,26 @@ bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath
             if (key != name) continue;
             known = true;
             if (!entry.second.IsScalar()) {
-                *error = displayPath + ": " + key + ": expected a text value";
-                return false;
+                return Status::failure(displayPath + ": " + key + ": expected a text value");
             }
             const auto& value = entry.second.Scalar();
             if (const auto problem = invalidValue(key, value); !problem.empty()) {
-                *error =
-                    displayPath + ": " + key + ": '" + value + "' is not valid (" + problem + ")";
-                return false;
+                return Status::failure(displayPath + ": " + key + ": '" + value +
+                                       "' is not valid (" + problem + ")");
             }
             settings.*member = value;
             if (member == &AgentSettings::logLevel) settings.logLevelChosen = true;
         }
         if (!known) {
-            *error = displayPath + ": unknown setting '" + key +
-                     "' (known: database, policy_directory, samba_gpupdate_policy, "
-                     "samba_gpo_cache, log_level, log_destination, log_format, audit_group, "
-                     "settle_milliseconds, policy_removal_grace_hours, "
-                     "database_outside_state_directory)";
-            return false;
+            return Status::failure(
+                displayPath + ": unknown setting '" + key +
+                "' (known: database, policy_directory, samba_gpupdate_policy, "
+                "samba_gpo_cache, log_level, log_destination, log_format, audit_group, "
+                "settle_milliseconds, policy_removal_grace_hours, "
+                "database_outside_state_directory)");
         }
     }
-    return true;
+    return Status::success();
 }
 
 }  // namespace mpa

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/agent_context.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -18,7 +19,7 @@ inline constexpr long long kMaxRemovalGraceHours = 720;
 
 // Applies the file's settings to `settings`; the command line is applied after it and wins.
 // A missing file is fine; a bad one is an error naming the file, key and reason.
-bool loadAgentConfig(const std::string& hostPath, const std::string& displayPath,
-                     AgentSettings& settings, std::string* error);
+Status loadAgentConfig(const std::string& hostPath, const std::string& displayPath,
+                       AgentSettings& settings);
 
 }  // namespace mpa

@@ -75,24 +75,24 @@ bool takeValue(const std::vector<std::string>& args, std::size_t& i, const std::
 }
 
 // The settings for `context`: defaults, then the configuration file, then the command line.
-bool buildSettings(const GlobalOptions& global, AgentContext& context, std::string* error) {
+Status buildSettings(const GlobalOptions& global, AgentContext& context) {
     auto& settings = context.settings;
     settings.root = global.explicitSettings.root.empty() ? "/" : global.explicitSettings.root;
     const std::string defaultConfig =
         context.platform == PlatformProfile::Windows ? kWindowsConfigFile : kDefaultConfigFile;
     const auto configLogical = global.config.empty() ? defaultConfig : global.config;
     const auto configHost = global.config.empty() ? context.resolve(configLogical) : global.config;
-    if (!loadAgentConfig(configHost, configLogical, settings, error)) return false;
+    if (auto loaded = loadAgentConfig(configHost, configLogical, settings); !loaded) return loaded;
     // Configuration cannot aim the agent at other files: a database from agent.yaml lives in the
     // agent's own directory unless the file says otherwise explicitly.
     if (!settings.database.empty() && !settings.databaseOutsideStateDirectory) {
         AgentSettings defaults;
         applyDefaultSettings(defaults, context.platform);
         if (parentOf(settings.database) != parentOf(defaults.database)) {
-            *error = configLogical + ": database: '" + settings.database +
-                     "' is outside the agent's own directory " + parentOf(defaults.database) +
-                     " (add database_outside_state_directory: true to allow it)";
-            return false;
+            return Status::failure(configLogical + ": database: '" + settings.database +
+                                   "' is outside the agent's own directory " +
+                                   parentOf(defaults.database) +
+                                   " (add database_outside_state_directory: true to allow it)");
         }
     }
     const bool explicitDatabase = !global.explicitSettings.database.empty();
@@ -112,7 +112,7 @@ bool buildSettings(const GlobalOptions& global, AgentContext& context, std::stri
     // /var -> private/var) physically, by the same rule as every other path (SafeDir).
     if (!settings.database.empty() && settings.database.front() == '/')
         settings.database = platform::physicalPath(settings.database);
-    return true;
+    return Status::success();
 }
 
 }  // namespace
@@ -179,24 +179,25 @@ int runCommandLine(const std::vector<std::string>& args, std::ostream& out, std:
             return exit_code::kUsage;
         }
     }
-    if (!buildSettings(global, context, &error)) {
-        err << "metalama-policy-agent: " << error << "\n";
+    if (const auto built = buildSettings(global, context); !built) {
+        err << "metalama-policy-agent: " << built.error << "\n";
         return exit_code::kError;
     }
     const auto& settings = context.settings;
-    if (!configureLogging(settings.logLevel, settings.logDestination, settings.logFormat, &error)) {
-        err << "metalama-policy-agent: " << error << "\n";
+    if (const auto configured =
+            configureLogging(settings.logLevel, settings.logDestination, settings.logFormat);
+        !configured) {
+        err << "metalama-policy-agent: " << configured.error << "\n";
         return exit_code::kUsage;
     }
     CommandEnv env{context, commandArgs, out, err};
     // The service re-reads its configuration on SIGHUP, with the same command line on top.
-    env.reloadSettings = [global, platform = context.platform](AgentSettings* reloaded,
-                                                               std::string* reloadError) {
+    env.reloadSettings = [global, platform = context.platform](AgentSettings* reloaded) {
         AgentContext fresh;
         fresh.platform = platform;
-        if (!buildSettings(global, fresh, reloadError)) return false;
+        if (auto built = buildSettings(global, fresh); !built) return built;
         *reloaded = fresh.settings;
-        return true;
+        return Status::success();
     };
     return command->run(env);
 }

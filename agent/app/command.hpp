@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/agent_context.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -18,7 +19,7 @@ struct CommandEnv {
     std::ostream& err;
     // Builds the settings again from the configuration file and the same global options (the
     // service's reload on SIGHUP). Empty when the caller cannot (tests constructing an env).
-    std::function<bool(AgentSettings* settings, std::string* error)> reloadSettings = nullptr;
+    std::function<Status(AgentSettings* settings)> reloadSettings = nullptr;
 };
 
 struct CommandSpec {

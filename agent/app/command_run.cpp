@@ -22,9 +22,9 @@ namespace mpa {
 namespace {
 
 // A service reports what it does: information unless the administrator chose a level.
-bool configureServiceLogging(const AgentSettings& settings, std::string* error) {
+Status configureServiceLogging(const AgentSettings& settings) {
     return configureLogging(settings.logLevelChosen ? settings.logLevel : "information",
-                            settings.logDestination, settings.logFormat, error);
+                            settings.logDestination, settings.logFormat);
 }
 
 class AgentService final : public Poco::Util::ServerApplication {
@@ -67,9 +67,8 @@ int runService(CommandEnv& env) {
         return exit_code::kUsage;
     }
     env.context.settings.settleMilliseconds = settle;
-    std::string error;
-    if (!configureServiceLogging(env.context.settings, &error)) {
-        env.err << "run: " << error << "\n";
+    if (const auto configured = configureServiceLogging(env.context.settings); !configured) {
+        env.err << "run: " << configured.error << "\n";
         return exit_code::kUsage;
     }
 
@@ -88,11 +87,12 @@ int runService(CommandEnv& env) {
 
     ServiceOptions options;
     options.timing.settle = std::chrono::milliseconds(settle);
-    options.reloadSettings = [&env, settle, settleSet = !settleText.empty()](
-                                 AgentSettings* settings, std::string* reloadError) {
-        if (!env.reloadSettings || !env.reloadSettings(settings, reloadError)) return false;
+    options.reloadSettings = [&env, settle,
+                              settleSet = !settleText.empty()](AgentSettings* settings) {
+        if (!env.reloadSettings) return Status::failure("");
+        if (auto reloaded = env.reloadSettings(settings); !reloaded) return reloaded;
         if (settleSet) settings->settleMilliseconds = settle;  // the command line still wins
-        return configureServiceLogging(*settings, reloadError);
+        return configureServiceLogging(*settings);
     };
     AgentService service(env, std::move(options));
     // Only the program name: the command line was parsed already, and ServerApplication's own

@@ -76,11 +76,10 @@ std::string journalSocketPath() {
 
 }  // namespace
 
-bool configureLogging(const std::string& level, const std::string& destination,
-                      const std::string& format, std::string* error) {
+Status configureLogging(const std::string& level, const std::string& destination,
+                        const std::string& format) {
     if (format != "text" && format != "json") {
-        *error = "unknown log format '" + format + "' (text or json)";
-        return false;
+        return Status::failure("unknown log format '" + format + "' (text or json)");
     }
     Poco::AutoPtr<Poco::Channel> sink;
     std::string pattern = "%p: %t";
@@ -91,13 +90,13 @@ bool configureLogging(const std::string& level, const std::string& destination,
         sink = new Poco::ConsoleChannel;
     } else if (destination == "journal") {
 #if defined(_WIN32)
-        *error = "log destination journal is not available on Windows (use the Event Log)";
-        return false;
+        return Status::failure(
+            "log destination journal is not available on Windows (use the Event Log)");
 #endif
     } else if (destination == "syslog") {
 #if defined(_WIN32)
-        *error = "log destination syslog is not available on Windows (use the Event Log)";
-        return false;
+        return Status::failure(
+            "log destination syslog is not available on Windows (use the Event Log)");
 #else
         Poco::AutoPtr<Poco::SyslogChannel> syslog = new Poco::SyslogChannel;
         syslog->setProperty("name", "metalama-policy-agent");
@@ -113,9 +112,8 @@ bool configureLogging(const std::string& level, const std::string& destination,
         sink = file;
         pattern = "%Y-%m-%dT%H:%M:%SZ %p: %t";
     } else {
-        *error =
-            "unknown log destination '" + destination + "' (console, syslog, journal or file:PATH)";
-        return false;
+        return Status::failure("unknown log destination '" + destination +
+                               "' (console, syslog, journal or file:PATH)");
     }
     Poco::AutoPtr<Poco::Channel> channel;
     if (journal) {
@@ -138,15 +136,15 @@ bool configureLogging(const std::string& level, const std::string& destination,
     try {
         root.setLevel(level);
     } catch (const Poco::Exception&) {
-        *error = "unknown log level '" + level +
-                 "' (trace, debug, information, notice, warning, error, critical, none)";
-        return false;
+        return Status::failure(
+            "unknown log level '" + level +
+            "' (trace, debug, information, notice, warning, error, critical, none)");
     }
     root.setChannel(channel);
     // Loggers created before this call keep their old channel unless updated.
     Poco::Logger::setChannel("", channel);
     Poco::Logger::setLevel("", root.getLevel());
-    return true;
+    return Status::success();
 }
 
 }  // namespace mpa

@@ -5,13 +5,15 @@
 // a SIEM filters on (MESSAGE_ID per event kind; docs/logging.md).
 #include <string>
 
+#include "util/status.hpp"
+
 namespace mpa {
 
 // level: trace|debug|information|notice|warning|error|critical|fatal|none.
 // destination: console (stderr; journald's native protocol when stderr is the journal) |
 // syslog | journal | file:<path>. format: text | json (one object per line; not for the
-// journal, which has fields of its own). Returns false with a message on bad input.
-bool configureLogging(const std::string& level, const std::string& destination,
-                      const std::string& format, std::string* error);
+// journal, which has fields of its own). Fails with a message on bad input.
+Status configureLogging(const std::string& level, const std::string& destination,
+                        const std::string& format);
 
 }  // namespace mpa

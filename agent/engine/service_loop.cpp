@@ -173,9 +173,8 @@ class ServiceLoop {
         log_.information("reload requested");
         if (options_.reloadSettings) {
             AgentSettings settings = context_.settings;
-            std::string error;
-            if (!options_.reloadSettings(&settings, &error)) {
-                log_.error("reload: %s; keeping the configuration in force", error);
+            if (const auto reloaded = options_.reloadSettings(&settings); !reloaded) {
+                log_.error("reload: %s; keeping the configuration in force", reloaded.error);
             } else {
                 if (settings.database != context_.settings.database)
                     log_.warning("reload: the database moves to %s only after a restart",

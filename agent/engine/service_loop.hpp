@@ -10,14 +10,15 @@
 #include "model/agent_context.hpp"
 #include "model/components.hpp"
 #include "platform/change_watcher.hpp"
+#include "util/status.hpp"
 
 namespace mpa {
 
 struct ServiceOptions {
     ServiceSchedule::Timing timing;
-    // Re-reads the agent configuration on a reload request (SIGHUP); may be empty. Returns
-    // false with a message when the new configuration is bad (the old one stays in force).
-    std::function<bool(AgentSettings* settings, std::string* error)> reloadSettings;
+    // Re-reads the agent configuration on a reload request (SIGHUP); may be empty. Fails with a
+    // message when the new configuration is bad (the old one stays in force).
+    std::function<Status(AgentSettings* settings)> reloadSettings;
 };
 
 // Runs until the watcher reports a stop request; returns the process exit code (0 after an

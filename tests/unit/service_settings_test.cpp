@@ -11,6 +11,7 @@
 #include "app/built_in_components.hpp"
 #include "engine/service_loop.hpp"
 #include "support/scratch_dir.hpp"
+#include "support/status_assert.hpp"
 
 namespace mpa {
 namespace {
@@ -22,27 +23,27 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
 TEST(ServiceSettings, SettleMillisecondsIsReadAndCheckedFromAgentYaml) {
     test::ScratchDir dir;
     AgentSettings settings;
-    std::string error;
+    Status loaded;
     dir.write("agent.yaml", "settle_milliseconds: 750\n", 0644);
     ASSERT_TRUE(
-        loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings, &error))
-        << error;
+        succeeded(loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings)));
     EXPECT_EQ(settings.settleMilliseconds, 750);
     EXPECT_FALSE(settings.logLevelChosen);
     for (const char* bad : {"settle_milliseconds: -1\n", "settle_milliseconds: 60001\n",
                             "settle_milliseconds: soon\n", "settle_milliseconds: [1]\n"}) {
         dir.write("agent.yaml", bad, 0644);
         EXPECT_FALSE(
-            loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings, &error))
+            (loaded = loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings)))
             << bad;
-        EXPECT_NE(error.find("/etc/metalama/agent.yaml: settle_milliseconds: expected a whole "
-                             "number from 0 to 60000"),
-                  std::string::npos)
-            << error;
+        EXPECT_NE(
+            loaded.error.find("/etc/metalama/agent.yaml: settle_milliseconds: expected a whole "
+                              "number from 0 to 60000"),
+            std::string::npos)
+            << loaded.error;
     }
     dir.write("agent.yaml", "log_level: debug\n", 0644);
     ASSERT_TRUE(
-        loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings, &error));
+        succeeded(loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings)));
     EXPECT_TRUE(settings.logLevelChosen);
 }
 
@@ -60,14 +61,14 @@ TEST(ServiceSettings, InvalidValuesNameTheFileTheKeyAndTheValidValues) {
     };
     for (const auto& [text, message] : cases) {
         AgentSettings settings;
-        std::string error;
+        Status loaded;
         dir.write("agent.yaml", text, 0644);
         EXPECT_FALSE(
-            loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings, &error))
+            (loaded = loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", settings)))
             << text;
-        EXPECT_NE(error.find(std::string("/etc/metalama/agent.yaml: ") + message),
+        EXPECT_NE(loaded.error.find(std::string("/etc/metalama/agent.yaml: ") + message),
                   std::string::npos)
-            << error;
+            << loaded.error;
     }
 }
 
@@ -77,13 +78,14 @@ TEST(ServiceSettings, AConfigurationInADirectoryOthersCanWriteIsRefused) {
     dir.write("metalama/agent.yaml", "log_level: debug\n", 0644);
     ASSERT_EQ(::chmod(dir.abs("metalama").c_str(), 0777), 0);
     AgentSettings settings;
-    std::string error;
-    EXPECT_FALSE(loadAgentConfig(dir.abs("metalama/agent.yaml"), "/etc/metalama/agent.yaml",
-                                 settings, &error));
-    EXPECT_NE(error.find("/etc/metalama/agent.yaml: its directory must be owned by root and not "
-                         "writable by group or others; refused"),
-              std::string::npos)
-        << error;
+    Status loaded;
+    EXPECT_FALSE((loaded = loadAgentConfig(dir.abs("metalama/agent.yaml"),
+                                           "/etc/metalama/agent.yaml", settings)));
+    EXPECT_NE(
+        loaded.error.find("/etc/metalama/agent.yaml: its directory must be owned by root and not "
+                          "writable by group or others; refused"),
+        std::string::npos)
+        << loaded.error;
 }
 #endif
 
@@ -103,13 +105,11 @@ TEST(ServiceSettings, GroupPolicyInputsFromAgentYaml) {
     EXPECT_TRUE(contains(paths.sources, "/scratch/etc/metalama/group-policy"));
     EXPECT_FALSE(contains(paths.sources, "/scratch/var/cache/samba/gpo_cache"));
 
-    std::string error;
     dir.write("agent.yaml",
               "samba_gpupdate_policy: /srv/gp.json\nsamba_gpo_cache: /var/cache/samba/gpo_cache\n",
               0644);
-    ASSERT_TRUE(loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", context.settings,
-                                &error))
-        << error;
+    ASSERT_TRUE(succeeded(
+        loadAgentConfig(dir.abs("agent.yaml"), "/etc/metalama/agent.yaml", context.settings)));
     applyDefaultSettings(context.settings, context.platform);
     EXPECT_EQ(context.settings.sambaGpupdatePolicy, "/srv/gp.json");
     paths = watchedPaths(context, builtInComponents());
