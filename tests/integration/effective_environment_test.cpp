@@ -8,9 +8,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstdlib>
-
 #include "support/agent_process.hpp"
+#include "support/missing_tool.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa::test {
@@ -18,16 +17,6 @@ namespace {
 
 constexpr const char* kGenerator =
     "/usr/lib/systemd/user-environment-generators/30-systemd-environment-d-generator";
-
-// A tool the test needs: missing fails under CI, else skips naming the package.
-bool haveTool(const std::string& path, const char* package) {
-    if (::access(path.c_str(), X_OK) == 0) return true;
-    const char* ci = std::getenv("CI");
-    if (ci && std::string(ci) == "true")
-        ADD_FAILURE() << path << " is missing: install the Debian package " << package
-                      << " (scripts/setup.sh)";
-    return false;
-}
 
 class EffectiveEnvironment : public ::testing::Test {
   protected:
@@ -52,14 +41,13 @@ class EffectiveEnvironment : public ::testing::Test {
         return runProcess(
             {"/usr/bin/unshare", "-m", "--propagation", "private", "/bin/sh", "-c", script});
     }
-    bool namespacesWork() {
-        if (!haveTool("/usr/bin/unshare", "util-linux")) return false;
+    // Empty when private mount namespaces work here; else what is missing.
+    static std::string missingNamespaces() {
+        if (auto missing = missingTool("/usr/bin/unshare", "util-linux"); !missing.empty())
+            return missing;
         const auto probe = runProcess({"/usr/bin/unshare", "-m", "true"});
-        if (probe.exitCode == 0) return true;
-        const char* ci = std::getenv("CI");
-        if (ci && std::string(ci) == "true")
-            ADD_FAILURE() << "unshare -m fails: the tests need CAP_SYS_ADMIN: " << probe.err;
-        return false;
+        if (probe.exitCode == 0) return "";
+        return "unshare -m fails: the tests need CAP_SYS_ADMIN: " + probe.err;
     }
 
     ScratchDir root;
@@ -113,7 +101,8 @@ TEST_F(EffectiveEnvironment, NumberedDropInsNoLongerWin) {
 }
 
 TEST_F(EffectiveEnvironment, SystemdsOwnGeneratorAgreesWithTheAgent) {
-    if (!namespacesWork() || !haveTool(kGenerator, "systemd")) return;
+    MPA_SKIP_IF_MISSING(missingNamespaces());
+    MPA_SKIP_IF_MISSING(missingTool(kGenerator, "systemd"));
     // Debian's own layout: /usr/lib/environment.d/99-environment.conf -> /etc/environment.
     root.mkdirs("r/usr/lib/environment.d");
     root.symlink("/etc/environment", "r/usr/lib/environment.d/99-environment.conf");
@@ -146,7 +135,8 @@ TEST_F(EffectiveEnvironment, SystemdsOwnGeneratorAgreesWithTheAgent) {
 }
 
 TEST_F(EffectiveEnvironment, ARealSuLoginAgreesWithTheAgent) {
-    if (!namespacesWork() || !haveTool("/usr/bin/su", "util-linux")) return;
+    MPA_SKIP_IF_MISSING(missingNamespaces());
+    MPA_SKIP_IF_MISSING(missingTool("/usr/bin/su", "util-linux"));
     root.mkdirs("r/etc/security");
     write("etc/security/pam_env.conf", "METALAMA_TELEMETRY_OPT_OUT DEFAULT=0\n");
     const std::vector<std::pair<std::string, std::string>> binds = {
@@ -171,7 +161,8 @@ TEST_F(EffectiveEnvironment, ARealSuLoginAgreesWithTheAgent) {
 }
 
 TEST_F(EffectiveEnvironment, ALoginShellRunsTheLaterProfileScript) {
-    if (!namespacesWork() || !haveTool("/bin/bash", "bash")) return;
+    MPA_SKIP_IF_MISSING(missingNamespaces());
+    MPA_SKIP_IF_MISSING(missingTool("/bin/bash", "bash"));
     write("etc/profile.d/zzz-dev.sh", "if true; then export METALAMA_TELEMETRY_OPT_OUT=0; fi\n");
     const auto applied = agent({"apply"});
     EXPECT_EQ(applied.exitCode, 3) << applied.out;

@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "support/agent_process.hpp"
+#include "support/missing_tool.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa::test {
@@ -20,11 +20,7 @@ class EvidenceAnchor : public ::testing::Test {
   protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "the demo root gives files to users: needs root";
-        if (::access("/usr/bin/sqlite3", X_OK) != 0) {
-            const char* ci = std::getenv("CI");
-            if (ci && std::string(ci) == "true") FAIL() << "install sqlite3 (scripts/setup.sh)";
-            GTEST_SKIP() << "install sqlite3";
-        }
+        MPA_SKIP_IF_MISSING(missingTool("/usr/bin/sqlite3", "sqlite3"));
         const auto made = runProcess({sourceDir() + "/scripts/make-demo-root.sh", root.abs("r")});
         ASSERT_EQ(made.exitCode, 0) << made.err;
         first = agent({"apply"});

@@ -24,6 +24,7 @@
 #include <set>
 
 #include "support/agent_process.hpp"
+#include "support/missing_tool.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/store_samples.hpp"
 
@@ -32,15 +33,6 @@ namespace {
 
 constexpr const char* kDb = "var/lib/metalama-policy-agent/compliance.db";
 const char* const kMachines[] = {"compliant", "failing", "audit-only", "unmanaged", "stale"};
-
-bool haveTool(const char* path, const char* package) {
-    if (::access(path, X_OK) == 0) return true;
-    const char* ci = std::getenv("CI");
-    if (ci && std::string(ci) == "true")
-        ADD_FAILURE() << path << " is missing: install the Debian package " << package
-                      << " (scripts/setup.sh)";
-    return false;
-}
 
 Poco::JSON::Object::Ptr json(const std::string& text) {
     return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
@@ -86,7 +78,7 @@ class FleetQueries : public ::testing::Test {
 
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "the demo root gives files to users: needs root";
-        if (!haveTool("/usr/bin/sqlite3", "sqlite3")) GTEST_SKIP() << "needs sqlite3";
+        MPA_SKIP_IF_MISSING(missingTool("/usr/bin/sqlite3", "sqlite3"));
         fleet = YAML::LoadFile(sourceDir() + "/installer/fleet/metalama.yml");
     }
 
@@ -271,7 +263,7 @@ TEST_F(FleetQueries, TheJamfToolsAttributeNamesTheToolsNotCompliant) {
 // Intune runs the Linux discovery script as the signed-in user. Here: uid 65534, which can
 // traverse the database directory (0751, as the packages make it) but not read the database.
 TEST_F(FleetQueries, TheDiscoveryScriptReadsThePublishedSummaryWithoutRoot) {
-    if (!haveTool("/usr/bin/setpriv", "util-linux")) GTEST_SKIP() << "needs setpriv";
+    MPA_SKIP_IF_MISSING(missingTool("/usr/bin/setpriv", "util-linux"));
     const std::string machine = "compliant";
     const auto dir = scratch->abs(machine + "/var/lib/metalama-policy-agent");
     const auto summaryPath = dir + "/summary.json";

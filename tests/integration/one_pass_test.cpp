@@ -4,11 +4,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "support/agent_process.hpp"
 #include "support/demo_root_test.hpp"
+#include "support/missing_tool.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa::test {
@@ -20,11 +20,7 @@ class OnePass : public DemoRootTest {};
 
 // A pass in progress (another process holding the pass lock) is waited for, and said.
 TEST_F(OnePass, AnApplyWaitsForThePassInProgress) {
-    if (::access("/usr/bin/flock", X_OK) != 0) {
-        const char* ci = std::getenv("CI");
-        if (ci && std::string(ci) == "true") FAIL() << "install util-linux (flock)";
-        GTEST_SKIP() << "install util-linux (flock)";
-    }
+    MPA_SKIP_IF_MISSING(missingTool("/usr/bin/flock", "util-linux"));
     ASSERT_EQ(agent({"apply"}).exitCode, 0);
     const auto lock = dir() + "/" + kDbDir + "/compliance.db.lock";
     struct stat st {};

@@ -3,14 +3,13 @@
 // (its exact line in /etc/environment, its profile.d file and other files it writes whole) are
 // still removed.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <csignal>
-#include <cstdlib>
 #include <filesystem>
 
 #include "support/agent_process.hpp"
 #include "support/demo_root_test.hpp"
+#include "support/missing_tool.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/tree_snapshot.hpp"
 
@@ -36,11 +35,7 @@ class RevertFaults : public DemoRootTest {
 };
 
 TEST_F(RevertFaults, ADamagedLedgerValueFailsThatSubjectOnly) {
-    if (::access("/usr/bin/sqlite3", X_OK) != 0) {
-        const char* ci = std::getenv("CI");
-        if (ci && std::string(ci) == "true") FAIL() << "install sqlite3 (scripts/setup.sh)";
-        GTEST_SKIP() << "install sqlite3";
-    }
+    MPA_SKIP_IF_MISSING(missingTool("/usr/bin/sqlite3", "sqlite3"));
     const auto db = dir() + "/" + kDbDir + "/compliance.db";
     const auto changed = runProcess({"/usr/bin/sqlite3", db,
                                      "UPDATE ledger SET value = '{not json' WHERE subject LIKE "

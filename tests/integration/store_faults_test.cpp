@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <cstdlib>
 #include <filesystem>
 
 #include "support/agent_process.hpp"
+#include "support/missing_tool.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa::test {
@@ -18,20 +18,11 @@ namespace {
 
 constexpr const char* kDb = "var/lib/metalama-policy-agent/compliance.db";
 
-bool haveTool(const char* path, const char* package) {
-    if (::access(path, X_OK) == 0) return true;
-    const char* ci = std::getenv("CI");
-    if (ci && std::string(ci) == "true")
-        ADD_FAILURE() << path << " is missing: install the Debian package " << package
-                      << " (scripts/setup.sh)";
-    return false;
-}
-
 class StoreFaults : public ::testing::Test {
   protected:
     void SetUp() override {
         if (::geteuid() != 0) GTEST_SKIP() << "the demo root gives files to users: needs root";
-        if (!haveTool("/usr/bin/sqlite3", "sqlite3")) GTEST_SKIP() << "install sqlite3";
+        MPA_SKIP_IF_MISSING(missingTool("/usr/bin/sqlite3", "sqlite3"));
         const auto made = runProcess({sourceDir() + "/scripts/make-demo-root.sh", root.abs("r")});
         ASSERT_EQ(made.exitCode, 0) << made.err;
         // A first pass creates the database; then the opt-out is removed from the machine so
@@ -135,7 +126,7 @@ TEST_F(StoreFaults, TheServiceEnforcesWhileTheStoreIsLockedAndRecordsLater) {
 }
 
 TEST_F(StoreFaults, AnImmutableDatabaseDoesNotStopEnforcement) {
-    if (!haveTool("/usr/bin/chattr", "e2fsprogs")) GTEST_SKIP() << "install e2fsprogs";
+    MPA_SKIP_IF_MISSING(missingTool("/usr/bin/chattr", "e2fsprogs"));
     const auto set = runProcess({"/usr/bin/chattr", "+i", db()});
     if (set.exitCode != 0) GTEST_SKIP() << "this file system has no immutable flag: " << set.err;
     struct Unset {  // else the scratch directory could not be removed after a failure

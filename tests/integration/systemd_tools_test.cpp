@@ -5,28 +5,22 @@
 // installed.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
-#include <cstdlib>
 #include <string>
 
 #include "support/agent_process.hpp"
 #include "support/env_targets_fixture.hpp"
+#include "support/missing_tool.hpp"
 
 namespace mpa::test {
 namespace {
 
 using ::testing::HasSubstr;
 
-bool executable(const std::string& path) {
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IXUSR);
-}
-
 TEST_F(EnvTargetsTest, SystemdEnvironmentGeneratorReadsTheEnvironmentDFile) {
     const std::string generator =
         "/usr/lib/systemd/user-environment-generators/30-systemd-environment-d-generator";
-    if (!executable(generator)) GTEST_SKIP() << generator << " not installed";
+    MPA_SKIP_IF_MISSING(missingTool(generator, "systemd"));
     pass(optOut());
     // The generator takes no root; it does read $XDG_CONFIG_HOME/environment.d/*.conf (the
     // user's own directory) with the same parser as /etc/environment.d, so pointing
@@ -46,7 +40,7 @@ TEST_F(EnvTargetsTest, SystemdEnvironmentGeneratorReadsTheEnvironmentDFile) {
 TEST_F(EnvTargetsTest, SystemdEnvironmentGeneratorGetsEveryVariableOfTheDropIn) {
     const std::string generator =
         "/usr/lib/systemd/user-environment-generators/30-systemd-environment-d-generator";
-    if (!executable(generator)) GTEST_SKIP() << generator << " not installed";
+    MPA_SKIP_IF_MISSING(missingTool(generator, "systemd"));
     pass(withVariables({metalamaVariable(),
                         {"DOTNET_CLI_TELEMETRY_OPTOUT", "1", "dotnet-sdk", "p1"},
                         {"DO_NOT_TRACK", "1", "do-not-track", "p2"}}));
@@ -59,7 +53,7 @@ TEST_F(EnvTargetsTest, SystemdEnvironmentGeneratorGetsEveryVariableOfTheDropIn) 
 }
 
 TEST_F(EnvTargetsTest, SystemdAnalyzeFindsTheSystemConfDropIn) {
-    if (!executable("/usr/bin/systemd-analyze")) GTEST_SKIP() << "systemd-analyze not installed";
+    MPA_SKIP_IF_MISSING(missingTool("/usr/bin/systemd-analyze", "systemd"));
     pass(optOut());
     // cat-config lists the drop-ins systemd would read for system.conf under --root: proof that
     // the file sits where PID 1 looks (DefaultEnvironment's parsing is PID 1's own).
@@ -75,11 +69,7 @@ TEST_F(EnvTargetsTest, SystemdAnalyzeFindsTheSystemConfDropIn) {
 // agent reports compliant, and the overridden one with the value the agent reports.
 TEST_F(EnvTargetsTest, ARealSuLoginGetsEachVariableAsTheAgentReports) {
     for (const char* tool : {"/usr/bin/unshare", "/usr/bin/su"})
-        if (!executable(tool)) {
-            const char* ci = std::getenv("CI");
-            if (ci && std::string(ci) == "true") ADD_FAILURE() << tool << " is missing";
-            GTEST_SKIP() << tool << " missing: install util-linux";
-        }
+        MPA_SKIP_IF_MISSING(missingTool(tool, "util-linux"));
     if (runProcess({"/usr/bin/unshare", "-m", "true"}).exitCode != 0)
         GTEST_SKIP() << "unshare -m needs CAP_SYS_ADMIN";
     scratch.write("etc/security/pam_env.conf", "DO_NOT_TRACK DEFAULT=0\n");

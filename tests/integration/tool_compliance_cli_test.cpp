@@ -6,13 +6,12 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "store/compliance_store.hpp"
 #include "support/agent_process.hpp"
+#include "support/missing_tool.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
@@ -23,11 +22,7 @@ namespace {
 class ToolComplianceCli : public ::testing::Test {
   protected:
     void SetUp() override {
-        if (::access("/usr/bin/sqlite3", X_OK) != 0) {
-            const char* ci = std::getenv("CI");
-            if (ci && std::string(ci) == "true") FAIL() << "install sqlite3 (scripts/setup.sh)";
-            GTEST_SKIP() << "install sqlite3";
-        }
+        MPA_SKIP_IF_MISSING(missingTool("/usr/bin/sqlite3", "sqlite3"));
         // The policy the pass was decided from, so status reads it unchanged.
         root.write("etc/metalama/policies/managed/10-it.json", "{\"TelemetryOptOut\": true}\n");
         auto store = openStore(db());

@@ -10,12 +10,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "support/agent_process.hpp"
 #include "support/macos_tree.hpp"
+#include "support/missing_tool.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/tool_policy_gpo_cache.hpp"
 #include "support/tool_policy_report.hpp"
@@ -25,12 +25,6 @@ namespace {
 
 const std::vector<std::string>& kMandatory = mandatoryToolPolicies();
 const std::string& kRecommended = recommendedToolPolicy();
-
-void missingTool(const std::string& what) {
-    const char* ci = std::getenv("CI");
-    if (ci && std::string(ci) == "true") FAIL() << "install " << what;
-    GTEST_SKIP() << "install " << what;
-}
 
 class ToolPolicyChannels : public ::testing::Test {
   protected:
@@ -60,8 +54,8 @@ TEST_F(ToolPolicyChannels, EtcDropinFiles) {
 }
 
 TEST_F(ToolPolicyChannels, RegistryPolWrittenBySambaInTheGpoCache) {
-    if (!sambaRegistryPolWriterAvailable())
-        return missingTool("python3-samba (Samba's Registry.pol writer)");
+    MPA_SKIP_IF_MISSING(missingUnless(sambaRegistryPolWriterAvailable(),
+                                      "Samba's Registry.pol writer", "python3-samba"));
     writeToolPoliciesGpoCache(root, "");
     ASSERT_FALSE(HasFailure());
     const auto report = dryRun();

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -20,6 +19,7 @@
 #include "support/agent_process.hpp"
 #include "support/demo_root_test.hpp"
 #include "support/macos_tree.hpp"
+#include "support/missing_tool.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/tool_policy_gpo_cache.hpp"
 #include "support/tool_policy_report.hpp"
@@ -53,12 +53,6 @@ std::map<std::string, bool> toolsCompliance(const std::string& statusJson) {
         out[t->getValue<std::string>("tool")] = t->getValue<std::string>("verdict") == "compliant";
     }
     return out;
-}
-
-void missingTool(const std::string& what) {
-    const char* ci = std::getenv("CI");
-    if (ci && std::string(ci) == "true") FAIL() << "install " << what;
-    GTEST_SKIP() << "install " << what;
 }
 
 // Linux: the demo root (five users, Metalama's own policy in effect), enforced once so the
@@ -149,8 +143,8 @@ TEST_F(ToolPolicyEnforcement, AnEtcDropinSetsEveryToolAndItsRemovalRestoresEvery
 
 TEST_F(ToolPolicyEnforcement, ARegistryPolWrittenBySambaSetsEveryToolAndItsRemovalRestores) {
     if (setUpStopped()) return;
-    if (!sambaRegistryPolWriterAvailable())
-        return missingTool("python3-samba (Samba's Registry.pol writer)");
+    MPA_SKIP_IF_MISSING(missingUnless(sambaRegistryPolWriterAvailable(),
+                                      "Samba's Registry.pol writer", "python3-samba"));
     const auto pol = writeToolPoliciesGpoCache(root, "r/");
     ASSERT_FALSE(HasFailure());
     // The cache and the configuration are the administrator's, present before and after.
