@@ -89,8 +89,7 @@ DesiredState decideDesiredState(const PolicySet& policy, const PolicyCatalog& ca
     const auto optOut = enabledAt(policy, policy_name::kTelemetryOptOut);
     // The variable is machine-wide and cannot be overridden per user, so only a mandatory
     // opt-out sets it; a recommended one becomes a default in each profile.
-    d.environmentOptOut = optOut == PolicyLevel::Mandatory;
-    if (d.environmentOptOut)
+    if (optOut == PolicyLevel::Mandatory)
         d.environment.push_back(
             {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, policy_name::kTelemetryOptOut});
     decideTools(policy, catalog, d);

@@ -1,5 +1,6 @@
 #pragma once
 // Desired state: a pure function of the policy set. No I/O, so every rule is unit-testable.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,8 +43,7 @@ struct UserFileAssignment {
 };
 
 struct DesiredState {
-    bool managed = false;            // some policy is in effect
-    bool environmentOptOut = false;  // METALAMA_TELEMETRY_OPT_OUT=1 machine-wide (mandatory only)
+    bool managed = false;  // some policy is in effect
     ActionRequirement usage = ActionRequirement::None;
     ActionRequirement exception = ActionRequirement::None;
     ActionRequirement performance = ActionRequirement::None;
@@ -54,10 +54,17 @@ struct DesiredState {
     std::int64_t reconcileIntervalMinutes = policy_default::kReconcileIntervalMinutes;
     std::int64_t complianceRetentionDays = policy_default::kComplianceRetentionDays;
     // Every variable to set machine-wide, sorted by name, each name once. Metalama's own
-    // (METALAMA_TELEMETRY_OPT_OUT) is here exactly when environmentOptOut is true.
+    // (METALAMA_TELEMETRY_OPT_OUT) is here when TelemetryOptOut is mandatory.
     std::vector<EnvironmentAssignment> environment;
     // Every per-user settings-file key to keep, in catalog order.
     std::vector<UserFileAssignment> userFiles;
+
+    // METALAMA_TELEMETRY_OPT_OUT=1 machine-wide (a mandatory opt-out only): Metalama's entry in
+    // `environment`, so the two can never disagree.
+    bool environmentOptOut() const {
+        return std::any_of(environment.begin(), environment.end(),
+                           [](const EnvironmentAssignment& e) { return e.tool == kMetalamaTool; });
+    }
 
     bool anyActionManaged() const {
         return usage != ActionRequirement::None || exception != ActionRequirement::None ||

@@ -57,7 +57,7 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
         if (const auto* text = std::get_if<std::string>(&mode->value)) s.enforcementMode = *text;
     // The engine's own rule and the policy definitions' defaults: what the pass decided.
     const auto desired = decideDesiredState(r.policy, store->catalog());
-    s.telemetryOptOutEnforced = desired.environmentOptOut && !desired.auditOnly;
+    s.telemetryOptOutEnforced = desired.environmentOptOut() && !desired.auditOnly;
 
     std::int64_t environmentTargets = 0, environmentSet = 0;
     for (const auto& f : r.findings) {

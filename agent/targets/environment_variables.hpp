@@ -23,7 +23,7 @@ inline constexpr const char* kSetValueField = "set-value";
 inline constexpr const char* kToolField = "tool";  // the catalog id, for the restore's findings
 
 bool isMetalamaVariable(const std::string& name);
-// METALAMA_TELEMETRY_OPT_OUT=1, what DesiredState::environmentOptOut asks for.
+// METALAMA_TELEMETRY_OPT_OUT=1, what DesiredState::environmentOptOut() asks for.
 EnvironmentAssignment metalamaAssignment();
 // Finding::tool of a variable's findings: empty for Metalama's own, else the catalog id.
 std::string findingTool(const EnvironmentAssignment& assignment);

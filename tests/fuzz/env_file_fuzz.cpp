@@ -74,7 +74,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         {"etc-environment", "/etc/environment", "METALAMA_TELEMETRY_OPT_OUT", "1"});
     mpa::DesiredState desired;
     desired.managed = true;
-    desired.environmentOptOut = true;
     desired.environment.push_back(
         {"METALAMA_TELEMETRY_OPT_OUT", "1", mpa::kMetalamaTool, "TelemetryOptOut"});
     mpa::TargetRun run{context, ledger, mpa::RunMode::Enforce};

@@ -35,20 +35,17 @@ inline EnvironmentAssignment metalamaVariable() {
 inline DesiredState optOut() {
     DesiredState desired;
     desired.managed = true;
-    desired.environmentOptOut = true;
     desired.environment.push_back(metalamaVariable());
     return desired;
 }
 
-// A desired state naming these variables (Metalama's among them sets environmentOptOut), in name
-// order as decideDesiredState gives them.
+// A desired state naming these variables (Metalama's among them is environmentOptOut()), in
+// name order as decideDesiredState gives them.
 inline DesiredState withVariables(std::vector<EnvironmentAssignment> variables) {
     DesiredState desired;
     desired.managed = !variables.empty();
     std::sort(variables.begin(), variables.end(),
               [](const auto& a, const auto& b) { return a.name < b.name; });
-    for (const auto& v : variables)
-        if (v.name == "METALAMA_TELEMETRY_OPT_OUT") desired.environmentOptOut = true;
     desired.environment = std::move(variables);
     return desired;
 }

@@ -75,7 +75,6 @@ class RecordingLaunchd : public platform::Launchd {
 DesiredState optOut(bool on = true) {
     DesiredState desired;
     desired.managed = on;
-    desired.environmentOptOut = on;
     if (on)
         desired.environment.push_back(
             {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, "TelemetryOptOut"});

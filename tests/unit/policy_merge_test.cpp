@@ -215,7 +215,7 @@ TEST(DesiredState, MandatoryOptOutSetsVariableAndForcesEveryAction) {
                                  SourcePrecedence::EtcFile, 0, "f")})}),
         catalog());
     EXPECT_TRUE(d.managed);
-    EXPECT_TRUE(d.environmentOptOut);
+    EXPECT_TRUE(d.environmentOptOut());
     EXPECT_EQ(d.usage, ActionRequirement::ForceNo);
     EXPECT_EQ(d.exception, ActionRequirement::ForceNo);
     EXPECT_EQ(d.performance, ActionRequirement::ForceNo);
@@ -231,7 +231,7 @@ TEST(DesiredState, RecommendedOptOutIsAPerProfileDefaultWithoutTheVariable) {
                              raw("DisableUsageReporting", RawValue::ofBool(true),
                                  PolicyLevel::Mandatory, SourcePrecedence::EtcFile, 1, "f")})}),
         catalog());
-    EXPECT_FALSE(d.environmentOptOut);
+    EXPECT_FALSE(d.environmentOptOut());
     EXPECT_EQ(d.usage, ActionRequirement::ForceNo);
     EXPECT_EQ(d.exception, ActionRequirement::NoUnlessUserChose);
 }
@@ -239,7 +239,7 @@ TEST(DesiredState, RecommendedOptOutIsAPerProfileDefaultWithoutTheVariable) {
 TEST(DesiredState, NothingConfiguredMeansNotManaged) {
     const auto d = decideDesiredState(PolicySet{}, catalog());
     EXPECT_FALSE(d.managed);
-    EXPECT_FALSE(d.environmentOptOut);
+    EXPECT_FALSE(d.environmentOptOut());
     EXPECT_FALSE(d.anyActionManaged());
     EXPECT_FALSE(d.auditOnly);
 }

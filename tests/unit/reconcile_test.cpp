@@ -162,7 +162,7 @@ TEST_F(Reconcile, PolicyMergedFromTheSourcesReachesTheTargetsAndTheFindingsAreRe
     ASSERT_TRUE(journal.desired);
     // Mandatory beat recommended: the machine-wide variable and every action are forced.
     EXPECT_TRUE(journal.desired->managed);
-    EXPECT_TRUE(journal.desired->environmentOptOut);
+    EXPECT_TRUE(journal.desired->environmentOptOut());
     EXPECT_EQ(journal.desired->usage, ActionRequirement::ForceNo);
     EXPECT_EQ(journal.desired->exception, ActionRequirement::ForceNo);
     EXPECT_EQ(journal.desired->performance, ActionRequirement::ForceNo);

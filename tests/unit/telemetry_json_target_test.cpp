@@ -50,7 +50,8 @@ class TelemetryTarget : public ::testing::Test {
         context.settings.root = root.path();
         context.platform = PlatformProfile::Linux;
         desired.managed = true;
-        desired.environmentOptOut = true;
+        desired.environment.push_back(
+            {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, "TelemetryOptOut"});
         desired.usage = desired.exception = desired.performance = ActionRequirement::ForceNo;
     }
 

@@ -235,7 +235,7 @@ TEST(ToolDesiredState, AMandatoryToolPolicySetsItsVariablesAndForcesItsFiles) {
     EXPECT_EQ(d.userFiles[0].file.key, "telemetry.enabled");
     EXPECT_EQ(d.userFiles[0].file.value, "false");
     EXPECT_TRUE(d.userFiles[0].force);
-    EXPECT_FALSE(d.environmentOptOut);  // Metalama's own is not asked for
+    EXPECT_FALSE(d.environmentOptOut());  // Metalama's own is not asked for
 }
 
 TEST(ToolDesiredState, ARecommendedToolPolicySetsOnlyItsFilesWhereTheUserHasNotChosen) {
@@ -265,7 +265,7 @@ TEST(ToolDesiredState, TheAllToolsSwitchAsksForEveryToolSortedByNameWithMetalama
                                                   "ToolATelemetryOptOut", "B2CliTelemetryOptOut"}));
     ASSERT_EQ(d.userFiles.size(), 1u);
     EXPECT_TRUE(d.userFiles[0].force);
-    EXPECT_TRUE(d.environmentOptOut);
+    EXPECT_TRUE(d.environmentOptOut());
 }
 
 TEST(ToolDesiredState, TheStrongerOfTheToolsPolicyAndTheSwitchWins) {

@@ -221,7 +221,6 @@ class EnvironmentTargetWin : public ::testing::Test {
         TargetRun run{context, ledger, mode};
         DesiredState desired;
         desired.managed = wanted;
-        desired.environmentOptOut = wanted;
         if (wanted)
             desired.environment.push_back(
                 {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, "TelemetryOptOut"});
@@ -305,7 +304,7 @@ TEST_F(EnvironmentTargetWin, EachVariableIsItsOwnValueAndGoesWithItsPolicy) {
     regAdd(kEnvironmentKey, "DO_NOT_TRACK", "REG_SZ", "0");
     auto desired = [](bool doNotTrack) {
         DesiredState d;
-        d.managed = d.environmentOptOut = true;
+        d.managed = true;
         d.environment = {{"DOTNET_CLI_TELEMETRY_OPTOUT", "1", "dotnet-sdk", "p1"}};
         if (doNotTrack) d.environment.push_back({"DO_NOT_TRACK", "1", "do-not-track", "p2"});
         d.environment.push_back(
