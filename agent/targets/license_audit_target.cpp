@@ -121,24 +121,17 @@ std::vector<Finding> auditProfiles(TargetRun& run, PassProfiles& pass) {
     std::vector<Finding> findings;
     findings.reserve(profiles.size());
     ProfileHomes homes(run.context);
-    for (std::size_t i = 0; i < profiles.size(); ++i) {
-        if (run.stopping()) {
-            const auto left = std::to_string(profiles.size() - i);
-            findings.push_back(Finding::notChecked(
-                kTargetName, "(" + left + " more profiles)",
-                "not checked: the service stopped during the pass with " + left + " of " +
-                    std::to_string(profiles.size()) + " profiles left"));
-            break;
-        }
-        const auto& p = profiles[i];
-        if (p.isTemplate) continue;  // a template has no keys of its own
-        Status opened;
-        bool missing = false;
-        const auto home = homes.open(p.home, &opened, &missing);
-        if (!home || isLockedEcryptfsHome(*home) || home->self().uid != p.uid) continue;
-        if (auto f = auditDirectories(p, existingDataDirectories(p, *home, nullptr)))
-            findings.push_back(std::move(*f));
-    }
+    auto stopped =
+        visitProfilesUntilStopped(run, kTargetName, profiles, [&](const MetalamaProfile& p) {
+            if (p.isTemplate) return;  // a template has no keys of its own
+            Status opened;
+            bool missing = false;
+            const auto home = homes.open(p.home, &opened, &missing);
+            if (!home || isLockedEcryptfsHome(*home) || home->self().uid != p.uid) return;
+            if (auto f = auditDirectories(p, existingDataDirectories(p, *home, nullptr)))
+                findings.push_back(std::move(*f));
+        });
+    if (stopped) findings.push_back(std::move(*stopped));
     return findings;
 }
 

@@ -160,4 +160,20 @@ std::vector<std::string> profileWatchPaths(const AgentContext& context) {
     return paths;
 }
 
+std::optional<Finding> visitProfilesUntilStopped(
+    const TargetRun& run, const std::string& target, const std::vector<MetalamaProfile>& profiles,
+    const std::function<void(const MetalamaProfile&)>& visit) {
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+        if (run.stopping()) {
+            const auto left = std::to_string(profiles.size() - i);
+            return Finding::notChecked(target, "(" + left + " more profiles)",
+                                       "not checked: the service stopped during the pass with " +
+                                           left + " of " + std::to_string(profiles.size()) +
+                                           " profiles left");
+        }
+        visit(profiles[i]);
+    }
+    return std::nullopt;
+}
+
 }  // namespace mpa

@@ -11,6 +11,7 @@
 
 #include "model/agent_context.hpp"
 #include "model/finding.hpp"
+#include "model/target.hpp"
 
 namespace mpa {
 
@@ -77,6 +78,14 @@ class PassProfiles {
     std::vector<Finding> read_;
     bool walkFinished_ = false;
 };
+
+// The per-user targets' walk of a profile list: `visit` for each profile in order, until the
+// service asks the pass to stop (TargetRun::stopping). Stopped, the result is `target`'s finding
+// saying how many profiles were left unchecked ("(N more profiles)"); nullopt when every profile
+// was visited.
+std::optional<Finding> visitProfilesUntilStopped(
+    const TargetRun& run, const std::string& target, const std::vector<MetalamaProfile>& profiles,
+    const std::function<void(const MetalamaProfile&)>& visit);
 
 // What the service watches for the per-user target (resolved under the root): the account
 // database (a new account is a new profile: /etc/passwd, the macOS local user records, the

@@ -562,20 +562,13 @@ std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const Desire
     findings.reserve(errors.size() + profiles.size() * (generations + 1) + 16);
     ProfilePass pass(run, desired, *profiles_, findings);
     pass.loadTemplateIds(profiles);
-    for (std::size_t i = 0; i < profiles.size(); ++i) {
-        if (run.stopping()) {
-            pass.flush();  // what is staged is finished: prior states recorded, files renamed
-            const auto left = std::to_string(profiles.size() - i);
-            findings.push_back(Finding::notChecked(
-                                   kTargetName, "(" + left + " more profiles)",
-                                   "not checked: the service stopped during the pass with " + left +
-                                       " of " + std::to_string(profiles.size()) + " profiles left")
-                                   .withDesired(describeDesired(desired)));
-            return findings;
-        }
-        pass.profile(profiles[i]);
+    auto stopped = visitProfilesUntilStopped(run, kTargetName, profiles,
+                                             [&](const MetalamaProfile& p) { pass.profile(p); });
+    pass.flush();  // stopped: what is staged is finished, prior states recorded, files renamed
+    if (stopped) {
+        findings.push_back(std::move(*stopped).withDesired(describeDesired(desired)));
+        return findings;
     }
-    pass.flush();
     pass.leftovers();
     profiles_->walkFinished();
     return findings;

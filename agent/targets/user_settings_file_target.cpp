@@ -495,19 +495,13 @@ std::vector<Finding> UserSettingsFileTarget::reconcile(TargetRun& run,
     const auto list = profiles_->share(run.context);
     const auto& profiles = *list;
     ProfilePass pass(run, desired, findings);
-    for (std::size_t i = 0; i < profiles.size(); ++i) {
-        if (run.stopping()) {
-            pass.flush();
-            const auto left = std::to_string(profiles.size() - i);
-            findings.push_back(Finding::notChecked(
-                kTargetName, "(" + left + " more profiles)",
-                "not checked: the service stopped during the pass with " + left + " of " +
-                    std::to_string(profiles.size()) + " profiles left"));
-            return findings;
-        }
-        pass.profile(profiles[i]);
-    }
+    auto stopped = visitProfilesUntilStopped(run, kTargetName, profiles,
+                                             [&](const MetalamaProfile& p) { pass.profile(p); });
     pass.flush();
+    if (stopped) {
+        findings.push_back(std::move(*stopped));
+        return findings;
+    }
     pass.leftovers();
     return findings;
 }
