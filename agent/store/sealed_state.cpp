@@ -12,9 +12,8 @@ namespace mpa {
 
 Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
                  const std::string& fingerprint) {
-    std::vector<FindingRow> rows;
-    if (auto read = readCurrentFindingRows(db, &rows); !read) return read;
     SealedRow row;
+    if (auto read = readSealedFindingsJson(db, &row.findings); !read) return read;
     row.runId = runId;
     row.finishedAt = report.finishedAt.empty() ? report.startedAt : report.finishedAt;
     row.mode = std::string(toString(report.mode));
@@ -22,7 +21,6 @@ Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& rep
     std::map<std::string, std::string> values;
     for (const auto& [name, p] : report.policy.values) values[name] = policyValueToJson(p.value);
     describeSealedPolicy(values, &row.policy, &row.policyValues);
-    row.findings = sealedFindingsJson(rows);
     row.tools = sealedToolsJson(complianceByTool(report.desired, report.findings));
     SqliteStatement s;
     std::string why;

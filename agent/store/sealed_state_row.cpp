@@ -1,5 +1,7 @@
 #include "store/sealed_state_row.hpp"
 
+#include <functional>
+
 #include "store/sha256.hpp"
 #include "util/json_document.hpp"
 
@@ -41,7 +43,11 @@ bool storeHasToolColumns(const SqliteConnection& db) {
     return n && *n > 0;
 }
 
-Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out) {
+namespace {
+
+// current_findings in the order sealed (by seq), each row's nine columns (FindingRow).
+Status forEachCurrentFindingRow(const SqliteConnection& db,
+                                const std::function<void(const SqliteStatement&)>& visit) {
     SqliteStatement s;
     std::string why;
     if (!db.prepare(storeHasToolColumns(db)
@@ -51,24 +57,35 @@ Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow
                           "state_since, '' FROM current_findings ORDER BY seq",
                     &s, &why))
         return Status::failure(why);
-    while (s.step()) {
-        FindingRow row;
-        for (int i = 0; i < 9; ++i) row[static_cast<std::size_t>(i)] = s.text(i);
-        out->push_back(std::move(row));
-    }
+    while (s.step()) visit(s);
     if (s.failed()) return Status::failure(s.errorMessage());
     return Status::success();
 }
 
-std::string sealedFindingsJson(const std::vector<FindingRow>& rows) {
-    std::string text = "[";
-    for (const auto& row : rows) {
-        if (text.size() > 1) text += ",";
-        text += "[";
-        for (std::size_t i = 0; i < row.size(); ++i) text += (i ? "," : "") + json::quote(row[i]);
-        text += "]";
-    }
-    return text + "]";
+}  // namespace
+
+Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out) {
+    return forEachCurrentFindingRow(db, [&](const SqliteStatement& s) {
+        FindingRow row;
+        for (int i = 0; i < 9; ++i) row[static_cast<std::size_t>(i)] = s.text(i);
+        out->push_back(std::move(row));
+    });
+}
+
+// Appended row by row from the statement: the rows are never all held besides the text.
+Status readSealedFindingsJson(const SqliteConnection& db, std::string* out) {
+    *out = "[";
+    auto read = forEachCurrentFindingRow(db, [&](const SqliteStatement& s) {
+        if (out->size() > 1) *out += ",";
+        *out += "[";
+        for (int i = 0; i < 9; ++i) {
+            if (i) *out += ",";
+            *out += json::quote(s.text(i));
+        }
+        *out += "]";
+    });
+    *out += "]";
+    return read;
 }
 
 std::string sealedToolsJson(const std::vector<ToolCompliance>& tools) {

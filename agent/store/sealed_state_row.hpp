@@ -41,7 +41,9 @@ std::string sealedRowHash(const SealedRow& row);
 void describeSealedPolicy(const std::map<std::string, std::string>& values, std::string* text,
                           std::string* object);
 Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out);
-std::string sealedFindingsJson(const std::vector<FindingRow>& rows);
+// The sealed findings column: current_findings as a JSON array of FindingRow arrays, built from
+// the rows as they are read.
+Status readSealedFindingsJson(const SqliteConnection& db, std::string* out);
 // [{"tool":..,"policy":..,"verdict":..,"findings":n,"compliant":n,"non_compliant":n,
 // "reason":..},...]: complianceByTool() of the pass, what the view compliance_tools shows.
 std::string sealedToolsJson(const std::vector<ToolCompliance>& tools);

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "store/current_findings_update.hpp"
 #include "store/event_kinds.hpp"
 #include "store/event_log.hpp"
 #include "store/pass_events.hpp"
@@ -61,16 +62,6 @@ void forEachFindingField(const Finding& f, Visit&& visit) {
 void bindFinding(SqliteStatement& s, int first, const Finding& f) {
     forEachFindingField(f, [&](std::string_view field) { s.bind(first++, field); });
 }
-
-bool sameFinding(const Finding& a, const Finding& b) {
-    return a.target == b.target && a.subject == b.subject && a.user == b.user &&
-           a.desired == b.desired && a.observed == b.observed && a.outcome == b.outcome &&
-           a.reason == b.reason && a.tool == b.tool;
-}
-
-// target, subject: views into findings that outlive the map (ten thousand copied key pairs were
-// megabytes per pass over a large machine).
-using FindingKey = std::pair<std::string_view, std::string_view>;
 
 }  // namespace
 
@@ -246,79 +237,50 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
             return false;
         }
     }
-    // Events compare with the previous pass: its findings are current_findings until replaced.
-    PassReport before;
-    std::vector<std::string> since;
-    if (!readCurrentFindings(&before.findings, &since)) {
-        *error = "reading the previous findings failed: " + lastReadError_;
-        return false;
-    }
-    if (!writeFindings(runId, report, before.findings, since, error)) {
+    // Events compare with the previous pass: what it had for each subject is worked out while
+    // current_findings is replaced, a few bytes per finding instead of a copy of its findings.
+    std::vector<PreviousFinding> before;
+    if (!writeFindings(runId, report, &before, error)) {
         *error = "recording the findings failed: " + *error;
         return false;
     }
-    if (previous) {
-        before.verdict = previous->verdict;
-        if (samePolicy) {
-            before.policy = report.policy;
-        } else if (!readPolicy(previous->policyRun, &before.policy, false)) {
-            *error = "reading the previous policy failed: " + lastReadError_;
-            return false;
-        }
+    PolicySet previousPolicy;
+    if (previous && !samePolicy && !readPolicy(previous->policyRun, &previousPolicy, false)) {
+        *error = "reading the previous policy failed: " + lastReadError_;
+        return false;
     }
-    for (const auto& event : eventsForPass(report, previous ? &before : nullptr, runId))
-        if (!reportTo(appendEvent(db_, event), error)) return false;
+    const auto append = [&](const EventDraft& event) { return appendEvent(db_, event); };
+    Status events;
+    if (previous) {
+        const PreviousPass last{samePolicy ? report.policy : previousPolicy, previous->verdict,
+                                before};
+        events = forEachPassEvent(report, &last, runId, append);
+    } else {
+        events = forEachPassEvent(report, nullptr, runId, append);
+    }
+    if (!reportTo(events, error)) return false;
     // The seal: what readers derive the verdict and findings from is covered by the chain.
     return reportTo(sealState(db_, runId, report, fingerprint), error);
 }
 
 bool SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& report,
-                                          const std::vector<Finding>& before,
-                                          const std::vector<std::string>& beforeSince,
+                                          std::vector<PreviousFinding>* before,
                                           std::string* error) {
-    std::map<FindingKey, std::size_t> previous;
-    for (std::size_t i = 0; i < before.size(); ++i)
-        previous.emplace(FindingKey{before[i].target, before[i].subject}, i);
     SqliteStatement delta;
     if (!prepareForWrite(
             "INSERT INTO findings (run_id, seq, target, subject, user, desired, "
             "observed, outcome, reason, removed, tool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             &delta, error))
         return false;
-    auto addDelta = [&](std::int64_t seq, const Finding& f, bool removed) {
+    const auto addDelta = [&](std::int64_t seq, const Finding& f, bool removed) {
         delta.reset();
         delta.bind(1, runId).bind(2, seq).bind(10, std::int64_t{removed ? 1 : 0}).bind(11, f.tool);
         bindFinding(delta, 3, f);
-        return delta.run(error);
+        std::string why;
+        return delta.run(&why) ? Status::success() : Status::failure(why);
     };
-    if (!db_.exec("DELETE FROM current_findings", error)) return false;
-    SqliteStatement current;
-    if (!prepareForWrite("INSERT INTO current_findings (seq, target, subject, user, desired, "
-                         "observed, outcome, reason, state_since, tool) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         &current, error))
-        return false;
-    std::int64_t seq = 0;
-    for (const auto& f : report.findings) {
-        const auto it = previous.find({f.target, f.subject});
-        std::string stateSince = report.startedAt;
-        if (it != previous.end()) {
-            const auto& old = before[it->second];
-            if (old.outcome == f.outcome) stateSince = beforeSince[it->second];
-            if (!sameFinding(old, f) && !addDelta(seq, f, false)) return false;
-            previous.erase(it);
-        } else if (!addDelta(seq, f, false)) {
-            return false;
-        }
-        current.reset();
-        current.bind(1, seq).bind(9, stateSince).bind(10, f.tool);
-        bindFinding(current, 2, f);
-        if (!current.run(error)) return false;
-        ++seq;
-    }
-    for (const auto& [key, index] : previous)  // subjects that are gone
-        if (!addDelta(seq++, before[index], true)) return false;
-    return true;
+    return reportTo(updateCurrentFindings(db_, report.findings, report.startedAt, addDelta, before),
+                    error);
 }
 
 bool SqliteComplianceStore::retainIfDue(const PassReport& latest, std::string* error) {
