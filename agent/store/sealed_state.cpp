@@ -6,14 +6,59 @@
 #include "store/event_kinds.hpp"
 #include "store/policy_record_json.hpp"
 #include "store/sealed_state_row.hpp"
+#include "store/sha256.hpp"
+#include "store/sqlite_blob_writer.hpp"
 #include "util/json_document.hpp"
 
 namespace mpa {
 
+namespace {
+
+// Flushes the findings' pieces to the hash and to the row's placeholder in 64 KB writes.
+constexpr std::size_t kFindingsWriteBytes = 64 * 1024;
+
+// Writes the findings (forEachSealedFindingsPiece) into the sealed row's placeholder of
+// `length` bytes and into `fields`, as one field of that length.
+Status writeSealedFindings(SqliteConnection& db, std::uint64_t length, CanonicalFields& fields) {
+    SqliteBlobWriter blob;
+    if (auto opened = blob.open(db, "sealed_state", "findings", 1); !opened) return opened;
+    fields.beginField(length);
+    std::string buffer;
+    const auto flush = [&]() {
+        fields.appendToField(buffer);
+        auto written = blob.append(buffer);
+        buffer.clear();
+        return written;
+    };
+    auto pieces = forEachSealedFindingsPiece(db, [&](std::string_view piece) {
+        buffer.append(piece.data(), piece.size());
+        return buffer.size() < kFindingsWriteBytes ? Status::success() : flush();
+    });
+    if (pieces) pieces = flush();
+    if (!pieces) return pieces;
+    // The rows cannot change between the two reads (one transaction, one connection).
+    if (blob.written() != length)
+        return Status::failure("the sealed findings came to " + std::to_string(blob.written()) +
+                               " bytes, " + std::to_string(length) + " were reserved");
+    return blob.close();
+}
+
+}  // namespace
+
 Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& report,
                  const std::string& fingerprint) {
+    // The findings column (a JSON array of every current finding: megabytes on a large machine)
+    // is never held: its length is counted over the rows, the row inserted with a placeholder
+    // of that length, and the text written into it and hashed as the rows are read again.
+    std::uint64_t length = 0;
+    if (auto counted = forEachSealedFindingsPiece(db,
+                                                  [&](std::string_view piece) {
+                                                      length += piece.size();
+                                                      return Status::success();
+                                                  });
+        !counted)
+        return counted;
     SealedRow row;
-    if (auto read = readSealedFindingsJson(db, &row.findings); !read) return read;
     row.runId = runId;
     row.finishedAt = report.finishedAt.empty() ? report.startedAt : report.finishedAt;
     row.mode = std::string(toString(report.mode));
@@ -25,7 +70,8 @@ Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& rep
     SqliteStatement s;
     std::string why;
     if (!db.prepare("INSERT OR REPLACE INTO sealed_state (id, run_id, finished_at, mode, verdict, "
-                    "policy, policy_values, findings, tools) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "policy, policy_values, findings, tools) "
+                    "VALUES (1, ?, ?, ?, ?, ?, ?, zeroblob(?), ?)",
                     &s, &why))
         return Status::failure(why);
     s.bind(1, row.runId)
@@ -34,9 +80,15 @@ Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& rep
         .bind(4, row.verdict)
         .bind(5, row.policy)
         .bind(6, row.policyValues)
-        .bind(7, row.findings)
+        .bind(7, static_cast<std::int64_t>(length))
         .bind(8, row.tools);
     if (!s.run(&why)) return Status::failure("recording the sealed state failed: " + why);
+    // The same hash as sealedRowHash() of the row read back (what verify recomputes).
+    CanonicalFields fields(CanonicalFields::Keep::DigestOnly);
+    addSealedRowHead(fields, row);
+    if (auto written = writeSealedFindings(db, length, fields); !written)
+        return Status::failure("recording the sealed findings failed: " + written.error);
+    if (!row.tools.empty()) fields.add(row.tools);
     EventDraft seal;
     seal.at = row.finishedAt;
     seal.kind = event_kind::kStateSealed;
@@ -44,7 +96,7 @@ Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& rep
         "verdict " + row.verdict + ", " + std::to_string(report.findings.size()) + " findings";
     seal.data = "{\"fingerprint\":" + json::quote(fingerprint) +
                 ",\"verdict\":" + json::quote(row.verdict) +
-                ",\"snapshot\":" + json::quote(sealedRowHash(row)) + "}";
+                ",\"snapshot\":" + json::quote(fields.sha256()) + "}";
     seal.runId = runId;
     return appendEvent(db, seal);
 }

@@ -7,16 +7,20 @@
 
 namespace mpa {
 
-// Each column as length:bytes (CanonicalFields), so no two different rows hash alike.
-std::string sealedRowHash(const SealedRow& row) {
-    CanonicalFields fields(CanonicalFields::Keep::DigestOnly);
+void addSealedRowHead(CanonicalFields& fields, const SealedRow& row) {
     fields.add(row.runId)
         .add(row.finishedAt)
         .add(row.mode)
         .add(row.verdict)
         .add(row.policy)
-        .add(row.policyValues)
-        .add(row.findings);
+        .add(row.policyValues);
+}
+
+// Each column as length:bytes (CanonicalFields), so no two different rows hash alike.
+std::string sealedRowHash(const SealedRow& row) {
+    CanonicalFields fields(CanonicalFields::Keep::DigestOnly);
+    addSealedRowHead(fields, row);
+    fields.add(row.findings);
     if (!row.tools.empty()) fields.add(row.tools);  // the last field: no ambiguity either way
     return fields.sha256();
 }
@@ -72,20 +76,26 @@ Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow
     });
 }
 
-// Appended row by row from the statement: the rows are never all held besides the text.
-Status readSealedFindingsJson(const SqliteConnection& db, std::string* out) {
-    *out = "[";
+Status forEachSealedFindingsPiece(const SqliteConnection& db,
+                                  const std::function<Status(std::string_view)>& piece) {
+    if (auto open = piece("["); !open) return open;
+    std::string text;  // one row's array, reused
+    bool first = true;
+    Status sent;
     auto read = forEachCurrentFindingRow(db, [&](const SqliteStatement& s) {
-        if (out->size() > 1) *out += ",";
-        *out += "[";
+        if (!sent) return;  // after a failure the rest of the rows are read but not sent
+        text = first ? "[" : ",[";
+        first = false;
         for (int i = 0; i < 9; ++i) {
-            if (i) *out += ",";
-            *out += json::quote(s.text(i));
+            if (i) text += ",";
+            text += json::quote(s.text(i));
         }
-        *out += "]";
+        text += "]";
+        sent = piece(text);
     });
-    *out += "]";
-    return read;
+    if (!read) return read;
+    if (!sent) return sent;
+    return piece("]");
 }
 
 std::string sealedToolsJson(const std::vector<ToolCompliance>& tools) {
