@@ -24,18 +24,6 @@ void bindFinding(SqliteStatement& s, int first, const Finding& f) {
         .bind(first + 6, f.reason);
 }
 
-Status runStatement(SqliteStatement& s) {
-    std::string error;
-    if (!s.run(&error)) return Status::failure(error);
-    return Status::success();
-}
-
-Status prepare(SqliteConnection& db, std::string_view sql, SqliteStatement* s) {
-    std::string error;
-    if (!db.prepare(sql, s, &error)) return Status::failure(error);
-    return Status::success();
-}
-
 bool sameFinding(const Finding& a, const Finding& b) {
     return a.target == b.target && a.subject == b.subject && a.user == b.user &&
            a.desired == b.desired && a.observed == b.observed && a.outcome == b.outcome &&
@@ -83,15 +71,14 @@ class Updater {
     // of its subject not matched yet, or is gone (a removed delta, and the row is deleted).
     Status matchPrevious() {
         SqliteStatement read, remove;
-        if (auto p = prepare(db_,
-                             "SELECT seq, target, subject, user, desired, observed, outcome, "
-                             "reason, tool FROM current_findings WHERE seq > ? ORDER BY seq "
-                             "LIMIT " +
-                                 std::to_string(kChunkRows),
-                             &read);
+        if (auto p = db_.prepare("SELECT seq, target, subject, user, desired, observed, outcome, "
+                                 "reason, tool FROM current_findings WHERE seq > ? ORDER BY seq "
+                                 "LIMIT " +
+                                     std::to_string(kChunkRows),
+                                 &read);
             !p)
             return p;
-        if (auto p = prepare(db_, "DELETE FROM current_findings WHERE seq = ?", &remove); !p)
+        if (auto p = db_.prepare("DELETE FROM current_findings WHERE seq = ?", &remove); !p)
             return p;
         std::int64_t after = -1;
         std::int64_t removedSeq = static_cast<std::int64_t>(findings_.size());
@@ -113,7 +100,7 @@ class Updater {
                 if (auto d = delta_(removedSeq++, old.finding, true); !d) return d;
                 remove.reset();
                 remove.bind(1, old.seq);
-                if (auto r = runStatement(remove); !r) return r;
+                if (auto r = remove.run(); !r) return r;
             }
         }
     }
@@ -163,19 +150,19 @@ class Updater {
     Status writeChanged() {
         std::sort(changed_.begin(), changed_.end());
         SqliteStatement move, insert;
-        if (auto p = prepare(db_,
-                             "UPDATE current_findings SET seq = ?1, target = ?2, subject = ?3, "
-                             "user = ?4, desired = ?5, observed = ?6, outcome = ?7, reason = ?8, "
-                             "tool = ?9, state_since = CASE WHEN outcome = ?7 THEN state_since "
-                             "ELSE ?10 END WHERE seq = ?11",
-                             &move);
+        if (auto p =
+                db_.prepare("UPDATE current_findings SET seq = ?1, target = ?2, subject = ?3, "
+                            "user = ?4, desired = ?5, observed = ?6, outcome = ?7, reason = ?8, "
+                            "tool = ?9, state_since = CASE WHEN outcome = ?7 THEN state_since "
+                            "ELSE ?10 END WHERE seq = ?11",
+                            &move);
             !p)
             return p;
-        if (auto p = prepare(db_,
-                             "INSERT INTO current_findings (seq, target, subject, user, desired, "
-                             "observed, outcome, reason, tool, state_since) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             &insert);
+        if (auto p =
+                db_.prepare("INSERT INTO current_findings (seq, target, subject, user, desired, "
+                            "observed, outcome, reason, tool, state_since) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            &insert);
             !p)
             return p;
         std::size_t nextChanged = 0;
@@ -195,14 +182,11 @@ class Updater {
             bindFinding(s, 2, f);
             s.bind(9, f.tool).bind(10, started_);
             if (match.oldSeq >= 0) s.bind(11, match.oldSeq);
-            if (auto r = runStatement(s); !r) return r;
+            if (auto r = s.run(); !r) return r;
             anyMoved = true;
         }
         if (!anyMoved) return Status::success();
-        std::string error;
-        if (!db_.exec("UPDATE current_findings SET seq = -seq - 1 WHERE seq < 0", &error))
-            return Status::failure(error);
-        return Status::success();
+        return db_.exec("UPDATE current_findings SET seq = -seq - 1 WHERE seq < 0");
     }
 
     SqliteConnection& db_;

@@ -68,12 +68,12 @@ Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& rep
     describeSealedPolicy(values, &row.policy, &row.policyValues);
     row.tools = sealedToolsJson(complianceByTool(report.desired, report.findings));
     SqliteStatement s;
-    std::string why;
-    if (!db.prepare("INSERT OR REPLACE INTO sealed_state (id, run_id, finished_at, mode, verdict, "
-                    "policy, policy_values, findings, tools) "
-                    "VALUES (1, ?, ?, ?, ?, ?, ?, zeroblob(?), ?)",
-                    &s, &why))
-        return Status::failure(why);
+    if (auto prepared = db.prepare("INSERT OR REPLACE INTO sealed_state (id, run_id, finished_at, "
+                                   "mode, verdict, policy, policy_values, findings, tools) "
+                                   "VALUES (1, ?, ?, ?, ?, ?, ?, zeroblob(?), ?)",
+                                   &s);
+        !prepared)
+        return prepared;
     s.bind(1, row.runId)
         .bind(2, row.finishedAt)
         .bind(3, row.mode)
@@ -82,7 +82,8 @@ Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& rep
         .bind(6, row.policyValues)
         .bind(7, static_cast<std::int64_t>(length))
         .bind(8, row.tools);
-    if (!s.run(&why)) return Status::failure("recording the sealed state failed: " + why);
+    if (const auto ran = s.run(); !ran)
+        return Status::failure("recording the sealed state failed: " + ran.error);
     // The same hash as sealedRowHash() of the row read back (what verify recomputes).
     CanonicalFields fields(CanonicalFields::Keep::DigestOnly);
     addSealedRowHead(fields, row);
@@ -102,11 +103,9 @@ Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& rep
 }
 
 bool sealedStateIsFor(const SqliteConnection& db, std::int64_t runId) {
-    std::string error;
     SqliteStatement s;
     // A row sealed before schema 5 has no compliance per tool: the next pass seals it again.
-    if (!db.prepare("SELECT 1 FROM sealed_state WHERE id = 1 AND run_id = ? AND tools <> ''", &s,
-                    &error))
+    if (!db.prepare("SELECT 1 FROM sealed_state WHERE id = 1 AND run_id = ? AND tools <> ''", &s))
         return false;
     s.bind(1, runId);
     return s.step();

@@ -41,9 +41,8 @@ void describeSealedPolicy(const std::map<std::string, std::string>& values, std:
 }
 
 bool storeHasToolColumns(const SqliteConnection& db) {
-    std::string ignored;
     const auto n = db.queryInt(
-        "SELECT count(*) FROM pragma_table_info('current_findings') WHERE name = 'tool'", &ignored);
+        "SELECT count(*) FROM pragma_table_info('current_findings') WHERE name = 'tool'", nullptr);
     return n && *n > 0;
 }
 
@@ -53,14 +52,14 @@ namespace {
 Status forEachCurrentFindingRow(const SqliteConnection& db,
                                 const std::function<void(const SqliteStatement&)>& visit) {
     SqliteStatement s;
-    std::string why;
-    if (!db.prepare(storeHasToolColumns(db)
-                        ? "SELECT target, subject, user, desired, observed, outcome, reason, "
-                          "state_since, tool FROM current_findings ORDER BY seq"
-                        : "SELECT target, subject, user, desired, observed, outcome, reason, "
-                          "state_since, '' FROM current_findings ORDER BY seq",
-                    &s, &why))
-        return Status::failure(why);
+    if (auto prepared = db.prepare(
+            storeHasToolColumns(db) ? "SELECT target, subject, user, desired, observed, outcome, "
+                                      "reason, state_since, tool FROM current_findings ORDER BY seq"
+                                    : "SELECT target, subject, user, desired, observed, outcome, "
+                                      "reason, state_since, '' FROM current_findings ORDER BY seq",
+            &s);
+        !prepared)
+        return prepared;
     while (s.step()) visit(s);
     if (s.failed()) return Status::failure(s.errorMessage());
     return Status::success();

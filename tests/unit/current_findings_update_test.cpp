@@ -44,12 +44,12 @@ struct StoredRow {
 
 std::vector<StoredRow> currentRows(const SqliteConnection& db) {
     SqliteStatement s;
-    std::string error;
-    EXPECT_TRUE(
-        db.prepare("SELECT target, subject, user, desired, observed, outcome, reason, "
-                   "tool, state_since, seq FROM current_findings ORDER BY seq",
-                   &s, &error))
-        << error;
+    const auto prepared = db.prepare(
+        "SELECT target, subject, user, desired, observed, outcome, "
+        "reason, tool, state_since, seq FROM current_findings "
+        "ORDER BY seq",
+        &s);
+    EXPECT_TRUE(prepared) << prepared.error;
     std::vector<StoredRow> rows;
     while (s.step()) {
         StoredRow row;
@@ -69,9 +69,8 @@ std::vector<StoredRow> currentRows(const SqliteConnection& db) {
 // run_id's finding rows as subject -> removed.
 std::map<std::string, bool> deltaRows(const SqliteConnection& db, std::int64_t runId) {
     SqliteStatement s;
-    std::string error;
-    EXPECT_TRUE(db.prepare("SELECT subject, removed FROM findings WHERE run_id = ?", &s, &error))
-        << error;
+    const auto prepared = db.prepare("SELECT subject, removed FROM findings WHERE run_id = ?", &s);
+    EXPECT_TRUE(prepared) << prepared.error;
     s.bind(1, runId);
     std::map<std::string, bool> rows;
     while (s.step()) EXPECT_TRUE(rows.emplace(s.text(0), s.integer(1) != 0).second) << s.text(0);
@@ -159,17 +158,16 @@ TEST(CurrentFindingsUpdate, UnchangedRowsInPlaceAreNotWritten) {
     std::vector<Finding> findings;
     for (int i = 0; i < 1500; ++i) findings.push_back(profileFinding(i, Outcome::Compliant));
     ASSERT_TRUE(succeeded(store->recordPass(passOf("2026-01-01T10:00:00Z", findings))));
-    std::string error;
-    ASSERT_TRUE(
-        db.exec("CREATE TEMP TABLE writes (kind TEXT);"
-                "CREATE TEMP TRIGGER w_ins AFTER INSERT ON main.current_findings "
-                "BEGIN INSERT INTO writes VALUES ('insert'); END;"
-                "CREATE TEMP TRIGGER w_upd AFTER UPDATE ON main.current_findings "
-                "BEGIN INSERT INTO writes VALUES ('update'); END;"
-                "CREATE TEMP TRIGGER w_del AFTER DELETE ON main.current_findings "
-                "BEGIN INSERT INTO writes VALUES ('delete'); END;",
-                &error))
-        << error;
+    const auto triggers = db.exec(
+        "CREATE TEMP TABLE writes (kind TEXT);"
+        "CREATE TEMP TRIGGER w_ins AFTER INSERT ON main.current_findings "
+        "BEGIN INSERT INTO writes VALUES ('insert'); END;"
+        "CREATE TEMP TRIGGER w_upd AFTER UPDATE ON main.current_findings "
+        "BEGIN INSERT INTO writes VALUES ('update'); END;"
+        "CREATE TEMP TRIGGER w_del AFTER DELETE ON main.current_findings "
+        "BEGIN INSERT INTO writes VALUES ('delete'); END;");
+    ASSERT_TRUE(triggers) << triggers.error;
+    Status error;
     findings[700].outcome = Outcome::DriftRepaired;
     ASSERT_TRUE(succeeded(store->recordPass(passOf("2026-01-01T11:00:00Z", findings))));
     // Moved aside to its temporary seq, then back: two updates of the one row.
@@ -199,7 +197,7 @@ TEST(CurrentFindingsUpdate, ReportsWhatThePreviousSetHadPerFindingAndDuplicatesP
         return Status::success();
     };
     std::vector<PreviousFinding> previous;
-    ASSERT_TRUE(db.exec("BEGIN", nullptr));
+    ASSERT_TRUE(db.exec("BEGIN"));
     ASSERT_TRUE(succeeded(updateCurrentFindings(db, old, "t1", collect, &previous)));
     EXPECT_EQ(deltas.size(), 4u);
     for (const auto& p : previous) EXPECT_FALSE(p.present);
@@ -211,7 +209,7 @@ TEST(CurrentFindingsUpdate, ReportsWhatThePreviousSetHadPerFindingAndDuplicatesP
                                    profileFinding(3, Outcome::Pending), stillFailed,
                                    profileFinding(4, Outcome::Compliant)};
     ASSERT_TRUE(succeeded(updateCurrentFindings(db, now, "t2", collect, &previous)));
-    ASSERT_TRUE(db.exec("COMMIT", nullptr));
+    ASSERT_TRUE(db.exec("COMMIT"));
     ASSERT_EQ(previous.size(), 4u);
     EXPECT_TRUE(previous[0].present);
     EXPECT_EQ(previous[0].outcome, Outcome::Compliant);

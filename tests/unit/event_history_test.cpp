@@ -501,10 +501,9 @@ TEST(StoreMigration, ASchema5StoreKeepsItsRowsAndVerifiesAfterTheUpgrade) {
     EXPECT_TRUE(verifyFile(path).intact);
     sealed = verifySealFile(path);
     EXPECT_TRUE(sealed.intact) << sealed.message;
-    std::string error;
     // The same bytes the whole-text form held: the JSON the rows give, read back as text.
     SqliteStatement s;
-    ASSERT_TRUE(db.prepare("SELECT CAST(findings AS TEXT) FROM sealed_state", &s, &error));
+    ASSERT_TRUE(db.prepare("SELECT CAST(findings AS TEXT) FROM sealed_state", &s));
     ASSERT_TRUE(s.step());
     const auto text = s.text(0);
     EXPECT_EQ(text.front(), '[');
@@ -550,9 +549,8 @@ TEST(StoreRecovery, AnotherProgramsSqliteDatabaseIsNotWrittenInto) {
     const auto path = scratch.abs("other.db");
     {
         SqliteConnection other;
-        std::string error;
-        ASSERT_TRUE(other.open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &error)) << error;
-        ASSERT_TRUE(other.exec("CREATE TABLE accounts (name TEXT)", &error)) << error;
+        ASSERT_TRUE(succeeded(other.open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)));
+        ASSERT_TRUE(succeeded(other.exec("CREATE TABLE accounts (name TEXT)")));
     }
     ::chmod(path.c_str(), 0600);
     Status opened;
