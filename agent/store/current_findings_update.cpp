@@ -95,6 +95,7 @@ class Updater {
             read.reset();
             if (chunk.empty()) return Status::success();
             after = chunk.back().seq;
+            previousRows_ += chunk.size();
             for (const auto& old : chunk) {
                 if (matchOne(old)) continue;
                 if (auto d = delta_(removedSeq++, old.finding, true); !d) return d;
@@ -178,14 +179,15 @@ class Updater {
                 if (auto d = delta_(seq, f, false); !d) return d;
             auto& s = match.oldSeq < 0 ? insert : move;
             s.reset();
-            s.bind(1, -seq - 1);
+            // A first pass (nothing before) can write each row at its place at once.
+            s.bind(1, previousRows_ == 0 ? seq : -seq - 1);
             bindFinding(s, 2, f);
             s.bind(9, f.tool).bind(10, started_);
             if (match.oldSeq >= 0) s.bind(11, match.oldSeq);
             if (auto r = s.run(); !r) return r;
             anyMoved = true;
         }
-        if (!anyMoved) return Status::success();
+        if (!anyMoved || previousRows_ == 0) return Status::success();
         return db_.exec("UPDATE current_findings SET seq = -seq - 1 WHERE seq < 0");
     }
 
@@ -197,6 +199,7 @@ class Updater {
     std::vector<std::uint32_t> order_;  // positions of findings_, sorted by (target, subject)
     std::vector<Match> matches_;
     std::vector<std::uint32_t> changed_;  // matched findings that differ from their previous row
+    std::size_t previousRows_ = 0;        // rows the previous set had
 };
 
 }  // namespace

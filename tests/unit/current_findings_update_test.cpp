@@ -149,15 +149,13 @@ TEST(CurrentFindingsUpdate, ManySubjectsMovedAddedRemovedAndChangedMatchTheWhole
     EXPECT_TRUE(seal.intact) << seal.message;
 }
 
-// A pass that differs from the previous one in one finding rewrites one row, not the set.
+// A first pass inserts each row once; a pass that differs from the previous one in one finding
+// rewrites that row, not the set.
 TEST(CurrentFindingsUpdate, UnchangedRowsInPlaceAreNotWritten) {
     test::ScratchDir scratch;
     auto store = openStore(scratch.abs("compliance.db"));
     ASSERT_TRUE(store);
     auto& db = dynamic_cast<SqliteComplianceStore&>(*store).connection();
-    std::vector<Finding> findings;
-    for (int i = 0; i < 1500; ++i) findings.push_back(profileFinding(i, Outcome::Compliant));
-    ASSERT_TRUE(succeeded(store->recordPass(passOf("2026-01-01T10:00:00Z", findings))));
     const auto triggers = db.exec(
         "CREATE TEMP TABLE writes (kind TEXT);"
         "CREATE TEMP TRIGGER w_ins AFTER INSERT ON main.current_findings "
@@ -168,6 +166,13 @@ TEST(CurrentFindingsUpdate, UnchangedRowsInPlaceAreNotWritten) {
         "BEGIN INSERT INTO writes VALUES ('delete'); END;");
     ASSERT_TRUE(triggers) << triggers.error;
     Status error;
+    // A first pass writes each row at its place once.
+    std::vector<Finding> findings;
+    for (int i = 0; i < 1500; ++i) findings.push_back(profileFinding(i, Outcome::Compliant));
+    ASSERT_TRUE(succeeded(store->recordPass(passOf("2026-01-01T10:00:00Z", findings))));
+    EXPECT_EQ(db.queryInt("SELECT count(*) FROM writes WHERE kind = 'insert'", &error), 1500);
+    EXPECT_EQ(db.queryInt("SELECT count(*) FROM writes WHERE kind <> 'insert'", &error), 0);
+    ASSERT_TRUE(db.exec("DELETE FROM writes"));
     findings[700].outcome = Outcome::DriftRepaired;
     ASSERT_TRUE(succeeded(store->recordPass(passOf("2026-01-01T11:00:00Z", findings))));
     // Moved aside to its temporary seq, then back: two updates of the one row.
