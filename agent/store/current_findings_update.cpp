@@ -35,13 +35,6 @@ Key keyOf(const Finding& f) {
     return {f.target, f.subject};
 }
 
-// Where each finding of the pass stands against the previous set: the previous row it replaces
-// (its seq), and whether that row is the same finding at the same position (nothing to write).
-struct Match {
-    std::int64_t oldSeq = -1;  // -1: a subject the previous set did not have
-    bool unchanged = false;
-};
-
 struct OldRow {
     std::int64_t seq = 0;
     Finding finding;
@@ -59,7 +52,8 @@ class Updater {
         std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
             return keyOf(findings_[a]) < keyOf(findings_[b]);
         });
-        matches_.assign(findings_.size(), Match{});
+        oldSeq_.assign(findings_.size(), -1);
+        differs_.assign(findings_.size(), false);
         previous_->assign(findings_.size(), PreviousFinding{});
         if (auto matched = matchPrevious(); !matched) return matched;
         order_ = {};  // not needed past the match: give the memory back before the writes
@@ -129,17 +123,14 @@ class Updater {
             order_.begin(), order_.end(), key,
             [&](std::uint32_t i, const Key& k) { return keyOf(findings_[i]) < k; });
         for (; it != order_.end() && keyOf(findings_[*it]) == key; ++it) {
-            auto& match = matches_[*it];
-            if (match.oldSeq >= 0) continue;  // an earlier row of the same subject took it
+            if (oldSeq_[*it] >= 0) continue;  // an earlier row of the same subject took it
             const auto& now = findings_[*it];
-            match.oldSeq = old.seq;
-            match.unchanged =
-                old.seq == static_cast<std::int64_t>(*it) && sameFinding(old.finding, now);
+            oldSeq_[*it] = old.seq;
+            differs_[*it] = !sameFinding(old.finding, now);
             auto& before = (*previous_)[*it];
             before.present = true;
             before.outcome = old.finding.outcome;
             before.sameReason = old.finding.reason == now.reason;
-            if (!sameFinding(old.finding, now)) changed_.push_back(*it);
             return true;
         }
         return false;
@@ -149,7 +140,6 @@ class Updater {
     // still holds; the last statement turns them to their positions. A previous row keeps its
     // state_since when the outcome is unchanged (SET reads the row's values before the update).
     Status writeChanged() {
-        std::sort(changed_.begin(), changed_.end());
         SqliteStatement move, insert;
         if (auto p =
                 db_.prepare("UPDATE current_findings SET seq = ?1, target = ?2, subject = ?3, "
@@ -166,24 +156,21 @@ class Updater {
                             &insert);
             !p)
             return p;
-        std::size_t nextChanged = 0;
         bool anyMoved = false;
         for (std::size_t i = 0; i < findings_.size(); ++i) {
             const auto& f = findings_[i];
-            const auto& match = matches_[i];
-            const bool differs = nextChanged < changed_.size() && changed_[nextChanged] == i;
-            if (differs) ++nextChanged;
-            if (match.unchanged) continue;
             const auto seq = static_cast<std::int64_t>(i);
-            if (match.oldSeq < 0 || differs)
+            const auto oldSeq = oldSeq_[i];
+            if (oldSeq == seq && !differs_[i]) continue;  // the same finding at the same place
+            if (oldSeq < 0 || differs_[i])
                 if (auto d = delta_(seq, f, false); !d) return d;
-            auto& s = match.oldSeq < 0 ? insert : move;
+            auto& s = oldSeq < 0 ? insert : move;
             s.reset();
             // A first pass (nothing before) can write each row at its place at once.
             s.bind(1, previousRows_ == 0 ? seq : -seq - 1);
             bindFinding(s, 2, f);
             s.bind(9, f.tool).bind(10, started_);
-            if (match.oldSeq >= 0) s.bind(11, match.oldSeq);
+            if (oldSeq >= 0) s.bind(11, oldSeq);
             if (auto r = s.run(); !r) return r;
             anyMoved = true;
         }
@@ -197,9 +184,11 @@ class Updater {
     const FindingDelta& delta_;
     std::vector<PreviousFinding>* previous_;
     std::vector<std::uint32_t> order_;  // positions of findings_, sorted by (target, subject)
-    std::vector<Match> matches_;
-    std::vector<std::uint32_t> changed_;  // matched findings that differ from their previous row
-    std::size_t previousRows_ = 0;        // rows the previous set had
+    // Per finding, what the previous set had: the seq of the row it replaces (-1: none), and
+    // whether that row differs from it (a delta row). 8 bytes and a bit per finding.
+    std::vector<std::int64_t> oldSeq_;
+    std::vector<bool> differs_;
+    std::size_t previousRows_ = 0;  // rows the previous set had
 };
 
 }  // namespace

@@ -20,8 +20,8 @@ namespace mpa {
 // events of a pass compare with (store/pass_events.hpp), so the previous findings need not be
 // kept.
 struct PreviousFinding {
-    bool present = false;  // the previous pass had this subject
     Outcome outcome = Outcome::Compliant;
+    bool present = false;     // the previous pass had this subject
     bool sameReason = false;  // with the same reason as this pass's finding
 };
 

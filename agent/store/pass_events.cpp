@@ -183,7 +183,7 @@ std::vector<EventDraft> eventsForPass(const PassReport& current, const PassRepor
             const auto& f = current.findings[i];
             const auto it = bySubject.find({f.target, f.subject});
             if (it == bySubject.end()) continue;
-            before[i] = {true, it->second->outcome, it->second->reason == f.reason};
+            before[i] = {it->second->outcome, true, it->second->reason == f.reason};
         }
     }
     std::vector<EventDraft> out;
