@@ -91,6 +91,7 @@ TEST(CurrentFindingsUpdate, ManySubjectsMovedAddedRemovedAndChangedMatchTheWhole
     auto& db = dynamic_cast<SqliteComplianceStore&>(*store).connection();
     constexpr int kProfiles = 3000;  // several chunks of the previous set
     std::vector<Finding> first;
+    first.reserve(kProfiles);
     for (int i = 0; i < kProfiles; ++i) first.push_back(profileFinding(i, Outcome::Remediated));
     ASSERT_TRUE(succeeded(store->recordPass(passOf("2026-01-01T10:00:00Z", first))));
 
@@ -168,6 +169,7 @@ TEST(CurrentFindingsUpdate, UnchangedRowsInPlaceAreNotWritten) {
     Status error;
     // A first pass writes each row at its place once.
     std::vector<Finding> findings;
+    findings.reserve(1500);
     for (int i = 0; i < 1500; ++i) findings.push_back(profileFinding(i, Outcome::Compliant));
     ASSERT_TRUE(succeeded(store->recordPass(passOf("2026-01-01T10:00:00Z", findings))));
     EXPECT_EQ(db.queryInt("SELECT count(*) FROM writes WHERE kind = 'insert'", &error), 1500);
