@@ -47,15 +47,16 @@ bool samePolicy(const EffectivePolicy* a, const EffectivePolicy* b) {
            a->keptFromLastKnownGood == b->keptFromLastKnownGood;
 }
 
-void addPolicyChanges(const PassReport& current, const PassReport* previous, const EventDraft& base,
-                      std::vector<EventDraft>* out) {
+Status addPolicyChanges(const PassReport& current, const PolicySet* previous,
+                        const EventDraft& base,
+                        const std::function<Status(const EventDraft&)>& out) {
     std::set<std::string> names;
     for (const auto& [name, _] : current.policy.values) names.insert(name);
     if (previous)
-        for (const auto& [name, _] : previous->policy.values) names.insert(name);
+        for (const auto& [name, _] : previous->values) names.insert(name);
     for (const auto& name : names) {
         const auto* now = current.policy.find(name);
-        const auto* before = previous ? previous->policy.find(name) : nullptr;
+        const auto* before = previous ? previous->find(name) : nullptr;
         if (samePolicy(now, before)) continue;
         EventDraft e = base;
         e.kind = event_kind::kPolicyChanged;
@@ -66,8 +67,9 @@ void addPolicyChanges(const PassReport& current, const PassReport* previous, con
         data.set("old", policySide(before));
         data.set("new", policySide(now));
         e.data = condensed(data);
-        out->push_back(std::move(e));
+        if (auto sent = out(e); !sent) return sent;
     }
+    return Status::success();
 }
 
 const char* kindForChange(const Finding& f) {
@@ -87,8 +89,8 @@ const char* kindForChange(const Finding& f) {
 }
 
 // A lasting state is reported when it begins (or its reason changes), not at every pass.
-const char* kindForState(const Finding& f, const Finding* before) {
-    const bool same = before && before->outcome == f.outcome && before->reason == f.reason;
+const char* kindForState(const Finding& f, const PreviousFinding& before) {
+    const bool same = before.present && before.outcome == f.outcome && before.sameReason;
     if (same) return nullptr;
     switch (f.outcome) {
         case Outcome::Failed:
@@ -96,8 +98,8 @@ const char* kindForState(const Finding& f, const Finding* before) {
         case Outcome::Pending:
             return event_kind::kPending;
         case Outcome::NonCompliant:
-            return before && isCompliantOutcome(before->outcome) ? event_kind::kDriftDetected
-                                                                 : event_kind::kNonCompliant;
+            return before.present && isCompliantOutcome(before.outcome) ? event_kind::kDriftDetected
+                                                                        : event_kind::kNonCompliant;
         default:
             return nullptr;
     }
@@ -130,28 +132,29 @@ bool isDeviceIdReset(const Finding& finding) {
            reason.find("device id reset") != std::string::npos;
 }
 
-std::vector<EventDraft> eventsForPass(const PassReport& current, const PassReport* previous,
-                                      std::int64_t runId) {
+Status forEachPassEvent(const PassReport& current, const PreviousPass* previous, std::int64_t runId,
+                        const std::function<Status(const EventDraft&)>& sink) {
     EventDraft base;
     base.at = current.finishedAt.empty() ? current.startedAt : current.finishedAt;
     base.runId = runId;
-    std::vector<EventDraft> out;
-    addPolicyChanges(current, previous, base, &out);
-
-    // Keys are views into previous->findings, which outlive the map: no copies of every subject.
-    std::map<std::pair<std::string_view, std::string_view>, const Finding*> before;
-    if (previous)
-        for (const auto& f : previous->findings) before[{f.target, f.subject}] = &f;
-    for (const auto& f : current.findings) {
-        const auto it = before.find({f.target, f.subject});
+    if (auto sent = addPolicyChanges(current, previous ? &previous->policy : nullptr, base, sink);
+        !sent)
+        return sent;
+    const PreviousFinding none;
+    for (std::size_t i = 0; i < current.findings.size(); ++i) {
+        const auto& f = current.findings[i];
+        const auto& before =
+            previous && i < previous->findings.size() ? previous->findings[i] : none;
         // The per-user target resets DeviceIds as part of its write and says so in the reason;
         // when the DeviceId was all that changed, that is the one event.
         const bool reset = isDeviceIdReset(f);
         const char* kind = reset && f.observed == f.desired ? nullptr : kindForChange(f);
-        if (!kind && !reset) kind = kindForState(f, it == before.end() ? nullptr : it->second);
-        if (kind) out.push_back(findingEvent(base, kind, f));
+        if (!kind && !reset) kind = kindForState(f, before);
+        if (kind)
+            if (auto sent = sink(findingEvent(base, kind, f)); !sent) return sent;
         if (reset && f.target != "device-id")
-            out.push_back(findingEvent(base, event_kind::kDeviceIdReset, f));
+            if (auto sent = sink(findingEvent(base, event_kind::kDeviceIdReset, f)); !sent)
+                return sent;
     }
     if (!previous || previous->verdict != current.verdict) {
         EventDraft e = base;
@@ -164,7 +167,35 @@ std::vector<EventDraft> eventsForPass(const PassReport& current, const PassRepor
         data.set("new", std::string(toString(current.verdict)));
         data.set("mode", std::string(toString(current.mode)));
         e.data = condensed(data);
-        out.push_back(std::move(e));
+        if (auto sent = sink(e); !sent) return sent;
+    }
+    return Status::success();
+}
+
+std::vector<EventDraft> eventsForPass(const PassReport& current, const PassReport* previous,
+                                      std::int64_t runId) {
+    // What the previous pass had for each subject, as the store works it out while recording.
+    std::vector<PreviousFinding> before(current.findings.size());
+    if (previous) {
+        std::map<std::pair<std::string_view, std::string_view>, const Finding*> bySubject;
+        for (const auto& f : previous->findings) bySubject[{f.target, f.subject}] = &f;
+        for (std::size_t i = 0; i < current.findings.size(); ++i) {
+            const auto& f = current.findings[i];
+            const auto it = bySubject.find({f.target, f.subject});
+            if (it == bySubject.end()) continue;
+            before[i] = {it->second->outcome, true, it->second->reason == f.reason};
+        }
+    }
+    std::vector<EventDraft> out;
+    const auto collect = [&](const EventDraft& e) {
+        out.push_back(e);
+        return Status::success();
+    };
+    if (previous) {
+        const PreviousPass last{previous->policy, previous->verdict, before};
+        forEachPassEvent(current, &last, runId, collect);
+    } else {
+        forEachPassEvent(current, nullptr, runId, collect);
     }
     return out;
 }

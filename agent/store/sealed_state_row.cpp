@@ -1,20 +1,26 @@
 #include "store/sealed_state_row.hpp"
 
+#include <functional>
+
 #include "store/sha256.hpp"
 #include "util/json_document.hpp"
 
 namespace mpa {
 
-// Each column as length:bytes (CanonicalFields), so no two different rows hash alike.
-std::string sealedRowHash(const SealedRow& row) {
-    CanonicalFields fields(CanonicalFields::Keep::DigestOnly);
+void addSealedRowHead(CanonicalFields& fields, const SealedRow& row) {
     fields.add(row.runId)
         .add(row.finishedAt)
         .add(row.mode)
         .add(row.verdict)
         .add(row.policy)
-        .add(row.policyValues)
-        .add(row.findings);
+        .add(row.policyValues);
+}
+
+// Each column as length:bytes (CanonicalFields), so no two different rows hash alike.
+std::string sealedRowHash(const SealedRow& row) {
+    CanonicalFields fields(CanonicalFields::Keep::DigestOnly);
+    addSealedRowHead(fields, row);
+    fields.add(row.findings);
     if (!row.tools.empty()) fields.add(row.tools);  // the last field: no ambiguity either way
     return fields.sha256();
 }
@@ -40,7 +46,11 @@ bool storeHasToolColumns(const SqliteConnection& db) {
     return n && *n > 0;
 }
 
-Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out) {
+namespace {
+
+// current_findings in the order sealed (by seq), each row's nine columns (FindingRow).
+Status forEachCurrentFindingRow(const SqliteConnection& db,
+                                const std::function<void(const SqliteStatement&)>& visit) {
     SqliteStatement s;
     if (auto prepared = db.prepare(
             storeHasToolColumns(db) ? "SELECT target, subject, user, desired, observed, outcome, "
@@ -50,24 +60,41 @@ Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow
             &s);
         !prepared)
         return prepared;
-    while (s.step()) {
-        FindingRow row;
-        for (int i = 0; i < 9; ++i) row[static_cast<std::size_t>(i)] = s.text(i);
-        out->push_back(std::move(row));
-    }
+    while (s.step()) visit(s);
     if (s.failed()) return Status::failure(s.errorMessage());
     return Status::success();
 }
 
-std::string sealedFindingsJson(const std::vector<FindingRow>& rows) {
-    std::string text = "[";
-    for (const auto& row : rows) {
-        if (text.size() > 1) text += ",";
-        text += "[";
-        for (std::size_t i = 0; i < row.size(); ++i) text += (i ? "," : "") + json::quote(row[i]);
+}  // namespace
+
+Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out) {
+    return forEachCurrentFindingRow(db, [&](const SqliteStatement& s) {
+        FindingRow row;
+        for (int i = 0; i < 9; ++i) row[static_cast<std::size_t>(i)] = s.text(i);
+        out->push_back(std::move(row));
+    });
+}
+
+Status forEachSealedFindingsPiece(const SqliteConnection& db,
+                                  const std::function<Status(std::string_view)>& piece) {
+    if (auto open = piece("["); !open) return open;
+    std::string text;  // one row's array, reused
+    bool first = true;
+    Status sent;
+    auto read = forEachCurrentFindingRow(db, [&](const SqliteStatement& s) {
+        if (!sent) return;  // after a failure the rest of the rows are read but not sent
+        text = first ? "[" : ",[";
+        first = false;
+        for (int i = 0; i < 9; ++i) {
+            if (i) text += ",";
+            text += json::quote(s.text(i));
+        }
         text += "]";
-    }
-    return text + "]";
+        sent = piece(text);
+    });
+    if (!read) return read;
+    if (!sent) return sent;
+    return piece("]");
 }
 
 std::string sealedToolsJson(const std::vector<ToolCompliance>& tools) {

@@ -3,11 +3,14 @@
 // the SHA-256 the seal carries, the policy text the views show, the findings as JSON.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/tool_compliance.hpp"
+#include "store/sha256.hpp"
 #include "store/sqlite_connection.hpp"
 #include "util/status.hpp"
 
@@ -36,12 +39,18 @@ bool storeHasToolColumns(const SqliteConnection& db);
 // SHA-256 over the columns, each as its length in bytes, a colon and its bytes. `tools` is
 // hashed only when not empty, so a row sealed before schema 5 keeps the hash its seal carries.
 std::string sealedRowHash(const SealedRow& row);
+// The columns hashed before findings (run_id to policy_values), for a hash whose findings are
+// streamed (CanonicalFields::beginField).
+void addSealedRowHead(CanonicalFields& fields, const SealedRow& row);
 // "Name=value, ..." (the views' policy column) and {"Name":"value",...} (policy_values), from
 // name -> stored value JSON text.
 void describeSealedPolicy(const std::map<std::string, std::string>& values, std::string* text,
                           std::string* object);
 Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out);
-std::string sealedFindingsJson(const std::vector<FindingRow>& rows);
+// The sealed findings column, current_findings as a JSON array of FindingRow arrays, in the
+// pieces it is made of (a row's array at a time) as the rows are read: never held whole.
+Status forEachSealedFindingsPiece(const SqliteConnection& db,
+                                  const std::function<Status(std::string_view)>& piece);
 // [{"tool":..,"policy":..,"verdict":..,"findings":n,"compliant":n,"non_compliant":n,
 // "reason":..},...]: complianceByTool() of the pass, what the view compliance_tools shows.
 std::string sealedToolsJson(const std::vector<ToolCompliance>& tools);

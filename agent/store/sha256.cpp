@@ -69,6 +69,20 @@ CanonicalFields& CanonicalFields::add(std::string_view field) {
     return *this;
 }
 
+CanonicalFields& CanonicalFields::beginField(std::uint64_t length) {
+    if (digest_ && !digest_->finished.empty())
+        throw std::logic_error("CanonicalFields: field added after its digest was taken");
+    text_ += std::to_string(length);
+    text_ += ':';
+    return *this;
+}
+
+CanonicalFields& CanonicalFields::appendToField(std::string_view bytes) {
+    text_.append(bytes.data(), bytes.size());
+    spill();
+    return *this;
+}
+
 CanonicalFields& CanonicalFields::add(std::int64_t field) {
     return add(std::to_string(field));
 }

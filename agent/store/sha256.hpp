@@ -23,6 +23,11 @@ class CanonicalFields {
 
     CanonicalFields& add(std::string_view field);
     CanonicalFields& add(std::int64_t field);
+    // One field given in parts, for a field too large to hold (the sealed findings of a large
+    // machine): its length in bytes first, then its bytes, which must add up to that length.
+    // Hashed exactly as add() of the whole field.
+    CanonicalFields& beginField(std::uint64_t length);
+    CanonicalFields& appendToField(std::string_view bytes);
     const std::string& text() const { return text_; }  // Keep::Text only
     // DigestOnly: the digest is finished by the first call; no field may be added after it.
     std::string sha256() const;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "store/compliance_store.hpp"
+#include "store/current_findings_update.hpp"
 #include "store/sqlite_connection.hpp"
 
 namespace mpa {
@@ -82,8 +83,10 @@ class SqliteComplianceStore : public ComplianceStore {
     bool onlyRepeats(const std::vector<const PassReport*>& reports) const;
     Status writePass(const PassReport& report);
     Status retainIfDue(const PassReport& latest);
+    // Replaces current_findings and writes this run's finding deltas (updateCurrentFindings);
+    // *before: what the previous pass had for each finding's subject, for its events.
     Status writeFindings(std::int64_t runId, const PassReport& report,
-                         const std::vector<Finding>& before, const std::vector<std::string>& since);
+                         std::vector<PreviousFinding>* before);
     Status insertPolicy(std::int64_t runId, const PolicySet& set);
     bool readPolicy(std::int64_t policyRunId, PolicySet* out, bool withIssues) const;
     bool readCurrentFindings(std::vector<Finding>* out, std::vector<std::string>* since) const;

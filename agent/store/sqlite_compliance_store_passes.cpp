@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "store/current_findings_update.hpp"
 #include "store/event_kinds.hpp"
 #include "store/event_log.hpp"
 #include "store/pass_events.hpp"
@@ -61,16 +62,6 @@ void forEachFindingField(const Finding& f, Visit&& visit) {
 void bindFinding(SqliteStatement& s, int first, const Finding& f) {
     forEachFindingField(f, [&](std::string_view field) { s.bind(first++, field); });
 }
-
-bool sameFinding(const Finding& a, const Finding& b) {
-    return a.target == b.target && a.subject == b.subject && a.user == b.user &&
-           a.desired == b.desired && a.observed == b.observed && a.outcome == b.outcome &&
-           a.reason == b.reason && a.tool == b.tool;
-}
-
-// target, subject: views into findings that outlive the map (ten thousand copied key pairs were
-// megabytes per pass over a large machine).
-using FindingKey = std::pair<std::string_view, std::string_view>;
 
 }  // namespace
 
@@ -240,33 +231,28 @@ Status SqliteComplianceStore::writePass(const PassReport& report) {
         if (!recorded)
             return Status::failure("recording the effective policy failed: " + recorded.error);
     }
-    // Events compare with the previous pass: its findings are current_findings until replaced.
-    PassReport before;
-    std::vector<std::string> since;
-    if (!readCurrentFindings(&before.findings, &since))
-        return Status::failure("reading the previous findings failed: " + lastReadError_);
-    if (const auto written = writeFindings(runId, report, before.findings, since); !written)
+    // Events compare with the previous pass: what it had for each subject is worked out while
+    // current_findings is replaced, a few bytes per finding instead of a copy of its findings.
+    std::vector<PreviousFinding> before;
+    if (const auto written = writeFindings(runId, report, &before); !written)
         return Status::failure("recording the findings failed: " + written.error);
+    PolicySet previousPolicy;
+    if (previous && !samePolicy && !readPolicy(previous->policyRun, &previousPolicy, false))
+        return Status::failure("reading the previous policy failed: " + lastReadError_);
+    const auto append = [&](const EventDraft& event) { return appendEvent(db_, event); };
     if (previous) {
-        before.verdict = previous->verdict;
-        if (samePolicy) {
-            before.policy = report.policy;
-        } else if (!readPolicy(previous->policyRun, &before.policy, false)) {
-            return Status::failure("reading the previous policy failed: " + lastReadError_);
-        }
+        const PreviousPass last{samePolicy ? report.policy : previousPolicy, previous->verdict,
+                                before};
+        if (auto events = forEachPassEvent(report, &last, runId, append); !events) return events;
+    } else if (auto events = forEachPassEvent(report, nullptr, runId, append); !events) {
+        return events;
     }
-    for (const auto& event : eventsForPass(report, previous ? &before : nullptr, runId))
-        if (auto appended = appendEvent(db_, event); !appended) return appended;
     // The seal: what readers derive the verdict and findings from is covered by the chain.
     return sealState(db_, runId, report, fingerprint);
 }
 
 Status SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& report,
-                                            const std::vector<Finding>& before,
-                                            const std::vector<std::string>& beforeSince) {
-    std::map<FindingKey, std::size_t> previous;
-    for (std::size_t i = 0; i < before.size(); ++i)
-        previous.emplace(FindingKey{before[i].target, before[i].subject}, i);
+                                            std::vector<PreviousFinding>* before) {
     SqliteStatement delta;
     if (auto prepared = prepareForWrite(
             "INSERT INTO findings (run_id, seq, target, subject, user, desired, "
@@ -274,44 +260,13 @@ Status SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport
             &delta);
         !prepared)
         return prepared;
-    auto addDelta = [&](std::int64_t seq, const Finding& f, bool removed) {
+    const auto addDelta = [&](std::int64_t seq, const Finding& f, bool removed) {
         delta.reset();
         delta.bind(1, runId).bind(2, seq).bind(10, std::int64_t{removed ? 1 : 0}).bind(11, f.tool);
         bindFinding(delta, 3, f);
         return delta.run();
     };
-    if (auto cleared = db_.exec("DELETE FROM current_findings"); !cleared) return cleared;
-    SqliteStatement current;
-    if (auto prepared =
-            prepareForWrite("INSERT INTO current_findings (seq, target, subject, user, desired, "
-                            "observed, outcome, reason, state_since, tool) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            &current);
-        !prepared)
-        return prepared;
-    std::int64_t seq = 0;
-    for (const auto& f : report.findings) {
-        const auto it = previous.find({f.target, f.subject});
-        std::string stateSince = report.startedAt;
-        Status added;
-        if (it != previous.end()) {
-            const auto& old = before[it->second];
-            if (old.outcome == f.outcome) stateSince = beforeSince[it->second];
-            if (!sameFinding(old, f)) added = addDelta(seq, f, false);
-            previous.erase(it);
-        } else {
-            added = addDelta(seq, f, false);
-        }
-        if (!added) return added;
-        current.reset();
-        current.bind(1, seq).bind(9, stateSince).bind(10, f.tool);
-        bindFinding(current, 2, f);
-        if (auto ran = current.run(); !ran) return ran;
-        ++seq;
-    }
-    for (const auto& [key, index] : previous)  // subjects that are gone
-        if (auto added = addDelta(seq++, before[index], true); !added) return added;
-    return Status::success();
+    return updateCurrentFindings(db_, report.findings, report.startedAt, addDelta, before);
 }
 
 Status SqliteComplianceStore::retainIfDue(const PassReport& latest) {

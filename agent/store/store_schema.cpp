@@ -7,7 +7,7 @@ namespace {
 
 // kMigrations[i] takes a database from version i to version i + 1. Never edit a step that has
 // shipped: add a new one (and describe it in docs/compliance-database.md).
-constexpr std::array<const char*, 5> kMigrations{{
+constexpr std::array<const char*, 6> kMigrations{{
     // 0 -> 1: runs, findings, effective policy, policy issues, prior-state ledger, agent state.
     R"sql(
 CREATE TABLE runs (
@@ -256,6 +256,28 @@ SELECT json_extract(t.value, '$.tool') AS tool,
            AS checked_at
   FROM sealed_state AS s, json_each(NULLIF(s.tools, '')) AS t
  ORDER BY t.key;
+)sql",
+    // 5 -> 6: the sealed findings are written in pieces (SQLite's incremental blob I/O into a
+    // zeroblob placeholder), so a pass over many profiles never holds the text whole; the value
+    // is then a BLOB holding the same UTF-8 JSON text, hashed the same way. JSON functions of
+    // SQLite before 3.45 refuse a BLOB (later ones would read it as JSONB), so the view casts it.
+    // A row sealed as TEXT before the upgrade reads the same through the cast.
+    R"sql(
+DROP VIEW compliance_current;
+CREATE VIEW compliance_current AS
+SELECT json_extract(f.value, '$[0]') AS target,
+       json_extract(f.value, '$[1]') AS subject,
+       json_extract(f.value, '$[2]') AS user,
+       s.policy AS policy,
+       json_extract(f.value, '$[3]') AS desired,
+       json_extract(f.value, '$[4]') AS observed,
+       json_extract(f.value, '$[5]') AS state,
+       json_extract(f.value, '$[6]') AS reason,
+       json_extract(f.value, '$[7]') AS state_since,
+       (SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1) AS checked_at,
+       COALESCE(NULLIF(json_extract(f.value, '$[8]'), ''), 'metalama') AS tool
+  FROM sealed_state AS s, json_each(CAST(s.findings AS TEXT)) AS f
+ ORDER BY f.key;
 )sql",
 }};
 

@@ -456,6 +456,71 @@ TEST(StoreMigration, ASchema4StoreKeepsItsRowsAndVerifiesAfterTheUpgrade) {
     EXPECT_TRUE(sealed.intact) << sealed.message;
 }
 
+// tests/fixtures/store/compliance-v5.db, written by schema 5's agent: three passes over a root
+// of three profiles (the first remediated them, the second found them compliant, the third
+// repeated the second), with their events and seals. Schema 6 writes the sealed findings in
+// pieces as a BLOB of the same JSON text: the upgrade keeps every row and the TEXT row sealed
+// before it, the view reads both, and verify checks both and still finds an edit.
+TEST(StoreMigration, ASchema5StoreKeepsItsRowsAndVerifiesAfterTheUpgrade) {
+    test::ScratchDir scratch;
+    const auto path = copyFixture(scratch, "compliance-v5.db");
+    const char* const tables[] = {"runs",   "findings",      "current_findings", "effective_policy",
+                                  "events", "policy_issues", "ledger",           "sealed_state"};
+    std::map<std::string, std::int64_t> before;
+    for (const auto* table : tables) before[table] = countRows(path, table);
+    EXPECT_EQ(before["runs"], 3);
+    EXPECT_EQ(before["events"], 13);
+    const auto viewBefore = countRows(path, "compliance_current");
+    ASSERT_EQ(viewBefore, before["current_findings"]);
+    ASSERT_TRUE(verifyFile(path).intact);
+    ASSERT_TRUE(verifySealFile(path).intact);
+
+    auto store = openStore(path);
+    ASSERT_TRUE(store);
+    auto& db = dynamic_cast<SqliteComplianceStore&>(*store).connection();
+    Status read;
+    EXPECT_EQ(readStoreSchemaVersion(db, &read), 6);
+    for (const auto* table : tables) EXPECT_EQ(countRows(path, table), before[table]) << table;
+    EXPECT_EQ(countRows(path, "sealed_state WHERE typeof(findings) = 'text'"), 1);
+    EXPECT_EQ(countRows(path, "compliance_current"), viewBefore);
+    EXPECT_EQ(countRows(path, "compliance_current WHERE state = 'compliant'"), 9);
+    EXPECT_TRUE(verifyFile(path).intact);
+    auto sealed = verifySealFile(path);
+    EXPECT_TRUE(sealed.intact) << sealed.message;
+
+    // The next pass that records something new seals its findings as a BLOB.
+    const auto last = store->lastPass();
+    ASSERT_TRUE(last) << test::readError(*store);
+    auto changed = last->report;
+    changed.startedAt = changed.finishedAt = "2026-12-07T07:00:00Z";
+    changed.findings.front().outcome = Outcome::DriftRepaired;
+    ASSERT_TRUE(succeeded(store->recordPass(changed)));
+    EXPECT_EQ(countRows(path, "sealed_state WHERE typeof(findings) = 'blob'"), 1);
+    EXPECT_EQ(countRows(path, "compliance_current"), viewBefore);
+    EXPECT_EQ(countRows(path, "compliance_current WHERE state = 'drift repaired'"), 1);
+    EXPECT_TRUE(verifyFile(path).intact);
+    sealed = verifySealFile(path);
+    EXPECT_TRUE(sealed.intact) << sealed.message;
+    // The same bytes the whole-text form held: the JSON the rows give, read back as text.
+    SqliteStatement s;
+    ASSERT_TRUE(db.prepare("SELECT CAST(findings AS TEXT) FROM sealed_state", &s));
+    ASSERT_TRUE(s.step());
+    const auto text = s.text(0);
+    EXPECT_EQ(text.front(), '[');
+    EXPECT_EQ(text.back(), ']');
+    EXPECT_NE(text.find("\"drift repaired\""), std::string::npos);
+    EXPECT_EQ(text.find('\0'), std::string::npos) << "every reserved byte was written";
+
+    // An edit of the BLOB is found.
+    store.reset();
+    execSql(path,
+            "UPDATE sealed_state SET findings = CAST(replace(CAST(findings AS TEXT), "
+            "'drift repaired', 'compliant') AS BLOB)");
+    sealed = verifySealFile(path);
+    EXPECT_FALSE(sealed.intact);
+    EXPECT_NE(sealed.message.find("sealed_state"), std::string::npos) << sealed.message;
+}
+
 bool anyCorruptSibling(const test::ScratchDir& scratch) {
     for (const auto& entry : std::filesystem::directory_iterator(scratch.path()))
         if (entry.path().filename().string().rfind("compliance.db.corrupt-", 0) == 0) return true;

@@ -33,6 +33,25 @@ TEST(Sha256, CanonicalFieldsAreLengthPrefixed) {
     EXPECT_EQ(fields.sha256(), "945831527d7137415576b118c550ab28039bcdbff31180bb4a9802772ac2bab3");
 }
 
+// The sealed findings are hashed as one field given in pieces: the same bytes as add() of the
+// whole field, across the spills of a digest-only list.
+TEST(Sha256, AFieldGivenInPiecesHashesAsTheWholeField) {
+    std::string whole;
+    for (int i = 0; i < 30'000; ++i) whole += "[\"row " + std::to_string(i) + "\"],";
+    ASSERT_GT(whole.size(), 3u * 64 * 1024);
+    CanonicalFields once(CanonicalFields::Keep::DigestOnly);
+    once.add("before").add(whole).add("after");
+    CanonicalFields pieces(CanonicalFields::Keep::DigestOnly);
+    pieces.add("before").beginField(whole.size());
+    for (std::size_t at = 0; at < whole.size(); at += 7'001)
+        pieces.appendToField(std::string_view(whole).substr(at, 7'001));
+    pieces.add("after");
+    EXPECT_EQ(pieces.sha256(), once.sha256());
+    CanonicalFields text;
+    text.add("x").beginField(3).appendToField("ab").appendToField("c").add("");
+    EXPECT_EQ(text.text(), "1:x3:abc0:");
+}
+
 TEST(Sha256, DigestOnlyHashesWhatTextWouldAcrossItsSpills) {
     // More than the 64 KiB the digest-only list keeps before hashing it away, several times.
     CanonicalFields text;
