@@ -64,5 +64,7 @@ std::optional<ChainCheckpoint> readChainCheckpoint(const SqliteConnection& db, S
 // Events with since <= at < until (either bound empty = open), in chain order.
 Status readEvents(const SqliteConnection& db, const std::string& since, const std::string& until,
                   std::vector<ChainEvent>* out);
+// The event `id`; *out stays empty when there is none.
+Status readEvent(const SqliteConnection& db, std::int64_t id, std::optional<ChainEvent>* out);
 
 }  // namespace mpa
