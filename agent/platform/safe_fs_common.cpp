@@ -66,7 +66,7 @@ Status checkReadable(const FileInfo& info, const std::string& where, std::uint64
 
 Status readBounded(
     const std::function<std::ptrdiff_t(char* buffer, std::size_t size, Status* status)>& readChunk,
-    const std::string& where, std::uint64_t maxBytes, std::string* data) {
+    const std::string& where, std::uint64_t maxBytes, std::uint64_t statSize, std::string* data) {
     // Read at most maxBytes + 1 so a file that grows while we read is still caught.
     char buffer[16384];
     while (true) {
@@ -80,6 +80,7 @@ Status readBounded(
             return Status::failure(where + ": grew beyond the " + std::to_string(maxBytes) +
                                    " bytes allowed while being read");
         }
+        if (static_cast<std::size_t>(n) < sizeof buffer && data->size() == statSize) break;
     }
     return Status::success();
 }
