@@ -420,7 +420,16 @@ void SqliteComplianceStore::forEach(const std::string& target,
         cachedForRead("SELECT subject, existed, value, recorded_at FROM ledger WHERE target = ?");
     if (!s) return;
     s->bind(1, target);
-    while (s->step()) visit({target, s->text(0), s->integer(1) != 0, s->text(2), s->text(3)});
+    // One entry reused for every row: a visit over every file's entries (tens of thousands)
+    // then allocates only when a value is longer than any before it.
+    PriorState row{target, {}, false, {}, {}};
+    while (s->step()) {
+        row.subject.assign(s->textView(0));
+        row.existed = s->integer(1) != 0;
+        row.value.assign(s->textView(2));
+        row.recordedAt.assign(s->textView(3));
+        visit(row);
+    }
     if (s->failed()) readFailed(s->errorMessage());
 }
 
