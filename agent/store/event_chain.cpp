@@ -163,8 +163,8 @@ ChainEvent eventFromRow(const SqliteStatement& s) {
 
 }  // namespace
 
-Status readEvents(const SqliteConnection& db, const std::string& since, const std::string& until,
-                  std::vector<ChainEvent>* out) {
+Status forEachEvent(const SqliteConnection& db, const std::string& since, const std::string& until,
+                    const std::function<bool(ChainEvent&)>& visit) {
     SqliteStatement s;
     std::string why;
     if (!db.prepare("SELECT id, at, kind, run_id, body, prev_hash, hash "
@@ -173,9 +173,20 @@ Status readEvents(const SqliteConnection& db, const std::string& since, const st
                     &s, &why))
         return Status::failure(why);
     s.bind(1, since).bind(2, until);
-    while (s.step()) out->push_back(eventFromRow(s));
+    while (s.step()) {
+        auto event = eventFromRow(s);
+        if (!visit(event)) return Status::success();
+    }
     if (s.failed()) return Status::failure(s.errorMessage());
     return Status::success();
+}
+
+Status readEvents(const SqliteConnection& db, const std::string& since, const std::string& until,
+                  std::vector<ChainEvent>* out) {
+    return forEachEvent(db, since, until, [out](ChainEvent& e) {
+        out->push_back(std::move(e));
+        return true;
+    });
 }
 
 Status readEvent(const SqliteConnection& db, std::int64_t id, std::optional<ChainEvent>* out) {
