@@ -196,7 +196,6 @@ int main(int argc, char** argv) {
     }
     const std::string path = dir + "/compliance.db";
     std::filesystem::remove(path);
-    std::string error;
     Status opened;
     auto store = SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened);
     if (!store) {
@@ -264,7 +263,7 @@ int main(int argc, char** argv) {
         // A no-op pass is one the store recorded as a repeat of the previous run.
         const bool repeat =
             store->connection()
-                .queryInt("SELECT same_as IS NOT NULL FROM runs ORDER BY id DESC LIMIT 1", &error)
+                .queryInt("SELECT same_as IS NOT NULL FROM runs ORDER BY id DESC LIMIT 1", nullptr)
                 .value_or(0) != 0;
         (repeat ? noOpMs : changeMs).push_back(ms);
     }
@@ -280,7 +279,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     auto counts = [&](const char* sql) {
-        return reopened->connection().queryInt(sql, &error).value_or(-1);
+        return reopened->connection().queryInt(sql, nullptr).value_or(-1);
     };
     std::printf("store_year_bench: %d hourly passes, %d profiles (%d findings per pass)\n", kHours,
                 kProfiles, 4 + 2 * kProfiles);

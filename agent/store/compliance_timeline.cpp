@@ -8,26 +8,24 @@ ComplianceTimeline readComplianceTimeline(const SqliteConnection& db, Status* st
     ComplianceTimeline timeline;
     *status = Status::success();
     SqliteStatement since;
-    std::string why;
-    if (!db.prepare("SELECT min(started_at) FROM runs WHERE id > "
-                    "(SELECT COALESCE(max(id), 0) FROM runs WHERE verdict <> 'compliant') "
-                    "AND (SELECT verdict FROM runs ORDER BY id DESC LIMIT 1) = 'compliant'",
-                    &since, &why)) {
-        *status = Status::failure(why);
+    if (*status =
+            db.prepare("SELECT min(started_at) FROM runs WHERE id > "
+                       "(SELECT COALESCE(max(id), 0) FROM runs WHERE verdict <> 'compliant') "
+                       "AND (SELECT verdict FROM runs ORDER BY id DESC LIMIT 1) = 'compliant'",
+                       &since);
+        !*status)
         return timeline;
-    }
     if (since.step() && !since.isNull(0)) timeline.compliantSince = since.text(0);
     if (since.failed()) {
         *status = Status::failure(since.errorMessage());
         return timeline;
     }
     SqliteStatement last;
-    if (!db.prepare("SELECT id, at FROM events WHERE kind IN (?, ?, ?, ?, ?, ?) "
-                    "ORDER BY id DESC LIMIT 1",
-                    &last, &why)) {
-        *status = Status::failure(why);
+    if (*status = db.prepare("SELECT id, at FROM events WHERE kind IN (?, ?, ?, ?, ?, ?) "
+                             "ORDER BY id DESC LIMIT 1",
+                             &last);
+        !*status)
         return timeline;
-    }
     int i = 1;
     for (const char* kind :
          {event_kind::kRemediated, event_kind::kDriftRepaired, event_kind::kRepairedMalformedFile,

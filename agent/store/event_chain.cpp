@@ -81,13 +81,11 @@ std::string chainHash(const std::string& prevHash, const std::string& body) {
 std::optional<ChainCheckpoint> readChainCheckpoint(const SqliteConnection& db, Status* status) {
     *status = Status::success();
     SqliteStatement s;
-    std::string e;
-    if (!db.prepare("SELECT last_pruned_id, last_pruned_hash, pruned_at FROM chain_checkpoint "
-                    "WHERE id = 1",
-                    &s, &e)) {
-        *status = Status::failure(e);
+    if (*status = db.prepare("SELECT last_pruned_id, last_pruned_hash, pruned_at FROM "
+                             "chain_checkpoint WHERE id = 1",
+                             &s);
+        !*status)
         return std::nullopt;
-    }
     if (!s.step()) {
         if (s.failed()) *status = Status::failure(s.errorMessage());
         return std::nullopt;
@@ -97,9 +95,9 @@ std::optional<ChainCheckpoint> readChainCheckpoint(const SqliteConnection& db, S
 
 std::optional<ChainHead> readChainHead(const SqliteConnection& db, Status* status) {
     SqliteStatement s;
-    std::string e;
-    if (!db.prepare("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", &s, &e)) {
-        *status = Status::failure(e);
+    if (auto prepared = db.prepare("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", &s);
+        !prepared) {
+        *status = std::move(prepared);
         return std::nullopt;
     }
     if (s.step()) return ChainHead{s.integer(0), s.text(1)};
@@ -120,11 +118,11 @@ Status appendEvent(SqliteConnection& db, const EventDraft& event) {
     const std::int64_t id = head->eventId + 1;
     const std::string body = canonicalEventBody(id, event);
     SqliteStatement s;
-    std::string e;
-    if (!db.prepare("INSERT INTO events (id, at, kind, run_id, body, prev_hash, hash) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    &s, &e))
-        return Status::failure(e);
+    if (auto prepared = db.prepare("INSERT INTO events (id, at, kind, run_id, body, prev_hash, "
+                                   "hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   &s);
+        !prepared)
+        return prepared;
     s.bind(1, id)
         .bind(2, event.at)
         .bind(3, event.kind)
@@ -132,7 +130,8 @@ Status appendEvent(SqliteConnection& db, const EventDraft& event) {
         .bind(5, body)
         .bind(6, head->hash)
         .bind(7, chainHash(head->hash, body));
-    if (!s.run(&e)) return Status::failure("appending event \"" + event.kind + "\" failed: " + e);
+    if (const auto ran = s.run(); !ran)
+        return Status::failure("appending event \"" + event.kind + "\" failed: " + ran.error);
     return Status::success();
 }
 
@@ -166,12 +165,13 @@ ChainEvent eventFromRow(const SqliteStatement& s) {
 Status forEachEvent(const SqliteConnection& db, const std::string& since, const std::string& until,
                     const std::function<bool(ChainEvent&)>& visit) {
     SqliteStatement s;
-    std::string why;
-    if (!db.prepare("SELECT id, at, kind, run_id, body, prev_hash, hash "
-                    "FROM events WHERE (?1 = '' OR at >= ?1) AND (?2 = '' OR at < ?2) "
-                    "ORDER BY id",
-                    &s, &why))
-        return Status::failure(why);
+    if (auto prepared =
+            db.prepare("SELECT id, at, kind, run_id, body, prev_hash, hash "
+                       "FROM events WHERE (?1 = '' OR at >= ?1) AND (?2 = '' OR at < ?2) "
+                       "ORDER BY id",
+                       &s);
+        !prepared)
+        return prepared;
     s.bind(1, since).bind(2, until);
     while (s.step()) {
         auto event = eventFromRow(s);
@@ -191,10 +191,10 @@ Status readEvents(const SqliteConnection& db, const std::string& since, const st
 
 Status readEvent(const SqliteConnection& db, std::int64_t id, std::optional<ChainEvent>* out) {
     SqliteStatement s;
-    std::string why;
-    if (!db.prepare("SELECT id, at, kind, run_id, body, prev_hash, hash FROM events WHERE id = ?",
-                    &s, &why))
-        return Status::failure(why);
+    if (auto prepared = db.prepare(
+            "SELECT id, at, kind, run_id, body, prev_hash, hash FROM events WHERE id = ?", &s);
+        !prepared)
+        return prepared;
     s.bind(1, id);
     if (s.step()) *out = eventFromRow(s);
     if (s.failed()) return Status::failure(s.errorMessage());

@@ -45,9 +45,10 @@ void logEventsAfter(const SqliteConnection& db, std::int64_t afterId) {
     auto& log = Poco::Logger::get("event");
     if (!log.warning()) return;  // nothing of this would be logged: skip the read
     SqliteStatement s;
-    std::string error;
-    if (!db.prepare("SELECT body, hash FROM events WHERE id > ? ORDER BY id", &s, &error)) {
-        log.warning("cannot read the new events for the log: %s", error);
+    if (const auto prepared =
+            db.prepare("SELECT body, hash FROM events WHERE id > ? ORDER BY id", &s);
+        !prepared) {
+        log.warning("cannot read the new events for the log: %s", prepared.error);
         return;
     }
     s.bind(1, afterId);

@@ -25,11 +25,12 @@ Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& rep
     row.findings = sealedFindingsJson(rows);
     row.tools = sealedToolsJson(complianceByTool(report.desired, report.findings));
     SqliteStatement s;
-    std::string why;
-    if (!db.prepare("INSERT OR REPLACE INTO sealed_state (id, run_id, finished_at, mode, verdict, "
-                    "policy, policy_values, findings, tools) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    &s, &why))
-        return Status::failure(why);
+    if (auto prepared = db.prepare("INSERT OR REPLACE INTO sealed_state (id, run_id, finished_at, "
+                                   "mode, verdict, policy, policy_values, findings, tools) "
+                                   "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   &s);
+        !prepared)
+        return prepared;
     s.bind(1, row.runId)
         .bind(2, row.finishedAt)
         .bind(3, row.mode)
@@ -38,7 +39,8 @@ Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& rep
         .bind(6, row.policyValues)
         .bind(7, row.findings)
         .bind(8, row.tools);
-    if (!s.run(&why)) return Status::failure("recording the sealed state failed: " + why);
+    if (const auto ran = s.run(); !ran)
+        return Status::failure("recording the sealed state failed: " + ran.error);
     EventDraft seal;
     seal.at = row.finishedAt;
     seal.kind = event_kind::kStateSealed;
@@ -52,11 +54,9 @@ Status sealState(SqliteConnection& db, std::int64_t runId, const PassReport& rep
 }
 
 bool sealedStateIsFor(const SqliteConnection& db, std::int64_t runId) {
-    std::string error;
     SqliteStatement s;
     // A row sealed before schema 5 has no compliance per tool: the next pass seals it again.
-    if (!db.prepare("SELECT 1 FROM sealed_state WHERE id = 1 AND run_id = ? AND tools <> ''", &s,
-                    &error))
+    if (!db.prepare("SELECT 1 FROM sealed_state WHERE id = 1 AND run_id = ? AND tools <> ''", &s))
         return false;
     s.bind(1, runId);
     return s.step();

@@ -46,13 +46,14 @@ class Checker {
 };
 
 bool Checker::readSeals() {
-    std::string error;
     SqliteStatement s;
-    if (!db_.prepare("SELECT id, run_id, json_extract(body, '$.data.fingerprint'), "
-                     "json_extract(body, '$.data.verdict'), json_extract(body, '$.data.snapshot') "
-                     "FROM events WHERE kind = ? ORDER BY id",
-                     &s, &error)) {
-        problem("cannot read the seal events: " + error);
+    if (const auto prepared = db_.prepare(
+            "SELECT id, run_id, json_extract(body, '$.data.fingerprint'), "
+            "json_extract(body, '$.data.verdict'), json_extract(body, '$.data.snapshot') "
+            "FROM events WHERE kind = ? ORDER BY id",
+            &s);
+        !prepared) {
+        problem("cannot read the seal events: " + prepared.error);
         return false;
     }
     s.bind(1, std::string(event_kind::kStateSealed));
@@ -66,15 +67,16 @@ bool Checker::readSeals() {
 
 // The row itself: its hash must be the one the last seal carries.
 void Checker::checkRow(const Seal& last) {
-    std::string error;
     SqliteStatement s;
-    if (!db_.prepare(storeHasToolColumns(db_)
-                         ? "SELECT run_id, finished_at, mode, verdict, policy, policy_values, "
-                           "findings, tools FROM sealed_state WHERE id = 1"
-                         : "SELECT run_id, finished_at, mode, verdict, policy, policy_values, "
-                           "findings, '' FROM sealed_state WHERE id = 1",
-                     &s, &error))
-        return problem("cannot read sealed_state: " + error);
+    if (const auto prepared =
+            db_.prepare(storeHasToolColumns(db_)
+                            ? "SELECT run_id, finished_at, mode, verdict, policy, policy_values, "
+                              "findings, tools FROM sealed_state WHERE id = 1"
+                            : "SELECT run_id, finished_at, mode, verdict, policy, policy_values, "
+                              "findings, '' FROM sealed_state WHERE id = 1",
+                        &s);
+        !prepared)
+        return problem("cannot read sealed_state: " + prepared.error);
     if (s.step())
         row_ = SealedRow{s.integer(0), s.text(1), s.text(2), s.text(3),
                          s.text(4),    s.text(5), s.text(6), s.text(7)};
@@ -98,14 +100,15 @@ void Checker::checkRow(const Seal& last) {
 // Every run from the first sealed one: the run whose content it has must be sealed, with the
 // same verdict and content hash.
 void Checker::checkRuns(const Seal& last) {
-    std::string error;
     SqliteStatement s;
-    if (!db_.prepare("SELECT r.id, r.verdict, c.id, c.content_hash, "
-                     "COALESCE(r.policy_run, c.policy_run, c.id) FROM runs AS r "
-                     "JOIN runs AS c ON c.id = COALESCE(r.same_as, r.id) WHERE c.id >= ? "
-                     "ORDER BY r.id",
-                     &s, &error))
-        return problem("cannot read runs: " + error);
+    if (const auto prepared =
+            db_.prepare("SELECT r.id, r.verdict, c.id, c.content_hash, "
+                        "COALESCE(r.policy_run, c.policy_run, c.id) FROM runs AS r "
+                        "JOIN runs AS c ON c.id = COALESCE(r.same_as, r.id) "
+                        "WHERE c.id >= ? ORDER BY r.id",
+                        &s);
+        !prepared)
+        return problem("cannot read runs: " + prepared.error);
     s.bind(1, seals_.begin()->first);
     std::int64_t latestContent = 0;
     while (s.step()) {
@@ -164,11 +167,11 @@ void Checker::checkFindings() {
 }
 
 void Checker::checkPolicy() {
-    std::string error;
     SqliteStatement s;
-    if (!db_.prepare("SELECT name, value FROM effective_policy WHERE run_id = ? ORDER BY name", &s,
-                     &error))
-        return problem("cannot read effective_policy: " + error);
+    if (const auto prepared = db_.prepare(
+            "SELECT name, value FROM effective_policy WHERE run_id = ? ORDER BY name", &s);
+        !prepared)
+        return problem("cannot read effective_policy: " + prepared.error);
     s.bind(1, latestPolicyRun_);
     std::map<std::string, std::string> values;
     while (s.step()) values[s.text(0)] = s.text(1);
@@ -180,10 +183,9 @@ void Checker::checkPolicy() {
 }
 
 SealVerification Checker::run(const std::optional<std::string>& latestFingerprint) {
-    std::string error;
     const auto hasTable = db_.queryInt(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sealed_state'",
-        &error);
+        nullptr);
     if (!hasTable || *hasTable == 0) {
         result_.message = "no sealed state in this schema version; only the chain was checked";
         return result_;

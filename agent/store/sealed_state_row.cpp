@@ -35,22 +35,21 @@ void describeSealedPolicy(const std::map<std::string, std::string>& values, std:
 }
 
 bool storeHasToolColumns(const SqliteConnection& db) {
-    std::string ignored;
     const auto n = db.queryInt(
-        "SELECT count(*) FROM pragma_table_info('current_findings') WHERE name = 'tool'", &ignored);
+        "SELECT count(*) FROM pragma_table_info('current_findings') WHERE name = 'tool'", nullptr);
     return n && *n > 0;
 }
 
 Status readCurrentFindingRows(const SqliteConnection& db, std::vector<FindingRow>* out) {
     SqliteStatement s;
-    std::string why;
-    if (!db.prepare(storeHasToolColumns(db)
-                        ? "SELECT target, subject, user, desired, observed, outcome, reason, "
-                          "state_since, tool FROM current_findings ORDER BY seq"
-                        : "SELECT target, subject, user, desired, observed, outcome, reason, "
-                          "state_since, '' FROM current_findings ORDER BY seq",
-                    &s, &why))
-        return Status::failure(why);
+    if (auto prepared = db.prepare(
+            storeHasToolColumns(db) ? "SELECT target, subject, user, desired, observed, outcome, "
+                                      "reason, state_since, tool FROM current_findings ORDER BY seq"
+                                    : "SELECT target, subject, user, desired, observed, outcome, "
+                                      "reason, state_since, '' FROM current_findings ORDER BY seq",
+            &s);
+        !prepared)
+        return prepared;
     while (s.step()) {
         FindingRow row;
         for (int i = 0; i < 9; ++i) row[static_cast<std::size_t>(i)] = s.text(i);

@@ -34,42 +34,42 @@ std::unique_ptr<SqliteComplianceStore> SqliteComplianceStore::open(const std::st
                                                                    Status* status,
                                                                    IntegrityCheck check) {
     std::unique_ptr<SqliteComplianceStore> store(new SqliteComplianceStore(path, mode, catalog));
-    std::string e;
-    if (mode == StoreMode::ReadWrite ? !store->openReadWrite(check, &e)
-                                     : !store->openReadOnly(&e)) {
-        if (status) *status = Status::failure(e);
+    auto opened =
+        mode == StoreMode::ReadWrite ? store->openReadWrite(check) : store->openReadOnly();
+    if (!opened) {
+        if (status) *status = std::move(opened);
         return nullptr;
     }
     return store;
 }
 
-bool SqliteComplianceStore::openReadOnly(std::string* error) {
-    if (!pathExists(path_)) {
-        *error = path_ +
-                 ": no compliance database here (the agent has not recorded a pass yet, or "
-                 "--db names another file)";
-        return false;
-    }
-    if (!db_.open(sqliteFileUri(path_, "mode=ro"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, error))
-        return false;
+Status SqliteComplianceStore::openReadOnly() {
+    if (!pathExists(path_))
+        return Status::failure(path_ +
+                               ": no compliance database here (the agent has not recorded a pass "
+                               "yet, or --db names another file)");
+    if (auto opened =
+            db_.open(sqliteFileUri(path_, "mode=ro"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+        !opened)
+        return opened;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
     Status versionRead;
     const auto version = readStoreSchemaVersion(db_, &versionRead);
-    if (!version) {
-        *error = path_ + ": not a readable compliance database: " + versionRead.error;
-        return false;
-    }
+    if (!version)
+        return Status::failure(path_ +
+                               ": not a readable compliance database: " + versionRead.error);
     schemaVersion_ = *version;
-    return true;
+    return Status::success();
 }
 
-bool SqliteComplianceStore::openReadWrite(IntegrityCheck check, std::string* error) {
+Status SqliteComplianceStore::openReadWrite(IntegrityCheck check) {
     // Configuration must never aim the agent at another file (`database: /etc/passwd`): a file
     // that is not an SQLite database is refused, never moved aside or replaced.
-    if (!reportTo(looksLikeSqliteFile(path_), error)) return false;
+    if (auto looks = looksLikeSqliteFile(path_); !looks) return looks;
     const bool isNew = !hasContent(path_);
-    if (!reportTo(preparePrivateFile(path_), error)) return false;
-    if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
+    if (auto prepared = preparePrivateFile(path_); !prepared) return prepared;
+    if (auto opened = db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW); !opened)
+        return opened;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
     // The cheap checks always; PRAGMA quick_check over the whole database (32 MB at ten
     // thousand profiles) when asked (service start) or when the last one is a day old.
@@ -82,26 +82,24 @@ bool SqliteComplianceStore::openReadWrite(IntegrityCheck check, std::string* err
     if (full) result = checkStoreIntegrity(db_, &detail);
     switch (result) {
         case IntegrityResult::Ok:
-            if (!reportTo(isAgentSchemaOrEmpty(db_, path_), error)) return false;
+            if (auto ours = isAgentSchemaOrEmpty(db_, path_); !ours) return ours;
             break;
         case IntegrityResult::Unavailable:
-            *error = path_ + ": cannot check the database's integrity: " + detail;
-            return false;
+            return Status::failure(path_ + ": cannot check the database's integrity: " + detail);
         case IntegrityResult::Corrupt:
-            return recoverFromCorruption(detail, error);
+            return recoverFromCorruption(detail);
     }
-    if (!configureAndMigrate(error)) return false;
-    if (full && !reportTo(noteFullCheck(std::chrono::system_clock::now()), error)) return false;
-    return !isNew || recordLostHistory(error);
+    if (auto configured = configureAndMigrate(); !configured) return configured;
+    if (full)
+        if (auto noted = noteFullCheck(std::chrono::system_clock::now()); !noted) return noted;
+    return isNew ? recordLostHistory() : Status::success();
 }
 
 bool SqliteComplianceStore::fullCheckDue(std::chrono::system_clock::time_point now) const {
     // Read without the store's look-up machinery: before the migration the table may be missing
     // (a new or older database), and then the check is due.
     SqliteStatement s;
-    std::string ignored;
-    if (!db_.prepare("SELECT value FROM agent_state WHERE key = 'integrity_checked_at'", &s,
-                     &ignored) ||
+    if (!db_.prepare("SELECT value FROM agent_state WHERE key = 'integrity_checked_at'", &s) ||
         !s.step())
         return true;
     const auto last = parseIsoUtc(s.text(0));
@@ -115,8 +113,7 @@ Status SqliteComplianceStore::noteFullCheck(std::chrono::system_clock::time_poin
 Status SqliteComplianceStore::checkIntegrityIfDue(std::string* note) {
     const auto now = std::chrono::system_clock::now();
     if (mode_ != StoreMode::ReadWrite || !fullCheckDue(now)) return Status::success();
-    std::string e;
-    if (!startWriting(&e)) return Status::failure(e);
+    if (auto writing = startWriting(); !writing) return writing;
     std::string detail;
     switch (checkStoreIntegrity(db_, &detail)) {
         case IntegrityResult::Ok:
@@ -127,55 +124,54 @@ Status SqliteComplianceStore::checkIntegrityIfDue(std::string* note) {
             break;
     }
     const auto notesBefore = openNotes_.size();
-    if (!recoverFromCorruption(detail, &e)) return Status::failure(e);
+    if (auto recovered = recoverFromCorruption(detail); !recovered) return recovered;
     if (openNotes_.size() > notesBefore) *note = openNotes_.back();
     return noteFullCheck(now);
 }
 
-bool SqliteComplianceStore::configureAndMigrate(std::string* error) {
+Status SqliteComplianceStore::configureAndMigrate() {
     // WAL: readers (status, osquery) never block the writer. synchronous=FULL: a commit is on
     // disk before it returns, which is what Ledger::record promises.
-    const auto journal = db_.queryText("PRAGMA journal_mode=WAL", error);
-    if (!journal) {
-        *error = path_ + ": " + *error;
-        return false;
-    }
-    if (*journal != "wal") {
-        *error = path_ + ": cannot switch to WAL mode (journal mode is " + *journal + ")";
-        return false;
-    }
-    if (!db_.exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=0",
-                  error))
-        return false;
+    Status read;
+    const auto journal = db_.queryText("PRAGMA journal_mode=WAL", &read);
+    if (!journal) return Status::failure(path_ + ": " + read.error);
+    if (*journal != "wal")
+        return Status::failure(path_ + ": cannot switch to WAL mode (journal mode is " + *journal +
+                               ")");
+    if (auto set = db_.exec(
+            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA journal_size_limit=0");
+        !set)
+        return set;
     // Keep the -wal and -shm files after the last connection closes (emptied at checkpoints by
     // journal_size_limit=0): a read-only reader that cannot create them (an audit group with read
     // access only, osquery) can then still open the database.
     int persist = 1;
     sqlite3_file_control(db_.handle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-    if (!reportTo(migrateStoreSchema(db_, path_), error)) return false;
+    if (auto migrated = migrateStoreSchema(db_, path_); !migrated) return migrated;
     schemaVersion_ = storeSchemaVersion();
     // After the migration wrote, so -wal and -shm exist: a new or recovered database gets the
     // audit group's read access like the one it replaces (private_file.hpp).
-    return reportTo(shareWithDirectoryGroup(path_), error);
+    return shareWithDirectoryGroup(path_);
 }
 
-bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std::string* error) {
+Status SqliteComplianceStore::recoverFromCorruption(const std::string& detail) {
     const auto salvaged = salvageLedger(db_);
     db_.close();
     const auto now = std::chrono::system_clock::now();
     std::string movedTo;
-    if (!reportTo(moveCorruptStoreAside(path_, compactUtc(now), &movedTo), error)) return false;
-    if (!reportTo(preparePrivateFile(path_), error)) return false;
-    if (!db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, error)) return false;
+    if (auto moved = moveCorruptStoreAside(path_, compactUtc(now), &movedTo); !moved) return moved;
+    if (auto prepared = preparePrivateFile(path_); !prepared) return prepared;
+    if (auto opened = db_.open(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW); !opened)
+        return opened;
     db_.setBusyTimeout(kStoreBusyTimeoutMs);
-    if (!configureAndMigrate(error)) return false;
+    if (auto configured = configureAndMigrate(); !configured) return configured;
 
     SqliteTransaction transaction(db_);
-    if (!transaction.begin(error)) return false;
+    if (auto begun = transaction.begin(); !begun) return begun;
     for (const auto& prior : salvaged.ledger)
-        if (!reportTo(record(prior), error)) return false;
+        if (auto recorded = record(prior); !recorded) return recorded;
     for (const auto& [key, value] : salvaged.agentState)
-        if (!reportTo(setState(key, value), error)) return false;
+        if (auto saved = setState(key, value); !saved) return saved;
     EventDraft event;
     event.at = isoUtc(now);
     event.kind = event_kind::kStoreRecovered;
@@ -192,14 +188,14 @@ bool SqliteComplianceStore::recoverFromCorruption(const std::string& detail, std
     std::ostringstream text;
     data.stringify(text);
     event.data = text.str();
-    if (!reportTo(appendEvent(db_, event), error) || !transaction.commit(error)) {
-        *error = path_ + ": recording the recovery failed: " + *error;
-        return false;
-    }
+    auto recorded = appendEvent(db_, event);
+    if (recorded) recorded = transaction.commit();
+    if (!recorded)
+        return Status::failure(path_ + ": recording the recovery failed: " + recorded.error);
     logEventsAfter(db_, 0);  // a new database: its events are the recovery's
     anchorHead();
     openNotes_.push_back("compliance store: " + event.details);
-    return true;
+    return Status::success();
 }
 
 void SqliteComplianceStore::anchorHead() {
@@ -215,9 +211,10 @@ void SqliteComplianceStore::anchorHead() {
         Poco::Logger::get("store").warning("cannot keep the chain head beside the database: %s", e);
 }
 
-bool SqliteComplianceStore::recordLostHistory(std::string* error) {
+Status SqliteComplianceStore::recordLostHistory() {
     const auto previous = readChainHeadSidecar(path_, nullptr);
-    if (!previous) return true;  // no history before (or an unreadable sidecar, verify says so)
+    // No history before (or an unreadable sidecar, verify says so).
+    if (!previous) return Status::success();
     const auto now = std::chrono::system_clock::now();
     EventDraft event;
     event.at = isoUtc(now);
@@ -233,32 +230,31 @@ bool SqliteComplianceStore::recordLostHistory(std::string* error) {
     data.stringify(text);
     event.data = text.str();
     SqliteTransaction transaction(db_);
-    if (!transaction.begin(error) || !reportTo(appendEvent(db_, event), error) ||
-        !reportTo(setState(kHistoryLossState, event.details), error) ||
-        !transaction.commit(error)) {
-        *error = path_ + ": recording the lost history failed: " + *error;
-        return false;
-    }
+    auto recorded = transaction.begin();
+    if (recorded) recorded = appendEvent(db_, event);
+    if (recorded) recorded = setState(kHistoryLossState, event.details);
+    if (recorded) recorded = transaction.commit();
+    if (!recorded)
+        return Status::failure(path_ + ": recording the lost history failed: " + recorded.error);
     logEventsAfter(db_, 0);
     anchorHead();
     openNotes_.push_back("compliance store: " + event.details);
-    return true;
+    return Status::success();
 }
 
-bool SqliteComplianceStore::requireWritable(std::string* error) const {
-    if (mode_ == StoreMode::ReadWrite) return true;
-    if (error) *error = path_ + ": the compliance store was opened read-only";
-    return false;
+Status SqliteComplianceStore::requireWritable() const {
+    if (mode_ == StoreMode::ReadWrite) return Status::success();
+    return Status::failure(path_ + ": the compliance store was opened read-only");
 }
 
-bool SqliteComplianceStore::startWriting(std::string* error) {
+Status SqliteComplianceStore::startWriting() {
     // A write inside the read transaction would upgrade it (and fail on a snapshot another
     // connection has moved past) and would not be durable when it returns: end it first.
     if (inSharedRead_) {
         inSharedRead_ = false;
-        db_.exec("COMMIT", nullptr);  // ends a read: nothing to lose if it fails
+        db_.exec("COMMIT");  // ends a read: nothing to lose if it fails
     }
-    return requireWritable(error);
+    return requireWritable();
 }
 
 void SqliteComplianceStore::startLookUp() const {
@@ -272,7 +268,7 @@ void SqliteComplianceStore::endSharedReads() {
     shareReads_ = false;
     if (!inSharedRead_) return;
     inSharedRead_ = false;
-    db_.exec("COMMIT", nullptr);
+    db_.exec("COMMIT");
 }
 
 void SqliteComplianceStore::readFailed(const std::string& what) const {
@@ -280,33 +276,30 @@ void SqliteComplianceStore::readFailed(const std::string& what) const {
 }
 
 bool SqliteComplianceStore::prepareForRead(std::string_view sql, SqliteStatement* s) const {
-    std::string e;
-    if (db_.prepare(sql, s, &e)) return true;
-    readFailed(e);
-    return false;
+    const auto prepared = db_.prepare(sql, s);
+    if (!prepared) readFailed(prepared.error);
+    return prepared.ok;
 }
 
 SqliteCachedStatement SqliteComplianceStore::cachedForRead(std::string_view sql) const {
-    std::string e;
-    auto s = db_.cached(sql, &e);
-    if (!s) readFailed(e);
+    Status compiled;
+    auto s = db_.cached(sql, &compiled);
+    if (!s) readFailed(compiled.error);
     return s;
 }
 
 SqliteCachedStatement SqliteComplianceStore::cachedForWrite(std::string_view sql,
-                                                            std::string* error) const {
-    std::string e;
-    auto s = db_.cached(sql, &e);
-    if (!s) *error = path_ + ": " + e;
+                                                            Status* status) const {
+    Status compiled;
+    auto s = db_.cached(sql, &compiled);
+    if (!s && status) *status = Status::failure(path_ + ": " + compiled.error);
     return s;
 }
 
-bool SqliteComplianceStore::prepareForWrite(std::string_view sql, SqliteStatement* s,
-                                            std::string* error) const {
-    std::string e;
-    if (db_.prepare(sql, s, &e)) return true;
-    *error = path_ + ": " + e;
-    return false;
+Status SqliteComplianceStore::prepareForWrite(std::string_view sql, SqliteStatement* s) const {
+    if (const auto prepared = db_.prepare(sql, s); !prepared)
+        return Status::failure(path_ + ": " + prepared.error);
+    return Status::success();
 }
 
 bool SqliteComplianceStore::firstRow(SqliteStatement& s) const {
@@ -321,8 +314,7 @@ std::size_t SqliteComplianceStore::pendingPasses() const {
 
 Status SqliteComplianceStore::recordEvent(const std::string& kind, const std::string& subject,
                                           const std::string& details) {
-    std::string e;
-    if (!startWriting(&e)) return Status::failure(e);
+    if (auto writing = startWriting(); !writing) return writing;
     EventDraft event;
     event.at = isoUtc(std::chrono::system_clock::now());
     event.kind = kind;
@@ -330,8 +322,12 @@ Status SqliteComplianceStore::recordEvent(const std::string& kind, const std::st
     event.details = details;
     SqliteTransaction transaction(db_);
     const auto eventsBefore = newestEventId(db_);
-    if (!transaction.begin(&e) || !reportTo(appendEvent(db_, event), &e) || !transaction.commit(&e))
-        return Status::failure(path_ + ": recording the event \"" + kind + "\" failed: " + e);
+    auto recorded = transaction.begin();
+    if (recorded) recorded = appendEvent(db_, event);
+    if (recorded) recorded = transaction.commit();
+    if (!recorded)
+        return Status::failure(path_ + ": recording the event \"" + kind +
+                               "\" failed: " + recorded.error);
     logEventsAfter(db_, eventsBefore);
     anchorHead();
     return Status::success();
@@ -434,34 +430,31 @@ void SqliteComplianceStore::forEach(const std::string& target,
 }
 
 Status SqliteComplianceStore::beginBatch() {
-    std::string e;
-    if (!startWriting(&e)) return Status::failure(e);
-    if (!db_.exec("BEGIN IMMEDIATE", &e))
-        return Status::failure(path_ + ": cannot start a transaction: " + e);
+    if (auto writing = startWriting(); !writing) return writing;
+    if (const auto begun = db_.exec("BEGIN IMMEDIATE"); !begun)
+        return Status::failure(path_ + ": cannot start a transaction: " + begun.error);
     return Status::success();
 }
 
 Status SqliteComplianceStore::commitBatch() {
-    std::string e;
-    if (!db_.exec("COMMIT", &e)) {
-        std::string ignored;
-        db_.exec("ROLLBACK", &ignored);
-        return Status::failure(path_ + ": cannot commit: " + e);
+    if (const auto committed = db_.exec("COMMIT"); !committed) {
+        db_.exec("ROLLBACK");
+        return Status::failure(path_ + ": cannot commit: " + committed.error);
     }
     return Status::success();
 }
 
 Status SqliteComplianceStore::record(const PriorState& prior) {
-    std::string e;
-    if (!startWriting(&e)) return Status::failure(e);
+    if (auto writing = startWriting(); !writing) return writing;
     // The FIRST prior state is the one to restore: a later record for the same subject would
     // describe the agent's own change, so it is ignored (ON CONFLICT DO NOTHING).
     // Cached: the first pass records one entry per profile, ten thousand in a few batches.
+    Status compiled;
     auto s = cachedForWrite(
         "INSERT INTO ledger (target, subject, existed, value, recorded_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (target, subject) DO NOTHING",
-        &e);
-    if (!s) return Status::failure(e);
+        &compiled);
+    if (!s) return compiled;
     const std::string at =
         prior.recordedAt.empty() ? isoUtc(std::chrono::system_clock::now()) : prior.recordedAt;
     s->bind(1, prior.target)
@@ -470,21 +463,21 @@ Status SqliteComplianceStore::record(const PriorState& prior) {
         .bind(4, prior.value)
         .bind(5, at);
     // Autocommit with synchronous=FULL: durable when step() returns.
-    if (!s->run(&e))
+    if (const auto ran = s->run(); !ran)
         return Status::failure(path_ + ": recording the prior state of " + prior.target + " " +
-                               prior.subject + " failed: " + e);
+                               prior.subject + " failed: " + ran.error);
     return Status::success();
 }
 
 Status SqliteComplianceStore::forget(const std::string& target, const std::string& subject) {
-    std::string e;
-    if (!startWriting(&e)) return Status::failure(e);
-    auto s = cachedForWrite("DELETE FROM ledger WHERE target = ? AND subject = ?", &e);
-    if (!s) return Status::failure(e);
+    if (auto writing = startWriting(); !writing) return writing;
+    Status compiled;
+    auto s = cachedForWrite("DELETE FROM ledger WHERE target = ? AND subject = ?", &compiled);
+    if (!s) return compiled;
     s->bind(1, target).bind(2, subject);
-    if (!s->run(&e))
+    if (const auto ran = s->run(); !ran)
         return Status::failure(path_ + ": forgetting the prior state of " + target + " " + subject +
-                               " failed: " + e);
+                               " failed: " + ran.error);
     return Status::success();
 }
 
@@ -498,16 +491,16 @@ std::optional<std::string> SqliteComplianceStore::state(const std::string& key) 
 }
 
 Status SqliteComplianceStore::setState(const std::string& key, const std::string& value) {
-    std::string e;
-    if (!startWriting(&e)) return Status::failure(e);
+    if (auto writing = startWriting(); !writing) return writing;
+    Status compiled;
     auto s = cachedForWrite(
         "INSERT INTO agent_state (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        &e);
-    if (!s) return Status::failure(e);
+        &compiled);
+    if (!s) return compiled;
     s->bind(1, key).bind(2, value);
-    if (!s->run(&e))
-        return Status::failure(path_ + ": saving agent state " + key + " failed: " + e);
+    if (const auto ran = s->run(); !ran)
+        return Status::failure(path_ + ": saving agent state " + key + " failed: " + ran.error);
     return Status::success();
 }
 

@@ -58,34 +58,33 @@ class SqliteComplianceStore : public ComplianceStore {
   private:
     SqliteComplianceStore(std::string path, StoreMode mode, const PolicyCatalog& catalog)
         : path_(std::move(path)), mode_(mode), catalog_(catalog) {}
-    bool openReadOnly(std::string* error);
-    bool openReadWrite(IntegrityCheck check, std::string* error);
+    Status openReadOnly();
+    Status openReadWrite(IntegrityCheck check);
     // No full check recorded (agent_state integrity_checked_at) within the interval.
     bool fullCheckDue(std::chrono::system_clock::time_point now) const;
     Status noteFullCheck(std::chrono::system_clock::time_point now);
-    bool configureAndMigrate(std::string* error);
-    bool recoverFromCorruption(const std::string& detail, std::string* error);
-    bool requireWritable(std::string* error) const;
+    Status configureAndMigrate();
+    Status recoverFromCorruption(const std::string& detail);
+    Status requireWritable() const;
     // Every write starts here: ends a shared read (see beginSharedReads), then requireWritable.
-    bool startWriting(std::string* error);
+    Status startWriting();
     // A ledger look-up starts here: opens the shared read transaction when reads are shared
     // and no transaction is open.
     void startLookUp() const;
     // After a commit that appended events: the head goes to the sidecar (chain_head_sidecar.hpp).
     void anchorHead();
     // A new database where the sidecar says a history existed: records the loss in the chain.
-    bool recordLostHistory(std::string* error);
+    Status recordLostHistory();
     // One transaction for the waiting passes and the new one.
-    bool writePasses(const std::vector<const PassReport*>& reports, std::string* error);
-    bool writePassesTransaction(const std::vector<const PassReport*>& reports, std::string* error);
+    Status writePasses(const std::vector<const PassReport*>& reports);
+    Status writePassesTransaction(const std::vector<const PassReport*>& reports);
     // Every one of `reports` repeats the last recorded pass.
     bool onlyRepeats(const std::vector<const PassReport*>& reports) const;
-    bool writePass(const PassReport& report, std::string* error);
-    bool retainIfDue(const PassReport& latest, std::string* error);
-    bool writeFindings(std::int64_t runId, const PassReport& report,
-                       const std::vector<Finding>& before, const std::vector<std::string>& since,
-                       std::string* error);
-    bool insertPolicy(std::int64_t runId, const PolicySet& set, std::string* error);
+    Status writePass(const PassReport& report);
+    Status retainIfDue(const PassReport& latest);
+    Status writeFindings(std::int64_t runId, const PassReport& report,
+                         const std::vector<Finding>& before, const std::vector<std::string>& since);
+    Status insertPolicy(std::int64_t runId, const PolicySet& set);
     bool readPolicy(std::int64_t policyRunId, PolicySet* out, bool withIssues) const;
     bool readCurrentFindings(std::vector<Finding>* out, std::vector<std::string>* since) const;
     // Rows of (target, subject, user, desired, observed, outcome, reason, state_since).
@@ -95,10 +94,10 @@ class SqliteComplianceStore : public ComplianceStore {
     void checkSeal(PassReport& report) const;
     bool prepareForRead(std::string_view sql, SqliteStatement* s) const;
     // The cached statement for `sql` (SqliteConnection::cached); a failure is kept as
-    // lastReadError, or put in *error.
+    // lastReadError, or put in *status (naming the database).
     SqliteCachedStatement cachedForRead(std::string_view sql) const;
-    SqliteCachedStatement cachedForWrite(std::string_view sql, std::string* error) const;
-    bool prepareForWrite(std::string_view sql, SqliteStatement* s, std::string* error) const;
+    SqliteCachedStatement cachedForWrite(std::string_view sql, Status* status) const;
+    Status prepareForWrite(std::string_view sql, SqliteStatement* s) const;
     bool firstRow(SqliteStatement& s) const;  // steps once; a failure is kept as lastReadError
 
     SqliteConnection db_;

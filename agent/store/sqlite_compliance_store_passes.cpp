@@ -102,8 +102,7 @@ std::string passFingerprint(const PassReport& report) {
 }
 
 Status SqliteComplianceStore::recordPass(const PassReport& report) {
-    std::string e;
-    if (!startWriting(&e)) return Status::failure(e);
+    if (auto writing = startWriting(); !writing) return writing;
     // Waiting passes first, then this one, in one transaction. This pass is written from the
     // caller's report and copied into the queue only if the write fails: over ten thousand
     // profiles a copy is a second set of every finding.
@@ -115,14 +114,14 @@ Status SqliteComplianceStore::recordPass(const PassReport& report) {
             std::to_string(droppedPasses_) +
             " earlier passes could not be recorded (the store was unavailable) and were dropped");
     const auto eventsBefore = newestEventId(db_);
-    if (!writePasses(batch, &e)) {
+    if (const auto written = writePasses(batch); !written) {
         if (droppedPasses_ > 0 && !pending_.empty()) pending_.front().notes.pop_back();
         if (pending_.size() >= kMaxPendingPasses) {
             pending_.erase(pending_.begin());
             ++droppedPasses_;
         }
         pending_.push_back(report);
-        return Status::failure(path_ + ": " + e +
+        return Status::failure(path_ + ": " + written.error +
                                "; the pass is kept in memory for the next attempt (" +
                                std::to_string(pending_.size()) + " waiting)");
     }
@@ -134,47 +133,41 @@ Status SqliteComplianceStore::recordPass(const PassReport& report) {
 }
 
 bool SqliteComplianceStore::onlyRepeats(const std::vector<const PassReport*>& reports) const {
-    std::string ignored;
     const auto last = db_.queryText(
         "SELECT c.content_hash FROM runs AS r JOIN runs AS c ON c.id = COALESCE(r.same_as, r.id) "
         "ORDER BY r.id DESC LIMIT 1",
-        &ignored);
+        nullptr);
     if (!last) return false;
     for (const auto* report : reports)
         if (passFingerprint(*report) != *last) return false;
     return true;
 }
 
-bool SqliteComplianceStore::writePasses(const std::vector<const PassReport*>& reports,
-                                        std::string* error) {
+Status SqliteComplianceStore::writePasses(const std::vector<const PassReport*>& reports) {
     // A pass that observed nothing new commits without waiting for the disk (synchronous=NORMAL:
     // atomic, and durable at the next checkpoint); losing it to a power cut loses no evidence of
     // a change. Everything else, the ledger included, commits with synchronous=FULL.
     const bool relaxed = onlyRepeats(reports);
-    if (relaxed) db_.exec("PRAGMA synchronous=NORMAL", nullptr);
-    const bool written = writePassesTransaction(reports, error);
-    if (relaxed) db_.exec("PRAGMA synchronous=FULL", nullptr);
+    if (relaxed) db_.exec("PRAGMA synchronous=NORMAL");
+    auto written = writePassesTransaction(reports);
+    if (relaxed) db_.exec("PRAGMA synchronous=FULL");
     return written;
 }
 
-bool SqliteComplianceStore::writePassesTransaction(const std::vector<const PassReport*>& reports,
-                                                   std::string* error) {
+Status SqliteComplianceStore::writePassesTransaction(
+    const std::vector<const PassReport*>& reports) {
     SqliteTransaction transaction(db_);
-    if (!transaction.begin(error)) {
-        *error = "cannot start writing (" + *error + ")";
-        return false;
-    }
+    if (const auto begun = transaction.begin(); !begun)
+        return Status::failure("cannot start writing (" + begun.error + ")");
     for (const auto* report : reports)
-        if (!writePass(*report, error)) return false;
-    if (!retainIfDue(*reports.back(), error)) return false;
-    if (!transaction.commit(error)) {
-        *error = "committing the pass failed (" + *error + ")";
-        return false;
-    }
-    return true;
+        if (auto written = writePass(*report); !written) return written;
+    if (auto retained = retainIfDue(*reports.back()); !retained) return retained;
+    if (const auto committed = transaction.commit(); !committed)
+        return Status::failure("committing the pass failed (" + committed.error + ")");
+    return Status::success();
 }
 
-bool SqliteComplianceStore::writePass(const PassReport& report, std::string* error) {
+Status SqliteComplianceStore::writePass(const PassReport& report) {
     const std::string fingerprint = passFingerprint(report);
     const std::string policyHash = policyFingerprint(report.policy);
     // The previous run and the run that holds its content (itself, or the one it repeats).
@@ -186,12 +179,14 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
     std::optional<Previous> previous;
     {
         SqliteStatement s;
-        if (!prepareForWrite("SELECT c.id, c.content_hash, c.policy_hash, "
-                             "COALESCE(r.policy_run, c.policy_run, c.id), r.verdict "
-                             "FROM runs AS r JOIN runs AS c ON c.id = COALESCE(r.same_as, r.id) "
-                             "ORDER BY r.id DESC LIMIT 1",
-                             &s, error))
-            return false;
+        if (auto prepared =
+                prepareForWrite("SELECT c.id, c.content_hash, c.policy_hash, "
+                                "COALESCE(r.policy_run, c.policy_run, c.id), r.verdict "
+                                "FROM runs AS r JOIN runs AS c ON c.id = COALESCE(r.same_as, r.id) "
+                                "ORDER BY r.id DESC LIMIT 1",
+                                &s);
+            !prepared)
+            return prepared;
         if (s.step()) {
             previous.emplace();
             previous->contentRun = s.integer(0);
@@ -200,19 +195,18 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
             previous->policyRun = s.integer(3);
             verdictFromString(s.text(4), &previous->verdict);
         }
-        if (s.failed()) {
-            *error = s.errorMessage();
-            return false;
-        }
+        if (s.failed()) return Status::failure(s.errorMessage());
     }
     const bool repeat = previous && previous->contentHash == fingerprint;
     const bool samePolicy = previous && previous->policyHash == policyHash;
     SqliteStatement insert;
-    if (!prepareForWrite("INSERT INTO runs (started_at, finished_at, trigger, mode, verdict, "
-                         "notes, informational, has_policy, content_hash, policy_hash, same_as, "
-                         "policy_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         &insert, error))
-        return false;
+    if (auto prepared =
+            prepareForWrite("INSERT INTO runs (started_at, finished_at, trigger, mode, verdict, "
+                            "notes, informational, has_policy, content_hash, policy_hash, same_as, "
+                            "policy_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            &insert);
+        !prepared)
+        return prepared;
     insert.bind(1, report.startedAt)
         .bind(2, report.finishedAt)
         .bind(3, report.trigger)
@@ -226,125 +220,125 @@ bool SqliteComplianceStore::writePass(const PassReport& report, std::string* err
         .bindOptional(11, repeat ? std::optional<std::int64_t>(previous->contentRun) : std::nullopt)
         .bindOptional(12, repeat || samePolicy ? std::optional<std::int64_t>(previous->policyRun)
                                                : std::nullopt);
-    if (!insert.run(error)) {
-        *error = "recording the run failed: " + *error;
-        return false;
-    }
+    if (const auto ran = insert.run(); !ran)
+        return Status::failure("recording the run failed: " + ran.error);
     const auto runId = db_.lastInsertRowId();
     // Nothing new observed: no rows, no events; but a store upgraded to the sealed state (schema
     // 4) has no sealed row for the run this repeats until one is written.
     if (repeat)
-        return sealedStateIsFor(db_, previous->contentRun) ||
-               reportTo(sealState(db_, previous->contentRun, report, fingerprint), error);
+        return sealedStateIsFor(db_, previous->contentRun)
+                   ? Status::success()
+                   : sealState(db_, previous->contentRun, report, fingerprint);
     if (!samePolicy) {
         SqliteStatement own;
-        if (!prepareForWrite("UPDATE runs SET policy_run = id WHERE id = ?", &own, error))
-            return false;
+        if (auto prepared = prepareForWrite("UPDATE runs SET policy_run = id WHERE id = ?", &own);
+            !prepared)
+            return prepared;
         own.bind(1, runId);
-        if (!own.run(error) || !insertPolicy(runId, report.policy, error)) {
-            *error = "recording the effective policy failed: " + *error;
-            return false;
-        }
+        auto recorded = own.run();
+        if (recorded) recorded = insertPolicy(runId, report.policy);
+        if (!recorded)
+            return Status::failure("recording the effective policy failed: " + recorded.error);
     }
     // Events compare with the previous pass: its findings are current_findings until replaced.
     PassReport before;
     std::vector<std::string> since;
-    if (!readCurrentFindings(&before.findings, &since)) {
-        *error = "reading the previous findings failed: " + lastReadError_;
-        return false;
-    }
-    if (!writeFindings(runId, report, before.findings, since, error)) {
-        *error = "recording the findings failed: " + *error;
-        return false;
-    }
+    if (!readCurrentFindings(&before.findings, &since))
+        return Status::failure("reading the previous findings failed: " + lastReadError_);
+    if (const auto written = writeFindings(runId, report, before.findings, since); !written)
+        return Status::failure("recording the findings failed: " + written.error);
     if (previous) {
         before.verdict = previous->verdict;
         if (samePolicy) {
             before.policy = report.policy;
         } else if (!readPolicy(previous->policyRun, &before.policy, false)) {
-            *error = "reading the previous policy failed: " + lastReadError_;
-            return false;
+            return Status::failure("reading the previous policy failed: " + lastReadError_);
         }
     }
     for (const auto& event : eventsForPass(report, previous ? &before : nullptr, runId))
-        if (!reportTo(appendEvent(db_, event), error)) return false;
+        if (auto appended = appendEvent(db_, event); !appended) return appended;
     // The seal: what readers derive the verdict and findings from is covered by the chain.
-    return reportTo(sealState(db_, runId, report, fingerprint), error);
+    return sealState(db_, runId, report, fingerprint);
 }
 
-bool SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& report,
-                                          const std::vector<Finding>& before,
-                                          const std::vector<std::string>& beforeSince,
-                                          std::string* error) {
+Status SqliteComplianceStore::writeFindings(std::int64_t runId, const PassReport& report,
+                                            const std::vector<Finding>& before,
+                                            const std::vector<std::string>& beforeSince) {
     std::map<FindingKey, std::size_t> previous;
     for (std::size_t i = 0; i < before.size(); ++i)
         previous.emplace(FindingKey{before[i].target, before[i].subject}, i);
     SqliteStatement delta;
-    if (!prepareForWrite(
+    if (auto prepared = prepareForWrite(
             "INSERT INTO findings (run_id, seq, target, subject, user, desired, "
             "observed, outcome, reason, removed, tool) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            &delta, error))
-        return false;
+            &delta);
+        !prepared)
+        return prepared;
     auto addDelta = [&](std::int64_t seq, const Finding& f, bool removed) {
         delta.reset();
         delta.bind(1, runId).bind(2, seq).bind(10, std::int64_t{removed ? 1 : 0}).bind(11, f.tool);
         bindFinding(delta, 3, f);
-        return delta.run(error);
+        return delta.run();
     };
-    if (!db_.exec("DELETE FROM current_findings", error)) return false;
+    if (auto cleared = db_.exec("DELETE FROM current_findings"); !cleared) return cleared;
     SqliteStatement current;
-    if (!prepareForWrite("INSERT INTO current_findings (seq, target, subject, user, desired, "
-                         "observed, outcome, reason, state_since, tool) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         &current, error))
-        return false;
+    if (auto prepared =
+            prepareForWrite("INSERT INTO current_findings (seq, target, subject, user, desired, "
+                            "observed, outcome, reason, state_since, tool) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            &current);
+        !prepared)
+        return prepared;
     std::int64_t seq = 0;
     for (const auto& f : report.findings) {
         const auto it = previous.find({f.target, f.subject});
         std::string stateSince = report.startedAt;
+        Status added;
         if (it != previous.end()) {
             const auto& old = before[it->second];
             if (old.outcome == f.outcome) stateSince = beforeSince[it->second];
-            if (!sameFinding(old, f) && !addDelta(seq, f, false)) return false;
+            if (!sameFinding(old, f)) added = addDelta(seq, f, false);
             previous.erase(it);
-        } else if (!addDelta(seq, f, false)) {
-            return false;
+        } else {
+            added = addDelta(seq, f, false);
         }
+        if (!added) return added;
         current.reset();
         current.bind(1, seq).bind(9, stateSince).bind(10, f.tool);
         bindFinding(current, 2, f);
-        if (!current.run(error)) return false;
+        if (auto ran = current.run(); !ran) return ran;
         ++seq;
     }
     for (const auto& [key, index] : previous)  // subjects that are gone
-        if (!addDelta(seq++, before[index], true)) return false;
-    return true;
+        if (auto added = addDelta(seq++, before[index], true); !added) return added;
+    return Status::success();
 }
 
-bool SqliteComplianceStore::retainIfDue(const PassReport& latest, std::string* error) {
+Status SqliteComplianceStore::retainIfDue(const PassReport& latest) {
     const auto now = parseIsoUtc(latest.startedAt);
-    if (!now) return true;  // a pass without a usable time: retention waits for the next one
+    // A pass without a usable time: retention waits for the next one.
+    if (!now) return Status::success();
     const auto last = state("retention_checked_at");
     const auto lastTime = last ? parseIsoUtc(*last) : std::nullopt;
-    if (lastTime && *now - *lastTime < std::chrono::hours(24) && *now >= *lastTime) return true;
+    if (lastTime && *now - *lastTime < std::chrono::hours(24) && *now >= *lastTime)
+        return Status::success();
     RetentionResult result;
     if (const auto retained =
             applyRetention(db_, latest.startedAt, latest.desired.complianceRetentionDays, &result);
-        !retained) {
-        *error = "retention failed: " + retained.error;
-        return false;
-    }
-    return reportTo(setState("retention_checked_at", latest.startedAt), error);
+        !retained)
+        return Status::failure("retention failed: " + retained.error);
+    return setState("retention_checked_at", latest.startedAt);
 }
 
-bool SqliteComplianceStore::insertPolicy(std::int64_t runId, const PolicySet& set,
-                                         std::string* error) {
+Status SqliteComplianceStore::insertPolicy(std::int64_t runId, const PolicySet& set) {
     SqliteStatement policy;
-    if (!prepareForWrite("INSERT INTO effective_policy (run_id, name, value, source, origin, "
-                         "level, precedence, source_order, kept_from_lkg, kept_because, "
-                         "overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         &policy, error))
-        return false;
+    if (auto prepared =
+            prepareForWrite("INSERT INTO effective_policy (run_id, name, value, source, origin, "
+                            "level, precedence, source_order, kept_from_lkg, kept_because, "
+                            "overridden) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            &policy);
+        !prepared)
+        return prepared;
     for (const auto& [name, p] : set.values) {
         policy.reset();
         policy.bind(1, runId)
@@ -358,13 +352,15 @@ bool SqliteComplianceStore::insertPolicy(std::int64_t runId, const PolicySet& se
             .bind(9, std::int64_t{p.keptFromLastKnownGood ? 1 : 0})
             .bind(10, p.keptBecause)
             .bind(11, overriddenValuesToJson(p.overridden));
-        if (!policy.run(error)) return false;
+        if (auto ran = policy.run(); !ran) return ran;
     }
     SqliteStatement issue;
-    if (!prepareForWrite("INSERT INTO policy_issues (run_id, seq, origin, policy, message, "
-                         "blocks_source) VALUES (?, ?, ?, ?, ?, ?)",
-                         &issue, error))
-        return false;
+    if (auto prepared =
+            prepareForWrite("INSERT INTO policy_issues (run_id, seq, origin, policy, message, "
+                            "blocks_source) VALUES (?, ?, ?, ?, ?, ?)",
+                            &issue);
+        !prepared)
+        return prepared;
     std::int64_t seq = 0;
     for (const auto& i : set.issues) {
         issue.reset();
@@ -374,9 +370,9 @@ bool SqliteComplianceStore::insertPolicy(std::int64_t runId, const PolicySet& se
             .bind(4, i.policy)
             .bind(5, i.message)
             .bind(6, std::int64_t{i.blocksSource ? 1 : 0});
-        if (!issue.run(error)) return false;
+        if (auto ran = issue.run(); !ran) return ran;
     }
-    return true;
+    return Status::success();
 }
 
 bool SqliteComplianceStore::readPolicy(std::int64_t policyRunId, PolicySet* out,

@@ -21,21 +21,20 @@ SqliteConnection& SqliteConnection::operator=(SqliteConnection&& other) noexcept
     return *this;
 }
 
-bool SqliteConnection::open(const std::string& target, int flags, std::string* error) {
+Status SqliteConnection::open(const std::string& target, int flags) {
     close();
     sqlite3* db = nullptr;
     const int rc = sqlite3_open_v2(target.c_str(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
-        if (error)
-            *error = std::string("cannot open ") + target + ": " +
-                     (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        auto failed = Status::failure(std::string("cannot open ") + target + ": " +
+                                      (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
         sqlite3_close_v2(db);
-        return false;
+        return failed;
     }
     // Extended codes tell SQLITE_BUSY_SNAPSHOT, SQLITE_IOERR_* apart in messages.
     sqlite3_extended_result_codes(db, 1);
     db_ = db;
-    return true;
+    return Status::success();
 }
 
 void SqliteConnection::close() {
@@ -44,44 +43,50 @@ void SqliteConnection::close() {
     db_ = nullptr;
 }
 
-bool SqliteConnection::exec(std::string_view sql, std::string* error) {
+Status SqliteConnection::exec(std::string_view sql) {
     char* message = nullptr;
     const std::string text(sql);
     const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
-    if (rc == SQLITE_OK) return true;
-    if (error) *error = std::string(message ? message : sqlite3_errstr(rc));
+    if (rc == SQLITE_OK) return Status::success();
+    auto failed = Status::failure(std::string(message ? message : sqlite3_errstr(rc)));
     sqlite3_free(message);
-    return false;
+    return failed;
 }
 
-bool SqliteConnection::prepare(std::string_view sql, SqliteStatement* statement,
-                               std::string* error) const {
+Status SqliteConnection::prepare(std::string_view sql, SqliteStatement* statement) const {
     *statement = SqliteStatement();
     sqlite3_stmt* stmt = nullptr;
     const int rc =
         sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) {
-        if (error) *error = std::string(sqlite3_errmsg(db_)) + " in: " + std::string(sql);
+        auto failed =
+            Status::failure(std::string(sqlite3_errmsg(db_)) + " in: " + std::string(sql));
         sqlite3_finalize(stmt);
-        return false;
+        return failed;
     }
     statement->stmt_ = stmt;
     statement->db_ = db_;
-    return true;
+    return Status::success();
 }
 
-SqliteCachedStatement SqliteConnection::cached(std::string_view sql, std::string* error) const {
+SqliteCachedStatement SqliteConnection::cached(std::string_view sql, Status* status) const {
     SqliteCachedStatement lease;
     auto found = cache_.find(sql);
     if (found == cache_.end()) {
         auto entry = std::make_unique<CacheEntry>();
-        if (!prepare(sql, &entry->statement, error)) return lease;
+        if (auto prepared = prepare(sql, &entry->statement); !prepared) {
+            if (status) *status = std::move(prepared);
+            return lease;
+        }
         found = cache_.emplace(std::string(sql), std::move(entry)).first;
     }
     CacheEntry& entry = *found->second;
     if (entry.leased) {  // in use further up the stack: a statement of its own
         lease.own_ = std::make_unique<SqliteStatement>();
-        if (!prepare(sql, lease.own_.get(), error)) lease.own_.reset();
+        if (auto prepared = prepare(sql, lease.own_.get()); !prepared) {
+            if (status) *status = std::move(prepared);
+            lease.own_.reset();
+        }
         lease.statement_ = lease.own_.get();
         return lease;
     }
@@ -101,27 +106,28 @@ SqliteCachedStatement::SqliteCachedStatement(SqliteCachedStatement&& other) noex
       leased_(std::exchange(other.leased_, nullptr)),
       own_(std::move(other.own_)) {}
 
-bool SqliteConnection::prepareFirstRow(std::string_view sql, SqliteStatement* statement,
-                                       std::string* error) const {
-    if (!prepare(sql, statement, error)) return false;
-    if (statement->step()) return true;
-    if (error)
-        *error =
-            statement->failed() ? statement->errorMessage() : "no row from: " + std::string(sql);
-    return false;
+Status SqliteConnection::prepareFirstRow(std::string_view sql, SqliteStatement* statement) const {
+    if (auto prepared = prepare(sql, statement); !prepared) return prepared;
+    if (statement->step()) return Status::success();
+    return Status::failure(statement->failed() ? statement->errorMessage()
+                                               : "no row from: " + std::string(sql));
 }
 
-std::optional<std::int64_t> SqliteConnection::queryInt(std::string_view sql,
-                                                       std::string* error) const {
+std::optional<std::int64_t> SqliteConnection::queryInt(std::string_view sql, Status* status) const {
     SqliteStatement s;
-    if (!prepareFirstRow(sql, &s, error)) return std::nullopt;
+    if (auto row = prepareFirstRow(sql, &s); !row) {
+        if (status) *status = std::move(row);
+        return std::nullopt;
+    }
     return s.integer(0);
 }
 
-std::optional<std::string> SqliteConnection::queryText(std::string_view sql,
-                                                       std::string* error) const {
+std::optional<std::string> SqliteConnection::queryText(std::string_view sql, Status* status) const {
     SqliteStatement s;
-    if (!prepareFirstRow(sql, &s, error)) return std::nullopt;
+    if (auto row = prepareFirstRow(sql, &s); !row) {
+        if (status) *status = std::move(row);
+        return std::nullopt;
+    }
     return s.text(0);
 }
 
@@ -193,13 +199,11 @@ bool SqliteStatement::step() {
     return false;
 }
 
-bool SqliteStatement::run(std::string* error) {
+Status SqliteStatement::run() {
     const bool row = step();
-    if (failed_ || row) {
-        if (error) *error = row ? "statement returned a row unexpectedly" : errorMessage();
-        return false;
-    }
-    return true;
+    if (failed_ || row)
+        return Status::failure(row ? "statement returned a row unexpectedly" : errorMessage());
+    return Status::success();
 }
 
 std::string SqliteStatement::errorMessage() const {
@@ -240,19 +244,19 @@ bool SqliteStatement::isNull(int column) const {
 }
 
 SqliteTransaction::~SqliteTransaction() {
-    if (active_) connection_.exec("ROLLBACK", nullptr);
+    if (active_) connection_.exec("ROLLBACK");
 }
 
-bool SqliteTransaction::begin(std::string* error) {
-    if (!connection_.exec("BEGIN IMMEDIATE", error)) return false;
-    active_ = true;
-    return true;
+Status SqliteTransaction::begin() {
+    auto begun = connection_.exec("BEGIN IMMEDIATE");
+    if (begun) active_ = true;
+    return begun;
 }
 
-bool SqliteTransaction::commit(std::string* error) {
-    if (!connection_.exec("COMMIT", error)) return false;  // still active: the dtor rolls back
-    active_ = false;
-    return true;
+Status SqliteTransaction::commit() {
+    auto committed = connection_.exec("COMMIT");
+    if (committed) active_ = false;  // on failure still active: the dtor rolls back
+    return committed;
 }
 
 std::string sqliteFileUri(const std::string& path, std::string_view query) {

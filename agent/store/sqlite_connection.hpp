@@ -1,7 +1,7 @@
 #pragma once
 // A thin RAII layer over the SQLite C API: one connection, prepared statements with typed binds
-// and reads, and transactions that roll back unless committed. Errors are values (message text
-// naming the database and the SQL that failed), never exceptions.
+// and reads, and transactions that roll back unless committed. Errors are values (a Status whose
+// text names the database and the SQL that failed), never exceptions.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "util/status.hpp"
 
 namespace mpa {
 
@@ -26,25 +28,27 @@ class SqliteConnection {
     SqliteConnection& operator=(SqliteConnection&& other) noexcept;
 
     // `target` is a file path, or a "file:" URI when `flags` holds SQLITE_OPEN_URI.
-    bool open(const std::string& target, int flags, std::string* error);
+    Status open(const std::string& target, int flags);
     void close();
     bool isOpen() const { return db_ != nullptr; }
     sqlite3* handle() const { return db_; }
 
     // Runs one or more statements that return no rows we need.
-    bool exec(std::string_view sql, std::string* error);
-    bool prepare(std::string_view sql, SqliteStatement* statement, std::string* error) const;
+    Status exec(std::string_view sql);
+    Status prepare(std::string_view sql, SqliteStatement* statement) const;
     // The statement for `sql`, compiled on first use and kept until the connection closes:
     // compiling the same look-up for each of ten thousand profiles was a fifth of a pass. The
     // lease resets it (and clears its bindings) when it goes, so a cached statement never keeps
     // a read open. A statement already leased (a nested use of the same SQL) is compiled anew.
-    SqliteCachedStatement cached(std::string_view sql, std::string* error) const;
-    // Prepares and steps once: true when the statement produced a row (read it from statement).
-    bool prepareFirstRow(std::string_view sql, SqliteStatement* statement,
-                         std::string* error) const;
-    // The single integer a statement like "PRAGMA user_version" returns.
-    std::optional<std::int64_t> queryInt(std::string_view sql, std::string* error) const;
-    std::optional<std::string> queryText(std::string_view sql, std::string* error) const;
+    // An empty lease with *status failed (status may be null) when it cannot be compiled.
+    SqliteCachedStatement cached(std::string_view sql, Status* status) const;
+    // Prepares and steps once: success when the statement produced a row (read it from
+    // statement); no row is a failure too ("no row from: <sql>").
+    Status prepareFirstRow(std::string_view sql, SqliteStatement* statement) const;
+    // The single integer a statement like "PRAGMA user_version" returns; nullopt with *status
+    // failed (status may be null) when there is none.
+    std::optional<std::int64_t> queryInt(std::string_view sql, Status* status) const;
+    std::optional<std::string> queryText(std::string_view sql, Status* status) const;
     std::int64_t lastInsertRowId() const;
     int changes() const;
     std::string lastErrorMessage() const;
@@ -74,8 +78,8 @@ class SqliteStatement {
 
     // One step: true when a row is available; false when done or on error (see failed()).
     bool step();
-    // Runs a statement that returns no row; false on error (message in *error).
-    bool run(std::string* error);
+    // Runs a statement that returns no row (a row is a failure too).
+    Status run();
     bool failed() const { return failed_; }
     std::string errorMessage() const;
     void reset();
@@ -129,8 +133,8 @@ class SqliteTransaction {
     ~SqliteTransaction();
     SqliteTransaction(const SqliteTransaction&) = delete;
     SqliteTransaction& operator=(const SqliteTransaction&) = delete;
-    bool begin(std::string* error);
-    bool commit(std::string* error);
+    Status begin();
+    Status commit();
 
   private:
     SqliteConnection& connection_;

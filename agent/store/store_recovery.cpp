@@ -14,14 +14,14 @@ namespace mpa {
 
 IntegrityResult checkStoreIntegrity(const SqliteConnection& db, std::string* detail) {
     SqliteStatement s;
-    std::string error;
     auto failure = [&](const std::string& message) {
         *detail = message;
         const int code = db.lastErrorCode();
         return code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? IntegrityResult::Corrupt
                                                                : IntegrityResult::Unavailable;
     };
-    if (!db.prepare("PRAGMA quick_check", &s, &error)) return failure(error);
+    if (const auto prepared = db.prepare("PRAGMA quick_check", &s); !prepared)
+        return failure(prepared.error);
     std::string problems;
     int rows = 0;
     while (s.step()) {
@@ -77,11 +77,9 @@ IntegrityResult checkStoreCheaply(const SqliteConnection& db, const std::string&
     }
     // Page 1 and the schema: a damaged header or schema page fails here.
     SqliteStatement s;
-    std::string error;
-    if (db.prepare("SELECT count(*) FROM sqlite_master", &s, &error) && s.step())
-        return IntegrityResult::Ok;
-    if (error.empty()) error = s.errorMessage();
-    *detail = error;
+    const auto prepared = db.prepare("SELECT count(*) FROM sqlite_master", &s);
+    if (prepared && s.step()) return IntegrityResult::Ok;
+    *detail = prepared ? s.errorMessage() : prepared.error;
     const int code = db.lastErrorCode();
     return code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? IntegrityResult::Corrupt
                                                            : IntegrityResult::Unavailable;
@@ -92,17 +90,23 @@ SalvagedState salvageLedger(SqliteConnection& corrupt) {
     std::string error;
     // A truncated file is refused as a whole unless SQLite may trust the file's real size over
     // the size in its header; writable_schema allows that. Nothing is written through it.
-    corrupt.exec("PRAGMA writable_schema=ON", nullptr);
+    corrupt.exec("PRAGMA writable_schema=ON");
     SqliteStatement s;
-    if (corrupt.prepare("SELECT target, subject, existed, value, recorded_at FROM ledger", &s,
-                        &error)) {
+    if (const auto prepared =
+            corrupt.prepare("SELECT target, subject, existed, value, recorded_at FROM ledger", &s);
+        !prepared) {
+        error = prepared.error;
+    } else {
         while (s.step())
             out.ledger.push_back({s.text(0), s.text(1), s.integer(2) != 0, s.text(3), s.text(4)});
         if (s.failed()) error = s.errorMessage();
     }
     if (!error.empty()) out.problem = "ledger: " + error;
     error.clear();
-    if (corrupt.prepare("SELECT key, value FROM agent_state", &s, &error)) {
+    if (const auto prepared = corrupt.prepare("SELECT key, value FROM agent_state", &s);
+        !prepared) {
+        error = prepared.error;
+    } else {
         while (s.step()) out.agentState.emplace_back(s.text(0), s.text(1));
         if (s.failed()) error = s.errorMessage();
     }
@@ -154,12 +158,13 @@ bool hasContent(const std::string& path) {
 }
 
 Status isAgentSchemaOrEmpty(const SqliteConnection& db, const std::string& path) {
-    std::string e;
-    const auto tables = db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table'", &e);
+    Status read;
+    const auto tables =
+        db.queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'table'", &read);
     const auto ours = db.queryInt(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('runs', 'ledger')",
-        &e);
-    if (!tables || !ours) return Status::failure(path + ": cannot read its schema: " + e);
+        &read);
+    if (!tables || !ours) return Status::failure(path + ": cannot read its schema: " + read.error);
     if (*tables == 0 || *ours == 2) return Status::success();
     return Status::failure(path + ": is an SQLite database of another program (no agent tables)" +
                            kNotOurs);

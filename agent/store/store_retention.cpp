@@ -16,11 +16,10 @@ Status applyRetention(SqliteConnection& db, const std::string& now, std::int64_t
     const auto nowTime = parseIsoUtc(now);
     if (!nowTime)
         return Status::failure("retention: the pass time \"" + now + "\" is not ISO-8601 UTC");
-    std::string why;
     const std::string cutoff = isoUtc(*nowTime - std::chrono::hours(24 * retentionDays));
 
     SqliteStatement runs;
-    if (!db.prepare(
+    if (auto prepared = db.prepare(
             // Kept: the latest run and what it refers to, what newer runs refer to (their
             // repeated content, their policy rows), and the last known good policy.
             "DELETE FROM runs WHERE started_at < ?1 "
@@ -31,22 +30,25 @@ Status applyRetention(SqliteConnection& db, const std::string& now, std::int64_t
             "(started_at >= ?1 OR id = (SELECT max(id) FROM runs))) "
             "AND id NOT IN (SELECT policy_run FROM (SELECT policy_run FROM runs "
             "WHERE has_policy = 1 AND mode <> 'dry-run' ORDER BY id DESC LIMIT 1))",
-            &runs, &why))
-        return Status::failure(why);
+            &runs);
+        !prepared)
+        return prepared;
     runs.bind(1, cutoff);
-    if (!runs.run(&why)) return Status::failure(why);
+    if (auto ran = runs.run(); !ran) return ran;
     result->runsPruned = db.changes();
 
     // The newest event older than the cutoff, never the chain's head, and never the latest
     // "state sealed" event: readers and verify check the current state against it, however old
     // (a machine that stayed compliant for longer than the retention).
     SqliteStatement last;
-    if (!db.prepare("SELECT id, hash FROM events WHERE at < ?1 AND "
-                    "id < (SELECT max(id) FROM events) AND "
-                    "id < (SELECT COALESCE(max(id), 9223372036854775807) FROM events "
-                    "WHERE kind = ?2) ORDER BY id DESC LIMIT 1",
-                    &last, &why))
-        return Status::failure(why);
+    if (auto prepared =
+            db.prepare("SELECT id, hash FROM events WHERE at < ?1 AND "
+                       "id < (SELECT max(id) FROM events) AND "
+                       "id < (SELECT COALESCE(max(id), 9223372036854775807) FROM events "
+                       "WHERE kind = ?2) ORDER BY id DESC LIMIT 1",
+                       &last);
+        !prepared)
+        return prepared;
     last.bind(1, cutoff).bind(2, std::string(event_kind::kStateSealed));
     if (!last.step()) {
         if (!last.failed()) return Status::success();  // no event old enough
@@ -56,20 +58,23 @@ Status applyRetention(SqliteConnection& db, const std::string& now, std::int64_t
     const auto lastHash = last.text(1);
 
     SqliteStatement prune;
-    if (!db.prepare("DELETE FROM events WHERE id <= ?", &prune, &why)) return Status::failure(why);
+    if (auto prepared = db.prepare("DELETE FROM events WHERE id <= ?", &prune); !prepared)
+        return prepared;
     prune.bind(1, lastId);
-    if (!prune.run(&why)) return Status::failure(why);
+    if (auto ran = prune.run(); !ran) return ran;
     result->eventsPruned = db.changes();
 
     SqliteStatement checkpoint;
-    if (!db.prepare("INSERT INTO chain_checkpoint (id, last_pruned_id, last_pruned_hash, "
-                    "pruned_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                    "last_pruned_id = excluded.last_pruned_id, "
-                    "last_pruned_hash = excluded.last_pruned_hash, pruned_at = excluded.pruned_at",
-                    &checkpoint, &why))
-        return Status::failure(why);
+    if (auto prepared = db.prepare(
+            "INSERT INTO chain_checkpoint (id, last_pruned_id, last_pruned_hash, "
+            "pruned_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "last_pruned_id = excluded.last_pruned_id, "
+            "last_pruned_hash = excluded.last_pruned_hash, pruned_at = excluded.pruned_at",
+            &checkpoint);
+        !prepared)
+        return prepared;
     checkpoint.bind(1, lastId).bind(2, lastHash).bind(3, now);
-    if (!checkpoint.run(&why)) return Status::failure(why);
+    if (auto ran = checkpoint.run(); !ran) return ran;
 
     EventDraft event;
     event.at = now;

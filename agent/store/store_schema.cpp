@@ -266,16 +266,12 @@ std::int64_t storeSchemaVersion() {
 }
 
 std::optional<std::int64_t> readStoreSchemaVersion(const SqliteConnection& db, Status* status) {
-    std::string why;
-    auto version = db.queryInt("PRAGMA user_version", &why);
-    if (!version) *status = Status::failure(why);
-    return version;
+    return db.queryInt("PRAGMA user_version", status);
 }
 
 Status migrateStoreSchema(SqliteConnection& db, const std::string& path) {
     SqliteTransaction transaction(db);
-    std::string why;
-    if (!transaction.begin(&why)) return Status::failure(why);
+    if (auto begun = transaction.begin(); !begun) return begun;
     Status read;
     const auto version = readStoreSchemaVersion(db, &read);
     if (!version) return read;
@@ -289,16 +285,16 @@ Status migrateStoreSchema(SqliteConnection& db, const std::string& path) {
     // Nothing to do; the destructor ends the transaction.
     if (*version == storeSchemaVersion()) return Status::success();
     for (auto v = *version; v < storeSchemaVersion(); ++v) {
-        std::string stepError;
-        if (!db.exec(kMigrations[static_cast<std::size_t>(v)], &stepError))
+        if (const auto step = db.exec(kMigrations[static_cast<std::size_t>(v)]); !step)
             return Status::failure(path + ": migrating the schema from version " +
                                    std::to_string(v) + " to " + std::to_string(v + 1) +
-                                   " failed: " + stepError);
+                                   " failed: " + step.error);
     }
-    if (!db.exec("PRAGMA user_version = " + std::to_string(storeSchemaVersion()), &why))
-        return Status::failure(why);
-    if (!transaction.commit(&why))
-        return Status::failure(path + ": committing the schema migration failed: " + why);
+    if (auto set = db.exec("PRAGMA user_version = " + std::to_string(storeSchemaVersion())); !set)
+        return set;
+    if (const auto committed = transaction.commit(); !committed)
+        return Status::failure(path +
+                               ": committing the schema migration failed: " + committed.error);
     return Status::success();
 }
 

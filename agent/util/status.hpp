@@ -5,11 +5,6 @@
 // which may be null when the caller does not need the reason). `error` says what and where,
 // e.g. "/home/bob/.local/share/Metalama/telemetry.json: is a symbolic link; refusing to follow
 // it", so a caller can put it in a finding as it is.
-//
-// Known remaining convention to convert: the store's SQLite layer, that is the SqliteConnection
-// wrapper (store/sqlite_connection.hpp) and SqliteComplianceStore's private helpers, still
-// report `bool f(..., std::string* error)`; everything the store offers to other files returns
-// a Status.
 #include <string>
 #include <utility>
 
@@ -23,12 +18,5 @@ struct Status {
     static Status failure(std::string message) { return Status{false, std::move(message)}; }
     explicit operator bool() const { return ok; }
 };
-
-// The bridge for the SQLite layer's helpers that still report errors as bool + std::string* (see
-// above): false with *error set when `status` failed. Goes with them.
-inline bool reportTo(const Status& status, std::string* error) {
-    if (!status && error) *error = status.error;
-    return status.ok;
-}
 
 }  // namespace mpa

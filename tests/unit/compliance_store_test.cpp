@@ -45,9 +45,9 @@ TEST(ComplianceStore, CreatesAPrivateWalDatabaseAndItsDirectory) {
 #endif
     auto* sqlite = dynamic_cast<SqliteComplianceStore*>(store.get());
     ASSERT_NE(sqlite, nullptr);
-    std::string error;
-    EXPECT_EQ(sqlite->connection().queryText("PRAGMA journal_mode", &error).value_or(error), "wal");
     Status read;
+    EXPECT_EQ(sqlite->connection().queryText("PRAGMA journal_mode", &read).value_or(read.error),
+              "wal");
     EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &read), storeSchemaVersion());
     store.reset();
     // The WAL companions stay (empty) so that read-only readers can open the file later.

@@ -484,9 +484,8 @@ TEST(StoreRecovery, AnotherProgramsSqliteDatabaseIsNotWrittenInto) {
     const auto path = scratch.abs("other.db");
     {
         SqliteConnection other;
-        std::string error;
-        ASSERT_TRUE(other.open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &error)) << error;
-        ASSERT_TRUE(other.exec("CREATE TABLE accounts (name TEXT)", &error)) << error;
+        ASSERT_TRUE(succeeded(other.open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)));
+        ASSERT_TRUE(succeeded(other.exec("CREATE TABLE accounts (name TEXT)")));
     }
     ::chmod(path.c_str(), 0600);
     Status opened;

@@ -44,21 +44,23 @@ std::unique_ptr<SqliteComplianceStore> openSqlite(const std::string& path,
 TEST(StoreStatementCache, AStatementIsCompiledOnceAndHandedBackReset) {
     test::ScratchDir scratch;
     SqliteConnection db;
-    std::string error;
-    ASSERT_TRUE(db.open(scratch.abs("c.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &error));
-    ASSERT_TRUE(db.exec("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2), (3)", &error));
+    ASSERT_TRUE(
+        succeeded(db.open(scratch.abs("c.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)));
+    ASSERT_TRUE(
+        succeeded(db.exec("CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1), (2), (3)")));
     const char* sql = "SELECT v FROM t WHERE v >= ? ORDER BY v";
     SqliteStatement* first = nullptr;
+    Status compiled;
     {
-        auto s = db.cached(sql, &error);
-        ASSERT_TRUE(s) << error;
+        auto s = db.cached(sql, &compiled);
+        ASSERT_TRUE(s) << compiled.error;
         first = &*s;
         s->bind(1, std::int64_t{2});
         ASSERT_TRUE(s->step());  // one row of two: left mid-way
         EXPECT_EQ(s->integer(0), 2);
         // The same SQL while leased (a nested use): a statement of its own, from the start.
-        auto nested = db.cached(sql, &error);
-        ASSERT_TRUE(nested) << error;
+        auto nested = db.cached(sql, &compiled);
+        ASSERT_TRUE(nested) << compiled.error;
         EXPECT_NE(&*nested, first);
         nested->bind(1, std::int64_t{1});
         ASSERT_TRUE(nested->step());
@@ -66,8 +68,8 @@ TEST(StoreStatementCache, AStatementIsCompiledOnceAndHandedBackReset) {
     }
     EXPECT_FALSE(anyStatementBusy(db.handle())) << "a cached statement kept its read open";
     EXPECT_TRUE(sqlite3_get_autocommit(db.handle()));
-    auto again = db.cached(sql, &error);
-    ASSERT_TRUE(again) << error;
+    auto again = db.cached(sql, &compiled);
+    ASSERT_TRUE(again) << compiled.error;
     EXPECT_EQ(&*again, first) << "compiled again instead of reused";
     again->bind(1, std::int64_t{3});  // the earlier binding was cleared, the cursor reset
     ASSERT_TRUE(again->step());
@@ -79,11 +81,12 @@ TEST(StoreStatementCache, AStatementIsCompiledOnceAndHandedBackReset) {
 TEST(StoreStatementCache, SqlThatDoesNotCompileIsAnErrorNamingIt) {
     test::ScratchDir scratch;
     SqliteConnection db;
-    std::string error;
-    ASSERT_TRUE(db.open(scratch.abs("c.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &error));
-    auto s = db.cached("SELECT nothing FROM nowhere", &error);
+    ASSERT_TRUE(
+        succeeded(db.open(scratch.abs("c.db"), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)));
+    Status compiled;
+    auto s = db.cached("SELECT nothing FROM nowhere", &compiled);
     EXPECT_FALSE(s);
-    EXPECT_NE(error.find("nowhere"), std::string::npos) << error;
+    EXPECT_NE(compiled.error.find("nowhere"), std::string::npos) << compiled.error;
 }
 
 TEST(StoreSharedReads, LookUpsShareOneReadAndEveryWriteEndsItFirst) {
@@ -140,12 +143,11 @@ void damageTable(const std::string& path, const std::string& table) {
     std::int64_t root = 0, pageSize = 0;
     {
         SqliteConnection db;
-        std::string error;
-        ASSERT_TRUE(db.open(path, SQLITE_OPEN_READONLY, &error)) << error;
+        ASSERT_TRUE(succeeded(db.open(path, SQLITE_OPEN_READONLY)));
         root =
-            db.queryInt("SELECT rootpage FROM sqlite_master WHERE name = '" + table + "'", &error)
+            db.queryInt("SELECT rootpage FROM sqlite_master WHERE name = '" + table + "'", nullptr)
                 .value_or(0);
-        pageSize = db.queryInt("PRAGMA page_size", &error).value_or(0);
+        pageSize = db.queryInt("PRAGMA page_size", nullptr).value_or(0);
     }
     ASSERT_GT(root, 1);
     ASSERT_GT(pageSize, 0);
@@ -250,12 +252,12 @@ TEST(StoreIntegritySchedule, TheCheapCheckFindsAFileCutShortWithoutReadingIt) {
         }
     }
     SqliteConnection db;
-    std::string error, detail;
-    ASSERT_TRUE(db.open(path, SQLITE_OPEN_READONLY, &error)) << error;
+    std::string detail;
+    ASSERT_TRUE(succeeded(db.open(path, SQLITE_OPEN_READONLY)));
     EXPECT_EQ(checkStoreCheaply(db, path, &detail), IntegrityResult::Ok) << detail;
     db.close();
     std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
-    ASSERT_TRUE(db.open(path, SQLITE_OPEN_READONLY, &error)) << error;
+    ASSERT_TRUE(succeeded(db.open(path, SQLITE_OPEN_READONLY)));
     EXPECT_EQ(checkStoreCheaply(db, path, &detail), IntegrityResult::Corrupt);
     EXPECT_NE(detail.find("truncated"), std::string::npos) << detail;
 }
