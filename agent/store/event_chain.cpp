@@ -150,8 +150,8 @@ ChainEvent eventFromRow(const SqliteStatement& s) {
     e.columnsMatchBody = parseEventBody(e.body, &seq, &e.event);
     const std::optional<std::int64_t> run =
         s.isNull(3) ? std::nullopt : std::optional<std::int64_t>(s.integer(3));
-    if (!e.columnsMatchBody || seq != e.id || e.event.at != s.text(1) ||
-        e.event.kind != s.text(2) || e.event.runId != run) {
+    if (!e.columnsMatchBody || seq != e.id || e.event.at != s.textView(1) ||
+        e.event.kind != s.textView(2) || e.event.runId != run) {
         e.columnsMatchBody = false;
         e.event.at = s.text(1);
         e.event.kind = s.text(2);
