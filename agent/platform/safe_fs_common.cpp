@@ -1,6 +1,7 @@
 // The parts of safe_fs that do not touch the OS.
-#include <random>
+#include <algorithm>
 
+#include "platform/random_guid.hpp"
 #include "platform/safe_fs.hpp"
 #include "platform/safe_fs_detail.hpp"
 
@@ -15,11 +16,19 @@ std::string joinPath(const std::string& dir, const std::string& name) {
 
 std::string randomHex(std::size_t length) {
     static const char kHex[] = "0123456789abcdef";
-    std::random_device device;  // getrandom() / RtlGenRandom: the name must not be guessable
+    // The system generator (the name must not be guessable), asked directly: a std::random_device
+    // made per name probed the CPU's features each time, which in a virtual machine was a tenth
+    // of a first pass's CPU.
+    unsigned char bytes[64];
     std::string out;
+    out.reserve(length);
     while (out.size() < length) {
-        unsigned value = device();
-        for (int i = 0; i < 8 && out.size() < length; ++i, value >>= 4) out += kHex[value & 0xF];
+        const std::size_t count = std::min(sizeof bytes, (length - out.size() + 1) / 2);
+        fillRandomBytes(bytes, count);
+        for (std::size_t i = 0; i < count; ++i) {
+            out += kHex[bytes[i] >> 4];
+            if (out.size() < length) out += kHex[bytes[i] & 0xF];
+        }
     }
     return out;
 }
