@@ -94,15 +94,12 @@ std::optional<ChainCheckpoint> readChainCheckpoint(const SqliteConnection& db, S
 }
 
 std::optional<ChainHead> readChainHead(const SqliteConnection& db, Status* status) {
-    SqliteStatement s;
-    if (auto prepared = db.prepare("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", &s);
-        !prepared) {
-        *status = std::move(prepared);
-        return std::nullopt;
-    }
-    if (s.step()) return ChainHead{s.integer(0), s.text(1)};
-    if (s.failed()) {
-        *status = Status::failure(s.errorMessage());
+    // Cached: read before every event appended, a few thousand times in a first pass.
+    auto s = db.cached("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", status);
+    if (!s) return std::nullopt;
+    if (s->step()) return ChainHead{s->integer(0), s->text(1)};
+    if (s->failed()) {
+        *status = Status::failure(s->errorMessage());
         return std::nullopt;
     }
     const auto checkpoint = readChainCheckpoint(db, status);
@@ -117,20 +114,20 @@ Status appendEvent(SqliteConnection& db, const EventDraft& event) {
     if (!head) return read;
     const std::int64_t id = head->eventId + 1;
     const std::string body = canonicalEventBody(id, event);
-    SqliteStatement s;
-    if (auto prepared = db.prepare("INSERT INTO events (id, at, kind, run_id, body, prev_hash, "
-                                   "hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                   &s);
-        !prepared)
-        return prepared;
-    s.bind(1, id)
+    Status prepared;
+    auto s = db.cached(
+        "INSERT INTO events (id, at, kind, run_id, body, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        &prepared);
+    if (!s) return prepared;
+    s->bind(1, id)
         .bind(2, event.at)
         .bind(3, event.kind)
         .bindOptional(4, event.runId)
         .bind(5, body)
         .bind(6, head->hash)
         .bind(7, chainHash(head->hash, body));
-    if (const auto ran = s.run(); !ran)
+    if (const auto ran = s->run(); !ran)
         return Status::failure("appending event \"" + event.kind + "\" failed: " + ran.error);
     return Status::success();
 }
