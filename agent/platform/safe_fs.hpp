@@ -83,10 +83,11 @@ class SafeDir {
     // Opens (optionally creates, with `created` mode/owner) the single-component child directory.
     // Refuses symlinks; when ownerUid is set, refuses a directory owned by anyone but that uid or
     // root. *wasCreated (optional) tells whether this call created it; *status (optional) why
-    // nothing was opened.
+    // nothing was opened; *missing (optional) that nothing was opened because no entry has that
+    // name (so a caller need not ask what the entry is).
     std::optional<SafeDir> openChild(const std::string& name, bool create, const Ownership& created,
                                      std::optional<uint32_t> ownerUid, bool* wasCreated,
-                                     Status* status) const;
+                                     Status* status, bool* missing = nullptr) const;
 
     FileInfo stat(const std::string& name) const;  // lstat semantics, relative to this dir
     FileInfo self() const;

@@ -1,6 +1,7 @@
 // The parts of safe_fs that do not touch the OS.
-#include <random>
+#include <algorithm>
 
+#include "platform/random_guid.hpp"
 #include "platform/safe_fs.hpp"
 #include "platform/safe_fs_detail.hpp"
 
@@ -15,11 +16,19 @@ std::string joinPath(const std::string& dir, const std::string& name) {
 
 std::string randomHex(std::size_t length) {
     static const char kHex[] = "0123456789abcdef";
-    std::random_device device;  // getrandom() / RtlGenRandom: the name must not be guessable
+    // The system generator (the name must not be guessable), asked directly: a std::random_device
+    // made per name probed the CPU's features each time, which in a virtual machine was a tenth
+    // of a first pass's CPU.
+    unsigned char bytes[64];
     std::string out;
+    out.reserve(length);
     while (out.size() < length) {
-        unsigned value = device();
-        for (int i = 0; i < 8 && out.size() < length; ++i, value >>= 4) out += kHex[value & 0xF];
+        const std::size_t count = std::min(sizeof bytes, (length - out.size() + 1) / 2);
+        fillRandomBytes(bytes, count);
+        for (std::size_t i = 0; i < count; ++i) {
+            out += kHex[bytes[i] >> 4];
+            if (out.size() < length) out += kHex[bytes[i] & 0xF];
+        }
     }
     return out;
 }
@@ -66,7 +75,7 @@ Status checkReadable(const FileInfo& info, const std::string& where, std::uint64
 
 Status readBounded(
     const std::function<std::ptrdiff_t(char* buffer, std::size_t size, Status* status)>& readChunk,
-    const std::string& where, std::uint64_t maxBytes, std::string* data) {
+    const std::string& where, std::uint64_t maxBytes, std::uint64_t statSize, std::string* data) {
     // Read at most maxBytes + 1 so a file that grows while we read is still caught.
     char buffer[16384];
     while (true) {
@@ -80,6 +89,7 @@ Status readBounded(
             return Status::failure(where + ": grew beyond the " + std::to_string(maxBytes) +
                                    " bytes allowed while being read");
         }
+        if (static_cast<std::size_t>(n) < sizeof buffer && data->size() == statSize) break;
     }
     return Status::success();
 }

@@ -322,12 +322,13 @@ std::string physicalPath(const std::string& absolutePath) {
 std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create,
                                           const Ownership& created,
                                           std::optional<uint32_t> ownerUid, bool* wasCreated,
-                                          Status* status) const {
+                                          Status* status, bool* missing) const {
     auto fail = [&](std::string message) -> std::optional<SafeDir> {
         if (status) *status = Status::failure(std::move(message));
         return std::nullopt;
     };
     if (wasCreated) *wasCreated = false;
+    if (missing) *missing = false;
     const std::string where = describe(name);
     if (Status ok = detail::checkComponent(name, where); !ok) return fail(ok.error);
     const int dirFd = toFd(handle_);
@@ -342,7 +343,11 @@ std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create,
         }
     }
     const int fd = openDirAt(dirFd, name);
-    if (fd < 0) return fail(openFailure(dirFd, name, where, errno));
+    if (fd < 0) {
+        const int err = errno;
+        if (missing) *missing = err == ENOENT;
+        return fail(openFailure(dirFd, name, where, err));
+    }
     FdGuard guard(fd);
     if (!madeIt && !ownerUid) {  // nothing to check: the no-follow open refused any link
         if (wasCreated) *wasCreated = false;
@@ -423,7 +428,7 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
         if (n < 0) *status = Status::failure(errnoText(errno));
         return static_cast<std::ptrdiff_t>(n);
     };
-    result.status = detail::readBounded(readChunk, where, maxBytes, &result.data);
+    result.status = detail::readBounded(readChunk, where, maxBytes, result.info.size, &result.data);
     return result;
 }
 

@@ -163,13 +163,14 @@ std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, Status* st
 }
 
 std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create, const Ownership&,
-                                          std::optional<uint32_t>, bool* wasCreated,
-                                          Status* status) const {
+                                          std::optional<uint32_t>, bool* wasCreated, Status* status,
+                                          bool* missing) const {
     auto fail = [&](std::string message) -> std::optional<SafeDir> {
         if (status) *status = Status::failure(std::move(message));
         return std::nullopt;
     };
     if (wasCreated) *wasCreated = false;
+    if (missing) *missing = false;
     const std::string where = describe(name);
     if (Status ok = detail::checkComponent(name, where); !ok) return fail(ok.error);
     bool madeIt = false;
@@ -182,7 +183,7 @@ std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create, 
     }
     // There is no uid to compare on Windows: the owner check of POSIX is left to the ACL.
     Status opened;
-    HANDLE child = openPinnedDirectory(where, where, &opened, nullptr);
+    HANDLE child = openPinnedDirectory(where, where, &opened, missing);
     if (child == INVALID_HANDLE_VALUE) return fail(opened.error);
     if (wasCreated) *wasCreated = madeIt;
     return SafeDir(reinterpret_cast<std::intptr_t>(child), where);
@@ -231,7 +232,7 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
         }
         return static_cast<std::ptrdiff_t>(n);
     };
-    result.status = detail::readBounded(readChunk, where, maxBytes, &result.data);
+    result.status = detail::readBounded(readChunk, where, maxBytes, result.info.size, &result.data);
     return result;
 }
 

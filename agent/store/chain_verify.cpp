@@ -44,40 +44,53 @@ ChainVerification verifyEventChain(const SqliteConnection& db, const std::string
     Status read;
     const auto checkpoint = readChainCheckpoint(db, &read);
     if (!read) return broken(0, 0, "cannot read the chain checkpoint: " + read.error);
-    std::vector<ChainEvent> events;
-    if (read = readEvents(db, "", "", &events); !read)
-        return broken(0, 0, "cannot read the event history: " + read.error);
-
     std::string expectedPrev = checkpoint ? checkpoint->lastPrunedHash : kGenesisHash;
     std::int64_t expectedId = checkpoint ? checkpoint->lastPrunedId + 1 : 1;
-    const ChainEvent* lastPruneEvent = nullptr;
+    std::optional<ChainEvent> lastPruneEvent;
     bool loggedHeadSeen = loggedHead.empty() || loggedHead == expectedPrev;
     std::int64_t checked = 0;
-    for (const auto& e : events) {
-        const std::string id = "event " + std::to_string(e.id);
-        if (e.id != expectedId)
-            return broken(e.id, checked,
-                          id + ": expected event " + std::to_string(expectedId) +
-                              " here; events were deleted, inserted or renumbered");
-        if (e.prevHash != expectedPrev)
-            return broken(e.id, checked,
-                          id + ": its previous hash does not match " +
-                              (e.id == 1 || (checkpoint && e.id == checkpoint->lastPrunedId + 1)
-                                   ? std::string("the start of the chain")
-                                   : "event " + std::to_string(e.id - 1)) +
-                              "; an event before it was deleted, inserted or edited");
-        if (!e.columnsMatchBody || canonicalEventBody(e.id, e.event) != e.body)
-            return broken(e.id, checked,
-                          id + ": its columns (id, at, kind, run_id) no longer match its hashed "
-                               "body, or the body is not canonical; the row was edited");
-        if (chainHash(e.prevHash, e.body) != e.hash)
-            return broken(e.id, checked, id + ": its hash does not match its content; edited");
-        if (e.event.kind == event_kind::kHistoryPruned) lastPruneEvent = &e;
+    std::optional<ChainVerification> failure;
+    // One event at a time: the history of a machine with thousands of profiles is tens of MB.
+    const auto check = [&](ChainEvent& e) {
+        const auto id = [&e] { return "event " + std::to_string(e.id); };  // on failure only
+        if (e.id != expectedId) {
+            failure = broken(e.id, checked,
+                             id() + ": expected event " + std::to_string(expectedId) +
+                                 " here; events were deleted, inserted or renumbered");
+            return false;
+        }
+        if (e.prevHash != expectedPrev) {
+            failure = broken(e.id, checked,
+                             id() + ": its previous hash does not match " +
+                                 (e.id == 1 || (checkpoint && e.id == checkpoint->lastPrunedId + 1)
+                                      ? std::string("the start of the chain")
+                                      : "event " + std::to_string(e.id - 1)) +
+                                 "; an event before it was deleted, inserted or edited");
+            return false;
+        }
+        // columnsMatchBody also says the body is canonical: reading the event found it to be
+        // the canonical prefix of this id and these columns followed by the data member.
+        if (!e.columnsMatchBody) {
+            failure = broken(e.id, checked,
+                             id() +
+                                 ": its columns (id, at, kind, run_id) no longer match its "
+                                 "hashed body, or the body is not canonical; the row was edited");
+            return false;
+        }
+        if (chainHash(e.prevHash, e.body) != e.hash) {
+            failure = broken(e.id, checked, id() + ": its hash does not match its content; edited");
+            return false;
+        }
         if (e.hash == loggedHead) loggedHeadSeen = true;
         expectedPrev = e.hash;
         ++expectedId;
         ++checked;
-    }
+        if (e.event.kind == event_kind::kHistoryPruned) lastPruneEvent = std::move(e);
+        return true;
+    };
+    if (read = forEachEvent(db, "", "", check); !read)
+        return broken(0, 0, "cannot read the event history: " + read.error);
+    if (failure) return *failure;
     if (checkpoint) {
         std::string why;
         if (!lastPruneEvent)

@@ -36,12 +36,7 @@ ComplianceTimeline readComplianceTimeline(const SqliteConnection& db, Status* st
         return timeline;
     }
     // Read the one event through the chain reader, which knows where its fields live.
-    const auto at = last.text(1);
-    const auto id = last.integer(0);
-    std::vector<ChainEvent> events;
-    if (*status = readEvents(db, at, "", &events); !*status) return timeline;
-    for (auto& e : events)
-        if (e.id == id) timeline.lastChange = std::move(e);
+    *status = readEvent(db, last.integer(0), &timeline.lastChange);
     return timeline;
 }
 

@@ -7,6 +7,7 @@
 // The first event chains to 64 zeros, or, after retention pruned the start of the history, to
 // the hash of the last pruned event kept in chain_checkpoint.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,5 +65,11 @@ std::optional<ChainCheckpoint> readChainCheckpoint(const SqliteConnection& db, S
 // Events with since <= at < until (either bound empty = open), in chain order.
 Status readEvents(const SqliteConnection& db, const std::string& since, const std::string& until,
                   std::vector<ChainEvent>* out);
+// The same events, one at a time without holding them all (the whole history is checked after
+// every pass); a visit returning false stops the reading.
+Status forEachEvent(const SqliteConnection& db, const std::string& since, const std::string& until,
+                    const std::function<bool(ChainEvent&)>& visit);
+// The event `id`; *out stays empty when there is none.
+Status readEvent(const SqliteConnection& db, std::int64_t id, std::optional<ChainEvent>* out);
 
 }  // namespace mpa

@@ -1,41 +1,83 @@
 #include "store/sha256.hpp"
 
-#include <Poco/SHA2Engine.h>
-
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
+
+#include "store/sha256_block.hpp"
 
 namespace mpa {
 
 namespace {
 
-// Poco Foundation's SHA-256 (already linked for JSON and XML): the agent needs no other
-// cryptography, and OpenSSL's libcrypto was 3.4 MB of the idle service's resident memory.
-std::string hex(const Poco::DigestEngine::Digest& digest) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(digest.size() * 2);
-    for (const unsigned char byte : digest) {
-        out += kHex[byte >> 4];
-        out += kHex[byte & 0x0f];
+// Streaming SHA-256 (FIPS 180-4: padding with 0x80, zeros and the bit length) over the block
+// function of sha256_block, which uses the CPU's SHA extensions where there are some. Poco's
+// engine (the one before) is portable code only.
+class Sha256 {
+  public:
+    void update(const char* bytes, std::size_t size) {
+        const auto* data = reinterpret_cast<const unsigned char*>(bytes);
+        total_ += size;
+        if (buffered_ > 0) {
+            const std::size_t take = std::min(size, sizeof buffer_ - buffered_);
+            std::memcpy(buffer_ + buffered_, data, take);
+            buffered_ += take;
+            data += take;
+            size -= take;
+            if (buffered_ < sizeof buffer_) return;
+            sha256_block::compress(state_, buffer_, 1);
+            buffered_ = 0;
+        }
+        if (size >= 64) {
+            sha256_block::compress(state_, data, size / 64);
+            data += size / 64 * 64;
+            size %= 64;
+        }
+        std::memcpy(buffer_, data, size);
+        buffered_ = size;
     }
-    return out;
-}
+
+    std::string finishHex() {
+        const std::uint64_t bits = total_ * 8;
+        unsigned char tail[72] = {0x80};
+        const std::size_t padding = (buffered_ < 56 ? 56 : 120) - buffered_;
+        for (int i = 0; i < 8; ++i)
+            tail[padding + static_cast<std::size_t>(i)] =
+                static_cast<unsigned char>(bits >> (56 - 8 * i));
+        update(reinterpret_cast<const char*>(tail), padding + 8);
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string out;
+        out.reserve(64);
+        for (const std::uint32_t word : state_)
+            for (int shift = 28; shift >= 0; shift -= 4) out += kHex[(word >> shift) & 0x0f];
+        return out;
+    }
+
+  private:
+    std::uint32_t state_[8] = {sha256_block::kInitialState[0], sha256_block::kInitialState[1],
+                               sha256_block::kInitialState[2], sha256_block::kInitialState[3],
+                               sha256_block::kInitialState[4], sha256_block::kInitialState[5],
+                               sha256_block::kInitialState[6], sha256_block::kInitialState[7]};
+    unsigned char buffer_[64] = {};
+    std::size_t buffered_ = 0;
+    std::uint64_t total_ = 0;
+};
 
 constexpr std::size_t kSpillBytes = 64 * 1024;
 
 }  // namespace
 
 std::string sha256Hex(std::string_view data) {
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-    engine.update(data.data(), data.size());
-    return hex(engine.digest());
+    Sha256 hash;
+    hash.update(data.data(), data.size());
+    return hash.finishHex();
 }
 
-// Poco's engine cannot be copied, so the digest of a DigestOnly list is finished once and kept:
-// sha256() is the last call on such a list (adding after it is a programming error).
+// The digest of a DigestOnly list is finished once and kept: sha256() is the last call on such
+// a list (adding after it is a programming error).
 struct CanonicalFields::Digest {
-    Poco::SHA2Engine engine{Poco::SHA2Engine::SHA_256};
+    Sha256 engine;
     std::string finished;  // hex, once sha256() was called
 };
 
@@ -54,7 +96,7 @@ std::string CanonicalFields::sha256() const {
     if (!digest_) return sha256Hex(text_);
     if (digest_->finished.empty()) {
         digest_->engine.update(text_.data(), text_.size());
-        digest_->finished = hex(digest_->engine.digest());
+        digest_->finished = digest_->engine.finishHex();
     }
     return digest_->finished;
 }

@@ -1,7 +1,8 @@
 #pragma once
-// SHA-256 (Poco Foundation's) over a canonical, unambiguous serialisation: each field is written as
-// its byte length, a colon, and its bytes, so no two different field lists hash alike. Used for
-// the pass fingerprint (deduplication of no-op passes) and the event hash chain.
+// SHA-256 (store/sha256_block: the CPU's SHA extensions where there are some) over a canonical,
+// unambiguous serialisation: each field is written as its byte length, a colon, and its bytes, so
+// no two different field lists hash alike. Used for the pass fingerprint (deduplication of no-op
+// passes) and the event hash chain.
 #include <cstdint>
 #include <memory>
 #include <string>

@@ -3,6 +3,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
@@ -382,9 +383,12 @@ std::vector<PriorState> SqliteComplianceStore::listPrefix(const std::string& tar
     std::vector<PriorState> out;
     startLookUp();
     // A range on (target, subject) uses the unique index; LIKE would not (and '%'/'_' in paths).
+    // The entries come back in the order they were recorded: sorted here by rowid, since an
+    // ORDER BY on the index range builds a temporary B-tree for every look-up (one per settings
+    // file in a pass).
     auto s = cachedForRead(
-        "SELECT subject, existed, value, recorded_at FROM ledger "
-        "WHERE target = ? AND subject >= ? AND subject < ? ORDER BY rowid");
+        "SELECT subject, existed, value, recorded_at, rowid FROM ledger "
+        "WHERE target = ? AND subject >= ? AND subject < ?");
     if (!s) return out;
     std::string upper = prefix;
     if (!upper.empty() && static_cast<unsigned char>(upper.back()) < 0xFF)
@@ -392,9 +396,15 @@ std::vector<PriorState> SqliteComplianceStore::listPrefix(const std::string& tar
     else
         upper += '\xFF';
     s->bind(1, target).bind(2, prefix).bind(3, upper);
+    std::vector<std::pair<std::int64_t, PriorState>> rows;
     while (s->step())
-        out.push_back({target, s->text(0), s->integer(1) != 0, s->text(2), s->text(3)});
+        rows.push_back(
+            {s->integer(4), {target, s->text(0), s->integer(1) != 0, s->text(2), s->text(3)}});
     if (s->failed()) readFailed(s->errorMessage());
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    out.reserve(rows.size());
+    for (auto& row : rows) out.push_back(std::move(row.second));
     return out;
 }
 
@@ -406,7 +416,16 @@ void SqliteComplianceStore::forEach(const std::string& target,
         cachedForRead("SELECT subject, existed, value, recorded_at FROM ledger WHERE target = ?");
     if (!s) return;
     s->bind(1, target);
-    while (s->step()) visit({target, s->text(0), s->integer(1) != 0, s->text(2), s->text(3)});
+    // One entry reused for every row: a visit over every file's entries (tens of thousands)
+    // then allocates only when a value is longer than any before it.
+    PriorState row{target, {}, false, {}, {}};
+    while (s->step()) {
+        row.subject.assign(s->textView(0));
+        row.existed = s->integer(1) != 0;
+        row.value.assign(s->textView(2));
+        row.recordedAt.assign(s->textView(3));
+        visit(row);
+    }
     if (s->failed()) readFailed(s->errorMessage());
 }
 

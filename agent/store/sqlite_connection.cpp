@@ -228,6 +228,13 @@ std::string SqliteStatement::text(int column) const {
              : std::string();
 }
 
+std::string_view SqliteStatement::textView(int column) const {
+    const auto* p = sqlite3_column_text(stmt_, column);
+    const int n = sqlite3_column_bytes(stmt_, column);
+    return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n))
+             : std::string_view();
+}
+
 std::int64_t SqliteStatement::integer(int column) const {
     return sqlite3_column_int64(stmt_, column);
 }

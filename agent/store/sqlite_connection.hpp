@@ -85,6 +85,8 @@ class SqliteStatement {
     void reset();
 
     std::string text(int column) const;
+    // The column's text without a copy: valid until the next step, reset or destruction.
+    std::string_view textView(int column) const;
     std::int64_t integer(int column) const;
     bool isNull(int column) const;
 

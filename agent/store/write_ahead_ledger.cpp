@@ -44,12 +44,18 @@ std::optional<PriorState> WriteAheadLedger::find(const std::string& target,
     return base_ ? base_->find(target, subject) : std::nullopt;
 }
 
+bool WriteAheadLedger::overridden(const std::string& target, const std::string& subject) const {
+    // Asked for every stored entry a pass reads; a no-op pass writes nothing, so the overlay is
+    // empty and no key (two string copies) needs building.
+    return !overlay_.empty() && overlay_.count({target, subject}) != 0;
+}
+
 std::vector<PriorState> WriteAheadLedger::listPrefix(const std::string& target,
                                                      const std::string& prefix) const {
     std::vector<PriorState> out;
     if (base_)
         for (auto& e : base_->listPrefix(target, prefix))
-            if (!overlay_.count({target, e.subject})) out.push_back(std::move(e));
+            if (!overridden(target, e.subject)) out.push_back(std::move(e));
     for (auto it = overlay_.lower_bound({target, prefix});
          it != overlay_.end() && it->first.first == target &&
          it->first.second.compare(0, prefix.size(), prefix) == 0;
@@ -66,7 +72,7 @@ void WriteAheadLedger::forEach(const std::string& target,
                                const std::function<void(const PriorState&)>& visit) const {
     if (base_)
         base_->forEach(target, [&](const PriorState& e) {
-            if (!overlay_.count({target, e.subject})) visit(e);
+            if (!overridden(target, e.subject)) visit(e);
         });
     for (auto it = overlay_.lower_bound({target, ""});
          it != overlay_.end() && it->first.first == target; ++it)

@@ -53,6 +53,8 @@ class WriteAheadLedger : public Ledger {
     Ledger* writable_;
     PendingQueue& queue_;
     std::map<Key, std::optional<PriorState>> overlay_;  // nullopt: forgotten
+    // Whether this pass recorded or forgot (target, subject), hiding the stored entry.
+    bool overridden(const std::string& target, const std::string& subject) const;
     std::map<std::string, std::string> stateOverlay_;
     bool diverted_ = false;
     std::string because_;

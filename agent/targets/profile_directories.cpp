@@ -83,11 +83,14 @@ std::vector<ProfileDataDirectory> existingDataDirectories(
             const auto& parent = current ? *current : home;
             logical = joinPath(logical, {component});
             // One no-follow open per component (it refuses a link); what the entry is, and so
-            // which problem to report, is asked only when the open fails.
+            // which problem to report, is asked only when the open fails for another reason
+            // than a missing entry.
             Status opened;
-            auto next = parent.openChild(component, false, {}, p.uid, nullptr, &opened);
+            bool missing = false;
+            auto next = parent.openChild(component, false, {}, p.uid, nullptr, &opened, &missing);
             if (!next) {
-                const auto kind = parent.stat(component).kind;
+                const auto kind =
+                    missing ? platform::FileKind::Missing : parent.stat(component).kind;
                 if (kind == platform::FileKind::Symlink)
                     problem(logical,
                             "is a symbolic link; the agent never follows links in a profile");

@@ -112,7 +112,7 @@ class ProfilePass {
     PassProfiles& walk_;  // shows the directories opened to the license audit
     std::vector<Finding>& out_;
     std::vector<PendingWrite> pending_;
-    std::set<std::string> visited_;
+    std::set<std::string, std::less<>> visited_;
     ProfileHomes homes_{run_.context};
     std::set<std::string> templateIds_;  // lower case
     std::string templatePath_;
@@ -525,9 +525,18 @@ void ProfilePass::leftovers() {
     // Files the ledger knows that this pass did not visit: forget them only when provably gone
     // (an unreadable home must keep its restore data).
     std::map<std::string, std::vector<PriorState>> unvisited;
+    // A file's entries come one after another (the ledger index's order), so its name is
+    // copied and looked up once per file, not once per entry; any order stays correct.
+    std::optional<std::string> file;
+    bool fileVisited = true;
     run_.ledger.forEach(kTargetName, [&](const PriorState& e) {
-        auto file = telemetryFileOf(e.subject);
-        if (file && !visited_.count(*file)) unvisited[std::move(*file)].push_back(e);
+        const auto entryFile = telemetryFileOf(e.subject);
+        if (!entryFile) return;
+        if (!file || *file != *entryFile) {
+            file = std::string(*entryFile);
+            fileVisited = visited_.count(*file) != 0;
+        }
+        if (!fileVisited) unvisited[*file].push_back(e);
     });
     for (const auto& [subject, entries] : unvisited) {
         bool missing = false;

@@ -14,10 +14,10 @@ std::string telemetryEntryPrefix(const std::string& file) {
     return file + "#";
 }
 
-std::optional<std::string> telemetryFileOf(const std::string& entrySubject) {
+std::optional<std::string_view> telemetryFileOf(std::string_view entrySubject) {
     // The last '#': a path may hold one, a key never does.
     const auto hash = entrySubject.rfind('#');
-    if (hash == std::string::npos) return std::nullopt;
+    if (hash == std::string_view::npos) return std::nullopt;
     return entrySubject.substr(0, hash);
 }
 

@@ -10,6 +10,7 @@
 // "deviceid-token:<file>" the DeviceIdResetToken it last honoured.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/ledger.hpp"
@@ -21,8 +22,9 @@ std::string telemetryFileEntry(const std::string& file);
 std::string telemetryKeyEntry(const std::string& file, const std::string& key);
 // What every entry of one file starts with, for Ledger::listPrefix.
 std::string telemetryEntryPrefix(const std::string& file);
-// The file an entry belongs to, or nullopt when the subject is not one of these entries.
-std::optional<std::string> telemetryFileOf(const std::string& entrySubject);
+// The file an entry belongs to (a view into entrySubject), or nullopt when the subject is not
+// one of these entries.
+std::optional<std::string_view> telemetryFileOf(std::string_view entrySubject);
 // The prior state of one file from its entries (those listed by telemetryEntryPrefix).
 TelemetryPrior telemetryPriorFrom(const std::vector<PriorState>& entries);
 

@@ -1,7 +1,5 @@
 #include "targets/telemetry_settings.hpp"
 
-#include <Poco/JSON/Parser.h>
-
 #include <algorithm>
 #include <sstream>
 
@@ -19,17 +17,52 @@ std::string TelemetryPrior::serializeFileEntry() const {
     return out.str();
 }
 
+namespace {
+
+// The strings of a JSON array of strings (validated); nullopt when it is anything else.
+std::optional<std::vector<std::string>> stringArray(std::string_view raw) {
+    if (!json::validate(raw, nullptr)) return std::nullopt;
+    const auto space = [&](std::size_t i) {
+        while (i < raw.size() &&
+               (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r'))
+            ++i;
+        return i;
+    };
+    std::vector<std::string> out;
+    std::size_t i = space(0);
+    if (i == raw.size() || raw[i] != '[') return std::nullopt;
+    i = space(i + 1);
+    if (i < raw.size() && raw[i] == ']') return out;
+    while (i < raw.size() && raw[i] == '"') {
+        // Valid JSON: the string ends at the first quote not escaped.
+        std::size_t end = i + 1;
+        while (raw[end] != '"') end += raw[end] == '\\' ? 2 : 1;
+        auto text = json::decodeStringValue(raw.substr(i, end + 1 - i));
+        if (!text) return std::nullopt;
+        out.push_back(std::move(*text));
+        i = space(end + 1);
+        if (i < raw.size() && raw[i] == ']') return out;
+        if (i == raw.size() || raw[i] != ',') return std::nullopt;
+        i = space(i + 1);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 void TelemetryPrior::parseFileEntry(const std::string& text) {
-    try {
-        Poco::JSON::Parser parser;
-        const auto root = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
-        fileCreated = root->optValue("fileCreated", false);
-        replacedMalformed = root->optValue("replacedMalformed", false);
-        if (const auto dirs = root->getArray("createdDirectories"))
-            for (unsigned int i = 0; i < dirs->size(); ++i)
-                createdDirectories.push_back(dirs->getElement<std::string>(i));
-    } catch (const Poco::Exception&) {
-        // A damaged entry means less to undo, never a crash.
+    // Read for every settings file at every pass: the strict parser's member ranges, no object
+    // tree (a tree per file was a few per cent of a no-op pass).
+    const auto members = json::parseObjectRanges(text, nullptr);
+    if (!members) return;  // a damaged entry means less to undo, never a crash
+    for (const auto& m : *members) {
+        const auto raw = std::string_view(text).substr(m.valueBegin, m.valueEnd - m.valueBegin);
+        if (m.key == "fileCreated")
+            fileCreated = raw == "true";
+        else if (m.key == "replacedMalformed")
+            replacedMalformed = raw == "true";
+        else if (m.key == "createdDirectories")
+            if (auto dirs = stringArray(raw)) createdDirectories = std::move(*dirs);
     }
 }
 

@@ -3,10 +3,16 @@
 // auditor can check them with sqlite3 and sha256sum.
 #include "store/sha256.hpp"
 
+#include <Poco/SHA2Engine.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "store/sha256_block.hpp"
 
 namespace mpa {
 namespace {
@@ -22,6 +28,42 @@ TEST(Sha256, NistKnownAnswers) {
               "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
     EXPECT_EQ(sha256Hex(std::string(1000000, 'a')),
               "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+std::string pocoSha256(const std::string& data) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    engine.update(data.data(), data.size());
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+TEST(Sha256, AgreesWithPocoAtEveryLengthAroundTheBlockAndPaddingEdges) {
+    // Every length from 0 to 300 bytes (the padding's one- and two-block cases, 55/56/63/64)
+    // and a few large ones, against an independent implementation.
+    std::mt19937 random(19);
+    std::string data;
+    for (std::size_t size = 0; size <= 300; ++size) {
+        EXPECT_EQ(sha256Hex(data), pocoSha256(data)) << size << " bytes";
+        data += static_cast<char>(random() & 0xff);
+    }
+    for (std::size_t size : {4095u, 65536u, 65537u, 1000003u}) {
+        std::string large(size, '\0');
+        for (auto& c : large) c = static_cast<char>(random() & 0xff);
+        EXPECT_EQ(sha256Hex(large), pocoSha256(large)) << size << " bytes";
+    }
+}
+
+TEST(Sha256, TheCpuExtensionsAndThePortableCodeCompressAlike) {
+    std::mt19937 random(7);
+    std::vector<unsigned char> blocks(64 * 37);
+    for (auto& b : blocks) b = static_cast<unsigned char>(random() & 0xff);
+    std::uint32_t portable[8], accelerated[8];
+    std::copy(std::begin(sha256_block::kInitialState), std::end(sha256_block::kInitialState),
+              portable);
+    std::copy(std::begin(portable), std::end(portable), accelerated);
+    sha256_block::compressPortable(portable, blocks.data(), 37);
+    if (!sha256_block::compressAccelerated(accelerated, blocks.data(), 37))
+        GTEST_SKIP() << "this CPU (or build) has no SHA extensions; the portable code is used";
+    EXPECT_TRUE(std::equal(std::begin(portable), std::end(portable), std::begin(accelerated)));
 }
 
 TEST(Sha256, CanonicalFieldsAreLengthPrefixed) {

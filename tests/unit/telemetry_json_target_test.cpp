@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "model/ledger.hpp"
@@ -198,6 +199,41 @@ TEST_F(TelemetryTarget, SecondPassChangesNothingAndSaysCompliant) {
     }
     EXPECT_EQ(root.read("home/alice" + std::string(kNew)), content);
     EXPECT_EQ(statOf("home/alice" + std::string(kNew)).st_mtim.tv_nsec, mtime.tv_nsec);
+}
+
+TEST_F(TelemetryTarget, AFileGoneWithItsDirectoryIsForgottenAndOneNotVisitedIsKept) {
+    userFile("bob", kOld, "{\"UsageReportingAction\": 1}");
+    userFile("bob", kNew, "{\"UsageReportingAction\": 0}");
+    pass();
+    const auto entriesOf = [&](const std::string& file) {
+        std::size_t n = 0;
+        for (const auto& e : ledger.list("telemetry-json"))
+            if (e.subject.rfind(file + "#", 0) == 0) ++n;
+        return n;
+    };
+    const auto bobOld = "/home/bob" + std::string(kOld), bobNew = "/home/bob" + std::string(kNew),
+               aliceNew = "/home/alice" + std::string(kNew);
+    ASSERT_GT(entriesOf(bobOld), 0u);
+    ASSERT_GT(entriesOf(bobNew), 0u);
+    // Bob's old generation removed with its directories: its restore data goes, with a finding.
+    std::filesystem::remove_all(root.abs("home/bob/.config"));
+    auto findings = pass();
+    const auto* gone = find(findings, bobOld);
+    ASSERT_NE(gone, nullptr);
+    EXPECT_EQ(gone->outcome, Outcome::NotApplicable);
+    EXPECT_NE(gone->reason.find("no longer exists"), std::string::npos) << gone->reason;
+    EXPECT_EQ(entriesOf(bobOld), 0u);
+    EXPECT_GT(entriesOf(bobNew), 0u);
+    EXPECT_GT(entriesOf(aliceNew), 0u);
+    // Bob's home no longer usable (not his): not visited, but still there, so kept.
+    if (platform::isPrivileged())
+        ASSERT_EQ(::chown(root.abs("home/bob").c_str(), aliceUid, aliceGid), 0);
+    else
+        writePasswd(aliceUid + 1);
+    findings = pass();
+    EXPECT_EQ(find(findings, bobNew), nullptr);
+    EXPECT_GT(entriesOf(bobNew), 0u);
+    EXPECT_GT(entriesOf(aliceNew), 0u);
 }
 
 TEST_F(TelemetryTarget, MalformedFileIsKeptAsideAndReplaced) {

@@ -214,5 +214,25 @@ TEST(TelemetryPrior, TheFileEntryRoundTripsAndDamagedTextLeavesTheDefaults) {
     EXPECT_TRUE(damaged.createdDirectories.empty());
 }
 
+TEST(TelemetryPrior, CreatedDirectoriesWithQuotesBackslashesAndUnicodeRoundTrip) {
+    TelemetryPrior written;
+    written.replacedMalformed = true;
+    written.createdDirectories = {"/home/a \"b\\c\"", "/home/\xC3\xA9t\xC3\xA9/x,y]", "/t\tab"};
+    TelemetryPrior read;
+    read.parseFileEntry(written.serializeFileEntry());
+    EXPECT_TRUE(read.replacedMalformed);
+    EXPECT_EQ(read.createdDirectories, written.createdDirectories);
+    // Written by hand (spaces, \u escapes): still read; an array of anything but strings is not.
+    TelemetryPrior spaced;
+    spaced.parseFileEntry(
+        "{ \"fileCreated\" : true , \"createdDirectories\" : [ \"/h\\u00e9\" , \"/x\" ] }");
+    EXPECT_TRUE(spaced.fileCreated);
+    EXPECT_EQ(spaced.createdDirectories, (std::vector<std::string>{"/h\xC3\xA9", "/x"}));
+    TelemetryPrior numbers;
+    numbers.parseFileEntry("{\"fileCreated\":true,\"createdDirectories\":[1,2]}");
+    EXPECT_TRUE(numbers.fileCreated);
+    EXPECT_TRUE(numbers.createdDirectories.empty());
+}
+
 }  // namespace
 }  // namespace mpa
