@@ -1,7 +1,9 @@
 // The profiles of a pass are listed once for both per-user targets: the list the first one made
-// is taken once by the second, and anything after that lists the accounts anew.
+// is taken once by the second, and anything after that lists the accounts anew. And the walk
+// over a list stops when the service asks.
 #include <gtest/gtest.h>
 
+#include "model/ledger.hpp"
 #include "support/scratch_dir.hpp"
 #include "targets/metalama_profiles.hpp"
 
@@ -48,6 +50,33 @@ TEST(PassProfiles, WithoutAnOfferTakeListsTheAccounts) {
     context.platform = PlatformProfile::Linux;
     EXPECT_EQ(accounts(*PassProfiles().take(context)),
               (std::vector<std::string>{"carol", "(new profiles)"}));
+}
+
+// The per-user targets' walk: every profile in order, or, once the service asks to stop, none
+// after that and one not-checked finding saying how many were left.
+TEST(PassProfiles, TheWalkStopsWhenAskedAndSaysHowManyProfilesWereLeft) {
+    AgentContext context;
+    MemoryLedger ledger;
+    TargetRun run{context, ledger, RunMode::Enforce};
+    std::vector<MetalamaProfile> profiles(4);
+    for (std::size_t i = 0; i < profiles.size(); ++i) profiles[i].account = "u" + std::to_string(i);
+    std::vector<std::string> visited;
+    auto visit = [&](const MetalamaProfile& p) { visited.push_back(p.account); };
+
+    EXPECT_FALSE(visitProfilesUntilStopped(run, "some-target", profiles, visit));
+    EXPECT_EQ(visited, (std::vector<std::string>{"u0", "u1", "u2", "u3"}));
+
+    visited.clear();
+    run.stopRequested = [&] { return visited.size() == 1; };  // asked while the first is done
+    const auto stopped = visitProfilesUntilStopped(run, "some-target", profiles, visit);
+    EXPECT_EQ(visited, (std::vector<std::string>{"u0"}));
+    ASSERT_TRUE(stopped);
+    EXPECT_EQ(stopped->target, "some-target");
+    EXPECT_EQ(stopped->subject, "(3 more profiles)");
+    EXPECT_EQ(stopped->outcome, Outcome::Failed);
+    EXPECT_EQ(stopped->observed, "not checked");
+    EXPECT_EQ(stopped->reason,
+              "not checked: the service stopped during the pass with 3 of 4 profiles left");
 }
 
 }  // namespace
