@@ -1,7 +1,6 @@
 #include "targets/telemetry_json_target.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <map>
 #include <set>
@@ -10,6 +9,7 @@
 #include "platform/metalama_lock.hpp"
 #include "platform/random_guid.hpp"
 #include "platform/safe_fs.hpp"
+#include "targets/device_id_reset.hpp"
 #include "targets/durable_batch.hpp"
 #include "targets/metalama_profiles.hpp"
 #include "targets/owned_directories.hpp"
@@ -27,10 +27,6 @@ std::string joinProblems(const std::vector<std::string>& problems) {
     for (const auto& p : problems) out += (out.empty() ? "" : "; ") + p;
     return out;
 }
-
-}  // namespace
-
-namespace {
 
 constexpr const char* kTargetName = target_name::kTelemetryJson;
 constexpr const char* kFileName = "telemetry.json";
@@ -90,10 +86,6 @@ class ProfilePass {
     }
     void settingsFile(const MetalamaProfile& p, DataDirectory d);
     void write(PendingWrite& w, const platform::StagedFile& staged);
-    DeviceIdDecision deviceIdDecision(const MetalamaProfile& p, const std::string& subject,
-                                      const json::ObjectDocument& doc) const;
-    DeviceIdDecision deviceIdReason(const MetalamaProfile& p, const std::string& subject,
-                                    const json::ObjectDocument& doc) const;
 
   public:
     // The DeviceIds in the new-profile template (/etc/skel): every account created from it
@@ -114,20 +106,12 @@ class ProfilePass {
     std::vector<PendingWrite> pending_;
     std::set<std::string, std::less<>> visited_;
     ProfileHomes homes_{run_.context};
-    std::set<std::string> templateIds_;  // lower case
-    std::string templatePath_;
+    DeviceIdResetRule deviceIds_{desired_, run_.context.now};
 };
-
-std::string lowerAscii(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 void ProfilePass::loadTemplateIds(const std::vector<MetalamaProfile>& profiles) {
     for (const auto& p : profiles) {
         if (!p.isTemplate) continue;
-        templatePath_ = p.home;
         for (const auto& dir : p.dataDirectories) {
             const auto path = joinPath(joinPath(p.home, dir), {kFileName});
             const auto read =
@@ -135,8 +119,7 @@ void ProfilePass::loadTemplateIds(const std::vector<MetalamaProfile>& profiles) 
             if (!read.status || read.missing) continue;
             const auto doc = json::ObjectDocument::parse(read.data, nullptr);
             if (!doc) continue;
-            if (const auto id = doc->getString("DeviceId"); id && !id->empty())
-                templateIds_.insert(lowerAscii(*id));
+            if (const auto id = doc->getString("DeviceId")) deviceIds_.addTemplateId(*id, p.home);
         }
     }
 }
@@ -199,52 +182,6 @@ void ProfilePass::profile(const MetalamaProfile& p) {
     }
     walk_.walked(p, dirs);
     for (auto& d : dirs) settingsFile(p, std::move(d));
-}
-
-DeviceIdDecision ProfilePass::deviceIdDecision(const MetalamaProfile& p, const std::string& subject,
-                                               const json::ObjectDocument& doc) const {
-    auto decision = deviceIdReason(p, subject, doc);
-    if (decision.reset) {
-        // A reset is the vendor's reset: a new Salt too, in the files that have one. 52 random
-        // bits of a fresh GUID keep it a positive integer that every JSON reader holds exactly.
-        const auto guid = platform::newRandomGuid();
-        std::string hex;
-        for (char c : guid)
-            if (c != '-') hex += c;
-        decision.newSalt = static_cast<std::int64_t>(std::stoull(hex.substr(0, 13), nullptr, 16));
-        decision.saltChangeTime = isoUtc(run_.context.now);
-    }
-    return decision;
-}
-
-DeviceIdDecision ProfilePass::deviceIdReason(const MetalamaProfile& p, const std::string& subject,
-                                             const json::ObjectDocument& doc) const {
-    if (!desired_.manageProfiles) return {};
-    if (!p.isTemplate && !templateIds_.empty()) {
-        const auto id = doc.getString("DeviceId");
-        if (id && templateIds_.count(lowerAscii(*id)))
-            return {true,
-                    "it was the DeviceId of the new-profile template " + templatePath_ +
-                        ", which every account created from it shares",
-                    std::nullopt, ""};
-    }
-    const auto& token = desired_.deviceIdResetToken;
-    if (!token.empty()) {
-        const auto seen = run_.ledger.state(deviceIdTokenState(subject));
-        if (!seen || *seen != token)
-            return {true, "DeviceIdResetToken changed to \"" + token + "\"", std::nullopt, ""};
-    }
-    if (desired_.deviceIdRotationDays > 0) {
-        const auto last = run_.ledger.state(deviceIdSetState(subject));
-        const auto when = last ? parseIsoUtc(*last) : std::nullopt;
-        const auto maxAge = std::chrono::hours(24 * desired_.deviceIdRotationDays);
-        if (!when)
-            return {true, "DeviceIdRotationDays: the agent has not set this DeviceId yet",
-                    std::nullopt, ""};
-        if (run_.context.now - *when >= maxAge)
-            return {true, "DeviceIdRotationDays: last set " + *last, std::nullopt, ""};
-    }
-    return {};
 }
 
 Status ProfilePass::recordPrior(const std::string& subject, const TelemetryPrior& prior,
@@ -356,7 +293,7 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     std::vector<std::string> keysSetBefore;
     keysSetBefore.reserve(prior.keys.size());
     for (const auto& e : prior.keys) keysSetBefore.push_back(e.first);
-    const auto decision = deviceIdDecision(p, subject, *doc);
+    const auto decision = deviceIds_.decide(p.isTemplate, subject, *doc, run_.ledger);
     auto plan = planTelemetry(*doc, desired_, prior, decision, platform::newRandomGuid);
     f.diff = joinLines(plan.diff);
     if (!plan.changed() && invalidName.empty() && !plan.problems.empty()) {
