@@ -89,7 +89,8 @@ int runService(CommandEnv& env) {
     options.timing.settle = std::chrono::milliseconds(settle);
     options.reloadSettings = [&env, settle,
                               settleSet = !settleText.empty()](AgentSettings* settings) {
-        if (!env.reloadSettings) return Status::failure("");
+        if (!env.reloadSettings)
+            return Status::failure("this service was started without a configuration to reload");
         if (auto reloaded = env.reloadSettings(settings); !reloaded) return reloaded;
         if (settleSet) settings->settleMilliseconds = settle;  // the command line still wins
         return configureServiceLogging(*settings);

@@ -115,7 +115,8 @@ void finish(const AgentContext& context, PassReport& report, ComplianceStore* st
         QueuedEntry entry;
         entry.kind = QueuedEntry::Kind::Pass;
         entry.passJson = passReportToJson(report);
-        const auto queued = queue ? queue->append({entry}) : Status::failure("");
+        const auto queued =
+            queue ? queue->append({entry}) : Status::failure("the store has no pending queue");
         if (!queued) {
             report.notes.push_back("the compliance store could not record this pass: " + error +
                                    (queue ? "; nor could its queue: " + queued.error : ""));
