@@ -27,15 +27,16 @@ bool environmentInPlace(Outcome outcome) {
 ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
                                       std::chrono::system_clock::time_point now,
                                       const std::string& agentVersion,
-                                      const std::string& storeProblem) {
+                                      const std::string& storeProblem, const ChainCheck* chain) {
     ComplianceSummary s;
     s.agentVersion = agentVersion;
     if (!store) {
         s.problem = storeProblem.empty() ? "no compliance database" : storeProblem;
         return s;
     }
-    const auto verification = verifyEventChain(store->connection());
+    const auto verification = chain ? chain->verification : verifyEventChain(store->connection());
     s.chainIntact = verification.intact;
+    s.chainCheckedAt = chain ? chain->wholeCheckAt : isoUtc(now);
     const auto last = store->lastPass();
     if (!last) {
         s.problem =
@@ -134,6 +135,7 @@ std::string complianceToIntuneJson(const ComplianceSummary& s) {
     o.set("LastPassAgeMinutes", static_cast<Poco::Int64>(s.lastPassAgeMinutes));
     o.set("LastPassWithinDay", s.lastPassWithinDay);
     o.set("ChainIntact", s.chainIntact);
+    o.set("ChainCheckedAt", s.chainCheckedAt);
     o.set("ToolsCompliant", s.toolsCompliant);
     o.set("ToolsNamed", static_cast<Poco::Int64>(s.toolsNamed));
     o.set("ToolsNonCompliant", s.toolsNonCompliant);
@@ -158,7 +160,11 @@ std::string complianceToText(const ComplianceSummary& s) {
         << " (" << s.profilesCompliantPercent << "%)\n"
         << "Failed findings:            " << s.failedFindings << "\n"
         << "Last pass:                  " << (s.lastPassAt.empty() ? "none" : s.lastPassAt) << "\n"
-        << "Event history:              " << (s.chainIntact ? "intact" : "DOES NOT VERIFY") << "\n"
+        << "Event history:              " << (s.chainIntact ? "intact" : "DOES NOT VERIFY")
+        << (s.chainCheckedAt.empty() ? ""
+                                     : " (whole chain checked " + s.chainCheckedAt +
+                                           ", events appended since then at every pass)")
+        << "\n"
         << "Tools compliant:            " << (s.toolsCompliant ? "yes" : "no") << " ("
         << s.toolsNamed << " named by the policy"
         << (s.toolsNonCompliant.empty() ? "" : "; not compliant: " + s.toolsNonCompliant) << ")\n"

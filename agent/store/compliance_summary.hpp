@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "policy/policy_names.hpp"
+#include "store/chain_check.hpp"
 #include "store/sqlite_compliance_store.hpp"
 
 namespace mpa {
@@ -35,6 +36,9 @@ struct ComplianceSummary {
     std::string compliantSince;  // see compliance_timeline.hpp
     std::string lastChange;      // "2026-01-31T12:00:00Z remediated /etc/environment"
     bool chainIntact = false;
+    // When the whole event chain was last checked (ISO-8601 UTC): ChainIntact covers the whole
+    // history as of then and, after it, the events appended since (chain_check.hpp).
+    std::string chainCheckedAt;
     // Compliance per tool (model/tool_compliance.hpp). ToolsCompliant: every tool the policy
     // names is compliant, false until a pass is recorded. ToolsNonCompliant: their ids, ", "-
     // joined. One ToolCompliant_<id> setting per tool ('-' in the id written '_'), true unless
@@ -52,10 +56,13 @@ struct ComplianceSummary {
 // lastPassAt: used at summary time and again when a published summary is read later.
 void ageCompliance(ComplianceSummary& summary, std::chrono::system_clock::time_point now);
 
+// `chain`: the chain check already made (the published summary's incremental one); when null the
+// whole chain is checked now.
 ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
                                       std::chrono::system_clock::time_point now,
                                       const std::string& agentVersion,
-                                      const std::string& storeProblem);
+                                      const std::string& storeProblem,
+                                      const ChainCheck* chain = nullptr);
 
 // "ToolCompliant_" + the catalog id with '-' written '_': the per-tool Intune setting's name.
 std::string toolSettingName(const std::string& tool);

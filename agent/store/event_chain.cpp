@@ -178,6 +178,24 @@ Status forEachEvent(const SqliteConnection& db, const std::string& since, const 
     return Status::success();
 }
 
+Status forEachEventAfter(const SqliteConnection& db, std::int64_t afterId,
+                         const std::function<bool(ChainEvent&)>& visit) {
+    SqliteStatement s;
+    if (auto prepared = db.prepare(
+            "SELECT id, at, kind, run_id, body, prev_hash, hash FROM events WHERE id > ? "
+            "ORDER BY id",
+            &s);
+        !prepared)
+        return prepared;
+    s.bind(1, afterId);
+    while (s.step()) {
+        auto event = eventFromRow(s);
+        if (!visit(event)) return Status::success();
+    }
+    if (s.failed()) return Status::failure(s.errorMessage());
+    return Status::success();
+}
+
 Status readEvents(const SqliteConnection& db, const std::string& since, const std::string& until,
                   std::vector<ChainEvent>* out) {
     return forEachEvent(db, since, until, [out](ChainEvent& e) {

@@ -69,6 +69,9 @@ Status readEvents(const SqliteConnection& db, const std::string& since, const st
 // every pass); a visit returning false stops the reading.
 Status forEachEvent(const SqliteConnection& db, const std::string& since, const std::string& until,
                     const std::function<bool(ChainEvent&)>& visit);
+// Events with an id above `afterId`, in chain order, one at a time (the incremental check).
+Status forEachEventAfter(const SqliteConnection& db, std::int64_t afterId,
+                         const std::function<bool(ChainEvent&)>& visit);
 // The event `id`; *out stays empty when there is none.
 Status readEvent(const SqliteConnection& db, std::int64_t id, std::optional<ChainEvent>* out);
 

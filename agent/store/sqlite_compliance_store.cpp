@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "platform/private_file.hpp"
+#include "store/chain_check.hpp"
 #include "store/chain_head_sidecar.hpp"
 #include "store/event_chain.hpp"
 #include "store/event_kinds.hpp"
@@ -107,6 +108,9 @@ bool SqliteComplianceStore::fullCheckDue(std::chrono::system_clock::time_point n
 }
 
 Status SqliteComplianceStore::noteFullCheck(std::chrono::system_clock::time_point now) {
+    // The event chain is checked whole on the same schedule: without a verified point the next
+    // summary reads the whole chain (chain_check.hpp).
+    if (auto cleared = setState(kChainVerifiedState, ""); !cleared) return cleared;
     return setState("integrity_checked_at", isoUtc(now));
 }
 

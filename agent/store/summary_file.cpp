@@ -27,13 +27,16 @@ std::string summaryPathFor(const std::string& databasePath) {
            kSummaryName;
 }
 
-Status publishComplianceSummary(const ComplianceStore& anyStore,
+Status publishComplianceSummary(ComplianceStore& anyStore,
                                 std::chrono::system_clock::time_point now,
                                 const std::string& agentVersion) {
-    const auto* sqlite = dynamic_cast<const SqliteComplianceStore*>(&anyStore);
+    auto* sqlite = dynamic_cast<SqliteComplianceStore*>(&anyStore);
     if (!sqlite) return Status::success();
-    const auto& store = *sqlite;
-    const auto s = summarizeCompliance(&store, now, agentVersion, "");
+    auto& store = *sqlite;
+    // Only the events appended since the last verified point; the whole chain on the integrity
+    // schedule (chain_check.hpp).
+    const auto chain = checkChainSinceVerified(store, now);
+    const auto s = summarizeCompliance(&store, now, agentVersion, "", &chain);
     // The Intune line's keys (so a reader prints the same line), then what ageing needs. The
     // free-text `problem` and `lastChange` are left out: they may name a home or a user.
     std::string intune = complianceToIntuneJson(s);
@@ -104,6 +107,8 @@ Status readPublishedSummary(const std::string& path, std::chrono::system_clock::
         s.licenseAuditProfiles = number("LicenseAuditProfiles");
         s.failedFindings = number("FailedFindings");
         s.chainIntact = flag("ChainIntact");
+        // Absent from a summary published before the incremental chain check.
+        s.chainCheckedAt = o->optValue<std::string>("ChainCheckedAt", "");
         s.agentVersion = text("AgentVersion");
         s.lastPassAt = text("LastPassAt");
         s.healthLimitMinutes = number("HealthLimitMinutes");

@@ -18,8 +18,7 @@ std::string summaryPathFor(const std::string& databasePath);
 
 // Summarises `store` and replaces the summary file atomically (mode 0644). Fails with the
 // reason. A store that is not the SQLite one (a test double) has nothing to publish.
-Status publishComplianceSummary(const ComplianceStore& store,
-                                std::chrono::system_clock::time_point now,
+Status publishComplianceSummary(ComplianceStore& store, std::chrono::system_clock::time_point now,
                                 const std::string& agentVersion);
 
 // Reads a published summary and ages it to `now` (a summary whose pass is too old reads as an
