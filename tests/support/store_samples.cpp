@@ -101,6 +101,14 @@ std::unique_ptr<ComplianceStore> openStore(const std::string& path, StoreMode mo
     return store;
 }
 
+std::unique_ptr<SqliteComplianceStore> openSqliteStore(const std::string& path,
+                                                       IntegrityCheck check, StoreMode mode) {
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, mode, builtinCatalog(), &opened, check);
+    EXPECT_TRUE(store) << opened.error;
+    return store;
+}
+
 std::int64_t countRows(const std::string& path, const std::string& tableAndWhere) {
     sqlite3* db = nullptr;
     sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);

@@ -8,6 +8,7 @@
 
 #include "store/chain_verify.hpp"
 #include "store/compliance_store.hpp"
+#include "store/sqlite_compliance_store.hpp"
 
 namespace mpa::test {
 
@@ -25,6 +26,11 @@ PassReport toolsPass(const std::string& startedAt, bool nameTools);
 // Opens a store and reports a failure as a test failure (returns null then).
 std::unique_ptr<ComplianceStore> openStore(const std::string& path,
                                            StoreMode mode = StoreMode::ReadWrite);
+// The same for the SQLite store itself, for tests that reach its connection or choose when the
+// whole-database check runs.
+std::unique_ptr<SqliteComplianceStore> openSqliteStore(
+    const std::string& path, IntegrityCheck check = IntegrityCheck::WhenDue,
+    StoreMode mode = StoreMode::ReadWrite);
 // Why the store's last read returned nothing (empty when it did not fail).
 std::string readError(const ComplianceStore& store);
 

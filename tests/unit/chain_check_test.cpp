@@ -23,17 +23,9 @@ namespace {
 
 using test::countRows;
 using test::execSql;
+using test::openSqliteStore;
 using test::samplePass;
 using test::verifyFile;
-
-std::unique_ptr<SqliteComplianceStore> openSqlite(const std::string& path,
-                                                  IntegrityCheck check = IntegrityCheck::WhenDue) {
-    Status opened;
-    auto store =
-        SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened, check);
-    EXPECT_TRUE(store) << opened.error;
-    return store;
-}
 
 ComplianceSummary publishAndRead(SqliteComplianceStore& store,
                                  std::chrono::system_clock::time_point now) {
@@ -54,7 +46,7 @@ const auto kStart = *parseIsoUtc("2026-12-01T08:00:00Z");
 
 // Opened as at the service's start, one pass recorded and its summary published (a whole check).
 std::unique_ptr<SqliteComplianceStore> storeWithAPassPublished(const std::string& path) {
-    auto store = openSqlite(path, IntegrityCheck::Full);
+    auto store = openSqliteStore(path, IntegrityCheck::Full);
     if (!store || !succeeded(store->recordPass(samplePass("2026-12-01T08:00:00Z"))) ||
         !publishAndRead(*store, kStart).chainIntact)
         return nullptr;
@@ -64,7 +56,7 @@ std::unique_ptr<SqliteComplianceStore> storeWithAPassPublished(const std::string
 TEST(ComplianceSummaryChain, AnEventEditedAfterTheVerifiedPointShowsAtTheNextPass) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
-    auto store = openSqlite(path, IntegrityCheck::Full);
+    auto store = openSqliteStore(path, IntegrityCheck::Full);
     ASSERT_TRUE(store);
     ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-12-01T08:00:00Z"))));
     const auto first = publishAndRead(*store, kStart);
@@ -105,7 +97,7 @@ TEST(ComplianceSummaryChain, AnEditDeepInHistoryShowsAtTheNextWholeCheckAndAlway
     EXPECT_EQ(between.chainCheckedAt, isoUtc(kStart));
 
     // Not due yet: an `apply` within the day reads no more.
-    store = openSqlite(path);
+    store = openSqliteStore(path);
     ASSERT_TRUE(store);
     EXPECT_TRUE(publishAndRead(*store, kStart + std::chrono::hours(3)).chainIntact);
     // Due (the integrity schedule's state says the last full check is a day old): the open
@@ -113,7 +105,7 @@ TEST(ComplianceSummaryChain, AnEditDeepInHistoryShowsAtTheNextWholeCheckAndAlway
     ASSERT_TRUE(succeeded(
         store->setState("integrity_checked_at",
                         isoUtc(std::chrono::system_clock::now() - std::chrono::hours(25)))));
-    store = openSqlite(path);
+    store = openSqliteStore(path);
     ASSERT_TRUE(store);
     const auto due = kStart + std::chrono::hours(26);
     const auto caught = publishAndRead(*store, due);
@@ -127,7 +119,7 @@ TEST(ComplianceSummaryChain, TheServiceStartChecksTheWholeChain) {
     auto store = storeWithAPassPublished(path);
     ASSERT_TRUE(store);
     execSql(path, editEvent("1"));
-    store = openSqlite(path, IntegrityCheck::Full);
+    store = openSqliteStore(path, IntegrityCheck::Full);
     ASSERT_TRUE(store);
     EXPECT_FALSE(publishAndRead(*store, kStart + std::chrono::hours(1)).chainIntact);
 }
@@ -135,7 +127,7 @@ TEST(ComplianceSummaryChain, TheServiceStartChecksTheWholeChain) {
 TEST(ComplianceSummaryChain, AHistoryCutBackPrunedOrReplacedIsCheckedWhole) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
-    auto store = openSqlite(path, IntegrityCheck::Full);
+    auto store = openSqliteStore(path, IntegrityCheck::Full);
     ASSERT_TRUE(store);
     for (const char* at : {"2026-01-01T08:00:00Z", "2026-01-02T08:00:00Z", "2026-01-03T08:00:00Z"})
         ASSERT_TRUE(succeeded(store->recordPass(samplePass(at, at[9] != '2'))));

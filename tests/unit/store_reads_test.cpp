@@ -23,6 +23,7 @@ namespace {
 
 using test::countRows;
 using test::execSql;
+using test::openSqliteStore;
 using test::samplePass;
 
 // True when some statement of the connection is still stepping (it would keep a read open).
@@ -30,15 +31,6 @@ bool anyStatementBusy(sqlite3* db) {
     for (sqlite3_stmt* s = sqlite3_next_stmt(db, nullptr); s; s = sqlite3_next_stmt(db, s))
         if (sqlite3_stmt_busy(s)) return true;
     return false;
-}
-
-std::unique_ptr<SqliteComplianceStore> openSqlite(const std::string& path,
-                                                  IntegrityCheck check = IntegrityCheck::WhenDue) {
-    Status opened;
-    auto store =
-        SqliteComplianceStore::open(path, StoreMode::ReadWrite, builtinCatalog(), &opened, check);
-    EXPECT_TRUE(store) << opened.error;
-    return store;
 }
 
 TEST(StoreStatementCache, AStatementIsCompiledOnceAndHandedBackReset) {
@@ -92,7 +84,7 @@ TEST(StoreStatementCache, SqlThatDoesNotCompileIsAnErrorNamingIt) {
 TEST(StoreSharedReads, LookUpsShareOneReadAndEveryWriteEndsItFirst) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
-    auto store = openSqlite(path);
+    auto store = openSqliteStore(path);
     ASSERT_TRUE(store);
     std::string error;
     ASSERT_TRUE(succeeded(store->record({"t", "/a#k", true, "1", ""})));
@@ -167,7 +159,7 @@ bool anyCorruptSibling(const test::ScratchDir& scratch) {
 
 // A store opened with the full check (the service's start) holding three recorded passes.
 std::unique_ptr<SqliteComplianceStore> storeWithThreePasses(const std::string& path) {
-    auto store = openSqlite(path, IntegrityCheck::Full);
+    auto store = openSqliteStore(path, IntegrityCheck::Full);
     if (!store) return nullptr;
     for (int i = 0; i < 3; ++i)
         if (const auto recorded =
@@ -194,7 +186,7 @@ TEST(StoreIntegritySchedule, TheFullCheckRunsWhenDueAndFindsDamageTheCheapOnesCa
 
     // Checked within the day: the open (what `apply` does) reads no more than the cheap checks.
     {
-        auto store = openSqlite(path);
+        auto store = openSqliteStore(path);
         ASSERT_TRUE(store);
         EXPECT_FALSE(anyCorruptSibling(scratch));
         EXPECT_TRUE(store->openNotes().empty());
@@ -207,7 +199,7 @@ TEST(StoreIntegritySchedule, TheFullCheckRunsWhenDueAndFindsDamageTheCheapOnesCa
     // A day later the service's check before a pass finds it, moves it aside, starts anew and
     // keeps the prior states.
     {
-        auto store = openSqlite(path);
+        auto store = openSqliteStore(path);
         ASSERT_TRUE(store);
         std::string error;
         ASSERT_TRUE(succeeded(store->record({"t", "/kept", true, "x", ""})));
@@ -230,7 +222,7 @@ TEST(StoreIntegritySchedule, TheServiceStartChecksTheWholeDatabase) {
     const auto path = scratch.abs("compliance.db");
     { ASSERT_TRUE(storeWithThreePasses(path)); }
     damageTable(path, "events");
-    auto store = openSqlite(path, IntegrityCheck::Full);
+    auto store = openSqliteStore(path, IntegrityCheck::Full);
     ASSERT_TRUE(store);
     EXPECT_TRUE(anyCorruptSibling(scratch));
     ASSERT_EQ(store->openNotes().size(), 1u);
@@ -242,7 +234,7 @@ TEST(StoreIntegritySchedule, TheCheapCheckFindsAFileCutShortWithoutReadingIt) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
     {
-        auto store = openSqlite(path, IntegrityCheck::Full);
+        auto store = openSqliteStore(path, IntegrityCheck::Full);
         ASSERT_TRUE(store);
         std::string error;
         for (int i = 0; i < 20; ++i) {
@@ -269,7 +261,7 @@ TEST(StoreChainHeadSidecar, ANoOpPassLeavesItAndADifferentOneIsRewritten) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
     const auto sidecar = path + ".head";
-    auto store = openSqlite(path);
+    auto store = openSqliteStore(path);
     ASSERT_TRUE(store);
     std::string error;
     ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
