@@ -237,8 +237,9 @@ class ServiceLoop {
         if (!list.empty()) described += " (" + list + ")";
         changedSources_.clear();
         pass(due.trigger, described);
-        // A pass over many profiles holds every finding for a moment; an idle service should not
-        // keep that heap for the hour until the next one.
+        // A pass over many profiles holds every finding for a moment and fills the store's page
+        // cache; an idle service should not keep either for the hour until the next one.
+        if (store_) store_->releaseCache();
         platform::releaseFreedMemory();
         if (reloadPending_) {
             reloadPending_ = false;
