@@ -1,10 +1,7 @@
 // run: the long-running service. A thin shell: take the one-instance lock, hand the process to
-// Poco's ServerApplication (which on Windows connects to the service control manager; on Linux
-// systemd runs it in the foreground, so there is no daemonizing), and run the service loop
-// (engine/service_loop.hpp) as its main.
-#include <Poco/Logger.h>
-#include <Poco/Util/ServerApplication.h>
-
+// the platform's service host (on Windows the service control manager; on Linux systemd runs it
+// in the foreground, so there is no daemonizing), and run the service loop
+// (engine/service_loop.hpp) as its body.
 #include <ostream>
 
 #include "app/agent_config.hpp"
@@ -16,6 +13,7 @@
 #include "engine/service_loop.hpp"
 #include "platform/change_watcher.hpp"
 #include "platform/instance_lock.hpp"
+#include "platform/service_host.hpp"
 #include "util/text.hpp"
 
 namespace mpa {
@@ -26,27 +24,6 @@ Status configureServiceLogging(const AgentSettings& settings) {
     return configureLogging(settings.logLevelChosen ? settings.logLevel : "information",
                             settings.logDestination, settings.logFormat);
 }
-
-class AgentService final : public Poco::Util::ServerApplication {
-  public:
-    AgentService(CommandEnv& env, ServiceOptions options)
-        : env_(env), options_(std::move(options)) {}
-
-  protected:
-    int main(const std::vector<std::string>&) override {
-        Status status;
-        auto watcher = platform::ChangeWatcher::create(&status);
-        if (!watcher) {
-            env_.err << "run: " << status.error << "\n";
-            return exit_code::kError;
-        }
-        return runServiceLoop(env_.context, builtInComponents(), *watcher, options_);
-    }
-
-  private:
-    CommandEnv& env_;
-    ServiceOptions options_;
-};
 
 }  // namespace
 
@@ -95,12 +72,15 @@ int runService(CommandEnv& env) {
         if (settleSet) settings->settleMilliseconds = settle;  // the command line still wins
         return configureServiceLogging(*settings);
     };
-    AgentService service(env, std::move(options));
-    // Only the program name: the command line was parsed already, and ServerApplication's own
-    // options (--daemon, --pidfile) are not offered.
-    std::string program = "metalama-policy-agent";
-    char* argv[] = {program.data(), nullptr};
-    return service.run(1, argv);
+    return platform::runAsService([&env, &options] {
+        Status status;
+        auto watcher = platform::ChangeWatcher::create(&status);
+        if (!watcher) {
+            env.err << "run: " << status.error << "\n";
+            return exit_code::kError;
+        }
+        return runServiceLoop(env.context, builtInComponents(), *watcher, options);
+    });
 }
 
 }  // namespace mpa

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <exception>
-#include <map>
 #include <random>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/pass_lock.hpp"
@@ -115,6 +115,11 @@ class ServiceLoop {
     }
 
   private:
+    struct ManagedFileState {
+        platform::PathStamp stamp = platform::kUnknownStamp;
+        std::optional<std::size_t> digest;
+    };
+
     // Watch first, then read: every pass arms the watches for what it is about to read (new
     // accounts bring new paths), so a change after this point is an event and one before it is
     // read by the pass. Re-arming only when the list changed keeps a no-op pass cheap.
@@ -124,8 +129,9 @@ class ServiceLoop {
         all.insert(all.end(), paths.targets.begin(), paths.targets.end());
         const bool same = all == watchList_;
         if (armed_ && same) return;
+        managed_ = carriedOver(paths.targets);
         sourcePaths_ = {paths.sources.begin(), paths.sources.end()};
-        targetFiles_ = paths.targets;
+        targetsBegin_ = paths.sources.size();
         watchList_ = std::move(all);
         armed_ = true;
         if (const auto status = watcher_.watch(watchList_); !status)
@@ -236,8 +242,9 @@ class ServiceLoop {
         if (!list.empty()) described += " (" + list + ")";
         changedSources_.clear();
         pass(due.trigger, described);
-        // A pass over many profiles holds every finding for a moment; an idle service should not
-        // keep that heap for the hour until the next one.
+        // A pass over many profiles holds every finding for a moment and fills the store's page
+        // cache; an idle service should not keep either for the hour until the next one.
+        if (store_) store_->releaseCache();
         platform::releaseFreedMemory();
         if (reloadPending_) {
             reloadPending_ = false;
@@ -245,10 +252,45 @@ class ServiceLoop {
         }
     }
 
+    // The managed files' positions in watchList_, by path, for looking many up at once.
+    std::unordered_map<std::string_view, std::size_t> managedIndex() const {
+        std::unordered_map<std::string_view, std::size_t> index;
+        index.reserve(managed_.size());
+        for (std::size_t i = 0; i < managed_.size(); ++i)
+            index.emplace(watchList_[targetsBegin_ + i], i);
+        return index;
+    }
+
+    // The state kept for each of `targets` (the next list of managed files): what was kept for
+    // the same path in the current list, nothing for a new one.
+    std::vector<ManagedFileState> carriedOver(const std::vector<std::string>& targets) const {
+        std::vector<ManagedFileState> next(targets.size());
+        if (managed_.empty()) return next;
+        const auto index = managedIndex();
+        for (std::size_t i = 0; i < targets.size(); ++i)
+            if (const auto found = index.find(targets[i]); found != index.end())
+                next[i] = managed_[found->second];
+        return next;
+    }
+
     // The managed files reported changed that differ from what the last pass left (all of them
     // before one).
     std::set<std::string> driftedFiles() const {
         std::set<std::string> drifted;
+        // A few changed files (the usual case) are looked up one by one; many at once (every
+        // profile touched) through an index, built only then.
+        constexpr std::size_t kLinearLookUps = 8;
+        std::unordered_map<std::string_view, std::size_t> index;
+        if (changedTargets_.size() > kLinearLookUps) index = managedIndex();
+        const auto stateOf = [&](const std::string& path) -> const ManagedFileState* {
+            if (changedTargets_.size() > kLinearLookUps) {
+                const auto found = index.find(path);
+                return found == index.end() ? nullptr : &managed_[found->second];
+            }
+            for (std::size_t i = 0; i < managed_.size(); ++i)
+                if (watchList_[targetsBegin_ + i] == path) return &managed_[i];
+            return nullptr;
+        };
         for (const auto& path : changedTargets_) {
             // "DIR/*": an entry came or went under a home root or /run/user (an account
             // arriving); it is no file whose content could be compared.
@@ -256,14 +298,14 @@ class ServiceLoop {
                 drifted.insert(path);
                 continue;
             }
-            const auto found = lastFingerprints_.find(path);
-            if (found == lastFingerprints_.end() || !found->second.digest) {
+            const auto* state = stateOf(path);
+            if (!state || !state->digest) {
                 drifted.insert(path);
                 continue;
             }
-            if (platform::entryStamp(path) == found->second.stamp) continue;
+            if (platform::entryStamp(path) == state->stamp) continue;
             const auto now = fingerprint(path);
-            if (!now || *now != *found->second.digest) drifted.insert(path);
+            if (!now || *now != *state->digest) drifted.insert(path);
         }
         return drifted;
     }
@@ -271,18 +313,13 @@ class ServiceLoop {
     // What the pass left in every managed file; a file whose metadata did not change keeps its
     // digest without being read, so a no-op pass over many profiles reads nothing again.
     void rememberManagedFiles() {
-        std::map<std::string, ManagedFileState> next;
-        for (const auto& path : targetFiles_) {
+        for (std::size_t i = 0; i < managed_.size(); ++i) {
+            const auto& path = watchList_[targetsBegin_ + i];
+            auto& state = managed_[i];
             const auto stamp = platform::entryStamp(path);
-            const auto found = lastFingerprints_.find(path);
-            if (found != lastFingerprints_.end() && found->second.digest &&
-                found->second.stamp == stamp) {
-                next.emplace(path, found->second);
-                continue;
-            }
-            next.emplace(path, ManagedFileState{stamp, fingerprint(path)});
+            if (state.digest && state.stamp == stamp) continue;
+            state = ManagedFileState{stamp, fingerprint(path)};
         }
-        lastFingerprints_ = std::move(next);
         changedTargets_.clear();
     }
 
@@ -425,15 +462,14 @@ class ServiceLoop {
     std::unique_ptr<ComplianceStore> store_;
     bool startRecorded_ = false;  // the start is recorded once the store can be written
     std::set<std::string> sourcePaths_;
-    std::vector<std::string> targetFiles_;
     std::set<std::string> changedSources_;  // source paths changed since the last pass
     std::set<std::string> changedTargets_;  // managed files reported changed since then
-    struct ManagedFileState {
-        platform::PathStamp stamp = platform::kUnknownStamp;
-        std::optional<std::size_t> digest;
-    };
-    std::map<std::string, ManagedFileState> lastFingerprints_;
-    std::vector<std::string> watchList_;  // sources then targets, as given to the watcher
+    std::vector<std::string> watchList_;    // sources then targets, as given to the watcher
+    std::size_t targetsBegin_ = 0;          // where the targets' managed files start in it
+    // What the last pass left in each managed file, by its place in watchList_ from
+    // targetsBegin_: beside the list rather than keyed by a copy of each path, as there are two
+    // per user profile (docs/performance.md, "Where the idle service's memory goes").
+    std::vector<ManagedFileState> managed_;
     bool armed_ = false;
     std::vector<platform::PathStamp> stamps_;  // per watchList_ entry, when the last pass read
     std::set<std::string> announced_;          // paths some event reported since then

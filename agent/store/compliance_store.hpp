@@ -86,6 +86,10 @@ class ComplianceStore : public Ledger {
     // checkpointed past it).
     virtual void beginSharedReads() = 0;
     virtual void endSharedReads() = 0;
+    // Hands back the database's page cache (up to 2 MB, SQLite's default cache_size): an idle
+    // service should not hold it for the hour until its next pass, which reads the pages again
+    // from the operating system's cache.
+    virtual void releaseCache() = 0;
 
     // The effective policy of the latest pass that had one (values with provenance).
     virtual std::optional<PolicySet> lastKnownGoodPolicy() const = 0;

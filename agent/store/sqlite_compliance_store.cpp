@@ -275,6 +275,10 @@ void SqliteComplianceStore::endSharedReads() {
     db_.exec("COMMIT");
 }
 
+void SqliteComplianceStore::releaseCache() {
+    sqlite3_db_release_memory(db_.handle());
+}
+
 void SqliteComplianceStore::readFailed(const std::string& what) const {
     lastReadError_ = path_ + ": " + what;
 }

@@ -33,6 +33,7 @@ class SqliteComplianceStore : public ComplianceStore {
     std::vector<std::string> openNotes() const override;
     void beginSharedReads() override { shareReads_ = true; }
     void endSharedReads() override;
+    void releaseCache() override;
 
     std::optional<PriorState> find(const std::string& target,
                                    const std::string& subject) const override;

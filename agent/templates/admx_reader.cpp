@@ -1,43 +1,35 @@
 #include "templates/admx_reader.hpp"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/DOM/DOMParser.h>
-#include <Poco/DOM/Document.h>
-#include <Poco/DOM/Element.h>
-#include <Poco/DOM/Node.h>
-#include <Poco/Exception.h>
-#include <Poco/SAX/InputSource.h>
-
-#include <sstream>
-
+#include "templates/xml_reader.hpp"
 #include "util/text.hpp"
 
 namespace mpa {
 namespace {
 
-using Poco::XML::Element;
-using Poco::XML::Node;
+using Element = XmlElement;
 
-std::vector<Element*> children(const Node* parent, const std::string& localName) {
-    std::vector<Element*> out;
+std::vector<const Element*> children(const Element* parent, const std::string& localName) {
+    std::vector<const Element*> out;
     if (!parent) return out;
-    for (auto* n = parent->firstChild(); n; n = n->nextSibling())
-        if (n->nodeType() == Node::ELEMENT_NODE && n->localName() == localName)
-            out.push_back(static_cast<Element*>(n));
+    for (const auto& c : parent->children)
+        if (c.localName == localName) out.push_back(&c);
     return out;
 }
 
-Element* child(const Node* parent, const std::string& localName) {
-    const auto all = children(parent, localName);
-    return all.empty() ? nullptr : all.front();
+const Element* child(const Element* parent, const std::string& localName) {
+    if (parent)
+        for (const auto& c : parent->children)
+            if (c.localName == localName) return &c;
+    return nullptr;
 }
 
 std::optional<std::int64_t> number(const Element* e, const std::string& attribute) {
-    if (!e || !e->hasAttribute(attribute)) return std::nullopt;
+    const auto* text = e ? e->findAttribute(attribute) : nullptr;
+    if (!text) return std::nullopt;
     long long v = 0;
-    if (!parseDecimal(e->getAttribute(attribute), &v))
-        throw AdmxParseError("attribute " + attribute + " of <" + e->localName() +
-                             "> is not a number: " + e->getAttribute(attribute));
+    if (!parseDecimal(*text, &v))
+        throw AdmxParseError("attribute " + attribute + " of <" + e->localName +
+                             "> is not a number: " + *text);
     return static_cast<std::int64_t>(v);
 }
 
@@ -46,44 +38,44 @@ std::optional<std::int64_t> decimalValue(const Element* valueElement) {
     return number(child(valueElement, "decimal"), "value");
 }
 
-AdmxElementModel readElement(Element* e) {
+AdmxElementModel readElement(const Element* e) {
     AdmxElementModel m;
-    m.kind = e->localName();
-    m.id = e->getAttribute("id");
-    m.key = e->getAttribute("key");
-    m.valueName = e->getAttribute("valueName");
+    m.kind = e->localName;
+    m.id = e->attribute("id");
+    m.key = e->attribute("key");
+    m.valueName = e->attribute("valueName");
     if (m.kind == "decimal") {
         m.minValue = number(e, "minValue").value_or(0);
         m.maxValue = number(e, "maxValue").value_or(9999);  // the schema's defaults
     } else if (m.kind == "text") {
         m.maxLength = number(e, "maxLength").value_or(1023);
     } else if (m.kind == "enum") {
-        for (auto* item : children(e, "item")) {
+        for (const auto* item : children(e, "item")) {
             const auto v = decimalValue(child(item, "value"));
             if (!v) throw AdmxParseError("enum " + m.id + ": an item without a decimal value");
-            m.items.push_back({item->getAttribute("displayName"), *v});
+            m.items.push_back({item->attribute("displayName"), *v});
         }
     }
     return m;
 }
 
-AdmxPolicyModel readPolicy(Element* e) {
+AdmxPolicyModel readPolicy(const Element* e) {
     AdmxPolicyModel p;
-    p.name = e->getAttribute("name");
-    p.policyClass = e->getAttribute("class");
-    p.key = e->getAttribute("key");
-    p.valueName = e->getAttribute("valueName");
-    p.displayName = e->getAttribute("displayName");
-    p.explainText = e->getAttribute("explainText");
-    p.presentation = e->getAttribute("presentation");
-    if (auto* parent = child(e, "parentCategory")) p.parentCategory = parent->getAttribute("ref");
-    if (auto* supported = child(e, "supportedOn")) p.supportedOn = supported->getAttribute("ref");
+    p.name = e->attribute("name");
+    p.policyClass = e->attribute("class");
+    p.key = e->attribute("key");
+    p.valueName = e->attribute("valueName");
+    p.displayName = e->attribute("displayName");
+    p.explainText = e->attribute("explainText");
+    p.presentation = e->attribute("presentation");
+    if (const auto* parent = child(e, "parentCategory"))
+        p.parentCategory = parent->attribute("ref");
+    if (const auto* supported = child(e, "supportedOn"))
+        p.supportedOn = supported->attribute("ref");
     p.enabledValue = decimalValue(child(e, "enabledValue"));
     p.disabledValue = decimalValue(child(e, "disabledValue"));
-    if (auto* elements = child(e, "elements"))
-        for (auto* n = elements->firstChild(); n; n = n->nextSibling())
-            if (n->nodeType() == Node::ELEMENT_NODE)
-                p.elements.push_back(readElement(static_cast<Element*>(n)));
+    if (const auto* elements = child(e, "elements"))
+        for (const auto& element : elements->children) p.elements.push_back(readElement(&element));
     return p;
 }
 
@@ -109,37 +101,32 @@ std::vector<std::string> AdmxModel::categoryPath(const AdmxPolicyModel& policy) 
 }
 
 AdmxModel parseAdmx(const std::string& xml) {
-    Poco::AutoPtr<Poco::XML::Document> doc;
-    try {
-        Poco::XML::DOMParser parser;
-        parser.setFeature(Poco::XML::DOMParser::FEATURE_FILTER_WHITESPACE, true);
-        doc = parser.parseString(xml);
-    } catch (const Poco::Exception& e) {
-        throw AdmxParseError("ADMX is not well-formed XML: " + e.displayText());
-    }
-    const auto* root = doc->documentElement();
-    if (!root || root->localName() != "policyDefinitions")
+    Status status;
+    const auto document = parseXml(xml, &status);
+    if (!document) throw AdmxParseError("ADMX is not well-formed XML: " + status.error);
+    const auto* root = &*document;
+    if (root->localName != "policyDefinitions")
         throw AdmxParseError("ADMX root element is not <policyDefinitions>");
     AdmxModel model;
-    model.revision = root->getAttribute("revision");
-    if (auto* namespaces = child(root, "policyNamespaces")) {
-        if (auto* target = child(namespaces, "target")) {
-            model.targetPrefix = target->getAttribute("prefix");
-            model.targetNamespace = target->getAttribute("namespace");
+    model.revision = root->attribute("revision");
+    if (const auto* namespaces = child(root, "policyNamespaces")) {
+        if (const auto* target = child(namespaces, "target")) {
+            model.targetPrefix = target->attribute("prefix");
+            model.targetNamespace = target->attribute("namespace");
         }
-        for (auto* u : children(namespaces, "using"))
-            model.usingNamespaces.push_back(u->getAttribute("namespace"));
+        for (const auto* u : children(namespaces, "using"))
+            model.usingNamespaces.push_back(u->attribute("namespace"));
     }
-    if (auto* definitions = child(child(root, "supportedOn"), "definitions"))
-        for (auto* d : children(definitions, "definition"))
-            model.supportedOnDefinitions.push_back(d->getAttribute("name"));
-    for (auto* c : children(child(root, "categories"), "category")) {
-        AdmxCategoryModel category{c->getAttribute("name"), c->getAttribute("displayName"), {}};
-        if (auto* parent = child(c, "parentCategory"))
-            category.parent = parent->getAttribute("ref");
+    if (const auto* definitions = child(child(root, "supportedOn"), "definitions"))
+        for (const auto* d : children(definitions, "definition"))
+            model.supportedOnDefinitions.push_back(d->attribute("name"));
+    for (const auto* c : children(child(root, "categories"), "category")) {
+        AdmxCategoryModel category{c->attribute("name"), c->attribute("displayName"), {}};
+        if (const auto* parent = child(c, "parentCategory"))
+            category.parent = parent->attribute("ref");
         model.categories.push_back(std::move(category));
     }
-    for (auto* p : children(child(root, "policies"), "policy"))
+    for (const auto* p : children(child(root, "policies"), "policy"))
         model.policies.push_back(readPolicy(p));
     return model;
 }

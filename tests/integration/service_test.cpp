@@ -16,6 +16,8 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "policy/definitions.hpp"
@@ -148,6 +150,66 @@ TEST_F(Service, DriftInEtcEnvironmentIsRepairedAndRecorded) {
     const auto history = runAgent(dir(), {"report"});
     EXPECT_NE(history.out.find("drift repaired  /etc/environment"), npos) << history.out;
     EXPECT_NE(history.out.find("agent started"), npos) << history.out;
+    expectIdle(400ms);
+}
+
+// Every managed file at once: the /etc files and every profile's telemetry.json, written in
+// place (owner and mode kept) while the service is stopped, so that it takes all the events in
+// one read and compares all the files in one go.
+constexpr const char* kManagedFiles[] = {
+    "etc/environment",
+    "etc/environment.d/zz-metalama-telemetry.conf",
+    "etc/profile.d/zz-metalama-telemetry.sh",
+    "etc/systemd/system.conf.d/zz-metalama-telemetry.conf",
+    "etc/skel/.local/share/Metalama/telemetry.json",
+    "home/alice/.local/share/Metalama/telemetry.json",
+    "home/bob/.config/.metalama/telemetry.json",
+    "home/bob/.local/share/Metalama/telemetry.json",
+    "home/carol/.local/share/Metalama/telemetry.json",
+    "home/dave/.local/share/Metalama/telemetry.json",
+    "home/erin/.local/share/Metalama/telemetry.json",
+};
+
+void rewriteInPlace(const std::string& file, const std::string& content) {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << content;
+    ASSERT_TRUE(out.good()) << file;
+}
+
+TEST_F(Service, EveryManagedFileRewrittenAsItWasAtOnceNeedsNoPass) {
+    start({"--log-level", "debug"});
+    service->signal(SIGSTOP);
+    for (const auto* file : kManagedFiles) rewriteInPlace(path(file), read(file));
+    service->signal(SIGCONT);
+    const auto dismissed = service->waitForOutput(
+        "managed files are as the last pass left them; no pass", kPatience, mark);
+    ASSERT_NE(dismissed, npos) << service->output().substr(mark);
+    for (const auto* file : kManagedFiles)
+        EXPECT_NE(service->output().find(std::string("changed: ") + path(file), mark), npos)
+            << file << " was not reported changed:\n"
+            << service->output().substr(mark);
+    mark = service->waitForOutput("\n", kPatience, dismissed);
+    expectIdle(400ms);
+}
+
+TEST_F(Service, DriftInEveryManagedFileAtOnceIsRepairedInOnePass) {
+    start();
+    service->signal(SIGSTOP);
+    for (const auto* file : kManagedFiles)
+        rewriteInPlace(path(file), std::string(file).find("telemetry.json") != npos
+                                       ? "{}\n"
+                                       : "# edited by hand\n");
+    service->signal(SIGCONT);
+    const auto line = waitPass(2);
+    EXPECT_NE(line.find("trigger drift (/etc/environment, "), npos) << line;
+    EXPECT_TRUE(optedOut()) << read("etc/environment");
+    for (const auto* file : kManagedFiles) {
+        if (std::string(file).find("telemetry.json") == npos) continue;
+        EXPECT_NE(read(file).find("\"UsageReportingAction\": 2"), npos)
+            << file << ": " << read(file);
+    }
+    EXPECT_NE(line.find(std::to_string(std::size(kManagedFiles)) + " changed, 0 failed"), npos)
+        << line;
     expectIdle(400ms);
 }
 
@@ -324,6 +386,26 @@ TEST_F(Service, UnusableDatabaseBacksOffAndTheServiceRecoversOnItsOwn) {
     ASSERT_NE(service->waitForOutput("pass 1: trigger retry", kPatience, second), npos)
         << service->output();
     EXPECT_TRUE(optedOut());
+}
+
+// The service logs as it is configured from its first line: nothing between the command line
+// and the service loop puts another channel in place.
+TEST_F(Service, LogsInTheFormatItIsGivenFromTheFirstLine) {
+    service = startAgent(dir(), {"run", "--settle-ms", "100", "--log-format", "json"});
+    const auto at = service->waitForOutput("pass 1: trigger start", kPatience);
+    ASSERT_NE(at, npos) << service->output();
+    ASSERT_NE(service->waitForOutput("\n", kPatience, at), npos);
+    const auto out = service->output();
+    std::size_t lines = 0;
+    for (std::size_t start = 0, end; (end = out.find('\n', start)) != npos; start = end + 1) {
+        const auto line = out.substr(start, end - start);
+        EXPECT_TRUE(line.size() > 2 && line.front() == '{' && line.back() == '}') << line;
+        ++lines;
+    }
+    EXPECT_GE(lines, 3u) << out;
+    const auto first = out.substr(0, out.find('\n'));
+    EXPECT_NE(first.find("service started"), npos) << first;
+    EXPECT_NE(first.find("\"level\":\"information\""), npos) << first;
 }
 
 TEST_F(Service, UnderSystemdEachLogLineCarriesItsSyslogLevel) {

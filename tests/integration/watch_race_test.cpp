@@ -150,8 +150,7 @@ class WatchRace : public ::testing::Test {
     }
     // Waits for the service to log a pass after output position `from` (a teardown step).
     void waitForAPass(std::size_t from) {
-        const auto at =
-            service->waitForOutput("\npass ", kPatienceSeconds, from == 0 ? 0 : from - 1);
+        const auto at = service->waitForOutput("Information: pass ", kPatienceSeconds, from);
         ASSERT_NE(at, npos) << tail(service->output());
         ASSERT_NE(service->waitForOutput("\n", kPatienceSeconds, at), npos);
     }
@@ -283,7 +282,8 @@ TEST_F(WatchRace, SafetyNetNamesAChangeThatNoEventAnnounced) {
     const auto before = service->output().size();
     writeInPlace(path(deep + "/unseen.txt"), "x\n");
     std::this_thread::sleep_for(std::chrono::milliseconds(4 * kSettleMs));
-    EXPECT_EQ(service->countOutput("\npass ", before), 0u) << "the watcher saw the deep change";
+    EXPECT_EQ(service->countOutput("Information: pass ", before), 0u)
+        << "the watcher saw the deep change";
     service->signal(SIGHUP);
     const auto at =
         service->waitForOutput("was not announced by any event", kPatienceSeconds, before);
