@@ -144,13 +144,16 @@ std::vector<Finding> restoreAll(TargetRun& run, const EnvironmentDropInSpec& spe
         auto f = restoreManagedFile(run, wholeFile(spec, spec.metalamaOnlyContent));
         return {f};
     }
+    // The file's entry, which restoreManagedFile forgets once the file is back, and every
+    // variable's go in one commit after the restore (nothing is recorded before it: forgetting
+    // late only means the next pass finds the file already as before the agent).
+    const bool batch = run.changesAllowed() && beginLedgerBatch(run);
     const Finding file = restoreManagedFile(run, wholeFile(spec, dropInContent(spec, recorded)));
     // Restored, or NotApplicable after which restoreManagedFile forgot the file's entry.
     const bool settled = file.outcome == Outcome::Restored ||
                          (file.outcome == Outcome::NotApplicable && run.changesAllowed());
     std::vector<Finding> findings;
     findings.reserve(recorded.size() + 1);
-    const bool batch = settled && beginLedgerBatch(run);
     std::vector<Finding*> forgotten;
     for (const auto& v : recorded) {
         auto f = findingFor(spec, v);
@@ -169,12 +172,13 @@ std::vector<Finding> restoreAll(TargetRun& run, const EnvironmentDropInSpec& spe
     return findings;
 }
 
-// Records the entry of each wanted variable the ledger does not hold with its value; on failure
-// forgets those it recorded and says why.
-Status recordVariables(TargetRun& run, const EnvironmentDropInSpec& spec,
-                       const std::vector<EnvironmentAssignment>& wanted,
-                       std::vector<std::string>* recordedNow) {
-    // One commit for all of them, durable before the file is written.
+// Records the entry of each wanted variable the ledger does not hold with its value, and the
+// file's own entry, in one ledger batch: one commit, durable before the file is written, where
+// the variables and the file were two. On failure forgets what it recorded and says why.
+Status recordPriorStates(TargetRun& run, const EnvironmentDropInSpec& spec,
+                         const std::vector<EnvironmentAssignment>& wanted,
+                         const platform::ReadResult& current, bool* fileRecordedNow,
+                         std::vector<std::string>* recordedNow) {
     const bool batch = beginLedgerBatch(run);
     Status result = Status::success();
     for (const auto& v : wanted) {
@@ -189,6 +193,12 @@ Status recordVariables(TargetRun& run, const EnvironmentDropInSpec& spec,
         if (!result) break;
         recordedNow->push_back(v.name);
     }
+    if (result) {
+        PriorRecord prior;
+        if (!current.missing) prior.body = current.data;
+        result = recordFilePrior(run, spec.target, spec.path, spec.path, current, std::move(prior),
+                                 fileRecordedNow);
+    }
     if (batch)
         if (const auto committed = run.ledger.commitBatch(); !committed && result)
             result = Status::failure(
@@ -197,6 +207,8 @@ Status recordVariables(TargetRun& run, const EnvironmentDropInSpec& spec,
     if (!result) {
         forgetEntries(run, spec, *recordedNow);
         recordedNow->clear();
+        if (*fileRecordedNow) forgetPrior(run, spec.target, spec.path);
+        *fileRecordedNow = false;
     }
     return result;
 }
@@ -271,12 +283,12 @@ std::vector<Finding> enforce(TargetRun& run, const EnvironmentDropInSpec& spec,
         return findings;
     }
     std::vector<std::string> recordedNow;
-    if (Status done = recordVariables(run, spec, wanted, &recordedNow); !done)
+    bool fileRecordedNow = false;
+    if (Status done = recordPriorStates(run, spec, wanted, current, &fileRecordedNow, &recordedNow);
+        !done)
         return failAll(done.error);
-    PriorRecord prior;
-    if (!current.missing) prior.body = current.data;
-    const Finding file = writeWithPriorState(run, Finding::about(spec.target, spec.path), spec.path,
-                                             current, content, std::move(prior));
+    const Finding file = writeRecordedFile(run, Finding::about(spec.target, spec.path), spec.path,
+                                           current, content, !fileRecordedNow);
     if (file.outcome == Outcome::Failed) {
         forgetEntries(run, spec, recordedNow);
         return failAll(file.reason);

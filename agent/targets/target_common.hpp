@@ -44,6 +44,19 @@ Finding writeWithPriorState(TargetRun& run, Finding finding, const std::string& 
                             const platform::ReadResult& current, std::string_view content,
                             PriorRecord prior);
 
+// The two halves of writeWithPriorState, for a target that records more than the file's own
+// entry before writing it and wants them all in one ledger batch (one flush, not one each):
+// recordFilePrior records the file's prior state unless the ledger holds it (`*recordedNow`
+// says whether it did); writeRecordedFile then creates the missing directories and replaces the
+// file, Remediated or, when `setBefore`, DriftRepaired. The caller commits the batch between
+// the two and calls writeRecordedFile only once the prior state is durable.
+Status recordFilePrior(TargetRun& run, const std::string& target, const std::string& subject,
+                       const std::string& logicalPath, const platform::ReadResult& current,
+                       PriorRecord prior, bool* recordedNow);
+Finding writeRecordedFile(TargetRun& run, Finding finding, const std::string& logicalPath,
+                          const platform::ReadResult& current, std::string_view content,
+                          bool setBefore);
+
 // The start of every restore: the ledger entry under the finding's subject (none: NotApplicable
 // with `notSetReason`), its record, and the file at logicalPath as it is now. Returns a finding
 // when there is nothing more to do.

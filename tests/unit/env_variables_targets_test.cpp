@@ -502,11 +502,12 @@ TEST(RunningManagerVariables, EachVariableIsSetAndRestoredOnItsOwn) {
     EXPECT_FALSE(ledger.find("systemd-manager", "running systemd manager#DO_NOT_TRACK"));
 }
 
-// Sees, at each call the targets make, what /etc/environment holds then: what a write-ahead
-// ledger would have made durable before the file changed.
+// Sees, at each call the targets make, what one file (/etc/environment unless told) holds then:
+// what a write-ahead ledger would have made durable before the file changed.
 class WatchingLedger final : public Ledger {
   public:
-    WatchingLedger(Ledger& inner, const ScratchDir& scratch) : inner_(inner), scratch_(scratch) {}
+    WatchingLedger(Ledger& inner, const ScratchDir& scratch, std::string file = kEtcEnvironment)
+        : inner_(inner), scratch_(scratch), file_(std::move(file)) {}
     std::optional<PriorState> find(const std::string& target,
                                    const std::string& subject) const override {
         return inner_.find(target, subject);
@@ -516,10 +517,12 @@ class WatchingLedger final : public Ledger {
     }
     Status record(const PriorState& prior) override {
         if (inBatch_) ++recordsInBatch;
+        if (!inBatch_) ++commits;  // durable on its own: one commit
         return inner_.record(prior);
     }
     Status forget(const std::string& target, const std::string& subject) override {
         if (inBatch_) ++forgetsInBatch;
+        if (!inBatch_) ++commits;
         forgottenWith.push_back(file());
         return inner_.forget(target, subject);
     }
@@ -527,6 +530,7 @@ class WatchingLedger final : public Ledger {
         return inner_.state(key);
     }
     Status setState(const std::string& key, const std::string& value) override {
+        if (!inBatch_) ++commits;
         return inner_.setState(key, value);
     }
     Status beginBatch() override {
@@ -536,19 +540,20 @@ class WatchingLedger final : public Ledger {
     }
     Status commitBatch() override {
         inBatch_ = false;
+        ++commits;
         committedWith.push_back(file());
         return Status::success();
     }
 
     int batches = 0, recordsInBatch = 0, forgetsInBatch = 0;
+    int commits = 0;  // durable writes: each batch's commit, each change made outside a batch
     std::vector<std::string> committedWith, forgottenWith;  // the file then ("absent")
 
   private:
-    std::string file() const {
-        return scratch_.exists(kEtcEnvironment) ? scratch_.read(kEtcEnvironment) : "absent";
-    }
+    std::string file() const { return scratch_.exists(file_) ? scratch_.read(file_) : "absent"; }
     Ledger& inner_;
     const ScratchDir& scratch_;
+    std::string file_;  // the file watched, under the scratch root
     bool inBatch_ = false;
 };
 
@@ -622,7 +627,7 @@ TEST_F(EnvVariablesTest, ADropInRecordsAndForgetsItsVariablesInOneLedgerBatch) {
     TargetRun run{context, watching, RunMode::Enforce};
     target("environment-d").reconcile(run, allThree());
     EXPECT_EQ(watching.batches, 1);
-    EXPECT_EQ(watching.recordsInBatch, 3);  // the file's own entry is recorded on its own
+    EXPECT_EQ(watching.recordsInBatch, 4);  // and the file's own entry, in the same batch
     EXPECT_EQ(watching.committedWith, std::vector<std::string>{"absent"});  // the batch, first
     EXPECT_TRUE(scratch.exists(kEnvironmentD));
 
@@ -632,8 +637,34 @@ TEST_F(EnvVariablesTest, ADropInRecordsAndForgetsItsVariablesInOneLedgerBatch) {
         EXPECT_EQ(line(off, "environment-d", v).outcome, Outcome::Restored) << v;
     EXPECT_FALSE(scratch.exists(kEnvironmentD));
     EXPECT_EQ(watching.batches, 2);
-    EXPECT_EQ(watching.forgetsInBatch, 3);
+    EXPECT_EQ(watching.forgetsInBatch, 4);  // the variables' and the file's
     EXPECT_TRUE(ledger.list("environment-d").empty());
+}
+
+// Each drop-in costs one ledger commit per toggle, not one for its variables and one for the
+// file: on, every prior state (the variables' and the file's) is committed in one batch while
+// the file is still absent; off, every entry is forgotten in one batch once the file is gone.
+TEST_F(EnvVariablesTest, EachDropInCommitsItsLedgerOncePerToggle) {
+    for (const char* name : {"environment-d", "systemd-manager", "profile-d"}) {
+        SCOPED_TRACE(name);
+        const std::string path = kPathOf.at(name);  // the ledger's subject
+        const std::string file = path.substr(1);    // under the scratch root
+        WatchingLedger watching(ledger, scratch, file);
+        TargetRun run{context, watching, RunMode::Enforce};
+        for (int toggle = 0; toggle < 2; ++toggle) {  // the second time the entries are new again
+            const auto before = watching.commits;
+            target(name).reconcile(run, allThree());
+            EXPECT_TRUE(scratch.exists(file));
+            EXPECT_EQ(watching.commits - before, 1);
+            EXPECT_EQ(watching.committedWith.back(), "absent");  // before the file was written
+            ASSERT_TRUE(ledger.find(name, path));  // the file's entry, in that one commit
+            const auto beforeOff = watching.commits;
+            target(name).reconcile(run, DesiredState{});
+            EXPECT_FALSE(scratch.exists(file));
+            EXPECT_EQ(watching.commits - beforeOff, 1);
+            EXPECT_TRUE(ledger.list(name).empty());
+        }
+    }
 }
 
 }  // namespace
