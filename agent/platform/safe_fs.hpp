@@ -110,6 +110,8 @@ class SafeDir {
     Status commitStaged(const StagedFile& staged) const;
     void discardStaged(const StagedFile& staged) const;
     Status syncFileSystem() const;
+    // Flushes this directory's entries (a removal or rename in it survives a power loss).
+    Status flushEntries() const;
     std::uint64_t device() const;  // the file system this directory is on
 
     Status writeFileAtomic(const std::string& name, std::string_view data, const Ownership& owner,
