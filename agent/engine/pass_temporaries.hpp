@@ -13,8 +13,12 @@
 //     kill or power loss from then on leaves it missing;
 //   - a pass whose temporaries were all renamed into place or removed makes the file again
 //     (not flushed: if that is lost, the next pass merely looks).
-// The store's own files (the published summary, the chain-head sidecar, the pending queue when
-// written after the targets) are written outside this scope and always look.
+// A pass that looks also removes the leftovers of the per-user settings files it visits but does
+// not write (SafeDir::removeLeftoversIfLooking): the killed pass was writing them, this one may
+// not need to, and no later pass would look. Only a pass that enforces has the scope (an
+// audit-only or dry run removes nothing, so it must not record a finish). The store's own files
+// (the published summary, the chain-head sidecar, the pending queue when written after the
+// targets) are written outside the scope and always look.
 #include <memory>
 #include <string>
 

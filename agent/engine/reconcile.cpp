@@ -173,8 +173,9 @@ PassReport runPass(const AgentContext& context, const Components& components,
     TargetRun run{context, ledger, report.mode, request.stopRequested};
     // Only the targets' writes: the store's files after them always look for leftovers. A store
     // that cannot be written has a directory the record of a finished pass cannot go in either.
+    // Only a pass that enforces can remove what a killed pass left, so only it records a finish.
     std::optional<PassTemporaries> temporaries;
-    if (!request.dryRun && store)
+    if (report.mode == RunMode::Enforce && store)
         temporaries.emplace(store->writable() ? context.settings.database : std::string());
     SharedReads reads(store);
     for (const auto& target : components.targets(context)) {

@@ -462,6 +462,11 @@ void SafeDir::removeStaleTemporaries(const std::string& name) const {
     }
 }
 
+void SafeDir::removeLeftoversIfLooking(const std::string& name) const {
+    if (isSingleComponent(name) && TemporaryWriteHooks::lookingOnVisit())
+        removeStaleTemporaries(name);
+}
+
 Status SafeDir::stage(const std::string& name, std::string_view data, const Ownership& owner,
                       bool flush, StagedFile* staged) const {
     const std::string where = describe(name);

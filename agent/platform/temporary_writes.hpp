@@ -49,6 +49,9 @@ class TemporaryWriteScope {
 struct TemporaryWriteHooks {
     // Before a temporary file is made: true when the directory must be listed for leftovers.
     static bool beforeTemporary();
+    // Whether a scope that looks is open: a file visited but not written may have a leftover
+    // too (the killed pass was writing it; this pass may not need to). Counts a listing when so.
+    static bool lookingOnVisit();
     static void made();  // a temporary file was created
     static void gone();  // one was renamed into place or removed
 };

@@ -32,6 +32,13 @@ bool TemporaryWriteHooks::beforeTemporary() {
     return scope->look_;
 }
 
+bool TemporaryWriteHooks::lookingOnVisit() {
+    TemporaryWriteScope* scope = current;
+    if (!scope || !scope->look_) return false;
+    ++scope->listings_;
+    return true;
+}
+
 void TemporaryWriteHooks::made() {
     if (current) ++current->made_;
 }
