@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "engine/pass_temporaries.hpp"
 #include "engine/removal_grace.hpp"
 #include "model/policy_source.hpp"
 #include "model/tool_compliance.hpp"
@@ -170,6 +171,12 @@ PassReport runPass(const AgentContext& context, const Components& components,
         writeAhead.emplace(store, store->writable() ? store : nullptr, queue);
     Ledger& ledger = writeAhead ? static_cast<Ledger&>(*writeAhead) : scratch;
     TargetRun run{context, ledger, report.mode, request.stopRequested};
+    // Only the targets' writes: the store's files after them always look for leftovers. A store
+    // that cannot be written has a directory the record of a finished pass cannot go in either.
+    // Only a pass that enforces can remove what a killed pass left, so only it records a finish.
+    std::optional<PassTemporaries> temporaries;
+    if (report.mode == RunMode::Enforce && store)
+        temporaries.emplace(store->writable() ? context.settings.database : std::string());
     SharedReads reads(store);
     for (const auto& target : components.targets(context)) {
         if (run.stopping()) {
@@ -182,6 +189,8 @@ PassReport runPass(const AgentContext& context, const Components& components,
                        guarded(*target, [&] { return target->reconcile(run, report.desired); }));
     }
     reads.end();
+    if (temporaries)
+        if (auto note = temporaries->finish(); !note.empty()) report.notes.push_back(note);
     finish(context, report, store, writeAhead ? &queue : nullptr,
            writeAhead ? &*writeAhead : nullptr);
     return report;
@@ -197,11 +206,13 @@ PassReport runRevert(const AgentContext& context, const Components& components,
     drainQueue(context, store, queue, report);
     WriteAheadLedger ledger(&store, store.writable() ? &store : nullptr, queue);
     TargetRun run{context, ledger, RunMode::Enforce, nullptr, true};
+    PassTemporaries temporaries(store.writable() ? context.settings.database : std::string());
     SharedReads reads(&store);
     for (const auto& target : components.targets(context)) {
         appendFindings(report.findings, guarded(*target, [&] { return target->revert(run); }));
     }
     reads.end();
+    if (auto note = temporaries.finish(); !note.empty()) report.notes.push_back(note);
     finish(context, report, &store, &queue, &ledger);
     return report;
 }

@@ -110,6 +110,8 @@ class SafeDir {
     Status commitStaged(const StagedFile& staged) const;
     void discardStaged(const StagedFile& staged) const;
     Status syncFileSystem() const;
+    // Flushes this directory's entries (a removal or rename in it survives a power loss).
+    Status flushEntries() const;
     std::uint64_t device() const;  // the file system this directory is on
 
     Status writeFileAtomic(const std::string& name, std::string_view data, const Ownership& owner,
@@ -126,6 +128,11 @@ class SafeDir {
     // Entry names, sorted, without "." and "..". *status (optional) fails when the listing could
     // not be read to its end (the names read so far are still returned).
     std::vector<std::string> list(Status* status) const;
+    // After a pass that did not finish (platform/temporary_writes.hpp), removes that pass's
+    // leftover temporaries of `name` in this directory, as a write of `name` would, though this
+    // pass may not write it; otherwise (and on Windows, whose writes do not look for leftovers)
+    // nothing.
+    void removeLeftoversIfLooking(const std::string& name) const;
 
     const std::string& path() const { return path_; }
 

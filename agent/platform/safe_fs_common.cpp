@@ -148,6 +148,10 @@ Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
     return detail::flushDirectory(handle_, describe(name));
 }
 
+Status SafeDir::flushEntries() const {
+    return detail::flushDirectory(handle_, path_);
+}
+
 Ownership replacementOwnership(const FileInfo& existing, const Ownership& fallback) {
     if (existing.kind != FileKind::Regular) return fallback;
     return Ownership{existing.uid, existing.gid, existing.mode};

@@ -13,6 +13,7 @@
 
 #include "platform/safe_fs.hpp"
 #include "platform/safe_fs_detail.hpp"
+#include "platform/temporary_writes.hpp"
 
 namespace mpa::platform {
 
@@ -445,7 +446,8 @@ Status checkReplaceable(int dirFd, const std::string& name, const std::string& w
 // Passes are serialised machine-wide (engine/pass_lock.hpp), so a temporary file of ours found
 // before writing `name` is a killed pass's leftover. Only our names for `name`, only regular
 // files owned by this process's account or by the directory's owner (a user's file the agent
-// had already given to them) are removed, never following a link.
+// had already given to them) are removed, never following a link. Inside a pass that knows the
+// pass before it finished, this listing is skipped (platform/temporary_writes.hpp).
 void SafeDir::removeStaleTemporaries(const std::string& name) const {
     const int dirFd = toFd(handle_);
     struct stat dir {};
@@ -460,6 +462,11 @@ void SafeDir::removeStaleTemporaries(const std::string& name) const {
     }
 }
 
+void SafeDir::removeLeftoversIfLooking(const std::string& name) const {
+    if (isSingleComponent(name) && TemporaryWriteHooks::lookingOnVisit())
+        removeStaleTemporaries(name);
+}
+
 Status SafeDir::stage(const std::string& name, std::string_view data, const Ownership& owner,
                       bool flush, StagedFile* staged) const {
     const std::string where = describe(name);
@@ -467,7 +474,7 @@ Status SafeDir::stage(const std::string& name, std::string_view data, const Owne
     const int dirFd = toFd(handle_);
     if (!isValidOwner(owner)) return Status::failure(where + ": invalid owner uid/gid -1");
     if (Status ok = checkReplaceable(dirFd, name, where); !ok) return ok;
-    removeStaleTemporaries(name);
+    if (TemporaryWriteHooks::beforeTemporary()) removeStaleTemporaries(name);
 
     std::string tempName;
     int fd = -1;
@@ -480,13 +487,17 @@ Status SafeDir::stage(const std::string& name, std::string_view data, const Owne
     }
     if (fd < 0) return Status::failure(where + ": cannot create a temporary file: name collisions");
     FdGuard guard(fd);
+    TemporaryWriteHooks::made();
 
+    const auto removeTemporary = [&] {
+        if (::unlinkat(dirFd, tempName.c_str(), 0) == 0) TemporaryWriteHooks::gone();
+    };
     auto abandon = [&](const std::string& what, int err) {
-        ::unlinkat(dirFd, tempName.c_str(), 0);
+        removeTemporary();
         return Status::failure(where + ": " + what + ": " + errnoText(err));
     };
     if (Status written = writeAll(fd, data); !written) {
-        ::unlinkat(dirFd, tempName.c_str(), 0);
+        removeTemporary();
         return Status::failure(where + ": cannot write: " + written.error);
     }
     struct stat st {};
@@ -518,11 +529,13 @@ Status SafeDir::commitStaged(const StagedFile& staged) const {
         return Status::failure(where +
                                ": cannot rename the temporary file over it: " + errnoText(err));
     }
+    TemporaryWriteHooks::gone();
     return Status::success();
 }
 
 void SafeDir::discardStaged(const StagedFile& staged) const {
-    ::unlinkat(toFd(handle_), staged.tempName.c_str(), 0);
+    // Counted only when removed now: a second discard of the same file finds nothing.
+    if (::unlinkat(toFd(handle_), staged.tempName.c_str(), 0) == 0) TemporaryWriteHooks::gone();
 }
 
 Status SafeDir::syncFileSystem() const {

@@ -236,6 +236,8 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
     return result;
 }
 
+void SafeDir::removeLeftoversIfLooking(const std::string&) const {}
+
 Status SafeDir::stage(const std::string& name, std::string_view data, const Ownership&, bool,
                       StagedFile* staged) const {
     const std::string where = describe(name);

@@ -240,6 +240,7 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     auto prior = telemetryPriorFrom(entries);
     const bool needs = needsProfiles();
 
+    d.dir.removeLeftoversIfLooking(kFileName);
     auto read = d.dir.readFile(kFileName, kMaxSettingsBytes);
     if (!read.status && !read.missing) {
         f.outcome = Outcome::Failed;

@@ -255,6 +255,7 @@ void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform:
         dir = std::make_shared<platform::SafeDir>(std::move(*next));
     }
     const auto& name = work.components.back();
+    dir->removeLeftoversIfLooking(name);
     const auto read = dir->readFile(name, kMaxSettingsBytes);
     if (!read.status && !read.missing) {
         removeEmptyDirectories(run_.context, created);
