@@ -145,6 +145,10 @@ class SafeDir {
 
     std::intptr_t handle_ = -1;  // a file descriptor on POSIX (a HANDLE fits too)
     std::string path_;
+    // The name whose leftovers removeLeftoversIfLooking already removed here, and under which
+    // pass's scope: a write of it in the same pass need not list the directory again.
+    mutable std::string leftoversRemovedFor_;
+    mutable std::uint64_t leftoversRemovedIn_ = 0;
 };
 
 // The path with the links SafeDir::open would follow resolved: the deepest directory of it that

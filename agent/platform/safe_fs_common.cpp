@@ -110,7 +110,11 @@ Status checkRenamable(const FileInfo& from, const std::string& fromName,
 SafeDir::SafeDir(std::intptr_t handle, std::string path)
     : handle_(handle), path_(std::move(path)) {}
 
-SafeDir::SafeDir(SafeDir&& other) noexcept : handle_(other.handle_), path_(std::move(other.path_)) {
+SafeDir::SafeDir(SafeDir&& other) noexcept
+    : handle_(other.handle_),
+      path_(std::move(other.path_)),
+      leftoversRemovedFor_(std::move(other.leftoversRemovedFor_)),
+      leftoversRemovedIn_(other.leftoversRemovedIn_) {
     other.handle_ = -1;
 }
 
@@ -119,6 +123,8 @@ SafeDir& SafeDir::operator=(SafeDir&& other) noexcept {
         if (handle_ != -1) detail::closeHandle(handle_);
         handle_ = other.handle_;
         path_ = std::move(other.path_);
+        leftoversRemovedFor_ = std::move(other.leftoversRemovedFor_);
+        leftoversRemovedIn_ = other.leftoversRemovedIn_;
         other.handle_ = -1;
     }
     return *this;

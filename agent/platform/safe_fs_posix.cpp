@@ -463,8 +463,12 @@ void SafeDir::removeStaleTemporaries(const std::string& name) const {
 }
 
 void SafeDir::removeLeftoversIfLooking(const std::string& name) const {
-    if (isSingleComponent(name) && TemporaryWriteHooks::lookingOnVisit())
+    if (!isSingleComponent(name)) return;
+    if (const auto scope = TemporaryWriteHooks::visitScope()) {
         removeStaleTemporaries(name);
+        leftoversRemovedFor_ = name;
+        leftoversRemovedIn_ = scope;
+    }
 }
 
 Status SafeDir::stage(const std::string& name, std::string_view data, const Ownership& owner,
@@ -474,7 +478,9 @@ Status SafeDir::stage(const std::string& name, std::string_view data, const Owne
     const int dirFd = toFd(handle_);
     if (!isValidOwner(owner)) return Status::failure(where + ": invalid owner uid/gid -1");
     if (Status ok = checkReplaceable(dirFd, name, where); !ok) return ok;
-    if (TemporaryWriteHooks::beforeTemporary()) removeStaleTemporaries(name);
+    // Passes are serialised: what this pass's visit of the file removed cannot have come back.
+    if (TemporaryWriteHooks::beforeTemporary(name == leftoversRemovedFor_ ? leftoversRemovedIn_ : 0))
+        removeStaleTemporaries(name);
 
     std::string tempName;
     int fd = -1;

@@ -12,6 +12,7 @@
 // A scope belongs to the thread that made it (one pass at a time per thread); writes on other
 // threads, and outside any scope, look as before.
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 
 #include "util/status.hpp"
@@ -38,6 +39,7 @@ class TemporaryWriteScope {
   private:
     friend struct TemporaryWriteHooks;
     bool look_;
+    std::uint64_t serial_;  // tells this scope from an earlier one at the same address
     std::function<Status()> beforeFirst_;
     bool started_ = false;
     std::size_t made_ = 0, gone_ = 0, listings_ = 0;
@@ -48,10 +50,13 @@ class TemporaryWriteScope {
 // For SafeDir's implementations only.
 struct TemporaryWriteHooks {
     // Before a temporary file is made: true when the directory must be listed for leftovers.
-    static bool beforeTemporary();
-    // Whether a scope that looks is open: a file visited but not written may have a leftover
-    // too (the killed pass was writing it; this pass may not need to). Counts a listing when so.
-    static bool lookingOnVisit();
+    // `cleanedInScope`: the visitScope() under which the caller already removed this file's
+    // leftovers (0: none), which makes a second listing in the same scope needless.
+    static bool beforeTemporary(std::uint64_t cleanedInScope);
+    // When a scope that looks is open, its serial (never 0), else 0: a file visited but not
+    // written may have a leftover too (the killed pass was writing it; this pass may not need
+    // to). Counts a listing when not 0.
+    static std::uint64_t visitScope();
     static void made();  // a temporary file was created
     static void gone();  // one was renamed into place or removed
 };

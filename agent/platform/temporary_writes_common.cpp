@@ -5,10 +5,14 @@
 namespace mpa::platform {
 namespace {
 thread_local TemporaryWriteScope* current = nullptr;
+thread_local std::uint64_t lastSerial = 0;
 }  // namespace
 
 TemporaryWriteScope::TemporaryWriteScope(bool lookForLeftovers, std::function<Status()> beforeFirst)
-    : look_(lookForLeftovers), beforeFirst_(std::move(beforeFirst)), outer_(current) {
+    : look_(lookForLeftovers),
+      serial_(++lastSerial),
+      beforeFirst_(std::move(beforeFirst)),
+      outer_(current) {
     current = this;
 }
 
@@ -16,7 +20,7 @@ TemporaryWriteScope::~TemporaryWriteScope() {
     current = outer_;
 }
 
-bool TemporaryWriteHooks::beforeTemporary() {
+bool TemporaryWriteHooks::beforeTemporary(std::uint64_t cleanedInScope) {
     TemporaryWriteScope* scope = current;
     if (!scope) return true;
     if (!scope->started_) {
@@ -28,15 +32,16 @@ bool TemporaryWriteHooks::beforeTemporary() {
                 scope->look_ = true;
             }
     }
-    if (scope->look_) ++scope->listings_;
-    return scope->look_;
-}
-
-bool TemporaryWriteHooks::lookingOnVisit() {
-    TemporaryWriteScope* scope = current;
-    if (!scope || !scope->look_) return false;
+    if (!scope->look_ || cleanedInScope == scope->serial_) return false;
     ++scope->listings_;
     return true;
+}
+
+std::uint64_t TemporaryWriteHooks::visitScope() {
+    TemporaryWriteScope* scope = current;
+    if (!scope || !scope->look_) return 0;
+    ++scope->listings_;
+    return scope->serial_;
 }
 
 void TemporaryWriteHooks::made() {

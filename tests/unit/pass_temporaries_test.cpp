@@ -133,6 +133,32 @@ TEST_F(PassTemporariesTest, WritesOutsideAPassAlwaysLook) {
     EXPECT_FALSE(root.exists(kLeftover));
 }
 
+// A pass that looks clears a visited file's leftovers once: writing the same file through the
+// same directory in that pass lists nothing more, while a later pass that looks lists again.
+TEST_F(PassTemporariesTest, AFileVisitedAndThenWrittenIsListedOnce) {
+    root.write(kLeftover, "half", 0600);
+    {
+        PassTemporaries pass(database());
+        auto dir = home();
+        dir.removeLeftoversIfLooking("settings.json");
+        EXPECT_FALSE(root.exists(kLeftover));
+        EXPECT_EQ(pass.scope().listings(), 1u);
+        ASSERT_TRUE(dir.writeFileAtomic("settings.json", "visited, then written", mine()));
+        EXPECT_EQ(pass.scope().listings(), 1u);
+        ASSERT_TRUE(home().writeFileAtomic("settings.json", "another directory handle", mine()));
+        EXPECT_EQ(pass.scope().listings(), 2u);
+        // The pass is not finished (no finish()): the next one looks.
+    }
+    ASSERT_FALSE(marked());
+    root.write(kLeftover, "half again", 0600);
+    PassTemporaries next(database());
+    ASSERT_TRUE(next.looking());
+    auto dir = home();
+    ASSERT_TRUE(dir.writeFileAtomic("settings.json", "next pass", mine()));
+    EXPECT_FALSE(root.exists(kLeftover));
+    EXPECT_EQ(next.scope().listings(), 1u);
+}
+
 TEST_F(PassTemporariesTest, ATemporaryDiscardedTwiceIsCountedOnce) {
     PassTemporaries pass(database());
     platform::StagedFile staged;
