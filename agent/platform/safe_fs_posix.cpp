@@ -479,7 +479,8 @@ Status SafeDir::stage(const std::string& name, std::string_view data, const Owne
     if (!isValidOwner(owner)) return Status::failure(where + ": invalid owner uid/gid -1");
     if (Status ok = checkReplaceable(dirFd, name, where); !ok) return ok;
     // Passes are serialised: what this pass's visit of the file removed cannot have come back.
-    if (TemporaryWriteHooks::beforeTemporary(name == leftoversRemovedFor_ ? leftoversRemovedIn_ : 0))
+    if (TemporaryWriteHooks::beforeTemporary(name == leftoversRemovedFor_ ? leftoversRemovedIn_
+                                                                          : 0))
         removeStaleTemporaries(name);
 
     std::string tempName;
