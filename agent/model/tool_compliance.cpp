@@ -1,7 +1,6 @@
 #include "model/tool_compliance.hpp"
 
 #include <algorithm>
-#include <map>
 
 namespace mpa {
 namespace {
@@ -21,29 +20,29 @@ std::string toolOf(const Finding& finding) {
     return finding.tool.empty() ? std::string(kMetalamaTool) : finding.tool;
 }
 
-std::vector<ToolCompliance> complianceByTool(const DesiredState& desired,
-                                             const std::vector<Finding>& findings) {
-    std::map<std::string, ToolCompliance> byTool;
-    auto entry = [&](const std::string& tool) -> ToolCompliance& {
-        auto& e = byTool[tool];
-        e.tool = tool;
-        return e;
-    };
+ToolCompliance& ToolTally::entry(const std::string& tool) {
+    auto& e = byTool_[tool];
+    e.tool = tool;
+    return e;
+}
+
+void ToolTally::add(const Finding& finding) {
+    auto& e = entry(toolOf(finding));
+    ++e.findings;
+    if (isCompliantOutcome(finding.outcome))
+        ++e.compliant;
+    else
+        ++e.nonCompliant;
+}
+
+std::vector<ToolCompliance> ToolTally::result(const DesiredState& desired) && {
     for (const auto& v : desired.environment) addPolicy(entry(v.tool), v.policy);
     for (const auto& u : desired.userFiles) addPolicy(entry(u.tool), u.policy);
     // Metalama's per-user actions are asked for without a variable when the opt-out is only
     // recommended or a single Disable*Reporting policy is set.
     if (desired.anyActionManaged()) entry(kMetalamaTool).named = true;
-    for (const auto& f : findings) {
-        auto& e = entry(toolOf(f));
-        ++e.findings;
-        if (isCompliantOutcome(f.outcome))
-            ++e.compliant;
-        else
-            ++e.nonCompliant;
-    }
     std::vector<ToolCompliance> out;
-    for (auto& [tool, e] : byTool) {
+    for (auto& [tool, e] : byTool_) {
         if (e.nonCompliant > 0) {
             e.verdict = Verdict::NonCompliant;
             e.reason = std::to_string(e.nonCompliant) + " of " + std::to_string(e.findings) +
@@ -61,6 +60,13 @@ std::vector<ToolCompliance> complianceByTool(const DesiredState& desired,
     std::stable_partition(out.begin(), out.end(),
                           [](const ToolCompliance& t) { return t.tool == kMetalamaTool; });
     return out;
+}
+
+std::vector<ToolCompliance> complianceByTool(const DesiredState& desired,
+                                             const std::vector<Finding>& findings) {
+    ToolTally tally;
+    for (const auto& f : findings) tally.add(f);
+    return std::move(tally).result(desired);
 }
 
 Verdict machineVerdict(const PolicySet& policy, const DesiredState& desired,

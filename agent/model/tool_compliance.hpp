@@ -4,6 +4,7 @@
 // status, the Intune output and the sealed state the osquery view compliance_tools reads all
 // take their per-tool figures from here.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,20 @@ std::string toolOf(const Finding& finding);
 // compliant (e.g. a setting restored after its policy went) and non-compliant otherwise.
 std::vector<ToolCompliance> complianceByTool(const DesiredState& desired,
                                              const std::vector<Finding>& findings);
+
+// complianceByTool fed one finding at a time, for a reader that does not hold the findings (the
+// compliance summary reads them back from the store one row at a time, before it knows the
+// desired state). Keeps one entry per tool.
+class ToolTally {
+  public:
+    void add(const Finding& finding);
+    // complianceByTool(desired, the findings added).
+    std::vector<ToolCompliance> result(const DesiredState& desired) &&;
+
+  private:
+    ToolCompliance& entry(const std::string& tool);
+    std::map<std::string, ToolCompliance> byTool_;
+};
 
 // The machine's verdict: computeVerdict's rule (every finding compliant), and in addition every
 // tool the policy names must be compliant. A machine is compliant when every tool the policy

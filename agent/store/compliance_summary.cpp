@@ -37,8 +37,30 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
     const auto verification = chain ? chain->verification : verifyEventChain(store->connection());
     s.chainIntact = verification.intact;
     s.chainCheckedAt = chain ? chain->wholeCheckAt : isoUtc(now);
-    const auto last = store->lastPass();
+    // The findings are counted as they are read, not held: over ten thousand profiles they were
+    // ~10 MB read back after every pass only to be counted.
+    std::int64_t environmentTargets = 0, environmentSet = 0;
+    ToolTally tally;
+    const auto count = [&](Finding&& f) {
+        tally.add(f);
+        if (f.outcome == Outcome::Failed) ++s.failedFindings;
+        if (f.target == target_name::kLicenseAudit) {
+            if (f.observed == kLicenseKeyRegistered) ++s.licenseAuditProfiles;
+        } else if (f.target == target_name::kTelemetryJson) {
+            if (f.outcome == Outcome::NotApplicable) return;
+            ++s.profilesTotal;
+            if (isCompliantOutcome(f.outcome)) ++s.profilesCompliant;
+        } else if (f.target == target_name::kUserSettingsFile) {
+            return;  // another tool's per-user setting, not the machine's variable
+        } else if (f.outcome != Outcome::NotApplicable) {  // e.g. the running manager off-line
+            ++environmentTargets;
+            if (environmentInPlace(f.outcome)) ++environmentSet;
+        }
+    };
+    const auto last = store->lastPass(count);
     if (!last) {
+        // A read that failed part-way counted some findings: none of them stands.
+        s.failedFindings = s.licenseAuditProfiles = s.profilesTotal = s.profilesCompliant = 0;
         s.problem =
             store->lastReadError().empty() ? "no pass recorded yet" : store->lastReadError();
         return s;
@@ -60,26 +82,10 @@ ComplianceSummary summarizeCompliance(const SqliteComplianceStore* store,
     const auto desired = decideDesiredState(r.policy, store->catalog());
     s.telemetryOptOutEnforced = desired.environmentOptOut() && !desired.auditOnly;
 
-    std::int64_t environmentTargets = 0, environmentSet = 0;
-    for (const auto& f : r.findings) {
-        if (f.outcome == Outcome::Failed) ++s.failedFindings;
-        if (f.target == target_name::kLicenseAudit) {
-            if (f.observed == kLicenseKeyRegistered) ++s.licenseAuditProfiles;
-        } else if (f.target == target_name::kTelemetryJson) {
-            if (f.outcome == Outcome::NotApplicable) continue;
-            ++s.profilesTotal;
-            if (isCompliantOutcome(f.outcome)) ++s.profilesCompliant;
-        } else if (f.target == target_name::kUserSettingsFile) {
-            continue;  // another tool's per-user setting, not the machine's variable
-        } else if (f.outcome != Outcome::NotApplicable) {  // e.g. the running manager off-line
-            ++environmentTargets;
-            if (environmentInPlace(f.outcome)) ++environmentSet;
-        }
-    }
     s.environmentVariableSet = environmentTargets > 0 && environmentSet == environmentTargets;
     // Per tool, from the findings read back (sealed through the pass fingerprint) and the policy.
     s.toolsCompliant = true;
-    const auto tools = complianceByTool(desired, r.findings);
+    const auto tools = std::move(tally).result(desired);
     for (const auto& t : tools) {
         if (t.named) ++s.toolsNamed;
         const bool compliant = t.verdict != Verdict::NonCompliant;

@@ -3,6 +3,7 @@
 // docs/compliance-database.md for the schema). sqlite_compliance_store.cpp opens the database and
 // holds the ledger, agent state and life-cycle events; sqlite_compliance_store_passes.cpp records
 // passes (recordPass) and reads them back (lastPass, lastKnownGoodPolicy).
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,6 +24,11 @@ class SqliteComplianceStore : public ComplianceStore {
     Status recordPass(const PassReport& report) override;
     std::optional<PolicySet> lastKnownGoodPolicy() const override;
     std::optional<StoredPass> lastPass() const override;
+    // The same pass with its findings handed to `each` in order, one at a time, instead of held
+    // in report.findings (which stays empty): what a reader that only counts needs. The seal is
+    // checked as lastPass() checks it; all of it is read from one snapshot of the database.
+    using FindingSink = std::function<void(Finding&&)>;
+    std::optional<StoredPass> lastPass(const FindingSink& each) const;
     std::size_t pendingPasses() const override;
     void dropPendingPasses() override { pending_.clear(); }
     bool writable() const override { return mode_ == StoreMode::ReadWrite; }
@@ -91,11 +97,17 @@ class SqliteComplianceStore : public ComplianceStore {
     Status insertPolicy(std::int64_t runId, const PolicySet& set);
     bool readPolicy(std::int64_t policyRunId, PolicySet* out, bool withIssues) const;
     bool readCurrentFindings(std::vector<Finding>* out, std::vector<std::string>* since) const;
+    // current_findings in order, as readFindingRows reads them.
+    bool prepareCurrentFindings(SqliteStatement* s) const;
     // Rows of (target, subject, user, desired, observed, outcome, reason, state_since).
-    bool readFindingRows(SqliteStatement& s, std::vector<Finding>* out,
+    bool readFindingRows(SqliteStatement& s, const FindingSink& each,
                          std::vector<std::string>* since) const;
+    // current_findings in order to `each`, fingerprinted as they go, then the seal checked
+    // against `header` (the pass read without its findings).
+    bool streamCurrentFindings(PassReport& header, const FindingSink& each) const;
     void readFailed(const std::string& what) const;
-    void checkSeal(PassReport& report) const;
+    // Compares the fingerprint of the state read back with the one the chain sealed.
+    void checkSeal(PassReport& report, const std::string& fingerprint) const;
     bool prepareForRead(std::string_view sql, SqliteStatement* s) const;
     // The cached statement for `sql` (SqliteConnection::cached); a failure is kept as
     // lastReadError, or put in *status (naming the database).

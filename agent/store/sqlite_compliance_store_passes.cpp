@@ -6,6 +6,7 @@
 // set. A pass identical to the previous one is a small run row with same_as set. This keeps a
 // year of hourly passes over 100 profiles within a few megabytes (docs/performance.md).
 #include <Poco/JSON/Object.h>
+#include <sqlite3.h>
 
 #include <map>
 #include <sstream>
@@ -63,6 +64,54 @@ void bindFinding(SqliteStatement& s, int first, const Finding& f) {
     forEachFindingField(f, [&](std::string_view field) { s.bind(first++, field); });
 }
 
+// passFingerprint's fields in their order, fed one finding at a time so that a reader need not
+// hold the findings: the pass and the number of findings, each finding's seven fields, then,
+// only when some finding names a tool, "tools" and every finding's tool in a second round.
+class PassFingerprinter {
+  public:
+    PassFingerprinter(const PassReport& pass, std::int64_t findings)
+        : fields_(CanonicalFields::Keep::DigestOnly) {
+        fields_.add(toString(pass.mode)).add(toString(pass.verdict));
+        addPolicy(fields_, pass.policy);
+        fields_.add(stringListToJson(pass.notes));
+        fields_.add(findings);
+    }
+    void add(const Finding& f) {
+        forEachFindingField(f, [&](std::string_view field) { fields_.add(field); });
+        anyTool_ = anyTool_ || !f.tool.empty();
+    }
+    // Each finding's tool (schema 5), after all of them and only when one is set: a pass with
+    // Metalama's findings only keeps the fingerprint schema 4 sealed, so an upgraded store
+    // still verifies. The marker and the known count keep the two forms apart.
+    bool needsTools() const { return anyTool_; }
+    void startTools() { fields_.add("tools"); }
+    void addTool(std::string_view tool) { fields_.add(tool); }
+    std::string sha256() const { return fields_.sha256(); }
+
+  private:
+    CanonicalFields fields_;
+    bool anyTool_ = false;
+};
+
+// One snapshot for a read made of several queries, when no transaction is open already (a
+// shared read or a batch serves then): a pass recorded between them must not mix two passes.
+class ReadSnapshot {
+  public:
+    explicit ReadSnapshot(const SqliteConnection& db)
+        : db_(db.handle()),
+          begun_(sqlite3_get_autocommit(db_) != 0 &&
+                 sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) == SQLITE_OK) {}
+    ~ReadSnapshot() {
+        if (begun_) sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+    }
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+  private:
+    sqlite3* db_;
+    bool begun_;
+};
+
 }  // namespace
 
 std::string policyFingerprint(const PolicySet& policy) {
@@ -73,23 +122,13 @@ std::string policyFingerprint(const PolicySet& policy) {
 
 std::string passFingerprint(const PassReport& report) {
     // Hashed as it goes: over ten thousand profiles the text would be a 15 MB string.
-    CanonicalFields fields(CanonicalFields::Keep::DigestOnly);
-    fields.add(toString(report.mode)).add(toString(report.verdict));
-    addPolicy(fields, report.policy);
-    fields.add(stringListToJson(report.notes));
-    fields.add(static_cast<std::int64_t>(report.findings.size()));
-    for (const auto& f : report.findings)
-        forEachFindingField(f, [&](std::string_view field) { fields.add(field); });
-    // Each finding's tool (schema 5), after all of them and only when one is set: a pass with
-    // Metalama's findings only keeps the fingerprint schema 4 sealed, so an upgraded store
-    // still verifies. The marker and the known count keep the two forms apart.
-    bool anyTool = false;
-    for (const auto& f : report.findings) anyTool = anyTool || !f.tool.empty();
-    if (anyTool) {
-        fields.add("tools");
-        for (const auto& f : report.findings) fields.add(f.tool);
+    PassFingerprinter print(report, static_cast<std::int64_t>(report.findings.size()));
+    for (const auto& f : report.findings) print.add(f);
+    if (print.needsTools()) {
+        print.startTools();
+        for (const auto& f : report.findings) print.addTool(f.tool);
     }
-    return fields.sha256();
+    return print.sha256();
 }
 
 Status SqliteComplianceStore::recordPass(const PassReport& report) {
@@ -381,21 +420,25 @@ bool SqliteComplianceStore::readPolicy(std::int64_t policyRunId, PolicySet* out,
     return true;
 }
 
+bool SqliteComplianceStore::prepareCurrentFindings(SqliteStatement* s) const {
+    // A schema 4 file read as it is (read-only) has no tool column: every finding is Metalama's.
+    return prepareForRead(schemaVersion_ >= 5
+                              ? "SELECT target, subject, user, desired, observed, outcome, reason, "
+                                "state_since, tool FROM current_findings ORDER BY seq"
+                              : "SELECT target, subject, user, desired, observed, outcome, reason, "
+                                "state_since, '' FROM current_findings ORDER BY seq",
+                          s);
+}
+
 bool SqliteComplianceStore::readCurrentFindings(std::vector<Finding>* out,
                                                 std::vector<std::string>* since) const {
     SqliteStatement s;
-    // A schema 4 file read as it is (read-only) has no tool column: every finding is Metalama's.
-    if (!prepareForRead(schemaVersion_ >= 5
-                            ? "SELECT target, subject, user, desired, observed, outcome, reason, "
-                              "state_since, tool FROM current_findings ORDER BY seq"
-                            : "SELECT target, subject, user, desired, observed, outcome, reason, "
-                              "state_since, '' FROM current_findings ORDER BY seq",
-                        &s))
-        return false;
-    return readFindingRows(s, out, since);
+    if (!prepareCurrentFindings(&s)) return false;
+    return readFindingRows(
+        s, [out](Finding&& f) { out->push_back(std::move(f)); }, since);
 }
 
-bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, std::vector<Finding>* out,
+bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, const FindingSink& each,
                                             std::vector<std::string>* since) const {
     while (s.step()) {
         auto f = Finding::about(s.text(0), s.text(1), s.text(2), s.text(3)).withObserved(s.text(4));
@@ -406,7 +449,7 @@ bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, std::vector<Find
         f.reason = s.text(6);
         if (since) since->push_back(s.text(7));
         f.tool = s.text(8);
-        out->push_back(std::move(f));
+        each(std::move(f));
     }
     if (s.failed()) {
         readFailed(s.errorMessage());
@@ -434,7 +477,7 @@ std::optional<PolicySet> SqliteComplianceStore::lastKnownGoodPolicy() const {
 // What readers get is derived from the chain at read time: the state read back must have the
 // fingerprint the chain sealed (event_kind::kStateSealed). An edited runs, current_findings or
 // policy row makes it differ: the verdict read is then non-compliant and a note says why.
-void SqliteComplianceStore::checkSeal(PassReport& report) const {
+void SqliteComplianceStore::checkSeal(PassReport& report, const std::string& fingerprint) const {
     SqliteStatement s;
     if (!prepareForRead("SELECT json_extract(body, '$.data.fingerprint'), id FROM events "
                         "WHERE kind = ? ORDER BY id DESC LIMIT 1",
@@ -442,7 +485,7 @@ void SqliteComplianceStore::checkSeal(PassReport& report) const {
         return;
     s.bind(1, std::string(event_kind::kStateSealed));
     if (!firstRow(s)) return;  // a history from before seals: nothing to compare with
-    if (s.text(0) == passFingerprint(report)) return;
+    if (s.text(0) == fingerprint) return;
     report.notes.push_back(
         "the recorded state does not match the state sealed in the event chain (event " +
         std::to_string(s.integer(1)) +
@@ -451,6 +494,41 @@ void SqliteComplianceStore::checkSeal(PassReport& report) const {
 }
 
 std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
+    std::vector<Finding> findings;
+    auto pass = lastPass([&findings](Finding&& f) { findings.push_back(std::move(f)); });
+    if (pass) pass->report.findings = std::move(findings);
+    return pass;
+}
+
+bool SqliteComplianceStore::streamCurrentFindings(PassReport& header,
+                                                  const FindingSink& each) const {
+    SqliteStatement count;
+    if (!prepareForRead("SELECT count(*) FROM current_findings", &count) || !firstRow(count))
+        return false;
+    PassFingerprinter print(header, count.integer(0));
+    SqliteStatement s;
+    if (!prepareCurrentFindings(&s)) return false;
+    const auto read = [&](Finding&& f) {
+        print.add(f);
+        each(std::move(f));
+    };
+    if (!readFindingRows(s, read, nullptr)) return false;
+    if (print.needsTools()) {
+        print.startTools();
+        SqliteStatement tools;
+        if (!prepareForRead("SELECT tool FROM current_findings ORDER BY seq", &tools)) return false;
+        while (tools.step()) print.addTool(tools.text(0));
+        if (tools.failed()) {
+            readFailed(tools.errorMessage());
+            return false;
+        }
+    }
+    checkSeal(header, print.sha256());
+    return true;
+}
+
+std::optional<StoredPass> SqliteComplianceStore::lastPass(const FindingSink& each) const {
+    const ReadSnapshot snapshot(db_);
     SqliteStatement s;
     // Schemas 1 and 2 (a read-only open of an old file): policy and findings sit with the
     // content run.
@@ -492,8 +570,7 @@ std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
     // A pure function of the policy, as the pass decided it: what compliance per tool needs.
     r.desired = decideDesiredState(r.policy, catalog_);
     if (schemaVersion_ >= 3) {
-        if (!readCurrentFindings(&r.findings, nullptr)) return std::nullopt;
-        checkSeal(r);
+        if (!streamCurrentFindings(r, each)) return std::nullopt;
     } else {
         SqliteStatement f;
         if (!prepareForRead("SELECT target, subject, user, desired, observed, outcome, reason, "
@@ -501,7 +578,7 @@ std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
                             &f))
             return std::nullopt;
         f.bind(1, policyRun);
-        if (!readFindingRows(f, &r.findings, nullptr)) return std::nullopt;
+        if (!readFindingRows(f, each, nullptr)) return std::nullopt;
     }
     return pass;
 }

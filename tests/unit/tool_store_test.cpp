@@ -80,6 +80,53 @@ TEST(ToolStore, EveryFindingKeepsItsToolAndTheSealedViewHasEachToolsVerdict) {
 
 // The tool is part of what a pass is: the same findings about another tool are a different pass
 // (a new seal), not a repeat; Metalama-only passes keep the fingerprint schema 4 gave them.
+// The compliance summary reads the latest pass one finding at a time (it only counts): the same
+// findings in the same order as lastPass() holds them, none kept in the report, and the seal
+// checked the same way, with tools and without, so an edited row is still caught.
+TEST(ToolStore, ALastPassReadOneFindingAtATimeIsTheSameAndChecksTheSeal) {
+    for (const bool withTools : {true, false}) {
+        SCOPED_TRACE(withTools ? "tools" : "Metalama only");
+        test::ScratchDir scratch;
+        const auto path = scratch.abs("compliance.db");
+        const auto pass = withTools ? toolsPass("2026-03-01T10:00:00Z", true)
+                                    : test::samplePass("2026-03-01T10:00:00Z");
+        ASSERT_TRUE(storeWith(scratch, pass));
+        auto store = test::openSqliteStore(path);
+        ASSERT_TRUE(store);
+        const auto held = store->lastPass();
+        ASSERT_TRUE(held) << test::readError(*store);
+        std::vector<Finding> streamed;
+        const auto read =
+            store->lastPass([&streamed](Finding&& f) { streamed.push_back(std::move(f)); });
+        ASSERT_TRUE(read) << test::readError(*store);
+        EXPECT_TRUE(read->report.findings.empty());
+        EXPECT_EQ(read->report.notes, held->report.notes);  // the pass's own: no seal note
+        EXPECT_EQ(read->report.notes, pass.notes);
+        EXPECT_EQ(read->report.verdict, held->report.verdict);
+        ASSERT_EQ(streamed.size(), held->report.findings.size());
+        ASSERT_EQ(streamed.size(), pass.findings.size());
+        for (std::size_t i = 0; i < streamed.size(); ++i) {
+            EXPECT_EQ(streamed[i].subject, held->report.findings[i].subject) << i;
+            EXPECT_EQ(streamed[i].outcome, held->report.findings[i].outcome) << i;
+            EXPECT_EQ(streamed[i].tool, held->report.findings[i].tool) << i;
+        }
+
+        const auto compliant = std::string(toString(Outcome::Compliant));
+        test::execSql(path, "UPDATE current_findings SET outcome = '" + compliant +
+                                "', reason = 'edited' WHERE seq = (SELECT max(seq) FROM "
+                                "current_findings)");
+        std::size_t count = 0;
+        const auto edited = store->lastPass([&count](Finding&&) { ++count; });
+        ASSERT_TRUE(edited) << test::readError(*store);
+        EXPECT_EQ(count, pass.findings.size());
+        EXPECT_EQ(edited->report.verdict, Verdict::NonCompliant);
+        ASSERT_EQ(edited->report.notes.size(), pass.notes.size() + 1);
+        EXPECT_NE(edited->report.notes.back().find("does not match the state sealed"),
+                  std::string::npos)
+            << edited->report.notes.back();
+    }
+}
+
 TEST(ToolStore, TheToolIsInThePassFingerprint) {
     auto a = toolsPass("2026-03-01T10:00:00Z", true);
     auto b = a;
