@@ -96,12 +96,10 @@ class SqliteComplianceStore : public ComplianceStore {
                          std::vector<PreviousFinding>* before);
     Status insertPolicy(std::int64_t runId, const PolicySet& set);
     bool readPolicy(std::int64_t policyRunId, PolicySet* out, bool withIssues) const;
-    bool readCurrentFindings(std::vector<Finding>* out, std::vector<std::string>* since) const;
     // current_findings in order, as readFindingRows reads them.
     bool prepareCurrentFindings(SqliteStatement* s) const;
-    // Rows of (target, subject, user, desired, observed, outcome, reason, state_since).
-    bool readFindingRows(SqliteStatement& s, const FindingSink& each,
-                         std::vector<std::string>* since) const;
+    // Rows of (target, subject, user, desired, observed, outcome, reason, tool), each to `each`.
+    bool readFindingRows(SqliteStatement& s, const FindingSink& each) const;
     // current_findings in order to `each`, fingerprinted as they go, then the seal checked
     // against `header` (the pass read without its findings).
     bool streamCurrentFindings(PassReport& header, const FindingSink& each) const;

@@ -424,22 +424,13 @@ bool SqliteComplianceStore::prepareCurrentFindings(SqliteStatement* s) const {
     // A schema 4 file read as it is (read-only) has no tool column: every finding is Metalama's.
     return prepareForRead(schemaVersion_ >= 5
                               ? "SELECT target, subject, user, desired, observed, outcome, reason, "
-                                "state_since, tool FROM current_findings ORDER BY seq"
+                                "tool FROM current_findings ORDER BY seq"
                               : "SELECT target, subject, user, desired, observed, outcome, reason, "
-                                "state_since, '' FROM current_findings ORDER BY seq",
+                                "'' FROM current_findings ORDER BY seq",
                           s);
 }
 
-bool SqliteComplianceStore::readCurrentFindings(std::vector<Finding>* out,
-                                                std::vector<std::string>* since) const {
-    SqliteStatement s;
-    if (!prepareCurrentFindings(&s)) return false;
-    return readFindingRows(
-        s, [out](Finding&& f) { out->push_back(std::move(f)); }, since);
-}
-
-bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, const FindingSink& each,
-                                            std::vector<std::string>* since) const {
+bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, const FindingSink& each) const {
     while (s.step()) {
         auto f = Finding::about(s.text(0), s.text(1), s.text(2), s.text(3)).withObserved(s.text(4));
         if (!outcomeFromString(s.text(5), &f.outcome)) {
@@ -447,8 +438,7 @@ bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, const FindingSin
             return false;
         }
         f.reason = s.text(6);
-        if (since) since->push_back(s.text(7));
-        f.tool = s.text(8);
+        f.tool = s.text(7);
         each(std::move(f));
     }
     if (s.failed()) {
@@ -512,7 +502,7 @@ bool SqliteComplianceStore::streamCurrentFindings(PassReport& header,
         print.add(f);
         each(std::move(f));
     };
-    if (!readFindingRows(s, read, nullptr)) return false;
+    if (!readFindingRows(s, read)) return false;
     if (print.needsTools()) {
         print.startTools();
         SqliteStatement tools;
@@ -574,11 +564,11 @@ std::optional<StoredPass> SqliteComplianceStore::lastPass(const FindingSink& eac
     } else {
         SqliteStatement f;
         if (!prepareForRead("SELECT target, subject, user, desired, observed, outcome, reason, "
-                            "'', '' FROM findings WHERE run_id = ? ORDER BY seq",
+                            "'' FROM findings WHERE run_id = ? ORDER BY seq",
                             &f))
             return std::nullopt;
         f.bind(1, policyRun);
-        if (!readFindingRows(f, each, nullptr)) return std::nullopt;
+        if (!readFindingRows(f, each)) return std::nullopt;
     }
     return pass;
 }
