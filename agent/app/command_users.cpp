@@ -22,12 +22,9 @@ int runUsers(CommandEnv& env) {
         env.context.platform == PlatformProfile::MacOS     ? platform::listMacLoginUsers(root)
         : env.context.platform == PlatformProfile::Windows ? platform::listWindowsProfiles()
                                                            : platform::listLoginUsers(root);
-    for (const auto& user : list.users) {
-        const auto how = list.foundBy.find(user.name);
+    for (const auto& user : list.users)
         env.out << user.name << "  uid " << user.uid << "  " << user.home << "  ("
-                << (how == list.foundBy.end() ? std::string("user database") : how->second)
-                << ")\n";
-    }
+                << list.howFound(user.name) << ")\n";
     for (const auto& error : list.errors) env.err << "users: " << error << "\n";
     return exit_code::kCompliant;
 }

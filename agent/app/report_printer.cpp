@@ -57,8 +57,7 @@ void printPolicy(std::ostream& out, const PolicySet& policy) {
     for (const auto& info : policy.informational) out << "  note: " << info << "\n";
 }
 
-void printFindings(std::ostream& out, const std::vector<Finding>& findings,
-                   const PrintOptions& options) {
+void printFindings(std::ostream& out, const FindingLog& findings, const PrintOptions& options) {
     std::map<std::string, std::map<std::string, int>> counts;
     for (const auto& f : findings) counts[f.target][std::string(toString(f.outcome))]++;
     out << "Targets\n";
@@ -89,7 +88,7 @@ void printFindings(std::ostream& out, const std::vector<Finding>& findings,
 }
 
 // Administrators ask about the license audit first: say plainly how many profiles it applies to.
-void printLicenseAudit(std::ostream& out, const std::vector<Finding>& findings) {
+void printLicenseAudit(std::ostream& out, const FindingLog& findings) {
     int profiles = 0, registered = 0;
     for (const auto& f : findings) {
         if (f.target != target_name::kLicenseAudit) continue;
@@ -117,7 +116,7 @@ void printTools(std::ostream& out, const PassReport& report) {
     }
 }
 
-void printVerdict(std::ostream& out, Verdict verdict, const std::vector<Finding>& findings) {
+void printVerdict(std::ostream& out, Verdict verdict, const FindingLog& findings) {
     int attention = 0;
     for (const auto& f : findings)
         if (!isCompliantOutcome(f.outcome)) ++attention;

@@ -8,11 +8,13 @@
 #include "engine/removal_grace.hpp"
 #include "model/policy_source.hpp"
 #include "model/tool_compliance.hpp"
+#include "platform/spill_file.hpp"
 #include "store/audit_access.hpp"
 #include "store/pass_report_json.hpp"
 #include "store/pending_queue.hpp"
 #include "store/summary_file.hpp"
 #include "store/write_ahead_ledger.hpp"
+#include "util/path_text.hpp"
 #include "util/time_text.hpp"
 #include "version.hpp"
 
@@ -40,22 +42,8 @@ std::vector<std::string> targetNames(const AgentContext& context, const Componen
     return names;
 }
 
-// Appends without copying the larger list: the per-user target returns one finding per profile,
-// and a second copy of ten thousand findings is most of a pass's peak memory.
-void appendFindings(std::vector<Finding>& all, std::vector<Finding> more) {
-    if (more.size() > all.size()) {
-        more.insert(more.begin(), std::make_move_iterator(all.begin()),
-                    std::make_move_iterator(all.end()));
-        all = std::move(more);
-    } else {
-        all.insert(all.end(), std::make_move_iterator(more.begin()),
-                   std::make_move_iterator(more.end()));
-    }
-}
-
 // One target's failure is a failed finding for that target; the others still run.
-std::vector<Finding> guarded(const Target& target,
-                             const std::function<std::vector<Finding>()>& work) {
+FindingLog guarded(const Target& target, const std::function<FindingLog()>& work) {
     try {
         return work();
     } catch (const std::exception& e) {
@@ -63,6 +51,21 @@ std::vector<Finding> guarded(const Target& target,
             target.name(), "(every subject)",
             std::string("internal error, the other targets went on: ") + e.what())};
     }
+}
+
+// Findings past a log's budget go to unlinked files in the database's directory (root-only, on
+// disk); a pass without a store keeps them in memory.
+FindingLog::SpillFile spillBeside(const ComplianceStore* store, const std::string& database) {
+    if (!store) return nullptr;
+    auto directory = parentOf(database, "/\\");
+    if (directory.empty()) directory = ".";
+    return [directory] { return platform::openSpillFile(directory); };
+}
+
+// A target whose findings stayed in memory says why in the pass's notes.
+void noteSpillProblem(PassReport& report) {
+    if (!report.findings.spillProblem().empty())
+        report.notes.push_back(report.findings.spillProblem());
 }
 
 // The targets' ledger look-ups share one read transaction of the store (beginSharedReads), ended
@@ -170,7 +173,9 @@ PassReport runPass(const AgentContext& context, const Components& components,
     if (!request.dryRun && store)
         writeAhead.emplace(store, store->writable() ? store : nullptr, queue);
     Ledger& ledger = writeAhead ? static_cast<Ledger&>(*writeAhead) : scratch;
-    TargetRun run{context, ledger, report.mode, request.stopRequested};
+    TargetRun run{context,     ledger,
+                  report.mode, request.stopRequested,
+                  false,       spillBeside(store, context.settings.database)};
     // Only the targets' writes: the store's files after them always look for leftovers. A store
     // that cannot be written has a directory the record of a finished pass cannot go in either.
     // Only a pass that enforces can remove what a killed pass left, so only it records a finish.
@@ -185,10 +190,11 @@ PassReport runPass(const AgentContext& context, const Components& components,
                                     "not checked: the service stopped during the pass"));
             continue;
         }
-        appendFindings(report.findings,
-                       guarded(*target, [&] { return target->reconcile(run, report.desired); }));
+        report.findings.append(
+            guarded(*target, [&] { return target->reconcile(run, report.desired); }));
     }
     reads.end();
+    noteSpillProblem(report);
     if (temporaries)
         if (auto note = temporaries->finish(); !note.empty()) report.notes.push_back(note);
     finish(context, report, store, writeAhead ? &queue : nullptr,
@@ -205,13 +211,15 @@ PassReport runRevert(const AgentContext& context, const Components& components,
     PendingQueue queue(context.settings.database);
     drainQueue(context, store, queue, report);
     WriteAheadLedger ledger(&store, store.writable() ? &store : nullptr, queue);
-    TargetRun run{context, ledger, RunMode::Enforce, nullptr, true};
+    TargetRun run{context, ledger, RunMode::Enforce,
+                  nullptr, true,   spillBeside(&store, context.settings.database)};
     PassTemporaries temporaries(store.writable() ? context.settings.database : std::string());
     SharedReads reads(&store);
     for (const auto& target : components.targets(context)) {
-        appendFindings(report.findings, guarded(*target, [&] { return target->revert(run); }));
+        report.findings.append(guarded(*target, [&] { return target->revert(run); }));
     }
     reads.end();
+    noteSpillProblem(report);
     if (auto note = temporaries.finish(); !note.empty()) report.notes.push_back(note);
     finish(context, report, &store, &queue, &ledger);
     return report;

@@ -35,7 +35,7 @@ bool verdictFromString(std::string_view text, Verdict* out) {
     return false;
 }
 
-Verdict computeVerdict(const PolicySet& policy, const std::vector<Finding>& findings) {
+Verdict computeVerdict(const PolicySet& policy, const FindingLog& findings) {
     bool allCompliant = true;
     for (const auto& f : findings)
         if (!isCompliantOutcome(f.outcome)) allCompliant = false;

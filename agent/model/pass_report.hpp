@@ -5,6 +5,7 @@
 
 #include "model/desired_state.hpp"
 #include "model/finding.hpp"
+#include "model/finding_log.hpp"
 #include "model/target.hpp"
 #include "policy/policy_set.hpp"
 
@@ -21,7 +22,7 @@ struct PassReport {
     RunMode mode = RunMode::Enforce;
     PolicySet policy;
     DesiredState desired;
-    std::vector<Finding> findings;
+    FindingLog findings;
     Verdict verdict = Verdict::NotManaged;
     std::vector<std::string> notes;  // problems outside the targets (e.g. the store)
     // What the store could not take during this pass, queued durably to be recorded with its
@@ -32,6 +33,6 @@ struct PassReport {
 
 // not managed: no policy in effect and nothing left to restore; compliant: every finding is a
 // compliant outcome; otherwise non-compliant.
-Verdict computeVerdict(const PolicySet& policy, const std::vector<Finding>& findings);
+Verdict computeVerdict(const PolicySet& policy, const FindingLog& findings);
 
 }  // namespace mpa

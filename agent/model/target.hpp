@@ -10,6 +10,7 @@
 #include "model/agent_context.hpp"
 #include "model/desired_state.hpp"
 #include "model/finding.hpp"
+#include "model/finding_log.hpp"
 #include "model/ledger.hpp"
 
 namespace mpa {
@@ -33,6 +34,11 @@ struct TargetRun {
     // artefacts (its exact line, its files) are removed even without a ledger entry, so a lost
     // database never leaves them behind.
     bool reverting = false;
+    // Where a target with a finding per profile moves its findings past a small budget, so a
+    // pass's memory does not grow with the profiles (model/finding_log.hpp). Null: in memory.
+    FindingLog::SpillFile spillFile = nullptr;
+    // The log such a target returns its findings in.
+    FindingLog newFindingLog() const { return FindingLog(spillFile); }
     bool changesAllowed() const { return mode == RunMode::Enforce; }
     bool stopping() const { return stopRequested && stopRequested(); }
 };
@@ -43,9 +49,9 @@ class Target {
     virtual std::string name() const = 0;
     // Bring every subject to the desired state; when the desired state no longer asks for what
     // the ledger says the agent changed, restore the prior state (Outcome::Restored).
-    virtual std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) = 0;
+    virtual FindingLog reconcile(TargetRun& run, const DesiredState& desired) = 0;
     // Restore everything the ledger holds for this target (the `revert` command, uninstall).
-    virtual std::vector<Finding> revert(TargetRun& run) = 0;
+    virtual FindingLog revert(TargetRun& run) = 0;
     // Files whose change means drift; the service watches them (paths resolved under the root).
     virtual std::vector<std::string> watchPaths(const AgentContext&) const { return {}; }
 };

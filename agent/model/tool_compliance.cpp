@@ -63,14 +63,14 @@ std::vector<ToolCompliance> ToolTally::result(const DesiredState& desired) && {
 }
 
 std::vector<ToolCompliance> complianceByTool(const DesiredState& desired,
-                                             const std::vector<Finding>& findings) {
+                                             const FindingLog& findings) {
     ToolTally tally;
     for (const auto& f : findings) tally.add(f);
     return std::move(tally).result(desired);
 }
 
 Verdict machineVerdict(const PolicySet& policy, const DesiredState& desired,
-                       const std::vector<Finding>& findings) {
+                       const FindingLog& findings) {
     const auto verdict = computeVerdict(policy, findings);
     if (verdict != Verdict::Compliant) return verdict;
     for (const auto& tool : complianceByTool(desired, findings))

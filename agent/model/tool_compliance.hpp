@@ -10,6 +10,7 @@
 
 #include "model/desired_state.hpp"
 #include "model/finding.hpp"
+#include "model/finding_log.hpp"
 #include "model/pass_report.hpp"
 
 namespace mpa {
@@ -35,7 +36,7 @@ std::string toolOf(const Finding& finding);
 // its opt-out is in place. A tool no policy names is "not managed" when all its findings are
 // compliant (e.g. a setting restored after its policy went) and non-compliant otherwise.
 std::vector<ToolCompliance> complianceByTool(const DesiredState& desired,
-                                             const std::vector<Finding>& findings);
+                                             const FindingLog& findings);
 
 // complianceByTool fed one finding at a time, for a reader that does not hold the findings (the
 // compliance summary reads them back from the store one row at a time, before it knows the
@@ -55,7 +56,7 @@ class ToolTally {
 // tool the policy names must be compliant. A machine is compliant when every tool the policy
 // names is.
 Verdict machineVerdict(const PolicySet& policy, const DesiredState& desired,
-                       const std::vector<Finding>& findings);
+                       const FindingLog& findings);
 
 // The tools of `tools` whose verdict is non-compliant, ", "-joined ("" when none).
 std::string nonCompliantTools(const std::vector<ToolCompliance>& tools);

@@ -27,9 +27,15 @@ struct LoginRange {
 
 struct UserList {
     std::vector<UserAccount> users;
-    // How each account (by name) was found: "user database", "passwd file", "home directory
-    // /home/EXAMPLE/bob", "login session /run/user/3000017".
+    // How an account (by name) was found when not as `foundByDefault`: "home directory
+    // /home/EXAMPLE/bob", "login session /run/user/3000017". The database's accounts are not
+    // listed one by one: on a machine with many they were a map entry each.
     std::map<std::string, std::string> foundBy;
+    std::string foundByDefault = "user database";  // or "passwd file" under a --root
+    const std::string& howFound(const std::string& name) const {
+        const auto it = foundBy.find(name);
+        return it == foundBy.end() ? foundByDefault : it->second;
+    }
     std::vector<std::string> errors;
     LoginRange range;
 };

@@ -2,6 +2,8 @@
 // scratch-root reading of those files (the live database is enumerateUserDatabase, per OS).
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <numeric>
 #include <set>
 
 #include "platform/safe_fs.hpp"
@@ -161,18 +163,34 @@ std::vector<UserAccount> parsePasswd(std::string_view text, std::vector<std::str
 
 std::vector<UserAccount> selectLoginUsers(std::vector<UserAccount> accounts,
                                           const LoginRange& range) {
-    std::vector<UserAccount> selected;
-    std::set<std::string> seen;
-    for (UserAccount& account : accounts) {
-        if (account.uid < range.uidMin || account.uid > range.uidMax) continue;
-        if (!seen.insert(account.name).second) continue;
-        selected.push_back(std::move(account));
-    }
-    std::stable_sort(selected.begin(), selected.end(),
+    // In place, and the later duplicates of a name found by sorting positions (4 bytes an
+    // account): a second list and a set of every name were most of what listing held.
+    accounts.erase(std::remove_if(accounts.begin(), accounts.end(),
+                                  [&](const UserAccount& a) {
+                                      return a.uid < range.uidMin || a.uid > range.uidMax;
+                                  }),
+                   accounts.end());
+    std::vector<std::uint32_t> byName(accounts.size());
+    std::iota(byName.begin(), byName.end(), 0u);
+    std::stable_sort(byName.begin(), byName.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return accounts[a].name < accounts[b].name;
+    });
+    std::vector<bool> later(accounts.size(), false);
+    for (std::size_t k = 1; k < byName.size(); ++k)
+        if (accounts[byName[k]].name == accounts[byName[k - 1]].name) later[byName[k]] = true;
+    byName = {};
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < accounts.size(); ++i)
+        if (!later[i]) {
+            if (kept != i) accounts[kept] = std::move(accounts[i]);
+            ++kept;
+        }
+    accounts.resize(kept);
+    std::stable_sort(accounts.begin(), accounts.end(),
                      [](const UserAccount& a, const UserAccount& b) {
                          return a.uid != b.uid ? a.uid < b.uid : a.name < b.name;
                      });
-    return selected;
+    return accounts;
 }
 
 UserList listLoginUsers(const std::string& root) {
@@ -207,11 +225,9 @@ UserList listLoginUsers(const std::string& root) {
                                     : underRoot(root, "/etc/passwd")) +
             ": no account at all (not even root); users' settings were not checked");
     list.users = selectLoginUsers(std::move(accounts), list.range);
+    list.foundByDefault = isFileSystemRoot(root) ? "user database" : "passwd file";
     std::set<uint32_t> known;
-    for (const auto& user : list.users) {
-        known.insert(user.uid);
-        list.foundBy[user.name] = isFileSystemRoot(root) ? "user database" : "passwd file";
-    }
+    for (const auto& user : list.users) known.insert(user.uid);
     // Directory users (SSSD, winbind) whom the database did not enumerate, by home and session.
     for (auto& found : findDirectoryUsers(root, list.range, &list.errors, known)) {
         if (!known.insert(found.account.uid).second) continue;

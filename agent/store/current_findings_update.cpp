@@ -1,9 +1,10 @@
 #include "store/current_findings_update.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <string_view>
 #include <utility>
+
+#include "store/sha256.hpp"
 
 namespace mpa {
 namespace {
@@ -24,15 +25,21 @@ void bindFinding(SqliteStatement& s, int first, const Finding& f) {
         .bind(first + 6, f.reason);
 }
 
-bool sameFinding(const Finding& a, const Finding& b) {
-    return a.target == b.target && a.subject == b.subject && a.user == b.user &&
-           a.desired == b.desired && a.observed == b.observed && a.outcome == b.outcome &&
-           a.reason == b.reason && a.tool == b.tool;
+// What the previous set is matched by (target and subject), what decides whether a row is
+// rewritten (every stored field), and the reason, for the events: 64-bit digests
+// (canonicalDigest64), so the pass's findings are read once and not held. A chance collision of
+// two subjects' keys (about 1 in 10^9 at 200,000 findings) pairs the wrong rows: their contents
+// differ, so both are still written as they are now; only that row's state_since and its event
+// could be wrong.
+std::uint64_t keyOf(const Finding& f) {
+    return canonicalDigest64({f.target, f.subject});
 }
-
-using Key = std::pair<std::string_view, std::string_view>;
-Key keyOf(const Finding& f) {
-    return {f.target, f.subject};
+std::uint64_t contentOf(const Finding& f) {
+    return canonicalDigest64({f.target, f.subject, f.user, f.desired, f.observed,
+                              toString(f.outcome), f.reason, f.tool});
+}
+std::uint64_t reasonOf(const Finding& f) {
+    return f.reason.empty() ? 0 : canonicalDigest64({f.reason});
 }
 
 struct OldRow {
@@ -42,19 +49,25 @@ struct OldRow {
 
 class Updater {
   public:
-    Updater(SqliteConnection& db, const std::vector<Finding>& findings, const std::string& started,
+    Updater(SqliteConnection& db, const FindingLog& findings, const std::string& started,
             const FindingDelta& delta, std::vector<PreviousFinding>* previous)
         : db_(db), findings_(findings), started_(started), delta_(delta), previous_(previous) {}
 
     Status run() {
-        order_.resize(findings_.size());
-        std::iota(order_.begin(), order_.end(), 0u);
-        std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
-            return keyOf(findings_[a]) < keyOf(findings_[b]);
+        const auto count = findings_.size();
+        order_.reserve(count);
+        digests_.reserve(count);
+        std::uint32_t i = 0;
+        for (const auto& f : findings_) {
+            order_.push_back({keyOf(f), i++});
+            digests_.push_back({contentOf(f), reasonOf(f)});
+        }
+        std::sort(order_.begin(), order_.end(), [](const Keyed& a, const Keyed& b) {
+            return a.key != b.key ? a.key < b.key : a.index < b.index;
         });
-        oldSeq_.assign(findings_.size(), -1);
-        differs_.assign(findings_.size(), false);
-        previous_->assign(findings_.size(), PreviousFinding{});
+        oldSeq_.assign(count, -1);
+        differs_.assign(count, false);
+        previous_->assign(count, PreviousFinding{});
         if (auto matched = matchPrevious(); !matched) return matched;
         order_ = {};  // not needed past the match: give the memory back before the writes
         return writeChanged();
@@ -118,19 +131,19 @@ class Updater {
     }
 
     bool matchOne(const OldRow& old) {
-        const Key key = keyOf(old.finding);
-        auto it = std::lower_bound(
-            order_.begin(), order_.end(), key,
-            [&](std::uint32_t i, const Key& k) { return keyOf(findings_[i]) < k; });
-        for (; it != order_.end() && keyOf(findings_[*it]) == key; ++it) {
-            if (oldSeq_[*it] >= 0) continue;  // an earlier row of the same subject took it
-            const auto& now = findings_[*it];
-            oldSeq_[*it] = old.seq;
-            differs_[*it] = !sameFinding(old.finding, now);
-            auto& before = (*previous_)[*it];
+        const auto key = keyOf(old.finding);
+        auto it =
+            std::lower_bound(order_.begin(), order_.end(), key,
+                             [](const Keyed& k, std::uint64_t value) { return k.key < value; });
+        for (; it != order_.end() && it->key == key; ++it) {
+            const auto i = it->index;
+            if (oldSeq_[i] >= 0) continue;  // an earlier row of the same subject took it
+            oldSeq_[i] = old.seq;
+            differs_[i] = contentOf(old.finding) != digests_[i].content;
+            auto& before = (*previous_)[i];
             before.present = true;
             before.outcome = old.finding.outcome;
-            before.sameReason = old.finding.reason == now.reason;
+            before.sameReason = reasonOf(old.finding) == digests_[i].reason;
             return true;
         }
         return false;
@@ -157,12 +170,14 @@ class Updater {
             !p)
             return p;
         bool anyMoved = false;
-        for (std::size_t i = 0; i < findings_.size(); ++i) {
-            const auto& f = findings_[i];
+        std::size_t i = 0;
+        for (const auto& f : findings_) {
             const auto seq = static_cast<std::int64_t>(i);
             const auto oldSeq = oldSeq_[i];
-            if (oldSeq == seq && !differs_[i]) continue;  // the same finding at the same place
-            if (oldSeq < 0 || differs_[i])
+            const bool differs = differs_[i];
+            ++i;
+            if (oldSeq == seq && !differs) continue;  // the same finding at the same place
+            if (oldSeq < 0 || differs)
                 if (auto d = delta_(seq, f, false); !d) return d;
             auto& s = oldSeq < 0 ? insert : move;
             s.reset();
@@ -179,11 +194,19 @@ class Updater {
     }
 
     SqliteConnection& db_;
-    const std::vector<Finding>& findings_;
+    const FindingLog& findings_;
     const std::string& started_;
     const FindingDelta& delta_;
     std::vector<PreviousFinding>* previous_;
-    std::vector<std::uint32_t> order_;  // positions of findings_, sorted by (target, subject)
+    struct Keyed {
+        std::uint64_t key;
+        std::uint32_t index;
+    };
+    std::vector<Keyed> order_;  // positions of findings_, sorted by key
+    struct Digests {
+        std::uint64_t content, reason;
+    };
+    std::vector<Digests> digests_;  // per finding
     // Per finding, what the previous set had: the seq of the row it replaces (-1: none), and
     // whether that row differs from it (a delta row). 8 bytes and a bit per finding.
     std::vector<std::int64_t> oldSeq_;
@@ -193,7 +216,7 @@ class Updater {
 
 }  // namespace
 
-Status updateCurrentFindings(SqliteConnection& db, const std::vector<Finding>& findings,
+Status updateCurrentFindings(SqliteConnection& db, const FindingLog& findings,
                              const std::string& startedAt, const FindingDelta& delta,
                              std::vector<PreviousFinding>* previous) {
     return Updater(db, findings, startedAt, delta, previous).run();

@@ -1,16 +1,17 @@
 #pragma once
 // Replaces current_findings (the whole latest set of findings) with a new pass's findings without
-// loading the previous set: the previous rows are read in chunks of a few hundred and matched,
-// subject by subject, against the new findings sorted by (target, subject), so what the store
-// holds in memory beyond the pass itself is a few bytes per finding, not a second copy of every
-// finding (at 100,000 profiles that copy was tens of megabytes). Rows that did not change and
-// kept their position are not written at all.
+// loading the previous set or holding the new one: the new findings are read in order (twice:
+// once for their digests, once to write what changed), the previous rows in chunks of a few
+// hundred, matched subject by subject by digest. What the store holds is about 45 bytes per
+// finding (digests, the row each replaces, what it had), not a copy of any finding. Rows that
+// did not change and kept their position are not written at all.
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "model/finding.hpp"
+#include "model/finding_log.hpp"
 #include "store/sqlite_connection.hpp"
 #include "util/status.hpp"
 
@@ -35,7 +36,7 @@ using FindingDelta = std::function<Status(std::int64_t seq, const Finding&, bool
 // `previous` (one per finding) receives what the previous set held for each subject. Two
 // findings of one pass with the same target and subject are matched with the previous rows of
 // that subject in order.
-Status updateCurrentFindings(SqliteConnection& db, const std::vector<Finding>& findings,
+Status updateCurrentFindings(SqliteConnection& db, const FindingLog& findings,
                              const std::string& startedAt, const FindingDelta& delta,
                              std::vector<PreviousFinding>* previous);
 

@@ -141,10 +141,11 @@ Status forEachPassEvent(const PassReport& current, const PreviousPass* previous,
         !sent)
         return sent;
     const PreviousFinding none;
-    for (std::size_t i = 0; i < current.findings.size(); ++i) {
-        const auto& f = current.findings[i];
+    std::size_t i = 0;
+    for (const auto& f : current.findings) {
         const auto& before =
             previous && i < previous->findings.size() ? previous->findings[i] : none;
+        ++i;
         // The per-user target resets DeviceIds as part of its write and says so in the reason;
         // when the DeviceId was all that changed, that is the one event.
         const bool reset = isDeviceIdReset(f);
@@ -177,13 +178,15 @@ std::vector<EventDraft> eventsForPass(const PassReport& current, const PassRepor
     // What the previous pass had for each subject, as the store works it out while recording.
     std::vector<PreviousFinding> before(current.findings.size());
     if (previous) {
-        std::map<std::pair<std::string_view, std::string_view>, const Finding*> bySubject;
-        for (const auto& f : previous->findings) bySubject[{f.target, f.subject}] = &f;
-        for (std::size_t i = 0; i < current.findings.size(); ++i) {
-            const auto& f = current.findings[i];
+        std::map<std::pair<std::string, std::string>, std::pair<Outcome, std::string>> bySubject;
+        for (const auto& f : previous->findings)
+            bySubject[{f.target, f.subject}] = {f.outcome, f.reason};
+        std::size_t i = 0;
+        for (const auto& f : current.findings) {
             const auto it = bySubject.find({f.target, f.subject});
-            if (it == bySubject.end()) continue;
-            before[i] = {it->second->outcome, true, it->second->reason == f.reason};
+            if (it != bySubject.end())
+                before[i] = {it->second.first, true, it->second.second == f.reason};
+            ++i;
         }
     }
     std::vector<EventDraft> out;

@@ -1,6 +1,7 @@
 #include "store/sha256.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -39,13 +40,7 @@ class Sha256 {
     }
 
     std::string finishHex() {
-        const std::uint64_t bits = total_ * 8;
-        unsigned char tail[72] = {0x80};
-        const std::size_t padding = (buffered_ < 56 ? 56 : 120) - buffered_;
-        for (int i = 0; i < 8; ++i)
-            tail[padding + static_cast<std::size_t>(i)] =
-                static_cast<unsigned char>(bits >> (56 - 8 * i));
-        update(reinterpret_cast<const char*>(tail), padding + 8);
+        finish();
         static constexpr char kHex[] = "0123456789abcdef";
         std::string out;
         out.reserve(64);
@@ -54,7 +49,23 @@ class Sha256 {
         return out;
     }
 
+    // The digest's first 64 bits, big-endian as in the hex form.
+    std::uint64_t finishFirst64() {
+        finish();
+        return static_cast<std::uint64_t>(state_[0]) << 32 | state_[1];
+    }
+
   private:
+    void finish() {
+        const std::uint64_t bits = total_ * 8;
+        unsigned char tail[72] = {0x80};
+        const std::size_t padding = (buffered_ < 56 ? 56 : 120) - buffered_;
+        for (int i = 0; i < 8; ++i)
+            tail[padding + static_cast<std::size_t>(i)] =
+                static_cast<unsigned char>(bits >> (56 - 8 * i));
+        update(reinterpret_cast<const char*>(tail), padding + 8);
+    }
+
     std::uint32_t state_[8] = {sha256_block::kInitialState[0], sha256_block::kInitialState[1],
                                sha256_block::kInitialState[2], sha256_block::kInitialState[3],
                                sha256_block::kInitialState[4], sha256_block::kInitialState[5],
@@ -72,6 +83,17 @@ std::string sha256Hex(std::string_view data) {
     Sha256 hash;
     hash.update(data.data(), data.size());
     return hash.finishHex();
+}
+
+std::uint64_t canonicalDigest64(std::initializer_list<std::string_view> fields) {
+    Sha256 hash;
+    char length[24];
+    for (const auto field : fields) {
+        const int written = std::snprintf(length, sizeof length, "%zu:", field.size());
+        hash.update(length, static_cast<std::size_t>(written));
+        hash.update(field.data(), field.size());
+    }
+    return hash.finishFirst64();
 }
 
 // The digest of a DigestOnly list is finished once and kept: sha256() is the last call on such

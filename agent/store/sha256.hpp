@@ -4,6 +4,7 @@
 // no two different field lists hash alike. Used for the pass fingerprint (deduplication of no-op
 // passes) and the event hash chain.
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -11,6 +12,12 @@
 namespace mpa {
 
 std::string sha256Hex(std::string_view data);
+
+// The first 64 bits of the SHA-256 of `fields` serialised as CanonicalFields does: a compact
+// identity for comparing findings without holding them (store/current_findings_update). Two
+// different field lists share it with probability 2^-64, and no one can make them do so on
+// purpose.
+std::uint64_t canonicalDigest64(std::initializer_list<std::string_view> fields);
 
 class CanonicalFields {
   public:

@@ -484,7 +484,7 @@ void SqliteComplianceStore::checkSeal(PassReport& report, const std::string& fin
 }
 
 std::optional<StoredPass> SqliteComplianceStore::lastPass() const {
-    std::vector<Finding> findings;
+    FindingLog findings;
     auto pass = lastPass([&findings](Finding&& f) { findings.push_back(std::move(f)); });
     if (pass) pass->report.findings = std::move(findings);
     return pass;

@@ -96,8 +96,9 @@ class EffectiveValueTarget final : public Target {
     EffectiveValueTarget(std::unique_ptr<Target> inner, EnvironmentReader reader, std::string ours)
         : inner_(std::move(inner)), reader_(reader), ours_(std::move(ours)) {}
     std::string name() const override { return inner_->name(); }
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
-        auto findings = inner_->reconcile(run, desired);
+    FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
+        // A drop-in's few findings, judged in place.
+        auto findings = inner_->reconcile(run, desired).toVector();
         for (const auto& variable : desired.environment) {
             const std::string subject = variableSubject(ours_, variable.name);
             for (auto& f : findings)
@@ -105,7 +106,7 @@ class EffectiveValueTarget final : public Target {
         }
         return findings;
     }
-    std::vector<Finding> revert(TargetRun& run) override { return inner_->revert(run); }
+    FindingLog revert(TargetRun& run) override { return inner_->revert(run); }
     // The inner target watches its file and the directory holding it, which is where other
     // drop-ins of the same mechanism appear (environment.d, system.conf.d, profile.d); the
     // reader's other places are read at every pass.

@@ -485,14 +485,14 @@ class EnvLineTarget final : public Target {
   public:
     explicit EnvLineTarget(EnvLineSpec spec) : spec_(std::move(spec)) {}
     std::string name() const override { return spec_.target; }
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
+    FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
         const auto plan = planVariables(desired, recorded(run));
         std::vector<EnvLineSpec> restored, wanted;
         for (const auto& name : plan.restored) restored.push_back(recordedSpec(run, name));
         for (const auto& assignment : plan.wanted) wanted.push_back(specFor(assignment));
         return pass(run, restored, wanted);
     }
-    std::vector<Finding> revert(TargetRun& run) override {
+    FindingLog revert(TargetRun& run) override {
         std::vector<EnvLineSpec> restored;
         for (const auto& name : planVariables(DesiredState{}, recorded(run)).restored)
             restored.push_back(recordedSpec(run, name));

@@ -57,10 +57,10 @@ class EnvironmentDropInTarget : public Target {
   public:
     explicit EnvironmentDropInTarget(EnvironmentDropInSpec spec) : spec_(std::move(spec)) {}
     std::string name() const override { return spec_.target; }
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
+    FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
         return reconcileDropIn(run, spec_, desired);
     }
-    std::vector<Finding> revert(TargetRun& run) override { return revertDropIn(run, spec_); }
+    FindingLog revert(TargetRun& run) override { return revertDropIn(run, spec_); }
     std::vector<std::string> watchPaths(const AgentContext& context) const override;
 
   private:

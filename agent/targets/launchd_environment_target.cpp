@@ -73,7 +73,7 @@ class LaunchdEnvironmentTarget final : public Target {
         : launchd_(std::move(launchd)) {}
     std::string name() const override { return kTargetName; }
 
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
+    FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
         const auto plan =
             planVariables(desired, recordedVariables(run.ledger, kTargetName, kLaunchdUserConfig));
         std::vector<Finding> out;
@@ -86,7 +86,7 @@ class LaunchdEnvironmentTarget final : public Target {
         for (auto& f : sessions(run, desired)) out.push_back(std::move(f));
         return out;
     }
-    std::vector<Finding> revert(TargetRun& run) override { return reconcile(run, DesiredState{}); }
+    FindingLog revert(TargetRun& run) override { return reconcile(run, DesiredState{}); }
     std::vector<std::string> watchPaths(const AgentContext& context) const override {
         return {context.resolve(kLaunchdUserConfig)};
     }

@@ -113,13 +113,12 @@ std::optional<Finding> auditDirectories(const MetalamaProfile& p,
     return audit(p, usedDirectory(dirs));
 }
 
-std::vector<Finding> auditProfiles(TargetRun& run, PassProfiles& pass) {
+FindingLog auditProfiles(TargetRun& run, PassProfiles& pass) {
     // The telemetry-json target's walk of this pass, read as it went (metalama_profiles.hpp).
     if (auto read = pass.takeReadFindings()) return std::move(*read);
     const auto list = pass.take(run.context);  // problems listing: telemetry-json reports them
     const auto& profiles = *list;
-    std::vector<Finding> findings;
-    findings.reserve(profiles.size());
+    auto findings = run.newFindingLog();
     ProfileHomes homes(run.context);
     auto stopped =
         visitProfilesUntilStopped(run, kTargetName, profiles, [&](const MetalamaProfile& p) {
@@ -142,11 +141,11 @@ LicenseAuditTarget::LicenseAuditTarget(std::shared_ptr<PassProfiles> profiles)
     profiles_->setDirectoryReader(auditDirectories);
 }
 
-std::vector<Finding> LicenseAuditTarget::reconcile(TargetRun& run, const DesiredState&) {
+FindingLog LicenseAuditTarget::reconcile(TargetRun& run, const DesiredState&) {
     return auditProfiles(run, *profiles_);
 }
 
-std::vector<Finding> LicenseAuditTarget::revert(TargetRun& run) {
+FindingLog LicenseAuditTarget::revert(TargetRun& run) {
     return auditProfiles(run, *profiles_);
 }
 

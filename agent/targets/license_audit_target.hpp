@@ -26,10 +26,10 @@ class LicenseAuditTarget : public Target {
     explicit LicenseAuditTarget(
         std::shared_ptr<PassProfiles> profiles = std::make_shared<PassProfiles>());
     std::string name() const override { return target_name::kLicenseAudit; }
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override;
+    FindingLog reconcile(TargetRun& run, const DesiredState& desired) override;
     // Nothing to restore: it reports the same as a pass, as it did when the telemetry-json
     // target reported it.
-    std::vector<Finding> revert(TargetRun& run) override;
+    FindingLog revert(TargetRun& run) override;
 
   private:
     std::shared_ptr<PassProfiles> profiles_;

@@ -1,6 +1,7 @@
 #include "targets/metalama_profiles.hpp"
 
-#include <set>
+#include <numeric>
+#include <tuple>
 #include <utility>
 
 #include "platform/safe_fs.hpp"
@@ -69,7 +70,8 @@ platform::UserList windowsProfiles(const AgentContext& context) {
 std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
                                                   std::vector<std::string>& errors) {
     std::vector<MetalamaProfile> profiles;
-    const auto dirs = metalamaDataDirectories(context.platform);
+    const auto dirs = std::make_shared<const std::vector<std::vector<std::string>>>(
+        metalamaDataDirectories(context.platform));
     // macOS: local accounts homed under /Users (uid 501 and up); Windows: ProfileList;
     // elsewhere the login range.
     auto users = context.platform == PlatformProfile::MacOS
@@ -78,29 +80,43 @@ std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
                      ? windowsProfiles(context)
                      : platform::listLoginUsers(context.settings.root);
     errors.insert(errors.end(), users.errors.begin(), users.errors.end());
-    std::set<std::pair<std::uint32_t, std::string>> seen;
-    for (const auto& user : users.users) {
-        // Two names for one uid and home (an alias account) are one person's files: one
-        // profile, under the first name. The same uid with another home is another profile.
-        if (context.platform != PlatformProfile::Windows &&
-            !seen.insert({user.uid, user.home}).second)
-            continue;
+    // Two names for one uid and home (an alias account) are one person's files: one profile,
+    // under the first name. The same uid with another home is another profile. Found by sorting
+    // positions (4 bytes an account) rather than a set holding a copy of every home.
+    auto& accounts = users.users;
+    std::vector<bool> alias(accounts.size(), false);
+    if (context.platform != PlatformProfile::Windows) {
+        std::vector<std::uint32_t> order(accounts.size());
+        std::iota(order.begin(), order.end(), 0u);
+        const auto key = [&](std::uint32_t i) {
+            return std::tie(accounts[i].uid, accounts[i].home);
+        };
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::uint32_t a, std::uint32_t b) { return key(a) < key(b); });
+        for (std::size_t k = 1; k < order.size(); ++k)
+            if (key(order[k]) == key(order[k - 1])) alias[order[k]] = true;
+    }
+    profiles.reserve(accounts.size() + 1);
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+        auto& user = accounts[i];
+        if (alias[i]) continue;
         if (!isAbsoluteLogicalPath(user.home)) {
             errors.push_back("account " + user.name + ": home directory '" + user.home +
                              "' is not an absolute path; skipped");
             continue;
         }
-        profiles.push_back({user.name, user.uid, user.gid, user.home, false, dirs});
+        profiles.push_back(
+            {std::move(user.name), user.uid, user.gid, std::move(user.home), false, dirs});
     }
     if (const auto skel = newProfileTemplate(context.platform); !skel.empty())
         profiles.push_back({"(new profiles)", 0, 0, skel, true, dirs});
     return profiles;
 }
 
-PassProfiles::List PassProfiles::list(const AgentContext& context,
-                                      std::vector<std::string>& errors) {
+PassProfiles::List PassProfiles::list(const AgentContext& context, std::vector<std::string>& errors,
+                                      FindingLog::SpillFile spill) {
     offered_.reset();  // never a list of an earlier pass, even if listing throws
-    read_.clear();     // nor what was read in its walk
+    read_ = FindingLog(std::move(spill));  // nor what was read in its walk
     walkFinished_ = false;
     offered_ =
         std::make_shared<const std::vector<MetalamaProfile>>(listMetalamaProfiles(context, errors));
@@ -112,7 +128,7 @@ void PassProfiles::walked(const MetalamaProfile& p, const std::vector<ProfileDat
     if (auto f = reader_(p, dirs)) read_.push_back(std::move(*f));
 }
 
-std::optional<std::vector<Finding>> PassProfiles::takeReadFindings() {
+std::optional<FindingLog> PassProfiles::takeReadFindings() {
     if (!walkFinished_) return std::nullopt;
     walkFinished_ = false;
     return std::exchange(read_, {});
@@ -154,7 +170,7 @@ std::vector<std::string> profileWatchPaths(const AgentContext& context) {
     // whole tree, so every write in any home would count as a change there.
     const auto profiles = listMetalamaProfiles(context, errors);
     for (const auto& profile : profiles)
-        for (const auto& dir : profile.dataDirectories)
+        for (const auto& dir : *profile.dataDirectories)
             paths.push_back(
                 context.resolve(joinPath(joinPath(profile.home, dir), {"telemetry.json"})));
     return paths;

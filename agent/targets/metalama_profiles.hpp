@@ -11,6 +11,7 @@
 
 #include "model/agent_context.hpp"
 #include "model/finding.hpp"
+#include "model/finding_log.hpp"
 #include "model/target.hpp"
 
 namespace mpa {
@@ -21,8 +22,9 @@ struct MetalamaProfile {
     std::string home;  // logical path (under the root)
     bool isTemplate = false;
     // Data directories relative to home, as path components. The first is the one Metalama
-    // creates today; the others are older generations, used when they exist.
-    std::vector<std::vector<std::string>> dataDirectories;
+    // creates today; the others are older generations, used when they exist. The same for every
+    // profile of a platform, so shared: a copy each was most of a listed profile's memory.
+    std::shared_ptr<const std::vector<std::vector<std::string>>> dataDirectories;
 };
 
 // The data directory generations of a platform, newest first.
@@ -46,8 +48,10 @@ std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
 class PassProfiles {
   public:
     using List = std::shared_ptr<const std::vector<MetalamaProfile>>;
-    // listMetalamaProfiles, offered to the next take().
-    List list(const AgentContext& context, std::vector<std::string>& errors);
+    // listMetalamaProfiles, offered to the next take(); the reader's findings of its walk go to
+    // a log with `spill` (TargetRun::spillFile).
+    List list(const AgentContext& context, std::vector<std::string>& errors,
+              FindingLog::SpillFile spill = nullptr);
     // The offered list, else a new one (its problems are the lister's to report).
     List take(const AgentContext& context);
     // For a per-user target between the lister and the last taker: the offered list, left
@@ -70,12 +74,12 @@ class PassProfiles {
     // The reader's findings over a finished walk of the offered list, once; nullopt when no walk
     // of this pass finished (the listing target did not run, failed or stopped): the reading
     // target then walks itself.
-    std::optional<std::vector<Finding>> takeReadFindings();
+    std::optional<FindingLog> takeReadFindings();
 
   private:
     List offered_;
     DirectoryReader reader_;
-    std::vector<Finding> read_;
+    FindingLog read_;
     bool walkFinished_ = false;
 };
 

@@ -75,7 +75,7 @@ std::vector<ProfileDataDirectory> existingDataDirectories(
         if (problems) problems->push_back({logical, std::move(reason)});
     };
     std::vector<ProfileDataDirectory> found;
-    for (const auto& components : p.dataDirectories) {
+    for (const auto& components : *p.dataDirectories) {
         std::optional<platform::SafeDir> current;
         std::string logical = p.home;
         bool exists = true;
@@ -114,7 +114,7 @@ std::optional<ProfileDataDirectory> createDataDirectory(const MetalamaProfile& p
     std::optional<platform::SafeDir> current;
     std::string logical = p.home;
     std::vector<std::string> created;
-    for (const auto& component : p.dataDirectories.front()) {
+    for (const auto& component : p.dataDirectories->front()) {
         const auto& parent = current ? *current : home;
         logical = joinPath(logical, {component});
         bool wasCreated = false;

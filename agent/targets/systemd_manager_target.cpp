@@ -42,12 +42,12 @@ class SystemdManagerTarget final : public Target {
     explicit SystemdManagerTarget(std::shared_ptr<platform::ServiceManager> manager)
         : manager_(std::move(manager)) {}
     std::string name() const override { return kTargetName; }
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
+    FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
         auto findings = reconcileDropIn(run, file_, desired);
         for (auto& f : runningManager(run, *manager_, desired)) findings.push_back(std::move(f));
         return findings;
     }
-    std::vector<Finding> revert(TargetRun& run) override {
+    FindingLog revert(TargetRun& run) override {
         auto findings = revertDropIn(run, file_);
         for (auto& f : runningManager(run, *manager_, DesiredState{}))
             findings.push_back(std::move(f));

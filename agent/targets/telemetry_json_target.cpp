@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
-#include <set>
+#include <string_view>
 
 #include "model/target_names.hpp"
 #include "platform/metalama_lock.hpp"
@@ -45,8 +46,7 @@ std::string joinLines(const std::vector<std::string>& lines) {
 
 class ProfilePass {
   public:
-    ProfilePass(TargetRun& run, const DesiredState& desired, PassProfiles& walk,
-                std::vector<Finding>& out)
+    ProfilePass(TargetRun& run, const DesiredState& desired, PassProfiles& walk, FindingLog& out)
         : run_(run), desired_(desired), walk_(walk), out_(out) {}
 
     void profile(const MetalamaProfile& p);
@@ -102,9 +102,12 @@ class ProfilePass {
     TargetRun& run_;
     const DesiredState& desired_;
     PassProfiles& walk_;  // shows the directories opened to the license audit
-    std::vector<Finding>& out_;
+    FindingLog& out_;
     std::vector<PendingWrite> pending_;
-    std::set<std::string, std::less<>> visited_;
+    // The settings files this pass visited, as hashes (8 bytes a profile, not a copy of each
+    // path): sorted once by leftovers(). A collision only keeps an unvisited file's entries one
+    // pass longer.
+    std::vector<std::size_t> visited_;
     ProfileHomes homes_{run_.context};
     DeviceIdResetRule deviceIds_{desired_, run_.context.now};
 };
@@ -112,7 +115,7 @@ class ProfilePass {
 void ProfilePass::loadTemplateIds(const std::vector<MetalamaProfile>& profiles) {
     for (const auto& p : profiles) {
         if (!p.isTemplate) continue;
-        for (const auto& dir : p.dataDirectories) {
+        for (const auto& dir : *p.dataDirectories) {
             const auto path = joinPath(joinPath(p.home, dir), {kFileName});
             const auto read =
                 platform::readFileNoFollow(run_.context.resolve(path), kMaxSettingsBytes);
@@ -165,7 +168,7 @@ void ProfilePass::profile(const MetalamaProfile& p) {
     auto dirs = existingDataDirectories(p, *home, &problems);
     for (const auto& problem : problems) fail(p, problem.logical, problem.reason);
     if (dirs.empty() && needsProfiles()) {
-        const auto newest = joinPath(p.home, p.dataDirectories.front());
+        const auto newest = joinPath(p.home, p.dataDirectories->front());
         if (!run_.changesAllowed()) {
             auto f = finding(p, newest + "/" + kFileName);
             f.observed = "no Metalama data directory";
@@ -230,7 +233,7 @@ void ProfilePass::cleanUpCreated(const std::vector<PriorState>& entries,
 
 void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     const auto subject = d.logical + "/" + kFileName;
-    visited_.insert(subject);
+    visited_.push_back(std::hash<std::string_view>()(subject));
     auto f = finding(p, subject);
     auto entries = run_.ledger.listPrefix(kTargetName, telemetryEntryPrefix(subject));
     const bool hadLedger = !entries.empty();
@@ -467,12 +470,14 @@ void ProfilePass::leftovers() {
     // copied and looked up once per file, not once per entry; any order stays correct.
     std::optional<std::string> file;
     bool fileVisited = true;
+    std::sort(visited_.begin(), visited_.end());
     run_.ledger.forEach(kTargetName, [&](const PriorState& e) {
         const auto entryFile = telemetryFileOf(e.subject);
         if (!entryFile) return;
         if (!file || *file != *entryFile) {
             file = std::string(*entryFile);
-            fileVisited = visited_.count(*file) != 0;
+            fileVisited = std::binary_search(visited_.begin(), visited_.end(),
+                                             std::hash<std::string_view>()(*file));
         }
         if (!fileVisited) unvisited[*file].push_back(e);
     });
@@ -492,21 +497,15 @@ void ProfilePass::leftovers() {
 
 }  // namespace
 
-std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const DesiredState& desired) {
-    std::vector<Finding> findings;
+FindingLog TelemetryJsonTarget::reconcile(TargetRun& run, const DesiredState& desired) {
+    auto findings = run.newFindingLog();
     std::vector<std::string> errors;
-    const auto list = profiles_->list(run.context, errors);
+    const auto list = profiles_->list(run.context, errors, run.spillFile);
     const auto& profiles = *list;
-    findings.reserve(errors.size());
     for (const auto& e : errors)
         findings.push_back(Finding::failed(kTargetName, "user accounts", e)
                                .withDesired("every login account managed")
                                .withObserved(e));
-    // At most one finding per data directory plus one for the profile: reserve that once
-    // instead of letting ten thousand findings grow by doubling (capacity that is never written
-    // costs address space, not resident memory).
-    const auto generations = metalamaDataDirectories(run.context.platform).size();
-    findings.reserve(errors.size() + profiles.size() * (generations + 1) + 16);
     ProfilePass pass(run, desired, *profiles_, findings);
     pass.loadTemplateIds(profiles);
     auto stopped = visitProfilesUntilStopped(run, kTargetName, profiles,
@@ -521,7 +520,7 @@ std::vector<Finding> TelemetryJsonTarget::reconcile(TargetRun& run, const Desire
     return findings;
 }
 
-std::vector<Finding> TelemetryJsonTarget::revert(TargetRun& run) {
+FindingLog TelemetryJsonTarget::revert(TargetRun& run) {
     DesiredState nothing;
     nothing.manageProfiles = false;
     return reconcile(run, nothing);

@@ -20,8 +20,8 @@ class TelemetryJsonTarget : public Target {
         std::shared_ptr<PassProfiles> profiles = std::make_shared<PassProfiles>())
         : profiles_(std::move(profiles)) {}
     std::string name() const override { return target_name::kTelemetryJson; }
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override;
-    std::vector<Finding> revert(TargetRun& run) override;
+    FindingLog reconcile(TargetRun& run, const DesiredState& desired) override;
+    FindingLog revert(TargetRun& run) override;
     std::vector<std::string> watchPaths(const AgentContext& context) const override;
 
   private:

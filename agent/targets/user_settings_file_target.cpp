@@ -1,9 +1,10 @@
 #include "targets/user_settings_file_target.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
-#include <set>
+#include <string_view>
 
 #include "platform/safe_fs.hpp"
 #include "targets/durable_batch.hpp"
@@ -70,7 +71,7 @@ std::string diffOf(const SettingsKeyEditor& editor, const KeyObservation& before
 
 class ProfilePass {
   public:
-    ProfilePass(TargetRun& run, const DesiredState& desired, std::vector<Finding>& out)
+    ProfilePass(TargetRun& run, const DesiredState& desired, FindingLog& out)
         : run_(run), desired_(desired), out_(out) {}
     void profile(const MetalamaProfile& p);
     void flush();
@@ -101,12 +102,14 @@ class ProfilePass {
 
     TargetRun& run_;
     const DesiredState& desired_;
-    std::vector<Finding>& out_;
+    FindingLog& out_;
     std::vector<PendingWrite> pending_;
     // Directories the agent created that a restore of this profile left behind because they
     // were not empty yet; swept again once every file of the profile is done.
     std::vector<std::vector<std::string>> leftDirectories_;
-    std::set<std::string> visited_;  // subjects of the ledger this pass saw
+    // Subjects of the ledger this pass saw, as hashes (sorted by leftovers()): 8 bytes each, not
+    // a copy of each. A collision only keeps an unseen entry one pass longer.
+    std::vector<std::size_t> visited_;
     ProfileHomes homes_{run_.context};
 };
 
@@ -138,7 +141,7 @@ std::map<std::string, FileWork> ProfilePass::plan(const MetalamaProfile& p) {
     }
     const auto home = p.home.back() == '/' ? p.home : p.home + "/";
     for (const auto& entry : run_.ledger.listPrefix(kTargetName, home)) {
-        visited_.insert(entry.subject);
+        visited_.push_back(std::hash<std::string_view>()(entry.subject));
         UserSettingPrior prior;
         if (auto status = decodeUserSettingPrior(entry, &prior);
             !status || prior.file.compare(0, home.size(), home) != 0) {
@@ -459,8 +462,11 @@ void ProfilePass::leftovers() {
     // Entries of profiles this pass did not list (an account removed): forgotten only when the
     // file is provably gone; an unreadable home keeps its restore data.
     std::vector<PriorState> unvisited;
+    std::sort(visited_.begin(), visited_.end());
     run_.ledger.forEach(kTargetName, [&](const PriorState& e) {
-        if (!visited_.count(e.subject)) unvisited.push_back(e);
+        if (!std::binary_search(visited_.begin(), visited_.end(),
+                                std::hash<std::string_view>()(e.subject)))
+            unvisited.push_back(e);
     });
     for (const auto& e : unvisited) {
         UserSettingPrior prior;
@@ -482,9 +488,8 @@ void ProfilePass::leftovers() {
 
 }  // namespace
 
-std::vector<Finding> UserSettingsFileTarget::reconcile(TargetRun& run,
-                                                       const DesiredState& desired) {
-    std::vector<Finding> findings;
+FindingLog UserSettingsFileTarget::reconcile(TargetRun& run, const DesiredState& desired) {
+    auto findings = run.newFindingLog();
     // Nothing asked for and nothing to restore: no profile is listed or opened.
     const bool anyWanted = desired.manageProfiles && !desired.userFiles.empty();
     bool anyRecorded = false;
@@ -507,7 +512,7 @@ std::vector<Finding> UserSettingsFileTarget::reconcile(TargetRun& run,
     return findings;
 }
 
-std::vector<Finding> UserSettingsFileTarget::revert(TargetRun& run) {
+FindingLog UserSettingsFileTarget::revert(TargetRun& run) {
     DesiredState nothing;
     nothing.manageProfiles = false;
     return reconcile(run, nothing);

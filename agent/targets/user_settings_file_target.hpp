@@ -30,8 +30,8 @@ class UserSettingsFileTarget : public Target {
         std::shared_ptr<PassProfiles> profiles = std::make_shared<PassProfiles>())
         : profiles_(std::move(profiles)) {}
     std::string name() const override { return target_name::kUserSettingsFile; }
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override;
-    std::vector<Finding> revert(TargetRun& run) override;
+    FindingLog reconcile(TargetRun& run, const DesiredState& desired) override;
+    FindingLog revert(TargetRun& run) override;
 
   private:
     std::shared_ptr<PassProfiles> profiles_;

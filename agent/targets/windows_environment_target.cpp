@@ -51,7 +51,7 @@ class WindowsEnvironmentTarget final : public Target {
   public:
     std::string name() const override { return kTargetName; }
 
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
+    FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
         const auto plan = planVariables(desired, recordedValues(run.ledger));
         std::vector<Finding> findings;
         Changes changes;
@@ -73,7 +73,7 @@ class WindowsEnvironmentTarget final : public Target {
                     findings[i].reason = "set; " + sent.error + " (new logons still see it)";
         return findings;
     }
-    std::vector<Finding> revert(TargetRun& run) override { return reconcile(run, DesiredState{}); }
+    FindingLog revert(TargetRun& run) override { return reconcile(run, DesiredState{}); }
     std::vector<std::string> watchPaths(const AgentContext&) const override {
         return {std::string("registry:HKLM\\") + kWindowsEnvironmentKey};
     }

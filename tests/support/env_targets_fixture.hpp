@@ -90,7 +90,7 @@ class EnvTargetsTest : public ::testing::Test {
     std::vector<Finding> passOne(const std::string& name, const DesiredState& desired,
                                  RunMode mode = RunMode::Enforce) {
         TargetRun run{context, ledger, mode};
-        return target(name).reconcile(run, desired);
+        return target(name).reconcile(run, desired).toVector();
     }
 
     static const Finding& subject(const std::vector<Finding>& findings, const std::string& s) {

@@ -67,8 +67,9 @@ PassReport toolsPass(const std::string& startedAt, bool nameTools) {
             {"POWERSHELL_TELEMETRY_OPTOUT", "1", "powershell", "PowershellTelemetryOptOut"});
     }
     const auto add = [&](const char* tool, const char* target, std::string subject,
-                         const char* desired, Outcome outcome, const char* reason) {
-        auto f = Finding::about(target, std::move(subject), "", desired);
+                         const char* desired, Outcome outcome, const char* reason,
+                         const char* user = "") {
+        auto f = Finding::about(target, std::move(subject), user, desired);
         f.observed = isCompliantOutcome(outcome) ? desired : "absent";
         f.outcome = outcome;
         f.reason = reason;
@@ -78,8 +79,7 @@ PassReport toolsPass(const std::string& startedAt, bool nameTools) {
     add("", "etc-environment", "/etc/environment", "METALAMA_TELEMETRY_OPT_OUT=1",
         Outcome::Compliant, "");
     add("", "telemetry-json", "/home/ann/.local/share/Metalama/telemetry.json", "actions 2",
-        Outcome::Remediated, "");
-    r.findings.back().user = "ann";
+        Outcome::Remediated, "", "ann");
     add("dotnet-sdk", "etc-environment", "/etc/environment DOTNET_CLI_TELEMETRY_OPTOUT",
         "DOTNET_CLI_TELEMETRY_OPTOUT=1", Outcome::Compliant, "");
     add("dotnet-sdk", "profile-d",

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "store/chain_verify.hpp"
 #include "store/compliance_store.hpp"
@@ -22,6 +24,15 @@ PassReport samplePass(const std::string& startedAt, bool withPolicy = true);
 // (mandatory); the desired state is decided from it, as the engine does, and with `nameTools`
 // also names dotnet-sdk and powershell, as their catalog policies will.
 PassReport toolsPass(const std::string& startedAt, bool nameTools);
+
+// Changes a report's findings in place: a pass's FindingLog is written once and read in order,
+// so a test that varies a sample pass edits a copy as a vector and logs it again.
+template <typename Edit>
+void editFindings(PassReport& report, Edit&& edit) {
+    auto findings = report.findings.toVector();
+    edit(findings);
+    report.findings = FindingLog(std::move(findings));
+}
 
 // Opens a store and reports a failure as a test failure (returns null then).
 std::unique_ptr<ComplianceStore> openStore(const std::string& path,

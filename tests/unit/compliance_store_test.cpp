@@ -195,7 +195,7 @@ TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
 
     // A change records the finding that changed, not the whole set; the policy rows are shared.
     auto changed = samplePass("2026-01-01T15:00:00Z");
-    changed.findings[1].outcome = Outcome::Remediated;
+    test::editFindings(changed, [](auto& f) { f[1].outcome = Outcome::Remediated; });
     changed.verdict = computeVerdict(changed.policy, changed.findings);
     ASSERT_TRUE(succeeded(store->recordPass(changed)));
     EXPECT_EQ(countRows(path, "findings"), 3);
@@ -209,7 +209,7 @@ TEST(ComplianceStore, ANoOpPassAddsOnlyASmallRunRow) {
     EXPECT_EQ(now->report.findings[0].outcome, Outcome::Remediated);
 
     // A subject that disappears is recorded as removed.
-    changed.findings.pop_back();
+    test::editFindings(changed, [](auto& f) { f.pop_back(); });
     changed.startedAt = "2026-01-01T16:00:00Z";
     ASSERT_TRUE(succeeded(store->recordPass(changed)));
     EXPECT_EQ(countRows(path, "findings WHERE run_id = 7 AND removed = 1"), 1);

@@ -588,8 +588,12 @@ TEST_F(EnvVariablesTest, EtcEnvironmentIsWrittenOnceForAllItsVariables) {
     WatchingLedger watching(ledger, scratch);
     TargetRun run{context, watching, RunMode::Enforce};
     std::vector<Finding> on, off;
-    const auto turnOn = [&] { on = target("etc-environment").reconcile(run, allThree()); };
-    const auto turnOff = [&] { off = target("etc-environment").reconcile(run, DesiredState{}); };
+    const auto turnOn = [&] {
+        on = target("etc-environment").reconcile(run, allThree()).toVector();
+    };
+    const auto turnOff = [&] {
+        off = target("etc-environment").reconcile(run, DesiredState{}).toVector();
+    };
 #ifdef __linux__
     EXPECT_EQ(renamesInto(scratch.abs("etc"), "environment", turnOn), 1);
 #else
@@ -631,7 +635,7 @@ TEST_F(EnvVariablesTest, ADropInRecordsAndForgetsItsVariablesInOneLedgerBatch) {
     EXPECT_EQ(watching.committedWith, std::vector<std::string>{"absent"});  // the batch, first
     EXPECT_TRUE(scratch.exists(kEnvironmentD));
 
-    const auto off = target("environment-d").reconcile(run, DesiredState{});
+    const auto off = target("environment-d").reconcile(run, DesiredState{}).toVector();
     for (const auto* v :
          {"METALAMA_TELEMETRY_OPT_OUT", "DOTNET_CLI_TELEMETRY_OPTOUT", "DO_NOT_TRACK"})
         EXPECT_EQ(line(off, "environment-d", v).outcome, Outcome::Restored) << v;

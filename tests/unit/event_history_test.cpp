@@ -57,9 +57,11 @@ std::string storeWithHistory(const test::ScratchDir& scratch) {
     EXPECT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
     EXPECT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T11:00:00Z"))));
     auto fixed = samplePass("2026-01-01T12:00:00Z");
-    fixed.findings[1].outcome = Outcome::Remediated;
-    fixed.findings[1].reason.clear();
-    fixed.findings[0].outcome = Outcome::Compliant;
+    test::editFindings(fixed, [](auto& f) {
+        f[1].outcome = Outcome::Remediated;
+        f[1].reason.clear();
+        f[0].outcome = Outcome::Compliant;
+    });
     fixed.policy.values.at("DeviceIdRotationDays").value = std::int64_t{90};
     fixed.verdict = computeVerdict(fixed.policy, fixed.findings);
     EXPECT_TRUE(succeeded(store->recordPass(fixed)));
@@ -167,7 +169,9 @@ TEST(EventHistory, AFailureThatPersistsIsRecordedOnce) {
     std::string error;
     for (int hour = 10; hour < 14; ++hour) {
         auto pass = samplePass("2026-01-01T" + std::to_string(hour) + ":00:00Z");
-        pass.findings[0].outcome = hour % 2 ? Outcome::Compliant : Outcome::DriftRepaired;
+        test::editFindings(pass, [&](auto& f) {
+            f[0].outcome = hour % 2 ? Outcome::Compliant : Outcome::DriftRepaired;
+        });
         ASSERT_TRUE(succeeded(store->recordPass(pass)));
     }
     EXPECT_EQ(countRows(path, "events WHERE kind = 'failed'"), 1);
@@ -479,7 +483,7 @@ TEST(StoreMigration, ASchema5StoreKeepsItsRowsAndVerifiesAfterTheUpgrade) {
     ASSERT_TRUE(store);
     auto& db = dynamic_cast<SqliteComplianceStore&>(*store).connection();
     Status read;
-    EXPECT_EQ(readStoreSchemaVersion(db, &read), 6);
+    EXPECT_EQ(readStoreSchemaVersion(db, &read), storeSchemaVersion());
     for (const auto* table : tables) EXPECT_EQ(countRows(path, table), before[table]) << table;
     EXPECT_EQ(countRows(path, "sealed_state WHERE typeof(findings) = 'text'"), 1);
     EXPECT_EQ(countRows(path, "compliance_current"), viewBefore);
@@ -493,7 +497,7 @@ TEST(StoreMigration, ASchema5StoreKeepsItsRowsAndVerifiesAfterTheUpgrade) {
     ASSERT_TRUE(last) << test::readError(*store);
     auto changed = last->report;
     changed.startedAt = changed.finishedAt = "2026-12-07T07:00:00Z";
-    changed.findings.front().outcome = Outcome::DriftRepaired;
+    test::editFindings(changed, [](auto& f) { f.front().outcome = Outcome::DriftRepaired; });
     ASSERT_TRUE(succeeded(store->recordPass(changed)));
     EXPECT_EQ(countRows(path, "sealed_state WHERE typeof(findings) = 'blob'"), 1);
     EXPECT_EQ(countRows(path, "compliance_current"), viewBefore);

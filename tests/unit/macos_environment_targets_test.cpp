@@ -112,7 +112,7 @@ class MacEnvironment : public ::testing::Test {
     }
     std::vector<Finding> pass(const DesiredState& desired, RunMode mode = RunMode::Enforce) {
         TargetRun run{context, ledger, mode};
-        return target->reconcile(run, desired);
+        return target->reconcile(run, desired).toVector();
     }
     static const Finding& subject(const std::vector<Finding>& findings, const std::string& s) {
         for (const auto& f : findings)
@@ -279,7 +279,7 @@ class Zshenv : public ::testing::Test {
         TargetRun run{context, ledger, RunMode::Enforce};
         auto findings = target->reconcile(run, optOut(wanted));
         EXPECT_EQ(findings.size(), 1u);
-        return findings.at(0);
+        return findings[0];
     }
 
     ScratchDir scratch;

@@ -97,9 +97,9 @@ class MacProfiles : public ::testing::Test {
 
     std::vector<Finding> pass(RunMode mode = RunMode::Enforce) {
         TargetRun run{context, ledger, mode};
-        return TelemetryJsonTarget().reconcile(run, desired);
+        return TelemetryJsonTarget().reconcile(run, desired).toVector();
     }
-    std::vector<Finding> revert() {
+    FindingLog revert() {
         TargetRun run{context, ledger, RunMode::Enforce};
         return TelemetryJsonTarget().revert(run);
     }
@@ -131,7 +131,7 @@ TEST_F(MacProfiles, ListsTheLocalUsersFromTheRecordsAndReportsTheBrokenOne) {
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_THAT(errors[0], HasSubstr("/private/var/db/dslocal/nodes/Default/users/broken.plist: "));
     ASSERT_FALSE(profiles.empty());
-    EXPECT_EQ(profiles[0].dataDirectories.front(),
+    EXPECT_EQ(profiles[0].dataDirectories->front(),
               (std::vector<std::string>{"Library", "Application Support", "Metalama"}));
 }
 

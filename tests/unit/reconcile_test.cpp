@@ -61,7 +61,7 @@ class JournalTarget : public Target {
     JournalTarget(std::string name, Journal& journal, bool throws = false)
         : name_(std::move(name)), journal_(journal), throws_(throws) {}
     std::string name() const override { return name_; }
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
+    FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
         journal_.reconciled.push_back(name_);
         journal_.desired = desired;
         journal_.mode = run.mode;
@@ -75,7 +75,7 @@ class JournalTarget : public Target {
                 {name_, subject(), "", "opted out", "", Outcome::Failed, recorded.error, "", ""}};
         return {{name_, subject(), "", "opted out", "opted out", Outcome::Remediated, "", "", ""}};
     }
-    std::vector<Finding> revert(TargetRun& run) override {
+    FindingLog revert(TargetRun& run) override {
         journal_.reverted.push_back(name_);
         std::vector<Finding> findings;
         for (const auto& prior : run.ledger.list(name_)) {
@@ -138,9 +138,11 @@ class Reconcile : public ::testing::Test {
         };
         return c;
     }
-    static const Finding* find(const std::vector<Finding>& findings, const std::string& target) {
+    // A copy: a pass's findings are read from its log, not held.
+    static std::shared_ptr<const Finding> find(const FindingLog& findings,
+                                               const std::string& target) {
         for (const auto& f : findings)
-            if (f.target == target) return &f;
+            if (f.target == target) return std::make_shared<const Finding>(f);
         return nullptr;
     }
     std::optional<StoredPass> recorded() const {
@@ -181,7 +183,7 @@ TEST_F(Reconcile, PolicyMergedFromTheSourcesReachesTheTargetsAndTheFindingsAreRe
     EXPECT_EQ(stored->report.verdict, Verdict::Compliant);
     ASSERT_EQ(stored->report.findings.size(), 2u);
     for (const char* name : {"first", "second"}) {
-        const auto* f = find(stored->report.findings, name);
+        const auto f = find(stored->report.findings, name);
         ASSERT_NE(f, nullptr) << name;
         EXPECT_EQ(f->outcome, Outcome::Remediated) << name;
         EXPECT_EQ(f->subject, "/" + std::string(name) + "/subject");
@@ -196,7 +198,7 @@ TEST_F(Reconcile, ATargetThatThrowsIsAFailedFindingAndTheOthersStillRun) {
     const auto report =
         runPass(context, components({"first", "broken", "last"}, "broken"), store.get(), {});
     EXPECT_EQ(journal.reconciled, (std::vector<std::string>{"first", "broken", "last"}));
-    const auto* broken = find(report.findings, "broken");
+    const auto broken = find(report.findings, "broken");
     ASSERT_NE(broken, nullptr);
     EXPECT_EQ(broken->outcome, Outcome::Failed);
     EXPECT_EQ(broken->subject, "(every subject)");
@@ -220,7 +222,7 @@ TEST_F(Reconcile, AStopRequestEndsThePassAndTheRestIsNotCheckedNeverCompliant) {
         runPass(context, components({"first", "second", "third"}), store.get(), request);
     EXPECT_EQ(journal.reconciled, std::vector<std::string>{"first"});
     for (const char* name : {"second", "third"}) {
-        const auto* f = find(report.findings, name);
+        const auto f = find(report.findings, name);
         ASSERT_NE(f, nullptr) << name;
         EXPECT_EQ(f->outcome, Outcome::Failed) << name;
         EXPECT_EQ(f->reason, "not checked: the service stopped during the pass") << name;

@@ -63,7 +63,9 @@ std::string trickyStore(const test::ScratchDir& scratch) {
     const auto path = scratch.abs("compliance.db");
     auto store = test::openStore(path);
     auto pass = test::samplePass("2026-03-01T10:00:00Z");
-    pass.findings[1].reason = "cannot read \"telemetry.json\", line 2:\nunexpected ','; Zoë's file";
+    test::editFindings(pass, [](auto& f) {
+        f[1].reason = "cannot read \"telemetry.json\", line 2:\nunexpected ','; Zoë's file";
+    });
     std::string error;
     EXPECT_TRUE(succeeded(store->recordPass(pass)));
     EXPECT_TRUE(
@@ -215,10 +217,12 @@ TEST(ComplianceSummary, CompliantSinceIsTheStartOfTheCompliantStreak) {
     std::string error;
     auto pass = passWithProfiles("2026-02-01T10:00:00Z");
     ASSERT_TRUE(succeeded(store->recordPass(pass)));
-    pass.findings[1].outcome = Outcome::Compliant;   // systemd re-executed
-    pass.findings[4].outcome = Outcome::Remediated;  // b's file fixed
-    pass.findings[4].reason.clear();
-    pass.findings[5].outcome = Outcome::Compliant;  // c stays as fixed
+    test::editFindings(pass, [](auto& f) {
+        f[1].outcome = Outcome::Compliant;   // systemd re-executed
+        f[4].outcome = Outcome::Remediated;  // b's file fixed
+        f[4].reason.clear();
+        f[5].outcome = Outcome::Compliant;  // c stays as fixed
+    });
     pass.verdict = computeVerdict(pass.policy, pass.findings);
     for (const char* at : {"2026-02-01T11:00:00Z", "2026-02-01T12:00:00Z"}) {
         pass.startedAt = pass.finishedAt = at;

@@ -89,7 +89,7 @@ class TelemetryTarget : public ::testing::Test {
 
     std::vector<Finding> pass(RunMode mode = RunMode::Enforce) {
         TargetRun run{context, ledger, mode};
-        return TelemetryJsonTarget().reconcile(run, desired);
+        return TelemetryJsonTarget().reconcile(run, desired).toVector();
     }
     // Both per-user targets, in the registry's order, sharing the pass's profiles as the
     // registry makes them (the audit reads the directories the telemetry target walked), or
@@ -99,11 +99,11 @@ class TelemetryTarget : public ::testing::Test {
         const auto profiles = std::make_shared<PassProfiles>();
         auto audit = walk == Walk::Shared ? LicenseAuditTarget(profiles) : LicenseAuditTarget();
         TargetRun run{context, ledger, RunMode::Enforce};
-        auto findings = TelemetryJsonTarget(profiles).reconcile(run, desired);
+        auto findings = TelemetryJsonTarget(profiles).reconcile(run, desired).toVector();
         for (auto& f : audit.reconcile(run, desired)) findings.push_back(std::move(f));
         return findings;
     }
-    static std::vector<std::string> audited(const std::vector<Finding>& findings) {
+    static std::vector<std::string> audited(const FindingLog& findings) {
         std::vector<std::string> out;
         for (const auto& f : findings)
             if (f.target == "license-audit")
@@ -478,7 +478,7 @@ TEST_F(TelemetryTarget, LicenseAuditWalksItselfWhenTheTelemetryWalkStopped) {
     TargetRun run{context, ledger, RunMode::Enforce};
     int asked = 0;
     run.stopRequested = [&] { return ++asked > 1; };  // stops after the first profile
-    const auto telemetry = TelemetryJsonTarget(profiles).reconcile(run, desired);
+    const auto telemetry = TelemetryJsonTarget(profiles).reconcile(run, desired).toVector();
     ASSERT_NE(find(telemetry, "more profiles)"), nullptr);
     // What the stopped walk read is not taken as the whole: the audit walks itself (and,
     // stopping too, says what it did not check).

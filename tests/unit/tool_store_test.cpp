@@ -130,11 +130,13 @@ TEST(ToolStore, ALastPassReadOneFindingAtATimeIsTheSameAndChecksTheSeal) {
 TEST(ToolStore, TheToolIsInThePassFingerprint) {
     auto a = toolsPass("2026-03-01T10:00:00Z", true);
     auto b = a;
-    b.findings[2].tool = "powershell";
+    test::editFindings(b, [](auto& f) { f[2].tool = "powershell"; });
     EXPECT_NE(passFingerprint(a), passFingerprint(b));
     auto metalama = test::samplePass("2026-03-01T10:00:00Z");
     auto named = metalama;
-    for (auto& f : named.findings) f.tool = "metalama";
+    test::editFindings(named, [](auto& findings) {
+        for (auto& f : findings) f.tool = "metalama";
+    });
     EXPECT_NE(passFingerprint(metalama), passFingerprint(named));
 }
 

@@ -25,12 +25,12 @@ class WithUserFiles : public Target {
     WithUserFiles(std::unique_ptr<Target> inner, const std::vector<UserFileAssignment>& files)
         : inner_(std::move(inner)), files_(files) {}
     std::string name() const override { return inner_->name(); }
-    std::vector<Finding> reconcile(TargetRun& run, const DesiredState& desired) override {
+    FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
         auto withFiles = desired;
         withFiles.userFiles = files_;
         return inner_->reconcile(run, withFiles);
     }
-    std::vector<Finding> revert(TargetRun& run) override { return inner_->revert(run); }
+    FindingLog revert(TargetRun& run) override { return inner_->revert(run); }
 
   private:
     std::unique_ptr<Target> inner_;
@@ -65,9 +65,12 @@ class UserSettingsPass : public ::testing::Test {
             return targets;
         };
     }
-    static const Finding* find(const PassReport& report, const std::string& subject) {
+    // A copy: a pass's findings are read from its log, not held.
+    static std::shared_ptr<const Finding> find(const PassReport& report,
+                                               const std::string& subject) {
         for (const auto& f : report.findings)
-            if (f.target == "user-settings-file" && f.subject == subject) return &f;
+            if (f.target == "user-settings-file" && f.subject == subject)
+                return std::make_shared<const Finding>(f);
         return nullptr;
     }
 

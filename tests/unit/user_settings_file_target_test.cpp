@@ -75,12 +75,12 @@ class UserSettingsTarget : public ::testing::Test {
     }
     std::vector<Finding> pass(RunMode mode = RunMode::Enforce) {
         TargetRun run{context, ledger, mode};
-        return UserSettingsFileTarget().reconcile(run, desired);
+        return UserSettingsFileTarget().reconcile(run, desired).toVector();
     }
     std::vector<Finding> revert() {
         TargetRun run{context, ledger, RunMode::Enforce};
         run.reverting = true;
-        return UserSettingsFileTarget().revert(run);
+        return UserSettingsFileTarget().revert(run).toVector();
     }
     static const Finding* find(const std::vector<Finding>& findings, const std::string& subject) {
         for (const auto& f : findings)

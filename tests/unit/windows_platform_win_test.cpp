@@ -224,7 +224,7 @@ class EnvironmentTargetWin : public ::testing::Test {
         if (wanted)
             desired.environment.push_back(
                 {"METALAMA_TELEMETRY_OPT_OUT", "1", kMetalamaTool, "TelemetryOptOut"});
-        return makeWindowsEnvironmentTarget()->reconcile(run, desired);
+        return makeWindowsEnvironmentTarget()->reconcile(run, desired).toVector();
     }
     static ToolResult query() {
         return reg("query \"" + std::string(kEnvironmentKey) +
@@ -312,7 +312,7 @@ TEST_F(EnvironmentTargetWin, EachVariableIsItsOwnValueAndGoesWithItsPolicy) {
         return d;
     };
     const std::string prefix = std::string(kEnvironmentKey) + "\\";
-    auto find = [](const std::vector<Finding>& findings, const std::string& subject) {
+    auto find = [](const FindingLog& findings, const std::string& subject) {
         for (const auto& f : findings)
             if (f.subject == subject) return f;
         return Finding::failed("", subject, "no finding");
@@ -435,7 +435,7 @@ TEST_F(ProfilesWin, WhileMetalamaHoldsItsMutexTheFileIsLeftAndRetriedNextPass) {
     DesiredState desired;
     desired.managed = true;
     desired.usage = desired.exception = desired.performance = ActionRequirement::ForceNo;
-    auto findings = TelemetryJsonTarget().reconcile(run, desired);
+    const auto findings = TelemetryJsonTarget().reconcile(run, desired).toVector();
     const Finding* busy = nullptr;
     for (const auto& f : findings)
         if (f.subject == "C:/Users/alice/AppData/Roaming/.metalama/telemetry.json") busy = &f;
