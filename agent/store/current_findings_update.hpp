@@ -2,7 +2,7 @@
 // Replaces current_findings (the whole latest set of findings) with a new pass's findings without
 // loading the previous set or holding the new one: the new findings are read in order (twice:
 // once for their digests, once to write what changed), the previous rows in chunks of a few
-// hundred, matched subject by subject by digest. What the store holds is about 45 bytes per
+// hundred, matched subject by subject by digest. What the store holds is about 48 bytes per
 // finding (digests, the row each replaces, what it had), not a copy of any finding. Rows that
 // did not change and kept their position are not written at all.
 #include <cstdint>

@@ -136,6 +136,15 @@ void execSql(const std::string& path, const std::string& sql) {
     sqlite3_close(db);
 }
 
+SealVerification verifySealFile(const std::string& path) {
+    Status opened;
+    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
+    if (!store) return {false, opened.error, {opened.error}};
+    std::optional<std::string> latest;
+    if (const auto pass = store->lastPass()) latest = passFingerprint(pass->report);
+    return verifySealedState(store->connection(), latest);
+}
+
 ChainVerification verifyFile(const std::string& path) {
     Status opened;
     auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);

@@ -10,6 +10,7 @@
 
 #include "store/chain_verify.hpp"
 #include "store/compliance_store.hpp"
+#include "store/sealed_state.hpp"
 #include "store/sqlite_compliance_store.hpp"
 
 namespace mpa::test {
@@ -50,6 +51,9 @@ std::int64_t countRows(const std::string& path, const std::string& tableAndWhere
 // Verifies the event chain of the database at `path` on a read-only connection, as `verify`
 // does (the message says why when the database cannot be opened).
 ChainVerification verifyFile(const std::string& path);
+// Checks the sealed state of the database at `path` against its chain and its latest pass, as
+// `verify` does.
+SealVerification verifySealFile(const std::string& path);
 // Runs SQL on a separate connection, as a tamperer or another tool would; fails the test on error.
 void execSql(const std::string& path, const std::string& sql);
 

@@ -10,6 +10,7 @@
 #include <set>
 #include <utility>
 
+#include "platform/spill_file.hpp"
 #include "store/sealed_state.hpp"
 #include "store/sqlite_compliance_store.hpp"
 #include "support/scratch_dir.hpp"
@@ -236,6 +237,47 @@ TEST(CurrentFindingsUpdate, ReportsWhatThePreviousSetHadPerFindingAndDuplicatesP
     EXPECT_EQ(rows[1].since, "t1");
     EXPECT_EQ(rows[2].since, "t1");
     EXPECT_EQ(rows[3].since, "t2");
+}
+
+// A pass whose findings went to a spill file (what the engine gives a pass over many profiles) is
+// recorded, sealed and read back exactly as the same findings held in memory.
+TEST(CurrentFindingsUpdate, APassReadFromItsSpillFileIsRecordedAsTheSameFindingsInMemory) {
+    test::ScratchDir scratch;
+    int spills = 0;
+    FindingLog spilled([&] {
+        ++spills;
+        return platform::openSpillFile(scratch.path());
+    });
+    std::vector<Finding> held;
+    for (int i = 0; i < 4000; ++i) {
+        auto f = profileFinding(i, i % 5 ? Outcome::Remediated : Outcome::Failed);
+        if (i % 5 == 0) f.reason = "permission denied on " + f.subject;
+        spilled.push_back(f);
+        held.push_back(std::move(f));
+    }
+    ASSERT_EQ(spills, 1);
+    ASSERT_TRUE(spilled.spillProblem().empty()) << spilled.spillProblem();
+    auto fromFile = passOf("2026-01-01T10:00:00Z", {});
+    fromFile.findings = spilled;
+    fromFile.verdict = computeVerdict(fromFile.policy, fromFile.findings);
+    const auto inMemory = passOf("2026-01-01T10:00:00Z", held);
+    EXPECT_EQ(passFingerprint(fromFile), passFingerprint(inMemory));
+
+    const auto path = scratch.abs("compliance.db");
+    auto store = openStore(path);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(succeeded(store->recordPass(fromFile)));
+    const auto rows = currentRows(dynamic_cast<SqliteComplianceStore&>(*store).connection());
+    ASSERT_EQ(rows.size(), held.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_TRUE(same(rows[i].finding, held[i])) << i;
+    EXPECT_TRUE(test::verifyFile(path).intact);
+    const auto sealed = test::verifySealFile(path);
+    EXPECT_TRUE(sealed.intact) << sealed.message;
+    // The same pass again is a repeat: nothing new recorded.
+    auto again = fromFile;
+    again.startedAt = again.finishedAt = "2026-01-01T11:00:00Z";
+    ASSERT_TRUE(succeeded(store->recordPass(again)));
+    EXPECT_EQ(test::countRows(path, "runs WHERE same_as IS NOT NULL"), 1);
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ using test::execSql;
 using test::openStore;
 using test::samplePass;
 using test::verifyFile;
+using test::verifySealFile;
 
 std::vector<ChainEvent> allEvents(const std::string& path) {
     Status opened;
@@ -67,15 +68,6 @@ std::string storeWithHistory(const test::ScratchDir& scratch) {
     EXPECT_TRUE(succeeded(store->recordPass(fixed)));
     EXPECT_TRUE(succeeded(store->recordEvent(event_kind::kAgentStopped, "", "SIGTERM")));
     return path;
-}
-
-SealVerification verifySealFile(const std::string& path) {
-    Status opened;
-    auto store = SqliteComplianceStore::open(path, StoreMode::ReadOnly, builtinCatalog(), &opened);
-    if (!store) return {false, opened.error, {opened.error}};
-    std::optional<std::string> latest;
-    if (const auto pass = store->lastPass()) latest = passFingerprint(pass->report);
-    return verifySealedState(store->connection(), latest);
 }
 
 // Every table a reader uses, edited as a forger would: the sealed state names the row.
