@@ -1,13 +1,17 @@
 #include <cstdio>
 
+#include "platform/random_guid.hpp"
 #include "platform/spill_file.hpp"
+#include "platform/win32_support.hpp"
 
 namespace mpa::platform {
 
-// The C runtime's temporary file: in the service's temporary directory (LocalSystem's is
-// %SystemRoot%\Temp, on disk), removed when closed or when the process ends.
-std::FILE* openSpillFile(const std::string&) {
-    return std::tmpfile();
+// Not the C runtime's tmpfile(): it creates its file in the drive's root and deletes it only at
+// a normal exit. "D" opens with FILE_FLAG_DELETE_ON_CLOSE, so Windows removes the file when its
+// last handle closes, which a killed process's handles do too; "T" keeps it in the cache.
+std::FILE* openSpillFile(const std::string& directory) {
+    const auto path = win32::nativePath(directory + "/.pass-findings-" + newRandomGuid());
+    return _wfopen(path.c_str(), L"w+bTD");
 }
 
 }  // namespace mpa::platform

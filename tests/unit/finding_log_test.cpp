@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -80,24 +81,28 @@ TEST(FindingLog, EveryFieldComesBackInOrderFromMemory) {
 TEST(FindingLog, PastItsBudgetItSpillsToAFileWithNoNameAndReadsBackTheSame) {
     test::ScratchDir scratch;
     CountingSpill spill{scratch.path()};
-    FindingLog log(spill.opener());
+    auto log = std::make_unique<FindingLog>(spill.opener());
     // About 150 bytes each: several budgets' worth, and a finding larger than a read piece.
-    for (int i = 0; i < 5000; ++i) log.push_back(numbered(i));
+    for (int i = 0; i < 5000; ++i) log->push_back(numbered(i));
     auto huge = numbered(5000);
     huge.diff = std::string(200 * 1024, 'x');
-    log.push_back(huge);
-    for (int i = 5001; i < 6000; ++i) log.push_back(numbered(i));
+    log->push_back(huge);
+    for (int i = 5001; i < 6000; ++i) log->push_back(numbered(i));
     EXPECT_EQ(spill.opened, 1);
-    EXPECT_TRUE(log.spillProblem().empty()) << log.spillProblem();
+    EXPECT_TRUE(log->spillProblem().empty()) << log->spillProblem();
+#ifndef _WIN32
     // The file is open and has no name: nothing to leave behind if the agent is killed.
     EXPECT_EQ(entriesIn(scratch.path()), 0u);
-    ASSERT_EQ(log.size(), 6000u);
+#endif
+    ASSERT_EQ(log->size(), 6000u);
     int i = 0;
-    for (const auto& f : log) {
+    for (const auto& f : *log) {
         expectSame(f, i == 5000 ? huge : numbered(i), i);
         ++i;
     }
     EXPECT_EQ(i, 6000);
+    log.reset();
+    EXPECT_EQ(entriesIn(scratch.path()), 0u);  // on Windows too: deleted when closed
 }
 
 TEST(FindingLog, TwoReadersOfASpilledLogKeepTheirOwnPlaces) {
