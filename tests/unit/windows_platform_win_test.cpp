@@ -408,7 +408,7 @@ TEST_F(ProfilesWin, TheTelemetryTargetWritesTheProfilesGenerationAndTheTemplate)
     }
     for (const auto& f : findings)
         EXPECT_NE(f.outcome, Outcome::Failed) << f.subject << ": " << f.reason;
-    TelemetryJsonTarget().reconcile(run, desired);
+    findings = TelemetryJsonTarget().reconcile(run, desired);
     for (const auto& f : findings) {
         if (f.target != "telemetry-json") continue;
         EXPECT_TRUE(f.outcome == Outcome::Compliant || f.outcome == Outcome::NotApplicable)
