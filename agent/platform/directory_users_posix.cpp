@@ -2,6 +2,7 @@
 // resolved with NSS (getpwuid_r): those services answer look-ups but do not enumerate.
 #include <pwd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -52,7 +53,10 @@ std::string stripSlashes(std::string s) {
 
 std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const LoginRange& range,
                                               std::vector<std::string>* errors,
-                                              const std::set<uint32_t>& known) {
+                                              const std::vector<uint32_t>& known) {
+    const auto isKnown = [&](uint32_t uid) {
+        return std::binary_search(known.begin(), known.end(), uid);
+    };
     std::string base = root;
     while (!base.empty() && base.back() == '/') base.pop_back();
     std::vector<DirectoryUser> found;
@@ -71,8 +75,7 @@ std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const Log
         }
         for (const auto& name : dir->list(&status)) {
             const auto info = dir->stat(name);
-            if (info.kind != FileKind::Directory || info.uid < range.uidMin ||
-                known.count(info.uid))
+            if (info.kind != FileKind::Directory || info.uid < range.uidMin || isKnown(info.uid))
                 continue;
             const auto home = (homeRoot == "/" ? "" : homeRoot) + "/" + name;
             // The owner's own passwd entry must name this directory: a directory someone else
@@ -87,7 +90,7 @@ std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const Log
     if (const auto runUser = SafeDir::open(base + "/run/user", nullptr, &missing)) {
         for (const auto& name : runUser->list(nullptr)) {
             uint32_t uid = 0;
-            if (!parseUid(name, &uid) || known.count(uid) ||
+            if (!parseUid(name, &uid) || isKnown(uid) ||
                 runUser->stat(name).kind != FileKind::Directory)
                 continue;
             if (auto account = lookupUid(uid))

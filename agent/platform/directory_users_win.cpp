@@ -5,7 +5,7 @@ namespace mpa::platform {
 
 std::vector<DirectoryUser> findDirectoryUsers(const std::string&, const LoginRange&,
                                               std::vector<std::string>*,
-                                              const std::set<uint32_t>&) {
+                                              const std::vector<uint32_t>&) {
     return {};
 }
 

@@ -94,11 +94,12 @@ struct DirectoryUser {
     UserAccount account;
     std::string foundBy;  // "home directory /home/EXAMPLE/bob", "login session /run/user/N"
 };
-// `known`: the uids the user database already listed; their directories are not looked up
-// again (an NSS look-up is a dozen system calls, per profile of every pass).
+// `known`: the uids the user database already listed, sorted; their directories are not looked
+// up again (an NSS look-up is a dozen system calls, per profile of every pass). A sorted list,
+// not a set: 4 bytes an account, where a set node was 40 (4 MB at 100,000 accounts).
 std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const LoginRange& range,
                                               std::vector<std::string>* errors,
-                                              const std::set<uint32_t>& known = {});
+                                              const std::vector<uint32_t>& known = {});
 
 // What the service watches to see directory users arrive (logical paths): the home roots and
 // /run/user (a login creates the user's runtime directory there, and often the home).

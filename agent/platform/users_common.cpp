@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cstdint>
 #include <numeric>
-#include <set>
 
 #include "platform/safe_fs.hpp"
 #include "platform/users.hpp"
@@ -229,11 +228,15 @@ UserList listLoginUsers(const std::string& root) {
             ": no account at all (not even root); users' settings were not checked");
     list.users = selectLoginUsers(std::move(accounts), list.range);
     list.foundByDefault = isFileSystemRoot(root) ? "user database" : "passwd file";
-    std::set<uint32_t> known;
-    for (const auto& user : list.users) known.insert(user.uid);
+    // Sorted already: selectLoginUsers orders by uid.
+    std::vector<uint32_t> known;
+    known.reserve(list.users.size());
+    for (const auto& user : list.users) known.push_back(user.uid);
     // Directory users (SSSD, winbind) whom the database did not enumerate, by home and session.
     for (auto& found : findDirectoryUsers(root, list.range, &list.errors, known)) {
-        if (!known.insert(found.account.uid).second) continue;
+        const auto at = std::lower_bound(known.begin(), known.end(), found.account.uid);
+        if (at != known.end() && *at == found.account.uid) continue;
+        known.insert(at, found.account.uid);
         list.foundBy[found.account.name] = std::move(found.foundBy);
         list.users.push_back(std::move(found.account));
     }
