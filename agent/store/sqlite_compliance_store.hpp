@@ -85,10 +85,12 @@ class SqliteComplianceStore : public ComplianceStore {
     Status recordLostHistory();
     // One transaction for the waiting passes and the new one.
     Status writePasses(const std::vector<const PassReport*>& reports);
-    Status writePassesTransaction(const std::vector<const PassReport*>& reports);
-    // Every one of `reports` repeats the last recorded pass.
-    bool onlyRepeats(const std::vector<const PassReport*>& reports) const;
-    Status writePass(const PassReport& report);
+    // `fingerprints`: passFingerprint of each report, worked out once (it reads every finding).
+    Status writePassesTransaction(const std::vector<const PassReport*>& reports,
+                                  const std::vector<std::string>& fingerprints);
+    // Every one of these fingerprints is the last recorded pass's.
+    bool onlyRepeats(const std::vector<std::string>& fingerprints) const;
+    Status writePass(const PassReport& report, const std::string& fingerprint);
     Status retainIfDue(const PassReport& latest);
     // Replaces current_findings and writes this run's finding deltas (updateCurrentFindings);
     // *before: what the previous pass had for each finding's subject, for its events.

@@ -162,14 +162,14 @@ Status SqliteComplianceStore::recordPass(const PassReport& report) {
     return Status::success();
 }
 
-bool SqliteComplianceStore::onlyRepeats(const std::vector<const PassReport*>& reports) const {
+bool SqliteComplianceStore::onlyRepeats(const std::vector<std::string>& fingerprints) const {
     const auto last = db_.queryText(
         "SELECT c.content_hash FROM runs AS r JOIN runs AS c ON c.id = COALESCE(r.same_as, r.id) "
         "ORDER BY r.id DESC LIMIT 1",
         nullptr);
     if (!last) return false;
-    for (const auto* report : reports)
-        if (passFingerprint(*report) != *last) return false;
+    for (const auto& fingerprint : fingerprints)
+        if (fingerprint != *last) return false;
     return true;
 }
 
@@ -177,28 +177,29 @@ Status SqliteComplianceStore::writePasses(const std::vector<const PassReport*>& 
     // A pass that observed nothing new commits without waiting for the disk (synchronous=NORMAL:
     // atomic, and durable at the next checkpoint); losing it to a power cut loses no evidence of
     // a change. Everything else, the ledger included, commits with synchronous=FULL.
-    const bool relaxed = onlyRepeats(reports);
+    std::vector<std::string> fingerprints;
+    for (const auto* report : reports) fingerprints.push_back(passFingerprint(*report));
+    const bool relaxed = onlyRepeats(fingerprints);
     if (relaxed) db_.exec("PRAGMA synchronous=NORMAL");
-    auto written = writePassesTransaction(reports);
+    auto written = writePassesTransaction(reports, fingerprints);
     if (relaxed) db_.exec("PRAGMA synchronous=FULL");
     return written;
 }
 
-Status SqliteComplianceStore::writePassesTransaction(
-    const std::vector<const PassReport*>& reports) {
+Status SqliteComplianceStore::writePassesTransaction(const std::vector<const PassReport*>& reports,
+                                                     const std::vector<std::string>& fingerprints) {
     SqliteTransaction transaction(db_);
     if (const auto begun = transaction.begin(); !begun)
         return Status::failure("cannot start writing (" + begun.error + ")");
-    for (const auto* report : reports)
-        if (auto written = writePass(*report); !written) return written;
+    for (std::size_t i = 0; i < reports.size(); ++i)
+        if (auto written = writePass(*reports[i], fingerprints[i]); !written) return written;
     if (auto retained = retainIfDue(*reports.back()); !retained) return retained;
     if (const auto committed = transaction.commit(); !committed)
         return Status::failure("committing the pass failed (" + committed.error + ")");
     return Status::success();
 }
 
-Status SqliteComplianceStore::writePass(const PassReport& report) {
-    const std::string fingerprint = passFingerprint(report);
+Status SqliteComplianceStore::writePass(const PassReport& report, const std::string& fingerprint) {
     const std::string policyHash = policyFingerprint(report.policy);
     // The previous run and the run that holds its content (itself, or the one it repeats).
     struct Previous {
