@@ -178,6 +178,7 @@ Status SqliteComplianceStore::writePasses(const std::vector<const PassReport*>& 
     // atomic, and durable at the next checkpoint); losing it to a power cut loses no evidence of
     // a change. Everything else, the ledger included, commits with synchronous=FULL.
     std::vector<std::string> fingerprints;
+    fingerprints.reserve(reports.size());
     for (const auto* report : reports) fingerprints.push_back(passFingerprint(*report));
     const bool relaxed = onlyRepeats(fingerprints);
     if (relaxed) db_.exec("PRAGMA synchronous=NORMAL");
