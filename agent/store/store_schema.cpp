@@ -282,12 +282,12 @@ SELECT json_extract(f.value, '$[0]') AS target,
     // 6 -> 7: the sealed findings become the row's last column. SQLite writes a zeroblob
     // placeholder without allocating it only when nothing with content follows it in the row;
     // with `tools` after it, sealing a pass held the whole placeholder in memory twice (10 MB at
-    // 10,000 profiles). Columns are read by name everywhere, so only their order changes; the
-    // views are made again over the rebuilt table, unchanged.
+    // 10,000 profiles). Columns are read by name everywhere, so only their order changes. The
+    // table is rebuilt as SQLite's documented procedure does it: legacy_alter_table keeps the
+    // rename from checking the views against the table just dropped, and the views, which name
+    // the table and its columns, read the new one unchanged.
     R"sql(
-DROP VIEW compliance_current;
-DROP VIEW compliance_pass;
-DROP VIEW compliance_tools;
+PRAGMA legacy_alter_table = ON;
 CREATE TABLE sealed_state_7 (
     id           INTEGER PRIMARY KEY CHECK (id = 1),
     run_id       INTEGER NOT NULL,
@@ -305,43 +305,7 @@ SELECT id, run_id, finished_at, mode, verdict, policy, policy_values, tools, fin
   FROM sealed_state;
 DROP TABLE sealed_state;
 ALTER TABLE sealed_state_7 RENAME TO sealed_state;
-CREATE VIEW compliance_current AS
-SELECT json_extract(f.value, '$[0]') AS target,
-       json_extract(f.value, '$[1]') AS subject,
-       json_extract(f.value, '$[2]') AS user,
-       s.policy AS policy,
-       json_extract(f.value, '$[3]') AS desired,
-       json_extract(f.value, '$[4]') AS observed,
-       json_extract(f.value, '$[5]') AS state,
-       json_extract(f.value, '$[6]') AS reason,
-       json_extract(f.value, '$[7]') AS state_since,
-       (SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1) AS checked_at,
-       COALESCE(NULLIF(json_extract(f.value, '$[8]'), ''), 'metalama') AS tool
-  FROM sealed_state AS s, json_each(CAST(s.findings AS TEXT)) AS f
- ORDER BY f.key;
-CREATE VIEW compliance_pass AS
-SELECT s.verdict AS verdict,
-       s.mode AS mode,
-       COALESCE((SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1), s.finished_at)
-           AS finished_at,
-       s.finished_at AS sealed_at,
-       s.run_id AS sealed_run,
-       s.policy AS policy,
-       s.policy_values AS policy_values
-  FROM sealed_state AS s;
-CREATE VIEW compliance_tools AS
-SELECT json_extract(t.value, '$.tool') AS tool,
-       json_extract(t.value, '$.policy') AS policy,
-       json_extract(t.value, '$.verdict') AS verdict,
-       json_extract(t.value, '$.findings') AS findings,
-       json_extract(t.value, '$.compliant') AS compliant,
-       json_extract(t.value, '$.non_compliant') AS non_compliant,
-       json_extract(t.value, '$.reason') AS reason,
-       s.verdict AS machine_verdict,
-       COALESCE((SELECT finished_at FROM runs ORDER BY id DESC LIMIT 1), s.finished_at)
-           AS checked_at
-  FROM sealed_state AS s, json_each(NULLIF(s.tools, '')) AS t
- ORDER BY t.key;
+PRAGMA legacy_alter_table = OFF;
 )sql",
 }};
 
