@@ -86,8 +86,8 @@ class ComplianceStore : public Ledger {
     // checkpointed past it).
     virtual void beginSharedReads() = 0;
     virtual void endSharedReads() = 0;
-    // Hands back the database's page cache (up to 2 MB, SQLite's default cache_size): an idle
-    // service should not hold it for the hour until its next pass, which reads the pages again
+    // Hands back the database's page cache (up to 512 KB, configureAndMigrate's cache_size): an
+    // idle service should not hold it for the hour until its next pass, which reads the pages again
     // from the operating system's cache.
     virtual void releaseCache() = 0;
 
