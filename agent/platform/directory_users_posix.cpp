@@ -53,10 +53,7 @@ std::string stripSlashes(std::string s) {
 
 std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const LoginRange& range,
                                               std::vector<std::string>* errors,
-                                              const std::vector<uint32_t>& known) {
-    const auto isKnown = [&](uint32_t uid) {
-        return std::binary_search(known.begin(), known.end(), uid);
-    };
+                                              const KnownAccounts& known) {
     std::string base = root;
     while (!base.empty() && base.back() == '/') base.pop_back();
     std::vector<DirectoryUser> found;
@@ -74,10 +71,12 @@ std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const Log
             continue;
         }
         for (const auto& name : dir->list(&status)) {
-            const auto info = dir->stat(name);
-            if (info.kind != FileKind::Directory || info.uid < range.uidMin || isKnown(info.uid))
-                continue;
             const auto home = (homeRoot == "/" ? "" : homeRoot) + "/" + name;
+            if (known.hasHome(home)) continue;
+            const auto info = dir->stat(name);
+            if (info.kind != FileKind::Directory || info.uid < range.uidMin ||
+                known.hasUid(info.uid))
+                continue;
             // The owner's own passwd entry must name this directory: a directory someone else
             // owns, or an account homed elsewhere, is not this account's profile.
             auto account = lookupUid(info.uid);
@@ -90,7 +89,7 @@ std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const Log
     if (const auto runUser = SafeDir::open(base + "/run/user", nullptr, &missing)) {
         for (const auto& name : runUser->list(nullptr)) {
             uint32_t uid = 0;
-            if (!parseUid(name, &uid) || isKnown(uid) ||
+            if (!parseUid(name, &uid) || known.hasUid(uid) ||
                 runUser->stat(name).kind != FileKind::Directory)
                 continue;
             if (auto account = lookupUid(uid))

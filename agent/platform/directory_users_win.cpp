@@ -4,8 +4,7 @@
 namespace mpa::platform {
 
 std::vector<DirectoryUser> findDirectoryUsers(const std::string&, const LoginRange&,
-                                              std::vector<std::string>*,
-                                              const std::vector<uint32_t>&) {
+                                              std::vector<std::string>*, const KnownAccounts&) {
     return {};
 }
 

@@ -94,12 +94,24 @@ struct DirectoryUser {
     UserAccount account;
     std::string foundBy;  // "home directory /home/EXAMPLE/bob", "login session /run/user/N"
 };
-// `known`: the uids the user database already listed, sorted; their directories are not looked
-// up again (an NSS look-up is a dozen system calls, per profile of every pass). A sorted list,
-// not a set: 4 bytes an account, where a set node was 40 (4 MB at 100,000 accounts).
+// What the user database already listed, so that findDirectoryUsers leaves it alone: its uids
+// are not looked up again (an NSS look-up is a dozen system calls, per profile of every pass),
+// and a directory that is one of its homes is not even stat'ed for its owner (one system call
+// per profile of every pass; the profile's own walk opens that home anyway). A directory
+// account homed in a listed account's home would be that home's second owner: the listed
+// account's profile reports the home's owner when it is not its own. Sorted lists, not sets:
+// 4 bytes an account for a uid and 8 for a home (a 64-bit hash of its path), where a set node
+// was 40.
+struct KnownAccounts {
+    std::vector<uint32_t> uids;   // sorted
+    std::vector<uint64_t> homes;  // sorted homeKey of each home, trailing slashes removed
+    static uint64_t homeKey(std::string_view home);
+    bool hasUid(uint32_t uid) const;
+    bool hasHome(std::string_view home) const;
+};
 std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const LoginRange& range,
                                               std::vector<std::string>* errors,
-                                              const std::vector<uint32_t>& known = {});
+                                              const KnownAccounts& known = {});
 
 // What the service watches to see directory users arrive (logical paths): the home roots and
 // /run/user (a login creates the user's runtime directory there, and often the home).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <functional>
 #include <numeric>
 
 #include "platform/safe_fs.hpp"
@@ -195,6 +196,19 @@ std::vector<UserAccount> selectLoginUsers(std::vector<UserAccount> accounts,
     return accounts;
 }
 
+uint64_t KnownAccounts::homeKey(std::string_view home) {
+    while (home.size() > 1 && home.back() == '/') home.remove_suffix(1);
+    return static_cast<uint64_t>(std::hash<std::string_view>{}(home));
+}
+
+bool KnownAccounts::hasUid(uint32_t uid) const {
+    return std::binary_search(uids.begin(), uids.end(), uid);
+}
+
+bool KnownAccounts::hasHome(std::string_view home) const {
+    return std::binary_search(homes.begin(), homes.end(), homeKey(home));
+}
+
 UserList listLoginUsers(const std::string& root) {
     UserList list;
     bool missing = false;
@@ -228,15 +242,20 @@ UserList listLoginUsers(const std::string& root) {
             ": no account at all (not even root); users' settings were not checked");
     list.users = selectLoginUsers(std::move(accounts), list.range);
     list.foundByDefault = isFileSystemRoot(root) ? "user database" : "passwd file";
-    // Sorted already: selectLoginUsers orders by uid.
-    std::vector<uint32_t> known;
-    known.reserve(list.users.size());
-    for (const auto& user : list.users) known.push_back(user.uid);
+    KnownAccounts known;
+    known.uids.reserve(list.users.size());
+    known.homes.reserve(list.users.size());
+    for (const auto& user : list.users) {
+        known.uids.push_back(user.uid);  // sorted already: selectLoginUsers orders by uid
+        known.homes.push_back(KnownAccounts::homeKey(user.home));
+    }
+    std::sort(known.homes.begin(), known.homes.end());
     // Directory users (SSSD, winbind) whom the database did not enumerate, by home and session.
     for (auto& found : findDirectoryUsers(root, list.range, &list.errors, known)) {
-        const auto at = std::lower_bound(known.begin(), known.end(), found.account.uid);
-        if (at != known.end() && *at == found.account.uid) continue;
-        known.insert(at, found.account.uid);
+        auto& uids = known.uids;
+        const auto at = std::lower_bound(uids.begin(), uids.end(), found.account.uid);
+        if (at != uids.end() && *at == found.account.uid) continue;
+        uids.insert(at, found.account.uid);
         list.foundBy[found.account.name] = std::move(found.foundBy);
         list.users.push_back(std::move(found.account));
     }

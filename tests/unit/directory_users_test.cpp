@@ -1,6 +1,9 @@
 // Where directory (SSSD, winbind) users' homes are, from smb.conf, sssd.conf and useradd, and
 // the accounts found under them (the real winbind case runs in scripts/test-ad.sh).
 #include <gtest/gtest.h>
+#ifndef _WIN32
+#include <unistd.h>
+#endif
 
 #include "platform/users.hpp"
 #include "support/scratch_dir.hpp"
@@ -65,7 +68,31 @@ TEST(DirectoryUsers, AccountsTheDatabaseListedAreNotLookedUpAgain) {
     ASSERT_EQ(found.size(), 1u) << "NSS on this machine has no uid 65534 (Debian's nobody)";
     EXPECT_EQ(found[0].account.uid, 65534u);
     EXPECT_EQ(found[0].foundBy, "login session /run/user/65534");
-    EXPECT_TRUE(findDirectoryUsers(root.path(), LoginRange{}, &errors, {65534}).empty());
+    EXPECT_TRUE(
+        findDirectoryUsers(root.path(), LoginRange{}, &errors, KnownAccounts{{65534}, {}}).empty());
+    EXPECT_TRUE(errors.empty());
+}
+
+// A directory under a home root whose owner's NSS entry names it is that owner's profile, unless
+// it is the home of an account the database listed: then it is that account's, and not looked at
+// (its owner is checked by the profile's own walk). man (uid 6, home /var/cache/man, from Debian's
+// base-passwd) stands for a directory account, with useradd's HOME=/var/cache as the home root.
+TEST(DirectoryUsers, AHomeTheDatabaseListedIsNotTakenForADirectoryUser) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to give a directory to man";
+    test::ScratchDir root;
+    root.write("etc/default/useradd", "HOME=/var/cache\n");
+    root.mkdirs("var/cache/man");
+    ASSERT_EQ(::chown((root.path() + "/var/cache/man").c_str(), 6, 12), 0);
+    const LoginRange range{1, 60000};
+    std::vector<std::string> errors;
+    const auto found = findDirectoryUsers(root.path(), range, &errors);
+    ASSERT_EQ(found.size(), 1u) << "NSS on this machine has no uid 6 homed at /var/cache/man";
+    EXPECT_EQ(found[0].foundBy, "home directory /var/cache/man");
+    KnownAccounts known;
+    known.homes = {KnownAccounts::homeKey("/var/cache/man/")};
+    EXPECT_TRUE(findDirectoryUsers(root.path(), range, &errors, known).empty());
+    EXPECT_TRUE(known.hasHome("/var/cache/man"));
+    EXPECT_FALSE(known.hasHome("/var/cache/mandb"));
     EXPECT_TRUE(errors.empty());
 }
 #endif
