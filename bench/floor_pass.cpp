@@ -11,7 +11,14 @@
 // after. A profile with no data directory gets the current one created, owned by the user.
 // Only POSIX calls and the C library: no part of the agent is linked.
 //
-// Usage: floor_pass ROOT     prints "profiles=N read=N written=N created=N"
+// With --checked it also makes the checks the agent promises for each profile, each the one
+// system call it needs, and nothing else: the home's owner is the account's (fstat), the home is
+// not a locked eCryptfs lower directory (.Private), each data-directory component is the user's
+// or root's (fstat after each open; the open itself refuses links), and the license audit's
+// licensing.json is looked for in each data directory. The agent's system calls against this
+// floor are what it spends beyond the checks it promises (docs/performance.md).
+//
+// Usage: floor_pass [--checked] ROOT     prints "profiles=N read=N written=N created=N"
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,8 +47,17 @@ struct Counts {
     long profiles = 0, read = 0, written = 0, created = 0;
 };
 
-// Opens PATH (relative, '/'-separated) below DIR one component at a time, refusing links.
-int openNoFollow(int dir, const char* path) {
+bool checked = false;  // --checked: the agent's per-profile checks as well
+
+// With --checked: whether the open directory FD belongs to UID or root.
+bool ownedByUserOrRoot(int fd, uid_t uid) {
+    struct stat st;
+    return ::fstat(fd, &st) == 0 && (st.st_uid == uid || st.st_uid == 0);
+}
+
+// Opens PATH (relative, '/'-separated) below DIR one component at a time, refusing links (and,
+// with --checked, a component that is neither UID's nor root's).
+int openNoFollow(int dir, const char* path, uid_t uid = 0) {
     int fd = -1;  // -1: still at DIR, which stays the caller's
     std::string component;
     for (const char* p = path;; ++p) {
@@ -54,6 +70,7 @@ int openNoFollow(int dir, const char* path) {
             if (fd >= 0) ::close(fd);
             if (next < 0) return -1;
             fd = next;
+            if (checked && !ownedByUserOrRoot(fd, uid)) return ::close(fd), -1;
             component.clear();
         }
         if (*p == '\0') return fd < 0 ? ::dup(dir) : fd;
@@ -135,6 +152,10 @@ void commit(std::vector<Staged>& staged, Counts& counts) {
 
 // Reads DIR/telemetry.json; stages the opted-out text when it is not compliant.
 void settingsFile(int dir, std::vector<Staged>& staged, Counts& counts) {
+    if (checked) {  // the license audit's look for a license file
+        const int license = ::openat(dir, "licensing.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (license >= 0) ::close(license);
+    }
     const int fd = ::openat(dir, "telemetry.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return;
     std::string text;
@@ -168,20 +189,26 @@ int createDataDirectory(int home, const struct stat& st, Counts& counts) {
     return fd;
 }
 
-void profile(int homes, const char* name, std::vector<Staged>& staged, Counts& counts) {
+void profile(int homes, const char* name, uid_t uid, std::vector<Staged>& staged, Counts& counts) {
     const int home = ::openat(homes, name, kDirFlags);
     if (home < 0) return;
+    struct stat st;
+    if (checked) {
+        struct stat priv;
+        if (::fstat(home, &st) != 0 || st.st_uid != uid ||
+            ::fstatat(home, ".Private", &priv, AT_SYMLINK_NOFOLLOW) == 0)
+            return void(::close(home));
+    }
     ++counts.profiles;
     bool any = false;
     for (const char* data : {".local/share/Metalama", ".config/.metalama"}) {
-        const int dir = openNoFollow(home, data);
+        const int dir = openNoFollow(home, data, uid);
         if (dir < 0) continue;
         any = true;
         settingsFile(dir, staged, counts);
         ::close(dir);
     }
-    struct stat st;
-    if (!any && ::fstat(home, &st) == 0) {
+    if (!any && (checked || ::fstat(home, &st) == 0)) {
         const int dir = createDataDirectory(home, st, counts);
         if (dir >= 0) {
             stage(dir,
@@ -198,10 +225,12 @@ void profile(int homes, const char* name, std::vector<Staged>& staged, Counts& c
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: floor_pass ROOT\n");
+    checked = argc == 3 && std::strcmp(argv[1], "--checked") == 0;
+    if (argc != 2 + (checked ? 1 : 0)) {
+        std::fprintf(stderr, "usage: floor_pass [--checked] ROOT\n");
         return 2;
     }
+    argv += checked ? 1 : 0;
     const int root = ::open(argv[1], kDirFlags);
     if (root < 0) return std::perror(argv[1]), 1;
     long uidMin = 1000, uidMax = 60000;
@@ -241,7 +270,8 @@ int main(int argc, char** argv) {
             parent = dir.empty() ? ::dup(root) : openNoFollow(root, dir.c_str());
             parentPath = dir;
         }
-        if (parent >= 0) profile(parent, home.c_str() + slash + 1, staged, counts);
+        if (parent >= 0)
+            profile(parent, home.c_str() + slash + 1, static_cast<uid_t>(uid), staged, counts);
     }
     commit(staged, counts);
     std::printf("profiles=%ld read=%ld written=%ld created=%ld\n", counts.profiles, counts.read,

@@ -3,8 +3,11 @@
 # correct per-user pass needs), interleaved in one run, on roots made by make-profiles-root.py.
 # Prints one table: for the first pass and the no-op pass at each size, wall time, CPU time
 # (user+system), system calls per profile (strace -c -f, its own runs on copies of the roots, so
-# tracing never inflates the timed runs) and peak RSS (GNU time), agent / floor and the ratio.
-# The no-op figures are medians of REPEAT runs (default 5), agent and floor alternating.
+# tracing never inflates the timed runs) and peak RSS (GNU time), agent / floor / checked floor
+# and the agent's ratio to each. The checked floor is `floor_pass --checked`: the floor plus the
+# per-profile checks the agent promises (owners, eCryptfs, the license file), one system call
+# each, so the ratio to it is what the agent spends beyond its promises.
+# The no-op figures are medians of REPEAT runs (default 5), agent and floors alternating.
 # Needs root (the roots give files to users). Usage: bench/run-floor-comparison.sh [SIZES...]
 # (default 10 1000 10000; 100000 needs ~4 GB of scratch and a quarter of an hour).
 set -euo pipefail
@@ -49,41 +52,48 @@ field() { awk -v n="$1" '{print $n}'; }
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# agent: $agent; floor: $floor; no-op: median of $repeat, interleaved"
-printf '| profiles | pass | wall agent / floor (ms) | ratio | CPU agent / floor (ms) | ratio | syscalls per profile agent / floor | ratio | peak RSS agent / floor (MB) |\n'
+printf '| profiles | pass | wall agent / floor / checked (ms) | ratio | CPU agent / floor / checked (ms) | ratio | syscalls per profile agent / floor / checked | ratio | peak RSS agent / floor (MB) |\n'
 printf '|---:|---|---:|---:|---:|---:|---:|---:|---:|\n'
-row() {  # row N PASS AGENT_MEASURE FLOOR_MEASURE AGENT_CALLS FLOOR_CALLS
-    local n=$1 pass=$2 a=$3 f=$4 ac=$5 fc=$6
-    local aw ac_ fw fc_ ar fr
+row() {  # row N PASS AGENT_MEASURE FLOOR_MEASURE CHECKED_MEASURE AGENT_CALLS FLOOR_CALLS CHECKED_CALLS
+    local n=$1 pass=$2 a=$3 f=$4 k=$5 ac=$6 fc=$7 kc=$8
+    local aw ac_ fw fc_ kw kc_ ar fr
     aw=$(field 1 <<<"$a"); ac_=$(field 2 <<<"$a"); ar=$(field 3 <<<"$a")
     fw=$(field 1 <<<"$f"); fc_=$(field 2 <<<"$f"); fr=$(field 3 <<<"$f")
-    printf '| %s | %s | %.0f / %.0f | %s | %.0f / %.0f | %s | %.1f / %.1f | %s | %.1f / %.1f |\n' \
-        "$n" "$pass" "$aw" "$fw" "$(ratio "$aw" "$fw")" "$ac_" "$fc_" "$(ratio "$ac_" "$fc_")" \
-        "$(echo "$ac / $n" | bc -l)" "$(echo "$fc / $n" | bc -l)" "$(ratio "$ac" "$fc")" \
+    kw=$(field 1 <<<"$k"); kc_=$(field 2 <<<"$k")
+    printf '| %s | %s | %.0f / %.0f / %.0f | %s / %s | %.0f / %.0f / %.0f | %s / %s | %.1f / %.1f / %.1f | %s / %s | %.1f / %.1f |\n' \
+        "$n" "$pass" "$aw" "$fw" "$kw" "$(ratio "$aw" "$fw")" "$(ratio "$aw" "$kw")" \
+        "$ac_" "$fc_" "$kc_" "$(ratio "$ac_" "$fc_")" "$(ratio "$ac_" "$kc_")" \
+        "$(echo "$ac / $n" | bc -l)" "$(echo "$fc / $n" | bc -l)" "$(echo "$kc / $n" | bc -l)" \
+        "$(ratio "$ac" "$fc")" "$(ratio "$ac" "$kc")" \
         "$(echo "$ar / 1024" | bc -l)" "$(echo "$fr / 1024" | bc -l)"
 }
 for n in ${sizes[*]}; do
-    # Four identical roots: agent and floor timed, agent and floor traced.
+    # Six identical roots: agent and both floors timed, and traced.
     "$here/make-profiles-root.py" "$work/agent-$n" "$n" >/dev/null
-    for copy in floor trace-agent trace-floor; do
+    for copy in floor checked trace-agent trace-floor trace-checked; do
         rm -rf "$work/$copy-$n"
         cp -a "$work/agent-$n" "$work/$copy-$n"
     done
     sync
     a=$(measure "$agent" --root "$work/agent-$n" apply)
     f=$(measure "$floor" "$work/floor-$n")
+    k=$(measure "$floor" --checked "$work/checked-$n")
     ac=$(syscalls "$agent" --root "$work/trace-agent-$n" apply)
     fc=$(syscalls "$floor" "$work/trace-floor-$n")
-    row "$n" first "$a" "$f" "$ac" "$fc"
-    : >"$work/agent-runs"; : >"$work/floor-runs"
+    kc=$(syscalls "$floor" --checked "$work/trace-checked-$n")
+    row "$n" first "$a" "$f" "$k" "$ac" "$fc" "$kc"
+    : >"$work/agent-runs"; : >"$work/floor-runs"; : >"$work/checked-runs"
     for _ in $(seq "$repeat"); do
         measure "$agent" --root "$work/agent-$n" apply >>"$work/agent-runs"
         measure "$floor" "$work/floor-$n" >>"$work/floor-runs"
+        measure "$floor" --checked "$work/checked-$n" >>"$work/checked-runs"
     done
-    a="$(field 1 <"$work/agent-runs" | median) $(field 2 <"$work/agent-runs" | median) $(field 3 <"$work/agent-runs" | median)"
-    f="$(field 1 <"$work/floor-runs" | median) $(field 2 <"$work/floor-runs" | median) $(field 3 <"$work/floor-runs" | median)"
+    medians() { echo "$(field 1 <"$1" | median) $(field 2 <"$1" | median) $(field 3 <"$1" | median)"; }
+    a=$(medians "$work/agent-runs"); f=$(medians "$work/floor-runs"); k=$(medians "$work/checked-runs")
     ac=$(syscalls "$agent" --root "$work/trace-agent-$n" apply)
     fc=$(syscalls "$floor" "$work/trace-floor-$n")
-    row "$n" no-op "$a" "$f" "$ac" "$fc"
-    rm -rf "$work/agent-$n" "$work/floor-$n" "$work/trace-agent-$n" "$work/trace-floor-$n"
+    kc=$(syscalls "$floor" --checked "$work/trace-checked-$n")
+    row "$n" no-op "$a" "$f" "$k" "$ac" "$fc" "$kc"
+    for copy in agent floor checked trace-agent trace-floor trace-checked; do rm -rf "$work/$copy-$n"; done
 done
 echo "# load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
