@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "platform/safe_fs.hpp"
@@ -30,6 +31,12 @@ std::string errnoText(int err) {
 
 int toFd(std::intptr_t handle) {
     return static_cast<int>(handle);
+}
+
+// The agent never changes its identity, and this is asked for every file written.
+uid_t effectiveUid() {
+    static const uid_t uid = ::geteuid();
+    return uid;
 }
 
 // Closes a descriptor on scope exit unless released.
@@ -360,7 +367,7 @@ std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create,
     if (madeIt) {
         // Between mkdirat and openat the owner of the parent could have swapped in a directory of
         // their own; only chown what is still ours (a fresh dir is owned by our euid).
-        if (st.st_uid != ::geteuid()) {
+        if (st.st_uid != effectiveUid()) {
             madeIt = false;
         } else {
             // mkdirat's mode was filtered by the umask; set the exact bits, after the chown
@@ -450,14 +457,18 @@ Status checkReplaceable(int dirFd, const std::string& name, const std::string& w
 // pass before it finished, this listing is skipped (platform/temporary_writes.hpp).
 void SafeDir::removeStaleTemporaries(const std::string& name) const {
     const int dirFd = toFd(handle_);
-    struct stat dir {};
-    if (::fstat(dirFd, &dir) != 0) return;
+    std::optional<uid_t> dirOwner;  // asked only when there is a leftover: nearly never
     for (const auto& entry : list(nullptr)) {
         if (!detail::isTemporaryNameFor(entry, name)) continue;
         struct stat st {};
         if (::fstatat(dirFd, entry.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
             continue;
-        if (st.st_uid != ::geteuid() && st.st_uid != dir.st_uid) continue;
+        if (!dirOwner) {
+            struct stat dir {};
+            if (::fstat(dirFd, &dir) != 0) return;
+            dirOwner = dir.st_uid;
+        }
+        if (st.st_uid != effectiveUid() && st.st_uid != *dirOwner) continue;
         ::unlinkat(dirFd, entry.c_str(), 0);
     }
 }
@@ -507,10 +518,15 @@ Status SafeDir::stage(const std::string& name, std::string_view data, const Owne
         removeTemporary();
         return Status::failure(where + ": cannot write: " + written.error);
     }
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) return abandon("cannot stat the temporary file", errno);
-    // Skipping a no-op chown lets an unprivileged process write files it already owns.
-    if ((st.st_uid != owner.uid || st.st_gid != owner.gid) &&
+    // Root gives the file away directly. Another account first looks whether the file is
+    // already as asked: skipping that no-op chown lets it write files it already owns.
+    bool chownNeeded = effectiveUid() == 0;
+    if (!chownNeeded) {
+        struct stat st {};
+        if (::fstat(fd, &st) != 0) return abandon("cannot stat the temporary file", errno);
+        chownNeeded = st.st_uid != owner.uid || st.st_gid != owner.gid;
+    }
+    if (chownNeeded &&
         ::fchown(fd, static_cast<uid_t>(owner.uid), static_cast<gid_t>(owner.gid)) != 0)
         return abandon("cannot change owner", errno);
     // After the chown, which may clear set-id bits.
@@ -584,6 +600,35 @@ Status SafeDir::removeEmptyDir(const std::string& name) const {
 
 std::vector<std::string> SafeDir::list(Status* status) const {
     std::vector<std::string> names;
+#ifdef __linux__
+    // A descriptor of its own, read with getdents64: four system calls, where fdopendir on a
+    // duplicate took eight (it checks the descriptor's type and flags, and the duplicate shares
+    // the offset of any earlier listing, so it had to be rewound). Every directory written by a
+    // pass that looks for a killed pass's leftovers is listed (a first pass: one per profile).
+    // Opening "." needs search permission, which an unprivileged caller may lack where it can
+    // read: then the duplicate.
+    if (const int own = ::openat(toFd(handle_), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        own >= 0) {
+        FdGuard guard(own);
+        alignas(8) char buffer[32768];
+        for (;;) {
+            const ssize_t n = ::getdents64(own, buffer, sizeof buffer);
+            if (n < 0) {
+                if (status) *status = Status::failure(path_ + ": " + errnoText(errno));
+                break;
+            }
+            if (n == 0) break;
+            for (ssize_t at = 0; at < n;) {
+                const auto* entry = reinterpret_cast<const dirent64*>(buffer + at);
+                const std::string name = entry->d_name;
+                if (name != "." && name != "..") names.push_back(name);
+                at += entry->d_reclen;
+            }
+        }
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+#endif
     // fdopendir takes ownership of the descriptor it gets, so give it a duplicate.
     const int fd = ::fcntl(toFd(handle_), F_DUPFD_CLOEXEC, 0);
     if (fd < 0) {
