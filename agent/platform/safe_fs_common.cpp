@@ -18,17 +18,21 @@ std::string randomHex(std::size_t length) {
     static const char kHex[] = "0123456789abcdef";
     // The system generator (the name must not be guessable), asked directly: a std::random_device
     // made per name probed the CPU's features each time, which in a virtual machine was a tenth
-    // of a first pass's CPU.
-    unsigned char bytes[64];
+    // of a first pass's CPU. Asked for 256 bytes at a time (getentropy's limit), not 8 per name: a
+    // pass that writes thousands of files made one getrandom per file. Per thread, so no lock; each
+    // byte is used once.
+    thread_local unsigned char pool[256];
+    thread_local std::size_t used = sizeof pool;
     std::string out;
     out.reserve(length);
     while (out.size() < length) {
-        const std::size_t count = std::min(sizeof bytes, (length - out.size() + 1) / 2);
-        fillRandomBytes(bytes, count);
-        for (std::size_t i = 0; i < count; ++i) {
-            out += kHex[bytes[i] >> 4];
-            if (out.size() < length) out += kHex[bytes[i] & 0xF];
+        if (used == sizeof pool) {
+            fillRandomBytes(pool, sizeof pool);
+            used = 0;
         }
+        const unsigned char byte = pool[used++];
+        out += kHex[byte >> 4];
+        if (out.size() < length) out += kHex[byte & 0xF];
     }
     return out;
 }
