@@ -104,9 +104,11 @@ class SafeDir {
     // data, owner and mode, not yet flushed), make the batch durable with one syncFileSystem()
     // per file system, commit each (rename; the target is checked for planted links again),
     // then syncFileSystem() once more so the renames are durable. Two flushes per batch
-    // instead of two per file; writeFileAtomic is the same steps for a single file.
+    // instead of two per file; writeFileAtomic is the same steps for a single file. With
+    // `flush`, the staged file is flushed on its own before this returns (a small batch:
+    // targets/durable_batch.hpp says when).
     Status stageFile(const std::string& name, std::string_view data, const Ownership& owner,
-                     StagedFile* staged) const;
+                     StagedFile* staged, bool flush = false) const;
     Status commitStaged(const StagedFile& staged) const;
     void discardStaged(const StagedFile& staged) const;
     Status syncFileSystem() const;

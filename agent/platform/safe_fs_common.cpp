@@ -145,8 +145,8 @@ std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, Status* st
 // Staging only: each OS decides in stage() whether the file is flushed now (POSIX leaves it to
 // syncFileSystem(); Windows always flushes, see safe_fs_win.cpp).
 Status SafeDir::stageFile(const std::string& name, std::string_view data, const Ownership& owner,
-                          StagedFile* staged) const {
-    return stage(name, data, owner, false, staged);
+                          StagedFile* staged, bool flush) const {
+    return stage(name, data, owner, flush, staged);
 }
 
 Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,

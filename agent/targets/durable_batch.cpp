@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <set>
 
+#include "platform/memory.hpp"
+
 namespace mpa {
 namespace {
 
@@ -32,20 +34,47 @@ void syncFileSystems(const std::vector<DurableFile>& files, std::vector<bool>& r
     }
 }
 
+// After the renames of a small batch: each directory that had a durable staged file, once. A
+// failure is reported for every file of that directory.
+void flushDirectories(const std::vector<DurableFile>& files, const std::vector<bool>& ready,
+                      const DurableBatchSteps& steps) {
+    std::set<const platform::SafeDir*> flushed;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (!ready[i] || !flushed.insert(files[i].dir).second) continue;
+        const auto status = files[i].dir->flushEntries();
+        if (status || !steps.notDurable) continue;
+        for (std::size_t j = i; j < files.size(); ++j)
+            if (ready[j] && files[j].dir == files[i].dir) steps.notDurable(j, status.error);
+    }
+}
+
 }  // namespace
 
+BatchFlush chooseBatchFlush(std::size_t files, std::optional<std::uint64_t> unwrittenBytes) {
+    if (!unwrittenBytes) return BatchFlush::EachFile;
+    return *unwrittenBytes > files * kUnwrittenBytesPerFileForSyncfs ? BatchFlush::EachFile
+                                                                     : BatchFlush::FileSystem;
+}
+
 void writeDurably(const std::vector<DurableFile>& files, const DurableBatchSteps& steps) {
+    writeDurably(files, steps, chooseBatchFlush(files.size(), platform::unwrittenFileBytes()));
+}
+
+void writeDurably(const std::vector<DurableFile>& files, const DurableBatchSteps& steps,
+                  BatchFlush how) {
+    const bool eachFile = how == BatchFlush::EachFile;
     std::vector<platform::StagedFile> staged(files.size());
     std::vector<bool> ready(files.size(), false);
     for (std::size_t i = 0; i < files.size(); ++i) {
         const auto& f = files[i];
-        if (auto status = f.dir->stageFile(f.name, f.content, f.owner, &staged[i]); !status) {
+        if (auto status = f.dir->stageFile(f.name, f.content, f.owner, &staged[i], eachFile);
+            !status) {
             if (steps.notWritten) steps.notWritten(i, status.error);
         } else {
             ready[i] = true;
         }
     }
-    syncFileSystems(files, ready, &staged, steps);
+    if (!eachFile) syncFileSystems(files, ready, &staged, steps);
     if (steps.beforeRenames) steps.beforeRenames();
     for (std::size_t i = 0; i < files.size(); ++i) {
         if (!ready[i]) continue;
@@ -55,9 +84,12 @@ void writeDurably(const std::vector<DurableFile>& files, const DurableBatchSteps
             if (steps.notWritten) steps.notWritten(i, status.error);
         }
     }
-    // Every file system that had a durable staged file is flushed again, whether its renames
-    // succeeded or not: what matters is that none that did is left unflushed.
-    syncFileSystems(files, ready, nullptr, steps);
+    // Every directory or file system that had a durable staged file is flushed again, whether
+    // its renames succeeded or not: what matters is that none that did is left unflushed.
+    if (eachFile)
+        flushDirectories(files, ready, steps);
+    else
+        syncFileSystems(files, ready, nullptr, steps);
 }
 
 }  // namespace mpa

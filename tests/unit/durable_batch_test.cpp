@@ -103,6 +103,60 @@ TEST_F(DurableBatchTest, TheCallerRenamesAfterTheBatchIsStagedAndMayDiscard) {
     EXPECT_EQ(temporaries(), std::vector<std::string>{});
 }
 
+// Both ways of making a batch durable write the same (the integration test DurableFlushes counts
+// which flushes each makes), and two files of one directory share its flush.
+TEST_F(DurableBatchTest, BothWaysOfFlushingWriteEveryFile) {
+    for (const auto how : {BatchFlush::EachFile, BatchFlush::FileSystem}) {
+        const std::size_t count = 5;
+        const std::string base = how == BatchFlush::EachFile ? "each/" : "fs/";
+        root.write(base + "shared/other.json", "old");
+        std::vector<platform::SafeDir> dirs;
+        std::vector<std::string> contents;
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto rel = base + std::to_string(i);
+            root.write(rel + "/settings.json", "old");
+            dirs.push_back(open(rel));
+            contents.push_back("new " + rel);
+        }
+        const auto shared = open(base + "shared");
+        const std::string sharedContent = "new shared";
+        std::vector<DurableFile> files;
+        for (std::size_t i = 0; i < count; ++i)
+            files.push_back({&dirs[i], "settings.json", contents[i], mine(0640)});
+        files.push_back({&shared, "settings.json", sharedContent, mine(0600)});
+        files.push_back({&shared, "other.json", sharedContent, mine(0600)});
+        DurableBatchSteps steps;
+        steps.notWritten = [&](std::size_t i, const std::string& reason) {
+            ADD_FAILURE() << i << " not written: " << reason;
+        };
+        steps.notDurable = [&](std::size_t i, const std::string& reason) {
+            ADD_FAILURE() << i << " not durable: " << reason;
+        };
+        writeDurably(files, steps, how);
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto rel = base + std::to_string(i) + "/settings.json";
+            EXPECT_EQ(root.read(rel), contents[i]);
+            EXPECT_EQ(modeOf(rel), 0640u);
+        }
+        EXPECT_EQ(root.read(base + "shared/settings.json"), "new shared");
+        EXPECT_EQ(root.read(base + "shared/other.json"), "new shared");
+        EXPECT_EQ(modeOf(base + "shared/other.json"), 0600u);
+    }
+    EXPECT_EQ(temporaries(), std::vector<std::string>{});
+}
+
+// File by file when the system holds more unwritten data than a megabyte per file of the batch
+// (a syncfs would have to write it all first), or does not say; otherwise the file system.
+TEST(ChooseBatchFlush, FileByFileBehindUnwrittenDataOrWhenUnknown) {
+    constexpr std::uint64_t kMb = 1024 * 1024;
+    EXPECT_EQ(chooseBatchFlush(7, 0), BatchFlush::FileSystem);
+    EXPECT_EQ(chooseBatchFlush(7, 7 * kMb), BatchFlush::FileSystem);
+    EXPECT_EQ(chooseBatchFlush(7, 7 * kMb + 1), BatchFlush::EachFile);
+    EXPECT_EQ(chooseBatchFlush(256, 100 * kMb), BatchFlush::FileSystem);
+    EXPECT_EQ(chooseBatchFlush(256, 2048 * kMb), BatchFlush::EachFile);
+    EXPECT_EQ(chooseBatchFlush(3, std::nullopt), BatchFlush::EachFile);
+}
+
 }  // namespace
 }  // namespace mpa
 #endif  // Windows: the telemetry target's tests there write through the same batch.
