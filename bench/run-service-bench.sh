@@ -2,11 +2,15 @@
 # The service's reaction time, drift repair time, idle cost and stop time (docs/performance.md,
 # "The service"). Needs root (the demo root gives files to users) and a built tree.
 # Usage: bench/run-service-bench.sh [BUILD_DIR] (default build/ci); CHANGES (100), IDLE_SECONDS
-# (60), SETTLE_MS (300, the default) and STOPS (20) may be set in the environment.
+# (60), SETTLE_MS (300, the default) and STOPS (20) may be set in the environment; AGENT names
+# another agent binary to drive. BUSY_WRITER_MB=N runs, during the reaction and drift-repair
+# measures, a process that rewrites an N MB file on the root's file system over and over without
+# flushing it (what a build does to a developer machine's disk): a flush of the whole file system
+# then waits for its data, a flush of one file does not.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build/ci}
-agent=$build/metalama-policy-agent
+agent=${AGENT:-$build/metalama-policy-agent}
 bench=$build/bench/service_bench
 changes=${CHANGES:-100}
 STOPS=${STOPS:-20}
@@ -16,7 +20,21 @@ for f in "$agent" "$bench"; do
     [[ -x $f ]] || { echo "missing $f: build first (cmake --build --preset ci)" >&2; exit 2; }
 done
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+writer=
+stop_writer() {  # the loop first, so that it starts no other dd, then its dd
+    [[ -n $writer ]] || return 0
+    kill -STOP "$writer" 2>/dev/null; pkill -P "$writer" 2>/dev/null; kill -KILL "$writer" 2>/dev/null
+    wait "$writer" 2>/dev/null || true
+    writer=
+    rm -f "$work/busy-writer"
+}
+trap 'stop_writer; rm -rf "$work"' EXIT
+busy=${BUSY_WRITER_MB:-0}
+if (( busy > 0 )); then
+    ( while :; do dd if=/dev/zero of="$work/busy-writer" bs=1M count="$busy" status=none; done ) &
+    writer=$!
+    sleep 1
+fi
 
 run() {  # run MODE COUNT [SETTLE]: a fresh demo root each time
     "$here/scripts/make-demo-root.sh" "$work/root" >/dev/null
@@ -24,12 +42,14 @@ run() {  # run MODE COUNT [SETTLE]: a fresh demo root each time
 }
 reaction=$(run reaction "$changes" "$settle")
 drift=$(run drift "$changes" "$settle")
+stop_writer
 idlecost=$(run idle "$idle")
 stops=$(run stop "$STOPS")
 
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)," \
-     "load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)"
+     "load average $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)" \
+     "$( (( busy > 0 )) && echo "; reaction and drift repair behind a writer rewriting $busy MB")"
 echo
 echo "| Measure | Result | Target |"
 echo "|---|---|---|"
