@@ -91,6 +91,11 @@ class SafeDir {
 
     FileInfo stat(const std::string& name) const;  // lstat semantics, relative to this dir
     FileInfo self() const;
+    // The directory's owner and mode as openChild read them to check its owner or to set them
+    // (no system call), else self(). For a decision made once per directory in a pass (may its
+    // user write here?): asking again a moment later answers no better, since the user can change
+    // either right after any check.
+    FileInfo infoWhenOpened() const;
 
     // Regular files only: refuses a symlink, a non-regular file, a file with more than one link
     // (a planted hard link), a file larger than maxBytes. Never blocks on a FIFO.
@@ -114,7 +119,9 @@ class SafeDir {
     Status syncFileSystem() const;
     // Flushes this directory's entries (a removal or rename in it survives a power loss).
     Status flushEntries() const;
-    std::uint64_t device() const;  // the file system this directory is on
+    // The file system this directory is on; asked of the system once per SafeDir (an open
+    // directory cannot move to another file system), or not at all when openChild read it.
+    std::uint64_t device() const;
 
     Status writeFileAtomic(const std::string& name, std::string_view data, const Ownership& owner,
                            RenameDurability durability = RenameDurability::Durable) const;
@@ -151,6 +158,8 @@ class SafeDir {
     // pass's scope: a write of it in the same pass need not list the directory again.
     mutable std::string leftoversRemovedFor_;
     mutable std::uint64_t leftoversRemovedIn_ = 0;
+    std::optional<FileInfo> infoWhenOpened_;  // what openChild read, when it read it
+    mutable std::optional<std::uint64_t> device_;
 };
 
 // The path with the links SafeDir::open would follow resolved: the deepest directory of it that

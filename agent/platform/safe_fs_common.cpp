@@ -118,7 +118,9 @@ SafeDir::SafeDir(SafeDir&& other) noexcept
     : handle_(other.handle_),
       path_(std::move(other.path_)),
       leftoversRemovedFor_(std::move(other.leftoversRemovedFor_)),
-      leftoversRemovedIn_(other.leftoversRemovedIn_) {
+      leftoversRemovedIn_(other.leftoversRemovedIn_),
+      infoWhenOpened_(std::move(other.infoWhenOpened_)),
+      device_(other.device_) {
     other.handle_ = -1;
 }
 
@@ -129,6 +131,8 @@ SafeDir& SafeDir::operator=(SafeDir&& other) noexcept {
         path_ = std::move(other.path_);
         leftoversRemovedFor_ = std::move(other.leftoversRemovedFor_);
         leftoversRemovedIn_ = other.leftoversRemovedIn_;
+        infoWhenOpened_ = std::move(other.infoWhenOpened_);
+        device_ = other.device_;
         other.handle_ = -1;
     }
     return *this;
@@ -144,6 +148,10 @@ std::optional<SafeDir> SafeDir::open(const std::string& absolutePath, Status* st
 
 // Staging only: each OS decides in stage() whether the file is flushed now (POSIX leaves it to
 // syncFileSystem(); Windows always flushes, see safe_fs_win.cpp).
+FileInfo SafeDir::infoWhenOpened() const {
+    return infoWhenOpened_ ? *infoWhenOpened_ : self();
+}
+
 Status SafeDir::stageFile(const std::string& name, std::string_view data, const Ownership& owner,
                           StagedFile* staged, bool flush) const {
     return stage(name, data, owner, flush, staged);

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -385,7 +386,10 @@ std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create,
                     std::to_string(*ownerUid) + " or root; refusing to use it");
     }
     if (wasCreated) *wasCreated = madeIt;
-    return SafeDir(guard.release(), where);
+    SafeDir opened(guard.release(), where);
+    opened.infoWhenOpened_ = infoFrom(st);
+    opened.device_ = static_cast<std::uint64_t>(st.st_dev);
+    return opened;
 }
 
 FileInfo SafeDir::stat(const std::string& name) const {
@@ -568,8 +572,11 @@ Status SafeDir::syncFileSystem() const {
 }
 
 std::uint64_t SafeDir::device() const {
+    if (device_) return *device_;
     struct stat st {};
-    return ::fstat(toFd(handle_), &st) == 0 ? static_cast<std::uint64_t>(st.st_dev) : 0;
+    if (::fstat(toFd(handle_), &st) != 0) return 0;
+    device_ = static_cast<std::uint64_t>(st.st_dev);
+    return *device_;
 }
 
 Status SafeDir::renameEntry(const std::string& from, const std::string& to) const {
@@ -610,16 +617,18 @@ std::vector<std::string> SafeDir::list(Status* status) const {
     if (const int own = ::openat(toFd(handle_), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         own >= 0) {
         FdGuard guard(own);
-        alignas(8) char buffer[32768];
+        // On the heap, as readdir's is: a service's stack keeps the pages it once touched.
+        constexpr std::size_t kBufferBytes = 32768;
+        const std::unique_ptr<char[]> buffer(new char[kBufferBytes]);
         for (;;) {
-            const ssize_t n = ::getdents64(own, buffer, sizeof buffer);
+            const ssize_t n = ::getdents64(own, buffer.get(), kBufferBytes);
             if (n < 0) {
                 if (status) *status = Status::failure(path_ + ": " + errnoText(errno));
                 break;
             }
             if (n == 0) break;
             for (ssize_t at = 0; at < n;) {
-                const auto* entry = reinterpret_cast<const dirent64*>(buffer + at);
+                const auto* entry = reinterpret_cast<const dirent64*>(buffer.get() + at);
                 const std::string name = entry->d_name;
                 if (name != "." && name != "..") names.push_back(name);
                 at += entry->d_reclen;

@@ -313,8 +313,11 @@ Status SafeDir::syncFileSystem() const {
 }
 
 std::uint64_t SafeDir::device() const {
+    if (device_) return *device_;
     HandleInfo info;
-    return describeHandle(toHandle(handle_), &info) ? info.volume : 0;
+    if (!describeHandle(toHandle(handle_), &info)) return 0;
+    device_ = info.volume;
+    return *device_;
 }
 
 Status SafeDir::renameEntry(const std::string& from, const std::string& to) const {

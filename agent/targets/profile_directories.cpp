@@ -120,7 +120,7 @@ std::optional<ProfileDataDirectory> createDataDirectory(const MetalamaProfile& p
         bool wasCreated = false;
         Status opened;
         if (parent.stat(component).kind == platform::FileKind::Missing) {
-            if (const auto why = userCannotWrite(p, parent.self()); !why.empty()) {
+            if (const auto why = userCannotWrite(p, parent.infoWhenOpened()); !why.empty()) {
                 *problem = {logical, "cannot create the Metalama data directory: " +
                                          parentOf(logical) + ": " + why};
                 return std::nullopt;

@@ -326,7 +326,7 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
         out_.push_back(std::move(f));
         return;
     }
-    if (const auto why = userCannotWrite(p, d.dir.self()); !why.empty()) {
+    if (const auto why = userCannotWrite(p, d.dir.infoWhenOpened()); !why.empty()) {
         f.outcome = Outcome::Failed;
         f.reason = d.logical + ": " + why;
         out_.push_back(std::move(f));

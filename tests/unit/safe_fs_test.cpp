@@ -294,6 +294,26 @@ TEST_F(SafeFsTest, DirectoryOwnedByAnotherUidIsRefused) {
         << status.error;
 }
 
+// What openChild read to check the owner is kept: the pass's later question about the same
+// directory (may its user write here?) costs no second fstat. self() asks again.
+TEST_F(SafeFsTest, InfoWhenOpenedIsWhatTheOwnerCheckRead) {
+    ASSERT_EQ(::chmod(scratch.abs("home/data").c_str(), 0750), 0);
+    SafeDir home = openDir(scratch.abs("home"));
+    Status status;
+    auto checked = home.openChild("data", false, mine(0755), static_cast<uint32_t>(::geteuid()),
+                                  nullptr, &status);
+    ASSERT_TRUE(checked) << status.error;
+    const auto unchecked =
+        home.openChild("data", false, mine(0755), std::nullopt, nullptr, &status);
+    ASSERT_TRUE(unchecked) << status.error;
+    ASSERT_EQ(::chmod(scratch.abs("home/data").c_str(), 0700), 0);
+    EXPECT_EQ(checked->infoWhenOpened().mode, 0750u);
+    EXPECT_EQ(checked->self().mode, 0700u);
+    EXPECT_EQ(unchecked->infoWhenOpened().mode, 0700u);  // nothing was read: asked now
+    const SafeDir moved = std::move(*checked);
+    EXPECT_EQ(moved.infoWhenOpened().mode, 0750u);
+}
+
 TEST_F(SafeFsTest, RootOwnedDirectoryIsAccepted) {
     REQUIRE_ROOT();
     SafeDir home = openDir(scratch.abs("home"));
