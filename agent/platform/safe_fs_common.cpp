@@ -119,7 +119,7 @@ SafeDir::SafeDir(SafeDir&& other) noexcept
       path_(std::move(other.path_)),
       leftoversRemovedFor_(std::move(other.leftoversRemovedFor_)),
       leftoversRemovedIn_(other.leftoversRemovedIn_),
-      infoWhenOpened_(std::move(other.infoWhenOpened_)),
+      infoWhenOpened_(other.infoWhenOpened_),
       device_(other.device_) {
     other.handle_ = -1;
 }
@@ -131,7 +131,7 @@ SafeDir& SafeDir::operator=(SafeDir&& other) noexcept {
         path_ = std::move(other.path_);
         leftoversRemovedFor_ = std::move(other.leftoversRemovedFor_);
         leftoversRemovedIn_ = other.leftoversRemovedIn_;
-        infoWhenOpened_ = std::move(other.infoWhenOpened_);
+        infoWhenOpened_ = other.infoWhenOpened_;
         device_ = other.device_;
         other.handle_ = -1;
     }
