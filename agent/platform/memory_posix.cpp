@@ -3,7 +3,6 @@
 #include <stdlib.h>  // defines __GLIBC__ where it applies
 
 #include <cstdio>
-#include <cstring>
 
 #include "platform/memory.hpp"
 

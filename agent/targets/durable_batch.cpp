@@ -34,8 +34,8 @@ void syncFileSystems(const std::vector<DurableFile>& files, std::vector<bool>& r
     }
 }
 
-// After the renames of a small batch: each directory that had a durable staged file, once. A
-// failure is reported for every file of that directory.
+// After the renames of a batch going file by file: each directory that had a durable staged
+// file, once. A failure is reported for every file of that directory.
 void flushDirectories(const std::vector<DurableFile>& files, const std::vector<bool>& ready,
                       const DurableBatchSteps& steps) {
     std::set<const platform::SafeDir*> flushed;
