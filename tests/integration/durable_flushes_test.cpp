@@ -37,15 +37,15 @@ class DurableFlushes : public ::testing::Test {
     // A root with `profiles` users (bench/make-profiles-root.py: most with a telemetry.json that
     // does not opt out, some with two, some with none), so the first pass writes about one file
     // per profile and the template's.
-    void makeRoot(int profiles) {
-        const auto made = runProcess({sourceDir() + "/bench/make-profiles-root.py", root.abs("r"),
+    void makeRoot(const std::string& name, int profiles) {
+        const auto made = runProcess({sourceDir() + "/bench/make-profiles-root.py", root.abs(name),
                                       std::to_string(profiles)});
         ASSERT_EQ(made.exitCode, 0) << made.err;
     }
 
     // The first `apply` on the root, traced: its flushes, and that it wrote compliant settings.
-    Flushes firstApply() {
-        const auto trace = root.abs("flushes.trace");
+    Flushes firstApply(const std::string& name) {
+        const auto trace = root.abs(name + ".trace");
         // LeakSanitizer cannot run under ptrace: in the sanitizer build the traced agent would
         // end in its fatal error instead of its exit code. The other sanitizers stay on.
         const char* asan = std::getenv("ASAN_OPTIONS");
@@ -54,9 +54,9 @@ class DurableFlushes : public ::testing::Test {
             "detect_leaks=0";
         const auto run = runProcess({"/usr/bin/env", asanOptions, "/usr/bin/strace", "-f", "-qq",
                                      "-e", "trace=syncfs,fsync,fdatasync", "-o", trace,
-                                     agentBinary(), "--root", root.abs("r"), "apply"});
+                                     agentBinary(), "--root", root.abs(name), "apply"});
         EXPECT_EQ(run.exitCode, 0) << run.out << run.err;
-        EXPECT_NE(root.read("r/home/user00000/.local/share/Metalama/telemetry.json")
+        EXPECT_NE(root.read(name + "/home/user00000/.local/share/Metalama/telemetry.json")
                       .find("\"UsageReportingAction\": 2"),
                   std::string::npos);
         Flushes counted;
@@ -73,9 +73,17 @@ class DurableFlushes : public ::testing::Test {
     ScratchDir root;
 };
 
-TEST_F(DurableFlushes, BehindUnwrittenDataEachFileIsFlushedNeverTheWholeFileSystem) {
-    makeRoot(8);  // 8 to 10 files
-    // 256 MB written beside the root and not flushed, as a build leaves its output: far more
+// One test, not two: the unwritten data it makes for its second half must not meet the first
+// half (or another run of it) in a parallel test process.
+TEST_F(DurableFlushes, SharedWhenNothingWaitsFileByFileBehindUnwrittenData) {
+    makeRoot("many", 40);  // about 45 files, one batch, one file system
+    makeRoot("few", 8);    // 8 to 10 files
+    static_assert(kDurableBatchSize > 50, "the first root must be one batch");
+
+    ::sync();  // nothing of anybody's is left waiting, so sharing the flushes costs least
+    EXPECT_EQ(firstApply("many").syncfs, 2);
+
+    // 256 MB written beside the roots and not flushed, as a build leaves its output: far more
     // than a megabyte per file. The kernel starts writing it back only after 30 s or past a
     // tenth of the free memory; while it does, it still counts (Writeback).
     const auto before = platform::unwrittenFileBytes().value_or(0);
@@ -89,18 +97,10 @@ TEST_F(DurableFlushes, BehindUnwrittenDataEachFileIsFlushedNeverTheWholeFileSyst
         after >= before + 200u * 1024 * 1024,
         "a scratch directory on a disk that caches writes (" + root.path() + " is not: tmpfs?)",
         "none: set TMPDIR to a directory on a disk"));
-    const auto flushes = firstApply();
-    EXPECT_EQ(flushes.syncfs, 0);
+    const auto behind = firstApply("few");
+    EXPECT_EQ(behind.syncfs, 0);
     // Each written file and its directory, besides the /etc files' and the store's own.
-    EXPECT_GE(flushes.fileFlushes, 2 * 8);
-}
-
-TEST_F(DurableFlushes, WithNothingWaitingTheFilesShareTwoFileSystemFlushes) {
-    makeRoot(40);  // about 45 files, one batch, one file system
-    static_assert(kDurableBatchSize > 50, "the root below must be one batch");
-    ::sync();  // nothing of anybody's is left waiting, so sharing the flushes costs least
-    const auto flushes = firstApply();
-    EXPECT_EQ(flushes.syncfs, 2);
+    EXPECT_GE(behind.fileFlushes, 2 * 8);
 }
 
 }  // namespace
