@@ -10,6 +10,7 @@
 
 #include "platform/safe_fs.hpp"
 #include "platform/users.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa::platform {
 namespace {
@@ -44,11 +45,6 @@ bool parseUid(const std::string& text, uint32_t* uid) {
     return true;
 }
 
-std::string stripSlashes(std::string s) {
-    while (s.size() > 1 && s.back() == '/') s.pop_back();
-    return s;
-}
-
 }  // namespace
 
 std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const LoginRange& range,
@@ -80,7 +76,7 @@ std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const Log
             // The owner's own passwd entry must name this directory: a directory someone else
             // owns, or an account homed elsewhere, is not this account's profile.
             auto account = lookupUid(info.uid);
-            if (account && stripSlashes(account->home) == home)
+            if (account && withoutTrailingSlashes(account->home) == home)
                 add(std::move(*account), "home directory " + home);
         }
         if (!status) errors->push_back(homeRoot + ": " + status.error);

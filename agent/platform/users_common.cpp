@@ -8,6 +8,7 @@
 
 #include "platform/safe_fs.hpp"
 #include "platform/users.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa::platform {
 
@@ -197,8 +198,7 @@ std::vector<UserAccount> selectLoginUsers(std::vector<UserAccount> accounts,
 }
 
 uint64_t KnownAccounts::homeKey(std::string_view home) {
-    while (home.size() > 1 && home.back() == '/') home.remove_suffix(1);
-    return static_cast<uint64_t>(std::hash<std::string_view>{}(home));
+    return static_cast<uint64_t>(std::hash<std::string_view>{}(withoutTrailingSlashes(home)));
 }
 
 bool KnownAccounts::hasUid(uint32_t uid) const {

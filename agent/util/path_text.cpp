@@ -15,4 +15,9 @@ std::string parentOf(std::string_view path, std::string_view separators) {
     return std::string(path.substr(0, slash + 1));
 }
 
+std::string_view withoutTrailingSlashes(std::string_view path) {
+    while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+    return path;
+}
+
 }  // namespace mpa

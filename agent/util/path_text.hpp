@@ -11,4 +11,8 @@ namespace mpa {
 // "" when there is none: for a root itself ("/", "C:\") and for a bare name ("file").
 std::string parentOf(std::string_view path, std::string_view separators = "/");
 
+// `path` without trailing slashes, "/" itself kept ("/home/bob/" -> "/home/bob"): the form in
+// which two spellings of one directory compare equal.
+std::string_view withoutTrailingSlashes(std::string_view path);
+
 }  // namespace mpa

@@ -24,5 +24,14 @@ TEST(PathText, ParentOfAWindowsPath) {
     EXPECT_EQ(parentOf("/x", kWindows), "/");
 }
 
+TEST(PathText, WithoutTrailingSlashes) {
+    EXPECT_EQ(withoutTrailingSlashes("/home/bob/"), "/home/bob");
+    EXPECT_EQ(withoutTrailingSlashes("/home/bob//"), "/home/bob");
+    EXPECT_EQ(withoutTrailingSlashes("/home/bob"), "/home/bob");
+    EXPECT_EQ(withoutTrailingSlashes("/"), "/");
+    EXPECT_EQ(withoutTrailingSlashes("//"), "/");
+    EXPECT_EQ(withoutTrailingSlashes(""), "");
+}
+
 }  // namespace
 }  // namespace mpa::test
