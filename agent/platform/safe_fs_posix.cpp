@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -605,8 +606,11 @@ Status SafeDir::removeEmptyDir(const std::string& name) const {
     return Status::success();
 }
 
-std::vector<std::string> SafeDir::list(Status* status) const {
-    std::vector<std::string> names;
+namespace {
+
+// Calls `each` with the name of every entry of the open directory `dirFd`, "." and ".."
+// included; 0, or the errno that stopped the reading (what was read is kept).
+int readEntries(int dirFd, const std::function<void(const char*)>& each) {
 #ifdef __linux__
     // A descriptor of its own, read with getdents64: four system calls, where fdopendir on a
     // duplicate took eight (it checks the descriptor's type and flags, and the duplicate shares
@@ -614,51 +618,50 @@ std::vector<std::string> SafeDir::list(Status* status) const {
     // pass that looks for a killed pass's leftovers is listed (a first pass: one per profile).
     // Opening "." needs search permission, which an unprivileged caller may lack where it can
     // read: then the duplicate.
-    if (const int own = ::openat(toFd(handle_), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        own >= 0) {
+    if (const int own = ::openat(dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); own >= 0) {
         FdGuard guard(own);
         // On the heap, as readdir's is: a service's stack keeps the pages it once touched.
         constexpr std::size_t kBufferBytes = 32768;
         const std::unique_ptr<char[]> buffer(new char[kBufferBytes]);
         for (;;) {
             const ssize_t n = ::getdents64(own, buffer.get(), kBufferBytes);
-            if (n < 0) {
-                if (status) *status = Status::failure(path_ + ": " + errnoText(errno));
-                break;
-            }
-            if (n == 0) break;
+            if (n <= 0) return n < 0 ? errno : 0;
             for (ssize_t at = 0; at < n;) {
                 const auto* entry = reinterpret_cast<const dirent64*>(buffer.get() + at);
-                const std::string name = entry->d_name;
-                if (name != "." && name != "..") names.push_back(name);
+                each(entry->d_name);
                 at += entry->d_reclen;
             }
         }
-        std::sort(names.begin(), names.end());
-        return names;
     }
 #endif
     // fdopendir takes ownership of the descriptor it gets, so give it a duplicate.
-    const int fd = ::fcntl(toFd(handle_), F_DUPFD_CLOEXEC, 0);
-    if (fd < 0) {
-        if (status) *status = Status::failure(path_ + ": " + errnoText(errno));
-        return names;
-    }
+    const int fd = ::fcntl(dirFd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return errno;
     DIR* dir = ::fdopendir(fd);
     if (dir == nullptr) {
-        if (status) *status = Status::failure(path_ + ": " + errnoText(errno));
+        const int err = errno;
         ::close(fd);
-        return names;
+        return err;
     }
     ::rewinddir(dir);  // the duplicate shares the offset of any earlier listing
     errno = 0;
     while (const dirent* entry = ::readdir(dir)) {
-        const std::string name = entry->d_name;
-        if (name != "." && name != "..") names.push_back(name);
+        each(entry->d_name);
         errno = 0;
     }
-    if (errno != 0 && status) *status = Status::failure(path_ + ": " + errnoText(errno));
+    const int err = errno;
     ::closedir(dir);
+    return err;
+}
+
+}  // namespace
+
+std::vector<std::string> SafeDir::list(Status* status) const {
+    std::vector<std::string> names;
+    const int err = readEntries(toFd(handle_), [&names](const char* name) {
+        if (std::strcmp(name, ".") != 0 && std::strcmp(name, "..") != 0) names.emplace_back(name);
+    });
+    if (err != 0 && status) *status = Status::failure(path_ + ": " + errnoText(err));
     std::sort(names.begin(), names.end());
     return names;
 }
