@@ -49,6 +49,8 @@ syscalls() {
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.1fx", a / b; else print "-"}'; }
 field() { awk -v n="$1" '{print $n}'; }
+# medians FILE -> the median of each of the three columns of `measure` lines
+medians() { echo "$(field 1 <"$1" | median) $(field 2 <"$1" | median) $(field 3 <"$1" | median)"; }
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# agent: $agent; floor: $floor; no-op: median of $repeat, interleaved"
@@ -88,7 +90,6 @@ for n in ${sizes[*]}; do
         measure "$floor" "$work/floor-$n" >>"$work/floor-runs"
         measure "$floor" --checked "$work/checked-$n" >>"$work/checked-runs"
     done
-    medians() { echo "$(field 1 <"$1" | median) $(field 2 <"$1" | median) $(field 3 <"$1" | median)"; }
     a=$(medians "$work/agent-runs"); f=$(medians "$work/floor-runs"); k=$(medians "$work/checked-runs")
     # The agent's pass after a first one still records that every profile became compliant (the
     # store's findings change); the no-op is the pass after that, as in the timed runs' median.
