@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/status.hpp"
@@ -31,6 +32,11 @@ class Ledger {
     // Visits every entry of `target` without holding them all in memory.
     virtual void forEach(const std::string& target,
                          const std::function<void(const PriorState&)>& visit) const;
+    // Visits the subject of every entry of `target`, and nothing else: a pass looking for the
+    // files it did not visit needs only the names, which the store reads from its index alone.
+    // The view is valid during the call.
+    virtual void forEachSubject(const std::string& target,
+                                const std::function<void(std::string_view)>& visit) const;
     // Durable before it returns (or, inside a batch, when commitBatch returns); a target must
     // not change anything before its prior state is durable.
     virtual Status record(const PriorState& prior) = 0;

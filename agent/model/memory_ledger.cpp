@@ -17,6 +17,11 @@ void Ledger::forEach(const std::string& target,
     for (const auto& e : list(target)) visit(e);
 }
 
+void Ledger::forEachSubject(const std::string& target,
+                            const std::function<void(std::string_view)>& visit) const {
+    forEach(target, [&](const PriorState& e) { visit(e.subject); });
+}
+
 MemoryLedger::MemoryLedger(const Ledger& copyFrom, const std::vector<std::string>& targets)
     : fallbackState_(&copyFrom) {
     for (const auto& target : targets)

@@ -165,6 +165,7 @@ Status SqliteComplianceStore::configureAndMigrate() {
 
 Status SqliteComplianceStore::recoverFromCorruption(const std::string& detail) {
     const auto salvaged = salvageLedger(db_);
+    ledgerCursor_.drop();
     db_.close();
     const auto now = std::chrono::system_clock::now();
     std::string movedTo;
@@ -257,6 +258,7 @@ Status SqliteComplianceStore::requireWritable() const {
 }
 
 Status SqliteComplianceStore::startWriting() {
+    ledgerCursor_.drop();  // its read must not see, or outlive, what is written
     // A write inside the read transaction would upgrade it (and fail on a snapshot another
     // connection has moved past) and would not be durable when it returns: end it first.
     if (inSharedRead_) {
@@ -275,6 +277,7 @@ void SqliteComplianceStore::startLookUp() const {
 
 void SqliteComplianceStore::endSharedReads() {
     shareReads_ = false;
+    ledgerCursor_.drop();
     if (!inSharedRead_) return;
     inSharedRead_ = false;
     db_.exec("COMMIT");
@@ -395,25 +398,38 @@ std::vector<PriorState> SqliteComplianceStore::listPrefix(const std::string& tar
                                                           const std::string& prefix) const {
     std::vector<PriorState> out;
     startLookUp();
-    // A range on (target, subject) uses the unique index; LIKE would not (and '%'/'_' in paths).
     // The entries come back in the order they were recorded: sorted here by rowid, since an
-    // ORDER BY on the index range builds a temporary B-tree for every look-up (one per settings
-    // file in a pass).
-    auto s = cachedForRead(
-        "SELECT subject, existed, value, recorded_at, rowid FROM ledger "
-        "WHERE target = ? AND subject >= ? AND subject < ?");
-    if (!s) return out;
-    std::string upper = prefix;
-    if (!upper.empty() && static_cast<unsigned char>(upper.back()) < 0xFF)
-        upper.back() = static_cast<char>(upper.back() + 1);
-    else
-        upper += '\xFF';
-    s->bind(1, target).bind(2, prefix).bind(3, upper);
+    // ORDER BY rowid on the index range builds a temporary B-tree for every look-up (one per
+    // settings file in a pass).
     std::vector<std::pair<std::int64_t, PriorState>> rows;
-    while (s->step())
+    const auto take = [&](const SqliteStatement& s) {
         rows.push_back(
-            {s->integer(4), {target, s->text(0), s->integer(1) != 0, s->text(2), s->text(3)}});
-    if (s->failed()) readFailed(s->errorMessage());
+            {s.integer(4), {target, s.text(0), s.integer(1) != 0, s.text(2), s.text(3)}});
+    };
+    if (inSharedRead_ && !prefix.empty()) {
+        // Inside the pass's read transaction nothing writes until startWriting drops it, so
+        // the cursor can go on from the previous look-up (ledger_cursor.hpp).
+        std::string error;
+        if (!ledgerCursor_.read(target, prefix, take, &error)) {
+            readFailed(error);
+            return out;
+        }
+    } else {
+        // A range on (target, subject) uses the unique index; LIKE would not (and '%'/'_' in
+        // paths).
+        auto s = cachedForRead(
+            "SELECT subject, existed, value, recorded_at, rowid FROM ledger "
+            "WHERE target = ? AND subject >= ? AND subject < ?");
+        if (!s) return out;
+        std::string upper = prefix;
+        if (!upper.empty() && static_cast<unsigned char>(upper.back()) < 0xFF)
+            upper.back() = static_cast<char>(upper.back() + 1);
+        else
+            upper += '\xFF';
+        s->bind(1, target).bind(2, prefix).bind(3, upper);
+        while (s->step()) take(*s);
+        if (s->failed()) readFailed(s->errorMessage());
+    }
     std::sort(rows.begin(), rows.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
     out.reserve(rows.size());
@@ -439,6 +455,17 @@ void SqliteComplianceStore::forEach(const std::string& target,
         row.recordedAt.assign(s->textView(3));
         visit(row);
     }
+    if (s->failed()) readFailed(s->errorMessage());
+}
+
+void SqliteComplianceStore::forEachSubject(
+    const std::string& target, const std::function<void(std::string_view)>& visit) const {
+    startLookUp();
+    // Only the subject: the unique index on (target, subject) answers it without the table.
+    auto s = cachedForRead("SELECT subject FROM ledger WHERE target = ?");
+    if (!s) return;
+    s->bind(1, target);
+    while (s->step()) visit(s->textView(0));
     if (s->failed()) readFailed(s->errorMessage());
 }
 

@@ -9,6 +9,7 @@
 
 #include "store/compliance_store.hpp"
 #include "store/current_findings_update.hpp"
+#include "store/ledger_cursor.hpp"
 #include "store/sqlite_connection.hpp"
 
 namespace mpa {
@@ -48,6 +49,8 @@ class SqliteComplianceStore : public ComplianceStore {
                                        const std::string& prefix) const override;
     void forEach(const std::string& target,
                  const std::function<void(const PriorState&)>& visit) const override;
+    void forEachSubject(const std::string& target,
+                        const std::function<void(std::string_view)>& visit) const override;
     Status beginBatch() override;
     Status commitBatch() override;
     Status record(const PriorState& prior) override;
@@ -127,6 +130,8 @@ class SqliteComplianceStore : public ComplianceStore {
     std::int64_t schemaVersion_ = 0;     // of the file (older than ours only when read-only)
     bool shareReads_ = false;            // between beginSharedReads and endSharedReads
     mutable bool inSharedRead_ = false;  // the shared read transaction is open
+    // listPrefix's position inside the shared read (declared after db_: it goes first).
+    mutable LedgerCursor ledgerCursor_{db_};
 };
 
 // How many unwritten passes a store keeps in memory; beyond that the oldest are dropped (and the

@@ -79,6 +79,18 @@ void WriteAheadLedger::forEach(const std::string& target,
         if (it->second) visit(*it->second);
 }
 
+void WriteAheadLedger::forEachSubject(const std::string& target,
+                                      const std::function<void(std::string_view)>& visit) const {
+    if (base_)
+        base_->forEachSubject(target, [&](std::string_view subject) {
+            // A no-op pass's overlay is empty: no key is built (overridden).
+            if (overlay_.empty() || !overridden(target, std::string(subject))) visit(subject);
+        });
+    for (auto it = overlay_.lower_bound({target, ""});
+         it != overlay_.end() && it->first.first == target; ++it)
+        if (it->second) visit(it->first.second);
+}
+
 std::optional<std::string> WriteAheadLedger::state(const std::string& key) const {
     if (const auto it = stateOverlay_.find(key); it != stateOverlay_.end()) return it->second;
     return base_ ? base_->state(key) : std::nullopt;

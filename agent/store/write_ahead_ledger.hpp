@@ -27,6 +27,8 @@ class WriteAheadLedger : public Ledger {
                                        const std::string& prefix) const override;
     void forEach(const std::string& target,
                  const std::function<void(const PriorState&)>& visit) const override;
+    void forEachSubject(const std::string& target,
+                        const std::function<void(std::string_view)>& visit) const override;
     Status record(const PriorState& prior) override;
     Status forget(const std::string& target, const std::string& subject) override;
     std::optional<std::string> state(const std::string& key) const override;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
-#include <map>
 #include <string_view>
 
 #include "model/target_names.hpp"
@@ -464,28 +463,35 @@ void ProfilePass::write(PendingWrite& w, const platform::StagedFile& staged) {
 
 void ProfilePass::leftovers() {
     // Files the ledger knows that this pass did not visit: forget them only when provably gone
-    // (an unreadable home must keep its restore data).
-    std::map<std::string, std::vector<PriorState>> unvisited;
+    // (an unreadable home must keep its restore data). Only the entries' names are read for
+    // this; a file's entries are read when it is gone, and that is rare.
+    std::vector<std::string> unvisited;
     // A file's entries come one after another (the ledger index's order), so its name is
     // copied and looked up once per file, not once per entry; any order stays correct.
     std::optional<std::string> file;
-    bool fileVisited = true;
     std::sort(visited_.begin(), visited_.end());
-    run_.ledger.forEach(kTargetName, [&](const PriorState& e) {
-        const auto entryFile = telemetryFileOf(e.subject);
-        if (!entryFile) return;
-        if (!file || *file != *entryFile) {
-            file = std::string(*entryFile);
-            fileVisited = std::binary_search(visited_.begin(), visited_.end(),
-                                             std::hash<std::string_view>()(*file));
-        }
-        if (!fileVisited) unvisited[*file].push_back(e);
+    run_.ledger.forEachSubject(kTargetName, [&](std::string_view entry) {
+        const auto entryFile = telemetryFileOf(entry);
+        if (!entryFile || (file && *file == *entryFile)) return;
+        file = std::string(*entryFile);
+        if (!std::binary_search(visited_.begin(), visited_.end(),
+                                std::hash<std::string_view>()(*file)))
+            unvisited.push_back(*file);
     });
-    for (const auto& [subject, entries] : unvisited) {
+    std::sort(unvisited.begin(), unvisited.end());
+    unvisited.erase(std::unique(unvisited.begin(), unvisited.end()), unvisited.end());
+    for (const auto& subject : unvisited) {
         bool missing = false;
         if (platform::SafeDir::open(run_.context.resolve(parentOf(subject)), nullptr, &missing) ||
             !missing)
             continue;
+        auto entries = run_.ledger.listPrefix(kTargetName, telemetryEntryPrefix(subject));
+        // Only this file's: another file's path could extend this one's with a '#'.
+        entries.erase(std::remove_if(entries.begin(), entries.end(),
+                                     [&](const PriorState& e) {
+                                         return telemetryFileOf(e.subject) != subject;
+                                     }),
+                      entries.end());
         forgetAll(entries);
         out_.push_back(Finding::notApplicable(
                            kTargetName, subject,

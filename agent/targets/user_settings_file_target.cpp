@@ -461,24 +461,26 @@ void ProfilePass::flush() {
 void ProfilePass::leftovers() {
     // Entries of profiles this pass did not list (an account removed): forgotten only when the
     // file is provably gone; an unreadable home keeps its restore data.
-    std::vector<PriorState> unvisited;
+    // Only the entries' names are read for this; an entry is read whole when it was not visited.
+    std::vector<std::string> unvisited;
     std::sort(visited_.begin(), visited_.end());
-    run_.ledger.forEach(kTargetName, [&](const PriorState& e) {
+    run_.ledger.forEachSubject(kTargetName, [&](std::string_view subject) {
         if (!std::binary_search(visited_.begin(), visited_.end(),
-                                std::hash<std::string_view>()(e.subject)))
-            unvisited.push_back(e);
+                                std::hash<std::string_view>()(subject)))
+            unvisited.emplace_back(subject);
     });
-    for (const auto& e : unvisited) {
+    for (const auto& subject : unvisited) {
+        const auto e = run_.ledger.find(kTargetName, subject);
         UserSettingPrior prior;
-        if (!decodeUserSettingPrior(e, &prior)) continue;
+        if (!e || !decodeUserSettingPrior(*e, &prior)) continue;
         bool missing = false;
         if (platform::SafeDir::open(run_.context.resolve(parentOf(prior.file)), nullptr,
                                     &missing) ||
             !missing)
             continue;
-        forget(e.subject);
+        forget(e->subject);
         auto f = Finding::notApplicable(
-            kTargetName, e.subject,
+            kTargetName, e->subject,
             "the profile or its directory no longer exists; nothing to restore");
         f.tool = prior.tool;
         f.observed = "absent";
@@ -494,7 +496,7 @@ FindingLog UserSettingsFileTarget::reconcile(TargetRun& run, const DesiredState&
     const bool anyWanted = desired.manageProfiles && !desired.userFiles.empty();
     bool anyRecorded = false;
     if (!anyWanted) {
-        run.ledger.forEach(kTargetName, [&](const PriorState&) { anyRecorded = true; });
+        run.ledger.forEachSubject(kTargetName, [&](std::string_view) { anyRecorded = true; });
         if (!anyRecorded) return findings;
     }
     // Problems listing the accounts are telemetry-json's to report (it lists them first).
