@@ -75,7 +75,7 @@ class ProfilePass {
 
     bool needsProfiles() const { return desired_.manageProfiles && desired_.anyActionManaged(); }
     Finding finding(const MetalamaProfile& p, const std::string& subject) const {
-        return Finding::about(kTargetName, subject, p.account, describeDesired(desired_));
+        return Finding::about(kTargetName, subject, p.account, desiredText_);
     }
     void fail(const MetalamaProfile& p, const std::string& subject, const std::string& reason) {
         auto f = finding(p, subject);
@@ -102,6 +102,7 @@ class ProfilePass {
     const DesiredState& desired_;
     PassProfiles& walk_;  // shows the directories opened to the license audit
     FindingLog& out_;
+    const std::string desiredText_ = describeDesired(desired_);  // the same in every finding
     std::vector<PendingWrite> pending_;
     // The settings files this pass visited, as hashes (8 bytes a profile, not a copy of each
     // path): sorted once by leftovers(). A collision only keeps an unvisited file's entries one
@@ -496,7 +497,7 @@ void ProfilePass::leftovers() {
         out_.push_back(Finding::notApplicable(
                            kTargetName, subject,
                            "the profile or data directory no longer exists; nothing to restore")
-                           .withDesired(describeDesired(desired_))
+                           .withDesired(desiredText_)
                            .withObserved("absent"));
     }
 }
