@@ -3,9 +3,13 @@
 
 Every account has a home; 80 % have Metalama settings in the current location (a realistic
 telemetry.json of about 700 bytes with the user's own choices), 10 % also the old ~/.config/.metalama
-generation, 10 % none yet. Usage: make-profiles-root.py DIR N
+generation, 10 % none yet. Names are not in the order of the uids (user00000 has uid 10000, the
+next uid goes to a name far away in the alphabet), as on a machine whose accounts were made over
+the years: a pass that relied on the two orders agreeing would be measured at its best here.
+Usage: make-profiles-root.py DIR N
 """
 import json
+import math
 import os
 import shutil
 import sys
@@ -39,7 +43,8 @@ with open(f"{root}/etc/passwd", "w") as passwd:
     passwd.write("root:x:0:0:root:/root:/bin/bash\n")
     for i in range(count):
         uid = 10000 + i
-        name = f"user{i:05}"
+        # A stride coprime with N visits every name once, in an order unrelated to the uids'.
+        name = f"user{(i * 7919) % count if math.gcd(7919, count) == 1 else i:05}"
         home = f"{root}/home/{name}"
         passwd.write(f"{name}:x:{uid}:{uid}::/home/{name}:/bin/bash\n")
         os.makedirs(home, mode=0o750)

@@ -1,11 +1,13 @@
 #include "targets/metalama_profiles.hpp"
 
+#include <algorithm>
 #include <numeric>
 #include <tuple>
 #include <utility>
 
 #include "platform/safe_fs.hpp"
 #include "platform/users.hpp"
+#include "util/path_text.hpp"
 
 namespace mpa {
 
@@ -108,6 +110,11 @@ std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
         profiles.push_back(
             {std::move(user.name), user.uid, user.gid, std::move(user.home), false, dirs});
     }
+    // In the order of the paths under the homes, which is the order of the ledger's index: each
+    // profile's look-up then goes on from the one before it (store/ledger_cursor.hpp) instead of
+    // searching the whole index, whatever order the accounts' uids give.
+    std::stable_sort(profiles.begin(), profiles.end(),
+                     [](const auto& a, const auto& b) { return homeOrderLess(a.home, b.home); });
     if (const auto skel = newProfileTemplate(context.platform); !skel.empty())
         profiles.push_back({"(new profiles)", 0, 0, skel, true, dirs});
     return profiles;

@@ -1,5 +1,7 @@
 #include "util/path_text.hpp"
 
+#include <algorithm>
+
 namespace mpa {
 
 std::string parentOf(std::string_view path, std::string_view separators) {
@@ -18,6 +20,15 @@ std::string parentOf(std::string_view path, std::string_view separators) {
 std::string_view withoutTrailingSlashes(std::string_view path) {
     while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
     return path;
+}
+
+bool homeOrderLess(std::string_view a, std::string_view b) {
+    const auto n = std::min(a.size(), b.size());
+    if (const int c = a.substr(0, n).compare(b.substr(0, n)); c != 0) return c < 0;
+    // One is the start of the other: the shorter goes on with '/'.
+    if (a.size() < b.size()) return static_cast<unsigned char>(b[n]) >= '/';
+    if (a.size() > b.size()) return static_cast<unsigned char>(a[n]) < '/';
+    return false;
 }
 
 }  // namespace mpa

@@ -15,4 +15,10 @@ std::string parentOf(std::string_view path, std::string_view separators = "/");
 // which two spellings of one directory compare equal.
 std::string_view withoutTrailingSlashes(std::string_view path);
 
+// Whether the paths under directory `a` sort before those under directory `b` in byte order:
+// `a` + "/" against `b` + "/", without building either. "/home/a" comes after "/home/a.b"
+// (whose "/home/a.b/..." sorts before "/home/a/..."), which a comparison of the names alone
+// gets the other way round.
+bool homeOrderLess(std::string_view a, std::string_view b);
+
 }  // namespace mpa

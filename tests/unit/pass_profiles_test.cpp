@@ -52,6 +52,26 @@ TEST(PassProfiles, WithoutAnOfferTakeListsTheAccounts) {
               (std::vector<std::string>{"carol", "(new profiles)"}));
 }
 
+// Profiles come in the order of the paths under their homes, the order of the ledger's index,
+// not in the order of their uids: each look-up in a pass then goes on from the one before it.
+TEST(PassProfiles, ProfilesComeInTheOrderOfThePathsUnderTheirHomes) {
+    test::ScratchDir root;
+    root.write("etc/passwd",
+               "zed:x:1001:1001::/home/zed:/bin/bash\n"
+               "ann:x:1002:1002::/home/ann:/bin/bash\n"
+               "bob:x:1003:1003::/home/bob:/bin/bash\n"
+               "ann.lee:x:1004:1004::/home/ann.lee:/bin/bash\n");
+    root.write("etc/login.defs", "UID_MIN 1000\nUID_MAX 60000\n");
+    AgentContext context;
+    context.settings.root = root.path();
+    context.platform = PlatformProfile::Linux;
+    std::vector<std::string> errors;
+    // "/home/ann.lee/..." sorts before "/home/ann/...": '.' is below '/'.
+    EXPECT_EQ(accounts(listMetalamaProfiles(context, errors)),
+              (std::vector<std::string>{"ann.lee", "ann", "bob", "zed", "(new profiles)"}));
+    EXPECT_EQ(errors, std::vector<std::string>{});
+}
+
 // The per-user targets' walk: every profile in order, or, once the service asks to stop, none
 // after that and one not-checked finding saying how many were left.
 TEST(PassProfiles, TheWalkStopsWhenAskedAndSaysHowManyProfilesWereLeft) {

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace mpa::test {
 namespace {
 
@@ -31,6 +34,19 @@ TEST(PathText, WithoutTrailingSlashes) {
     EXPECT_EQ(withoutTrailingSlashes("/"), "/");
     EXPECT_EQ(withoutTrailingSlashes("//"), "/");
     EXPECT_EQ(withoutTrailingSlashes(""), "");
+}
+
+TEST(PathText, HomeOrderIsTheOrderOfThePathsUnderTheHomes) {
+    // Against the order of a + "/" and b + "/", for names that meet each case: one the start of
+    // the other followed by a byte below, equal to and above '/', bytes above 0x7F, equal names.
+    const std::vector<std::string> homes = {"/home/a",  "/home/a.b", "/home/a/b",      "/home/a0",
+                                            "/home/ab", "/home/a-",  "/home/\xc3\xa9", "/home/a",
+                                            "/h",       "/home/b"};
+    for (const auto& a : homes)
+        for (const auto& b : homes)
+            EXPECT_EQ(homeOrderLess(a, b), a + "/" < b + "/") << a << " against " << b;
+    EXPECT_TRUE(homeOrderLess("/home/a.b", "/home/a"));
+    EXPECT_FALSE(homeOrderLess("/home/a", "/home/a.b")) << "a plain comparison of the names";
 }
 
 }  // namespace
