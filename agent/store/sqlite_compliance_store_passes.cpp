@@ -433,14 +433,23 @@ bool SqliteComplianceStore::prepareCurrentFindings(SqliteStatement* s) const {
 }
 
 bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, const FindingSink& each) const {
+    // One finding refilled for every row: a reader that only counts (the compliance summary,
+    // over every profile's finding) then allocates only for a field longer than any before it.
+    // A reader that keeps the finding moves it away, and the next row fills it anew.
+    Finding f;
     while (s.step()) {
-        auto f = Finding::about(s.text(0), s.text(1), s.text(2), s.text(3)).withObserved(s.text(4));
-        if (!outcomeFromString(s.text(5), &f.outcome)) {
+        f.target.assign(s.textView(0));
+        f.subject.assign(s.textView(1));
+        f.user.assign(s.textView(2));
+        f.desired.assign(s.textView(3));
+        f.observed.assign(s.textView(4));
+        if (!outcomeFromString(s.textView(5), &f.outcome)) {
             readFailed("unknown outcome \"" + s.text(5) + "\" for " + f.target + " " + f.subject);
             return false;
         }
-        f.reason = s.text(6);
-        f.tool = s.text(7);
+        f.reason.assign(s.textView(6));
+        f.diff.clear();
+        f.tool.assign(s.textView(7));
         each(std::move(f));
     }
     if (s.failed()) {
