@@ -127,16 +127,16 @@ class ServiceLoop {
         const auto paths = watchedPaths(context_, components_);
         auto all = paths.sources;
         all.insert(all.end(), paths.targets.begin(), paths.targets.end());
-        const bool same = all == watchList_;
+        const bool same = all == *watchList_;
         if (armed_ && same) return;
         managed_ = carriedOver(paths.targets);
         sourcePaths_ = {paths.sources.begin(), paths.sources.end()};
         targetsBegin_ = paths.sources.size();
-        watchList_ = std::move(all);
+        watchList_ = std::make_shared<const std::vector<std::string>>(std::move(all));
         armed_ = true;
         if (const auto status = watcher_.watch(watchList_); !status)
             log_.error("watching for changes: %s (the timer still runs passes)", status.error);
-        log_.debug("watching %z path(s) with %z watch(es)", watchList_.size(),
+        log_.debug("watching %z path(s) with %z watch(es)", watchList_->size(),
                    watcher_.watchCount());
         if (!same) stamps_.clear();  // new paths: nothing to compare them with yet
     }
@@ -146,21 +146,21 @@ class ServiceLoop {
     // in the log (the pass about to run reads it anyway). Then the stamps for this pass.
     void checkUnannounced(const std::string& trigger) {
         std::vector<platform::PathStamp> now;
-        now.reserve(watchList_.size());
-        for (const auto& path : watchList_)
+        now.reserve(watchList_->size());
+        for (const auto& path : *watchList_)
             now.push_back(isEntriesOnly(path)
                               ? platform::entryStamp(path.substr(0, path.size() - 2))
                               : platform::pathStamp(path));
         if (stamps_.size() == now.size()) {
             for (std::size_t i = 0; i < now.size(); ++i) {
                 if (stamps_[i] == platform::kUnknownStamp || now[i] == platform::kUnknownStamp ||
-                    now[i] == stamps_[i] || announced_.count(watchList_[i]))
+                    now[i] == stamps_[i] || announced_.count((*watchList_)[i]))
                     continue;
                 ++unannounced_;
                 log_.warning(
                     "change to %s was not announced by any event; found before the %s "
                     "pass, which reads it",
-                    logical(watchList_[i]), trigger);
+                    logical((*watchList_)[i]), trigger);
             }
         }
         stamps_ = std::move(now);
@@ -200,7 +200,7 @@ class ServiceLoop {
     void noteChanges(const platform::WatchEvents& events) {
         if (events.overflow) log_.warning("the change notification queue overflowed; passing");
         const auto now = Clock::now();
-        if (events.overflow) announced_.insert(watchList_.begin(), watchList_.end());
+        if (events.overflow) announced_.insert(watchList_->begin(), watchList_->end());
         for (const auto& path : events.changed) {
             announced_.insert(path);
             const bool source = sourcePaths_.count(path) > 0;
@@ -257,7 +257,7 @@ class ServiceLoop {
         std::unordered_map<std::string_view, std::size_t> index;
         index.reserve(managed_.size());
         for (std::size_t i = 0; i < managed_.size(); ++i)
-            index.emplace(watchList_[targetsBegin_ + i], i);
+            index.emplace((*watchList_)[targetsBegin_ + i], i);
         return index;
     }
 
@@ -288,7 +288,7 @@ class ServiceLoop {
                 return found == index.end() ? nullptr : &managed_[found->second];
             }
             for (std::size_t i = 0; i < managed_.size(); ++i)
-                if (watchList_[targetsBegin_ + i] == path) return &managed_[i];
+                if ((*watchList_)[targetsBegin_ + i] == path) return &managed_[i];
             return nullptr;
         };
         for (const auto& path : changedTargets_) {
@@ -314,7 +314,7 @@ class ServiceLoop {
     // digest without being read, so a no-op pass over many profiles reads nothing again.
     void rememberManagedFiles() {
         for (std::size_t i = 0; i < managed_.size(); ++i) {
-            const auto& path = watchList_[targetsBegin_ + i];
+            const auto& path = (*watchList_)[targetsBegin_ + i];
             auto& state = managed_[i];
             const auto stamp = platform::entryStamp(path);
             if (state.digest && state.stamp == stamp) continue;
@@ -464,8 +464,10 @@ class ServiceLoop {
     std::set<std::string> sourcePaths_;
     std::set<std::string> changedSources_;  // source paths changed since the last pass
     std::set<std::string> changedTargets_;  // managed files reported changed since then
-    std::vector<std::string> watchList_;    // sources then targets, as given to the watcher
-    std::size_t targetsBegin_ = 0;          // where the targets' managed files start in it
+    // Sources then targets: the list the watcher was given, shared with it (one copy of each
+    // path, not two).
+    platform::WatchList watchList_ = std::make_shared<const std::vector<std::string>>();
+    std::size_t targetsBegin_ = 0;  // where the targets' managed files start in it
     // What the last pass left in each managed file, by its place in watchList_ from
     // targetsBegin_: beside the list rather than keyed by a copy of each path, as there are two
     // per user profile (docs/performance.md, "Where the idle service's memory goes").

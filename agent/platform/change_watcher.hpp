@@ -29,6 +29,10 @@ struct WatchEvents {
     bool stop = false;    // the system asked the service to stop (SIGTERM, SIGINT)
 };
 
+// The watched paths. Shared: the service keeps the same list (two paths per user profile) to
+// compare and name them, and the watcher refers to it instead of holding a copy of each path.
+using WatchList = std::shared_ptr<const std::vector<std::string>>;
+
 class ChangeWatcher {
   public:
     virtual ~ChangeWatcher() = default;
@@ -42,7 +46,11 @@ class ChangeWatcher {
     // everything below them, except a path spelled "DIR/*" (Linux): only DIR's own entries, an
     // entry created, removed or renamed in it (a new home under a home root, a login's
     // /run/user/<uid>), not the busy trees below them.
-    virtual Status watch(const std::vector<std::string>& paths) = 0;
+    virtual Status watch(WatchList paths) = 0;
+    // The same for a list of the caller's own.
+    Status watch(std::vector<std::string> paths) {
+        return watch(std::make_shared<const std::vector<std::string>>(std::move(paths)));
+    }
 
     // Waits until something happens or `timeout` passes (nullopt: no timeout). Returns at once
     // when a stop was requested earlier and not yet reported.

@@ -69,8 +69,8 @@ class InotifyWatcher final : public ChangeWatcher {
         watch::releaseWatcher();
     }
 
-    Status watch(const std::vector<std::string>& paths) override {
-        paths_ = paths;
+    Status watch(WatchList paths) override {
+        paths_ = std::move(paths);
         pending_.clear();
         for (auto it = writing_.begin(); it != writing_.end();)
             it = watched(it->first) ? std::next(it) : writing_.erase(it);
@@ -120,8 +120,17 @@ class InotifyWatcher final : public ChangeWatcher {
     std::size_t watchCount() const override { return watches_.size(); }
 
   private:
+    using Watch = std::pair<int, std::string>;
+
+    static const Watch* findWatch(const std::vector<Watch>& watches, int wd) {
+        const auto found =
+            std::lower_bound(watches.begin(), watches.end(), wd,
+                             [](const Watch& w, int descriptor) { return w.first < descriptor; });
+        return found != watches.end() && found->first == wd ? &*found : nullptr;
+    }
+
     bool watched(const std::string& subject) const {
-        for (const auto& path : paths_)
+        for (const auto& path : *paths_)
             if (isWithin(subject, path)) return true;
         return false;
     }
@@ -156,9 +165,9 @@ class InotifyWatcher final : public ChangeWatcher {
     // need it.
     std::map<std::string, std::vector<std::size_t>> wantedDirectories() const {
         std::map<std::string, std::vector<std::size_t>> wanted;
-        for (std::size_t index = 0; index < paths_.size(); ++index) {
-            const auto shallow = shallowDirectory(paths_[index]);
-            const auto& path = shallow.empty() ? paths_[index] : shallow;
+        for (std::size_t index = 0; index < paths_->size(); ++index) {
+            const auto shallow = shallowDirectory((*paths_)[index]);
+            const auto& path = shallow.empty() ? (*paths_)[index] : shallow;
             std::set<std::string> dirs;
             struct stat st {};
             if (::lstat(path.c_str(), &st) == 0) {
@@ -201,7 +210,7 @@ class InotifyWatcher final : public ChangeWatcher {
                     // is worth saying.
                     if (errno == ENOENT || errno == ENOTDIR) {
                         added = true;
-                        for (const auto index : users) pending_.insert(paths_[index]);
+                        for (const auto index : users) pending_.insert((*paths_)[index]);
                     } else if (status.ok) {
                         status =
                             Status::failure("cannot watch " + dir + ": " + std::strerror(errno));
@@ -214,14 +223,24 @@ class InotifyWatcher final : public ChangeWatcher {
                 if (!isNew) continue;
                 added = true;
                 if (reportNew || round > 0)
-                    for (const auto index : users) pending_.insert(paths_[index]);
+                    for (const auto index : users) pending_.insert((*paths_)[index]);
             }
             if (!added) break;
         }
-        std::map<int, std::string> byDescriptor;
-        for (const auto& [dir, wd] : armed) byDescriptor[wd] = dir;
+        std::vector<Watch> byDescriptor;
+        byDescriptor.reserve(armed.size());
+        for (auto& [dir, wd] : armed) byDescriptor.emplace_back(wd, dir);
+        std::stable_sort(byDescriptor.begin(), byDescriptor.end(),
+                         [](const Watch& a, const Watch& b) { return a.first < b.first; });
+        // One directory reached by two paths has one descriptor: the last path names it.
+        // (unique over the reversed range keeps the last of each run, moved to the end.)
+        byDescriptor.erase(
+            byDescriptor.begin(),
+            std::unique(byDescriptor.rbegin(), byDescriptor.rend(),
+                        [](const Watch& a, const Watch& b) { return a.first == b.first; })
+                .base());
         for (const auto& [wd, dir] : watches_)
-            if (!byDescriptor.count(wd)) ::inotify_rm_watch(inotify_, wd);
+            if (!findWatch(byDescriptor, wd)) ::inotify_rm_watch(inotify_, wd);
         watches_ = std::move(byDescriptor);
         return status;
     }
@@ -248,17 +267,18 @@ class InotifyWatcher final : public ChangeWatcher {
                     rearmNeeded = true;
                     continue;
                 }
-                const auto found = watches_.find(header.wd);
-                if (found == watches_.end()) continue;  // a watch we already dropped
+                const Watch* found = findWatch(watches_, header.wd);
+                if (!found) continue;  // a watch we already dropped
                 const std::string dir = found->second;
                 const bool self = header.mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED);
-                if (header.mask & IN_IGNORED) watches_.erase(found);
+                if (header.mask & IN_IGNORED)
+                    watches_.erase(watches_.begin() + (found - watches_.data()));
                 const auto subject = self || name.empty() ? dir : childOf(dir, name);
                 const bool directoryEntry =
                     (header.mask & IN_ISDIR) &&
                     (header.mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO));
                 bool relevant = false;
-                for (const auto& path : paths_) {
+                for (const auto& path : *paths_) {
                     const auto shallow = shallowDirectory(path);
                     const bool inside = shallow.empty()
                                             ? isWithin(subject, path)
@@ -274,12 +294,14 @@ class InotifyWatcher final : public ChangeWatcher {
         }
         if (rearmNeeded) (void)rearm(true);  // failures surface on the next watch() call
         events.changed.assign(changed.begin(), changed.end());
-        if (events.overflow) events.changed = paths_;
+        if (events.overflow) events.changed = *paths_;
     }
 
     int inotify_, pipeRead_, pipeWrite_;
-    std::vector<std::string> paths_;
-    std::map<int, std::string> watches_;   // watch descriptor -> directory path
+    WatchList paths_ = std::make_shared<const std::vector<std::string>>();
+    // Watch descriptor and directory path, sorted by descriptor: a vector, not a map, as there
+    // are one or two per user profile and a map's node was most of each entry.
+    std::vector<Watch> watches_;
     std::set<std::string> pending_;        // paths found changed while arming, not yet reported
     std::map<std::string, bool> writing_;  // files written and not closed since: created?
     std::set<std::string> closedNew_;      // files created and closed, not renamed into place yet

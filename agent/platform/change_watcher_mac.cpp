@@ -62,8 +62,8 @@ class KqueueWatcher final : public ChangeWatcher {
         watch::releaseWatcher();
     }
 
-    Status watch(const std::vector<std::string>& paths) override {
-        paths_ = paths;
+    Status watch(WatchList paths) override {
+        paths_ = std::move(paths);
         pending_.clear();
         return rearm(false);
     }
@@ -95,7 +95,7 @@ class KqueueWatcher final : public ChangeWatcher {
                 const std::string& subject = node->second;
                 const bool gone = event.fflags & (NOTE_DELETE | NOTE_RENAME | NOTE_REVOKE);
                 const bool directory = watch::isDirectory(subject);
-                for (const auto& path : paths_) {
+                for (const auto& path : *paths_) {
                     if (!isWithin(subject, path) && !isWithin(path, subject)) continue;
                     changed.insert(path);
                     if (gone || directory) rearmNeeded = true;
@@ -120,8 +120,8 @@ class KqueueWatcher final : public ChangeWatcher {
     // The nodes every path needs now, each with the paths that need it.
     std::map<std::string, std::vector<std::size_t>> wantedNodes() const {
         std::map<std::string, std::vector<std::size_t>> wanted;
-        for (std::size_t index = 0; index < paths_.size(); ++index) {
-            const auto& path = paths_[index];
+        for (std::size_t index = 0; index < paths_->size(); ++index) {
+            const auto& path = (*paths_)[index];
             std::set<std::string> nodes;
             struct stat st {};
             if (::lstat(path.c_str(), &st) == 0) {
@@ -175,7 +175,7 @@ class KqueueWatcher final : public ChangeWatcher {
                     // Gone since we looked: look again; the paths below are reported.
                     if (err == ENOENT || err == ENOTDIR || err == ELOOP) {
                         added = true;
-                        for (const auto index : users) pending_.insert(paths_[index]);
+                        for (const auto index : users) pending_.insert((*paths_)[index]);
                     } else if (status.ok) {
                         status =
                             Status::failure("cannot watch " + node + ": " + std::strerror(err));
@@ -185,7 +185,7 @@ class KqueueWatcher final : public ChangeWatcher {
                 armed.emplace(node, fd);
                 added = true;
                 if (reportNew || round > 0)
-                    for (const auto index : users) pending_.insert(paths_[index]);
+                    for (const auto index : users) pending_.insert((*paths_)[index]);
             }
             if (!added) break;
         }
@@ -204,7 +204,7 @@ class KqueueWatcher final : public ChangeWatcher {
     }
 
     int kq_, pipeRead_, pipeWrite_;
-    std::vector<std::string> paths_;
+    WatchList paths_ = std::make_shared<const std::vector<std::string>>();
     std::map<int, std::string> nodes_;  // fd -> watched node path
     std::set<std::string> pending_;     // paths found changed while arming, not yet reported
 };

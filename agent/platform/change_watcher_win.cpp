@@ -108,10 +108,10 @@ class WindowsChangeWatcher final : public ChangeWatcher {
         ::CloseHandle(stop_);
     }
 
-    Status watch(const std::vector<std::string>& paths) override {
+    Status watch(WatchList paths) override {
         clear();
         std::string problems;
-        for (const auto& path : paths) {
+        for (const auto& path : *paths) {
             if (watches_.size() + 3 >= kMaxHandles) {
                 problems += path + ": not watched (more than " + std::to_string(kMaxHandles) +
                             " handles); ";

@@ -12,8 +12,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "support/hang_guard.hpp"
 #include "support/scratch_dir.hpp"
@@ -50,6 +52,26 @@ class Watcher : public ::testing::Test {
     std::unique_ptr<ChangeWatcher> watcher;
     bool overflow = false;
 };
+
+// The service keeps the list it watches (two paths per user profile) and the watcher refers to
+// it: one copy of each path in the process, not two. Two directories of the same name prefix
+// each get a watch of their own, and a change in either is reported once, by its own path.
+TEST_F(Watcher, SharesTheCallersListAndWatchesEachDirectoryOnce) {
+    dir.mkdirs("home/a/.local");
+    dir.mkdirs("home/a.b/.local");
+    const auto list = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{
+        dir.abs("home/a/.local/telemetry.json"), dir.abs("home/a.b/.local/telemetry.json")});
+    ASSERT_TRUE(watcher->watch(list));
+    EXPECT_EQ(list.use_count(), 2) << "the watcher copied the list";
+    EXPECT_EQ(watcher->watchCount(), 2u);
+    dir.write("home/a.b/.local/telemetry.json", "{}\n");
+    EXPECT_EQ(collect(), std::set<std::string>{(*list)[1]});
+    dir.write("home/a/.local/telemetry.json", "{}\n");
+    EXPECT_EQ(collect(), std::set<std::string>{(*list)[0]});
+    ASSERT_TRUE(watcher->watch(std::vector<std::string>{}));
+    EXPECT_EQ(list.use_count(), 1);
+    EXPECT_EQ(watcher->watchCount(), 0u);
+}
 
 // "DIR/*" reports the entries of DIR coming and going (a new home under a home root, a login's
 // /run/user/<uid>), not what happens inside them (users' own activity).
@@ -292,7 +314,7 @@ TEST_F(Watcher, TimeoutReturnsNothingOnTime) {
 }
 
 TEST_F(Watcher, SighupAsksForAReloadAndSigtermForAStop) {
-    ASSERT_TRUE(watcher->watch({}));
+    ASSERT_TRUE(watcher->watch(std::vector<std::string>{}));
     ASSERT_EQ(::raise(SIGHUP), 0);
     auto events = watcher->wait(2000ms);
     EXPECT_TRUE(events.reload);
