@@ -25,9 +25,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <iterator>
 #include <map>
 #include <set>
+#include <string_view>
+#include <utility>
 
 #include "platform/change_watcher.hpp"
 #include "platform/watch_support.hpp"
@@ -70,7 +73,9 @@ class InotifyWatcher final : public ChangeWatcher {
     }
 
     Status watch(WatchList paths) override {
-        paths_ = std::move(paths);
+        // The watches name their directories by views into the list they were made for: it
+        // stays until the new ones replace them.
+        const WatchList previous = std::exchange(paths_, std::move(paths));
         pending_.clear();
         for (auto it = writing_.begin(); it != writing_.end();)
             it = watched(it->first) ? std::next(it) : writing_.erase(it);
@@ -120,7 +125,8 @@ class InotifyWatcher final : public ChangeWatcher {
     std::size_t watchCount() const override { return watches_.size(); }
 
   private:
-    using Watch = std::pair<int, std::string>;
+    // A watch descriptor and its directory, a view into the watched paths or ownDirectories_.
+    using Watch = std::pair<int, std::string_view>;
 
     static const Watch* findWatch(const std::vector<Watch>& watches, int wd) {
         const auto found =
@@ -194,7 +200,8 @@ class InotifyWatcher final : public ChangeWatcher {
     // then read by the pass that the report causes, and what appears after is an event.
     Status rearm(bool reportNew) {
         Status status;
-        std::map<std::string, int> armed;  // directory -> watch descriptor, this re-arm
+        // directory -> watch descriptor and the first path that needs it, this re-arm
+        std::map<std::string, std::pair<int, std::size_t>> armed;
         std::map<std::string, int> previous;
         for (const auto& [wd, dir] : watches_) previous.emplace(dir, wd);
         for (int round = 0; round < kMaxRearmRounds; ++round) {
@@ -217,7 +224,7 @@ class InotifyWatcher final : public ChangeWatcher {
                     }
                     continue;
                 }
-                armed.emplace(dir, wd);
+                armed.emplace(dir, std::make_pair(wd, users.front()));
                 const auto before = previous.find(dir);
                 const bool isNew = before == previous.end() || before->second != wd;
                 if (!isNew) continue;
@@ -229,7 +236,18 @@ class InotifyWatcher final : public ChangeWatcher {
         }
         std::vector<Watch> byDescriptor;
         byDescriptor.reserve(armed.size());
-        for (auto& [dir, wd] : armed) byDescriptor.emplace_back(wd, dir);
+        std::deque<std::string> ownDirectories;
+        for (auto& [dir, armedFor] : armed) {
+            // Nearly every directory is the start of a path that needs it (the file's own
+            // directory, the nearest ancestor that exists): named by a view into that path, not
+            // by a copy. A directory below a watched directory is kept in a list of its own.
+            const auto& [wd, user] = armedFor;
+            const std::string_view path = (*paths_)[user];
+            if (path.size() >= dir.size() && path.compare(0, dir.size(), dir) == 0)
+                byDescriptor.emplace_back(wd, path.substr(0, dir.size()));
+            else
+                byDescriptor.emplace_back(wd, ownDirectories.emplace_back(std::move(dir)));
+        }
         std::stable_sort(byDescriptor.begin(), byDescriptor.end(),
                          [](const Watch& a, const Watch& b) { return a.first < b.first; });
         // One directory reached by two paths has one descriptor: the last path names it.
@@ -242,6 +260,7 @@ class InotifyWatcher final : public ChangeWatcher {
         for (const auto& [wd, dir] : watches_)
             if (!findWatch(byDescriptor, wd)) ::inotify_rm_watch(inotify_, wd);
         watches_ = std::move(byDescriptor);
+        ownDirectories_ = std::move(ownDirectories);
         return status;
     }
 
@@ -269,7 +288,7 @@ class InotifyWatcher final : public ChangeWatcher {
                 }
                 const Watch* found = findWatch(watches_, header.wd);
                 if (!found) continue;  // a watch we already dropped
-                const std::string dir = found->second;
+                const std::string dir(found->second);
                 const bool self = header.mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED);
                 if (header.mask & IN_IGNORED)
                     watches_.erase(watches_.begin() + (found - watches_.data()));
@@ -302,9 +321,10 @@ class InotifyWatcher final : public ChangeWatcher {
     // Watch descriptor and directory path, sorted by descriptor: a vector, not a map, as there
     // are one or two per user profile and a map's node was most of each entry.
     std::vector<Watch> watches_;
-    std::set<std::string> pending_;        // paths found changed while arming, not yet reported
-    std::map<std::string, bool> writing_;  // files written and not closed since: created?
-    std::set<std::string> closedNew_;      // files created and closed, not renamed into place yet
+    std::deque<std::string> ownDirectories_;  // watched directories that start no watched path
+    std::set<std::string> pending_;           // paths found changed while arming, not yet reported
+    std::map<std::string, bool> writing_;     // files written and not closed since: created?
+    std::set<std::string> closedNew_;  // files created and closed, not renamed into place yet
 };
 
 }  // namespace
