@@ -246,7 +246,7 @@ class InotifyWatcher final : public ChangeWatcher {
             if (path.size() >= dir.size() && path.compare(0, dir.size(), dir) == 0)
                 byDescriptor.emplace_back(wd, path.substr(0, dir.size()));
             else
-                byDescriptor.emplace_back(wd, ownDirectories.emplace_back(std::move(dir)));
+                byDescriptor.emplace_back(wd, ownDirectories.emplace_back(dir));
         }
         std::stable_sort(byDescriptor.begin(), byDescriptor.end(),
                          [](const Watch& a, const Watch& b) { return a.first < b.first; });

@@ -438,7 +438,8 @@ bool SqliteComplianceStore::readFindingRows(SqliteStatement& s, const FindingSin
     // A reader that keeps the finding moves it away, and the next row fills it anew.
     Finding f;
     while (s.step()) {
-        f.target.assign(s.textView(0));
+        // Every field is set again below, so a finding a reader moved away is whole again.
+        f.target.assign(s.textView(0));  // NOLINT(bugprone-use-after-move)
         f.subject.assign(s.textView(1));
         f.user.assign(s.textView(2));
         f.desired.assign(s.textView(3));
