@@ -175,6 +175,9 @@ std::string ObjectDocument::serialize() const {
         out += i + 1 < members_.size() ? ",\n" : "\n";
     }
     out += "}\n";
+    // Grown by doubling, a 1 KB file kept up to 2 KB of capacity, and a first pass holds a batch
+    // of 256 serialized files until they are written.
+    out.shrink_to_fit();
     return out;
 }
 
