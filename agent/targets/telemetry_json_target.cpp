@@ -235,7 +235,7 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     const auto subject = d.logical + "/" + kFileName;
     visited_.push_back(std::hash<std::string_view>()(subject));
     auto f = finding(p, subject);
-    auto entries = run_.ledger.listPrefix(kTargetName, telemetryEntryPrefix(subject));
+    auto entries = telemetryEntriesOf(run_.ledger, kTargetName, subject);
     const bool hadLedger = !entries.empty();
     bool hadFileEntry = false;
     for (const auto& e : entries)
@@ -486,14 +486,7 @@ void ProfilePass::leftovers() {
         if (platform::SafeDir::open(run_.context.resolve(parentOf(subject)), nullptr, &missing) ||
             !missing)
             continue;
-        auto entries = run_.ledger.listPrefix(kTargetName, telemetryEntryPrefix(subject));
-        // Only this file's: another file's path could extend this one's with a '#'.
-        entries.erase(std::remove_if(entries.begin(), entries.end(),
-                                     [&](const PriorState& e) {
-                                         return telemetryFileOf(e.subject) != subject;
-                                     }),
-                      entries.end());
-        forgetAll(entries);
+        forgetAll(telemetryEntriesOf(run_.ledger, kTargetName, subject));
         out_.push_back(Finding::notApplicable(
                            kTargetName, subject,
                            "the profile or data directory no longer exists; nothing to restore")

@@ -1,5 +1,7 @@
 #include "targets/telemetry_ledger_keys.hpp"
 
+#include <algorithm>
+
 namespace mpa {
 
 std::string telemetryFileEntry(const std::string& file) {
@@ -19,6 +21,16 @@ std::optional<std::string_view> telemetryFileOf(std::string_view entrySubject) {
     const auto hash = entrySubject.rfind('#');
     if (hash == std::string_view::npos) return std::nullopt;
     return entrySubject.substr(0, hash);
+}
+
+std::vector<PriorState> telemetryEntriesOf(const Ledger& ledger, const std::string& target,
+                                           const std::string& file) {
+    auto entries = ledger.listPrefix(target, telemetryEntryPrefix(file));
+    entries.erase(
+        std::remove_if(entries.begin(), entries.end(),
+                       [&](const PriorState& e) { return telemetryFileOf(e.subject) != file; }),
+        entries.end());
+    return entries;
 }
 
 TelemetryPrior telemetryPriorFrom(const std::vector<PriorState>& entries) {

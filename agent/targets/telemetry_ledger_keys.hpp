@@ -25,7 +25,11 @@ std::string telemetryEntryPrefix(const std::string& file);
 // The file an entry belongs to (a view into entrySubject), or nullopt when the subject is not
 // one of these entries.
 std::optional<std::string_view> telemetryFileOf(std::string_view entrySubject);
-// The prior state of one file from its entries (those listed by telemetryEntryPrefix).
+// The entries `ledger` holds for one file of `target`, and no other file's: a path may hold a
+// '#', so another file's entries can start with this one's prefix.
+std::vector<PriorState> telemetryEntriesOf(const Ledger& ledger, const std::string& target,
+                                           const std::string& file);
+// The prior state of one file from its entries (telemetryEntriesOf).
 TelemetryPrior telemetryPriorFrom(const std::vector<PriorState>& entries);
 
 std::string deviceIdSetState(const std::string& file);

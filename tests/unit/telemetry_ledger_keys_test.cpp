@@ -24,6 +24,22 @@ TEST(TelemetryLedgerKeys, AnEntryNamesItsFileEvenWhenThePathHoldsAHash) {
     EXPECT_EQ(telemetryFileOf("/etc/environment"), std::nullopt);
 }
 
+// "/t#x/t" starts with "/t#": a file's entries are its own, not those of a file whose path
+// extends its own with a '#'.
+TEST(TelemetryLedgerKeys, AFilesEntriesAreItsOwnWhenAnotherPathExtendsIt) {
+    MemoryLedger ledger;
+    ASSERT_TRUE(
+        ledger.record({"t", telemetryKeyEntry("/t", "UsageReportingAction"), true, "1", ""}));
+    ASSERT_TRUE(ledger.record({"t", telemetryFileEntry("/t"), true, "{}", ""}));
+    ASSERT_TRUE(
+        ledger.record({"t", telemetryKeyEntry("/t#x/t", "UsageReportingAction"), true, "2", ""}));
+    ASSERT_TRUE(ledger.record({"u", telemetryFileEntry("/t"), true, "{}", ""}));
+    std::vector<std::string> subjects;
+    for (const auto& e : telemetryEntriesOf(ledger, "t", "/t")) subjects.push_back(e.subject);
+    EXPECT_EQ(subjects, (std::vector<std::string>{"/t#UsageReportingAction", "/t#file"}));
+    EXPECT_EQ(telemetryEntriesOf(ledger, "t", "/t#x/t").size(), 1u);
+}
+
 TEST(TelemetryLedgerKeys, PriorStateComesBackFromTheEntries) {
     TelemetryPrior recorded;
     recorded.fileCreated = true;
