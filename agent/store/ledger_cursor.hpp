@@ -24,7 +24,7 @@ class LedgerCursor {
 
     explicit LedgerCursor(const SqliteConnection& db) : db_(db) {}
 
-    // Every entry of `target` whose subject starts with `prefix` (not empty), in subject order.
+    // Every entry of `target` whose subject starts with `prefix`, in subject order.
     // False on a failed read, with *error saying why; the cursor is then dropped.
     bool read(const std::string& target, std::string_view prefix, const RowSink& row,
               std::string* error);

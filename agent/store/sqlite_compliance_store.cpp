@@ -406,29 +406,15 @@ std::vector<PriorState> SqliteComplianceStore::listPrefix(const std::string& tar
         rows.push_back(
             {s.integer(4), {target, s.text(0), s.integer(1) != 0, s.text(2), s.text(3)}});
     };
-    if (inSharedRead_ && !prefix.empty()) {
-        // Inside the pass's read transaction nothing writes until startWriting drops it, so
-        // the cursor can go on from the previous look-up (ledger_cursor.hpp).
-        std::string error;
-        if (!ledgerCursor_.read(target, prefix, take, &error)) {
-            readFailed(error);
-            return out;
-        }
-    } else {
-        // A range on (target, subject) uses the unique index; LIKE would not (and '%'/'_' in
-        // paths).
-        auto s = cachedForRead(
-            "SELECT subject, existed, value, recorded_at, rowid FROM ledger "
-            "WHERE target = ? AND subject >= ? AND subject < ?");
-        if (!s) return out;
-        std::string upper = prefix;
-        if (!upper.empty() && static_cast<unsigned char>(upper.back()) < 0xFF)
-            upper.back() = static_cast<char>(upper.back() + 1);
-        else
-            upper += '\xFF';
-        s->bind(1, target).bind(2, prefix).bind(3, upper);
-        while (s->step()) take(*s);
-        if (s->failed()) readFailed(s->errorMessage());
+    // One way to read them: the cursor (ledger_cursor.hpp). Inside the pass's read transaction
+    // nothing writes until startWriting drops it, so it goes on from the previous look-up;
+    // outside it (a batch's write transaction, autocommit) it lets go at once.
+    std::string error;
+    const bool read = ledgerCursor_.read(target, prefix, take, &error);
+    if (!inSharedRead_) ledgerCursor_.drop();
+    if (!read) {
+        readFailed(error);
+        return out;
     }
     std::sort(rows.begin(), rows.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
