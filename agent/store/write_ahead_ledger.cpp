@@ -18,12 +18,9 @@ WriteAheadLedger::WriteAheadLedger(const Ledger* base, Ledger* writable, Pending
                     overlay_[{entry.prior.target, entry.prior.subject}] = entry.prior;
                 break;
             case QueuedEntry::Kind::Forget:
-                overlay_[{entry.prior.target, entry.prior.subject}] = std::nullopt;
-                break;
             case QueuedEntry::Kind::State:
-                stateOverlay_[entry.key] = entry.value;
-                break;
             case QueuedEntry::Kind::Pass:
+                hold(entry);
                 break;
         }
     }
@@ -32,10 +29,33 @@ WriteAheadLedger::WriteAheadLedger(const Ledger* base, Ledger* writable, Pending
         divert("earlier changes still wait in " + queue_.path());
 }
 
+// From here on the store no longer answers for this pass's changes: those of the open batch it
+// took may not survive (a failed commit rolls them back), so they are held from now on too.
 void WriteAheadLedger::divert(const std::string& reason) {
     if (diverted_) return;
     diverted_ = true;
     because_ = reason;
+    for (const auto& entry : batch_) hold(entry);
+}
+
+bool WriteAheadLedger::storeAnswers() const {
+    return !diverted_ && base_ == writable_;
+}
+
+void WriteAheadLedger::hold(const QueuedEntry& entry) {
+    switch (entry.kind) {
+        case QueuedEntry::Kind::Record:
+            overlay_[{entry.prior.target, entry.prior.subject}] = entry.prior;
+            break;
+        case QueuedEntry::Kind::Forget:
+            overlay_[{entry.prior.target, entry.prior.subject}] = std::nullopt;
+            break;
+        case QueuedEntry::Kind::State:
+            stateOverlay_[entry.key] = entry.value;
+            break;
+        case QueuedEntry::Kind::Pass:
+            break;
+    }
 }
 
 std::optional<PriorState> WriteAheadLedger::find(const std::string& target,
@@ -106,33 +126,24 @@ Status WriteAheadLedger::flush(std::vector<QueuedEntry>& entries) {
     return Status::success();
 }
 
-// Once the store has committed a change and answers this ledger's reads itself, the overlay's
-// copy is dropped: over ten thousand profiles the copies were a third of a first pass's heap.
-// While diverted nothing is dropped: the queue, not the store, holds the change.
-void WriteAheadLedger::settle(const QueuedEntry& entry) {
-    if (diverted_ || base_ != writable_) return;
-    if (entry.kind == QueuedEntry::Kind::State)
-        stateOverlay_.erase(entry.key);
-    else
-        overlay_.erase({entry.prior.target, entry.prior.subject});
-}
-
-// The change is kept in the overlay until the store has committed it: reads must see it whether
-// the store took it or a failed batch sends it to the queue later.
-Status WriteAheadLedger::write(QueuedEntry entry, const std::function<Status()>& toStore) {
+// A change is held in memory only while the store does not answer reads with it: when the
+// ledger reads another store than it writes, or once diverted. Inside a batch the store's open
+// transaction answers on the same connection; holding a copy of each change until the commit was
+// a tenth of a first pass's heap over ten thousand profiles.
+Status WriteAheadLedger::write(QueuedEntry entry, const ToStore& toStore) {
+    if (!storeAnswers()) hold(entry);
     if (inBatch_) {
-        batch_.push_back(entry);
+        batch_.push_back(std::move(entry));
         if (!diverted_ && storeBatchOpen_)
-            if (const auto stored = toStore(); !stored) divert(stored.error);
-        return Status::success();  // durable at commitBatch
+            if (const auto stored = toStore(batch_.back()); !stored)
+                divert(stored.error);  // holds the batch
+        return Status::success();      // durable at commitBatch
     }
     if (!diverted_) {
-        const auto stored = toStore();
-        if (stored) {
-            settle(entry);
-            return Status::success();
-        }
+        const auto stored = toStore(entry);
+        if (stored) return Status::success();
         divert(stored.error);
+        hold(entry);
     }
     std::vector<QueuedEntry> one{std::move(entry)};
     return flush(one);
@@ -141,31 +152,31 @@ Status WriteAheadLedger::write(QueuedEntry entry, const std::function<Status()>&
 Status WriteAheadLedger::record(const PriorState& prior) {
     if (find(prior.target, prior.subject))
         return Status::success();  // the FIRST prior state is the one kept
-    PriorState stamped = prior;
-    if (stamped.recordedAt.empty()) stamped.recordedAt = isoUtc(std::chrono::system_clock::now());
-    overlay_[{prior.target, prior.subject}] = stamped;
     QueuedEntry entry;
     entry.kind = QueuedEntry::Kind::Record;
-    entry.prior = stamped;
-    return write(std::move(entry), [&] { return writable_->record(stamped); });
+    entry.prior = prior;
+    if (entry.prior.recordedAt.empty())
+        entry.prior.recordedAt = isoUtc(std::chrono::system_clock::now());
+    return write(std::move(entry),
+                 [&](const QueuedEntry& e) { return writable_->record(e.prior); });
 }
 
 Status WriteAheadLedger::forget(const std::string& target, const std::string& subject) {
-    overlay_[{target, subject}] = std::nullopt;
     QueuedEntry entry;
     entry.kind = QueuedEntry::Kind::Forget;
     entry.prior.target = target;
     entry.prior.subject = subject;
-    return write(std::move(entry), [&] { return writable_->forget(target, subject); });
+    return write(std::move(entry),
+                 [&](const QueuedEntry&) { return writable_->forget(target, subject); });
 }
 
 Status WriteAheadLedger::setState(const std::string& key, const std::string& value) {
-    stateOverlay_[key] = value;
     QueuedEntry entry;
     entry.kind = QueuedEntry::Kind::State;
     entry.key = key;
     entry.value = value;
-    return write(std::move(entry), [&] { return writable_->setState(key, value); });
+    return write(std::move(entry),
+                 [&](const QueuedEntry&) { return writable_->setState(key, value); });
 }
 
 Status WriteAheadLedger::beginBatch() {
@@ -188,7 +199,6 @@ Status WriteAheadLedger::commitBatch() {
         if (const auto committed = writable_->commitBatch(); !committed) divert(committed.error);
     }
     if (!diverted_) {
-        for (const auto& entry : batch_) settle(entry);
         batch_.clear();
         return Status::success();
     }

@@ -40,15 +40,18 @@ class WriteAheadLedger : public Ledger {
     bool diverted() const { return diverted_; }
     const std::string& divertedBecause() const { return because_; }
     std::size_t queuedEntries() const { return queued_; }
-    // Changes held in memory for reads: those the store has not committed (this batch's, or all
-    // of them once diverted) and those read from the queue.
+    // Changes held in memory for reads: those the store does not answer with (all of them once
+    // diverted, or when another store is read than written) and those read from the queue.
     std::size_t heldInMemory() const { return overlay_.size() + stateOverlay_.size(); }
 
   private:
     using Key = std::pair<std::string, std::string>;
-    Status write(QueuedEntry entry, const std::function<Status()>& toStore);
+    using ToStore = std::function<Status(const QueuedEntry&)>;
+    Status write(QueuedEntry entry, const ToStore& toStore);
     void divert(const std::string& reason);
-    void settle(const QueuedEntry& entry);
+    // Whether the store answers this ledger's reads with what it was given (see write).
+    bool storeAnswers() const;
+    void hold(const QueuedEntry& entry);
     Status flush(std::vector<QueuedEntry>& entries);
 
     const Ledger* base_;

@@ -10,6 +10,7 @@
 
 #include "store/pass_report_json.hpp"
 #include "store/pending_queue.hpp"
+#include "store/sqlite_compliance_store.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/status_assert.hpp"
 #include "support/store_samples.hpp"
@@ -88,10 +89,9 @@ TEST(WriteAheadLedger, AWritableStoreTakesTheChangesAndNothingIsQueued) {
     EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'a'"), 1);
 }
 
-// What the store has committed is read from the store, not held a second time in memory, and
-// reads see the same; what it has not committed yet (an open batch, or everything once it
-// refuses) stays held.
-TEST(WriteAheadLedger, WhatTheStoreCommittedIsNotHeldInMemoryAndReadsStillSeeIt) {
+// What the store takes is read from the store, not held a second time in memory, and reads see
+// the same: inside a batch its open transaction answers. Once it refuses, everything is held.
+TEST(WriteAheadLedger, WhatTheStoreTookIsNotHeldInMemoryAndReadsStillSeeIt) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
     auto store = test::openStore(path);
@@ -102,7 +102,12 @@ TEST(WriteAheadLedger, WhatTheStoreCommittedIsNotHeldInMemoryAndReadsStillSeeIt)
     ASSERT_TRUE(succeeded(ledger.beginBatch()));
     ASSERT_TRUE(succeeded(ledger.record({"t", "a", true, "first", ""})));
     ASSERT_TRUE(succeeded(ledger.setState("k", "v")));
-    EXPECT_EQ(ledger.heldInMemory(), 2u);  // not committed yet
+    EXPECT_EQ(ledger.heldInMemory(), 0u);  // the open transaction answers
+    ASSERT_TRUE(ledger.find("t", "a"));
+    EXPECT_EQ(ledger.find("t", "a")->value, "first");
+    EXPECT_EQ(ledger.state("k"), "v");
+    ASSERT_TRUE(succeeded(ledger.record({"t", "a", true, "the agent's own", ""})));
+    EXPECT_EQ(ledger.find("t", "a")->value, "first");  // the first still wins inside the batch
     ASSERT_TRUE(succeeded(ledger.commitBatch()));
     EXPECT_EQ(ledger.heldInMemory(), 0u);
     ASSERT_TRUE(succeeded(ledger.record({"t", "b", false, "", ""})));
@@ -125,6 +130,50 @@ TEST(WriteAheadLedger, WhatTheStoreCommittedIsNotHeldInMemoryAndReadsStillSeeIt)
     EXPECT_EQ(diverted.heldInMemory(), 2u);
     EXPECT_TRUE(diverted.find("t", "c"));
     EXPECT_FALSE(diverted.find("t", "a"));
+}
+
+// A store that fills up in the middle of a batch (a real SQLITE_FULL: the database may grow by no
+// page) refuses the rest, and what it took of the batch may be rolled back with it: every change
+// of the batch is then held for reads and queued, in order, and reaches the store when the queue
+// is drained.
+TEST(WriteAheadLedger, ABatchTheStoreCannotFinishIsHeldAndQueued) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = test::openStore(path);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(succeeded(store->record({"t", "gone", true, "old", ""})));
+    auto& sqlite = dynamic_cast<SqliteComplianceStore&>(*store);
+    PendingQueue queue(path);
+    {
+        WriteAheadLedger ledger(store.get(), store.get(), queue);
+        ASSERT_TRUE(succeeded(ledger.beginBatch()));
+        ASSERT_TRUE(succeeded(ledger.record({"t", "a", true, "first", ""})));
+        ASSERT_TRUE(succeeded(ledger.forget("t", "gone")));
+        EXPECT_EQ(ledger.heldInMemory(), 0u);  // the store's open transaction answers
+        // No page more than the database has now (SQLite raises a lower limit to that): an entry
+        // that needs pages of its own cannot be stored.
+        ASSERT_TRUE(succeeded(sqlite.connection().exec("PRAGMA max_page_count = 1")));
+        ASSERT_TRUE(succeeded(ledger.record({"t", "big", true, std::string(64 * 1024, 'x'), ""})));
+        EXPECT_TRUE(ledger.diverted()) << "the store took an entry it has no room for";
+        ASSERT_TRUE(succeeded(ledger.setState("k", "v")));
+        ASSERT_TRUE(succeeded(ledger.commitBatch()));  // durable in the queue
+        EXPECT_EQ(ledger.queuedEntries(), 4u);
+        EXPECT_EQ(ledger.heldInMemory(), 4u);
+        ASSERT_TRUE(ledger.find("t", "a"));
+        EXPECT_EQ(ledger.find("t", "a")->value, "first");
+        ASSERT_TRUE(ledger.find("t", "big"));
+        EXPECT_FALSE(ledger.find("t", "gone"));
+        EXPECT_EQ(ledger.state("k"), "v");
+        EXPECT_EQ(ledger.list("t").size(), 2u);
+    }
+    ASSERT_TRUE(queue.exists());
+    ASSERT_TRUE(succeeded(sqlite.connection().exec("PRAGMA max_page_count = 1073741823")));
+    std::vector<std::string> notes;
+    ASSERT_TRUE(succeeded(drainPendingQueue(*store, queue, builtinCatalog(), &notes)));
+    EXPECT_FALSE(queue.exists());
+    EXPECT_EQ(test::countRows(path, "ledger WHERE subject IN ('a', 'big')"), 2);
+    EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'gone'"), 0);
+    EXPECT_EQ(store->state("k"), "v");
 }
 
 TEST(PassReportJson, APassReadsBackAsItWasWritten) {
