@@ -11,7 +11,7 @@
 
 namespace mpa {
 
-std::vector<std::vector<std::string>> metalamaDataDirectories(PlatformProfile platform) {
+DataDirectories metalamaDataDirectories(PlatformProfile platform) {
     switch (platform) {
         case PlatformProfile::Linux:
             // 2024.1.9+: $XDG_DATA_HOME/Metalama; up to 2024.1.8: $XDG_CONFIG_HOME/.metalama.
@@ -69,11 +69,9 @@ platform::UserList windowsProfiles(const AgentContext& context) {
 
 }  // namespace
 
-std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
-                                                  std::vector<std::string>& errors) {
-    std::vector<MetalamaProfile> profiles;
-    const auto dirs = std::make_shared<const std::vector<std::vector<std::string>>>(
-        metalamaDataDirectories(context.platform));
+ProfileList listMetalamaProfiles(const AgentContext& context, std::vector<std::string>& errors) {
+    ProfileList profiles(
+        std::make_shared<const DataDirectories>(metalamaDataDirectories(context.platform)));
     // macOS: local accounts homed under /Users (uid 501 and up); Windows: ProfileList;
     // elsewhere the login range.
     auto users = context.platform == PlatformProfile::MacOS
@@ -98,30 +96,32 @@ std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
         for (std::size_t k = 1; k < order.size(); ++k)
             if (key(order[k]) == key(order[k - 1])) alias[order[k]] = true;
     }
-    profiles.reserve(accounts.size() + 1);
+    std::size_t count = 0, textBytes = 0;
+    for (std::size_t i = 0; i < accounts.size(); ++i)
+        if (!alias[i]) {
+            ++count;
+            textBytes += accounts[i].name.size() + accounts[i].home.size();
+        }
+    const auto skel = newProfileTemplate(context.platform);
+    profiles.reserve(count + 1,
+                     textBytes + skel.size() + std::string_view(kTemplateAccount).size());
     for (std::size_t i = 0; i < accounts.size(); ++i) {
-        auto& user = accounts[i];
+        const auto& user = accounts[i];
         if (alias[i]) continue;
         if (!isAbsoluteLogicalPath(user.home)) {
             errors.push_back("account " + user.name + ": home directory '" + user.home +
                              "' is not an absolute path; skipped");
             continue;
         }
-        profiles.push_back(
-            {std::move(user.name), user.uid, user.gid, std::move(user.home), false, dirs});
+        if (!profiles.add(user.name, user.uid, user.gid, user.home))
+            errors.push_back("account " + user.name.substr(0, 64) +
+                             ": name or home directory too long; skipped");
     }
     // In the order of the paths under the homes, which is the order of the ledger's index: each
     // profile's look-up then goes on from the one before it (store/ledger_cursor.hpp) instead of
     // searching the whole index, whatever order the accounts' uids give.
-    // std::sort, not stable_sort: the latter's buffer of half the profiles was 0.4 MB of a
-    // 10,000-profile pass's peak. Two accounts sharing a home keep their uid order.
-    std::sort(profiles.begin(), profiles.end(), [](const auto& a, const auto& b) {
-        if (homeOrderLess(a.home, b.home)) return true;
-        if (homeOrderLess(b.home, a.home)) return false;
-        return a.uid < b.uid;
-    });
-    if (const auto skel = newProfileTemplate(context.platform); !skel.empty())
-        profiles.push_back({"(new profiles)", 0, 0, skel, true, dirs});
+    profiles.sortByHome();
+    if (!skel.empty()) profiles.add(kTemplateAccount, 0, 0, skel, true);
     return profiles;
 }
 
@@ -130,8 +130,7 @@ PassProfiles::List PassProfiles::list(const AgentContext& context, std::vector<s
     offered_.reset();  // never a list of an earlier pass, even if listing throws
     read_ = FindingLog(std::move(spill));  // nor what was read in its walk
     walkFinished_ = false;
-    offered_ =
-        std::make_shared<const std::vector<MetalamaProfile>>(listMetalamaProfiles(context, errors));
+    offered_ = std::make_shared<const ProfileList>(listMetalamaProfiles(context, errors));
     return offered_;
 }
 
@@ -149,15 +148,13 @@ std::optional<FindingLog> PassProfiles::takeReadFindings() {
 PassProfiles::List PassProfiles::take(const AgentContext& context) {
     if (offered_) return std::move(offered_);
     std::vector<std::string> errors;
-    return std::make_shared<const std::vector<MetalamaProfile>>(
-        listMetalamaProfiles(context, errors));
+    return std::make_shared<const ProfileList>(listMetalamaProfiles(context, errors));
 }
 
 PassProfiles::List PassProfiles::share(const AgentContext& context) {
     if (offered_) return offered_;
     std::vector<std::string> errors;
-    return std::make_shared<const std::vector<MetalamaProfile>>(
-        listMetalamaProfiles(context, errors));
+    return std::make_shared<const ProfileList>(listMetalamaProfiles(context, errors));
 }
 
 std::vector<std::string> profileWatchPaths(const AgentContext& context) {
@@ -181,15 +178,16 @@ std::vector<std::string> profileWatchPaths(const AgentContext& context) {
     // Not the directories that hold the homes: the service stamps a watched directory with its
     // whole tree, so every write in any home would count as a change there.
     const auto profiles = listMetalamaProfiles(context, errors);
-    for (const auto& profile : profiles)
-        for (const auto& dir : *profile.dataDirectories)
-            paths.push_back(
-                context.resolve(joinPath(joinPath(profile.home, dir), {"telemetry.json"})));
+    const auto dirs = metalamaDataDirectories(context.platform);
+    for (std::size_t i = 0; i < profiles.size(); ++i)
+        for (const auto& dir : dirs)
+            paths.push_back(context.resolve(
+                joinPath(joinPath(std::string(profiles.home(i)), dir), {"telemetry.json"})));
     return paths;
 }
 
 std::optional<Finding> visitProfilesUntilStopped(
-    const TargetRun& run, const std::string& target, const std::vector<MetalamaProfile>& profiles,
+    const TargetRun& run, const std::string& target, const ProfileList& profiles,
     const std::function<void(const MetalamaProfile&)>& visit) {
     for (std::size_t i = 0; i < profiles.size(); ++i) {
         if (run.stopping()) {

@@ -13,32 +13,35 @@
 #include "model/finding.hpp"
 #include "model/finding_log.hpp"
 #include "model/target.hpp"
+#include "targets/profile_list.hpp"
 
 namespace mpa {
 
+// The account name the template for new profiles is reported under.
+inline constexpr const char* kTemplateAccount = "(new profiles)";
+
 struct MetalamaProfile {
-    std::string account;  // user name, or "(new profiles)" for the template
+    std::string account;  // user name, or kTemplateAccount for the template
     std::uint32_t uid = 0, gid = 0;
     std::string home;  // logical path (under the root)
     bool isTemplate = false;
     // Data directories relative to home, as path components. The first is the one Metalama
     // creates today; the others are older generations, used when they exist. The same for every
     // profile of a platform, so shared: a copy each was most of a listed profile's memory.
-    std::shared_ptr<const std::vector<std::vector<std::string>>> dataDirectories;
+    std::shared_ptr<const DataDirectories> dataDirectories;
 };
 
 // The data directory generations of a platform, newest first.
-std::vector<std::vector<std::string>> metalamaDataDirectories(PlatformProfile platform);
+DataDirectories metalamaDataDirectories(PlatformProfile platform);
 
 struct ProfileDataDirectory;  // profile_directories.hpp
 
 // The template for new profiles (/etc/skel on Linux), or empty when the platform has none here.
 std::string newProfileTemplate(PlatformProfile platform);
 
-// Every login account with a home, plus the template. Problems enumerating accounts are
-// returned in `errors` (e.g. "/etc/passwd line 7: ...").
-std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
-                                                  std::vector<std::string>& errors);
+// Every login account with a home, in the order of the paths under the homes, plus the template
+// last. Problems enumerating accounts are returned in `errors` (e.g. "/etc/passwd line 7: ...").
+ProfileList listMetalamaProfiles(const AgentContext& context, std::vector<std::string>& errors);
 
 // The profiles listed once for the per-user targets of one pass (the registry makes one per
 // set of targets, and the engine makes a set per pass): enumerating the accounts asks NSS about
@@ -47,7 +50,7 @@ std::vector<MetalamaProfile> listMetalamaProfiles(const AgentContext& context,
 // (it runs alone, or the first one failed before listing). An offer is taken at most once.
 class PassProfiles {
   public:
-    using List = std::shared_ptr<const std::vector<MetalamaProfile>>;
+    using List = std::shared_ptr<const ProfileList>;
     // listMetalamaProfiles, offered to the next take(); the reader's findings of its walk go to
     // a log with `spill` (TargetRun::spillFile).
     List list(const AgentContext& context, std::vector<std::string>& errors,
@@ -88,7 +91,7 @@ class PassProfiles {
 // saying how many profiles were left unchecked ("(N more profiles)"); nullopt when every profile
 // was visited.
 std::optional<Finding> visitProfilesUntilStopped(
-    const TargetRun& run, const std::string& target, const std::vector<MetalamaProfile>& profiles,
+    const TargetRun& run, const std::string& target, const ProfileList& profiles,
     const std::function<void(const MetalamaProfile&)>& visit);
 
 // What the service watches for the per-user target (resolved under the root): the account

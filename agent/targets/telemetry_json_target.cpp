@@ -89,7 +89,7 @@ class ProfilePass {
   public:
     // The DeviceIds in the new-profile template (/etc/skel): every account created from it
     // starts with that id, and so does every machine cloned from the same image.
-    void loadTemplateIds(const std::vector<MetalamaProfile>& profiles);
+    void loadTemplateIds(const ProfileList& profiles);
 
   private:
     Status recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
@@ -112,9 +112,10 @@ class ProfilePass {
     DeviceIdResetRule deviceIds_{desired_, run_.context.now};
 };
 
-void ProfilePass::loadTemplateIds(const std::vector<MetalamaProfile>& profiles) {
-    for (const auto& p : profiles) {
-        if (!p.isTemplate) continue;
+void ProfilePass::loadTemplateIds(const ProfileList& profiles) {
+    for (std::size_t i = 0; i < profiles.size(); ++i) {
+        if (!profiles.isTemplate(i)) continue;
+        const auto p = profiles[i];
         for (const auto& dir : *p.dataDirectories) {
             const auto path = joinPath(joinPath(p.home, dir), {kFileName});
             const auto read =

@@ -10,7 +10,7 @@
 namespace mpa {
 namespace {
 
-std::vector<std::string> accounts(const std::vector<MetalamaProfile>& profiles) {
+std::vector<std::string> accounts(const ProfileList& profiles) {
     std::vector<std::string> out;
     out.reserve(profiles.size());
     for (const auto& p : profiles) out.push_back(p.account);
@@ -78,8 +78,8 @@ TEST(PassProfiles, TheWalkStopsWhenAskedAndSaysHowManyProfilesWereLeft) {
     AgentContext context;
     MemoryLedger ledger;
     TargetRun run{context, ledger, RunMode::Enforce};
-    std::vector<MetalamaProfile> profiles(4);
-    for (std::size_t i = 0; i < profiles.size(); ++i) profiles[i].account = "u" + std::to_string(i);
+    ProfileList profiles;
+    for (int i = 0; i < 4; ++i) profiles.add("u" + std::to_string(i), 0, 0, "/home/u");
     std::vector<std::string> visited;
     auto visit = [&](const MetalamaProfile& p) { visited.push_back(p.account); };
 
@@ -97,6 +97,41 @@ TEST(PassProfiles, TheWalkStopsWhenAskedAndSaysHowManyProfilesWereLeft) {
     EXPECT_EQ(stopped->observed, "not checked");
     EXPECT_EQ(stopped->reason,
               "not checked: the service stopped during the pass with 3 of 4 profiles left");
+}
+
+// A profile as listed is the profile visited: name, ids, home, template and data directories,
+// whatever their lengths; what the list cannot hold is refused, not cut.
+TEST(ProfileList, GivesBackEachProfileAsAddedAndRefusesWhatItCannotHold) {
+    const auto dirs =
+        std::make_shared<const DataDirectories>(metalamaDataDirectories(PlatformProfile::Linux));
+    ProfileList list(dirs);
+    const std::string longHome = "/home/a" + std::string(300, 'h');
+    ASSERT_TRUE(list.add("bob", 1002, 2002, "/home/bob"));
+    ASSERT_TRUE(list.add("", 7, 8, longHome));
+    ASSERT_TRUE(list.add("a-rather-long-account-name-from-a-directory", 1001, 100, "/h/a"));
+    EXPECT_FALSE(list.add("x", 1, 1, "/" + std::string(40000, 'x')));
+    EXPECT_FALSE(list.add(std::string(70000, 'n'), 1, 1, "/home/n"));
+    list.sortByHome();
+    ASSERT_TRUE(list.add(kTemplateAccount, 0, 0, "/etc/skel", true));
+    ASSERT_EQ(list.size(), 4u);
+    const auto first = list[0];
+    EXPECT_EQ(first.account, "a-rather-long-account-name-from-a-directory");
+    EXPECT_EQ(first.uid, 1001u);
+    EXPECT_EQ(first.gid, 100u);
+    EXPECT_EQ(first.home, "/h/a");
+    EXPECT_FALSE(first.isTemplate);
+    EXPECT_EQ(first.dataDirectories, dirs);
+    EXPECT_EQ(list[1].home, longHome);
+    EXPECT_EQ(list[1].account, "");
+    EXPECT_EQ(list[1].gid, 8u);
+    EXPECT_EQ(list[2].account, "bob");
+    EXPECT_EQ(list.back().account, kTemplateAccount);
+    EXPECT_TRUE(list.back().isTemplate);
+    EXPECT_TRUE(list.isTemplate(3));
+    EXPECT_FALSE(list.isTemplate(2));
+    std::vector<std::string> homes;
+    for (const auto& p : list) homes.push_back(p.home);
+    EXPECT_EQ(homes, (std::vector<std::string>{"/h/a", longHome, "/home/bob", "/etc/skel"}));
 }
 
 }  // namespace
