@@ -193,10 +193,27 @@ FindingLog::Segment& FindingLog::writable() {
 
 void FindingLog::push_back(const Finding& finding) {
     Segment& s = writable();
-    encode(finding, s.memory);
     ++s.count;
     ++size_;
-    if (s.memory.size() < kMemoryBudget || !spill_ || !spillProblem_.empty()) return;
+    if (!spill_ || !spillProblem_.empty()) {
+        encode(finding, s.memory);
+        return;
+    }
+    // Encoded aside first, so that the memory moves to the file before it would grow past the
+    // budget: appended in place, a segment doubled to 240 KB to hold 128 KB. It moves when it
+    // is full and at least half the budget, so it never grows again once it is that large.
+    encoded_.clear();
+    encode(finding, encoded_);
+    const auto needed = s.memory.size() + encoded_.size();
+    if (!s.memory.empty() && (needed > kMemoryBudget || (needed > s.memory.capacity() &&
+                                                         s.memory.capacity() >= kMemoryBudget / 2)))
+        spill(s);
+    s.memory += encoded_;
+}
+
+// Moves the segment's memory to the end of its file; on failure the findings stay in memory
+// and the log says why.
+void FindingLog::spill(Segment& s) {
     if (!s.file) {
         s.file = spill_();
         if (!s.file) {
@@ -216,6 +233,12 @@ void FindingLog::push_back(const Finding& finding) {
     }
     s.fileBytes += s.memory.size();
     s.memory.clear();
+}
+
+std::size_t FindingLog::memoryHeld() const {
+    std::size_t bytes = encoded_.capacity();
+    for (const auto& segment : segments_) bytes += segment->memory.capacity();
+    return bytes;
 }
 
 void FindingLog::append(FindingLog&& more) {

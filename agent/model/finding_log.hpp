@@ -44,6 +44,8 @@ class FindingLog {
 
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
+    // Bytes the log holds in memory for its findings (what it allocated, not only what it uses).
+    std::size_t memoryHeld() const;
 
     // Reads the findings in order. The Finding it refers to is the iterator's own and changes as
     // it advances. Throws std::runtime_error when a spilled finding cannot be read back.
@@ -84,8 +86,10 @@ class FindingLog {
 
   private:
     Segment& writable();
+    void spill(Segment& s);
 
     SpillFile spill_;
+    std::string encoded_;  // the finding being logged, before it joins a segment
     std::vector<std::shared_ptr<Segment>> segments_;
     std::size_t size_ = 0;
     std::string spillProblem_;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -103,6 +104,23 @@ TEST(FindingLog, PastItsBudgetItSpillsToAFileWithNoNameAndReadsBackTheSame) {
     EXPECT_EQ(i, 6000);
     log.reset();
     EXPECT_EQ(entriesIn(scratch.path()), 0u);  // on Windows too: deleted when closed
+}
+
+// A spilling log holds its budget and no more: the memory it keeps does not grow past it by the
+// doubling of a string, whatever the number of findings.
+TEST(FindingLog, ASpillingLogHoldsNoMoreThanItsBudget) {
+    test::ScratchDir scratch;
+    CountingSpill spill{scratch.path()};
+    FindingLog log(spill.opener());
+    std::size_t most = 0;
+    for (int i = 0; i < 20000; ++i) {
+        log.push_back(numbered(i));
+        most = std::max(most, log.memoryHeld());
+    }
+    EXPECT_EQ(spill.opened, 1);
+    EXPECT_LE(most, FindingLog::kMemoryBudget + 1024);
+    EXPECT_GE(most, FindingLog::kMemoryBudget / 2);  // it filled half its budget before spilling
+    expectNumbered(log, 0, 20000);
 }
 
 TEST(FindingLog, TwoReadersOfASpilledLogKeepTheirOwnPlaces) {
