@@ -116,9 +116,7 @@ void finish(const AgentContext& context, PassReport& report, ComplianceStore* st
                                              : "the compliance store cannot be written";
     }
     if (!recorded) {
-        QueuedEntry entry;
-        entry.kind = QueuedEntry::Kind::Pass;
-        entry.passJson = passReportToJson(report);
+        auto entry = QueuedEntry::pass(passReportToJson(report));
         const auto queued =
             queue ? queue->append({entry}) : Status::failure("the store has no pending queue");
         if (!queued) {

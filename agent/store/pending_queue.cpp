@@ -34,12 +34,12 @@ std::string entryToJson(const QueuedEntry& entry) {
             break;
         case QueuedEntry::Kind::State:
             o.set("op", "state");
-            o.set("key", entry.key);
-            o.set("value", entry.value);
+            o.set("key", entry.stateKey());
+            o.set("value", entry.stateValue());
             break;
         case QueuedEntry::Kind::Pass:
             o.set("op", "pass");
-            o.set("pass", entry.passJson);
+            o.set("pass", entry.passJson());
             break;
     }
     std::ostringstream out;
@@ -61,12 +61,10 @@ Status entryFromJson(const std::string& line, QueuedEntry* entry) {
             entry->prior.target = o->getValue<std::string>("target");
             entry->prior.subject = o->getValue<std::string>("subject");
         } else if (op == "state") {
-            entry->kind = QueuedEntry::Kind::State;
-            entry->key = o->getValue<std::string>("key");
-            entry->value = o->getValue<std::string>("value");
+            *entry = QueuedEntry::state(o->getValue<std::string>("key"),
+                                        o->getValue<std::string>("value"));
         } else if (op == "pass") {
-            entry->kind = QueuedEntry::Kind::Pass;
-            entry->passJson = o->getValue<std::string>("pass");
+            *entry = QueuedEntry::pass(o->getValue<std::string>("pass"));
         } else {
             return Status::failure("unknown entry \"" + op + "\"");
         }
@@ -79,6 +77,21 @@ Status entryFromJson(const std::string& line, QueuedEntry* entry) {
 }
 
 }  // namespace
+
+QueuedEntry QueuedEntry::state(std::string key, std::string value) {
+    QueuedEntry entry;
+    entry.kind = Kind::State;
+    entry.prior.subject = std::move(key);
+    entry.prior.value = std::move(value);
+    return entry;
+}
+
+QueuedEntry QueuedEntry::pass(std::string json) {
+    QueuedEntry entry;
+    entry.kind = Kind::Pass;
+    entry.prior.value = std::move(json);
+    return entry;
+}
 
 std::string pendingQueuePath(const std::string& databasePath) {
     return databasePath + ".pending";
@@ -168,11 +181,12 @@ Status drainPendingQueue(ComplianceStore& store, PendingQueue& queue, const Poli
                 ok = store.forget(entry.prior.target, entry.prior.subject);
                 break;
             case QueuedEntry::Kind::State:
-                ok = store.setState(entry.key, entry.value);
+                ok = store.setState(entry.stateKey(), entry.stateValue());
                 break;
             case QueuedEntry::Kind::Pass: {
                 PassReport report;
-                if (const auto read = passReportFromJson(entry.passJson, catalog, &report); read) {
+                if (const auto read = passReportFromJson(entry.passJson(), catalog, &report);
+                    read) {
                     passes.push_back(std::move(report));
                     left.push_back(entry);
                 } else

@@ -16,12 +16,20 @@ namespace mpa {
 
 class ComplianceStore;
 
+// One change, in the fields of a prior state whatever its kind: a write-ahead batch holds every
+// change until its commit, and fields of its own for each kind made an entry 240 bytes, not 144.
 struct QueuedEntry {
     enum class Kind { Record, Forget, State, Pass };
     Kind kind = Kind::Record;
-    PriorState prior;        // Record; Forget uses target and subject
-    std::string key, value;  // State
-    std::string passJson;    // Pass (store/pass_report_json.hpp)
+    // Record: the prior state. Forget: its target and subject. State: the key in `subject`, the
+    // value in `value`. Pass: the pass report as JSON (store/pass_report_json.hpp) in `value`.
+    PriorState prior;
+
+    static QueuedEntry state(std::string key, std::string value);
+    static QueuedEntry pass(std::string json);
+    const std::string& stateKey() const { return prior.subject; }
+    const std::string& stateValue() const { return prior.value; }
+    const std::string& passJson() const { return prior.value; }
 };
 
 std::string pendingQueuePath(const std::string& databasePath);

@@ -51,7 +51,7 @@ void WriteAheadLedger::hold(const QueuedEntry& entry) {
             overlay_[{entry.prior.target, entry.prior.subject}] = std::nullopt;
             break;
         case QueuedEntry::Kind::State:
-            stateOverlay_[entry.key] = entry.value;
+            stateOverlay_[entry.stateKey()] = entry.stateValue();
             break;
         case QueuedEntry::Kind::Pass:
             break;
@@ -171,11 +171,7 @@ Status WriteAheadLedger::forget(const std::string& target, const std::string& su
 }
 
 Status WriteAheadLedger::setState(const std::string& key, const std::string& value) {
-    QueuedEntry entry;
-    entry.kind = QueuedEntry::Kind::State;
-    entry.key = key;
-    entry.value = value;
-    return write(std::move(entry),
+    return write(QueuedEntry::state(key, value),
                  [&](const QueuedEntry&) { return writable_->setState(key, value); });
 }
 

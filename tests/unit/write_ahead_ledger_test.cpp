@@ -57,9 +57,7 @@ TEST(WriteAheadLedger, WithoutAWritableStoreChangesGoToTheQueueAndAreRecordedLat
         EXPECT_TRUE(ledger.find("t", "a"));
         EXPECT_FALSE(ledger.find("t", "kept"));
     }
-    QueuedEntry pass;
-    pass.kind = QueuedEntry::Kind::Pass;
-    pass.passJson = passReportToJson(test::samplePass("2026-03-01T10:00:00Z"));
+    const auto pass = QueuedEntry::pass(passReportToJson(test::samplePass("2026-03-01T10:00:00Z")));
     ASSERT_TRUE(succeeded(queue.append({pass})));
 
     std::vector<std::string> notes;
