@@ -242,7 +242,16 @@ std::size_t FindingLog::memoryHeld() const {
 }
 
 void FindingLog::append(FindingLog&& more) {
-    for (auto& segment : more.segments_) segments_.push_back(std::move(segment));
+    for (auto& segment : more.segments_) {
+        // A target's finished log that already spilled moves its last piece to its file too:
+        // the pass holds every target's log to its end, each with up to a budget in memory.
+        if (segment.use_count() == 1 && segment->file && !segment->memory.empty() &&
+            spillProblem_.empty() && more.spillProblem_.empty()) {
+            spill(*segment);
+            if (segment->memory.empty()) std::string().swap(segment->memory);
+        }
+        segments_.push_back(std::move(segment));
+    }
     size_ += more.size_;
     if (spillProblem_.empty()) spillProblem_ = std::move(more.spillProblem_);
     more.segments_.clear();

@@ -121,6 +121,29 @@ TEST(FindingLog, ASpillingLogHoldsNoMoreThanItsBudget) {
     EXPECT_LE(most, FindingLog::kMemoryBudget + 1024);
     EXPECT_GE(most, FindingLog::kMemoryBudget / 2);  // it filled half its budget before spilling
     expectNumbered(log, 0, 20000);
+
+    // Appended to the pass's log when the target is done, it keeps nothing in memory; a log
+    // that never spilled (a target's few findings) stays as it is.
+    FindingLog pass(spill.opener());
+    pass.push_back(numbered(20000));
+    const auto small = pass.memoryHeld();
+    pass.append(std::move(log));
+    EXPECT_LE(pass.memoryHeld(), small + 64);
+    FindingLog few(spill.opener());
+    few.push_back(numbered(20001));
+    pass.append(std::move(few));
+    EXPECT_GT(pass.memoryHeld(), small);
+    ASSERT_EQ(pass.size(), 20002u);
+    std::vector<int> order{20000};
+    for (int i = 0; i <= 20001; ++i)
+        if (i != 20000) order.push_back(i);
+    std::size_t k = 0;
+    for (const auto& f : pass) {
+        ASSERT_LT(k, order.size());
+        expectSame(f, numbered(order[k]), order[k]);
+        ++k;
+    }
+    EXPECT_EQ(k, order.size());
 }
 
 TEST(FindingLog, TwoReadersOfASpilledLogKeepTheirOwnPlaces) {
