@@ -1,11 +1,13 @@
 #pragma once
 // What a target found and did for one subject (a file, a user's settings, the manager env).
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace mpa {
 
-enum class Outcome {
+// One byte: the store keeps one per finding of a pass while it records (PreviousFinding).
+enum class Outcome : std::uint8_t {
     Compliant,      // already as desired
     Remediated,     // changed by this pass for the first time
     DriftRepaired,  // the agent had made it compliant before and it drifted; fixed again

@@ -1,6 +1,8 @@
 #include "store/current_findings_update.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -55,15 +57,19 @@ class Updater {
 
     Status run() {
         const auto count = findings_.size();
+        // Positions are 32-bit here, as in the spill log's readers: four billion findings a pass.
+        if (count > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
+            return Status::failure("a pass of " + std::to_string(count) +
+                                   " findings is more than the store records");
         order_.reserve(count);
         digests_.reserve(count);
         std::uint32_t i = 0;
         for (const auto& f : findings_) {
-            order_.push_back({keyOf(f), i++});
+            order_.push_back(Keyed::of(keyOf(f), i++));
             digests_.push_back({contentOf(f), reasonOf(f)});
         }
         std::sort(order_.begin(), order_.end(), [](const Keyed& a, const Keyed& b) {
-            return a.key != b.key ? a.key < b.key : a.index < b.index;
+            return a.key() != b.key() ? a.key() < b.key() : a.index < b.index;
         });
         oldSeq_.assign(count, -1);
         differs_.assign(count, false);
@@ -134,11 +140,14 @@ class Updater {
         const auto key = keyOf(old.finding);
         auto it =
             std::lower_bound(order_.begin(), order_.end(), key,
-                             [](const Keyed& k, std::uint64_t value) { return k.key < value; });
-        for (; it != order_.end() && it->key == key; ++it) {
+                             [](const Keyed& k, std::uint64_t value) { return k.key() < value; });
+        for (; it != order_.end() && it->key() == key; ++it) {
             const auto i = it->index;
             if (oldSeq_[i] >= 0) continue;  // an earlier row of the same subject took it
-            oldSeq_[i] = old.seq;
+            // A previous row's seq is its position in the previous pass, which the store
+            // recorded under the same bound; a larger one is not matched (written anew).
+            if (old.seq < 0 || old.seq > std::numeric_limits<std::int32_t>::max()) return false;
+            oldSeq_[i] = static_cast<std::int32_t>(old.seq);
             differs_[i] = contentOf(old.finding) != digests_[i].content;
             auto& before = (*previous_)[i];
             before.present = true;
@@ -198,9 +207,13 @@ class Updater {
     const std::string& started_;
     const FindingDelta& delta_;
     std::vector<PreviousFinding>* previous_;
+    // 12 bytes, not the 16 a 64-bit member's alignment would make it: one per finding.
     struct Keyed {
-        std::uint64_t key;
-        std::uint32_t index;
+        std::uint32_t keyHigh, keyLow, index;
+        static Keyed of(std::uint64_t key, std::uint32_t index) {
+            return {static_cast<std::uint32_t>(key >> 32), static_cast<std::uint32_t>(key), index};
+        }
+        std::uint64_t key() const { return std::uint64_t{keyHigh} << 32 | keyLow; }
     };
     std::vector<Keyed> order_;  // positions of findings_, sorted by key
     struct Digests {
@@ -208,8 +221,8 @@ class Updater {
     };
     std::vector<Digests> digests_;  // per finding
     // Per finding, what the previous set had: the seq of the row it replaces (-1: none), and
-    // whether that row differs from it (a delta row). 8 bytes and a bit per finding.
-    std::vector<std::int64_t> oldSeq_;
+    // whether that row differs from it (a delta row). 4 bytes and a bit per finding.
+    std::vector<std::int32_t> oldSeq_;
     std::vector<bool> differs_;
     std::size_t previousRows_ = 0;  // rows the previous set had
 };
