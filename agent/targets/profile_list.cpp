@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <tuple>
 
 #include "targets/metalama_profiles.hpp"
 #include "util/path_text.hpp"
@@ -34,15 +33,14 @@ std::string_view ProfileList::account(std::size_t i) const {
 }
 
 std::string_view ProfileList::home(std::size_t i) const {
-    const auto& e = entries_[i];
+    return homeOf(entries_[i]);
+}
+
+std::string_view ProfileList::homeOf(const Entry& e) const {
     return std::string_view(text_).substr(e.offset + e.accountLength, e.homeLength & ~kTemplateBit);
 }
 
 void ProfileList::sortByHome() {
-    const auto homeOf = [this](const Entry& e) {
-        return std::string_view(text_).substr(e.offset + e.accountLength,
-                                              e.homeLength & ~kTemplateBit);
-    };
     // std::sort on 16-byte entries: a stable sort's buffer would be half the list. Accounts
     // sharing a home keep their uid order.
     std::sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) {

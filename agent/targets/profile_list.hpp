@@ -77,6 +77,7 @@ class ProfileList {
         std::uint16_t homeLength;  // with kTemplateBit
     };
     static_assert(sizeof(Entry) == 16, "a profile is 16 bytes in the list");
+    std::string_view homeOf(const Entry& e) const;
     std::string text_;
     std::vector<Entry> entries_;
     std::shared_ptr<const DataDirectories> dataDirectories_;
