@@ -107,7 +107,8 @@ class SafeDir {
     // file or a regular file with more than one link.
     // Batched durability for many files: stage each replacement (a temporary file with the
     // data, owner and mode, not yet flushed), make the batch durable with one syncFileSystem()
-    // per file system, commit each (rename; the target is checked for planted links again),
+    // per file system, commit each (rename; the target is checked for planted links there, and
+    // only there: writeFileAtomic also looks before it writes),
     // then syncFileSystem() once more so the renames are durable. Two flushes per batch
     // instead of two per file; writeFileAtomic is the same steps for a single file. With
     // `flush`, the staged file is flushed on its own before this returns (a small batch:

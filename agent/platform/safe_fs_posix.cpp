@@ -379,7 +379,11 @@ std::optional<SafeDir> SafeDir::openChild(const std::string& name, bool create,
                 return fail(where + ": cannot change owner: " + errnoText(errno));
             if (::fchmod(fd, static_cast<mode_t>(created.mode & 07777)) != 0)
                 return fail(where + ": cannot change mode: " + errnoText(errno));
-            if (::fstat(fd, &st) != 0) return fail(where + ": " + errnoText(errno));
+            // What the two calls made it, without asking again.
+            st.st_uid = static_cast<uid_t>(created.uid);
+            st.st_gid = static_cast<gid_t>(created.gid);
+            st.st_mode = (st.st_mode & ~static_cast<mode_t>(07777)) |
+                         static_cast<mode_t>(created.mode & 07777);
         }
     }
     if (ownerUid && st.st_uid != *ownerUid && st.st_uid != 0) {
@@ -493,7 +497,9 @@ Status SafeDir::stage(const std::string& name, std::string_view data, const Owne
     if (Status ok = detail::checkComponent(name, where); !ok) return ok;
     const int dirFd = toFd(handle_);
     if (!isValidOwner(owner)) return Status::failure(where + ": invalid owner uid/gid -1");
-    if (Status ok = checkReplaceable(dirFd, name, where); !ok) return ok;
+    // Whether `name` may be replaced is looked at before the rename (commitStaged), not here:
+    // a batch's caller has just read it without following links, and a look here too was one
+    // system call more per file of a first pass.
     // Passes are serialised: what this pass's visit of the file removed cannot have come back.
     if (TemporaryWriteHooks::beforeTemporary(name == leftoversRemovedFor_ ? leftoversRemovedIn_
                                                                           : 0))

@@ -242,7 +242,7 @@ Status SafeDir::stage(const std::string& name, std::string_view data, const Owne
                       StagedFile* staged) const {
     const std::string where = describe(name);
     if (Status ok = detail::checkComponent(name, where); !ok) return ok;
-    if (Status ok = checkReplaceable(where, where); !ok) return ok;
+    // Whether `name` may be replaced is looked at before the rename (commitStaged), as on POSIX.
 
     std::string tempName;
     HandleGuard h;

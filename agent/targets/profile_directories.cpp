@@ -119,12 +119,14 @@ std::optional<ProfileDataDirectory> createDataDirectory(const MetalamaProfile& p
         logical = joinPath(logical, {component});
         bool wasCreated = false;
         Status opened;
-        if (parent.stat(component).kind == platform::FileKind::Missing) {
-            if (const auto why = userCannotWrite(p, parent.infoWhenOpened()); !why.empty()) {
-                *problem = {logical, "cannot create the Metalama data directory: " +
-                                         parentOf(logical) + ": " + why};
-                return std::nullopt;
-            }
+        // The agent creates only what the user could have created. Whether the user can write
+        // the parent is known from its opening; only when they cannot does it matter whether the
+        // component is missing (a look per component of every new data directory, saved).
+        if (const auto why = userCannotWrite(p, parent.infoWhenOpened());
+            !why.empty() && parent.stat(component).kind == platform::FileKind::Missing) {
+            *problem = {logical, "cannot create the Metalama data directory: " + parentOf(logical) +
+                                     ": " + why};
+            return std::nullopt;
         }
         auto next = parent.openChild(component, true, {p.uid, p.gid, kCreatedDataDirectoryMode},
                                      p.uid, &wasCreated, &opened);

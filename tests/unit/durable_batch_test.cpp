@@ -49,8 +49,13 @@ TEST_F(DurableBatchTest, WritesEveryFileItCanAndReportsTheOneItCannot) {
     root.write("a/settings.json", "old a", 0600);
     root.mkdirs("b");
     root.mkdirs("c/settings.json");  // a directory where the file should be: refused
-    const auto a = open("a"), b = open("b"), c = open("c");
-    const std::string one = "new a", two = "new b", three = "new c";
+    // A link where the file should be: refused before the rename, which is where the look is
+    // made (staging does not look), and what it points at is left alone.
+    root.write("outside", "theirs", 0644);
+    root.mkdirs("d");
+    ASSERT_EQ(::symlink("../outside", root.abs("d/settings.json").c_str()), 0);
+    const auto a = open("a"), b = open("b"), c = open("c"), d = open("d");
+    const std::string one = "new a", two = "new b", three = "new c", four = "new d";
     std::vector<std::string> notWritten;
     DurableBatchSteps steps;
     steps.notWritten = [&](std::size_t i, const std::string& reason) {
@@ -61,16 +66,21 @@ TEST_F(DurableBatchTest, WritesEveryFileItCanAndReportsTheOneItCannot) {
     };
     writeDurably({{&a, "settings.json", one, mine(0600)},
                   {&b, "settings.json", two, mine(0644)},
-                  {&c, "settings.json", three, mine(0644)}},
+                  {&c, "settings.json", three, mine(0644)},
+                  {&d, "settings.json", four, mine(0644)}},
                  steps);
     EXPECT_EQ(root.read("a/settings.json"), "new a");
     EXPECT_EQ(modeOf("a/settings.json"), 0600u);
     EXPECT_EQ(root.read("b/settings.json"), "new b");
     EXPECT_EQ(modeOf("b/settings.json"), 0644u);
-    ASSERT_EQ(notWritten.size(), 1u);
+    ASSERT_EQ(notWritten.size(), 2u);
     EXPECT_EQ(notWritten[0].rfind("2: ", 0), 0u) << notWritten[0];
     EXPECT_NE(notWritten[0].find("settings.json"), std::string::npos) << notWritten[0];
+    EXPECT_EQ(notWritten[1].rfind("3: ", 0), 0u) << notWritten[1];
+    EXPECT_NE(notWritten[1].find("link"), std::string::npos) << notWritten[1];
     EXPECT_TRUE(std::filesystem::is_directory(root.abs("c/settings.json")));
+    EXPECT_TRUE(std::filesystem::is_symlink(root.abs("d/settings.json")));
+    EXPECT_EQ(root.read("outside"), "theirs");
     EXPECT_EQ(temporaries(), std::vector<std::string>{});
 }
 
