@@ -57,7 +57,7 @@ class Updater {
 
     Status run() {
         const auto count = findings_.size();
-        // Positions are 32-bit here, as in the spill log's readers: four billion findings a pass.
+        // A previous row's position is kept in 31 bits (-1 for none): two billion findings a pass.
         if (count > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
             return Status::failure("a pass of " + std::to_string(count) +
                                    " findings is more than the store records");
@@ -144,8 +144,8 @@ class Updater {
         for (; it != order_.end() && it->key() == key; ++it) {
             const auto i = it->index;
             if (oldSeq_[i] >= 0) continue;  // an earlier row of the same subject took it
-            // A previous row's seq is its position in the previous pass, which the store
-            // recorded under the same bound; a larger one is not matched (written anew).
+            // A previous row's seq is its position in the previous pass, recorded under the same
+            // bound; one past it cannot be kept, so that row counts as gone.
             if (old.seq < 0 || old.seq > std::numeric_limits<std::int32_t>::max()) return false;
             oldSeq_[i] = static_cast<std::int32_t>(old.seq);
             differs_[i] = contentOf(old.finding) != digests_[i].content;
