@@ -161,7 +161,7 @@ Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
                                 const Ownership& owner, RenameDurability durability) const {
     // A file that cannot be replaced is refused before anything is written (commitStaged looks
     // again before the rename, which is the look that counts).
-    if (Status ok = detail::checkComponent(name, describe(name)); !ok) return ok;
+    // (stat() answers Missing for a name that is not one component; stage() refuses it.)
     if (Status ok = detail::checkReplaceable(stat(name), describe(name)); !ok) return ok;
     StagedFile staged;
     if (Status ok = stage(name, data, owner, true, &staged); !ok) return ok;
