@@ -178,9 +178,8 @@ std::vector<std::string> profileWatchPaths(const AgentContext& context) {
     // Not the directories that hold the homes: the service stamps a watched directory with its
     // whole tree, so every write in any home would count as a change there.
     const auto profiles = listMetalamaProfiles(context, errors);
-    const auto dirs = metalamaDataDirectories(context.platform);
     for (std::size_t i = 0; i < profiles.size(); ++i)
-        for (const auto& dir : dirs)
+        for (const auto& dir : *profiles.dataDirectories())
             paths.push_back(context.resolve(
                 joinPath(joinPath(std::string(profiles.home(i)), dir), {"telemetry.json"})));
     return paths;

@@ -37,6 +37,9 @@ class ProfileList {
     // The whole list: a template is added after it.
     void sortByHome();
 
+    const std::shared_ptr<const DataDirectories>& dataDirectories() const {
+        return dataDirectories_;
+    }
     std::size_t size() const { return entries_.size(); }
     bool empty() const { return entries_.empty(); }
     MetalamaProfile operator[](std::size_t i) const;
