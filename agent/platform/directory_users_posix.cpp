@@ -29,7 +29,6 @@ std::optional<UserAccount> lookupUid(uint32_t uid) {
     account.uid = static_cast<uint32_t>(found->pw_uid);
     account.gid = static_cast<uint32_t>(found->pw_gid);
     account.home = found->pw_dir;
-    account.shell = found->pw_shell ? found->pw_shell : "";
     return account;
 }
 
@@ -66,19 +65,24 @@ std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const Log
             if (!missing) errors->push_back(homeRoot + ": " + status.error);
             continue;
         }
-        for (const auto& name : dir->list(&status)) {
-            const auto home = (homeRoot == "/" ? "" : homeRoot) + "/" + name;
-            if (known.hasHome(home)) continue;
+        // Entry by entry, not listed whole: the home root of a machine with many accounts holds
+        // one directory for each, nearly all of them known homes.
+        const std::string prefix = homeRoot == "/" ? "" : homeRoot;
+        std::string home;
+        status = dir->forEachEntry([&](std::string_view entry) {
+            home.assign(prefix).append("/").append(entry);
+            if (known.hasHome(home)) return;
+            const std::string name(entry);
             const auto info = dir->stat(name);
             if (info.kind != FileKind::Directory || info.uid < range.uidMin ||
                 known.hasUid(info.uid))
-                continue;
+                return;
             // The owner's own passwd entry must name this directory: a directory someone else
             // owns, or an account homed elsewhere, is not this account's profile.
             auto account = lookupUid(info.uid);
             if (account && withoutTrailingSlashes(account->home) == home)
                 add(std::move(*account), "home directory " + home);
-        }
+        });
         if (!status) errors->push_back(homeRoot + ": " + status.error);
     }
     bool missing = false;
@@ -92,6 +96,10 @@ std::vector<DirectoryUser> findDirectoryUsers(const std::string& root, const Log
                 add(std::move(*account), "login session /run/user/" + name);
         }
     }
+    // In the order of their uids, whatever order the directories were listed in.
+    std::sort(found.begin(), found.end(), [](const DirectoryUser& a, const DirectoryUser& b) {
+        return a.account.uid < b.account.uid;
+    });
     return found;
 }
 

@@ -85,7 +85,6 @@ std::optional<UserAccount> parseMacUserRecord(std::string_view data, Status* sta
         return std::nullopt;
     }
     account.home = first("home").value_or("");
-    account.shell = first("shell").value_or("");
     return account;
 }
 #else

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -138,6 +139,10 @@ class SafeDir {
     // Entry names, sorted, without "." and "..". *status (optional) fails when the listing could
     // not be read to its end (the names read so far are still returned).
     std::vector<std::string> list(Status* status) const;
+    // Each entry's name in the directory's own order, without "." and "..", holding none of
+    // them: a home root of 100,000 homes listed whole was 6 MB of names. Fails when the listing
+    // could not be read to its end (the names read so far were visited).
+    Status forEachEntry(const std::function<void(std::string_view name)>& visit) const;
     // After a pass that did not finish (platform/temporary_writes.hpp), removes that pass's
     // leftover temporaries of `name` in this directory, as a write of `name` would, though this
     // pass may not write it; otherwise (and on Windows, whose writes do not look for leftovers)

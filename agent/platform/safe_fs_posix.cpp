@@ -662,14 +662,11 @@ int readEntries(int dirFd, const std::function<void(const char*)>& each) {
 
 }  // namespace
 
-std::vector<std::string> SafeDir::list(Status* status) const {
-    std::vector<std::string> names;
-    const int err = readEntries(toFd(handle_), [&names](const char* name) {
-        if (std::strcmp(name, ".") != 0 && std::strcmp(name, "..") != 0) names.emplace_back(name);
+Status SafeDir::forEachEntry(const std::function<void(std::string_view name)>& visit) const {
+    const int err = readEntries(toFd(handle_), [&visit](const char* name) {
+        if (std::strcmp(name, ".") != 0 && std::strcmp(name, "..") != 0) visit(name);
     });
-    if (err != 0 && status) *status = Status::failure(path_ + ": " + errnoText(err));
-    std::sort(names.begin(), names.end());
-    return names;
+    return err != 0 ? Status::failure(path_ + ": " + errnoText(err)) : Status::success();
 }
 
 // The path rules and handles of this OS (declared in safe_fs_detail.hpp).

@@ -349,26 +349,24 @@ Status SafeDir::removeEmptyDir(const std::string& name) const {
     return Status::success();
 }
 
-std::vector<std::string> SafeDir::list(Status* status) const {
-    std::vector<std::string> names;
+Status SafeDir::forEachEntry(const std::function<void(std::string_view name)>& visit) const {
     WIN32_FIND_DATAW entry{};
     const std::wstring pattern = nativePath(joinPath(path_, "*"));
     HANDLE find = ::FindFirstFileExW(pattern.c_str(), FindExInfoBasic, &entry,
                                      FindExSearchNameMatch, nullptr, 0);
     if (find == INVALID_HANDLE_VALUE) {
-        if (::GetLastError() != ERROR_FILE_NOT_FOUND && status)
-            *status = Status::failure(path_ + ": " + errorText(::GetLastError()));
-        return names;
+        if (::GetLastError() != ERROR_FILE_NOT_FOUND)
+            return Status::failure(path_ + ": " + errorText(::GetLastError()));
+        return Status::success();
     }
     do {
         const std::string name = win32::narrow(entry.cFileName);
-        if (name != "." && name != "..") names.push_back(name);
+        if (name != "." && name != "..") visit(name);
     } while (::FindNextFileW(find, &entry));
-    if (::GetLastError() != ERROR_NO_MORE_FILES && status)
-        *status = Status::failure(path_ + ": " + errorText(::GetLastError()));
+    const DWORD last = ::GetLastError();
     ::FindClose(find);
-    std::sort(names.begin(), names.end());
-    return names;
+    if (last != ERROR_NO_MORE_FILES) return Status::failure(path_ + ": " + errorText(last));
+    return Status::success();
 }
 
 // The path rules and handles of this OS (declared in safe_fs_detail.hpp).

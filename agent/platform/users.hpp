@@ -17,7 +17,6 @@ struct UserAccount {
     std::string name;
     uint32_t uid = 0, gid = 0;
     std::string home;  // as in passwd, e.g. /home/alice (not prefixed with the agent's root)
-    std::string shell;
 };
 
 // UID range of human accounts, from login.defs (the defaults are shadow-utils' own).
@@ -142,7 +141,7 @@ UserList listMacLoginUsers(const std::string& root);
 // The profiles of HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList (the 64-bit
 // view): one account per SID subkey with its ProfileImagePath (environment references expanded,
 // spelled "C:/Users/bob"), except the service accounts S-1-5-18, -19 and -20. `name` is the
-// profile folder's name, `shell` holds the SID. Unsorted entries are sorted by SID. On other
+// profile folder's name. In the order of their SIDs. On other
 // systems: an empty list and an error. Whether each directory exists is left to the caller
 // (under --root it is looked up below the root).
 UserList listWindowsProfiles();

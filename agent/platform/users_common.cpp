@@ -1,6 +1,7 @@
 // Parsers for login.defs and passwd, so account selection is testable without a machine, and the
 // scratch-root reading of those files (the live database is enumerateUserDatabase, per OS).
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <functional>
@@ -14,19 +15,20 @@ namespace mpa::platform {
 
 namespace {
 
-// Splits into lines, dropping a trailing '\r' so files edited on Windows still parse.
-std::vector<std::string_view> splitLines(std::string_view text) {
-    std::vector<std::string_view> lines;
-    std::size_t start = 0;
+// Calls visit(line, number) for each line, numbered from 1, dropping a trailing '\r' so files
+// edited on Windows still parse. No list of lines: a passwd file of 100,000 accounts made one of
+// 1.6 MB beside the accounts.
+template <typename Visit>
+void forEachLine(std::string_view text, Visit&& visit) {
+    std::size_t start = 0, number = 0;
     while (start < text.size()) {
         std::size_t end = text.find('\n', start);
         if (end == std::string_view::npos) end = text.size();
         std::string_view line = text.substr(start, end - start);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        lines.push_back(line);
+        visit(line, ++number);
         start = end + 1;
     }
-    return lines;
 }
 
 bool isSpace(char c) {
@@ -63,16 +65,17 @@ bool parseLoginDefsNumber(std::string_view text, uint32_t* value) {
     return true;
 }
 
-std::vector<std::string_view> splitFields(std::string_view line) {
-    std::vector<std::string_view> fields;
-    std::size_t start = 0;
+// The seven fields of a passwd line into `fields`; returns how many the line has (more than
+// seven are counted, not kept).
+std::size_t splitPasswdFields(std::string_view line, std::array<std::string_view, 7>* fields) {
+    std::size_t count = 0, start = 0;
     while (true) {
         const std::size_t colon = line.find(':', start);
-        if (colon == std::string_view::npos) {
-            fields.push_back(line.substr(start));
-            return fields;
-        }
-        fields.push_back(line.substr(start, colon - start));
+        const std::string_view field =
+            line.substr(start, colon == std::string_view::npos ? colon : colon - start);
+        if (count < fields->size()) (*fields)[count] = field;
+        ++count;
+        if (colon == std::string_view::npos) return count;
         start = colon + 1;
     }
 }
@@ -103,10 +106,10 @@ std::string underRoot(const std::string& root, const std::string& path) {
 
 LoginRange parseLoginDefs(std::string_view text) {
     LoginRange range;
-    for (std::string_view line : splitLines(text)) {
+    forEachLine(text, [&](std::string_view line, std::size_t) {
         std::size_t i = 0;
         while (i < line.size() && isSpace(line[i])) ++i;
-        if (i == line.size() || line[i] == '#') continue;
+        if (i == line.size() || line[i] == '#') return;
         std::size_t keyEnd = i;
         while (keyEnd < line.size() && !isSpace(line[keyEnd])) ++keyEnd;
         const std::string_view key = line.substr(i, keyEnd - i);
@@ -119,49 +122,47 @@ LoginRange parseLoginDefs(std::string_view text) {
         uint32_t number = 0;
         if (key == "UID_MIN" && parseLoginDefsNumber(value, &number)) range.uidMin = number;
         if (key == "UID_MAX" && parseLoginDefsNumber(value, &number)) range.uidMax = number;
-    }
+    });
     return range;
 }
 
 std::vector<UserAccount> parsePasswd(std::string_view text, std::vector<std::string>* errors) {
     std::vector<UserAccount> accounts;
-    const std::vector<std::string_view> lines = splitLines(text);
     // At most one account a line: grown by doubling instead, the list was held twice while it
     // moved (20 MB at 100,000 accounts).
-    accounts.reserve(lines.size());
-    for (std::size_t index = 0; index < lines.size(); ++index) {
-        const std::string_view line = lines[index];
+    accounts.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+    std::array<std::string_view, 7> fields;
+    forEachLine(text, [&](std::string_view line, std::size_t number) {
         auto report = [&](const std::string& reason) {
-            if (errors) errors->push_back("line " + std::to_string(index + 1) + ": " + reason);
+            if (errors) errors->push_back("line " + std::to_string(number) + ": " + reason);
         };
-        if (line.empty() || line[0] == '#' || line[0] == '+' || line[0] == '-') continue;
-        const std::vector<std::string_view> fields = splitFields(line);
-        if (fields.size() != 7) {
-            report("expected 7 colon-separated fields, found " + std::to_string(fields.size()));
-            continue;
+        if (line.empty() || line[0] == '#' || line[0] == '+' || line[0] == '-') return;
+        if (const std::size_t count = splitPasswdFields(line, &fields); count != fields.size()) {
+            report("expected 7 colon-separated fields, found " + std::to_string(count));
+            return;
         }
         UserAccount account;
-        account.name = std::string(fields[0]);
-        if (account.name.empty()) {
+        if (fields[0].empty()) {
             report("empty user name");
-            continue;
+            return;
         }
         if (!parseId(fields[2], &account.uid)) {
             report("invalid uid '" + std::string(fields[2]) + "'");
-            continue;
+            return;
         }
         if (!parseId(fields[3], &account.gid)) {
             report("invalid gid '" + std::string(fields[3]) + "'");
-            continue;
+            return;
         }
+        if (fields[5].empty() || fields[5][0] != '/') {
+            report("home directory '" + std::string(fields[5]) + "' is not an absolute path");
+            return;
+        }
+        // The shell (field 7) is not kept: nothing the agent does depends on it.
+        account.name = std::string(fields[0]);
         account.home = std::string(fields[5]);
-        if (account.home.empty() || account.home[0] != '/') {
-            report("home directory '" + account.home + "' is not an absolute path");
-            continue;
-        }
-        account.shell = std::string(fields[6]);
         accounts.push_back(std::move(account));
-    }
+    });
     return accounts;
 }
 
@@ -176,8 +177,11 @@ std::vector<UserAccount> selectLoginUsers(std::vector<UserAccount> accounts,
                    accounts.end());
     std::vector<std::uint32_t> byName(accounts.size());
     std::iota(byName.begin(), byName.end(), 0u);
-    std::stable_sort(byName.begin(), byName.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return accounts[a].name < accounts[b].name;
+    // Ties broken by position, so the first of a name sorts first; std::sort needs no buffer,
+    // where stable_sort takes one of half the list.
+    std::sort(byName.begin(), byName.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const int order = accounts[a].name.compare(accounts[b].name);
+        return order != 0 ? order < 0 : a < b;
     });
     std::vector<bool> later(accounts.size(), false);
     for (std::size_t k = 1; k < byName.size(); ++k)
@@ -190,10 +194,11 @@ std::vector<UserAccount> selectLoginUsers(std::vector<UserAccount> accounts,
             ++kept;
         }
     accounts.resize(kept);
-    std::stable_sort(accounts.begin(), accounts.end(),
-                     [](const UserAccount& a, const UserAccount& b) {
-                         return a.uid != b.uid ? a.uid < b.uid : a.name < b.name;
-                     });
+    // Names are unique now, so (uid, name) orders every pair and the sort needs no stability:
+    // stable_sort's buffer was a second copy of the accounts (10 MB at 100,000).
+    std::sort(accounts.begin(), accounts.end(), [](const UserAccount& a, const UserAccount& b) {
+        return a.uid != b.uid ? a.uid < b.uid : a.name < b.name;
+    });
     return accounts;
 }
 

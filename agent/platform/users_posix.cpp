@@ -25,7 +25,6 @@ std::vector<UserAccount> enumerateUserDatabase(std::vector<std::string>* errors)
         account.uid = static_cast<uint32_t>(entry->pw_uid);
         account.gid = static_cast<uint32_t>(entry->pw_gid);
         account.home = entry->pw_dir ? entry->pw_dir : "";
-        account.shell = entry->pw_shell ? entry->pw_shell : "";
         if (account.name.empty() || account.home.empty() || account.home[0] != '/') {
             errors->push_back("passwd database: account '" + account.name + "' (uid " +
                               std::to_string(account.uid) +

@@ -58,6 +58,7 @@ UserList listWindowsProfiles() {
         list.errors.push_back(where + ": " + win32::errorText(static_cast<unsigned long>(rc)));
         return list;
     }
+    std::vector<std::pair<std::string, UserAccount>> bySid;  // a machine's few profiles
     for (DWORD index = 0;; ++index) {
         wchar_t sidName[256];
         DWORD length = 256;
@@ -88,11 +89,11 @@ UserList listWindowsProfiles() {
         UserAccount account;
         account.home = win32::logicalPath(image);
         account.name = account.home.substr(account.home.find_last_of('/') + 1);
-        account.shell = sid;
-        list.users.push_back(std::move(account));
+        bySid.emplace_back(sid, std::move(account));
     }
-    std::sort(list.users.begin(), list.users.end(),
-              [](const UserAccount& a, const UserAccount& b) { return a.shell < b.shell; });
+    std::sort(bySid.begin(), bySid.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& entry : bySid) list.users.push_back(std::move(entry.second));
     return list;
 }
 

@@ -31,7 +31,7 @@ std::vector<std::string> names(const std::vector<platform::UserAccount>& users) 
 }
 
 platform::UserAccount account(const std::string& name, uint32_t uid, const std::string& home) {
-    return {name, uid, 20, home, "/bin/zsh"};
+    return {name, uid, 20, home};
 }
 
 TEST(MacUsers, SelectsLocalUsersHomedUnderUsersFrom501) {

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
 
 #include "platform/process_identity.hpp"
@@ -403,6 +404,23 @@ TEST_F(SafeFsTest, ListRenameAndRemove) {
     EXPECT_TRUE(dir.removeEmptyDir("empty"));
     EXPECT_FALSE(dir.removeEmptyDir("full"));
     EXPECT_EQ(dataEntries(), (std::vector<std::string>{"b.json", "c.json", "full"}));
+}
+
+// Every entry once, in whatever order the directory gives, with none held by the listing; the
+// sorted list is the same names.
+TEST_F(SafeFsTest, ForEachEntryVisitsEveryNameOnce) {
+    for (int i = 0; i < 300; ++i) scratch.write("home/data/f" + std::to_string(i), "x");
+    scratch.mkdirs("home/data/sub");
+    scratch.symlink("f1", "home/data/link");
+    SafeDir dir = openDir(scratch.abs("home/data"));
+    std::vector<std::string> visited;
+    ASSERT_TRUE(dir.forEachEntry([&](std::string_view name) { visited.emplace_back(name); }));
+    std::sort(visited.begin(), visited.end());
+    EXPECT_EQ(visited.size(), 302u);
+    EXPECT_EQ(std::adjacent_find(visited.begin(), visited.end()), visited.end());
+    EXPECT_EQ(visited, dataEntries());
+    EXPECT_TRUE(std::binary_search(visited.begin(), visited.end(), "sub"));
+    EXPECT_TRUE(std::binary_search(visited.begin(), visited.end(), "link"));
 }
 
 TEST_F(SafeFsTest, StatDoesNotFollowLinks) {

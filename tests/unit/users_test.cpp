@@ -64,9 +64,9 @@ TEST(Passwd, ParsesFieldsAndReportsMalformedLinesWithNumbers) {
     EXPECT_EQ(accounts[1].uid, 1000u);
     EXPECT_EQ(accounts[1].gid, 1000u);
     EXPECT_EQ(accounts[1].home, "/home/alice");
-    EXPECT_EQ(accounts[1].shell, "/bin/bash");
-    EXPECT_EQ(accounts[2].shell, "");
-    EXPECT_EQ(accounts[3].shell, "/bin/zsh");  // no stray '\r'
+    EXPECT_EQ(accounts[2].home, "/home/carol");  // an empty shell is a field all the same
+    EXPECT_EQ(accounts[3].home, "/home/gina");   // a line ending in "\r\n" parses
+    EXPECT_EQ(accounts[4].uid, 1007u);           // the last line needs no newline
     EXPECT_EQ(errors, (std::vector<std::string>{
                           "line 3: expected 7 colon-separated fields, found 1",
                           "line 4: invalid uid 'notanumber'",
@@ -79,10 +79,10 @@ TEST(Passwd, ParsesFieldsAndReportsMalformedLinesWithNumbers) {
 
 TEST(Passwd, SelectionFiltersDeduplicatesAndSorts) {
     std::vector<UserAccount> accounts = {
-        {"zed", 1500, 1500, "/home/zed", ""},     {"root", 0, 0, "/root", ""},
-        {"amy", 1500, 1500, "/home/amy", ""},     {"nobody", 65534, 65534, "/nonexistent", ""},
-        {"bob", 1000, 1000, "/home/bob", ""},     {"bob", 1001, 1001, "/home/bob2", ""},
-        {"edge", 60000, 60000, "/home/edge", ""}, {"sys", 999, 999, "/var/sys", ""},
+        {"zed", 1500, 1500, "/home/zed"},     {"root", 0, 0, "/root"},
+        {"amy", 1500, 1500, "/home/amy"},     {"nobody", 65534, 65534, "/nonexistent"},
+        {"bob", 1000, 1000, "/home/bob"},     {"bob", 1001, 1001, "/home/bob2"},
+        {"edge", 60000, 60000, "/home/edge"}, {"sys", 999, 999, "/var/sys"},
     };
     const std::vector<UserAccount> selected = selectLoginUsers(accounts, LoginRange{});
     EXPECT_EQ(names(selected), (std::vector<std::string>{"bob", "amy", "zed", "edge"}));
