@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <string_view>
 
 #include "platform/safe_fs.hpp"
 #include "platform/users.hpp"
@@ -16,10 +17,10 @@ namespace {
 constexpr uint64_t kMaxRecordBytes = 1024 * 1024;  // records hold a password hash and a picture
 constexpr const char* kUsersPrefix = "/Users/";
 
-bool isUnderUsers(const std::string& home) {
-    if (home.compare(0, 7, kUsersPrefix) != 0 || home.size() == 7) return false;
+bool isUnderUsers(std::string_view home) {
+    if (home.substr(0, 7) != kUsersPrefix || home.size() == 7) return false;
     const auto rest = home.substr(7);
-    return rest.find('/') == std::string::npos && rest != "." && rest != "..";
+    return rest.find('/') == std::string_view::npos && rest != "." && rest != "..";
 }
 
 #ifdef MPA_HAVE_PLIST  // only the plist record reader needs it
@@ -37,20 +38,19 @@ bool parseUid(const std::string& text, uint32_t* value) {
 
 }  // namespace
 
-std::vector<UserAccount> selectMacUsers(std::vector<UserAccount> accounts) {
-    std::vector<UserAccount> selected;
-    std::set<std::string> seen;
-    for (auto& account : accounts) {
-        if (account.uid < kMacFirstUserUid || account.uid >= 0xFFFFFFFEu) continue;
-        if (account.name.empty() || account.name.front() == '_') continue;
-        if (!isUnderUsers(account.home)) continue;
-        if (!seen.insert(account.name).second) continue;
-        selected.push_back(std::move(account));
-    }
-    std::stable_sort(selected.begin(), selected.end(), [](const auto& a, const auto& b) {
+AccountList selectMacUsers(AccountList accounts) {
+    std::set<std::string_view> seen;  // views into `accounts`, which keepIf does not move
+    accounts.keepIf([&](const AccountList::View& a, std::size_t) {
+        if (a.uid < kMacFirstUserUid || a.uid >= 0xFFFFFFFEu) return false;
+        if (a.name.empty() || a.name.front() == '_') return false;
+        if (!isUnderUsers(a.home)) return false;
+        return seen.insert(a.name).second;
+    });
+    // Names are unique now, so (uid, name) orders every pair.
+    accounts.sort([](const AccountList::View& a, const AccountList::View& b) {
         return a.uid != b.uid ? a.uid < b.uid : a.name < b.name;
     });
-    return selected;
+    return accounts;
 }
 
 #ifdef MPA_HAVE_PLIST
@@ -97,7 +97,7 @@ std::optional<UserAccount> parseMacUserRecord(std::string_view, Status* status) 
 UserList listMacLoginUsers(const std::string& root) {
     UserList list;
     list.range = {kMacFirstUserUid, 0xFFFFFFFDu};
-    std::vector<UserAccount> accounts;
+    AccountList accounts;
     if (!root.empty() && root.find_first_not_of('/') == std::string::npos) {
 #ifndef _WIN32
         accounts = enumerateUserDatabase(&list.errors);
@@ -125,9 +125,11 @@ UserList listMacLoginUsers(const std::string& root) {
                 continue;
             }
             Status parsed;
-            if (auto account = parseMacUserRecord(read.data, &parsed))
-                accounts.push_back(std::move(*account));
-            else
+            if (auto account = parseMacUserRecord(read.data, &parsed)) {
+                if (!accounts.add(*account))
+                    list.errors.push_back(logical +
+                                          ": name or home directory longer than 64 KiB; skipped");
+            } else
                 list.errors.push_back(logical + ": " + parsed.error + "; skipped");
         }
         if (!status) list.errors.push_back(status.error);

@@ -9,15 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "platform/account_list.hpp"
 #include "util/status.hpp"
 
 namespace mpa::platform {
-
-struct UserAccount {
-    std::string name;
-    uint32_t uid = 0, gid = 0;
-    std::string home;  // as in passwd, e.g. /home/alice (not prefixed with the agent's root)
-};
 
 // UID range of human accounts, from login.defs (the defaults are shadow-utils' own).
 struct LoginRange {
@@ -25,7 +20,7 @@ struct LoginRange {
 };
 
 struct UserList {
-    std::vector<UserAccount> users;
+    AccountList users;
     // How an account (by name) was found when not as `foundByDefault`: "home directory
     // /home/EXAMPLE/bob", "login session /run/user/3000017". The database's accounts are not
     // listed one by one: on a machine with many they were a map entry each.
@@ -45,12 +40,11 @@ LoginRange parseLoginDefs(std::string_view text);
 
 // Every well-formed line of a passwd file, in order. A malformed line is skipped and reported as
 // "line N: reason"; blank lines, comments and NIS compat lines ("+", "-") are skipped silently.
-std::vector<UserAccount> parsePasswd(std::string_view text, std::vector<std::string>* errors);
+AccountList parsePasswd(std::string_view text, std::vector<std::string>* errors);
 
 // Keeps accounts with uid in [range.uidMin, range.uidMax], drops later duplicates of a name (the
 // first source wins, as in NSS), and sorts by uid then name.
-std::vector<UserAccount> selectLoginUsers(std::vector<UserAccount> accounts,
-                                          const LoginRange& range);
+AccountList selectLoginUsers(AccountList accounts, const LoginRange& range);
 
 // Accounts in the login range. `root` is the agent's --root: when it is "/", the NSS passwd
 // database is enumerated with getpwent (so LDAP/SSSD accounts count) and /etc/login.defs read;
@@ -62,7 +56,7 @@ UserList listLoginUsers(const std::string& root);
 
 // Every account of the live user database (getpwent: NSS on Linux, Open Directory on macOS),
 // unfiltered. POSIX only. Not thread-safe.
-std::vector<UserAccount> enumerateUserDatabase(std::vector<std::string>* errors);
+AccountList enumerateUserDatabase(std::vector<std::string>* errors);
 
 // --- Directory users (SSSD, winbind) ------------------------------------------------------------
 // SSSD and winbind do not enumerate by default, so getpwent never returns the domain users who
@@ -121,7 +115,7 @@ std::vector<std::string> directoryUserWatchPaths(const std::string& root);
 // system accounts, named _www and so on, sit below), except nobody (-2) and -1, and a home
 // "/Users/<name>" (accounts homed elsewhere are service accounts). Sorted by uid then name.
 inline constexpr uint32_t kMacFirstUserUid = 501;
-std::vector<UserAccount> selectMacUsers(std::vector<UserAccount> accounts);
+AccountList selectMacUsers(AccountList accounts);
 
 // The directory under a scratch root that holds macOS's local user records: one plist per
 // account, as opendirectoryd keeps them on a Mac (/private/var/db/dslocal/nodes/Default/users).

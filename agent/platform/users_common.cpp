@@ -126,12 +126,18 @@ LoginRange parseLoginDefs(std::string_view text) {
     return range;
 }
 
-std::vector<UserAccount> parsePasswd(std::string_view text, std::vector<std::string>* errors) {
-    std::vector<UserAccount> accounts;
-    // At most one account a line: grown by doubling instead, the list was held twice while it
-    // moved (20 MB at 100,000 accounts).
-    accounts.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+AccountList parsePasswd(std::string_view text, std::vector<std::string>* errors) {
+    // Sized first, so the list holds no spare capacity: at most one account a line, and at most
+    // the names and homes of the lines with seven fields.
     std::array<std::string_view, 7> fields;
+    std::size_t lines = 0, textBytes = 0;
+    forEachLine(text, [&](std::string_view line, std::size_t) {
+        ++lines;
+        if (splitPasswdFields(line, &fields) == fields.size())
+            textBytes += fields[0].size() + fields[5].size();
+    });
+    AccountList accounts;
+    accounts.reserve(lines, textBytes);
     forEachLine(text, [&](std::string_view line, std::size_t number) {
         auto report = [&](const std::string& reason) {
             if (errors) errors->push_back("line " + std::to_string(number) + ": " + reason);
@@ -141,16 +147,16 @@ std::vector<UserAccount> parsePasswd(std::string_view text, std::vector<std::str
             report("expected 7 colon-separated fields, found " + std::to_string(count));
             return;
         }
-        UserAccount account;
+        uint32_t uid = 0, gid = 0;
         if (fields[0].empty()) {
             report("empty user name");
             return;
         }
-        if (!parseId(fields[2], &account.uid)) {
+        if (!parseId(fields[2], &uid)) {
             report("invalid uid '" + std::string(fields[2]) + "'");
             return;
         }
-        if (!parseId(fields[3], &account.gid)) {
+        if (!parseId(fields[3], &gid)) {
             report("invalid gid '" + std::string(fields[3]) + "'");
             return;
         }
@@ -159,44 +165,33 @@ std::vector<UserAccount> parsePasswd(std::string_view text, std::vector<std::str
             return;
         }
         // The shell (field 7) is not kept: nothing the agent does depends on it.
-        account.name = std::string(fields[0]);
-        account.home = std::string(fields[5]);
-        accounts.push_back(std::move(account));
+        if (!accounts.add(fields[0], uid, gid, fields[5]))
+            report("name or home directory longer than 64 KiB");
     });
     return accounts;
 }
 
-std::vector<UserAccount> selectLoginUsers(std::vector<UserAccount> accounts,
-                                          const LoginRange& range) {
-    // In place, and the later duplicates of a name found by sorting positions (4 bytes an
-    // account): a second list and a set of every name were most of what listing held.
-    accounts.erase(std::remove_if(accounts.begin(), accounts.end(),
-                                  [&](const UserAccount& a) {
-                                      return a.uid < range.uidMin || a.uid > range.uidMax;
-                                  }),
-                   accounts.end());
+AccountList selectLoginUsers(AccountList accounts, const LoginRange& range) {
+    accounts.keepIf([&](const AccountList::View& a, std::size_t) {
+        return a.uid >= range.uidMin && a.uid <= range.uidMax;
+    });
+    // The later duplicates of a name, found by sorting positions (4 bytes an account): a set of
+    // every name was most of what listing held. Ties are broken by position, so the first of a
+    // name sorts first.
     std::vector<std::uint32_t> byName(accounts.size());
     std::iota(byName.begin(), byName.end(), 0u);
-    // Ties broken by position, so the first of a name sorts first; std::sort needs no buffer,
-    // where stable_sort takes one of half the list.
     std::sort(byName.begin(), byName.end(), [&](std::uint32_t a, std::uint32_t b) {
-        const int order = accounts[a].name.compare(accounts[b].name);
+        const int order = accounts.view(a).name.compare(accounts.view(b).name);
         return order != 0 ? order < 0 : a < b;
     });
     std::vector<bool> later(accounts.size(), false);
     for (std::size_t k = 1; k < byName.size(); ++k)
-        if (accounts[byName[k]].name == accounts[byName[k - 1]].name) later[byName[k]] = true;
+        if (accounts.view(byName[k]).name == accounts.view(byName[k - 1]).name)
+            later[byName[k]] = true;
     byName = {};
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < accounts.size(); ++i)
-        if (!later[i]) {
-            if (kept != i) accounts[kept] = std::move(accounts[i]);
-            ++kept;
-        }
-    accounts.resize(kept);
-    // Names are unique now, so (uid, name) orders every pair and the sort needs no stability:
-    // stable_sort's buffer was a second copy of the accounts (10 MB at 100,000).
-    std::sort(accounts.begin(), accounts.end(), [](const UserAccount& a, const UserAccount& b) {
+    accounts.keepIf([&](const AccountList::View&, std::size_t i) { return !later[i]; });
+    // Names are unique now, so (uid, name) orders every pair and the sort needs no stability.
+    accounts.sort([](const AccountList::View& a, const AccountList::View& b) {
         return a.uid != b.uid ? a.uid < b.uid : a.name < b.name;
     });
     return accounts;
@@ -221,7 +216,7 @@ UserList listLoginUsers(const std::string& root) {
         readSystemFile(underRoot(root, "/etc/login.defs"), &missing, &list.errors);
     list.range = parseLoginDefs(loginDefs);
 
-    std::vector<UserAccount> accounts;
+    AccountList accounts;
     const std::size_t errorsBefore = list.errors.size();
     if (isFileSystemRoot(root)) {
         accounts = enumerateUserDatabase(&list.errors);
@@ -250,7 +245,8 @@ UserList listLoginUsers(const std::string& root) {
     KnownAccounts known;
     known.uids.reserve(list.users.size());
     known.homes.reserve(list.users.size());
-    for (const auto& user : list.users) {
+    for (std::size_t i = 0; i < list.users.size(); ++i) {
+        const auto user = list.users.view(i);
         known.uids.push_back(user.uid);  // sorted already: selectLoginUsers orders by uid
         known.homes.push_back(KnownAccounts::homeKey(user.home));
     }
@@ -261,8 +257,11 @@ UserList listLoginUsers(const std::string& root) {
         const auto at = std::lower_bound(uids.begin(), uids.end(), found.account.uid);
         if (at != uids.end() && *at == found.account.uid) continue;
         uids.insert(at, found.account.uid);
+        if (!list.users.add(found.account)) {
+            list.errors.push_back(found.foundBy + ": name or home directory longer than 64 KiB");
+            continue;
+        }
         list.foundBy[found.account.name] = std::move(found.foundBy);
-        list.users.push_back(std::move(found.account));
     }
     return list;
 }

@@ -8,8 +8,8 @@
 
 namespace mpa::platform {
 
-std::vector<UserAccount> enumerateUserDatabase(std::vector<std::string>* errors) {
-    std::vector<UserAccount> accounts;
+AccountList enumerateUserDatabase(std::vector<std::string>* errors) {
+    AccountList accounts;
     ::setpwent();
     while (true) {
         errno = 0;
@@ -20,18 +20,17 @@ std::vector<UserAccount> enumerateUserDatabase(std::vector<std::string>* errors)
                 errors->push_back(std::string("passwd database: ") + std::strerror(errno));
             break;
         }
-        UserAccount account;
-        account.name = entry->pw_name ? entry->pw_name : "";
-        account.uid = static_cast<uint32_t>(entry->pw_uid);
-        account.gid = static_cast<uint32_t>(entry->pw_gid);
-        account.home = entry->pw_dir ? entry->pw_dir : "";
-        if (account.name.empty() || account.home.empty() || account.home[0] != '/') {
-            errors->push_back("passwd database: account '" + account.name + "' (uid " +
-                              std::to_string(account.uid) +
-                              ") has no absolute home directory; skipped");
+        const std::string_view name = entry->pw_name ? entry->pw_name : "";
+        const std::string_view home = entry->pw_dir ? entry->pw_dir : "";
+        const auto uid = static_cast<uint32_t>(entry->pw_uid);
+        if (name.empty() || home.empty() || home[0] != '/') {
+            errors->push_back("passwd database: account '" + std::string(name) + "' (uid " +
+                              std::to_string(uid) + ") has no absolute home directory; skipped");
             continue;
         }
-        accounts.push_back(std::move(account));
+        if (!accounts.add(name, uid, static_cast<uint32_t>(entry->pw_gid), home))
+            errors->push_back("passwd database: account '" + std::string(name.substr(0, 64)) +
+                              "': name or home directory longer than 64 KiB; skipped");
     }
     ::endpwent();
     return accounts;

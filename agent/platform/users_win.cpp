@@ -43,7 +43,7 @@ Status readPathValue(HKEY key, const wchar_t* name, std::wstring* out) {
 
 }  // namespace
 
-std::vector<UserAccount> enumerateUserDatabase(std::vector<std::string>* errors) {
+AccountList enumerateUserDatabase(std::vector<std::string>* errors) {
     errors->push_back("there is no passwd database on Windows (profiles: ProfileList)");
     return {};
 }
@@ -93,7 +93,10 @@ UserList listWindowsProfiles() {
     }
     std::sort(bySid.begin(), bySid.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto& entry : bySid) list.users.push_back(std::move(entry.second));
+    for (const auto& entry : bySid)
+        if (!list.users.add(entry.second))
+            list.errors.push_back(where + "\\" + entry.first +
+                                  ": profile path longer than 64 KiB; skipped");
     return list;
 }
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <numeric>
-#include <tuple>
 #include <utility>
 
 #include "platform/safe_fs.hpp"
@@ -56,22 +55,16 @@ namespace {
 // skipped, not an error.
 platform::UserList windowsProfiles(const AgentContext& context) {
     platform::UserList list = platform::listWindowsProfiles();
-    std::vector<platform::UserAccount> present;
-    for (auto& user : list.users) {
+    list.users.keepIf([&](const platform::AccountList::View& user, std::size_t) {
         bool missing = false;
-        if (!platform::SafeDir::open(context.resolve(user.home), nullptr, &missing) && missing)
-            continue;
-        present.push_back(std::move(user));
-    }
-    list.users = std::move(present);
+        return platform::SafeDir::open(context.resolve(user.home), nullptr, &missing) || !missing;
+    });
     return list;
 }
 
 }  // namespace
 
 ProfileList listMetalamaProfiles(const AgentContext& context, std::vector<std::string>& errors) {
-    ProfileList profiles(
-        std::make_shared<const DataDirectories>(metalamaDataDirectories(context.platform)));
     // macOS: local accounts homed under /Users (uid 501 and up); Windows: ProfileList;
     // elsewhere the login range.
     auto users = context.platform == PlatformProfile::MacOS
@@ -82,45 +75,41 @@ ProfileList listMetalamaProfiles(const AgentContext& context, std::vector<std::s
     errors.insert(errors.end(), users.errors.begin(), users.errors.end());
     // Two names for one uid and home (an alias account) are one person's files: one profile,
     // under the first name. The same uid with another home is another profile. Found by sorting
-    // positions (4 bytes an account) rather than a set holding a copy of every home.
+    // positions (4 bytes an account), ties broken by position, rather than a set holding a copy
+    // of every home.
     auto& accounts = users.users;
     std::vector<bool> alias(accounts.size(), false);
     if (context.platform != PlatformProfile::Windows) {
         std::vector<std::uint32_t> order(accounts.size());
         std::iota(order.begin(), order.end(), 0u);
         const auto key = [&](std::uint32_t i) {
-            return std::tie(accounts[i].uid, accounts[i].home);
+            const auto v = accounts.view(i);
+            return std::make_pair(v.uid, v.home);
         };
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::uint32_t a, std::uint32_t b) { return key(a) < key(b); });
+        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+            const auto ka = key(a), kb = key(b);
+            return ka != kb ? ka < kb : a < b;
+        });
         for (std::size_t k = 1; k < order.size(); ++k)
             if (key(order[k]) == key(order[k - 1])) alias[order[k]] = true;
     }
-    std::size_t count = 0, textBytes = 0;
-    for (std::size_t i = 0; i < accounts.size(); ++i)
-        if (!alias[i]) {
-            ++count;
-            textBytes += accounts[i].name.size() + accounts[i].home.size();
-        }
-    const auto skel = newProfileTemplate(context.platform);
-    profiles.reserve(count + 1,
-                     textBytes + skel.size() + std::string_view(kTemplateAccount).size());
-    for (std::size_t i = 0; i < accounts.size(); ++i) {
-        const auto& user = accounts[i];
-        if (alias[i]) continue;
-        if (!isAbsoluteLogicalPath(user.home)) {
-            errors.push_back("account " + user.name + ": home directory '" + user.home +
-                             "' is not an absolute path; skipped");
-            continue;
-        }
-        if (!profiles.add(user.name, user.uid, user.gid, user.home))
-            errors.push_back("account " + user.name.substr(0, 64) +
-                             ": name or home directory too long; skipped");
-    }
+    accounts.keepIf([&](const platform::AccountList::View& user, std::size_t i) {
+        if (alias[i]) return false;
+        if (isAbsoluteLogicalPath(user.home)) return true;
+        errors.push_back("account " + std::string(user.name) + ": home directory '" +
+                         std::string(user.home) + "' is not an absolute path; skipped");
+        return false;
+    });
+    alias = {};
+    // The listing's own list becomes the pass's: nothing is copied.
+    ProfileList profiles(
+        std::make_shared<const DataDirectories>(metalamaDataDirectories(context.platform)),
+        std::move(accounts));
     // In the order of the paths under the homes, which is the order of the ledger's index: each
     // profile's look-up then goes on from the one before it (store/ledger_cursor.hpp) instead of
     // searching the whole index, whatever order the accounts' uids give.
     profiles.sortByHome();
+    const auto skel = newProfileTemplate(context.platform);
     if (!skel.empty()) profiles.add(kTemplateAccount, 0, 0, skel, true);
     return profiles;
 }

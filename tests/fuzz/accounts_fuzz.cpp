@@ -23,13 +23,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto range = mpa::platform::parseLoginDefs(text);
     std::vector<std::string> errors;
     const auto accounts = mpa::platform::parsePasswd(text, &errors);
-    for (const auto& account : accounts) {
+    for (std::size_t i = 0; i < accounts.size(); ++i) {
+        const auto account = accounts.view(i);
         check(!account.name.empty());
         check(!account.home.empty() && account.home[0] == '/');
+        check(account.name.find(':') == std::string_view::npos);
     }
     const auto selected = mpa::platform::selectLoginUsers(accounts, range);
     check(selected.size() <= accounts.size());
-    for (const auto& account : selected)
+    for (std::size_t i = 0; i < selected.size(); ++i) {
+        const auto account = selected.view(i);
         check(account.uid >= range.uidMin && account.uid <= range.uidMax);
+        if (i > 0) check(selected.view(i - 1).uid <= account.uid);
+    }
     return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "model/ledger.hpp"
 #include "platform/users.hpp"
+#include "support/account_lists.hpp"
 #include "support/macos_tree.hpp"
 #include "support/scratch_dir.hpp"
 #include "targets/metalama_profiles.hpp"
@@ -24,18 +25,12 @@ constexpr const char* kAppSupport = "Library/Application Support/Metalama/teleme
 constexpr const char* kLocalShare = ".local/share/Metalama/telemetry.json";
 constexpr const char* kDotMetalama = ".config/.metalama/telemetry.json";
 
-std::vector<std::string> names(const std::vector<platform::UserAccount>& users) {
-    std::vector<std::string> out;
-    for (const auto& u : users) out.push_back(u.name);
-    return out;
-}
-
 platform::UserAccount account(const std::string& name, uint32_t uid, const std::string& home) {
     return {name, uid, 20, home};
 }
 
 TEST(MacUsers, SelectsLocalUsersHomedUnderUsersFrom501) {
-    const auto selected = platform::selectMacUsers({
+    const auto selected = platform::selectMacUsers(accountList({
         account("root", 0, "/var/root"), account("_spotlight", 89, "/var/empty"),
         account("nobody", 4294967294u, "/var/empty"), account("bob", 502, "/Users/bob"),
         account("alice", 501, "/Users/alice"),
@@ -44,8 +39,8 @@ TEST(MacUsers, SelectsLocalUsersHomedUnderUsersFrom501) {
         account("deep", 504, "/Users/deep/nested"),  // not a home under /Users
         account("alice", 505, "/Users/alice2"),      // a later duplicate name
         account("guest", 201, "/Users/Guest"),       // macOS's Guest account is 201
-    });
-    EXPECT_THAT(names(selected), ElementsAre("alice", "bob"));
+    }));
+    EXPECT_THAT(accountNames(selected), ElementsAre("alice", "bob"));
 }
 
 TEST(MacUsers, ParsesALocalUserRecordAndExplainsBadOnes) {

@@ -109,10 +109,11 @@ TEST(ProfileList, GivesBackEachProfileAsAddedAndRefusesWhatItCannotHold) {
     ASSERT_TRUE(list.add("bob", 1002, 2002, "/home/bob"));
     ASSERT_TRUE(list.add("", 7, 8, longHome));
     ASSERT_TRUE(list.add("a-rather-long-account-name-from-a-directory", 1001, 100, "/h/a"));
-    EXPECT_FALSE(list.add("x", 1, 1, "/" + std::string(40000, 'x')));
+    EXPECT_FALSE(list.add("x", 1, 1, "/" + std::string(70000, 'x')));
     EXPECT_FALSE(list.add(std::string(70000, 'n'), 1, 1, "/home/n"));
     list.sortByHome();
     ASSERT_TRUE(list.add(kTemplateAccount, 0, 0, "/etc/skel", true));
+    EXPECT_FALSE(list.add("late", 1, 1, "/home/late"));  // the template stays the last profile
     ASSERT_EQ(list.size(), 4u);
     const auto first = list[0];
     EXPECT_EQ(first.account, "a-rather-long-account-name-from-a-directory");

@@ -3,15 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include "support/account_lists.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa::platform {
 namespace {
 
-std::vector<std::string> names(const std::vector<UserAccount>& users) {
-    std::vector<std::string> result;
-    for (const UserAccount& user : users) result.push_back(user.name);
-    return result;
+using test::accountList;
+
+std::vector<std::string> names(const AccountList& users) {
+    return test::accountNames(users);
 }
 
 TEST(LoginDefs, DefaultsWhenEmptyOrKeysMissing) {
@@ -43,7 +44,7 @@ TEST(LoginDefs, IgnoresUnparsableValuesAndTakesTheLastValidOne) {
 
 TEST(Passwd, ParsesFieldsAndReportsMalformedLinesWithNumbers) {
     std::vector<std::string> errors;
-    const std::vector<UserAccount> accounts = parsePasswd(
+    const AccountList accounts = parsePasswd(
         "root:x:0:0:root:/root:/bin/bash\n"
         "alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n"
         "broken line without colons\n"
@@ -77,14 +78,49 @@ TEST(Passwd, ParsesFieldsAndReportsMalformedLinesWithNumbers) {
                       }));
 }
 
+// An account as added is the account given back, whatever the lengths; what the list cannot
+// hold is refused, not cut; keepIf asks once for each account, in order, with its position.
+TEST(AccountList, GivesBackEachAccountAsAddedAndKeepsAndSortsInPlace) {
+    AccountList list;
+    const std::string longHome = "/home/" + std::string(5000, 'h');
+    ASSERT_TRUE(list.add("carol", 1002, 2002, "/home/carol"));
+    ASSERT_TRUE(list.add("", 7, 8, longHome));
+    ASSERT_TRUE(list.add({"a-rather-long-account-name-from-a-directory", 1001, 100, "/h/a"}));
+    EXPECT_FALSE(list.add("x", 1, 1, "/" + std::string(70000, 'x')));
+    EXPECT_FALSE(list.add(std::string(70000, 'n'), 1, 1, "/home/n"));
+    ASSERT_EQ(list.size(), 3u);
+    EXPECT_EQ(list[1].home, longHome);
+    EXPECT_EQ(list[1].gid, 8u);
+    EXPECT_EQ(list.view(2).name, "a-rather-long-account-name-from-a-directory");
+    std::vector<std::string> homes;
+    for (const auto& account : list) homes.push_back(account.home);
+    EXPECT_EQ(homes, (std::vector<std::string>{"/home/carol", longHome, "/h/a"}));
+
+    std::vector<std::size_t> asked;
+    list.keepIf([&](const AccountList::View& a, std::size_t i) {
+        asked.push_back(i);
+        return !a.name.empty();
+    });
+    EXPECT_EQ(asked, (std::vector<std::size_t>{0, 1, 2}));
+    list.sort([](const AccountList::View& a, const AccountList::View& b) { return a.uid < b.uid; });
+    EXPECT_EQ(names(list),
+              (std::vector<std::string>{"a-rather-long-account-name-from-a-directory", "carol"}));
+    EXPECT_EQ(list[1].uid, 1002u);
+    EXPECT_EQ(list[1].gid, 2002u);
+}
+
 TEST(Passwd, SelectionFiltersDeduplicatesAndSorts) {
-    std::vector<UserAccount> accounts = {
-        {"zed", 1500, 1500, "/home/zed"},     {"root", 0, 0, "/root"},
-        {"amy", 1500, 1500, "/home/amy"},     {"nobody", 65534, 65534, "/nonexistent"},
-        {"bob", 1000, 1000, "/home/bob"},     {"bob", 1001, 1001, "/home/bob2"},
-        {"edge", 60000, 60000, "/home/edge"}, {"sys", 999, 999, "/var/sys"},
-    };
-    const std::vector<UserAccount> selected = selectLoginUsers(accounts, LoginRange{});
+    const AccountList accounts = accountList({
+        {"zed", 1500, 1500, "/home/zed"},
+        {"root", 0, 0, "/root"},
+        {"amy", 1500, 1500, "/home/amy"},
+        {"nobody", 65534, 65534, "/nonexistent"},
+        {"bob", 1000, 1000, "/home/bob"},
+        {"bob", 1001, 1001, "/home/bob2"},
+        {"edge", 60000, 60000, "/home/edge"},
+        {"sys", 999, 999, "/var/sys"},
+    });
+    const AccountList selected = selectLoginUsers(accounts, LoginRange{});
     EXPECT_EQ(names(selected), (std::vector<std::string>{"bob", "amy", "zed", "edge"}));
     EXPECT_EQ(selected[0].home, "/home/bob");  // the first "bob" wins, as in NSS
     EXPECT_EQ(names(selectLoginUsers(accounts, LoginRange{1500, 1500})),
