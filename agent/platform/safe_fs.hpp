@@ -40,6 +40,10 @@ struct ReadResult {
     FileInfo info;
 };
 
+// A file read piece by piece (SafeDir::readFileInPieces): each piece as it is read, with the size
+// the file had when it was opened (what a reader keeping the whole file reserves).
+using FilePieces = std::function<void(std::string_view piece, std::uint64_t openedSize)>;
+
 struct Ownership {
     uint32_t uid;
     uint32_t gid;
@@ -101,6 +105,11 @@ class SafeDir {
     // Regular files only: refuses a symlink, a non-regular file, a file with more than one link
     // (a planted hard link), a file larger than maxBytes. Never blocks on a FIFO.
     ReadResult readFile(const std::string& name, uint64_t maxBytes) const;
+    // The same checks, but each piece read is handed to `piece` and none is kept (data stays
+    // empty): a file read once, front to back, that may be large (a passwd file of 100,000
+    // accounts is 5 MB). When status fails, what was handed over is not the file.
+    ReadResult readFileInPieces(const std::string& name, uint64_t maxBytes,
+                                const FilePieces& piece) const;
 
     // Atomic replace: a new temp file with an unpredictable name in this dir, written in full,
     // given to `owner`, fsynced, renamed over `name`, then the dir fsynced. The temp file is
@@ -177,6 +186,8 @@ std::string physicalPath(const std::string& absolutePath);
 // Convenience for single files given by absolute path (parent opened with SafeDir::open). A
 // missing parent directory reads as a missing file.
 ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes);
+ReadResult readFileNoFollowInPieces(const std::string& absolutePath, uint64_t maxBytes,
+                                    const FilePieces& piece);
 Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
                        const Ownership& owner,
                        RenameDurability durability = RenameDurability::Durable);

@@ -79,24 +79,22 @@ Status checkReadable(const FileInfo& info, const std::string& where, std::uint64
 
 Status readBounded(
     const std::function<std::ptrdiff_t(char* buffer, std::size_t size, Status* status)>& readChunk,
-    const std::string& where, std::uint64_t maxBytes, std::uint64_t statSize, std::string* data) {
+    const std::string& where, std::uint64_t maxBytes, std::uint64_t statSize,
+    const FilePieces& piece) {
     // Read at most maxBytes + 1 so a file that grows while we read is still caught.
-    // The size the file had when it was opened, reserved whole: grown by doubling, a 5 MB
-    // passwd file was held in an 8 MB string.
-    if (statSize <= maxBytes) data->reserve(data->size() + static_cast<std::size_t>(statSize));
     char buffer[16384];
+    std::uint64_t total = 0;
     while (true) {
         Status chunk;
         const std::ptrdiff_t n = readChunk(buffer, sizeof buffer, &chunk);
         if (n < 0) return Status::failure(where + ": " + chunk.error);
         if (n == 0) break;
-        data->append(buffer, static_cast<std::size_t>(n));
-        if (data->size() > maxBytes) {
-            data->clear();
+        total += static_cast<std::uint64_t>(n);
+        if (total > maxBytes)
             return Status::failure(where + ": grew beyond the " + std::to_string(maxBytes) +
                                    " bytes allowed while being read");
-        }
-        if (static_cast<std::size_t>(n) < sizeof buffer && data->size() == statSize) break;
+        piece(std::string_view(buffer, static_cast<std::size_t>(n)), statSize);
+        if (static_cast<std::size_t>(n) < sizeof buffer && total == statSize) break;
     }
     return Status::success();
 }
@@ -173,6 +171,19 @@ Status SafeDir::writeFileAtomic(const std::string& name, std::string_view data,
     return detail::flushDirectory(handle_, describe(name));
 }
 
+ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
+    std::string data;
+    ReadResult result =
+        readFileInPieces(name, maxBytes, [&data](std::string_view piece, std::uint64_t size) {
+            // The size the file had when it was opened, reserved whole: grown by doubling, a
+            // 5 MB file was held in an 8 MB string.
+            if (data.empty() && size >= piece.size()) data.reserve(static_cast<std::size_t>(size));
+            data.append(piece);
+        });
+    if (result.status) result.data = std::move(data);
+    return result;
+}
+
 std::vector<std::string> SafeDir::list(Status* status) const {
     std::vector<std::string> names;
     Status read = forEachEntry([&names](std::string_view name) { names.emplace_back(name); });
@@ -198,7 +209,11 @@ Ownership SafeDir::ownershipFor(const std::string& name, const Ownership& fallba
     return replacementOwnership(stat(name), fallback);
 }
 
-ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes) {
+namespace {
+
+// The file at an absolute path, read by `read` from its opened parent.
+template <typename Read>
+ReadResult readFromParent(const std::string& absolutePath, Read&& read) {
     ReadResult result;
     std::string parent, name;
     if (!detail::splitParent(absolutePath, &parent, &name)) {
@@ -213,7 +228,22 @@ ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes) 
         if (!missing) result.status = opened;
         return result;
     }
-    return dir->readFile(name, maxBytes);
+    return read(*dir, name);
+}
+
+}  // namespace
+
+ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes) {
+    return readFromParent(absolutePath, [&](const SafeDir& dir, const std::string& name) {
+        return dir.readFile(name, maxBytes);
+    });
+}
+
+ReadResult readFileNoFollowInPieces(const std::string& absolutePath, uint64_t maxBytes,
+                                    const FilePieces& piece) {
+    return readFromParent(absolutePath, [&](const SafeDir& dir, const std::string& name) {
+        return dir.readFileInPieces(name, maxBytes, piece);
+    });
 }
 
 Status writeFileAtomic(const std::string& absolutePath, std::string_view data,

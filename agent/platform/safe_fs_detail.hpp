@@ -32,15 +32,17 @@ Status checkComponent(const std::string& name, const std::string& where);
 Status checkReplaceable(const FileInfo& existing, const std::string& where);
 // Whether the opened `info` may be read: a regular file, one link, at most `maxBytes`.
 Status checkReadable(const FileInfo& info, const std::string& where, std::uint64_t maxBytes);
-// Appends what `readChunk` gives (bytes read, 0 at the end, -1 with *status failed) to *data,
-// failing when the file grows beyond `maxBytes` while being read (*data is cleared then).
+// Hands what `readChunk` gives (bytes read, 0 at the end, -1 with *status failed) to `piece`,
+// failing when the file grows beyond `maxBytes` while being read (what was handed over is then
+// not the file: the caller drops it).
 // `statSize` is the size the open file reported: a read shorter than asked that brings the data
 // to exactly that size is the end (a regular file reads short only at its end), which saves
 // the read that would return 0. Any other short read (a file that changed size since, or a
 // pseudo-file whose size says nothing) reads on to the 0.
 Status readBounded(
     const std::function<std::ptrdiff_t(char* buffer, std::size_t size, Status* status)>& readChunk,
-    const std::string& where, std::uint64_t maxBytes, std::uint64_t statSize, std::string* data);
+    const std::string& where, std::uint64_t maxBytes, std::uint64_t statSize,
+    const FilePieces& piece);
 // The checks before a rename: both names single components, `from` an existing regular file
 // (`missingText` is the OS's words for a missing file).
 Status checkRenamable(const FileInfo& from, const std::string& fromName,

@@ -408,7 +408,8 @@ FileInfo SafeDir::self() const {
     return infoFrom(st);
 }
 
-ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
+ReadResult SafeDir::readFileInPieces(const std::string& name, uint64_t maxBytes,
+                                     const FilePieces& piece) const {
     ReadResult result;
     const std::string where = describe(name);
     auto fail = [&](std::string message) {
@@ -445,7 +446,7 @@ ReadResult SafeDir::readFile(const std::string& name, uint64_t maxBytes) const {
         if (n < 0) *status = Status::failure(errnoText(errno));
         return static_cast<std::ptrdiff_t>(n);
     };
-    result.status = detail::readBounded(readChunk, where, maxBytes, result.info.size, &result.data);
+    result.status = detail::readBounded(readChunk, where, maxBytes, result.info.size, piece);
     return result;
 }
 

@@ -15,20 +15,52 @@ namespace mpa::platform {
 
 namespace {
 
-// Calls visit(line, number) for each line, numbered from 1, dropping a trailing '\r' so files
-// edited on Windows still parse. No list of lines: a passwd file of 100,000 accounts made one of
-// 1.6 MB beside the accounts.
+// The lines of a text given in pieces (a file read piece by piece, or a whole text as one),
+// each numbered from 1 and handed to visit(line, number) whole: a line split between two pieces
+// is put together. A trailing '\r' is dropped so files edited on Windows still parse. No list
+// of lines: a passwd file of 100,000 accounts made one of 1.6 MB beside the accounts.
+template <typename Visit>
+class LineSplitter {
+  public:
+    explicit LineSplitter(Visit visit) : visit_(std::forward<Visit>(visit)) {}
+    void feed(std::string_view piece) {
+        while (!piece.empty()) {
+            const std::size_t newline = piece.find('\n');
+            if (newline == std::string_view::npos) {
+                carry_.append(piece);
+                return;
+            }
+            if (carry_.empty()) {
+                emit(piece.substr(0, newline));
+            } else {
+                carry_.append(piece.substr(0, newline));
+                emit(carry_);
+                carry_.clear();
+            }
+            piece.remove_prefix(newline + 1);
+        }
+    }
+    // The last line, when the text does not end with a newline.
+    void finish() {
+        if (!carry_.empty()) emit(carry_);
+        carry_.clear();
+    }
+
+  private:
+    void emit(std::string_view line) {
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        visit_(line, ++number_);
+    }
+    Visit visit_;
+    std::string carry_;
+    std::size_t number_ = 0;
+};
+
 template <typename Visit>
 void forEachLine(std::string_view text, Visit&& visit) {
-    std::size_t start = 0, number = 0;
-    while (start < text.size()) {
-        std::size_t end = text.find('\n', start);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view line = text.substr(start, end - start);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        visit(line, ++number);
-        start = end + 1;
-    }
+    LineSplitter<Visit&> lines(visit);
+    lines.feed(text);
+    lines.finish();
 }
 
 bool isSpace(char c) {
@@ -126,23 +158,30 @@ LoginRange parseLoginDefs(std::string_view text) {
     return range;
 }
 
-AccountList parsePasswd(std::string_view text, std::vector<std::string>* errors) {
-    // Sized first, so the list holds no spare capacity: at most one account a line, and at most
-    // the names and homes of the lines with seven fields.
-    std::array<std::string_view, 7> fields;
+namespace {
+
+// What a passwd text needs of a list: at most one account a line, and at most the names and
+// homes of the lines with seven fields. Sized first, the list holds no spare capacity.
+struct PasswdSize {
     std::size_t lines = 0, textBytes = 0;
-    forEachLine(text, [&](std::string_view line, std::size_t) {
+    void operator()(std::string_view line, std::size_t) {
+        std::array<std::string_view, 7> fields;
         ++lines;
         if (splitPasswdFields(line, &fields) == fields.size())
             textBytes += fields[0].size() + fields[5].size();
-    });
-    AccountList accounts;
-    accounts.reserve(lines, textBytes);
-    forEachLine(text, [&](std::string_view line, std::size_t number) {
+    }
+};
+
+// Adds the account of one passwd line, or reports why the line is not one.
+struct PasswdLines {
+    AccountList* accounts;
+    std::vector<std::string>* errors;
+    void operator()(std::string_view line, std::size_t number) const {
         auto report = [&](const std::string& reason) {
             if (errors) errors->push_back("line " + std::to_string(number) + ": " + reason);
         };
         if (line.empty() || line[0] == '#' || line[0] == '+' || line[0] == '-') return;
+        std::array<std::string_view, 7> fields;
         if (const std::size_t count = splitPasswdFields(line, &fields); count != fields.size()) {
             report("expected 7 colon-separated fields, found " + std::to_string(count));
             return;
@@ -165,9 +204,50 @@ AccountList parsePasswd(std::string_view text, std::vector<std::string>* errors)
             return;
         }
         // The shell (field 7) is not kept: nothing the agent does depends on it.
-        if (!accounts.add(fields[0], uid, gid, fields[5]))
+        if (!accounts->add(fields[0], uid, gid, fields[5]))
             report("name or home directory longer than 64 KiB");
-    });
+    }
+};
+
+// A passwd file read twice, piece by piece: once to size the list, once to fill it. Kept whole,
+// the text was the largest thing listing held (5 MB at 100,000 accounts, more than the list made
+// from it). A file changed between the two readings is taken as the second found it; the size
+// from the first is only a reservation.
+AccountList readPasswdFile(const std::string& path, bool* missing, std::vector<std::string>* errors,
+                           std::vector<std::string>* lineErrors) {
+    AccountList accounts;
+    PasswdSize size;
+    LineSplitter<PasswdSize&> sizing(size);
+    ReadResult read = readFileNoFollowInPieces(
+        path, kMaxAccountFileBytes,
+        [&sizing](std::string_view piece, std::uint64_t) { sizing.feed(piece); });
+    sizing.finish();
+    *missing = read.missing;
+    if (read.status && !read.missing) {
+        accounts.reserve(size.lines, size.textBytes);
+        LineSplitter<PasswdLines> lines(PasswdLines{&accounts, lineErrors});
+        read = readFileNoFollowInPieces(
+            path, kMaxAccountFileBytes,
+            [&lines](std::string_view piece, std::uint64_t) { lines.feed(piece); });
+        lines.finish();
+        *missing = read.missing;
+    }
+    if (!read.status) {
+        errors->push_back(read.status.error);
+        lineErrors->clear();
+        return {};
+    }
+    return accounts;
+}
+
+}  // namespace
+
+AccountList parsePasswd(std::string_view text, std::vector<std::string>* errors) {
+    PasswdSize size;
+    forEachLine(text, size);
+    AccountList accounts;
+    accounts.reserve(size.lines, size.textBytes);
+    forEachLine(text, PasswdLines{&accounts, errors});
     return accounts;
 }
 
@@ -222,10 +302,9 @@ UserList listLoginUsers(const std::string& root) {
         accounts = enumerateUserDatabase(&list.errors);
     } else {
         const std::string passwdPath = underRoot(root, "/etc/passwd");
-        const std::string passwd = readSystemFile(passwdPath, &missing, &list.errors);
-        if (missing) list.errors.push_back(passwdPath + ": does not exist");
         std::vector<std::string> lineErrors;
-        accounts = parsePasswd(passwd, &lineErrors);
+        accounts = readPasswdFile(passwdPath, &missing, &list.errors, &lineErrors);
+        if (missing) list.errors.push_back(passwdPath + ": does not exist");
         for (const std::string& error : lineErrors)
             list.errors.push_back(passwdPath + ": " + error);
     }

@@ -28,9 +28,17 @@ struct ScriptedReader {
     }
 };
 
+// The pieces appended to *data; each must come with the size the file was opened with.
+FilePieces appendTo(std::string* data, std::uint64_t statSize) {
+    return [data, statSize](std::string_view piece, std::uint64_t openedSize) {
+        EXPECT_EQ(openedSize, statSize);
+        data->append(piece);
+    };
+}
+
 Status run(ScriptedReader& reader, std::uint64_t statSize, std::string* data) {
     return readBounded([&](char* b, std::size_t n, Status* s) { return reader(b, n, s); }, "file",
-                       1 << 20, statSize, data);
+                       1 << 20, statSize, appendTo(data, statSize));
 }
 
 TEST(SafeFsReadBounded, AShortReadThatReachesTheStatSizeIsTheEnd) {
@@ -78,10 +86,10 @@ TEST(SafeFsReadBounded, GrowingBeyondTheLimitWhileReadIsStillRefused) {
     std::string data;
     const auto status =
         readBounded([&](char* b, std::size_t n, Status* s) { return reader(b, n, s); }, "file",
-                    20000, 100, &data);
+                    20000, 100, appendTo(&data, 100));
     EXPECT_FALSE(status);
     EXPECT_NE(status.error.find("grew beyond the 20000 bytes"), std::string::npos);
-    EXPECT_TRUE(data.empty());
+    EXPECT_EQ(data.size(), 16384u);  // the piece past the limit is never handed over
 }
 
 }  // namespace

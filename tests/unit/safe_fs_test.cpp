@@ -423,6 +423,35 @@ TEST_F(SafeFsTest, ForEachEntryVisitsEveryNameOnce) {
     EXPECT_TRUE(std::binary_search(visited.begin(), visited.end(), "link"));
 }
 
+// Read in pieces, a file is the same bytes as read whole, each piece told the size the file was
+// opened with; a link is refused before anything is handed over.
+TEST_F(SafeFsTest, ReadInPiecesGivesTheWholeFileAndRefusesLinks) {
+    std::string content;
+    for (int i = 0; i < 5000; ++i) content += std::to_string(i) + "\n";
+    scratch.write("home/data/big", content);
+    scratch.symlink("big", "home/data/link");
+    SafeDir dir = openDir(scratch.abs("home/data"));
+    std::string joined;
+    std::size_t pieces = 0;
+    const ReadResult read =
+        dir.readFileInPieces("big", 1 << 20, [&](std::string_view piece, std::uint64_t size) {
+            EXPECT_EQ(size, content.size());
+            joined.append(piece);
+            ++pieces;
+        });
+    ASSERT_TRUE(read.status) << read.status.error;
+    EXPECT_TRUE(read.data.empty());
+    EXPECT_EQ(joined, content);
+    EXPECT_GT(pieces, 1u);
+    EXPECT_EQ(dir.readFile("big", 1 << 20).data, content);
+    bool handed = false;
+    const ReadResult link = dir.readFileInPieces(
+        "link", 1 << 20, [&](std::string_view, std::uint64_t) { handed = true; });
+    EXPECT_FALSE(link.status);
+    EXPECT_FALSE(handed);
+    EXPECT_FALSE(dir.readFile("big", 100).status);  // larger than allowed: refused, not cut
+}
+
 TEST_F(SafeFsTest, StatDoesNotFollowLinks) {
     scratch.symlink(scratch.abs("outside/secret"), "home/data/link");
     SafeDir dir = openDir(scratch.abs("home/data"));

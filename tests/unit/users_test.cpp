@@ -127,6 +127,42 @@ TEST(Passwd, SelectionFiltersDeduplicatesAndSorts) {
               (std::vector<std::string>{"amy", "zed"}));
 }
 
+// A passwd file is read in pieces of 16 KiB: lines split between two pieces, a "\r\n" split
+// between them, malformed lines and a last line without a newline give what the same text gives
+// read whole.
+TEST(ListLoginUsers, APasswdFileReadInPiecesGivesWhatItsTextGives) {
+    test::ScratchDir root;
+    root.write("etc/login.defs", "UID_MIN 1000\nUID_MAX 900000\n");
+    std::string text = "root:x:0:0:root:/root:/bin/bash\n";
+    for (int i = 0; i < 3000; ++i) {
+        const std::string name = "u" + std::to_string(i) + std::string(i % 37, 'n');
+        if (i % 101 == 0) text += "broken line " + std::to_string(i) + "\n";
+        text += name + ":x:" + std::to_string(1000 + (i * 7919) % 3000) +
+                ":100:" + std::string(i % 53, 'g') + ":/home/" + name + ":/bin/sh" +
+                (i % 3 == 0 ? "\r\n" : "\n");
+    }
+    text += "last:x:5000:5000::/home/last:/bin/sh";  // no newline
+    ASSERT_GT(text.size(), 8u * 16384);
+    root.write("etc/passwd", text);
+
+    std::vector<std::string> textErrors;
+    const AccountList expected = selectLoginUsers(parsePasswd(text, &textErrors), {1000, 900000});
+    const UserList list = listLoginUsers(root.path() + "/");
+    ASSERT_EQ(list.users.size(), expected.size());
+    EXPECT_EQ(list.users.size(), 3001u);
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        const auto got = list.users.view(i), want = expected.view(i);
+        EXPECT_EQ(got.name, want.name);
+        EXPECT_EQ(got.uid, want.uid);
+        EXPECT_EQ(got.gid, want.gid);
+        EXPECT_EQ(got.home, want.home);
+    }
+    ASSERT_EQ(textErrors.size(), 30u);
+    ASSERT_EQ(list.errors.size(), textErrors.size());
+    for (std::size_t i = 0; i < textErrors.size(); ++i)
+        EXPECT_EQ(list.errors[i], root.abs("etc/passwd") + ": " + textErrors[i]);
+}
+
 TEST(ListLoginUsers, ReadsAScratchRoot) {
     test::ScratchDir root;
     root.write("etc/login.defs", "UID_MIN 2000\nUID_MAX 3000\n");
