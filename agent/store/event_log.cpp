@@ -46,19 +46,22 @@ void logEventsAfter(const SqliteConnection& db, std::int64_t afterId) {
     if (!log.warning()) return;  // nothing of this would be logged: skip the read
     SqliteStatement s;
     if (const auto prepared =
-            db.prepare("SELECT body, hash FROM events WHERE id > ? ORDER BY id", &s);
+            db.prepare("SELECT body, hash, kind FROM events WHERE id > ? ORDER BY id", &s);
         !prepared) {
         log.warning("cannot read the new events for the log: %s", prepared.error);
         return;
     }
     s.bind(1, afterId);
     while (s.step()) {
+        // An event the logger would drop is not parsed or made into a message: a first pass
+        // writes an event a changed file, and each message asked the kernel for the pid.
+        if (!log.is(priorityFor(s.text(2)))) continue;
         std::int64_t id = 0;
         EventDraft event;
         if (!parseEventBody(s.text(0), &id, &event)) continue;  // verify reports such a body
         const auto text = event.kind + (event.subject.empty() ? "" : " " + event.subject) +
                           (event.details.empty() ? "" : ": " + event.details);
-        Poco::Message message("event", text, priorityFor(event.kind));
+        Poco::Message message("event", text, priorityFor(event.kind));  // the body's kind
         message.set(log_field::kEventKind, event.kind);
         message.set(log_field::kSubject, event.subject);
         message.set(log_field::kOutcome, outcomeOf(event));
