@@ -9,10 +9,11 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "util/index_iterator.hpp"
 
 namespace mpa::platform {
 
@@ -67,26 +68,7 @@ class AccountList {
                   [&](const Entry& a, const Entry& b) { return less(viewOf(a), viewOf(b)); });
     }
 
-    class const_iterator {
-      public:
-        using iterator_category = std::input_iterator_tag;
-        using value_type = UserAccount;
-        using difference_type = std::ptrdiff_t;
-        using pointer = void;
-        using reference = UserAccount;
-        const_iterator(const AccountList* list, std::size_t i) : list_(list), i_(i) {}
-        UserAccount operator*() const { return (*list_)[i_]; }
-        const_iterator& operator++() {
-            ++i_;
-            return *this;
-        }
-        bool operator==(const const_iterator& o) const { return i_ == o.i_; }
-        bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
-
-      private:
-        const AccountList* list_;
-        std::size_t i_;
-    };
+    using const_iterator = IndexIterator<AccountList, UserAccount>;
     const_iterator begin() const { return {this, 0}; }
     const_iterator end() const { return {this, entries_.size()}; }
 

@@ -27,12 +27,12 @@ void ProfileList::sortByHome() {
 }
 
 MetalamaProfile ProfileList::operator[](std::size_t i) const {
-    const auto v = view(i);
+    auto account = i < accounts_.size() ? accounts_[i] : template_[i - accounts_.size()];
     MetalamaProfile p;
-    p.account = std::string(v.name);
-    p.uid = v.uid;
-    p.gid = v.gid;
-    p.home = std::string(v.home);
+    p.account = std::move(account.name);
+    p.uid = account.uid;
+    p.gid = account.gid;
+    p.home = std::move(account.home);
     p.isTemplate = isTemplate(i);
     p.dataDirectories = dataDirectories_;
     return p;
@@ -40,10 +40,6 @@ MetalamaProfile ProfileList::operator[](std::size_t i) const {
 
 MetalamaProfile ProfileList::back() const {
     return (*this)[size() - 1];
-}
-
-MetalamaProfile ProfileList::const_iterator::operator*() const {
-    return (*list_)[i_];
 }
 
 }  // namespace mpa

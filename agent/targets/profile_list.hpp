@@ -6,13 +6,13 @@
 // taken over rather than copied; a visitor gets a `MetalamaProfile` made when it asks for it.
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "platform/account_list.hpp"
+#include "util/index_iterator.hpp"
 
 namespace mpa {
 
@@ -47,26 +47,7 @@ class ProfileList {
     std::string_view account(std::size_t i) const { return view(i).name; }
     std::string_view home(std::size_t i) const { return view(i).home; }
 
-    class const_iterator {
-      public:
-        using iterator_category = std::input_iterator_tag;
-        using value_type = MetalamaProfile;
-        using difference_type = std::ptrdiff_t;
-        using pointer = void;
-        using reference = MetalamaProfile;
-        const_iterator(const ProfileList* list, std::size_t i) : list_(list), i_(i) {}
-        MetalamaProfile operator*() const;
-        const_iterator& operator++() {
-            ++i_;
-            return *this;
-        }
-        bool operator==(const const_iterator& o) const { return i_ == o.i_; }
-        bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
-
-      private:
-        const ProfileList* list_;
-        std::size_t i_;
-    };
+    using const_iterator = IndexIterator<ProfileList, MetalamaProfile>;
     const_iterator begin() const { return {this, 0}; }
     const_iterator end() const { return {this, size()}; }
 
