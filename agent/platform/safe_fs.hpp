@@ -103,7 +103,8 @@ class SafeDir {
     FileInfo infoWhenOpened() const;
 
     // Regular files only: refuses a symlink, a non-regular file, a file with more than one link
-    // (a planted hard link), a file larger than maxBytes. Never blocks on a FIFO.
+    // (a planted hard link), a file larger than maxBytes. Never blocks on a FIFO. When status
+    // fails, data is empty (never the part read before the failure).
     ReadResult readFile(const std::string& name, uint64_t maxBytes) const;
     // The same checks, but each piece read is handed to `piece` and none is kept (data stays
     // empty): a file read once, front to back, that may be large (a passwd file of 100,000
