@@ -32,8 +32,10 @@ class AccountList {
         std::string_view home;
     };
 
+    // What a listing reports when add() refuses an account.
+    static constexpr const char* kTooLong = "name or home directory longer than 64 KiB";
     // False, and nothing added, for a name or home longer than 64 KiB (no account database or
-    // file system allows either): the caller reports it.
+    // file system allows either): the caller reports it (kTooLong).
     bool add(std::string_view name, std::uint32_t uid, std::uint32_t gid, std::string_view home);
     bool add(const UserAccount& account) {
         return add(account.name, account.uid, account.gid, account.home);

@@ -127,8 +127,7 @@ UserList listMacLoginUsers(const std::string& root) {
             Status parsed;
             if (auto account = parseMacUserRecord(read.data, &parsed)) {
                 if (!accounts.add(*account))
-                    list.errors.push_back(logical +
-                                          ": name or home directory longer than 64 KiB; skipped");
+                    list.errors.push_back(logical + ": " + AccountList::kTooLong + "; skipped");
             } else
                 list.errors.push_back(logical + ": " + parsed.error + "; skipped");
         }

@@ -134,10 +134,10 @@ UserList listMacLoginUsers(const std::string& root);
 // --- Windows ----------------------------------------------------------------------------------
 // The profiles of HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList (the 64-bit
 // view): one account per SID subkey with its ProfileImagePath (environment references expanded,
-// spelled "C:/Users/bob"), except the service accounts S-1-5-18, -19 and -20. `name` is the
-// profile folder's name. In the order of their SIDs. On other
-// systems: an empty list and an error. Whether each directory exists is left to the caller
-// (under --root it is looked up below the root).
+// spelled "C:/Users/bob"), except the service accounts S-1-5-18, -19 and -20, in the order of
+// their SIDs. `name` is the profile folder's name. On other systems: an empty list and an error.
+// Whether each directory exists is left to the caller (under --root it is looked up below the
+// root).
 UserList listWindowsProfiles();
 
 // True for the well-known service SIDs whose profiles are not people's (LocalSystem,

@@ -204,8 +204,7 @@ struct PasswdLines {
             return;
         }
         // The shell (field 7) is not kept: nothing the agent does depends on it.
-        if (!accounts->add(fields[0], uid, gid, fields[5]))
-            report("name or home directory longer than 64 KiB");
+        if (!accounts->add(fields[0], uid, gid, fields[5])) report(AccountList::kTooLong);
     }
 };
 
@@ -337,7 +336,7 @@ UserList listLoginUsers(const std::string& root) {
         if (at != uids.end() && *at == found.account.uid) continue;
         uids.insert(at, found.account.uid);
         if (!list.users.add(found.account)) {
-            list.errors.push_back(found.foundBy + ": name or home directory longer than 64 KiB");
+            list.errors.push_back(found.foundBy + ": " + AccountList::kTooLong);
             continue;
         }
         list.foundBy[found.account.name] = std::move(found.foundBy);

@@ -30,7 +30,7 @@ AccountList enumerateUserDatabase(std::vector<std::string>* errors) {
         }
         if (!accounts.add(name, uid, static_cast<uint32_t>(entry->pw_gid), home))
             errors->push_back("passwd database: account '" + std::string(name.substr(0, 64)) +
-                              "': name or home directory longer than 64 KiB; skipped");
+                              "': " + AccountList::kTooLong + "; skipped");
     }
     ::endpwent();
     return accounts;
