@@ -176,6 +176,10 @@ class SafeDir {
     mutable std::uint64_t leftoversRemovedIn_ = 0;
     std::optional<FileInfo> infoWhenOpened_;  // what openChild read, when it read it
     mutable std::optional<std::uint64_t> device_;
+    // POSIX: the handle's own offset has been used by a listing. The first listing reads the
+    // handle itself (no descriptor opened and closed for it: two system calls per directory a
+    // first pass writes); any later one, or one inside it, opens the directory again.
+    mutable bool handleListed_ = false;
 };
 
 // The path with the links SafeDir::open would follow resolved: the deepest directory of it that

@@ -121,7 +121,8 @@ SafeDir::SafeDir(SafeDir&& other) noexcept
       leftoversRemovedFor_(std::move(other.leftoversRemovedFor_)),
       leftoversRemovedIn_(other.leftoversRemovedIn_),
       infoWhenOpened_(other.infoWhenOpened_),
-      device_(other.device_) {
+      device_(other.device_),
+      handleListed_(other.handleListed_) {
     other.handle_ = -1;
 }
 
@@ -134,6 +135,7 @@ SafeDir& SafeDir::operator=(SafeDir&& other) noexcept {
         leftoversRemovedIn_ = other.leftoversRemovedIn_;
         infoWhenOpened_ = other.infoWhenOpened_;
         device_ = other.device_;
+        handleListed_ = other.handleListed_;
         other.handle_ = -1;
     }
     return *this;

@@ -616,22 +616,24 @@ Status SafeDir::removeEmptyDir(const std::string& name) const {
 namespace {
 
 // Calls `each` with the name of every entry of the open directory `dirFd`, "." and ".."
-// included; 0, or the errno that stopped the reading (what was read is kept).
-int readEntries(int dirFd, const std::function<void(const char*)>& each) {
+// included; 0, or the errno that stopped the reading (what was read is kept). `offsetUnused`:
+// nothing has read `dirFd`'s entries yet, so its own offset is at the start and may be used.
+int readEntries(int dirFd, bool offsetUnused, const std::function<void(const char*)>& each) {
 #ifdef __linux__
-    // A descriptor of its own, read with getdents64: four system calls, where fdopendir on a
-    // duplicate took eight (it checks the descriptor's type and flags, and the duplicate shares
-    // the offset of any earlier listing, so it had to be rewound). Every directory written by a
-    // pass that looks for a killed pass's leftovers is listed (a first pass: one per profile).
-    // Opening "." needs search permission, which an unprivileged caller may lack where it can
-    // read: then the duplicate.
-    if (const int own = ::openat(dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); own >= 0) {
-        FdGuard guard(own);
+    // getdents64 on a descriptor whose offset is ours: two system calls for a small directory
+    // when the directory's own descriptor has not been listed yet, four when it has (a
+    // descriptor of its own, opened and closed), where fdopendir on a duplicate took eight (it
+    // checks the descriptor's type and flags, and the duplicate shares the offset of any earlier
+    // listing, so it had to be rewound). Every directory written by a pass that looks for a
+    // killed pass's leftovers is listed (a first pass: one per profile). Opening "." needs
+    // search permission, which an unprivileged caller may lack where it can read: then the
+    // duplicate.
+    const auto readAll = [&each](int fd) -> int {
         // On the heap, as readdir's is: a service's stack keeps the pages it once touched.
         constexpr std::size_t kBufferBytes = 32768;
         const std::unique_ptr<char[]> buffer(new char[kBufferBytes]);
         for (;;) {
-            const ssize_t n = ::getdents64(own, buffer.get(), kBufferBytes);
+            const ssize_t n = ::getdents64(fd, buffer.get(), kBufferBytes);
             if (n <= 0) return n < 0 ? errno : 0;
             for (ssize_t at = 0; at < n;) {
                 const auto* entry = reinterpret_cast<const dirent64*>(buffer.get() + at);
@@ -639,7 +641,14 @@ int readEntries(int dirFd, const std::function<void(const char*)>& each) {
                 at += entry->d_reclen;
             }
         }
+    };
+    if (offsetUnused) return readAll(dirFd);
+    if (const int own = ::openat(dirFd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); own >= 0) {
+        FdGuard guard(own);
+        return readAll(own);
     }
+#else
+    (void)offsetUnused;
 #endif
     // fdopendir takes ownership of the descriptor it gets, so give it a duplicate.
     const int fd = ::fcntl(dirFd, F_DUPFD_CLOEXEC, 0);
@@ -664,7 +673,10 @@ int readEntries(int dirFd, const std::function<void(const char*)>& each) {
 }  // namespace
 
 Status SafeDir::forEachEntry(const std::function<void(std::string_view name)>& visit) const {
-    const int err = readEntries(toFd(handle_), [&visit](const char* name) {
+    // Marked before reading, so that a listing inside `visit` opens its own descriptor.
+    const bool offsetUnused = !handleListed_;
+    handleListed_ = true;
+    const int err = readEntries(toFd(handle_), offsetUnused, [&visit](const char* name) {
         if (std::strcmp(name, ".") != 0 && std::strcmp(name, "..") != 0) visit(name);
     });
     return err != 0 ? Status::failure(path_ + ": " + errnoText(err)) : Status::success();

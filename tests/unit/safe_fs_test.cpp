@@ -423,6 +423,34 @@ TEST_F(SafeFsTest, ForEachEntryVisitsEveryNameOnce) {
     EXPECT_TRUE(std::binary_search(visited.begin(), visited.end(), "link"));
 }
 
+// The first listing reads the directory's own descriptor; every later one, one inside it and one
+// after the SafeDir was moved must still see every name (a listing that went on from where the
+// first stopped would see none).
+TEST_F(SafeFsTest, ListingAgainAndInsideAListingSeesEveryName) {
+    for (int i = 0; i < 300; ++i) scratch.write("home/data/f" + std::to_string(i), "x");
+    SafeDir dir = openDir(scratch.abs("home/data"));
+    const auto names = [](const SafeDir& d) {
+        std::vector<std::string> seen;
+        EXPECT_TRUE(d.forEachEntry([&](std::string_view name) { seen.emplace_back(name); }));
+        std::sort(seen.begin(), seen.end());
+        return seen;
+    };
+    std::vector<std::string> outer;
+    std::size_t innerCalls = 0;
+    ASSERT_TRUE(dir.forEachEntry([&](std::string_view name) {
+        outer.emplace_back(name);
+        if (innerCalls++ < 3) {
+            EXPECT_EQ(names(dir), dataEntries());
+        }
+    }));
+    std::sort(outer.begin(), outer.end());
+    EXPECT_EQ(outer, dataEntries());
+    EXPECT_EQ(names(dir), dataEntries());
+    EXPECT_EQ(dir.list(nullptr), dataEntries());
+    SafeDir moved = std::move(dir);
+    EXPECT_EQ(names(moved), dataEntries());
+}
+
 // Read in pieces, a file is the same bytes as read whole, each piece told the size the file was
 // opened with; a link is refused before anything is handed over.
 TEST_F(SafeFsTest, ReadInPiecesGivesTheWholeFileAndRefusesLinks) {
