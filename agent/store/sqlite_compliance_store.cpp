@@ -140,6 +140,13 @@ Status SqliteComplianceStore::configureAndMigrate() {
     // order, about once, so past a few thousand profiles the larger cache saved no read (a no-op
     // at 10,000 profiles made 9,367 preads with either; at 1,000, 964 against 490, with no
     // measurable CPU cost). docs/performance.md has the figures.
+    // 8 KB pages for a database this opening creates (a page size is set before the first write
+    // and then fixed: an existing database keeps its own). A first pass writes the ledger, the
+    // findings and the events of every profile, and every page is a WAL frame (two writes), a
+    // read back when the cache no longer holds it, and a read and a write at the checkpoint:
+    // at 8 KB a first pass over 1,000 profiles made 35,500 system calls instead of 37,900, the
+    // database a year on is the same size, and a commit's few pages cost nothing measurable.
+    if (auto sized = db_.exec("PRAGMA page_size=8192"); !sized) return sized;
     Status read;
     const auto journal = db_.queryText("PRAGMA journal_mode=WAL", &read);
     if (!journal) return Status::failure(path_ + ": " + read.error);

@@ -49,6 +49,8 @@ TEST(ComplianceStore, CreatesAPrivateWalDatabaseAndItsDirectory) {
     EXPECT_EQ(sqlite->connection().queryText("PRAGMA journal_mode", &read).value_or(read.error),
               "wal");
     EXPECT_EQ(readStoreSchemaVersion(sqlite->connection(), &read), storeSchemaVersion());
+    EXPECT_EQ(sqlite->connection().queryText("PRAGMA page_size", &read).value_or(read.error),
+              "8192");
     store.reset();
     // The WAL companions stay (empty) so that read-only readers can open the file later.
     EXPECT_TRUE(std::filesystem::exists(path + "-shm"));
@@ -58,6 +60,34 @@ TEST(ComplianceStore, CreatesAPrivateWalDatabaseAndItsDirectory) {
     ASSERT_EQ(::stat((path + "-shm").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 07777, 0600u);
 #endif
+}
+
+// A database made with SQLite's 4 KB pages (every store before the 8 KB pages) keeps them: it
+// opens, records and reads back as before, and is not rewritten.
+TEST(ComplianceStore, ADatabaseWithOtherPagesKeepsThem) {
+    StoreScratch scratch;
+    const auto path = scratch.abs("compliance.db");
+    {
+        SqliteConnection db;
+        ASSERT_TRUE(db.open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+        ASSERT_TRUE(
+            db.exec("PRAGMA page_size=4096; PRAGMA journal_mode=WAL; "
+                    "CREATE TABLE t (x); DROP TABLE t"));
+    }
+#ifndef _WIN32
+    ::chmod(path.c_str(), 0600);
+#endif
+    {
+        auto store = test::openSqliteStore(path);
+        ASSERT_TRUE(store);
+        ASSERT_TRUE(succeeded(store->recordPass(samplePass("2026-01-01T10:00:00Z"))));
+        Status read;
+        EXPECT_EQ(store->connection().queryText("PRAGMA page_size", &read).value_or(read.error),
+                  "4096");
+    }
+    auto reopened = openStore(path);
+    ASSERT_TRUE(reopened);
+    EXPECT_TRUE(reopened->lastPass());
 }
 
 TEST(ComplianceStore, RoundTripsAPassReport) {
