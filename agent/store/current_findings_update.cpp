@@ -49,6 +49,19 @@ struct OldRow {
     Finding finding;
 };
 
+bool sameFields(const Finding& a, const Finding& b) {
+    return a.target == b.target && a.subject == b.subject && a.user == b.user &&
+           a.desired == b.desired && a.observed == b.observed && a.outcome == b.outcome &&
+           a.reason == b.reason && a.tool == b.tool;
+}
+
+// The previous set is read in chunks by seq (its position in the previous pass). Passes over the
+// same machine give their findings in the same order (targets in turn, profiles in home order),
+// so the previous row at a finding's position is nearly always its subject's: those are matched
+// where they stand, field by field, and hold nothing. From the first position where that is not
+// so (a profile added or gone before the end), the rest is matched subject by subject through
+// digests sorted by key, as a whole pass was before; when the previous set ends first, the rest
+// are new rows and need no matching at all (a first pass).
 class Updater {
   public:
     Updater(SqliteConnection& db, const FindingLog& findings, const std::string& started,
@@ -61,54 +74,152 @@ class Updater {
         if (count > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
             return Status::failure("a pass of " + std::to_string(count) +
                                    " findings is more than the store records");
-        order_.reserve(count);
-        digests_.reserve(count);
+        previous_->assign(count, PreviousFinding{});
+        if (auto p = prepareStatements(); !p) return p;
+        auto it = findings_.begin();
+        bool rowsLeft = true;
+        if (auto kept = matchInPlace(&it, &rowsLeft); !kept) return kept;
+        if (!rowsLeft) return insertRest(&it);
+        return matchRestByKey(&it);
+    }
+
+  private:
+    Status prepareStatements() {
+        if (auto p = db_.prepare("SELECT seq, target, subject, user, desired, observed, outcome, "
+                                 "reason, tool FROM current_findings WHERE seq > ? ORDER BY seq "
+                                 "LIMIT " +
+                                     std::to_string(kChunkRows),
+                                 &read_);
+            !p)
+            return p;
+        // A previous row keeps its state_since when the outcome is unchanged (SET reads the
+        // row's values before the update).
+        if (auto p =
+                db_.prepare("UPDATE current_findings SET seq = ?1, target = ?2, subject = ?3, "
+                            "user = ?4, desired = ?5, observed = ?6, outcome = ?7, reason = ?8, "
+                            "tool = ?9, state_since = CASE WHEN outcome = ?7 THEN state_since "
+                            "ELSE ?10 END WHERE seq = ?11",
+                            &move_);
+            !p)
+            return p;
+        return db_.prepare(
+            "INSERT INTO current_findings (seq, target, subject, user, desired, "
+            "observed, outcome, reason, tool, state_since) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &insert_);
+    }
+
+    // The next chunk of previous rows after seq `after`, the read finished (the statement
+    // reset) before anything is written.
+    Status readChunk(std::int64_t after, std::vector<OldRow>* chunk) {
+        chunk->clear();
+        read_.reset();
+        read_.bind(1, after);
+        while (read_.step()) {
+            chunk->emplace_back();
+            if (auto row = readOldRow(read_, &chunk->back()); !row) return row;
+        }
+        if (read_.failed()) return Status::failure(read_.errorMessage());
+        read_.reset();
+        return Status::success();
+    }
+
+    // Writes finding `f` as the row at `seq`: over the previous row at `oldSeq`, or new (-1).
+    Status writeRow(std::int64_t seq, std::int64_t oldSeq, const Finding& f) {
+        auto& s = oldSeq < 0 ? insert_ : move_;
+        s.reset();
+        s.bind(1, seq);
+        bindFinding(s, 2, f);
+        s.bind(9, f.tool).bind(10, started_);
+        if (oldSeq >= 0) s.bind(11, oldSeq);
+        return s.run();
+    }
+
+    // Matches each previous row with the finding at its position while both are the same
+    // subject, writing the ones that changed; stops at the first that is not (position_ is
+    // then the first finding not matched, *rowsLeft whether previous rows remain from there).
+    Status matchInPlace(FindingLog::const_iterator* it, bool* rowsLeft) {
+        std::vector<OldRow> chunk;
+        std::vector<std::pair<std::int64_t, Finding>> changed;  // at most a chunk's
+        std::int64_t after = -1;
+        for (;;) {
+            if (auto r = readChunk(after, &chunk); !r) return r;
+            if (chunk.empty()) {
+                *rowsLeft = false;
+                return Status::success();
+            }
+            bool stopped = false;
+            for (const auto& old : chunk) {
+                if (*it == findings_.end() || old.seq != static_cast<std::int64_t>(position_) ||
+                    old.finding.target != (*it)->target || old.finding.subject != (*it)->subject) {
+                    stopped = true;
+                    break;
+                }
+                const Finding& f = **it;
+                auto& before = (*previous_)[position_];
+                before.present = true;
+                before.outcome = old.finding.outcome;
+                before.sameReason = old.finding.reason == f.reason;
+                if (!sameFields(old.finding, f))
+                    changed.emplace_back(static_cast<std::int64_t>(position_), f);
+                ++*it;
+                ++position_;
+            }
+            for (const auto& [seq, f] : changed) {
+                if (auto d = delta_(seq, f, false); !d) return d;
+                if (auto w = writeRow(seq, seq, f); !w) return w;
+            }
+            changed.clear();
+            if (stopped) return Status::success();
+            after = chunk.back().seq;
+        }
+    }
+
+    // No previous row is left: every remaining finding is a new row at its position.
+    Status insertRest(FindingLog::const_iterator* it) {
+        for (; *it != findings_.end(); ++*it, ++position_) {
+            const auto seq = static_cast<std::int64_t>(position_);
+            if (auto d = delta_(seq, **it, false); !d) return d;
+            if (auto w = writeRow(seq, -1, **it); !w) return w;
+        }
+        return Status::success();
+    }
+
+    // The findings from position_ on against the previous rows from there, subject by subject.
+    Status matchRestByKey(FindingLog::const_iterator* it) {
+        base_ = position_;
+        const auto rest = findings_.size() - base_;
+        order_.reserve(rest);
+        digests_.reserve(rest);
         std::uint32_t i = 0;
-        for (const auto& f : findings_) {
-            order_.push_back(Keyed::of(keyOf(f), i++));
-            digests_.push_back({contentOf(f), reasonOf(f)});
+        for (; *it != findings_.end(); ++*it) {
+            order_.push_back(Keyed::of(keyOf(**it), i++));
+            digests_.push_back({contentOf(**it), reasonOf(**it)});
         }
         std::sort(order_.begin(), order_.end(), [](const Keyed& a, const Keyed& b) {
             return a.key() != b.key() ? a.key() < b.key() : a.index < b.index;
         });
-        oldSeq_.assign(count, -1);
-        differs_.assign(count, false);
-        previous_->assign(count, PreviousFinding{});
+        oldSeq_.assign(rest, -1);
+        differs_.assign(rest, false);
         if (auto matched = matchPrevious(); !matched) return matched;
         order_ = {};  // not needed past the match: give the memory back before the writes
         return writeChanged();
     }
 
-  private:
-    // Reads the previous set chunk by chunk (by seq); each row is matched with the first finding
-    // of its subject not matched yet, or is gone (a removed delta, and the row is deleted).
+    // Reads the previous set from base_ chunk by chunk (by seq); each row is matched with the
+    // first finding of its subject not matched yet, or is gone (a removed delta, and the row is
+    // deleted).
     Status matchPrevious() {
-        SqliteStatement read, remove;
-        if (auto p = db_.prepare("SELECT seq, target, subject, user, desired, observed, outcome, "
-                                 "reason, tool FROM current_findings WHERE seq > ? ORDER BY seq "
-                                 "LIMIT " +
-                                     std::to_string(kChunkRows),
-                                 &read);
-            !p)
-            return p;
+        SqliteStatement remove;
         if (auto p = db_.prepare("DELETE FROM current_findings WHERE seq = ?", &remove); !p)
             return p;
-        std::int64_t after = -1;
+        std::int64_t after = static_cast<std::int64_t>(base_) - 1;
         std::int64_t removedSeq = static_cast<std::int64_t>(findings_.size());
         std::vector<OldRow> chunk;
         for (;;) {
-            chunk.clear();
-            read.reset();
-            read.bind(1, after);
-            while (read.step()) {
-                chunk.emplace_back();
-                if (auto row = readOldRow(read, &chunk.back()); !row) return row;
-            }
-            if (read.failed()) return Status::failure(read.errorMessage());
-            read.reset();
+            if (auto r = readChunk(after, &chunk); !r) return r;
             if (chunk.empty()) return Status::success();
             after = chunk.back().seq;
-            previousRows_ += chunk.size();
             for (const auto& old : chunk) {
                 if (matchOne(old)) continue;
                 if (auto d = delta_(removedSeq++, old.finding, true); !d) return d;
@@ -149,7 +260,7 @@ class Updater {
             if (old.seq < 0 || old.seq > std::numeric_limits<std::int32_t>::max()) return false;
             oldSeq_[i] = static_cast<std::int32_t>(old.seq);
             differs_[i] = contentOf(old.finding) != digests_[i].content;
-            auto& before = (*previous_)[i];
+            auto& before = (*previous_)[base_ + i];
             before.present = true;
             before.outcome = old.finding.outcome;
             before.sameReason = reasonOf(old.finding) == digests_[i].reason;
@@ -159,46 +270,24 @@ class Updater {
     }
 
     // Rows to write go to seq -(position + 1) first, so no row is moved onto a seq another row
-    // still holds; the last statement turns them to their positions. A previous row keeps its
-    // state_since when the outcome is unchanged (SET reads the row's values before the update).
+    // still holds; the last statement turns them to their positions. The rows before base_
+    // were matched in place and stay where they are.
     Status writeChanged() {
-        SqliteStatement move, insert;
-        if (auto p =
-                db_.prepare("UPDATE current_findings SET seq = ?1, target = ?2, subject = ?3, "
-                            "user = ?4, desired = ?5, observed = ?6, outcome = ?7, reason = ?8, "
-                            "tool = ?9, state_since = CASE WHEN outcome = ?7 THEN state_since "
-                            "ELSE ?10 END WHERE seq = ?11",
-                            &move);
-            !p)
-            return p;
-        if (auto p =
-                db_.prepare("INSERT INTO current_findings (seq, target, subject, user, desired, "
-                            "observed, outcome, reason, tool, state_since) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            &insert);
-            !p)
-            return p;
         bool anyMoved = false;
-        std::size_t i = 0;
+        std::size_t position = 0;
         for (const auto& f : findings_) {
-            const auto seq = static_cast<std::int64_t>(i);
+            if (position++ < base_) continue;
+            const auto i = position - 1 - base_;
+            const auto seq = static_cast<std::int64_t>(position - 1);
             const auto oldSeq = oldSeq_[i];
             const bool differs = differs_[i];
-            ++i;
             if (oldSeq == seq && !differs) continue;  // the same finding at the same place
             if (oldSeq < 0 || differs)
                 if (auto d = delta_(seq, f, false); !d) return d;
-            auto& s = oldSeq < 0 ? insert : move;
-            s.reset();
-            // A first pass (nothing before) can write each row at its place at once.
-            s.bind(1, previousRows_ == 0 ? seq : -seq - 1);
-            bindFinding(s, 2, f);
-            s.bind(9, f.tool).bind(10, started_);
-            if (oldSeq >= 0) s.bind(11, oldSeq);
-            if (auto r = s.run(); !r) return r;
+            if (auto w = writeRow(-seq - 1, oldSeq, f); !w) return w;
             anyMoved = true;
         }
-        if (!anyMoved || previousRows_ == 0) return Status::success();
+        if (!anyMoved) return Status::success();
         return db_.exec("UPDATE current_findings SET seq = -seq - 1 WHERE seq < 0");
     }
 
@@ -207,7 +296,11 @@ class Updater {
     const std::string& started_;
     const FindingDelta& delta_;
     std::vector<PreviousFinding>* previous_;
-    // 12 bytes, not the 16 a 64-bit member's alignment would make it: one per finding.
+    SqliteStatement read_, move_, insert_;
+    std::size_t position_ = 0;  // the next finding to match in place
+    std::size_t base_ = 0;      // the first finding matched by key (the vectors start there)
+    // 12 bytes, not the 16 a 64-bit member's alignment would make it: one per finding matched
+    // by key.
     struct Keyed {
         std::uint32_t keyHigh, keyLow, index;
         static Keyed of(std::uint64_t key, std::uint32_t index) {
@@ -215,16 +308,15 @@ class Updater {
         }
         std::uint64_t key() const { return std::uint64_t{keyHigh} << 32 | keyLow; }
     };
-    std::vector<Keyed> order_;  // positions of findings_, sorted by key
+    std::vector<Keyed> order_;  // positions from base_, sorted by key
     struct Digests {
         std::uint64_t content, reason;
     };
-    std::vector<Digests> digests_;  // per finding
-    // Per finding, what the previous set had: the seq of the row it replaces (-1: none), and
-    // whether that row differs from it (a delta row). 4 bytes and a bit per finding.
+    std::vector<Digests> digests_;  // per finding from base_
+    // Per finding from base_, what the previous set had: the seq of the row it replaces (-1:
+    // none), and whether that row differs from it (a delta row). 4 bytes and a bit per finding.
     std::vector<std::int32_t> oldSeq_;
     std::vector<bool> differs_;
-    std::size_t previousRows_ = 0;  // rows the previous set had
 };
 
 }  // namespace

@@ -1,10 +1,12 @@
 #pragma once
 // Replaces current_findings (the whole latest set of findings) with a new pass's findings without
-// loading the previous set or holding the new one: the new findings are read in order (twice:
-// once for their digests, once to write what changed), the previous rows in chunks of a few
-// hundred, matched subject by subject by digest. What the store holds is about 48 bytes per
-// finding (digests, the row each replaces, what it had), not a copy of any finding. Rows that
-// did not change and kept their position are not written at all.
+// loading the previous set or holding the new one: the previous rows are read in chunks of a few
+// hundred alongside the new findings, in order. While each row is the same subject at the same
+// position (passes over a machine give their findings in the same order), they are compared
+// field by field and nothing is held; from the first that is not, the rest are matched subject
+// by subject by digest, about 32 bytes per finding from there (digests, the row each replaces).
+// A pass with no previous rows left writes the rest as they come. Rows that did not change and
+// kept their position are not written at all.
 #include <cstdint>
 #include <functional>
 #include <string>

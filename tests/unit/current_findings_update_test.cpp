@@ -84,33 +84,16 @@ bool same(const Finding& a, const Finding& b) {
            a.reason == b.reason && a.tool == b.tool;
 }
 
-TEST(CurrentFindingsUpdate, ManySubjectsMovedAddedRemovedAndChangedMatchTheWholeSetComparison) {
+// Records `first` then `second` and checks current_findings, the second run's deltas and the
+// seal against what comparing the whole sets gives.
+void expectTheWholeSetComparison(const std::vector<Finding>& first,
+                                 const std::vector<Finding>& second) {
     test::ScratchDir scratch;
     const auto path = scratch.abs("compliance.db");
     auto store = openStore(path);
     ASSERT_TRUE(store);
     auto& db = dynamic_cast<SqliteComplianceStore&>(*store).connection();
-    constexpr int kProfiles = 3000;  // several chunks of the previous set
-    std::vector<Finding> first;
-    first.reserve(kProfiles);
-    for (int i = 0; i < kProfiles; ++i) first.push_back(profileFinding(i, Outcome::Remediated));
     ASSERT_TRUE(succeeded(store->recordPass(passOf("2026-01-01T10:00:00Z", first))));
-
-    // The next pass: a block reversed, profiles gone, new ones in the middle (every later
-    // position moves), outcomes changed, a reason changed with the outcome kept.
-    std::vector<Finding> second;
-    for (int i = 0; i < kProfiles; ++i) {
-        if (i % 7 == 3) continue;  // gone
-        if (i == 1000)
-            for (int n = 0; n < 25; ++n)
-                second.push_back(profileFinding(100000 + n, Outcome::Remediated));
-        auto f = profileFinding(i, Outcome::Compliant);
-        if (i % 11 == 0) f.outcome = Outcome::Remediated;  // outcome kept: state_since kept
-        if (i % 13 == 0) f.outcome = Outcome::Failed, f.reason = "permission denied";
-        if (i % 17 == 0) f.tool = "dotnet-sdk";
-        second.push_back(std::move(f));
-    }
-    std::reverse(second.begin() + 200, second.begin() + 600);
     const auto later = passOf("2026-01-01T11:00:00Z", second);
     ASSERT_TRUE(succeeded(store->recordPass(later)));
 
@@ -134,7 +117,6 @@ TEST(CurrentFindingsUpdate, ManySubjectsMovedAddedRemovedAndChangedMatchTheWhole
     for (const auto& f : second) now.insert(f.subject);
     for (const auto& f : first)
         if (!now.count(f.subject)) wantRemoved.insert(f.subject);
-    ASSERT_FALSE(wantRemoved.empty());
     const auto deltas = deltaRows(db, 2);
     std::set<std::string> gotDelta, gotRemoved;
     for (const auto& [subject, removed] : deltas) (removed ? gotRemoved : gotDelta).insert(subject);
@@ -149,6 +131,67 @@ TEST(CurrentFindingsUpdate, ManySubjectsMovedAddedRemovedAndChangedMatchTheWhole
     EXPECT_EQ(stored->report.findings.size(), second.size());
     const auto seal = verifySealedState(db, passFingerprint(stored->report));
     EXPECT_TRUE(seal.intact) << seal.message;
+}
+
+constexpr int kProfiles = 3000;  // several chunks of the previous set
+
+std::vector<Finding> firstPass() {
+    std::vector<Finding> first;
+    first.reserve(kProfiles);
+    for (int i = 0; i < kProfiles; ++i) first.push_back(profileFinding(i, Outcome::Remediated));
+    return first;
+}
+
+// Profile i's finding in the next pass: compliant now, with some outcomes kept (state_since
+// kept), some failed with a reason, some another tool's.
+Finding changedFinding(int i) {
+    auto f = profileFinding(i, Outcome::Compliant);
+    if (i % 11 == 0) f.outcome = Outcome::Remediated;
+    if (i % 13 == 0) f.outcome = Outcome::Failed, f.reason = "permission denied";
+    if (i % 17 == 0) f.tool = "dotnet-sdk";
+    return f;
+}
+
+TEST(CurrentFindingsUpdate, ManySubjectsMovedAddedRemovedAndChangedMatchTheWholeSetComparison) {
+    // The next pass: a block reversed, profiles gone, new ones in the middle (every later
+    // position moves), outcomes changed, a reason changed with the outcome kept.
+    std::vector<Finding> second;
+    for (int i = 0; i < kProfiles; ++i) {
+        if (i % 7 == 3) continue;  // gone
+        if (i == 1000)
+            for (int n = 0; n < 25; ++n)
+                second.push_back(profileFinding(100000 + n, Outcome::Remediated));
+        second.push_back(changedFinding(i));
+    }
+    std::reverse(second.begin() + 200, second.begin() + 600);
+    expectTheWholeSetComparison(firstPass(), second);
+}
+
+// The usual case: the same subjects in the same order for a long way (matched where they stand),
+// then profiles added and gone further on (matched by subject from there).
+TEST(CurrentFindingsUpdate, InPlaceForAWayThenMovedMatchTheWholeSetComparison) {
+    std::vector<Finding> second;
+    for (int i = 0; i < kProfiles; ++i) {
+        if (i == 2000)
+            for (int n = 0; n < 25; ++n)
+                second.push_back(profileFinding(100000 + n, Outcome::Remediated));
+        if (i > 2500 && i % 5 == 0) continue;  // gone
+        second.push_back(changedFinding(i));
+    }
+    expectTheWholeSetComparison(firstPass(), second);
+}
+
+// The previous set ends first (new profiles after the last one), or the pass does (the last
+// profiles gone).
+TEST(CurrentFindingsUpdate, AddedOrGoneAtTheEndMatchTheWholeSetComparison) {
+    std::vector<Finding> longer;
+    for (int i = 0; i < kProfiles + 700; ++i) longer.push_back(changedFinding(i));
+    expectTheWholeSetComparison(firstPass(), longer);
+    std::vector<Finding> shorter;
+    for (int i = 0; i < kProfiles - 700; ++i) shorter.push_back(changedFinding(i));
+    expectTheWholeSetComparison(firstPass(), shorter);
+    expectTheWholeSetComparison(firstPass(), {});
+    expectTheWholeSetComparison({}, shorter);
 }
 
 // A first pass inserts each row once; a pass that differs from the previous one in one finding
@@ -178,8 +221,8 @@ TEST(CurrentFindingsUpdate, UnchangedRowsInPlaceAreNotWritten) {
     ASSERT_TRUE(db.exec("DELETE FROM writes"));
     findings[700].outcome = Outcome::DriftRepaired;
     ASSERT_TRUE(succeeded(store->recordPass(passOf("2026-01-01T11:00:00Z", findings))));
-    // Moved aside to its temporary seq, then back: two updates of the one row.
-    EXPECT_EQ(db.queryInt("SELECT count(*) FROM writes WHERE kind = 'update'", &error), 2);
+    // Rewritten where it stands: one update of the one row.
+    EXPECT_EQ(db.queryInt("SELECT count(*) FROM writes WHERE kind = 'update'", &error), 1);
     EXPECT_EQ(db.queryInt("SELECT count(*) FROM writes WHERE kind <> 'update'", &error), 0);
     const auto rows = currentRows(db);
     ASSERT_EQ(rows.size(), findings.size());
@@ -237,6 +280,35 @@ TEST(CurrentFindingsUpdate, ReportsWhatThePreviousSetHadPerFindingAndDuplicatesP
     EXPECT_EQ(rows[1].since, "t1");
     EXPECT_EQ(rows[2].since, "t1");
     EXPECT_EQ(rows[3].since, "t2");
+
+    // The same subjects in the same order (matched where they stand): user2's reason changes
+    // once more, then stays.
+    auto again = stillFailed;
+    again.reason = "locked again";
+    for (const bool changed : {true, false}) {
+        deltas.clear();
+        const std::vector<Finding> inPlace{now[0], now[1], again, now[3]};
+        ASSERT_TRUE(db.exec("BEGIN"));
+        ASSERT_TRUE(succeeded(updateCurrentFindings(db, inPlace, "t3", collect, &previous)));
+        ASSERT_TRUE(db.exec("COMMIT"));
+        for (const auto& p : previous) EXPECT_TRUE(p.present);
+        EXPECT_EQ(previous[0].outcome, Outcome::Compliant);
+        EXPECT_EQ(previous[1].outcome, Outcome::Pending);
+        EXPECT_EQ(previous[2].outcome, Outcome::Failed);
+        EXPECT_TRUE(previous[1].sameReason);
+        const auto after = currentRows(db);
+        ASSERT_EQ(after.size(), inPlace.size());
+        for (std::size_t i = 0; i < inPlace.size(); ++i)
+            EXPECT_TRUE(same(after[i].finding, inPlace[i])) << i;
+        EXPECT_EQ(after[2].since, "t1");  // still failed: its state is as old as before
+        if (changed) {
+            EXPECT_FALSE(previous[2].sameReason);
+            EXPECT_EQ(deltas, (std::vector<std::pair<std::int64_t, bool>>{{2, false}}));
+        } else {
+            EXPECT_TRUE(previous[2].sameReason);
+            EXPECT_TRUE(deltas.empty());
+        }
+    }
 }
 
 // A pass whose findings went to a spill file (what the engine gives a pass over many profiles) is
