@@ -273,6 +273,7 @@ class Updater {
     // still holds; the last statement turns them to their positions. The rows before base_
     // were matched in place and stay where they are.
     Status writeChanged() {
+        if (base_ == findings_.size()) return Status::success();  // only rows gone at the end
         bool anyMoved = false;
         std::size_t position = 0;
         for (const auto& f : findings_) {
