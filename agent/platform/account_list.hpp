@@ -62,12 +62,36 @@ class AccountList {
             if (keep(viewOf(entries_[i]), i)) entries_[kept++] = entries_[i];
         entries_.resize(kept);
     }
+    // Keeps the first of the accounts that share key(View) (any ordered value), in their order.
+    // Found by sorting positions (4 bytes an account, ties broken by position, so the first of a
+    // key sorts first): a set holding a copy of every key was most of what a listing held.
+    template <typename Key>
+    void dropLaterDuplicates(Key&& key) {
+        std::vector<std::uint32_t> order(entries_.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+        const auto keyAt = [&](std::uint32_t i) { return key(viewOf(entries_[i])); };
+        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+            const auto ka = keyAt(a), kb = keyAt(b);
+            return ka != kb ? ka < kb : a < b;
+        });
+        std::vector<bool> later(entries_.size(), false);
+        for (std::size_t k = 1; k < order.size(); ++k)
+            if (keyAt(order[k]) == keyAt(order[k - 1])) later[order[k]] = true;
+        order = {};
+        keepIf([&](const View&, std::size_t i) { return !later[i]; });
+    }
     // In place, with less(View, View); std::sort, so give it a total order for a stable result
     // (stable_sort's buffer would be half the list).
     template <typename Less>
     void sort(Less&& less) {
         std::sort(entries_.begin(), entries_.end(),
                   [&](const Entry& a, const Entry& b) { return less(viewOf(a), viewOf(b)); });
+    }
+    // By uid, then name: a total order once names are unique (dropLaterDuplicates by name).
+    void sortByUid() {
+        sort([](const View& a, const View& b) {
+            return a.uid != b.uid ? a.uid < b.uid : a.name < b.name;
+        });
     }
 
     using const_iterator = IndexIterator<AccountList, UserAccount>;

@@ -46,10 +46,7 @@ AccountList selectMacUsers(AccountList accounts) {
         if (!isUnderUsers(a.home)) return false;
         return seen.insert(a.name).second;
     });
-    // Names are unique now, so (uid, name) orders every pair.
-    accounts.sort([](const AccountList::View& a, const AccountList::View& b) {
-        return a.uid != b.uid ? a.uid < b.uid : a.name < b.name;
-    });
+    accounts.sortByUid();
     return accounts;
 }
 

@@ -5,7 +5,6 @@
 #include <charconv>
 #include <cstdint>
 #include <functional>
-#include <numeric>
 
 #include "platform/safe_fs.hpp"
 #include "platform/users.hpp"
@@ -254,25 +253,8 @@ AccountList selectLoginUsers(AccountList accounts, const LoginRange& range) {
     accounts.keepIf([&](const AccountList::View& a, std::size_t) {
         return a.uid >= range.uidMin && a.uid <= range.uidMax;
     });
-    // The later duplicates of a name, found by sorting positions (4 bytes an account): a set of
-    // every name was most of what listing held. Ties are broken by position, so the first of a
-    // name sorts first.
-    std::vector<std::uint32_t> byName(accounts.size());
-    std::iota(byName.begin(), byName.end(), 0u);
-    std::sort(byName.begin(), byName.end(), [&](std::uint32_t a, std::uint32_t b) {
-        const int order = accounts.view(a).name.compare(accounts.view(b).name);
-        return order != 0 ? order < 0 : a < b;
-    });
-    std::vector<bool> later(accounts.size(), false);
-    for (std::size_t k = 1; k < byName.size(); ++k)
-        if (accounts.view(byName[k]).name == accounts.view(byName[k - 1]).name)
-            later[byName[k]] = true;
-    byName = {};
-    accounts.keepIf([&](const AccountList::View&, std::size_t i) { return !later[i]; });
-    // Names are unique now, so (uid, name) orders every pair and the sort needs no stability.
-    accounts.sort([](const AccountList::View& a, const AccountList::View& b) {
-        return a.uid != b.uid ? a.uid < b.uid : a.name < b.name;
-    });
+    accounts.dropLaterDuplicates([](const AccountList::View& a) { return a.name; });
+    accounts.sortByUid();
     return accounts;
 }
 

@@ -5,6 +5,8 @@
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
 
+#include <string_view>
+
 #include "store/event_chain.hpp"
 #include "store/event_kinds.hpp"
 #include "store/event_message_ids.hpp"
@@ -12,7 +14,7 @@
 namespace mpa {
 namespace {
 
-Poco::Message::Priority priorityFor(const std::string& kind) {
+Poco::Message::Priority priorityFor(std::string_view kind) {
     namespace k = event_kind;
     if (kind == k::kFailed || kind == k::kNonCompliant || kind == k::kDriftDetected ||
         kind == k::kStoreRecovered)
@@ -55,7 +57,7 @@ void logEventsAfter(const SqliteConnection& db, std::int64_t afterId) {
     while (s.step()) {
         // An event the logger would drop is not parsed or made into a message: a first pass
         // writes an event a changed file, and each message asked the kernel for the pid.
-        if (!log.is(priorityFor(s.text(2)))) continue;
+        if (!log.is(priorityFor(s.textView(2)))) continue;
         std::int64_t id = 0;
         EventDraft event;
         if (!parseEventBody(s.text(0), &id, &event)) continue;  // verify reports such a body

@@ -1,7 +1,5 @@
 #include "targets/metalama_profiles.hpp"
 
-#include <algorithm>
-#include <numeric>
 #include <utility>
 
 #include "platform/safe_fs.hpp"
@@ -74,33 +72,17 @@ ProfileList listMetalamaProfiles(const AgentContext& context, std::vector<std::s
                      : platform::listLoginUsers(context.settings.root);
     errors.insert(errors.end(), users.errors.begin(), users.errors.end());
     // Two names for one uid and home (an alias account) are one person's files: one profile,
-    // under the first name. The same uid with another home is another profile. Found by sorting
-    // positions (4 bytes an account), ties broken by position, rather than a set holding a copy
-    // of every home.
+    // under the first name. The same uid with another home is another profile.
     auto& accounts = users.users;
-    std::vector<bool> alias(accounts.size(), false);
-    if (context.platform != PlatformProfile::Windows) {
-        std::vector<std::uint32_t> order(accounts.size());
-        std::iota(order.begin(), order.end(), 0u);
-        const auto key = [&](std::uint32_t i) {
-            const auto v = accounts.view(i);
-            return std::make_pair(v.uid, v.home);
-        };
-        std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-            const auto ka = key(a), kb = key(b);
-            return ka != kb ? ka < kb : a < b;
-        });
-        for (std::size_t k = 1; k < order.size(); ++k)
-            if (key(order[k]) == key(order[k - 1])) alias[order[k]] = true;
-    }
-    accounts.keepIf([&](const platform::AccountList::View& user, std::size_t i) {
-        if (alias[i]) return false;
+    if (context.platform != PlatformProfile::Windows)
+        accounts.dropLaterDuplicates(
+            [](const platform::AccountList::View& v) { return std::make_pair(v.uid, v.home); });
+    accounts.keepIf([&](const platform::AccountList::View& user, std::size_t) {
         if (isAbsoluteLogicalPath(user.home)) return true;
         errors.push_back("account " + std::string(user.name) + ": home directory '" +
                          std::string(user.home) + "' is not an absolute path; skipped");
         return false;
     });
-    alias = {};
     // The listing's own list becomes the pass's: nothing is copied.
     ProfileList profiles(
         std::make_shared<const DataDirectories>(metalamaDataDirectories(context.platform)),
