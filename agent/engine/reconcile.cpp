@@ -152,6 +152,41 @@ void finish(const AgentContext& context, PassReport& report, ComplianceStore* st
 
 }  // namespace
 
+void reconcileTargets(TargetRun& run, const std::vector<std::unique_ptr<Target>>& targets,
+                      PassReport& report) {
+    std::vector<Target*> staging;
+    const auto settle = [&] {
+        if (run.staged) {
+            // What is staged is finished even when the service is stopping: each write is
+            // atomic, and its prior state is already durable.
+            const auto staged = std::move(run.staged);
+            run.staged = nullptr;
+            try {
+                staged->commit();
+            } catch (const std::exception& e) {
+                report.notes.push_back(std::string("internal error writing the staged files: ") +
+                                       e.what());
+            }
+        }
+        for (auto* target : staging)
+            report.findings.append(guarded(*target, [&] { return target->settle(run); }));
+        staging.clear();
+    };
+    for (const auto& target : targets) {
+        if (!target->stagesWrites()) settle();
+        if (run.stopping()) {
+            report.findings.push_back(
+                Finding::notChecked(target->name(), "(every subject)",
+                                    "not checked: the service stopped during the pass"));
+            continue;
+        }
+        report.findings.append(
+            guarded(*target, [&] { return target->reconcile(run, report.desired); }));
+        if (target->stagesWrites() && run.shareWrites) staging.push_back(target.get());
+    }
+    settle();
+}
+
 PassReport runPass(const AgentContext& context, const Components& components,
                    ComplianceStore* store, const PassRequest& request) {
     PassReport report;
@@ -181,16 +216,8 @@ PassReport runPass(const AgentContext& context, const Components& components,
     if (report.mode == RunMode::Enforce && store)
         temporaries.emplace(store->writable() ? context.settings.database : std::string());
     SharedReads reads(store);
-    for (const auto& target : components.targets(context)) {
-        if (run.stopping()) {
-            report.findings.push_back(
-                Finding::notChecked(target->name(), "(every subject)",
-                                    "not checked: the service stopped during the pass"));
-            continue;
-        }
-        report.findings.append(
-            guarded(*target, [&] { return target->reconcile(run, report.desired); }));
-    }
+    run.shareWrites = true;
+    reconcileTargets(run, components.targets(context), report);
     reads.end();
     noteSpillProblem(report);
     if (temporaries)

@@ -2,10 +2,13 @@
 // One pass through the agent: sources -> policy set -> desired state -> targets -> findings ->
 // compliance store. `apply` runs it once; the service runs it on every trigger.
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "model/components.hpp"
 #include "model/pass_report.hpp"
+#include "model/target.hpp"
 #include "store/compliance_store.hpp"
 
 namespace mpa {
@@ -17,6 +20,13 @@ struct PassRequest {
     // what was not checked is reported as failed ("not checked"), never as compliant.
     std::function<bool()> stopRequested = nullptr;
 };
+
+// Runs `targets` in order, their findings going to `report`. Those that stage their writes (when
+// run.shareWrites) share one batch, committed (one ledger commit, one flush sequence:
+// targets/pass_file_batch.hpp) before any other target runs, since that one may read what they
+// wrote; their findings come once it is, in target order.
+void reconcileTargets(TargetRun& run, const std::vector<std::unique_ptr<Target>>& targets,
+                      PassReport& report);
 
 // Reads policy and reconciles every target. `store` may be null only for a dry run without a
 // database; a dry run never writes anything, the store included.

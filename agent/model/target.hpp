@@ -22,6 +22,14 @@ enum class RunMode {
 };
 std::string_view toString(RunMode mode);
 
+// Writes that several targets stage during a pass and the engine makes durable together, once
+// they have all run (targets/pass_file_batch.hpp).
+class StagedWrites {
+  public:
+    virtual ~StagedWrites() = default;
+    virtual void commit() = 0;
+};
+
 struct TargetRun {
     const AgentContext& context;
     Ledger& ledger;
@@ -39,6 +47,11 @@ struct TargetRun {
     FindingLog::SpillFile spillFile = nullptr;
     // The log such a target returns its findings in.
     FindingLog newFindingLog() const { return FindingLog(spillFile); }
+    // Set by the engine for a pass: the targets that stage their writes (Target::stagesWrites)
+    // share one batch, `staged`, made on first use and committed by the engine before any other
+    // target runs. Unset, each write is made at once.
+    bool shareWrites = false;
+    std::shared_ptr<StagedWrites> staged = nullptr;
     bool changesAllowed() const { return mode == RunMode::Enforce; }
     bool stopping() const { return stopRequested && stopRequested(); }
 };
@@ -50,6 +63,11 @@ class Target {
     // Bring every subject to the desired state; when the desired state no longer asks for what
     // the ledger says the agent changed, restore the prior state (Outcome::Restored).
     virtual FindingLog reconcile(TargetRun& run, const DesiredState& desired) = 0;
+    // A target that stages its writes in the run's shared batch when there is one: its reconcile
+    // then returns no finding, and settle returns them all once the engine has committed the
+    // batch (every outcome known). Without a shared batch, reconcile returns them as any target.
+    virtual bool stagesWrites() const { return false; }
+    virtual FindingLog settle(TargetRun&) { return {}; }
     // Restore everything the ledger holds for this target (the `revert` command, uninstall).
     virtual FindingLog revert(TargetRun& run) = 0;
     // Files whose change means drift; the service watches them (paths resolved under the root).

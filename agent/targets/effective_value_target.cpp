@@ -96,16 +96,15 @@ class EffectiveValueTarget final : public Target {
     EffectiveValueTarget(std::unique_ptr<Target> inner, EnvironmentReader reader, std::string ours)
         : inner_(std::move(inner)), reader_(reader), ours_(std::move(ours)) {}
     std::string name() const override { return inner_->name(); }
+    bool stagesWrites() const override { return inner_->stagesWrites(); }
     FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
-        // A drop-in's few findings, judged in place.
-        auto findings = inner_->reconcile(run, desired).toVector();
-        for (const auto& variable : desired.environment) {
-            const std::string subject = variableSubject(ours_, variable.name);
-            for (auto& f : findings)
-                if (f.subject == subject) judge(run, f, variable);
-        }
-        return findings;
+        wanted_ = desired.environment;
+        auto findings = inner_->reconcile(run, desired);
+        // Staged: judged once the files are written.
+        if (run.shareWrites && inner_->stagesWrites()) return findings;
+        return judged(run, findings);
     }
+    FindingLog settle(TargetRun& run) override { return judged(run, inner_->settle(run)); }
     FindingLog revert(TargetRun& run) override { return inner_->revert(run); }
     // The inner target watches its file and the directory holding it, which is where other
     // drop-ins of the same mechanism appear (environment.d, system.conf.d, profile.d); the
@@ -115,6 +114,16 @@ class EffectiveValueTarget final : public Target {
     }
 
   private:
+    // A drop-in's few findings, judged in place.
+    FindingLog judged(const TargetRun& run, const FindingLog& log) const {
+        auto findings = log.toVector();
+        for (const auto& variable : wanted_) {
+            const std::string subject = variableSubject(ours_, variable.name);
+            for (auto& f : findings)
+                if (f.subject == subject) judge(run, f, variable);
+        }
+        return findings;
+    }
     // Only a file that is in place can be judged on what its reader makes of it; a dry run or
     // an audit already reports the file itself as not compliant.
     void judge(const TargetRun& run, Finding& f, const EnvironmentAssignment& variable) const {
@@ -141,6 +150,7 @@ class EffectiveValueTarget final : public Target {
     std::unique_ptr<Target> inner_;
     EnvironmentReader reader_;
     std::string ours_;
+    std::vector<EnvironmentAssignment> wanted_;  // this pass's, for settle
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "targets/environment_variables.hpp"
 #include "targets/managed_file.hpp"
 #include "targets/owned_directories.hpp"
+#include "targets/pass_file_batch.hpp"
 #include "targets/prior_record.hpp"
 #include "targets/target_common.hpp"
 #include "util/text.hpp"
@@ -384,35 +385,28 @@ void failDraft(std::vector<LineChange>& changes, const std::string& reason) {
         if (change.inDraft) change.finding = failed(std::move(change.finding), reason);
 }
 
-// The end of the pass over the file: the prior states of the variables set for the first time
-// go to the ledger in one batch (durable before anything changes; nothing is written when that
-// fails), then the file is written once, atomically (or removed, when the last restore leaves it
-// as it was: absent), then the restored variables' entries are forgotten in one batch.
-void commitDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
-                 std::vector<LineChange>& changes) {
-    if (std::none_of(changes.begin(), changes.end(), [](const LineChange& c) { return c.inDraft; }))
-        return;
-    std::vector<std::string> newDirectories;
-    if (!draft.missing) {
-        if (Status found = missingDirectories(run.context, parentOf(logicalPath), &newDirectories);
-            !found)
-            return failDraft(changes, found.error);
+// Adds why the restored variables' entries were not forgotten to their findings.
+void noteNotForgotten(std::vector<LineChange>& changes, const Status& forgotten) {
+    if (forgotten) return;
+    for (auto& change : changes) {
+        if (!change.inDraft || !change.forget) continue;
+        auto& reason = change.finding.reason;
+        reason += (reason.empty() ? "" : "; ") +
+                  std::string("could not forget the prior state (retried next pass): ") +
+                  forgotten.error;
     }
-    std::vector<std::string> createdDirectories = newDirectories;
-    if (createdDirectories.empty()) createdDirectories = draft.freedDirectories;
+}
+
+// The last restore leaves the file as it was, absent: it is removed at once (a removal is not
+// staged). The prior states recorded first, then the removal, then the restored entries go.
+void removeDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
+                 std::vector<LineChange>& changes) {
     Status recorded = Status::success();
     bool batch = false;
+    std::vector<std::string> createdDirectories = draft.freedDirectories;
     for (auto& change : changes) {
         if (!change.inDraft || !change.prior) continue;
-        if (!batch) {
-            if (const auto begun = run.ledger.beginBatch(); !begun)
-                return failDraft(changes, logicalPath +
-                                              ": could not record the prior state, so nothing "
-                                              "was changed: " +
-                                              begun.error);
-            batch = true;
-        }
-        // The directories the write creates belong to the first entry, as if written alone.
+        if (!batch) batch = run.ledger.beginBatch().ok;
         change.prior->setField("created-dirs", joinPaths(createdDirectories));
         createdDirectories.clear();
         recorded = recordPrior(run, change.finding.target, change.finding.subject, change.existed,
@@ -426,31 +420,58 @@ void commitDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
                                        "changed: " +
                                        committed.error);
     if (!recorded) return failDraft(changes, recorded.error);
-
-    if (auto created = createDirectories(run.context, newDirectories); !created)
-        return failDraft(changes, created.error);
     if (auto put =
-            putBackFile(run.context, logicalPath, draft.file,
-                        draft.missing ? std::nullopt : std::optional<std::string>(draft.data),
-                        draft.freedDirectories);
+            putBackFile(run.context, logicalPath, draft.file, std::nullopt, draft.freedDirectories);
         !put)
         return failDraft(changes, put.error);
-
     batch = false;
     for (auto& change : changes) {
         if (!change.inDraft || !change.forget) continue;
         if (!batch) batch = run.ledger.beginBatch().ok;
         forgetPrior(run, change.finding.target, change.finding.subject, &change.finding);
     }
-    const Status committed = batch ? run.ledger.commitBatch() : Status::success();
-    if (!committed)
-        for (auto& change : changes) {
-            if (!change.inDraft || !change.forget) continue;
-            auto& reason = change.finding.reason;
-            reason += (reason.empty() ? "" : "; ") +
-                      std::string("could not forget the prior state (retried next pass): ") +
-                      committed.error;
-        }
+    noteNotForgotten(changes, batch ? run.ledger.commitBatch() : Status::success());
+}
+
+// The end of the pass over the file: the prior states of the variables set for the first time
+// go to the ledger in one batch (durable before anything changes; nothing is written when that
+// fails), then the file is written once, atomically, then the restored variables' entries are
+// forgotten in one batch: staged (targets/pass_file_batch.hpp) in the pass's shared batch when
+// `share`, so the other /etc files' share those commits and flushes; the changes' outcomes hold
+// once it is committed. `changes` must outlive that.
+void commitDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
+                 std::vector<LineChange>& changes, bool share) {
+    if (std::none_of(changes.begin(), changes.end(), [](const LineChange& c) { return c.inDraft; }))
+        return;
+    if (draft.missing) return removeDraft(run, logicalPath, draft, changes);
+    StagedEtcFile file;
+    file.logicalPath = logicalPath;
+    if (Status found = missingDirectories(run.context, parentOf(logicalPath), &file.newDirectories);
+        !found)
+        return failDraft(changes, found.error);
+    std::vector<std::string> createdDirectories = file.newDirectories;
+    if (createdDirectories.empty()) createdDirectories = draft.freedDirectories;
+    for (auto& change : changes) {
+        if (change.inDraft && change.forget)
+            file.forgetWhenWritten.emplace_back(change.finding.target, change.finding.subject);
+        if (!change.inDraft || !change.prior) continue;
+        // The directories the write creates belong to the first entry, as if written alone.
+        change.prior->setField("created-dirs", joinPaths(createdDirectories));
+        createdDirectories.clear();
+        PriorState prior;
+        prior.target = change.finding.target;
+        prior.subject = change.finding.subject;
+        prior.existed = change.existed;
+        prior.value = encodePriorRecord(*change.prior);
+        file.priors.push_back(std::move(prior));
+    }
+    file.content = std::move(draft.data);
+    file.owner = platform::replacementOwnership(draft.file.info, kRootFileOwnership);
+    file.settled = [&changes](const Status& written, const Status& forgotten) {
+        if (!written) return failDraft(changes, written.error);
+        noteNotForgotten(changes, forgotten);
+    };
+    stageFile(run, std::move(file), share);
 }
 
 // One variable alone: its read, its change, its write.
@@ -464,7 +485,7 @@ Finding reconcileAlone(TargetRun& run, const EnvLineSpec& spec, bool wanted) {
     Draft draft = draftOf(std::move(file));
     std::vector<LineChange> changes;
     changes.push_back(wanted ? enforceLine(run, spec, draft) : restoreLine(run, spec, draft));
-    commitDraft(run, spec.path, draft, changes);
+    commitDraft(run, spec.path, draft, changes, false);
     return std::move(changes.front().finding);
 }
 
@@ -485,18 +506,28 @@ class EnvLineTarget final : public Target {
   public:
     explicit EnvLineTarget(EnvLineSpec spec) : spec_(std::move(spec)) {}
     std::string name() const override { return spec_.target; }
+    bool stagesWrites() const override { return true; }
     FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
         const auto plan = planVariables(desired, recorded(run));
         std::vector<EnvLineSpec> restored, wanted;
         for (const auto& name : plan.restored) restored.push_back(recordedSpec(run, name));
         for (const auto& assignment : plan.wanted) wanted.push_back(specFor(assignment));
-        return pass(run, restored, wanted);
+        pass(run, restored, wanted, run.shareWrites);
+        return run.shareWrites ? FindingLog() : settle(run);
+    }
+    FindingLog settle(TargetRun&) override {
+        std::vector<Finding> findings;
+        findings.reserve(changes_.size());
+        for (auto& change : changes_) findings.push_back(std::move(change.finding));
+        changes_.clear();
+        return findings;
     }
     FindingLog revert(TargetRun& run) override {
         std::vector<EnvLineSpec> restored;
         for (const auto& name : planVariables(DesiredState{}, recorded(run)).restored)
             restored.push_back(recordedSpec(run, name));
-        return pass(run, restored, {});
+        pass(run, restored, {}, false);
+        return settle(run);
     }
     std::vector<std::string> watchPaths(const AgentContext& context) const override {
         return watchPathsFor(context, spec_.path);
@@ -504,31 +535,28 @@ class EnvLineTarget final : public Target {
 
   private:
     // The restores, then the variables wanted, in that order, each on what the one before left;
-    // one read and one write of the file for all of them (see Draft).
-    std::vector<Finding> pass(TargetRun& run, const std::vector<EnvLineSpec>& restored,
-                              const std::vector<EnvLineSpec>& wanted) const {
-        std::vector<Finding> findings;
-        if (restored.empty() && wanted.empty()) return findings;
+    // one read and one write of the file for all of them (see Draft). The findings are in
+    // changes_ once the write is settled (at once unless `share`).
+    void pass(TargetRun& run, const std::vector<EnvLineSpec>& restored,
+              const std::vector<EnvLineSpec>& wanted, bool share) {
+        changes_.clear();
+        if (restored.empty() && wanted.empty()) return;
         auto file = readEtcFile(run, spec_);
+        changes_.reserve(restored.size() + wanted.size());
         if (!file.status) {
             for (const auto& spec : restored) {
                 Finding f = findingFor(spec);
                 f.desired = "as before the agent";
-                findings.push_back(failed(std::move(f), file.status.error));
+                changes_.emplace_back().finding = failed(std::move(f), file.status.error);
             }
             for (const auto& spec : wanted)
-                findings.push_back(failed(findingFor(spec), file.status.error));
-            return findings;
+                changes_.emplace_back().finding = failed(findingFor(spec), file.status.error);
+            return;
         }
         Draft draft = draftOf(std::move(file));
-        std::vector<LineChange> changes;
-        changes.reserve(restored.size() + wanted.size());
-        for (const auto& spec : restored) changes.push_back(restoreLine(run, spec, draft));
-        for (const auto& spec : wanted) changes.push_back(enforceLine(run, spec, draft));
-        commitDraft(run, spec_.path, draft, changes);
-        findings.reserve(findings.size() + changes.size());
-        for (auto& change : changes) findings.push_back(std::move(change.finding));
-        return findings;
+        for (const auto& spec : restored) changes_.push_back(restoreLine(run, spec, draft));
+        for (const auto& spec : wanted) changes_.push_back(enforceLine(run, spec, draft));
+        commitDraft(run, spec_.path, draft, changes_, share);
     }
     std::vector<std::string> recorded(const TargetRun& run) const {
         return recordedVariables(run.ledger, spec_.target, spec_.path);
@@ -548,6 +576,7 @@ class EnvLineTarget final : public Target {
     }
 
     EnvLineSpec spec_;
+    std::vector<LineChange> changes_;  // this pass's, until settled
 };
 
 }  // namespace

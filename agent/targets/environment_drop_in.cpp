@@ -6,6 +6,7 @@
 #include "platform/safe_fs.hpp"
 #include "targets/environment_variables.hpp"
 #include "targets/managed_file.hpp"
+#include "targets/pass_file_batch.hpp"
 #include "targets/prior_record.hpp"
 #include "targets/target_common.hpp"
 #include "util/text.hpp"
@@ -172,15 +173,14 @@ std::vector<Finding> restoreAll(TargetRun& run, const EnvironmentDropInSpec& spe
     return findings;
 }
 
-// Records the entry of each wanted variable the ledger does not hold with its value, and the
-// file's own entry, in one ledger batch: one commit, durable before the file is written, where
-// the variables and the file were two. On failure forgets what it recorded and says why.
-Status recordPriorStates(TargetRun& run, const EnvironmentDropInSpec& spec,
-                         const std::vector<EnvironmentAssignment>& wanted,
-                         const platform::ReadResult& current, bool* fileRecordedNow,
-                         std::vector<std::string>* recordedNow) {
-    const bool batch = beginLedgerBatch(run);
-    Status result = Status::success();
+// The entry of each wanted variable the ledger does not hold with its value, and the file's own
+// entry: what `file` records before it is written, in the commit every staged file shares (one
+// commit where the variables and the file were two, and the four /etc files four). An entry
+// whose value changed is forgotten now, to be recorded anew. `recordedNow` names the variables.
+Status plannedPriorStates(TargetRun& run, const EnvironmentDropInSpec& spec,
+                          const std::vector<EnvironmentAssignment>& wanted,
+                          const platform::ReadResult& current, StagedEtcFile* file,
+                          std::vector<std::string>* recordedNow, bool* fileRecordedNow) {
     for (const auto& v : wanted) {
         const std::string entry = variableEntry(spec.path, v.name);
         if (run.ledger.find(spec.target, entry)) {
@@ -189,35 +189,33 @@ Status recordPriorStates(TargetRun& run, const EnvironmentDropInSpec& spec,
         }
         PriorRecord record;
         recordSetAssignment(record, v);
-        result = recordPrior(run, spec.target, entry, false, encodePriorRecord(record));
-        if (!result) break;
+        PriorState prior;
+        prior.target = spec.target;
+        prior.subject = entry;
+        prior.value = encodePriorRecord(record);
+        file->priors.push_back(std::move(prior));
         recordedNow->push_back(v.name);
     }
-    if (result) {
-        PriorRecord prior;
-        if (!current.missing) prior.body = current.data;
-        result = recordFilePrior(run, spec.target, spec.path, spec.path, current, std::move(prior),
-                                 fileRecordedNow);
-    }
-    if (batch)
-        if (const auto committed = run.ledger.commitBatch(); !committed && result)
-            result = Status::failure(
-                spec.path +
-                ": could not record the prior state, so nothing was changed: " + committed.error);
-    if (!result) {
-        forgetEntries(run, spec, *recordedNow);
-        recordedNow->clear();
-        if (*fileRecordedNow) forgetPrior(run, spec.target, spec.path);
-        *fileRecordedNow = false;
-    }
-    return result;
+    PriorRecord prior;
+    if (!current.missing) prior.body = current.data;
+    std::optional<PriorState> fileEntry;
+    if (Status planned = filePriorState(run, spec.target, spec.path, spec.path, current,
+                                        std::move(prior), &fileEntry, &file->newDirectories);
+        !planned)
+        return planned;
+    *fileRecordedNow = fileEntry.has_value();
+    if (fileEntry) file->priors.push_back(std::move(*fileEntry));
+    return Status::success();
 }
 
-std::vector<Finding> enforce(TargetRun& run, const EnvironmentDropInSpec& spec,
-                             const std::vector<EnvironmentAssignment>& wanted) {
+// Appends the findings of the wanted variables and of those no longer wanted to `out`; a write
+// they need is staged (stageFile, shared when `share`), and those it decides hold their outcome
+// once it is settled. `out` must outlive that.
+void enforce(TargetRun& run, const EnvironmentDropInSpec& spec,
+             const std::vector<EnvironmentAssignment>& wanted, std::vector<Finding>& out,
+             bool share) {
     const auto recorded = recordedInFile(run.ledger, spec);
-    std::vector<Finding> findings;
-    std::vector<std::size_t> changing;  // findings the write decides
+    std::vector<std::size_t> changing;  // positions in `out` of the findings the write decides
     const auto current =
         platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
     const std::string content = dropInContent(spec, wanted);
@@ -238,18 +236,18 @@ std::vector<Finding> enforce(TargetRun& run, const EnvironmentDropInSpec& spec,
         f.observed = observed;
         const auto* before = named(recorded, v.name);
         if (!current.status) {
-            findings.push_back(failed(std::move(f), current.status.error));
+            out.push_back(failed(std::move(f), current.status.error));
             continue;
         }
         if (inPlace || (asLastWritten && before && before->value == v.value)) {
             if (!inPlace) f.observed = "line in place";
-            findings.push_back(std::move(f));
+            out.push_back(std::move(f));
             continue;
         }
         f.diff = diff;
         f.outcome = before ? Outcome::DriftRepaired : Outcome::Remediated;
-        changing.push_back(findings.size());
-        findings.push_back(std::move(f));
+        changing.push_back(out.size());
+        out.push_back(std::move(f));
     }
     for (auto it = recorded.rbegin(); it != recorded.rend(); ++it) {
         if (named(wanted, it->name)) continue;
@@ -257,56 +255,65 @@ std::vector<Finding> enforce(TargetRun& run, const EnvironmentDropInSpec& spec,
         f.desired = "as before the agent";
         f.observed = inPlace ? "line absent" : observed;
         if (!current.status) {
-            findings.push_back(failed(std::move(f), current.status.error));
+            out.push_back(failed(std::move(f), current.status.error));
         } else if (inPlace) {
             f = notApplicable(std::move(f), "already as before the agent");
             if (run.changesAllowed())
                 forgetPrior(run, spec.target, variableEntry(spec.path, it->name), &f);
-            findings.push_back(std::move(f));
+            out.push_back(std::move(f));
         } else {
             f.diff = diff;
             f.outcome = Outcome::Restored;
-            changing.push_back(findings.size());
-            findings.push_back(std::move(f));
+            changing.push_back(out.size());
+            out.push_back(std::move(f));
         }
     }
     if (!named(wanted, kOptOutVariable) && !named(recorded, kOptOutVariable))
-        findings.push_back(metalamaNotSet(spec));
-    if (changing.empty()) return findings;
+        out.push_back(metalamaNotSet(spec));
+    if (changing.empty()) return;
 
-    auto failAll = [&](const std::string& reason) {
-        for (auto i : changing) findings[i] = failed(std::move(findings[i]), reason);
-        return findings;
+    const auto failAll = [&out, changing](const std::string& reason) {
+        for (auto i : changing) out[i] = failed(std::move(out[i]), reason);
     };
     if (!run.changesAllowed()) {
-        for (auto i : changing) findings[i] = notChanged(std::move(findings[i]), run.mode);
-        return findings;
+        for (auto i : changing) out[i] = notChanged(std::move(out[i]), run.mode);
+        return;
     }
+    StagedEtcFile file;
+    file.logicalPath = spec.path;
     std::vector<std::string> recordedNow;
     bool fileRecordedNow = false;
-    if (Status done = recordPriorStates(run, spec, wanted, current, &fileRecordedNow, &recordedNow);
-        !done)
-        return failAll(done.error);
-    const Finding file = writeRecordedFile(run, Finding::about(spec.target, spec.path), spec.path,
-                                           current, content, !fileRecordedNow);
-    if (file.outcome == Outcome::Failed) {
-        forgetEntries(run, spec, recordedNow);
-        return failAll(file.reason);
-    }
-    const bool anyRestored = std::any_of(changing.begin(), changing.end(), [&](std::size_t i) {
-        return findings[i].outcome == Outcome::Restored;
-    });
-    const bool batch = anyRestored && beginLedgerBatch(run);
-    std::vector<Finding*> forgotten;
+    if (Status planned =
+            plannedPriorStates(run, spec, wanted, current, &file, &recordedNow, &fileRecordedNow);
+        !planned)
+        return failAll(spec.path + ": could not record the prior state, so nothing was changed: " +
+                       planned.error);
+    std::vector<std::size_t> restored;  // their entries go once the file is written
     for (auto i : changing) {
-        if (findings[i].outcome != Outcome::Restored) continue;
-        forgetPrior(run, spec.target,
-                    variableEntry(spec.path, *variableOfSubject(spec.path, findings[i].subject)),
-                    &findings[i]);
-        forgotten.push_back(&findings[i]);
+        if (out[i].outcome != Outcome::Restored) continue;
+        restored.push_back(i);
+        file.forgetWhenWritten.emplace_back(
+            spec.target, variableEntry(spec.path, *variableOfSubject(spec.path, out[i].subject)));
     }
-    commitForgets(run, batch, forgotten);
-    return findings;
+    file.content = content;
+    file.owner = platform::replacementOwnership(current.info, kRootFileOwnership);
+    // Not written: the entries recorded for it go again (nothing changed), and so does every
+    // finding the write decided.
+    file.settled = [&run, &out, spec, changing, restored, recordedNow, fileRecordedNow](
+                       const Status& written, const Status& forgotten) {
+        if (!written) {
+            forgetEntries(run, spec, recordedNow);
+            if (fileRecordedNow) forgetPrior(run, spec.target, spec.path);
+            for (auto i : changing) out[i] = failed(std::move(out[i]), written.error);
+            return;
+        }
+        if (forgotten) return;
+        for (auto i : restored)
+            out[i].reason += (out[i].reason.empty() ? "" : "; ") +
+                             std::string("could not forget the prior state (retried next pass): ") +
+                             forgotten.error;
+    };
+    stageFile(run, std::move(file), share);
 }
 
 }  // namespace
@@ -321,13 +328,13 @@ std::string dropInContent(const EnvironmentDropInSpec& spec,
     return content;
 }
 
-std::vector<Finding> reconcileDropIn(TargetRun& run, const EnvironmentDropInSpec& spec,
-                                     const DesiredState& desired) {
-    auto findings = retireFormerNames(run, wholeFile(spec, spec.metalamaOnlyContent));
+void reconcileDropIn(TargetRun& run, const EnvironmentDropInSpec& spec, const DesiredState& desired,
+                     std::vector<Finding>& out, bool share) {
+    for (auto& f : retireFormerNames(run, wholeFile(spec, spec.metalamaOnlyContent)))
+        out.push_back(std::move(f));
     const auto wanted = byName(desired.environment);
-    for (auto& f : wanted.empty() ? restoreAll(run, spec) : enforce(run, spec, wanted))
-        findings.push_back(std::move(f));
-    return findings;
+    if (!wanted.empty()) return enforce(run, spec, wanted, out, share);
+    for (auto& f : restoreAll(run, spec)) out.push_back(std::move(f));
 }
 
 std::vector<Finding> revertDropIn(TargetRun& run, const EnvironmentDropInSpec& spec) {

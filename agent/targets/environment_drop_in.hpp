@@ -45,10 +45,12 @@ struct EnvironmentDropInSpec {
 // The file's content for these variables (in name order).
 std::string dropInContent(const EnvironmentDropInSpec& spec,
                           const std::vector<EnvironmentAssignment>& variables);
-// One finding per variable the desired state asks for, per variable restored, and Metalama's
-// (NotApplicable) when it is neither; then the former names' findings first.
-std::vector<Finding> reconcileDropIn(TargetRun& run, const EnvironmentDropInSpec& spec,
-                                     const DesiredState& desired);
+// Appends to `out` one finding per variable the desired state asks for, per variable restored,
+// and Metalama's (NotApplicable) when it is neither; the former names' findings first. The write
+// is staged in the run's shared batch when `share` (targets/pass_file_batch.hpp): the findings it
+// decides hold their outcome once the batch is settled, and `out` must outlive that.
+void reconcileDropIn(TargetRun& run, const EnvironmentDropInSpec& spec, const DesiredState& desired,
+                     std::vector<Finding>& out, bool share);
 // Restores every variable the ledger holds (the file comes back as it was before the agent).
 std::vector<Finding> revertDropIn(TargetRun& run, const EnvironmentDropInSpec& spec);
 
@@ -57,14 +59,23 @@ class EnvironmentDropInTarget : public Target {
   public:
     explicit EnvironmentDropInTarget(EnvironmentDropInSpec spec) : spec_(std::move(spec)) {}
     std::string name() const override { return spec_.target; }
+    bool stagesWrites() const override { return true; }
     FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
-        return reconcileDropIn(run, spec_, desired);
+        held_.clear();
+        reconcileDropIn(run, spec_, desired, held_, run.shareWrites);
+        return run.shareWrites ? FindingLog() : settle(run);
+    }
+    FindingLog settle(TargetRun&) override {
+        FindingLog findings(held_);
+        held_.clear();
+        return findings;
     }
     FindingLog revert(TargetRun& run) override { return revertDropIn(run, spec_); }
     std::vector<std::string> watchPaths(const AgentContext& context) const override;
 
   private:
     EnvironmentDropInSpec spec_;
+    std::vector<Finding> held_;  // this pass's findings, until settled
 };
 
 }  // namespace mpa

@@ -4,13 +4,13 @@
 // drop-ins of the machine-environment targets (targets/environment_drop_in.hpp) keep one line per
 // variable.
 //
-// Enforcing (environment_drop_in.cpp, through writeWithPriorState): content equal to the desired
-// bytes is Compliant; otherwise the prior state (the old content, or "absent" and the directories
-// the agent is about to create) goes to the ledger first, then the file is replaced atomically:
-// an existing file keeps its owner and mode, a new one is root:root 0644. Restoring (policy gone,
-// or revert): only while the file still holds what the agent wrote, the prior content comes back
-// or the file (and directories the agent created, when empty) is removed; a file someone changed
-// since is theirs and left as found.
+// Enforcing (environment_drop_in.cpp, through filePriorState and stageFile): content equal to the
+// desired bytes is Compliant; otherwise the prior state (the old content, or "absent" and the
+// directories the agent is about to create) goes to the ledger first, then the file is replaced
+// atomically: an existing file keeps its owner and mode, a new one is root:root 0644. Restoring
+// (policy gone, or revert): only while the file still holds what the agent wrote, the prior content
+// comes back or the file (and directories the agent created, when empty) is removed; a file someone
+// changed since is theirs and left as found.
 #include <memory>
 #include <string>
 #include <vector>

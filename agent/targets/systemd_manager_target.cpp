@@ -42,9 +42,18 @@ class SystemdManagerTarget final : public Target {
     explicit SystemdManagerTarget(std::shared_ptr<platform::ServiceManager> manager)
         : manager_(std::move(manager)) {}
     std::string name() const override { return kTargetName; }
+    bool stagesWrites() const override { return true; }
+    // The drop-in's findings, then the running manager's (set at once: it does not read the
+    // drop-in).
     FindingLog reconcile(TargetRun& run, const DesiredState& desired) override {
-        auto findings = reconcileDropIn(run, file_, desired);
-        for (auto& f : runningManager(run, *manager_, desired)) findings.push_back(std::move(f));
+        held_.clear();
+        reconcileDropIn(run, file_, desired, held_, run.shareWrites);
+        for (auto& f : runningManager(run, *manager_, desired)) held_.push_back(std::move(f));
+        return run.shareWrites ? FindingLog() : settle(run);
+    }
+    FindingLog settle(TargetRun&) override {
+        FindingLog findings(held_);
+        held_.clear();
         return findings;
     }
     FindingLog revert(TargetRun& run) override {
@@ -59,6 +68,7 @@ class SystemdManagerTarget final : public Target {
 
   private:
     std::shared_ptr<platform::ServiceManager> manager_;
+    std::vector<Finding> held_;  // this pass's findings, until settled
     EnvironmentDropInSpec file_{
         kTargetName,
         kDropIn,

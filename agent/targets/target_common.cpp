@@ -44,50 +44,24 @@ void forgetPrior(TargetRun& run, const std::string& target, const std::string& s
     finding->reason += "could not forget the prior state (retried next pass): " + forgotten.error;
 }
 
-Status recordFilePrior(TargetRun& run, const std::string& target, const std::string& subject,
-                       const std::string& logicalPath, const platform::ReadResult& current,
-                       PriorRecord prior, bool* recordedNow) {
-    *recordedNow = false;
-    if (run.ledger.find(target, subject)) return Status::success();
-    std::vector<std::string> newDirectories;
-    if (Status found = missingDirectories(run.context, parentOf(logicalPath), &newDirectories);
+Status filePriorState(const TargetRun& run, const std::string& target, const std::string& subject,
+                      const std::string& logicalPath, const platform::ReadResult& current,
+                      PriorRecord prior, std::optional<PriorState>* toRecord,
+                      std::vector<std::string>* newDirectories) {
+    toRecord->reset();
+    newDirectories->clear();
+    if (Status found = missingDirectories(run.context, parentOf(logicalPath), newDirectories);
         !found)
         return found;
-    prior.setField("created-dirs", joinPaths(newDirectories));
-    if (Status recorded =
-            recordPrior(run, target, subject, !current.missing, encodePriorRecord(prior));
-        !recorded)
-        return recorded;
-    *recordedNow = true;
+    if (run.ledger.find(target, subject)) return Status::success();
+    prior.setField("created-dirs", joinPaths(*newDirectories));
+    PriorState state;
+    state.target = target;
+    state.subject = subject;
+    state.existed = !current.missing;
+    state.value = encodePriorRecord(prior);
+    *toRecord = std::move(state);
     return Status::success();
-}
-
-Finding writeRecordedFile(TargetRun& run, Finding finding, const std::string& logicalPath,
-                          const platform::ReadResult& current, std::string_view content,
-                          bool setBefore) {
-    std::vector<std::string> newDirectories;
-    if (Status found = missingDirectories(run.context, parentOf(logicalPath), &newDirectories);
-        !found)
-        return failed(std::move(finding), found.error);
-    if (auto created = createDirectories(run.context, newDirectories); !created)
-        return failed(std::move(finding), created.error);
-    const auto owner = platform::replacementOwnership(current.info, kRootFileOwnership);
-    if (auto written = platform::writeFileAtomic(run.context.resolve(logicalPath), content, owner);
-        !written)
-        return failed(std::move(finding), written.error);
-    finding.outcome = setBefore ? Outcome::DriftRepaired : Outcome::Remediated;
-    return finding;
-}
-
-Finding writeWithPriorState(TargetRun& run, Finding finding, const std::string& logicalPath,
-                            const platform::ReadResult& current, std::string_view content,
-                            PriorRecord prior) {
-    bool recordedNow = false;
-    if (Status recorded = recordFilePrior(run, finding.target, finding.subject, logicalPath,
-                                          current, std::move(prior), &recordedNow);
-        !recorded)
-        return failed(std::move(finding), recorded.error);
-    return writeRecordedFile(run, std::move(finding), logicalPath, current, content, !recordedNow);
 }
 
 std::optional<Finding> startRestore(TargetRun& run, Finding& finding, const std::string& target,

@@ -35,27 +35,15 @@ void forgetPrior(TargetRun& run, const std::string& target, const std::string& s
                  Finding* finding = nullptr);
 
 // Enforcing new content for a file the agent manages (whole or one line of it): unless the ledger
-// already holds the prior state (drift), `prior` (its body and target-specific fields, plus the
-// directories about to be created as "created-dirs") is recorded first, and nothing changes when
-// that fails; then missing directories are created and the file replaced atomically, keeping the
-// owner and mode of an existing file. Remediated, or DriftRepaired when the agent had set it
-// before. The ledger's key is the finding's subject (the path, or one variable's line in it).
-Finding writeWithPriorState(TargetRun& run, Finding finding, const std::string& logicalPath,
-                            const platform::ReadResult& current, std::string_view content,
-                            PriorRecord prior);
-
-// The two halves of writeWithPriorState, for a target that records more than the file's own
-// entry before writing it and wants them all in one ledger batch (one flush, not one each):
-// recordFilePrior records the file's prior state unless the ledger holds it (`*recordedNow`
-// says whether it did); writeRecordedFile then creates the missing directories and replaces the
-// file, Remediated or, when `setBefore`, DriftRepaired. The caller commits the batch between
-// the two and calls writeRecordedFile only once the prior state is durable.
-Status recordFilePrior(TargetRun& run, const std::string& target, const std::string& subject,
-                       const std::string& logicalPath, const platform::ReadResult& current,
-                       PriorRecord prior, bool* recordedNow);
-Finding writeRecordedFile(TargetRun& run, Finding finding, const std::string& logicalPath,
-                          const platform::ReadResult& current, std::string_view content,
-                          bool setBefore);
+// already holds its prior state (drift), that state (`prior`: its body and target-specific
+// fields, plus the directories about to be created as "created-dirs") is what must be recorded
+// before the file changes; `*toRecord` is set to it, and `*newDirectories` to the directories the
+// write creates. The ledger's key is `subject` (the path, or one variable's line in it). Stage the
+// file with both (targets/pass_file_batch.hpp).
+Status filePriorState(const TargetRun& run, const std::string& target, const std::string& subject,
+                      const std::string& logicalPath, const platform::ReadResult& current,
+                      PriorRecord prior, std::optional<PriorState>* toRecord,
+                      std::vector<std::string>* newDirectories);
 
 // The start of every restore: the ledger entry under the finding's subject (none: NotApplicable
 // with `notSetReason`), its record, and the file at logicalPath as it is now. Returns a finding

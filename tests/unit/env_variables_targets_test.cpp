@@ -9,6 +9,7 @@
 #include <sys/inotify.h>
 #endif
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/reconcile.hpp"
 #include "model/pass_report.hpp"
 #include "platform/service_manager.hpp"
 #include "store/event_kinds.hpp"
@@ -502,12 +504,15 @@ TEST(RunningManagerVariables, EachVariableIsSetAndRestoredOnItsOwn) {
     EXPECT_FALSE(ledger.find("systemd-manager", "running systemd manager#DO_NOT_TRACK"));
 }
 
-// Sees, at each call the targets make, what one file (/etc/environment unless told) holds then:
-// what a write-ahead ledger would have made durable before the file changed.
+// Sees, at each call the targets make, what one file (/etc/environment unless told) holds then,
+// or several, joined by " | ": what a write-ahead ledger would have made durable before the file
+// changed.
 class WatchingLedger final : public Ledger {
   public:
     WatchingLedger(Ledger& inner, const ScratchDir& scratch, std::string file = kEtcEnvironment)
-        : inner_(inner), scratch_(scratch), file_(std::move(file)) {}
+        : WatchingLedger(inner, scratch, std::vector<std::string>{std::move(file)}) {}
+    WatchingLedger(Ledger& inner, const ScratchDir& scratch, std::vector<std::string> files)
+        : inner_(inner), scratch_(scratch), files_(std::move(files)) {}
     std::optional<PriorState> find(const std::string& target,
                                    const std::string& subject) const override {
         return inner_.find(target, subject);
@@ -550,10 +555,15 @@ class WatchingLedger final : public Ledger {
     std::vector<std::string> committedWith, forgottenWith;  // the file then ("absent")
 
   private:
-    std::string file() const { return scratch_.exists(file_) ? scratch_.read(file_) : "absent"; }
+    std::string file() const {
+        std::string all;
+        for (const auto& f : files_)
+            all += (all.empty() ? "" : " | ") + (scratch_.exists(f) ? scratch_.read(f) : "absent");
+        return all;
+    }
     Ledger& inner_;
     const ScratchDir& scratch_;
-    std::string file_;  // the file watched, under the scratch root
+    std::vector<std::string> files_;  // the files watched, under the scratch root
     bool inBatch_ = false;
 };
 
@@ -669,6 +679,61 @@ TEST_F(EnvVariablesTest, EachDropInCommitsItsLedgerOncePerToggle) {
             EXPECT_TRUE(ledger.list(name).empty());
         }
     }
+}
+
+// In a pass (the engine's reconcileTargets, which shares one batch among the targets that stage
+// their writes) the four /etc files cost one ledger commit together: every prior state is durable
+// while all four files are still as they were, and each is written after it. Turning the policy
+// off restores each; the entries go, and the outcomes are those of the files written alone.
+TEST_F(EnvVariablesTest, APassRecordsEveryEtcFilesPriorStatesInOneCommitBeforeWritingAny) {
+    scratch.write(kEtcEnvironment, "LANG=C.UTF-8\n");
+    WatchingLedger watching(ledger, scratch, kAllFiles);
+    const auto sharedPass = [&](const DesiredState& desired) {
+        TargetRun run{context, watching, RunMode::Enforce};
+        run.shareWrites = true;
+        PassReport report;
+        report.desired = desired;
+        reconcileTargets(run, targets, report);
+        EXPECT_FALSE(run.staged);  // committed and let go
+        return report.findings.toVector();
+    };
+    const auto on = sharedPass(allThree());
+    EXPECT_EQ(watching.commits, 1);
+    EXPECT_EQ(watching.committedWith,
+              std::vector<std::string>{"LANG=C.UTF-8\n | absent | absent | absent"});
+    EXPECT_EQ(watching.recordsInBatch, 3 + 3 * 4);  // /etc/environment's lines; each drop-in's
+    for (const auto& [target, path] : kPathOf)
+        for (const auto* v :
+             {"METALAMA_TELEMETRY_OPT_OUT", "DOTNET_CLI_TELEMETRY_OPTOUT", "DO_NOT_TRACK"})
+            EXPECT_EQ(line(on, target, v).outcome, Outcome::Remediated) << target << " " << v;
+    for (const auto& file : kAllFiles)
+        EXPECT_THAT(scratch.read(file), HasSubstr("DO_NOT_TRACK=1")) << file;
+    // In target order, as the targets run.
+    std::vector<std::string> order;
+    for (const auto& f : on)
+        if (order.empty() || order.back() != f.target) order.push_back(f.target);
+    EXPECT_EQ(order, (std::vector<std::string>{"etc-environment", "environment-d",
+                                               "systemd-manager", "profile-d"}));
+
+    const auto again = sharedPass(allThree());
+    for (const auto& f : again) EXPECT_TRUE(isCompliantOutcome(f.outcome)) << f.subject;
+    EXPECT_EQ(watching.commits, 1);  // nothing to record, nothing written
+
+    const auto off = sharedPass(DesiredState{});
+    for (const auto& [target, path] : kPathOf)
+        for (const auto* v :
+             {"METALAMA_TELEMETRY_OPT_OUT", "DOTNET_CLI_TELEMETRY_OPTOUT", "DO_NOT_TRACK"})
+            EXPECT_EQ(line(off, target, v).outcome, Outcome::Restored) << target << " " << v;
+    EXPECT_EQ(scratch.read(kEtcEnvironment), "LANG=C.UTF-8\n");
+    for (const auto* dropIn : {kEnvironmentD, kSystemConfD, kProfileD})
+        EXPECT_FALSE(scratch.exists(dropIn)) << dropIn;
+    EXPECT_TRUE(ledgerEmpty());
+    // Each drop-in's entries went as it was removed (a removal is not staged), /etc/environment's
+    // three once it was back, after every other file: the last of the pass.
+    EXPECT_EQ(watching.forgottenWith.size(), 3u + 3 * 4);
+    EXPECT_EQ(std::count(watching.forgottenWith.begin(), watching.forgottenWith.end(),
+                         "LANG=C.UTF-8\n | absent | absent | absent"),
+              3);
 }
 
 }  // namespace
