@@ -3,8 +3,8 @@
 // drop-ins), made durable together: one ledger commit for every file's prior states, one flush
 // sequence for every file (durable_batch.hpp), one ledger commit for what the writes let go.
 // Written each on its own, with its own commit and its own flushes of file and directory, the
-// four files of a policy toggle cost 12 flushes; together, 3 (docs/performance.md, "One flush
-// sequence for the /etc files").
+// four files of a policy toggle cost 12 flushes; together, 3 (docs/performance.md, "The /etc
+// files of a pass in one flush sequence").
 //
 // The guarantees are each file's as if written alone:
 // - its prior states are durable before it is replaced, and when they cannot be recorded it is
