@@ -173,15 +173,17 @@ void reconcileTargets(TargetRun& run, const std::vector<std::unique_ptr<Target>>
         staging.clear();
     };
     for (const auto& target : targets) {
-        if (!target->stagesWrites()) settle();
+        const bool joins = target->joinsStagedWrites();
+        if (!target->stagesWrites() && !joins) settle();
         if (run.stopping()) {
             report.findings.push_back(
                 Finding::notChecked(target->name(), "(every subject)",
                                     "not checked: the service stopped during the pass"));
             continue;
         }
-        report.findings.append(
-            guarded(*target, [&] { return target->reconcile(run, report.desired); }));
+        auto findings = guarded(*target, [&] { return target->reconcile(run, report.desired); });
+        if (joins) settle();  // what it did not take with its own writes; their findings first
+        report.findings.append(std::move(findings));
         if (target->stagesWrites() && run.shareWrites) staging.push_back(target.get());
     }
     settle();

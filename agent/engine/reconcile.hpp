@@ -23,8 +23,9 @@ struct PassRequest {
 
 // Runs `targets` in order, their findings going to `report`. Those that stage their writes (when
 // run.shareWrites) share one batch, committed (one ledger commit, one flush sequence:
-// targets/pass_file_batch.hpp) before any other target runs, since that one may read what they
-// wrote; their findings come once it is, in target order.
+// targets/pass_file_batch.hpp) with the first writes of a target that joins it, or before any
+// other target runs, since that one may read what they wrote; their findings come once it is,
+// in target order.
 void reconcileTargets(TargetRun& run, const std::vector<std::unique_ptr<Target>>& targets,
                       PassReport& report);
 

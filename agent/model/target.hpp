@@ -68,6 +68,10 @@ class Target {
     // batch (every outcome known). Without a shared batch, reconcile returns them as any target.
     virtual bool stagesWrites() const { return false; }
     virtual FindingLog settle(TargetRun&) { return {}; }
+    // A target that writes its own files with what the earlier targets staged, in one sequence
+    // (so the engine does not commit their batch before it runs; targets/pass_file_batch.hpp).
+    // It must not read what they stage.
+    virtual bool joinsStagedWrites() const { return false; }
     // Restore everything the ledger holds for this target (the `revert` command, uninstall).
     virtual FindingLog revert(TargetRun& run) = 0;
     // Files whose change means drift; the service watches them (paths resolved under the root).

@@ -25,6 +25,7 @@
 
 #include "model/target.hpp"
 #include "platform/safe_fs.hpp"
+#include "targets/durable_batch.hpp"
 #include "util/status.hpp"
 
 namespace mpa {
@@ -44,6 +45,22 @@ struct StagedEtcFile {
     std::function<void(const Status& written, const Status& forgotten)> settled;
 };
 
+// Another writer's batch made durable in the same sequence as the staged files: a batch of the
+// per-user target (telemetry_json_target.cpp), so that a toggle's /etc files and profiles share
+// one prior-state commit, one pair of flushes and one commit after the renames. Its prior states
+// are recorded in the same commit; its files go through the same writeDurably, each renamed by
+// its own `steps.rename`, whose ledger changes go in the commit after the renames, with the
+// entries the staged files let go.
+struct JoiningWrites {
+    std::function<Status()> recordPriors;  // called inside the open ledger batch
+    std::vector<DurableFile> files;
+    DurableBatchSteps steps;  // notWritten, rename, notDurable (indices into `files`)
+    // The prior states are not durable: nothing of this batch was written.
+    std::function<void(const Status&)> priorsFailed;
+    // After the renames: whether what they changed in the ledger was committed.
+    std::function<void(const Status&)> renamesRecorded;
+};
+
 class PassFileBatch final : public StagedWrites {
   public:
     PassFileBatch(const AgentContext& context, Ledger& ledger)
@@ -51,13 +68,19 @@ class PassFileBatch final : public StagedWrites {
     void stage(StagedEtcFile file) { files_.push_back(std::move(file)); }
     // Writes what is staged and runs each file's `settled`, in staging order; the batch is then
     // empty again.
-    void commit() override;
+    void commit() override { commit(nullptr); }
+    // The same, with `joining` (may be null) in the same sequence.
+    void commit(JoiningWrites* joining);
 
   private:
     const AgentContext& context_;
     Ledger& ledger_;
     std::vector<StagedEtcFile> files_;
 };
+
+// Writes `joining` in the run's shared batch, with whatever is staged there, or alone when the run
+// shares none.
+void writeJoining(TargetRun& run, JoiningWrites& joining);
 
 // Stages `file` in the run's shared batch (made on first use) when the run shares one
 // (TargetRun::shareWrites) and the caller may (its target's findings wait for settle);

@@ -13,6 +13,7 @@
 #include "targets/durable_batch.hpp"
 #include "targets/metalama_profiles.hpp"
 #include "targets/owned_directories.hpp"
+#include "targets/pass_file_batch.hpp"
 #include "targets/profile_directories.hpp"
 #include "targets/telemetry_ledger_keys.hpp"
 #include "targets/telemetry_settings.hpp"
@@ -355,49 +356,49 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
 
 void ProfilePass::flush() {
     if (pending_.empty()) return;
-    // Prior states first, durable in one commit; nothing is written unless that succeeded.
-    Status recorded = run_.ledger.beginBatch();
-    for (auto& w : pending_)
-        if (recorded) recorded = recordPrior(w.subject, w.prior, w.hadFileEntry, w.fileExisted);
-    if (recorded) recorded = run_.ledger.commitBatch();
-    if (!recorded) {
+    // Prior states first, durable in one commit; nothing is written unless that succeeded. Then
+    // the files, in one durable batch (durable_batch.hpp): two flushes per file system for the
+    // batch, not two per file. What the renames change in the bookkeeping is one ledger commit.
+    // The pass's /etc files, when staged, share all three (pass_file_batch.hpp).
+    JoiningWrites batch;
+    batch.recordPriors = [&] {
+        Status recorded = Status::success();
+        for (auto& w : pending_)
+            if (recorded) recorded = recordPrior(w.subject, w.prior, w.hadFileEntry, w.fileExisted);
+        return recorded;
+    };
+    batch.priorsFailed = [&](const Status& recorded) {
         for (auto& w : pending_) {
             w.finding.outcome = Outcome::Failed;
             w.finding.reason =
                 "could not record the prior state, so nothing was changed: " + recorded.error;
             out_.push_back(std::move(w.finding));
         }
-        pending_.clear();
-        return;
-    }
-    // Then the files, in one durable batch (durable_batch.hpp): two flushes per file system for
-    // the batch, not two per file. What the renames change in the bookkeeping is one ledger
-    // batch.
-    std::vector<DurableFile> files;
-    files.reserve(pending_.size());
-    for (const auto& w : pending_) files.push_back({&w.d.dir, kFileName, w.content, w.owner});
-    bool batch = false;
-    DurableBatchSteps steps;
-    steps.notWritten = [&](std::size_t i, const std::string& reason) {
+    };
+    batch.files.reserve(pending_.size());
+    for (const auto& w : pending_) batch.files.push_back({&w.d.dir, kFileName, w.content, w.owner});
+    batch.steps.notWritten = [&](std::size_t i, const std::string& reason) {
         auto& f = pending_[i].finding;
         f.outcome = Outcome::Failed;
         f.reason = reason;
         out_.push_back(std::move(f));
     };
-    steps.beforeRenames = [&] { batch = run_.ledger.beginBatch().ok; };
-    steps.rename = [&](std::size_t i, const platform::StagedFile& staged) {
+    batch.steps.rename = [&](std::size_t i, const platform::StagedFile& staged) {
         write(pending_[i], staged);
     };
-    steps.notDurable = [&](std::size_t i, const std::string& reason) {
+    batch.steps.notDurable = [&](std::size_t i, const std::string& reason) {
         out_.push_back(
             Finding::failed(kTargetName, pending_[i].d.logical,
                             "settings were replaced but may not survive a power loss: " + reason));
     };
-    writeDurably(files, steps);
-    if (const auto committed = batch ? run_.ledger.commitBatch() : Status::success(); !committed)
-        out_.push_back(Finding::failed(
-            kTargetName, "compliance store",
-            "files were written but the agent's bookkeeping was not saved: " + committed.error));
+    batch.renamesRecorded = [&](const Status& committed) {
+        if (!committed)
+            out_.push_back(
+                Finding::failed(kTargetName, "compliance store",
+                                "files were written but the agent's bookkeeping was not saved: " +
+                                    committed.error));
+    };
+    writeJoining(run_, batch);
     pending_.clear();
 }
 

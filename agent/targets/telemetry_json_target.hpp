@@ -20,6 +20,8 @@ class TelemetryJsonTarget : public Target {
         std::shared_ptr<PassProfiles> profiles = std::make_shared<PassProfiles>())
         : profiles_(std::move(profiles)) {}
     std::string name() const override { return target_name::kTelemetryJson; }
+    // Its first batch of files shares the flushes of the /etc files staged before it.
+    bool joinsStagedWrites() const override { return true; }
     FindingLog reconcile(TargetRun& run, const DesiredState& desired) override;
     FindingLog revert(TargetRun& run) override;
     std::vector<std::string> watchPaths(const AgentContext& context) const override;

@@ -12,10 +12,12 @@
 #include <filesystem>
 #include <string>
 
+#include "engine/reconcile.hpp"
 #include "model/ledger.hpp"
 #include "platform/process_identity.hpp"
 #include "support/scratch_dir.hpp"
 #include "targets/license_audit_target.hpp"
+#include "targets/machine_environment_targets.hpp"
 #include "util/json_document.hpp"
 
 namespace mpa {
@@ -135,6 +137,55 @@ class TelemetryTarget : public ::testing::Test {
     MemoryLedger ledger;
     DesiredState desired;
 };
+
+// Counts the ledger's commits and sees, at each, /etc/environment and alice's telemetry.json.
+class CommitsSeen final : public MemoryLedger {
+  public:
+    explicit CommitsSeen(const ScratchDir& root) : root_(root) {}
+    Status commitBatch() override {
+        seen.push_back(stateOf("etc/environment") + " | " +
+                       stateOf("home/alice/.local/share/Metalama/telemetry.json"));
+        return Status::success();
+    }
+    std::vector<std::string> seen;
+
+  private:
+    std::string stateOf(const std::string& rel) const {
+        if (!root_.exists(rel)) return "absent";
+        return root_.read(rel).find("METALAMA_TELEMETRY_OPT_OUT=1") != std::string::npos ||
+                       root_.read(rel).find("\"UsageReportingAction\": 2") != std::string::npos
+                   ? "new"
+                   : "old";
+    }
+    const ScratchDir& root_;
+};
+
+// In a pass, /etc/environment (staged by its target) and the profiles' first batch share one
+// sequence: one commit of every prior state while all the files are as they were, one pair of
+// flushes, one commit of what the renames changed; the /etc target's findings come first.
+TEST_F(TelemetryTarget, TheEtcFilesAndTheFirstProfilesShareOneFlushSequence) {
+    if (!platform::isPrivileged()) GTEST_SKIP() << "needs root: /etc/environment is given to root";
+    root.write("etc/environment", "LANG=C\n");
+    userFile("alice", kNew, "{\"UsageReportingAction\": 1}");
+    CommitsSeen seeing(root);
+    std::vector<std::unique_ptr<Target>> targets;
+    targets.push_back(makeEtcEnvironmentTarget());
+    targets.push_back(std::make_unique<TelemetryJsonTarget>());
+    TargetRun run{context, seeing, RunMode::Enforce};
+    run.shareWrites = true;
+    PassReport report;
+    report.desired = desired;
+    reconcileTargets(run, targets, report);
+    EXPECT_EQ(seeing.seen, (std::vector<std::string>{"old | old", "new | new"}));
+    const auto findings = report.findings.toVector();
+    ASSERT_FALSE(findings.empty());
+    EXPECT_EQ(findings.front().target, "etc-environment");
+    EXPECT_EQ(findings.front().outcome, Outcome::Remediated) << findings.front().reason;
+    const auto* alice = find(findings, "/home/alice" + std::string(kNew));
+    ASSERT_NE(alice, nullptr);
+    EXPECT_EQ(alice->outcome, Outcome::Remediated) << alice->reason;
+    EXPECT_EQ(root.read("etc/environment"), "LANG=C\nMETALAMA_TELEMETRY_OPT_OUT=1\n");
+}
 
 TEST_F(TelemetryTarget, CreatesTheDataDirectoryForAUserWithoneOwnedByTheUser) {
     const auto findings = pass();
