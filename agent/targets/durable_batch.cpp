@@ -51,7 +51,8 @@ void flushDirectories(const std::vector<DurableFile>& files, const std::vector<b
 }  // namespace
 
 BatchFlush chooseBatchFlush(std::size_t files, std::optional<std::uint64_t> unwrittenBytes) {
-    if (!unwrittenBytes) return BatchFlush::EachFile;
+    // One file costs two flushes either way, and its own never wait for anybody else's data.
+    if (files <= 1 || !unwrittenBytes) return BatchFlush::EachFile;
     return *unwrittenBytes > files * kUnwrittenBytesPerFileForSyncfs ? BatchFlush::EachFile
                                                                      : BatchFlush::FileSystem;
 }

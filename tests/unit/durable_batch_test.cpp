@@ -165,6 +165,9 @@ TEST(ChooseBatchFlush, FileByFileBehindUnwrittenDataOrWhenUnknown) {
     EXPECT_EQ(chooseBatchFlush(256, 100 * kMb), BatchFlush::FileSystem);
     EXPECT_EQ(chooseBatchFlush(256, 2048 * kMb), BatchFlush::EachFile);
     EXPECT_EQ(chooseBatchFlush(3, std::nullopt), BatchFlush::EachFile);
+    // A single file: two flushes either way, and its own wait for nobody.
+    EXPECT_EQ(chooseBatchFlush(1, 0), BatchFlush::EachFile);
+    EXPECT_EQ(chooseBatchFlush(2, 0), BatchFlush::FileSystem);
 }
 
 }  // namespace
