@@ -31,7 +31,9 @@ set_policy() { printf '{"TelemetryOptOut": %s}\n' "$1" >"$policy"; }
 killed=0 finished=0
 for ((i = 1; i <= kills; i++)); do
     if ((i % 2)); then set_policy false; else set_policy true; fi
-    run apply >/dev/null 2>&1 &
+    # The agent itself in the background, not `run` (a function would run in a subshell, and
+    # $! would be the subshell: the kill would leave the agent running to the end of its pass).
+    "$agent" --root "$root" apply >/dev/null 2>&1 &
     pid=$!
     # A random instant within 1.2 passes: most kills land inside the pass.
     delay_ms=$(( RANDOM % (pass_ms * 12 / 10 + 1) ))

@@ -171,7 +171,7 @@ struct LineChange {
 };
 
 platform::ReadResult readEtcFile(const TargetRun& run, const EnvLineSpec& spec) {
-    return platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
+    return readManagedFile(run.context, spec.path);
 }
 
 Draft draftOf(platform::ReadResult file) {

@@ -125,8 +125,7 @@ std::vector<Finding> restoreAll(TargetRun& run, const EnvironmentDropInSpec& spe
         if (run.changesAllowed()) {
             // A lost database: a file holding exactly what the agent writes for several
             // variables is the agent's (Metalama's alone: restoreManagedFile recognises it).
-            const auto current =
-                platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
+            const auto current = readManagedFile(run.context, spec.path);
             const auto ours = current.status && !current.missing
                                   ? agentVariablesIn(spec, current.data)
                                   : std::nullopt;
@@ -216,8 +215,7 @@ void enforce(TargetRun& run, const EnvironmentDropInSpec& spec,
              bool share) {
     const auto recorded = recordedInFile(run.ledger, spec);
     std::vector<std::size_t> changing;  // positions in `out` of the findings the write decides
-    const auto current =
-        platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
+    const auto current = readManagedFile(run.context, spec.path);
     const std::string content = dropInContent(spec, wanted);
     const bool inPlace = current.status && !current.missing && current.data == content;
     // The file is as the agent last wrote it: only the variables added or removed change.

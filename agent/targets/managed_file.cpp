@@ -26,8 +26,7 @@ Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec) {
     if (run.changesAllowed() && !run.ledger.find(spec.target, spec.path)) {
         // No ledger entry (a lost database): a file holding exactly what the agent writes (its
         // own header says so) is the agent's, and goes as the policy does.
-        const auto current =
-            platform::readFileNoFollow(run.context.resolve(spec.path), kMaxEtcFileBytes);
+        const auto current = readManagedFile(run.context, spec.path);
         if (current.status && !current.missing && current.data == spec.content) {
             f.desired = "as before the agent";
             f.observed = describeManagedFile(current, spec.content);

@@ -23,6 +23,22 @@ Finding notChanged(Finding finding, RunMode mode) {
     return finding;
 }
 
+platform::ReadResult readManagedFile(const AgentContext& context, const std::string& logicalPath) {
+    platform::ReadResult result;
+    bool missing = false;
+    Status opened;
+    const auto dir =
+        platform::SafeDir::open(context.resolve(parentOf(logicalPath)), &opened, &missing);
+    if (!dir) {
+        result.missing = missing;
+        if (!missing) result.status = opened;
+        return result;
+    }
+    const auto name = baseNameOf(logicalPath);
+    dir->removeLeftoversIfLooking(name);
+    return dir->readFile(name, kMaxEtcFileBytes);
+}
+
 Status recordPrior(TargetRun& run, const std::string& target, const std::string& subject,
                    bool existed, std::string value) {
     PriorState prior;
@@ -73,7 +89,7 @@ std::optional<Finding> startRestore(TargetRun& run, Finding& finding, const std:
     input->prior = std::move(*prior);
     if (Status decoded = decodePriorRecord(input->prior.value, &input->record); !decoded)
         return failed(std::move(finding), logicalPath + ": " + decoded.error);
-    input->current = platform::readFileNoFollow(run.context.resolve(logicalPath), kMaxEtcFileBytes);
+    input->current = readManagedFile(run.context, logicalPath);
     if (!input->current.status) return failed(std::move(finding), input->current.status.error);
     return std::nullopt;
 }

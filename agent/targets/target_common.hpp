@@ -27,6 +27,12 @@ Finding notApplicable(Finding finding, std::string reason);
 // AuditOnly / DryRun: the plan (finding.diff) is reported, nothing changes.
 Finding notChanged(Finding finding, RunMode mode);
 
+// Reads a file a target manages (a logical path) without following links, at most
+// kMaxEtcFileBytes; a missing directory reads as a missing file. A pass that looks for a killed
+// pass's leftovers removes this file's first (SafeDir::removeLeftoversIfLooking): the killed
+// pass may have been writing it, this one may not need to, and no later pass would look.
+platform::ReadResult readManagedFile(const AgentContext& context, const std::string& logicalPath);
+
 // Records the prior state; a failure says that nothing was changed and why.
 Status recordPrior(TargetRun& run, const std::string& target, const std::string& subject,
                    bool existed, std::string value);
