@@ -96,6 +96,8 @@ class ProfilePass {
     Status recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
                        bool fileExisted);
     void forgetAll(const std::vector<PriorState>& entries);
+    // The directories the agent made for a file it created, deepest first, while empty.
+    void removeCreatedDirectories(const TelemetryPrior& prior);
     void cleanUpCreated(const std::vector<PriorState>& entries, const TelemetryPrior& prior,
                         bool agentKeysOnly, DataDirectory& d, Finding& f);
 
@@ -224,13 +226,16 @@ void ProfilePass::cleanUpCreated(const std::vector<PriorState>& entries,
             f.reason = status.error;
             return;
         }
-        for (auto it = prior.createdDirectories.rbegin(); it != prior.createdDirectories.rend();
-             ++it) {
-            auto parent = platform::SafeDir::open(run_.context.resolve(parentOf(*it)), nullptr);
-            if (!parent || !parent->removeEmptyDir(baseNameOf(*it))) break;  // user added files
-        }
+        removeCreatedDirectories(prior);
     }
     forgetAll(entries);
+}
+
+void ProfilePass::removeCreatedDirectories(const TelemetryPrior& prior) {
+    for (auto it = prior.createdDirectories.rbegin(); it != prior.createdDirectories.rend(); ++it) {
+        auto parent = platform::SafeDir::open(run_.context.resolve(parentOf(*it)), nullptr);
+        if (!parent || !parent->removeEmptyDir(baseNameOf(*it))) break;  // user added files
+    }
 }
 
 void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
@@ -259,6 +264,9 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
         if (!needs && !hadLedger) return;  // nothing managed here, nothing to undo
         f.observed = "absent";
         if (!needs) {
+            // A pass killed after making the directories, before its file was in place: they
+            // go as they would with the file.
+            if (prior.fileCreated) removeCreatedDirectories(prior);
             forgetAll(entries);
             f.outcome = Outcome::NotApplicable;
             f.reason = "the file the agent managed no longer exists; nothing to restore";

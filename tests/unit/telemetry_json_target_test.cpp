@@ -318,6 +318,22 @@ TEST_F(TelemetryTarget, RemovingThePolicyRestoresWhatTheUserHad) {
     EXPECT_TRUE(ledger.list("telemetry-json").empty());
 }
 
+// A pass killed after it made a profile's directories and recorded them, before its file was
+// in place: when the policy goes, the directories go too, not only the entries (found with
+// bench/kill9-faults.sh: empty .local/share/Metalama left in the homes of users who had none).
+TEST_F(TelemetryTarget, DirectoriesMadeForAFileNeverPutInPlaceGoWithThePolicy) {
+    pass();
+    ASSERT_TRUE(root.exists("home/alice/.local/share/Metalama"));
+    std::remove(root.abs("home/alice" + std::string(kNew)).c_str());  // as if killed first
+    desired = DesiredState{};
+    const auto findings = pass();
+    const auto* alice = find(findings, "/home/alice" + std::string(kNew));
+    ASSERT_NE(alice, nullptr);
+    EXPECT_EQ(alice->outcome, Outcome::NotApplicable) << alice->reason;
+    EXPECT_FALSE(root.exists("home/alice/.local"));
+    EXPECT_TRUE(ledger.list("telemetry-json").empty());
+}
+
 TEST_F(TelemetryTarget, RecommendedKeepsAChoiceTheUserMade) {
     desired = DesiredState{};
     desired.managed = true;
