@@ -2,7 +2,8 @@
 # Fault injection: kill -9 the real agent at random instants of its passes, many times, then
 # report what was left: torn files (a telemetry.json that is not JSON, an /etc/environment
 # without its line or with two), the agent's temporary files left behind (before and after one
-# clean pass), the database's integrity_check and `verify`. Every pass has work to do: the
+# clean pass), the database's integrity_check and `verify`, and, once the policy is removed and
+# one clean pass ran, every file or directory the agent left behind. Every pass has work to do: the
 # policy flips between opting out and not, so each pass enforces or restores every profile.
 # Needs root (the root gives files to users) and python3, sqlite3.
 # Usage: bench/kill9-faults.sh [KILLS (default 300)] [PROFILES (default 300)]
@@ -19,6 +20,9 @@ policy=$root/etc/metalama/policies/managed/10-telemetry.json
 [ "$(id -u)" = 0 ] || { echo "needs root (the scratch root gives files to users)" >&2; exit 1; }
 
 "$here/make-profiles-root.py" "$root" "$profiles" >/dev/null
+# As made, to find what the agent leaves behind once the policy is removed.
+rm -rf "$work/original"
+cp -a "$root" "$work/original"
 run() { "$agent" --root "$root" "$@"; }
 
 # The length of one pass, to spread the kills over it.
@@ -78,6 +82,16 @@ integrity=$(sqlite3 "$db" 'PRAGMA integrity_check' 2>&1 | head -3 | tr '\n' ' ')
 verify_exit=0
 run verify >/dev/null 2>&1 || verify_exit=$?
 
+# No tattooing: with the policy removed, one clean pass leaves no file or directory that was not
+# there before (the agent's own state directory and the policy file aside; a telemetry.json
+# restored keeps Metalama's "version" count, so contents are not compared).
+set_policy false
+run apply >/dev/null 2>&1 || true
+left_behind=$(diff -rq "$work/original" "$root" -x var -x "$(basename "$policy")" 2>/dev/null |
+    grep -c '^Only in' || true)
+diff -rq "$work/original" "$root" -x var -x "$(basename "$policy")" 2>/dev/null |
+    grep '^Only in' | head -5 >&2 || true
+
 cat <<REPORT
 | what | value |
 |---|---|
@@ -94,5 +108,6 @@ cat <<REPORT
 | torn files after the clean pass | $torn |
 | PRAGMA integrity_check | $integrity |
 | verify exit code | $verify_exit |
+| files or directories left behind once the policy is removed | $left_behind |
 REPORT
 [ -n "${MPA_BENCH_DIR:-}" ] || rm -rf "$work"
