@@ -386,15 +386,9 @@ void failDraft(std::vector<LineChange>& changes, const std::string& reason) {
 }
 
 // Adds why the restored variables' entries were not forgotten to their findings.
-void noteNotForgotten(std::vector<LineChange>& changes, const Status& forgotten) {
-    if (forgotten) return;
-    for (auto& change : changes) {
-        if (!change.inDraft || !change.forget) continue;
-        auto& reason = change.finding.reason;
-        reason += (reason.empty() ? "" : "; ") +
-                  std::string("could not forget the prior state (retried next pass): ") +
-                  forgotten.error;
-    }
+void noteRestoresNotForgotten(std::vector<LineChange>& changes, const Status& forgotten) {
+    for (auto& change : changes)
+        if (change.inDraft && change.forget) noteNotForgotten(change.finding, forgotten);
 }
 
 // The last restore leaves the file as it was, absent: it is removed at once (a removal is not
@@ -430,7 +424,7 @@ void removeDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
         if (!batch) batch = run.ledger.beginBatch().ok;
         forgetPrior(run, change.finding.target, change.finding.subject, &change.finding);
     }
-    noteNotForgotten(changes, batch ? run.ledger.commitBatch() : Status::success());
+    noteRestoresNotForgotten(changes, batch ? run.ledger.commitBatch() : Status::success());
 }
 
 // The end of the pass over the file: the prior states of the variables set for the first time
@@ -469,7 +463,7 @@ void commitDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
     file.owner = platform::replacementOwnership(draft.file.info, kRootFileOwnership);
     file.settled = [&changes](const Status& written, const Status& forgotten) {
         if (!written) return failDraft(changes, written.error);
-        noteNotForgotten(changes, forgotten);
+        noteRestoresNotForgotten(changes, forgotten);
     };
     stageFile(run, std::move(file), share);
 }

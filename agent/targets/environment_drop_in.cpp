@@ -110,11 +110,7 @@ bool beginLedgerBatch(TargetRun& run) {
 void commitForgets(TargetRun& run, bool batch, const std::vector<Finding*>& forgotten) {
     if (!batch) return;
     const auto committed = run.ledger.commitBatch();
-    if (committed) return;
-    for (auto* f : forgotten)
-        f->reason += (f->reason.empty() ? "" : "; ") +
-                     std::string("could not forget the prior state (retried next pass): ") +
-                     committed.error;
+    for (auto* f : forgotten) noteNotForgotten(*f, committed);
 }
 
 // No variable is wanted: the file comes back as it was before the agent, while it still holds
@@ -305,11 +301,7 @@ void enforce(TargetRun& run, const EnvironmentDropInSpec& spec,
             for (auto i : changing) out[i] = failed(std::move(out[i]), written.error);
             return;
         }
-        if (forgotten) return;
-        for (auto i : restored)
-            out[i].reason += (out[i].reason.empty() ? "" : "; ") +
-                             std::string("could not forget the prior state (retried next pass): ") +
-                             forgotten.error;
+        for (auto i : restored) noteNotForgotten(out[i], forgotten);
     };
     stageFile(run, std::move(file), share);
 }

@@ -52,12 +52,16 @@ Status recordPrior(TargetRun& run, const std::string& target, const std::string&
         subject + ": could not record the prior state, so nothing was changed: " + recorded.error);
 }
 
+void noteNotForgotten(Finding& finding, const Status& forgotten) {
+    if (forgotten) return;
+    if (!finding.reason.empty()) finding.reason += "; ";
+    finding.reason += "could not forget the prior state (retried next pass): " + forgotten.error;
+}
+
 void forgetPrior(TargetRun& run, const std::string& target, const std::string& subject,
                  Finding* finding) {
     const auto forgotten = run.ledger.forget(target, subject);
-    if (forgotten || !finding) return;
-    if (!finding->reason.empty()) finding->reason += "; ";
-    finding->reason += "could not forget the prior state (retried next pass): " + forgotten.error;
+    if (finding) noteNotForgotten(*finding, forgotten);
 }
 
 Status filePriorState(const TargetRun& run, const std::string& target, const std::string& subject,

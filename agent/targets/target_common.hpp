@@ -36,6 +36,9 @@ platform::ReadResult readManagedFile(const AgentContext& context, const std::str
 // Records the prior state; a failure says that nothing was changed and why.
 Status recordPrior(TargetRun& run, const std::string& target, const std::string& subject,
                    bool existed, std::string value);
+// Adds to the finding's reason that its entry could not be forgotten, and why (the next pass
+// retries); nothing when `forgotten` succeeded.
+void noteNotForgotten(Finding& finding, const Status& forgotten);
 // Forgets the ledger entry; a failure is added to the finding's reason (the next pass retries).
 void forgetPrior(TargetRun& run, const std::string& target, const std::string& subject,
                  Finding* finding = nullptr);
