@@ -193,6 +193,9 @@ std::string physicalPath(const std::string& absolutePath);
 ReadResult readFileNoFollow(const std::string& absolutePath, uint64_t maxBytes);
 ReadResult readFileNoFollowInPieces(const std::string& absolutePath, uint64_t maxBytes,
                                     const FilePieces& piece);
+// readFileNoFollow for a file a pass visits and may write: first removes a killed pass's leftover
+// temporaries of it when the pass looks for them (SafeDir::removeLeftoversIfLooking).
+ReadResult readVisitedFileNoFollow(const std::string& absolutePath, uint64_t maxBytes);
 Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
                        const Ownership& owner,
                        RenameDurability durability = RenameDurability::Durable);

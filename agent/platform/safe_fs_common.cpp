@@ -248,6 +248,13 @@ ReadResult readFileNoFollowInPieces(const std::string& absolutePath, uint64_t ma
     });
 }
 
+ReadResult readVisitedFileNoFollow(const std::string& absolutePath, uint64_t maxBytes) {
+    return readFromParent(absolutePath, [&](const SafeDir& dir, const std::string& name) {
+        dir.removeLeftoversIfLooking(name);
+        return dir.readFile(name, maxBytes);
+    });
+}
+
 Status writeFileAtomic(const std::string& absolutePath, std::string_view data,
                        const Ownership& owner, RenameDurability durability) {
     std::string parent, name;

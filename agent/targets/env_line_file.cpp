@@ -392,33 +392,21 @@ void noteRestoresNotForgotten(std::vector<LineChange>& changes, const Status& fo
 }
 
 // The last restore leaves the file as it was, absent: it is removed at once (a removal is not
-// staged). The prior states recorded first, then the removal, then the restored entries go.
+// staged), then the restored entries go. Such a draft holds only restores: they come before the
+// variables wanted, and a variable wanted leaves its line, so there is no prior state to record
+// (were there one, nothing is removed rather than changed without it).
 void removeDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
                  std::vector<LineChange>& changes) {
-    Status recorded = Status::success();
-    bool batch = false;
-    std::vector<std::string> createdDirectories = draft.freedDirectories;
-    for (auto& change : changes) {
-        if (!change.inDraft || !change.prior) continue;
-        if (!batch) batch = run.ledger.beginBatch().ok;
-        change.prior->setField("created-dirs", joinPaths(createdDirectories));
-        createdDirectories.clear();
-        recorded = recordPrior(run, change.finding.target, change.finding.subject, change.existed,
-                               encodePriorRecord(*change.prior));
-        if (!recorded) break;
-    }
-    if (batch)
-        if (const auto committed = run.ledger.commitBatch(); !committed && recorded)
-            recorded = Status::failure(logicalPath +
-                                       ": could not record the prior state, so nothing was "
-                                       "changed: " +
-                                       committed.error);
-    if (!recorded) return failDraft(changes, recorded.error);
+    if (std::any_of(changes.begin(), changes.end(),
+                    [](const LineChange& c) { return c.inDraft && c.prior; }))
+        return failDraft(changes, logicalPath +
+                                      ": internal error: a removal with a prior state "
+                                      "to record; nothing was changed");
     if (auto put =
             putBackFile(run.context, logicalPath, draft.file, std::nullopt, draft.freedDirectories);
         !put)
         return failDraft(changes, put.error);
-    batch = false;
+    bool batch = false;
     for (auto& change : changes) {
         if (!change.inDraft || !change.forget) continue;
         if (!batch) batch = run.ledger.beginBatch().ok;
@@ -452,12 +440,8 @@ void commitDraft(TargetRun& run, const std::string& logicalPath, Draft& draft,
         // The directories the write creates belong to the first entry, as if written alone.
         change.prior->setField("created-dirs", joinPaths(createdDirectories));
         createdDirectories.clear();
-        PriorState prior;
-        prior.target = change.finding.target;
-        prior.subject = change.finding.subject;
-        prior.existed = change.existed;
-        prior.value = encodePriorRecord(*change.prior);
-        file.priors.push_back(std::move(prior));
+        file.priors.push_back({change.finding.target, change.finding.subject, change.existed,
+                               encodePriorRecord(*change.prior), ""});
     }
     file.content = std::move(draft.data);
     file.owner = platform::replacementOwnership(draft.file.info, kRootFileOwnership);

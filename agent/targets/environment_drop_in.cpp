@@ -184,11 +184,7 @@ Status plannedPriorStates(TargetRun& run, const EnvironmentDropInSpec& spec,
         }
         PriorRecord record;
         recordSetAssignment(record, v);
-        PriorState prior;
-        prior.target = spec.target;
-        prior.subject = entry;
-        prior.value = encodePriorRecord(record);
-        file->priors.push_back(std::move(prior));
+        file->priors.push_back({spec.target, entry, false, encodePriorRecord(record), ""});
         recordedNow->push_back(v.name);
     }
     PriorRecord prior;

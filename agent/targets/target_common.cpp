@@ -24,19 +24,7 @@ Finding notChanged(Finding finding, RunMode mode) {
 }
 
 platform::ReadResult readManagedFile(const AgentContext& context, const std::string& logicalPath) {
-    platform::ReadResult result;
-    bool missing = false;
-    Status opened;
-    const auto dir =
-        platform::SafeDir::open(context.resolve(parentOf(logicalPath)), &opened, &missing);
-    if (!dir) {
-        result.missing = missing;
-        if (!missing) result.status = opened;
-        return result;
-    }
-    const auto name = baseNameOf(logicalPath);
-    dir->removeLeftoversIfLooking(name);
-    return dir->readFile(name, kMaxEtcFileBytes);
+    return platform::readVisitedFileNoFollow(context.resolve(logicalPath), kMaxEtcFileBytes);
 }
 
 Status recordPrior(TargetRun& run, const std::string& target, const std::string& subject,
@@ -75,12 +63,7 @@ Status filePriorState(const TargetRun& run, const std::string& target, const std
         return found;
     if (run.ledger.find(target, subject)) return Status::success();
     prior.setField("created-dirs", joinPaths(*newDirectories));
-    PriorState state;
-    state.target = target;
-    state.subject = subject;
-    state.existed = !current.missing;
-    state.value = encodePriorRecord(prior);
-    *toRecord = std::move(state);
+    *toRecord = PriorState{target, subject, !current.missing, encodePriorRecord(prior), ""};
     return Status::success();
 }
 
