@@ -82,6 +82,10 @@ Finding audit(const MetalamaProfile& p, const ProfileDataDirectory& d) {
     // The explanation (no policy can disable the audit) is said once in the pass summary, not
     // repeated in every profile's finding.
     auto f = Finding::notApplicable(kTargetName, d.logical, "").withUser(p.account);
+    if (!d.exists()) {  // the telemetry target makes it in this pass: nothing in it yet
+        f.observed = "no license key";
+        return f;
+    }
     auto read = d.dir.readFile(kLicensingFile, kMaxLicensingBytes);
     if (read.missing) {
         f.observed = "no license key";

@@ -46,8 +46,11 @@ std::vector<std::string> removeEmptyDirectories(const AgentContext& context,
                                                 const std::vector<std::string>& logicalDirs) {
     std::vector<std::string> removed;
     for (auto it = logicalDirs.rbegin(); it != logicalDirs.rend(); ++it) {
-        auto parent = platform::SafeDir::open(context.resolve(parentOf(*it)), nullptr);
-        if (!parent || !parent->removeEmptyDir(baseNameOf(*it))) break;
+        bool missing = false;
+        auto parent = platform::SafeDir::open(context.resolve(parentOf(*it)), nullptr, &missing);
+        // A parent that is missing too: a pass killed before it made them all.
+        if (!parent && !missing) break;
+        if (parent && !parent->removeEmptyDir(baseNameOf(*it))) break;  // someone added files
         removed.push_back(*it);
     }
     return removed;

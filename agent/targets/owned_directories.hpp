@@ -22,7 +22,8 @@ Status missingDirectories(const AgentContext& context, const std::string& logica
 // Creates `logicalDirs` (outermost first), none of which may be a symlink.
 Status createDirectories(const AgentContext& context, const std::vector<std::string>& logicalDirs);
 // Removes those of `logicalDirs` that are empty, deepest first; stops at the first one that is
-// not (it and its parents stay). Returns the ones removed.
+// not (it and its parents stay). One that is missing counts as removed (a pass killed before it
+// made them all). Returns the ones removed.
 std::vector<std::string> removeEmptyDirectories(const AgentContext& context,
                                                 const std::vector<std::string>& logicalDirs);
 

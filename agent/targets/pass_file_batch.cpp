@@ -55,6 +55,7 @@ void PassFileBatch::commit(JoiningWrites* joining) {
         if (joining->priorsFailed) joining->priorsFailed(joinedRecorded);
         joining = nullptr;
     }
+    if (joining && joining->priorsRecorded) joining->priorsRecorded();
 
     // Each file's directory, created when missing and opened without following links. A deque:
     // the batch refers to the directories it holds open.

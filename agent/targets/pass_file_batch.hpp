@@ -53,6 +53,9 @@ struct StagedEtcFile {
 // entries the staged files let go.
 struct JoiningWrites {
     std::function<Status()> recordPriors;  // called inside the open ledger batch
+    // Once its prior states are durable, before `files` is read: what may only exist once they
+    // are (a data directory the prior state names) is made here, and `files` may be filled in.
+    std::function<void()> priorsRecorded;
     std::vector<DurableFile> files;
     DurableBatchSteps steps;  // notWritten, rename, notDurable (indices into `files`)
     // The prior states are not durable: nothing of this batch was written.

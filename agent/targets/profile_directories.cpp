@@ -103,41 +103,73 @@ std::vector<ProfileDataDirectory> existingDataDirectories(
             }
             current = std::move(next);
         }
-        if (exists && current) found.push_back({std::move(*current), logical, {}});
+        if (exists && current) found.push_back({std::move(*current), logical, {}, {}});
     }
     return found;
 }
 
-std::optional<ProfileDataDirectory> createDataDirectory(const MetalamaProfile& p,
-                                                        const platform::SafeDir& home,
-                                                        ProfilePathProblem* problem) {
-    std::optional<platform::SafeDir> current;
+std::optional<ProfileDataDirectory> planDataDirectory(const MetalamaProfile& p,
+                                                      platform::SafeDir home,
+                                                      ProfilePathProblem* problem) {
+    platform::SafeDir current = std::move(home);
     std::string logical = p.home;
-    std::vector<std::string> created;
+    std::vector<std::string> toMake, created;
     for (const auto& component : p.dataDirectories->front()) {
-        const auto& parent = current ? *current : home;
         logical = joinPath(logical, {component});
-        bool wasCreated = false;
+        if (!toMake.empty()) {  // below a directory still to make
+            toMake.push_back(component);
+            created.push_back(logical);
+            continue;
+        }
         Status opened;
-        // The agent creates only what the user could have created. Whether the user can write
-        // the parent is known from its opening; only when they cannot does it matter whether the
-        // component is missing (a look per component of every new data directory, saved).
-        if (const auto why = userCannotWrite(p, parent.infoWhenOpened());
-            !why.empty() && parent.stat(component).kind == platform::FileKind::Missing) {
+        bool missing = false;
+        auto next = current.openChild(component, false, {}, p.uid, nullptr, &opened, &missing);
+        if (next) {
+            current = std::move(*next);
+            continue;
+        }
+        if (!missing) {
+            *problem = {logical, "cannot create the Metalama data directory: " + opened.error};
+            return std::nullopt;
+        }
+        // The agent creates only what the user could have created.
+        if (const auto why = userCannotWrite(p, current.infoWhenOpened()); !why.empty()) {
             *problem = {logical, "cannot create the Metalama data directory: " + parentOf(logical) +
                                      ": " + why};
             return std::nullopt;
         }
-        auto next = parent.openChild(component, true, {p.uid, p.gid, kCreatedDataDirectoryMode},
-                                     p.uid, &wasCreated, &opened);
-        if (!next) {
-            *problem = {logical, "cannot create the Metalama data directory: " + opened.error};
-            return std::nullopt;
-        }
-        if (wasCreated) created.push_back(logical);
+        toMake.push_back(component);
+        created.push_back(logical);
+    }
+    return ProfileDataDirectory{std::move(current),
+                                logical,
+                                std::move(created),
+                                std::move(toMake),
+                                {p.uid, p.gid, kCreatedDataDirectoryMode}};
+}
+
+std::optional<platform::SafeDir> makeDirectoriesInHome(const platform::SafeDir& from,
+                                                       const std::vector<std::string>& components,
+                                                       const platform::Ownership& owner,
+                                                       Status* status) {
+    std::optional<platform::SafeDir> current;
+    for (const auto& component : components) {
+        const auto& parent = current ? *current : from;
+        auto next = parent.openChild(component, true, owner, owner.uid, nullptr, status);
+        if (!next) return std::nullopt;
         current = std::move(next);
     }
-    return ProfileDataDirectory{std::move(*current), logical, std::move(created)};
+    return current;
+}
+
+Status makeDataDirectory(ProfileDataDirectory& d) {
+    if (d.exists()) return Status::success();
+    Status made;
+    auto dir = makeDirectoriesInHome(d.dir, d.toMake, d.makeAs, &made);
+    if (!dir) return Status::failure("cannot create the Metalama data directory: " + made.error);
+    d.dir = std::move(*dir);
+    d.toMake.clear();
+    return Status::success();
 }
 
 }  // namespace mpa

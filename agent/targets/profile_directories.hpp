@@ -21,11 +21,17 @@ namespace mpa {
 // XDG: data directories are created 0700, owned by the profile's user.
 inline constexpr std::uint32_t kCreatedDataDirectoryMode = 0700;
 
-// One Metalama data directory of a profile, open.
+// One Metalama data directory of a profile, open; or one the pass will make, whose `dir` is then
+// the deepest of its parents that exists until makeDataDirectory makes the rest.
 struct ProfileDataDirectory {
     platform::SafeDir dir;
-    std::string logical;               // its logical path (under the root)
-    std::vector<std::string> created;  // what this pass created for it, logical, outermost first
+    std::string logical;  // its logical path (under the root)
+    // What this pass creates for it, logical, outermost first: recorded in the prior state
+    // before any of it is made, so that a pass killed in between leaves nothing unrecorded.
+    std::vector<std::string> created;
+    std::vector<std::string> toMake;  // components still to make below `dir`, outermost first
+    platform::Ownership makeAs{0, 0, kCreatedDataDirectoryMode};  // the profile's user's
+    bool exists() const { return toMake.empty(); }
 };
 
 // A path of a profile that cannot be used, and why: the target that manages the profile reports
@@ -59,11 +65,22 @@ std::vector<ProfileDataDirectory> existingDataDirectories(
     const MetalamaProfile& p, const platform::SafeDir& home,
     std::vector<ProfilePathProblem>* problems);
 
-// Creates the newest data directory generation, owned by the user, kCreatedDataDirectoryMode,
-// and only where the user could have created it.
-std::optional<ProfileDataDirectory> createDataDirectory(const MetalamaProfile& p,
-                                                        const platform::SafeDir& home,
-                                                        ProfilePathProblem* problem);
+// The newest data directory generation as the pass will make it, only where the user could
+// have made it; nothing is created yet (a problem when it cannot be).
+std::optional<ProfileDataDirectory> planDataDirectory(const MetalamaProfile& p,
+                                                      platform::SafeDir home,
+                                                      ProfilePathProblem* problem);
+// Makes what `d` still lacks, owned by the profile's user, kCreatedDataDirectoryMode; `d.dir` is
+// then the data directory. A failure leaves `d` as it was (what it made is in `d.created`, for
+// the restore to remove).
+Status makeDataDirectory(ProfileDataDirectory& d);
+
+// Makes `components` below `from`, outermost first, each given `owner`, none of them a link nor
+// (an existing one) owned by anyone but `owner.uid` or root: the deepest, open.
+std::optional<platform::SafeDir> makeDirectoriesInHome(const platform::SafeDir& from,
+                                                       const std::vector<std::string>& components,
+                                                       const platform::Ownership& owner,
+                                                       Status* status);
 
 // Empty when the profile's user could create a file in `dir`, else why not. The kernel's own
 // choice of owner, group or other bits decides (supplementary groups are not consulted: when

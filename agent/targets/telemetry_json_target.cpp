@@ -96,8 +96,6 @@ class ProfilePass {
     Status recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
                        bool fileExisted);
     void forgetAll(const std::vector<PriorState>& entries);
-    // The directories the agent made for a file it created, deepest first, while empty.
-    void removeCreatedDirectories(const TelemetryPrior& prior);
     void cleanUpCreated(const std::vector<PriorState>& entries, const TelemetryPrior& prior,
                         bool agentKeysOnly, DataDirectory& d, Finding& f);
 
@@ -180,9 +178,10 @@ void ProfilePass::profile(const MetalamaProfile& p) {
             f.reason = "would create " + newest + " and its telemetry.json";
             out_.push_back(std::move(f));
         } else {
+            // Made once the prior state naming it is durable (flush), not now.
             ProfilePathProblem problem;
-            if (auto created = createDataDirectory(p, *home, &problem))
-                dirs.push_back(std::move(*created));
+            if (auto planned = planDataDirectory(p, std::move(*home), &problem))
+                dirs.push_back(std::move(*planned));
             else
                 fail(p, problem.logical, problem.reason);
         }
@@ -226,16 +225,9 @@ void ProfilePass::cleanUpCreated(const std::vector<PriorState>& entries,
             f.reason = status.error;
             return;
         }
-        removeCreatedDirectories(prior);
+        removeEmptyDirectories(run_.context, prior.createdDirectories);
     }
     forgetAll(entries);
-}
-
-void ProfilePass::removeCreatedDirectories(const TelemetryPrior& prior) {
-    for (auto it = prior.createdDirectories.rbegin(); it != prior.createdDirectories.rend(); ++it) {
-        auto parent = platform::SafeDir::open(run_.context.resolve(parentOf(*it)), nullptr);
-        if (!parent || !parent->removeEmptyDir(baseNameOf(*it))) break;  // user added files
-    }
 }
 
 void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
@@ -250,8 +242,13 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     auto prior = telemetryPriorFrom(entries);
     const bool needs = needsProfiles();
 
-    d.dir.removeLeftoversIfLooking(kFileName);
-    auto read = d.dir.readFile(kFileName, kMaxSettingsBytes);
+    platform::ReadResult read;
+    if (d.exists()) {
+        d.dir.removeLeftoversIfLooking(kFileName);
+        read = d.dir.readFile(kFileName, kMaxSettingsBytes);
+    } else {
+        read.missing = true;  // its directory is still to be made
+    }
     if (!read.status && !read.missing) {
         f.outcome = Outcome::Failed;
         f.reason = read.status.error;
@@ -266,7 +263,7 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
         if (!needs) {
             // A pass killed after making the directories, before its file was in place: they
             // go as they would with the file.
-            if (prior.fileCreated) removeCreatedDirectories(prior);
+            if (prior.fileCreated) removeEmptyDirectories(run_.context, prior.createdDirectories);
             forgetAll(entries);
             f.outcome = Outcome::NotApplicable;
             f.reason = "the file the agent managed no longer exists; nothing to restore";
@@ -383,20 +380,35 @@ void ProfilePass::flush() {
             out_.push_back(std::move(w.finding));
         }
     };
-    batch.files.reserve(pending_.size());
-    for (const auto& w : pending_) batch.files.push_back({&w.d.dir, kFileName, w.content, w.owner});
-    batch.steps.notWritten = [&](std::size_t i, const std::string& reason) {
-        auto& f = pending_[i].finding;
-        f.outcome = Outcome::Failed;
-        f.reason = reason;
-        out_.push_back(std::move(f));
+    // The data directories still to make are made only now that their prior states, which
+    // name them, are durable.
+    std::vector<std::size_t> pendingOf;  // batch.files[k] is pending_[pendingOf[k]]
+    const auto failed = [&](PendingWrite& w, const std::string& reason) {
+        w.finding.outcome = Outcome::Failed;
+        w.finding.reason = reason;
+        out_.push_back(std::move(w.finding));
     };
-    batch.steps.rename = [&](std::size_t i, const platform::StagedFile& staged) {
-        write(pending_[i], staged);
+    batch.priorsRecorded = [&] {
+        batch.files.reserve(pending_.size());
+        for (std::size_t i = 0; i < pending_.size(); ++i) {
+            auto& w = pending_[i];
+            if (Status made = makeDataDirectory(w.d); !made) {
+                failed(w, w.d.logical + ": " + made.error);
+                continue;
+            }
+            batch.files.push_back({&w.d.dir, kFileName, w.content, w.owner});
+            pendingOf.push_back(i);
+        }
     };
-    batch.steps.notDurable = [&](std::size_t i, const std::string& reason) {
+    batch.steps.notWritten = [&](std::size_t k, const std::string& reason) {
+        failed(pending_[pendingOf[k]], reason);
+    };
+    batch.steps.rename = [&](std::size_t k, const platform::StagedFile& staged) {
+        write(pending_[pendingOf[k]], staged);
+    };
+    batch.steps.notDurable = [&](std::size_t k, const std::string& reason) {
         out_.push_back(
-            Finding::failed(kTargetName, pending_[i].d.logical,
+            Finding::failed(kTargetName, pending_[pendingOf[k]].d.logical,
                             "settings were replaced but may not survive a power loss: " + reason));
     };
     batch.renamesRecorded = [&](const Status& committed) {
@@ -496,7 +508,12 @@ void ProfilePass::leftovers() {
         if (platform::SafeDir::open(run_.context.resolve(parentOf(subject)), nullptr, &missing) ||
             !missing)
             continue;
-        forgetAll(telemetryEntriesOf(run_.ledger, kTargetName, subject));
+        const auto entries = telemetryEntriesOf(run_.ledger, kTargetName, subject);
+        // A pass killed after recording the directories it would make, before it made them
+        // all: those it made go.
+        if (const auto prior = telemetryPriorFrom(entries); prior.fileCreated)
+            removeEmptyDirectories(run_.context, prior.createdDirectories);
+        forgetAll(entries);
         out_.push_back(Finding::notApplicable(
                            kTargetName, subject,
                            "the profile or data directory no longer exists; nothing to restore")

@@ -41,7 +41,11 @@ struct FileWork {
 
 // A file to replace once the prior states of its keys are durable.
 struct PendingWrite {
-    std::shared_ptr<platform::SafeDir> dir;
+    std::shared_ptr<platform::SafeDir> dir;  // while `toMake` is not empty, their parent
+    // Directories on the way to the file, made (as `makeAs`) once the prior states that name
+    // them are durable, so that a pass killed in between leaves nothing unrecorded.
+    std::vector<std::string> toMake;
+    platform::Ownership makeAs{0, 0, 0};
     std::string name;
     std::string content;
     platform::Ownership owner{0, 0, 0};
@@ -206,10 +210,15 @@ void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform:
     // The directories down to the file, none of them a link, each the user's (or root's).
     auto dir = home;
     std::string logicalDir = p.home;
-    std::vector<std::string> created;
+    std::vector<std::string> created, toMake;
     for (std::size_t i = 0; i + 1 < work.components.size(); ++i) {
         const auto& name = work.components[i];
         logicalDir = joinPath(logicalDir, {name});
+        if (!toMake.empty()) {  // below a directory still to make
+            toMake.push_back(name);
+            created.push_back(logicalDir);
+            continue;
+        }
         Status opening;
         auto next = dir->openChild(name, false, {}, p.uid, nullptr, &opening);
         if (!next) {
@@ -248,28 +257,29 @@ void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform:
             }
             if (const auto why = userCannotWrite(p, dir->self()); !why.empty())
                 return failAll(p, work, "cannot create " + logicalDir + ": " + why);
-            bool wasCreated = false;
-            next = dir->openChild(name, true, {p.uid, p.gid, kCreatedDirectoryMode}, p.uid,
-                                  &wasCreated, &opening);
-            if (!next)
-                return failAll(p, work, "cannot create " + logicalDir + ": " + opening.error);
-            if (wasCreated) created.push_back(logicalDir);
+            toMake.push_back(name);  // made in flush, once recorded
+            created.push_back(logicalDir);
+            continue;
         }
         dir = std::make_shared<platform::SafeDir>(std::move(*next));
     }
     const auto& name = work.components.back();
-    dir->removeLeftoversIfLooking(name);
-    const auto read = dir->readFile(name, kMaxSettingsBytes);
-    if (!read.status && !read.missing) {
-        removeEmptyDirectories(run_.context, created);
-        return failAll(p, work, read.status.error);
+    platform::ReadResult read;
+    if (toMake.empty()) {
+        dir->removeLeftoversIfLooking(name);
+        read = dir->readFile(name, kMaxSettingsBytes);
+    } else {
+        read.missing = true;  // its directory is still to be made
     }
+    if (!read.status && !read.missing) return failAll(p, work, read.status.error);
     const bool fileExists = !read.missing;
     const std::string text = fileExists ? read.data : std::string();
     std::string content = text;
 
     PendingWrite w;
     w.dir = dir;
+    w.toMake = toMake;
+    w.makeAs = {p.uid, p.gid, kCreatedDirectoryMode};
     w.name = name;
     w.createdDirectories = created;
     std::vector<std::string> forgetNow;  // the user's own value now, or the entry is stale
@@ -279,7 +289,6 @@ void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform:
         KeyObservation now;
         if (auto status = k.editor->observe(content, &now); !status) {
             // Left as it is: another tool's file (see the header).
-            removeEmptyDirectories(run_.context, created);
             return failAll(p, work, logical + ": " + status.error + "; the file is left as it is",
                            "malformed");
         }
@@ -365,7 +374,6 @@ void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform:
     if (run_.changesAllowed())
         for (const auto& s : forgetNow) forget(s);
     if (content == text) {
-        removeEmptyDirectories(run_.context, created);
         for (auto& f : w.findings) out_.push_back(std::move(f));
         for (const auto& s : w.forget) forget(s);
         return;
@@ -389,7 +397,6 @@ void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform:
         return;
     }
     if (const auto why = userCannotWrite(p, dir->self()); !why.empty()) {
-        removeEmptyDirectories(run_.context, created);
         for (auto& f : w.findings) {
             f.outcome = Outcome::Failed;
             f.reason = parentOf(logical) + ": " + why;
@@ -427,18 +434,36 @@ void ProfilePass::flush() {
         pending_.clear();
         return;
     }
-    std::vector<DurableFile> files;
-    files.reserve(pending_.size());
-    for (const auto& w : pending_) files.push_back({w.dir.get(), w.name, w.content, w.owner});
+    // The directories still missing are made now that the prior states naming them are durable.
     std::vector<bool> written(pending_.size(), true);
+    std::vector<DurableFile> files;
+    std::vector<std::size_t> pendingOf;  // files[k] is pending_[pendingOf[k]]
+    files.reserve(pending_.size());
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+        auto& w = pending_[i];
+        if (!w.toMake.empty()) {
+            Status made;
+            auto dir = makeDirectoriesInHome(*w.dir, w.toMake, w.makeAs, &made);
+            if (!dir) {
+                written[i] = false;
+                failPending(w, "cannot create its directory: " + made.error);
+                continue;
+            }
+            w.dir = std::make_shared<platform::SafeDir>(std::move(*dir));
+            w.toMake.clear();
+        }
+        files.push_back({w.dir.get(), w.name, w.content, w.owner});
+        pendingOf.push_back(i);
+    }
     DurableBatchSteps steps;
-    steps.notWritten = [&](std::size_t i, const std::string& reason) {
-        written[i] = false;
-        failPending(pending_[i], reason);
+    steps.notWritten = [&](std::size_t k, const std::string& reason) {
+        written[pendingOf[k]] = false;
+        failPending(pending_[pendingOf[k]], reason);
     };
-    steps.notDurable = [&](std::size_t i, const std::string& reason) {
+    steps.notDurable = [&](std::size_t k, const std::string& reason) {
+        const auto& w = pending_[pendingOf[k]];
         out_.push_back(
-            Finding::failed(kTargetName, pending_[i].dir->path() + "/" + pending_[i].name,
+            Finding::failed(kTargetName, w.dir->path() + "/" + w.name,
                             "settings were replaced but may not survive a power loss: " + reason));
     };
     writeDurably(files, steps);
@@ -478,6 +503,9 @@ void ProfilePass::leftovers() {
                                     &missing) ||
             !missing)
             continue;
+        // A pass killed after recording the directories it would make, before it made them
+        // all: those it made go.
+        removeEmptyDirectories(run_.context, prior.createdDirectories);
         forget(e->subject);
         auto f = Finding::notApplicable(
             kTargetName, e->subject,

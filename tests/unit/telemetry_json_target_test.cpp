@@ -334,6 +334,63 @@ TEST_F(TelemetryTarget, DirectoriesMadeForAFileNeverPutInPlaceGoWithThePolicy) {
     EXPECT_TRUE(ledger.list("telemetry-json").empty());
 }
 
+// Sees at each ledger commit whether alice's new data directory exists yet; its records fail
+// when asked to (a locked or full database).
+class DirectoryAtCommit final : public MemoryLedger {
+  public:
+    explicit DirectoryAtCommit(const ScratchDir& root) : root_(root) {}
+    Status record(const PriorState& prior) override {
+        if (failRecords) return Status::failure("database is locked");
+        return MemoryLedger::record(prior);
+    }
+    Status commitBatch() override {
+        seen.push_back(root_.exists("home/alice/.local") ? "made" : "absent");
+        return Status::success();
+    }
+    bool failRecords = false;
+    std::vector<std::string> seen;
+
+  private:
+    const ScratchDir& root_;
+};
+
+// A pass killed between making a data directory and committing the prior state that names it
+// would leave the directory recorded nowhere, kept once the policy goes.
+TEST_F(TelemetryTarget, ADataDirectoryIsMadeOnlyOnceThePriorStateNamingItIsDurable) {
+    DirectoryAtCommit seeing(root);
+    TargetRun run{context, seeing, RunMode::Enforce};
+    const auto findings = TelemetryJsonTarget().reconcile(run, desired).toVector();
+    const auto* alice = find(findings, "/home/alice" + std::string(kNew));
+    ASSERT_NE(alice, nullptr);
+    EXPECT_EQ(alice->outcome, Outcome::Remediated) << alice->reason;
+    EXPECT_EQ(seeing.seen, (std::vector<std::string>{"absent", "made"}));
+}
+
+TEST_F(TelemetryTarget, APriorStateThatCannotBeRecordedLeavesNoDirectoryBehind) {
+    DirectoryAtCommit failing(root);
+    failing.failRecords = true;
+    TargetRun run{context, failing, RunMode::Enforce};
+    const auto findings = TelemetryJsonTarget().reconcile(run, desired).toVector();
+    const auto* alice = find(findings, "/home/alice" + std::string(kNew));
+    ASSERT_NE(alice, nullptr);
+    EXPECT_EQ(alice->outcome, Outcome::Failed);
+    EXPECT_NE(alice->reason.find("could not record the prior state"), std::string::npos)
+        << alice->reason;
+    EXPECT_FALSE(root.exists("home/alice/.local"));
+    EXPECT_FALSE(root.exists("etc/skel/.local"));
+}
+
+// Killed after making the outermost directory of three: the policy's removal takes it too.
+TEST_F(TelemetryTarget, DirectoriesPartlyMadeByAKilledPassGoWithThePolicy) {
+    pass();
+    ASSERT_TRUE(root.exists("home/alice/.local/share/Metalama"));
+    std::filesystem::remove_all(root.abs("home/alice/.local/share"));
+    desired = DesiredState{};
+    pass();
+    EXPECT_FALSE(root.exists("home/alice/.local"));
+    EXPECT_TRUE(ledger.list("telemetry-json").empty());
+}
+
 TEST_F(TelemetryTarget, RecommendedKeepsAChoiceTheUserMade) {
     desired = DesiredState{};
     desired.managed = true;

@@ -151,6 +151,36 @@ TEST_F(UserSettingsTarget, AbsentFilesAreCreatedAsTheUsersAndTakenBackWhenThePol
     EXPECT_TRUE(pass().empty());  // nothing asked, nothing recorded: no profile is opened
 }
 
+// Sees at each ledger commit whether alice's ~/.azure exists yet.
+class AzureDirectoryAtCommit final : public MemoryLedger {
+  public:
+    explicit AzureDirectoryAtCommit(const ScratchDir& root) : root_(root) {}
+    Status commitBatch() override {
+        seen.push_back(root_.exists("home/alice/.azure") ? "made" : "absent");
+        return Status::success();
+    }
+    std::vector<std::string> seen;
+
+  private:
+    const ScratchDir& root_;
+};
+
+// A pass killed between making ~/.azure and committing the prior state that names it would
+// leave the directory recorded nowhere, kept once the policy goes.
+TEST_F(UserSettingsTarget, ADirectoryIsMadeOnlyOnceThePriorStateNamingItIsDurable) {
+    AzureDirectoryAtCommit seeing(root);
+    TargetRun run{context, seeing, RunMode::Enforce};
+    const auto findings = UserSettingsFileTarget().reconcile(run, desired).toVector();
+    const auto* azure = find(findings, azureSubject("alice"));
+    ASSERT_NE(azure, nullptr);
+    EXPECT_EQ(azure->outcome, Outcome::Remediated) << azure->reason;
+    EXPECT_EQ(root.read(kAzure), "[core]\ncollect_telemetry = false\n");
+    EXPECT_EQ(statOf("home/alice/.azure").st_uid, aliceUid);
+    EXPECT_EQ(statOf("home/alice/.azure").st_mode & 07777, 0700u);
+    ASSERT_FALSE(seeing.seen.empty());
+    EXPECT_EQ(seeing.seen.front(), "absent");
+}
+
 TEST_F(UserSettingsTarget, OtherSectionsAndCommentsStayAndTheFileComesBackByteForByte) {
     const std::string before =
         "# az keeps its settings here\n[cloud]\nname = AzureCloud\n\n[core]\nfirst_run = yes\n"
