@@ -101,10 +101,15 @@ TelemetryPlan planTelemetry(json::ObjectDocument& doc, const DesiredState& desir
     const bool enforcing = desired.manageProfiles;
     for (const auto& [key, requirement] : actionRequirements(desired)) {
         const auto current = doc.getInteger(key);
-        const bool wanted = enforcing && (requirement == ActionRequirement::ForceNo ||
-                                          (requirement == ActionRequirement::NoUnlessUserChose &&
-                                           (!current || *current == kActionAsk)));
         const auto* priorRaw = prior.find(key);
+        // Recommended: unset or Ask is no choice, and No with a prior state recorded is the
+        // agent's own value, not a choice the user made (taken for one, it was restored on the
+        // next pass and set again on the one after).
+        const bool noChoice =
+            !current || *current == kActionAsk || (*current == kActionNo && priorRaw);
+        const bool wanted =
+            enforcing && (requirement == ActionRequirement::ForceNo ||
+                          (requirement == ActionRequirement::NoUnlessUserChose && noChoice));
         if (wanted) {
             if (current == kActionNo) continue;
             if (!priorRaw) {

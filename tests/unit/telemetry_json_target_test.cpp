@@ -404,6 +404,25 @@ TEST_F(TelemetryTarget, RecommendedKeepsAChoiceTheUserMade) {
     EXPECT_EQ(d.getInteger("ExceptionReportingAction"), 2);
 }
 
+// The value the agent set under a recommended policy is not the user's choice: the next pass
+// keeps it (compliant, nothing written), it does not take it for a policy gone.
+TEST_F(TelemetryTarget, RecommendedKeepsWhatItSetOnTheNextPass) {
+    desired = DesiredState{};
+    desired.managed = true;
+    desired.usage = desired.exception = ActionRequirement::NoUnlessUserChose;
+    userFile("bob", kNew,
+             "{\"UsageReportingAction\": 1, \"ExceptionReportingAction\": 0, "
+             "\"DeviceId\": \"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
+    pass();
+    const auto written = root.read("home/bob" + std::string(kNew));
+    ASSERT_EQ(doc("home/bob" + std::string(kNew)).getInteger("ExceptionReportingAction"), 2);
+    const auto again = pass();
+    const auto* bob = find(again, "/home/bob" + std::string(kNew));
+    ASSERT_NE(bob, nullptr);
+    EXPECT_EQ(bob->outcome, Outcome::Compliant) << bob->reason << bob->diff;
+    EXPECT_EQ(root.read("home/bob" + std::string(kNew)), written);
+}
+
 TEST_F(TelemetryTarget, AuditOnlyChangesNothing) {
     userFile("bob", kNew, "{\"UsageReportingAction\": 1}");
     const auto findings = pass(RunMode::AuditOnly);
