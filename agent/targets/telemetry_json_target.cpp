@@ -234,12 +234,6 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     const auto subject = d.logical + "/" + kFileName;
     visited_.push_back(std::hash<std::string_view>()(subject));
     auto f = finding(p, subject);
-    auto entries = telemetryEntriesOf(run_.ledger, kTargetName, subject);
-    const bool hadLedger = !entries.empty();
-    bool hadFileEntry = false;
-    for (const auto& e : entries)
-        if (e.subject == telemetryFileEntry(subject)) hadFileEntry = true;
-    auto prior = telemetryPriorFrom(entries);
     const bool needs = needsProfiles();
 
     platform::ReadResult read;
@@ -255,7 +249,25 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
         out_.push_back(std::move(f));
         return;
     }
+    json::ParseError parseError;
     std::optional<json::ObjectDocument> doc;
+    if (!read.missing) doc = json::ObjectDocument::parse(read.data, &parseError);
+    // A file already as the policy wants it, whatever its prior state (nearly every file of a
+    // pass with nothing to do): its ledger entries are not read.
+    if (doc && needs && plansNothingWhateverThePrior(*doc, desired_) &&
+        !deviceIds_.decide(p.isTemplate, subject, *doc, run_.ledger).reset) {
+        f.observed = describeTelemetry(*doc);
+        f.outcome = Outcome::Compliant;
+        out_.push_back(std::move(f));
+        return;
+    }
+
+    auto entries = telemetryEntriesOf(run_.ledger, kTargetName, subject);
+    const bool hadLedger = !entries.empty();
+    bool hadFileEntry = false;
+    for (const auto& e : entries)
+        if (e.subject == telemetryFileEntry(subject)) hadFileEntry = true;
+    auto prior = telemetryPriorFrom(entries);
     std::string invalidName;
     if (read.missing) {
         if (!needs && !hadLedger) return;  // nothing managed here, nothing to undo
@@ -276,10 +288,8 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
             prior.createdDirectories = d.created;
         }
     } else {
-        json::ParseError error;
-        doc = json::ObjectDocument::parse(read.data, &error);
         if (!doc) {
-            f.observed = "malformed (" + error.describe() + ")";
+            f.observed = "malformed (" + parseError.describe() + ")";
             if (!needs) {
                 f.outcome = Outcome::NotApplicable;
                 f.reason = "not managed by policy; left as it is";

@@ -176,6 +176,17 @@ TelemetryPlan planTelemetry(json::ObjectDocument& doc, const DesiredState& desir
     return plan;
 }
 
+bool plansNothingWhateverThePrior(const json::ObjectDocument& doc, const DesiredState& desired) {
+    // Each key is then wanted (a forced No; a recommended No with a prior state) and left as it
+    // is, or not wanted without a prior state (a recommended No the user chose): no restore.
+    if (!desired.manageProfiles) return false;
+    for (const auto& [key, requirement] : actionRequirements(desired))
+        if (requirement == ActionRequirement::None || doc.getInteger(key) != kActionNo)
+            return false;
+    const auto* id = doc.find("DeviceId");
+    return id && id->rawValue != "null";
+}
+
 std::string describeTelemetry(const json::ObjectDocument& doc) {
     std::string out;
     for (const char* key : kReportingActionKeys) {

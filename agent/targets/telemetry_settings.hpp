@@ -70,6 +70,11 @@ TelemetryPlan planTelemetry(json::ObjectDocument& doc, const DesiredState& desir
                             TelemetryPrior& prior, const DeviceIdDecision& deviceId,
                             const std::function<std::string()>& newDeviceId);
 
+// Whether planTelemetry leaves `doc` as it is whatever the prior state: the profiles are managed,
+// every reporting action is managed and already No, and the DeviceId is there (a DeviceId reset,
+// decided apart, aside). A pass need not read such a file's prior state from the ledger.
+bool plansNothingWhateverThePrior(const json::ObjectDocument& doc, const DesiredState& desired);
+
 // Human text of the managed keys, for findings: "ExceptionReportingAction=2, ..., DeviceId set".
 std::string describeTelemetry(const json::ObjectDocument& doc);
 std::string describeDesired(const DesiredState& desired);

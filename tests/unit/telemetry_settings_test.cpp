@@ -106,6 +106,55 @@ TEST_F(Planner, RecommendedSetsOnlyWhatTheUserLeftAtAskOrUnset) {
                                                        "PerformanceProblemReportingAction"}));
 }
 
+// The pass reads no prior state for a file the predicate accepts: for each such file, the plan
+// must change nothing whatever the ledger held; for each it refuses, some prior makes a change.
+TEST_F(Planner, AFileThatPlansNothingWhateverThePriorChangesWithNoPrior) {
+    const std::string allNo = R"({"UsageReportingAction": 2, "ExceptionReportingAction": 2, )"
+                              R"("PerformanceProblemReportingAction": 2, "DeviceId": ")" +
+                              std::string(kDeviceId) + "\"}";
+    DesiredState recommended = forced();
+    recommended.usage = recommended.exception = ActionRequirement::NoUnlessUserChose;
+    const std::vector<TelemetryPrior> priors = {
+        {},
+        {{{"UsageReportingAction", std::string("1")}}, false, false, {}},
+        {{{"ExceptionReportingAction", std::nullopt}, {"UsageReportingAction", std::string("0")}},
+         true,
+         false,
+         {}},
+        {{{"UsageReportingAction", std::string("{not json")}}, false, false, {}}};
+    for (const auto& desired : {forced(), recommended}) {
+        const auto doc = parse(allNo);
+        ASSERT_TRUE(plansNothingWhateverThePrior(doc, desired));
+        for (const auto& before : priors) {
+            auto copy = doc;
+            prior = before;
+            const auto p = plan(copy, desired);
+            EXPECT_FALSE(p.changed()) << p.diff.front();
+            EXPECT_TRUE(p.problems.empty());
+        }
+    }
+    // One action not managed: its prior state would come back, so the ledger must be read.
+    DesiredState partly = forced();
+    partly.performance = ActionRequirement::None;
+    EXPECT_FALSE(plansNothingWhateverThePrior(parse(allNo), partly));
+    auto doc = parse(allNo);
+    prior = {{{"PerformanceProblemReportingAction", std::string("1")}}, false, false, {}};
+    EXPECT_TRUE(plan(doc, partly).changed());
+    // An action not yet No, a missing or null DeviceId, profiles not managed.
+    EXPECT_FALSE(plansNothingWhateverThePrior(
+        parse(R"({"UsageReportingAction": 2, "ExceptionReportingAction": 0, )"
+              R"("PerformanceProblemReportingAction": 2, "DeviceId": ")" +
+              std::string(kDeviceId) + "\"}"),
+        forced()));
+    EXPECT_FALSE(plansNothingWhateverThePrior(
+        parse(R"({"UsageReportingAction": 2, "ExceptionReportingAction": 2, )"
+              R"("PerformanceProblemReportingAction": 2, "DeviceId": null})"),
+        forced()));
+    DesiredState off = forced();
+    off.manageProfiles = false;
+    EXPECT_FALSE(plansNothingWhateverThePrior(parse(allNo), off));
+}
+
 TEST_F(Planner, UnknownKeysKeepTheirExactTextAndPlace) {
     const std::string text =
         R"({"Issues": {"a": [1.50, 1e3, "\u00e9"]}, "UsageReportingAction": 1, )"
