@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <string_view>
 
 namespace mpa {
 
@@ -188,11 +189,15 @@ bool plansNothingWhateverThePrior(const json::ObjectDocument& doc, const Desired
 }
 
 std::string describeTelemetry(const json::ObjectDocument& doc) {
+    // Appended in place: made for every file of every pass.
     std::string out;
+    out.reserve(112);
     for (const char* key : kReportingActionKeys) {
         const auto* member = doc.find(key);
-        out += std::string(out.empty() ? "" : ", ") + key + "=" +
-               (member ? member->rawValue : "absent");
+        if (!out.empty()) out += ", ";
+        out += key;
+        out += '=';
+        out += member ? std::string_view(member->rawValue) : std::string_view("absent");
     }
     const auto* id = doc.find("DeviceId");
     out += (id && id->rawValue != "null") ? ", DeviceId set" : ", DeviceId missing";
