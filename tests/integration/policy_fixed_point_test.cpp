@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "support/demo_root_test.hpp"
+#include "support/restored_tree.hpp"
 #include "support/tree_snapshot.hpp"
 
 namespace mpa::test {
@@ -38,7 +39,7 @@ std::vector<std::string> changesIn(const std::string& report) {
     return found;
 }
 
-class PolicyFixedPoint : public DemoRootTest, public ::testing::WithParamInterface<PolicySet> {
+class PolicyPasses : public DemoRootTest {
   protected:
     void setPolicies(const std::string& managed, const std::string& recommended) {
         for (const char* level : {"managed", "recommended"})
@@ -67,6 +68,8 @@ class PolicyFixedPoint : public DemoRootTest, public ::testing::WithParamInterfa
     }
 };
 
+class PolicyFixedPoint : public PolicyPasses, public ::testing::WithParamInterface<PolicySet> {};
+
 TEST_P(PolicyFixedPoint, OnePassReachesTheStateAndTheNextChangeNothing) {
     if (setUpStopped()) return;
     setPolicies(GetParam().managed, GetParam().recommended);
@@ -75,9 +78,8 @@ TEST_P(PolicyFixedPoint, OnePassReachesTheStateAndTheNextChangeNothing) {
     expectFixedPoint("once the policy is removed");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    EveryKindOfPolicy, PolicyFixedPoint,
-    ::testing::Values(
+const std::vector<PolicySet>& policySets() {
+    static const std::vector<PolicySet> sets = {
         PolicySet{"MandatoryOptOut", R"({"TelemetryOptOut": true})", ""},
         PolicySet{"RecommendedOptOut", "", R"({"TelemetryOptOut": true})"},
         PolicySet{"RecommendedSomeActions", "",
@@ -101,8 +103,53 @@ INSTANTIATE_TEST_SUITE_P(
                   R"({"AzureCliTelemetryOptOut": true, "AngularCliTelemetryOptOut": true,
                       "YarnTelemetryOptOut": true, "GoToolchainTelemetryOptOut": true,
                       "TurborepoTelemetryOptOut": true, "SetDoNotTrack": true})",
-                  ""}),
-    [](const ::testing::TestParamInfo<PolicySet>& param) { return param.param.name; });
+                  ""}};
+    return sets;
+}
+
+std::string nameOf(const ::testing::TestParamInfo<PolicySet>& param) {
+    return param.param.name;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryKindOfPolicy, PolicyFixedPoint, ::testing::ValuesIn(policySets()),
+                         nameOf);
+
+// From one policy to another, then none: the second is reached in one pass and holds, and once
+// every policy is gone the machine is as it was before the first pass (no tattooing), whatever
+// the first one changed and the second took over or let go.
+class PolicyTransition : public PolicyPasses,
+                         public ::testing::WithParamInterface<std::pair<std::size_t, std::size_t>> {
+};
+
+TEST_P(PolicyTransition, TheNextPolicyHoldsAndRemovingItRestoresTheMachine) {
+    if (setUpStopped()) return;
+    const auto original = snapshotTree(dir(), {kDatabase});
+    const auto& first = policySets()[GetParam().first];
+    const auto& second = policySets()[GetParam().second];
+    setPolicies(first.managed, first.recommended);
+    ASSERT_NE(agent({"apply"}).exitCode, 2);
+    setPolicies(second.managed, second.recommended);
+    expectFixedPoint("after " + first.name + ", with " + second.name);
+    setPolicies("", "");
+    expectFixedPoint("once " + second.name + " is removed");
+    EXPECT_EQ(describeNotRestored(original, snapshotTree(dir(), {kDatabase})), "")
+        << first.name << " then " << second.name;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> everyTransition() {
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+    for (std::size_t a = 0; a < policySets().size(); ++a)
+        for (std::size_t b = 0; b < policySets().size(); ++b)
+            if (a != b) pairs.emplace_back(a, b);
+    return pairs;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BetweenEveryKindOfPolicy, PolicyTransition, ::testing::ValuesIn(everyTransition()),
+    [](const ::testing::TestParamInfo<std::pair<std::size_t, std::size_t>>& param) {
+        return policySets()[param.param.first].name + "_then_" +
+               policySets()[param.param.second].name;
+    });
 
 }  // namespace
 }  // namespace mpa::test
