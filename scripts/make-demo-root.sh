@@ -10,7 +10,7 @@ set -euo pipefail
 dir=${1:?usage: make-demo-root.sh DIR}
 case "$dir" in /|"") echo "refusing to use '$dir' as the demo root" >&2; exit 2 ;; esac
 rm -rf -- "$dir"
-mkdir -p "$dir"/{etc/skel,etc/profile.d,etc/environment.d,etc/systemd/system.conf.d,home,var/lib}
+mkdir -p "$dir"/{etc/skel,etc/profile.d,etc/environment.d,etc/systemd/system.conf.d,home,run,var/lib}
 mkdir -p "$dir"/etc/metalama/policies/{managed,recommended}
 
 cat >"$dir/etc/passwd" <<'PASSWD'

@@ -114,6 +114,22 @@ std::string nameOf(const ::testing::TestParamInfo<PolicySet>& param) {
 INSTANTIATE_TEST_SUITE_P(EveryKindOfPolicy, PolicyFixedPoint, ::testing::ValuesIn(policySets()),
                          nameOf);
 
+// `revert` (what uninstalling runs), with the policy still in place: the machine as it began.
+class PolicyRevert : public PolicyPasses, public ::testing::WithParamInterface<PolicySet> {};
+
+TEST_P(PolicyRevert, RevertPutsTheMachineBackAsItWas) {
+    if (setUpStopped()) return;
+    const auto original = snapshotTree(dir(), {kDatabase});
+    setPolicies(GetParam().managed, GetParam().recommended);
+    ASSERT_NE(agent({"apply"}).exitCode, 2);
+    const auto reverted = agent({"revert"});
+    EXPECT_EQ(reverted.exitCode, 0) << reverted.out << reverted.err;
+    EXPECT_EQ(describeNotRestored(original, snapshotTree(dir(), {kDatabase})), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryKindOfPolicy, PolicyRevert, ::testing::ValuesIn(policySets()),
+                         nameOf);
+
 // From one policy to another, then none: the second is reached in one pass and holds, and once
 // every policy is gone the machine is as it was before the first pass (no tattooing), whatever
 // the first one changed and the second took over or let go.

@@ -15,9 +15,12 @@ bool endsWith(const std::string& s, const std::string& suffix) {
     return s.size() >= suffix.size() &&
            s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
+// The policy, and the agent's own state: its database and its runtime directory (the service's
+// instance lock, which `revert` looks at).
 bool leftOut(const std::string& path) {
     return startsWith(path, "etc/metalama/policies/") ||
-           startsWith(path, "var/lib/metalama-policy-agent");
+           startsWith(path, "var/lib/metalama-policy-agent") ||
+           startsWith(path, "run/metalama-policy-agent");
 }
 
 // A telemetry file without DeviceId and version; nullopt when it is not a JSON object.

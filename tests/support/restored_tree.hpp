@@ -11,7 +11,8 @@
 namespace mpa::test {
 
 // Every difference between `original` and `after` that the agent may not leave behind, one per
-// line; empty when none. The policy files and the agent's own state directory are left out.
+// line; empty when none. The policy files and the agent's own state (its database directory and
+// its runtime directory under /run) are left out.
 std::string describeNotRestored(const TreeSnapshot& original, const TreeSnapshot& after);
 
 }  // namespace mpa::test
