@@ -42,6 +42,14 @@ Status createDirectories(const AgentContext& context, const std::vector<std::str
     return Status::success();
 }
 
+bool anyDirectoryExists(const AgentContext& context, const std::vector<std::string>& logicalDirs) {
+    if (logicalDirs.empty()) return false;
+    // Below a missing directory nothing exists.
+    bool missing = false;
+    return platform::SafeDir::open(context.resolve(logicalDirs.front()), nullptr, &missing) ||
+           !missing;
+}
+
 std::vector<std::string> removeEmptyDirectories(const AgentContext& context,
                                                 const std::vector<std::string>& logicalDirs) {
     std::vector<std::string> removed;

@@ -26,5 +26,8 @@ Status createDirectories(const AgentContext& context, const std::vector<std::str
 // made them all). Returns the ones removed.
 std::vector<std::string> removeEmptyDirectories(const AgentContext& context,
                                                 const std::vector<std::string>& logicalDirs);
+// Whether any of `logicalDirs` (a chain, outermost first) exists: what removeEmptyDirectories
+// would look at, for a pass that may only say what it would do.
+bool anyDirectoryExists(const AgentContext& context, const std::vector<std::string>& logicalDirs);
 
 }  // namespace mpa

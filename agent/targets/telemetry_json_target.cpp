@@ -96,6 +96,10 @@ class ProfilePass {
     Status recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
                        bool fileExisted);
     void forgetAll(const std::vector<PriorState>& entries);
+    // The file is gone: the directories the agent made for it go too, and its entries (a dry
+    // run or an audit only says what it would remove).
+    void goneWithTheFile(const std::vector<PriorState>& entries, const TelemetryPrior& prior,
+                         Finding& f, const std::string& nothingToRestore);
     void cleanUpCreated(const std::vector<PriorState>& entries, const TelemetryPrior& prior,
                         bool agentKeysOnly, DataDirectory& d, Finding& f);
 
@@ -230,6 +234,25 @@ void ProfilePass::cleanUpCreated(const std::vector<PriorState>& entries,
     forgetAll(entries);
 }
 
+void ProfilePass::goneWithTheFile(const std::vector<PriorState>& entries,
+                                  const TelemetryPrior& prior, Finding& f,
+                                  const std::string& nothingToRestore) {
+    f.observed = "absent";
+    const auto& dirs = prior.fileCreated ? prior.createdDirectories : std::vector<std::string>{};
+    if (!run_.changesAllowed()) {
+        const bool removes = anyDirectoryExists(run_.context, dirs);
+        f.outcome = removes ? Outcome::NonCompliant : Outcome::NotApplicable;
+        f.reason = removes ? "would remove the directories the agent made for it, while empty"
+                           : nothingToRestore;
+    } else {
+        removeEmptyDirectories(run_.context, dirs);
+        forgetAll(entries);
+        f.outcome = Outcome::NotApplicable;
+        f.reason = nothingToRestore;
+    }
+    out_.push_back(std::move(f));
+}
+
 void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     const auto subject = d.logical + "/" + kFileName;
     visited_.push_back(std::hash<std::string_view>()(subject));
@@ -275,11 +298,8 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
         if (!needs) {
             // A pass killed after making the directories, before its file was in place: they
             // go as they would with the file.
-            if (prior.fileCreated) removeEmptyDirectories(run_.context, prior.createdDirectories);
-            forgetAll(entries);
-            f.outcome = Outcome::NotApplicable;
-            f.reason = "the file the agent managed no longer exists; nothing to restore";
-            out_.push_back(std::move(f));
+            goneWithTheFile(entries, prior, f,
+                            "the file the agent managed no longer exists; nothing to restore");
             return;
         }
         doc = json::ObjectDocument::parse("{}", nullptr);
@@ -325,10 +345,23 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     }
     if (!plan.changed() && invalidName.empty()) {
         if (hadLedger && prior.keys.empty() && !needs) {
-            cleanUpCreated(entries, prior, holdsOnlyAgentKeys(*doc), d, f);
-            if (f.outcome != Outcome::Failed) {
-                f.outcome = Outcome::Restored;
-                f.reason = "the user's own values were already in place";
+            // Nothing of the agent's in the keys; only a file it created and that holds nothing
+            // but its DeviceId goes. A dry run or an audit only says so.
+            const bool removesFile = prior.fileCreated && holdsOnlyAgentKeys(*doc);
+            if (!run_.changesAllowed()) {
+                f.outcome = removesFile ? Outcome::NonCompliant : Outcome::NotApplicable;
+                f.reason = removesFile ? "would remove the file the agent created, which holds "
+                                         "only what the agent wrote (DeviceId, version)"
+                                       : "the user's own values are in place; nothing to restore";
+            } else {
+                cleanUpCreated(entries, prior, removesFile, d, f);
+                if (f.outcome != Outcome::Failed) {
+                    f.outcome = removesFile ? Outcome::Restored : Outcome::NotApplicable;
+                    f.reason = removesFile ? "removed the file the agent created, which held only "
+                                             "what the agent wrote (DeviceId, version)"
+                                           : "the user's own values were already in place; "
+                                             "nothing to restore";
+                }
             }
         } else {
             f.outcome = needs ? Outcome::Compliant : Outcome::NotApplicable;
@@ -521,14 +554,9 @@ void ProfilePass::leftovers() {
         const auto entries = telemetryEntriesOf(run_.ledger, kTargetName, subject);
         // A pass killed after recording the directories it would make, before it made them
         // all: those it made go.
-        if (const auto prior = telemetryPriorFrom(entries); prior.fileCreated)
-            removeEmptyDirectories(run_.context, prior.createdDirectories);
-        forgetAll(entries);
-        out_.push_back(Finding::notApplicable(
-                           kTargetName, subject,
-                           "the profile or data directory no longer exists; nothing to restore")
-                           .withDesired(desiredText_)
-                           .withObserved("absent"));
+        auto f = Finding::about(kTargetName, subject, "", desiredText_);
+        goneWithTheFile(entries, telemetryPriorFrom(entries), f,
+                        "the profile or data directory no longer exists; nothing to restore");
     }
 }
 

@@ -504,12 +504,19 @@ void ProfilePass::leftovers() {
             !missing)
             continue;
         // A pass killed after recording the directories it would make, before it made them
-        // all: those it made go.
-        removeEmptyDirectories(run_.context, prior.createdDirectories);
-        forget(e->subject);
+        // all: those it made go (a dry run or an audit only says it would).
+        const bool removes = anyDirectoryExists(run_.context, prior.createdDirectories);
+        if (run_.changesAllowed()) {
+            removeEmptyDirectories(run_.context, prior.createdDirectories);
+            forget(e->subject);
+        }
         auto f = Finding::notApplicable(
             kTargetName, e->subject,
             "the profile or its directory no longer exists; nothing to restore");
+        if (removes && !run_.changesAllowed()) {
+            f.outcome = Outcome::NonCompliant;
+            f.reason = "would remove the directories the agent made for it, while empty";
+        }
         f.tool = prior.tool;
         f.observed = "absent";
         out_.push_back(std::move(f));

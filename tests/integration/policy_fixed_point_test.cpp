@@ -4,9 +4,13 @@
 // the same once the policy is removed and the machine restored. A recommended telemetry setting
 // once flipped back and forth every pass (the agent took its own No for the user's choice),
 // which a test of one pass could not see.
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -128,6 +132,58 @@ TEST_P(PolicyRevert, RevertPutsTheMachineBackAsItWas) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryKindOfPolicy, PolicyRevert, ::testing::ValuesIn(policySets()),
+                         nameOf);
+
+// A dry run changes nothing and names exactly what the pass then changes: every subject it
+// reports as one it would change is changed, and nothing else is, applying the policy and
+// removing it. An administrator who reviews `apply --dry-run` before rolling a policy out is
+// shown the whole of it.
+class PolicyDryRun : public PolicyPasses, public ::testing::WithParamInterface<PolicySet> {
+  protected:
+    // "target subject" of each finding whose outcome is one of `outcomes`, from `apply --json`.
+    std::set<std::string> subjects(const std::vector<std::string>& args,
+                                   const std::set<std::string>& outcomes) {
+        const auto result = agent(args);
+        EXPECT_NE(result.exitCode, 2) << result.err;
+        std::set<std::string> found;
+        try {
+            const auto report =
+                Poco::JSON::Parser().parse(result.out).extract<Poco::JSON::Object::Ptr>();
+            const auto findings = report->getArray("findings");
+            for (std::size_t i = 0; findings && i < findings->size(); ++i) {
+                const auto f = findings->getObject(static_cast<unsigned>(i));
+                if (outcomes.count(f->getValue<std::string>("outcome")))
+                    found.insert(f->getValue<std::string>("target") + " " +
+                                 f->getValue<std::string>("subject"));
+            }
+        } catch (const Poco::Exception& e) {
+            ADD_FAILURE() << "not a JSON report: " << e.displayText() << "\n" << result.out;
+        }
+        return found;
+    }
+    // The dry run changes nothing, and what it reports as not compliant is what the pass then
+    // changes (or, auditing only, reports as not compliant too).
+    void expectDryRunNamesWhatChanges(const std::string& when) {
+        const auto before = snapshotTree(dir(), {kDatabase});
+        const auto wouldChange = subjects({"apply", "--dry-run", "--json"}, {"non-compliant"});
+        EXPECT_EQ(describeDifferences(before, snapshotTree(dir(), {kDatabase})), "")
+            << when << ": the dry run changed the machine";
+        const auto changed =
+            subjects({"apply", "--json"},
+                     {"remediated", "repaired", "drift repaired", "restored", "non-compliant"});
+        EXPECT_EQ(wouldChange, changed) << when;
+    }
+};
+
+TEST_P(PolicyDryRun, TheDryRunNamesExactlyWhatThePassChanges) {
+    if (setUpStopped()) return;
+    setPolicies(GetParam().managed, GetParam().recommended);
+    expectDryRunNamesWhatChanges("applying " + GetParam().name);
+    setPolicies("", "");
+    expectDryRunNamesWhatChanges("removing " + GetParam().name);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryKindOfPolicy, PolicyDryRun, ::testing::ValuesIn(policySets()),
                          nameOf);
 
 // From one policy to another, then none: the second is reached in one pass and holds, and once

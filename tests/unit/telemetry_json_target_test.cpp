@@ -18,6 +18,7 @@
 #include "support/scratch_dir.hpp"
 #include "targets/license_audit_target.hpp"
 #include "targets/machine_environment_targets.hpp"
+#include "targets/telemetry_ledger_keys.hpp"
 #include "util/json_document.hpp"
 
 namespace mpa {
@@ -421,6 +422,49 @@ TEST_F(TelemetryTarget, RecommendedKeepsWhatItSetOnTheNextPass) {
     ASSERT_NE(bob, nullptr);
     EXPECT_EQ(bob->outcome, Outcome::Compliant) << bob->reason << bob->diff;
     EXPECT_EQ(root.read("home/bob" + std::string(kNew)), written);
+}
+
+// The bookkeeping of a file the agent created and whose keys are no longer its own (the user
+// took them over, then removed them): only the DeviceId is left. The policy gone, the pass
+// removes the file; a dry run or an audit-only pass only says it would.
+TEST_F(TelemetryTarget, ADryRunRemovesNoFileItWouldRemove) {
+    const std::string subject = "/home/alice" + std::string(kNew);
+    userFile("alice", kNew, "{\"DeviceId\": \"0f8fad5b-d9cb-469f-a165-70867728950e\"}");
+    TelemetryPrior created;
+    created.fileCreated = true;
+    created.createdDirectories = {"/home/alice/.local", "/home/alice/.local/share",
+                                  "/home/alice/.local/share/Metalama"};
+    ASSERT_TRUE(ledger.record(
+        {"telemetry-json", telemetryFileEntry(subject), false, created.serializeFileEntry(), ""}));
+    desired = DesiredState{};
+    for (const auto mode : {RunMode::DryRun, RunMode::AuditOnly}) {
+        const auto findings = pass(mode);
+        const auto* alice = find(findings, subject);
+        ASSERT_NE(alice, nullptr);
+        EXPECT_EQ(alice->outcome, Outcome::NonCompliant) << alice->reason;
+        EXPECT_TRUE(root.exists("home/alice" + std::string(kNew)));
+        EXPECT_FALSE(ledger.list("telemetry-json").empty());
+    }
+    const auto findings = pass();
+    EXPECT_EQ(find(findings, subject)->outcome, Outcome::Restored);
+    EXPECT_FALSE(root.exists("home/alice/.local"));
+    EXPECT_TRUE(ledger.list("telemetry-json").empty());
+}
+
+// A file the agent was to create, killed before it was in place: its directories go with the
+// policy, but not in a dry run.
+TEST_F(TelemetryTarget, ADryRunRemovesNoDirectoryItWouldRemove) {
+    pass();
+    std::remove(root.abs("home/alice" + std::string(kNew)).c_str());  // as if killed first
+    desired = DesiredState{};
+    pass(RunMode::DryRun);
+    EXPECT_TRUE(root.exists("home/alice/.local/share/Metalama"));
+    std::filesystem::remove_all(root.abs("home/alice/.local/share"));  // the data directory gone
+    pass(RunMode::DryRun);
+    EXPECT_TRUE(root.exists("home/alice/.local"));
+    EXPECT_FALSE(ledger.list("telemetry-json").empty());
+    pass();
+    EXPECT_FALSE(root.exists("home/alice/.local"));
 }
 
 TEST_F(TelemetryTarget, AuditOnlyChangesNothing) {
