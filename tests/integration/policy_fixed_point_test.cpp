@@ -186,6 +186,44 @@ TEST_P(PolicyDryRun, TheDryRunNamesExactlyWhatThePassChanges) {
 INSTANTIATE_TEST_SUITE_P(EveryKindOfPolicy, PolicyDryRun, ::testing::ValuesIn(policySets()),
                          nameOf);
 
+// EnforcementMode AuditOnly beside any policy: the pass records and changes nothing, from the
+// machine as it began and from the machine the policy was enforced on.
+class PolicyAuditOnly : public PolicyPasses, public ::testing::WithParamInterface<PolicySet> {
+  protected:
+    void auditOnly(bool on) {
+        const auto path = dir() + "/etc/metalama/policies/managed/90-audit.json";
+        if (on)
+            root.write("r/etc/metalama/policies/managed/90-audit.json",
+                       R"({"EnforcementMode": "AuditOnly"})");
+        else
+            std::filesystem::remove(path);
+    }
+    void expectNoChange(const std::string& when) {
+        const auto before = snapshotTree(dir(), {kDatabase});
+        const auto audit = agent({"apply"});
+        EXPECT_NE(audit.exitCode, 2) << audit.err;
+        EXPECT_EQ(describeDifferences(before, snapshotTree(dir(), {kDatabase})), "") << when << "\n"
+                                                                                     << audit.out;
+    }
+};
+
+TEST_P(PolicyAuditOnly, AnAuditOnlyPassChangesNothing) {
+    if (setUpStopped()) return;
+    setPolicies(GetParam().managed, GetParam().recommended);
+    auditOnly(true);
+    expectNoChange("auditing " + GetParam().name + " on the machine as it began");
+    auditOnly(false);
+    ASSERT_NE(agent({"apply"}).exitCode, 2);
+    auditOnly(true);
+    expectNoChange("auditing " + GetParam().name + " once enforced");
+    setPolicies("", "");
+    auditOnly(true);
+    expectNoChange("auditing with " + GetParam().name + " removed");
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryKindOfPolicy, PolicyAuditOnly, ::testing::ValuesIn(policySets()),
+                         nameOf);
+
 // From one policy to another, then none: the second is reached in one pass and holds, and once
 // every policy is gone the machine is as it was before the first pass (no tattooing), whatever
 // the first one changed and the second took over or let go.
