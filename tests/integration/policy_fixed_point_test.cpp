@@ -8,6 +8,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <set>
@@ -161,6 +162,28 @@ class PolicyDryRun : public PolicyPasses, public ::testing::WithParamInterface<P
         }
         return found;
     }
+    // What users and other tools do between passes: alice turns every report back on and drops
+    // her DeviceId, bob chose Ask, a developer edits /etc/environment by hand (the agent's line
+    // gone) and an Azure CLI setting is changed (when the policy made the file).
+    void drift() {
+        root.write("r/home/alice/.local/share/Metalama/telemetry.json",
+                   R"({"ExceptionReportingAction": 1, "PerformanceProblemReportingAction": 1,)"
+                   R"( "UsageReportingAction": 1, "Issues": {}})");
+        ASSERT_EQ(::chown((dir() + "/home/alice/.local/share/Metalama/telemetry.json").c_str(),
+                          1001, 1001),
+                  0);
+        root.write("r/home/bob/.local/share/Metalama/telemetry.json",
+                   R"({"UsageReportingAction": 0})");
+        ASSERT_EQ(
+            ::chown((dir() + "/home/bob/.local/share/Metalama/telemetry.json").c_str(), 1002, 1002),
+            0);
+        root.write("r/etc/environment", "LANG=C.UTF-8\n");
+        const auto azure = dir() + "/home/alice/.azure/config";
+        if (std::filesystem::exists(azure)) {
+            root.write("r/home/alice/.azure/config", "[core]\n");
+            ASSERT_EQ(::chown(azure.c_str(), 1001, 1001), 0);
+        }
+    }
     // The dry run changes nothing, and what it reports as not compliant is what the pass then
     // changes (or, auditing only, reports as not compliant too).
     void expectDryRunNamesWhatChanges(const std::string& when) {
@@ -179,6 +202,9 @@ TEST_P(PolicyDryRun, TheDryRunNamesExactlyWhatThePassChanges) {
     if (setUpStopped()) return;
     setPolicies(GetParam().managed, GetParam().recommended);
     expectDryRunNamesWhatChanges("applying " + GetParam().name);
+    drift();
+    expectDryRunNamesWhatChanges("after the users' edits, under " + GetParam().name);
+    expectFixedPoint("after the users' edits, under " + GetParam().name);
     setPolicies("", "");
     expectDryRunNamesWhatChanges("removing " + GetParam().name);
 }
