@@ -270,6 +270,9 @@ TEST_P(PolicyTransition, TheNextPolicyHoldsAndRemovingItRestoresTheMachine) {
     expectFixedPoint("once " + second.name + " is removed");
     EXPECT_EQ(describeNotRestored(original, snapshotTree(dir(), {kDatabase})), "")
         << first.name << " then " << second.name;
+    // Seven passes of both kinds later, the history and the sealed state still verify.
+    const auto verified = agent({"verify"});
+    EXPECT_EQ(verified.exitCode, 0) << verified.out << verified.err;
 }
 
 std::vector<std::pair<std::size_t, std::size_t>> everyTransition() {
