@@ -14,11 +14,13 @@
 
 #include "model/ledger.hpp"
 #include "platform/process_identity.hpp"
+#include "support/directory_at_commit.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa {
 namespace {
 
+using test::DirectoryAtCommit;
 using test::ScratchDir;
 
 constexpr const char* kAzure = "home/alice/.azure/config";
@@ -151,24 +153,10 @@ TEST_F(UserSettingsTarget, AbsentFilesAreCreatedAsTheUsersAndTakenBackWhenThePol
     EXPECT_TRUE(pass().empty());  // nothing asked, nothing recorded: no profile is opened
 }
 
-// Sees at each ledger commit whether alice's ~/.azure exists yet.
-class AzureDirectoryAtCommit final : public MemoryLedger {
-  public:
-    explicit AzureDirectoryAtCommit(const ScratchDir& root) : root_(root) {}
-    Status commitBatch() override {
-        seen.push_back(root_.exists("home/alice/.azure") ? "made" : "absent");
-        return Status::success();
-    }
-    std::vector<std::string> seen;
-
-  private:
-    const ScratchDir& root_;
-};
-
 // A pass killed between making ~/.azure and committing the prior state that names it would
 // leave the directory recorded nowhere, kept once the policy goes.
 TEST_F(UserSettingsTarget, ADirectoryIsMadeOnlyOnceThePriorStateNamingItIsDurable) {
-    AzureDirectoryAtCommit seeing(root);
+    DirectoryAtCommit seeing(root, "home/alice/.azure");
     TargetRun run{context, seeing, RunMode::Enforce};
     const auto findings = UserSettingsFileTarget().reconcile(run, desired).toVector();
     const auto* azure = find(findings, azureSubject("alice"));
