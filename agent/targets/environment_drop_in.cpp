@@ -118,24 +118,25 @@ void commitForgets(TargetRun& run, bool batch, const std::vector<Finding*>& forg
 std::vector<Finding> restoreAll(TargetRun& run, const EnvironmentDropInSpec& spec) {
     const auto recorded = recordedInFile(run.ledger, spec);
     if (recorded.empty()) {
-        if (run.changesAllowed()) {
-            // A lost database: a file holding exactly what the agent writes for several
-            // variables is the agent's (Metalama's alone: restoreManagedFile recognises it).
-            const auto current = readManagedFile(run.context, spec.path);
-            const auto ours = current.status && !current.missing
-                                  ? agentVariablesIn(spec, current.data)
-                                  : std::nullopt;
-            if (ours && ours->size() > 1) {
-                auto f = findingFor(spec, metalamaAssignment());
-                f.desired = "as before the agent";
-                f.observed = "the agent's file for " + std::to_string(ours->size()) + " variables";
-                if (auto removed = removeFileNoFollow(run.context, spec.path); !removed)
-                    return {failed(std::move(f), removed.error)};
-                f.outcome = Outcome::Restored;
-                f.reason =
-                    "the agent's own file, recognised by its content (no ledger entry); removed";
-                return {f};
+        // A lost database: a file holding exactly what the agent writes for several
+        // variables is the agent's (Metalama's alone: restoreManagedFile recognises it). A
+        // dry run or an audit says it would remove it.
+        const auto current = readManagedFile(run.context, spec.path);
+        const auto ours = current.status && !current.missing ? agentVariablesIn(spec, current.data)
+                                                             : std::nullopt;
+        if (ours && ours->size() > 1) {
+            auto f = findingFor(spec, metalamaAssignment());
+            f.desired = "as before the agent";
+            f.observed = "the agent's file for " + std::to_string(ours->size()) + " variables";
+            if (!run.changesAllowed()) {
+                f.diff = unifiedDiff(current.data, "", spec.path, "/dev/null");
+                return {notChanged(std::move(f), run.mode)};
             }
+            if (auto removed = removeFileNoFollow(run.context, spec.path); !removed)
+                return {failed(std::move(f), removed.error)};
+            f.outcome = Outcome::Restored;
+            f.reason = "the agent's own file, recognised by its content (no ledger entry); removed";
+            return {f};
         }
         auto f = restoreManagedFile(run, wholeFile(spec, spec.metalamaOnlyContent));
         return {f};

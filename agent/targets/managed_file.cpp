@@ -23,13 +23,18 @@ std::string describeManagedFile(const platform::ReadResult& current, const std::
 
 Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec) {
     Finding f = findingFor(spec);
-    if (run.changesAllowed() && !run.ledger.find(spec.target, spec.path)) {
+    if (!run.ledger.find(spec.target, spec.path)) {
         // No ledger entry (a lost database): a file holding exactly what the agent writes (its
-        // own header says so) is the agent's, and goes as the policy does.
+        // own header says so) is the agent's, and goes as the policy does (a dry run or an audit
+        // says it would).
         const auto current = readManagedFile(run.context, spec.path);
         if (current.status && !current.missing && current.data == spec.content) {
             f.desired = "as before the agent";
             f.observed = describeManagedFile(current, spec.content);
+            if (!run.changesAllowed()) {
+                f.diff = unifiedDiff(current.data, "", spec.path, "/dev/null");
+                return notChanged(std::move(f), run.mode);
+            }
             if (auto removed = removeFileNoFollow(run.context, spec.path); !removed)
                 return failed(std::move(f), removed.error);
             f.outcome = Outcome::Restored;

@@ -315,6 +315,28 @@ TEST_F(EnvVariablesTest, ARevertWithoutLedgerRemovesTheAgentsOwnDropIns) {
     EXPECT_EQ(scratch.read(kEtcEnvironment), "DOTNET_CLI_TELEMETRY_OPTOUT=1\nDO_NOT_TRACK=1\n");
 }
 
+// The same without the ledger and without the policy, as a dry run and an audit: each drop-in
+// is named as one the pass would remove, and stays.
+TEST_F(EnvVariablesTest, ADryRunWithoutLedgerNamesTheAgentsOwnDropInsItWouldRemove) {
+    pass(allThree());
+    ledger = MemoryLedger();  // a lost database
+    for (RunMode mode : {RunMode::DryRun, RunMode::AuditOnly}) {
+        const auto findings = pass(DesiredState{}, mode);
+        for (const auto& [target, path] : kPathOf) {
+            if (target == "etc-environment") continue;  // shared: only Metalama's line is known
+            bool named = false;
+            for (const auto& f : findings)
+                if (f.target == target && f.outcome == Outcome::NonCompliant) named = true;
+            EXPECT_TRUE(named) << target;
+            EXPECT_TRUE(scratch.exists(path.substr(1))) << path;
+        }
+    }
+    pass(DesiredState{});
+    EXPECT_FALSE(scratch.exists(kEnvironmentD));
+    EXPECT_FALSE(scratch.exists(kSystemConfD));
+    EXPECT_FALSE(scratch.exists(kProfileD));
+}
+
 // POSIX shells sourcing the profile.d drop-in get every variable.
 TEST_F(EnvVariablesTest, ShellsSourcingTheProfileDFileGetEveryVariable) {
     pass(allThree());
