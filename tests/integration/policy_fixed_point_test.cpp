@@ -209,6 +209,17 @@ TEST_P(PolicyDryRun, TheDryRunNamesExactlyWhatThePassChanges) {
     expectDryRunNamesWhatChanges("removing " + GetParam().name);
 }
 
+// The database lost (a disk replaced, the state directory wiped) and then the policy removed:
+// what the pass still recognises as the agent's own and removes, the dry run names.
+TEST_P(PolicyDryRun, TheDryRunNamesWhatThePassRemovesOnceTheDatabaseIsLost) {
+    if (setUpStopped()) return;
+    setPolicies(GetParam().managed, GetParam().recommended);
+    ASSERT_NE(agent({"apply"}).exitCode, 2);
+    std::filesystem::remove_all(dir() + "/" + kDatabase);
+    setPolicies("", "");
+    expectDryRunNamesWhatChanges("removing " + GetParam().name + " without the database");
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryKindOfPolicy, PolicyDryRun, ::testing::ValuesIn(policySets()),
                          nameOf);
 
