@@ -116,6 +116,16 @@ std::string nameOf(const ::testing::TestParamInfo<PolicySet>& param) {
     return param.param.name;
 }
 
+// The database lost under a policy in force: the next pass finds the machine as the policy
+// wants it and settles again in one pass (no file rewritten over and over for want of a record).
+TEST_P(PolicyFixedPoint, OnceTheDatabaseIsLostOnePassSettlesAgain) {
+    if (setUpStopped()) return;
+    setPolicies(GetParam().managed, GetParam().recommended);
+    ASSERT_NE(agent({"apply"}).exitCode, 2);
+    std::filesystem::remove_all(dir() + "/" + kDatabase);
+    expectFixedPoint("with " + GetParam().name + ", the database lost");
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryKindOfPolicy, PolicyFixedPoint, ::testing::ValuesIn(policySets()),
                          nameOf);
 
