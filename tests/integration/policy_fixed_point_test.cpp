@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "support/demo_root_test.hpp"
+#include "support/policy_sets.hpp"
 #include "support/restored_tree.hpp"
 #include "support/tree_snapshot.hpp"
 
@@ -24,16 +25,6 @@ namespace mpa::test {
 namespace {
 
 constexpr const char* kDatabase = "var/lib/metalama-policy-agent";
-
-struct PolicySet {
-    std::string name;
-    std::string managed;      // etc/metalama/policies/managed/10-policy.json, empty: none
-    std::string recommended;  // etc/metalama/policies/recommended/50-policy.json, empty: none
-};
-
-std::ostream& operator<<(std::ostream& out, const PolicySet& set) {
-    return out << set.name;
-}
 
 // What a pass's text report says when it changed something.
 std::vector<std::string> changesIn(const std::string& report) {
@@ -47,13 +38,7 @@ std::vector<std::string> changesIn(const std::string& report) {
 class PolicyPasses : public DemoRootTest {
   protected:
     void setPolicies(const std::string& managed, const std::string& recommended) {
-        for (const char* level : {"managed", "recommended"})
-            for (const auto& e : std::filesystem::directory_iterator(
-                     dir() + "/etc/metalama/policies/" + std::string(level)))
-                std::filesystem::remove(e.path());
-        if (!managed.empty()) root.write("r/etc/metalama/policies/managed/10-policy.json", managed);
-        if (!recommended.empty())
-            root.write("r/etc/metalama/policies/recommended/50-policy.json", recommended);
+        writePolicies(dir(), managed, recommended);
     }
     // One pass to reach the state, then two that must leave it as it is.
     void expectFixedPoint(const std::string& when) {
@@ -81,39 +66,6 @@ TEST_P(PolicyFixedPoint, OnePassReachesTheStateAndTheNextChangeNothing) {
     expectFixedPoint("with the policy");
     setPolicies("", "");
     expectFixedPoint("once the policy is removed");
-}
-
-const std::vector<PolicySet>& policySets() {
-    static const std::vector<PolicySet> sets = {
-        PolicySet{"MandatoryOptOut", R"({"TelemetryOptOut": true})", ""},
-        PolicySet{"RecommendedOptOut", "", R"({"TelemetryOptOut": true})"},
-        PolicySet{"RecommendedSomeActions", "",
-                  R"({"DisableUsageReporting": true, "DisableExceptionReporting": true})"},
-        PolicySet{"MandatoryOneAction", R"({"DisableUsageReporting": true})", ""},
-        PolicySet{"MandatoryAndRecommended", R"({"DisablePerformanceProblemReporting": true})",
-                  R"({"TelemetryOptOut": true, "DisableUsageReporting": true})"},
-        PolicySet{"DeviceIdRotationAndReset",
-                  R"({"TelemetryOptOut": true, "DeviceIdRotationDays": 30,
-                      "DeviceIdResetToken": "2026-12"})",
-                  ""},
-        PolicySet{"ProfilesNotManaged", R"({"TelemetryOptOut": true, "ManageUserProfiles": false})",
-                  ""},
-        PolicySet{"AuditOnly", R"({"TelemetryOptOut": true, "EnforcementMode": "AuditOnly"})", ""},
-        PolicySet{"EveryCatalogTool", R"({"AllCatalogToolsTelemetryOptOut": true})", ""},
-        PolicySet{"RecommendedUserSettingsFiles", "",
-                  R"({"AzureCliTelemetryOptOut": true, "AngularCliTelemetryOptOut": true,
-                      "YarnTelemetryOptOut": true, "GoToolchainTelemetryOptOut": true,
-                      "TurborepoTelemetryOptOut": true})"},
-        PolicySet{"MandatoryUserSettingsFilesAndDoNotTrack",
-                  R"({"AzureCliTelemetryOptOut": true, "AngularCliTelemetryOptOut": true,
-                      "YarnTelemetryOptOut": true, "GoToolchainTelemetryOptOut": true,
-                      "TurborepoTelemetryOptOut": true, "SetDoNotTrack": true})",
-                  ""}};
-    return sets;
-}
-
-std::string nameOf(const ::testing::TestParamInfo<PolicySet>& param) {
-    return param.param.name;
 }
 
 // The database lost under a policy in force: the next pass finds the machine as the policy
