@@ -4,9 +4,6 @@
 // the same once the policy is removed and the machine restored. A recommended telemetry setting
 // once flipped back and forth every pass (the agent took its own No for the user's choice),
 // which a test of one pass could not see.
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -18,6 +15,7 @@
 
 #include "support/demo_root_test.hpp"
 #include "support/policy_sets.hpp"
+#include "support/report_findings.hpp"
 #include "support/restored_tree.hpp"
 #include "support/tree_snapshot.hpp"
 
@@ -108,21 +106,7 @@ class PolicyDryRun : public PolicyPasses, public ::testing::WithParamInterface<P
                                    const std::set<std::string>& outcomes) {
         const auto result = agent(args);
         EXPECT_NE(result.exitCode, 2) << result.err;
-        std::set<std::string> found;
-        try {
-            const auto report =
-                Poco::JSON::Parser().parse(result.out).extract<Poco::JSON::Object::Ptr>();
-            const auto findings = report->getArray("findings");
-            for (std::size_t i = 0; findings && i < findings->size(); ++i) {
-                const auto f = findings->getObject(static_cast<unsigned>(i));
-                if (outcomes.count(f->getValue<std::string>("outcome")))
-                    found.insert(f->getValue<std::string>("target") + " " +
-                                 f->getValue<std::string>("subject"));
-            }
-        } catch (const Poco::Exception& e) {
-            ADD_FAILURE() << "not a JSON report: " << e.displayText() << "\n" << result.out;
-        }
-        return found;
+        return findingsWithOutcome(result.out, outcomes);
     }
     // What users and other tools do between passes: alice turns every report back on and drops
     // her DeviceId, bob chose Ask, a developer edits /etc/environment by hand (the agent's line

@@ -3,21 +3,20 @@
 // the policy removed, the one pass that event triggers puts the machine back as it began and it
 // goes idle again. The same promises as policy_fixed_point_test.cpp's, held by the long-running
 // process through its own watches, not by one `apply` after another.
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 
 #include "support/agent_process.hpp"
 #include "support/demo_root_test.hpp"
 #include "support/policy_sets.hpp"
+#include "support/report_findings.hpp"
 #include "support/restored_tree.hpp"
 #include "support/tree_snapshot.hpp"
 
@@ -51,24 +50,8 @@ class ServicePolicies : public DemoRootTest, public ::testing::WithParamInterfac
                                                            << service->output().substr(mark);
     }
     // What a dry run would still change now: nothing, once the service has done its pass.
-    std::string dryRunChanges() {
-        const auto result = agent({"apply", "--dry-run", "--json"});
-        std::string changes;
-        try {
-            const auto report =
-                Poco::JSON::Parser().parse(result.out).extract<Poco::JSON::Object::Ptr>();
-            const auto findings = report->getArray("findings");
-            for (std::size_t i = 0; findings && i < findings->size(); ++i) {
-                const auto f = findings->getObject(static_cast<unsigned>(i));
-                if (f->getValue<std::string>("outcome") == "non-compliant")
-                    changes += f->getValue<std::string>("target") + " " +
-                               f->getValue<std::string>("subject") + ": " +
-                               f->getValue<std::string>("reason") + "\n";
-            }
-        } catch (const Poco::Exception& e) {
-            ADD_FAILURE() << "not a JSON report: " << e.displayText() << "\n" << result.out;
-        }
-        return changes;
+    std::set<std::string> dryRunChanges() {
+        return findingsWithOutcome(agent({"apply", "--dry-run", "--json"}).out, {"non-compliant"});
     }
 
     std::unique_ptr<BackgroundProcess> service;
@@ -83,7 +66,8 @@ TEST_P(ServicePolicies, TheServiceReachesThePolicyAndRestoresTheMachineWhenItGoe
     ASSERT_TRUE(waitPass(1));
     expectIdle("after the start pass");
     if (GetParam().name != "AuditOnly")
-        EXPECT_EQ(dryRunChanges(), "") << "left to change after the service's start pass";
+        EXPECT_EQ(dryRunChanges(), std::set<std::string>{})
+            << "left to change after the service's start pass";
     else  // it records and changes nothing
         EXPECT_EQ(describeNotRestored(original, snapshotTree(dir(), {kDatabase})), "");
 
