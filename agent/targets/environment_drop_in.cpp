@@ -124,20 +124,10 @@ std::vector<Finding> restoreAll(TargetRun& run, const EnvironmentDropInSpec& spe
         const auto current = readManagedFile(run.context, spec.path);
         const auto ours = current.status && !current.missing ? agentVariablesIn(spec, current.data)
                                                              : std::nullopt;
-        if (ours && ours->size() > 1) {
-            auto f = findingFor(spec, metalamaAssignment());
-            f.desired = "as before the agent";
-            f.observed = "the agent's file for " + std::to_string(ours->size()) + " variables";
-            if (!run.changesAllowed()) {
-                f.diff = unifiedDiff(current.data, "", spec.path, "/dev/null");
-                return {notChanged(std::move(f), run.mode)};
-            }
-            if (auto removed = removeFileNoFollow(run.context, spec.path); !removed)
-                return {failed(std::move(f), removed.error)};
-            f.outcome = Outcome::Restored;
-            f.reason = "the agent's own file, recognised by its content (no ledger entry); removed";
-            return {f};
-        }
+        if (ours && ours->size() > 1)
+            return {removeRecognisedFile(
+                run, findingFor(spec, metalamaAssignment()), spec.path, current.data,
+                "the agent's file for " + std::to_string(ours->size()) + " variables")};
         auto f = restoreManagedFile(run, wholeFile(spec, spec.metalamaOnlyContent));
         return {f};
     }

@@ -21,6 +21,21 @@ std::string describeManagedFile(const platform::ReadResult& current, const std::
     return "different content (" + std::to_string(current.data.size()) + " bytes)";
 }
 
+Finding removeRecognisedFile(TargetRun& run, Finding f, const std::string& logicalPath,
+                             std::string_view content, std::string observed) {
+    f.desired = "as before the agent";
+    f.observed = std::move(observed);
+    if (!run.changesAllowed()) {
+        f.diff = unifiedDiff(content, "", logicalPath, "/dev/null");
+        return notChanged(std::move(f), run.mode);
+    }
+    if (auto removed = removeFileNoFollow(run.context, logicalPath); !removed)
+        return failed(std::move(f), removed.error);
+    f.outcome = Outcome::Restored;
+    f.reason = "the agent's own file, recognised by its content (no ledger entry); removed";
+    return f;
+}
+
 Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec) {
     Finding f = findingFor(spec);
     if (!run.ledger.find(spec.target, spec.path)) {
@@ -28,19 +43,9 @@ Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec) {
         // own header says so) is the agent's, and goes as the policy does (a dry run or an audit
         // says it would).
         const auto current = readManagedFile(run.context, spec.path);
-        if (current.status && !current.missing && current.data == spec.content) {
-            f.desired = "as before the agent";
-            f.observed = describeManagedFile(current, spec.content);
-            if (!run.changesAllowed()) {
-                f.diff = unifiedDiff(current.data, "", spec.path, "/dev/null");
-                return notChanged(std::move(f), run.mode);
-            }
-            if (auto removed = removeFileNoFollow(run.context, spec.path); !removed)
-                return failed(std::move(f), removed.error);
-            f.outcome = Outcome::Restored;
-            f.reason = "the agent's own file, recognised by its content (no ledger entry); removed";
-            return f;
-        }
+        if (current.status && !current.missing && current.data == spec.content)
+            return removeRecognisedFile(run, std::move(f), spec.path, current.data,
+                                        describeManagedFile(current, spec.content));
     }
     RestoreInput input;
     if (auto done =

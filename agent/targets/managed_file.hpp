@@ -13,6 +13,7 @@
 // changed since is theirs and left as found.
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/target.hpp"
@@ -34,6 +35,10 @@ struct ManagedFileSpec {
 
 // NotApplicable when the ledger holds nothing for the file: never touch what the agent did not set.
 Finding restoreManagedFile(TargetRun& run, const ManagedFileSpec& spec);
+// Without a ledger entry (a lost database), a file recognised as the agent's own by its
+// `content`: removed, or, in a dry run or an audit, reported with its removal as the diff.
+Finding removeRecognisedFile(TargetRun& run, Finding f, const std::string& logicalPath,
+                             std::string_view content, std::string observed);
 // restoreManagedFile for each of spec.formerPaths; the findings of the files that were there.
 std::vector<Finding> retireFormerNames(TargetRun& run, const ManagedFileSpec& spec);
 // Finding::observed of a managed file: "absent", "as desired" or "different content (N bytes)".

@@ -277,12 +277,16 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     if (!read.missing) doc = json::ObjectDocument::parse(read.data, &parseError);
     // A file already as the policy wants it, whatever its prior state (nearly every file of a
     // pass with nothing to do): its ledger entries are not read.
-    if (doc && needs && plansNothingWhateverThePrior(*doc, desired_) &&
-        !deviceIds_.decide(p.isTemplate, subject, *doc, run_.ledger).reset) {
-        f.observed = describeTelemetry(*doc);
-        f.outcome = Outcome::Compliant;
-        out_.push_back(std::move(f));
-        return;
+    // The DeviceId decision taken for it is kept: the document is the one planned below.
+    std::optional<DeviceIdDecision> decided;
+    if (doc && needs && plansNothingWhateverThePrior(*doc, desired_)) {
+        decided = deviceIds_.decide(p.isTemplate, subject, *doc, run_.ledger);
+        if (!decided->reset) {
+            f.observed = describeTelemetry(*doc);
+            f.outcome = Outcome::Compliant;
+            out_.push_back(std::move(f));
+            return;
+        }
     }
 
     auto entries = telemetryEntriesOf(run_.ledger, kTargetName, subject);
@@ -334,7 +338,8 @@ void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     std::vector<std::string> keysSetBefore;
     keysSetBefore.reserve(prior.keys.size());
     for (const auto& e : prior.keys) keysSetBefore.push_back(e.first);
-    const auto decision = deviceIds_.decide(p.isTemplate, subject, *doc, run_.ledger);
+    const auto decision =
+        decided ? *decided : deviceIds_.decide(p.isTemplate, subject, *doc, run_.ledger);
     auto plan = planTelemetry(*doc, desired_, prior, decision, platform::newRandomGuid);
     f.diff = joinLines(plan.diff);
     if (!plan.changed() && invalidName.empty() && !plan.problems.empty()) {

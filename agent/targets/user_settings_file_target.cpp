@@ -505,7 +505,6 @@ void ProfilePass::leftovers() {
             continue;
         // A pass killed after recording the directories it would make, before it made them
         // all: those it made go (a dry run or an audit only says it would).
-        const bool removes = anyDirectoryExists(run_.context, prior.createdDirectories);
         if (run_.changesAllowed()) {
             removeEmptyDirectories(run_.context, prior.createdDirectories);
             forget(e->subject);
@@ -513,7 +512,7 @@ void ProfilePass::leftovers() {
         auto f = Finding::notApplicable(
             kTargetName, e->subject,
             "the profile or its directory no longer exists; nothing to restore");
-        if (removes && !run_.changesAllowed()) {
+        if (!run_.changesAllowed() && anyDirectoryExists(run_.context, prior.createdDirectories)) {
             f.outcome = Outcome::NonCompliant;
             f.reason = "would remove the directories the agent made for it, while empty";
         }
