@@ -3,7 +3,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <array>
 #include <map>
+#include <string_view>
 
 #include "app/exit_codes.hpp"
 #include "model/target_names.hpp"
@@ -57,15 +59,61 @@ void printPolicy(std::ostream& out, const PolicySet& policy) {
     for (const auto& info : policy.informational) out << "  note: " << info << "\n";
 }
 
-void printFindings(std::ostream& out, const FindingLog& findings, const PrintOptions& options) {
-    std::map<std::string, std::map<std::string, int>> counts;
-    for (const auto& f : findings) counts[f.target][std::string(toString(f.outcome))]++;
+namespace {
+
+constexpr std::size_t kOutcomes = static_cast<std::size_t>(Outcome::Failed) + 1;
+
+// Everything the text report counts, from one reading of the findings: a pass over many
+// profiles holds them encoded, and every reading decodes each one.
+struct FindingCounts {
+    std::map<std::string, std::array<int, kOutcomes>> byTarget;
+    int licenseProfiles = 0;
+    int licenseRegistered = 0;
+    int notCompliant = 0;   // not a compliant outcome: what the verdict counts
+    int needAttention = 0;  // what is listed without --all
+    ToolTally tools;
+};
+
+FindingCounts countFindings(const FindingLog& findings) {
+    FindingCounts c;
+    std::array<int, kOutcomes>* target = nullptr;
+    std::string_view targetName;
+    for (const auto& f : findings) {
+        // Findings come grouped by target: one look-up per group, not per finding.
+        if (!target || targetName != f.target) {
+            auto [it, added] = c.byTarget.try_emplace(f.target);
+            if (added) it->second.fill(0);
+            target = &it->second;
+            targetName = it->first;
+        }
+        ++(*target)[static_cast<std::size_t>(f.outcome)];
+        if (f.target == target_name::kLicenseAudit) {
+            ++c.licenseProfiles;
+            if (f.observed == kLicenseKeyRegistered) ++c.licenseRegistered;
+        }
+        if (!isCompliantOutcome(f.outcome)) ++c.notCompliant;
+        if (needsAttention(f.outcome)) ++c.needAttention;
+        c.tools.add(f);
+    }
+    return c;
+}
+
+void printCounts(std::ostream& out, const FindingCounts& counts) {
     out << "Targets\n";
-    for (const auto& [target, byOutcome] : counts) {
+    for (const auto& [target, byOutcome] : counts.byTarget) {
+        // Outcomes by name, as they always were listed.
+        std::map<std::string_view, int> named;
+        for (std::size_t i = 0; i < kOutcomes; ++i)
+            if (byOutcome[i] > 0) named.emplace(toString(static_cast<Outcome>(i)), byOutcome[i]);
         out << "  " << target << ":";
-        for (const auto& [outcome, n] : byOutcome) out << " " << n << " " << outcome << ";";
+        for (const auto& [outcome, n] : named) out << " " << n << " " << outcome << ";";
         out << "\n";
     }
+}
+
+void printDetails(std::ostream& out, const FindingLog& findings, const FindingCounts& counts,
+                  const PrintOptions& options) {
+    if (!options.listCompliant && counts.needAttention == 0) return;
     for (const auto& f : findings) {
         if (!options.listCompliant && !needsAttention(f.outcome)) continue;
         out << "  [" << toString(f.outcome) << "] " << f.target << " " << f.subject;
@@ -88,23 +136,18 @@ void printFindings(std::ostream& out, const FindingLog& findings, const PrintOpt
 }
 
 // Administrators ask about the license audit first: say plainly how many profiles it applies to.
-void printLicenseAudit(std::ostream& out, const FindingLog& findings) {
-    int profiles = 0, registered = 0;
-    for (const auto& f : findings) {
-        if (f.target != target_name::kLicenseAudit) continue;
-        ++profiles;
-        if (f.observed == kLicenseKeyRegistered) ++registered;
-    }
-    if (profiles == 0) return;
-    out << "License audit: applies to " << registered << " of " << profiles
+void printLicenseAudit(std::ostream& out, const FindingCounts& counts) {
+    if (counts.licenseProfiles == 0) return;
+    out << "License audit: applies to " << counts.licenseRegistered << " of "
+        << counts.licenseProfiles
         << " Metalama profile(s) (a registered license key). The telemetry opt-out does not stop "
            "it and no policy can; only a license key issued with an audit waiver does.\n";
 }
 
 // Compliance per tool (model/tool_compliance.hpp): the machine is compliant when every tool the
 // policy names is, so each one is listed with the policy that names it.
-void printTools(std::ostream& out, const PassReport& report) {
-    const auto tools = complianceByTool(report.desired, report.findings);
+void printTools(std::ostream& out, ToolTally&& tally, const DesiredState& desired) {
+    const auto tools = std::move(tally).result(desired);
     if (tools.empty()) return;
     out << "Tools\n";
     for (const auto& t : tools) {
@@ -116,13 +159,23 @@ void printTools(std::ostream& out, const PassReport& report) {
     }
 }
 
-void printVerdict(std::ostream& out, Verdict verdict, const FindingLog& findings) {
-    int attention = 0;
-    for (const auto& f : findings)
-        if (!isCompliantOutcome(f.outcome)) ++attention;
+void printVerdict(std::ostream& out, Verdict verdict, const FindingCounts& counts) {
     out << "Verdict: " << toString(verdict);
-    if (verdict == Verdict::NonCompliant) out << " (" << attention << " finding(s) need attention)";
+    if (verdict == Verdict::NonCompliant)
+        out << " (" << counts.notCompliant << " finding(s) need attention)";
     out << "\n";
+}
+
+}  // namespace
+
+void printFindings(std::ostream& out, const FindingLog& findings, const PrintOptions& options) {
+    const auto counts = countFindings(findings);
+    printCounts(out, counts);
+    printDetails(out, findings, counts, options);
+}
+
+void printVerdict(std::ostream& out, Verdict verdict, const FindingLog& findings) {
+    printVerdict(out, verdict, countFindings(findings));
 }
 
 namespace {
@@ -271,12 +324,14 @@ void printPass(std::ostream& out, const PassReport& report, const PrintOptions& 
     out << "Pass " << report.startedAt << " (" << report.trigger << ", " << toString(report.mode)
         << ")\n";
     printPolicy(out, report.policy);
-    printFindings(out, report.findings, options);
-    printLicenseAudit(out, report.findings);
-    printTools(out, report);
+    auto counts = countFindings(report.findings);  // read once for every part below
+    printCounts(out, counts);
+    printDetails(out, report.findings, counts, options);
+    printLicenseAudit(out, counts);
+    printTools(out, std::move(counts.tools), report.desired);
     for (const auto& note : report.notes) out << "Note: " << note << "\n";
     for (const auto& d : report.deferred) out << "Store: " << d << "\n";
-    printVerdict(out, report.verdict, report.findings);
+    printVerdict(out, report.verdict, counts);
 }
 
 int exitCodeFor(Verdict verdict) {

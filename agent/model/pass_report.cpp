@@ -39,8 +39,12 @@ Verdict computeVerdict(const PolicySet& policy, const FindingLog& findings) {
     bool allCompliant = true;
     for (const auto& f : findings)
         if (!isCompliantOutcome(f.outcome)) allCompliant = false;
-    if (policy.empty() && allCompliant) return Verdict::NotManaged;
-    return allCompliant ? Verdict::Compliant : Verdict::NonCompliant;
+    return verdictOf(policy, allCompliant);
+}
+
+Verdict verdictOf(const PolicySet& policy, bool everyFindingCompliant) {
+    if (policy.empty() && everyFindingCompliant) return Verdict::NotManaged;
+    return everyFindingCompliant ? Verdict::Compliant : Verdict::NonCompliant;
 }
 
 }  // namespace mpa

@@ -34,5 +34,7 @@ struct PassReport {
 // not managed: no policy in effect and nothing left to restore; compliant: every finding is a
 // compliant outcome; otherwise non-compliant.
 Verdict computeVerdict(const PolicySet& policy, const FindingLog& findings);
+// The same rule, for a reader that has already read every finding once.
+Verdict verdictOf(const PolicySet& policy, bool everyFindingCompliant);
 
 }  // namespace mpa

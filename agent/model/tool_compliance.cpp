@@ -1,6 +1,8 @@
 #include "model/tool_compliance.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <utility>
 
 namespace mpa {
 namespace {
@@ -27,7 +29,10 @@ ToolCompliance& ToolTally::entry(const std::string& tool) {
 }
 
 void ToolTally::add(const Finding& finding) {
-    auto& e = entry(toolOf(finding));
+    const std::string_view tool =
+        finding.tool.empty() ? std::string_view(kMetalamaTool) : std::string_view(finding.tool);
+    if (!last_ || last_->tool != tool) last_ = &entry(std::string(tool));
+    auto& e = *last_;
     ++e.findings;
     if (isCompliantOutcome(finding.outcome))
         ++e.compliant;
@@ -71,9 +76,17 @@ std::vector<ToolCompliance> complianceByTool(const DesiredState& desired,
 
 Verdict machineVerdict(const PolicySet& policy, const DesiredState& desired,
                        const FindingLog& findings) {
-    const auto verdict = computeVerdict(policy, findings);
+    // One reading of the findings for both rules: a pass over many profiles holds them encoded,
+    // and every reading decodes each one.
+    ToolTally tally;
+    bool allCompliant = true;
+    for (const auto& f : findings) {
+        tally.add(f);
+        allCompliant = allCompliant && isCompliantOutcome(f.outcome);
+    }
+    const auto verdict = verdictOf(policy, allCompliant);
     if (verdict != Verdict::Compliant) return verdict;
-    for (const auto& tool : complianceByTool(desired, findings))
+    for (const auto& tool : std::move(tally).result(desired))
         if (tool.verdict == Verdict::NonCompliant) return Verdict::NonCompliant;
     return verdict;
 }

@@ -50,6 +50,9 @@ class ToolTally {
   private:
     ToolCompliance& entry(const std::string& tool);
     std::map<std::string, ToolCompliance> byTool_;
+    // The entry of the finding before: findings come grouped by target, so nearly every one is
+    // about the same tool as the one before it (a map node's address is stable).
+    ToolCompliance* last_ = nullptr;
 };
 
 // The machine's verdict: computeVerdict's rule (every finding compliant), and in addition every

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace mpa {
 namespace {
 
@@ -34,6 +36,41 @@ const ToolCompliance* find(const std::vector<ToolCompliance>& tools, const std::
     for (const auto& t : tools)
         if (t.tool == tool) return &t;
     return nullptr;
+}
+
+// The tally looks a tool up again only when a finding's tool differs from the one before it;
+// findings that switch tools back and forth, and a tool given both as "" and by its name, count
+// as when grouped.
+TEST(ToolCompliance, FindingsInAnyOrderCountTheSame) {
+    const auto desired = naming({{kMetalamaTool, "TelemetryOptOut"}, {"dotnet-sdk", "P"}});
+    const std::vector<Finding> interleaved{
+        about("", "a", Outcome::Compliant),           about("dotnet-sdk", "b", Outcome::Failed),
+        about(kMetalamaTool, "c", Outcome::Restored), about("dotnet-sdk", "d", Outcome::Compliant),
+        about("", "e", Outcome::NonCompliant),        about("gradle", "f", Outcome::Compliant),
+        about("dotnet-sdk", "g", Outcome::Compliant),
+    };
+    auto grouped = interleaved;
+    std::stable_sort(grouped.begin(), grouped.end(),
+                     [](const Finding& a, const Finding& b) { return toolOf(a) < toolOf(b); });
+    const auto a = complianceByTool(desired, interleaved);
+    const auto b = complianceByTool(desired, grouped);
+    ASSERT_EQ(a.size(), 3u);
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        EXPECT_EQ(a[i].tool, b[i].tool);
+        EXPECT_EQ(a[i].findings, b[i].findings) << a[i].tool;
+        EXPECT_EQ(a[i].compliant, b[i].compliant) << a[i].tool;
+        EXPECT_EQ(a[i].verdict, b[i].verdict) << a[i].tool;
+    }
+    const auto* metalama = find(a, kMetalamaTool);
+    ASSERT_TRUE(metalama);
+    EXPECT_EQ(metalama->findings, 3);
+    EXPECT_EQ(metalama->compliant, 2);
+    const auto* dotnet = find(a, "dotnet-sdk");
+    ASSERT_TRUE(dotnet);
+    EXPECT_EQ(dotnet->findings, 3);
+    EXPECT_EQ(dotnet->nonCompliant, 1);
+    EXPECT_EQ(machineVerdict(somePolicy(), desired, interleaved), Verdict::NonCompliant);
 }
 
 TEST(ToolCompliance, ThreeNamedToolsOneNonCompliant) {
