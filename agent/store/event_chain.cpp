@@ -13,10 +13,14 @@ namespace {
 // Everything of the body before the data member's value.
 std::string bodyPrefix(std::int64_t id, const EventDraft& event) {
     std::string body = "{\"seq\":" + std::to_string(id);
-    body += ",\"at\":" + json::quote(event.at);
-    body += ",\"kind\":" + json::quote(event.kind);
-    body += ",\"subject\":" + json::quote(event.subject);
-    body += ",\"details\":" + json::quote(event.details);
+    body += ",\"at\":";
+    json::appendQuoted(body, event.at);
+    body += ",\"kind\":";
+    json::appendQuoted(body, event.kind);
+    body += ",\"subject\":";
+    json::appendQuoted(body, event.subject);
+    body += ",\"details\":";
+    json::appendQuoted(body, event.details);
     body += ",\"run\":" + (event.runId ? std::to_string(*event.runId) : std::string("null"));
     return body + ",\"data\":";
 }

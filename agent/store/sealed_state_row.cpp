@@ -87,7 +87,7 @@ Status forEachSealedFindingsPiece(const SqliteConnection& db,
         first = false;
         for (int i = 0; i < 9; ++i) {
             if (i) text += ",";
-            text += json::quote(s.text(i));
+            json::appendQuoted(text, s.textView(i));
         }
         text += "]";
         sent = piece(text);

@@ -181,12 +181,36 @@ std::string ObjectDocument::serialize() const {
     return out;
 }
 
+namespace {
+
+// Printable ASCII other than '"' and '\\': copied as it is.
+bool plainAscii(unsigned char c) {
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+}  // namespace
+
 std::string quote(std::string_view utf8) {
     std::string out;
-    out.reserve(utf8.size() + 2);
+    appendQuoted(out, utf8);
+    return out;
+}
+
+void appendQuoted(std::string& out, std::string_view utf8) {
+    // Only when it starts the text: reserving the exact size on every append to a long text
+    // could give up the string's geometric growth.
+    if (out.empty()) out.reserve(utf8.size() + 2);
     out += '"';
     std::size_t i = 0;
     while (i < utf8.size()) {
+        // A run of plain characters (nearly all of a path or a finding's text) at once.
+        std::size_t run = i;
+        while (run < utf8.size() && plainAscii(static_cast<unsigned char>(utf8[run]))) ++run;
+        if (run > i) {
+            out.append(utf8.data() + i, run - i);
+            i = run;
+            continue;
+        }
         const unsigned char c = static_cast<unsigned char>(utf8[i]);
         if (c >= 0x80) {
             const std::size_t length = utf8SequenceLength(utf8, i);
@@ -221,19 +245,15 @@ std::string quote(std::string_view utf8) {
             case '\t':
                 out += "\\t";
                 break;
-            default:
-                if (c < 0x20) {
-                    char escaped[8];
-                    std::snprintf(escaped, sizeof escaped, "\\u%04X", c);
-                    out += escaped;
-                } else {
-                    out += static_cast<char>(c);
-                }
+            default: {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04X", c);
+                out += escaped;
+            }
         }
         ++i;
     }
     out += '"';
-    return out;
 }
 
 bool validate(std::string_view text, ParseError* error) {

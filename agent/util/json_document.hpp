@@ -97,6 +97,9 @@ std::optional<std::string> decodeStringValue(std::string_view raw);
 // JSON string literal for UTF-8 text, quotes included. Invalid UTF-8 becomes U+FFFD so the
 // output is always valid JSON.
 std::string quote(std::string_view utf8);
+// The same literal appended to `out`: a writer of many fields (the sealed findings, the event
+// chain) makes no string per field.
+void appendQuoted(std::string& out, std::string_view utf8);
 // Any JSON value at the top level, same strictness as ObjectDocument::parse.
 bool validate(std::string_view text, ParseError* error);
 

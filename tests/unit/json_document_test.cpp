@@ -249,6 +249,21 @@ TEST(Quote, EscapesWhatJsonRequires) {
     }
 }
 
+// appendQuoted copies runs of plain characters at once: escapes and UTF-8 at the start, the end
+// and between runs come out as quote() gives them alone, appended after what the text held.
+TEST(Quote, AppendedAfterTextAndBetweenRunsAsAlone) {
+    for (const std::string s :
+         {"", "\"", "a", "\"start", "end\\", "mid\ndle", "\xC3\xA9tude", "caf\xC3\xA9", "x\xFFy",
+          "\x01\x7F/", "/home/user01/.local/share/Metalama/telemetry.json"}) {
+        std::string out = "[1,";
+        appendQuoted(out, s);
+        EXPECT_EQ(out, "[1," + quote(s)) << s;
+        ParseError error;
+        EXPECT_TRUE(validate(out.substr(3), &error)) << s << ": " << error.describe();
+    }
+    EXPECT_EQ(quote("ab\"cd\\ef\x02gh"), "\"ab\\\"cd\\\\ef\\u0002gh\"");
+}
+
 }  // namespace
 }  // namespace mpa::json
 
