@@ -39,11 +39,13 @@ std::string newProfileTemplate(PlatformProfile platform) {
 
 std::string joinPath(const std::string& base, const std::vector<std::string>& components) {
     std::string out = base;
-    for (const auto& c : components) {
-        if (out.empty() || out.back() != '/') out += '/';
-        out += c;
-    }
+    for (const auto& c : components) appendPathComponent(out, c);
     return out;
+}
+
+void appendPathComponent(std::string& path, const std::string& component) {
+    if (path.empty() || path.back() != '/') path += '/';
+    path += component;
 }
 
 namespace {

@@ -101,5 +101,8 @@ std::optional<Finding> visitProfilesUntilStopped(
 std::vector<std::string> profileWatchPaths(const AgentContext& context);
 
 std::string joinPath(const std::string& base, const std::vector<std::string>& components);
+// joinPath(path, {component}) in place: a walk down a profile's directories makes no string
+// per component.
+void appendPathComponent(std::string& path, const std::string& component);
 
 }  // namespace mpa

@@ -81,7 +81,7 @@ std::vector<ProfileDataDirectory> existingDataDirectories(
         bool exists = true;
         for (const auto& component : components) {
             const auto& parent = current ? *current : home;
-            logical = joinPath(logical, {component});
+            appendPathComponent(logical, component);
             // One no-follow open per component (it refuses a link); what the entry is, and so
             // which problem to report, is asked only when the open fails for another reason
             // than a missing entry.
@@ -115,7 +115,7 @@ std::optional<ProfileDataDirectory> planDataDirectory(const MetalamaProfile& p,
     std::string logical = p.home;
     std::vector<std::string> toMake, created;
     for (const auto& component : p.dataDirectories->front()) {
-        logical = joinPath(logical, {component});
+        appendPathComponent(logical, component);
         if (!toMake.empty()) {  // below a directory still to make
             toMake.push_back(component);
             created.push_back(logical);

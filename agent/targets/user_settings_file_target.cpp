@@ -213,7 +213,7 @@ void ProfilePass::file(const MetalamaProfile& p, const std::shared_ptr<platform:
     std::vector<std::string> created, toMake;
     for (std::size_t i = 0; i + 1 < work.components.size(); ++i) {
         const auto& name = work.components[i];
-        logicalDir = joinPath(logicalDir, {name});
+        appendPathComponent(logicalDir, name);
         if (!toMake.empty()) {  // below a directory still to make
             toMake.push_back(name);
             created.push_back(logicalDir);
