@@ -62,16 +62,16 @@ Status checkReplaceable(const FileInfo& existing, const std::string& where) {
     return Status::success();
 }
 
-Status checkReadable(const FileInfo& info, const std::string& where, std::uint64_t maxBytes) {
-    if (info.kind == FileKind::Symlink) return Status::failure(linkRefusal(where));
+Status checkReadable(const FileInfo& info, const PathForMessage& where, std::uint64_t maxBytes) {
+    if (info.kind == FileKind::Symlink) return Status::failure(linkRefusal(where()));
     if (info.kind != FileKind::Regular)
-        return Status::failure(where + ": is not a regular file; refusing to read it");
+        return Status::failure(where() + ": is not a regular file; refusing to read it");
     if (info.nlink > 1) {
-        return Status::failure(where + ": has " + std::to_string(info.nlink) +
+        return Status::failure(where() + ": has " + std::to_string(info.nlink) +
                                " hard links; refusing to read it (possibly planted)");
     }
     if (info.size > maxBytes) {
-        return Status::failure(where + ": is " + std::to_string(info.size) +
+        return Status::failure(where() + ": is " + std::to_string(info.size) +
                                " bytes, more than the " + std::to_string(maxBytes) + " allowed");
     }
     return Status::success();
@@ -79,7 +79,7 @@ Status checkReadable(const FileInfo& info, const std::string& where, std::uint64
 
 Status readBounded(
     const std::function<std::ptrdiff_t(char* buffer, std::size_t size, Status* status)>& readChunk,
-    const std::string& where, std::uint64_t maxBytes, std::uint64_t statSize,
+    const PathForMessage& where, std::uint64_t maxBytes, std::uint64_t statSize,
     const FilePieces& piece) {
     // Read at most maxBytes + 1 so a file that grows while we read is still caught.
     char buffer[16384];
@@ -87,11 +87,11 @@ Status readBounded(
     while (true) {
         Status chunk;
         const std::ptrdiff_t n = readChunk(buffer, sizeof buffer, &chunk);
-        if (n < 0) return Status::failure(where + ": " + chunk.error);
+        if (n < 0) return Status::failure(where() + ": " + chunk.error);
         if (n == 0) break;
         total += static_cast<std::uint64_t>(n);
         if (total > maxBytes)
-            return Status::failure(where + ": grew beyond the " + std::to_string(maxBytes) +
+            return Status::failure(where() + ": grew beyond the " + std::to_string(maxBytes) +
                                    " bytes allowed while being read");
         piece(std::string_view(buffer, static_cast<std::size_t>(n)), statSize);
         if (static_cast<std::size_t>(n) < sizeof buffer && total == statSize) break;

@@ -30,8 +30,10 @@ Status checkComponent(const std::string& name, const std::string& where);
 // Whether what is at `where` (`existing`) may be replaced by a rename: missing or a regular file
 // with one link. A link or a hard-linked file in a user's directory is a sign of tampering.
 Status checkReplaceable(const FileInfo& existing, const std::string& where);
+// The path a message names, made only when there is a message: nearly every read succeeds.
+using PathForMessage = std::function<std::string()>;
 // Whether the opened `info` may be read: a regular file, one link, at most `maxBytes`.
-Status checkReadable(const FileInfo& info, const std::string& where, std::uint64_t maxBytes);
+Status checkReadable(const FileInfo& info, const PathForMessage& where, std::uint64_t maxBytes);
 // Hands what `readChunk` gives (bytes read, 0 at the end, -1 with *status failed) to `piece`,
 // failing when the file grows beyond `maxBytes` while being read (what was handed over is then
 // not the file: the caller drops it).
@@ -41,7 +43,7 @@ Status checkReadable(const FileInfo& info, const std::string& where, std::uint64
 // pseudo-file whose size says nothing) reads on to the 0.
 Status readBounded(
     const std::function<std::ptrdiff_t(char* buffer, std::size_t size, Status* status)>& readChunk,
-    const std::string& where, std::uint64_t maxBytes, std::uint64_t statSize,
+    const PathForMessage& where, std::uint64_t maxBytes, std::uint64_t statSize,
     const FilePieces& piece);
 // The checks before a rename: both names single components, `from` an existing regular file
 // (`missingText` is the OS's words for a missing file).

@@ -411,12 +411,13 @@ FileInfo SafeDir::self() const {
 ReadResult SafeDir::readFileInPieces(const std::string& name, uint64_t maxBytes,
                                      const FilePieces& piece) const {
     ReadResult result;
-    const std::string where = describe(name);
+    // The file's path is made only for a message (most reads succeed, many find no file).
+    const auto where = [this, &name] { return describe(name); };
     auto fail = [&](std::string message) {
         result.status = Status::failure(std::move(message));
         return result;
     };
-    if (Status ok = detail::checkComponent(name, where); !ok) return fail(ok.error);
+    if (!detail::isSingleComponent(name)) return fail(detail::checkComponent(name, where()).error);
     const int dirFd = toFd(handle_);
     // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
     // O_NOCTTY: a planted terminal device must not become our controlling terminal.
@@ -431,11 +432,14 @@ ReadResult SafeDir::readFileInPieces(const std::string& name, uint64_t maxBytes,
             result.missing = true;
             return result;
         }
-        return fail(openFailure(dirFd, name, where, err));
+        return fail(openFailure(dirFd, name, where(), err));
     }
     FdGuard guard(fd);
     struct stat st {};
-    if (::fstat(fd, &st) != 0) return fail(where + ": " + errnoText(errno));
+    if (::fstat(fd, &st) != 0) {
+        const int err = errno;
+        return fail(where() + ": " + errnoText(err));
+    }
     result.info = infoFrom(st);
     if (Status ok = detail::checkReadable(result.info, where, maxBytes); !ok) return fail(ok.error);
     const auto readChunk = [fd](char* buffer, std::size_t size, Status* status) {

@@ -224,7 +224,8 @@ ReadResult SafeDir::readFileInPieces(const std::string& name, uint64_t maxBytes,
     // A device or pipe can pass for a regular file by its attributes: its type says otherwise.
     if (info.info.kind == FileKind::Regular && ::GetFileType(h.get()) != FILE_TYPE_DISK)
         return fail(where + ": is not a regular file; refusing to read it");
-    if (Status ok = detail::checkReadable(info.info, where, maxBytes); !ok) return fail(ok.error);
+    const auto named = [&where] { return where; };
+    if (Status ok = detail::checkReadable(info.info, named, maxBytes); !ok) return fail(ok.error);
     const auto readChunk = [&h](char* buffer, std::size_t size, Status* status) {
         DWORD n = 0;
         if (!::ReadFile(h.get(), buffer, static_cast<DWORD>(size), &n, nullptr)) {
@@ -233,7 +234,7 @@ ReadResult SafeDir::readFileInPieces(const std::string& name, uint64_t maxBytes,
         }
         return static_cast<std::ptrdiff_t>(n);
     };
-    result.status = detail::readBounded(readChunk, where, maxBytes, result.info.size, piece);
+    result.status = detail::readBounded(readChunk, named, maxBytes, result.info.size, piece);
     return result;
 }
 

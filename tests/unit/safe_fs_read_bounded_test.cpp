@@ -36,9 +36,14 @@ FilePieces appendTo(std::string* data, std::uint64_t statSize) {
     };
 }
 
+// The path a message names; asked for only when there is a message.
+std::string fileNamed() {
+    return "file";
+}
+
 Status run(ScriptedReader& reader, std::uint64_t statSize, std::string* data) {
-    return readBounded([&](char* b, std::size_t n, Status* s) { return reader(b, n, s); }, "file",
-                       1 << 20, statSize, appendTo(data, statSize));
+    return readBounded([&](char* b, std::size_t n, Status* s) { return reader(b, n, s); },
+                       fileNamed, 1 << 20, statSize, appendTo(data, statSize));
 }
 
 TEST(SafeFsReadBounded, AShortReadThatReachesTheStatSizeIsTheEnd) {
@@ -85,10 +90,10 @@ TEST(SafeFsReadBounded, GrowingBeyondTheLimitWhileReadIsStillRefused) {
     ScriptedReader reader{{std::string(16384, 'a'), std::string(16384, 'a')}};
     std::string data;
     const auto status =
-        readBounded([&](char* b, std::size_t n, Status* s) { return reader(b, n, s); }, "file",
+        readBounded([&](char* b, std::size_t n, Status* s) { return reader(b, n, s); }, fileNamed,
                     20000, 100, appendTo(&data, 100));
     EXPECT_FALSE(status);
-    EXPECT_NE(status.error.find("grew beyond the 20000 bytes"), std::string::npos);
+    EXPECT_EQ(status.error.rfind("file: grew beyond the 20000 bytes", 0), 0u) << status.error;
     EXPECT_EQ(data.size(), 16384u);  // the piece past the limit is never handed over
 }
 
