@@ -40,6 +40,10 @@ class Ledger {
     // Durable before it returns (or, inside a batch, when commitBatch returns); a target must
     // not change anything before its prior state is durable.
     virtual Status record(const PriorState& prior) = 0;
+    // record() for an entry the caller has just listed as absent (its subject's entries, read
+    // from this ledger in this pass): a ledger may skip looking for it first (a first pass
+    // records four entries a profile). The first entry still wins where the store holds one.
+    virtual Status recordAbsent(const PriorState& prior) { return record(prior); }
     virtual Status forget(const std::string& target, const std::string& subject) = 0;
 
     // Small per-subject bookkeeping that is not prior state and is never restored

@@ -152,6 +152,12 @@ Status WriteAheadLedger::write(QueuedEntry entry, const ToStore& toStore) {
 Status WriteAheadLedger::record(const PriorState& prior) {
     if (find(prior.target, prior.subject))
         return Status::success();  // the FIRST prior state is the one kept
+    return recordAbsent(prior);
+}
+
+Status WriteAheadLedger::recordAbsent(const PriorState& prior) {
+    // No look first: the caller listed the subject through this ledger (store and held entries
+    // alike), and the store's insert keeps an entry it already has.
     QueuedEntry entry;
     entry.kind = QueuedEntry::Kind::Record;
     entry.prior = prior;

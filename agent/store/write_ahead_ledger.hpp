@@ -30,6 +30,7 @@ class WriteAheadLedger : public Ledger {
     void forEachSubject(const std::string& target,
                         const std::function<void(std::string_view)>& visit) const override;
     Status record(const PriorState& prior) override;
+    Status recordAbsent(const PriorState& prior) override;
     Status forget(const std::string& target, const std::string& subject) override;
     std::optional<std::string> state(const std::string& key) const override;
     Status setState(const std::string& key, const std::string& value) override;

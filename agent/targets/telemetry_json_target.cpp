@@ -93,8 +93,7 @@ class ProfilePass {
     void loadTemplateIds(const ProfileList& profiles);
 
   private:
-    Status recordPrior(const std::string& subject, const TelemetryPrior& prior, bool hadFileEntry,
-                       bool fileExisted);
+    Status recordPrior(const PendingWrite& w);
     void forgetAll(const std::vector<PriorState>& entries);
     // The file is gone: the directories the agent made for it go too, and its entries (a dry
     // run or an audit only says what it would remove).
@@ -194,18 +193,22 @@ void ProfilePass::profile(const MetalamaProfile& p) {
     for (auto& d : dirs) settingsFile(p, std::move(d));
 }
 
-Status ProfilePass::recordPrior(const std::string& subject, const TelemetryPrior& prior,
-                                bool hadFileEntry, bool fileExisted) {
-    // First write wins in the ledger, so recording every key again is harmless and keeps the
-    // value from before the agent's first change.
-    for (const auto& [key, raw] : prior.keys)
-        if (auto recorded = run_.ledger.record({kTargetName, telemetryKeyEntry(subject, key),
-                                                raw.has_value(), raw.value_or(""), ""});
+Status ProfilePass::recordPrior(const PendingWrite& w) {
+    // First write wins in the ledger: a key it already held (read with the file's entries before
+    // planning) keeps the value from before the agent's first change and is not recorded again;
+    // the others were listed as absent then.
+    for (const auto& [key, raw] : w.prior.keys) {
+        if (std::find(w.keysSetBefore.begin(), w.keysSetBefore.end(), key) != w.keysSetBefore.end())
+            continue;
+        if (auto recorded =
+                run_.ledger.recordAbsent({kTargetName, telemetryKeyEntry(w.subject, key),
+                                          raw.has_value(), raw.value_or(""), ""});
             !recorded)
             return recorded;
-    if (hadFileEntry) return Status::success();
-    return run_.ledger.record(
-        {kTargetName, telemetryFileEntry(subject), fileExisted, prior.serializeFileEntry(), ""});
+    }
+    if (w.hadFileEntry) return Status::success();
+    return run_.ledger.recordAbsent({kTargetName, telemetryFileEntry(w.subject), w.fileExisted,
+                                     w.prior.serializeFileEntry(), ""});
 }
 
 void ProfilePass::forgetAll(const std::vector<PriorState>& entries) {
@@ -417,7 +420,7 @@ void ProfilePass::flush() {
     batch.recordPriors = [&] {
         Status recorded = Status::success();
         for (auto& w : pending_)
-            if (recorded) recorded = recordPrior(w.subject, w.prior, w.hadFileEntry, w.fileExisted);
+            if (recorded) recorded = recordPrior(w);
         return recorded;
     };
     batch.priorsFailed = [&](const Status& recorded) {

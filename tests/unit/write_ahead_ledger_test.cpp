@@ -87,6 +87,40 @@ TEST(WriteAheadLedger, AWritableStoreTakesTheChangesAndNothingIsQueued) {
     EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'a'"), 1);
 }
 
+// recordAbsent skips the look before recording (the caller has just listed the subject as
+// absent): the entry is recorded, in the store or, without one, in the queue; and an entry the
+// store already holds stays the first even so (its insert keeps what it has).
+TEST(WriteAheadLedger, AnEntryRecordedAsAbsentIsRecordedAndTheStoresFirstEntryStays) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = test::openStore(path);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(succeeded(store->record({"t", "kept", true, "before", ""})));
+    PendingQueue queue(path);
+    {
+        WriteAheadLedger ledger(store.get(), store.get(), queue);
+        ASSERT_TRUE(succeeded(ledger.beginBatch()));
+        ASSERT_TRUE(succeeded(ledger.recordAbsent({"t", "new", true, "value", ""})));
+        ASSERT_TRUE(succeeded(ledger.recordAbsent({"t", "kept", true, "later value", ""})));
+        ASSERT_TRUE(succeeded(ledger.commitBatch()));
+        EXPECT_FALSE(queue.exists());
+        const auto found = ledger.find("t", "new");
+        ASSERT_TRUE(found);
+        EXPECT_EQ(found->value, "value");
+        EXPECT_FALSE(found->recordedAt.empty()) << "the ledger fills the time";
+        EXPECT_EQ(ledger.find("t", "kept")->value, "before");
+    }
+    EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'new'"), 1);
+    EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'kept' AND value = 'before'"), 1);
+    {
+        WriteAheadLedger ledger(store.get(), nullptr, queue);  // the store cannot be written
+        ASSERT_TRUE(succeeded(ledger.recordAbsent({"t", "queued", false, "", ""})));
+        EXPECT_TRUE(ledger.find("t", "queued"));
+        EXPECT_EQ(ledger.queuedEntries(), 1u);
+    }
+    EXPECT_EQ(test::countRows(path, "ledger WHERE subject = 'queued'"), 0);
+}
+
 // What the store takes is read from the store, not held a second time in memory, and reads see
 // the same: inside a batch its open transaction answers. Once it refuses, everything is held.
 TEST(WriteAheadLedger, WhatTheStoreTookIsNotHeldInMemoryAndReadsStillSeeIt) {
