@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/desired_state.hpp"
@@ -43,6 +44,19 @@ std::vector<ToolCompliance> complianceByTool(const DesiredState& desired,
 // desired state). Keeps one entry per tool.
 class ToolTally {
   public:
+    ToolTally() = default;
+    // Movable (a map's nodes move with it, and so does the cached entry), not copyable: a copy's
+    // cached entry would point into the original's map.
+    ToolTally(ToolTally&& other) noexcept
+        : byTool_(std::move(other.byTool_)), last_(std::exchange(other.last_, nullptr)) {}
+    ToolTally& operator=(ToolTally&& other) noexcept {
+        byTool_ = std::move(other.byTool_);
+        last_ = std::exchange(other.last_, nullptr);
+        return *this;
+    }
+    ToolTally(const ToolTally&) = delete;
+    ToolTally& operator=(const ToolTally&) = delete;
+
     void add(const Finding& finding);
     // complianceByTool(desired, the findings added).
     std::vector<ToolCompliance> result(const DesiredState& desired) &&;

@@ -73,6 +73,27 @@ TEST(ToolCompliance, FindingsInAnyOrderCountTheSame) {
     EXPECT_EQ(machineVerdict(somePolicy(), desired, interleaved), Verdict::NonCompliant);
 }
 
+// A tally moved on keeps counting into the same entries (its cached entry moved with its map),
+// and the one moved from starts afresh.
+TEST(ToolCompliance, AMovedTallyKeepsCounting) {
+    const auto desired = naming({{kMetalamaTool, "TelemetryOptOut"}});
+    ToolTally first;
+    first.add(about("", "a", Outcome::Compliant));
+    ToolTally moved(std::move(first));
+    moved.add(about("", "b", Outcome::Failed));
+    ToolTally assigned;
+    assigned = std::move(moved);
+    assigned.add(about(kMetalamaTool, "c", Outcome::Compliant));
+    const auto tools = std::move(assigned).result(desired);
+    ASSERT_EQ(tools.size(), 1u);
+    EXPECT_EQ(tools[0].findings, 3);
+    EXPECT_EQ(tools[0].nonCompliant, 1);
+    first.add(about("", "d", Outcome::Compliant));  // NOLINT(bugprone-use-after-move): reused
+    const auto afresh = std::move(first).result(desired);
+    ASSERT_EQ(afresh.size(), 1u);
+    EXPECT_EQ(afresh[0].findings, 1);
+}
+
 TEST(ToolCompliance, ThreeNamedToolsOneNonCompliant) {
     const auto desired = naming({{kMetalamaTool, "TelemetryOptOut"},
                                  {"dotnet-sdk", "DotnetSdkTelemetryOptOut"},
