@@ -267,7 +267,7 @@ Poco::SharedPtr<Poco::JSON::Object> findingToJson(const Finding& f) {
     o->set("outcome", std::string(toString(f.outcome)));
     o->set("reason", f.reason);
     if (!f.diff.empty()) o->set("diff", f.diff);
-    o->set("tool", toolOf(f));
+    o->set("tool", std::string(toolOf(f)));
     return o;
 }
 

@@ -18,8 +18,8 @@ void addPolicy(ToolCompliance& entry, const std::string& policy) {
 
 }  // namespace
 
-std::string toolOf(const Finding& finding) {
-    return finding.tool.empty() ? std::string(kMetalamaTool) : finding.tool;
+std::string_view toolOf(const Finding& finding) {
+    return finding.tool.empty() ? std::string_view(kMetalamaTool) : std::string_view(finding.tool);
 }
 
 ToolCompliance& ToolTally::entry(const std::string& tool) {
@@ -29,8 +29,7 @@ ToolCompliance& ToolTally::entry(const std::string& tool) {
 }
 
 void ToolTally::add(const Finding& finding) {
-    const std::string_view tool =
-        finding.tool.empty() ? std::string_view(kMetalamaTool) : std::string_view(finding.tool);
+    const auto tool = toolOf(finding);
     if (!last_ || last_->tool != tool) last_ = &entry(std::string(tool));
     auto& e = *last_;
     ++e.findings;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,8 +28,9 @@ struct ToolCompliance {
     std::string reason;             // why a non-compliant tool is, in a few words
 };
 
-// The tool a finding is about: Finding::tool, with empty meaning Metalama's own.
-std::string toolOf(const Finding& finding);
+// The tool a finding is about: Finding::tool, with empty meaning Metalama's own. A view into the
+// finding (or of kMetalamaTool): a tally asks it of every finding of a pass.
+std::string_view toolOf(const Finding& finding);
 
 // One entry per tool that the desired state names or that some finding is about; Metalama
 // first, then by tool id. A tool is compliant when the policy names it, at least one finding is
