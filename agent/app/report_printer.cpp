@@ -174,10 +174,6 @@ void printFindings(std::ostream& out, const FindingLog& findings, const PrintOpt
     printDetails(out, findings, counts, options);
 }
 
-void printVerdict(std::ostream& out, Verdict verdict, const FindingLog& findings) {
-    printVerdict(out, verdict, countFindings(findings));
-}
-
 namespace {
 
 Poco::SharedPtr<Poco::JSON::Object> policyToJson(const PolicySet& policy) {

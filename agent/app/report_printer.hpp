@@ -17,7 +17,6 @@ struct PrintOptions {
 
 void printPolicy(std::ostream& out, const PolicySet& policy);
 void printFindings(std::ostream& out, const FindingLog& findings, const PrintOptions& options);
-void printVerdict(std::ostream& out, Verdict verdict, const FindingLog& findings);
 
 // The whole pass for tools: one JSON object indented by two spaces (no final line break), with
 // `extra` members (name, text) after the pass's own, in the order given. Written here, so no
