@@ -17,6 +17,7 @@
 #include "targets/profile_directories.hpp"
 #include "targets/telemetry_ledger_keys.hpp"
 #include "targets/telemetry_settings.hpp"
+#include "targets/visited_subjects.hpp"
 #include "util/path_text.hpp"
 #include "util/time_text.hpp"
 
@@ -49,6 +50,8 @@ class ProfilePass {
     ProfilePass(TargetRun& run, const DesiredState& desired, PassProfiles& walk, FindingLog& out)
         : run_(run), desired_(desired), walk_(walk), out_(out) {}
 
+    // One settings file a profile, most often (a second data directory is rare).
+    void expectProfiles(std::size_t count) { visited_.reserve(count); }
     void profile(const MetalamaProfile& p);
     void flush();
     void leftovers();
@@ -108,10 +111,8 @@ class ProfilePass {
     FindingLog& out_;
     const std::string desiredText_ = describeDesired(desired_);  // the same in every finding
     std::vector<PendingWrite> pending_;
-    // The settings files this pass visited, as hashes (8 bytes a profile, not a copy of each
-    // path): sorted once by leftovers(). A collision only keeps an unvisited file's entries one
-    // pass longer.
-    std::vector<std::size_t> visited_;
+    // The settings files this pass visited (targets/visited_subjects.hpp).
+    VisitedSubjects visited_;
     ProfileHomes homes_{run_.context};
     DeviceIdResetRule deviceIds_{desired_, run_.context.now};
 };
@@ -258,7 +259,7 @@ void ProfilePass::goneWithTheFile(const std::vector<PriorState>& entries,
 
 void ProfilePass::settingsFile(const MetalamaProfile& p, DataDirectory d) {
     const auto subject = d.logical + "/" + kFileName;
-    visited_.push_back(std::hash<std::string_view>()(subject));
+    visited_.add(subject);
     auto f = finding(p, subject);
     const bool needs = needsProfiles();
 
@@ -543,14 +544,11 @@ void ProfilePass::leftovers() {
     // A file's entries come one after another (the ledger index's order), so its name is
     // copied and looked up once per file, not once per entry; any order stays correct.
     std::optional<std::string> file;
-    std::sort(visited_.begin(), visited_.end());
     run_.ledger.forEachSubject(kTargetName, [&](std::string_view entry) {
         const auto entryFile = telemetryFileOf(entry);
         if (!entryFile || (file && *file == *entryFile)) return;
         file = std::string(*entryFile);
-        if (!std::binary_search(visited_.begin(), visited_.end(),
-                                std::hash<std::string_view>()(*file)))
-            unvisited.push_back(*file);
+        if (!visited_.contains(*file)) unvisited.push_back(*file);
     });
     std::sort(unvisited.begin(), unvisited.end());
     unvisited.erase(std::unique(unvisited.begin(), unvisited.end()), unvisited.end());
@@ -581,6 +579,7 @@ FindingLog TelemetryJsonTarget::reconcile(TargetRun& run, const DesiredState& de
                                .withObserved(e));
     ProfilePass pass(run, desired, *profiles_, findings);
     pass.loadTemplateIds(profiles);
+    pass.expectProfiles(profiles.size());
     auto stopped = visitProfilesUntilStopped(run, kTargetName, profiles,
                                              [&](const MetalamaProfile& p) { pass.profile(p); });
     pass.flush();  // stopped: what is staged is finished, prior states recorded, files renamed

@@ -13,6 +13,7 @@
 #include "targets/settings_key_editor.hpp"
 #include "targets/user_settings_ledger.hpp"
 #include "targets/user_settings_paths.hpp"
+#include "targets/visited_subjects.hpp"
 #include "util/text.hpp"
 
 namespace mpa {
@@ -111,9 +112,8 @@ class ProfilePass {
     // Directories the agent created that a restore of this profile left behind because they
     // were not empty yet; swept again once every file of the profile is done.
     std::vector<std::vector<std::string>> leftDirectories_;
-    // Subjects of the ledger this pass saw, as hashes (sorted by leftovers()): 8 bytes each, not
-    // a copy of each. A collision only keeps an unseen entry one pass longer.
-    std::vector<std::size_t> visited_;
+    // Subjects of the ledger this pass saw (targets/visited_subjects.hpp).
+    VisitedSubjects visited_;
     ProfileHomes homes_{run_.context};
 };
 
@@ -145,7 +145,7 @@ std::map<std::string, FileWork> ProfilePass::plan(const MetalamaProfile& p) {
     }
     const auto home = p.home.back() == '/' ? p.home : p.home + "/";
     for (const auto& entry : run_.ledger.listPrefix(kTargetName, home)) {
-        visited_.push_back(std::hash<std::string_view>()(entry.subject));
+        visited_.add(entry.subject);
         UserSettingPrior prior;
         if (auto status = decodeUserSettingPrior(entry, &prior);
             !status || prior.file.compare(0, home.size(), home) != 0) {
@@ -488,11 +488,8 @@ void ProfilePass::leftovers() {
     // file is provably gone; an unreadable home keeps its restore data.
     // Only the entries' names are read for this; an entry is read whole when it was not visited.
     std::vector<std::string> unvisited;
-    std::sort(visited_.begin(), visited_.end());
     run_.ledger.forEachSubject(kTargetName, [&](std::string_view subject) {
-        if (!std::binary_search(visited_.begin(), visited_.end(),
-                                std::hash<std::string_view>()(subject)))
-            unvisited.emplace_back(subject);
+        if (!visited_.contains(subject)) unvisited.emplace_back(subject);
     });
     for (const auto& subject : unvisited) {
         const auto e = run_.ledger.find(kTargetName, subject);
