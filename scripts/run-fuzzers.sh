@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-60}"
 build=build/fuzz
-targets=(registry_pol json_strict accounts plist admx env_file settings_key)
+targets=(registry_pol json_strict accounts plist admx env_file settings_key yaml_subset)
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
@@ -23,8 +23,11 @@ for target in "${targets[@]}"; do
   artifacts="$build/artifacts/$target"
   mkdir -p "$work" "$artifacts"
   echo "== $target: ${seconds}s"
+  seeds=("tests/fuzz/corpus/$target")
+  # The YAML reader's best seeds are the files it is for (not copied: they would drift apart).
+  [ "$target" = yaml_subset ] && seeds+=(policies)
   if ! nice -n 10 "$build/tests/fuzz/${target}_fuzz" -max_total_time="$seconds" -print_final_stats=1 \
-      -artifact_prefix="$artifacts/" -max_len=65536 "$work" "tests/fuzz/corpus/$target" \
+      -artifact_prefix="$artifacts/" -max_len=65536 "$work" "${seeds[@]}" \
       2>"$build/$target.log"; then
     status=1
     echo "$target: FAILED, see $build/$target.log and $artifacts/"

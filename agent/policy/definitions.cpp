@@ -6,6 +6,7 @@
 
 #include "policy/coercion.hpp"
 #include "policy/tool_policies.hpp"
+#include "policy/yaml_subset.hpp"
 #include "util/text.hpp"
 
 namespace mpa {
@@ -153,35 +154,33 @@ PolicyDefinition loadDefinition(const YAML::Node& node) {
     return def;
 }
 
-}  // namespace
-
-PolicyCatalog loadCatalog(std::string_view yamlText) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yamlText));
-    } catch (const YAML::Exception& e) {
-        throw DefinitionError(std::string("policy definitions: ") + e.what());
-    }
+PolicyCatalog catalogFrom(const YAML::Node& root) {
     PolicyCatalog catalog;
-    try {
-        catalog.product = required(root, "product");
-        catalog.vendor = required(root, "vendor");
-        catalog.registryKey = required(root, "registry_key");
-        catalog.admxNamespace = required(root, "admx_namespace");
-        catalog.admxRevision = required(root, "admx_revision");
-        catalog.macosDomain = required(root, "macos_domain");
-        std::set<std::string> names;
-        for (const auto& node : root["policies"]) {
-            auto def = loadDefinition(node);
-            if (!names.insert(lowerAscii(def.name)).second)
-                fail(node, "duplicate policy name '" + def.name + "' (names are case-insensitive)");
-            catalog.policies.push_back(std::move(def));
-        }
-    } catch (const YAML::Exception& e) {
-        throw DefinitionError(std::string("policy definitions: ") + e.what());
+    catalog.product = required(root, "product");
+    catalog.vendor = required(root, "vendor");
+    catalog.registryKey = required(root, "registry_key");
+    catalog.admxNamespace = required(root, "admx_namespace");
+    catalog.admxRevision = required(root, "admx_revision");
+    catalog.macosDomain = required(root, "macos_domain");
+    std::set<std::string> names;
+    for (const auto& node : root["policies"]) {
+        auto def = loadDefinition(node);
+        if (!names.insert(lowerAscii(def.name)).second)
+            fail(node, "duplicate policy name '" + def.name + "' (names are case-insensitive)");
+        catalog.policies.push_back(std::move(def));
     }
     if (catalog.policies.empty()) throw DefinitionError("policy definitions: no policies");
     return catalog;
+}
+
+}  // namespace
+
+PolicyCatalog loadCatalog(std::string_view yamlText) {
+    try {
+        return loadYamlText(yamlText, catalogFrom);
+    } catch (const YAML::Exception& e) {
+        throw DefinitionError(std::string("policy definitions: ") + e.what());
+    }
 }
 
 const PolicyCatalog& builtinProductCatalog() {

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "policy/yaml_subset.hpp"
 #include "util/text.hpp"
 #include "util/time_text.hpp"
 
@@ -233,48 +234,46 @@ CatalogTool loadTool(const YAML::Node& node, std::size_t index) {
     return tool;
 }
 
+TelemetryCatalog catalogFrom(const YAML::Node& root) {
+    TelemetryCatalog catalog;
+    // An empty document has no position to report.
+    if (!root.IsMap())
+        throw TelemetryCatalogError("telemetry catalog: must be a mapping with a 'tools' list");
+    const Place top(root, "", "");
+    onlyKeys(root, top, {"tools"});
+    const auto tools = root["tools"];
+    if (!tools || !tools.IsSequence() || tools.size() == 0)
+        top.field(root, "tools").fail("must be a non-empty list");
+    std::set<std::string> ids;
+    // A variable belongs to one entry: the machine environment holds one value per name, and
+    // the policy that set it is the one its line, ledger entry and findings name.
+    std::map<std::string, std::string> variableOwner;
+    for (std::size_t i = 0; i < tools.size(); ++i) {
+        auto tool = loadTool(tools[i], i);
+        if (!ids.insert(tool.id).second)
+            Place(tools[i], "'" + tool.id + "'", "id").fail("duplicate id");
+        for (std::size_t v = 0; v < tool.environment.size(); ++v) {
+            const auto& name = tool.environment[v].name;
+            const auto [owner, fresh] = variableOwner.emplace(name, tool.id);
+            if (!fresh)
+                Place(tools[i]["environment"][v], "'" + tool.id + "'",
+                      "environment[" + std::to_string(v) + "]")
+                    .fail(name + " is already the opt-out of tool " + owner->second +
+                          ": a variable belongs to one entry");
+        }
+        catalog.tools.push_back(std::move(tool));
+    }
+    return catalog;
+}
+
 }  // namespace
 
 TelemetryCatalog loadTelemetryCatalog(std::string_view yamlText) {
-    YAML::Node root;
     try {
-        root = YAML::Load(std::string(yamlText));
+        return loadYamlText(yamlText, catalogFrom);
     } catch (const YAML::Exception& e) {
         throw TelemetryCatalogError(std::string("telemetry catalog: ") + e.what());
     }
-    TelemetryCatalog catalog;
-    try {
-        // An empty document has no position to report.
-        if (!root.IsMap())
-            throw TelemetryCatalogError("telemetry catalog: must be a mapping with a 'tools' list");
-        const Place top(root, "", "");
-        onlyKeys(root, top, {"tools"});
-        const auto tools = root["tools"];
-        if (!tools || !tools.IsSequence() || tools.size() == 0)
-            top.field(root, "tools").fail("must be a non-empty list");
-        std::set<std::string> ids;
-        // A variable belongs to one entry: the machine environment holds one value per name, and
-        // the policy that set it is the one its line, ledger entry and findings name.
-        std::map<std::string, std::string> variableOwner;
-        for (std::size_t i = 0; i < tools.size(); ++i) {
-            auto tool = loadTool(tools[i], i);
-            if (!ids.insert(tool.id).second)
-                Place(tools[i], "'" + tool.id + "'", "id").fail("duplicate id");
-            for (std::size_t v = 0; v < tool.environment.size(); ++v) {
-                const auto& name = tool.environment[v].name;
-                const auto [owner, fresh] = variableOwner.emplace(name, tool.id);
-                if (!fresh)
-                    Place(tools[i]["environment"][v], "'" + tool.id + "'",
-                          "environment[" + std::to_string(v) + "]")
-                        .fail(name + " is already the opt-out of tool " + owner->second +
-                              ": a variable belongs to one entry");
-            }
-            catalog.tools.push_back(std::move(tool));
-        }
-    } catch (const YAML::Exception& e) {
-        throw TelemetryCatalogError(std::string("telemetry catalog: ") + e.what());
-    }
-    return catalog;
 }
 
 const TelemetryCatalog& builtinTelemetryCatalog() {
