@@ -1,5 +1,6 @@
 #include "policy/yaml_subset.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <vector>
