@@ -263,9 +263,19 @@ check "files installed under C:\\Program Files\\Metalama\\PolicyAgent: the signe
           unsigned_copy "$installed_dir/metalama-policy-agent.exe" "$WORK/b.exe" && cmp -s "$WORK/a.exe" "$WORK/b.exe"'
 check "ADMX copied to PolicyDefinitions\\" cmp -s admx/Metalama.admx "$installed_dir/PolicyDefinitions/Metalama.admx"
 check "ADML copied to PolicyDefinitions\\en-US\\" cmp -s admx/en-US/Metalama.adml "$installed_dir/PolicyDefinitions/en-US/Metalama.adml"
-check "HKLM\\SOFTWARE\\Metalama\\PolicyAgent: Version $VERSION, InstallDir" \
-    eval '[ "$(reg_data "$VERSION_KEY" Version)" = "$VERSION" ] &&
-          [ "$(reg_data "$VERSION_KEY" InstallDir)" = "C:\\Program Files\\Metalama\\PolicyAgent\\" ]'
+# Once (a CI run of 2026-12-07) this read failed while the registry checks around it passed, and
+# three runs after it passed: a failure now says what reg.exe answered, to tell the two causes
+# apart (a value the MSI did not write, or a reg.exe that printed nothing).
+version_key_written() {
+    local version dir
+    version=$(reg_data "$VERSION_KEY" Version)
+    dir=$(reg_data "$VERSION_KEY" InstallDir)
+    [ "$version" = "$VERSION" ] && [ "$dir" = "C:\\Program Files\\Metalama\\PolicyAgent\\" ] && return 0
+    echo "  read Version '$version', InstallDir '$dir'; reg query printed:" \
+        "$(w reg query "$VERSION_KEY" | tr '\n' '|')"
+    return 1
+}
+check "HKLM\\SOFTWARE\\Metalama\\PolicyAgent: Version $VERSION, InstallDir" version_key_written
 check "Event Log source registered: EventMessageFile is the installed agent, TypesSupported 7" \
     eval '[ "$(reg_data "HKLM\\$EVENT_SOURCE_KEY" EventMessageFile)" = "C:\\Program Files\\Metalama\\PolicyAgent\\metalama-policy-agent.exe" ] &&
           [ "$(reg_data "HKLM\\$EVENT_SOURCE_KEY" TypesSupported)" = 0x7 ]'
