@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "util/text.hpp"
 #include "util/utf8.hpp"
 
 namespace mpa {
@@ -18,7 +19,7 @@ struct Outside {};
 }
 
 bool isKeyStart(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return isAsciiAlnum(c) || c == '_';
 }
 bool isKeyChar(char c) {
     return isKeyStart(c) || c == '-' || c == '.' || c == '/';
@@ -138,15 +139,10 @@ class Reader {
         // yaml-cpp reads a last line without a line break its own way (blank ones in a block
         // scalar become a space).
         if (text.empty() || text.back() != '\n') outside();
-        std::size_t start = 0;
-        while (start <= text.size()) {
-            auto end = text.find('\n', start);
-            if (end == std::string_view::npos) end = text.size();
-            auto line = text.substr(start, end - start);
+        lines_ = splitLines(text);
+        for (auto& line : lines_) {
             if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
             if (line.find('\r') != std::string_view::npos) outside();
-            lines_.push_back(line);
-            start = end + 1;
         }
     }
 
