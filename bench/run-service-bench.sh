@@ -57,7 +57,7 @@ echo "| Reaction, policy file renamed into place -> compliant and committed ($ch
 echo "| Drift repair, opt-out line removed from /etc/environment ($changes changes) | p50 $(field "$drift" p50_ms) ms, p99 $(field "$drift" p99_ms) ms, max $(field "$drift" max_ms) ms (the pass itself: p50 $(field "$drift" pass_p50_ms), p99 $(field "$drift" pass_p99_ms) ms) | p99 < 50 ms |"
 echo "| Idle CPU time over $idle s (utime+stime) | $(field "$idlecost" cpu_ms) ms | < 10 ms |"
 echo "| Idle wakeups over $idle s (voluntary context switches) | $(field "$idlecost" voluntary_switches) (involuntary $(field "$idlecost" involuntary_switches)) | |"
-echo "| Resident memory (VmRSS) | $(( $(field "$idlecost" rss_kb) / 1024 )).$(( ($(field "$idlecost" rss_kb) % 1024) * 10 / 1024 )) MB | < 15 MB |"
+echo "| Resident memory (VmRSS) | $(( $(field "$idlecost" rss_kb) / 1024 )).$(( ($(field "$idlecost" rss_kb) % 1024) * 10 / 1024 )) MB | < 10 MB |"
 echo "| Open file descriptors | $(field "$idlecost" fds) | |"
 echo "| Passes while idle | $(field "$idlecost" passes_while_idle) | 0 |"
 echo "| SIGTERM as the service starts (start pass under way) -> clean exit ($STOPS stops) | p50 $(field "$stops" p50_ms) ms, p99 $(field "$stops" p99_ms) ms, max $(field "$stops" max_ms) ms | < 2 s |"

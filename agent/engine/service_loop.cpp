@@ -243,9 +243,11 @@ class ServiceLoop {
         changedSources_.clear();
         pass(due.trigger, described);
         // A pass over many profiles holds every finding for a moment and fills the store's page
-        // cache; an idle service should not keep either for the hour until the next one.
+        // cache, and it maps in most of the code; an idle service should keep none of them for
+        // the hour until the next one.
         if (store_) store_->releaseCache();
         platform::releaseFreedMemory();
+        platform::releaseMappedCode();
         if (reloadPending_) {
             reloadPending_ = false;
             reload();

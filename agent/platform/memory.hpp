@@ -9,6 +9,14 @@ namespace mpa::platform {
 
 void releaseFreedMemory();
 
+// Takes the pages of code and read-only data that a pass mapped in out of the process, so that an
+// idle service does not keep its binary's and libraries' code resident until the next pass. The
+// pages stay in the operating system's file cache, where they are ordinary cache the system may
+// reuse, and the next pass maps them back in from there. Linux drops them from the process's page
+// tables (only segments the process cannot write, so nothing the process changed is lost);
+// Windows trims the working set; elsewhere nothing is done.
+void releaseMappedCode();
+
 // Bytes written to files that the operating system holds in memory and has not put on disk yet
 // (Linux: Dirty + Writeback in /proc/meminfo, every file system together); nothing where the
 // system does not say. What a flush of a whole file system would have to write first

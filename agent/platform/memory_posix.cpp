@@ -1,13 +1,23 @@
 // glibc keeps freed memory in its arenas until asked; other C libraries (macOS's) return it on
-// their own schedule, so there is nothing to do there.
+// their own schedule, so there is nothing to do there. Linux keeps a file's pages mapped into a
+// process once it touched them, however long ago; only the process can say it is done with them.
 #include <stdlib.h>  // defines __GLIBC__ where it applies
 
+#include <cstdint>
 #include <cstdio>
+#include <utility>
+#include <vector>
 
 #include "platform/memory.hpp"
 
 #if defined(__GLIBC__)
 #include <malloc.h>
+#endif
+#if defined(__linux__)
+#include <link.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 namespace mpa::platform {
@@ -15,6 +25,56 @@ namespace mpa::platform {
 void releaseFreedMemory() {
 #if defined(__GLIBC__)
     ::malloc_trim(0);
+#endif
+}
+
+#if defined(__linux__)
+namespace {
+
+struct Segments {
+    std::uintptr_t pageSize;
+    std::uintptr_t vdso;
+    std::vector<std::pair<std::uintptr_t, std::uintptr_t>> ranges;
+};
+
+// Every loadable segment the process cannot write, of every loaded object but the vDSO (a
+// kernel page, not a file). A writable segment is never taken: its relocated pointers (RELRO,
+// read-only only after ld.so wrote them) and its data exist only in this process, and dropping
+// them would bring back the file's bytes. Each range is rounded inwards, so a page that a
+// read-only segment shares with a writable one stays. Only collected here: dropping a segment
+// while the walk still reads the program headers in it would map it straight back in.
+int collectReadOnlySegments(dl_phdr_info* info, std::size_t, void* context) {
+    auto& segments = *static_cast<Segments*>(context);
+    if (info->dlpi_addr == segments.vdso) return 0;
+    const std::uintptr_t mask = ~(segments.pageSize - 1);
+    for (ElfW(Half) i = 0; i < info->dlpi_phnum; ++i) {
+        const ElfW(Phdr)& segment = info->dlpi_phdr[i];
+        if (segment.p_type != PT_LOAD || (segment.p_flags & PF_W) != 0) continue;
+        const std::uintptr_t begin = info->dlpi_addr + segment.p_vaddr;
+        const std::uintptr_t first = (begin + segments.pageSize - 1) & mask;
+        const std::uintptr_t end = (begin + segment.p_memsz) & mask;
+        if (end > first) segments.ranges.emplace_back(first, end);
+    }
+    return 0;
+}
+
+}  // namespace
+#endif
+
+void releaseMappedCode() {
+#if defined(__linux__)
+    Segments segments{static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE)),
+                      static_cast<std::uintptr_t>(::getauxval(AT_SYSINFO_EHDR)),
+                      {}};
+    segments.ranges.reserve(64);
+    ::dl_iterate_phdr(collectReadOnlySegments, &segments);
+    // The loader gives each object's place as an integer (dlpi_addr), so the pages' address is one.
+    for (const auto& [first, end] : segments.ranges)
+        ::madvise(reinterpret_cast<void*>(first), end - first,  // NOLINT(performance-no-int-to-ptr)
+                  MADV_DONTNEED);
+#else
+    // macOS's madvise(MADV_DONTNEED) only lowers the pages' priority; the system drops clean code
+    // pages of its own accord when memory is short.
 #endif
 }
 
