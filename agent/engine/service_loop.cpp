@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "engine/pass_lock.hpp"
 #include "engine/reconcile.hpp"
@@ -96,6 +97,7 @@ class ServiceLoop {
             std::optional<std::chrono::milliseconds> timeout;
             if (const auto deadline = schedule_.nextDeadline())
                 timeout = std::chrono::ceil<std::chrono::milliseconds>(*deadline - now);
+            if (std::exchange(workedSinceSleep_, false)) releaseWhatSleepDoesNotNeed();
             const auto events = watcher_.wait(timeout);
             if (events.stop) break;
             if (events.reload) reload();
@@ -217,7 +219,17 @@ class ServiceLoop {
         }
     }
 
+    // A pass over many profiles holds every finding for a moment and fills the store's page
+    // cache, and a pass (or a look at the managed files) maps in most of the code; a sleeping
+    // service should keep none of them for the hour until the next one.
+    void releaseWhatSleepDoesNotNeed() {
+        if (store_) store_->releaseCache();
+        platform::releaseFreedMemory();
+        platform::releaseMappedCode();
+    }
+
     void handleDue(ServiceSchedule::Due due) {
+        workedSinceSleep_ = true;
         // Events already queued belong to what this pass reads. One of them may be a write that
         // has just begun: then the settle period runs again and the pass waits for it.
         drainPendingEvents();
@@ -242,12 +254,6 @@ class ServiceLoop {
         if (!list.empty()) described += " (" + list + ")";
         changedSources_.clear();
         pass(due.trigger, described);
-        // A pass over many profiles holds every finding for a moment and fills the store's page
-        // cache, and it maps in most of the code; an idle service should keep none of them for
-        // the hour until the next one.
-        if (store_) store_->releaseCache();
-        platform::releaseFreedMemory();
-        platform::releaseMappedCode();
         if (reloadPending_) {
             reloadPending_ = false;
             reload();
@@ -478,6 +484,7 @@ class ServiceLoop {
     std::vector<platform::PathStamp> stamps_;  // per watchList_ entry, when the last pass read
     std::set<std::string> announced_;          // paths some event reported since then
     bool reloadPending_ = false;               // a reload request seen while draining events
+    bool workedSinceSleep_ = false;            // a pass or a look at the files since waiting
     int unannounced_ = 0;
     int passes_ = 0;
     Poco::Logger& log_ = Poco::Logger::get("service");
