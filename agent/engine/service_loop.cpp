@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <iterator>
 #include <random>
 #include <set>
 #include <string_view>
@@ -40,16 +41,26 @@ bool isEntriesOnly(const std::string& path) {
 std::vector<std::string> withoutMereParents(std::vector<std::string> paths) {
     std::sort(paths.begin(), paths.end());
     paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
-    std::unordered_set<std::string_view> parents;
-    for (const auto& path : paths) {
-        const auto slash = path.find_last_of('/');
-        if (slash != std::string::npos)
-            parents.insert(std::string_view(path).substr(0, slash == 0 ? 1 : slash));
+    std::vector<bool> parent(paths.size(), false);
+    {
+        std::unordered_set<std::string_view> parents;
+        parents.reserve(paths.size());
+        for (const auto& path : paths) {
+            const auto slash = path.find_last_of('/');
+            if (slash != std::string::npos)
+                parents.insert(std::string_view(path).substr(0, slash == 0 ? 1 : slash));
+        }
+        for (std::size_t i = 0; i < paths.size(); ++i) parent[i] = parents.count(paths[i]) > 0;
     }
-    std::vector<std::string> kept;
-    for (const auto& path : paths)
-        if (!parents.count(path)) kept.push_back(path);
-    return kept;
+    // Moved, not copied, once no view into them is left.
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        if (parent[i]) continue;
+        if (kept != i) paths[kept] = std::move(paths[i]);
+        ++kept;
+    }
+    paths.resize(kept);
+    return paths;
 }
 
 // A managed file's content and ownership, to tell whether it changed since the last pass left
@@ -126,14 +137,22 @@ class ServiceLoop {
     // accounts bring new paths), so a change after this point is an event and one before it is
     // read by the pass. Re-arming only when the list changed keeps a no-op pass cheap.
     void armWatches() {
-        const auto paths = watchedPaths(context_, components_);
-        auto all = paths.sources;
-        all.insert(all.end(), paths.targets.begin(), paths.targets.end());
-        const bool same = all == *watchList_;
+        auto paths = watchedPaths(context_, components_);
+        const auto& current = *watchList_;
+        const bool same =
+            current.size() == paths.sources.size() + paths.targets.size() &&
+            std::equal(paths.sources.begin(), paths.sources.end(), current.begin()) &&
+            std::equal(paths.targets.begin(), paths.targets.end(),
+                       current.begin() + static_cast<std::ptrdiff_t>(paths.sources.size()));
         if (armed_ && same) return;
         managed_ = carriedOver(paths.targets);
         sourcePaths_ = {paths.sources.begin(), paths.sources.end()};
         targetsBegin_ = paths.sources.size();
+        // One list, sources then targets, made of the paths themselves, not copies: two per
+        // user profile.
+        auto all = std::move(paths.sources);
+        all.reserve(all.size() + paths.targets.size());
+        std::move(paths.targets.begin(), paths.targets.end(), std::back_inserter(all));
         watchList_ = std::make_shared<const std::vector<std::string>>(std::move(all));
         armed_ = true;
         if (const auto status = watcher_.watch(watchList_); !status)

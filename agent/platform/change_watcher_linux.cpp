@@ -30,6 +30,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "platform/change_watcher.hpp"
@@ -167,28 +168,50 @@ class InotifyWatcher final : public ChangeWatcher {
         }
     }
 
-    // The directories to watch for every path, as they exist now, each with the paths that
-    // need it.
-    std::map<std::string, std::vector<std::size_t>> wantedDirectories() const {
-        std::map<std::string, std::vector<std::size_t>> wanted;
+    // A directory to watch and a path that needs it. The directory is a view: into the path
+    // itself (its directory or nearest existing ancestor is a prefix of it) or, for a directory
+    // found below a watched directory, into the strings a re-arm keeps for those. Views, not
+    // copies: there are two paths per user profile, and at 100,000 profiles a map of copies was
+    // most of the service's peak memory.
+    struct Wanted {
+        std::string_view dir;
+        std::size_t index;
+    };
+
+    // The directories to watch for every path, as they exist now, sorted by directory and then
+    // by path. Directories below a watched directory tree are added to `trees`.
+    std::vector<Wanted> wantedDirectories(std::deque<std::string>& trees) const {
+        std::vector<Wanted> wanted;
+        wanted.reserve(paths_->size());
+        std::set<std::string> below;
         for (std::size_t index = 0; index < paths_->size(); ++index) {
-            const auto shallow = shallowDirectory((*paths_)[index]);
-            const auto& path = shallow.empty() ? (*paths_)[index] : shallow;
-            std::set<std::string> dirs;
+            const std::string& full = (*paths_)[index];
+            const auto shallow = shallowDirectory(full);
+            const std::string_view path = shallow.empty()
+                                              ? std::string_view(full)
+                                              : std::string_view(full).substr(0, shallow.size());
             struct stat st {};
-            if (::lstat(path.c_str(), &st) == 0) {
+            if (::lstat(std::string(path).c_str(), &st) == 0) {
                 // Its directory sees it replaced, renamed into place or removed.
-                if (const auto parent = parentOf(path); !parent.empty()) dirs.insert(parent);
-                if (S_ISDIR(st.st_mode) && shallow.empty())
-                    watch::addTree(path, 0, kMaxDepth, kMaxWatches, false, dirs);
-                if (S_ISDIR(st.st_mode) && !shallow.empty()) dirs.insert(path);
+                if (const auto parent = parentView(path); !parent.empty())
+                    wanted.push_back({parent, index});
+                if (S_ISDIR(st.st_mode) && shallow.empty()) {
+                    below.clear();
+                    watch::addTree(full, 0, kMaxDepth, kMaxWatches, false, below);
+                    for (const auto& dir : below)
+                        wanted.push_back({dir == path ? path : trees.emplace_back(dir), index});
+                }
+                if (S_ISDIR(st.st_mode) && !shallow.empty()) wanted.push_back({path, index});
             } else {
-                auto ancestor = parentOf(path);
-                while (!ancestor.empty() && !isDirectory(ancestor)) ancestor = parentOf(ancestor);
-                if (!ancestor.empty()) dirs.insert(ancestor);
+                auto ancestor = parentView(path);
+                while (!ancestor.empty() && !isDirectory(std::string(ancestor)))
+                    ancestor = parentView(ancestor);
+                if (!ancestor.empty()) wanted.push_back({ancestor, index});
             }
-            for (const auto& dir : dirs) wanted[dir].push_back(index);
         }
+        std::sort(wanted.begin(), wanted.end(), [](const Wanted& a, const Wanted& b) {
+            return a.dir != b.dir ? a.dir < b.dir : a.index < b.index;
+        });
         return wanted;
     }
 
@@ -200,15 +223,25 @@ class InotifyWatcher final : public ChangeWatcher {
     // then read by the pass that the report causes, and what appears after is an event.
     Status rearm(bool reportNew) {
         Status status;
+        std::deque<std::string> trees;  // what the views of directories in trees refer to
         // directory -> watch descriptor and the first path that needs it, this re-arm
-        std::map<std::string, std::pair<int, std::size_t>> armed;
-        std::map<std::string, int> previous;
+        std::unordered_map<std::string_view, std::pair<int, std::size_t>> armed;
+        std::unordered_map<std::string_view, int> previous;
+        previous.reserve(watches_.size());
         for (const auto& [wd, dir] : watches_) previous.emplace(dir, wd);
         for (int round = 0; round < kMaxRearmRounds; ++round) {
             bool added = false;
-            for (const auto& [dir, users] : wantedDirectories()) {
+            const auto wanted = wantedDirectories(trees);
+            for (std::size_t first = 0, next = 0; first < wanted.size(); first = next) {
+                const std::string_view dir = wanted[first].dir;
+                next = first + 1;
+                while (next < wanted.size() && wanted[next].dir == dir) ++next;
+                const auto reportUsers = [&] {
+                    for (std::size_t i = first; i < next; ++i)
+                        pending_.insert((*paths_)[wanted[i].index]);
+                };
                 if (armed.count(dir)) continue;
-                const int wd = ::inotify_add_watch(inotify_, dir.c_str(),
+                const int wd = ::inotify_add_watch(inotify_, std::string(dir).c_str(),
                                                    kDirectoryEvents | IN_ONLYDIR | IN_DONT_FOLLOW);
                 if (wd < 0) {
                     // Gone since we looked (a tree being removed): what we looked at is stale,
@@ -217,27 +250,32 @@ class InotifyWatcher final : public ChangeWatcher {
                     // is worth saying.
                     if (errno == ENOENT || errno == ENOTDIR) {
                         added = true;
-                        for (const auto index : users) pending_.insert((*paths_)[index]);
+                        reportUsers();
                     } else if (status.ok) {
-                        status =
-                            Status::failure("cannot watch " + dir + ": " + std::strerror(errno));
+                        status = Status::failure("cannot watch " + std::string(dir) + ": " +
+                                                 std::strerror(errno));
                     }
                     continue;
                 }
-                armed.emplace(dir, std::make_pair(wd, users.front()));
+                armed.emplace(dir, std::make_pair(wd, wanted[first].index));
                 const auto before = previous.find(dir);
                 const bool isNew = before == previous.end() || before->second != wd;
                 if (!isNew) continue;
                 added = true;
-                if (reportNew || round > 0)
-                    for (const auto index : users) pending_.insert((*paths_)[index]);
+                if (reportNew || round > 0) reportUsers();
             }
             if (!added) break;
         }
+        // In the order of their directories, as the descriptors' names are chosen below.
+        std::vector<std::pair<std::string_view, std::pair<int, std::size_t>>> inOrder(armed.begin(),
+                                                                                      armed.end());
+        armed.clear();
+        std::sort(inOrder.begin(), inOrder.end(),
+                  [](const auto& a, const auto& b) { return a.first < b.first; });
         std::vector<Watch> byDescriptor;
-        byDescriptor.reserve(armed.size());
+        byDescriptor.reserve(inOrder.size());
         std::deque<std::string> ownDirectories;
-        for (auto& [dir, armedFor] : armed) {
+        for (const auto& [dir, armedFor] : inOrder) {
             // Nearly every directory is the start of a path that needs it (the file's own
             // directory, the nearest ancestor that exists): named by a view into that path, not
             // by a copy. A directory below a watched directory is kept in a list of its own.

@@ -5,6 +5,10 @@
 namespace mpa {
 
 std::string parentOf(std::string_view path, std::string_view separators) {
+    return std::string(parentView(path, separators));
+}
+
+std::string_view parentView(std::string_view path, std::string_view separators) {
     const auto slash = path.find_last_of(separators);
     if (slash == std::string_view::npos) return {};
     const std::string_view head = path.substr(0, slash);
@@ -12,9 +16,9 @@ std::string parentOf(std::string_view path, std::string_view separators) {
     const bool isDrive =
         separators.find('\\') != std::string_view::npos && head.size() == 2 && head[1] == ':';
     const bool isRoot = head.empty() || isDrive;
-    if (!isRoot) return std::string(head);
+    if (!isRoot) return head;
     if (slash + 1 == path.size()) return {};  // the root itself has no parent
-    return std::string(path.substr(0, slash + 1));
+    return path.substr(0, slash + 1);
 }
 
 std::string_view withoutTrailingSlashes(std::string_view path) {

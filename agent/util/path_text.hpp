@@ -10,6 +10,8 @@ namespace mpa {
 // when that is the root ("/a/b" -> "/a", "/a" -> "/", "C:\a" -> "C:\" with separators "/\\").
 // "" when there is none: for a root itself ("/", "C:\") and for a bare name ("file").
 std::string parentOf(std::string_view path, std::string_view separators = "/");
+// The same as a view into `path` (it is always a prefix of it), for callers that keep many.
+std::string_view parentView(std::string_view path, std::string_view separators = "/");
 
 // `path` without trailing slashes, "/" itself kept ("/home/bob/" -> "/home/bob"): the form in
 // which two spellings of one directory compare equal.

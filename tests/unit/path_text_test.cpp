@@ -27,6 +27,19 @@ TEST(PathText, ParentOfAWindowsPath) {
     EXPECT_EQ(parentOf("/x", kWindows), "/");
 }
 
+TEST(PathText, ParentViewIsParentOfInsideThePath) {
+    for (const std::string path : {"/etc/profile.d/x.sh", "/x", "/", "file", "/a/b/"}) {
+        const auto view = parentView(path);
+        EXPECT_EQ(std::string(view), parentOf(path)) << path;
+        if (!view.empty()) {
+            EXPECT_EQ(view.data(), path.data()) << path << ": not a prefix view";
+        }
+    }
+    const std::string windows = "C:\\Users\\bob";
+    EXPECT_EQ(parentView(windows, "/\\"), "C:\\Users");
+    EXPECT_EQ(parentView("C:\\Users", "/\\"), "C:\\");
+}
+
 TEST(PathText, WithoutTrailingSlashes) {
     EXPECT_EQ(withoutTrailingSlashes("/home/bob/"), "/home/bob");
     EXPECT_EQ(withoutTrailingSlashes("/home/bob//"), "/home/bob");
