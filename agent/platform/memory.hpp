@@ -13,8 +13,9 @@ void releaseFreedMemory();
 // idle service does not keep its binary's and libraries' code resident until the next pass. The
 // pages stay in the operating system's file cache, where they are ordinary cache the system may
 // reuse, and the next pass maps them back in from there. Linux drops them from the process's page
-// tables (only segments the process cannot write, so nothing the process changed is lost);
-// Windows trims the working set; elsewhere nothing is done.
+// tables (only segments the process cannot write, and in them only the file's own pages, so
+// nothing the process or a debugger wrote is lost); Windows trims the working set; elsewhere
+// nothing is done.
 void releaseMappedCode();
 
 // Bytes written to files that the operating system holds in memory and has not put on disk yet

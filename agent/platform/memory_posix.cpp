@@ -14,6 +14,7 @@
 #include <malloc.h>
 #endif
 #if defined(__linux__)
+#include <fcntl.h>
 #include <link.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -58,6 +59,42 @@ int collectReadOnlySegments(dl_phdr_info* info, std::size_t, void* context) {
     return 0;
 }
 
+// Drops the pages of [first, end) that are the file's, runs at a time. A page of a read-only
+// segment can still be the process's own: a debugger's breakpoint and a uprobe are written into
+// a private copy of the page, and dropping it would silently remove them. /proc/self/pagemap
+// tells those apart (present but not a file page, or swapped out); they stay. Without pagemap,
+// nothing is dropped.
+void dropFilePages(int pagemap, std::uintptr_t first, std::uintptr_t end, std::uintptr_t pageSize,
+                   std::vector<std::uint64_t>& entries) {
+    constexpr std::uint64_t kPresent = 1ULL << 63;
+    constexpr std::uint64_t kSwapped = 1ULL << 62;
+    constexpr std::uint64_t kFilePage = 1ULL << 61;
+    const std::size_t pages = (end - first) / pageSize;
+    entries.resize(pages);
+    const auto bytes = static_cast<ssize_t>(pages * sizeof(std::uint64_t));
+    const auto at = static_cast<off_t>(first / pageSize * sizeof(std::uint64_t));
+    if (pagemap < 0 ||
+        ::pread(pagemap, entries.data(), static_cast<std::size_t>(bytes), at) != bytes)
+        return;
+    // The loader gives each object's place as an integer (dlpi_addr), so the pages' address is one.
+    const auto drop = [](std::uintptr_t from, std::uintptr_t to) {
+        if (to <= from) return;
+        void* const start = reinterpret_cast<void*>(from);  // NOLINT(performance-no-int-to-ptr)
+        ::madvise(start, to - from, MADV_DONTNEED);
+    };
+    std::uintptr_t run = first;
+    for (std::size_t i = 0; i < pages; ++i) {
+        const std::uint64_t entry = entries[i];
+        const bool own =
+            (entry & kSwapped) != 0 || ((entry & kPresent) != 0 && (entry & kFilePage) == 0);
+        if (!own) continue;
+        const std::uintptr_t page = first + i * pageSize;
+        drop(run, page);
+        run = page + pageSize;
+    }
+    drop(run, end);
+}
+
 }  // namespace
 #endif
 
@@ -68,10 +105,11 @@ void releaseMappedCode() {
                       {}};
     segments.ranges.reserve(64);
     ::dl_iterate_phdr(collectReadOnlySegments, &segments);
-    // The loader gives each object's place as an integer (dlpi_addr), so the pages' address is one.
+    const int pagemap = ::open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    std::vector<std::uint64_t> entries;
     for (const auto& [first, end] : segments.ranges)
-        ::madvise(reinterpret_cast<void*>(first), end - first,  // NOLINT(performance-no-int-to-ptr)
-                  MADV_DONTNEED);
+        dropFilePages(pagemap, first, end, segments.pageSize, entries);
+    if (pagemap >= 0) ::close(pagemap);
 #else
     // macOS's madvise(MADV_DONTNEED) only lowers the pages' priority; the system drops clean code
     // pages of its own accord when memory is short.

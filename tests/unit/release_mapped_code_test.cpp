@@ -6,6 +6,8 @@
 #include "platform/memory.hpp"
 
 #if defined(__linux__)
+#include <sys/mman.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -19,6 +21,8 @@ namespace {
 const char* const kRelocatedNames[] = {"first", "second", "third"};
 // Written at run time, in a writable segment.
 int writtenAtRunTime = 0;
+// Read-only data in pages of its own, for a test to write into as a debugger does.
+alignas(4096) const unsigned char kReadOnlyPages[2 * 4096] = {1, 2, 3};
 
 struct Resident {
     std::uint64_t readOnlyFileKb = 0;  // mappings of files the process cannot write
@@ -89,6 +93,23 @@ TEST(ReleaseMappedCode, GivesBackCodePagesAndKeepsWhatTheProcessWrote) {
     EXPECT_EQ(writtenAtRunTime, 42);
     EXPECT_STREQ(kRelocatedNames[1], "second");
     EXPECT_EQ(std::string(kRelocatedNames[2]) + kRelocatedNames[0], "thirdfirst");
+}
+
+// A debugger's breakpoint or a uprobe: a page of read-only code written into through the kernel,
+// which gives the process its own copy. Dropping that copy would silently remove the breakpoint.
+TEST(ReleaseMappedCode, KeepsAPageOfReadOnlyCodeTheProcessWroteInto) {
+    auto* written = const_cast<unsigned char*>(kReadOnlyPages);
+    const volatile unsigned char* untouched = kReadOnlyPages + 4096;
+    ASSERT_EQ(::mprotect(written, 4096, PROT_READ | PROT_WRITE), 0);
+    *reinterpret_cast<volatile unsigned char*>(written) = 0xCC;
+    ASSERT_EQ(::mprotect(written, 4096, PROT_READ), 0);
+    EXPECT_EQ(untouched[1], 0);  // mapped in
+
+    releaseMappedCode();
+
+    EXPECT_EQ(*reinterpret_cast<const volatile unsigned char*>(written), 0xCC);
+    EXPECT_EQ(reinterpret_cast<const volatile unsigned char*>(written)[1], 2);
+    EXPECT_EQ(untouched[1], 0);
 }
 
 TEST(ReleaseMappedCode, CodeRunsAgainAfterwards) {
