@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where the idle service's resident memory goes (docs/performance.md, "Where the idle service's
 # memory goes"): starts `run` on a root, waits for its start pass and a quiet moment, then prints
-# VmRSS, the smaps_rollup totals and one line per mapped file (and the heap): resident, private
+# the peak (VmHWM: the start pass), VmRSS, the smaps_rollup totals and one line per mapped file (and the heap): resident, private
 # and shared, biggest first. Needs root when the root gives files to users (the demo root).
 # Usage: bench/idle-memory.sh ROOT [BUILD_DIR] (default build/ci); QUIET_SECONDS (3) in the
 # environment is how long to wait after the start pass.
@@ -24,7 +24,7 @@ grep -q "pass 1:" "$log" || { echo "no start pass after 10 min" >&2; exit 1; }
 sleep "${QUIET_SECONDS:-3}"
 
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC')"
-grep -E '^(VmRSS|RssAnon|RssFile)' "/proc/$pid/status" | tr -s ' \t' ' '
+grep -E '^(VmHWM|VmRSS|RssAnon|RssFile)' "/proc/$pid/status" | tr -s ' \t' ' '
 grep -E '^(Pss|Private_Clean|Private_Dirty|Shared_Clean|Shared_Dirty):' \
     "/proc/$pid/smaps_rollup" | tr -s ' ' | paste -sd ' '
 echo
