@@ -18,13 +18,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <thread>
-#include <utility>
 
 #include "policy/definitions.hpp"
 #include "store/compliance_store.hpp"
 #include "support/agent_process.hpp"
+#include "support/proc_smaps.hpp"
 #include "support/scratch_dir.hpp"
 
 namespace mpa::test {
@@ -124,38 +123,19 @@ TEST_F(Service, EnforcesAtStartThenGoesIdleDespiteItsOwnWrites) {
     expectIdle(600ms);  // six settle times
 }
 
-// Mapped size and resident size, in kB, of every mapping of a file in process `pid`.
-std::pair<std::uint64_t, std::uint64_t> fileMappingsKb(int pid) {
-    std::ifstream smaps("/proc/" + std::to_string(pid) + "/smaps");
-    std::uint64_t sizeKb = 0;
-    std::uint64_t residentKb = 0;
-    bool file = false;
-    std::string line;
-    while (std::getline(smaps, line)) {
-        std::istringstream fields(line);
-        std::string first;
-        fields >> first;
-        if (first.back() != ':') {
-            std::string perms, offset, device, inode, name;
-            fields >> perms >> offset >> device >> inode >> name;
-            file = !name.empty() && name[0] == '/';
-            continue;
-        }
-        std::uint64_t kb = 0;
-        fields >> kb;
-        if (file && first == "Size:") sizeKb += kb;
-        if (file && first == "Rss:") residentKb += kb;
-    }
-    return {sizeKb, residentKb};
-}
-
 // What a pass maps in of the binary's and its libraries' code is given back before the service
 // sleeps (platform::releaseMappedCode). Without that, about 70 % of the mapped files stay
 // resident after the start pass on this root (9.7 of 14 MB), until the next pass.
 TEST_F(Service, GivesBackTheCodeItRanBeforeSleeping) {
     start();
     expectIdle(600ms);  // its own writes seen and dismissed: asleep
-    const auto [sizeKb, residentKb] = fileMappingsKb(service->pid());
+    std::uint64_t sizeKb = 0;
+    std::uint64_t residentKb = 0;
+    for (const auto& mapping : readSmaps(std::to_string(service->pid()))) {
+        if (!mapping.isFile()) continue;
+        sizeKb += mapping.sizeKb;
+        residentKb += mapping.residentKb;
+    }
     ASSERT_GT(sizeKb, 4096u) << "the agent and its libraries map more than 4 MB";
     EXPECT_LT(residentKb * 4, sizeKb) << residentKb << " of " << sizeKb << " kB resident";
 }

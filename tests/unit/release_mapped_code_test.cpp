@@ -12,6 +12,8 @@
 #include <sstream>
 #include <string>
 
+#include "support/proc_smaps.hpp"
+
 namespace mpa::platform {
 namespace {
 
@@ -30,24 +32,10 @@ struct Resident {
 };
 
 Resident residentNow() {
-    std::ifstream smaps("/proc/self/smaps");
     Resident resident;
-    bool readOnlyFile = false;
-    std::string line;
-    while (std::getline(smaps, line)) {
-        std::istringstream fields(line);
-        std::string first;
-        fields >> first;
-        if (first.find('-') != std::string::npos && first.back() != ':') {
-            std::string perms, offset, device, inode, path;
-            fields >> perms >> offset >> device >> inode >> path;
-            readOnlyFile = perms.find('w') == std::string::npos && !path.empty() && path[0] == '/';
-            continue;
-        }
-        std::uint64_t kb = 0;
-        fields >> kb;
-        if (first == "Rss:" && readOnlyFile) resident.readOnlyFileKb += kb;
-        if (first == "Anonymous:") resident.anonymousKb += kb;
+    for (const auto& mapping : test::readSmaps()) {
+        if (mapping.isFile() && !mapping.writable()) resident.readOnlyFileKb += mapping.residentKb;
+        resident.anonymousKb += mapping.anonymousKb;
     }
     return resident;
 }
