@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <iterator>
@@ -128,6 +129,8 @@ class InotifyWatcher final : public ChangeWatcher {
   private:
     // A watch descriptor and its directory, a view into the watched paths or ownDirectories_.
     using Watch = std::pair<int, std::string_view>;
+    // A watch descriptor and the place in the watched paths of a path that needs its directory.
+    using WatchUser = std::pair<int, std::uint32_t>;
 
     static const Watch* findWatch(const std::vector<Watch>& watches, int wd) {
         const auto found =
@@ -229,9 +232,11 @@ class InotifyWatcher final : public ChangeWatcher {
         std::unordered_map<std::string_view, int> previous;
         previous.reserve(watches_.size());
         for (const auto& [wd, dir] : watches_) previous.emplace(dir, wd);
+        std::vector<WatchUser> users;  // every path that needed a directory armed, in any round
         for (int round = 0; round < kMaxRearmRounds; ++round) {
             bool added = false;
             const auto wanted = wantedDirectories(trees);
+            users.reserve(users.size() + wanted.size());
             for (std::size_t first = 0, next = 0; first < wanted.size(); first = next) {
                 const std::string_view dir = wanted[first].dir;
                 next = first + 1;
@@ -240,7 +245,14 @@ class InotifyWatcher final : public ChangeWatcher {
                     for (std::size_t i = first; i < next; ++i)
                         pending_.insert((*paths_)[wanted[i].index]);
                 };
-                if (armed.count(dir)) continue;
+                const auto noteUsers = [&](int wd) {
+                    for (std::size_t i = first; i < next; ++i)
+                        users.emplace_back(wd, static_cast<std::uint32_t>(wanted[i].index));
+                };
+                if (const auto already = armed.find(dir); already != armed.end()) {
+                    noteUsers(already->second.first);
+                    continue;
+                }
                 const int wd = ::inotify_add_watch(inotify_, std::string(dir).c_str(),
                                                    kDirectoryEvents | IN_ONLYDIR | IN_DONT_FOLLOW);
                 if (wd < 0) {
@@ -258,6 +270,7 @@ class InotifyWatcher final : public ChangeWatcher {
                     continue;
                 }
                 armed.emplace(dir, std::make_pair(wd, wanted[first].index));
+                noteUsers(wd);
                 const auto before = previous.find(dir);
                 const bool isNew = before == previous.end() || before->second != wd;
                 if (!isNew) continue;
@@ -299,6 +312,10 @@ class InotifyWatcher final : public ChangeWatcher {
             if (!findWatch(byDescriptor, wd)) ::inotify_rm_watch(inotify_, wd);
         watches_ = std::move(byDescriptor);
         ownDirectories_ = std::move(ownDirectories);
+        std::sort(users.begin(), users.end());
+        users.erase(std::unique(users.begin(), users.end()), users.end());
+        users.shrink_to_fit();
+        usersByWatch_ = std::move(users);
         return status;
     }
 
@@ -335,16 +352,28 @@ class InotifyWatcher final : public ChangeWatcher {
                     (header.mask & IN_ISDIR) &&
                     (header.mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO));
                 bool relevant = false;
-                for (const auto& path : *paths_) {
+                const auto consider = [&](const std::string& path) {
                     const auto shallow = shallowDirectory(path);
                     const bool inside = shallow.empty()
                                             ? isWithin(subject, path)
                                             : subject == shallow || parentOf(subject) == shallow;
                     const bool ancestor = isWithin(shallow.empty() ? path : shallow, subject);
-                    if (!inside && !ancestor) continue;
+                    if (!inside && !ancestor) return;
                     relevant = true;
                     changed.insert(path);
                     if (ancestor || self || directoryEntry) rearmNeeded = true;
+                };
+                if (self || (header.mask & IN_ISDIR) != 0) {
+                    // A directory itself, or one in the watched directory: it can lie on the
+                    // way to any path, so every path is asked.
+                    for (const auto& path : *paths_) consider(path);
+                } else {
+                    // A file in the watched directory concerns only the paths that needed
+                    // this directory: the file itself, or a directory tree holding it.
+                    const auto from = std::lower_bound(usersByWatch_.begin(), usersByWatch_.end(),
+                                                       WatchUser(header.wd, 0));
+                    for (auto it = from; it != usersByWatch_.end() && it->first == header.wd; ++it)
+                        consider((*paths_)[it->second]);
                 }
                 if (relevant) noteWrite(subject, header.mask, self);
             }
@@ -360,9 +389,13 @@ class InotifyWatcher final : public ChangeWatcher {
     // are one or two per user profile and a map's node was most of each entry.
     std::vector<Watch> watches_;
     std::deque<std::string> ownDirectories_;  // watched directories that start no watched path
-    std::set<std::string> pending_;           // paths found changed while arming, not yet reported
-    std::map<std::string, bool> writing_;     // files written and not closed since: created?
-    std::set<std::string> closedNew_;  // files created and closed, not renamed into place yet
+    // Sorted: which paths an event on a file in a watched directory can concern, so that such an
+    // event (Metalama writing its other files beside telemetry.json) is matched against those
+    // few and not against two paths per user profile.
+    std::vector<WatchUser> usersByWatch_;
+    std::set<std::string> pending_;        // paths found changed while arming, not yet reported
+    std::map<std::string, bool> writing_;  // files written and not closed since: created?
+    std::set<std::string> closedNew_;      // files created and closed, not renamed into place yet
 };
 
 }  // namespace
