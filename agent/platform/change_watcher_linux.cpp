@@ -194,7 +194,8 @@ class InotifyWatcher final : public ChangeWatcher {
                                               ? std::string_view(full)
                                               : std::string_view(full).substr(0, shallow.size());
             struct stat st {};
-            if (::lstat(std::string(path).c_str(), &st) == 0) {
+            // `full`, or `shallow` (which is `path` with its terminating NUL): no copy a path.
+            if (::lstat(shallow.empty() ? full.c_str() : shallow.c_str(), &st) == 0) {
                 // Its directory sees it replaced, renamed into place or removed.
                 if (const auto parent = parentView(path); !parent.empty())
                     wanted.push_back({parent, index});
