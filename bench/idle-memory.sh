@@ -11,16 +11,9 @@ root=${1:?usage: idle-memory.sh ROOT [BUILD_DIR]}
 build=${2:-$here/build/ci}
 agent=$build/metalama-policy-agent
 [[ -x $agent ]] || { echo "missing $agent: build first (cmake --build --preset ci)" >&2; exit 2; }
-log=$(mktemp)
-"$agent" --root "$root" run >"$log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$log"' EXIT
-for _ in $(seq 1 6000); do
-    grep -q "pass 1:" "$log" && break
-    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-    sleep 0.1
-done
-grep -q "pass 1:" "$log" || { echo "no start pass after 10 min" >&2; exit 1; }
+source "$here/bench/start-service.sh"
+trap stop_service EXIT
+start_service "$agent" "$root"
 sleep "${QUIET_SECONDS:-3}"
 
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u '+%Y-%m-%d %H:%M UTC')"

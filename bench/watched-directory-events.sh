@@ -16,15 +16,9 @@ agent=${AGENT:-$here/build/ci/metalama-policy-agent}
 settings=$(find "$root/home" -mindepth 3 -maxdepth 5 -name telemetry.json -print -quit)
 [[ -n $settings ]] || { echo "no telemetry.json under $root/home" >&2; exit 2; }
 dir=$(dirname "$settings")
-log=$(mktemp)
-"$agent" --root "$root" run >"$log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -f "$log" "$dir"/mpa-bench-*.tmp' EXIT
-for _ in $(seq 1 6000); do
-    grep -q "pass 1:" "$log" && break
-    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-    sleep 0.1
-done
+source "$here/bench/start-service.sh"
+trap 'stop_service; rm -f "$dir"/mpa-bench-*.tmp' EXIT
+start_service "$agent" "$root"
 sleep 2
 cpu_ns() { cut -d' ' -f1 "/proc/$pid/schedstat"; }
 passes() { grep -c "pass [0-9]*:" "$log"; }
