@@ -17,6 +17,9 @@ std::vector<SmapsMapping> readSmaps(const std::string& process) {
         if (first.empty()) continue;
         if (first.back() != ':') {  // "start-end perms offset device inode [name]"
             SmapsMapping& mapping = mappings.emplace_back();
+            const auto dash = first.find('-');
+            mapping.begin = std::stoull(first.substr(0, dash), nullptr, 16);
+            mapping.end = std::stoull(first.substr(dash + 1), nullptr, 16);
             std::string offset, device, inode;
             fields >> mapping.perms >> offset >> device >> inode >> mapping.name;
             continue;

@@ -10,6 +10,8 @@
 namespace mpa::test {
 
 struct SmapsMapping {
+    std::uintptr_t begin = 0;  // the mapped addresses, [begin, end)
+    std::uintptr_t end = 0;
     std::string perms;  // "r-xp"
     std::string name;   // a file's path, "[heap]", "[stack]", or "" for anonymous memory
     std::uint64_t sizeKb = 0;
@@ -17,6 +19,7 @@ struct SmapsMapping {
     std::uint64_t anonymousKb = 0;  // pages the process wrote (or copied on writing)
 
     bool isFile() const { return !name.empty() && name[0] == '/'; }
+    bool readable() const { return !perms.empty() && perms[0] == 'r'; }
     bool writable() const { return perms.find('w') != std::string::npos; }
 };
 

@@ -8,7 +8,6 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 
-#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -44,20 +43,10 @@ Resident residentNow() {
 // resident whatever this test process ran before. Not checked by AddressSanitizer: a page can
 // start inside the poisoned red zone it puts around a global.
 __attribute__((no_sanitize("address"))) void touchReadOnlyFileMappings() {
-    std::ifstream maps("/proc/self/maps");
-    std::string line;
     volatile unsigned char sink = 0;
-    while (std::getline(maps, line)) {
-        std::istringstream fields(line);
-        std::string range, perms, offset, device, inode, path;
-        fields >> range >> perms >> offset >> device >> inode >> path;
-        if (perms.size() < 2 || perms[0] != 'r' || perms[1] == 'w' || path.empty() ||
-            path[0] != '/')
-            continue;
-        const auto dash = range.find('-');
-        const auto begin = std::stoull(range.substr(0, dash), nullptr, 16);
-        const auto end = std::stoull(range.substr(dash + 1), nullptr, 16);
-        for (auto page = begin; page < end; page += 4096)
+    for (const auto& mapping : test::readSmaps()) {
+        if (!mapping.readable() || mapping.writable() || !mapping.isFile()) continue;
+        for (auto page = mapping.begin; page < mapping.end; page += 4096)
             sink = sink + *reinterpret_cast<const volatile unsigned char*>(page);
     }
 }
