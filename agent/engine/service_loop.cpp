@@ -37,11 +37,11 @@ bool isEntriesOnly(const std::string& path) {
 }
 
 // Linear in the number of paths (there are two per user profile): a path is a mere parent when
-// it is the directory of another listed path.
+// it is the directory of another listed path. Duplicates go too. The rest keep their order: it
+// says what matters most when not every path can have a watch (platform::WatchShortfall), and
+// every target lists its machine-wide files and account databases before the users' files.
 std::vector<std::string> withoutMereParents(std::vector<std::string> paths) {
-    std::sort(paths.begin(), paths.end());
-    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
-    std::vector<bool> parent(paths.size(), false);
+    std::vector<bool> dropped(paths.size(), false);
     {
         std::unordered_set<std::string_view> parents;
         parents.reserve(paths.size());
@@ -50,12 +50,15 @@ std::vector<std::string> withoutMereParents(std::vector<std::string> paths) {
             if (slash != std::string::npos)
                 parents.insert(std::string_view(path).substr(0, slash == 0 ? 1 : slash));
         }
-        for (std::size_t i = 0; i < paths.size(); ++i) parent[i] = parents.count(paths[i]) > 0;
+        std::unordered_set<std::string_view> seen;
+        seen.reserve(paths.size());
+        for (std::size_t i = 0; i < paths.size(); ++i)
+            dropped[i] = parents.count(paths[i]) > 0 || !seen.insert(paths[i]).second;
     }
     // Moved, not copied, once no view into them is left.
     std::size_t kept = 0;
     for (std::size_t i = 0; i < paths.size(); ++i) {
-        if (parent[i]) continue;
+        if (dropped[i]) continue;
         if (kept != i) paths[kept] = std::move(paths[i]);
         ++kept;
     }
@@ -135,8 +138,11 @@ class ServiceLoop {
 
     // Watch first, then read: every pass arms the watches for what it is about to read (new
     // accounts bring new paths), so a change after this point is an event and one before it is
-    // read by the pass. Re-arming only when the list changed keeps a no-op pass cheap.
-    void armWatches() {
+    // read by the pass. Re-arming only when the list changed keeps a no-op pass cheap. While
+    // some paths have no watch (the OS bound), the timer's and a reload's passes try again, so
+    // that watches another process gave back, or a limit the administrator raised, are taken
+    // up; a drift repair does not wait for a re-arm of every path.
+    void armWatches(const std::string& trigger) {
         auto paths = watchedPaths(context_, components_);
         const auto& current = *watchList_;
         const bool same =
@@ -144,7 +150,10 @@ class ServiceLoop {
             std::equal(paths.sources.begin(), paths.sources.end(), current.begin()) &&
             std::equal(paths.targets.begin(), paths.targets.end(),
                        current.begin() + static_cast<std::ptrdiff_t>(paths.sources.size()));
-        if (armed_ && same) return;
+        const bool retryShortfall =
+            !watcher_.shortfall().unwatched.empty() &&
+            (trigger == ServiceSchedule::kTimer || trigger == ServiceSchedule::kSignal);
+        if (armed_ && same && !retryShortfall) return;
         managed_ = carriedOver(paths.targets);
         sourcePaths_ = {paths.sources.begin(), paths.sources.end()};
         targetsBegin_ = paths.sources.size();
@@ -159,7 +168,32 @@ class ServiceLoop {
             log_.error("watching for changes: %s (the timer still runs passes)", status.error);
         log_.debug("watching %z path(s) with %z watch(es)", watchList_->size(),
                    watcher_.watchCount());
+        reportShortfall();
         if (!same) stamps_.clear();  // new paths: nothing to compare them with yet
+    }
+
+    // Said when it starts, changes or ends, not at every pass: the administrator's remedy is
+    // the same each time.
+    void reportShortfall() {
+        const auto& shortfall = watcher_.shortfall();
+        const auto unwatched = shortfall.unwatched.size();
+        if (unwatched == reportedUnwatched_) return;
+        if (unwatched == 0) {
+            log_.information("every watched path has its watch again (%z watch(es))",
+                             watcher_.watchCount());
+        } else {
+            // Each path left out wants one directory at most: twice what is watched and left
+            // out is a limit whose share covers them all.
+            log_.warning(
+                "%z of %z watched path(s) have no watch (the first: %s): this service takes "
+                "at most %z of the %z inotify watches its user may hold, leaving the rest to "
+                "the system's other services. Their drift is repaired by the periodic pass, "
+                "not at once. Raise fs.inotify.max_user_watches to at least %z to watch them "
+                "all (then reload the service)",
+                unwatched, watchList_->size(), logical((*watchList_)[shortfall.unwatched.front()]),
+                shortfall.share, shortfall.limit, 2 * (watcher_.watchCount() + unwatched));
+        }
+        reportedUnwatched_ = unwatched;
     }
 
     // The safety net: what each watched path holds now against what it held when the last pass
@@ -173,16 +207,28 @@ class ServiceLoop {
                               ? platform::entryStamp(path.substr(0, path.size() - 2))
                               : platform::pathStamp(path));
         if (stamps_.size() == now.size()) {
+            const auto& unwatched = watcher_.shortfall().unwatched;
+            std::size_t foundUnwatched = 0;
             for (std::size_t i = 0; i < now.size(); ++i) {
                 if (stamps_[i] == platform::kUnknownStamp || now[i] == platform::kUnknownStamp ||
                     now[i] == stamps_[i] || announced_.count((*watchList_)[i]))
                     continue;
+                // A path without a watch had no event to announce it: found here, as the
+                // administrator was told (reportShortfall), and not a missed event.
+                if (std::binary_search(unwatched.begin(), unwatched.end(),
+                                       static_cast<std::uint32_t>(i))) {
+                    ++foundUnwatched;
+                    continue;
+                }
                 ++unannounced_;
                 log_.warning(
                     "change to %s was not announced by any event; found before the %s "
                     "pass, which reads it",
                     logical((*watchList_)[i]), trigger);
             }
+            if (foundUnwatched > 0)
+                log_.information("%z change(s) found in paths without a watch before the %s pass",
+                                 foundUnwatched, trigger);
         }
         stamps_ = std::move(now);
         announced_.clear();
@@ -352,7 +398,7 @@ class ServiceLoop {
 
     void pass(const std::string& trigger, const std::string& described) {
         const auto started = Clock::now();
-        armWatches();
+        armWatches(trigger);
         const auto armed = Clock::now();
         checkUnannounced(trigger);
         log_.debug("before the pass: watches %d ms, stamps %d ms", msSince(started, armed),
@@ -500,6 +546,7 @@ class ServiceLoop {
     // per user profile (docs/performance.md, "Where the idle service's memory goes").
     std::vector<ManagedFileState> managed_;
     bool armed_ = false;
+    std::size_t reportedUnwatched_ = 0;        // paths without a watch, as last said in the log
     std::vector<platform::PathStamp> stamps_;  // per watchList_ entry, when the last pass read
     std::set<std::string> announced_;          // paths some event reported since then
     bool reloadPending_ = false;               // a reload request seen while draining events

@@ -75,6 +75,8 @@ class Target {
     // Restore everything the ledger holds for this target (the `revert` command, uninstall).
     virtual FindingLog revert(TargetRun& run) = 0;
     // Files whose change means drift; the service watches them (paths resolved under the root).
+    // Machine-wide files before the users' own: when the OS bounds the watches, the first
+    // listed keep theirs (platform::WatchShortfall).
     virtual std::vector<std::string> watchPaths(const AgentContext&) const { return {}; }
 };
 

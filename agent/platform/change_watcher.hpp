@@ -4,6 +4,8 @@
 // exactly one place, with a timeout that is the time to its next deadline and no periodic
 // wake-ups in between.
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,19 +35,33 @@ struct WatchEvents {
 // compare and name them, and the watcher refers to it instead of holding a copy of each path.
 using WatchList = std::shared_ptr<const std::vector<std::string>>;
 
+// What the last watch() left without a watch. The OS bounds the watches a user may hold (Linux:
+// inotify's per-user limit, shared by every process of that user: for the service, root's, which
+// systemd, udev and the rest of the system use too), and a watcher takes at most its share of
+// that bound, so that the machine's other services can still watch. Past the share, the paths
+// the caller listed first are watched; those left out are covered by the caller's own periodic
+// checks.
+struct WatchShortfall {
+    std::vector<std::uint32_t> unwatched;  // places in the watched list, ascending
+    std::size_t limit = 0;                 // the OS limit; 0 when there is none or it is unknown
+    std::size_t share = 0;                 // the most watches this watcher takes; 0: no bound
+};
+
 class ChangeWatcher {
   public:
     virtual ~ChangeWatcher() = default;
 
     // Installs the stop/reload signal handling for this process; at most one watcher at a time.
-    // Null with a failed *status when it cannot be set up.
-    static std::unique_ptr<ChangeWatcher> create(Status* status);
+    // Null with a failed *status when it cannot be set up. `share`: the most OS watches to take;
+    // 0 for the default, half of the OS limit (Linux; no bound elsewhere).
+    static std::unique_ptr<ChangeWatcher> create(Status* status, std::size_t share = 0);
 
-    // Replaces the watched set. A path may be a file or a directory and need not exist yet:
-    // the nearest existing ancestor is watched until it appears. Directories are watched with
-    // everything below them, except a path spelled "DIR/*" (Linux): only DIR's own entries, an
-    // entry created, removed or renamed in it (a new home under a home root, a login's
-    // /run/user/<uid>), not the busy trees below them.
+    // Replaces the watched set, listed most important first (what a bound on watches keeps).
+    // A path may be a file or a directory and need not exist yet: the nearest existing
+    // ancestor is watched until it appears. Directories are watched with everything below
+    // them, except a path spelled "DIR/*" (Linux): only DIR's own entries, an entry created,
+    // removed or renamed in it (a new home under a home root, a login's /run/user/<uid>), not
+    // the busy trees below them.
     virtual Status watch(WatchList paths) = 0;
     // The same for a list of the caller's own.
     Status watch(std::vector<std::string> paths) {
@@ -62,6 +78,12 @@ class ChangeWatcher {
 
     // Number of OS watches in use (for the log and tests).
     virtual std::size_t watchCount() const = 0;
+
+    // What the last watch() could not cover (nothing, on a platform without a bound).
+    virtual const WatchShortfall& shortfall() const {
+        static const WatchShortfall none;
+        return none;
+    }
 };
 
 }  // namespace mpa::platform

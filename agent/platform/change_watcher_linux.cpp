@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <iterator>
@@ -55,6 +56,33 @@ constexpr int kMaxDepth = 8;
 // after this many rounds is left to the events of the watches already added.
 constexpr int kMaxRearmRounds = 16;
 
+// The watcher takes at most this fraction (1/N) of the user's inotify watches: the limit is per
+// user, and for the service that user is root, whose watches systemd (path units, its own
+// configuration), udev and every other root service need too. Taking them all made every other
+// root process's watch fail (docs/performance.md, "What watching every profile costs").
+constexpr std::size_t kShareOfLimit = 2;
+
+// The inotify watches this process's user may hold: the lower of its user namespace's limit
+// and the system's (the first bounds a container, the second every namespace's root).
+// 0 when neither can be read.
+std::size_t inotifyWatchLimit() {
+    std::size_t limit = 0;
+    for (const char* file :
+         {"/proc/sys/user/max_inotify_watches", "/proc/sys/fs/inotify/max_user_watches"}) {
+        const int fd = ::open(file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) continue;
+        char text[32] = {};
+        const auto n = ::read(fd, text, sizeof text - 1);
+        ::close(fd);
+        if (n <= 0) continue;
+        char* end = nullptr;
+        const auto value = std::strtoull(text, &end, 10);
+        if (end == text || value == 0) continue;
+        if (limit == 0 || value < limit) limit = static_cast<std::size_t>(value);
+    }
+    return limit;
+}
+
 // "DIR/*": the directory's own entries only (see change_watcher.hpp); empty for other paths.
 std::string shallowDirectory(const std::string& path) {
     if (path.size() < 3 || path.compare(path.size() - 2, 2, "/*") != 0) return {};
@@ -63,8 +91,8 @@ std::string shallowDirectory(const std::string& path) {
 
 class InotifyWatcher final : public ChangeWatcher {
   public:
-    InotifyWatcher(int inotifyFd, int pipeRead, int pipeWrite)
-        : inotify_(inotifyFd), pipeRead_(pipeRead), pipeWrite_(pipeWrite) {}
+    InotifyWatcher(int inotifyFd, int pipeRead, int pipeWrite, std::size_t share)
+        : inotify_(inotifyFd), pipeRead_(pipeRead), pipeWrite_(pipeWrite), fixedShare_(share) {}
 
     ~InotifyWatcher() override {
         watch::restoreSignals();
@@ -125,6 +153,7 @@ class InotifyWatcher final : public ChangeWatcher {
 
     bool stopRequested() const override { return watch::stopRequested.load(); }
     std::size_t watchCount() const override { return watches_.size(); }
+    const WatchShortfall& shortfall() const override { return shortfall_; }
 
   private:
     // A watch descriptor and its directory, a view into the watched paths or ownDirectories_.
@@ -227,6 +256,9 @@ class InotifyWatcher final : public ChangeWatcher {
     // then read by the pass that the report causes, and what appears after is an event.
     Status rearm(bool reportNew) {
         Status status;
+        WatchShortfall shortfall;
+        shortfall.limit = inotifyWatchLimit();
+        shortfall.share = fixedShare_ != 0 ? fixedShare_ : shortfall.limit / kShareOfLimit;
         std::deque<std::string> trees;  // what the views of directories in trees refer to
         // directory -> watch descriptor and the first path that needs it, this re-arm
         std::unordered_map<std::string_view, std::pair<int, std::size_t>> armed;
@@ -238,10 +270,9 @@ class InotifyWatcher final : public ChangeWatcher {
             bool added = false;
             const auto wanted = wantedDirectories(trees);
             users.reserve(users.size() + wanted.size());
-            for (std::size_t first = 0, next = 0; first < wanted.size(); first = next) {
+            // The directory wanted[first, next) needs, for the paths in that range.
+            const auto armDirectory = [&](std::size_t first, std::size_t next) {
                 const std::string_view dir = wanted[first].dir;
-                next = first + 1;
-                while (next < wanted.size() && wanted[next].dir == dir) ++next;
                 const auto reportUsers = [&] {
                     for (std::size_t i = first; i < next; ++i)
                         pending_.insert((*paths_)[wanted[i].index]);
@@ -250,33 +281,63 @@ class InotifyWatcher final : public ChangeWatcher {
                     for (std::size_t i = first; i < next; ++i)
                         users.emplace_back(wd, static_cast<std::uint32_t>(wanted[i].index));
                 };
+                const auto leaveUnwatched = [&] {
+                    for (std::size_t i = first; i < next; ++i)
+                        shortfall.unwatched.push_back(static_cast<std::uint32_t>(wanted[i].index));
+                };
                 if (const auto already = armed.find(dir); already != armed.end()) {
                     noteUsers(already->second.first);
-                    continue;
+                    return;
+                }
+                if (shortfall.share != 0 && armed.size() >= shortfall.share) {
+                    leaveUnwatched();
+                    return;
                 }
                 const int wd = ::inotify_add_watch(inotify_, std::string(dir).c_str(),
                                                    kDirectoryEvents | IN_ONLYDIR | IN_DONT_FOLLOW);
                 if (wd < 0) {
                     // Gone since we looked (a tree being removed): what we looked at is stale,
                     // so look again; the next round watches an ancestor that still exists, and
-                    // the paths below are reported. Anything else (the per-user watch limit)
-                    // is worth saying.
+                    // the paths below are reported. Anything else (the per-user watch limit,
+                    // reached by other processes) is worth saying.
                     if (errno == ENOENT || errno == ENOTDIR) {
                         added = true;
                         reportUsers();
-                    } else if (status.ok) {
-                        status = Status::failure("cannot watch " + std::string(dir) + ": " +
-                                                 std::strerror(errno));
+                    } else {
+                        if (status.ok)
+                            status = Status::failure("cannot watch " + std::string(dir) + ": " +
+                                                     std::strerror(errno));
+                        leaveUnwatched();
                     }
-                    continue;
+                    return;
                 }
                 armed.emplace(dir, std::make_pair(wd, wanted[first].index));
                 noteUsers(wd);
                 const auto before = previous.find(dir);
                 const bool isNew = before == previous.end() || before->second != wd;
-                if (!isNew) continue;
+                if (!isNew) return;
                 added = true;
                 if (reportNew || round > 0) reportUsers();
+            };
+            const auto groupEnd = [&](std::size_t first) {
+                std::size_t next = first + 1;
+                while (next < wanted.size() && wanted[next].dir == wanted[first].dir) ++next;
+                return next;
+            };
+            if (shortfall.share == 0 || armed.size() + wanted.size() <= shortfall.share) {
+                // Every directory fits (a path wants at least one): in the directories' order.
+                for (std::size_t first = 0; first < wanted.size(); first = groupEnd(first))
+                    armDirectory(first, groupEnd(first));
+            } else {
+                // Not all may fit: the directories of the paths listed first come first. A
+                // group's first entry has its lowest place in the list (sorted by dir, index).
+                std::vector<std::size_t> groups;
+                for (std::size_t first = 0; first < wanted.size(); first = groupEnd(first))
+                    groups.push_back(first);
+                std::stable_sort(groups.begin(), groups.end(), [&](std::size_t a, std::size_t b) {
+                    return wanted[a].index < wanted[b].index;
+                });
+                for (const auto first : groups) armDirectory(first, groupEnd(first));
             }
             if (!added) break;
         }
@@ -317,6 +378,11 @@ class InotifyWatcher final : public ChangeWatcher {
         users.erase(std::unique(users.begin(), users.end()), users.end());
         users.shrink_to_fit();
         usersByWatch_ = std::move(users);
+        std::sort(shortfall.unwatched.begin(), shortfall.unwatched.end());
+        shortfall.unwatched.erase(
+            std::unique(shortfall.unwatched.begin(), shortfall.unwatched.end()),
+            shortfall.unwatched.end());
+        shortfall_ = std::move(shortfall);
         return status;
     }
 
@@ -385,6 +451,8 @@ class InotifyWatcher final : public ChangeWatcher {
     }
 
     int inotify_, pipeRead_, pipeWrite_;
+    std::size_t fixedShare_;  // 0: a share of the OS limit, read again at each re-arm
+    WatchShortfall shortfall_;
     WatchList paths_ = std::make_shared<const std::vector<std::string>>();
     // Watch descriptor and directory path, sorted by descriptor: a vector, not a map, as there
     // are one or two per user profile and a map's node was most of each entry.
@@ -401,7 +469,7 @@ class InotifyWatcher final : public ChangeWatcher {
 
 }  // namespace
 
-std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status) {
+std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status, std::size_t share) {
     if (!watch::claimWatcher()) {
         *status = Status::failure("a change watcher already exists in this process");
         return nullptr;
@@ -416,7 +484,7 @@ std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status) {
         return nullptr;
     }
     watch::installSignals(pipeFds[1]);
-    return std::make_unique<InotifyWatcher>(inotifyFd, pipeFds[0], pipeFds[1]);
+    return std::make_unique<InotifyWatcher>(inotifyFd, pipeFds[0], pipeFds[1], share);
 }
 
 }  // namespace mpa::platform

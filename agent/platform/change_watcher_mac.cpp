@@ -228,7 +228,9 @@ bool setFlags(int fd) {
 
 }  // namespace
 
-std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status) {
+// `share`: kqueue holds descriptors of this process only, a bound no other service shares;
+// none is applied.
+std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status, std::size_t /*share*/) {
     if (!watch::claimWatcher()) {
         *status = Status::failure("a change watcher already exists in this process");
         return nullptr;

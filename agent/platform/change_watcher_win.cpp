@@ -259,7 +259,9 @@ class WindowsChangeWatcher final : public ChangeWatcher {
 
 }  // namespace
 
-std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status) {
+// `share`: the notifications hold handles of this process only, a bound no other service
+// shares; none is applied.
+std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status, std::size_t /*share*/) {
     // Manual reset: once asked to stop, every later check sees it.
     HANDLE stop = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
     HANDLE groupPolicy = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);

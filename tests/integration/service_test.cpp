@@ -429,6 +429,72 @@ TEST_F(Service, LogsInTheFormatItIsGivenFromTheFirstLine) {
     EXPECT_NE(first.find("\"level\":\"information\""), npos) << first;
 }
 
+// The inotify watches a process of `pid` holds, counted as the kernel lists them.
+std::size_t inotifyWatchesOf(int pid) {
+    std::size_t watches = 0;
+    const auto proc = "/proc/" + std::to_string(pid);
+    for (const auto& entry : std::filesystem::directory_iterator(proc + "/fd")) {
+        std::error_code error;
+        if (std::filesystem::read_symlink(entry.path(), error).string() != "anon_inode:inotify")
+            continue;
+        std::ifstream info(proc + "/fdinfo/" + entry.path().filename().string());
+        for (std::string line; std::getline(info, line);)
+            if (line.rfind("inotify wd:", 0) == 0) ++watches;
+    }
+    return watches;
+}
+
+// Root's inotify watches are one pool for every root process (systemd, udev, the agent): the
+// service takes at most half, says which paths went without and what limit would cover them,
+// still reacts at once to what it watches, and repairs the rest with its next timer or reload
+// pass (a SIGHUP here), which names them as found without a watch, not as missed events. Run in
+// a user namespace whose limit is 32 (tests/helpers/with_inotify_limit), so the machine's own
+// limit is not touched; the demo root wants 19 watches.
+TEST_F(Service, KeepsToHalfOfRootsInotifyWatchesAndRepairsTheRestByItsPasses) {
+    service = std::make_unique<BackgroundProcess>(std::vector<std::string>{
+        MPA_WITH_INOTIFY_LIMIT, "32", agentBinary(), "--root", dir(), "run", "--settle-ms", "100"});
+    mark = service->waitForOutput("pass 1: trigger start", kPatience);
+    ASSERT_NE(mark, npos) << service->output();
+    mark = service->waitForOutput("\n", kPatience, mark);
+    auto out = service->output();
+    EXPECT_NE(out.find("at most 16 of the 32 inotify watches"), npos) << out;
+    // A limit that covers every path: twice the 19 watches the root wants, at least.
+    const std::string raise = "Raise fs.inotify.max_user_watches to at least ";
+    ASSERT_NE(out.find(raise), npos) << out;
+    EXPECT_GE(std::stoul(out.substr(out.find(raise) + raise.size())), 38u) << out;
+    const auto named = out.find("have no watch (the first: ");
+    ASSERT_NE(named, npos) << out;
+    const auto from = named + std::string("have no watch (the first: ").size();
+    const auto unwatched = out.substr(from, out.find(')', from) - from);
+    ASSERT_EQ(unwatched.rfind("/home/", 0), 0u) << "machine files come before users' files";
+    ASSERT_TRUE(std::filesystem::exists(path(unwatched.substr(1)))) << unwatched;
+    const auto watches = inotifyWatchesOf(service->pid());
+    EXPECT_GT(watches, 0u);
+    EXPECT_LE(watches, 16u);
+    expectIdle(300ms);
+
+    // A watched file: repaired at once.
+    replace("etc/environment", "PATH=\"/usr/bin:/bin\"\n");
+    EXPECT_NE(waitPass(2).find("trigger drift"), npos) << service->output();
+    EXPECT_TRUE(optedOut());
+
+    // A file without a watch: nothing happens until a pass that is not about it...
+    replace(unwatched.substr(1), "{\"UsageReportingAction\": 1}\n");
+    expectIdle(500ms);
+    // ...which finds and repairs it.
+    service->signal(SIGHUP);
+    EXPECT_NE(waitPass(3).find("trigger signal"), npos) << service->output();
+    out = service->output();
+    EXPECT_NE(out.find("1 change(s) found in paths without a watch before the signal pass"), npos)
+        << out;
+    EXPECT_EQ(out.find("was not announced by any event"), npos) << out;
+    EXPECT_NE(read(unwatched.substr(1)).find("\"UsageReportingAction\": 2"), npos)
+        << read(unwatched.substr(1));
+    EXPECT_LE(inotifyWatchesOf(service->pid()), 16u);
+    service->signal(SIGTERM);
+    EXPECT_EQ(service->waitForExit(kPatience), 0) << service->output();
+}
+
 TEST_F(Service, UnderSystemdEachLogLineCarriesItsSyslogLevel) {
     // systemd passes the journal stream's device:inode; the agent checks it is its stderr.
     const std::string script =

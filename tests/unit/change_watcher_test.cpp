@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <set>
 #include <thread>
@@ -71,6 +72,53 @@ TEST_F(Watcher, SharesTheCallersListAndWatchesEachDirectoryOnce) {
     ASSERT_TRUE(watcher->watch(std::vector<std::string>{}));
     EXPECT_EQ(list.use_count(), 1);
     EXPECT_EQ(watcher->watchCount(), 0u);
+}
+
+// Root's inotify watches are shared with systemd, udev and every other root service: past its
+// share, the watcher watches the paths listed first (the caller lists the machine's files before
+// the users') and names the rest, which report nothing; a list that fits has every path watched.
+TEST_F(Watcher, WatchesThePathsListedFirstWhenItsShareRunsOut) {
+    watcher.reset();
+    Status status;
+    watcher = ChangeWatcher::create(&status, 2);
+    ASSERT_TRUE(watcher) << status.error;
+    for (const char* user : {"a", "b", "c"}) dir.mkdirs(std::string("home/") + user + "/.local");
+    // Not in the directories' order: the list's order is what counts.
+    const std::vector<std::string> paths{dir.abs("home/c/.local/telemetry.json"),
+                                         dir.abs("home/a/.local/telemetry.json"),
+                                         dir.abs("home/b/.local/telemetry.json")};
+    ASSERT_TRUE(watcher->watch(paths));
+    EXPECT_EQ(watcher->watchCount(), 2u);
+    EXPECT_EQ(watcher->shortfall().unwatched, std::vector<std::uint32_t>{2});
+    EXPECT_EQ(watcher->shortfall().share, 2u);
+    dir.write("home/b/.local/telemetry.json", "{}\n");
+    EXPECT_EQ(collect(), std::set<std::string>{}) << "a path past the share has no watch";
+    dir.write("home/c/.local/telemetry.json", "{}\n");
+    dir.write("home/a/.local/telemetry.json", "{}\n");
+    EXPECT_EQ(collect(), (std::set<std::string>{paths[0], paths[1]}));
+
+    ASSERT_TRUE(watcher->watch({paths[2], paths[1]}));
+    EXPECT_TRUE(watcher->shortfall().unwatched.empty());
+    dir.write("home/b/.local/telemetry.json", "{\"x\": 1}\n");
+    EXPECT_EQ(collect(), std::set<std::string>{paths[2]});
+}
+
+// Without a share of its own the watcher takes half of what its user may hold: the lower of its
+// user namespace's limit and the system's.
+TEST_F(Watcher, TakesHalfOfTheUsersInotifyLimit) {
+    std::size_t limit = 0;
+    for (const char* file :
+         {"/proc/sys/user/max_inotify_watches", "/proc/sys/fs/inotify/max_user_watches"}) {
+        std::ifstream in(file);
+        std::size_t value = 0;
+        if (in >> value && value > 0 && (limit == 0 || value < limit)) limit = value;
+    }
+    ASSERT_GT(limit, 0u) << "no inotify limit to read on this machine";
+    dir.mkdirs("etc");
+    ASSERT_TRUE(watcher->watch({dir.abs("etc/environment")}));
+    EXPECT_EQ(watcher->shortfall().limit, limit);
+    EXPECT_EQ(watcher->shortfall().share, limit / 2);
+    EXPECT_TRUE(watcher->shortfall().unwatched.empty());
 }
 
 // "DIR/*" reports the entries of DIR coming and going (a new home under a home root, a login's
