@@ -18,11 +18,20 @@ Status applyRetention(SqliteConnection& db, const std::string& now, std::int64_t
         return Status::failure("retention: the pass time \"" + now + "\" is not ISO-8601 UTC");
     const std::string cutoff = isoUtc(*nowTime - std::chrono::hours(24 * retentionDays));
 
+    // Old means old in the order things happened, not by the time written on them: retention
+    // goes along the history from its start and stops at the first record inside the
+    // retention. A record with a time years back in the middle of it (the clock was wrong at
+    // boot until NTP corrected it, a VM came back from a snapshot) is kept with what follows
+    // it; pruned by its time, it took every record before it, months inside the retention.
+    // The first recent record is found walking the ids up (NOT INDEXED: the walk reads only
+    // what is pruned, where the index on the time would read every recent record).
     SqliteStatement runs;
     if (auto prepared = db.prepare(
             // Kept: the latest run and what it refers to, what newer runs refer to (their
             // repeated content, their policy rows), and the last known good policy.
             "DELETE FROM runs WHERE started_at < ?1 "
+            "AND id < COALESCE((SELECT id FROM runs NOT INDEXED WHERE started_at >= ?1 "
+            "ORDER BY id LIMIT 1), 9223372036854775807) "
             "AND id <> (SELECT max(id) FROM runs) "
             "AND id NOT IN (SELECT same_as FROM runs WHERE same_as IS NOT NULL AND "
             "(started_at >= ?1 OR id = (SELECT max(id) FROM runs))) "
@@ -37,19 +46,20 @@ Status applyRetention(SqliteConnection& db, const std::string& now, std::int64_t
     if (auto ran = runs.run(); !ran) return ran;
     result->runsPruned = db.changes();
 
-    // The newest event older than the cutoff, never the chain's head, and never the latest
-    // "state sealed" event: readers and verify check the current state against it, however old
-    // (a machine that stayed compliant for longer than the retention).
-    // Found through the index on the time, so only the events older than the cutoff are read,
-    // and the latest seal by walking back from the newest event (one is sealed at every pass
-    // that observed a change). Searched by id, both read every event: a first pass over 1,000
-    // profiles read its 1,100 events back twice, and a year's history was read once a day.
+    // The last event before the first one inside the retention, never the chain's head, and
+    // never the latest "state sealed" event: readers and verify check the current state
+    // against it, however old (a machine that stayed compliant for longer than the retention).
+    // The latest seal is found walking back from the newest event (one is sealed at every pass
+    // that observed a change), so neither search reads the history that stays: a first pass
+    // over 1,000 profiles once read its 1,100 events back twice, and a year's history was read
+    // once a day.
     SqliteStatement last;
     if (auto prepared = db.prepare(
-            "SELECT id, hash FROM events WHERE id = (SELECT max(id) FROM events "
-            "INDEXED BY events_at WHERE at < ?1 AND id < (SELECT max(id) FROM events) AND "
-            "id < COALESCE((SELECT id FROM events WHERE kind = ?2 ORDER BY id DESC LIMIT 1), "
-            "9223372036854775807))",
+            "SELECT id, hash FROM events WHERE id < min("
+            "COALESCE((SELECT id FROM events NOT INDEXED WHERE at >= ?1 ORDER BY id LIMIT 1), "
+            "9223372036854775807), (SELECT max(id) FROM events), "
+            "COALESCE((SELECT id FROM events WHERE kind = ?2 ORDER BY id DESC LIMIT 1), "
+            "9223372036854775807)) ORDER BY id DESC LIMIT 1",
             &last);
         !prepared)
         return prepared;

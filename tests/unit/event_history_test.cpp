@@ -307,6 +307,40 @@ TEST(EventHistory, RetentionPrunesOldRecordsAndTheChainStillVerifies) {
     EXPECT_FALSE(verifyFile(path).intact);
 }
 
+// A machine whose clock was wrong for a while (a dead CMOS battery before NTP corrects it, a VM
+// restored from a snapshot): events recorded in the middle of the chain with times years in the
+// past. Retention goes along the chain and stops at the first event inside the retention: it
+// never cuts out the months before such an event because that event looks old.
+TEST(EventHistory, RetentionStopsAtTheFirstRecentEventWhateverTheClockSaidLater) {
+    test::ScratchDir scratch;
+    const auto path = scratch.abs("compliance.db");
+    auto store = openStore(path);
+    auto when = *parseIsoUtc("2026-03-01T00:00:00Z");
+    for (int day = 0; day < 30; ++day) {  // a month of daily changes, a year's retention
+        ASSERT_TRUE(succeeded(store->recordPass(passAt(when, day, 365))));
+        when += std::chrono::hours(24);
+    }
+    const auto recent = countRows(path, "events WHERE at >= '2026-03-01T00:00:00Z'");
+    const auto runs = countRows(path, "runs");
+    // Booted with the clock in 2020: a pass that changed something, recorded then.
+    ASSERT_TRUE(
+        succeeded(store->recordPass(passAt(*parseIsoUtc("2020-01-01T00:05:00Z"), 30, 365))));
+    // The clock corrected: the next passes, a day apart, run retention.
+    for (int day = 0; day < 2; ++day) {
+        ASSERT_TRUE(succeeded(store->recordPass(passAt(when, 31 + day, 365))));
+        when += std::chrono::hours(24);
+    }
+    EXPECT_EQ(countRows(path, "events WHERE at >= '2026-03-01T00:00:00Z' AND at < '2026-03-31'"),
+              recent)
+        << "events inside the retention were pruned";
+    EXPECT_EQ(countRows(path,
+                        "runs WHERE started_at >= '2026-03-01T00:00:00Z' AND "
+                        "started_at < '2026-03-31'"),
+              runs);
+    EXPECT_EQ(countRows(path, "events WHERE kind = 'history pruned'"), 0);
+    EXPECT_TRUE(verifyFile(path).intact);
+}
+
 // A machine that stays the same for longer than the retention: the seal of its state is kept,
 // so the state read back is still checked against the chain.
 TEST(SealedState, RetentionKeepsTheLatestSealHoweverOld) {
