@@ -68,15 +68,20 @@ std::vector<std::string> withoutMereParents(std::vector<std::string> paths) {
 
 // A managed file's content and ownership, to tell whether it changed since the last pass left
 // it: a drift trigger whose files all still match was the agent's own write (or a change undone
-// before it settled), and needs no pass. nullopt when the file cannot be compared. A digest, not
-// the content: the service keeps one per managed file, and there is one per user profile.
-std::optional<std::size_t> fingerprint(const std::string& path) {
+// before it settled), and needs no pass. kNoDigest when the file cannot be compared (a digest
+// that happens to be 0 is taken as 1). A digest, not the content, and no optional's padded flag
+// beside it: the service keeps one per managed file, and there are two per user profile.
+constexpr std::size_t kNoDigest = 0;
+std::size_t fingerprint(const std::string& path) {
     const auto read = platform::readFileNoFollow(path, 1 << 20);
-    if (read.missing) return std::hash<std::string>{}("-");
-    if (!read.status || read.info.kind != platform::FileKind::Regular) return std::nullopt;
-    return std::hash<std::string>{}(std::to_string(read.info.mode) + " " +
-                                    std::to_string(read.info.uid) + " " +
-                                    std::to_string(read.info.gid) + "\n" + read.data);
+    if (!read.missing && (!read.status || read.info.kind != platform::FileKind::Regular))
+        return kNoDigest;
+    const auto digest =
+        read.missing ? std::hash<std::string>{}("-")
+                     : std::hash<std::string>{}(std::to_string(read.info.mode) + " " +
+                                                std::to_string(read.info.uid) + " " +
+                                                std::to_string(read.info.gid) + "\n" + read.data);
+    return digest == kNoDigest ? 1 : digest;
 }
 
 // One event per line in the journal, whatever a message carries.
@@ -133,8 +138,9 @@ class ServiceLoop {
   private:
     struct ManagedFileState {
         platform::PathStamp stamp = platform::kUnknownStamp;
-        std::optional<std::size_t> digest;
+        std::size_t digest = kNoDigest;
     };
+    static_assert(sizeof(ManagedFileState) == 16, "two per user profile: keep it small");
 
     // Watch first, then read: every pass arms the watches for what it is about to read (new
     // accounts bring new paths), so a change after this point is an event and one before it is
@@ -372,13 +378,13 @@ class ServiceLoop {
                 continue;
             }
             const auto* state = stateOf(path);
-            if (!state || !state->digest) {
+            if (!state || state->digest == kNoDigest) {
                 drifted.insert(path);
                 continue;
             }
             if (platform::entryStamp(path) == state->stamp) continue;
             const auto now = fingerprint(path);
-            if (!now || *now != *state->digest) drifted.insert(path);
+            if (now == kNoDigest || now != state->digest) drifted.insert(path);
         }
         return drifted;
     }
@@ -390,7 +396,7 @@ class ServiceLoop {
             const auto& path = (*watchList_)[targetsBegin_ + i];
             auto& state = managed_[i];
             const auto stamp = platform::entryStamp(path);
-            if (state.digest && state.stamp == stamp) continue;
+            if (state.digest != kNoDigest && state.stamp == stamp) continue;
             state = ManagedFileState{stamp, fingerprint(path)};
         }
         changedTargets_.clear();
