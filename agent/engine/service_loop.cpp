@@ -188,16 +188,11 @@ class ServiceLoop {
             log_.information("every watched path has its watch again (%z watch(es))",
                              watcher_.watchCount());
         } else {
-            // Each path left out wants one directory at most: twice what is watched and left
-            // out is a limit whose share covers them all.
             log_.warning(
-                "%z of %z watched path(s) have no watch (the first: %s): this service takes "
-                "at most %z of the %z inotify watches its user may hold, leaving the rest to "
-                "the system's other services. Their drift is repaired by the periodic pass, "
-                "not at once. Raise fs.inotify.max_user_watches to at least %z to watch them "
-                "all (then reload the service)",
+                "%z of %z watched path(s) have no watch (the first: %s): %s. Their drift is "
+                "repaired by the periodic pass, not at once",
                 unwatched, watchList_->size(), logical((*watchList_)[shortfall.unwatched.front()]),
-                shortfall.share, shortfall.limit, 2 * (watcher_.watchCount() + unwatched));
+                shortfall.why);
         }
         reportedUnwatched_ = unwatched;
     }

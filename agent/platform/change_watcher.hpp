@@ -38,13 +38,15 @@ using WatchList = std::shared_ptr<const std::vector<std::string>>;
 // What the last watch() left without a watch. The OS bounds the watches a user may hold (Linux:
 // inotify's per-user limit, shared by every process of that user: for the service, root's, which
 // systemd, udev and the rest of the system use too), and a watcher takes at most its share of
-// that bound, so that the machine's other services can still watch. Past the share, the paths
-// the caller listed first are watched; those left out are covered by the caller's own periodic
-// checks.
+// that bound, so that the machine's other services can still watch. macOS (a descriptor a
+// watched node) and Windows (64 handles a wait) bound the watcher itself. Past the bound, the
+// paths the caller listed first are watched; those left out are covered by the caller's own
+// periodic checks.
 struct WatchShortfall {
     std::vector<std::uint32_t> unwatched;  // places in the watched list, ascending
     std::size_t limit = 0;                 // the OS limit; 0 when there is none or it is unknown
     std::size_t share = 0;                 // the most watches this watcher takes; 0: no bound
+    std::string why;  // when some are unwatched: the bound, and what would lift it, for the log
 };
 
 class ChangeWatcher {

@@ -382,6 +382,17 @@ class InotifyWatcher final : public ChangeWatcher {
         shortfall.unwatched.erase(
             std::unique(shortfall.unwatched.begin(), shortfall.unwatched.end()),
             shortfall.unwatched.end());
+        if (!shortfall.unwatched.empty()) {
+            // Each path left out wants one directory at most: a limit of twice what is watched
+            // and left out gives a share that covers them all.
+            shortfall.why =
+                "this service takes at most " + std::to_string(shortfall.share) + " of the " +
+                std::to_string(shortfall.limit) +
+                " inotify watches its user may hold, leaving the rest to the system's other "
+                "services. Raise fs.inotify.max_user_watches to at least " +
+                std::to_string(2 * (watches_.size() + shortfall.unwatched.size())) +
+                " to watch them all (then reload the service)";
+        }
         shortfall_ = std::move(shortfall);
         return status;
     }

@@ -24,9 +24,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "platform/change_watcher.hpp"
 #include "platform/watch_support.hpp"
@@ -115,6 +117,7 @@ class KqueueWatcher final : public ChangeWatcher {
 
     bool stopRequested() const override { return watch::stopRequested.load(); }
     std::size_t watchCount() const override { return nodes_.size(); }
+    const WatchShortfall& shortfall() const override { return shortfall_; }
 
   private:
     // The nodes every path needs now, each with the paths that need it.
@@ -145,12 +148,24 @@ class KqueueWatcher final : public ChangeWatcher {
     // round adds nothing (see the Linux watcher for why).
     Status rearm(bool reportNew) {
         Status status;
+        WatchShortfall shortfall;
+        shortfall.share = kMaxWatches;
         std::map<std::string, int> armed;  // node path -> fd, kept or opened by this re-arm
         std::map<std::string, int> previous;
         for (const auto& [fd, path] : nodes_) previous.emplace(path, fd);
         for (int round = 0; round < kMaxRearmRounds; ++round) {
             bool added = false;
-            for (const auto& [node, users] : wantedNodes()) {
+            const auto wanted = wantedNodes();
+            // The nodes of the paths listed first come first (each node's users are in the
+            // list's order): past kMaxWatches, the machine's files keep their watches.
+            std::vector<const std::pair<const std::string, std::vector<std::size_t>>*> inOrder;
+            inOrder.reserve(wanted.size());
+            for (const auto& entry : wanted) inOrder.push_back(&entry);
+            std::stable_sort(inOrder.begin(), inOrder.end(), [](const auto* a, const auto* b) {
+                return a->second.front() < b->second.front();
+            });
+            for (const auto* entry : inOrder) {
+                const auto& [node, users] = *entry;
                 if (armed.count(node)) continue;
                 if (const auto kept = previous.find(node);
                     kept != previous.end() && sameNode(kept->second, node)) {
@@ -159,10 +174,8 @@ class KqueueWatcher final : public ChangeWatcher {
                     continue;
                 }
                 if (armed.size() >= kMaxWatches) {
-                    if (status.ok)
-                        status = Status::failure("more than " + std::to_string(kMaxWatches) +
-                                                 " watched files and directories; the rest "
-                                                 "wait for the timer");
+                    for (const auto index : users)
+                        shortfall.unwatched.push_back(static_cast<std::uint32_t>(index));
                     continue;
                 }
                 const int fd = ::open(node.c_str(), O_EVTONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -176,9 +189,12 @@ class KqueueWatcher final : public ChangeWatcher {
                     if (err == ENOENT || err == ENOTDIR || err == ELOOP) {
                         added = true;
                         for (const auto index : users) pending_.insert((*paths_)[index]);
-                    } else if (status.ok) {
-                        status =
-                            Status::failure("cannot watch " + node + ": " + std::strerror(err));
+                    } else {
+                        if (status.ok)
+                            status =
+                                Status::failure("cannot watch " + node + ": " + std::strerror(err));
+                        for (const auto index : users)
+                            shortfall.unwatched.push_back(static_cast<std::uint32_t>(index));
                     }
                     continue;
                 }
@@ -192,6 +208,14 @@ class KqueueWatcher final : public ChangeWatcher {
         for (const auto& [path, fd] : previous) ::close(fd);  // closing removes its kevent
         nodes_.clear();
         for (const auto& [path, fd] : armed) nodes_.emplace(fd, path);
+        std::sort(shortfall.unwatched.begin(), shortfall.unwatched.end());
+        shortfall.unwatched.erase(
+            std::unique(shortfall.unwatched.begin(), shortfall.unwatched.end()),
+            shortfall.unwatched.end());
+        if (!shortfall.unwatched.empty())
+            shortfall.why = "this service holds at most " + std::to_string(kMaxWatches) +
+                            " files and directories open to watch them (kqueue)";
+        shortfall_ = std::move(shortfall);
         return status;
     }
 
@@ -207,6 +231,7 @@ class KqueueWatcher final : public ChangeWatcher {
     WatchList paths_ = std::make_shared<const std::vector<std::string>>();
     std::map<int, std::string> nodes_;  // fd -> watched node path
     std::set<std::string> pending_;     // paths found changed while arming, not yet reported
+    WatchShortfall shortfall_;
 };
 
 // Every watched node holds a descriptor; launchd starts daemons with a soft limit of 256.

@@ -8,8 +8,8 @@
 //   - Group Policy refreshes of machine policy (RegisterGPNotification);
 //   - file and directory paths: FindFirstChangeNotificationW on the path, or the directory of a
 //     file, or the nearest existing ancestor, with the subtree.
-// WaitForMultipleObjects takes at most 64 handles: paths beyond that are not watched (the
-// periodic timer still covers them) and watchCount() says how many are.
+// WaitForMultipleObjects takes at most 64 handles: the paths listed after the first 61 are not
+// watched (the periodic timer still covers them), and shortfall() names them.
 // There is no reload signal on Windows; a change of the settings file is a watched path.
 #include <Poco/Process.h>
 #include <userenv.h>
@@ -110,11 +110,14 @@ class WindowsChangeWatcher final : public ChangeWatcher {
 
     Status watch(WatchList paths) override {
         clear();
+        shortfall_ = {};
+        // The stop event, Group Policy's and Poco's termination event share the wait.
+        shortfall_.share = kMaxHandles - 3;
         std::string problems;
-        for (const auto& path : *paths) {
-            if (watches_.size() + 3 >= kMaxHandles) {
-                problems += path + ": not watched (more than " + std::to_string(kMaxHandles) +
-                            " handles); ";
+        for (std::size_t index = 0; index < paths->size(); ++index) {
+            const auto& path = (*paths)[index];
+            if (watches_.size() >= shortfall_.share) {
+                shortfall_.unwatched.push_back(static_cast<std::uint32_t>(index));
                 continue;
             }
             Watch w;
@@ -126,15 +129,21 @@ class WindowsChangeWatcher final : public ChangeWatcher {
                 w.event = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);
                 if (!w.key || !w.event || !arm(w)) {
                     problems += path + ": cannot watch the registry key; ";
+                    shortfall_.unwatched.push_back(static_cast<std::uint32_t>(index));
                     close(w);
                     continue;
                 }
             } else if (!openDirectory(w)) {
                 problems += path + ": " + win32::errorText(::GetLastError()) + "; ";
+                shortfall_.unwatched.push_back(static_cast<std::uint32_t>(index));
                 continue;
             }
             watches_.push_back(std::move(w));
         }
+        if (!shortfall_.unwatched.empty())
+            shortfall_.why = "one wait takes at most " + std::to_string(kMaxHandles) +
+                             " handles, and this service watches at most " +
+                             std::to_string(shortfall_.share) + " paths with them";
         if (!problems.empty()) return Status::failure(problems);
         return Status::success();
     }
@@ -187,6 +196,7 @@ class WindowsChangeWatcher final : public ChangeWatcher {
     }
 
     std::size_t watchCount() const override { return watches_.size(); }
+    const WatchShortfall& shortfall() const override { return shortfall_; }
 
   private:
     // A notification fires once, and a handle stays on the key or directory it was opened on:
@@ -254,6 +264,7 @@ class WindowsChangeWatcher final : public ChangeWatcher {
     HANDLE pocoTerminate_;
     HANDLE groupPolicy_;
     std::vector<Watch> watches_;
+    WatchShortfall shortfall_;
     mutable std::atomic<bool> stopped_{false};
 };
 

@@ -483,6 +483,35 @@ TEST(ChangeWatcherWin, ARegistryKeyDeletedAndRecreatedIsStillWatched) {
     regDeleteKey(kPolicyKey);
 }
 
+// One wait takes 64 handles, three of them the service's own: the first 61 paths listed are
+// watched, the rest are named as unwatched (the service's periodic pass covers them), and that
+// is not a failure of the watch.
+TEST(ChangeWatcherWin, PathsPastTheHandleLimitAreNamedUnwatched) {
+    ScratchDir root;
+    std::vector<std::string> paths;
+    for (int i = 0; i < 70; ++i) {
+        root.mkdirs("p" + std::to_string(i));
+        paths.push_back(root.abs("p" + std::to_string(i) + "/telemetry.json"));
+    }
+    Status status;
+    auto watcher = platform::ChangeWatcher::create(&status);
+    ASSERT_TRUE(watcher) << status.error;
+    const auto watched = watcher->watch(paths);
+    EXPECT_TRUE(watched) << watched.error;
+    EXPECT_EQ(watcher->watchCount(), 61u);
+    std::vector<std::uint32_t> expected;
+    for (std::uint32_t i = 61; i < 70; ++i) expected.push_back(i);
+    EXPECT_EQ(watcher->shortfall().unwatched, expected);
+    EXPECT_NE(watcher->shortfall().why.find("64 handles"), std::string::npos);
+    root.write("p69/telemetry.json", "{}");
+    EXPECT_FALSE(reportedWithin(*watcher, paths[69], 1)) << "past the limit, yet watched";
+    root.write("p0/telemetry.json", "{}");
+    EXPECT_TRUE(reportedWithin(*watcher, paths[0], 5));
+    paths.resize(10);
+    EXPECT_TRUE(watcher->watch(paths));
+    EXPECT_TRUE(watcher->shortfall().unwatched.empty());
+}
+
 TEST(SafeFsWin, ReplacesAtomicallyListsRenamesAndRemoves) {
     ScratchDir root;
     root.write("d/a.json", "old");
