@@ -8,13 +8,19 @@
 //   - Group Policy refreshes of machine policy (RegisterGPNotification);
 //   - file and directory paths: FindFirstChangeNotificationW on the path, or the directory of a
 //     file, or the nearest existing ancestor, with the subtree.
-// WaitForMultipleObjects takes at most 64 handles: the paths listed after the first 61 are not
-// watched (the periodic timer still covers them), and shortfall() names them.
+// WaitForMultipleObjects takes at most 64 handles, and a terminal server has a few paths for
+// each of hundreds of profiles: each watched path's handle is waited on by the system's thread
+// pool (RegisterWaitForSingleObject, which spreads the waits over as many wait threads as
+// needed), whose callback notes the path and sets one event that wait() waits on beside the
+// service's own. A path that cannot be watched is named by shortfall().
 // There is no reload signal on Windows; a change of the settings file is a watched path.
 #include <Poco/Process.h>
 #include <userenv.h>
 
+#include <algorithm>
 #include <atomic>
+#include <memory>
+#include <mutex>
 
 #include "platform/change_watcher.hpp"
 #include "platform/win32_support.hpp"
@@ -23,7 +29,6 @@ namespace mpa::platform {
 namespace {
 
 constexpr const char* kRegistryPrefix = "registry:";
-constexpr std::size_t kMaxHandles = MAXIMUM_WAIT_OBJECTS;
 
 std::atomic<HANDLE> gStopEvent{nullptr};
 
@@ -42,7 +47,32 @@ struct Watch {
     HANDLE event = nullptr;   // Registry: our event; Directory: the notification
     std::string registryKey;  // Registry: the key (or ancestor) actually watched
     std::wstring directory;   // Directory: the directory (or ancestor) actually watched
+    HANDLE wait = nullptr;    // the thread pool's wait on `event`, once per firing
 };
+
+// What the thread pool's callbacks share with wait(): the watches that fired since it last
+// looked, and the event that wakes it.
+struct Fired {
+    std::mutex mutex;
+    std::vector<std::size_t> watches;  // places in watches_
+    HANDLE event = nullptr;            // auto-reset
+};
+
+// A callback's argument: which watch, and where to note it. Its address stays put while the
+// wait is registered.
+struct WaitContext {
+    Fired* fired;
+    std::size_t index;
+};
+
+VOID CALLBACK onSignalled(PVOID argument, BOOLEAN /*timedOut*/) {
+    auto* context = static_cast<WaitContext*>(argument);
+    {
+        std::lock_guard<std::mutex> lock(context->fired->mutex);
+        context->fired->watches.push_back(context->index);
+    }
+    ::SetEvent(context->fired->event);
+}
 
 bool arm(Watch& w) {
     return ::RegNotifyChangeKeyValue(w.key, TRUE,
@@ -93,13 +123,15 @@ std::wstring directoryFor(const std::string& path) {
 
 class WindowsChangeWatcher final : public ChangeWatcher {
   public:
-    WindowsChangeWatcher(HANDLE stop, HANDLE pocoTerminate, HANDLE groupPolicy)
+    WindowsChangeWatcher(HANDLE stop, HANDLE pocoTerminate, HANDLE groupPolicy, HANDLE fired)
         : stop_(stop), pocoTerminate_(pocoTerminate), groupPolicy_(groupPolicy) {
+        fired_->event = fired;
         gStopEvent.store(stop_);
         ::SetConsoleCtrlHandler(consoleHandler, TRUE);
     }
     ~WindowsChangeWatcher() override {
         clear();
+        ::CloseHandle(fired_->event);
         ::SetConsoleCtrlHandler(consoleHandler, FALSE);
         gStopEvent.store(nullptr);
         ::UnregisterGPNotification(groupPolicy_);
@@ -111,15 +143,13 @@ class WindowsChangeWatcher final : public ChangeWatcher {
     Status watch(WatchList paths) override {
         clear();
         shortfall_ = {};
-        // The stop event, Group Policy's and Poco's termination event share the wait.
-        shortfall_.share = kMaxHandles - 3;
         std::string problems;
         for (std::size_t index = 0; index < paths->size(); ++index) {
             const auto& path = (*paths)[index];
-            if (watches_.size() >= shortfall_.share) {
+            const auto unwatched = [&](const std::string& why) {
+                problems += path + ": " + why + "; ";
                 shortfall_.unwatched.push_back(static_cast<std::uint32_t>(index));
-                continue;
-            }
+            };
             Watch w;
             w.path = path;
             if (path.rfind(kRegistryPrefix, 0) == 0) {
@@ -128,22 +158,27 @@ class WindowsChangeWatcher final : public ChangeWatcher {
                     openForNotify(path.substr(std::string(kRegistryPrefix).size()), &w.registryKey);
                 w.event = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);
                 if (!w.key || !w.event || !arm(w)) {
-                    problems += path + ": cannot watch the registry key; ";
-                    shortfall_.unwatched.push_back(static_cast<std::uint32_t>(index));
+                    unwatched("cannot watch the registry key");
                     close(w);
                     continue;
                 }
             } else if (!openDirectory(w)) {
-                problems += path + ": " + win32::errorText(::GetLastError()) + "; ";
-                shortfall_.unwatched.push_back(static_cast<std::uint32_t>(index));
+                unwatched(win32::errorText(::GetLastError()));
+                continue;
+            }
+            contexts_.push_back(
+                std::make_unique<WaitContext>(WaitContext{fired_.get(), watches_.size()}));
+            if (!registerWait(w, *contexts_.back())) {
+                unwatched("cannot wait for its notification: " +
+                          win32::errorText(::GetLastError()));
+                contexts_.pop_back();
+                close(w);
                 continue;
             }
             watches_.push_back(std::move(w));
         }
         if (!shortfall_.unwatched.empty())
-            shortfall_.why = "one wait takes at most " + std::to_string(kMaxHandles) +
-                             " handles, and this service watches at most " +
-                             std::to_string(shortfall_.share) + " paths with them";
+            shortfall_.why = "their notifications could not be set up (logged with each path)";
         if (!problems.empty()) return Status::failure(problems);
         return Status::success();
     }
@@ -154,10 +189,8 @@ class WindowsChangeWatcher final : public ChangeWatcher {
             events.stop = true;
             return events;
         }
-        std::vector<HANDLE> handles{stop_, groupPolicy_};
+        std::vector<HANDLE> handles{stop_, groupPolicy_, fired_->event};
         if (pocoTerminate_) handles.push_back(pocoTerminate_);
-        const std::size_t first = handles.size();
-        for (const auto& w : watches_) handles.push_back(w.event);
         const DWORD ms =
             timeout ? static_cast<DWORD>(std::max<long long>(0, timeout->count())) : INFINITE;
         const DWORD rc =
@@ -165,24 +198,35 @@ class WindowsChangeWatcher final : public ChangeWatcher {
         if (rc < WAIT_OBJECT_0 || rc >= WAIT_OBJECT_0 + handles.size()) return events;
         // Everything already signalled counts, not only the first handle.
         for (std::size_t index = rc - WAIT_OBJECT_0; index < handles.size(); ++index) {
+            if (handles[index] == fired_->event) continue;  // its watches are taken below
             if (index != rc - WAIT_OBJECT_0 &&
                 ::WaitForSingleObject(handles[index], 0) != WAIT_OBJECT_0)
                 continue;
-            if (index < first) {
-                if (handles[index] == groupPolicy_) {
-                    for (const auto& w : watches_)
-                        if (w.kind == Watch::Kind::Registry) events.changed.push_back(w.path);
-                } else {
-                    stopped_ = true;
-                    events.stop = true;
-                }
-                continue;
+            if (handles[index] == groupPolicy_) {
+                for (const auto& w : watches_)
+                    if (w.kind == Watch::Kind::Registry) events.changed.push_back(w.path);
+            } else {
+                stopped_ = true;
+                events.stop = true;
             }
-            Watch& w = watches_[index - first];
+        }
+        std::vector<std::size_t> fired;
+        {
+            std::lock_guard<std::mutex> lock(fired_->mutex);
+            fired.swap(fired_->watches);
+        }
+        std::sort(fired.begin(), fired.end());
+        fired.erase(std::unique(fired.begin(), fired.end()), fired.end());
+        for (const auto index : fired) {
+            Watch& w = watches_[index];
             events.changed.push_back(w.path);
             // A registry value is set in one call; a directory notice may be a write in progress.
             if (w.kind == Watch::Kind::Directory) events.writing = true;
+            // The wait fired once and is over; the handle may be replaced by the re-arm.
+            unregisterWait(w);
             rearm(w);
+            if (!registerWait(w, *contexts_[index]))
+                shortfall_.unwatched.push_back(static_cast<std::uint32_t>(index));
         }
         return events;
     }
@@ -255,15 +299,36 @@ class WindowsChangeWatcher final : public ChangeWatcher {
         w.key = nullptr;
         w.event = nullptr;
     }
+    static bool registerWait(Watch& w, WaitContext& context) {
+        return ::RegisterWaitForSingleObject(&w.wait, w.event, onSignalled, &context, INFINITE,
+                                             WT_EXECUTEONLYONCE | WT_EXECUTEINWAITTHREAD);
+    }
+    // Blocks until a callback under way has returned, so that nothing notes a watch being
+    // closed or replaced.
+    static void unregisterWait(Watch& w) {
+        if (w.wait) ::UnregisterWaitEx(w.wait, INVALID_HANDLE_VALUE);
+        w.wait = nullptr;
+    }
+
     void clear() {
-        for (auto& w : watches_) close(w);
+        for (auto& w : watches_) {
+            unregisterWait(w);
+            close(w);
+        }
         watches_.clear();
+        contexts_.clear();
+        // No callback runs any more: what fired for the old watches is dropped with them.
+        std::lock_guard<std::mutex> lock(fired_->mutex);
+        fired_->watches.clear();
+        ::ResetEvent(fired_->event);
     }
 
     HANDLE stop_;
     HANDLE pocoTerminate_;
     HANDLE groupPolicy_;
     std::vector<Watch> watches_;
+    std::vector<std::unique_ptr<WaitContext>> contexts_;  // one per watch, in its place
+    std::unique_ptr<Fired> fired_ = std::make_unique<Fired>();
     WatchShortfall shortfall_;
     mutable std::atomic<bool> stopped_{false};
 };
@@ -271,7 +336,7 @@ class WindowsChangeWatcher final : public ChangeWatcher {
 }  // namespace
 
 // `share`: the notifications hold handles of this process only, a bound no other service
-// shares; none is applied.
+// shares, and the thread pool waits on any number of them; none is applied.
 std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status, std::size_t /*share*/) {
     // Manual reset: once asked to stop, every later check sees it.
     HANDLE stop = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
@@ -287,7 +352,15 @@ std::unique_ptr<ChangeWatcher> ChangeWatcher::create(Status* status, std::size_t
     // not take the signal from Poco, which does not wait on it in this program.
     const std::string name = Poco::ProcessImpl::terminationEventName(Poco::Process::id());
     HANDLE terminate = ::CreateEventW(nullptr, FALSE, FALSE, win32::widen(name).c_str());
-    return std::make_unique<WindowsChangeWatcher>(stop, terminate, groupPolicy);
+    HANDLE fired = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);
+    if (!fired) {
+        *status = Status::failure("cannot create the service's events: " +
+                                  win32::errorText(::GetLastError()));
+        for (HANDLE handle : {stop, groupPolicy, terminate})
+            if (handle) ::CloseHandle(handle);
+        return nullptr;
+    }
+    return std::make_unique<WindowsChangeWatcher>(stop, terminate, groupPolicy, fired);
 }
 
 }  // namespace mpa::platform

@@ -483,13 +483,13 @@ TEST(ChangeWatcherWin, ARegistryKeyDeletedAndRecreatedIsStillWatched) {
     regDeleteKey(kPolicyKey);
 }
 
-// One wait takes 64 handles, three of them the service's own: the first 61 paths listed are
-// watched, the rest are named as unwatched (the service's periodic pass covers them), and that
-// is not a failure of the watch.
-TEST(ChangeWatcherWin, PathsPastTheHandleLimitAreNamedUnwatched) {
+// One WaitForMultipleObjects takes 64 handles, and a terminal server has two paths for each of
+// hundreds of profiles: every path is watched (the thread pool waits on the handles), a change
+// to the last one listed is reported as well as to the first, and each again after a re-arm.
+TEST(ChangeWatcherWin, HundredsOfPathsAreEachWatched) {
     ScratchDir root;
     std::vector<std::string> paths;
-    for (int i = 0; i < 70; ++i) {
+    for (int i = 0; i < 200; ++i) {
         root.mkdirs("p" + std::to_string(i));
         paths.push_back(root.abs("p" + std::to_string(i) + "/telemetry.json"));
     }
@@ -498,18 +498,18 @@ TEST(ChangeWatcherWin, PathsPastTheHandleLimitAreNamedUnwatched) {
     ASSERT_TRUE(watcher) << status.error;
     const auto watched = watcher->watch(paths);
     EXPECT_TRUE(watched) << watched.error;
-    EXPECT_EQ(watcher->watchCount(), 61u);
-    std::vector<std::uint32_t> expected;
-    for (std::uint32_t i = 61; i < 70; ++i) expected.push_back(i);
-    EXPECT_EQ(watcher->shortfall().unwatched, expected);
-    EXPECT_NE(watcher->shortfall().why.find("64 handles"), std::string::npos);
-    root.write("p69/telemetry.json", "{}");
-    EXPECT_FALSE(reportedWithin(*watcher, paths[69], 1)) << "past the limit, yet watched";
-    root.write("p0/telemetry.json", "{}");
-    EXPECT_TRUE(reportedWithin(*watcher, paths[0], 5));
-    paths.resize(10);
-    EXPECT_TRUE(watcher->watch(paths));
+    EXPECT_EQ(watcher->watchCount(), 200u);
     EXPECT_TRUE(watcher->shortfall().unwatched.empty());
+    for (const int i : {199, 0, 137, 199}) {
+        root.write("p" + std::to_string(i) + "/telemetry.json",
+                   "{\"n\": " + std::to_string(i) + "}");
+        EXPECT_TRUE(reportedWithin(*watcher, paths[i], 5)) << paths[i];
+    }
+    // A new list drops what the old one's watches noted.
+    EXPECT_TRUE(watcher->watch(std::vector<std::string>(paths.begin(), paths.begin() + 10)));
+    EXPECT_EQ(watcher->watchCount(), 10u);
+    root.write("p150/telemetry.json", "{}");
+    EXPECT_FALSE(reportedWithin(*watcher, paths[150], 1));
 }
 
 TEST(SafeFsWin, ReplacesAtomicallyListsRenamesAndRemoves) {
