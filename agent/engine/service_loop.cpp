@@ -36,6 +36,12 @@ bool isEntriesOnly(const std::string& path) {
     return path.size() > 2 && path.compare(path.size() - 2, 2, "/*") == 0;
 }
 
+// What a watched path holds now (platform/path_stamp.hpp); for "DIR/*", DIR's own entries.
+platform::PathStamp stampOf(const std::string& path) {
+    return isEntriesOnly(path) ? platform::entryStamp(path.substr(0, path.size() - 2))
+                               : platform::pathStamp(path);
+}
+
 // Linear in the number of paths (there are two per user profile): a path is a mere parent when
 // it is the directory of another listed path. Duplicates go too. The rest keep their order: it
 // says what matters most when not every path can have a watch (platform::WatchShortfall), and
@@ -203,16 +209,13 @@ class ServiceLoop {
     void checkUnannounced(const std::string& trigger) {
         std::vector<platform::PathStamp> now;
         now.reserve(watchList_->size());
-        for (const auto& path : *watchList_)
-            now.push_back(isEntriesOnly(path)
-                              ? platform::entryStamp(path.substr(0, path.size() - 2))
-                              : platform::pathStamp(path));
+        for (const auto& path : *watchList_) now.push_back(stampOf(path));
         if (stamps_.size() == now.size()) {
             const auto& unwatched = watcher_.shortfall().unwatched;
             std::size_t foundUnwatched = 0;
             for (std::size_t i = 0; i < now.size(); ++i) {
                 if (stamps_[i] == platform::kUnknownStamp || now[i] == platform::kUnknownStamp ||
-                    now[i] == stamps_[i] || announced_.count((*watchList_)[i]))
+                    now[i] == stamps_[i] || overflowed_ || announced_.count((*watchList_)[i]))
                     continue;
                 // A path without a watch had no event to announce it: found here, as the
                 // administrator was told (reportShortfall), and not a missed event.
@@ -233,6 +236,7 @@ class ServiceLoop {
         }
         stamps_ = std::move(now);
         announced_.clear();
+        overflowed_ = false;
     }
 
     // Events already queued belong to what this pass reads: taken now, so that the comparison
@@ -266,9 +270,8 @@ class ServiceLoop {
     }
 
     void noteChanges(const platform::WatchEvents& events) {
-        if (events.overflow) log_.warning("the change notification queue overflowed; passing");
         const auto now = Clock::now();
-        if (events.overflow) announced_.insert(watchList_->begin(), watchList_->end());
+        if (events.overflow) noteOverflow(events.writing, now);
         for (const auto& path : events.changed) {
             announced_.insert(path);
             const bool source = sourcePaths_.count(path) > 0;
@@ -283,6 +286,33 @@ class ServiceLoop {
             log_.debug("changed: %s%s", path,
                        std::string(events.writing ? " (a write is in progress)" : ""));
         }
+    }
+
+    // Events were lost, and any watched path may have changed. The usual cause is the agent's
+    // own writes (a first pass, or a policy change, rewrites every profile's file: a few events
+    // each, past the kernel's 16,384), so the paths are looked at before a pass is decided: a
+    // policy source (never the agent's to write) whose stamp moved since the last pass read it
+    // is a policy change; the managed files are compared with what the last pass left
+    // (driftedFiles), which its own writes match. Passing at once, as before, ran every such
+    // pass twice.
+    void noteOverflow(bool writing, Clock::time_point now) {
+        log_.warning("the change notification queue overflowed; looking at every watched path");
+        overflowed_ = true;
+        const bool stamped = stamps_.size() == watchList_->size();
+        for (std::size_t i = 0; i < targetsBegin_; ++i) {
+            const auto& path = (*watchList_)[i];
+            if (stamped && stamps_[i] != platform::kUnknownStamp && stampOf(path) == stamps_[i])
+                continue;
+            changedSources_.insert(path);
+            if (writing)
+                schedule_.changed(ServiceSchedule::kPolicyChange, now);
+            else
+                schedule_.completed(ServiceSchedule::kPolicyChange, now);
+        }
+        if (writing)
+            schedule_.changed(ServiceSchedule::kDrift, now);
+        else
+            schedule_.completed(ServiceSchedule::kDrift, now);
     }
 
     // A pass over many profiles holds every finding for a moment and fills the store's page
@@ -309,6 +339,7 @@ class ServiceLoop {
             schedule_.dismissed();
             changedSources_.clear();
             changedTargets_.clear();
+            overflowed_ = false;
             return;
         }
         std::string described = due.trigger;
@@ -365,21 +396,30 @@ class ServiceLoop {
                 if ((*watchList_)[targetsBegin_ + i] == path) return &managed_[i];
             return nullptr;
         };
+        const auto fileDrifted = [](const std::string& path, const ManagedFileState* state) {
+            if (!state || state->digest == kNoDigest) return true;
+            if (platform::entryStamp(path) == state->stamp) return false;
+            const auto now = fingerprint(path);
+            return now == kNoDigest || now != state->digest;
+        };
         for (const auto& path : changedTargets_) {
             // "DIR/*": an entry came or went under a home root or /run/user (an account
             // arriving); it is no file whose content could be compared.
-            if (isEntriesOnly(path)) {
-                drifted.insert(path);
-                continue;
+            if (isEntriesOnly(path) || fileDrifted(path, stateOf(path))) drifted.insert(path);
+        }
+        if (overflowed_) {
+            // Every managed file, as no event says which changed; a "DIR/*" (the agent never
+            // adds entries there) against its stamp from before the last pass.
+            const bool stamped = stamps_.size() == watchList_->size();
+            for (std::size_t i = 0; i < managed_.size(); ++i) {
+                const auto& path = (*watchList_)[targetsBegin_ + i];
+                const bool moved =
+                    isEntriesOnly(path)
+                        ? !stamped || stamps_[targetsBegin_ + i] == platform::kUnknownStamp ||
+                              stampOf(path) != stamps_[targetsBegin_ + i]
+                        : fileDrifted(path, &managed_[i]);
+                if (moved) drifted.insert(path);
             }
-            const auto* state = stateOf(path);
-            if (!state || state->digest == kNoDigest) {
-                drifted.insert(path);
-                continue;
-            }
-            if (platform::entryStamp(path) == state->stamp) continue;
-            const auto now = fingerprint(path);
-            if (now == kNoDigest || now != state->digest) drifted.insert(path);
         }
         return drifted;
     }
@@ -550,8 +590,9 @@ class ServiceLoop {
     std::size_t reportedUnwatched_ = 0;        // paths without a watch, as last said in the log
     std::vector<platform::PathStamp> stamps_;  // per watchList_ entry, when the last pass read
     std::set<std::string> announced_;          // paths some event reported since then
-    bool reloadPending_ = false;               // a reload request seen while draining events
-    bool workedSinceSleep_ = false;            // a pass or a look at the files since waiting
+    bool overflowed_ = false;        // events were lost since then: any path may have changed
+    bool reloadPending_ = false;     // a reload request seen while draining events
+    bool workedSinceSleep_ = false;  // a pass or a look at the files since waiting
     int unannounced_ = 0;
     int passes_ = 0;
     Poco::Logger& log_ = Poco::Logger::get("service");

@@ -20,7 +20,10 @@ struct WatchEvents {
     // created, written, replaced, moved or removed, something inside it changed (directories,
     // recursively), or one of its missing ancestors appeared or went away.
     std::vector<std::string> changed;
-    bool overflow = false;  // the OS dropped events: any watched path may have changed
+    // The OS dropped events: any watched path may have changed. They are not listed in
+    // `changed` (at two paths a profile, a copy of every one was most of the service's peak):
+    // the caller looks at them itself.
+    bool overflow = false;
     // A watched file is still being written (Linux: modified and not closed since, or created
     // and not yet renamed into place, until the caller has waited quietly; Windows: any
     // file-system notice, which never says whether the write is over). False when

@@ -458,7 +458,6 @@ class InotifyWatcher final : public ChangeWatcher {
         }
         if (rearmNeeded) (void)rearm(true);  // failures surface on the next watch() call
         events.changed.assign(changed.begin(), changed.end());
-        if (events.overflow) events.changed = *paths_;
     }
 
     int inotify_, pipeRead_, pipeWrite_;

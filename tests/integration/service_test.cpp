@@ -23,6 +23,7 @@
 #include "policy/definitions.hpp"
 #include "store/compliance_store.hpp"
 #include "support/agent_process.hpp"
+#include "support/missing_tool.hpp"
 #include "support/proc_smaps.hpp"
 #include "support/scratch_dir.hpp"
 
@@ -493,6 +494,53 @@ TEST_F(Service, KeepsToHalfOfRootsInotifyWatchesAndRepairsTheRestByItsPasses) {
     EXPECT_LE(inotifyWatchesOf(service->pid()), 16u);
     service->signal(SIGTERM);
     EXPECT_EQ(service->waitForExit(kPatience), 0) << service->output();
+}
+
+// A pass that rewrites thousands of profiles' files fills the kernel's event queue with its own
+// writes (a few events a file; fs.inotify.max_queued_events, 16,384 by default). The service
+// then looks at what changed instead of passing again: nothing had, so there is no second pass,
+// and a change made after it is still repaired at once.
+TEST(ServiceOverflow, ItsOwnWritesFillingTheEventQueueRunNoSecondPass) {
+    if (::geteuid() != 0) GTEST_SKIP() << "the profiles root gives files to users: needs root";
+    MPA_SKIP_IF_MISSING(missingTool("/usr/bin/python3", "python3"));
+    std::size_t queued = 0;
+    std::ifstream("/proc/sys/fs/inotify/max_queued_events") >> queued;
+    ASSERT_GT(queued, 0u);
+    ASSERT_LE(queued, 65536u) << "a root big enough to fill this queue takes too long to make";
+    ScratchDir scratch;
+    const auto root = scratch.abs("r");
+    const auto made = runProcess(
+        {sourceDir() + "/bench/make-profiles-root.py", root, std::to_string(queued / 3 + 1000)});
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+    constexpr double kFirstPass = 300;  // thousands of profiles, in the sanitizer build too
+    auto service = startAgent(root, {"--log-level", "debug", "run", "--settle-ms", "100"});
+    auto mark = service->waitForOutput("pass 1: trigger start", kFirstPass);
+    ASSERT_NE(mark, npos) << service->output().substr(0, 4000);
+    mark =
+        service->waitForOutput("queue overflowed; looking at every watched path", kPatience, mark);
+    ASSERT_NE(mark, npos) << "the start pass did not fill the queue";
+    mark = service->waitForOutput("as the last pass left them; no pass", kPatience, mark);
+    ASSERT_NE(mark, npos) << service->output().substr(service->output().size() - 4000);
+    std::this_thread::sleep_for(500ms);
+    EXPECT_EQ(service->countOutput("pass 2:"), 0u);
+
+    // The first account's settings, changed by hand.
+    std::ifstream passwd(root + "/etc/passwd");
+    std::string home;
+    for (std::string line; home.empty() && std::getline(passwd, line);) {
+        std::vector<std::string> fields;
+        for (std::size_t start = 0, end = 0; end != npos; start = end + 1)
+            fields.push_back(line.substr(start, (end = line.find(':', start)) - start));
+        if (fields.size() > 5 && std::stoul(fields[2]) >= 1000) home = fields[5];
+    }
+    ASSERT_FALSE(home.empty());
+    const auto settings = root + home + "/.local/share/Metalama/telemetry.json";
+    { std::ofstream(settings + ".new") << "{\"UsageReportingAction\": 1}\n"; }
+    ASSERT_EQ(std::rename((settings + ".new").c_str(), settings.c_str()), 0);
+    const auto at = service->waitForOutput("pass 2: trigger drift", kPatience, mark);
+    EXPECT_NE(at, npos) << service->output().substr(mark);
+    service->signal(SIGTERM);
+    EXPECT_EQ(service->waitForExit(kPatience), 0);
 }
 
 TEST_F(Service, UnderSystemdEachLogLineCarriesItsSyslogLevel) {

@@ -327,7 +327,9 @@ TEST_F(Watcher, SubdirectoriesOfAWatchedDirectoryAreWatchedToo) {
     EXPECT_EQ(collect(), std::set<std::string>{cache});
 }
 
-TEST_F(Watcher, QueueOverflowReportsEveryPath) {
+// Overflow says that any path may have changed, without listing them all (the caller looks):
+// what it lists, from the events before the queue filled, are real changes.
+TEST_F(Watcher, QueueOverflowIsReported) {
     const auto busy = dir.abs("busy");
     dir.mkdirs("busy");
     ASSERT_TRUE(watcher->watch({busy, dir.abs("etc/environment")}));
@@ -339,7 +341,7 @@ TEST_F(Watcher, QueueOverflowReportsEveryPath) {
     }
     const auto changed = collect();
     EXPECT_TRUE(overflow);
-    EXPECT_EQ(changed, (std::set<std::string>{busy, dir.abs("etc/environment")}));
+    EXPECT_EQ(changed.count(dir.abs("etc/environment")), 0u) << "not changed, yet listed";
 }
 
 // Not before its time: the wait lasts at least the timeout (a lower bound, which a loaded
