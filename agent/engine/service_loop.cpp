@@ -396,9 +396,14 @@ class ServiceLoop {
                 if ((*watchList_)[targetsBegin_ + i] == path) return &managed_[i];
             return nullptr;
         };
+        // Unchanged metadata is an unchanged file, as for a no-op pass (rememberManagedFiles);
+        // that also answers for a file too big to digest (/etc/passwd of 100,000 accounts).
         const auto fileDrifted = [](const std::string& path, const ManagedFileState* state) {
-            if (!state || state->digest == kNoDigest) return true;
-            if (platform::entryStamp(path) == state->stamp) return false;
+            if (!state) return true;
+            if (state->stamp != platform::kUnknownStamp &&
+                platform::entryStamp(path) == state->stamp)
+                return false;
+            if (state->digest == kNoDigest) return true;
             const auto now = fingerprint(path);
             return now == kNoDigest || now != state->digest;
         };
