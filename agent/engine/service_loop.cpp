@@ -276,12 +276,8 @@ class ServiceLoop {
             announced_.insert(path);
             const bool source = sourcePaths_.count(path) > 0;
             if (!source) changedTargets_.insert(path);
-            const auto* trigger = source ? ServiceSchedule::kPolicyChange : ServiceSchedule::kDrift;
-            // Complete writes are read at once; the settle time is only for a write in progress.
-            if (events.writing)
-                schedule_.changed(trigger, now);
-            else
-                schedule_.completed(trigger, now);
+            schedule(source ? ServiceSchedule::kPolicyChange : ServiceSchedule::kDrift,
+                     events.writing, now);
             if (source) changedSources_.insert(path);
             log_.debug("changed: %s%s", path,
                        std::string(events.writing ? " (a write is in progress)" : ""));
@@ -298,21 +294,26 @@ class ServiceLoop {
     void noteOverflow(bool writing, Clock::time_point now) {
         log_.warning("the change notification queue overflowed; looking at every watched path");
         overflowed_ = true;
-        const bool stamped = stamps_.size() == watchList_->size();
         for (std::size_t i = 0; i < targetsBegin_; ++i) {
-            const auto& path = (*watchList_)[i];
-            if (stamped && stamps_[i] != platform::kUnknownStamp && stampOf(path) == stamps_[i])
-                continue;
-            changedSources_.insert(path);
-            if (writing)
-                schedule_.changed(ServiceSchedule::kPolicyChange, now);
-            else
-                schedule_.completed(ServiceSchedule::kPolicyChange, now);
+            if (unmovedSinceLastPass(i)) continue;
+            changedSources_.insert((*watchList_)[i]);
+            schedule(ServiceSchedule::kPolicyChange, writing, now);
         }
+        schedule(ServiceSchedule::kDrift, writing, now);
+    }
+
+    // Complete writes are read at once; the settle time is only for a write in progress.
+    void schedule(const char* trigger, bool writing, Clock::time_point now) {
         if (writing)
-            schedule_.changed(ServiceSchedule::kDrift, now);
+            schedule_.changed(trigger, now);
         else
-            schedule_.completed(ServiceSchedule::kDrift, now);
+            schedule_.completed(trigger, now);
+    }
+
+    // The watched path at `index` holds what it held when the last pass read it (by its stamp).
+    bool unmovedSinceLastPass(std::size_t index) const {
+        return stamps_.size() == watchList_->size() && stamps_[index] != platform::kUnknownStamp &&
+               stampOf((*watchList_)[index]) == stamps_[index];
     }
 
     // A pass over many profiles holds every finding for a moment and fills the store's page
@@ -415,14 +416,10 @@ class ServiceLoop {
         if (overflowed_) {
             // Every managed file, as no event says which changed; a "DIR/*" (the agent never
             // adds entries there) against its stamp from before the last pass.
-            const bool stamped = stamps_.size() == watchList_->size();
             for (std::size_t i = 0; i < managed_.size(); ++i) {
                 const auto& path = (*watchList_)[targetsBegin_ + i];
-                const bool moved =
-                    isEntriesOnly(path)
-                        ? !stamped || stamps_[targetsBegin_ + i] == platform::kUnknownStamp ||
-                              stampOf(path) != stamps_[targetsBegin_ + i]
-                        : fileDrifted(path, &managed_[i]);
+                const bool moved = isEntriesOnly(path) ? !unmovedSinceLastPass(targetsBegin_ + i)
+                                                       : fileDrifted(path, &managed_[i]);
                 if (moved) drifted.insert(path);
             }
         }
