@@ -378,10 +378,7 @@ class InotifyWatcher final : public ChangeWatcher {
         users.erase(std::unique(users.begin(), users.end()), users.end());
         users.shrink_to_fit();
         usersByWatch_ = std::move(users);
-        std::sort(shortfall.unwatched.begin(), shortfall.unwatched.end());
-        shortfall.unwatched.erase(
-            std::unique(shortfall.unwatched.begin(), shortfall.unwatched.end()),
-            shortfall.unwatched.end());
+        watch::sortUnwatched(shortfall);
         if (!shortfall.unwatched.empty()) {
             // Each path left out wants one directory at most: a limit of twice what is watched
             // and left out gives a share that covers them all.

@@ -208,10 +208,7 @@ class KqueueWatcher final : public ChangeWatcher {
         for (const auto& [path, fd] : previous) ::close(fd);  // closing removes its kevent
         nodes_.clear();
         for (const auto& [path, fd] : armed) nodes_.emplace(fd, path);
-        std::sort(shortfall.unwatched.begin(), shortfall.unwatched.end());
-        shortfall.unwatched.erase(
-            std::unique(shortfall.unwatched.begin(), shortfall.unwatched.end()),
-            shortfall.unwatched.end());
+        watch::sortUnwatched(shortfall);
         if (!shortfall.unwatched.empty())
             shortfall.why = "this service holds at most " + std::to_string(kMaxWatches) +
                             " files and directories open to watch them (kqueue)";

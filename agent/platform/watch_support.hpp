@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 
+#include "platform/change_watcher.hpp"
+
 namespace mpa::platform::watch {
 
 std::string childOf(const std::string& dir, const std::string& name);
@@ -18,6 +20,10 @@ bool isDirectory(const std::string& path);
 // (kqueue sees a write to a file only through the file itself).
 void addTree(const std::string& dir, int depth, int maxDepth, std::size_t maxEntries, bool files,
              std::set<std::string>& out);
+
+// The places a re-arm left without a watch, in order and each once (a path that wants several
+// directories or nodes can miss more than one).
+void sortUnwatched(WatchShortfall& shortfall);
 
 // Stop (SIGTERM, SIGINT) and reload (SIGHUP) requests. installSignals() makes the handler set
 // the flags and write a byte to `wakeFd` (non-blocking); restoreSignals() puts the defaults

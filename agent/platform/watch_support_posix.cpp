@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "platform/watch_support.hpp"
@@ -32,6 +33,12 @@ extern "C" void onServiceSignal(int signal) {
 }
 
 }  // namespace
+
+void sortUnwatched(WatchShortfall& shortfall) {
+    auto& unwatched = shortfall.unwatched;
+    std::sort(unwatched.begin(), unwatched.end());
+    unwatched.erase(std::unique(unwatched.begin(), unwatched.end()), unwatched.end());
+}
 
 std::string childOf(const std::string& dir, const std::string& name) {
     return dir == "/" ? "/" + name : dir + "/" + name;
