@@ -15,12 +15,11 @@ source "$here/bench/start-service.sh"
 trap stop_service EXIT
 policy=$root/etc/metalama/policies/managed/10-telemetry.json
 
-cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' /proc/"$pid"/stat; }
 # Returns once the service has used no CPU for 2 s (a pass logs its line only at its end).
 wait_quiet() {
     local used=-1
-    while [[ $(cpu_ms) != "$used" ]]; do
-        used=$(cpu_ms)
+    while [[ $(service_cpu_ms) != "$used" ]]; do
+        used=$(service_cpu_ms)
         sleep 2
     done
 }
@@ -29,7 +28,7 @@ toggle() {  # toggle VALUE
     local passes before overflows
     passes=$(grep -c 'pass [0-9]*:' "$log")
     overflows=$(grep -c 'queue overflowed' "$log" || true)
-    before=$(cpu_ms)
+    before=$(service_cpu_ms)
     mv "$policy.new" "$policy"
     for _ in $(seq 1 6000); do
         [[ $(grep -c 'pass [0-9]*:' "$log") -gt $passes ]] && break
@@ -37,7 +36,7 @@ toggle() {  # toggle VALUE
     done
     wait_quiet
     echo "TelemetryOptOut $1: $(($(grep -c 'pass [0-9]*:' "$log") - passes)) pass(es)," \
-        "service CPU $(($(cpu_ms) - before)) ms, queue overflowed" \
+        "service CPU $(($(service_cpu_ms) - before)) ms, queue overflowed" \
         "$(($(grep -c 'queue overflowed' "$log" || true) - overflows)) time(s);" \
         "peak RSS so far $(awk '/^VmHWM/ {print $2}' /proc/"$pid"/status) kB"
 }

@@ -2,7 +2,8 @@
 # watched-directory-events.sh): start_service AGENT ROOT starts `AGENT --root ROOT run` with its
 # log in $log and its process id in $pid, and returns once its start pass is logged (it fails,
 # showing the log, if the service exits first, and after 10 minutes without the pass).
-# stop_service stops it and removes the log; callers put it in their EXIT trap.
+# stop_service stops it and removes the log; callers put it in their EXIT trap. service_cpu_ms
+# prints the service's CPU time so far (user + system).
 pid=
 log=
 start_service() {
@@ -21,4 +22,7 @@ stop_service() {
     [[ -n $pid ]] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }
     [[ -n $log ]] && rm -f "$log"
     return 0
+}
+service_cpu_ms() {
+    awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' /proc/"$pid"/stat
 }

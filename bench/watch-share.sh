@@ -48,10 +48,10 @@ grep -E 'have no watch|cannot watch' "$log" | cut -c1-240 || true
 sleep 3
 echo "service holds $(service_watches) watches; another root process could add $(others_can_add)"
 grep -E '^(VmHWM|VmRSS)' /proc/"$pid"/status | tr -s ' \t' ' ' | paste -sd ' '
-cpu_before=$(awk '{print $14 + $15}' /proc/"$pid"/stat)
+cpu_before=$(service_cpu_ms)
 signalled=$(date +%s.%N)
 kill -HUP "$pid"
 for _ in $(seq 1 30000); do grep -q 'pass 2:' "$log" && break; sleep 0.01; done
-echo "SIGHUP pass logged after $(echo "$(date +%s.%N) - $signalled" | bc) s, service CPU $((($(awk '{print $14 + $15}' /proc/"$pid"/stat) - cpu_before) * 1000 / $(getconf CLK_TCK))) ms"
+echo "SIGHUP pass logged after $(echo "$(date +%s.%N) - $signalled" | bc) s, service CPU $(($(service_cpu_ms) - cpu_before)) ms"
 sleep 3
 echo "after the SIGHUP pass: $(grep -E '^VmRSS' /proc/"$pid"/status | tr -s ' \t' ' ')"
